@@ -1,0 +1,53 @@
+# Two set-up commands: `make run` and `make test`. Both build .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+DEMO_PEOPLE ?= 400
+DEMO_SEED ?= 1
+PYTEST_ARGS ?=
+# Parallel test workers (pytest-xdist); each gets its own database.
+TEST_WORKERS ?= 2
+
+.PHONY: run test lint bench load translations messages db-upgrade demo clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	@$(BIN)/pybabel compile --use-fuzzy -d community/translations
+
+messages: $(STAMP)  ## re-extract strings and update the German catalog
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot .
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
+
+db-upgrade: $(STAMP)
+	$(FLASK) db upgrade
+
+demo: db-upgrade
+	$(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+
+run: translations demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: translations
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check community tests bench
+
+bench: translations
+	$(BIN)/python bench/run.py
+
+load: translations
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) instance/community.sqlite3* .pytest_cache

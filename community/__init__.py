@@ -1,0 +1,98 @@
+"""Mentor Community & Ambassador Network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: a short list of register_* steps."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_config(app, config)
+    register_models()
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    register_templates(app)
+    return app
+
+
+def register_config(app: Flask, config: dict | None) -> None:
+    from community.config import default_config
+
+    app.config.from_mapping(default_config(app.instance_path, config))
+    if config:
+        app.config.from_mapping(config)
+        if "SQLALCHEMY_DATABASE_URI" in config:
+            from community.config import _normalise_database_url
+
+            app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
+                config["SQLALCHEMY_DATABASE_URI"]
+            )
+
+
+def register_models() -> None:
+    """Import every feature's models so metadata (and Alembic) sees all tables."""
+    import community.accounts.models
+    import community.audit.models
+    import community.notifications.models  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    from community import i18n
+    from community.database import install_sqlite_transactions
+    from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_transactions(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    from community.accounts import auth
+
+    auth.init_login_manager(login_manager)
+
+
+def register_security(app: Flask) -> None:
+    from community import security
+
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from community import api
+    from community.accounts import bp as accounts_bp
+    from community.admin import bp as admin_bp
+    from community.main import bp as main_bp
+    from community.notifications import bp as notifications_bp
+
+    for blueprint in (main_bp, accounts_bp, admin_bp, notifications_bp):
+        app.register_blueprint(blueprint)
+    api.init_app(app)
+
+
+def register_errors(app: Flask) -> None:
+    from community import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from community import cli
+
+    cli.init_app(app)
+
+
+def register_templates(app: Flask) -> None:
+    from community import i18n, templating
+
+    templating.init_app(app)
+    i18n.init_app(app)

@@ -1,0 +1,111 @@
+"""How a request is tied to a person: browser login sessions and API bearer tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from flask import g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, LoginManager
+from sqlalchemy import select
+
+from community.accounts.models import ApiToken, LoginSession, User
+from community.database import utcnow
+from community.extensions import db
+
+SESSION_KEY = "login_secret"
+
+
+class Anonymous(AnonymousUserMixin):
+    roles: list[str] = []
+    is_admin = False
+    is_change_manager = False
+
+    def has_role(self, *roles: str) -> bool:
+        return False
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def init_login_manager(manager: LoginManager) -> None:
+    manager.login_view = "accounts.login"
+    manager.login_message = _l("Please log in to see this page.")
+    manager.login_message_category = "info"
+    manager.anonymous_user = Anonymous
+    manager.session_protection = "basic"
+    manager.user_loader(load_session_user)
+    manager.request_loader(load_token_user)
+
+
+def load_session_user(user_id: str) -> User | None:
+    """A cookie is valid only while its login session is open and the account active."""
+    if request.path.startswith("/api/") and request.headers.get("Authorization"):
+        return None  # an explicit token always wins over a cookie
+    secret = session.get(SESSION_KEY)
+    if not secret or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            User.active.is_(True),
+            LoginSession.secret_hash == secret_hash(secret),
+            LoginSession.revoked_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    return row
+
+
+def load_token_user(req) -> User | None:
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    found = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == secret_hash(token.strip()),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if found is None:
+        g.bad_token = True
+        return None
+    api_token, user = found
+    g.api_token_id = api_token.id
+    return user
+
+
+def touch_token(token_id: int) -> None:
+    """Remember when a token was last used (at most once a minute, to spare writes)."""
+    token = db.session.get(ApiToken, token_id)
+    now = utcnow()
+    if token is not None and (token.last_used_at is None or (now - token.last_used_at).seconds > 60):
+        token.last_used_at = now
+
+
+def peek_user():
+    """The signed-in user, or None, without ever raising: error pages use this when the
+    database is down, so rendering the 503 page cannot fail in its turn."""
+    from flask import has_request_context
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not has_request_context():
+        return None  # CLI and background work speak the default language
+    try:
+        user = current_user._get_current_object()
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        g._login_user = Anonymous()  # do not knock on a dead database again in this request
+        return None
+    return user if user is not None and user.is_authenticated else None

@@ -1,0 +1,335 @@
+"""Changes to accounts: creating people, passwords, login sessions, roles, API tokens.
+
+Services flush and never commit; the request (or CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from zoneinfo import available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from community.accounts.auth import secret_hash
+from community.accounts.models import ROLES, ApiToken, LoginSession, User, UserLanguage, UserRole
+from community.accounts.passwords import hash_password, password_problems, verify_password
+from community.audit import services as audit
+from community.database import utcnow
+from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.extensions import db
+
+# A real hash to compare against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValidationFailed(_("Enter a valid e-mail address."), {"email": [str(error)]}) from None
+
+
+def email_domain_allowed(email: str) -> bool:
+    allowed = current_app.config["ALLOWED_EMAIL_DOMAINS"]
+    return not allowed or email.rsplit("@", 1)[-1] in allowed
+
+
+def slugify(text: str, max_length: int = 30) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].strip("-") or "person"
+
+
+class HandleAllocator:
+    """Hands out unique @handles; loads existing ones once so bulk imports stay fast."""
+
+    def __init__(self) -> None:
+        self.taken = set(db.session.scalars(select(User.handle)))
+
+    def allocate(self, name: str) -> str:
+        base = slugify(name).replace("-", ".")
+        handle, n = base, 1
+        while handle in self.taken:
+            n += 1
+            handle = f"{base}{n}"
+        self.taken.add(handle)
+        return handle
+
+
+def check_roles(roles: Iterable[str]) -> list[str]:
+    roles = list(dict.fromkeys(r.strip().lower() for r in roles if r.strip()))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown role: %(roles)s.", roles=", ".join(unknown)), {"roles": [_("Choose from: %(roles)s.", roles=", ".join(ROLES))]}
+        )
+    return roles
+
+
+def check_timezone(name: str) -> str:
+    if name not in _timezones():
+        raise ValidationFailed(_("Unknown time zone."), {"timezone": [_("Unknown time zone.")]})
+    return name
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_languages(codes: Iterable[str]) -> list[str]:
+    codes = list(dict.fromkeys(c.strip().lower() for c in codes if c.strip()))
+    bad = [c for c in codes if not LANGUAGE_CODE.match(c)]
+    if bad:
+        raise ValidationFailed(
+            _("Languages are ISO codes such as en, de, fr."), {"languages": [_("Languages are ISO codes such as en, de, fr.")]}
+        )
+    return codes
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None = None,
+    roles: Iterable[str] = ("staff",),
+    department: str | None = None,
+    location: str | None = None,
+    languages: Iterable[str] = (),
+    timezone: str | None = None,
+    locale: str | None = None,
+    actor: User | None = None,
+    check_password: bool = True,
+    handles: HandleAllocator | None = None,
+) -> User:
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed(_("Enter a name."), {"name": [_("Enter a name.")]})
+    if len(name) > 120:
+        raise ValidationFailed(_("Names have at most 120 characters."), {"name": [_("Names have at most 120 characters.")]})
+    roles = check_roles(roles) or ["staff"]
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ConflictError(_("An account with this e-mail address exists already."), {"email": [_("An account with this e-mail address exists already.")]})
+    if password is not None and check_password:
+        problems = password_problems(password, email=email, name=name)
+        if problems:
+            raise ValidationFailed(problems[0], {"password": problems})
+    user = User(
+        email=email,
+        name=name,
+        handle=(handles or HandleAllocator()).allocate(name),
+        password_hash=hash_password(password) if password else None,
+        department=(department or "").strip() or None,
+        location=(location or "").strip() or None,
+        timezone=check_timezone(timezone) if timezone else current_app.config["DEFAULT_USER_TIMEZONE"],
+        locale=locale if locale in current_app.config["LANGUAGES"] else None,
+    )
+    user.role_rows = [UserRole(role=r) for r in roles]
+    user.language_rows = [UserLanguage(code=c) for c in check_languages(languages)]
+    db.session.add(user)
+    db.session.flush()
+    if actor is not None:
+        audit.record("user.created", actor=actor, subject_type="user", subject_id=user.id, data={"roles": roles})
+    return user
+
+
+def ensure_registration_open() -> None:
+    if not current_app.config["REGISTRATION_OPEN"]:
+        raise PermissionDenied(_("Registration is closed; ask an administrator for an account."))
+
+
+def register(*, email: str, name: str, password: str, locale: str | None = None) -> User:
+    ensure_registration_open()
+    email = normalise_email(email)
+    if not email_domain_allowed(email):
+        raise ValidationFailed(
+            _("Registration is open to company e-mail addresses only."),
+            {"email": [_("Use your company e-mail address (%(domains)s).", domains=", ".join(current_app.config["ALLOWED_EMAIL_DOMAINS"]))]},
+        )
+    return create_user(email=email, name=name, password=password, roles=["staff"], locale=locale)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except ValidationFailed:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def open_login_session(user: User) -> str:
+    """Start a browser login; returns the secret the cookie will carry."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            secret_hash=secret_hash(secret),
+            ip=request.remote_addr if request else None,
+            user_agent=(request.user_agent.string or "")[:200] if request else None,
+        )
+    )
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return secret
+
+
+def close_login_session(secret: str | None) -> None:
+    if not secret:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.secret_hash == secret_hash(secret), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def close_all_login_sessions(user: User, *, except_secret: str | None = None) -> None:
+    stmt = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    if except_secret:
+        stmt = stmt.where(LoginSession.secret_hash != secret_hash(except_secret))
+    db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def change_password(user: User, current: str, new: str, *, keep_secret: str | None) -> None:
+    """Other browsers signed in as this user are logged out; this one stays."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(_("Your current password is not correct."), {"current_password": [_("Your current password is not correct.")]})
+    problems = password_problems(new, email=user.email, name=user.name)
+    if problems:
+        raise ValidationFailed(problems[0], {"new_password": problems})
+    user.password_hash = hash_password(new)
+    close_all_login_sessions(user, except_secret=keep_secret)
+    audit.record("user.password_changed", actor=user, subject_type="user", subject_id=user.id)
+    db.session.flush()
+
+
+def set_password(actor: User, user: User, new: str) -> None:
+    """An administrator sets a password (e.g. a first password); all sessions end."""
+    problems = password_problems(new, email=user.email, name=user.name)
+    if problems:
+        raise ValidationFailed(problems[0], {"password": problems})
+    user.password_hash = hash_password(new)
+    close_all_login_sessions(user)
+    audit.record("user.password_set", actor=actor, subject_type="user", subject_id=user.id)
+
+
+def set_roles(actor: User, user: User, roles: Iterable[str]) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators change roles."))
+    roles = check_roles(roles)
+    if not roles:
+        raise ValidationFailed(_("Keep at least one role."), {"roles": [_("Keep at least one role.")]})
+    before = user.roles
+    if "admin" in before and "admin" not in roles:
+        if user.id == actor.id:
+            raise ConflictError(_("You cannot remove your own administrator role."), {"roles": [_("You cannot remove your own administrator role.")]})
+        if _active_admin_count() <= 1:
+            raise ConflictError(_("The last administrator keeps the role."), {"roles": [_("The last administrator keeps the role.")]})
+    if set(before) == set(roles):
+        return
+    kept = [row for row in user.role_rows if row.role in roles]
+    kept_roles = {row.role for row in kept}
+    user.role_rows = kept + [UserRole(role=r) for r in roles if r not in kept_roles]
+    db.session.flush()
+    audit.record("user.roles_changed", actor=actor, subject_type="user", subject_id=user.id, data={"before": before, "after": user.roles})
+
+
+def _active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active.is_(True))
+    )
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators activate or deactivate accounts."))
+    if user.id == actor.id and not active:
+        raise ConflictError(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    if not active and user.is_admin and _active_admin_count() <= 1:
+        raise ConflictError(_("The last administrator cannot be deactivated."))
+    user.active = active
+    if not active:
+        close_all_login_sessions(user)
+    audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user", subject_id=user.id)
+    db.session.flush()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(_("No such person."))
+    return user
+
+
+def user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFoundError(_("No account with this e-mail address."))
+    return user
+
+
+# API tokens -------------------------------------------------------------------------
+
+TOKEN_PREFIX = "mcn_"  # noqa: S105 - a public prefix that makes leaked tokens easy to scan for
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the plain token, which is shown once and never stored."""
+    name = " ".join((name or "").split())[:80] or _("API token")
+    exists = db.session.scalar(
+        select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.name == name, ApiToken.revoked_at.is_(None))
+    )
+    if exists is not None:
+        raise ConflictError(_("You already have a token with this name."), {"name": [_("You already have a token with this name.")]})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=secret_hash(plain), prefix=plain[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token.created", actor=user, subject_type="api_token", subject_id=token.id)
+    return token, plain
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFoundError(_("No such token."))
+    token.revoked_at = utcnow()
+    audit.record("token.revoked", actor=user, subject_type="api_token", subject_id=token.id)
+    db.session.flush()
+
+
+def update_settings(user: User, *, locale: str | None = None, timezone: str | None = None) -> None:
+    """Personal settings any person may change about themselves."""
+    if timezone is not None:
+        user.timezone = check_timezone(timezone)
+    if locale is not None:
+        if locale not in current_app.config["LANGUAGES"]:
+            raise ValidationFailed(_("Unsupported language."), {"locale": [_("Unsupported language.")]})
+        user.locale = locale
+    db.session.flush()

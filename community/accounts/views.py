@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community.accounts import bp, services
+from community.accounts.auth import SESSION_KEY
+from community.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    LocaleForm,
+    LoginForm,
+    RegisterForm,
+    TokenForm,
+)
+from community.errors import DomainError
+from community.extensions import db, limiter
+from community.forms import apply_errors
+
+security_log = logging.getLogger("community.security")
+
+
+def safe_next(target: str | None, default: str = "main.home") -> str:
+    """Only paths on this site; never another host, scheme or protocol-relative URL."""
+    if target:
+        target = target.strip()
+        parts = urlsplit(target)
+        if (
+            target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+            and not parts.scheme
+            and not parts.netloc
+            and not any(ord(c) < 32 for c in target)
+        ):
+            return target
+    return url_for(default)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def sign_in(user) -> None:
+    """Fresh session for a fresh login (no fixation); keep only the chosen language."""
+    locale = session.get("locale")
+    session.clear()
+    secret = services.open_login_session(user)
+    login_user(user)
+    session[SESSION_KEY] = secret
+    if locale:
+        session["locale"] = locale
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit("30 per hour", key_func=_login_account_key, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            security_log.warning("failed login for %r from %s", (form.email.data or "")[:254], request.remote_addr)
+            form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
+        else:
+            sign_in(user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        services.close_login_session(session.get(SESSION_KEY))
+        db.session.commit()
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    services.ensure_registration_open()
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                email=form.email.data, name=form.name.data, password=form.password.data, locale=session.get("locale")
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            sign_in(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY)
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Password changed. Other browsers signed in as you have been logged out."), "success")
+            return redirect(url_for("accounts.change_password"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/settings/tokens", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"], methods=["POST"])
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _token, new_token = services.create_api_token(current_user, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=services.list_api_tokens(current_user),
+        revoke_form=EmptyForm(),
+    )
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.revoke_api_token(current_user, token_id)
+        db.session.commit()
+        flash(_("Token revoked."), "success")
+    return redirect(url_for("accounts.tokens"))
+
+
+@bp.post("/locale")
+def set_locale():
+    form = LocaleForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path))

@@ -1,0 +1,66 @@
+"""JSON API v1: thin routes over the same services the pages use, documented by OpenAPI 3.1.
+
+One library (flask-smorest + marshmallow) validates input and generates the document,
+so the document cannot drift from what the routes accept.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+from flask_smorest import Api
+
+from community.api.schemas import ErrorSchema
+from community.errors import respond
+from community.security import SAFE_METHODS
+
+PREFIX = "/api/v1"
+PUBLIC_PATHS = {f"{PREFIX}/openapi.json"}
+
+
+class CommunityApi(Api):
+    """flask-smorest with SPEC's error shape; HTML pages keep their own error handlers."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        pass  # community.errors answers JSON under /api/ and HTML elsewhere
+
+
+api = CommunityApi(
+    spec_kwargs={
+        "info": {
+            "description": "Integration API of the Mentor Community & Ambassador Network. "
+            "Authenticate with `Authorization: Bearer <token>` (create tokens under Settings → API tokens "
+            "or with `flask --app wsgi tokens create EMAIL`). Lists take `page` and `per_page` (max 100)."
+        },
+        "security": [{"bearerAuth": []}],
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    }
+)
+
+
+def init_app(app: Flask) -> None:
+    api.init_app(app)
+    from community.api import me
+
+    for module in (me,):
+        api.register_blueprint(module.blp, url_prefix=PREFIX)
+
+    @app.before_request
+    def require_api_authentication():
+        if not request.path.startswith(PREFIX + "/") or request.path in PUBLIC_PATHS:
+            return None
+        if not current_user.is_authenticated:
+            message = None
+            if g.get("bad_token"):
+                from flask_babel import gettext as _
+
+                message = _("The API token is unknown, revoked, or its account is inactive.")
+            return respond(401, message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        token_id = g.get("api_token_id")
+        if token_id and request.method not in SAFE_METHODS:
+            from community.accounts.auth import touch_token
+
+            touch_token(token_id)
+        return None

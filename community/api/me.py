@@ -1,0 +1,46 @@
+"""GET/PATCH /api/v1/me: the caller's own profile and settings."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from community.accounts import services as accounts
+from community.extensions import db
+
+blp = Blueprint("me", __name__, description="The authenticated person")
+
+
+class MeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
+    handle = ma.fields.String(required=True)
+    roles = ma.fields.List(ma.fields.String(), required=True)
+    department = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String(), required=True)
+    timezone = ma.fields.String(required=True)
+    locale = ma.fields.String(allow_none=True)
+
+
+class MeSettingsSchema(ma.Schema):
+    locale = ma.fields.String(validate=validate.OneOf(["en", "de"]))
+    timezone = ma.fields.String(validate=validate.Length(max=64))
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+def get_me():
+    return current_user
+
+
+@blp.route("/me", methods=["PATCH"])
+@blp.arguments(MeSettingsSchema)
+@blp.response(200, MeSchema)
+def patch_me(settings: dict):
+    accounts.update_settings(current_user, **settings)
+    db.session.commit()
+    return current_user

@@ -1,0 +1,1 @@
+"""Audit trail: who did what to whom, when (role changes, decisions, reveals, analysis views)."""

@@ -1,0 +1,33 @@
+"""Write audit events in the caller's transaction (so a failed change leaves no event)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+
+from community.audit.models import AuditEvent
+from community.extensions import db
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        note=note,
+        data=data,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

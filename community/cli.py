@@ -1,0 +1,117 @@
+"""Thin click commands over the services (`flask --app wsgi …`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from community.errors import DomainError
+from community.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+tokens_cli = AppGroup("tokens", help="Manage API tokens.")
+people_cli = AppGroup("people", help="Bulk operations on people.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--department", default=None)
+@click.option("--location", default=None)
+def create_user_command(email, name, roles, password_stdin, department, location):
+    """Create an account (the password is read from stdin, never from the command line)."""
+    from community.accounts import services
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user = services.create_user(
+            email=email, name=name, password=password, roles=roles, department=department, location=location
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(m for msgs in error.fields.values() for m in msgs)
+        _fail(f"{error.message} {details}".strip())
+    click.echo(f"Created {user.email} (id {user.id}) with roles {', '.join(user.roles)}.")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="CLI token")
+def create_token_command(email, name):
+    """Print a new API token for EMAIL once, alone on the last line."""
+    from community.accounts import services
+
+    try:
+        user = services.user_by_email(email)
+        _token, plain = services.create_api_token(user, f"{name} {_timestamp()}")
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    click.echo(f"API token for {user.email} (shown once; store it safely):")
+    click.echo(plain)
+
+
+def _timestamp() -> str:
+    from community.database import utcnow
+
+    return utcnow().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@people_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_people_command(file: Path):
+    """Import people from a CSV file (name, email, department, location, roles, tags)."""
+    from community.accounts.importing import import_people
+
+    try:
+        report = import_people(file.read_bytes())
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    for line, reason in report.errors:
+        click.echo(f"line {line}: {reason}", err=True)
+    click.echo(
+        f"Imported: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} rejected."
+    )
+    if report.errors:
+        sys.exit(2)
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--people", default=300, show_default=True, type=click.IntRange(20, 200_000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing when people exist already (used by make run).")
+def demo_command(people: int, seed: int, if_empty: bool):
+    """Create a realistic demo organisation (deterministic for a seed)."""
+    from community import demo
+
+    if demo.has_people():
+        if if_empty:
+            click.echo("Demo data not loaded: the database has people already.")
+            return
+        _fail("the database has people already; demo data goes into an empty database.")
+    summary = demo.build(people=people, seed=seed)
+    db.session.commit()
+    click.echo(json.dumps(summary, indent=2))
+
+
+def init_app(app: Flask) -> None:
+    for command in (users_cli, tokens_cli, people_cli, demo_command):
+        app.cli.add_command(command)

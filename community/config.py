@@ -1,0 +1,128 @@
+"""Configuration: defaults, environment, testing.
+
+Everything a deployment sets comes from the environment: SECRET_KEY, DATABASE_URL,
+REDIS_URL and a few optional switches documented in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A development secret generated once into instance/ and reused by every process."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two processes starting together must not write different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _engine_options(database_url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith(("postgres://", "postgresql")):
+        # A database that does not answer must turn into a quick 503, not a hung worker.
+        options["connect_args"] = {"connect_timeout": 5}
+        options["pool_timeout"] = 10
+    return options
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip().lower() for item in (value or "").split(",") if item.strip()]
+
+
+def default_config(instance_path: str, overrides: dict | None = None) -> dict:
+    env = os.environ
+    overrides = overrides or {}
+    production = env.get("COMMUNITY_ENV", "development") == "production"
+    database_url = env.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "community.sqlite3")
+    )
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when COMMUNITY_ENV=production")
+        secret_key = _instance_secret(instance_path)
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "REDIS_URL": redis_url,
+        # Accounts
+        "ALLOWED_EMAIL_DOMAINS": _list(env.get("ALLOWED_EMAIL_DOMAINS")),
+        "REGISTRATION_OPEN": env.get("REGISTRATION_OPEN", "1") != "0",
+        "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        # Sessions and cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "community_session",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "HSTS_ENABLED": production,
+        # Forms and uploads
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in one place, see community.security
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Rate limits (Flask-Limiter syntax)
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "community"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "REGISTER_RATE_LIMIT": env.get("REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
+        "TOKEN_RATE_LIMIT": env.get("TOKEN_RATE_LIMIT", "10 per minute"),
+        "POST_RATE_LIMIT": env.get("POST_RATE_LIMIT", "30 per minute"),
+        "NOMINATION_RATE_LIMIT": env.get("NOMINATION_RATE_LIMIT", "10 per minute"),
+        # Languages
+        "LANGUAGES": ["en", "de"],
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "DEFAULT_USER_TIMEZONE": env.get("DEFAULT_USER_TIMEZONE", "Europe/Berlin"),
+        # API / OpenAPI (flask-smorest)
+        "API_TITLE": "Mentor Community & Ambassador Network API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        # Network analysis
+        "ANALYSIS_INLINE_MAX_PEOPLE": int(env.get("ANALYSIS_INLINE_MAX_PEOPLE", "3000")),
+        "ANALYSIS_PSEUDONYMISED": env.get("ANALYSIS_PSEUDONYMISED", "0") == "1",
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
+    }
+
+
+def config_for_tests(database_url: str) -> dict:
+    """What the test-suite changes: a cheap password hash and its own database."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "REDIS_URL": None,
+        "SERVER_NAME": None,
+    }

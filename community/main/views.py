@@ -1,0 +1,17 @@
+from flask import jsonify, render_template
+from sqlalchemy import text
+
+from community.extensions import db
+from community.main import bp
+
+
+@bp.get("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: 200 when the database answers, 503 (via the error handler) when not."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,44 @@
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from community.accounts.forms import EmptyForm
+from community.extensions import db
+from community.notifications import bp, services
+from community.pagination import clamp
+
+
+@bp.get("/")
+@login_required
+def index():
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+    unread_only = request.args.get("unread") == "1"
+    result = services.list_for(current_user, page=page, per_page=per_page, unread_only=unread_only)
+    return render_template(
+        "notifications/index.html", page=result, render_text=services.render_text, form=EmptyForm(), unread_only=unread_only
+    )
+
+
+@bp.post("/read")
+@login_required
+def mark_all_read():
+    if EmptyForm().validate_on_submit():
+        services.mark_read(current_user)
+        db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    """Mark one notification read and follow its link (only links on this site)."""
+    from community.accounts.views import safe_next
+    from community.notifications.models import Notification
+
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("notifications.index"))
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        return redirect(url_for("notifications.index"))
+    services.mark_read(current_user, [note.id])
+    db.session.commit()
+    return redirect(safe_next(note.link, "notifications.index"))

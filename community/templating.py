@@ -1,0 +1,145 @@
+"""Template globals: navigation by role, home-page cards, unread counter, CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from community.accounts.auth import peek_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: tuple[str, ...] = ()  # empty: every signed-in person
+    anonymous: bool = False
+
+
+NAV = [
+    NavItem("profiles.directory", _l("People")),
+    NavItem("expertise.index", _l("Topics")),
+    NavItem("mentoring.index", _l("Mentoring")),
+    NavItem("discussions.index", _l("Community")),
+    NavItem("ambassadors.directory", _l("Ambassadors")),
+    NavItem("network.dashboard", _l("Network"), roles=("change_manager", "admin")),
+    NavItem("admin.users", _l("Admin"), roles=("admin",)),
+]
+
+
+@dataclass
+class CardItem:
+    text: str
+    url: str | None = None
+    meta: str | None = None
+
+
+@dataclass
+class Card:
+    title: object
+    items: list[CardItem] = field(default_factory=list)
+    empty: object = ""
+    more_url: str | None = None
+    more_label: object = ""
+
+
+# Features register functions user -> Card | None; the home page shows them in order.
+HOME_CARDS: list[Callable[[object], Card | None]] = []
+
+
+def register_home_card(provider: Callable[[object], Card | None]) -> None:
+    if provider not in HOME_CARDS:
+        HOME_CARDS.append(provider)
+
+
+def nav_items() -> list[dict]:
+    if peek_user() is None:
+        return []
+    rules = current_app.view_functions
+    items = []
+    for item in NAV:
+        if item.endpoint not in rules:
+            continue
+        if item.roles and not current_user.has_role(*item.roles):
+            continue
+        url = url_for(item.endpoint)
+        prefix = url.rstrip("/") or "/"
+        items.append({"url": url, "label": item.label, "active": request.path.startswith(prefix) and prefix != "/"})
+    return items
+
+
+SETTINGS = [
+    ("profiles.settings", _l("Profile & privacy")),
+    ("accounts.change_password", _l("Password")),
+    ("accounts.tokens", _l("API tokens")),
+    ("mentoring.calendar_settings", _l("Calendar feed")),
+]
+
+
+def settings_links() -> list[tuple[str, object]]:
+    return [(endpoint, label) for endpoint, label in SETTINGS if endpoint in current_app.view_functions]
+
+
+def role_label(role: str) -> str:
+    from community.admin.forms import role_choices
+
+    return str(dict(role_choices()).get(role, role))
+
+
+def account_url() -> str:
+    if "profiles.show" in current_app.view_functions:
+        return url_for("profiles.show", person_id=current_user.id)
+    return url_for("accounts.change_password")
+
+
+def home_cards() -> list[Card]:
+    cards = []
+    for provider in HOME_CARDS:
+        card = provider(current_user)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from community.admin.forms import role_choices
+
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        account_url=account_url,
+        home_cards=home_cards,
+        settings_links=settings_links,
+        role_label=role_label,
+        role_choices=role_choices,
+    )
+
+    @app.context_processor
+    def page_context():
+        from community.accounts.forms import EmptyForm, LocaleForm
+
+        unread = 0
+        user = peek_user()
+        if user is not None:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from community.notifications.services import unread_count
+
+            try:
+                unread = unread_count(user)
+            except SQLAlchemyError:
+                unread = 0  # an error page is being shown; the counter can wait
+        return {
+            "unread_notifications": unread,
+            # formdata=None: the layout's own forms never read the request body (an error
+            # page for a 413 must not parse the body that caused it).
+            "locale_form": LocaleForm(formdata=None, next=request.full_path.rstrip("?")),
+            "logout_form": EmptyForm(formdata=None),
+            "csrf_token_value": generate_csrf,
+        }

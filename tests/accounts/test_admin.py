@@ -1,0 +1,96 @@
+"""Administrators create accounts, set roles and deactivate; everything is audited."""
+
+from sqlalchemy import select
+
+from tests.conftest import login, text_of
+
+
+def test_admin_creates_an_account_with_roles(client, login_as, create_user, db):
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+
+    login_as(create_user(roles=["admin"]))
+    response = client.post_form(
+        "/admin/users/new",
+        {"name": "Jonas Weber", "email": "jonas@example.com", "department": "IT", "roles": ["mentor", "staff"], "password": "a-first-passphrase"},
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "jonas@example.com"))
+    assert user.roles == ["mentor", "staff"] and user.department == "IT"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.created", AuditEvent.subject_id == user.id))
+    assert login(client.application.test_client(), "jonas@example.com", "a-first-passphrase").status_code == 302
+
+
+def test_admin_form_errors_are_shown_on_the_fields(client, login_as, create_user):
+    login_as(create_user(roles=["admin"]))
+    response = client.post_form("/admin/users/new", {"name": "", "email": "not-an-email", "password": "x"})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "This field is required" in text
+
+
+def test_role_change_is_audited_with_before_and_after(client, login_as, create_user, db):
+    from community.audit.models import AuditEvent
+
+    login_as(create_user(roles=["admin"]))
+    person = create_user(roles=["staff"])
+    response = client.post_form(f"/admin/users/{person.id}", {"roles-roles": ["staff", "change_manager"]})
+    assert response.status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles_changed"))
+    assert event.data == {"before": ["staff"], "after": ["staff", "change_manager"]}
+
+
+def test_admin_cannot_remove_their_own_admin_role(client, login_as, create_user):
+    admin = create_user(roles=["admin"])
+    login_as(admin)
+    response = client.post_form(f"/admin/users/{admin.id}", {"roles-roles": ["staff"]})
+    assert response.status_code == 200
+    assert "cannot remove your own administrator role" in text_of(response)
+
+
+def test_admin_deactivates_and_reactivates_an_account(client, login_as, create_user, db):
+    from community.accounts.models import User
+
+    login_as(create_user(roles=["admin"]))
+    person = create_user()
+    client.post_form(f"/admin/users/{person.id}/active")
+    assert db.session.get(User, person.id).active is False
+    client.post_form(f"/admin/users/{person.id}/active")
+    db.session.expire_all()
+    assert db.session.get(User, person.id).active is True
+
+
+def test_admin_cannot_deactivate_themselves(client, login_as, create_user, db):
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"])
+    login_as(admin)
+    client.post_form(f"/admin/users/{admin.id}/active")
+    assert db.session.get(User, admin.id).active is True
+
+
+def test_people_without_admin_role_get_403_on_admin_pages(client, login_as, create_user):
+    login_as(create_user(roles=["change_manager", "mentor"]))
+    for url in ("/admin/users", "/admin/users/new", "/admin/audit"):
+        assert client.get(url).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login_from_admin_pages(client):
+    response = client.get("/admin/users")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_admin_sees_the_audit_trail(client, login_as, create_user):
+    login_as(create_user(roles=["admin"]))
+    person = create_user()
+    client.post_form(f"/admin/users/{person.id}", {"roles-roles": ["mentor"]})
+    text = text_of(client.get("/admin/audit?action=user."))
+    assert "user.roles_changed" in text
+
+
+def test_admin_searches_people_by_role(client, login_as, create_user):
+    login_as(create_user(roles=["admin"], name="Ada Admin"))
+    create_user(roles=["mentor"], name="Mona Mentor")
+    create_user(roles=["staff"], name="Sam Staff")
+    text = text_of(client.get("/admin/users?role=mentor"))
+    assert "Mona Mentor" in text and "Sam Staff" not in text

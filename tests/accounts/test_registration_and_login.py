@@ -1,0 +1,198 @@
+"""Registration, login, logout and passwords as a person experiences them."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, login, text_of
+
+
+def register(client, **overrides):
+    data = {"name": "Lea Becker", "email": "lea.becker@example.com", "password": "a-long-fresh-passphrase", "confirm": "a-long-fresh-passphrase"}
+    data.update(overrides)
+    return client.post_form("/register", data)
+
+
+def test_newcomer_registers_and_is_signed_in_as_staff(client, db):
+    from community.accounts.models import User
+
+    response = register(client)
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Hello, Lea Becker" in text_of(home)
+    user = db.session.scalar(select(User).where(User.email == "lea.becker@example.com"))
+    assert user.roles == ["staff"]
+    assert user.password_hash.startswith("pbkdf2:") and "a-long-fresh-passphrase" not in user.password_hash
+
+
+@pytest.mark.parametrize("app_config", [{"ALLOWED_EMAIL_DOMAINS": ["corp.example"]}])
+def test_registration_refuses_addresses_outside_the_company_domains(client):
+    response = register(client, email="someone@gmail.example")
+    assert response.status_code == 200
+    assert "corp.example" in text_of(response)
+    assert register(client, email="someone@corp.example").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "at least 10 characters"),
+        ("password123", "too common"),
+        ("qwertzuiop", "too common"),
+        ("aaaaaaaaaaaa", "too few characters"),
+        ("leabecker2024", "name or e-mail"),
+    ],
+)
+def test_registration_refuses_weak_passwords_with_a_reason(client, password, message):
+    response = register(client, password=password, confirm=password)
+    assert response.status_code == 200
+    assert message in text_of(response)
+
+
+def test_registration_with_a_taken_address_says_so(client, create_user):
+    create_user(email="taken@example.com")
+    response = register(client, email="Taken@Example.com")
+    assert "exists already" in text_of(response)
+
+
+@pytest.mark.parametrize("app_config", [{"REGISTRATION_OPEN": False}])
+def test_closed_registration_is_refused(client):
+    response = register(client)
+    assert response.status_code == 403
+
+
+def test_a_form_without_csrf_token_is_refused(client):
+    response = client.post("/register", data={"name": "X", "email": "x@example.com", "password": "p" * 12, "confirm": "p" * 12})
+    assert response.status_code == 400
+    assert "form expired" in text_of(response)
+
+
+def test_wrong_password_gives_one_message_for_unknown_and_known_accounts(client, create_user):
+    user = create_user()
+    wrong = login(client, user, "not the password")
+    unknown = login(client, "nobody@example.com", "whatever")
+    assert wrong.status_code == unknown.status_code == 200
+    assert "E-mail or password is not correct" in text_of(wrong)
+    assert "E-mail or password is not correct" in text_of(unknown)
+
+
+def test_deactivated_person_cannot_log_in(client, create_user):
+    user = create_user(active=False)
+    response = login(client, user)
+    assert response.status_code == 200
+    assert "not correct, or the account is inactive" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "http:/evil", "\t//evil.example"],
+)
+def test_login_never_redirects_to_another_site(client, create_user, target):
+    user = create_user()
+    response = client.post_form("/login", {"email": user.email, "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_follows_a_local_next_page(client, create_user):
+    user = create_user()
+    response = client.post_form("/login", {"email": user.email, "password": PASSWORD, "next": "/notifications/?unread=1"})
+    assert response.headers["Location"] == "/notifications/?unread=1"
+
+
+def test_logout_is_post_only(client, login_as, create_user):
+    login_as(create_user())
+    assert client.get("/logout").status_code == 405
+
+
+def test_captured_cookie_stops_working_after_logout(app, client, login_as, create_user):
+    login_as(create_user())
+    stolen = client.get_cookie("community_session").value
+    assert client.get("/notifications/").status_code == 200
+    client.post_form("/logout")
+    thief = app.test_client()
+    thief.set_cookie("community_session", stolen)
+    response = thief.get("/notifications/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_password_change_logs_out_other_browsers_but_not_this_one(app, client, login_as, create_user):
+    user = create_user()
+    other = app.test_client()
+    login(other, user)
+    assert other.get("/notifications/").status_code == 200
+    login_as(user)
+    response = client.post_form(
+        "/settings/password",
+        {"current_password": PASSWORD, "new_password": "another-good-passphrase", "confirm": "another-good-passphrase"},
+    )
+    assert response.status_code == 302
+    assert client.get("/notifications/").status_code == 200
+    assert other.get("/notifications/").status_code == 302
+    assert login(app.test_client(), user, "another-good-passphrase").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, login_as, create_user):
+    login_as(create_user())
+    response = client.post_form(
+        "/settings/password", {"current_password": "wrong", "new_password": "another-good-passphrase", "confirm": "another-good-passphrase"}
+    )
+    assert response.status_code == 200
+    assert "current password is not correct" in text_of(response)
+
+
+def test_deactivation_ends_a_running_session(app, client, login_as, create_user, db):
+    from community.accounts import services
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"])
+    user = create_user()
+    login_as(user)
+    assert client.get("/notifications/").status_code == 200
+    services.set_active(db.session.get(User, admin.id), db.session.get(User, user.id), False)
+    db.session.commit()
+    assert client.get("/notifications/").status_code == 302
+
+
+def test_session_cookie_is_httponly_and_samesite(client, create_user):
+    response = login(client, create_user())
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_config_marks_cookies_secure(monkeypatch, tmp_path):
+    from community.config import default_config
+
+    monkeypatch.setenv("COMMUNITY_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    config = default_config(str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"] and config["HSTS_ENABLED"]
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    from community.config import default_config
+
+    monkeypatch.setenv("COMMUNITY_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError):
+        default_config(str(tmp_path))
+
+
+def test_development_secret_is_generated_once_and_reused(monkeypatch, tmp_path):
+    from community.config import default_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = default_config(str(tmp_path))["SECRET_KEY"]
+    second = default_config(str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "3 per minute"}])
+def test_repeated_login_attempts_are_rate_limited_with_retry_after(client, create_user):
+    user = create_user()
+    for _ in range(3):
+        assert login(client, user, "wrong").status_code == 200
+    response = login(client, user, "wrong")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many requests" in text_of(response)
