@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 from flask import Flask
+
+# Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
+FEATURES = (
+    "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
+    "mentoring", "discussions", "ambassadors", "network",
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -38,9 +46,10 @@ def register_config(app: Flask, config: dict | None) -> None:
 
 def register_models() -> None:
     """Import every feature's models so metadata (and Alembic) sees all tables."""
-    import community.accounts.models
-    import community.audit.models
-    import community.notifications.models  # noqa: F401
+    for feature in FEATURES:
+        name = f"community.{feature}.models"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
 
 
 def register_extensions(app: Flask) -> None:
@@ -69,13 +78,11 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from community import api
-    from community.accounts import bp as accounts_bp
-    from community.admin import bp as admin_bp
-    from community.main import bp as main_bp
-    from community.notifications import bp as notifications_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, notifications_bp):
-        app.register_blueprint(blueprint)
+    for feature in FEATURES:
+        package = importlib.import_module(f"community.{feature}")
+        if hasattr(package, "bp"):
+            app.register_blueprint(package.bp)
     api.init_app(app)
 
 

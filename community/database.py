@@ -101,3 +101,14 @@ def _may_write() -> bool:
         return request.method in WRITE_METHODS
     # Code that mostly looks (the test-suite's own session) may ask for deferred BEGINs.
     return not (has_app_context() and g.get("sqlite_deferred_begin"))
+
+
+# Schema objects the ORM metadata cannot describe (full-text indexes: SQLite FTS5 tables,
+# PostgreSQL tsvector/GIN). Each entry is an idempotent `install(connection)`; migrations
+# create the same objects, and the test-suite calls these after create_all().
+SCHEMA_EXTRAS: list = []
+
+
+def register_schema_extra(install) -> None:
+    if install not in SCHEMA_EXTRAS:
+        SCHEMA_EXTRAS.append(install)

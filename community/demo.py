@@ -42,8 +42,22 @@ def has_people() -> bool:
 def steps():
     """Feature steps in dependency order."""
     from community.accounts import demo as accounts_demo
+    from community.ambassadors import demo as ambassadors_demo
+    from community.discussions import demo as discussions_demo
+    from community.expertise import demo as expertise_demo
+    from community.mentoring import demo as mentoring_demo
+    from community.network import demo as network_demo
+    from community.profiles import demo as profiles_demo
 
-    return [accounts_demo.seed]
+    return [
+        accounts_demo.seed,
+        expertise_demo.seed,
+        profiles_demo.seed,
+        mentoring_demo.seed,
+        discussions_demo.seed,
+        ambassadors_demo.seed,
+        network_demo.seed,
+    ]
 
 
 def build(*, people: int, seed: int) -> dict:

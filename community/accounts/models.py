@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
@@ -34,6 +34,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    tag_rows: Mapped[list["PersonTag"]] = relationship(  # noqa: UP037
+        "PersonTag", back_populates="user", cascade="all, delete-orphan"
     )
     language_rows: Mapped[list[UserLanguage]] = relationship(
         back_populates="user",

@@ -10,7 +10,7 @@ from marshmallow import validate
 from community.accounts import services as accounts
 from community.extensions import db
 
-blp = Blueprint("me", __name__, description="The authenticated person")
+blp = Blueprint("api_me", __name__, description="The authenticated person")
 
 
 class MeSchema(ma.Schema):

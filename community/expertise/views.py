@@ -1,0 +1,1 @@
+"""Tag pages and curation (see issue: profiles, taxonomy, directory)."""

@@ -1,0 +1,1 @@
+"""Network dashboard and exports."""

@@ -1,0 +1,1 @@
+"""Profile pages, directory, topic contacts, peers."""
