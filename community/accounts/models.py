@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
 from community.extensions import db
+
+if TYPE_CHECKING:
+    from community.profiles.models import PersonTag
 
 ROLES = ("mentor", "executive", "staff", "change_manager", "admin")
 LEVELS = ("interested", "practitioner", "expert")
@@ -35,7 +39,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
-    tag_rows: Mapped[list["PersonTag"]] = relationship(  # noqa: UP037
+    tag_rows: Mapped[list[PersonTag]] = relationship(
         "PersonTag", back_populates="user", cascade="all, delete-orphan"
     )
     language_rows: Mapped[list[UserLanguage]] = relationship(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String, Text
@@ -21,9 +20,9 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(80))
-    name_de: Mapped[Optional[str]] = mapped_column(String(80))
-    description: Mapped[Optional[str]] = mapped_column(Text)
-    description_de: Mapped[Optional[str]] = mapped_column(Text)
+    name_de: Mapped[str | None] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+    description_de: Mapped[str | None] = mapped_column(Text)
     field: Mapped[str] = mapped_column(String(40), default="ways-of-working")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
