@@ -1,0 +1,118 @@
+"""Markdown to safe HTML: markdown-it-py renders (raw HTML off), nh3 sanitises what comes out.
+
+Used for profile bios and community posts. Two layers on purpose: the renderer never emits
+raw HTML from the input, and the sanitiser would remove anything dangerous that slipped
+through (javascript:/data: URLs, event attributes, svg/math, style). Links get
+rel="nofollow noopener noreferrer". @handles become profile links when the caller passes a
+resolver.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+MAX_SOURCE_CHARS = 50_000
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "img",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    # Guard against pathological nesting (e.g. thousands of '>' or list markers).
+    md.options["maxNesting"] = 20
+    return md
+
+
+_MD = _parser()
+
+
+def _link_mentions(tokens: list[Token], resolve: Callable[[str], str | None]) -> None:
+    """Turn @handle in plain text (not inside links or code) into links to profiles."""
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out: list[Token] = []
+        inside_link = 0
+        for tok in block.children:
+            if tok.type == "link_open":
+                inside_link += 1
+            elif tok.type == "link_close":
+                inside_link -= 1
+            if tok.type != "text" or inside_link or "@" not in tok.content:
+                out.append(tok)
+                continue
+            pos = 0
+            for match in MENTION.finditer(tok.content):
+                url = resolve(match.group(1).lower())
+                if url is None:
+                    continue
+                if match.start() > pos:
+                    out.append(_text(tok.content[pos:match.start()]))
+                opening = Token("link_open", "a", 1)
+                opening.attrs = {"href": url, "class": "mention"}
+                out += [opening, _text(match.group(0)), Token("link_close", "a", -1)]
+                pos = match.end()
+            if pos < len(tok.content):
+                out.append(_text(tok.content[pos:]))
+        block.children = out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def mentioned_handles(source: str) -> set[str]:
+    """Handles written as @handle in a Markdown text (outside code), lower-cased."""
+    handles: set[str] = set()
+    for block in _MD.parse(source[:MAX_SOURCE_CHARS]):
+        if block.type == "inline" and block.children:
+            for tok in block.children:
+                if tok.type == "text":
+                    handles.update(m.group(1).lower() for m in MENTION.finditer(tok.content))
+    return handles
+
+
+def render(source: str | None, *, mentions: Mapping[str, str] | Callable[[str], str | None] | None = None) -> str:
+    """Safe HTML for a Markdown text. `mentions` maps handle -> profile URL (or resolves one)."""
+    if not source:
+        return ""
+    source = source[:MAX_SOURCE_CHARS]
+    env: dict = {}
+    tokens = _MD.parse(source, env)
+    if mentions is not None:
+        resolve = mentions.get if isinstance(mentions, Mapping) else mentions
+        _link_mentions(tokens, resolve)
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+        allowed_classes={"a": {"mention"}, "code": {f"language-{x}" for x in ("python", "js", "json", "sql", "bash", "text")}},
+    )
