@@ -1,7 +1,7 @@
 """Fixtures: a fresh app and empty tables per test, a CSRF-aware client, factories.
 
-The schema is built once per run by the real Alembic migrations (so they are tested on
-SQLite and PostgreSQL); after every test all rows are deleted. Set TEST_DATABASE_URL to run
+The schema is built once per run from the models (tests/test_migrations.py checks that the
+Alembic migrations build the same schema); after every test all rows are deleted. Set TEST_DATABASE_URL to run
 against PostgreSQL; each pytest-xdist worker gets its own database.
 """
 
@@ -46,15 +46,15 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _database_url(tmp_root: Path) -> str:
+def _database_url(tmp_root: Path, suffix: str = "") -> str:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        return f"sqlite:///{tmp_root / f'test-{_worker()}.sqlite3'}"
+        return f"sqlite:///{tmp_root / f'test-{_worker()}{suffix}.sqlite3'}"
     base = _normalise_database_url(base)
-    if _worker() == "main":
+    if _worker() == "main" and not suffix:
         return base
-    # One database per xdist worker, created on first use.
-    name = base.rsplit("/", 1)[1].split("?")[0] + "_" + _worker()
+    # One database per xdist worker (and per purpose), created on first use.
+    name = base.rsplit("/", 1)[1].split("?")[0] + ("" if _worker() == "main" else "_" + _worker()) + suffix
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
@@ -76,25 +76,31 @@ def _reset_schema(url: str) -> None:
             Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """Build the schema once with the project's own migrations."""
+def build_schema(url: str, *, migrations: bool) -> None:
+    """Create the schema in an empty database: from the models (fast, what the suite uses) or
+    by running the Alembic migrations (what tests/test_migrations.py checks against the models)."""
     from flask_migrate import upgrade
 
-    url = _database_url(tmp_path_factory.getbasetemp())
+    from community.database import SCHEMA_EXTRAS
+    from community.extensions import db
+
     _reset_schema(url)
     app = create_app(config_for_tests(url))
     with app.app_context():
-        upgrade()
-        from community.database import SCHEMA_EXTRAS
-        from community.extensions import db
-
-        # Tables of work in progress that has no migration yet (test_migrations catches that).
-        db.create_all()
-        with db.engine.begin() as conn:
-            for install in SCHEMA_EXTRAS:
-                install(conn)
+        if migrations:
+            upgrade()
+        else:
+            db.create_all()
+            with db.engine.begin() as conn:
+                for install in SCHEMA_EXTRAS:
+                    install(conn)
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory.getbasetemp())
+    build_schema(url, migrations=False)
     return url
 
 

@@ -1,11 +1,54 @@
-"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and
+PostgreSQL, full-text search objects included."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from community import create_app
+from community.config import config_for_tests
+from tests.conftest import _database_url, build_schema
 
 
-def test_migrated_schema_matches_the_models(app, db):
-    with db.engine.connect() as conn:
+def test_migrations_build_the_schema_of_the_models(tmp_path_factory):
+    from community.extensions import db
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_migrations")
+    build_schema(url, migrations=True)
+    app = create_app(config_for_tests(url))
+    with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
-    assert diff == [], diff
+        assert diff == [], diff
+        extras = _search_objects(conn)
+    expected = _expected_search_objects(tmp_path_factory)
+    assert expected <= extras, expected - extras
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _search_objects(conn) -> set[str]:
+    """Names of full-text objects: FTS5 tables and triggers (SQLite), GIN indexes and triggers (PostgreSQL)."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text("SELECT name FROM sqlite_master WHERE (type='table' AND sql LIKE 'CREATE VIRTUAL TABLE%') OR type='trigger'"))
+    else:
+        rows = conn.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE schemaname='public' AND indexdef ILIKE '%USING gin%' "
+            "UNION SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        ))
+    return {row[0] for row in rows}
+
+
+def _expected_search_objects(tmp_path_factory) -> set[str]:
+    """What the models' schema extras create in a database built from the models."""
+    from community.extensions import db
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_reference")
+    build_schema(url, migrations=False)
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        with db.engine.connect() as conn:
+            names = _search_objects(conn)
+        tables = set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    return {n for n in names if n not in tables or n.endswith("_fts")}

@@ -1,1 +1,263 @@
-"""Ambassador pages."""
+"""Ambassador directory, nominations, decisions, candidates and criteria."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.accounts import services as accounts
+from community.accounts.forms import EmptyForm
+from community.accounts.models import User
+from community.ambassadors import bp, queries, services
+from community.ambassadors.forms import (
+    CriteriaForm,
+    DecisionForm,
+    EndForm,
+    NominationForm,
+    StepDownForm,
+)
+from community.errors import DomainError
+from community.expertise.services import all_tags
+from community.extensions import db, limiter
+from community.forms import apply_errors
+from community.pagination import clamp
+
+
+def _require_change_manager():
+    if not current_user.has_role("change_manager"):
+        abort(403)
+
+
+@bp.get("/ambassadors")
+@login_required
+def directory():
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 24)
+    filters = {key: (request.args.get(key) or None) for key in ("tag", "department", "location")}
+    return render_template(
+        "ambassadors/directory.html",
+        page=queries.ambassadors(**filters, page=page, per_page=per_page),
+        filters=filters, facets=queries.ambassador_facets(), tags=all_tags(), step_down_form=StepDownForm(),
+    )
+
+
+@bp.route("/ambassadors/nominate", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["NOMINATION_RATE_LIMIT"], methods=["POST"], key_func=lambda: f"nominate:{current_user.id}")
+def nominate():
+    form = NominationForm()
+    if request.method == "GET" and request.args.get("person", "").isdigit():
+        person = db.session.get(User, int(request.args["person"]))
+        if person is not None and person.active:
+            form.nominee.data = "@" + person.handle
+    if form.validate_on_submit():
+        nominee = queries.mentor_choices_by_handle(form.nominee.data)
+        if nominee is None:
+            form.nominee.errors.append(_("Nobody with this @handle or e-mail address."))
+        else:
+            try:
+                nomination = services.nominate(current_user, nominee.id, form.reason.data)
+            except DomainError as error:
+                db.session.rollback()
+                apply_errors(form, error)
+                if "nominee_id" in error.fields:
+                    form.nominee.errors = list(form.nominee.errors) + error.fields["nominee_id"]
+            else:
+                db.session.commit()
+                flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
+                return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
+    return render_template("ambassadors/nominate.html", form=form)
+
+
+@bp.get("/ambassadors/nominations")
+@login_required
+def nominations():
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+    status = request.args.get("status")
+    if status not in ("open", "promoted", "declined", "withdrawn"):
+        status = None
+    return render_template(
+        "ambassadors/nominations.html",
+        page=queries.nominations_for(current_user, status=status, page=page, per_page=per_page),
+        status=status, status_label=services.status_label,
+    )
+
+
+@bp.get("/ambassadors/nominations/<int:nomination_id>")
+@login_required
+def nomination(nomination_id: int):
+    nomination = services.get_nomination(current_user, nomination_id)
+    return _render_nomination(nomination)
+
+
+def _render_nomination(nomination, decision_form=None, status=200):
+    show_evidence = current_user.has_role("change_manager", "admin") or current_user.id == nomination.nominee_id
+    evidence = None
+    if show_evidence:
+        evidence = queries.evidence_for([nomination.nominee_id], services.get_criteria())[nomination.nominee_id]
+    return render_template(
+        "ambassadors/nomination.html",
+        nomination=nomination,
+        evidence=evidence,
+        can_decide=services.can_decide(current_user, nomination) and nomination.status == "open",
+        can_withdraw=nomination.status == "open" and current_user.id in (nomination.nominee_id, nomination.nominated_by_id),
+        decision_form=decision_form or DecisionForm(),
+        withdraw_form=EmptyForm(),
+        status_label=services.status_label,
+    ), status
+
+
+@bp.post("/ambassadors/nominations/<int:nomination_id>/decision")
+@login_required
+def decide(nomination_id: int):
+    nomination = services.get_nomination(current_user, nomination_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_nomination(nomination, form)
+    try:
+        services.decide(current_user, nomination, form.decision.data, form.note.data)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status in (403, 409):
+            raise
+        apply_errors(form, error)
+        return _render_nomination(nomination, form)
+    db.session.commit()
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
+
+
+@bp.post("/ambassadors/nominations/<int:nomination_id>/withdraw")
+@login_required
+def withdraw(nomination_id: int):
+    nomination = services.get_nomination(current_user, nomination_id)
+    if EmptyForm().validate_on_submit():
+        services.withdraw(current_user, nomination)
+        db.session.commit()
+        flash(_("Nomination withdrawn."), "success")
+    return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
+
+
+@bp.route("/ambassadors/step-down", methods=["GET", "POST"])
+@login_required
+def step_down():
+    if not current_user.is_ambassador:
+        abort(404)
+    form = StepDownForm()
+    if form.validate_on_submit():
+        services.step_down(current_user, form.note.data)
+        db.session.commit()
+        flash(_("You stepped down as an ambassador. Thank you for all you did!"), "success")
+        return redirect(url_for("ambassadors.directory"))
+    return render_template("ambassadors/step_down.html", form=form)
+
+
+@bp.route("/ambassadors/<int:person_id>/end", methods=["GET", "POST"])
+@login_required
+def end(person_id: int):
+    _require_change_manager()
+    person = accounts.get_user(person_id)
+    form = EndForm()
+    if form.validate_on_submit():
+        try:
+            services.end_ambassadorship(current_user, person, form.note.data)
+        except DomainError as error:
+            db.session.rollback()
+            if error.status != 422:
+                raise
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The ambassadorship of %(name)s has ended.", name=person.name), "success")
+            return redirect(url_for("ambassadors.directory"))
+    return render_template("ambassadors/end.html", form=form, person=person)
+
+
+@bp.get("/ambassadors/evidence")
+@login_required
+def my_evidence():
+    if not current_user.has_role("mentor"):
+        abort(404)
+    return _evidence_page(current_user)
+
+
+@bp.get("/ambassadors/evidence/<int:person_id>")
+@login_required
+def evidence(person_id: int):
+    if not current_user.has_role("change_manager", "admin") and current_user.id != person_id:
+        abort(403)
+    return _evidence_page(accounts.get_user(person_id))
+
+
+def _evidence_page(person):
+    criteria = services.get_criteria()
+    db.session.commit()  # the first visit creates the default criteria row
+    items = queries.evidence_for([person.id], criteria)[person.id]
+    return render_template("ambassadors/evidence.html", person=person, evidence=items)
+
+
+@bp.get("/ambassadors/candidates")
+@login_required
+def candidates():
+    _require_change_manager()
+    sort = request.args.get("sort", "score")
+    criteria = services.get_criteria()
+    db.session.commit()
+    _shortlist, computed_at = queries.shortlist_from_snapshot()
+    return render_template(
+        "ambassadors/candidates.html", candidates=queries.candidates(criteria, sort), sort=sort,
+        sort_keys=queries.SORT_KEYS, computed_at=computed_at, criteria=criteria,
+    )
+
+
+@bp.get("/ambassadors/candidates.csv")
+@login_required
+def candidates_csv():
+    _require_change_manager()
+    criteria = services.get_criteria()
+    rows = queries.candidates(criteria, request.args.get("sort", "score"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    keys = ["sessions", "mentees", "feedback", "community", "topics", "reach"]
+    writer.writerow(["id", "name", "department", "location", "score", "outcomes", "community_part", "reach_part",
+                     "nomination", "criteria_met", *keys])
+    for c in rows:
+        values = c.evidence.as_dict()
+        writer.writerow([_cell(v) for v in [
+            c.person.id, c.person.name, c.person.department or "", c.person.location or "",
+            c.score if c.score is not None else "", c.parts.get("outcomes", ""), c.parts.get("community", ""), c.parts.get("reach", ""),
+            c.nomination.id if c.nomination else "", c.evidence.met_count, *[values.get(k) if values.get(k) is not None else "" for k in keys],
+        ]])
+    from community.audit import services as audit
+
+    audit.record("ambassador.candidates_exported", actor=current_user, data={"rows": len(rows)})
+    db.session.commit()
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=ambassador-candidates.csv"})
+
+
+def _cell(value):
+    """Spreadsheets execute cells that start with = + - @; neutralise them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.route("/ambassadors/criteria", methods=["GET", "POST"])
+@login_required
+def criteria():
+    _require_change_manager()
+    current = services.get_criteria()
+    form = CriteriaForm(obj=current)
+    if form.validate_on_submit():
+        values = {name: (float(field.data) if name in ("min_feedback_avg", "min_community_score") else field.data)
+                  for name, field in form._fields.items() if name != "csrf_token"}
+        services.update_criteria(current_user, **values)
+        db.session.commit()
+        flash(_("Criteria saved."), "success")
+        return redirect(url_for("ambassadors.criteria"))
+    db.session.commit()
+    return render_template("ambassadors/criteria.html", form=form)

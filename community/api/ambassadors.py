@@ -1,5 +1,131 @@
-"""API v1: ambassadors."""
+"""API v1: nominations, decisions and the ambassador directory."""
 
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import validate
 
-blp = Blueprint("api_ambassadors", __name__, description="ambassadors")
+from community.ambassadors import queries, services
+from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.extensions import db, limiter
+
+blp = Blueprint("api_ambassadors", __name__, description="Ambassador programme: nominations, decisions, directory")
+
+
+class NominationSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    nominee = ma.fields.Nested(PersonRefSchema, required=True)
+    nominated_by = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    reason = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, metadata={"enum": ["open", "promoted", "declined", "withdrawn"]})
+    decided_by = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime(required=True)
+    decided_at = ma.fields.DateTime(allow_none=True)
+
+
+class NominationCreateSchema(ma.Schema):
+    nominee_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+    reason = ma.fields.String(required=True, validate=validate.Length(min=services.REASON_MIN, max=services.REASON_MAX))
+
+
+class NominationListArgs(PageArgsSchema):
+    status = ma.fields.String(validate=validate.OneOf(["open", "promoted", "declined", "withdrawn"]))
+
+
+class DecisionSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=validate.OneOf(["promote", "decline"]))
+    note = ma.fields.String(required=True, validate=validate.Length(min=3, max=services.NOTE_MAX))
+
+
+class TagLevelSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    level = ma.fields.String(required=True)
+
+
+class AmbassadorSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    handle = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String(), required=True)
+    department = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String(), required=True)
+    timezone = ma.fields.String(required=True)
+    capacity = ma.fields.Integer(required=True)
+    tags = ma.fields.Method("dump_tags", required=True)
+    is_ambassador = ma.fields.Boolean(required=True)
+    ambassador_since = ma.fields.DateTime(allow_none=True)
+
+    def dump_tags(self, person):
+        return [{"slug": pt.tag.slug, "name": pt.tag.name, "level": pt.level} for pt in person.tag_rows]
+
+
+class AmbassadorListArgs(PageArgsSchema):
+    tag = ma.fields.String()
+    department = ma.fields.String()
+    location = ma.fields.String()
+
+
+@blp.route("/nominations")
+@blp.arguments(NominationListArgs, location="query")
+@blp.response(200, page_of(NominationSchema))
+def list_nominations(args):
+    """Nominations the caller made or received; change managers and admins see all."""
+    page = queries.nominations_for(current_user, status=args.get("status"), page=args["page"], per_page=args["per_page"])
+    return page.as_dict(lambda n: n)
+
+
+@blp.route("/nominations", methods=["POST"])
+@limiter.limit(lambda: current_app.config["NOMINATION_RATE_LIMIT"], key_func=lambda: f"nominate:{current_user.id}")
+@blp.arguments(NominationCreateSchema)
+@blp.response(201, NominationSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such person")
+@blp.alt_response(409, schema=ErrorSchema, description="Already nominated or already an ambassador")
+@blp.alt_response(422, schema=ErrorSchema, description="Not a mentor, or a missing reason")
+def create_nomination(body):
+    nomination = services.nominate(current_user, body["nominee_id"], body["reason"])
+    db.session.commit()
+    return nomination
+
+
+@blp.route("/nominations/<int:nomination_id>")
+@blp.response(200, NominationSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get_nomination(nomination_id):
+    return services.get_nomination(current_user, nomination_id)
+
+
+@blp.route("/nominations/<int:nomination_id>/decision", methods=["POST"])
+@blp.arguments(DecisionSchema)
+@blp.response(200, NominationSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Not a change manager, or the nominee or nominator")
+@blp.alt_response(409, schema=ErrorSchema, description="Decided already or withdrawn")
+def decide(body, nomination_id):
+    """Promote or decline, with a note (change managers; not the nominee, not the nominator)."""
+    nomination = services.get_nomination(current_user, nomination_id)
+    services.decide(current_user, nomination, body["decision"], body["note"])
+    db.session.commit()
+    return nomination
+
+
+@blp.route("/nominations/<int:nomination_id>/withdraw", methods=["POST"])
+@blp.response(200, NominationSchema)
+def withdraw(nomination_id):
+    nomination = services.get_nomination(current_user, nomination_id)
+    services.withdraw(current_user, nomination)
+    db.session.commit()
+    return nomination
+
+
+@blp.route("/ambassadors")
+@blp.arguments(AmbassadorListArgs, location="query")
+@blp.response(200, page_of(AmbassadorSchema))
+def list_ambassadors(args):
+    page = queries.ambassadors(tag=args.get("tag"), department=args.get("department"), location=args.get("location"),
+                               page=args["page"], per_page=args["per_page"])
+    return page.as_dict(lambda p: p)

@@ -1,0 +1,214 @@
+"""Nominations, decisions, step-downs: each change and its audit event in one transaction."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User, UserRole
+from community.ambassadors.models import AmbassadorCriteria, Nomination
+from community.audit import services as audit
+from community.database import utcnow
+from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.extensions import db
+from community.notifications.services import notify, notify_many, register_kind
+
+register_kind("nomination_received", _l("%(actor)s nominated you for the ambassador programme."))
+register_kind("nomination_submitted", _l("%(actor)s nominated %(nominee)s for the ambassador programme."))
+register_kind("nomination_promoted", _l("%(nominee)s is now a change ambassador (decided by %(actor)s)."))
+register_kind("nomination_declined", _l("The nomination of %(nominee)s was declined by %(actor)s."))
+register_kind("ambassador_stepped_down", _l("%(actor)s stepped down as a change ambassador."))
+register_kind("ambassadorship_ended", _l("%(actor)s ended your ambassadorship."))
+
+REASON_MIN, REASON_MAX = 10, 2000
+NOTE_MAX = 2000
+
+
+def _text(value: str | None, field: str, *, minimum: int, maximum: int) -> str:
+    value = (value or "").strip()
+    if len(value) < minimum:
+        message = _("Write at least %(n)d characters.", n=minimum)
+        raise ValidationFailed(message, {field: [message]})
+    if len(value) > maximum:
+        message = _("Write at most %(n)d characters.", n=maximum)
+        raise ValidationFailed(message, {field: [message]})
+    return value
+
+
+def get_criteria() -> AmbassadorCriteria:
+    criteria = db.session.scalar(select(AmbassadorCriteria).order_by(AmbassadorCriteria.id).limit(1))
+    if criteria is None:
+        criteria = AmbassadorCriteria()
+        db.session.add(criteria)
+        db.session.flush()
+    return criteria
+
+
+def update_criteria(actor: User, **values) -> AmbassadorCriteria:
+    if not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers set the ambassador criteria."))
+    criteria = get_criteria()
+    before = {key: getattr(criteria, key) for key in values}
+    for key, value in values.items():
+        if value is None or value < 0:
+            raise ValidationFailed(_("Use a number of 0 or more."), {key: [_("Use a number of 0 or more.")]})
+        setattr(criteria, key, value)
+    criteria.updated_by_id = actor.id
+    db.session.flush()
+    audit.record("ambassador.criteria_changed", actor=actor, subject_type="ambassador_criteria", subject_id=criteria.id,
+                 data={"before": before, "after": values})
+    return criteria
+
+
+def change_manager_ids() -> list[int]:
+    return list(db.session.scalars(
+        select(UserRole.user_id).join(User).where(UserRole.role == "change_manager", User.active.is_(True))
+    ))
+
+
+def nominate(actor: User, nominee_id: int, reason: str) -> Nomination:
+    """Any member nominates a mentor (mentors may nominate themselves); one open nomination each."""
+    nominee = db.session.get(User, nominee_id)
+    if nominee is None or not nominee.active:
+        raise NotFoundError(_("No such person."))
+    if not nominee.has_role("mentor"):
+        message = _("%(name)s is not a mentor; the ambassador programme recruits from the mentor pool.", name=nominee.name)
+        raise ValidationFailed(message, {"nominee_id": [message]})
+    if nominee.is_ambassador:
+        message = _("%(name)s is an ambassador already.", name=nominee.name)
+        raise ConflictError(message, {"nominee_id": [message]})
+    reason = _text(reason, "reason", minimum=REASON_MIN, maximum=REASON_MAX)
+    if _open_nomination_of(nominee.id) is not None:
+        raise _already_nominated(nominee)
+    nomination = Nomination(nominee_id=nominee.id, nominated_by_id=actor.id, reason=reason)
+    try:
+        with db.session.begin_nested():
+            db.session.add(nomination)
+            db.session.flush()
+    except IntegrityError:
+        raise _already_nominated(nominee) from None  # a concurrent nomination won the race
+    audit.record("ambassador.nominated", actor=actor, subject_type="user", subject_id=nominee.id,
+                 data={"nomination_id": nomination.id, "self": actor.id == nominee.id})
+    link = f"/ambassadors/nominations/{nomination.id}"
+    notify(nominee.id, "nomination_received", actor=actor, link=link)
+    notify_many(change_manager_ids(), "nomination_submitted", actor=actor, link=link, nominee=nominee.name)
+    return nomination
+
+
+def _already_nominated(nominee: User) -> ConflictError:
+    message = _("%(name)s has an open nomination already; it awaits a decision.", name=nominee.name)
+    return ConflictError(message, {"nominee_id": [message]})
+
+
+def _open_nomination_of(user_id: int) -> Nomination | None:
+    return db.session.scalar(select(Nomination).where(Nomination.nominee_id == user_id, Nomination.status == "open"))
+
+
+def get_nomination(actor: User, nomination_id: int) -> Nomination:
+    """Visible to change managers, admins, the nominee and the nominator; 404 for others."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or not can_see(actor, nomination):
+        raise NotFoundError(_("No such nomination."))
+    return nomination
+
+
+def can_see(actor: User, nomination: Nomination) -> bool:
+    return actor.has_role("change_manager", "admin") or actor.id in (nomination.nominee_id, nomination.nominated_by_id)
+
+
+def can_decide(actor: User, nomination: Nomination) -> bool:
+    return (
+        actor.has_role("change_manager")
+        and actor.id != nomination.nominee_id
+        and actor.id != nomination.nominated_by_id
+    )
+
+
+def decide(actor: User, nomination: Nomination, decision: str, note: str | None) -> Nomination:
+    """A change manager (not the nominee, not the nominator) promotes or declines, with a note."""
+    if not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers decide on nominations."))
+    if actor.id == nomination.nominee_id:
+        raise PermissionDenied(_("Nobody decides on their own nomination."))
+    if actor.id == nomination.nominated_by_id:
+        raise PermissionDenied(_("Someone other than the nominator decides."))
+    if decision not in ("promote", "decline"):
+        message = _("Choose promote or decline.")
+        raise ValidationFailed(message, {"decision": [message]})
+    note = _text(note, "note", minimum=3, maximum=NOTE_MAX)
+    if nomination.status != "open":
+        raise ConflictError(_("This nomination is %(status)s already; it cannot be decided again.", status=status_label(nomination.status)))
+    nominee = nomination.nominee
+    if decision == "promote" and not (nominee.active and nominee.has_role("mentor")):
+        raise ConflictError(_("%(name)s is no longer an active mentor.", name=nominee.name))
+    now = utcnow()
+    new_status = "promoted" if decision == "promote" else "declined"
+    # Conditional update: of two change managers deciding at once, exactly one wins.
+    won = db.session.execute(
+        update(Nomination)
+        .where(Nomination.id == nomination.id, Nomination.status == "open")
+        .values(status=new_status, decided_by_id=actor.id, decided_at=now, note=note)
+    ).rowcount
+    if won != 1:
+        raise ConflictError(_("Someone decided on this nomination a moment ago."))
+    if decision == "promote":
+        nominee.is_ambassador = True
+        nominee.ambassador_since = now
+    db.session.flush()
+    db.session.refresh(nomination)
+    audit.record(f"ambassador.{new_status}", actor=actor, subject_type="user", subject_id=nominee.id, note=note,
+                 data={"nomination_id": nomination.id})
+    link = f"/ambassadors/nominations/{nomination.id}"
+    kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
+    recipients = {nominee.id, nomination.nominated_by_id} - {None}
+    notify_many(recipients, kind, actor=actor, link=link, nominee=nominee.name)
+    return nomination
+
+
+def withdraw(actor: User, nomination: Nomination) -> Nomination:
+    if actor.id not in (nomination.nominee_id, nomination.nominated_by_id):
+        raise PermissionDenied(_("Only the nominee or the nominator withdraws a nomination."))
+    won = db.session.execute(
+        update(Nomination).where(Nomination.id == nomination.id, Nomination.status == "open").values(status="withdrawn")
+    ).rowcount
+    if won != 1:
+        raise ConflictError(_("This nomination is %(status)s already.", status=status_label(nomination.status)))
+    db.session.refresh(nomination)
+    audit.record("ambassador.nomination_withdrawn", actor=actor, subject_type="user", subject_id=nomination.nominee_id,
+                 data={"nomination_id": nomination.id})
+    return nomination
+
+
+def step_down(actor: User, note: str | None) -> None:
+    """An ambassador ends their own ambassadorship."""
+    if not actor.is_ambassador:
+        raise ConflictError(_("You are not an ambassador."))
+    note = (note or "").strip()[:NOTE_MAX] or None
+    actor.is_ambassador = False
+    actor.ambassador_since = None
+    db.session.flush()
+    audit.record("ambassador.stepped_down", actor=actor, subject_type="user", subject_id=actor.id, note=note)
+    notify_many(change_manager_ids(), "ambassador_stepped_down", actor=actor, link=f"/people/{actor.id}")
+
+
+def end_ambassadorship(actor: User, person: User, note: str | None) -> None:
+    """A change manager ends someone's ambassadorship, with a note."""
+    if not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers end an ambassadorship."))
+    if actor.id == person.id:
+        raise PermissionDenied(_("Use “step down” to end your own ambassadorship."))
+    if not person.is_ambassador:
+        raise ConflictError(_("%(name)s is not an ambassador.", name=person.name))
+    note = _text(note, "note", minimum=3, maximum=NOTE_MAX)
+    person.is_ambassador = False
+    person.ambassador_since = None
+    db.session.flush()
+    audit.record("ambassador.ended", actor=actor, subject_type="user", subject_id=person.id, note=note)
+    notify(person.id, "ambassadorship_ended", actor=actor, link=f"/people/{person.id}")
+
+
+def status_label(status: str) -> str:
+    return str({"open": _l("open"), "promoted": _l("promoted"), "declined": _l("declined"),
+                "withdrawn": _l("withdrawn")}.get(status, status))

@@ -1,0 +1,255 @@
+"""Nominations, decisions with audit, badges, step-down and the candidate list."""
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def people(create_user):
+    return {
+        "mentor": create_user(roles=["mentor"], name="Mara Mentor"),
+        "other_mentor": create_user(roles=["mentor"], name="Otto Mentor"),
+        "staff": create_user(roles=["staff"], name="Sam Staff"),
+        "executive": create_user(roles=["executive"], name="Erik Exec"),
+        "cm": create_user(roles=["change_manager"], name="Carla Change"),
+        "cm2": create_user(roles=["change_manager"], name="Chris Change"),
+        "admin": create_user(roles=["admin"], name="Ada Admin"),
+    }
+
+
+def api(client, api_token, user, method, url, json=None):
+    return client.send_json(method, url, json, token=api_token(user))
+
+
+def test_member_nominates_a_mentor_and_nominee_and_change_managers_are_told(client, api_token, people, db):
+    from community.ambassadors.models import Nomination
+    from community.audit.models import AuditEvent
+    from community.notifications.models import Notification
+
+    response = api(client, api_token, people["staff"], "POST", "/api/v1/nominations",
+                   {"nominee_id": people["mentor"].id, "reason": "She explains Teams better than the manual."})
+    assert response.status_code == 201
+    assert response.json["status"] == "open" and response.json["nominee"]["name"] == "Mara Mentor"
+    assert db.session.scalar(select(func.count()).select_from(Nomination)) == 1
+    told = set(db.session.scalars(select(Notification.user_id)))
+    assert told == {people["mentor"].id, people["cm"].id, people["cm2"].id}
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ambassador.nominated"))
+
+
+def test_mentor_may_nominate_themselves(client, api_token, people):
+    response = api(client, api_token, people["mentor"], "POST", "/api/v1/nominations",
+                   {"nominee_id": people["mentor"].id, "reason": "I ran eight sessions and the Teams tips thread."})
+    assert response.status_code == 201
+
+
+def test_nominating_an_unknown_person_is_404(client, api_token, people):
+    response = api(client, api_token, people["staff"], "POST", "/api/v1/nominations", {"nominee_id": 999999, "reason": "A good reason here."})
+    assert response.status_code == 404
+
+
+def test_nominating_a_non_mentor_is_422_with_the_reason(client, api_token, people):
+    response = api(client, api_token, people["staff"], "POST", "/api/v1/nominations",
+                   {"nominee_id": people["executive"].id, "reason": "Very engaged executive indeed."})
+    assert response.status_code == 422
+    assert "not a mentor" in response.json["error"]["fields"]["nominee_id"][0]
+
+
+def test_second_open_nomination_is_refused_not_duplicated(client, api_token, people, create_nomination, db):
+    from community.ambassadors.models import Nomination
+
+    create_nomination(people["mentor"], people["staff"])
+    response = api(client, api_token, people["executive"], "POST", "/api/v1/nominations",
+                   {"nominee_id": people["mentor"].id, "reason": "Me too, she is brilliant!"})
+    assert response.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Nomination)) == 1
+
+
+def test_reason_is_required(client, api_token, people):
+    response = api(client, api_token, people["staff"], "POST", "/api/v1/nominations", {"nominee_id": people["mentor"].id, "reason": "x"})
+    assert response.status_code == 422 and "reason" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("who", ["staff", "executive", "mentor", "admin"])
+def test_only_change_managers_decide(client, api_token, people, create_nomination, who):
+    nomination_id = create_nomination(people["other_mentor"], people["staff"])
+    response = api(client, api_token, people[who], "POST", f"/api/v1/nominations/{nomination_id}/decision",
+                   {"decision": "promote", "note": "Looks good"})
+    assert response.status_code in (403, 404)
+
+
+def test_nominator_and_nominee_cannot_decide_even_as_change_managers(client, api_token, people, create_user, create_nomination):
+    mentor_cm = create_user(roles=["mentor", "change_manager"])
+    by_cm = create_nomination(people["mentor"], people["cm"])
+    assert api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{by_cm}/decision",
+               {"decision": "promote", "note": "Good"}).status_code == 403
+    own = create_nomination(mentor_cm, people["staff"])
+    assert api(client, api_token, mentor_cm, "POST", f"/api/v1/nominations/{own}/decision",
+               {"decision": "promote", "note": "Good"}).status_code == 403
+
+
+def test_change_manager_promotes_with_audit_badge_and_directory_entry(client, login_as, api_token, people, create_nomination, db):
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    response = api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{nomination_id}/decision",
+                   {"decision": "promote", "note": "Strong evidence."})
+    assert response.status_code == 200 and response.json["status"] == "promoted"
+    assert response.json["decided_by"]["name"] == "Carla Change" and response.json["note"] == "Strong evidence."
+    assert db.session.get(User, people["mentor"].id).is_ambassador
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ambassador.promoted"))
+    assert event.actor_id == people["cm"].id and event.subject_id == people["mentor"].id and event.note == "Strong evidence."
+    listed = api(client, api_token, people["staff"], "GET", "/api/v1/ambassadors")
+    assert [p["name"] for p in listed.json["items"]] == ["Mara Mentor"]
+    login_as(people["staff"])
+    page = text_of(client.get("/ambassadors"))
+    assert "Mara Mentor" in page and "Ambassador" in page
+
+
+def test_deciding_twice_or_on_a_withdrawn_nomination_is_409(client, api_token, people, create_nomination):
+    first = create_nomination(people["mentor"], people["staff"])
+    url = f"/api/v1/nominations/{first}/decision"
+    assert api(client, api_token, people["cm"], "POST", url, {"decision": "decline", "note": "Not yet"}).status_code == 200
+    assert api(client, api_token, people["cm2"], "POST", url, {"decision": "promote", "note": "Yes!"}).status_code == 409
+    second = create_nomination(people["other_mentor"], people["staff"])
+    assert api(client, api_token, people["staff"], "POST", f"/api/v1/nominations/{second}/withdraw").status_code == 200
+    assert api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{second}/decision",
+               {"decision": "promote", "note": "Okay"}).status_code == 409
+
+
+def test_decision_needs_a_note_and_a_known_decision(client, api_token, people, create_nomination):
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    url = f"/api/v1/nominations/{nomination_id}/decision"
+    assert api(client, api_token, people["cm"], "POST", url, {"decision": "promote"}).status_code == 422
+    assert api(client, api_token, people["cm"], "POST", url, {"decision": "knight", "note": "Arise"}).status_code == 422
+
+
+def test_failed_audit_write_rolls_back_the_whole_decision(app, client, login_as, people, create_nomination, db, monkeypatch):
+    from community.accounts.models import User
+    from community.ambassadors import services
+    from community.ambassadors.models import Nomination
+    from community.notifications.models import Notification
+
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    before_notes = db.session.scalar(select(func.count()).select_from(Notification))
+
+    def broken_record(*args, **kwargs):
+        raise RuntimeError("audit storage failed")
+
+    monkeypatch.setattr(services.audit, "record", broken_record)
+    login_as(people["cm"])
+    response = client.post_form(f"/ambassadors/nominations/{nomination_id}/decision", {"decision": "promote", "note": "Promote!"})
+    assert response.status_code == 500
+    db.session.expire_all()
+    assert db.session.get(Nomination, nomination_id).status == "open"
+    assert db.session.get(User, people["mentor"].id).is_ambassador is False
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == before_notes
+
+
+def test_ambassador_steps_down_and_change_managers_are_told(client, login_as, api_token, people, create_nomination, db):
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{nomination_id}/decision", {"decision": "promote", "note": "Yes."})
+    login_as(people["mentor"])
+    assert client.post_form("/ambassadors/step-down", {"note": "More time for my team."}).status_code == 302
+    assert db.session.get(User, people["mentor"].id).is_ambassador is False
+    assert db.session.scalar(select(AuditEvent.note).where(AuditEvent.action == "ambassador.stepped_down")) == "More time for my team."
+
+
+def test_change_manager_ends_an_ambassadorship_with_a_note(client, login_as, api_token, people, create_nomination, db):
+    from community.accounts.models import User
+
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{nomination_id}/decision", {"decision": "promote", "note": "Yes."})
+    login_as(people["staff"])
+    assert client.post_form(f"/ambassadors/{people['mentor'].id}/end", {"note": "x"}).status_code == 403
+    client.post_form("/logout")
+    login_as(people["cm2"])
+    missing_note = client.post_form(f"/ambassadors/{people['mentor'].id}/end", {"note": ""})
+    assert missing_note.status_code == 200 and "required" in text_of(missing_note)
+    assert client.post_form(f"/ambassadors/{people['mentor'].id}/end", {"note": "Left the company."}).status_code == 302
+    assert db.session.get(User, people["mentor"].id).is_ambassador is False
+
+
+def test_nomination_page_is_private_to_the_people_involved(client, login_as, people, create_user, create_nomination):
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    login_as(create_user(roles=["mentor"]))
+    assert client.get(f"/ambassadors/nominations/{nomination_id}").status_code == 404
+
+
+def test_nominee_sees_evidence_and_nominator_does_not(client, login_as, people, create_nomination, mentoring_record):
+    mentoring_record(people["mentor"], people["executive"], sessions=4, rating=5)
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    login_as(people["staff"])
+    assert "Feedback average" not in text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    client.post_form("/logout")
+    login_as(people["mentor"])
+    text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    assert "Sessions held 4" in text and "Feedback average 5.0 (4)" in text
+
+
+def test_evidence_counts_sessions_mentees_feedback_and_topics(app, people, create_user, mentoring_record, db):
+    from community.ambassadors import queries, services
+
+    mentoring_record(people["mentor"], people["executive"], sessions=3, rating=4)
+    mentoring_record(people["mentor"], create_user(roles=["executive"]), sessions=2, rating=5)
+    evidence = queries.evidence_for([people["mentor"].id], services.get_criteria())[people["mentor"].id].as_dict()
+    assert evidence["sessions"] == 5 and evidence["mentees"] == 2 and evidence["feedback"] == 4.4
+
+
+def test_candidates_page_and_csv_are_for_change_managers_only(client, login_as, people, create_nomination):
+    create_nomination(people["mentor"], people["staff"], reason="=HYPERLINK(\"http://evil\") is what she fights.")
+    login_as(people["mentor"])
+    assert client.get("/ambassadors/candidates").status_code == 403
+    assert client.get("/ambassadors/candidates.csv").status_code == 403
+    client.post_form("/logout")
+    login_as(people["cm"])
+    assert "Mara Mentor" in text_of(client.get("/ambassadors/candidates"))
+    csv_text = client.get("/ambassadors/candidates.csv").get_data(as_text=True)
+    assert "Mara Mentor" in csv_text.splitlines()[1]
+
+
+def test_csv_cells_cannot_start_formulas(create_user, client, login_as, people, create_nomination):
+    mentor = create_user(roles=["mentor"], name="=cmd|' /C calc'!A0")
+    create_nomination(mentor, people["staff"])
+    login_as(people["cm"])
+    csv_text = client.get("/ambassadors/candidates.csv").get_data(as_text=True)
+    assert "'=cmd" in csv_text
+
+
+def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as, people, db):
+    from community.ambassadors.models import AmbassadorCriteria
+
+    login_as(people["mentor"])
+    assert client.get("/ambassadors/criteria").status_code == 403
+    client.post_form("/logout")
+    login_as(people["cm"])
+    data = {"min_sessions": "8", "min_mentees": "2", "min_feedback_avg": "4.2", "min_community_score": "5",
+            "min_topics": "3", "min_reach": "2", "activity_days": "180"}
+    assert client.post_form("/ambassadors/criteria", data).status_code == 302
+    assert db.session.scalar(select(AmbassadorCriteria.min_sessions)) == 8
+    bad = client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "9"})
+    assert bad.status_code == 200 and "between" in text_of(bad).lower()
+
+
+def test_nomination_form_finds_people_by_handle_and_explains_refusals(client, login_as, people):
+    login_as(people["staff"])
+    unknown = client.post_form("/ambassadors/nominate", {"nominee": "@nobody.here", "reason": "A long enough reason."})
+    assert "Nobody with this @handle" in text_of(unknown)
+    not_mentor = client.post_form("/ambassadors/nominate", {"nominee": people["executive"].email, "reason": "A long enough reason."})
+    assert "not a mentor" in text_of(not_mentor)
+    ok = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle, "reason": "A long enough reason."})
+    assert ok.status_code == 302
+
+
+def test_nomination_list_shows_only_own_nominations_to_members(client, api_token, people, create_nomination, create_user):
+    create_nomination(people["mentor"], people["staff"])
+    create_nomination(people["other_mentor"], people["executive"])
+    mine = api(client, api_token, people["staff"], "GET", "/api/v1/nominations")
+    assert [n["nominee"]["name"] for n in mine.json["items"]] == ["Mara Mentor"]
+    everything = api(client, api_token, people["cm"], "GET", "/api/v1/nominations?status=open")
+    assert everything.json["total"] == 2
