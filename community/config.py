@@ -36,12 +36,18 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
-def _engine_options(database_url: str) -> dict:
+def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> dict:
+    """Pool and driver options. A database that does not answer, or a lock held too long,
+    must become a quick 503 with Retry-After, not a hung worker."""
+    if lock_timeout_ms is None:
+        lock_timeout_ms = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
     options: dict = {"pool_pre_ping": True}
     if database_url.startswith(("postgres://", "postgresql")):
-        # A database that does not answer must turn into a quick 503, not a hung worker.
-        options["connect_args"] = {"connect_timeout": 5}
+        options["connect_args"] = {"connect_timeout": 5, "options": f"-c lock_timeout={lock_timeout_ms}"}
         options["pool_timeout"] = 10
+    else:
+        # Read by community.database when it sets PRAGMA busy_timeout.
+        options["connect_args"] = {"timeout": lock_timeout_ms / 1000}
     return options
 
 
@@ -114,13 +120,13 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
 
 
-def config_for_tests(database_url: str) -> dict:
+def config_for_tests(database_url: str, lock_timeout_ms: int = 5000) -> dict:
     """What the test-suite changes: a cheap password hash and its own database."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url, lock_timeout_ms),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,

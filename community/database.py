@@ -59,13 +59,14 @@ class TimestampMixin:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL and a busy timeout so concurrent writers wait instead of failing."""
+    """WAL so readers never wait for writers. Writers wait for each other up to the busy
+    timeout (pysqlite's `timeout`, set from DB_LOCK_TIMEOUT_MS in community.config); a lock held
+    longer ends the request in a 503 with Retry-After."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

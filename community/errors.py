@@ -97,6 +97,9 @@ def _messages() -> dict[int, str]:
 
 
 def respond(status: int, message: str | None = None, code: str | None = None, fields=None, headers=None):
+    from flask import g
+
+    g.rendering_error_page = True  # from here on, a failing database must not fail the page
     message = message or _messages().get(status, _messages()[500])
     code = code or CODES.get(status, "error")
     if wants_json():

@@ -130,3 +130,39 @@ def test_every_response_carries_security_headers(client, path):
 def test_signed_in_pages_are_not_cached(client, login_as, create_user):
     login_as(create_user())
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_a_lock_held_longer_than_the_timeout_gives_503_with_retry_after(database_url, create_user):
+    """Another transaction holds the lock on the person's row; the write gives up politely."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import CSRFClient, login
+
+    user = create_user()
+    app = create_app(config_for_tests(database_url, lock_timeout_ms=300))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        response = client.post_form("/locale", {"locale": "de", "next": "/"})
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    else:
+        engine = create_engine(database_url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": user.id})
+            response = client.post_form("/locale", {"locale": "de", "next": "/"})
+            conn.rollback()
+        engine.dispose()
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert_nothing_leaks(response)
+    assert client.post_form("/locale", {"locale": "de", "next": "/"}).status_code == 302
+    with app.app_context():
+        from community.extensions import db
+
+        db.engine.dispose()

@@ -93,8 +93,8 @@ def touch_token(token_id: int) -> None:
 
 
 def peek_user():
-    """The signed-in user, or None, without ever raising: error pages use this when the
-    database is down, so rendering the 503 page cannot fail in its turn."""
+    """The signed-in user, or None. While an error page is rendered it never raises, so a
+    503 page for a database that is down cannot fail in its turn."""
     from flask import has_request_context
     from flask_login import current_user
     from sqlalchemy.exc import SQLAlchemyError
@@ -104,6 +104,8 @@ def peek_user():
     try:
         user = current_user._get_current_object()
     except SQLAlchemyError:
+        if not g.get("rendering_error_page"):
+            raise  # a normal request fails visibly (e.g. 503), it never continues as anonymous
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
         g._login_user = Anonymous()  # do not knock on a dead database again in this request
