@@ -87,8 +87,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from community import errors
+    from community import errors, logs
 
+    logs.init_app(app)
     errors.init_app(app)
 
 

@@ -128,6 +128,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         _rollback()
+        if error.status == 403:
+            _log_forbidden()
         return respond(error.status, error.message, error.code, error.fields)
 
     @app.errorhandler(CSRFError)
@@ -138,6 +140,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         headers = {}
+        if status == 403:
+            _log_forbidden()
+        elif status == 401 and request.headers.get("Authorization"):
+            from community.logs import security_event
+
+            security_event("api.unauthorized")
         if status == 429:
             retry_after = _retry_after()
             headers["Retry-After"] = str(retry_after)
@@ -181,6 +189,16 @@ def init_app(app: Flask) -> None:
         _rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return respond(500)
+
+
+def _log_forbidden() -> None:
+    from flask import g
+
+    from community.accounts.auth import peek_user
+    from community.logs import security_event
+
+    g.rendering_error_page = True
+    security_event("forbidden", user=peek_user(), method=request.method)
 
 
 def _retry_after() -> int:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -20,8 +19,7 @@ from community.accounts.forms import (
 from community.errors import DomainError
 from community.extensions import db, limiter
 from community.forms import apply_errors
-
-security_log = logging.getLogger("community.security")
+from community.logs import security_event
 
 
 def safe_next(target: str | None, default: str = "main.home") -> str:
@@ -70,7 +68,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            security_log.warning("failed login for %r from %s", (form.email.data or "")[:254], request.remote_addr)
+            security_event("login.failed", email=(form.email.data or "")[:254])
             form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
         else:
             sign_in(user)

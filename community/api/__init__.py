@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
             if g.get("bad_token"):
                 from flask_babel import gettext as _
 
+                from community.logs import security_event
+
+                security_event("api.bad_token")
                 message = _("The API token is unknown, revoked, or its account is inactive.")
             return respond(401, message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
         token_id = g.get("api_token_id")

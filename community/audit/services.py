@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import has_request_context, request
@@ -30,4 +31,10 @@ def record(
     )
     db.session.add(event)
     db.session.flush()
+    _log.info(
+        "%s actor=%s subject=%s:%s ip=%s", action, event.actor_id, subject_type or "-", subject_id or "-", event.ip or "-"
+    )
     return event
+
+
+_log = logging.getLogger("community.audit")
