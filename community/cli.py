@@ -115,3 +115,4 @@ def demo_command(people: int, seed: int, if_empty: bool):
 def init_app(app: Flask) -> None:
     for command in (users_cli, tokens_cli, people_cli, demo_command):
         app.cli.add_command(command)
+    app.cli.add_command(__import__("community.network.cli", fromlist=["network_cli"]).network_cli)

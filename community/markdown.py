@@ -116,3 +116,28 @@ def sanitise(html: str) -> str:
         strip_comments=True,
         allowed_classes={"a": {"mention"}, "code": {f"language-{x}" for x in ("python", "js", "json", "sql", "bash", "text")}},
     )
+
+
+def render_with_mentions(
+    source: str | None, resolve_all: Callable[[set[str]], Mapping[str, str]]
+) -> tuple[str, set[str]]:
+    """Like render(), but parses once: collects the @handles (as mentioned_handles() does),
+    asks `resolve_all(handles)` for their profile URLs in one go, links them and renders.
+
+    Returns the safe HTML and the handles written in the text (lower-cased).
+    """
+    if not source:
+        return "", set()
+    source = source[:MAX_SOURCE_CHARS]
+    env: dict = {}
+    tokens = _MD.parse(source, env)
+    handles: set[str] = set()
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            for tok in block.children:
+                if tok.type == "text":
+                    handles.update(m.group(1).lower() for m in MENTION.finditer(tok.content))
+    urls = resolve_all(handles) if handles else {}
+    if urls:
+        _link_mentions(tokens, urls.get)
+    return sanitise(_MD.renderer.render(tokens, _MD.options, env)), handles

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
@@ -35,6 +35,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Profile (profiles feature): bio in Markdown and its sanitised HTML, mentoring capacity.
+    bio: Mapped[str | None] = mapped_column(Text)
+    bio_html: Mapped[str | None] = mapped_column(Text)
+    capacity: Mapped[int] = mapped_column(default=0)  # max concurrent mentees (mentors)
+    availability: Mapped[str | None] = mapped_column(String(300))
+    link: Mapped[str | None] = mapped_column(String(500))
+    directory_visible: Mapped[bool] = mapped_column(default=True)
+    analysis_opt_out: Mapped[bool] = mapped_column(default=False)
+    is_ambassador: Mapped[bool] = mapped_column(default=False)
+    ambassador_since: Mapped[datetime | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

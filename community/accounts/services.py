@@ -324,8 +324,13 @@ def revoke_api_token(user: User, token_id: int) -> None:
     db.session.flush()
 
 
-def update_settings(user: User, *, locale: str | None = None, timezone: str | None = None) -> None:
+def update_settings(user: User, *, locale: str | None = None, timezone: str | None = None,
+                    directory_visible: bool | None = None, analysis_opt_out: bool | None = None) -> None:
     """Personal settings any person may change about themselves."""
+    if directory_visible is not None:
+        user.directory_visible = bool(directory_visible)
+    if analysis_opt_out is not None:
+        user.analysis_opt_out = bool(analysis_opt_out)
     if timezone is not None:
         user.timezone = check_timezone(timezone)
     if locale is not None:

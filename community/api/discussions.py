@@ -1,5 +1,209 @@
-"""API v1: discussions."""
+"""API v1: community categories, threads and posts (visibility rules as on the pages)."""
 
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import validate
 
-blp = Blueprint("api_discussions", __name__, description="discussions")
+from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.discussions import queries, services
+from community.discussions.models import MAX_TITLE_CHARS, VISIBILITIES
+from community.expertise.services import find_tag
+from community.extensions import db, limiter
+
+blp = Blueprint("api_discussions", __name__, description="Community: categories, threads, posts")
+
+
+def _poster_key() -> str:
+    return f"poster:{current_user.id}"
+
+
+def _post_limit() -> str:
+    return current_app.config["POST_RATE_LIMIT"]
+
+
+class CategorySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True)
+    visibility = ma.fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
+
+
+class ThreadSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    category_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    tags = ma.fields.Method("tag_slugs", metadata={"type": "array", "items": {"type": "string"}})
+    author = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    post_count = ma.fields.Integer(required=True)
+    locked = ma.fields.Boolean(required=True)
+    pinned = ma.fields.Boolean(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    last_post_at = ma.fields.DateTime(required=True)
+
+    def tag_slugs(self, thread) -> list[str]:
+        return [tag.slug for tag in thread.tags]
+
+
+class PostSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    thread_id = ma.fields.Integer(required=True)
+    author = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    body = ma.fields.Method("visible_body")
+    html = ma.fields.Method("visible_html")
+    created_at = ma.fields.DateTime(required=True)
+    edited_at = ma.fields.DateTime(allow_none=True)
+    deleted = ma.fields.Boolean(required=True)
+    hidden = ma.fields.Boolean(required=True)
+    reply_to_post_id = ma.fields.Integer(allow_none=True)
+
+    def _shown(self, post) -> bool:
+        return post.visible or services.is_moderator(current_user)
+
+    def visible_body(self, post) -> str:
+        return post.body if self._shown(post) else ""
+
+    def visible_html(self, post) -> str:
+        return post.html if self._shown(post) else ""
+
+
+PostPageSchema = page_of(PostSchema)
+
+
+class ThreadDetailSchema(ThreadSchema):
+    posts = ma.fields.Nested(PostPageSchema, required=True, attribute="posts_page")
+
+
+class ThreadQuerySchema(PageArgsSchema):
+    category_id = ma.fields.Integer()
+    tag = ma.fields.String(validate=validate.Length(max=80))
+    q = ma.fields.String(validate=validate.Length(max=200))
+
+
+class ThreadCreateSchema(ma.Schema):
+    category_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True, validate=validate.Length(max=MAX_TITLE_CHARS))
+    body = ma.fields.String(required=True)
+    tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list, validate=validate.Length(max=20))
+
+
+class PostCreateSchema(ma.Schema):
+    body = ma.fields.String(required=True)
+    reply_to_post_id = ma.fields.Integer(allow_none=True)
+
+
+class PostEditSchema(ma.Schema):
+    body = ma.fields.String(required=True)
+
+
+def _commit() -> None:
+    """Commit, keeping what this request already holds in memory: answering with the new
+    post must not open a second transaction (on SQLite: a second write lock) to reload it."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _detail(thread, page: int, per_page: int):
+    thread.posts_page = queries.thread_view(current_user, thread, page=page, per_page=per_page).posts
+    return thread
+
+
+@blp.route("/categories")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_of(CategorySchema))
+def list_categories(args: dict):
+    """Categories the caller may see, in their order."""
+    return queries.category_page(current_user, page=args["page"], per_page=args["per_page"])
+
+
+@blp.route("/threads")
+@blp.arguments(ThreadQuerySchema, location="query")
+@blp.response(200, page_of(ThreadSchema))
+def list_threads(args: dict):
+    """Visible threads by latest activity (pinned first); filter by category, tag or words."""
+    tag = None
+    if args.get("tag"):
+        tag = find_tag(args["tag"])
+        if tag is None:
+            from community.pagination import Page
+
+            return Page(items=[], page=args["page"], per_page=args["per_page"], total=0)
+    if args.get("category_id") is not None:
+        services.get_category(current_user, args["category_id"])  # 404 for hidden ones
+    return queries.list_threads(
+        current_user, page=args["page"], per_page=args["per_page"], category_id=args.get("category_id"),
+        tag=tag, q=(args.get("q") or "").strip(),
+    )
+
+
+@blp.route("/threads", methods=["POST"])
+@limiter.limit(_post_limit, methods=["POST"], key_func=_poster_key)
+@blp.arguments(ThreadCreateSchema)
+@blp.response(201, ThreadDetailSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such category (or not visible to you)")
+@blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
+def create_thread(data: dict):
+    """Start a thread; its first post is `body` (Markdown)."""
+    category = services.get_category(current_user, data["category_id"])
+    thread = services.create_thread(current_user, category=category, title=data["title"], body=data["body"], tags=data["tags"])
+    db.session.commit()
+    return _detail(thread, 1, 20)
+
+
+@blp.route("/threads/<int:thread_id>")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ThreadDetailSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
+def get_thread(args: dict, thread_id: int):
+    """A thread with its posts in order, paginated by `page` and `per_page`."""
+    thread = services.get_thread(current_user, thread_id)
+    return _detail(thread, args["page"], args["per_page"])
+
+
+@blp.route("/threads/<int:thread_id>/posts", methods=["POST"])
+@limiter.limit(_post_limit, methods=["POST"], key_func=_poster_key)
+@blp.arguments(PostCreateSchema)
+@blp.response(201, PostSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="The thread is locked")
+@blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
+@blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
+def create_post(data: dict, thread_id: int):
+    """Reply in a thread (Markdown body; @handle mentions notify people)."""
+    thread = services.get_thread(current_user, thread_id)
+    post = services.reply(current_user, thread, data["body"], reply_to_post_id=data.get("reply_to_post_id"))
+    _commit()
+    return post
+
+
+@blp.route("/posts/<int:post_id>", methods=["PATCH"])
+@blp.arguments(PostEditSchema)
+@blp.response(200, PostSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Not your post")
+@blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
+@blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
+def edit_post(data: dict, post_id: int):
+    """Edit a post; the previous body is kept in the history."""
+    post = services.get_post(current_user, post_id)
+    services.edit_post(current_user, post, data["body"])
+    _commit()
+    return post
+
+
+@blp.route("/posts/<int:post_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema, description="Not your post")
+@blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
+def delete_post(post_id: int):
+    """Soft-delete a post: it stays in the thread as "deleted"."""
+    post = services.get_post(current_user, post_id)
+    services.delete_post(current_user, post)
+    db.session.commit()
+    return None

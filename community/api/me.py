@@ -24,11 +24,15 @@ class MeSchema(ma.Schema):
     languages = ma.fields.List(ma.fields.String(), required=True)
     timezone = ma.fields.String(required=True)
     locale = ma.fields.String(allow_none=True)
+    directory_visible = ma.fields.Boolean()
+    analysis_opt_out = ma.fields.Boolean()
 
 
 class MeSettingsSchema(ma.Schema):
     locale = ma.fields.String(validate=validate.OneOf(["en", "de"]))
     timezone = ma.fields.String(validate=validate.Length(max=64))
+    directory_visible = ma.fields.Boolean()
+    analysis_opt_out = ma.fields.Boolean()
 
 
 @blp.route("/me")

@@ -1,5 +1,377 @@
-"""API v1: mentoring."""
+"""API v1: mentorships, mentor suggestions, sessions, .ics and feedback (thin over the mentoring services)."""
 
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import validate
+from sqlalchemy import select
 
-blp = Blueprint("api_mentoring", __name__, description="mentoring")
+from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.errors import ValidationFailed
+from community.extensions import db
+from community.mentoring import calendar, matching, queries, services
+from community.mentoring.models import MENTORSHIP_STATUSES, SessionNote
+
+blp = Blueprint("api_mentoring", __name__, description="Mentoring programme: mentorships, matching, sessions, feedback")
+
+
+# Schemas ---------------------------------------------------------------------------------
+
+class MentorshipSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    mentor = ma.fields.Nested(PersonRefSchema, required=True)
+    executive = ma.fields.Nested(PersonRefSchema, required=True)
+    cohort_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String(required=True, metadata={"enum": list(MENTORSHIP_STATUSES)})
+    goals = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "tag slugs"})
+    goal_text = ma.fields.String(allow_none=True)
+    requested_by = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    requested_at = ma.fields.DateTime()
+    decided_at = ma.fields.DateTime(allow_none=True)
+    decision_reason = ma.fields.String(allow_none=True)
+    completed_at = ma.fields.DateTime(allow_none=True)
+
+
+class MentorshipCreateSchema(ma.Schema):
+    mentor_id = ma.fields.Integer(required=True)
+    executive_id = ma.fields.Integer(allow_none=True, metadata={"description": "defaults to the caller"})
+    cohort_id = ma.fields.Integer(allow_none=True, metadata={"description": "defaults to the running programme run"})
+    goals = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
+                           validate=validate.Length(max=30), metadata={"description": "tag slugs or synonyms"})
+    goal_text = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class MentorshipListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=validate.OneOf(MENTORSHIP_STATUSES))
+    cohort = ma.fields.Integer(validate=validate.Range(min=1))
+
+
+class MentorshipDecisionSchema(ma.Schema):
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class MentorPersonSchema(PersonRefSchema):
+    department = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String())
+    capacity = ma.fields.Integer(allow_none=True)
+
+
+class MentorSuggestionSchema(ma.Schema):
+    person = ma.fields.Nested(MentorPersonSchema, required=True)
+    score = ma.fields.Float(required=True)
+    reasons = ma.fields.List(ma.fields.String(), required=True)
+    free_places = ma.fields.Integer()
+
+
+class MentorSuggestionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MentorSuggestionSchema), required=True)
+    goals = ma.fields.List(ma.fields.String(), metadata={"description": "the goals the ranking used"})
+
+
+class MentorSuggestionArgsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    executive = ma.fields.Integer(required=True)
+    goal = ma.fields.List(ma.fields.String(), load_default=list)
+    limit = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
+class SessionHistorySchema(ma.Schema):
+    kind = ma.fields.String(required=True, metadata={"enum": ["created", "rescheduled", "cancelled", "done"]})
+    at = ma.fields.DateTime(required=True)
+    by = ma.fields.Nested(PersonRefSchema, allow_none=True)
+    old_starts_at = ma.fields.DateTime(allow_none=True)
+    new_starts_at = ma.fields.DateTime(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class SessionFeedbackSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    session_id = ma.fields.Integer(required=True)
+    author = ma.fields.Nested(PersonRefSchema)
+    rating = ma.fields.Integer(required=True)
+    comment = ma.fields.String(allow_none=True)
+    shared_with_programme = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+
+
+class MentoringSessionSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    mentorship_id = ma.fields.Integer(required=True)
+    starts_at = ma.fields.DateTime(required=True, metadata={"description": "ISO 8601, UTC"})
+    ends_at = ma.fields.DateTime()
+    duration_minutes = ma.fields.Integer(required=True)
+    location = ma.fields.String(allow_none=True)
+    agenda_tags = ma.fields.List(ma.fields.String(), required=True)
+    agenda = ma.fields.String(allow_none=True)
+    status = ma.fields.String(required=True, metadata={"enum": ["planned", "done", "cancelled"]})
+    version = ma.fields.Integer(required=True)
+    cancel_reason = ma.fields.String(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(SessionHistorySchema), required=True)
+    notes = ma.fields.String(allow_none=True, metadata={"description": "private: the two participants only"})
+    tried = ma.fields.String(allow_none=True, metadata={"description": "the executive's “what I tried since”"})
+    feedback = ma.fields.List(ma.fields.Nested(SessionFeedbackSchema),
+                              metadata={"description": "yours, and the other side's once you have given yours"})
+    ics_url = ma.fields.String()
+
+
+class MentoringSessionCreateSchema(ma.Schema):
+    starts_at = ma.fields.AwareDateTime(format="iso", required=True, metadata={"description": "ISO 8601 with offset"})
+    duration_minutes = ma.fields.Integer(required=True)
+    location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
+    agenda_tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
+                                 validate=validate.Length(max=30))
+    agenda = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class MentoringSessionPatchSchema(ma.Schema):
+    starts_at = ma.fields.AwareDateTime(format="iso", metadata={"description": "reschedule: with reason and version"})
+    duration_minutes = ma.fields.Integer()
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    version = ma.fields.Integer()
+    status = ma.fields.String(validate=validate.OneOf(["cancelled", "done"]))
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+    tried = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+
+
+class SessionFeedbackCreateSchema(ma.Schema):
+    rating = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
+    shared_with_programme = ma.fields.Boolean(load_default=False)
+
+
+# Serialising -------------------------------------------------------------------------------
+
+def mentorship_json(m) -> dict:
+    return {
+        "id": m.id, "mentor": m.mentor, "executive": m.executive, "cohort_id": m.cohort_id, "status": m.status,
+        "goals": [goal.tag.slug for goal in m.goals], "goal_text": m.goal_text,
+        "requested_by": m.requested_by if m.requested_by_id else None, "requested_at": m.requested_at,
+        "decided_at": m.decided_at, "decision_reason": m.decision_reason, "completed_at": m.completed_at,
+    }
+
+
+def _feedback_json(row, author) -> dict:
+    return {"id": row.id, "session_id": row.session_id, "author": author, "rating": row.rating,
+            "comment": row.comment, "shared_with_programme": row.shared_with_programme, "created_at": row.created_at}
+
+
+def sessions_json(sessions) -> list[dict]:
+    """Sessions with history, the caller's private notes and the feedback the caller may see."""
+    ids = [s.id for s in sessions]
+    notes = {}
+    if ids:
+        notes = {n.session_id: n for n in db.session.scalars(select(SessionNote).where(SessionNote.session_id.in_(ids)))}
+    feedback = queries.feedback_views(current_user, ids)
+    result = []
+    for s in sessions:
+        m = s.mentorship
+        note = notes.get(s.id)
+        view = feedback[s.id]
+        shown = []
+        for row in (view.mine, view.theirs):
+            if row is not None:
+                shown.append(_feedback_json(row, m.mentor if row.author_id == m.mentor_id else m.executive))
+        result.append({
+            "id": s.id, "mentorship_id": s.mentorship_id, "starts_at": s.starts_at, "ends_at": s.ends_at,
+            "duration_minutes": s.duration_minutes, "location": s.location,
+            "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda, "status": s.status,
+            "version": s.version, "cancel_reason": s.cancel_reason,
+            "history": [
+                {"kind": c.kind, "at": c.changed_at, "by": c.changed_by, "old_starts_at": c.old_starts_at,
+                 "new_starts_at": c.new_starts_at, "reason": c.reason}
+                for c in s.changes
+            ],
+            "notes": note.notes if note else None, "tried": note.tried if note else None,
+            "feedback": shown,
+            "ics_url": services.path_for("api_mentoring.session_ics", session_id=s.id),
+        })
+    return result
+
+
+def _reload_session(session_id: int) -> dict:
+    db.session.expire_all()
+    return sessions_json([services.get_session(current_user, session_id, with_history=True)])[0]
+
+
+# Mentorships --------------------------------------------------------------------------------
+
+@blp.route("/mentorships", methods=["GET"])
+@blp.arguments(MentorshipListArgsSchema, location="query")
+@blp.response(200, page_of(MentorshipSchema))
+def list_mentorships(args: dict):
+    """The caller's mentorships (as mentor, executive or requester); change managers see all."""
+    page = queries.list_mentorships(current_user, status=args.get("status"), cohort_id=args.get("cohort"),
+                                    page=args["page"], per_page=args["per_page"])
+    return page.as_dict(mentorship_json)
+
+
+@blp.route("/mentorships", methods=["POST"])
+@blp.arguments(MentorshipCreateSchema)
+@blp.response(201, MentorshipSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="No free place with this mentor, or the pair has an open mentorship")
+@blp.alt_response(422, schema=ErrorSchema, description="Unknown mentor, executive, programme run or goal topics")
+def create_mentorship(data: dict):
+    """Request a mentor (for yourself, or as change manager for an executive)."""
+    mentorship = services.request_mentorship(current_user, **data)
+    db.session.commit()
+    return mentorship_json(mentorship)
+
+
+@blp.route("/mentorships/<int:mentorship_id>", methods=["GET"])
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such mentorship, or not yours to see")
+def get_mentorship(mentorship_id: int):
+    return mentorship_json(services.get_mentorship(current_user, mentorship_id))
+
+
+def _decide(mentorship_id: int, change, data: dict):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    change(current_user, mentorship, (data or {}).get("reason"))
+    db.session.commit()
+    return mentorship_json(mentorship)
+
+
+@blp.route("/mentorships/<int:mentorship_id>/accept", methods=["POST"])
+@blp.arguments(MentorshipDecisionSchema)
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the requested mentor accepts")
+@blp.alt_response(409, schema=ErrorSchema, description="Not a request any more, or no free place")
+def accept_mentorship(data: dict, mentorship_id: int):
+    return _decide(mentorship_id, services.accept_mentorship, data)
+
+
+@blp.route("/mentorships/<int:mentorship_id>/decline", methods=["POST"])
+@blp.arguments(MentorshipDecisionSchema)
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the requested mentor declines")
+@blp.alt_response(409, schema=ErrorSchema, description="Not a request any more")
+@blp.alt_response(422, schema=ErrorSchema, description="A reason is required")
+def decline_mentorship(data: dict, mentorship_id: int):
+    return _decide(mentorship_id, services.decline_mentorship, data)
+
+
+@blp.route("/mentorships/<int:mentorship_id>/complete", methods=["POST"])
+@blp.arguments(MentorshipDecisionSchema)
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the participants or a change manager complete")
+@blp.alt_response(409, schema=ErrorSchema, description="Only an active mentorship can be completed")
+def complete_mentorship(data: dict, mentorship_id: int):
+    return _decide(mentorship_id, services.complete_mentorship, data)
+
+
+# Suggestions ---------------------------------------------------------------------------------
+
+@blp.route("/mentors/suggestions", methods=["GET"])
+@blp.arguments(MentorSuggestionArgsSchema, location="query")
+@blp.response(200, MentorSuggestionListSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the executive and change managers")
+@blp.alt_response(404, schema=ErrorSchema, description="No such executive")
+def mentor_suggestions(args: dict):
+    """Mentors ranked for an executive's learning goals, with the reasons in words."""
+    executive = matching.get_executive(current_user, args["executive"])
+    goals = args.get("goal") or None
+    items = matching.suggest_mentors(current_user, executive, goals=goals, limit=args["limit"])
+    used = matching.goals_for(executive, goals)
+    return {
+        "items": [{"person": s.person, "score": s.score, "reasons": s.reasons, "free_places": s.free_places} for s in items],
+        "goals": [tag.slug for tag in used],
+    }
+
+
+# Sessions --------------------------------------------------------------------------------------
+
+@blp.route("/mentorships/<int:mentorship_id>/sessions", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_of(MentoringSessionSchema))
+@blp.alt_response(403, schema=ErrorSchema, description="Only the two participants see sessions")
+@blp.alt_response(404, schema=ErrorSchema, description="No such mentorship")
+def list_sessions(args: dict, mentorship_id: int):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    services.require_participant(current_user, mentorship)
+    page = queries.sessions_page(mentorship, page=args["page"], per_page=args["per_page"])
+    return {"items": sessions_json(page.items), "page": page.page, "per_page": page.per_page, "total": page.total}
+
+
+@blp.route("/mentorships/<int:mentorship_id>/sessions", methods=["POST"])
+@blp.arguments(MentoringSessionCreateSchema)
+@blp.response(201, MentoringSessionSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="The mentorship is not active")
+@blp.alt_response(422, schema=ErrorSchema, description="Naive or past time, bad duration or link, unknown topics, overlap")
+def create_session(data: dict, mentorship_id: int):
+    """Schedule a session; `starts_at` must carry its UTC offset."""
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    session = services.schedule_session(current_user, mentorship, **data)
+    db.session.commit()
+    return _reload_session(session.id)
+
+
+@blp.route("/sessions/<int:session_id>", methods=["GET"])
+@blp.response(200, MentoringSessionSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such session, or not one of yours")
+def get_session(session_id: int):
+    return sessions_json([services.get_session(current_user, session_id, with_history=True)])[0]
+
+
+@blp.route("/sessions/<int:session_id>", methods=["PATCH"])
+@blp.arguments(MentoringSessionPatchSchema)
+@blp.response(200, MentoringSessionSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such session, or not one of yours")
+@blp.alt_response(409, schema=ErrorSchema, description="Stale version, or the session is not planned")
+@blp.alt_response(422, schema=ErrorSchema, description="Invalid time, missing reason or version")
+def patch_session(data: dict, session_id: int):
+    """`{starts_at, reason, version}` reschedules; `{status: "cancelled", reason}` cancels;
+    `{status: "done"}` completes; `{notes}` / `{tried}` edit the private notes."""
+    session = services.get_session(current_user, session_id)
+    if "starts_at" in data and "status" in data:
+        raise ValidationFailed(_("Reschedule or change the status, not both at once."),
+                               {"status": [_("Reschedule or change the status, not both at once.")]})
+    acted = False
+    if "starts_at" in data:
+        services.reschedule_session(current_user, session, starts_at=data["starts_at"], reason=data.get("reason"),
+                                    version=data.get("version"), duration_minutes=data.get("duration_minutes"))
+        acted = True
+    elif data.get("status") == "cancelled":
+        services.cancel_session(current_user, session, reason=data.get("reason"), version=data.get("version"))
+        acted = True
+    elif data.get("status") == "done":
+        services.mark_done(current_user, session, version=data.get("version"))
+        acted = True
+    elif "duration_minutes" in data:
+        raise ValidationFailed(_("Send starts_at with the new duration."), {"starts_at": [_("Send starts_at with the new duration.")]})
+    note_fields = {key: data[key] for key in ("notes", "tried") if key in data}
+    if note_fields:
+        services.update_notes(current_user, session, **note_fields)
+        acted = True
+    if not acted:
+        raise ValidationFailed(_("Nothing to change."), {"_schema": [_("Nothing to change.")]})
+    db.session.commit()
+    return _reload_session(session_id)
+
+
+@blp.route("/sessions/<int:session_id>.ics", methods=["GET"])
+@blp.doc(responses={"200": {"description": "iCalendar with one VEVENT", "content": {"text/calendar": {}}}})
+@blp.alt_response(404, schema=ErrorSchema, description="No such session, or not one of yours")
+def session_ics(session_id: int):
+    session = services.get_session(current_user, session_id)
+    response = Response(calendar.session_ics(session, current_user), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ics"'
+    return response
+
+
+@blp.route("/sessions/<int:session_id>/feedback", methods=["POST"])
+@blp.arguments(SessionFeedbackCreateSchema)
+@blp.response(201, SessionFeedbackSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="Not done yet, or feedback given already")
+def create_feedback(data: dict, session_id: int):
+    session = services.get_session(current_user, session_id)
+    row = services.give_feedback(current_user, session, **data)
+    db.session.commit()
+    return _feedback_json(row, current_user)
+

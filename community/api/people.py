@@ -1,5 +1,171 @@
-"""API v1: people."""
+"""API v1: people — the directory, profiles (read and edit) and the mentors' peer finder."""
 
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import ValidationError, validate
 
-blp = Blueprint("api_people", __name__, description="people")
+from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
+from community.errors import PermissionDenied
+from community.extensions import db
+from community.pagination import Page
+from community.profiles import peers, queries, services
+from community.profiles.models import LEVELS
+
+blp = Blueprint("api_people", __name__, description="People: directory search, profiles, peer finder")
+
+
+class PersonTagSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    level = ma.fields.String(required=True, metadata={"enum": list(LEVELS)})
+    field = ma.fields.String()
+
+
+class PersonResourceSchema(ma.Schema):
+    """SPEC's Person resource (named apart from the network API's pseudonymisable person)."""
+
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    handle = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String(), required=True)
+    department = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String(), required=True)
+    timezone = ma.fields.String()
+    capacity = ma.fields.Integer()
+    tags = ma.fields.List(ma.fields.Nested(PersonTagSchema), required=True)
+    is_ambassador = ma.fields.Boolean(required=True)
+    bio = ma.fields.String(allow_none=True, metadata={"description": "Markdown source"})
+    bio_html = ma.fields.String(allow_none=True, metadata={"description": "Sanitised HTML of the bio"})
+    availability = ma.fields.String(allow_none=True)
+    link = ma.fields.String(allow_none=True)
+    directory_visible = ma.fields.Boolean()
+    email = ma.fields.String(metadata={"description": "Only for the person themselves, change managers and admins"})
+
+
+PersonSchema = PersonResourceSchema
+
+
+def person_data(person, viewer=None) -> dict:
+    """A person as SPEC's Person resource; `email` only for those who may see it."""
+    viewer = viewer or current_user
+    data = {
+        "id": person.id, "name": person.name, "handle": person.handle, "roles": person.roles,
+        "department": person.department, "location": person.location, "languages": person.languages,
+        "timezone": person.timezone, "capacity": person.capacity or 0,
+        "tags": [
+            {"slug": row.tag.slug, "name": row.tag.name, "level": row.level, "field": row.tag.field}
+            for row in sorted(person.tag_rows, key=lambda r: (services.level_sort_key(r.level), r.tag.slug))
+        ],
+        "is_ambassador": bool(person.is_ambassador), "bio": person.bio, "bio_html": person.bio_html,
+        "availability": person.availability, "link": person.link, "directory_visible": person.directory_visible,
+    }
+    if services.sees_email(viewer, person):
+        data["email"] = person.email
+    return data
+
+
+class DirectoryArgsSchema(PageArgsSchema):
+    q = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    tag = ma.fields.String(load_default="", validate=validate.Length(max=80))
+    role = ma.fields.String(load_default="", validate=validate.Length(max=20))
+    department = ma.fields.String(load_default="", validate=validate.Length(max=120))
+    location = ma.fields.String(load_default="", validate=validate.Length(max=120))
+    language = ma.fields.String(load_default="", validate=validate.Length(max=8))
+
+
+class TagLevelSchema(ma.Schema):
+    slug = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    level = ma.fields.String(required=True, validate=validate.OneOf(LEVELS))
+
+
+# Fields SPEC says a PATCH never changes: refused by name, not silently dropped.
+READ_ONLY_FIELDS = ("id", "roles", "is_ambassador", "ambassador_since", "email", "name", "handle", "bio_html")
+
+
+class ProfilePatchSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    bio = ma.fields.String(allow_none=True)
+    department = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String(validate=validate.Length(max=8)), validate=validate.Length(max=20))
+    timezone = ma.fields.String(validate=validate.Length(max=64))
+    capacity = ma.fields.Integer(strict=True)
+    availability = ma.fields.String(allow_none=True)
+    link = ma.fields.String(allow_none=True)
+    tags = ma.fields.List(ma.fields.Nested(TagLevelSchema), validate=validate.Length(max=100))
+    directory_visible = ma.fields.Boolean()
+
+    @ma.pre_load
+    def refuse_read_only(self, data, **kwargs):
+        if isinstance(data, dict):
+            refused = {name: [_("This field cannot be changed here.")] for name in READ_ONLY_FIELDS if name in data}
+            if refused:
+                raise ValidationError(refused)
+        return data
+
+
+class PeerSchema(ma.Schema):
+    person = ma.fields.Nested(PersonSchema, required=True)
+    score = ma.fields.Float(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": ["similar", "complementary"]})
+    reasons = ma.fields.List(ma.fields.String(), required=True)
+
+
+@blp.route("/people")
+@blp.arguments(DirectoryArgsSchema, location="query")
+@blp.response(200, page_of(PersonSchema))
+@blp.alt_response(422, schema=ErrorSchema, description="Unknown topic or role in a filter")
+def list_people(args: dict):
+    """Directory search: full text (`q`, prefix per word) and filters; hidden people are not listed."""
+    query = queries.DirectoryQuery(**{name: (args.get(name) or "").strip() for name in queries.FILTERS})
+    result = queries.search_people(query, page=args["page"], per_page=args["per_page"])
+    return result.page.as_dict(person_data)
+
+
+def _person(person_id: int):
+    return services.get_person(current_user, person_id)
+
+
+@blp.route("/people/<int:person_id>")
+@blp.response(200, PersonSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown, or hidden from the caller")
+def get_person(person_id: int):
+    return person_data(_person(person_id))
+
+
+@blp.route("/people/<int:person_id>", methods=["PATCH"])
+@blp.arguments(ProfilePatchSchema)
+@blp.response(200, PersonSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Not your profile (and you are not an admin)")
+@blp.alt_response(422, schema=ErrorSchema, description="Invalid value, or a field that cannot be set here")
+def patch_person(changes: dict, person_id: int):
+    """Edit a profile (the person or an admin). `tags` replaces the whole list of topics."""
+    person = _person(person_id)
+    if not services.can_edit(current_user, person):
+        raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
+    if "tags" in changes:
+        changes["tags"] = [(item["slug"], item["level"]) for item in changes["tags"]]
+    services.update_profile(current_user, person, **changes)
+    db.session.commit()
+    return person_data(person)
+
+
+@blp.route("/people/<int:person_id>/peers")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_of(PeerSchema))
+@blp.alt_response(404, schema=ErrorSchema, description="Unknown person, or not a mentor")
+def person_peers(args: dict, person_id: int):
+    """Similar and complementary mentors the mentor is not yet connected to, with reasons."""
+    _mentor, found = peers.find_peers(current_user, person_id)
+    page, per_page = args["page"], args["per_page"]
+    chosen = found[(page - 1) * per_page: page * per_page]
+    return Page(items=chosen, page=page, per_page=per_page, total=len(found)).as_dict(
+        lambda p: {"person": person_data(p.person), "score": p.score, "kind": p.kind, "reasons": p.reasons}
+    )

@@ -1,1 +1,344 @@
-"""Community pages."""
+"""Community pages: categories, threads at /threads/<id>, posting, moderation, search."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from community.accounts.views import safe_next
+from community.discussions import bp, queries, search, services
+from community.discussions.forms import (
+    EditPostForm,
+    FlagForm,
+    ModerationNoteForm,
+    MoveThreadForm,
+    ReplyForm,
+    ResolveFlagForm,
+    SubscriptionForm,
+    ThreadForm,
+)
+from community.errors import ConflictError, ValidationFailed
+from community.expertise.services import get_tag
+from community.extensions import db, limiter
+from community.forms import apply_errors, as_choices
+from community.pagination import clamp
+from community.templating import register_home_card
+
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+def poster_key() -> str:
+    """Rate limits on posting count per person, not per address."""
+    if current_user.is_authenticated:
+        return f"poster:{current_user.id}"
+    return f"poster-ip:{request.remote_addr}"
+
+
+def post_limit() -> str:
+    return current_app.config["POST_RATE_LIMIT"]
+
+
+def _page_args(default_per_page: int) -> tuple[int, int]:
+    return clamp(request.args.get("page"), request.args.get("per_page"), default_per_page)
+
+
+def _category_choices(selected=None):
+    return as_choices((c.id, c.display_name) for c in queries.visible_categories(current_user))
+
+
+@bp.app_context_processor
+def discussion_helpers():
+    return {
+        "can_edit_post": lambda post: current_user.is_authenticated and services.can_edit(current_user, post),
+        "can_delete_post": lambda post: current_user.is_authenticated and services.can_delete(current_user, post),
+        "can_see_history": lambda post: current_user.is_authenticated and services.can_see_history(current_user, post),
+        "is_moderator": lambda: services.is_moderator(current_user),
+    }
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+@bp.get("/community")
+@login_required
+def index():
+    return render_template(
+        "discussions/index.html",
+        summaries=queries.category_summaries(current_user),
+        recent=queries.recent_threads(current_user, 8),
+    )
+
+
+@bp.get("/community/c/<slug>")
+@login_required
+def category(slug: str):
+    category = services.get_category(current_user, slug)
+    page, per_page = _page_args(THREADS_PER_PAGE)
+    threads = queries.list_threads(current_user, page=page, per_page=per_page, category_id=category.id)
+    form = SubscriptionForm(formdata=None, level=services.subscription_level(current_user, "category", category.id) or "normal",
+                            next=request.full_path.rstrip("?"))
+    return render_template("discussions/category.html", category=category, threads=threads, follow_form=form)
+
+
+@bp.get("/community/topics/<slug>")
+@login_required
+def tag(slug: str):
+    topic = get_tag(slug)
+    page, per_page = _page_args(THREADS_PER_PAGE)
+    threads = queries.list_threads(current_user, page=page, per_page=per_page, tag=topic)
+    form = SubscriptionForm(formdata=None, level=services.subscription_level(current_user, "tag", topic.id) or "normal",
+                            next=request.full_path.rstrip("?"))
+    return render_template("discussions/tag.html", topic=topic, threads=threads, follow_form=form)
+
+
+@bp.get("/community/search")
+@login_required
+def search_page():
+    q = (request.args.get("q") or "").strip()[:200]
+    page, per_page = _page_args(THREADS_PER_PAGE)
+    results, hits = (None, {})
+    if q:
+        results, hits = queries.search_page(current_user, q, page=page, per_page=per_page)
+    return render_template("discussions/search.html", q=q, results=results, hits=hits, excerpt=search.excerpt)
+
+
+# Threads and posts ---------------------------------------------------------------------------------
+
+@bp.route("/community/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(post_limit, methods=["POST"], key_func=poster_key)
+def new_thread():
+    form = ThreadForm()
+    form.category.choices = _category_choices()
+    if request.method == "GET" and request.args.get("category"):
+        chosen = next((c for c in queries.visible_categories(current_user) if c.slug == request.args["category"]), None)
+        if chosen is not None:
+            form.category.data = chosen.id
+    if form.validate_on_submit():
+        try:
+            category = services.get_category(current_user, form.category.data)
+            thread = services.create_thread(
+                current_user, category=category, title=form.title.data, body=form.body.data, tags=form.tag_terms()
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            link = url_for("discussions.thread", thread_id=thread.id)
+            db.session.commit()
+            return redirect(link)
+    return render_template("discussions/new_thread.html", form=form)
+
+
+def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm):
+    view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
+    follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
+    return render_template(
+        "discussions/thread.html", view=view, thread=thread, form=form, follow_form=follow_form,
+        mod_form=ModerationNoteForm(formdata=None),
+    )
+
+
+@bp.get("/threads/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread = services.get_thread(current_user, thread_id)
+    if services.mark_thread_read(current_user, thread.id):
+        db.session.commit()
+    page, per_page = _page_args(POSTS_PER_PAGE)
+    if request.args.get("post", "").isdigit():
+        page = queries.page_of_post(thread, int(request.args["post"]), per_page)
+    form = ReplyForm(formdata=None)
+    if request.args.get("reply_to", "").isdigit():
+        form.reply_to.data = request.args["reply_to"]
+    return _render_thread(thread, page=page, per_page=per_page, form=form)
+
+
+@bp.post("/threads/<int:thread_id>/reply")
+@login_required
+@limiter.limit(post_limit, methods=["POST"], key_func=poster_key)
+def reply(thread_id: int):
+    thread = services.get_thread(current_user, thread_id)
+    services.require_can_post(current_user, thread)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+        try:
+            post = services.reply(current_user, thread, form.body.data, reply_to_post_id=reply_to)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            link = services.thread_link(thread.id, post.id)
+            db.session.commit()
+            return redirect(link)
+    last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
+    return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=form)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = services.get_post(current_user, post_id)
+    thread = services.require_can_edit(current_user, post)
+    form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.edit_post(current_user, post, form.body.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved; the previous version is kept in the history."), "success")
+            return redirect(services.thread_link(thread.id, post.id))
+    return render_template("discussions/edit_post.html", form=form, post=post, thread=thread)
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete_post(post_id: int):
+    post = services.get_post(current_user, post_id)
+    if ModerationNoteForm().validate_on_submit():
+        services.delete_post(current_user, post)
+        db.session.commit()
+        flash(_("The post was deleted."), "success")
+    return redirect(services.thread_link(post.thread_id, post.id))
+
+
+@bp.get("/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id: int):
+    post = services.get_post(current_user, post_id)
+    revisions = services.revisions(current_user, post)
+    return render_template("discussions/history.html", post=post, thread=services.thread_of(post), revisions=revisions)
+
+
+@bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag_post(post_id: int):
+    post = services.get_post(current_user, post_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            services.flag_post(current_user, post, form.reason.data)
+        except (ValidationFailed, ConflictError) as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. Moderators will look at this post."), "success")
+            return redirect(services.thread_link(post.thread_id, post.id))
+    return render_template("discussions/flag.html", form=form, post=post, thread=services.thread_of(post))
+
+
+@bp.post("/posts/<int:post_id>/<any(hide, restore):action>")
+@login_required
+def moderate_post(post_id: int, action: str):
+    post = services.get_post(current_user, post_id)
+    form = ModerationNoteForm()
+    if form.validate_on_submit():
+        services.set_hidden(current_user, post, action == "hide", note=form.note.data)
+        db.session.commit()
+        flash(_("The post is hidden.") if action == "hide" else _("The post is visible again."), "success")
+    return redirect(services.thread_link(post.thread_id, post.id))
+
+
+@bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin):action>")
+@login_required
+def moderate_thread(thread_id: int, action: str):
+    thread = services.get_thread(current_user, thread_id)
+    form = ModerationNoteForm()
+    if form.validate_on_submit():
+        if action in ("lock", "unlock"):
+            services.set_locked(current_user, thread, action == "lock", note=form.note.data)
+        else:
+            services.set_pinned(current_user, thread, action == "pin", note=form.note.data)
+        db.session.commit()
+        messages = {"lock": _("The thread is locked."), "unlock": _("The thread is open again."),
+                    "pin": _("The thread is pinned."), "unpin": _("The thread is no longer pinned.")}
+        flash(messages[action], "success")
+    return redirect(url_for("discussions.thread", thread_id=thread.id))
+
+
+@bp.route("/threads/<int:thread_id>/move", methods=["GET", "POST"])
+@login_required
+def move_thread(thread_id: int):
+    thread = services.get_thread(current_user, thread_id)
+    services.require_moderator(current_user)
+    form = MoveThreadForm(data={"category": thread.category_id} if request.method == "GET" else None)
+    form.category.choices = _category_choices()
+    if form.validate_on_submit():
+        try:
+            services.move_thread(current_user, thread, form.category.data, note=form.note.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The thread was moved."), "success")
+            return redirect(url_for("discussions.thread", thread_id=thread.id))
+    return render_template("discussions/move.html", form=form, thread=thread)
+
+
+@bp.post("/community/follow/<any(thread, category, tag):kind>/<int:target_id>")
+@login_required
+def follow(kind: str, target_id: int):
+    form = SubscriptionForm()
+    if form.validate_on_submit():
+        services.set_subscription(current_user, kind, target_id, form.level.data)
+        db.session.commit()
+        flash(_("Your notification setting is saved."), "success")
+    return redirect(safe_next(form.next.data, "discussions.index"))
+
+
+# Moderation ---------------------------------------------------------------------------------------
+
+@bp.get("/community/moderation")
+@login_required
+def moderation():
+    services.require_moderator(current_user)
+    page, per_page = _page_args(30)
+    return render_template("discussions/moderation.html", flags=queries.open_flags(page=page, per_page=per_page),
+                           form=ResolveFlagForm(formdata=None))
+
+
+@bp.post("/community/flags/<int:flag_id>/resolve")
+@login_required
+def resolve_flag(flag_id: int):
+    services.require_moderator(current_user)
+    form = ResolveFlagForm()
+    if form.validate_on_submit():
+        services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
+        db.session.commit()
+        flash(_("The report is resolved."), "success")
+    return redirect(url_for("discussions.moderation"))
+
+
+@bp.get("/community/moderation/log")
+@login_required
+def moderation_log():
+    services.require_moderator(current_user)
+    page, per_page = _page_args(50)
+    return render_template("discussions/log.html", entries=queries.moderation_log(page=page, per_page=per_page))
+
+
+def community_card(user):
+    """Home page: the latest threads the person can see."""
+    from community.templating import Card, CardItem
+
+    threads = queries.recent_threads(user, 5)
+    return Card(
+        title=_l("Community"),
+        items=[CardItem(t.title, url_for("discussions.thread", thread_id=t.id), format_datetime(t.last_post_at, "short"))
+               for t in threads],
+        empty=_l("No discussions yet. Start one!"),
+        more_url=url_for("discussions.index"),
+        more_label=_l("All categories"),
+    )
+
+
+register_home_card(community_card)

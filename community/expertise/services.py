@@ -37,11 +37,45 @@ class TagLink:
 
 
 TAG_LINKS: list[TagLink] = []
+# Functions (tag_ids) -> None told after tags changed in ways plain ORM events do not show
+# (a merge moves rows with bulk UPDATEs); e.g. the people search refreshes holders' text.
+TAGS_CHANGED_LISTENERS: list[Callable[[Iterable[int]], None]] = []
 
 
 def register_tag_link(link: TagLink) -> None:
     if all(existing.table is not link.table for existing in TAG_LINKS):
         TAG_LINKS.append(link)
+
+
+def register_tags_changed_listener(listener: Callable[[Iterable[int]], None]) -> None:
+    if listener not in TAGS_CHANGED_LISTENERS:
+        TAGS_CHANGED_LISTENERS.append(listener)
+
+
+def _tags_changed(tag_ids: Iterable[int]) -> None:
+    ids = list(tag_ids)
+    for listener in TAGS_CHANGED_LISTENERS:
+        listener(ids)
+
+
+def tag_links() -> list[TagLink]:
+    """Registered links plus any other table with a foreign key to tags.id.
+
+    A feature that forgot to register its table still has its uses moved by a merge (as a
+    plain update) instead of losing them to ON DELETE CASCADE.
+    """
+    links = list(TAG_LINKS)
+    known = {link.table.name for link in links} | {TagSynonym.__tablename__, Tag.__tablename__}
+    for table in db.metadata.sorted_tables:
+        if table.name in known:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Tag.__tablename__ and fk.column.name == "id":
+                owners = tuple(c.name for c in table.primary_key.columns if c.name != fk.parent.name)
+                if fk.parent.name not in {c.name for c in table.primary_key.columns}:
+                    owners = ()
+                links.append(TagLink(table, fk.parent.name, owners))
+    return links
 
 
 def normalise_term(term: str) -> str:
@@ -157,18 +191,26 @@ def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None 
     """Rename or describe a tag; an old English name stays findable as a synonym."""
     require_curator(actor)
     before = {"name": tag.name, "name_de": tag.name_de}
+    old_terms = {normalise_term(t) for t in (tag.name, tag.name_de or "") if t}
     if name is not None:
         name = " ".join(name.split())
         if not name or len(name) > 80:
             raise ValidationFailed(_("A topic needs a name of at most 80 characters."), {"name": [_("A topic needs a name of at most 80 characters.")]})
         if name != tag.name:
             _check_term_free(name, except_tag=tag)
-            old = normalise_term(tag.name)
             tag.name = name
-            if old != normalise_term(name) and find_tag(old) is None:
-                db.session.add(TagSynonym(tag_id=tag.id, term=old))
     if name_de is not None:
-        tag.name_de = name_de.strip() or None
+        name_de = " ".join(name_de.split())
+        if len(name_de) > 80:
+            raise ValidationFailed(_("A topic needs a name of at most 80 characters."), {"name_de": [_("A topic needs a name of at most 80 characters.")]})
+        if name_de and name_de != tag.name_de:
+            _check_term_free(name_de, except_tag=tag, field="name_de")
+        tag.name_de = name_de or None
+    db.session.flush()
+    # Old English and German names stay findable as synonyms.
+    for old in sorted(old_terms):
+        if find_tag(old) is None:
+            db.session.add(TagSynonym(tag_id=tag.id, term=old[:80]))
     if field is not None:
         if field not in FIELDS:
             raise ValidationFailed(_("Unknown field."), {"field": [_("Unknown field.")]})
@@ -214,17 +256,18 @@ def merge_tags(actor, source: Tag, target: Tag) -> dict[str, int]:
     if source.id == target.id:
         raise ValidationFailed(_("Choose two different topics."), {"target": [_("Choose two different topics.")]})
     moved: dict[str, int] = {}
-    for link in TAG_LINKS:
+    for link in tag_links():
         table, tag_col = link.table, link.table.c[link.tag_column]
         owners = [table.c[c] for c in link.owner_columns]
         if link.fold is not None:
             link.fold(table, source.id, target.id)
-        # Owners that have both: the source row is a duplicate once moved; drop it.
-        twin = table.alias("twin")
-        duplicate = exists().where(
-            and_(twin.c[link.tag_column] == target.id, *[twin.c[c.name] == c for c in owners])
-        )
-        db.session.execute(delete(table).where(tag_col == source.id, duplicate))
+        if owners:
+            # Owners that have both: the source row is a duplicate once moved; drop it.
+            twin = table.alias("twin")
+            duplicate = exists().where(
+                and_(twin.c[link.tag_column] == target.id, *[twin.c[c.name] == c for c in owners])
+            )
+            db.session.execute(delete(table).where(tag_col == source.id, duplicate))
         result = db.session.execute(update(table).where(tag_col == source.id).values({link.tag_column: target.id}))
         moved[table.name] = result.rowcount
     terms = {normalise_term(t) for t in [source.name, source.slug, source.name_de or "", *source.synonym_terms] if t}
@@ -236,6 +279,7 @@ def merge_tags(actor, source: Tag, target: Tag) -> dict[str, int]:
         db.session.add(TagSynonym(tag_id=target.id, term=term[:80]))
     db.session.flush()
     db.session.expire(target)
+    _tags_changed([target.id])
     audit.record("tag.merged", actor=actor, subject_type="tag", subject_id=target.id,
                  data={"source": source_slug, "source_id": source_id, "moved": moved})
     return moved

@@ -1,1 +1,155 @@
-"""Tag pages and curation (see issue: profiles, taxonomy, directory)."""
+"""Tag pages and curation: the taxonomy index, a topic's page, create, rename, synonyms, merge."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.accounts.forms import EmptyForm
+from community.errors import DomainError
+from community.expertise import bp, queries, services
+from community.expertise.forms import MergeForm, NewTagForm, SynonymForm, TagForm
+from community.extensions import db
+from community.forms import apply_errors
+from community.pagination import clamp
+from community.profiles import queries as people
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """The taxonomy is for signed-in members."""
+
+
+def _curator() -> bool:
+    return current_user.has_role("change_manager", "admin")
+
+
+@bp.get("/tags")
+def index():
+    q = (request.args.get("q") or "").strip()[:80]
+    groups = queries.tags_grouped(q)
+    counts = people.level_counts()
+    return render_template("expertise/index.html", q=q, groups=groups, counts=counts,
+                           field_label=queries.field_label, curator=_curator())
+
+
+@bp.get("/tags/<slug>")
+def show(slug: str):
+    tag = services.get_tag(slug)
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+    return render_template(
+        "expertise/show.html", tag=tag, holders=people.tag_holders(tag, page=page, per_page=per_page),
+        counts=people.level_counts([tag.id]).get(tag.id, {}), field_label=queries.field_label, curator=_curator(),
+    )
+
+
+@bp.route("/tags/new", methods=["GET", "POST"])
+def create():
+    services.require_curator(current_user)
+    form = NewTagForm()
+    if form.validate_on_submit():
+        try:
+            tag = services.create_tag(
+                current_user, name=form.name.data, slug=(form.slug.data or "").strip() or None,
+                name_de=form.name_de.data, field=form.field.data, description=form.description.data,
+                description_de=form.description_de.data,
+                synonyms=[t for t in (form.synonyms.data or "").split(",") if t.strip()],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Topic “%(name)s” created.", name=tag.name), "success")
+            return redirect(url_for("expertise.show", slug=tag.slug))
+    return render_template("expertise/new.html", form=form)
+
+
+def _render_edit(tag, form=None, synonym_form=None):
+    form = form or TagForm(obj=tag, formdata=None)
+    return render_template(
+        "expertise/edit.html", tag=tag, form=form, synonym_form=synonym_form or SynonymForm(formdata=None),
+        remove_form=EmptyForm(), field_label=queries.field_label,
+    )
+
+
+@bp.route("/tags/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    tag = services.get_tag(slug)
+    services.require_curator(current_user)
+    form = TagForm(obj=tag) if request.method == "GET" else TagForm()
+    if form.validate_on_submit():
+        try:
+            services.update_tag(
+                current_user, tag, name=form.name.data, name_de=form.name_de.data or "", field=form.field.data,
+                description=form.description.data or "", description_de=form.description_de.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Topic saved."), "success")
+            return redirect(url_for("expertise.edit", slug=tag.slug))
+    return _render_edit(tag, form=form)
+
+
+@bp.post("/tags/<slug>/synonyms")
+def add_synonym(slug: str):
+    tag = services.get_tag(slug)
+    services.require_curator(current_user)
+    form = SynonymForm()
+    if form.validate_on_submit():
+        try:
+            synonym = services.add_synonym(current_user, tag, form.term.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            term = synonym.term
+            db.session.commit()
+            flash(_("Synonym “%(term)s” added.", term=term), "success")
+            return redirect(url_for("expertise.edit", slug=tag.slug))
+    return _render_edit(tag, synonym_form=form)
+
+
+@bp.post("/tags/<slug>/synonyms/<int:synonym_id>/delete")
+def remove_synonym(slug: str, synonym_id: int):
+    tag = services.get_tag(slug)
+    services.require_curator(current_user)
+    if EmptyForm().validate_on_submit():
+        services.remove_synonym(current_user, tag, synonym_id)
+        db.session.commit()
+        flash(_("Synonym removed."), "success")
+    return redirect(url_for("expertise.edit", slug=tag.slug))
+
+
+@bp.route("/tags/<slug>/merge", methods=["GET", "POST"])
+def merge(slug: str):
+    source = services.get_tag(slug)
+    services.require_curator(current_user)
+    form = MergeForm(formdata=None) if request.method == "GET" else MergeForm()
+    form.target.choices = queries.tag_choices(exclude_id=source.id, blank=_("— choose a topic —"))
+    chosen = request.args.get("target") if request.method == "GET" else form.target.data
+    if request.method == "GET" and chosen:
+        form.target.data = chosen
+    target = services.find_tag(chosen) if chosen else None
+    if chosen and (target is None or target.id == source.id):
+        target = None
+        form.target.errors = [_("Choose another existing topic.")]
+    if request.method == "POST" and target is not None and form.validate_on_submit():
+        try:
+            moved = services.merge_tags(current_user, source, target)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            target_slug, target_name = target.slug, target.name
+            db.session.commit()
+            flash(_("Merged into “%(name)s”: %(n)d uses moved.", name=target_name, n=sum(moved.values())), "success")
+            return redirect(url_for("expertise.show", slug=target_slug))
+    preview = queries.merge_preview(source, target) if target is not None else None
+    return render_template("expertise/merge.html", source=source, form=form, preview=preview)
+

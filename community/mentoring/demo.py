@@ -1,5 +1,341 @@
-"""Demo data for this feature."""
+"""Demo mentoring: last year's closed programme run and this year's running one, mentorships
+matched by topic, sessions with agendas, reschedules, cancellations, notes and feedback.
+
+Reads the mentors' topics and capacities the profiles step stored; writes everything with bulk
+inserts and explicit ids, so 10,000 people take a second or two. One topic is made much asked
+for and rarely offered (the taxonomy tag with the fewest knowledgeable mentors), so the network
+analysis has a coverage gap to find.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from community.accounts.models import User
+from community.demo import reset_sequence
+from community.expertise.models import Tag
+from community.extensions import db
+from community.mentoring.models import (
+    Cohort,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+    SessionAgendaTag,
+    SessionChange,
+    SessionFeedback,
+    SessionNote,
+)
+from community.notifications.models import Notification
+from community.profiles.models import PersonTag
+
+UNMATCHED_SHARE = 0.15
+LAST_RUN_SHARE = 0.6
+RESCHEDULE_REASONS = [
+    "Board meeting moved to that slot", "Travelling that week", "Customer visit", "Sick, sorry!",
+    "Clash with the quarterly review", "Kita closed that day", "Let's do it after the release",
+]
+CANCEL_REASONS = ["Illness", "Budget meeting, no new date yet", "We covered it in the last session", "Business trip"]
+DECLINE_REASONS = ["My capacity is taken for this quarter.", "I am on parental leave from next month.",
+                   "Someone else in my team knows this topic much better."]
+AGENDA_LINES = [
+    "Hands-on: {topic} on your own laptop.", "Questions from last time, then {topic}.",
+    "Why {topic} matters for your team, with two examples.", "Try out {topic} together; you drive.",
+    "{topic}: what works in our company, what does not.",
+]
+GOAL_TEXTS = [
+    "I want to understand how my team works with these tools.", "Ich möchte mitreden können, wenn es um {topic} geht.",
+    "Use {topic} myself instead of asking my assistant.", "Be a role model for {topic} in my department.",
+    None, None,
+]
+COMMENTS_EXEC = ["Very practical, I tried it the same afternoon.", "Clear and patient explanations.",
+                 "A bit fast for me, but useful.", "Sehr hilfreich, gerne mehr davon.", "Eye-opening."]
+COMMENTS_MENTOR = ["Great questions, we went deeper than planned.", "We should prepare examples next time.",
+                   "Spannender Austausch über Führung.", "Learned a lot about how decisions are made."]
+NOTES = ["Look at the channel settings again.", "Follow up: share the checklist.", "Try the mobile app before next time.",
+         "Bring an example from the last team meeting."]
+TRIED = ["Posted my first update in the community.", "Set up a team channel for my board.",
+         "Used the AI assistant to summarise a long thread.", "Ran my weekly meeting with a shared agenda."]
+LOCATIONS = ["Room 4.12", "Coffee corner, 2nd floor", "Canteen, window table", "https://meet.demo.example/{n}",
+             "https://video.demo.example/r/{n}"]
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _slot(rng, used: set, start: datetime, end: datetime) -> datetime | None:
+    """A weekday hour between start and end that the mentor has free."""
+    span = (end - start).days
+    if span <= 0:
+        return None
+    for _attempt in range(20):
+        day = (start + timedelta(days=rng.randint(0, span))).date()
+        if day.weekday() >= 5:
+            continue
+        when = datetime(day.year, day.month, day.day, rng.choice((7, 8, 9, 11, 12, 13, 14, 15)), rng.choice((0, 30)),
+                        tzinfo=start.tzinfo)
+        if start <= when <= end and (day, when.hour) not in used:
+            used.add((day, when.hour))
+            return when
+    return None
 
 
 def seed(ctx) -> None:
-    """Filled in when the feature lands."""
+    rng = ctx.rng
+    now = ctx.now
+    mentors = ctx.ids_by_role.get("mentor", [])
+    executives = ctx.ids_by_role.get("executive", [])
+    tags = dict(db.session.execute(select(Tag.id, Tag.slug)).all())
+    if not mentors or not executives or not tags:
+        return
+    capacity = dict(db.session.execute(select(User.id, User.capacity).where(User.id.in_(mentors))).all())
+    knows: dict[int, dict[int, str]] = defaultdict(dict)  # mentor -> tag -> level
+    mentors_of_tag: dict[int, list[int]] = defaultdict(list)
+    interests: dict[int, list[int]] = defaultdict(list)
+    mentor_set, executive_set = set(mentors), set(executives)
+    for user_id, tag_id, level in db.session.execute(select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level)):
+        if user_id in mentor_set:
+            knows[user_id][tag_id] = level
+            if level != "interested":
+                mentors_of_tag[tag_id].append(user_id)
+        elif user_id in executive_set:
+            interests[user_id].append(tag_id)
+    tag_ids = sorted(tags)
+    # The topic executives ask for most that the fewest mentors know.
+    scarce = min(tag_ids, key=lambda t: (len(mentors_of_tag.get(t, [])), t))
+
+    # Programme runs ---------------------------------------------------------------------------
+    last_start, last_end = (now - timedelta(days=600)).date(), (now - timedelta(days=240)).date()
+    this_start, this_end = (now - timedelta(days=150)).date(), (now + timedelta(days=215)).date()
+    cohort_id = _next_id(Cohort)
+    last_id, this_id = cohort_id, cohort_id + 1
+    db.session.execute(Cohort.__table__.insert(), [
+        {"id": last_id, "name": f"Reverse Mentoring {last_start.year}", "starts_on": last_start, "ends_on": last_end,
+         "status": "closed", "description": "The first programme run: 1:1 reverse mentoring on the digital workplace.",
+         "created_at": now - timedelta(days=640)},
+        {"id": this_id, "name": f"Reverse Mentoring {this_start.year}", "starts_on": this_start, "ends_on": this_end,
+         "status": "running", "description": "Second run, open to all executives; sessions every three to four weeks.",
+         "created_at": now - timedelta(days=170)},
+    ])
+    reset_sequence("cohorts", this_id)
+
+    # Mentorships ---------------------------------------------------------------------------------
+    open_load: dict[int, int] = defaultdict(int)
+    had: dict[int, set[int]] = defaultdict(set)
+    department = ctx.department_of
+    mentorships, goals, notes_out = [], [], []
+    next_mentorship = _next_id(Mentorship)
+    sequence = list(executives)
+    rng.shuffle(sequence)
+    # The first mentor fills up to capacity, so the pool shows a mentor at the limit.
+    busiest = max(mentors, key=lambda m: (capacity.get(m) or 0, -m))
+
+    def pick_goals(executive_id: int) -> list[int]:
+        chosen = []
+        if rng.random() < 0.35:
+            chosen.append(scarce)
+        own = interests.get(executive_id, [])
+        if own:
+            chosen.append(rng.choice(own))
+        while len(chosen) < rng.randint(2, 3):
+            chosen.append(rng.choice(tag_ids))
+        return list(dict.fromkeys(chosen))
+
+    def pick_mentor(executive_id: int, goal_ids: list[int], *, open_run: bool) -> int | None:
+        candidates = {m for g in goal_ids for m in mentors_of_tag.get(g, [])}
+        pool = sorted(candidates) if candidates and rng.random() < 0.85 else mentors
+        for _attempt in range(12):
+            mentor_id = rng.choice(pool)
+            if mentor_id in had[executive_id]:
+                continue
+            if open_run and open_load[mentor_id] >= (capacity.get(mentor_id) or 0):
+                continue
+            if department.get(mentor_id) == department.get(executive_id) and rng.random() < 0.7:
+                continue
+            return mentor_id
+        return None
+
+    def add(executive_id, mentor_id, cohort, status, requested_at, goal_ids, decided=None, reason=None, completed=None):
+        nonlocal next_mentorship
+        mentorship_id = next_mentorship
+        next_mentorship += 1
+        requested_by = executive_id if rng.random() < 0.8 or not ctx.ids_by_role.get("change_manager") \
+            else rng.choice(ctx.ids_by_role["change_manager"])
+        first_goal = tags[goal_ids[0]].replace("-", " ")
+        text = rng.choice(GOAL_TEXTS)
+        mentorships.append({
+            "id": mentorship_id, "mentor_id": mentor_id, "executive_id": executive_id, "cohort_id": cohort,
+            "status": status, "goal_text": text.format(topic=first_goal) if text else None, "requested_by_id": requested_by,
+            "requested_at": requested_at, "decided_at": decided, "decision_reason": reason, "completed_at": completed,
+        })
+        goals.extend({"mentorship_id": mentorship_id, "tag_id": g} for g in goal_ids)
+        had[executive_id].add(mentor_id)
+        if status in ("requested", "active"):
+            open_load[mentor_id] += 1
+        return mentorship_id
+
+    last_start_dt = datetime.combine(last_start, datetime.min.time(), now.tzinfo)
+    this_start_dt = datetime.combine(this_start, datetime.min.time(), now.tzinfo)
+    unmatched = 0
+    plans = []  # (mentorship id, mentor id, executive id, status, goals, first day, last day)
+    capacity_fill = capacity.get(busiest) or 0
+    for index, executive_id in enumerate(sequence):
+        if index >= capacity_fill and rng.random() < UNMATCHED_SHARE:
+            unmatched += 1
+            continue
+        if rng.random() < LAST_RUN_SHARE:
+            goal_ids = pick_goals(executive_id)
+            mentor_id = pick_mentor(executive_id, goal_ids, open_run=False)
+            if mentor_id is not None:
+                asked = last_start_dt + timedelta(days=rng.randint(0, 40))
+                if rng.random() < 0.1:
+                    add(executive_id, mentor_id, last_id, "declined", asked, goal_ids, asked + timedelta(days=3), rng.choice(DECLINE_REASONS))
+                else:
+                    decided = asked + timedelta(days=rng.randint(1, 10))
+                    done_at = datetime.combine(last_end, datetime.min.time(), now.tzinfo) - timedelta(days=rng.randint(0, 30))
+                    m = add(executive_id, mentor_id, last_id, "completed", asked, goal_ids, decided, None, done_at)
+                    plans.append((m, mentor_id, executive_id, "completed", goal_ids, decided, done_at))
+        goal_ids = pick_goals(executive_id)
+        mentor_id = busiest if index < capacity_fill else pick_mentor(executive_id, goal_ids, open_run=True)
+        if mentor_id is None:
+            if not had[executive_id]:
+                unmatched += 1
+            continue
+        asked = this_start_dt + timedelta(days=rng.randint(0, 100))
+        roll = rng.random()
+        if roll < 0.08 and index >= capacity_fill:
+            add(executive_id, mentor_id, this_id, "declined", asked, goal_ids, asked + timedelta(days=2), rng.choice(DECLINE_REASONS))
+            second = pick_mentor(executive_id, goal_ids, open_run=True)
+            if second is None:
+                continue
+            mentor_id = second
+            asked += timedelta(days=5)
+            roll = 0.5
+        if (roll < 0.2 and index >= capacity_fill) or asked > now - timedelta(days=3):
+            add(executive_id, mentor_id, this_id, "requested", min(asked, now - timedelta(days=1)), goal_ids)
+        else:
+            decided = asked + timedelta(days=rng.randint(1, 7))
+            m = add(executive_id, mentor_id, this_id, "active", asked, goal_ids, decided)
+            plans.append((m, mentor_id, executive_id, "active", goal_ids, decided, now + timedelta(days=60)))
+
+    db.session.execute(Mentorship.__table__.insert(), mentorships)
+    db.session.execute(MentorshipGoal.__table__.insert(), goals)
+    reset_sequence("mentorships", next_mentorship - 1)
+
+    # Sessions ---------------------------------------------------------------------------------------
+    sessions, agenda_rows, changes, feedback = [], [], [], []
+    used_slots: dict[int, set] = defaultdict(set)
+    next_session, next_change, next_feedback = _next_id(MentoringSession), _next_id(SessionChange), _next_id(SessionFeedback)
+    for mentorship_id, mentor_id, executive_id, status, goal_ids, first, last in plans:
+        count = rng.randint(3, 6) if status == "completed" else rng.randint(1, 4)
+        past_end = min(last, now - timedelta(hours=2))
+        times = sorted(t for t in (_slot(rng, used_slots[mentor_id], first + timedelta(days=3), past_end) for _ in range(count)) if t)
+        kinds = ["done"] * len(times)
+        if status == "active" and rng.random() < 0.75:
+            upcoming = _slot(rng, used_slots[mentor_id], now + timedelta(days=1), now + timedelta(days=45))
+            if upcoming:
+                times.append(upcoming)
+                kinds.append("planned")
+        for position, (starts_at, kind) in enumerate(zip(times, kinds, strict=True)):
+            if kind == "done" and rng.random() < 0.08:
+                kind = "cancelled"
+            duration = rng.choice((45, 60, 60, 60, 90))
+            session_id = next_session
+            next_session += 1
+            creator = rng.choice((mentor_id, executive_id))
+            created_at = max(first, starts_at - timedelta(days=rng.randint(5, 20)))
+            version = 1
+            changes.append({"id": next_change, "session_id": session_id, "kind": "created", "changed_by_id": creator,
+                            "changed_at": created_at, "old_starts_at": None, "new_starts_at": starts_at, "reason": None})
+            next_change += 1
+            if rng.random() < 0.2:  # moved once: the first planned time is kept in the history
+                original = starts_at - timedelta(days=rng.choice((-2, -1, 1, 2, 7)))
+                changes[-1]["new_starts_at"] = original
+                changes.append({"id": next_change, "session_id": session_id, "kind": "rescheduled",
+                                "changed_by_id": rng.choice((mentor_id, executive_id)),
+                                "changed_at": min(created_at + timedelta(days=1), starts_at - timedelta(hours=1)),
+                                "old_starts_at": original, "new_starts_at": starts_at, "reason": rng.choice(RESCHEDULE_REASONS)})
+                next_change += 1
+                version += 1
+            cancel_reason = None
+            done_at = None
+            if kind == "cancelled":
+                cancel_reason = rng.choice(CANCEL_REASONS)
+                changes.append({"id": next_change, "session_id": session_id, "kind": "cancelled",
+                                "changed_by_id": rng.choice((mentor_id, executive_id)), "changed_at": starts_at - timedelta(days=1),
+                                "old_starts_at": starts_at, "new_starts_at": None, "reason": cancel_reason})
+                next_change += 1
+                version += 1
+            elif kind == "done":
+                done_at = starts_at + timedelta(minutes=duration)
+                changes.append({"id": next_change, "session_id": session_id, "kind": "done", "changed_by_id": mentor_id,
+                                "changed_at": done_at, "old_starts_at": None, "new_starts_at": None, "reason": None})
+                next_change += 1
+                version += 1
+            topic_ids = [goal_ids[position % len(goal_ids)]]
+            if rng.random() < 0.4:
+                topic_ids.append(rng.choice(goal_ids))
+            topic_ids = list(dict.fromkeys(topic_ids))
+            topic = tags[topic_ids[0]].replace("-", " ")
+            location = rng.choice(LOCATIONS).format(n=session_id)
+            sessions.append({
+                "id": session_id, "mentorship_id": mentorship_id, "mentor_id": mentor_id, "starts_at": starts_at,
+                "ends_at": starts_at + timedelta(minutes=duration), "duration_minutes": duration, "location": location,
+                "agenda": rng.choice(AGENDA_LINES).format(topic=topic), "status": kind, "version": version,
+                "cancel_reason": cancel_reason, "created_by_id": creator, "created_at": created_at, "done_at": done_at,
+            })
+            agenda_rows.extend({"session_id": session_id, "tag_id": t} for t in topic_ids)
+            if kind == "done":
+                for author, chance, comments in ((executive_id, 0.7, COMMENTS_EXEC), (mentor_id, 0.5, COMMENTS_MENTOR)):
+                    if rng.random() < chance:
+                        comment = rng.choice(comments) if rng.random() < 0.5 else None
+                        feedback.append({
+                            "id": next_feedback, "session_id": session_id, "author_id": author,
+                            "rating": rng.choices((2, 3, 4, 5), weights=(1, 3, 6, 5), k=1)[0], "comment": comment,
+                            "shared_with_programme": bool(comment) and rng.random() < 0.35,
+                            "created_at": done_at + timedelta(hours=rng.randint(1, 72)),
+                        })
+                        next_feedback += 1
+                if rng.random() < 0.3:
+                    notes_out.append({"session_id": session_id, "notes": rng.choice(NOTES),
+                                      "tried": rng.choice(TRIED) if rng.random() < 0.6 else None,
+                                      "updated_at": done_at + timedelta(days=1), "updated_by_id": executive_id})
+    if sessions:
+        db.session.execute(MentoringSession.__table__.insert(), sessions)
+        db.session.execute(SessionAgendaTag.__table__.insert(), agenda_rows)
+        db.session.execute(SessionChange.__table__.insert(), changes)
+        reset_sequence("mentoring_sessions", next_session - 1)
+        reset_sequence("session_changes", next_change - 1)
+    if feedback:
+        db.session.execute(SessionFeedback.__table__.insert(), feedback)
+        reset_sequence("session_feedback", next_feedback - 1)
+    if notes_out:
+        db.session.execute(SessionNote.__table__.insert(), notes_out)
+
+    # Requests waiting for an answer show up as unread notifications for their mentors.
+    waiting = [m for m in mentorships if m["status"] == "requested"]
+    names = dict(db.session.execute(
+        select(User.id, User.name).where(User.id.in_({m["executive_id"] for m in waiting}))
+    ).all()) if waiting else {}
+    if waiting:
+        db.session.execute(Notification.__table__.insert(), [
+            {"user_id": m["mentor_id"], "actor_id": m["requested_by_id"],
+             "kind": "mentorship_requested" if m["requested_by_id"] == m["executive_id"] else "mentorship_requested_for",
+             "params": {} if m["requested_by_id"] == m["executive_id"] else {"executive": names.get(m["executive_id"], "")},
+             "link": f"/mentoring/mentorships/{m['id']}", "created_at": m["requested_at"]}
+            for m in waiting
+        ])
+    statuses = defaultdict(int)
+    for m in mentorships:
+        statuses[m["status"]] += 1
+    at_capacity = sum(1 for m, load in open_load.items() if load and load >= (capacity.get(m) or 0))
+    ctx.summary.update(
+        programme_runs=2, mentorships=len(mentorships), mentorships_active=statuses["active"],
+        mentorships_requested=statuses["requested"], mentorships_completed=statuses["completed"],
+        mentorships_declined=statuses["declined"], sessions=len(sessions), session_feedback=len(feedback),
+        unmatched_executives=unmatched, mentors_at_capacity=at_capacity, scarce_topic=tags[scarce],
+    )
+

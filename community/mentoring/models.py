@@ -50,6 +50,7 @@ class Mentorship(db.Model):
     mentor = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
     executive = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)
     cohort = relationship("Cohort", lazy="joined")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
     goals: Mapped[list[MentorshipGoal]] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -174,3 +175,14 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _register_tag_links() -> None:
+    """Tag merges move learning goals and session agendas along with every other use."""
+    from community.expertise.services import TagLink, register_tag_link
+
+    register_tag_link(TagLink(MentorshipGoal.__table__, "tag_id", ("mentorship_id",)))
+    register_tag_link(TagLink(SessionAgendaTag.__table__, "tag_id", ("session_id",)))
+
+
+_register_tag_links()

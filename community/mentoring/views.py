@@ -1,1 +1,568 @@
-"""Mentoring pages."""
+"""Mentoring pages: my mentoring, requests, suggestions, mentorships, sessions, runs, calendar."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from community.accounts.forms import EmptyForm
+from community.database import utcnow
+from community.errors import DomainError, NotFoundError, PermissionDenied
+from community.expertise.services import all_tags
+from community.extensions import db
+from community.forms import apply_errors, as_choices
+from community.i18n import local_datetime, select_timezone, user_zone
+from community.mentoring import bp, calendar, matching, queries, services
+from community.mentoring.forms import (
+    CancelForm,
+    CohortForm,
+    FeedbackForm,
+    NotesForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RequestForm,
+    RescheduleForm,
+    SessionForm,
+    VersionForm,
+    tag_choices,
+)
+from community.mentoring.models import Cohort
+from community.pagination import clamp
+from community.templating import Card, CardItem, register_home_card
+
+STATUS_LABELS = {
+    "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
+    "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
+    "running": _l("running"), "closed": _l("closed"),
+}
+CHANGE_LABELS = {
+    "created": _l("scheduled"), "rescheduled": _l("rescheduled"), "cancelled": _l("cancelled"), "done": _l("marked done"),
+}
+LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
+STATUS_BADGE = {"active": "ok", "done": "ok", "requested": "warn", "planned": "warn", "declined": "err", "cancelled": "err",
+                "running": "ok"}
+
+
+@bp.app_template_global("mentoring_status")
+def mentoring_status(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_global("mentoring_badge")
+def mentoring_badge(status: str) -> str:
+    return STATUS_BADGE.get(status, "")
+
+
+@bp.app_template_global("mentoring_change")
+def mentoring_change(kind: str) -> str:
+    return str(CHANGE_LABELS.get(kind, kind))
+
+
+@bp.app_template_global("mentoring_level")
+def mentoring_level(level: str) -> str:
+    return str(LEVEL_LABELS.get(level, level))
+
+
+@bp.app_template_global("mentoring_person_url")
+def person_url(user_id: int) -> str | None:
+    if "profiles.show" in current_app.view_functions:
+        return url_for("profiles.show", person_id=user_id)
+    return None
+
+
+@bp.app_template_global("mentoring_is_link")
+def is_link(location: str | None) -> bool:
+    return services.is_link(location)
+
+
+@bp.app_template_global("mentoring_now")
+def mentoring_now():
+    return utcnow()
+
+
+def _form_failed(form, error: DomainError) -> None:
+    """Refusals the person can fix go on the form; 403/404 become error pages."""
+    db.session.rollback()
+    if isinstance(error, NotFoundError | PermissionDenied):
+        raise error
+    apply_errors(form, error)
+    hidden = [name for name in error.fields if getattr(getattr(form, name, None), "type", "") == "HiddenField"]
+    if hidden and error.message not in form.form_errors:
+        form.form_errors.append(error.message)  # a hidden field cannot show its own error
+
+
+def _local(value):
+    """A UTC time as the naive wall-clock time of the viewer's zone, for datetime-local inputs."""
+    return value.astimezone(user_zone()).replace(tzinfo=None)
+
+
+def _to_utc(form_field):
+    return services.aware_from_local(form_field.data, select_timezone(), field=form_field.name)
+
+
+# My mentoring ----------------------------------------------------------------------------
+
+@bp.get("/mentoring/")
+@login_required
+def index():
+    return render_template(
+        "mentoring/index.html",
+        mentorships=queries.my_mentorships(current_user),
+        waiting=queries.waiting_requests(current_user),
+        upcoming=queries.upcoming_sessions(current_user, limit=10),
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/mentoring/sessions")
+@login_required
+def sessions():
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
+    return render_template(
+        "mentoring/sessions.html",
+        upcoming=queries.upcoming_sessions(current_user),
+        past=queries.past_sessions(current_user, page=page, per_page=per_page),
+    )
+
+
+# Requests and suggestions ----------------------------------------------------------------
+
+@bp.route("/mentoring/request", methods=["GET", "POST"])
+@login_required
+def request_mentor():
+    is_manager = current_user.has_role("change_manager")
+    if not (is_manager or current_user.has_role("executive")):
+        abort(403, description=_("Mentors are requested by executives, or by change managers on their behalf."))
+    form = RequestForm()
+    tags = all_tags()
+    form.goals.choices = tag_choices(tags)
+    form.mentor_id.choices = as_choices(
+        [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in queries.mentors_with_room()]
+    )
+    open_runs = db.session.scalars(select(Cohort).where(Cohort.status != "closed").order_by(Cohort.starts_on.desc())).all()
+    form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in open_runs])
+    if is_manager:
+        form.executive_id.choices = as_choices(
+            [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in queries.executives()]
+        )
+    else:
+        del form.executive_id
+    if request.method == "GET":
+        form.mentor_id.data = request.args.get("mentor", 0, type=int)
+        if is_manager:
+            form.executive_id.data = request.args.get("executive", current_user.id if current_user.has_role("executive") else 0, type=int)
+        goals = request.args.getlist("goal")
+        if goals:
+            form.goals.data = goals
+    if form.validate_on_submit():
+        executive_id = form.executive_id.data if is_manager else current_user.id
+        try:
+            mentorship = services.request_mentorship(
+                current_user, mentor_id=form.mentor_id.data or None, executive_id=executive_id or None,
+                cohort_id=form.cohort_id.data or None, goals=form.goals.data or [], goal_text=form.goal_text.data,
+            )
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request was sent to %(name)s.", name=mentorship.mentor.name), "success")
+            return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
+    return render_template("mentoring/request.html", form=form)
+
+
+@bp.get("/mentoring/suggestions")
+@login_required
+def suggestions():
+    executive_id = request.args.get("executive", type=int)
+    if executive_id is None:
+        if not current_user.has_role("executive"):
+            if current_user.has_role("change_manager"):
+                return render_template("mentoring/suggestions.html", executive=None,
+                                       executives=queries.executives(), items=[], goals=[])
+            abort(403)
+        executive_id = current_user.id
+    executive = matching.get_executive(current_user, executive_id)
+    goals = [g for g in request.args.getlist("goal") if g]
+    try:
+        items = matching.suggest_mentors(current_user, executive, goals=goals or None)
+        goal_tags = matching.goals_for(executive, goals or None)
+    except DomainError as error:
+        if isinstance(error, NotFoundError | PermissionDenied):
+            raise
+        flash(error.message, "error")
+        items = matching.suggest_mentors(current_user, executive)
+        goal_tags = matching.goals_for(executive)
+    return render_template(
+        "mentoring/suggestions.html", executive=executive, items=items, goals=goal_tags,
+        executives=queries.executives() if current_user.has_role("change_manager") else [],
+    )
+
+
+# Mentorships --------------------------------------------------------------------------------
+
+def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
+    participant = services.is_participant(current_user, mentorship)
+    sessions_ = queries.sessions_of_mentorship(mentorship)
+    return render_template(
+        "mentoring/mentorship.html",
+        mentorship=mentorship,
+        participant=participant,
+        sessions=sessions_,
+        next_topics=queries.next_topics(mentorship, sessions_),
+        moved=queries.change_counts([s.id for s in sessions_]),
+        accept_form=EmptyForm(),
+        decline_form=decline_form or ReasonForm(formdata=None),
+        complete_form=complete_form or OptionalReasonForm(formdata=None),
+        can_complete=mentorship.status == "active" and (participant or current_user.has_role("change_manager")),
+    ), status
+
+
+@bp.get("/mentoring/mentorships/<int:mentorship_id>")
+@login_required
+def mentorship_detail(mentorship_id: int):
+    return _render_mentorship(services.get_mentorship(current_user, mentorship_id))
+
+
+@bp.post("/mentoring/mentorships/<int:mentorship_id>/accept")
+@login_required
+def accept(mentorship_id: int):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.accept_mentorship(current_user, mentorship)
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotFoundError | PermissionDenied):
+                raise
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("You accepted. Agree on a first session with %(name)s.", name=mentorship.executive.name), "success")
+    return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/decline", methods=["GET", "POST"])
+@login_required
+def decline(mentorship_id: int):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_mentorship(current_user, mentorship, form.reason.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("You declined the request."), "success")
+            return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
+    return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action="decline")
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete(mentorship_id: int):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    form = OptionalReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.complete_mentorship(current_user, mentorship, form.reason.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("The mentorship is completed."), "success")
+            return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
+    return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action="complete")
+
+
+# Sessions -------------------------------------------------------------------------------
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def schedule(mentorship_id: int):
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    services.require_participant(current_user, mentorship)
+    form = SessionForm()
+    form.agenda_tags.choices = tag_choices(all_tags())
+    next_topics = queries.next_topics(mentorship)
+    if request.method == "GET" and not form.agenda_tags.data:
+        form.agenda_tags.data = [tag.slug for tag in next_topics[:2]]
+    if form.validate_on_submit():
+        try:
+            session = services.schedule_session(
+                current_user, mentorship, starts_at=_to_utc(form.starts_at), duration_minutes=form.duration_minutes.data,
+                location=form.location.data, agenda_tags=form.agenda_tags.data or [], agenda=form.agenda.data,
+            )
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Session scheduled."), "success")
+            return redirect(url_for("mentoring.session_detail", session_id=session.id))
+    return render_template("mentoring/schedule.html", mentorship=mentorship, form=form, next_topics=next_topics,
+                           zone=select_timezone())
+
+
+def _render_session(session, *, notes_form=None, feedback_form=None):
+    mentorship = session.mentorship
+    is_executive = current_user.id == mentorship.executive_id
+    note = services.notes_of(current_user, session)
+    if notes_form is None:
+        notes_form = NotesForm(formdata=None, notes=note.notes if note else None, tried=note.tried if note else None)
+    if not is_executive and hasattr(notes_form, "tried"):
+        del notes_form.tried
+    return render_template(
+        "mentoring/session.html",
+        session=session,
+        mentorship=mentorship,
+        other=services.other_participant(current_user, mentorship),
+        is_executive=is_executive,
+        note=note,
+        notes_form=notes_form,
+        feedback=queries.feedback_view(current_user, session),
+        feedback_form=feedback_form or FeedbackForm(formdata=None),
+        version_form=VersionForm(formdata=None, version=session.version),
+        can_mark_done=session.status == "planned" and session.starts_at <= utcnow(),
+        zone=select_timezone(),
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def session_detail(session_id: int):
+    return _render_session(services.get_session(current_user, session_id, with_history=True))
+
+
+@bp.post("/sessions/<int:session_id>/notes")
+@login_required
+def save_notes(session_id: int):
+    session = services.get_session(current_user, session_id, with_history=True)
+    form = NotesForm()
+    is_executive = current_user.id == session.mentorship.executive_id
+    if not is_executive:
+        del form.tried
+    if form.validate_on_submit():
+        values = {"notes": form.notes.data}
+        if is_executive:
+            values["tried"] = form.tried.data
+        try:
+            services.update_notes(current_user, session, **values)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Notes saved."), "success")
+            return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#notes")
+    return _render_session(session, notes_form=form)
+
+
+@bp.post("/sessions/<int:session_id>/feedback")
+@login_required
+def feedback(session_id: int):
+    session = services.get_session(current_user, session_id, with_history=True)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            services.give_feedback(current_user, session, rating=form.rating.data, comment=form.comment.data,
+                                   shared_with_programme=form.shared_with_programme.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you for your feedback."), "success")
+            return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#feedback")
+    return _render_session(session, feedback_form=form)
+
+
+@bp.route("/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(session_id: int):
+    session = services.get_session(current_user, session_id)
+    form = RescheduleForm()
+    if request.method == "GET":
+        form.starts_at.data = _local(session.starts_at)
+        form.duration_minutes.data = session.duration_minutes
+        form.version.data = str(session.version)
+    if form.validate_on_submit():
+        try:
+            services.reschedule_session(current_user, session, starts_at=_to_utc(form.starts_at), reason=form.reason.data,
+                                        version=form.version.data, duration_minutes=form.duration_minutes.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Session moved."), "success")
+            return redirect(url_for("mentoring.session_detail", session_id=session_id))
+    return render_template("mentoring/reschedule.html", session=session, form=form, zone=select_timezone())
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(session_id: int):
+    session = services.get_session(current_user, session_id)
+    form = CancelForm()
+    if request.method == "GET":
+        form.version.data = str(session.version)
+    if form.validate_on_submit():
+        try:
+            services.cancel_session(current_user, session, reason=form.reason.data, version=form.version.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Session cancelled."), "success")
+            return redirect(url_for("mentoring.session_detail", session_id=session_id))
+    return render_template("mentoring/cancel.html", session=session, form=form)
+
+
+@bp.post("/sessions/<int:session_id>/done")
+@login_required
+def mark_done(session_id: int):
+    session = services.get_session(current_user, session_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_done(current_user, session, version=form.version.data)
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotFoundError | PermissionDenied):
+                raise
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Session marked as done. How was it? Leave your feedback below."), "success")
+    return redirect(url_for("mentoring.session_detail", session_id=session_id))
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+@login_required
+def session_ics(session_id: int):
+    session = services.get_session(current_user, session_id)
+    return _ics_response(calendar.session_ics(session, current_user), f"session-{session.id}.ics")
+
+
+# Calendar feed -----------------------------------------------------------------------------
+
+@bp.route("/settings/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_settings():
+    form = EmptyForm()
+    feed_url = None
+    if request.method == "POST" and form.validate_on_submit():
+        token = services.regenerate_feed(current_user)
+        db.session.commit()
+        feed_url = url_for("mentoring.calendar_feed", token=token, _external=True)
+    return render_template("mentoring/calendar_settings.html", form=form, feed=services.feed_of(current_user),
+                           feed_url=feed_url)
+
+
+@bp.post("/settings/calendar/revoke")
+@login_required
+def revoke_calendar():
+    if EmptyForm().validate_on_submit():
+        services.revoke_feed(current_user)
+        db.session.commit()
+        flash(_("The calendar feed address no longer works."), "success")
+    return redirect(url_for("mentoring.calendar_settings"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """The personal subscription, for calendar programs: the secret in the address is the login."""
+    from flask_babel import force_locale
+
+    owner = services.feed_owner(token)
+    if owner is None:
+        abort(404)
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = calendar.feed_ics(owner, queries.feed_sessions(owner))
+    response = _ics_response(body, "mentoring.ics")
+    response.headers["Content-Disposition"] = 'inline; filename="mentoring.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# Programme runs ---------------------------------------------------------------------------
+
+@bp.get("/mentoring/runs")
+@login_required
+def runs():
+    services.require_change_manager(current_user)
+    return render_template("mentoring/runs.html", rows=queries.cohorts_overview())
+
+
+@bp.route("/mentoring/runs/new", methods=["GET", "POST"])
+@login_required
+def new_run():
+    services.require_change_manager(current_user)
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(current_user, name=form.name.data, starts_on=form.starts_on.data,
+                                            ends_on=form.ends_on.data, status=form.status.data,
+                                            description=form.description.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Programme run created."), "success")
+            return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
+    return render_template("mentoring/run_form.html", form=form, cohort=None)
+
+
+@bp.route("/mentoring/runs/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_run(cohort_id: int):
+    cohort = services.get_cohort(current_user, cohort_id)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(current_user, cohort, name=form.name.data, starts_on=form.starts_on.data,
+                                   ends_on=form.ends_on.data, status=form.status.data, description=form.description.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(_("Programme run saved."), "success")
+            return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
+    return render_template("mentoring/run_form.html", form=form, cohort=cohort)
+
+
+@bp.get("/mentoring/runs/<int:cohort_id>")
+@login_required
+def run_detail(cohort_id: int):
+    cohort = services.get_cohort(current_user, cohort_id)
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
+    mentorships = queries.cohort_mentorships(cohort, page=page, per_page=per_page)
+    report = queries.cohort_report(cohort, [m.id for m in mentorships.items])
+    return render_template("mentoring/run.html", cohort=cohort, mentorships=mentorships, report=report)
+
+
+# Home card ------------------------------------------------------------------------------
+
+def mentoring_card(user) -> Card | None:
+    if not user.has_role("mentor", "executive"):
+        return None
+    items = []
+    for mentorship in queries.waiting_requests(user)[:3]:
+        items.append(CardItem(_("Request from %(name)s", name=mentorship.executive.name),
+                              url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), _("waiting for your answer")))
+    for session in queries.upcoming_sessions(user, limit=3):
+        other = services.other_participant(user, session.mentorship)
+        items.append(CardItem(_("Session with %(name)s", name=other.name),
+                              url_for("mentoring.session_detail", session_id=session.id),
+                              local_datetime(session.starts_at, "short")))
+    return Card(title=_("Mentoring"), items=items, empty=_("No upcoming sessions and no requests waiting."),
+                more_url=url_for("mentoring.index"), more_label=_("All my mentoring"))
+
+
+register_home_card(mentoring_card)

@@ -1578,14 +1578,17 @@ def to_graphml(
     labels: Mapping[int, str] | None = None,
     pseudonyms: Mapping[int, str] | None = None,
     node_figures: Mapping[int, Mapping[str, float | int | str | bool | None]] | None = None,
+    graph_attributes: Mapping[str, str | int | float | bool] | None = None,
 ) -> bytes:
     """GraphML (UTF-8) for Gephi, yEd and friends.
 
     `labels` become each node's `label` attribute. With `pseudonyms` the node ids themselves
     are replaced as well (missing ones become "anonymous-N"), so no database id leaves; roles,
-    departments and tags stay. `node_figures` adds attributes such as community or pagerank.
+    departments and tags stay. `node_figures` adds attributes such as community or pagerank;
+    `graph_attributes` are written on the graph itself (e.g. a count of people left out).
     """
     plain = _export_graph(graph, labels, pseudonyms, node_figures)
+    plain.graph.update(graph_attributes or {})
     buffer = io.BytesIO()
     nx.write_graphml_xml(plain, buffer, encoding="utf-8", infer_numeric_types=True)
     return buffer.getvalue()
@@ -1597,9 +1600,12 @@ def to_node_link(
     labels: Mapping[int, str] | None = None,
     pseudonyms: Mapping[int, str] | None = None,
     node_figures: Mapping[int, Mapping[str, float | int | str | bool | None]] | None = None,
+    graph_attributes: Mapping[str, str | int | float | bool] | None = None,
 ) -> dict[str, Any]:
-    """Node-link JSON (`nodes`, `edges`), readable by nx.node_link_graph(data, edges="edges")."""
+    """Node-link JSON (`nodes`, `edges`, `graph`), readable by nx.node_link_graph(data,
+    edges="edges")."""
     plain = _export_graph(graph, labels, pseudonyms, node_figures)
+    plain.graph.update(graph_attributes or {})
     return nx.node_link_data(plain, edges="edges")
 
 

@@ -1,1 +1,226 @@
-"""Network dashboard and exports."""
+"""Network dashboard, person pages for analysts, what-if, reveal, settings, pictures, CSV.
+
+Change managers and admins only (everyone else 403, anonymous visitors go to the login).
+Every page view is audited; the pictures are separate SVG responses (so the strict CSP holds)
+and carry a signed token of the audited page view they belong to, so no picture is seen
+without an audited view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from community.accounts.forms import EmptyForm
+from community.audit import services as audit
+from community.errors import ValidationFailed
+from community.extensions import db
+from community.forms import apply_errors
+from community.network import bp, queries, services
+from community.network.forms import RevealForm, SettingsForm, WhatIfForm
+
+LIST_LIMIT = 25
+PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
+PICTURES = {
+    "network": services.network_svg,
+    "load": services.load_svg,
+    "coverage": services.coverage_svg,
+    "trend": services.trend_svg,
+}
+
+
+@bp.before_request
+@login_required
+def require_analyst():
+    if not services.is_analyst(current_user):
+        abort(403)
+
+
+@bp.context_processor
+def network_helpers():
+    return {"profile_url": profile_url}
+
+
+def profile_url(person_id: int) -> str:
+    """The person's profile page (/people/<id>)."""
+    if "profiles.show" in current_app.view_functions:
+        return url_for("profiles.show", person_id=person_id)
+    return f"/people/{person_id}"
+
+
+# --------------------------------------------------------------------------- picture tokens
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="network-picture")
+
+
+def picture_token(event) -> str:
+    """Ties the pictures of a page to its audited view (and to the viewer)."""
+    return _serializer().dumps([current_user.id, event.id])
+
+
+def _check_picture_token() -> None:
+    try:
+        user_id, _event_id = _serializer().loads(request.args.get("view", ""), max_age=PICTURE_TOKEN_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        abort(403, description=_("Open the pictures from the network dashboard."))
+    if user_id != current_user.id:
+        abort(403, description=_("Open the pictures from the network dashboard."))
+
+
+def _svg(content: str) -> Response:
+    return Response(content, mimetype="image/svg+xml")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _what_if_form(formdata=None) -> tuple[WhatIfForm, int]:
+    form = WhatIfForm(formdata=formdata)
+    choices, total = services.mentor_choices()
+    form.remove.choices = choices
+    return form, total
+
+
+@bp.get("/network")
+def dashboard():
+    mode = services.pseudonymised()
+    snapshot = services.latest_snapshot()
+    report = queries.build_report(snapshot, limit=LIST_LIMIT, pseudonymised=mode) if snapshot else None
+    event = audit.record(
+        "network.viewed", actor=current_user, subject_type="analysis_snapshot",
+        subject_id=snapshot.id if snapshot else None, note="dashboard",
+    )
+    what_if_form, mentors_total = _what_if_form()
+    settings_form = SettingsForm(formdata=None, data={"pseudonymised": mode})
+    context = {
+        "report": report,
+        "pseudonymised": mode,
+        "locked": services.pseudonymised_locked(),
+        "trend": services.health_trend(12),
+        "trend_labels": services.trend_series_labels(),
+        "job": queries.recent_job(),
+        "what_if_form": what_if_form,
+        "mentors_total": mentors_total,
+        "reveal_form": RevealForm(formdata=None),
+        "settings_form": settings_form,
+        "recompute_form": EmptyForm(formdata=None),
+        "view": picture_token(event),
+        "list_limit": LIST_LIMIT,
+    }
+    db.session.commit()
+    return render_template("network/dashboard.html", **context)
+
+
+@bp.get("/network/what-if")
+def what_if():
+    form, mentors_total = _what_if_form(request.args)
+    result = None
+    if "remove" in request.args or "others" in request.args:
+        try:
+            result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+    return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
+                           pseudonymised=services.pseudonymised())
+
+
+@bp.get("/network/people/<ref>")
+def person(ref: str):
+    mode = services.pseudonymised()
+    person_id = services.resolve_person(ref, pseudonymised_mode=mode)
+    if person_id is None:
+        abort(404)
+    page = queries.person_report(person_id, mode)
+    event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
+                         note="person")
+    context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
+               "in_graph": page.figure is not None or bool(page.history)}
+    db.session.commit()
+    return render_template("network/person.html", **context)
+
+
+@bp.post("/network/analyse")
+def recompute():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    status, outcome = services.request_analysis(current_user)
+    db.session.commit()
+    if status == "queued":
+        services.start_job(outcome.id)
+        flash(_("The organisation is large: the analysis runs in the background (job %(id)d). "
+                "Reload this page in a minute.", id=outcome.id), "info")
+    else:
+        flash(_("A new snapshot was computed in %(seconds)s seconds.", seconds=f"{outcome.duration:.1f}"),
+              "success")
+    return redirect(url_for("network.dashboard"))
+
+
+@bp.route("/network/reveal", methods=["GET", "POST"])
+def reveal():
+    form = RevealForm()
+    revealed = None
+    if form.validate_on_submit():
+        try:
+            revealed = services.reveal(current_user, form.pseudonym.data, form.reason.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+    elif request.method == "GET":
+        form.pseudonym.data = (request.args.get("pseudonym") or "")[:20]
+    return render_template("network/reveal.html", form=form, revealed=revealed,
+                           pseudonym=(form.pseudonym.data or "").strip().upper())
+
+
+@bp.post("/network/settings")
+def settings():
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_pseudonymised(current_user, form.pseudonymised.data)
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Pseudonymised mode is on.") if form.pseudonymised.data else _("Pseudonymised mode is off."),
+              "success")
+    return redirect(url_for("network.dashboard"))
+
+
+@bp.get("/network/findings.csv")
+def findings_csv():
+    content = services.findings_csv(current_user)
+    db.session.commit()
+    filename = f"network-findings-{date.today().isoformat()}.csv"
+    return Response(content, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+@bp.get("/network/pictures/<name>.svg")
+def picture(name: str):
+    draw = PICTURES.get(name)
+    if draw is None:
+        abort(404)
+    _check_picture_token()
+    return _svg(draw(current_user))
+
+
+@bp.get("/network/people/<ref>/ego.svg")
+def ego_picture(ref: str):
+    _check_picture_token()
+    return _svg(services.ego_svg(current_user, ref))

@@ -1,14 +1,18 @@
-"""What people say they know: a tag with a level on a person."""
+"""What people say they know (a tag with a level), the directory's search text, topic questions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Table, Text, case, exists, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.database import utcnow
+from community.database import register_schema_extra, utcnow
+from community.expertise.services import TagLink, register_tag_link
 from community.extensions import db
+
+LEVELS = ("interested", "practitioner", "expert")
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS, start=1)}
 
 
 class PersonTag(db.Model):
@@ -23,3 +27,103 @@ class PersonTag(db.Model):
     user = relationship("User", back_populates="tag_rows")
 
     __table_args__ = (Index("ix_person_tags_tag_level", "tag_id", "level", "user_id"),)
+
+
+class PersonSearch(db.Model):
+    """One search document per person: name, bio, department, location, topic names and
+    synonyms, folded to lower-case ASCII-ish words (see profiles.search.fold). The database's
+    own full-text index sits on it: SQLite FTS5 (external content) or a PostgreSQL GIN index."""
+
+    __tablename__ = "person_search"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class TopicQuestion(db.Model):
+    """Someone asked a person about a topic ("Ask about this topic" on the contacts page)."""
+
+    __tablename__ = "topic_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    asker = relationship("User", foreign_keys=[asker_id], lazy="joined")
+    person = relationship("User", foreign_keys=[person_id], lazy="joined")
+    tag = relationship("Tag", lazy="joined")
+
+    __table_args__ = (
+        Index("ix_topic_questions_person_created", "person_id", "created_at"),
+        Index("ix_topic_questions_asker_created", "asker_id", "created_at"),
+    )
+
+
+# Full-text index DDL (copy into the migration). SQLite: an FTS5 table over person_search
+# (external content, so the text is stored once) kept in step by triggers. PostgreSQL: a GIN
+# index on the 'simple' tsvector of the same column; queries use the identical expression.
+SQLITE_FTS_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS person_search_fts USING fts5("
+    "body, content='person_search', content_rowid='user_id', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+)
+SQLITE_FTS_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS person_search_ai AFTER INSERT ON person_search BEGIN "
+    "INSERT INTO person_search_fts(rowid, body) VALUES (new.user_id, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS person_search_ad AFTER DELETE ON person_search BEGIN "
+    "INSERT INTO person_search_fts(person_search_fts, rowid, body) VALUES ('delete', old.user_id, old.body); END",
+    "CREATE TRIGGER IF NOT EXISTS person_search_au AFTER UPDATE ON person_search BEGIN "
+    "INSERT INTO person_search_fts(person_search_fts, rowid, body) VALUES ('delete', old.user_id, old.body); "
+    "INSERT INTO person_search_fts(rowid, body) VALUES (new.user_id, new.body); END",
+)
+SQLITE_FTS_REBUILD = "INSERT INTO person_search_fts(person_search_fts) VALUES ('rebuild')"
+POSTGRES_TSVECTOR = "to_tsvector('simple'::regconfig, body)"
+POSTGRES_GIN_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS ix_person_search_tsv ON person_search USING gin ({POSTGRES_TSVECTOR})"
+)
+
+
+def install_search_index(connection) -> None:
+    """Idempotent: create the full-text index objects for person_search."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        existed = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'person_search_fts'")
+        ).first()
+        connection.execute(text(SQLITE_FTS_TABLE))
+        for statement in SQLITE_FTS_TRIGGERS:
+            connection.execute(text(statement))
+        if not existed:
+            connection.execute(text(SQLITE_FTS_REBUILD))
+    elif dialect == "postgresql":
+        connection.execute(text(POSTGRES_GIN_INDEX))
+
+
+register_schema_extra(install_search_index)
+
+
+def level_rank(column):
+    """SQL expression: interested 1, practitioner 2, expert 3 (unknown 0)."""
+    return case(LEVEL_RANK, value=column, else_=0)
+
+
+def _keep_higher_level(table: Table, source_id: int, target_id: int) -> None:
+    """Before a merge drops a person's duplicate row, give the target row the higher level."""
+    source = table.alias("source_row")
+    same_person = (source.c.user_id == table.c.user_id) & (source.c.tag_id == source_id)
+    db.session.execute(
+        update(table)
+        .where(
+            table.c.tag_id == target_id,
+            exists().where(same_person, level_rank(source.c.level) > level_rank(table.c.level)),
+        )
+        .values(level=select(source.c.level).where(same_person).scalar_subquery())
+    )
+
+
+register_tag_link(TagLink(PersonTag.__table__, "tag_id", ("user_id",), fold=_keep_higher_level))
+# Questions are a history, not a set: they simply follow the topic.
+register_tag_link(TagLink(TopicQuestion.__table__, "tag_id", ()))

@@ -1,1 +1,211 @@
-"""Profile pages, directory, topic contacts, peers."""
+"""Profile pages, the people directory, topic contacts, the peer finder, personal settings."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.errors import DomainError, PermissionDenied
+from community.expertise.queries import field_label, tag_choices, tags_grouped
+from community.expertise.services import get_tag
+from community.extensions import db
+from community.forms import apply_errors, as_choices
+from community.pagination import clamp
+from community.profiles import bp, contacts, peers, queries, services
+from community.profiles.forms import BLANK_TAG_ROWS, AskForm, ProfileForm, SettingsForm, timezone_choices
+from community.templating import Card, CardItem, register_home_card
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for signed-in members."""
+
+
+# Directory -------------------------------------------------------------------------------------
+
+@bp.get("/people")
+def directory():
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
+    query = queries.DirectoryQuery.from_args(request.args)
+    error = None
+    try:
+        result = queries.search_people(query, page=page, per_page=per_page)
+    except DomainError as exc:
+        error, result = exc, None
+    return render_template(
+        "profiles/directory.html", query=query, result=result, error=error,
+        options=queries.filter_options(), tag_groups=tags_grouped(), field_label=field_label,
+    )
+
+
+# Profile ----------------------------------------------------------------------------------------
+
+@bp.get("/people/<int:person_id>")
+def show(person_id: int):
+    person = services.get_person(current_user, person_id)
+    rows = queries.person_with_tags(person)
+    return render_template(
+        "profiles/show.html", person=person, groups=queries.tags_by_field(rows), field_label=field_label,
+        figures=queries.mentoring_figures(person.id), can_edit=services.can_edit(current_user, person),
+        sees_email=services.sees_email(current_user, person),
+    )
+
+
+def _profile_form(person):
+    if request.method == "POST":
+        form = ProfileForm()
+    else:
+        rows = queries.person_with_tags(person)
+        rows.sort(key=lambda r: r.tag.name.lower())
+        form = ProfileForm(data={
+            "bio": person.bio or "", "department": person.department or "", "location": person.location or "",
+            "languages": ", ".join(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
+            "availability": person.availability or "", "link": person.link or "",
+            "directory_visible": person.directory_visible,
+            "tags": [{"tag": r.tag.slug, "level": r.level} for r in rows] + [{"tag": "", "level": "interested"}] * BLANK_TAG_ROWS,
+        })
+    choices = tag_choices(blank=_("— choose a topic —"))
+    for entry in form.tags:
+        entry.form.tag.choices = choices
+    zones = timezone_choices()
+    if person.timezone and person.timezone not in {c.value for c in zones}:
+        zones = as_choices([(person.timezone, person.timezone)]) + zones
+    form.timezone.choices = zones
+    if not person.has_role("mentor"):
+        del form.capacity
+    return form
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int):
+    person = services.get_person(current_user, person_id)
+    if not services.can_edit(current_user, person):
+        raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
+    form = _profile_form(person)
+    if form.validate_on_submit():
+        pairs = [(row.form.tag.data, row.form.level.data) for row in form.tags
+                 if row.form.tag.data and row.form.level.data != "remove"]
+        values = {name: getattr(form, name).data for name in
+                  ("bio", "department", "location", "timezone", "availability", "link", "directory_visible")}
+        if hasattr(form, "capacity"):
+            values["capacity"] = form.capacity.data
+        values["languages"] = [code for code in (form.languages.data or "").replace(";", ",").split(",")]
+        try:
+            services.update_profile(current_user, person, tags=pairs, **values)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("profiles.show", person_id=person.id))
+    return render_template("profiles/edit.html", person=person, form=form)
+
+
+# Peers ------------------------------------------------------------------------------------------
+
+@bp.get("/people/<int:person_id>/peers")
+def peer_finder(person_id: int):
+    mentor, found = peers.find_peers(current_user, person_id)
+    return render_template(
+        "profiles/peers.html", mentor=mentor,
+        similar=[p for p in found if p.kind == "similar"],
+        complementary=[p for p in found if p.kind == "complementary"],
+    )
+
+
+# Topic contacts ---------------------------------------------------------------------------------
+
+def _render_contacts(tag, ask_form=None, asked_person_id=None):
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
+    result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
+    return render_template(
+        "profiles/contacts.html", tag=tag, page=result, field_label=field_label,
+        ask_form=ask_form or AskForm(formdata=None), asked_person_id=asked_person_id,
+    )
+
+
+@bp.get("/tags/<slug>/contacts")
+def contacts_page(slug: str):
+    return _render_contacts(get_tag(slug))
+
+
+@bp.post("/tags/<slug>/contacts/ask")
+def ask(slug: str):
+    tag = get_tag(slug)
+    form = AskForm()
+    person_id = None
+    if form.validate_on_submit():
+        try:
+            person_id = int(form.person_id.data)
+            question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
+        except ValueError:
+            form.form_errors.append(_("Choose a person from the list."))
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            name = question.person.name
+            db.session.commit()
+            flash(_("Your question went to %(name)s.", name=name), "success")
+            return redirect(url_for("profiles.contacts_page", slug=tag.slug))
+    else:
+        try:
+            person_id = int(form.person_id.data or 0) or None
+        except ValueError:
+            person_id = None
+    return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
+
+
+# Settings ---------------------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    if request.method == "POST":
+        form = SettingsForm()
+    else:
+        form = SettingsForm(data={
+            "directory_visible": current_user.directory_visible, "analysis_opt_out": current_user.analysis_opt_out,
+            "locale": current_user.locale or "en", "timezone": current_user.timezone,
+        })
+    zones = timezone_choices()
+    if current_user.timezone not in {c.value for c in zones}:
+        form.timezone.choices = as_choices([(current_user.timezone, current_user.timezone)]) + zones
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                current_user, directory_visible=form.directory_visible.data, analysis_opt_out=form.analysis_opt_out.data,
+                locale=form.locale.data, timezone=form.timezone.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("profiles.settings"))
+    return render_template("profiles/settings.html", form=form)
+
+
+# Home page --------------------------------------------------------------------------------------
+
+def profile_card(user):
+    """Nudges to complete one's profile, so colleagues can find the right contact."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    todo = []
+    if not user.bio:
+        todo.append(CardItem(_("Write a few words about yourself"), url_for("profiles.edit", person_id=user.id)))
+    if not queries.has_tags(user.id):
+        todo.append(CardItem(_("Add the topics you know"), url_for("profiles.edit", person_id=user.id)))
+    if user.has_role("mentor"):
+        todo.append(CardItem(_("Meet mentors with similar or complementary topics"), url_for("profiles.peer_finder", person_id=user.id)))
+    return Card(
+        title=_("Your profile"), items=todo, empty=_("Your profile is complete. Thank you!"),
+        more_url=url_for("profiles.directory"), more_label=_("Find people"),
+    )
+
+
+register_home_card(profile_card)
