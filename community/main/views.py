@@ -10,6 +10,12 @@ def home():
     return render_template("main/home.html")
 
 
+@bp.get("/livez")
+def livez():
+    """Liveness: the process answers (no database involved); also the load test's bare endpoint."""
+    return jsonify(status="ok")
+
+
 @bp.get("/healthz")
 def healthz():
     """For load balancers: 200 when the database answers, 503 (via the error handler) when not."""
