@@ -78,6 +78,7 @@ SETTINGS = [
     ("accounts.change_password", _l("Password")),
     ("accounts.tokens", _l("API tokens")),
     ("mentoring.calendar_settings", _l("Calendar feed")),
+    ("privacy.settings", _l("Your data")),
 ]
 
 

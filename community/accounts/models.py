@@ -35,6 +35,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]  # erased accounts stay as anonymous "former members"
     # Profile (profiles feature): bio in Markdown and its sanitised HTML, mentoring capacity.
     bio: Mapped[str | None] = mapped_column(Text)
     bio_html: Mapped[str | None] = mapped_column(Text)

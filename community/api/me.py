@@ -48,3 +48,27 @@ def patch_me(settings: dict):
     accounts.update_settings(current_user, **settings)
     db.session.commit()
     return current_user
+
+
+class EraseSchema(ma.Schema):
+    password = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+@blp.route("/me/export")
+@blp.response(200, description="Everything stored about the caller, grouped by feature")
+def export_me():
+    from community.privacy.services import export_person
+
+    return export_person(current_user)
+
+
+@blp.route("/me", methods=["DELETE"])
+@blp.arguments(EraseSchema)
+@blp.response(204)
+def erase_me(body):
+    """Erase the caller's account (the password confirms it; a leaked token alone cannot)."""
+    from community.privacy.services import erase_person
+
+    erase_person(current_user, current_user, password=body["password"])
+    db.session.commit()
+    return ""

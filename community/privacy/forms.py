@@ -1,0 +1,13 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+
+class EraseMyAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(_l("I understand that my account is deleted for good."), validators=[DataRequired()])
+
+
+class AdminEraseForm(FlaskForm):
+    confirm = BooleanField(_l("Erase this person's account and personal data for good."), validators=[DataRequired()])

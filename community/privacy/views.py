@@ -1,0 +1,68 @@
+import json
+
+from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from community.accounts import services as accounts
+from community.errors import DomainError
+from community.extensions import db
+from community.forms import apply_errors
+from community.privacy import bp, services
+from community.privacy.forms import AdminEraseForm, EraseMyAccountForm
+
+
+@bp.get("/settings/privacy")
+@login_required
+def settings():
+    return render_template("privacy/settings.html", form=EraseMyAccountForm())
+
+
+@bp.get("/settings/privacy/export.json")
+@login_required
+def export():
+    data = services.export_person(current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=my-data-{current_user.handle}.json"},
+    )
+
+
+@bp.post("/settings/privacy/erase")
+@login_required
+def erase_me():
+    form = EraseMyAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.erase_person(current_user, current_user, password=form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted. Your posts remain as “former member”."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("privacy/settings.html", form=form)
+
+
+@bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
+@login_required
+def admin_erase(user_id: int):
+    if not current_user.is_admin:
+        abort(403)
+    person = accounts.get_user(user_id)
+    form = AdminEraseForm()
+    if form.validate_on_submit():
+        try:
+            services.erase_person(current_user, person)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account has been erased."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("privacy/admin_erase.html", form=form, person=person)

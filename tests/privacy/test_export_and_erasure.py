@@ -1,0 +1,124 @@
+"""Self-service export and erasure, admin erasure for leavers, retention."""
+
+import json
+
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, login, text_of
+
+
+def test_person_downloads_everything_stored_about_them(client, login_as, create_user):
+    user = create_user(name="Ella Export", department="IT")
+    login_as(user)
+    response = client.get("/settings/privacy/export.json")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["accounts"]["profile"]["email"] == user.email
+    assert data["accounts"]["profile"]["department"] == "IT"
+    assert data["accounts"]["logins"], "the log-in just made is listed"
+
+
+def test_api_export_needs_authentication_and_returns_own_data(client, create_user, api_token):
+    user = create_user()
+    assert client.get("/api/v1/me/export").status_code == 401
+    response = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {api_token(user)}"})
+    assert response.json["accounts"]["profile"]["id"] == user.id
+
+
+def test_erasure_needs_the_password(client, login_as, create_user, db):
+    from community.accounts.models import User
+
+    user = create_user()
+    login_as(user)
+    response = client.post_form("/settings/privacy/erase", {"password": "wrong", "confirm": "y"})
+    assert "password is not correct" in text_of(response)
+    assert db.session.get(User, user.id).erased_at is None
+
+
+def test_erased_person_is_anonymous_and_cannot_log_in(app, client, login_as, create_user, db):
+    from community.accounts.models import User
+
+    user = create_user(name="Erik Erase", department="Sales")
+    login_as(user)
+    response = client.post_form("/settings/privacy/erase", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    erased = db.session.get(User, user.id)
+    assert erased.name == "Former member" and erased.department is None and erased.roles == []
+    assert erased.email.endswith("@erased.invalid") and erased.password_hash is None and not erased.active
+    assert login(app.test_client(), user.email).status_code == 200  # refused: the form is shown again
+    assert client.get("/notifications/").status_code == 302  # this browser is logged out too
+
+
+def test_api_erasure_requires_the_password_in_the_body(client, create_user, api_token, db):
+    from community.accounts.models import User
+
+    user = create_user()
+    token = api_token(user)
+    assert client.send_json("DELETE", "/api/v1/me", {}, token=token).status_code == 422
+    assert client.send_json("DELETE", "/api/v1/me", {"password": "nope"}, token=token).status_code == 422
+    assert client.send_json("DELETE", "/api/v1/me", {"password": PASSWORD}, token=token).status_code == 204
+    assert db.session.get(User, user.id).erased_at is not None
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_admin_erases_a_leaver_and_it_is_audited(client, login_as, create_user, db):
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+
+    admin = create_user(roles=["admin"])
+    leaver = create_user(name="Lars Leaver")
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{leaver.id}/erase", {"confirm": "y"}).status_code == 302
+    assert db.session.get(User, leaver.id).name == "Former member"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.erased"))
+    assert event.actor_id == admin.id and event.subject_id == leaver.id
+
+
+def test_only_admins_erase_others(client, login_as, create_user):
+    login_as(create_user(roles=["change_manager"]))
+    victim = create_user()
+    assert client.post_form(f"/admin/users/{victim.id}/erase", {"confirm": "y"}).status_code == 403
+
+
+def test_last_admin_cannot_erase_themselves(client, login_as, create_user, db):
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"])
+    login_as(admin)
+    response = client.post_form("/settings/privacy/erase", {"password": PASSWORD, "confirm": "y"})
+    assert "last administrator" in text_of(response)
+    assert db.session.get(User, admin.id).erased_at is None
+
+
+def test_retention_command_removes_old_read_notifications(runner, create_user, db):
+    from datetime import timedelta
+
+    from community.database import utcnow
+    from community.notifications.models import Notification
+
+    user = create_user()
+    old = utcnow() - timedelta(days=800)
+    db.session.add_all([
+        Notification(user_id=user.id, kind="x", params={}, created_at=old, read_at=old),
+        Notification(user_id=user.id, kind="x", params={}, created_at=utcnow()),
+    ])
+    db.session.commit()
+    result = runner.invoke(args=["privacy", "retention", "--months", "12"])
+    assert result.exit_code == 0, result.output
+    assert "notifications 1" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_retention_refuses_less_than_a_month(runner):
+    result = runner.invoke(args=["privacy", "retention", "--months", "0"])
+    assert result.exit_code == 1 and "at least one month" in result.output
+
+
+def test_cli_erases_a_leaver(runner, create_user, db):
+    from community.accounts.models import User
+
+    user = create_user()
+    result = runner.invoke(args=["privacy", "erase", user.email])
+    assert result.exit_code == 0
+    assert db.session.get(User, user.id).erased_at is not None
