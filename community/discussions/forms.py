@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from community.forms import as_choices
+
+BODY_HINT = _l("Markdown: **bold**, *italic*, [link](https://…), lists, `code`. Mention people with @handle.")
+
+
+def level_choices():
+    return as_choices([("watching", _l("Watching: tell me about every new post")),
+                       ("normal", _l("Normal: only when someone mentions me or replies to me")),
+                       ("muted", _l("Muted: never notify me"))])
+
+
+class ThreadForm(FlaskForm):
+    category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
+    body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)],
+                       description=_l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, wiki”."))
+
+    def tag_terms(self) -> list[str]:
+        return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+    reply_to = HiddenField()
+
+
+class EditPostForm(FlaskForm):
+    body = TextAreaField(_l("Post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+
+
+class FlagForm(FlaskForm):
+    reason = TextAreaField(_l("What is wrong with this post?"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ResolveFlagForm(FlaskForm):
+    outcome = SelectField(_l("Decision"), choices=as_choices([("hidden", _l("Hide the post")), ("dismissed", _l("Dismiss the report"))]))
+    note = StringField(_l("Note for the log"), validators=[Optional(), Length(max=1000)])
+
+
+class ModerationNoteForm(FlaskForm):
+    """Buttons of moderators: an optional note goes into the moderation log."""
+
+    note = StringField(_l("Note for the log"), validators=[Optional(), Length(max=1000)])
+
+
+class MoveThreadForm(FlaskForm):
+    category = SelectField(_l("Move to category"), coerce=int, validators=[DataRequired()])
+    note = StringField(_l("Note for the log"), validators=[Optional(), Length(max=1000)])
+
+
+class SubscriptionForm(FlaskForm):
+    level = SelectField(_l("Notifications"), choices=level_choices())
+    next = HiddenField()

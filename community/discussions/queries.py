@@ -1,0 +1,305 @@
+"""Read-only queries for the community pages, the API and the network analysis.
+
+Every page query runs a constant number of SQL statements, whatever the number of threads
+or posts on it (joined authors, tags in one extra SELECT).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import combinations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from community.accounts.models import User
+from community.discussions import search
+from community.discussions.models import (
+    Category,
+    Mention,
+    ModerationAction,
+    Post,
+    Thread,
+    ThreadTag,
+)
+from community.discussions.services import (
+    POST_LOADS,
+    THREAD_LOADS,
+    is_moderator,
+    subscription_level,
+    visible_categories_clause,
+    visible_post_clause,
+)
+from community.expertise.models import Tag
+from community.extensions import db
+from community.pagination import Page, paginate
+
+# co_thread edges: only the K most recent participants of a thread are paired (K² / 2 pairs
+# at most per thread instead of n² for a thread with hundreds of posters).
+CO_THREAD_PARTICIPANTS = 12
+
+
+@dataclass
+class CategorySummary:
+    category: Category
+    threads: int
+    posts: int
+    last_post_at: datetime | None
+    latest: Thread | None
+
+
+def visible_categories(user) -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
+    ))
+
+
+def category_page(user, *, page: int, per_page: int) -> Page:
+    stmt = select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def category_summaries(user) -> list[CategorySummary]:
+    """Categories with exact thread and post counts and their latest thread: three queries."""
+    categories = visible_categories(user)
+    ids = [c.id for c in categories]
+    if not ids:
+        return []
+    counts = {
+        row.category_id: row
+        for row in db.session.execute(
+            select(
+                Thread.category_id,
+                func.count(Thread.id).label("threads"),
+                func.coalesce(func.sum(Thread.post_count), 0).label("posts"),
+                func.max(Thread.last_post_at).label("last_post_at"),
+            )
+            .where(Thread.category_id.in_(ids))
+            .group_by(Thread.category_id)
+        )
+    }
+    newest = (
+        select(Thread.category_id, func.max(Thread.last_post_at).label("at"))
+        .where(Thread.category_id.in_(ids))
+        .group_by(Thread.category_id)
+        .subquery()
+    )
+    latest: dict[int, Thread] = {}
+    for thread in db.session.scalars(
+        select(Thread).options(*THREAD_LOADS, selectinload(Thread.tag_rows)).join(newest, (newest.c.category_id == Thread.category_id) & (newest.c.at == Thread.last_post_at))
+    ):
+        latest.setdefault(thread.category_id, thread)
+    result = []
+    for category in categories:
+        row = counts.get(category.id)
+        result.append(
+            CategorySummary(
+                category=category,
+                threads=row.threads if row else 0,
+                posts=int(row.posts) if row else 0,
+                last_post_at=row.last_post_at if row else None,
+                latest=latest.get(category.id),
+            )
+        )
+    return result
+
+
+def thread_list_statement(user, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select:
+    """Visible threads, pinned first, then by latest activity; optional filters and search."""
+    stmt = (
+        select(Thread)
+        .join(Category, Category.id == Thread.category_id)
+        .where(visible_categories_clause(user))
+        .options(*THREAD_LOADS, selectinload(Thread.tag_rows))
+    )
+    if category_id is not None:
+        stmt = stmt.where(Thread.category_id == category_id)
+    if tag is not None:
+        stmt = stmt.where(Thread.id.in_(select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
+    if q:
+        stmt = search.filter_threads(stmt, q)
+        return stmt.order_by(Thread.last_post_at.desc(), Thread.id.desc())
+    return stmt.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+
+
+def list_threads(user, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
+                 q: str = "") -> Page:
+    return paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q), page=page, per_page=per_page)
+
+
+def recent_threads(user, limit: int = 5) -> list[Thread]:
+    stmt = thread_list_statement(user).order_by(None).order_by(Thread.last_post_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class ThreadView:
+    thread: Thread
+    posts: Page
+    first_number: int  # the number (#n) of the first post on the page
+    parents: dict[int, Post]  # posts replied to by posts on this page
+    level: str | None  # the reader's subscription level
+    moderator: bool
+
+
+def page_of_post(thread: Thread, post_id: int, per_page: int) -> int:
+    before = db.session.scalar(
+        select(func.count()).select_from(Post).where(Post.thread_id == thread.id, Post.id < post_id)
+    )
+    return before // per_page + 1
+
+
+def thread_view(user, thread: Thread, *, page: int, per_page: int) -> ThreadView:
+    """Posts in order (deleted and hidden ones keep their place), with what the page shows."""
+    stmt = select(Post).where(Post.thread_id == thread.id).order_by(Post.id).options(*POST_LOADS)
+    # The thread's post_count is exact (updated atomically with every post): no COUNT needed.
+    posts = paginate(stmt, page=page, per_page=per_page, total=thread.post_count)
+    parent_ids = {p.reply_to_post_id for p in posts.items if p.reply_to_post_id}
+    parents: dict[int, Post] = {}
+    if parent_ids:
+        parents = {p.id: p for p in db.session.scalars(
+            select(Post).where(Post.id.in_(sorted(parent_ids))).options(*POST_LOADS)
+        )}
+    return ThreadView(
+        thread=thread,
+        posts=posts,
+        first_number=(posts.page - 1) * posts.per_page + 1,
+        parents=parents,
+        level=subscription_level(user, "thread", thread.id),
+        moderator=is_moderator(user),
+    )
+
+
+def search_page(user, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
+    """Threads whose title or a visible post matches, with the first matching post of each."""
+    result = list_threads(user, page=page, per_page=per_page, q=q)
+    hits = search.first_matching_posts(q, [t.id for t in result.items])
+    return result, hits
+
+
+def open_flags(*, page: int, per_page: int) -> Page:
+    from community.discussions.models import Flag
+
+    stmt = select(Flag).where(Flag.resolved_at.is_(None)).order_by(Flag.created_at, Flag.id)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def moderation_log(*, page: int, per_page: int) -> Page:
+    stmt = select(ModerationAction).order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+# For the network analysis --------------------------------------------------------------------------
+
+def _period(column, since: datetime | None, until: datetime | None):
+    clauses = []
+    if since is not None:
+        clauses.append(column >= since)
+    if until is not None:
+        clauses.append(column < until)
+    return clauses
+
+
+def interaction_edges(since: datetime | None = None, until: datetime | None = None) -> list[tuple[int, int, str, datetime]]:
+    """(source_user_id, target_user_id, kind, at) for posts in [since, until).
+
+    - "reply": a post's author → the author of the post it replies to, or of the thread's
+      first post when it replies to nothing in particular;
+    - "mention": a post's author → each person mentioned in it;
+    - "co_thread": people posting in the same thread, one edge per pair (source: the one
+      whose latest post is later), dated by the later of the two latest posts; only the
+      CO_THREAD_PARTICIPANTS most recent participants of a thread are paired.
+    Deleted and hidden posts (on either side), erased authors and self-pairs are left out.
+    Three SQL statements, whatever the number of posts.
+    """
+    p = aliased(Post, name="p")
+    target = aliased(Post, name="target")
+    visible_p = (p.deleted_at.is_(None), p.hidden.is_(False), p.author_id.is_not(None))
+    first = (
+        select(Post.thread_id, func.min(Post.id).label("first_id"))
+        .group_by(Post.thread_id)
+        .subquery("first")
+    )
+    target_id = func.coalesce(p.reply_to_post_id, first.c.first_id)
+    reply_rows = db.session.execute(
+        select(p.author_id, target.author_id, p.created_at)
+        .join(first, first.c.thread_id == p.thread_id)
+        .join(target, target.id == target_id)
+        .where(
+            *visible_p,
+            *_period(p.created_at, since, until),
+            p.id != first.c.first_id,
+            target.deleted_at.is_(None),
+            target.hidden.is_(False),
+            target.author_id.is_not(None),
+            target.author_id != p.author_id,
+        )
+        .order_by(p.created_at, p.id)
+    )
+    edges: list[tuple[int, int, str, datetime]] = [(a, b, "reply", at) for a, b, at in reply_rows]
+
+    mention_rows = db.session.execute(
+        select(p.author_id, Mention.user_id, p.created_at)
+        .join(Mention, Mention.post_id == p.id)
+        .where(*visible_p, *_period(p.created_at, since, until), Mention.user_id != p.author_id)
+        .order_by(p.created_at, p.id, Mention.user_id)
+    )
+    edges.extend((a, b, "mention", at) for a, b, at in mention_rows)
+
+    latest = db.session.execute(
+        select(p.thread_id, p.author_id, func.max(p.created_at).label("at"))
+        .where(*visible_p, *_period(p.created_at, since, until))
+        .group_by(p.thread_id, p.author_id)
+        .order_by(p.thread_id)
+    )
+    by_thread: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for thread_id, author_id, at in latest:
+        by_thread[thread_id].append((_aware(at), author_id))
+    for participants in by_thread.values():
+        if len(participants) < 2:
+            continue
+        participants.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        recent = participants[:CO_THREAD_PARTICIPANTS]
+        for (at_a, a), (_at_b, b) in combinations(recent, 2):
+            edges.append((a, b, "co_thread", at_a))  # a's post is the later one
+    return edges
+
+
+def activity_records(since: datetime | None = None) -> list[tuple[int, str, datetime]]:
+    """(person_id, "thread" | "post", at): a "thread" for each thread started, a "post" for
+    each reply (a thread's first post is its "thread"); visible posts of existing people."""
+    first = select(func.min(Post.id)).group_by(Post.thread_id)
+    threads = db.session.execute(
+        select(Thread.author_id, Thread.created_at)
+        .where(Thread.author_id.is_not(None), *_period(Thread.created_at, since, None))
+        .order_by(Thread.created_at, Thread.id)
+    )
+    records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads]
+    posts = db.session.execute(
+        select(Post.author_id, Post.created_at)
+        .where(
+            Post.author_id.is_not(None), visible_post_clause(), Post.id.not_in(first),
+            *_period(Post.created_at, since, None),
+        )
+        .order_by(Post.created_at, Post.id)
+    )
+    records.extend((a, "post", at) for a, at in posts)
+    return records
+
+
+def _aware(value: datetime) -> datetime:
+    # func.max() over a UTC column comes back without the column's type on SQLite.
+    from community.database import UTCDateTime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)
+
+
+def author_names(ids) -> dict[int, User]:
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -1,0 +1,579 @@
+"""Changes to the community: threads, posts, edits, deletes, mentions, subscriptions, flags,
+moderation. Services flush and never commit; the request commits once.
+
+Who may do what:
+- a category with visibility "mentors" exists only for mentors, change managers and admins
+  (404 for everyone else, threads and posts in it too);
+- moderators (change managers, admins) hide/restore posts, lock/pin/move threads, resolve
+  flags, may post in locked threads and edit or delete any post; every such act is logged;
+- authors edit and delete their own posts (not in a locked thread, not once hidden).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, exists, not_, or_, select, tuple_, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload, lazyload
+
+from community.accounts.models import User, UserRole
+from community.database import utcnow
+from community.discussions.models import (
+    FLAG_OUTCOMES,
+    LEVELS,
+    MAX_BODY_CHARS,
+    MAX_TITLE_CHARS,
+    MENTOR_AREA_ROLES,
+    MODERATOR_ROLES,
+    TARGET_KINDS,
+    Category,
+    Flag,
+    Mention,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Subscription,
+    Thread,
+    ThreadTag,
+)
+from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.models import Tag
+from community.expertise.services import resolve_tags
+from community.extensions import db
+from community.markdown import render_with_mentions
+from community.notifications.models import Notification
+from community.notifications.services import notify_many, register_kind
+
+MAX_TAGS = 5
+MAX_MENTIONS = 50  # more handles than this in one post are not notified (no mass pings)
+MAX_FLAG_REASON = 1000
+
+register_kind("discussion_mention", _l("%(actor)s mentioned you in “%(thread)s”"))
+register_kind("discussion_reply", _l("%(actor)s replied in “%(thread)s”"))
+register_kind("discussion_thread", _l("%(actor)s started “%(thread)s” in %(category)s"))
+register_kind("discussion_hidden", _l("A moderator hid your post in “%(thread)s”"))
+
+
+class BodyTooLong(ValidationFailed):
+    """An oversized post: a field error on forms, 413 in the API."""
+
+    status = 413
+    code = "too_large"
+
+
+# Who may see and do what ---------------------------------------------------------------------
+
+def is_moderator(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_role(*MODERATOR_ROLES))
+
+
+def sees_mentor_areas(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
+
+
+def can_see(user, category: Category) -> bool:
+    return category.visibility == "members" or sees_mentor_areas(user)
+
+
+def visible_categories_clause(user):
+    """A WHERE clause on Category: the categories this person may see."""
+    if sees_mentor_areas(user):
+        return Category.id.is_not(None)
+    return Category.visibility == "members"
+
+
+def can_edit(user, post: Post) -> bool:
+    if post.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    return post.author_id == user.id and not post.hidden
+
+
+def can_delete(user, post: Post) -> bool:
+    return post.deleted_at is None and (is_moderator(user) or post.author_id == user.id)
+
+
+def can_see_history(user, post: Post) -> bool:
+    return is_moderator(user) or (post.author_id is not None and post.author_id == user.id)
+
+
+def get_category(user, slug_or_id: str | int) -> Category:
+    column = Category.id if isinstance(slug_or_id, int) else Category.slug
+    category = db.session.scalar(select(Category).where(column == slug_or_id))
+    if category is None or not can_see(user, category):
+        raise NotFoundError(_("No such category."))
+    return category
+
+
+def _people_plain(relationship):
+    """Load people shown by name only, without their roles and languages."""
+    return joinedload(relationship).options(lazyload(User.role_rows), lazyload(User.language_rows))
+
+
+# Threads and posts show their people by name: no need for roles and languages.
+THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
+POST_LOADS = (_people_plain(Post.author),)
+
+
+def get_thread(user, thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id, options=THREAD_LOADS)
+    if thread is None or not can_see(user, thread.category):
+        raise NotFoundError(_("No such thread."))
+    return thread
+
+
+def get_post(user, post_id: int) -> Post:
+    post = db.session.get(Post, post_id, options=POST_LOADS)
+    if post is None:
+        raise NotFoundError(_("No such post."))
+    get_thread(user, post.thread_id)
+    return post
+
+
+def thread_of(post: Post) -> Thread:
+    return db.session.get(Thread, post.thread_id)
+
+
+def require_moderator(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied(_("Only moderators (change managers and administrators) may do this."))
+
+
+# Bodies, titles, rendering --------------------------------------------------------------------
+
+def check_body(body: str | None, field: str = "body") -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationFailed(_("Write something first."), {field: [_("Write something first.")]})
+    if len(body) > MAX_BODY_CHARS:
+        message = _("Posts have at most %(max)d characters.", max=MAX_BODY_CHARS)
+        raise BodyTooLong(message, {field: [message]})
+    return body
+
+
+def check_title(title: str | None) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationFailed(_("Give the thread a title."), {"title": [_("Give the thread a title.")]})
+    if len(title) > MAX_TITLE_CHARS:
+        message = _("Titles have at most %(max)d characters.", max=MAX_TITLE_CHARS)
+        raise ValidationFailed(message, {"title": [message]})
+    return title
+
+
+def profile_path(user_id: int) -> str:
+    return f"/people/{user_id}"
+
+
+def render_body(body: str) -> tuple[str, list[User]]:
+    """Sanitised HTML with @handles linked to profiles, and the people mentioned.
+
+    The Markdown is parsed once and one query resolves every handle of the post.
+    """
+    people: dict[str, User] = {}
+
+    def resolve_all(handles: set[str]) -> dict[str, str]:
+        wanted = sorted(handles)[: MAX_MENTIONS * 2]
+        # "@anna.berg." at the end of a sentence: the trailing dot is punctuation.
+        candidates = sorted(set(wanted) | {h.rstrip("._-") for h in wanted})
+        found = {u.handle.lower(): u for u in db.session.scalars(
+            select(User).where(User.handle.in_(candidates), User.active.is_(True))
+        )}
+        urls = {}
+        for handle in wanted:
+            user = found.get(handle) or found.get(handle.rstrip("._-"))
+            if user is not None:
+                people[handle] = user
+                urls[handle] = profile_path(user.id)
+        return urls
+
+    html, _handles = render_with_mentions(body, resolve_all)
+    mentioned = {user.id: user for _handle, user in sorted(people.items())}
+    return html, list(mentioned.values())[:MAX_MENTIONS]
+
+
+def thread_link(thread_id: int, post_id: int | None = None) -> str:
+    """The fixed address /threads/<id>; with a post, one that opens the page holding it."""
+    if post_id is None:
+        return f"/threads/{thread_id}"
+    return f"/threads/{thread_id}?post={post_id}#post-{post_id}"
+
+
+# Subscriptions ----------------------------------------------------------------------------------
+
+def _insert_ignore(model):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def watch_by_default(user_id: int, thread_id: int) -> None:
+    """Authors and repliers watch their threads, unless they chose a level before."""
+    stmt = _insert_ignore(Subscription).values(
+        user_id=user_id, target_kind="thread", target_id=thread_id, level="watching", updated_at=utcnow()
+    )
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"]))
+
+
+def subscription_level(user, kind: str, target_id: int) -> str | None:
+    return db.session.scalar(
+        select(Subscription.level).where(
+            Subscription.user_id == user.id, Subscription.target_kind == kind, Subscription.target_id == target_id
+        )
+    )
+
+
+def set_subscription(user, kind: str, target_id: int, level: str) -> Subscription:
+    """Watch, follow normally or mute a thread, a category or a tag (which must be visible)."""
+    if kind not in TARGET_KINDS:
+        raise NotFoundError(_("Nothing to follow here."))
+    if level not in LEVELS:
+        raise ValidationFailed(_("Choose watching, normal or muted."), {"level": [_("Choose watching, normal or muted.")]})
+    if kind == "thread":
+        get_thread(user, target_id)
+    elif kind == "category":
+        get_category(user, target_id)
+    elif db.session.get(Tag, target_id) is None:
+        raise NotFoundError(_("No such topic."))
+    subscription = db.session.scalar(
+        select(Subscription).where(
+            Subscription.user_id == user.id, Subscription.target_kind == kind, Subscription.target_id == target_id
+        )
+    )
+    if subscription is None:
+        subscription = Subscription(user_id=user.id, target_kind=kind, target_id=target_id, level=level)
+        db.session.add(subscription)
+    else:
+        subscription.level = level
+    db.session.flush()
+    return subscription
+
+
+def _recipients(watch: list[tuple[str, int]], mute: list[tuple[str, int]], category: Category,
+                exclude: Iterable[int]) -> list[int]:
+    """People watching any of `watch`, minus anyone who muted any of `mute` (muted wins),
+    minus people who cannot see the category."""
+    muted = select(Subscription.user_id).where(
+        tuple_(Subscription.target_kind, Subscription.target_id).in_(mute), Subscription.level == "muted"
+    )
+    stmt = (
+        select(Subscription.user_id)
+        .join(User, User.id == Subscription.user_id)
+        .where(
+            tuple_(Subscription.target_kind, Subscription.target_id).in_(watch),
+            Subscription.level == "watching",
+            Subscription.user_id.not_in(muted),
+            User.active.is_(True),
+        )
+        .distinct()
+    )
+    if category.visibility != "members":
+        stmt = stmt.where(
+            exists().where(UserRole.user_id == Subscription.user_id, UserRole.role.in_(MENTOR_AREA_ROLES))
+        )
+    skip = set(exclude)
+    return [uid for uid in db.session.scalars(stmt) if uid not in skip]
+
+
+def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[int]:
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Subscription.user_id).where(
+                Subscription.user_id.in_(ids),
+                tuple_(Subscription.target_kind, Subscription.target_id).in_(mute),
+                Subscription.level == "muted",
+            )
+        )
+    )
+
+
+def _notify_mentions(actor, post: Post, thread: Thread, people: list[User]) -> set[int]:
+    """Mention rows and notifications for people newly mentioned in this post (once per post,
+    only people who can see the category, muted thread or category wins)."""
+    category = thread.category
+    candidates = {u.id: u for u in people if u.id != getattr(actor, "id", None) and can_see(u, category)}
+    if not candidates:
+        return set()
+    already = set(db.session.scalars(
+        select(Mention.user_id).where(Mention.post_id == post.id, Mention.user_id.in_(list(candidates)))
+    ))
+    new_ids = [uid for uid in candidates if uid not in already]
+    if not new_ids:
+        return set()
+    db.session.execute(Mention.__table__.insert(), [{"post_id": post.id, "user_id": uid} for uid in new_ids])
+    muted = _muted_among(new_ids, [("thread", thread.id), ("category", thread.category_id)])
+    told = [uid for uid in new_ids if uid not in muted]
+    notify_many(told, "discussion_mention", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
+    return set(new_ids)
+
+
+# Threads and posts -------------------------------------------------------------------------
+
+def create_thread(actor, *, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
+    if not can_see(actor, category):
+        raise NotFoundError(_("No such category."))
+    title = check_title(title)
+    body = check_body(body)
+    tag_list = resolve_tags(list(tags), field="tags")
+    if len(tag_list) > MAX_TAGS:
+        message = _("Choose at most %(max)d topics.", max=MAX_TAGS)
+        raise ValidationFailed(message, {"tags": [message]})
+    html, mentioned = render_body(body)
+    now = utcnow()
+    thread = Thread(
+        category_id=category.id, title=title, author_id=actor.id, created_at=now, last_post_at=now,
+        last_poster_id=actor.id, post_count=1,
+    )
+    thread.tag_rows = [ThreadTag(tag_id=tag.id) for tag in tag_list]
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, author_id=actor.id, body=body, html=html, created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    watch_by_default(actor.id, thread.id)
+    told = _notify_mentions(actor, post, thread, mentioned)
+    watch = [("category", category.id)] + [("tag", tag.id) for tag in tag_list]
+    recipients = _recipients(watch, watch, category, exclude=told | {actor.id})
+    notify_many(recipients, "discussion_thread", actor=actor, link=thread_link(thread.id),
+                thread=thread.title, category=category.name)
+    return thread
+
+
+def require_can_post(user, thread: Thread) -> None:
+    if thread.locked and not is_moderator(user):
+        raise PermissionDenied(_("This thread is locked; nobody can reply any more."))
+
+
+def reply(actor, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
+    """Add a post; the thread's count and last activity move in the same transaction."""
+    if not can_see(actor, thread.category):
+        raise NotFoundError(_("No such thread."))
+    require_can_post(actor, thread)
+    body = check_body(body)
+    parent = None
+    if reply_to_post_id is not None:
+        parent = db.session.get(Post, reply_to_post_id)
+        if parent is None or parent.thread_id != thread.id:
+            message = _("You can only reply to a post of this thread.")
+            raise ValidationFailed(message, {"reply_to": [message]})
+    html, mentioned = render_body(body)
+    now = utcnow()
+    post = Post(thread_id=thread.id, author_id=actor.id, body=body, html=html, created_at=now,
+                reply_to_post_id=parent.id if parent else None, hidden=False)
+    # Known already: answering with the new post needs no query for its author.
+    post.author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    db.session.add(post)
+    db.session.flush()
+    # Atomic in SQL: concurrent replies never lose an increment.
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(
+            post_count=Thread.post_count + 1,
+            last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
+            last_poster_id=actor.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(thread, ["post_count", "last_post_at", "last_poster_id", "last_poster"])
+    watch_by_default(actor.id, thread.id)
+    told = _notify_mentions(actor, post, thread, mentioned)
+    mute = [("thread", thread.id), ("category", thread.category_id)]
+    recipients = set(_recipients([("thread", thread.id)], mute, thread.category, exclude=told | {actor.id}))
+    # The author of the post replied to hears about it unless they muted the thread.
+    if (
+        parent is not None
+        and parent.author_id
+        and parent.author_id not in told | {actor.id} | recipients
+        and not _muted_among([parent.author_id], mute)
+    ):
+        recipients.add(parent.author_id)
+    notify_many(recipients, "discussion_reply", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
+    return post
+
+
+def require_can_edit(actor, post: Post) -> Thread:
+    thread = get_thread(actor, post.thread_id)
+    if post.deleted_at is not None:
+        raise ConflictError(_("This post was deleted and cannot be edited."))
+    if not can_edit(actor, post):
+        raise PermissionDenied(_("You can only edit your own posts."))
+    if thread.locked and not is_moderator(actor):
+        raise PermissionDenied(_("This thread is locked; posts can no longer be edited."))
+    return thread
+
+
+def edit_post(actor, post: Post, body: str) -> Post:
+    """Change a post's body; the previous body is kept as a revision."""
+    thread = require_can_edit(actor, post)
+    body = check_body(body)
+    if body == post.body:
+        return post
+    html, mentioned = render_body(body)
+    now = utcnow()
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, edited_at=now, previous_body=post.body))
+    post.body, post.html, post.edited_at = body, html, now
+    db.session.flush()
+    _notify_mentions(actor, post, thread, mentioned)  # only people not mentioned before
+    if post.author_id != actor.id:
+        _log(actor, "post.edited", thread_id=thread.id, post_id=post.id)
+    return post
+
+
+def delete_post(actor, post: Post) -> None:
+    """Soft delete: the row (and its history) stays, the thread shows "deleted"."""
+    thread = get_thread(actor, post.thread_id)
+    if post.deleted_at is not None:
+        return
+    if not can_delete(actor, post):
+        raise PermissionDenied(_("You can only delete your own posts."))
+    post.deleted_at = utcnow()
+    post.deleted_by_id = actor.id
+    db.session.flush()
+    if post.author_id != actor.id:
+        _log(actor, "post.deleted", thread_id=thread.id, post_id=post.id)
+
+
+def revisions(user, post: Post) -> list[PostRevision]:
+    if not can_see_history(user, post):
+        raise PermissionDenied(_("Only the author and moderators see the edit history."))
+    return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())))
+
+
+# Moderation ------------------------------------------------------------------------------------
+
+def _log(actor, action: str, *, thread_id: int | None = None, post_id: int | None = None,
+         note: str | None = None, data: dict | None = None) -> ModerationAction:
+    entry = ModerationAction(actor_id=actor.id, action=action, thread_id=thread_id, post_id=post_id,
+                             note=(note or "").strip()[:1000] or None, data=data, created_at=utcnow())
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def flag_post(actor, post: Post, reason: str) -> Flag:
+    get_thread(actor, post.thread_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(_("Say what is wrong with this post."), {"reason": [_("Say what is wrong with this post.")]})
+    if len(reason) > MAX_FLAG_REASON:
+        message = _("At most %(max)d characters.", max=MAX_FLAG_REASON)
+        raise ValidationFailed(message, {"reason": [message]})
+    if post.deleted_at is not None:
+        raise ConflictError(_("This post was deleted already."))
+    open_flag = db.session.scalar(
+        select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == actor.id, Flag.resolved_at.is_(None))
+    )
+    if open_flag is not None:
+        raise ConflictError(_("You have reported this post already; moderators will look at it."))
+    flag = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, created_at=utcnow())
+    db.session.add(flag)
+    db.session.flush()
+    return flag
+
+
+def set_hidden(actor, post: Post, hidden: bool, note: str | None = None) -> None:
+    require_moderator(actor)
+    thread = get_thread(actor, post.thread_id)
+    if post.hidden == hidden:
+        return
+    post.hidden = hidden
+    db.session.flush()
+    _log(actor, "post.hidden" if hidden else "post.restored", thread_id=thread.id, post_id=post.id, note=note)
+    if hidden and post.author_id:
+        notify_many([post.author_id], "discussion_hidden", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
+
+
+def resolve_flag(actor, flag_id: int, outcome: str, note: str | None = None) -> Flag:
+    """Decide on a report: hide the post or dismiss the report. Other open reports of the
+    same post are resolved alike."""
+    require_moderator(actor)
+    if outcome not in FLAG_OUTCOMES:
+        raise ValidationFailed(_("Choose hide or dismiss."), {"outcome": [_("Choose hide or dismiss.")]})
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFoundError(_("No such report."))
+    post = get_post(actor, flag.post_id)
+    if flag.resolved_at is not None:
+        raise ConflictError(_("This report was resolved already."))
+    if outcome == "hidden":
+        set_hidden(actor, post, True, note=note)
+    now = utcnow()
+    db.session.execute(
+        update(Flag)
+        .where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id, outcome=outcome)
+        .execution_options(synchronize_session=False)
+    )
+    _log(actor, "flag." + outcome, thread_id=post.thread_id, post_id=post.id, note=note, data={"flag_id": flag.id})
+    db.session.expire(flag)
+    return flag
+
+
+def set_locked(actor, thread: Thread, locked: bool, note: str | None = None) -> None:
+    require_moderator(actor)
+    if thread.locked != locked:
+        thread.locked = locked
+        db.session.flush()
+        _log(actor, "thread.locked" if locked else "thread.unlocked", thread_id=thread.id, note=note)
+
+
+def set_pinned(actor, thread: Thread, pinned: bool, note: str | None = None) -> None:
+    require_moderator(actor)
+    if thread.pinned != pinned:
+        thread.pinned = pinned
+        db.session.flush()
+        _log(actor, "thread.pinned" if pinned else "thread.unpinned", thread_id=thread.id, note=note)
+
+
+def move_thread(actor, thread: Thread, category_id: int, note: str | None = None) -> None:
+    require_moderator(actor)
+    target = db.session.get(Category, category_id)
+    if target is None or not can_see(actor, target):
+        raise ValidationFailed(_("Choose a category."), {"category": [_("Choose a category.")]})
+    if target.id == thread.category_id:
+        return
+    source = thread.category
+    thread.category_id = target.id
+    db.session.flush()
+    db.session.expire(thread, ["category"])
+    _log(actor, "thread.moved", thread_id=thread.id, note=note, data={"from": source.slug, "to": target.slug})
+
+
+# Notifications for a thread ----------------------------------------------------------------------
+
+def mark_thread_read(user, thread_id: int) -> int:
+    """Opening a thread marks its notifications read. Best effort: a busy database never
+    turns reading a thread into an error."""
+    prefix = thread_link(thread_id)
+    about_thread = and_(
+        Notification.user_id == user.id,
+        Notification.read_at.is_(None),
+        or_(Notification.link == prefix, Notification.link.like(prefix + "?%"), Notification.link.like(prefix + "#%")),
+    )
+    ids = list(db.session.scalars(select(Notification.id).where(about_thread)))
+    if not ids:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(Notification).where(Notification.id.in_(ids)).values(read_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+    except OperationalError:
+        return 0
+    return len(ids)
+
+
+def visible_post_clause():
+    return and_(Post.deleted_at.is_(None), not_(Post.hidden))

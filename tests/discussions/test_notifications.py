@@ -1,0 +1,168 @@
+"""@mentions and subscriptions: who hears about what, once, and muting wins."""
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+
+
+def notes_of(db, user, kind=None):
+    from community.notifications.models import Notification
+
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    db.session.expire_all()
+    return list(db.session.scalars(stmt.order_by(Notification.id)))
+
+
+def test_a_mention_notifies_the_person_once_per_post(db, create_user, create_thread, add_reply):
+    author = create_user(roles=["mentor"], name="Mia Mentor")
+    peer = create_user(roles=["mentor"], name="Paul Peer")
+    thread = create_thread(author, title="Whiteboards", body=f"@{peer.handle} what do you use? cc @{peer.handle}")
+    notes = notes_of(db, peer, "discussion_mention")
+    assert len(notes) == 1
+    assert notes[0].link.startswith(f"/threads/{thread.id}") and notes[0].actor_id == author.id
+    from community.notifications.services import render_text
+
+    assert render_text(notes[0]) == "Mia Mentor mentioned you in “Whiteboards”"
+
+
+def test_editing_a_post_that_keeps_a_mention_does_not_notify_again_new_mentions_do(
+    app, db, create_user, create_thread, first_post
+):
+    from community.accounts.models import User
+    from community.discussions import services
+    from community.discussions.models import Post
+
+    author = create_user()
+    ann = create_user(name="Ann Alt")
+    bob = create_user(name="Bob Neu")
+    thread = create_thread(author, body=f"Hi @{ann.handle}")
+    post = first_post(thread)
+    with app.test_request_context():
+        services.edit_post(db.session.get(User, author.id), db.session.get(Post, post.id), f"Hi @{ann.handle}, and @{bob.handle}")
+        db.session.commit()
+    assert len(notes_of(db, ann, "discussion_mention")) == 1
+    assert len(notes_of(db, bob, "discussion_mention")) == 1
+
+
+def test_people_who_cannot_see_the_category_are_not_notified(db, create_user, create_category, create_thread):
+    lounge = create_category(visibility="mentors")
+    staff = create_user(roles=["staff"])
+    create_thread(create_user(roles=["mentor"]), category=lounge, body=f"@{staff.handle} look")
+    assert notes_of(db, staff) == []
+
+
+def test_authors_and_repliers_watch_their_threads(db, create_user, create_thread, add_reply):
+    author = create_user()
+    first_replier = create_user()
+    second_replier = create_user()
+    thread = create_thread(author)
+    add_reply(first_replier, thread, "me too")
+    add_reply(second_replier, thread, "and me")
+    assert [n.kind for n in notes_of(db, author)] == ["discussion_reply", "discussion_reply"]
+    assert [n.kind for n in notes_of(db, first_replier)] == ["discussion_reply"]
+    assert notes_of(db, second_replier) == []
+
+
+def test_muting_a_thread_wins_over_watching_and_over_mentions(app, client, login_as, db, create_user, create_thread, add_reply):
+    author = create_user()
+    thread = create_thread(author)
+    login_as(author)
+    response = client.post_form(f"/community/follow/thread/{thread.id}", {"level": "muted", "next": f"/threads/{thread.id}"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}"
+    add_reply(create_user(), thread, f"@{author.handle} are you there?")
+    assert notes_of(db, author) == []
+
+
+def test_muting_a_category_silences_its_threads(client, login_as, db, create_user, create_category, create_thread, add_reply):
+    category = create_category()
+    author = create_user()
+    thread = create_thread(author, category=category)
+    login_as(author)
+    client.post_form(f"/community/follow/category/{category.id}", {"level": "muted"})
+    add_reply(create_user(), thread, "hello")
+    assert notes_of(db, author) == []
+
+
+def test_normal_level_hears_only_mentions_and_direct_replies(client, login_as, db, create_user, create_thread, add_reply, first_post):
+    author = create_user()
+    thread = create_thread(author)
+    login_as(author)
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "normal"})
+    add_reply(create_user(), thread, "a general remark")
+    assert notes_of(db, author) == []
+    add_reply(create_user(), thread, "answering you", reply_to=first_post(thread))
+    assert [n.kind for n in notes_of(db, author)] == ["discussion_reply"]
+
+
+def test_new_threads_notify_category_and_tag_watchers_once(client, login_as, db, create_user, create_category, create_tag, create_thread):
+    category = create_category(name="Tools & tricks")
+    tag = create_tag("wiki")
+    fan = create_user()
+    login_as(fan)
+    client.post_form(f"/community/follow/category/{category.id}", {"level": "watching"})
+    client.post_form(f"/community/follow/tag/{tag.id}", {"level": "watching"})
+    tag_only = create_user()
+    client.post_form("/logout")
+    login_as(tag_only)
+    client.post_form(f"/community/follow/tag/{tag.id}", {"level": "watching"})
+    create_thread(create_user(), category=category, title="Wiki gardening", tags=["wiki"])
+    assert [n.kind for n in notes_of(db, fan)] == ["discussion_thread"]
+    assert [n.kind for n in notes_of(db, tag_only)] == ["discussion_thread"]
+
+
+def test_watchers_of_a_tag_in_a_mentors_category_are_told_only_if_they_may_see_it(
+    client, login_as, db, create_user, create_category, create_tag, create_thread
+):
+    lounge = create_category(visibility="mentors")
+    create_tag("wiki")
+    staff = create_user(roles=["staff"])
+    login_as(staff)
+    from community.expertise.models import Tag
+
+    tag_id = db.session.scalar(select(Tag.id))
+    client.post_form(f"/community/follow/tag/{tag_id}", {"level": "watching"})
+    create_thread(create_user(roles=["mentor"]), category=lounge, tags=["wiki"])
+    assert notes_of(db, staff) == []
+
+
+def test_following_something_invisible_is_404_and_bad_levels_are_refused(client, login_as, db, create_user, create_category, create_thread):
+    lounge = create_category(visibility="mentors")
+    thread = create_thread(create_user(roles=["mentor"]), category=lounge)
+    login_as(create_user(roles=["staff"]))
+    assert client.post_form(f"/community/follow/thread/{thread.id}", {"level": "watching"}).status_code == 404
+    assert client.post_form(f"/community/follow/category/{lounge.id}", {"level": "watching"}).status_code == 404
+    from community.discussions.models import Subscription
+
+    assert db.session.scalar(select(Subscription).where(Subscription.target_kind == "category")) is None
+
+
+def test_opening_the_thread_marks_its_notifications_read_and_the_counter_drops(
+    client, login_as, db, create_user, create_thread, add_reply
+):
+    author = create_user()
+    thread = create_thread(author)
+    other = create_thread(author)
+    add_reply(create_user(), thread, "one")
+    add_reply(create_user(), thread, "two")
+    add_reply(create_user(), other, "elsewhere")
+    login_as(author)
+    assert 'data-unread>3<' in client.get("/community").get_data(as_text=True)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "data-unread>1<" in page
+    unread = [n for n in notes_of(db, author) if n.read_at is None]
+    assert [n.link.split("?")[0] for n in unread] == [f"/threads/{other.id}"]
+
+
+def test_notification_link_opens_the_page_holding_the_post(client, login_as, db, create_user, create_thread, add_reply):
+    author = create_user()
+    thread = create_thread(author, body="post 1")
+    for n in range(2, 25):
+        add_reply(author, thread, f"post {n}")
+    reply = add_reply(create_user(), thread, f"hey @{author.handle}, the last one")
+    link = notes_of(db, author, "discussion_mention")[0].link
+    assert link == f"/threads/{thread.id}?post={reply.id}#post-{reply.id}"
+    login_as(author)
+    page = text_of(client.get(link.split("#")[0]))
+    assert "the last one" in page and "Page 2 of 2" in page

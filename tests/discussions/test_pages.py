@@ -1,0 +1,310 @@
+"""Categories, threads and posts as members see them: lists, counts, posting, editing,
+deleting, visibility of the mentors' lounge, CSRF."""
+
+from sqlalchemy import func, select
+
+from tests.conftest import text_of
+
+
+def test_community_index_lists_categories_with_exact_counts_and_latest_thread(
+    client, login_as, create_user, create_category, create_thread, add_reply
+):
+    mentor = create_user(roles=["mentor"])
+    tools = create_category(name="Tools & tricks", position=2)
+    sessions = create_category(name="Sessions that worked", position=1)
+    thread = create_thread(mentor, category=tools, title="Whiteboard apps")
+    add_reply(mentor, thread, "One more")
+    create_thread(mentor, category=tools, title="Shared calendars")
+    login_as(mentor)
+    page = text_of(client.get("/community"))
+    assert page.index("Sessions that worked") < page.index("Tools &amp; tricks")
+    # Tools & tricks: 2 threads, 3 posts; the most recently active thread is named.
+    assert "Tools &amp; tricks About things" in page
+    row = page[page.index("Tools &amp; tricks About"):]
+    assert row.split()[5:7] == ["2", "3"] or " 2 3 " in row[:120]
+    assert "Shared calendars" in page
+    assert sessions.slug in client.get("/community").get_data(as_text=True)
+
+
+def test_mentors_lounge_is_invisible_to_staff_in_lists_pages_and_threads(
+    client, login_as, create_user, create_category, create_thread
+):
+    mentor = create_user(roles=["mentor"])
+    staff = create_user(roles=["staff"])
+    lounge = create_category(name="Mentor lounge", visibility="mentors")
+    secret = create_thread(mentor, category=lounge, title="Just between mentors")
+    login_as(staff)
+    assert "Mentor lounge" not in text_of(client.get("/community"))
+    assert client.get(f"/community/c/{lounge.slug}").status_code == 404
+    assert client.get(f"/threads/{secret.id}").status_code == 404
+    assert client.post_form(f"/threads/{secret.id}/reply", {"body": "let me in"}).status_code == 404
+    response = client.post_form("/community/new", {"category": lounge.id, "title": "Hi", "body": "x"})
+    assert response.status_code == 200 and "Not a valid choice" in text_of(response)
+
+
+def test_change_managers_see_the_mentors_lounge(client, login_as, create_user, create_category, create_thread):
+    lounge = create_category(name="Mentor lounge", visibility="mentors")
+    thread = create_thread(create_user(roles=["mentor"]), category=lounge)
+    login_as(create_user(roles=["change_manager"]))
+    assert "Mentor lounge" in text_of(client.get("/community"))
+    assert client.get(f"/threads/{thread.id}").status_code == 200
+
+
+def test_category_lists_pinned_threads_first_then_by_latest_activity_paginated(
+    client, login_as, create_user, create_category, create_thread, add_reply, db
+):
+    from community.discussions.models import Thread
+
+    mentor = create_user(roles=["mentor"])
+    category = create_category()
+    old = create_thread(mentor, category=category, title="Old but pinned")
+    quiet = create_thread(mentor, category=category, title="Quiet thread")
+    busy = create_thread(mentor, category=category, title="Busy thread")
+    add_reply(mentor, quiet, "revived")  # now the most recently active
+    db.session.get(Thread, old.id).pinned = True
+    db.session.commit()
+    login_as(mentor)
+    page = text_of(client.get(f"/community/c/{category.slug}"))
+    assert page.index("Old but pinned") < page.index("Quiet thread") < page.index("Busy thread")
+    first = text_of(client.get(f"/community/c/{category.slug}?per_page=2"))
+    assert "Busy thread" not in first and "Page 1 of 2" in first
+    assert "Busy thread" in text_of(client.get(f"/community/c/{category.slug}?per_page=2&page=2"))
+    assert busy.id
+
+
+def test_member_starts_a_thread_with_topics_and_lands_on_its_fixed_address(
+    client, login_as, create_user, create_category, create_tag, db
+):
+    from community.discussions.models import Post, Thread
+
+    create_tag("microsoft-teams", "Microsoft Teams")
+    category = create_category(name="Tools & tricks")
+    login_as(create_user(roles=["mentor"]))
+    form = client.get(f"/community/new?category={category.slug}")
+    assert f'<option selected value="{category.id}"' in form.get_data(as_text=True)
+    response = client.post_form("/community/new", {
+        "category": category.id, "title": "Channels for a board", "body": "Use **one** channel per topic.",
+        "tags": "microsoft-teams",
+    })
+    thread = db.session.scalar(select(Thread))
+    assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}"
+    assert thread.post_count == 1 and [t.slug for t in thread.tags] == ["microsoft-teams"]
+    post = db.session.scalar(select(Post))
+    assert post.html == "<p>Use <strong>one</strong> channel per topic.</p>\n"  # cached rendering
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "<strong>one</strong>" in page and "Microsoft Teams" in page
+
+
+def test_unknown_topics_empty_and_oversized_bodies_are_field_errors(client, login_as, create_user, create_category, db):
+    from community.discussions.models import Thread
+
+    category = create_category()
+    login_as(create_user())
+    response = client.post_form("/community/new", {"category": category.id, "title": "T", "body": "x", "tags": "no-such-topic"})
+    assert response.status_code == 200 and "Unknown topic" in text_of(response)
+    response = client.post_form("/community/new", {"category": category.id, "title": "T", "body": "   "})
+    assert response.status_code == 200 and "This field is required" in text_of(response)
+    response = client.post_form("/community/new", {"category": category.id, "title": "T", "body": "x" * 20_001})
+    assert response.status_code == 200 and "20000" in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+
+
+def test_reply_appears_in_order_and_counts_move(client, login_as, create_user, create_thread, db):
+    from community.discussions.models import Thread
+
+    author = create_user(roles=["mentor"], name="Ann Author")
+    thread = create_thread(author, body="First things first")
+    login_as(create_user(roles=["mentor"], name="Rita Replier"))
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": "Second, with _style_"})
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert page.index("First things first") < page.index("Second, with style")
+    assert "2 posts" in page
+    assert db.session.get(Thread, thread.id).post_count == 2
+
+
+def test_empty_reply_is_a_field_error_and_oversized_too(client, login_as, create_user, create_thread, db):
+    thread = create_thread(create_user())
+    login_as(create_user())
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": ""})
+    assert response.status_code == 200 and "This field is required" in text_of(response)
+    response = client.post_form(f"/threads/{thread.id}/reply", {"body": "y" * 20_001})
+    assert response.status_code == 200 and "20000 characters" in text_of(response)
+
+
+def test_thread_posts_are_paginated_in_order(client, login_as, create_user, create_thread, add_reply):
+    author = create_user()
+    thread = create_thread(author, body="post number 0")
+    for n in range(1, 5):
+        add_reply(author, thread, f"post number {n}")
+    login_as(author)
+    first = text_of(client.get(f"/threads/{thread.id}?per_page=2"))
+    assert "post number 0" in first and "post number 1" in first and "post number 2" not in first
+    assert "Page 1 of 3" in first
+    last = text_of(client.get(f"/threads/{thread.id}?per_page=2&page=3"))
+    assert "post number 4" in last and "#5" in last
+
+
+def test_forms_need_a_csrf_token(client, login_as, create_user, create_thread, create_category):
+    thread = create_thread(create_user())
+    category = create_category()
+    login_as(create_user())
+    assert client.post(f"/threads/{thread.id}/reply", data={"body": "no token"}).status_code == 400
+    assert client.post("/community/new", data={"category": category.id, "title": "t", "body": "b"}).status_code == 400
+
+
+def test_locked_thread_refuses_replies_but_moderators_may_still_post(client, login_as, create_user, create_thread, db):
+    from community.discussions.models import Thread
+
+    thread = create_thread(create_user())
+    db.session.get(Thread, thread.id).locked = True
+    db.session.commit()
+    login_as(create_user(roles=["mentor"]))
+    assert "This thread is locked" in text_of(client.get(f"/threads/{thread.id}"))
+    assert client.post_form(f"/threads/{thread.id}/reply", {"body": "still here?"}).status_code == 403
+    client.post_form("/logout")
+    login_as(create_user(roles=["change_manager"]))
+    assert client.post_form(f"/threads/{thread.id}/reply", {"body": "Closing note."}).status_code == 302
+    assert db.session.get(Thread, thread.id).post_count == 2
+
+
+def test_author_edits_a_post_and_the_history_keeps_the_previous_body(
+    client, login_as, create_user, create_thread, first_post, db
+):
+    from community.discussions.models import PostRevision
+
+    author = create_user()
+    thread = create_thread(author, body="Teams is great")
+    post = first_post(thread)
+    login_as(author)
+    assert client.get(f"/posts/{post.id}/edit").status_code == 200
+    response = client.post_form(f"/posts/{post.id}/edit", {"body": "Teams is **really** great"})
+    assert response.status_code == 302
+    page = text_of(client.get(f"/threads/{thread.id}"))
+    assert "Teams is really great" in page and "edited" in page
+    revision = db.session.scalar(select(PostRevision))
+    assert revision.previous_body == "Teams is great" and revision.editor_id == author.id
+    history = text_of(client.get(f"/posts/{post.id}/history"))
+    assert "Teams is great" in history and "Teams is **really** great" in history
+
+
+def test_nobody_edits_another_persons_post_nor_reads_its_history(client, login_as, create_user, create_thread, first_post, db):
+    author = create_user()
+    thread = create_thread(author, body="mine")
+    post = first_post(thread)
+    login_as(create_user())
+    assert client.get(f"/posts/{post.id}/edit").status_code == 403
+    assert client.post_form(f"/posts/{post.id}/edit", {"body": "yours now"}).status_code == 403
+    assert client.get(f"/posts/{post.id}/history").status_code == 403
+    db.session.expire_all()
+    assert first_post(thread).body == "mine"
+
+
+def test_moderator_edits_any_post_reads_history_and_the_edit_is_logged(
+    client, login_as, create_user, create_thread, first_post, db
+):
+    from community.discussions.models import ModerationAction
+
+    thread = create_thread(create_user(), body="call me at 0171 555")
+    post = first_post(thread)
+    login_as(create_user(roles=["admin"]))
+    assert client.post_form(f"/posts/{post.id}/edit", {"body": "call me (number removed)"}).status_code == 302
+    assert "0171 555" in text_of(client.get(f"/posts/{post.id}/history"))
+    assert db.session.scalar(select(ModerationAction.action)) == "post.edited"
+
+
+def test_soft_delete_keeps_the_row_and_shows_deleted(client, login_as, create_user, create_thread, add_reply, db):
+    from community.discussions.models import Post, Thread
+
+    author = create_user()
+    thread = create_thread(author, body="opening")
+    post = add_reply(author, thread, "regrettable words")
+    login_as(author)
+    assert client.post_form(f"/posts/{post.id}/delete").status_code == 302
+    page = text_of(client.get(f"/threads/{thread.id}"))
+    assert "This post was deleted." in page and "regrettable words" not in page
+    row = db.session.get(Post, post.id)
+    assert row.body == "regrettable words" and row.deleted_at is not None and row.deleted_by_id == author.id
+    assert db.session.get(Thread, thread.id).post_count == 2  # the post keeps its place
+
+
+def test_others_cannot_delete_a_post_moderators_can(client, login_as, create_user, create_thread, first_post, db):
+    from community.discussions.models import Post
+
+    thread = create_thread(create_user(), body="opening")
+    post = first_post(thread)
+    login_as(create_user())
+    assert client.post_form(f"/posts/{post.id}/delete").status_code == 403
+    client.post_form("/logout")
+    login_as(create_user(roles=["change_manager"]))
+    client.post_form(f"/posts/{post.id}/delete")
+    assert db.session.get(Post, post.id).deleted_at is not None
+    # Moderators may still read what was deleted.
+    assert "opening" in text_of(client.get(f"/threads/{thread.id}"))
+
+
+def test_erased_author_is_shown_as_former_member(client, login_as, create_user, create_thread, db):
+    from community.accounts.models import User
+
+    leaver = create_user(name="Lea Leaving")
+    thread = create_thread(leaver, title="Left behind", body="my legacy")
+    db.session.delete(db.session.get(User, leaver.id))
+    db.session.commit()
+    login_as(create_user())
+    page = text_of(client.get(f"/threads/{thread.id}"))
+    assert "former member" in page and "my legacy" in page and "Lea Leaving" not in page
+
+
+def test_ambassadors_get_a_badge_next_to_their_name(client, login_as, create_user, create_thread):
+    ambassador = create_user(roles=["mentor"], name="Amy Ambassador", is_ambassador=True)
+    thread = create_thread(ambassador)
+    login_as(create_user())
+    html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert 'class="badge ambassador"' in html
+
+
+def test_reply_to_a_post_links_back_to_it(client, login_as, create_user, create_thread, first_post, db):
+    from community.discussions.models import Post
+
+    author = create_user(name="Otto Opener")
+    thread = create_thread(author)
+    opening = first_post(thread)
+    login_as(create_user())
+    form = client.get(f"/threads/{thread.id}?reply_to={opening.id}").get_data(as_text=True)
+    assert f'name="reply_to" type="hidden" value="{opening.id}"' in form
+    client.post_form(f"/threads/{thread.id}/reply", {"body": "Good point", "reply_to": opening.id})
+    reply = db.session.scalar(select(Post).order_by(Post.id.desc()))
+    assert reply.reply_to_post_id == opening.id
+    assert "in reply to Otto Opener" in text_of(client.get(f"/threads/{thread.id}"))
+
+
+def test_unknown_thread_and_post_are_404(client, login_as, create_user):
+    login_as(create_user())
+    assert client.get("/threads/999").status_code == 404
+    assert client.get("/posts/999/edit").status_code == 404
+    assert client.get("/community/c/nope").status_code == 404
+
+
+def test_pages_need_a_login(client):
+    assert client.get("/community").status_code == 302
+    assert client.get("/threads/1").status_code == 302
+
+
+def test_every_community_form_refuses_a_post_without_csrf_token(client, login_as, create_user, create_thread, first_post, db):
+    from community.discussions.models import Flag, Post, Subscription, Thread
+
+    thread = create_thread(create_user())
+    post = first_post(thread)
+    login_as(create_user(roles=["admin"]))
+    for url, data in [
+        (f"/posts/{post.id}/edit", {"body": "x"}), (f"/posts/{post.id}/delete", {}), (f"/posts/{post.id}/flag", {"reason": "x"}),
+        (f"/posts/{post.id}/hide", {}), (f"/threads/{thread.id}/lock", {}), (f"/threads/{thread.id}/pin", {}),
+        (f"/threads/{thread.id}/move", {"category": thread.category_id}), (f"/community/follow/thread/{thread.id}", {"level": "muted"}),
+        ("/community/flags/1/resolve", {"outcome": "hidden"}),
+    ]:
+        assert client.post(url, data=data).status_code == 400, url
+    stored = db.session.get(Post, post.id)
+    assert stored.body == "Hello community" and stored.deleted_at is None and not stored.hidden
+    assert not db.session.get(Thread, thread.id).locked
+    assert db.session.query(Flag).count() == 0
+    assert db.session.query(Subscription).filter_by(level="muted").count() == 0
