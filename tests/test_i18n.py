@@ -86,3 +86,15 @@ def test_german_translations_keep_every_placeholder():
         expected = set(placeholder.findall(ids[-1]))
         for string in strings:
             assert set(placeholder.findall(string)) <= expected | set(placeholder.findall(ids[0])), message.id
+
+
+def test_pager_links_keep_working_in_both_languages(client, login_as, create_user, db):
+    """The pager macro renders translated Previous/Next links (a page with many notifications)."""
+    from community.notifications.models import Notification
+
+    user = create_user(locale="de")
+    db.session.add_all([Notification(user_id=user.id, kind="x", params={}) for _ in range(65)])
+    db.session.commit()
+    login_as(user)
+    text = text_of(client.get("/notifications/?page=2"))
+    assert "Zurück" in text and "Weiter" in text and "Seite 2 von 3" in text
