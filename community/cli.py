@@ -112,7 +112,43 @@ def demo_command(people: int, seed: int, if_empty: bool):
     click.echo(json.dumps(summary, indent=2))
 
 
+privacy_cli = AppGroup("privacy", help="Data protection: retention and erasure.")
+
+
+@privacy_cli.command("retention")
+@click.option("--months", type=int, default=None, help="Override RETENTION_MONTHS.")
+def retention_command(months):
+    """Delete private notes, interaction traces and logs older than the retention period."""
+    from community.privacy.services import run_retention
+
+    try:
+        removed = run_retention(months)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    click.echo("Removed: " + ", ".join(f"{key} {value}" for key, value in sorted(removed.items())))
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+def erase_command(email):
+    """Erase a leaver's account (as the system; recorded in the audit trail)."""
+    from community.accounts.services import user_by_email
+    from community.privacy.services import erase_as_system
+
+    try:
+        user = user_by_email(email)
+        erase_as_system(user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    click.echo(f"Erased account {user.id}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (users_cli, tokens_cli, people_cli, demo_command):
+    from community.network.cli import network_cli
+
+    for command in (users_cli, tokens_cli, people_cli, demo_command, privacy_cli, network_cli):
         app.cli.add_command(command)
-    app.cli.add_command(__import__("community.network.cli", fromlist=["network_cli"]).network_cli)

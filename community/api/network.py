@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import Response, jsonify, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import validate
@@ -240,10 +241,8 @@ def get_analysis():
     """The latest stored analysis snapshot with every finding."""
     snapshot = services.latest_snapshot()
     if snapshot is None:
-        raise NotFoundError(
-            "No network analysis has been computed yet: POST /api/v1/network/analysis, "
-            "or run `flask --app wsgi network analyze`."
-        )
+        raise NotFoundError(_("No network analysis has been computed yet: POST /api/v1/network/analysis, "
+                              "or run “flask --app wsgi network analyze”."))
     data = analysis_data(queries.build_report(snapshot))
     audit.record("network.viewed", actor=current_user, subject_type="analysis_snapshot", subject_id=snapshot.id,
                  note="api")
@@ -254,7 +253,8 @@ def get_analysis():
 @blp.route("/network/analysis", methods=["POST"])
 @blp.response(201, AnalysisSchema, description="Computed in this request")
 @blp.alt_response(202, schema=JobAcceptedSchema, description="Queued for the background (large organisation); "
-                  "poll the Location", success=True)
+                  "poll the Location", success=True,
+                  headers={"Location": {"description": "GET this job", "schema": {"type": "string"}}})
 @blp.alt_response(403, schema=ErrorSchema, description="Only change managers and admins")
 def post_analysis():
     """Compute a snapshot: inline for small organisations (201), else as a background job (202)."""
@@ -272,6 +272,7 @@ def post_analysis():
 
 @blp.route("/network/jobs/<int:job_id>")
 @blp.response(200, JobSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only change managers and admins")
 @blp.alt_response(404, schema=ErrorSchema, description="No such job")
 def get_job(job_id: int):
     """State of a background analysis; when done, `snapshot_id` names the new snapshot."""
@@ -281,6 +282,7 @@ def get_job(job_id: int):
 @blp.route("/network/what-if")
 @blp.arguments(WhatIfArgs, location="query")
 @blp.response(200, WhatIfSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only change managers and admins")
 @blp.alt_response(422, schema=ErrorSchema, description="No mentor named, or one that is not a mentor in the analysis")
 def what_if(args):
     """What the pool loses if these mentors leave (on the current data)."""
@@ -298,7 +300,12 @@ def what_if(args):
 
 @blp.route("/network/graph")
 @blp.arguments(GraphArgs, location="query")
-@blp.response(200, description="GraphML (application/graphml+xml) or node-link JSON", content_type="application/json")
+@blp.doc(responses={"200": {
+    "description": "GraphML for `format=graphml` (a download), node-link JSON for `format=json`",
+    "content": {"application/graphml+xml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}}},
+}})
+@blp.alt_response(403, schema=ErrorSchema, description="Only change managers and admins")
 @blp.alt_response(422, schema=ErrorSchema, description="Unknown format")
 def graph_export(args):
     """The graph for Gephi and friends: connected people plus every mentor and executive."""

@@ -22,6 +22,7 @@ from community.extensions import db
 from community.forms import apply_errors
 from community.network import bp, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
+from community.templating import Card, CardItem, register_home_card
 
 LIST_LIMIT = 25
 PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
@@ -31,6 +32,30 @@ PICTURES = {
     "coverage": services.coverage_svg,
     "trend": services.trend_svg,
 }
+
+
+def network_card(user) -> Card | None:
+    """Home page: the latest pool health figures, for change managers and admins."""
+    if not services.is_analyst(user):
+        return None
+    latest = queries.latest_summary()
+    card = Card(title=_("Mentor pool health"), empty=_("No network analysis yet."),
+                more_url=url_for("network.dashboard"), more_label=_("Open the network dashboard"))
+    if latest is None:
+        return card
+    computed_at, summary = latest
+    anchors = [
+        ("single_points_of_failure", _("Single points of failure"), "spof-heading"),
+        ("overloaded", _("Overloaded mentors"), "overloaded-heading"),
+        ("uncovered_topics", _("Uncovered topics"), "topics-heading"),
+        ("unmatched_executives", _("Unmatched executives"), "unmatched-heading"),
+    ]
+    dashboard = url_for("network.dashboard")
+    card.items = [CardItem(str(label), f"{dashboard}#{anchor}", str(summary.get(key, 0))) for key, label, anchor in anchors]
+    return card
+
+
+register_home_card(network_card)
 
 
 @bp.before_request
@@ -143,6 +168,7 @@ def person(ref: str):
     event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
                          note="person")
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
+               "role_labels": queries.ROLE_LABELS,
                "in_graph": page.figure is not None or bool(page.history)}
     db.session.commit()
     return render_template("network/person.html", **context)

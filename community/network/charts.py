@@ -1,0 +1,90 @@
+"""The trend chart of pool health across snapshots: a CSP-safe SVG line chart.
+
+Built like drawing.py (ElementTree, presentation attributes only, deterministic output), so
+it renders under the strict Content-Security-Policy as an <img>.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
+from collections.abc import Mapping, Sequence
+
+from community.network.drawing import PALETTE, TEXT_COLOUR, _n, _serialise, _shorten, _svg, _text
+
+GRID_COLOUR = "#d9e0e7"
+
+
+def draw_trend(
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    groups: Sequence[str | None] = (),
+    empty: str = "Nothing to show",
+    width: int = 760,
+    height: int = 320,
+) -> str:
+    """One line per series over the snapshots (x: `labels` in order), legend on the right.
+
+    `groups` (e.g. the programme run of each snapshot) is written under the labels where it
+    changes. Each point carries a <title> tooltip "series, label: value".
+    """
+    left, right, top, bottom = 44, 220, 40, 60
+    plot_width, plot_height = width - left - right, height - top - bottom
+    root = _svg(width, height, title, f"{len(labels)} snapshots, {len(series)} figures.")
+    _text(root, 12, 22, title, **{"font-size": "15", "font-weight": "600"})
+    values = [v for points in series.values() for v in points]
+    highest = max(values, default=0)
+    highest = max(1.0, float(highest))
+    # A round top value so the grid lines land on whole numbers.
+    step = max(1, int(-(-highest // 4)))
+    top_value = step * 4
+    grid = ET.SubElement(root, "g", {"class": "grid", "stroke": GRID_COLOUR, "font-size": "10"})
+    for index in range(5):
+        value = step * index
+        y = top + plot_height - value / top_value * plot_height
+        ET.SubElement(grid, "line", {"x1": _n(left), "y1": _n(y), "x2": _n(left + plot_width), "y2": _n(y)})
+        _text(root, left - 6, y + 3, str(value), **{"text-anchor": "end", "font-size": "10"})
+    if not labels:
+        _text(root, left + 10, top + plot_height / 2, empty, **{"font-size": "12"})
+        return _serialise(root)
+
+    inset = 60  # room for the first and last labels
+
+    def x_of(index: int) -> float:
+        if len(labels) == 1:
+            return left + plot_width / 2
+        return left + inset + index * (plot_width - 2 * inset) / (len(labels) - 1)
+
+    axis = ET.SubElement(root, "g", {"class": "axis", "font-size": "10", "text-anchor": "middle"})
+    every = max(1, len(labels) // 8)
+    previous_group = None
+    for index, label in enumerate(labels):
+        if index % every == 0 or index == len(labels) - 1:
+            _text(axis, x_of(index), top + plot_height + 16, _shorten(label, 14))
+        group = groups[index] if index < len(groups) else None
+        if group and group != previous_group:
+            _text(axis, x_of(index), top + plot_height + 30, _shorten(group, 24), fill="#5b6876")
+        previous_group = group
+    lines = ET.SubElement(root, "g", {"class": "series", "fill": "none", "stroke-width": "2"})
+    legend = ET.SubElement(root, "g", {"class": "legend", "font-size": "11"})
+    for rank, (name, points) in enumerate(series.items()):
+        colour = PALETTE[rank % len(PALETTE)]
+        coordinates = [
+            (x_of(i), top + plot_height - float(v) / top_value * plot_height) for i, v in enumerate(points)
+        ]
+        if len(coordinates) > 1:
+            ET.SubElement(
+                lines,
+                "polyline",
+                {"points": " ".join(f"{_n(x)},{_n(y)}" for x, y in coordinates), "stroke": colour},
+            )
+        for (x, y), label, value in zip(coordinates, labels, points, strict=False):
+            dot = ET.SubElement(lines, "circle", {"cx": _n(x), "cy": _n(y), "r": "3.5", "fill": colour,
+                                                  "stroke": colour})
+            ET.SubElement(dot, "title").text = f"{name}, {label}: {_n(value)}"
+        row_y = top + rank * 18
+        ET.SubElement(legend, "rect", {"x": _n(width - right + 16), "y": _n(row_y), "width": "10",
+                                       "height": "10", "rx": "2", "fill": colour})
+        _text(legend, width - right + 31, row_y + 9, _shorten(name, 30), fill=TEXT_COLOUR)
+    return _serialise(root)

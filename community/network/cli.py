@@ -1,0 +1,37 @@
+"""`flask --app wsgi network …`: compute snapshots outside the web (the route for big organisations)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from community.extensions import db
+
+network_cli = AppGroup("network", help="Network analysis of the mentor pool.")
+
+
+@network_cli.command("analyze")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def analyze_command(as_json: bool):
+    """Compute and store a snapshot of the network analysis, then print its summary."""
+    from community.network import services
+
+    snapshot = services.compute_snapshot(None, after_loading=db.session.commit)
+    db.session.commit()
+    if as_json:
+        click.echo(services.summary_json(snapshot))
+    else:
+        for line in services.summary_lines(snapshot):
+            click.echo(line)
+
+
+@network_cli.command("forget-jobs")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(0, 3650),
+              help="Delete finished and failed background jobs older than this.")
+def forget_jobs_command(days: int):
+    """Delete old finished or failed analysis jobs (snapshots are kept)."""
+    from community.network import services
+
+    removed = services.forget_jobs(days)
+    db.session.commit()
+    click.echo(f"Deleted {removed} analysis job(s).")

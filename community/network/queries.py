@@ -1,0 +1,442 @@
+"""Read-only views of the stored analysis for the dashboard, the person page, CSV and the API.
+
+Each page runs a fixed number of statements whatever the size of the organisation: the
+snapshot, who opted out, the names of the people shown (one IN query, or one scan when many
+are shown), topic names, the trend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community.accounts.models import User
+from community.errors import NotFoundError
+from community.expertise.models import Tag
+from community.extensions import db
+from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
+
+# Above this many ids one scan of all people is cheaper (and safer for SQLite's parameter
+# limit) than an IN list.
+IN_LIST_MAX = 1000
+
+ROLE_LABELS = {
+    "central_connector": _l("Central connector"),
+    "broker": _l("Broker"),
+    "boundary_spanner": _l("Boundary spanner"),
+    "peripheral_specialist": _l("Peripheral specialist"),
+}
+PART_LABELS = {"outcomes": _l("Outcomes"), "community": _l("Community"), "reach": _l("Reach")}
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as the analysis shows them: a name, or a pseudonym in pseudonymised mode."""
+
+    id: int | None  # None in pseudonymised mode (and for people no longer stored)
+    name: str
+    pseudonym: str | None = None
+    department: str | None = None
+    is_ambassador: bool = False
+    known: bool = True
+
+    @property
+    def key(self) -> str:
+        """How URLs name the person: the id, or the pseudonym."""
+        return self.pseudonym if self.id is None and self.pseudonym else str(self.id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "pseudonym": self.pseudonym,
+                "department": self.department, "is_ambassador": self.is_ambassador}
+
+
+def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]:
+    """PersonRef for each id, in one statement."""
+    from community.network.services import pseudonyms_for
+
+    wanted = sorted({int(pid) for pid in ids})
+    if not wanted:
+        return {}
+    stmt = select(User.id, User.name, User.department, User.is_ambassador)
+    if len(wanted) <= IN_LIST_MAX:
+        stmt = stmt.where(User.id.in_(wanted))
+    wanted_set = set(wanted)
+    rows = {row.id: row for row in db.session.execute(stmt) if row.id in wanted_set}
+    pseudonyms = pseudonyms_for(wanted) if pseudonymised else {}
+    refs = {}
+    for pid in wanted:
+        row = rows.get(pid)
+        if pseudonymised:
+            refs[pid] = PersonRef(None, pseudonyms[pid], pseudonyms[pid],
+                                  row.department if row else None, bool(row and row.is_ambassador), row is not None)
+        elif row is None:
+            refs[pid] = PersonRef(None, _("former member"), known=False)
+        else:
+            refs[pid] = PersonRef(pid, row.name, None, row.department, bool(row.is_ambassador))
+    return refs
+
+
+def opted_out_ids() -> frozenset[int]:
+    """People who left the analysis: counted, never named."""
+    return frozenset(db.session.scalars(select(User.id).where(User.analysis_opt_out.is_(True))))
+
+
+def tag_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Topic names in the reader's language."""
+    wanted = sorted(set(slugs))
+    if not wanted:
+        return {}
+    german = str(get_locale() or "en") == "de" if has_request_context() else False
+    return {
+        slug: (name_de if german and name_de else name)
+        for slug, name, name_de in db.session.execute(
+            select(Tag.slug, Tag.name, Tag.name_de).where(Tag.slug.in_(wanted))
+        )
+    }
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def latest_snapshot() -> AnalysisSnapshot | None:
+    return db.session.scalar(
+        select(AnalysisSnapshot).order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc()).limit(1)
+    )
+
+
+def latest_summary() -> tuple[datetime, dict[str, Any]] | None:
+    """When the latest snapshot was computed and its summary (without the findings)."""
+    row = db.session.execute(
+        select(AnalysisSnapshot.computed_at, AnalysisSnapshot.summary)
+        .order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1] or {}) if row else None
+
+
+def latest_snapshot_id() -> int | None:
+    return db.session.scalar(
+        select(AnalysisSnapshot.id).order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc()).limit(1)
+    )
+
+
+@dataclass
+class TrendPoint:
+    snapshot_id: int
+    computed_at: datetime
+    cohort: str | None
+    summary: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return format_date(self.computed_at, "short") if has_request_context() else self.computed_at.date().isoformat()
+
+
+def health_trend(limit: int = 12) -> list[TrendPoint]:
+    """Summary figures of the latest `limit` snapshots, oldest first, with their programme run."""
+    from community.mentoring.models import Cohort
+
+    rows = db.session.execute(
+        select(AnalysisSnapshot.id, AnalysisSnapshot.computed_at, AnalysisSnapshot.summary, Cohort.name)
+        .outerjoin(Cohort, Cohort.id == AnalysisSnapshot.cohort_id)
+        .order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc())
+        .limit(max(1, min(limit, 100)))
+    ).all()
+    return [TrendPoint(row[0], row[1], row[3], row[2] or {}) for row in reversed(rows)]
+
+
+def snapshot_mentors(snapshot_id: int | None = None) -> list[tuple[int, int | None, int | None]]:
+    """(user id, load, capacity) of the mentors in a snapshot (the latest by default), busiest first."""
+    snapshot_id = snapshot_id or latest_snapshot_id()
+    if snapshot_id is None:
+        return []
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(PersonFigure.user_id, PersonFigure.load, PersonFigure.capacity)
+            .where(PersonFigure.snapshot_id == snapshot_id, PersonFigure.load.is_not(None))
+            .order_by(PersonFigure.load.desc(), PersonFigure.user_id)
+        )
+    ]
+
+
+def snapshot_figures(snapshot_id: int | None = None) -> dict[int, PersonFigure]:
+    snapshot_id = snapshot_id or latest_snapshot_id()
+    if snapshot_id is None:
+        return {}
+    return {f.user_id: f for f in db.session.scalars(select(PersonFigure).where(PersonFigure.snapshot_id == snapshot_id))}
+
+
+def recent_job() -> AnalysisJob | None:
+    """The latest analysis job, to show its state on the dashboard."""
+    return db.session.scalar(select(AnalysisJob).order_by(AnalysisJob.id.desc()).limit(1))
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class Finding:
+    """One line of a finding list: who (or what), the stored figures and a readable reason."""
+
+    kind: str
+    person: PersonRef | None
+    entry: dict[str, Any]
+    reason: str
+    label: str = ""
+    people: list[PersonRef] = field(default_factory=list)  # executives cut off, providers
+    people_opted_out: int = 0
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+
+
+@dataclass
+class Report:
+    snapshot: AnalysisSnapshot
+    pseudonymised: bool
+    summary: dict[str, Any]
+    opted_out: dict[str, int]  # per list: entries left out
+    opted_out_people: int  # people who opted out now
+    roles: list[Finding]
+    single_points_of_failure: list[Finding]
+    overloaded: list[Finding]
+    idle: list[Finding]
+    uncovered_topics: list[Finding]
+    departments_without_mentors: list[dict[str, Any]]
+    unmatched_executives: list[Finding]
+    ambassador_shortlist: list[Finding]
+    communities: list[dict[str, Any]]
+    totals: dict[str, int]
+
+    def more(self, name: str) -> int:
+        """How many entries of a list the page does not show."""
+        return self.totals.get(name, 0) - len(getattr(self, name))
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.{digits}g}"
+
+
+def role_explanation(role: str, figures: dict[str, Any]) -> str:
+    f = figures
+    if role == "central_connector":
+        return _("Has %(degree)s direct ties, among the top %(top)s%% of the network (threshold %(threshold)s).",
+                 degree=_num(f.get("degree")), top=_num(f.get("top_percent")), threshold=_num(f.get("degree_threshold")))
+    if role == "broker":
+        return _("Lies on many shortest paths between others (betweenness %(value)s, threshold %(threshold)s) "
+                 "and has ties into %(communities)s communities.",
+                 value=_num(f.get("betweenness")), threshold=_num(f.get("betweenness_threshold")),
+                 communities=_num(f.get("communities")))
+    if role == "boundary_spanner":
+        return _("Has ties into %(departments)s other departments (threshold %(threshold)s); %(share)s%% of "
+                 "their ties cross a department boundary.",
+                 departments=_num(f.get("other_departments")), threshold=_num(f.get("department_threshold")),
+                 share=_num(100 * float(f.get("cross_department_share") or 0), 2))
+    if role == "peripheral_specialist":
+        return _("Has only %(degree)s tie(s) but holds %(rare)s rare topic(s) that at most %(max)s mentors cover.",
+                 degree=_num(f.get("degree")), rare=_num(f.get("rare_tags")), max=_num(f.get("rare_tag_max_mentors")))
+    return ""
+
+
+def spof_reason(executives: int, departments: int, topics: int, separated: int) -> str:
+    parts = []
+    if executives:
+        parts.append(ngettext("%(num)d executive", "%(num)d executives", executives))
+    if departments:
+        parts.append(ngettext("%(num)d department", "%(num)d departments", departments))
+    if topics:
+        parts.append(ngettext("%(num)d topic", "%(num)d topics", topics))
+    text = _("If they leave, %(what)s lose their only mentor link.", what=", ".join(parts)) if parts else ""
+    if separated:
+        cut = ngettext("%(num)d person would be cut off from the network.",
+                       "%(num)d people would be cut off from the network.", separated)
+        text = f"{text} {cut}".strip()
+    return text
+
+
+def overload_reason(entry: dict[str, Any]) -> str:
+    parts = []
+    if "over_capacity" in (entry.get("reasons") or []):
+        parts.append(_("Load %(load)d for a capacity of %(capacity)d",
+                       load=int(entry.get("load") or 0), capacity=int(entry.get("capacity") or 0)))
+    if "far_above_median" in (entry.get("reasons") or []):
+        parts.append(_("Load %(load)d, far above the median load of %(median)s",
+                       load=int(entry.get("load") or 0), median=_num(entry.get("median_load"))))
+    return "; ".join(parts)
+
+
+def idle_reason(entry: dict[str, Any]) -> str:
+    days = entry.get("days_since_last_seen")
+    if days is None:
+        return _("No active mentorship and no community activity so far.")
+    return ngettext("No active mentorship; last seen in the community %(num)d day ago.",
+                    "No active mentorship; last seen in the community %(num)d days ago.", int(days))
+
+
+def unmatched_reason(entry: dict[str, Any]) -> str:
+    past = int(entry.get("past_mentorships") or 0)
+    if not past:
+        return _("No active or requested mentorship.")
+    return ngettext("No active or requested mentorship (%(num)d earlier one).",
+                    "No active or requested mentorship (%(num)d earlier ones).", past)
+
+
+def candidate_reason(entry: dict[str, Any]) -> str:
+    parts = entry.get("parts") or {}
+    return _("Score %(score)s = outcomes %(outcomes)s × community %(community)s × reach %(reach)s (geometric mean).",
+             score=_num(entry.get("score"), 2), outcomes=_num(parts.get("outcomes"), 2),
+             community=_num(parts.get("community"), 2), reach=_num(parts.get("reach"), 2))
+
+
+def topic_reason(entry: dict[str, Any], needed: int) -> str:
+    providers = len(entry.get("providers") or []) + int(entry.get("providers_opted_out") or 0)
+    return _("Demand %(demand)d (learning goals and agendas); mentors who can teach it: %(providers)d of "
+             "%(needed)d needed.",
+             demand=int(entry.get("demand") or 0), providers=providers, needed=needed)
+
+
+def department_reason(entry: dict[str, Any]) -> str:
+    return _("People: %(people)d, executives: %(executives)d, mentors: none.",
+             people=int(entry.get("people") or 0), executives=int(entry.get("executives") or 0))
+
+
+def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
+                 person_id: int | None = None, pseudonymised: bool | None = None) -> Report:
+    """The snapshot's findings, people who opted out (now) removed, names or pseudonyms.
+
+    `limit` keeps the first entries of each list (the dashboard); `person_id` keeps only the
+    entries about one person (the person page).
+    """
+    from community.network.services import pseudonymised as pseudonymised_mode
+    from community.network.services import redact_findings
+
+    mode = pseudonymised_mode() if pseudonymised is None else pseudonymised
+    hidden = opted_out_ids()
+    findings = redact_findings(snapshot.findings or {}, hidden)
+    min_providers = int((snapshot.params or {}).get("min_providers_per_topic", 2))
+
+    def pick(name: str) -> list[dict[str, Any]]:
+        entries = findings.get(name) or []
+        if person_id is not None:
+            entries = [e for e in entries if e.get("person_id") == person_id]
+        return entries
+
+    lists = {name: pick(name) for name in (
+        "roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives", "ambassador_shortlist")}
+    topics = findings.get("uncovered_topics") or []
+    departments = findings.get("departments_without_mentors") or []
+    totals = {name: len(entries) for name, entries in lists.items()}
+    totals["uncovered_topics"] = len(topics)
+    totals["departments_without_mentors"] = len(departments)
+    if limit is not None:
+        lists = {name: entries[:limit] for name, entries in lists.items()}
+        topics = topics[:limit]
+        departments = departments[:limit]
+
+    ids: set[int] = set()
+    slugs: set[str] = {t["slug"] for t in topics}
+    for name, entries in lists.items():
+        for entry in entries:
+            ids.add(entry["person_id"])
+            if name == "single_points_of_failure":
+                ids.update(entry["cuts_off"].get("executives") or [])
+                slugs.update(entry["cuts_off"].get("topics") or [])
+            if name == "roles":
+                slugs.update(entry.get("tags") or [])
+    for topic in topics:
+        ids.update(topic.get("providers") or [])
+    refs = people_refs(ids, mode)
+    names = tag_names(slugs)
+
+    def topic_pairs(values) -> list[tuple[str, str]]:
+        return [(slug, names.get(slug, slug)) for slug in values or []]
+
+    roles = [
+        Finding("role", refs[e["person_id"]], e, role_explanation(e["role"], e.get("figures") or {}),
+                label=str(ROLE_LABELS.get(e["role"], e["role"])), topics=topic_pairs(e.get("tags")))
+        for e in lists["roles"]
+    ]
+    spofs = []
+    for e in lists["single_points_of_failure"]:
+        cuts = e["cuts_off"]
+        executives = cuts.get("executives") or []
+        hidden_count = int(cuts.get("executives_opted_out") or 0)
+        spofs.append(Finding(
+            "single_point_of_failure", refs[e["person_id"]], e,
+            spof_reason(len(executives) + hidden_count, len(cuts.get("departments") or []),
+                        len(cuts.get("topics") or []), int(e.get("separated_people") or 0)),
+            people=[refs[pid] for pid in executives], people_opted_out=hidden_count,
+            topics=topic_pairs(cuts.get("topics")),
+        ))
+    return Report(
+        snapshot=snapshot,
+        pseudonymised=mode,
+        summary=dict(snapshot.summary or {}),
+        opted_out=findings.get("opted_out") or {},
+        opted_out_people=len(hidden),
+        roles=roles,
+        single_points_of_failure=spofs,
+        overloaded=[Finding("overloaded", refs[e["person_id"]], e, overload_reason(e)) for e in lists["overloaded"]],
+        idle=[Finding("idle", refs[e["person_id"]], e, idle_reason(e)) for e in lists["idle"]],
+        uncovered_topics=[
+            Finding("uncovered_topic", None, t, topic_reason(t, min_providers),
+                    label=names.get(t["slug"], t["slug"]),
+                    people=[refs[pid] for pid in t.get("providers") or []],
+                    people_opted_out=int(t.get("providers_opted_out") or 0))
+            for t in topics
+        ],
+        departments_without_mentors=[{**d, "reason": department_reason(d)} for d in departments],
+        unmatched_executives=[
+            Finding("unmatched", refs[e["person_id"]], e, unmatched_reason(e)) for e in lists["unmatched_executives"]
+        ],
+        ambassador_shortlist=[
+            Finding("candidate", refs[e["person_id"]], e, candidate_reason(e)) for e in lists["ambassador_shortlist"]
+        ],
+        communities=list(findings.get("communities") or []),
+        totals=totals,
+    )
+
+
+@dataclass
+class PersonReport:
+    person: PersonRef
+    figure: PersonFigure | None
+    report: Report | None
+    history: list[tuple[datetime, PersonFigure]]
+
+
+def person_report(person_id: int, pseudonymised: bool) -> PersonReport:
+    """The analyst's page about one person: latest figures, findings and their history."""
+    if person_id in opted_out_ids():
+        raise NotFoundError(_("This person is not in the network analysis."))
+    ref = people_refs([person_id], pseudonymised)[person_id]
+    if not ref.known:
+        raise NotFoundError(_("This person is not in the network analysis."))
+    snapshot = latest_snapshot()
+    report = build_report(snapshot, person_id=person_id, pseudonymised=pseudonymised) if snapshot else None
+    history = [
+        (computed_at, figure)
+        for figure, computed_at in db.session.execute(
+            select(PersonFigure, AnalysisSnapshot.computed_at)
+            .join(AnalysisSnapshot, AnalysisSnapshot.id == PersonFigure.snapshot_id)
+            .where(PersonFigure.user_id == person_id)
+            .order_by(AnalysisSnapshot.computed_at.desc())
+            .limit(12)
+        )
+    ]
+    figure = history[0][1] if history and snapshot and history[0][1].snapshot_id == snapshot.id else None
+    return PersonReport(ref, figure, report, history)

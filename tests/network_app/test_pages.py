@@ -1,0 +1,256 @@
+"""The dashboard for change managers: findings, pictures, what-if, person pages, audit, access."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from tests.conftest import login, text_of
+
+
+def pictures_of(response) -> list[str]:
+    return [html.unescape(src) for src in re.findall(r'<img src="(/network/[^"]+)"', response.get_data(as_text=True))]
+
+
+def test_dashboard_without_a_snapshot_explains_how_to_compute_one(client, login_as, analyst):
+    login_as(analyst)
+    page = text_of(client.get("/network"))
+    assert "No analysis yet" in page
+    assert "flask --app wsgi network analyze" in page
+    assert "Recompute now" in page
+
+
+def test_change_manager_recomputes_and_sees_each_finding_with_links(client, login_as, analyst, small_org):
+    login_as(analyst)
+    response = client.post_form("/network/analyse")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    body, text = page.get_data(as_text=True), text_of(page)
+    assert "A new snapshot was computed" in text
+    mia = small_org["mia"]
+    assert f'href="/people/{mia.id}"' in body and f'href="/network/people/{mia.id}"' in body
+    assert "Single points of failure" in text and "Sales" in text
+    assert "Load 3 for a capacity of 2" in text  # overloaded, with its reason
+    assert "Power Bi" in text and "Demand 1" in text  # uncovered topic
+    assert "Ida Idle" in text and "Una Unmatched" in text
+    assert "Ambassador shortlist" in text and "Outcomes" in text
+    assert "What if mentors leave?" in text and "Mia Mentor (load 3 of 2)" in text
+
+
+def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, analyst, small_org, compute,
+                                                          create_user, db):
+    from community.audit.models import AuditEvent
+
+    compute()
+    login_as(analyst)
+    client.get("/network")
+    client.get("/network")
+    views = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "network.viewed")).all()
+    assert [(v.actor_id, v.note) for v in views] == [(analyst.id, "dashboard")] * 2
+    admin_browser = client.application.test_client()
+    login(admin_browser, create_user(roles=("admin",)))
+    audit_page = text_of(admin_browser.get("/admin/audit?action=network."))
+    assert "network.viewed" in audit_page and "Carla Change" in audit_page
+
+
+def test_pictures_are_svg_images_tied_to_an_audited_view(client, login_as, analyst, small_org, compute):
+    compute()
+    login_as(analyst)
+    dashboard = client.get("/network")
+    pictures = pictures_of(dashboard)
+    assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "coverage", "trend"}
+    for src in pictures:
+        response = client.get(src)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert "<script" not in response.get_data(as_text=True)
+    network = client.get(pictures[0]).get_data(as_text=True)
+    assert "Mia Mentor" in network
+    assert client.get("/network/pictures/network.svg").status_code == 403
+    assert client.get("/network/pictures/network.svg?view=forged").status_code == 403
+    assert client.get(pictures[0].replace("network.svg", "nothing.svg")).status_code == 404
+    assert "style=" not in dashboard.get_data(as_text=True) and "<script>" not in dashboard.get_data(as_text=True)
+
+
+def test_picture_token_of_another_person_is_refused(app, client, login_as, analyst, small_org, compute, create_user):
+    compute()
+    login_as(analyst)
+    src = pictures_of(client.get("/network"))[0]
+    other = app.test_client()
+    login(other, create_user(roles=("admin",)))
+    assert other.get(src).status_code == 403
+
+
+def test_person_page_shows_figures_findings_and_ego_drawing(client, login_as, analyst, small_org, compute, db):
+    from community.audit.models import AuditEvent
+
+    compute()
+    login_as(analyst)
+    mia = small_org["mia"]
+    response = client.get(f"/network/people/{mia.id}")
+    text = text_of(response)
+    assert "Mia Mentor" in text and "Single point of failure" in text and "Overloaded mentor" in text
+    assert "3 / 2" in text  # load / capacity
+    (ego,) = pictures_of(response)
+    drawing = client.get(ego)
+    assert drawing.mimetype == "image/svg+xml" and "Sales Exec 0" in drawing.get_data(as_text=True)
+    viewed = db.session.scalar(select(AuditEvent).where(AuditEvent.note == "person"))
+    assert (viewed.subject_type, viewed.subject_id) == ("user", mia.id)
+    assert client.get("/network/people/999999").status_code == 404
+    assert client.get("/network/people/nonsense").status_code == 404
+
+
+def test_what_if_page_shows_lost_coverage_and_is_audited(client, login_as, analyst, small_org, compute, db):
+    from community.audit.models import AuditEvent
+
+    compute()
+    login_as(analyst)
+    response = client.get(f"/network/what-if?remove={small_org['mia'].id}&others=")
+    text = text_of(response)
+    assert "If Mia Mentor left" in text
+    assert "Sales Exec 0" in text and "Sales Exec 2" in text
+    assert "Unmatched executives 1 4 +3" in text
+    event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "network.what_if"))
+    assert event_.data == {"remove": [small_org["mia"].id]}
+
+
+@pytest.mark.parametrize("query", ["others=", "remove=999999&others=", "others=hello"])
+def test_what_if_page_shows_field_errors_for_bad_choices(client, login_as, analyst, small_org, compute, query):
+    compute()
+    login_as(analyst)
+    response = client.get(f"/network/what-if?{query}")
+    assert response.status_code == 200
+    assert 'class="errors"' in response.get_data(as_text=True)
+    assert "If " not in text_of(response).split("Choose mentors")[0].split("What if mentors leave?")[-1]
+
+
+def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as, analyst, small_org, compute, db):
+    from community.audit.models import AuditEvent
+
+    compute()
+    login_as(analyst)
+    response = client.get("/network/findings.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    findings = {(row["finding"], row["person"]) for row in rows}
+    assert ("Overloaded mentor", "Mia Mentor") in findings
+    assert ("Single point of failure", "Mia Mentor") in findings
+    assert ("Idle mentor", "Ida Idle") in findings
+    assert ("Unmatched executive", "Una Unmatched") in findings
+    assert any(row["finding"] == "Uncovered topic" and "Demand 1" in row["details"] for row in rows)
+    overloaded = next(row for row in rows if row["finding"] == "Overloaded mentor")
+    assert overloaded["details"] == "Load 3 for a capacity of 2"
+    assert db.session.scalar(select(AuditEvent.data).where(AuditEvent.action == "network.exported"))["format"] == "csv"
+
+
+def test_csv_cells_that_look_like_formulas_are_defused(client, login_as, analyst, create_user, mentorship, compute):
+    mentor = create_user(roles=("mentor",), name="=HYPERLINK(evil)", department="IT", capacity=0)
+    mentorship(mentor, create_user(roles=("executive",), department="Sales"))
+    compute()
+    login_as(analyst)
+    body = client.get("/network/findings.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(evil)" in body and ",=HYPERLINK" not in body
+
+
+def test_names_are_escaped_on_the_dashboard_and_in_pictures(client, login_as, analyst, create_user, mentorship,
+                                                            compute):
+    mentor = create_user(roles=("mentor",), name="<script>alert(1)</script>", department="IT", capacity=0)
+    mentorship(mentor, create_user(roles=("executive",), department="Sales"))
+    compute()
+    login_as(analyst)
+    dashboard = client.get("/network")
+    assert "<script>alert(1)</script>" not in dashboard.get_data(as_text=True)
+    assert "&lt;script&gt;" in dashboard.get_data(as_text=True)
+    for src in pictures_of(dashboard):
+        assert "<script>" not in client.get(src).get_data(as_text=True)
+
+
+def test_recompute_needs_the_form_token(client, login_as, analyst, db):
+    from community.network.models import AnalysisSnapshot
+
+    login_as(analyst)
+    assert client.post("/network/analyse").status_code == 400
+    assert db.session.scalar(select(AnalysisSnapshot.id)) is None
+
+
+PAGES = [
+    ("get", "/network"),
+    ("get", "/network/what-if?remove=1"),
+    ("get", "/network/people/1"),
+    ("get", "/network/people/1/ego.svg"),
+    ("get", "/network/pictures/network.svg"),
+    ("get", "/network/findings.csv"),
+    ("get", "/network/reveal"),
+    ("post", "/network/reveal"),
+    ("post", "/network/analyse"),
+    ("post", "/network/settings"),
+]
+
+
+@pytest.mark.parametrize("role", ["mentor", "executive", "staff"])
+def test_only_change_managers_and_admins_open_any_analysis_page(client, login_as, create_user, compute, role):
+    compute()
+    login_as(create_user(roles=(role,)))
+    for method, url in PAGES:
+        response = client.get(url) if method == "get" else client.post_form(url, {"pseudonym": "P-0", "reason": "x" * 20})
+        assert response.status_code == 403, (url, response.status_code)
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    for method, url in PAGES:
+        response = client.get(url) if method == "get" else client.post_form(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_admin_sees_the_dashboard_too(client, login_as, create_user, small_org, compute):
+    compute()
+    login_as(create_user(roles=("admin",)))
+    assert client.get("/network").status_code == 200
+
+
+def test_dashboard_sql_statements_do_not_grow_with_people(app, client, login_as, analyst, create_user, mentorship,
+                                                         give_topic, compute, db):
+    def organisation(size: int, start: int) -> None:
+        mentors = [create_user(roles=("mentor",), department=f"D{n % 3}", capacity=1) for n in range(size)]
+        executives = [create_user(roles=("executive",), department=f"E{n % 4}") for n in range(size * 2)]
+        for n, executive in enumerate(executives):
+            mentorship(mentors[n % size], executive, goals=(f"topic-{start + n % 3}",), sessions=1)
+        for n, mentor in enumerate(mentors):
+            give_topic(mentor, f"topic-{start + n % 3}", "expert")
+
+    def statements() -> int:
+        counted = []
+
+        def count(*args):
+            counted.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/network").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(counted)
+
+    login_as(analyst)
+    organisation(2, 0)
+    compute()
+    small = statements()
+    organisation(12, 10)
+    compute()
+    big = statements()
+    assert big == small, (small, big)
+
+
+def test_home_page_shows_pool_health_to_change_managers_only(app, client, login_as, analyst, small_org, compute):
+    login_as(analyst)
+    assert "No network analysis yet." in text_of(client.get("/"))
+    compute()
+    home = text_of(client.get("/"))
+    assert "Mentor pool health" in home and "Overloaded mentors 1" in home
+    mentor_browser = app.test_client()
+    login(mentor_browser, small_org["mia"])
+    assert "Mentor pool health" not in text_of(mentor_browser.get("/"))
