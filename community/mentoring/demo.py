@@ -88,7 +88,7 @@ def seed(ctx) -> None:
     now = ctx.now
     mentors = ctx.ids_by_role.get("mentor", [])
     executives = ctx.ids_by_role.get("executive", [])
-    tags = dict(db.session.execute(select(Tag.id, Tag.slug)).all())
+    tags = dict(db.session.execute(select(Tag.id, Tag.slug).order_by(Tag.id)).all())
     if not mentors or not executives or not tags:
         return
     capacity = dict(db.session.execute(select(User.id, User.capacity).where(User.id.in_(mentors))).all())
@@ -96,7 +96,9 @@ def seed(ctx) -> None:
     mentors_of_tag: dict[int, list[int]] = defaultdict(list)
     interests: dict[int, list[int]] = defaultdict(list)
     mentor_set, executive_set = set(mentors), set(executives)
-    for user_id, tag_id, level in db.session.execute(select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level)):
+    for user_id, tag_id, level in db.session.execute(
+        select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level).order_by(PersonTag.user_id, PersonTag.tag_id)
+    ):
         if user_id in mentor_set:
             knows[user_id][tag_id] = level
             if level != "interested":

@@ -355,7 +355,7 @@ def save_notes(session_id: int):
         else:
             db.session.commit()
             flash(_("Notes saved."), "success")
-            return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#notes")
+            return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#private-notes")
     return _render_session(session, notes_form=form)
 
 

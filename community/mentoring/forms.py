@@ -1,0 +1,92 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from community.forms import MultiCheckboxField, as_choices
+from community.mentoring.models import COHORT_STATUSES
+
+
+def tag_choices(tags) -> list:
+    return as_choices((tag.slug, tag.display_name) for tag in tags)
+
+
+def cohort_status_choices() -> list:
+    labels = {"planned": _l("planned"), "running": _l("running"), "closed": _l("closed")}
+    return as_choices((status, labels[status]) for status in COHORT_STATUSES)
+
+
+class RequestForm(FlaskForm):
+    executive_id = SelectField(_l("Executive"), coerce=int, validators=[InputRequired()])
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
+                            description=_l("Only mentors with a free place are listed."))
+    cohort_id = SelectField(_l("Programme run"), coerce=int, validators=[Optional()])
+    goals = MultiCheckboxField(_l("Learning goals"), description=_l("Topics you want to learn about."))
+    goal_text = TextAreaField(_l("What would you like to learn?"), validators=[Length(max=5000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class OptionalReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
+
+
+class SessionForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
+                                    description=_l("Between 15 and 480 minutes."))
+    location = StringField(_l("Place or video link"), validators=[Length(max=300)],
+                           description=_l("A room, or a link starting with https://"))
+    agenda_tags = MultiCheckboxField(_l("Agenda topics"))
+    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000)])
+
+
+class RescheduleForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Why is it moved?"), validators=[DataRequired(), Length(max=2000)])
+    version = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it cancelled?"), validators=[DataRequired(), Length(max=2000)])
+    version = HiddenField()
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)],
+                          description=_l("Only you and the other participant can read these notes."))
+    tried = TextAreaField(_l("What I tried since"), validators=[Length(max=20000)],
+                          description=_l("Tools and ideas you tried out after the session."))
+
+
+class FeedbackForm(FlaskForm):
+    rating = RadioField(_l("Rating"), coerce=int, validators=[InputRequired()],
+                        choices=as_choices([(n, str(n)) for n in range(1, 6)]),
+                        description=_l("1 = not useful, 5 = very useful"))
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=5000)])
+    shared_with_programme = BooleanField(_l("Share my comment with the programme team"))
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=cohort_status_choices, validators=[DataRequired()])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])

@@ -1,0 +1,190 @@
+"""Mentor suggestions for an executive: topic fit, free capacity, language, diversity, in words.
+
+A constant number of queries whatever the size of the pool: mentors with their load, their
+levels on the wanted topics, and the executive's earlier mentors are each read once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from community.accounts.models import User, UserLanguage, UserRole
+from community.errors import NotFoundError, PermissionDenied
+from community.expertise.models import Tag
+from community.expertise.services import resolve_tags
+from community.extensions import db
+from community.mentoring.models import OPEN_STATUSES, Mentorship, MentorshipGoal
+from community.profiles.models import PersonTag
+
+LEVEL_WEIGHT = {"expert": 1.0, "practitioner": 0.7, "interested": 0.15}
+WEIGHTS = {"fit": 0.55, "free": 0.2, "language": 0.1, "department": 0.1, "new": 0.05}
+BUSY_SHARE = 0.75  # at or above this share of capacity a mentor counts as busy
+
+
+@dataclass
+class Suggestion:
+    person_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    free_places: int = 0
+    topics: list[tuple[Tag, str]] = field(default_factory=list)
+    person: User | None = None
+    facts: dict = field(default_factory=dict)
+
+
+def can_see_suggestions(actor, executive: User) -> bool:
+    return actor.id == executive.id or actor.has_role("change_manager")
+
+
+def get_executive(actor, executive_id: int) -> User:
+    executive = db.session.get(User, executive_id)
+    if executive is None or not executive.active or not executive.has_role("executive"):
+        raise NotFoundError(_("No such executive."))
+    if not can_see_suggestions(actor, executive):
+        raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
+    return executive
+
+
+def goals_for(executive: User, goals=None) -> list[Tag]:
+    """Goals given, else those of an open request, else the topics the executive is interested in."""
+    if goals:
+        return resolve_tags(goals, field="goals")
+    open_goals = db.session.scalars(
+        select(Tag)
+        .join(MentorshipGoal, MentorshipGoal.tag_id == Tag.id)
+        .join(Mentorship, Mentorship.id == MentorshipGoal.mentorship_id)
+        .where(Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES))
+        .order_by(Mentorship.status.desc(), Mentorship.requested_at.desc(), Tag.name)
+    ).unique().all()
+    if open_goals:
+        return list(dict.fromkeys(open_goals))
+    own = db.session.execute(
+        select(Tag, PersonTag.level).join(PersonTag, PersonTag.tag_id == Tag.id)
+        .where(PersonTag.user_id == executive.id).order_by(Tag.name)
+    ).all()
+    interested = [tag for tag, level in own if level == "interested"]
+    return interested or [tag for tag, _level in own]
+
+
+def suggest_mentors(actor, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
+    if not can_see_suggestions(actor, executive):
+        raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
+    wanted = goals_for(executive, goals)
+    wanted_ids = [tag.id for tag in wanted]
+    tags_by_id = {tag.id: tag for tag in wanted}
+
+    load = (
+        select(Mentorship.mentor_id, func.count().label("n"))
+        .where(Mentorship.status.in_(OPEN_STATUSES))
+        .group_by(Mentorship.mentor_id)
+        .subquery()
+    )
+    is_mentor = (UserRole.user_id == User.id) & (UserRole.role == "mentor")
+    rows = db.session.execute(
+        select(User.id, User.department, User.capacity, func.coalesce(load.c.n, 0))
+        .join(UserRole, is_mentor)
+        .outerjoin(load, load.c.mentor_id == User.id)
+        .where(User.active.is_(True), User.id != executive.id)
+        .order_by(User.id)
+    ).all()
+    if not rows:
+        return []
+
+    levels: dict[int, dict[int, str]] = {}
+    if wanted_ids:
+        for user_id, tag_id, level in db.session.execute(
+            select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level)
+            .join(UserRole, (UserRole.user_id == PersonTag.user_id) & (UserRole.role == "mentor"))
+            .where(PersonTag.tag_id.in_(wanted_ids))
+        ):
+            levels.setdefault(user_id, {})[tag_id] = level
+
+    spoken: dict[int, set[str]] = {}
+    for user_id, code in db.session.execute(
+        select(UserLanguage.user_id, UserLanguage.code)
+        .join(UserRole, (UserRole.user_id == UserLanguage.user_id) & (UserRole.role == "mentor"))
+    ):
+        spoken.setdefault(user_id, set()).add(code)
+
+    history: dict[int, set[str]] = {}
+    for mentor_id, status in db.session.execute(
+        select(Mentorship.mentor_id, Mentorship.status).where(Mentorship.executive_id == executive.id)
+    ):
+        history.setdefault(mentor_id, set()).add(status)
+
+    languages = set(executive.languages)
+    ranked = []
+    for mentor_id, department, capacity, taken in rows:
+        past = history.get(mentor_id, set())
+        if past & set(OPEN_STATUSES):
+            continue  # already asked or working together
+        capacity = max(0, capacity or 0)
+        free = capacity - taken
+        if free <= 0:
+            continue  # a suggestion nobody can act on
+        ranked.append(_score(mentor_id, department, spoken.get(mentor_id, set()), taken, capacity, free, wanted,
+                             levels.get(mentor_id, {}), tags_by_id, languages, executive, past))
+    ranked.sort(key=lambda s: (-s.score, s.person_id))
+    ranked = ranked[:limit]
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
+    for suggestion in ranked:
+        suggestion.person = people[suggestion.person_id]
+        suggestion.reasons = _explain(suggestion, executive)
+    return ranked
+
+
+def _score(mentor_id, department, mentor_languages, taken, capacity, free, wanted, levels, tags_by_id, languages,
+           executive, past) -> Suggestion:
+    """Numbers only; the words are written for the shown few (see `_explain`)."""
+    topics = [(tags_by_id[tag_id], level) for tag_id, level in levels.items()]
+    fit = sum(LEVEL_WEIGHT.get(level, 0) for level in levels.values()) / len(wanted) if wanted else 0.0
+    busy = (taken / capacity if capacity else 1.0) >= BUSY_SHARE
+    shared = sorted(languages & mentor_languages)
+    if department and executive.department:
+        department_score = 1.0 if department != executive.department else 0.0
+    else:
+        department_score = 0.5
+    score = (
+        WEIGHTS["fit"] * min(fit, 1.0)
+        + WEIGHTS["free"] * (free / capacity if capacity else 0) * (0.5 if busy else 1.0)
+        + WEIGHTS["language"] * (1.0 if shared else 0.0)
+        + WEIGHTS["department"] * department_score
+        + WEIGHTS["new"] * (0.0 if past else 1.0)
+    )
+    return Suggestion(person_id=mentor_id, score=round(score, 3), free_places=free, topics=topics,
+                      facts={"department": department, "capacity": capacity, "busy": busy, "shared": shared,
+                             "wanted": len(wanted), "past": bool(past), "asked_languages": bool(languages)})
+
+
+def _explain(suggestion: Suggestion, executive: User) -> list[str]:
+    facts = suggestion.facts
+    reasons: list[str] = []
+    suggestion.topics.sort(key=lambda pair: (-LEVEL_WEIGHT[pair[1]], pair[0].display_name))
+    strong = [tag.display_name for tag, level in suggestion.topics if level in ("expert", "practitioner")]
+    if strong:
+        reasons.append(_("knows %(topics)s (%(n)d of %(total)d goals)", topics=", ".join(strong), n=len(strong),
+                         total=facts["wanted"]))
+    elif suggestion.topics:
+        reasons.append(_("is learning %(topics)s too", topics=", ".join(tag.display_name for tag, _level in suggestion.topics)))
+    elif facts["wanted"]:
+        reasons.append(_("no listed expertise on the goals"))
+    reasons.append(_("%(free)d of %(capacity)d places free", free=suggestion.free_places, capacity=facts["capacity"]))
+    if facts["busy"]:
+        reasons.append(_("already quite busy"))
+    if facts["shared"]:
+        reasons.append(_("speaks %(languages)s", languages=", ".join(code.upper() for code in facts["shared"])))
+    elif facts["asked_languages"]:
+        reasons.append(_("no shared language listed"))
+    department = facts["department"]
+    if department and executive.department and department != executive.department:
+        reasons.append(_("brings a view from another department (%(department)s)", department=department))
+    elif department and department == executive.department:
+        reasons.append(_("works in the same department"))
+    if facts["past"]:
+        reasons.append(_("has mentored this executive before"))
+    else:
+        reasons.append(_("a new contact for this executive"))
+    return reasons

@@ -1,0 +1,376 @@
+"""Read-only views of the programme for pages and the API; a constant number of statements each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+from community.accounts.models import User
+from community.database import utcnow
+from community.expertise.models import Tag
+from community.extensions import db
+from community.mentoring.models import (
+    Cohort,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+    SessionAgendaTag,
+    SessionChange,
+    SessionFeedback,
+)
+from community.pagination import Page, paginate
+
+FEED_PAST_DAYS = 90
+
+# Pages show names only: no synonyms of every shown tag, no roles and languages of every shown
+# person (the signed-in person's own are loaded already).
+_BARE_PERSON = (lazyload(User.role_rows), lazyload(User.language_rows))
+
+
+def _people(path):
+    return (path.joinedload(Mentorship.mentor).options(*_BARE_PERSON),
+            path.joinedload(Mentorship.executive).options(*_BARE_PERSON))
+
+
+GOALS = selectinload(Mentorship.goals).joinedload(MentorshipGoal.tag).lazyload(Tag.synonyms)
+MENTORSHIP_LIST = (
+    GOALS,
+    joinedload(Mentorship.mentor).options(*_BARE_PERSON),
+    joinedload(Mentorship.executive).options(*_BARE_PERSON),
+)
+AGENDA = selectinload(MentoringSession.agenda_tags).joinedload(SessionAgendaTag.tag).lazyload(Tag.synonyms)
+_SESSION_MENTORSHIP = joinedload(MentoringSession.mentorship)
+SESSION_LIST = (
+    AGENDA,
+    _SESSION_MENTORSHIP.selectinload(Mentorship.goals).joinedload(MentorshipGoal.tag).lazyload(Tag.synonyms),
+    *_people(_SESSION_MENTORSHIP),
+)
+SESSION_PAGE = (
+    *SESSION_LIST,
+    selectinload(MentoringSession.changes).joinedload(SessionChange.changed_by).options(*_BARE_PERSON),
+)
+STATUS_ORDER = case(
+    {"requested": 0, "active": 1, "completed": 2, "declined": 3}, value=Mentorship.status, else_=4
+)
+
+
+def _involving(user):
+    return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
+
+
+def my_mentorships(user, limit: int = 100) -> list[Mentorship]:
+    """As mentor or executive, open ones first."""
+    return list(
+        db.session.scalars(
+            select(Mentorship).where(_involving(user)).options(*MENTORSHIP_LIST)
+            .order_by(STATUS_ORDER, Mentorship.requested_at.desc()).limit(limit)
+        ).unique()
+    )
+
+
+def waiting_requests(user) -> list[Mentorship]:
+    """Requests waiting for this mentor's answer."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentor_id == user.id, Mentorship.status == "requested")
+            .options(*MENTORSHIP_LIST)
+            .order_by(Mentorship.requested_at)
+        ).unique()
+    )
+
+
+def _sessions_of(user):
+    return (
+        select(MentoringSession)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(_involving(user))
+        .options(*SESSION_LIST)
+    )
+
+
+def upcoming_sessions(user, limit: int | None = None) -> list[MentoringSession]:
+    stmt = _sessions_of(user).where(MentoringSession.status == "planned", MentoringSession.ends_at > utcnow())
+    stmt = stmt.order_by(MentoringSession.starts_at, MentoringSession.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def past_sessions(user, *, page: int, per_page: int) -> Page:
+    """Done and cancelled sessions, and planned ones whose time has passed (to be marked done)."""
+    stmt = _sessions_of(user).where(
+        or_(MentoringSession.status != "planned", MentoringSession.ends_at <= utcnow())
+    ).order_by(MentoringSession.starts_at.desc(), MentoringSession.id.desc())
+    result = paginate(stmt, page=page, per_page=per_page)
+    result.items = list(dict.fromkeys(result.items))
+    return result
+
+
+def sessions_of_mentorship(mentorship: Mentorship) -> list[MentoringSession]:
+    return list(
+        db.session.scalars(
+            select(MentoringSession)
+            .where(MentoringSession.mentorship_id == mentorship.id)
+            .options(AGENDA)
+            .order_by(MentoringSession.starts_at, MentoringSession.id)
+        ).unique()
+    )
+
+
+def sessions_page(mentorship: Mentorship, *, page: int, per_page: int) -> Page:
+    stmt = (
+        select(MentoringSession)
+        .where(MentoringSession.mentorship_id == mentorship.id)
+        .options(*SESSION_PAGE)
+        .order_by(MentoringSession.starts_at, MentoringSession.id)
+    )
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def covered_tag_ids(mentorship: Mentorship) -> set[int]:
+    """Topics on the agenda of this mentorship's done sessions."""
+    return set(
+        db.session.scalars(
+            select(SessionAgendaTag.tag_id)
+            .join(MentoringSession, MentoringSession.id == SessionAgendaTag.session_id)
+            .where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "done")
+        )
+    )
+
+
+def next_topics(mentorship: Mentorship, sessions: list[MentoringSession] | None = None) -> list[Tag]:
+    """Goals not yet covered by a done session's agenda."""
+    if sessions is None:
+        covered = covered_tag_ids(mentorship)
+    else:
+        covered = {row.tag_id for s in sessions if s.status == "done" for row in s.agenda_tags}
+    return sorted((goal.tag for goal in mentorship.goals if goal.tag_id not in covered), key=lambda t: t.display_name)
+
+
+@dataclass
+class FeedbackView:
+    """What one participant may see of a session's feedback."""
+
+    mine: SessionFeedback | None = None
+    theirs: SessionFeedback | None = None  # only once `mine` exists
+    theirs_given: bool = False
+
+
+def feedback_view(viewer, session: MentoringSession) -> FeedbackView:
+    rows = db.session.scalars(select(SessionFeedback).where(SessionFeedback.session_id == session.id)).all()
+    view = FeedbackView()
+    for row in rows:
+        if row.author_id == viewer.id:
+            view.mine = row
+        else:
+            view.theirs_given = True
+            view.theirs = row
+    if view.mine is None:
+        view.theirs = None
+    return view
+
+
+def feedback_views(viewer, session_ids: list[int]) -> dict[int, FeedbackView]:
+    views: dict[int, FeedbackView] = {sid: FeedbackView() for sid in session_ids}
+    if not session_ids:
+        return views
+    for row in db.session.scalars(select(SessionFeedback).where(SessionFeedback.session_id.in_(session_ids))):
+        view = views[row.session_id]
+        if row.author_id == viewer.id:
+            view.mine = row
+        else:
+            view.theirs_given = True
+            view.theirs = row
+    for view in views.values():
+        if view.mine is None:
+            view.theirs = None
+    return views
+
+
+def list_mentorships(user, *, status: str | None = None, cohort_id: int | None = None, page: int, per_page: int) -> Page:
+    """Change managers see every mentorship; others the ones they take part in or requested."""
+    stmt = select(Mentorship).options(*MENTORSHIP_LIST)
+    if not user.has_role("change_manager"):
+        stmt = stmt.where(or_(_involving(user), Mentorship.requested_by_id == user.id))
+    if status:
+        stmt = stmt.where(Mentorship.status == status)
+    if cohort_id:
+        stmt = stmt.where(Mentorship.cohort_id == cohort_id)
+    result = paginate(stmt.order_by(Mentorship.id.desc()), page=page, per_page=per_page)
+    result.items = list(dict.fromkeys(result.items))
+    return result
+
+
+def feed_sessions(user) -> list[MentoringSession]:
+    since = utcnow() - timedelta(days=FEED_PAST_DAYS)
+    return list(
+        db.session.scalars(
+            _sessions_of(user).where(MentoringSession.starts_at >= since).order_by(MentoringSession.starts_at)
+        ).unique()
+    )
+
+
+# Programme runs -------------------------------------------------------------------------
+
+@dataclass
+class CohortRow:
+    cohort: Cohort
+    by_status: dict[str, int] = field(default_factory=dict)
+    sessions_done: int = 0
+    sessions_planned: int = 0
+
+    @property
+    def mentorships(self) -> int:
+        return sum(self.by_status.values())
+
+
+def cohorts_overview() -> list[CohortRow]:
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())).all()
+    rows = {c.id: CohortRow(cohort=c) for c in cohorts}
+    for cohort_id, status, n in db.session.execute(
+        select(Mentorship.cohort_id, Mentorship.status, func.count())
+        .where(Mentorship.cohort_id.is_not(None))
+        .group_by(Mentorship.cohort_id, Mentorship.status)
+    ):
+        if cohort_id in rows:
+            rows[cohort_id].by_status[status] = n
+    for cohort_id, status, n in db.session.execute(
+        select(Mentorship.cohort_id, MentoringSession.status, func.count())
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(Mentorship.cohort_id.is_not(None))
+        .group_by(Mentorship.cohort_id, MentoringSession.status)
+    ):
+        if cohort_id in rows:
+            if status == "done":
+                rows[cohort_id].sessions_done = n
+            elif status == "planned":
+                rows[cohort_id].sessions_planned = n
+    return list(rows.values())
+
+
+@dataclass
+class SideAggregate:
+    average: float | None = None
+    count: int = 0
+
+
+@dataclass
+class CohortReport:
+    by_status: dict[str, int]
+    sessions: dict[str, int]
+    feedback: dict[str, SideAggregate]
+    comments: list[tuple[str, SessionFeedback]]
+    session_counts: dict[int, dict[str, int]]
+
+
+def _side():
+    return case((SessionFeedback.author_id == Mentorship.mentor_id, "mentor"), else_="executive")
+
+
+def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int = 50) -> CohortReport:
+    """Counts and feedback per side; comments only where their author shared them."""
+    by_status = dict(
+        db.session.execute(
+            select(Mentorship.status, func.count()).where(Mentorship.cohort_id == cohort.id).group_by(Mentorship.status)
+        ).all()
+    )
+    sessions = dict(
+        db.session.execute(
+            select(MentoringSession.status, func.count())
+            .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+            .where(Mentorship.cohort_id == cohort.id)
+            .group_by(MentoringSession.status)
+        ).all()
+    )
+    side = _side()
+    feedback = {"mentor": SideAggregate(), "executive": SideAggregate()}
+    for side_name, average, count in db.session.execute(
+        select(side, func.avg(SessionFeedback.rating), func.count())
+        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(Mentorship.cohort_id == cohort.id)
+        .group_by(side)
+    ):
+        feedback[side_name] = SideAggregate(average=round(float(average), 2) if average is not None else None, count=count)
+    comments = db.session.execute(
+        select(side, SessionFeedback)
+        .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(
+            Mentorship.cohort_id == cohort.id,
+            SessionFeedback.shared_with_programme.is_(True),
+            SessionFeedback.comment.is_not(None),
+        )
+        .order_by(SessionFeedback.created_at.desc(), SessionFeedback.id.desc())
+        .limit(comment_limit)
+    ).all()
+    session_counts: dict[int, dict[str, int]] = {mid: {} for mid in mentorship_ids}
+    if mentorship_ids:
+        for mentorship_id, status, n in db.session.execute(
+            select(MentoringSession.mentorship_id, MentoringSession.status, func.count())
+            .where(MentoringSession.mentorship_id.in_(mentorship_ids))
+            .group_by(MentoringSession.mentorship_id, MentoringSession.status)
+        ):
+            session_counts[mentorship_id][status] = n
+    return CohortReport(by_status=by_status, sessions=sessions, feedback=feedback,
+                        comments=[(s, f) for s, f in comments], session_counts=session_counts)
+
+
+def cohort_mentorships(cohort: Cohort, *, page: int, per_page: int) -> Page:
+    stmt = select(Mentorship).where(Mentorship.cohort_id == cohort.id).options(*MENTORSHIP_LIST).order_by(STATUS_ORDER, Mentorship.id)
+    result = paginate(stmt, page=page, per_page=per_page)
+    result.items = list(dict.fromkeys(result.items))
+    return result
+
+
+def change_counts(session_ids: list[int]) -> dict[int, int]:
+    """How many times each session was moved."""
+    if not session_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(SessionChange.session_id, func.count())
+            .where(SessionChange.session_id.in_(session_ids), SessionChange.kind == "rescheduled")
+            .group_by(SessionChange.session_id)
+        ).all()
+    )
+
+
+def mentors_with_room() -> list:
+    """(id, name, department) of mentors who can take another mentee, for the request form."""
+    from community.accounts.models import User, UserRole
+    from community.mentoring.models import OPEN_STATUSES
+
+    load = (
+        select(Mentorship.mentor_id, func.count().label("n"))
+        .where(Mentorship.status.in_(OPEN_STATUSES))
+        .group_by(Mentorship.mentor_id)
+        .subquery()
+    )
+    stmt = (
+        select(User.id, User.name, User.department)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mentor"))
+        .outerjoin(load, load.c.mentor_id == User.id)
+        .where(User.active.is_(True))
+        .where(func.coalesce(load.c.n, 0) < User.capacity)
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.execute(stmt).all())
+
+
+def executives() -> list:
+    """(id, name, department) of active executives."""
+    from community.accounts.models import User, UserRole
+
+    return list(
+        db.session.execute(
+            select(User.id, User.name, User.department)
+            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "executive"))
+            .where(User.active.is_(True))
+            .order_by(User.name, User.id)
+        ).all()
+    )

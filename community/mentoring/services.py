@@ -1,0 +1,667 @@
+"""Changes to the mentoring programme: runs, mentorships, sessions, notes, feedback, feeds.
+
+Services take the acting person first, check what that person may see (404) and do (403),
+refuse illegal state changes with 409, flush and never commit.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import current_app, has_request_context, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
+
+from community.accounts.auth import secret_hash
+from community.accounts.models import User
+from community.audit import services as audit
+from community.database import utcnow
+from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.services import resolve_tags
+from community.extensions import db
+from community.mentoring.models import (
+    COHORT_STATUSES,
+    OPEN_STATUSES,
+    CalendarFeed,
+    Cohort,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+    SessionAgendaTag,
+    SessionChange,
+    SessionFeedback,
+    SessionNote,
+)
+from community.notifications.services import notify, register_kind
+
+MIN_DURATION, MAX_DURATION = 15, 480
+TEXT_MAX = 5_000
+NOTES_MAX = 20_000
+NAME_MAX = 120
+LOCATION_MAX = 300
+URL_LIKE = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+
+register_kind("mentorship_requested", _l("%(actor)s asks you to be their mentor"))
+register_kind("mentorship_requested_for", _l("%(actor)s asks you to mentor %(executive)s"))
+register_kind("mentorship_requested_on_behalf", _l("%(actor)s asked %(mentor)s to be your mentor"))
+register_kind("mentorship_accepted", _l("%(actor)s accepted the mentoring request for %(executive)s"))
+register_kind("mentorship_declined", _l("%(actor)s declined the mentoring request for %(executive)s: %(reason)s"))
+register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of %(mentor)s and %(executive)s"))
+register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
+register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
+register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
+register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
+
+
+# Access --------------------------------------------------------------------------------
+
+def is_participant(user, mentorship: Mentorship) -> bool:
+    return getattr(user, "id", None) in (mentorship.mentor_id, mentorship.executive_id)
+
+
+def can_view_mentorship(user, mentorship: Mentorship) -> bool:
+    return (
+        is_participant(user, mentorship)
+        or (mentorship.requested_by_id is not None and mentorship.requested_by_id == user.id)
+        or user.has_role("change_manager")
+    )
+
+
+def get_mentorship(user, mentorship_id: int) -> Mentorship:
+    """A mentorship the person may see: its two participants, whoever requested it, change managers."""
+    mentorship = db.session.get(Mentorship, mentorship_id)
+    if mentorship is None or not can_view_mentorship(user, mentorship):
+        raise NotFoundError(_("No such mentorship."))
+    return mentorship
+
+
+def get_session(user, session_id: int, *, with_history: bool = False) -> MentoringSession:
+    """A session exists only for its two participants: everybody else, admins too, gets 404."""
+    if with_history:
+        from community.mentoring.queries import SESSION_PAGE
+
+        session = db.session.scalar(select(MentoringSession).where(MentoringSession.id == session_id).options(*SESSION_PAGE))
+    else:
+        session = db.session.get(MentoringSession, session_id)
+    if session is None or not is_participant(user, session.mentorship):
+        raise NotFoundError(_("No such session."))
+    return session
+
+
+def require_participant(user, mentorship: Mentorship) -> None:
+    if not is_participant(user, mentorship):
+        raise PermissionDenied(_("Only the mentor and the executive of this mentorship can do this."))
+
+
+def require_change_manager(user) -> None:
+    if not user.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers manage programme runs."))
+
+
+def other_participant(user, mentorship: Mentorship) -> User:
+    return mentorship.executive if user.id == mentorship.mentor_id else mentorship.mentor
+
+
+# Small checks --------------------------------------------------------------------------
+
+def _refuse(field: str, message: str):
+    raise ValidationFailed(message, {field: [message]})
+
+
+def clean_text(value: str | None, field: str, limit: int = TEXT_MAX) -> str | None:
+    value = (value or "").strip()
+    if len(value) > limit:
+        _refuse(field, _("At most %(n)d characters.", n=limit))
+    return value or None
+
+
+def required_reason(value: str | None, field: str = "reason") -> str:
+    reason = clean_text(value, field, 2_000)
+    if not reason:
+        _refuse(field, _("Please give a reason."))
+    return reason
+
+
+def capacity_of(user: User) -> int:
+    """How many mentees a mentor takes at once (the profile setting)."""
+    return max(0, user.capacity or 0)
+
+
+def open_count(mentor_id: int, *, excluding: int | None = None) -> int:
+    stmt = select(func.count()).select_from(Mentorship).where(
+        Mentorship.mentor_id == mentor_id, Mentorship.status.in_(OPEN_STATUSES)
+    )
+    if excluding is not None:
+        stmt = stmt.where(Mentorship.id != excluding)
+    return db.session.scalar(stmt)
+
+
+def lock_person(user_id: int) -> User | None:
+    """Serialise decisions about one mentor (capacity, double booking) across requests.
+
+    PostgreSQL: a row lock held until commit. SQLite: ignored here, because write
+    transactions already begin IMMEDIATE (see community.database) and so run one at a time.
+    """
+    stmt = select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
+
+
+def lock_pair(mentorship: Mentorship) -> None:
+    """Both calendars of a pair, always in the same order so two requests cannot deadlock."""
+    for user_id in sorted({mentorship.mentor_id, mentorship.executive_id}):
+        lock_person(user_id)
+
+
+def aware_from_local(value: datetime, zone_name: str, field: str = "starts_at") -> datetime:
+    """A wall-clock time entered in a time zone, as UTC; refuses times the clock skips."""
+    zone = ZoneInfo(zone_name)
+    local = value.replace(tzinfo=zone, fold=0)
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
+        _refuse(field, _("This time does not exist in %(zone)s (the clocks are put forward); choose another.", zone=zone_name))
+    return as_utc
+
+
+def check_start(starts_at: datetime | None, field: str = "starts_at") -> datetime:
+    if not isinstance(starts_at, datetime):
+        _refuse(field, _("Give a start time."))
+    if starts_at.tzinfo is None or starts_at.utcoffset() is None:
+        _refuse(field, _("Give the start time with its UTC offset, e.g. 2030-05-04T10:00:00+02:00."))
+    starts_at = starts_at.astimezone(UTC).replace(microsecond=0)
+    if starts_at <= utcnow():
+        _refuse(field, _("A session cannot start in the past."))
+    if starts_at > utcnow() + timedelta(days=3 * 366):
+        _refuse(field, _("Plan at most three years ahead."))
+    return starts_at
+
+
+def check_duration(minutes, field: str = "duration_minutes") -> int:
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        _refuse(field, _("Give the duration in minutes."))
+    if minutes <= 0:
+        _refuse(field, _("The session must end after it starts."))
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        _refuse(field, _("A session lasts between %(min)d and %(max)d minutes.", min=MIN_DURATION, max=MAX_DURATION))
+    return minutes
+
+
+def is_link(location: str | None) -> bool:
+    return bool(location) and URL_LIKE.match(location) is not None and " " not in location
+
+
+def check_location(value: str | None, field: str = "location") -> str | None:
+    """A place ("Room 4.12, Munich") or a video link; links must be http(s)."""
+    location = clean_text(value, field, LOCATION_MAX)
+    if location and is_link(location):
+        parts = urlsplit(location)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            _refuse(field, _("A link must start with http:// or https://."))
+    return location
+
+
+def local_time_for(user: User, value: datetime) -> str:
+    """A time in the reader's own zone and language, for texts stored now and read later."""
+    try:
+        zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+    except (KeyError, ValueError):
+        zone = UTC
+    return babel_format_datetime(value, "medium", tzinfo=zone, locale=user.locale or "en")
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A link on this site, also outside a request (CLI, background work, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+# Programme runs ------------------------------------------------------------------------
+
+def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None, status: str, exclude_id: int | None):
+    name = " ".join((name or "").split())
+    if not name:
+        _refuse("name", _("Give the programme run a name."))
+    if len(name) > NAME_MAX:
+        _refuse("name", _("At most %(n)d characters.", n=NAME_MAX))
+    if not isinstance(starts_on, date):
+        _refuse("starts_on", _("Give a start date."))
+    if not isinstance(ends_on, date):
+        _refuse("ends_on", _("Give an end date."))
+    if ends_on < starts_on:
+        _refuse("ends_on", _("The run cannot end before it starts."))
+    if status not in COHORT_STATUSES:
+        _refuse("status", _("Unknown status."))
+    taken = db.session.scalar(select(Cohort.id).where(func.lower(Cohort.name) == name.lower()))
+    if taken is not None and taken != exclude_id:
+        message = _("A programme run with this name exists already.")
+        raise ConflictError(message, {"name": [message]})
+    return name
+
+
+def create_cohort(actor, *, name: str, starts_on: date, ends_on: date, status: str = "planned",
+                  description: str | None = None) -> Cohort:
+    require_change_manager(actor)
+    name = _check_cohort_fields(name, starts_on, ends_on, status, None)
+    cohort = Cohort(name=name, starts_on=starts_on, ends_on=ends_on, status=status,
+                    description=clean_text(description, "description"))
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record("cohort.created", actor=actor, subject_type="cohort", subject_id=cohort.id, data={"name": name})
+    return cohort
+
+
+def update_cohort(actor, cohort: Cohort, *, name: str, starts_on: date, ends_on: date, status: str,
+                  description: str | None = None) -> Cohort:
+    require_change_manager(actor)
+    cohort.name = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
+    cohort.starts_on, cohort.ends_on, cohort.status = starts_on, ends_on, status
+    cohort.description = clean_text(description, "description")
+    db.session.flush()
+    audit.record("cohort.updated", actor=actor, subject_type="cohort", subject_id=cohort.id, data={"status": status})
+    return cohort
+
+
+def get_cohort(actor, cohort_id: int) -> Cohort:
+    require_change_manager(actor)
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFoundError(_("No such programme run."))
+    return cohort
+
+
+def current_cohort() -> Cohort | None:
+    return db.session.scalar(
+        select(Cohort).where(Cohort.status == "running").order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1)
+    )
+
+
+# Mentorships ---------------------------------------------------------------------------
+
+def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
+                       goals=(), goal_text: str | None = None) -> Mentorship:
+    """An executive asks a mentor; a change manager may ask on an executive's behalf."""
+    executive_id = executive_id or actor.id
+    if executive_id != actor.id and not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers request a mentor on someone else's behalf."))
+    executive = db.session.get(User, executive_id)
+    if executive is None or not executive.active or not executive.has_role("executive"):
+        _refuse("executive_id", _("Mentoring is for executives: choose a person with the executive role."))
+    mentor = db.session.get(User, mentor_id) if mentor_id else None
+    if mentor is None or not mentor.active or not mentor.has_role("mentor"):
+        _refuse("mentor_id", _("Choose a person with the mentor role."))
+    if mentor.id == executive.id:
+        _refuse("mentor_id", _("Nobody can mentor themselves."))
+    cohort = None
+    if cohort_id:
+        cohort = db.session.get(Cohort, cohort_id)
+        if cohort is None:
+            _refuse("cohort_id", _("No such programme run."))
+        if cohort.status == "closed":
+            _refuse("cohort_id", _("This programme run is closed."))
+    else:
+        cohort = current_cohort()
+    goal_tags = resolve_tags(goals or (), field="goals")
+    goal_text = clean_text(goal_text, "goal_text")
+    if not goal_tags and not goal_text:
+        _refuse("goals", _("Name at least one learning goal."))
+
+    mentor = lock_person(mentor.id)
+    pair_open = db.session.scalar(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
+        )
+    )
+    if pair_open is not None:
+        message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name, executive=executive.name)
+        raise ConflictError(message, {"mentor_id": [message]})
+    capacity = capacity_of(mentor)
+    if open_count(mentor.id) >= capacity:
+        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
+                    name=mentor.name, capacity=capacity)
+        raise ConflictError(message, {"mentor_id": [message]})
+
+    mentorship = Mentorship(
+        mentor_id=mentor.id, executive_id=executive.id, cohort_id=cohort.id if cohort else None, status="requested",
+        goal_text=goal_text, requested_by_id=actor.id, requested_at=utcnow(),
+    )
+    mentorship.goals = [MentorshipGoal(tag_id=tag.id) for tag in goal_tags]
+    db.session.add(mentorship)
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    if actor.id == executive.id:
+        notify(mentor.id, "mentorship_requested", actor=actor, link=link)
+    else:
+        notify(mentor.id, "mentorship_requested_for", actor=actor, link=link, executive=executive.name)
+        notify(executive.id, "mentorship_requested_on_behalf", actor=actor, link=link, mentor=mentor.name)
+    audit.record("mentorship.requested", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
+                 data={"mentor_id": mentor.id, "executive_id": executive.id})
+    return mentorship
+
+
+def _require_mentor(actor, mentorship: Mentorship) -> None:
+    if actor.id != mentorship.mentor_id:
+        raise PermissionDenied(_("Only the requested mentor can accept or decline."))
+
+
+def _refresh_status(mentorship: Mentorship) -> None:
+    db.session.refresh(mentorship, ["status"])
+
+
+def accept_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+    _require_mentor(actor, mentorship)
+    mentor = lock_person(mentorship.mentor_id)
+    _refresh_status(mentorship)
+    if mentorship.status != "requested":
+        raise ConflictError(_("Only a requested mentorship can be accepted."))
+    capacity = capacity_of(mentor)
+    if open_count(mentor.id, excluding=mentorship.id) >= capacity:
+        raise ConflictError(
+            _("You have no free mentoring place (capacity %(capacity)d); decline or complete another mentorship first, or raise your capacity in your profile.",
+              capacity=capacity)
+        )
+    mentorship.status = "active"
+    mentorship.decided_at = utcnow()
+    mentorship.decision_reason = clean_text(reason, "reason", 2_000)
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+        notify(user_id, "mentorship_accepted", actor=actor, link=link, executive=mentorship.executive.name)
+    audit.record("mentorship.accepted", actor=actor, subject_type="mentorship", subject_id=mentorship.id)
+    return mentorship
+
+
+def decline_mentorship(actor, mentorship: Mentorship, reason: str | None) -> Mentorship:
+    _require_mentor(actor, mentorship)
+    lock_person(mentorship.mentor_id)
+    _refresh_status(mentorship)
+    if mentorship.status != "requested":
+        raise ConflictError(_("Only a requested mentorship can be declined."))
+    reason = required_reason(reason)
+    mentorship.status = "declined"
+    mentorship.decided_at = utcnow()
+    mentorship.decision_reason = reason
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+        notify(user_id, "mentorship_declined", actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
+    audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
+    return mentorship
+
+
+def complete_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+    """Either participant or a change manager ends an active mentorship; planned sessions are cancelled."""
+    if not (is_participant(actor, mentorship) or actor.has_role("change_manager")):
+        raise PermissionDenied(_("Only the participants or a change manager can complete a mentorship."))
+    lock_person(mentorship.mentor_id)
+    _refresh_status(mentorship)
+    if mentorship.status != "active":
+        raise ConflictError(_("Only an active mentorship can be completed."))
+    reason = clean_text(reason, "reason", 2_000)
+    now = utcnow()
+    planned = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
+    ).all()
+    for session in planned:
+        _bump(session, session.version, status="cancelled", cancel_reason=_("The mentorship was completed."))
+        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
+                                     old_starts_at=session.starts_at, reason=_("The mentorship was completed.")))
+    mentorship.status = "completed"
+    mentorship.completed_at = now
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    for user_id in (mentorship.mentor_id, mentorship.executive_id):
+        notify(user_id, "mentorship_completed", actor=actor, link=link,
+               mentor=mentorship.mentor.name, executive=mentorship.executive.name)
+    audit.record("mentorship.completed", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
+    return mentorship
+
+
+# Sessions ------------------------------------------------------------------------------
+
+def _check_free(mentorship: Mentorship, starts_at: datetime, ends_at: datetime, *, excluding: int | None = None) -> None:
+    """Neither the mentor nor the executive may have another planned session at that time."""
+    stmt = (
+        select(MentoringSession)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(
+            MentoringSession.status == "planned",
+            MentoringSession.starts_at < ends_at,
+            MentoringSession.ends_at > starts_at,
+            or_(MentoringSession.mentor_id == mentorship.mentor_id, Mentorship.executive_id == mentorship.executive_id),
+        )
+        .order_by(MentoringSession.starts_at)
+        .limit(1)
+    )
+    if excluding is not None:
+        stmt = stmt.where(MentoringSession.id != excluding)
+    clash = db.session.scalar(stmt)
+    if clash is None:
+        return
+    span = {"start": format_datetime(clash.starts_at, "short"), "end": format_datetime(clash.ends_at, "short")}
+    if clash.mentor_id == mentorship.mentor_id:
+        message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
+                    name=mentorship.mentor.name, **span)
+    else:
+        message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
+                    name=mentorship.executive.name, **span)
+    raise ValidationFailed(message, {"starts_at": [message]})
+
+
+def _bump(session: MentoringSession, version: int, **values) -> None:
+    """Change a session only if nobody changed it since `version` was read (optimistic lock)."""
+    result = db.session.execute(
+        update(MentoringSession)
+        .where(MentoringSession.id == session.id, MentoringSession.version == version)
+        .values(version=MentoringSession.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        message = _("Someone changed this session in the meantime; reload it and try again.")
+        raise ConflictError(message, {"version": [message]})
+    db.session.expire(session, ["version", *values])
+
+
+def _check_version(session: MentoringSession, version) -> int:
+    if version is None or version == "":
+        return session.version
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        _refuse("version", _("Not a valid version."))
+    if version != session.version:
+        message = _("Someone changed this session in the meantime; reload it and try again.")
+        raise ConflictError(message, {"version": [message]})
+    return version
+
+
+def schedule_session(actor, mentorship: Mentorship, *, starts_at: datetime, duration_minutes: int,
+                     location: str | None = None, agenda_tags=(), agenda: str | None = None) -> MentoringSession:
+    require_participant(actor, mentorship)
+    if mentorship.status != "active":
+        raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
+    starts_at = check_start(starts_at)
+    duration = check_duration(duration_minutes)
+    location = check_location(location)
+    tags = resolve_tags(agenda_tags or (), field="agenda_tags")
+    agenda = clean_text(agenda, "agenda")
+    ends_at = starts_at + timedelta(minutes=duration)
+    lock_pair(mentorship)
+    _refresh_status(mentorship)
+    if mentorship.status != "active":
+        raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
+    _check_free(mentorship, starts_at, ends_at)
+    now = utcnow()
+    session = MentoringSession(
+        mentorship_id=mentorship.id, mentor_id=mentorship.mentor_id, starts_at=starts_at, ends_at=ends_at,
+        duration_minutes=duration, location=location, agenda=agenda, status="planned", version=1,
+        created_by_id=actor.id, created_at=now,
+    )
+    session.agenda_tags = [SessionAgendaTag(tag_id=tag.id) for tag in tags]
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(SessionChange(session_id=session.id, kind="created", changed_by_id=actor.id, changed_at=now,
+                                 new_starts_at=starts_at))
+    other = other_participant(actor, mentorship)
+    notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+           when=local_time_for(other, starts_at))
+    db.session.flush()
+    return session
+
+
+def reschedule_session(actor, session: MentoringSession, *, starts_at: datetime, reason: str | None, version,
+                       duration_minutes: int | None = None) -> MentoringSession:
+    """Move a planned session; the old and new time, who and why are kept in its history."""
+    if version is None or version == "":
+        _refuse("version", _("Send the version of the session you are changing."))
+    if session.status != "planned":
+        raise ConflictError(_("Only a planned session can be rescheduled."))
+    version = _check_version(session, version)
+    new_start = check_start(starts_at)
+    duration = check_duration(duration_minutes if duration_minutes is not None else session.duration_minutes)
+    reason = required_reason(reason)
+    if new_start == session.starts_at and duration == session.duration_minutes:
+        _refuse("starts_at", _("Choose a different time."))
+    ends_at = new_start + timedelta(minutes=duration)
+    mentorship = session.mentorship
+    lock_pair(mentorship)
+    _check_free(mentorship, new_start, ends_at, excluding=session.id)
+    old_start = session.starts_at
+    _bump(session, version, starts_at=new_start, ends_at=ends_at, duration_minutes=duration)
+    db.session.add(SessionChange(session_id=session.id, kind="rescheduled", changed_by_id=actor.id, changed_at=utcnow(),
+                                 old_starts_at=old_start, new_starts_at=new_start, reason=reason))
+    other = other_participant(actor, mentorship)
+    notify(other.id, "session_rescheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+           old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
+    db.session.flush()
+    return session
+
+
+def cancel_session(actor, session: MentoringSession, *, reason: str | None, version=None) -> MentoringSession:
+    if session.status != "planned":
+        raise ConflictError(_("Only a planned session can be cancelled."))
+    version = _check_version(session, version)
+    reason = required_reason(reason)
+    starts_at = session.starts_at
+    _bump(session, version, status="cancelled", cancel_reason=reason)
+    db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=utcnow(),
+                                 old_starts_at=starts_at, reason=reason))
+    other = other_participant(actor, session.mentorship)
+    notify(other.id, "session_cancelled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+           when=local_time_for(other, starts_at), reason=reason)
+    db.session.flush()
+    return session
+
+
+def mark_done(actor, session: MentoringSession, *, version=None) -> MentoringSession:
+    """A session can be marked done once it has started."""
+    if session.status != "planned":
+        raise ConflictError(_("Only a planned session can be marked done."))
+    if session.starts_at > utcnow():
+        raise ConflictError(_("A session can be marked done once it has started."))
+    version = _check_version(session, version)
+    now = utcnow()
+    _bump(session, version, status="done", done_at=now)
+    db.session.add(SessionChange(session_id=session.id, kind="done", changed_by_id=actor.id, changed_at=now))
+    db.session.flush()
+    return session
+
+
+_UNCHANGED = object()
+
+
+def notes_of(user, session: MentoringSession) -> SessionNote | None:
+    """The private notes, for the two participants only."""
+    if not is_participant(user, session.mentorship):
+        raise NotFoundError(_("No such session."))
+    return db.session.get(SessionNote, session.id)
+
+
+def update_notes(actor, session: MentoringSession, *, notes=_UNCHANGED, tried=_UNCHANGED) -> SessionNote:
+    """Private notes (either participant) and the executive's "what I tried since"."""
+    if not is_participant(actor, session.mentorship):
+        raise NotFoundError(_("No such session."))
+    if tried is not _UNCHANGED and actor.id != session.mentorship.executive_id:
+        raise PermissionDenied(_("Only the executive writes what they tried since."))
+    note = db.session.get(SessionNote, session.id)
+    if note is None:
+        note = SessionNote(session_id=session.id)
+        db.session.add(note)
+    if notes is not _UNCHANGED:
+        note.notes = clean_text(notes, "notes", NOTES_MAX)
+    if tried is not _UNCHANGED:
+        note.tried = clean_text(tried, "tried", NOTES_MAX)
+    note.updated_by_id = actor.id
+    note.updated_at = utcnow()
+    db.session.flush()
+    return note
+
+
+# Feedback ------------------------------------------------------------------------------
+
+def give_feedback(actor, session: MentoringSession, *, rating, comment: str | None = None,
+                  shared_with_programme: bool = False) -> SessionFeedback:
+    if not is_participant(actor, session.mentorship):
+        raise NotFoundError(_("No such session."))
+    if session.status != "done":
+        raise ConflictError(_("Feedback can be given once the session is done."))
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        _refuse("rating", _("Rate from 1 to 5."))
+    comment = clean_text(comment, "comment")
+    given = db.session.scalar(
+        select(SessionFeedback.id).where(SessionFeedback.session_id == session.id, SessionFeedback.author_id == actor.id)
+    )
+    if given is not None:
+        raise ConflictError(_("You have given feedback on this session already."))
+    feedback = SessionFeedback(session_id=session.id, author_id=actor.id, rating=rating, comment=comment,
+                               shared_with_programme=bool(shared_with_programme and comment), created_at=utcnow())
+    db.session.add(feedback)
+    db.session.flush()
+    other = other_participant(actor, session.mentorship)
+    notify(other.id, "feedback_received", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+           when=local_time_for(other, session.starts_at))
+    return feedback
+
+
+# Calendar feed -------------------------------------------------------------------------
+
+def regenerate_feed(actor) -> str:
+    """A new secret feed address; the old one stops working. Returns the secret (shown once)."""
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id))
+    db.session.add(CalendarFeed(user_id=actor.id, token_hash=secret_hash(token), created_at=utcnow()))
+    db.session.flush()
+    audit.record("calendar_feed.created", actor=actor, subject_type="user", subject_id=actor.id)
+    return token
+
+
+def revoke_feed(actor) -> bool:
+    removed = db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id)).rowcount
+    if removed:
+        audit.record("calendar_feed.revoked", actor=actor, subject_type="user", subject_id=actor.id)
+    return bool(removed)
+
+
+def feed_of(user) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, user.id)
+
+
+def feed_owner(token: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token_hash == secret_hash(token), User.active.is_(True))
+    )

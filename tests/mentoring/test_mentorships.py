@@ -1,0 +1,243 @@
+"""Requesting a mentor, the mentor's answer, completing; roles, capacity and illegal transitions."""
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+
+
+def test_executive_requests_a_mentor_and_the_mentor_is_notified(client, login_as, people, taxonomy, db):
+    from community.mentoring.models import Mentorship
+    from community.notifications.models import Notification
+
+    mentor, executive = people()
+    login_as(executive)
+    response = client.post_form("/mentoring/request", {
+        "mentor_id": mentor.id, "cohort_id": 0, "goals": ["microsoft-teams", "linkedin"], "goal_text": "Run a Teams meeting well",
+    })
+    assert response.status_code == 302
+    mentorship = db.session.scalar(select(Mentorship))
+    assert mentorship.status == "requested" and mentorship.requested_by_id == executive.id
+    assert sorted(g.tag.slug for g in mentorship.goals) == ["linkedin", "microsoft-teams"]
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Waiting for Mia Mentor to answer" in page and "Run a Teams meeting well" in page
+    note = db.session.scalar(select(Notification).where(Notification.user_id == mentor.id))
+    assert note.kind == "mentorship_requested"
+
+
+def test_mentor_accepts_and_executive_and_requester_hear_of_it(client, login_as, people, taxonomy, create_user, api, db):
+    from community.notifications.models import Notification
+
+    mentor, executive = people()
+    manager = create_user(roles=("change_manager",), name="Carl Manager")
+    created = api(manager)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "executive_id": executive.id,
+                                                            "goals": ["sharepoint"]})
+    assert created.status_code == 201, created.json
+    assert created.json["requested_by"]["id"] == manager.id and created.json["executive"]["id"] == executive.id
+    mentorship_id = created.json["id"]
+    login_as(mentor)
+    assert "Carl Manager asks you to mentor Eva Executive" in text_of(client.get("/notifications/"))
+    assert "Eva Executive asks you to be their mentor" in text_of(client.get("/mentoring/"))
+    client.post_form(f"/mentoring/mentorships/{mentorship_id}/accept")
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert (executive.id, "mentorship_accepted") in kinds and (manager.id, "mentorship_accepted") in kinds
+    assert api(mentor)("GET", f"/api/v1/mentorships/{mentorship_id}").json["status"] == "active"
+
+
+def test_only_the_mentor_accepts_or_declines(people, taxonomy, create_mentorship, create_user, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, status="requested")
+    manager = create_user(roles=("change_manager",))
+    for person in (executive, manager):
+        assert api(person)("POST", f"/api/v1/mentorships/{mentorship_id}/accept", {}).status_code == 403
+        assert api(person)("POST", f"/api/v1/mentorships/{mentorship_id}/decline", {"reason": "no"}).status_code == 403
+    stranger = create_user(roles=("mentor",))
+    assert api(stranger)("POST", f"/api/v1/mentorships/{mentorship_id}/accept", {}).status_code == 404
+    assert api(stranger)("GET", f"/api/v1/mentorships/{mentorship_id}").status_code == 404
+
+
+def test_declining_needs_a_reason_which_the_executive_sees(client, login_as, become, people, create_mentorship, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, status="requested")
+    refused = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/decline", {})
+    assert refused.status_code == 422 and "reason" in refused.json["error"]["fields"]
+    login_as(mentor)
+    page = client.post_form(f"/mentoring/mentorships/{mentorship_id}/decline", {"reason": ""})
+    assert page.status_code == 200 and "This field is required" in text_of(page)
+    client.post_form(f"/mentoring/mentorships/{mentorship_id}/decline", {"reason": "Too little time this quarter"})
+    become(executive)
+    page = text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
+    assert "declined" in page and "Too little time this quarter" in page
+    assert "Too little time this quarter" in text_of(client.get("/notifications/"))
+
+
+def test_illegal_transitions_are_refused_with_409(people, create_mentorship, api):
+    mentor, executive = people()
+    declined = create_mentorship(mentor, executive, status="declined")
+    assert api(mentor)("POST", f"/api/v1/mentorships/{declined}/accept", {}).status_code == 409
+    assert api(mentor)("POST", f"/api/v1/mentorships/{declined}/complete", {}).status_code == 409
+    start = {"starts_at": "2099-01-01T10:00:00+01:00", "duration_minutes": 60}
+    assert api(executive)("POST", f"/api/v1/mentorships/{declined}/sessions", start).status_code == 409
+    active = create_mentorship(mentor, executive, status="active")
+    assert api(mentor)("POST", f"/api/v1/mentorships/{active}/accept", {}).status_code == 409
+    assert api(mentor)("POST", f"/api/v1/mentorships/{active}/decline", {"reason": "x"}).status_code == 409
+    assert api(executive)("POST", f"/api/v1/mentorships/{active}/complete", {}).status_code == 200
+    assert api(executive)("POST", f"/api/v1/mentorships/{active}/complete", {}).status_code == 409
+
+
+def test_change_manager_can_complete_and_planned_sessions_are_cancelled(people, create_mentorship, create_session,
+                                                                         create_user, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id)
+    manager = create_user(roles=("change_manager",))
+    response = api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {"reason": "Programme ended"})
+    assert response.status_code == 200 and response.json["status"] == "completed"
+    session = api(executive)("GET", f"/api/v1/sessions/{session_id}").json
+    assert session["status"] == "cancelled" and session["history"][-1]["kind"] == "cancelled"
+    staff = create_user(roles=("staff",))
+    assert api(staff)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 404
+
+
+def test_request_beyond_capacity_is_refused_with_a_clear_message(client, login_as, people, create_mentorship,
+                                                                  create_user, taxonomy, api):
+    mentor, executive = people(capacity=1)
+    other = create_user(roles=("executive",))
+    create_mentorship(mentor, other, status="active")
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 409
+    assert "no free mentoring place" in response.json["error"]["message"]
+    assert "mentor_id" in response.json["error"]["fields"]
+    login_as(executive)
+    page = client.post_form("/mentoring/request", {"mentor_id": mentor.id, "cohort_id": 0, "goals": ["linkedin"]})
+    assert page.status_code == 200
+    # A full mentor is not even offered in the form.
+    assert "Mia Mentor" not in text_of(page).split("Mentor", 1)[1].split("Programme run")[0]
+
+
+def test_requests_count_against_capacity_and_accepting_beyond_it_is_refused(people, create_mentorship, create_user, api, db):
+    from community.accounts.models import User
+
+    mentor, executive = people(capacity=2)
+    first = create_mentorship(mentor, executive, status="requested")
+    second = create_mentorship(mentor, create_user(roles=("executive",)), status="requested")
+    third_executive = create_user(roles=("executive",))
+    assert api(third_executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]}).status_code == 409
+    db.session.get(User, mentor.id).capacity = 1  # the mentor lowers the capacity in the profile
+    db.session.commit()
+    assert api(mentor)("POST", f"/api/v1/mentorships/{first}/accept", {}).status_code == 409
+    assert api(mentor)("POST", f"/api/v1/mentorships/{second}/decline", {"reason": "full"}).status_code == 200
+    assert api(mentor)("POST", f"/api/v1/mentorships/{first}/accept", {}).status_code == 200
+
+
+def test_one_open_mentorship_per_pair(people, create_mentorship, taxonomy, api):
+    mentor, executive = people()
+    create_mentorship(mentor, executive, status="active")
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 409
+    assert "already have an open mentorship" in response.json["error"]["message"]
+
+
+def test_roles_are_checked_when_requesting(people, create_user, taxonomy, api):
+    mentor, executive = people()
+    staff = create_user(roles=("staff",))
+    not_a_mentor = create_user(roles=("staff",))
+    response = api(staff)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 422 and "executive_id" in response.json["error"]["fields"]
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": not_a_mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 422 and "mentor_id" in response.json["error"]["fields"]
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": 999999, "goals": ["linkedin"]})
+    assert response.status_code == 422 and "mentor_id" in response.json["error"]["fields"]
+    # Only change managers ask on someone else's behalf.
+    other_executive = create_user(roles=("executive",))
+    response = api(other_executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "executive_id": executive.id,
+                                                                    "goals": ["linkedin"]})
+    assert response.status_code == 403
+
+
+def test_goals_must_come_from_the_taxonomy(people, taxonomy, api):
+    mentor, executive = people()
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["underwater-basket-weaving"]})
+    assert response.status_code == 422
+    assert "underwater-basket-weaving" in response.json["error"]["fields"]["goals"][0]
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": []})
+    assert response.status_code == 422 and "goals" in response.json["error"]["fields"]
+    # Synonyms are understood and stored as the tag's slug.
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["Microsoft Teams"]})
+    assert response.status_code == 201 and response.json["goals"] == ["microsoft-teams"]
+
+
+def test_mentorship_list_shows_own_for_people_and_all_for_change_managers(people, create_mentorship, create_user, api):
+    mentor, executive = people()
+    mine = create_mentorship(mentor, executive, status="active")
+    other_mentor = create_user(roles=("mentor",), capacity=2)
+    other_executive = create_user(roles=("executive",))
+    theirs = create_mentorship(other_mentor, other_executive, status="requested")
+    listed = api(executive)("GET", "/api/v1/mentorships").json
+    assert [m["id"] for m in listed["items"]] == [mine] and listed["total"] == 1
+    manager = create_user(roles=("change_manager",))
+    everything = api(manager)("GET", "/api/v1/mentorships").json
+    assert {m["id"] for m in everything["items"]} == {mine, theirs}
+    only_requested = api(manager)("GET", "/api/v1/mentorships?status=requested&per_page=1").json
+    assert [m["id"] for m in only_requested["items"]] == [theirs] and only_requested["per_page"] == 1
+    assert api(manager)("GET", "/api/v1/mentorships?status=nonsense").status_code == 422
+    item = everything["items"][0]
+    assert set(item) >= {"id", "mentor", "executive", "cohort_id", "status", "goals", "goal_text"}
+
+
+def test_other_peoples_mentorship_page_is_404(client, login_as, people, create_mentorship, create_user):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(create_user(roles=("executive",)))
+    assert client.get(f"/mentoring/mentorships/{mentorship_id}").status_code == 404
+    assert client.post_form(f"/mentoring/mentorships/{mentorship_id}/accept").status_code == 404
+
+
+def test_goal_text_is_rendered_inert(client, login_as, people, taxonomy, db):
+    mentor, executive = people()
+    login_as(executive)
+    response = client.post_form("/mentoring/request", {"mentor_id": mentor.id, "cohort_id": 0, "goals": ["linkedin"],
+                                                       "goal_text": "<script>alert(1)</script>"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_request_form_without_csrf_is_refused(client, login_as, people, taxonomy):
+    mentor, executive = people()
+    login_as(executive)
+    response = client.post("/mentoring/request", data={"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 400
+
+
+def test_accepting_needs_no_body_at_all(client, people, create_mentorship, api_token):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, status="requested")
+    response = client.post(f"/api/v1/mentorships/{mentorship_id}/accept", headers={"Authorization": f"Bearer {api_token(mentor)}"})
+    assert response.status_code == 200 and response.json["status"] == "active"
+
+
+def test_merging_topics_moves_learning_goals_and_agendas(people, create_mentorship, create_session, create_user, api, db):
+    from community.accounts.models import User
+    from community.expertise.models import Tag
+    from community.expertise.services import get_tag, merge_tags
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, goals=("linkedin", "social-selling"))
+    session_id = create_session(mentorship_id, agenda_tags=("linkedin",))
+    manager = create_user(roles=("change_manager",))
+    merge_tags(db.session.get(User, manager.id), get_tag("linkedin"), get_tag("social-selling"))
+    db.session.commit()
+    assert db.session.scalar(db.select(Tag).where(Tag.slug == "linkedin")) is None
+    assert api(executive)("GET", f"/api/v1/mentorships/{mentorship_id}").json["goals"] == ["social-selling"]
+    assert api(executive)("GET", f"/api/v1/sessions/{session_id}").json["agenda_tags"] == ["social-selling"]
+
+
+def test_home_page_card_shows_requests_waiting_and_upcoming_sessions(client, login_as, people, create_mentorship,
+                                                                     create_session, create_user):
+    from tests.mentoring.conftest import in_days
+
+    mentor, executive = people()
+    create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    create_mentorship(mentor, create_user(roles=("executive",), name="Otto Waiting"), status="requested")
+    login_as(mentor)
+    home = text_of(client.get("/"))
+    assert "Request from Otto Waiting" in home and "Session with Eva Executive" in home

@@ -1,0 +1,105 @@
+"""Private notes for the two participants only; feedback after done sessions with its visibility rule."""
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+from tests.mentoring.conftest import in_days
+
+
+def test_both_participants_read_and_write_the_private_notes(client, login_as, become, people, create_mentorship,
+                                                             create_session, api):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    login_as(mentor)
+    response = client.post_form(f"/sessions/{session_id}/notes", {"notes": "Show her the Planner app"})
+    assert response.status_code == 302
+    become(executive)
+    assert "Show her the Planner app" in text_of(client.get(f"/sessions/{session_id}"))
+    patched = api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {"notes": "Planner: done", "tried": "Built a board"})
+    assert patched.status_code == 200
+    assert patched.json["notes"] == "Planner: done" and patched.json["tried"] == "Built a board"
+    assert api(mentor)("GET", f"/api/v1/sessions/{session_id}").json["notes"] == "Planner: done"
+
+
+def test_only_the_executive_writes_what_they_tried(client, login_as, people, create_mentorship, create_session, api):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-2), status="done")
+    assert api(mentor)("PATCH", f"/api/v1/sessions/{session_id}", {"tried": "I tried nothing"}).status_code == 403
+    api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {"tried": "Posted on Viva Engage"})
+    login_as(mentor)
+    html = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert 'name="tried"' not in html
+    assert "What Eva Executive tried since" in text_of(client.get(f"/sessions/{session_id}"))
+    assert "Posted on Viva Engage" in html
+
+
+def test_private_notes_stay_hidden_from_change_managers_and_admins(client, login_as, people, create_mentorship,
+                                                                  create_session, create_user, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id, starts_at=in_days(-1), status="done")
+    api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {"notes": "SECRET-NOTE", "tried": "SECRET-TRIED"})
+    admin = create_user(roles=("admin", "change_manager"))
+    call = api(admin)
+    assert call("GET", f"/api/v1/sessions/{session_id}").status_code == 404
+    assert call("GET", f"/api/v1/mentorships/{mentorship_id}/sessions").status_code == 403
+    assert call("PATCH", f"/api/v1/sessions/{session_id}", {"notes": "overwritten"}).status_code == 404
+    login_as(admin)
+    assert client.get(f"/sessions/{session_id}").status_code == 404
+    for page in (f"/mentoring/mentorships/{mentorship_id}", "/mentoring/", "/mentoring/runs"):
+        html = client.get(page).get_data(as_text=True)
+        assert "SECRET" not in html
+        assert f"/sessions/{session_id}" not in html
+    assert "SECRET" not in client.get(f"/api/v1/mentorships/{mentorship_id}").get_data(as_text=True)
+
+
+def test_notes_are_rendered_inert(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    login_as(executive)
+    client.post_form(f"/sessions/{session_id}/notes", {"notes": "<img src=x onerror=alert(1)>"})
+    html = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_feedback_only_after_the_session_is_done_and_once_per_side(people, create_mentorship, create_session, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    planned = create_session(mentorship_id, starts_at=in_days(2))
+    done = create_session(mentorship_id, starts_at=in_days(-2), status="done")
+    assert api(executive)("POST", f"/api/v1/sessions/{planned}/feedback", {"rating": 5}).status_code == 409
+    for rating in (0, 6, "five"):
+        response = api(executive)("POST", f"/api/v1/sessions/{done}/feedback", {"rating": rating})
+        assert response.status_code == 422 and "rating" in response.json["error"]["fields"]
+    assert api(executive)("POST", f"/api/v1/sessions/{done}/feedback", {"rating": 5, "comment": "Great"}).status_code == 201
+    assert api(executive)("POST", f"/api/v1/sessions/{done}/feedback", {"rating": 1}).status_code == 409
+
+
+def test_a_side_sees_the_other_sides_feedback_only_after_giving_its_own(client, login_as, become, people,
+                                                                       create_mentorship, create_session, api, db):
+    from community.notifications.models import Notification
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-2), status="done")
+    login_as(mentor)
+    response = client.post_form(f"/sessions/{session_id}/feedback", {"rating": 4, "comment": "She asked sharp questions"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == executive.id)) == "feedback_received"
+    become(executive)
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert "Mia Mentor has given feedback; you see it once you have given yours" in page
+    assert "sharp questions" not in page
+    assert api(executive)("GET", f"/api/v1/sessions/{session_id}").json["feedback"] == []
+    client.post_form(f"/sessions/{session_id}/feedback", {"rating": 5, "comment": "Learned a lot"})
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert "sharp questions" in page and "Learned a lot" in page
+    ratings = {f["author"]["id"]: f["rating"] for f in api(executive)("GET", f"/api/v1/sessions/{session_id}").json["feedback"]}
+    assert ratings == {mentor.id: 4, executive.id: 5}
+
+
+def test_feedback_form_shows_errors_next_to_the_field(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-2), status="done")
+    login_as(executive)
+    response = client.post_form(f"/sessions/{session_id}/feedback", {"comment": "no rating"})
+    assert response.status_code == 200 and "This field is required" in text_of(response)

@@ -1,0 +1,92 @@
+"""Programme runs: change managers create and edit them and see counts and feedback aggregates."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+from tests.mentoring.conftest import in_days
+
+
+def test_change_manager_creates_and_edits_a_programme_run(client, login_as, create_user, db):
+    from community.mentoring.models import Cohort
+
+    login_as(create_user(roles=("change_manager",)))
+    response = client.post_form("/mentoring/runs/new", {
+        "name": "Reverse Mentoring 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "status": "planned",
+        "description": "Third run",
+    })
+    assert response.status_code == 302
+    cohort = db.session.scalar(select(Cohort))
+    assert (cohort.name, cohort.starts_on, cohort.status) == ("Reverse Mentoring 2027", date(2027, 1, 1), "planned")
+    client.post_form(f"/mentoring/runs/{cohort.id}/edit", {
+        "name": "Reverse Mentoring 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "status": "running",
+    })
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).status == "running"
+    assert "Reverse Mentoring 2027" in text_of(client.get("/mentoring/runs"))
+
+
+def test_run_dates_and_names_are_checked(client, login_as, create_user):
+    login_as(create_user(roles=("change_manager",)))
+    response = client.post_form("/mentoring/runs/new", {"name": "Backwards", "starts_on": "2027-06-01", "ends_on": "2027-01-01",
+                                                        "status": "planned"})
+    assert response.status_code == 200 and "cannot end before it starts" in text_of(response)
+    client.post_form("/mentoring/runs/new", {"name": "Run A", "starts_on": "2027-01-01", "ends_on": "2027-02-01", "status": "planned"})
+    again = client.post_form("/mentoring/runs/new", {"name": "run a", "starts_on": "2027-01-01", "ends_on": "2027-02-01",
+                                                     "status": "planned"})
+    assert again.status_code == 200 and "exists already" in text_of(again)
+    bad_status = client.post_form("/mentoring/runs/new", {"name": "Run B", "starts_on": "2027-01-01", "ends_on": "2027-02-01",
+                                                          "status": "forever"})
+    assert bad_status.status_code == 200 and "Not a valid choice" in text_of(bad_status)
+
+
+def test_only_change_managers_see_programme_runs(client, login_as, create_user, people):
+    mentor, executive = people()
+    for person in (mentor, executive, create_user(roles=("admin",))):
+        client.post_form("/logout")
+        login_as(person)
+        assert client.get("/mentoring/runs").status_code == 403
+        assert client.get("/mentoring/runs/new").status_code == 403
+        assert client.post_form("/mentoring/runs/new", {"name": "x"}).status_code == 403
+
+
+def test_run_page_shows_counts_averages_per_side_and_only_shared_comments(client, login_as, people, create_user,
+                                                                         create_mentorship, create_session, api, db):
+    from community.mentoring.models import Cohort
+
+    manager = create_user(roles=("change_manager",))
+    cohort = Cohort(name="Run 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), status="running")
+    db.session.add(cohort)
+    db.session.commit()
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, cohort_id=cohort.id)
+    first = create_session(mentorship_id, starts_at=in_days(-10), status="done")
+    second = create_session(mentorship_id, starts_at=in_days(-3), status="done")
+    create_session(mentorship_id, starts_at=in_days(5))
+    api(executive)("POST", f"/api/v1/sessions/{first}/feedback", {"rating": 5, "comment": "SHARED-PRAISE", "shared_with_programme": True})
+    api(executive)("POST", f"/api/v1/sessions/{second}/feedback", {"rating": 4, "comment": "PRIVATE-REMARK"})
+    api(mentor)("POST", f"/api/v1/sessions/{first}/feedback", {"rating": 3, "comment": "MENTOR-PRIVATE"})
+    login_as(manager)
+    page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
+    assert "Mentors: 3.0 / 5 (1 rating)" in page
+    assert "Executives: 4.5 / 5 (2 ratings)" in page
+    assert "SHARED-PRAISE" in page
+    assert "PRIVATE-REMARK" not in page and "MENTOR-PRIVATE" not in page
+    assert "2 done, 1 planned, 0 cancelled" in page
+    overview = text_of(client.get("/mentoring/runs"))
+    assert "Run 2026" in overview
+
+
+def test_requests_join_the_running_programme_run_by_default(people, taxonomy, api, db):
+    from community.mentoring.models import Cohort
+
+    closed = Cohort(name="Run 2025", starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31), status="closed")
+    running = Cohort(name="Run 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), status="running")
+    db.session.add_all([closed, running])
+    db.session.commit()
+    mentor, executive = people()
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.json["cohort_id"] == running.id
+    refused = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"], "cohort_id": closed.id})
+    assert refused.status_code == 422 and "cohort_id" in refused.json["error"]["fields"]

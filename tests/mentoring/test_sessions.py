@@ -1,0 +1,338 @@
+"""Scheduling, rescheduling with history, cancelling, marking done; times, zones and refusals."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+from tests.mentoring.conftest import in_days
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def next_dst_changes(zone=BERLIN, count=2) -> list[date]:
+    """The next days on which the zone's clocks change (skipping the next two days)."""
+    found = []
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    while len(found) < count:
+        before = datetime.combine(day - timedelta(days=1), datetime.min.time().replace(hour=12), zone).utcoffset()
+        after = datetime.combine(day, datetime.min.time().replace(hour=12), zone).utcoffset()
+        if before != after:
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
+def local_input(value: datetime, zone=BERLIN) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_executive_schedules_a_session_entered_in_their_time_zone(client, login_as, people, create_mentorship, db):
+    from community.mentoring.models import MentoringSession
+    from community.notifications.models import Notification
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    form = client.get(f"/mentoring/mentorships/{mentorship_id}/sessions/new")
+    assert "Times are in your time zone: Europe/Berlin" in text_of(form)
+    assert 'type="datetime-local"' in form.get_data(as_text=True)
+    start = in_days(5, hour=9)
+    response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(start), "duration_minutes": 90, "location": "https://meet.example.com/abc",
+        "agenda_tags": ["microsoft-teams"], "agenda": "Channels vs chats",
+    })
+    assert response.status_code == 302, text_of(response)
+    session = db.session.scalar(select(MentoringSession))
+    assert session.starts_at == start and session.ends_at == start + timedelta(minutes=90)
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Channels vs chats" in page and "Microsoft Teams" in page
+    note = db.session.scalar(select(Notification).where(Notification.user_id == mentor.id))
+    assert note.kind == "session_scheduled"
+
+
+def test_sessions_across_a_dst_change_keep_their_wall_clock_time(client, login_as, people, create_mentorship, db):
+    """10:00 in Berlin is 09:00 or 08:00 UTC depending on the season; the page shows 10:00 both times."""
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people(capacity=3)
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    for change in next_dst_changes():
+        for day in (change - timedelta(days=1), change):
+            client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+                "starts_at": f"{day.isoformat()}T10:00", "duration_minutes": 60, "agenda_tags": [],
+            })
+    sessions = db.session.scalars(select(MentoringSession).order_by(MentoringSession.starts_at)).all()
+    assert len(sessions) == 4
+    for session in sessions:
+        assert session.starts_at.astimezone(BERLIN).hour == 10
+    utc_hours = [s.starts_at.hour for s in sessions]
+    assert utc_hours[0] != utc_hours[1] and utc_hours[2] != utc_hours[3]
+    for session in sessions:
+        assert "10:00:00" in text_of(client.get(f"/sessions/{session.id}"))
+
+
+def test_a_time_the_clock_skips_is_refused(client, login_as, people, create_mentorship):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    spring = next(d for d in next_dst_changes(count=2)
+                  if datetime.combine(d, datetime.min.time().replace(hour=12), BERLIN).utcoffset() == timedelta(hours=2))
+    response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": f"{spring.isoformat()}T02:30", "duration_minutes": 60,
+    })
+    assert response.status_code == 200 and "does not exist in Europe/Berlin" in text_of(response)
+
+
+def test_a_viewer_in_another_zone_sees_their_own_local_time(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people(mentor_fields={"timezone": "America/New_York"})
+    mentorship_id = create_mentorship(mentor, executive)
+    start = datetime(2031, 1, 15, 15, 0, tzinfo=UTC)  # 16:00 Berlin, 10:00 New York
+    session_id = create_session(mentorship_id, starts_at=start)
+    login_as(mentor)
+    assert "10:00:00 AM" in text_of(client.get(f"/sessions/{session_id}"))
+
+
+def test_api_refuses_naive_and_non_iso_times_naming_starts_at(people, create_mentorship, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    call = api(executive)
+    for value in ("2031-01-15T10:00:00", "15.01.2031 10:00", "tomorrow", ""):
+        response = call("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": value, "duration_minutes": 60})
+        assert response.status_code == 422, value
+        assert "starts_at" in response.json["error"]["fields"]
+    response = call("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                    {"starts_at": "2028-01-15T10:00:00+01:00", "duration_minutes": 60, "agenda_tags": ["linkedin"]})
+    assert response.status_code == 201
+    assert response.json["starts_at"] == "2028-01-15T09:00:00+00:00"
+    assert response.json["agenda_tags"] == ["linkedin"] and response.json["version"] == 1
+    assert response.json["history"][0]["kind"] == "created"
+
+
+def test_bad_session_input_is_refused_with_the_field_named(people, create_mentorship, create_session, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    call = api(executive)
+    url = f"/api/v1/mentorships/{mentorship_id}/sessions"
+    future = in_days(10).isoformat()
+    cases = [
+        ({"starts_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "duration_minutes": 60}, "starts_at", "past"),
+        ({"starts_at": future, "duration_minutes": -30}, "duration_minutes", "end after it starts"),
+        ({"starts_at": future, "duration_minutes": 5}, "duration_minutes", "between 15 and 480"),
+        ({"starts_at": future, "duration_minutes": 600}, "duration_minutes", "between 15 and 480"),
+        ({"starts_at": future, "duration_minutes": 60, "location": "javascript:alert(1)"}, "location", "http"),
+        ({"starts_at": future, "duration_minutes": 60, "agenda_tags": ["no-such-topic"]}, "agenda_tags", "no-such-topic"),
+    ]
+    for body, field, words in cases:
+        response = call("POST", url, body)
+        assert response.status_code == 422, (body, response.json)
+        assert words in " ".join(response.json["error"]["fields"][field]), response.json
+    # A plain place name that happens to contain a colon is fine.
+    assert call("POST", url, {"starts_at": future, "duration_minutes": 60, "location": "Munich HQ, room 4: east"}).status_code == 201
+
+
+def test_a_mentor_cannot_be_double_booked(people, create_mentorship, create_session, create_user, api):
+    mentor, executive = people(capacity=3)
+    other_executive = create_user(roles=("executive",))
+    first = create_mentorship(mentor, executive)
+    second = create_mentorship(mentor, other_executive)
+    start = in_days(4, hour=9)
+    create_session(first, starts_at=start, duration=60)
+    response = api(other_executive)("POST", f"/api/v1/mentorships/{second}/sessions",
+                                    {"starts_at": (start + timedelta(minutes=30)).isoformat(), "duration_minutes": 60})
+    assert response.status_code == 422
+    assert "Mia Mentor already has a session" in response.json["error"]["fields"]["starts_at"][0]
+    # Back to back is fine; a cancelled session frees its slot.
+    ok = api(other_executive)("POST", f"/api/v1/mentorships/{second}/sessions",
+                              {"starts_at": (start + timedelta(minutes=60)).isoformat(), "duration_minutes": 60})
+    assert ok.status_code == 201
+    cancelled = create_session(first, starts_at=start + timedelta(days=1), status="cancelled")
+    assert cancelled
+    assert api(other_executive)("POST", f"/api/v1/mentorships/{second}/sessions",
+                                {"starts_at": (start + timedelta(days=1)).isoformat(), "duration_minutes": 60}).status_code == 201
+
+
+def test_overlap_is_shown_on_the_form(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    start = in_days(4, hour=9)
+    create_session(mentorship_id, starts_at=start)
+    login_as(executive)
+    response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new",
+                                {"starts_at": local_input(start + timedelta(minutes=15)), "duration_minutes": 30})
+    assert response.status_code == 200 and "already has a session" in text_of(response)
+
+
+def test_executive_reschedules_and_history_keeps_old_time(client, login_as, become, people, create_mentorship,
+                                                          create_session, db):
+    from community.mentoring.models import MentoringSession, SessionChange
+    from community.notifications.models import Notification
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    old = in_days(3, hour=9)
+    session_id = create_session(mentorship_id, starts_at=old)
+    login_as(executive)
+    form = client.get(f"/sessions/{session_id}/reschedule")
+    assert local_input(old) in form.get_data(as_text=True)  # prefilled in the person's zone
+    new = old + timedelta(days=2)
+    response = client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(new), "duration_minutes": 60, "reason": "Board meeting moved", "version": 1,
+    })
+    assert response.status_code == 302, text_of(response)
+    session = db.session.get(MentoringSession, session_id)
+    assert session.starts_at == new and session.version == 2
+    change = db.session.scalar(select(SessionChange).where(SessionChange.kind == "rescheduled"))
+    assert (change.old_starts_at, change.new_starts_at, change.reason, change.changed_by_id) == (old, new, "Board meeting moved", executive.id)
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert "rescheduled" in page and "Board meeting moved" in page
+    assert old.astimezone(BERLIN).strftime("%-I:%M:%S") in page
+    assert db.session.scalar(select(Notification.kind).where(Notification.user_id == mentor.id)) == "session_rescheduled"
+    become(mentor)
+    assert "Board meeting moved" in text_of(client.get("/notifications/"))
+
+
+def test_reschedule_needs_a_reason_and_a_current_version(people, create_mentorship, create_session, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id, starts_at=in_days(3))
+    call = api(mentor)
+    new = in_days(4).isoformat()
+    no_reason = call("PATCH", f"/api/v1/sessions/{session_id}", {"starts_at": new, "version": 1})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json["error"]["fields"]
+    no_version = call("PATCH", f"/api/v1/sessions/{session_id}", {"starts_at": new, "reason": "ill"})
+    assert no_version.status_code == 422 and "version" in no_version.json["error"]["fields"]
+    moved = call("PATCH", f"/api/v1/sessions/{session_id}", {"starts_at": new, "reason": "ill", "version": 1})
+    assert moved.status_code == 200 and moved.json["version"] == 2
+    history = moved.json["history"][-1]
+    assert history["kind"] == "rescheduled" and history["reason"] == "ill" and history["by"]["id"] == mentor.id
+    assert history["old_starts_at"] == in_days(3).isoformat() and history["new_starts_at"] == new
+    stale = call("PATCH", f"/api/v1/sessions/{session_id}", {"starts_at": in_days(5).isoformat(), "reason": "again", "version": 1})
+    assert stale.status_code == 409
+
+
+def test_cancel_with_reason_and_no_more_changes_after(people, create_mentorship, create_session, api, client, login_as):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id, starts_at=in_days(3))
+    call = api(executive)
+    assert call("PATCH", f"/api/v1/sessions/{session_id}", {"status": "cancelled"}).status_code == 422
+    cancelled = call("PATCH", f"/api/v1/sessions/{session_id}", {"status": "cancelled", "reason": "Sick"})
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    assert cancelled.json["history"][-1] == {**cancelled.json["history"][-1], "kind": "cancelled", "reason": "Sick"}
+    assert call("PATCH", f"/api/v1/sessions/{session_id}", {"starts_at": in_days(4).isoformat(), "reason": "x", "version": 2}).status_code == 409
+    assert call("PATCH", f"/api/v1/sessions/{session_id}", {"status": "done"}).status_code == 409
+    assert call("PATCH", f"/api/v1/sessions/{session_id}", {"status": "cancelled", "reason": "again"}).status_code == 409
+    login_as(mentor)
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert "Sick" in page and "Move to another time" not in page
+    assert "Eva Executive cancelled the mentoring session" in text_of(client.get("/notifications/"))
+
+
+def test_cancel_and_reschedule_on_the_pages(client, login_as, people, create_mentorship, create_session, db):
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id, starts_at=in_days(3))
+    login_as(mentor)
+    assert "This field is required" in text_of(client.post_form(f"/sessions/{session_id}/cancel", {"reason": "", "version": 1}))
+    stale = client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(in_days(6)), "duration_minutes": 60, "reason": "x", "version": 7})
+    assert stale.status_code == 200 and "changed this session in the meantime" in text_of(stale)
+    client.post_form(f"/sessions/{session_id}/cancel", {"reason": "Travel", "version": 1})
+    assert db.session.get(MentoringSession, session_id).status == "cancelled"
+
+
+def test_done_only_once_the_session_has_started(people, create_mentorship, create_session, api, client, login_as):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    future = create_session(mentorship_id, starts_at=in_days(2))
+    started = create_session(mentorship_id, starts_at=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10))
+    call = api(mentor)
+    refused = call("PATCH", f"/api/v1/sessions/{future}", {"status": "done"})
+    assert refused.status_code == 409 and "once it has started" in refused.json["error"]["message"]
+    login_as(mentor)
+    assert "You can mark it done once it has started" in text_of(client.get(f"/sessions/{future}"))
+    assert "Mark as done" in text_of(client.get(f"/sessions/{started}"))
+    client.post_form(f"/sessions/{started}/done", {"version": 1})
+    assert call("GET", f"/api/v1/sessions/{started}").json["status"] == "done"
+    assert call("PATCH", f"/api/v1/sessions/{started}", {"status": "done"}).status_code == 409
+
+
+def test_upcoming_and_past_sessions_are_listed_per_person(client, login_as, people, create_mentorship, create_session,
+                                                          create_user):
+    mentor, executive = people(capacity=3)
+    mentorship_id = create_mentorship(mentor, executive)
+    create_session(mentorship_id, starts_at=in_days(2), agenda="Upcoming one")
+    create_session(mentorship_id, starts_at=in_days(-20), status="done", agenda="Earlier one")
+    other = create_mentorship(create_user(roles=("mentor",), capacity=1), create_user(roles=("executive",)))
+    create_session(other, starts_at=in_days(2), location="Someone else's room")
+    login_as(executive)
+    page = client.get("/mentoring/sessions").get_data(as_text=True)
+    upcoming, past = page.split("Past and cancelled", 1)
+    assert "Room 4.12" in upcoming and "Someone else" not in page
+    assert "done" in past
+    assert "Mia Mentor" in text_of(client.get("/mentoring/"))
+
+
+def test_earlier_sessions_can_be_revisited_with_their_notes(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    earlier = create_session(mentorship_id, starts_at=in_days(-40), status="done", agenda="Teams basics")
+    login_as(executive)
+    client.post_form(f"/sessions/{earlier}/notes", {"notes": "Pin the important channels", "tried": "Made a team for my board"})
+    mentorship_page = client.get(f"/mentoring/mentorships/{mentorship_id}").get_data(as_text=True)
+    assert f"/sessions/{earlier}" in mentorship_page
+    page = text_of(client.get(f"/sessions/{earlier}"))
+    assert "Teams basics" in page and "Pin the important channels" in page and "Made a team for my board" in page
+
+
+def test_suggested_next_topics_are_goals_no_done_session_covered(client, login_as, people, create_mentorship,
+                                                                create_session, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, goals=("microsoft-teams", "linkedin", "sharepoint"))
+    create_session(mentorship_id, starts_at=in_days(-7), status="done", agenda_tags=("microsoft-teams",))
+    create_session(mentorship_id, starts_at=in_days(-3), status="cancelled", agenda_tags=("linkedin",))
+    create_session(mentorship_id, starts_at=in_days(3), agenda_tags=("sharepoint",))
+    login_as(executive)
+    topics = text_of(client.get(f"/mentoring/mentorships/{mentorship_id}")).split("Suggested next topics", 1)[1].split("Sessions", 1)[0]
+    assert "LinkedIn" in topics and "SharePoint" in topics and "Microsoft Teams" not in topics
+    form = client.get(f"/mentoring/mentorships/{mentorship_id}/sessions/new").get_data(as_text=True)
+    assert "Suggested next topics" in form
+    checked = set(re.findall(r'<input checked[^>]*value="([a-z-]+)"', form))
+    assert checked == {"linkedin", "sharepoint"}  # the next topics are ticked on the agenda already
+
+
+def test_only_participants_schedule(people, create_mentorship, create_user, api):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    manager = create_user(roles=("change_manager",))
+    body = {"starts_at": in_days(3).isoformat(), "duration_minutes": 60}
+    assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", body).status_code == 403
+    assert api(manager)("GET", f"/api/v1/mentorships/{mentorship_id}/sessions").status_code == 403
+    stranger = create_user(roles=("executive",))
+    assert api(stranger)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", body).status_code == 404
+    listed = api(mentor)("GET", f"/api/v1/mentorships/{mentorship_id}/sessions")
+    assert listed.status_code == 200 and listed.json["total"] == 0
+
+
+def test_guessing_another_pairs_session_id_gives_404_everywhere(client, login_as, people, create_mentorship,
+                                                                create_session, create_user, api):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-1), status="done")
+    for intruder in (create_user(roles=("executive",)), create_user(roles=("mentor",)), create_user(roles=("admin", "change_manager"))):
+        call = api(intruder)
+        assert call("GET", f"/api/v1/sessions/{session_id}").status_code == 404
+        assert call("PATCH", f"/api/v1/sessions/{session_id}", {"notes": "x"}).status_code == 404
+        assert call("PATCH", f"/api/v1/sessions/{session_id}", {"status": "cancelled", "reason": "x"}).status_code == 404
+        assert call("GET", f"/api/v1/sessions/{session_id}.ics").status_code == 404
+        assert call("POST", f"/api/v1/sessions/{session_id}/feedback", {"rating": 5}).status_code == 404
+    login_as(intruder)
+    for path in ("", "/reschedule", "/cancel", ".ics"):
+        assert client.get(f"/sessions/{session_id}{path}").status_code == 404
+    for path in ("/notes", "/feedback", "/done"):
+        assert client.post_form(f"/sessions/{session_id}{path}", {"notes": "x", "rating": 5}).status_code == 404

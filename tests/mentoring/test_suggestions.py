@@ -1,0 +1,119 @@
+"""Mentor suggestions: topic fit, free capacity, language, diversity, each with reasons; who may ask."""
+
+from tests.conftest import text_of
+
+
+def names(response):
+    return [item["person"]["name"] for item in response.json["items"]]
+
+
+def test_mentors_are_ranked_by_fit_to_the_goals_with_reasons(people, create_user, give_tags, taxonomy, api):
+    _mentor, executive = people()
+    expert = create_user(roles=("mentor",), name="Xaver Expert", department="IT", languages=["de"], capacity=2)
+    practitioner = create_user(roles=("mentor",), name="Paula Practitioner", department="IT", languages=["de"], capacity=2)
+    give_tags(expert, {"microsoft-teams": "expert", "linkedin": "expert"})
+    give_tags(practitioner, {"microsoft-teams": "practitioner"})
+    response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=microsoft-teams&goal=linkedin")
+    assert response.status_code == 200
+    ranked = names(response)
+    assert ranked.index("Xaver Expert") < ranked.index("Paula Practitioner") < ranked.index("Mia Mentor")
+    top = response.json["items"][0]
+    assert top["score"] > response.json["items"][1]["score"]
+    reasons = " · ".join(top["reasons"])
+    assert "knows LinkedIn, Microsoft Teams (2 of 2 goals)" in reasons
+    assert "2 of 2 places free" in reasons and "speaks DE" in reasons
+    assert "another department (IT)" in reasons
+    assert response.json["goals"] == ["microsoft-teams", "linkedin"]
+
+
+def test_full_mentors_are_left_out_and_busy_ones_drop(people, create_user, give_tags, create_mentorship, taxonomy, api):
+    _mentor, executive = people()
+    full = create_user(roles=("mentor",), name="Frank Full", department="IT", languages=["de"], capacity=1)
+    busy = create_user(roles=("mentor",), name="Berta Busy", department="IT", languages=["de"], capacity=4)
+    free = create_user(roles=("mentor",), name="Fiona Free", department="IT", languages=["de"], capacity=4)
+    for person in (full, busy, free):
+        give_tags(person, {"sharepoint": "expert"})
+    create_mentorship(full, create_user(roles=("executive",)))
+    for _ in range(3):
+        create_mentorship(busy, create_user(roles=("executive",)))
+    ranked = names(api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=sharepoint"))
+    assert "Frank Full" not in ranked
+    assert ranked.index("Fiona Free") < ranked.index("Berta Busy")
+    items = {i["person"]["name"]: i for i in api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=sharepoint").json["items"]}
+    assert "already quite busy" in items["Berta Busy"]["reasons"]
+
+
+def test_another_department_a_shared_language_and_a_new_contact_are_preferred(people, create_user, give_tags,
+                                                                              create_mentorship, taxonomy, api):
+    executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
+    same_dept = create_user(roles=("mentor",), name="Sam Samedept", department="Sales", languages=["de"], capacity=2)
+    other_dept = create_user(roles=("mentor",), name="Otto Otherdept", department="IT", languages=["de"], capacity=2)
+    no_language = create_user(roles=("mentor",), name="Nora Nolanguage", department="IT", languages=["fr"], capacity=2)
+    before = create_user(roles=("mentor",), name="Bea Before", department="IT", languages=["de"], capacity=2)
+    for person in (same_dept, other_dept, no_language, before):
+        give_tags(person, {"linkedin": "expert"})
+    create_mentorship(before, executive, status="completed")
+    response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=linkedin")
+    ranked = names(response)
+    assert ranked[0] == "Otto Otherdept"
+    assert set(ranked[1:]) == {"Sam Samedept", "Nora Nolanguage", "Bea Before"}
+    reasons = {i["person"]["name"]: i["reasons"] for i in response.json["items"]}
+    assert "works in the same department" in reasons["Sam Samedept"]
+    assert "no shared language listed" in reasons["Nora Nolanguage"]
+    assert "has mentored this executive before" in reasons["Bea Before"]
+    assert "a new contact for this executive" in reasons["Otto Otherdept"]
+
+
+def test_goals_come_from_an_open_request_or_the_executives_interests(people, create_user, give_tags, create_mentorship,
+                                                                    taxonomy, api):
+    mentor, executive = people()
+    interested = api(executive)
+    give_tags(executive, {"prompting": "interested", "excel-advanced": "practitioner"})
+    assert interested("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").json["goals"] == ["prompting"]
+    create_mentorship(mentor, executive, status="requested", goals=("phishing",))
+    response = interested("GET", f"/api/v1/mentors/suggestions?executive={executive.id}")
+    assert response.json["goals"] == ["phishing"]
+    assert "Mia Mentor" not in names(response)  # already asked
+
+
+def test_who_may_see_suggestions(people, create_user, taxonomy, api):
+    _mentor, executive = people()
+    manager = create_user(roles=("change_manager",))
+    assert api(manager)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").status_code == 200
+    for other in (create_user(roles=("executive",)), create_user(roles=("staff",)), create_user(roles=("admin",))):
+        assert api(other)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").status_code == 403
+    assert api(manager)("GET", "/api/v1/mentors/suggestions?executive=999999").status_code == 404
+    missing = api(manager)("GET", "/api/v1/mentors/suggestions")
+    assert missing.status_code == 422 and "executive" in missing.json["error"]["fields"]
+    unknown_goal = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=nonsense-topic")
+    assert unknown_goal.status_code == 422 and "goals" in unknown_goal.json["error"]["fields"]
+
+
+def test_suggestions_page_links_to_a_prefilled_request(client, login_as, people, give_tags, taxonomy):
+    mentor, executive = people()
+    give_tags(mentor, {"linkedin": "expert"})
+    give_tags(executive, {"linkedin": "interested"})
+    login_as(executive)
+    page = client.get("/mentoring/suggestions")
+    assert page.status_code == 200
+    assert "knows LinkedIn" in text_of(page)
+    html = page.get_data(as_text=True)
+    assert f"/mentoring/request?mentor={mentor.id}" in html
+    form = client.get(f"/mentoring/request?mentor={mentor.id}&goal=linkedin").get_data(as_text=True)
+    assert f'<option selected value="{mentor.id}">' in form or f'value="{mentor.id}" selected' in form
+
+
+def test_change_manager_picks_an_executive_on_the_suggestions_page(client, login_as, people, create_user, taxonomy):
+    _mentor, executive = people()
+    login_as(create_user(roles=("change_manager",)))
+    assert "Eva Executive" in text_of(client.get("/mentoring/suggestions"))
+    assert "Suggested mentors for Eva Executive" in text_of(client.get(f"/mentoring/suggestions?executive={executive.id}"))
+    assert client.get("/mentoring/suggestions?executive=999999").status_code == 404
+
+
+def test_staff_cannot_open_the_suggestions_of_an_executive(client, login_as, people, create_user):
+    _mentor, executive = people()
+    login_as(create_user(roles=("staff",)))
+    assert client.get(f"/mentoring/suggestions?executive={executive.id}").status_code == 403
+    assert client.get("/mentoring/suggestions").status_code == 403
+    assert client.get("/mentoring/request").status_code == 403
