@@ -13,13 +13,26 @@ from community.expertise.forms import MergeForm, NewTagForm, SynonymForm, TagFor
 from community.extensions import db
 from community.forms import apply_errors
 from community.pagination import clamp
-from community.profiles import queries as people
 
 
 @bp.before_request
 @login_required
 def require_login():
     """The taxonomy is for signed-in members."""
+
+
+@bp.context_processor
+def labels() -> dict:
+    from community.profiles.views import label_context
+
+    return label_context()
+
+
+def _people():
+    """The profiles feature's queries (imported late: profiles imports the taxonomy)."""
+    from community.profiles import queries
+
+    return queries
 
 
 def _curator() -> bool:
@@ -30,7 +43,7 @@ def _curator() -> bool:
 def index():
     q = (request.args.get("q") or "").strip()[:80]
     groups = queries.tags_grouped(q)
-    counts = people.level_counts()
+    counts = _people().level_counts()
     return render_template("expertise/index.html", q=q, groups=groups, counts=counts,
                            field_label=queries.field_label, curator=_curator())
 
@@ -40,8 +53,8 @@ def show(slug: str):
     tag = services.get_tag(slug)
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
     return render_template(
-        "expertise/show.html", tag=tag, holders=people.tag_holders(tag, page=page, per_page=per_page),
-        counts=people.level_counts([tag.id]).get(tag.id, {}), field_label=queries.field_label, curator=_curator(),
+        "expertise/show.html", tag=tag, holders=_people().tag_holders(tag, page=page, per_page=per_page),
+        counts=_people().level_counts([tag.id]).get(tag.id, {}), field_label=queries.field_label, curator=_curator(),
     )
 
 

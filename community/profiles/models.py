@@ -28,6 +28,11 @@ class PersonTag(db.Model):
 
     __table_args__ = (Index("ix_person_tags_tag_level", "tag_id", "level", "user_id"),)
 
+    @property
+    def rank(self) -> int:
+        """interested 1, practitioner 2, expert 3: for sorting strongest first."""
+        return LEVEL_RANK.get(self.level, 0)
+
 
 class PersonSearch(db.Model):
     """One search document per person: name, bio, department, location, topic names and

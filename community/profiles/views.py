@@ -13,7 +13,13 @@ from community.extensions import db
 from community.forms import apply_errors, as_choices
 from community.pagination import clamp
 from community.profiles import bp, contacts, peers, queries, services
-from community.profiles.forms import BLANK_TAG_ROWS, AskForm, ProfileForm, SettingsForm, timezone_choices
+from community.profiles.forms import (
+    BLANK_TAG_ROWS,
+    AskForm,
+    ProfileForm,
+    SettingsForm,
+    timezone_choices,
+)
 from community.templating import Card, CardItem, register_home_card
 
 
@@ -21,6 +27,18 @@ from community.templating import Card, CardItem, register_home_card
 @login_required
 def require_login():
     """Every page here is for signed-in members."""
+
+
+def label_context() -> dict:
+    """Role and level names translated once per page, not once per badge."""
+    from community.admin.forms import role_choices
+    from community.profiles.forms import level_choices
+
+    return {"role_names": {role: str(label) for role, label in role_choices()},
+            "level_names": {level: str(label) for level, label in level_choices()}}
+
+
+bp.context_processor(label_context)
 
 
 # Directory -------------------------------------------------------------------------------------
@@ -36,7 +54,7 @@ def directory():
         error, result = exc, None
     return render_template(
         "profiles/directory.html", query=query, result=result, error=error,
-        options=queries.filter_options(), tag_groups=tags_grouped(), field_label=field_label,
+        options=queries.filter_options(), tag_groups=tags_grouped(synonyms=False), field_label=field_label,
     )
 
 
@@ -89,7 +107,7 @@ def edit(person_id: int):
                  if row.form.tag.data and row.form.level.data != "remove"]
         values = {name: getattr(form, name).data for name in
                   ("bio", "department", "location", "timezone", "availability", "link", "directory_visible")}
-        if hasattr(form, "capacity"):
+        if form.capacity is not None:
             values["capacity"] = form.capacity.data
         values["languages"] = [code for code in (form.languages.data or "").replace(";", ",").split(",")]
         try:
@@ -121,9 +139,11 @@ def peer_finder(person_id: int):
 def _render_contacts(tag, ask_form=None, asked_person_id=None):
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
     result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
+    if asked_person_id is None:
+        asked_person_id = request.args.get("ask", type=int)
     return render_template(
-        "profiles/contacts.html", tag=tag, page=result, field_label=field_label,
-        ask_form=ask_form or AskForm(formdata=None), asked_person_id=asked_person_id,
+        "profiles/contacts.html", tag=tag, page=result, ask_form=ask_form or AskForm(formdata=None),
+        asked_person_id=asked_person_id,
     )
 
 
@@ -134,28 +154,24 @@ def contacts_page(slug: str):
 
 @bp.post("/tags/<slug>/contacts/ask")
 def ask(slug: str):
+    """Send a listed person a question; errors re-render the contacts page with the form."""
     tag = get_tag(slug)
     form = AskForm()
-    person_id = None
+    person_id = request.form.get("person_id", type=int)
     if form.validate_on_submit():
-        try:
-            person_id = int(form.person_id.data)
-            question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
-        except ValueError:
-            form.form_errors.append(_("Choose a person from the list."))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
+        if person_id is None:
+            form.person_id.errors = [_("Choose a person from the list.")]
         else:
-            name = question.person.name
-            db.session.commit()
-            flash(_("Your question went to %(name)s.", name=name), "success")
-            return redirect(url_for("profiles.contacts_page", slug=tag.slug))
-    else:
-        try:
-            person_id = int(form.person_id.data or 0) or None
-        except ValueError:
-            person_id = None
+            try:
+                question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
+            except DomainError as error:
+                db.session.rollback()
+                apply_errors(form, error)
+            else:
+                name = question.person.name
+                db.session.commit()
+                flash(_("Your question went to %(name)s.", name=name), "success")
+                return redirect(url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
     return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
 
 

@@ -1,0 +1,200 @@
+"""Read-only queries for profiles and the directory; a constant number of statements per page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, distinct, exists, func, literal, select, union_all
+from sqlalchemy.orm import aliased, selectinload
+
+from community.accounts.models import ROLES, User, UserLanguage, UserRole
+from community.errors import ValidationFailed
+from community.expertise.models import FIELDS, Tag
+from community.expertise.services import find_tag
+from community.extensions import db
+from community.mentoring.models import MentoringSession, Mentorship
+from community.pagination import Page, paginate
+from community.profiles.models import LEVEL_RANK, PersonTag, level_rank
+from community.profiles.search import matches, search_terms
+
+FILTERS = ("q", "tag", "role", "department", "location", "language")
+
+
+@dataclass
+class DirectoryQuery:
+    q: str = ""
+    tag: str = ""
+    role: str = ""
+    department: str = ""
+    location: str = ""
+    language: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> DirectoryQuery:
+        return cls(**{name: (args.get(name) or "").strip()[:200] for name in FILTERS})
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, name) for name in FILTERS)
+
+
+@dataclass
+class Directory:
+    page: Page
+    tag: Tag | None = None
+    terms: list[str] = field(default_factory=list)
+
+
+def with_topics():
+    """Loader option: a person's topics with their tags in one more query (no synonyms)."""
+    return selectinload(User.tag_rows).joinedload(PersonTag.tag).lazyload(Tag.synonyms)
+
+
+def visible_people():
+    """People the directory, topic contacts and peers may list."""
+    return and_(User.active.is_(True), User.directory_visible.is_(True))
+
+
+def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
+    """Directory search: full text, then filters; by relevance (text rank, level for a topic
+    filter), then name."""
+    stmt = select(User).where(visible_people())
+    order = []
+    terms = search_terms(query.q)
+    if terms:
+        found = matches(terms)
+        stmt = stmt.join(found, found.c.user_id == User.id)
+        order.append(found.c.score.desc())
+    tag = None
+    if query.tag:
+        tag = find_tag(query.tag)
+        if tag is None:
+            message = _("No topic “%(slug)s”.", slug=query.tag)
+            raise ValidationFailed(message, {"tag": [message]})
+        held = aliased(PersonTag)
+        stmt = stmt.join(held, and_(held.user_id == User.id, held.tag_id == tag.id))
+        order.append(level_rank(held.level).desc())
+    if query.role:
+        if query.role not in ROLES:
+            message = _("Unknown role.")
+            raise ValidationFailed(message, {"role": [message]})
+        stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role == query.role))
+    if query.department:
+        stmt = stmt.where(User.department == query.department)
+    if query.location:
+        stmt = stmt.where(User.location == query.location)
+    if query.language:
+        stmt = stmt.where(exists().where(UserLanguage.user_id == User.id, UserLanguage.code == query.language.lower()))
+    stmt = stmt.order_by(*order, User.name, User.id).options(with_topics())
+    return Directory(page=paginate(stmt, page=page, per_page=per_page), tag=tag, terms=terms)
+
+
+def filter_options() -> dict[str, list[str]]:
+    """Values offered by the directory's filters, in one statement that reads only the indexes
+    on department, location and language (department and place names are not secret, so
+    values of hidden people may appear)."""
+    parts = [
+        select(literal(kind).label("kind"), column.label("value")).where(column.is_not(None)).distinct()
+        for kind, column in (("departments", User.department), ("locations", User.location),
+                             ("languages", UserLanguage.code))
+    ]
+    options: dict[str, list[str]] = {"departments": [], "locations": [], "languages": []}
+    for kind, value in db.session.execute(union_all(*parts)):
+        if value:
+            options[kind].append(value)
+    return {kind: sorted(values, key=str.lower) for kind, values in options.items()}
+
+
+def tags_by_field(rows: list[PersonTag]) -> list[tuple[str, list[PersonTag]]]:
+    """A person's topics grouped by field (taxonomy order), strongest level first."""
+    groups: dict[str, list[PersonTag]] = defaultdict(list)
+    for row in rows:
+        groups[row.tag.field].append(row)
+    order = {name: i for i, name in enumerate(FIELDS)}
+    return [
+        (name, sorted(groups[name], key=lambda r: (-LEVEL_RANK.get(r.level, 0), r.tag.name.lower())))
+        for name in sorted(groups, key=lambda n: (order.get(n, len(order)), n))
+    ]
+
+
+@dataclass
+class MentoringFigures:
+    mentees: int = 0
+    current_mentees: int = 0
+    open_mentorships: int = 0
+    sessions_held: int = 0
+    mentors: int = 0
+    sessions_attended: int = 0
+
+
+def mentoring_figures(person_id: int) -> MentoringFigures:
+    """What a profile shows about mentoring, in two queries."""
+    tie = Mentorship.status.in_(("active", "completed"))
+    as_mentor = (Mentorship.mentor_id == person_id)
+    row = db.session.execute(
+        select(
+            func.count(distinct(Mentorship.executive_id)).filter(as_mentor, tie),
+            func.count(distinct(Mentorship.executive_id)).filter(as_mentor, Mentorship.status == "active"),
+            func.count().filter(as_mentor, Mentorship.status.in_(("requested", "active"))),
+            func.count(distinct(Mentorship.mentor_id)).filter(Mentorship.executive_id == person_id, tie),
+        ).where((Mentorship.mentor_id == person_id) | (Mentorship.executive_id == person_id))
+    ).one()
+    sessions = db.session.execute(
+        select(
+            func.count().filter(MentoringSession.mentor_id == person_id),
+            func.count().filter(Mentorship.executive_id == person_id),
+        )
+        .select_from(MentoringSession)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(MentoringSession.status == "done",
+               (MentoringSession.mentor_id == person_id) | (Mentorship.executive_id == person_id))
+    ).one()
+    return MentoringFigures(
+        mentees=row[0] or 0, current_mentees=row[1] or 0, open_mentorships=row[2] or 0, mentors=row[3] or 0,
+        sessions_held=sessions[0] or 0, sessions_attended=sessions[1] or 0,
+    )
+
+
+def person_with_tags(person: User) -> list[PersonTag]:
+    return list(db.session.scalars(select(PersonTag).where(PersonTag.user_id == person.id)))
+
+
+def people_by_id(ids: list[int]) -> dict[int, User]:
+    """People with roles, languages and tags loaded, in a constant number of queries."""
+    if not ids:
+        return {}
+    stmt = select(User).where(User.id.in_(ids)).options(with_topics())
+    return {user.id: user for user in db.session.scalars(stmt)}
+
+
+def tag_holders(tag: Tag, *, page: int, per_page: int) -> Page:
+    """Visible people with a topic, strongest level first, then by name: Page of (User, level)."""
+    stmt = (
+        select(User, PersonTag.level)
+        .join(PersonTag, PersonTag.user_id == User.id)
+        .where(PersonTag.tag_id == tag.id, visible_people())
+        .order_by(level_rank(PersonTag.level).desc(), User.name, User.id)
+    )
+    return paginate(stmt, page=page, per_page=per_page, scalars=False)
+
+
+def level_counts(tag_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Visible holders per topic and level (one GROUP BY)."""
+    stmt = (
+        select(PersonTag.tag_id, PersonTag.level, func.count())
+        .join(User, User.id == PersonTag.user_id)
+        .where(visible_people())
+        .group_by(PersonTag.tag_id, PersonTag.level)
+    )
+    if tag_ids is not None:
+        stmt = stmt.where(PersonTag.tag_id.in_(tag_ids))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for tag_id, level, n in db.session.execute(stmt):
+        counts[tag_id][level] = n
+    return counts
+
+
+def has_tags(user_id: int) -> bool:
+    return db.session.scalar(select(PersonTag.tag_id).where(PersonTag.user_id == user_id).limit(1)) is not None

@@ -1,0 +1,286 @@
+"""Changes to profiles: the profile itself, a person's topics with levels, topic questions.
+
+Services take the acting person first, flush and never commit. The search index follows by
+itself (community.profiles.search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from community import markdown
+from community.accounts import services as accounts
+from community.accounts.models import User, UserLanguage
+from community.database import utcnow
+from community.errors import DomainError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.models import Tag
+from community.expertise.services import find_tag, get_tag
+from community.extensions import db
+from community.notifications.services import notify, register_kind
+from community.profiles.models import LEVEL_RANK, LEVELS, PersonTag, TopicQuestion
+
+BIO_MAX = 5_000
+AVAILABILITY_MAX = 300
+LINK_MAX = 500
+PLACE_MAX = 120
+CAPACITY_MAX = 10
+QUESTION_MAX = 1_000
+QUESTIONS_PER_DAY = 5
+UNSET = object()
+
+register_kind("topic_question", _l("%(actor)s asks you about %(topic)s: “%(message)s”"))
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+def _refuse(field: str, message: str):
+    raise ValidationFailed(message, {field: [message]})
+
+
+# Who sees and edits whom -------------------------------------------------------------------
+
+def sees_hidden(viewer) -> bool:
+    return viewer.has_role("change_manager", "admin")
+
+
+def can_view(viewer, person: User) -> bool:
+    """Hidden or deactivated people stay reachable for themselves, change managers and admins."""
+    if person.id == viewer.id or sees_hidden(viewer):
+        return True
+    return person.active and person.directory_visible
+
+
+def can_edit(viewer, person: User) -> bool:
+    return person.id == viewer.id or viewer.is_admin
+
+
+def sees_email(viewer, person: User) -> bool:
+    return person.id == viewer.id or viewer.has_role("change_manager", "admin")
+
+
+def get_person(viewer, person_id: int) -> User:
+    """A person the viewer may see; 404 otherwise (hidden people are not even confirmed)."""
+    person = db.session.get(User, person_id)
+    if person is None or not can_view(viewer, person):
+        raise NotFoundError(_("No such person."))
+    return person
+
+
+def require_editor(viewer, person: User) -> None:
+    if not can_edit(viewer, person):
+        raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
+
+
+# Checking values -------------------------------------------------------------------------------
+
+def check_link(value: str | None) -> str | None:
+    """Only absolute http(s) links to a host; anything else (javascript:, data:, relative) is refused."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > LINK_MAX:
+        _refuse("link", _("Links have at most %(n)d characters.", n=LINK_MAX))
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or any(ord(c) < 33 for c in value):
+        _refuse("link", _("Enter a web address starting with http:// or https://."))
+    return value
+
+
+def check_level(level: str | None, field: str = "tags") -> str:
+    if level not in LEVELS:
+        _refuse(field, _("Choose a level: interested, practitioner or expert."))
+    return level
+
+
+def _clean_line(value: str | None, field: str, limit: int) -> str | None:
+    value = " ".join((value or "").split())
+    if len(value) > limit:
+        _refuse(field, _("At most %(n)d characters.", n=limit))
+    return value or None
+
+
+def _clean_capacity(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        _refuse("capacity", _("Capacity is a whole number from 0 to %(n)d.", n=CAPACITY_MAX))
+    if isinstance(value, bool) or not 0 <= number <= CAPACITY_MAX:
+        _refuse("capacity", _("Capacity is a whole number from 0 to %(n)d.", n=CAPACITY_MAX))
+    return number
+
+
+# Changing profiles ------------------------------------------------------------------------------
+
+def update_profile(actor, person: User, *, bio=UNSET, department=UNSET, location=UNSET, languages=UNSET,
+                   timezone=UNSET, capacity=UNSET, availability=UNSET, link=UNSET, tags=UNSET,
+                   directory_visible=UNSET) -> User:
+    """Change what is given, all or nothing. `tags` is the complete list of (slug, level)."""
+    require_editor(actor, person)
+    if bio is not UNSET:
+        bio = (bio or "").strip()
+        if len(bio) > BIO_MAX:
+            _refuse("bio", _("The bio has at most %(n)d characters.", n=BIO_MAX))
+        person.bio = bio or None
+        person.bio_html = markdown.render(bio) or None
+    if department is not UNSET:
+        person.department = _clean_line(department, "department", PLACE_MAX)
+    if location is not UNSET:
+        person.location = _clean_line(location, "location", PLACE_MAX)
+    if availability is not UNSET:
+        person.availability = _clean_line(availability, "availability", AVAILABILITY_MAX)
+    if link is not UNSET:
+        person.link = check_link(link)
+    if capacity is not UNSET:
+        person.capacity = _clean_capacity(capacity)
+    if timezone is not UNSET:
+        person.timezone = accounts.check_timezone(timezone or "")
+    if directory_visible is not UNSET:
+        person.directory_visible = bool(directory_visible)
+    if languages is not UNSET:
+        codes = accounts.check_languages(languages or [])
+        if codes != person.languages:
+            person.language_rows = [row for row in person.language_rows if row.code in codes]
+            held = {row.code for row in person.language_rows}
+            person.language_rows += [UserLanguage(code=code) for code in codes if code not in held]
+    if tags is not UNSET:
+        set_person_tags(actor, person, tags)
+    db.session.flush()
+    return person
+
+
+def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
+    """Tags for (slug or synonym, level) pairs; each topic once (the last level given wins)."""
+    chosen: dict[int, tuple[Tag, str]] = {}
+    unknown = []
+    for term, level in pairs:
+        check_level(level)
+        tag = find_tag(term or "")
+        if tag is None:
+            unknown.append((term or "").strip())
+        else:
+            chosen[tag.id] = (tag, level)
+    if unknown:
+        message = _("Unknown topic(s): %(terms)s.", terms=", ".join(unknown))
+        raise ValidationFailed(message, {"tags": [message]})
+    return list(chosen.values())
+
+
+def set_person_tags(actor, person: User, pairs: Iterable[tuple[str, str]]) -> None:
+    """Exactly these topics with these levels (others are removed)."""
+    require_editor(actor, person)
+    wanted = {tag.id: level for tag, level in _tag_levels(pairs)}
+    rows = _tag_rows(person.id)
+    for tag_id, row in rows.items():
+        if tag_id not in wanted:
+            db.session.delete(row)
+        elif row.level != wanted[tag_id]:
+            row.level = wanted[tag_id]
+    for tag_id, level in wanted.items():
+        if tag_id not in rows:
+            db.session.add(PersonTag(user_id=person.id, tag_id=tag_id, level=level))
+    db.session.flush()
+
+
+def add_person_tags(person: User, pairs: Iterable[tuple[str, str]]) -> bool:
+    """Add topics or change their levels; never removes one. Returns whether anything changed."""
+    changed = False
+    rows = _tag_rows(person.id)
+    for tag, level in _tag_levels(pairs):
+        row = rows.get(tag.id)
+        if row is None:
+            db.session.add(PersonTag(user_id=person.id, tag_id=tag.id, level=level))
+            changed = True
+        elif row.level != level:
+            row.level = level
+            changed = True
+    if changed:
+        db.session.flush()
+    return changed
+
+
+def _tag_rows(user_id: int) -> dict[int, PersonTag]:
+    return {row.tag_id: row for row in db.session.scalars(select(PersonTag).where(PersonTag.user_id == user_id))}
+
+
+def parse_tag_column(raw: str) -> list[tuple[str, str]]:
+    """"slug:level;slug2" (also | or , between topics) → [(slug, level)]; level defaults to interested."""
+    pairs = []
+    for part in raw.replace("|", ";").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        slug, _sep, level = part.partition(":")
+        level = level.strip().lower() or "interested"
+        if level not in LEVELS:
+            raise ValidationFailed(
+                _("Unknown level “%(level)s” for %(tag)s (use interested, practitioner or expert).", level=level, tag=slug.strip()),
+                {"tags": [_("Unknown level “%(level)s” for %(tag)s (use interested, practitioner or expert).", level=level, tag=slug.strip())]},
+            )
+        pairs.append((slug.strip(), level))
+    return pairs
+
+
+def import_tags_column(user: User, raw: str) -> bool:
+    """CSV import handler for the `tags` column: adds and raises levels, never removes."""
+    return add_person_tags(user, parse_tag_column(raw))
+
+
+def update_settings(actor, *, directory_visible=UNSET, analysis_opt_out=UNSET, locale=None, timezone=None) -> None:
+    """The settings page: privacy switches plus language and time zone."""
+    kwargs = {}
+    if directory_visible is not UNSET:
+        kwargs["directory_visible"] = directory_visible
+    if analysis_opt_out is not UNSET:
+        kwargs["analysis_opt_out"] = analysis_opt_out
+    accounts.update_settings(actor, locale=locale, timezone=timezone, **kwargs)
+
+
+# Asking about a topic -----------------------------------------------------------------------------
+
+def ask_about_topic(actor, person_id: int, slug: str, message: str | None) -> TopicQuestion:
+    """Send a person a short question about a topic they hold; at most QUESTIONS_PER_DAY a day."""
+    tag = get_tag(slug)
+    person = get_person(actor, person_id)
+    if person.id == actor.id:
+        _refuse("message", _("You cannot ask yourself."))
+    if not (person.active and person.directory_visible):
+        raise NotFoundError(_("No such person."))
+    holds = db.session.scalar(select(PersonTag.level).where(PersonTag.user_id == person.id, PersonTag.tag_id == tag.id))
+    if holds is None:
+        raise NotFoundError(_("%(name)s is not listed for this topic.", name=person.name))
+    message = (message or "").strip()
+    if not message:
+        _refuse("message", _("Write a short question."))
+    if len(message) > QUESTION_MAX:
+        _refuse("message", _("At most %(n)d characters.", n=QUESTION_MAX))
+    asked_today = db.session.scalar(
+        select(func.count()).select_from(TopicQuestion).where(
+            TopicQuestion.asker_id == actor.id, TopicQuestion.created_at >= utcnow() - timedelta(days=1)
+        )
+    )
+    if asked_today >= QUESTIONS_PER_DAY:
+        message_text = _("You have asked %(n)d questions in the last 24 hours; please wait before asking more.", n=asked_today)
+        raise RateLimited(message_text, {"message": [message_text]})
+    question = TopicQuestion(asker_id=actor.id, person_id=person.id, tag_id=tag.id, message=message)
+    db.session.add(question)
+    db.session.flush()
+    notify(
+        person.id, "topic_question", actor=actor,
+        link=url_for("profiles.show", person_id=actor.id),
+        topic=tag.name, message=message[:200] + ("…" if len(message) > 200 else ""),
+    )
+    return question
+
+
+def level_sort_key(level: str) -> int:
+    return -LEVEL_RANK.get(level, 0)

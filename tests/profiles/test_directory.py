@@ -1,0 +1,125 @@
+"""The people directory: full-text search over names, bios, topics and synonyms, filters, relevance."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import text_of
+
+FTS_SYNTAX = ['"', '""', "*", "teams*", "-", "-teams", "NEAR", "NEAR(a b)", "(", ")", "a:b", "AND", "OR NOT",
+              "teams AND", "^x", "'; DROP TABLE users; --", "%", "_", "\\", "{", "}", "+", "::", "'", "ü*", "\x00"]
+
+
+@pytest.fixture
+def people(create_user, give_tags, taxonomy):
+    anna = create_user(roles=["mentor"], name="Anna Müller", department="Sales", location="Munich", languages=["de", "en"],
+                       bio="I love short videos and **pivot tables**.")
+    ben = create_user(roles=["staff"], name="Ben Weber", department="IT", location="Hamburg", languages=["en"])
+    cara = create_user(roles=["executive"], name="Cara Schmidt", department="Finance", location="Munich", languages=["de"])
+    dora = create_user(roles=["staff"], name="Dora Hidden", department="Sales", directory_visible=False)
+    give_tags(anna, {"microsoft-teams": "expert", "linkedin": "practitioner"})
+    give_tags(ben, {"microsoft-teams": "interested", "cyber-hygiene": "expert"})
+    give_tags(cara, {"viva-engage": "practitioner"})
+    give_tags(dora, {"microsoft-teams": "expert"})
+    return {"anna": anna, "ben": ben, "cara": cara, "dora": dora}
+
+
+def names(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return [item["name"] for item in response.json["items"]]
+
+
+def test_staff_member_finds_people_by_name_topic_department_and_bio(client, create_user, api_token, people):
+    token = api_token(create_user())
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert names(client, "/api/v1/people?q=weber") == ["Ben Weber"]
+    assert set(names(client, "/api/v1/people?q=microsoft teams")) == {"Anna Müller", "Ben Weber"}
+    assert names(client, "/api/v1/people?q=finance") == ["Cara Schmidt"]
+    assert names(client, "/api/v1/people?q=pivot") == ["Anna Müller"]
+    assert names(client, "/api/v1/people?q=hamburg") == ["Ben Weber"]
+
+
+def test_synonyms_and_german_names_find_the_topics_holders(client, create_user, api_token, people):
+    token = api_token(create_user())
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert names(client, "/api/v1/people?q=yammer") == ["Cara Schmidt"]  # synonym of Viva Engage
+    assert set(names(client, "/api/v1/people?q=ms teams")) == {"Anna Müller", "Ben Weber"}
+    assert names(client, "/api/v1/people?q=cyber-hygiene") == ["Ben Weber"]
+    assert names(client, "/api/v1/people?q=it security") == ["Ben Weber"]  # synonym of Cyber hygiene
+
+
+def test_search_is_by_word_prefix_and_ignores_accents_and_case(client, create_user, api_token, people):
+    token = api_token(create_user())
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert names(client, "/api/v1/people?q=mül") == ["Anna Müller"]
+    assert names(client, "/api/v1/people?q=MULLER") == ["Anna Müller"]
+    assert names(client, "/api/v1/people?q=linked") == ["Anna Müller"]
+    assert names(client, "/api/v1/people?q=anna schm") == []  # every word must match
+
+
+def test_filters_narrow_the_directory(client, create_user, api_token, people):
+    token = api_token(create_user(name="Zed Observer"))
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert names(client, "/api/v1/people?tag=microsoft-teams") == ["Anna Müller", "Ben Weber"]  # expert first
+    assert names(client, "/api/v1/people?tag=teams") == ["Anna Müller", "Ben Weber"]  # a synonym works too
+    assert names(client, "/api/v1/people?role=executive") == ["Cara Schmidt"]
+    assert names(client, "/api/v1/people?department=Sales") == ["Anna Müller"]
+    assert names(client, "/api/v1/people?location=Munich") == ["Anna Müller", "Cara Schmidt"]
+    assert names(client, "/api/v1/people?language=de&location=Munich&q=cara") == ["Cara Schmidt"]
+    response = client.get("/api/v1/people?tag=no-such-topic")
+    assert response.status_code == 422 and "tag" in response.json["error"]["fields"]
+    response = client.get("/api/v1/people?role=wizard")
+    assert response.status_code == 422 and "role" in response.json["error"]["fields"]
+
+
+def test_directory_is_paginated(client, create_user, api_token):
+    for i in range(7):
+        create_user(name=f"Person {chr(65 + i)}", department="Logistics")
+    token = api_token(create_user(department="Other"))
+    response = client.get("/api/v1/people?department=Logistics&per_page=3&page=3", headers={"Authorization": f"Bearer {token}"})
+    assert response.json["total"] == 7 and response.json["page"] == 3
+    assert [p["name"] for p in response.json["items"]] == ["Person G"]
+
+
+def test_text_rank_orders_results_before_names(client, create_user, api_token, give_tags, taxonomy):
+    create_user(name="Aaron Mention", bio="once used planner")
+    create_user(name="Zora Planner", bio="planner planner planner: planner boards for every team", department="Planner office")
+    token = api_token(create_user())
+    response = client.get("/api/v1/people?q=planner", headers={"Authorization": f"Bearer {token}"})
+    assert [p["name"] for p in response.json["items"]] == ["Zora Planner", "Aaron Mention"]
+
+
+def test_hidden_people_are_not_listed_anywhere_in_the_directory(client, create_user, api_token, people, login_as):
+    admin = create_user(roles=["admin"])
+    token = api_token(admin)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert "Dora Hidden" not in names(client, "/api/v1/people?q=dora")
+    assert "Dora Hidden" not in names(client, "/api/v1/people?tag=microsoft-teams")
+    del client.environ_base["HTTP_AUTHORIZATION"]
+    login_as(create_user())
+    assert "Dora Hidden" not in text_of(client.get("/people?q=dora"))
+
+
+@pytest.mark.parametrize("query", FTS_SYNTAX)
+def test_search_syntax_characters_never_break_the_directory(client, create_user, api_token, login_as, people, query):
+    user = create_user()
+    response = client.get("/api/v1/people", query_string={"q": query}, headers={"Authorization": f"Bearer {api_token(user)}"})
+    assert response.status_code == 200
+    login_as(user)
+    page = client.get("/people", query_string={"q": query})
+    assert page.status_code == 200
+
+
+def test_directory_page_shows_people_with_topics_and_filters(client, create_user, login_as, people):
+    login_as(create_user())
+    page = text_of(client.get("/people?q=teams"))
+    assert "Anna Müller" in page and "Ben Weber" in page and "Cara Schmidt" not in page
+    assert "2 people" in page
+    page = client.get("/people?tag=nope")
+    assert page.status_code == 200 and "No topic “nope”" in text_of(page)
+    assert "Who is the best contact for Microsoft Teams" in text_of(client.get("/people?tag=microsoft-teams"))
+
+
+def test_directory_requires_login(client):
+    assert client.get("/people").status_code == 302
