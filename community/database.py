@@ -113,3 +113,12 @@ SCHEMA_EXTRAS: list = []
 def register_schema_extra(install) -> None:
     if install not in SCHEMA_EXTRAS:
         SCHEMA_EXTRAS.append(install)
+
+
+def migration_include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: never propose dropping what only the database has.
+
+    Full-text objects (FTS5 tables and their shadow tables, GIN expression indexes) live
+    outside the ORM metadata; drops, when really wanted, are written by hand.
+    """
+    return not (reflected and compare_to is None and type_ in ("table", "index"))

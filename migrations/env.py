@@ -98,6 +98,9 @@ def run_migrations_online():
 
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_item", render_item)
+    from community.database import migration_include_object
+
+    conf_args.setdefault("include_object", migration_include_object)
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -17,7 +17,9 @@ def test_migrations_build_the_schema_of_the_models(tmp_path_factory):
     build_schema(url, migrations=True)
     app = create_app(config_for_tests(url))
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        from community.database import migration_include_object
+
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": migration_include_object})
         diff = compare_metadata(context, db.metadata)
         assert diff == [], diff
         extras = _search_objects(conn)
@@ -52,3 +54,37 @@ def _expected_search_objects(tmp_path_factory) -> set[str]:
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
     return {n for n in names if n not in tables or n.endswith("_fts")}
+
+
+def test_upgrading_a_populated_database_keeps_every_person_and_indexes_them(tmp_path_factory):
+    """People created under the first revision survive the upgrade and can be searched."""
+    from flask_migrate import upgrade
+
+    from community.extensions import db
+    from tests.conftest import _reset_schema
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_upgrade")
+    _reset_schema(url)
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        upgrade(revision="c14f228e7743")
+        with db.engine.begin() as conn:
+            for i, name in enumerate(["Jürgen Groß", "Anna Berg", "Zoë Çelik"], start=1):
+                conn.execute(text(
+                    "INSERT INTO users (id, email, name, handle, timezone, active, created_at) "
+                    "VALUES (:id, :email, :name, :handle, 'Europe/Berlin', :active, CURRENT_TIMESTAMP)"
+                ), {"id": i, "email": f"p{i}@example.com", "name": name, "handle": f"p{i}", "active": True})
+            conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'mentor'), (2, 'staff'), (3, 'executive')"))
+        upgrade()
+        from sqlalchemy import select
+
+        from community.profiles.search import matches, search_terms
+
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
+            assert conn.execute(text("SELECT capacity FROM users WHERE id = 1")).scalar() == 0
+        found = set(db.session.scalars(select(matches(search_terms("gross")).c.user_id)))
+        found_zoe = set(db.session.scalars(select(matches(search_terms("zoe celik")).c.user_id)))
+        db.session.remove()
+        db.engine.dispose()
+    assert found == {1} and found_zoe == {3}
