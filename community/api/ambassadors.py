@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.ambassadors import queries, services
+from community.api.people import PersonResourceSchema, person_data
 from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
 from community.extensions import db, limiter
 
@@ -41,28 +42,12 @@ class DecisionSchema(ma.Schema):
     note = ma.fields.String(required=True, validate=validate.Length(min=3, max=services.NOTE_MAX))
 
 
-class TagLevelSchema(ma.Schema):
-    slug = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    level = ma.fields.String(required=True)
-
-
-class AmbassadorSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True)
-    handle = ma.fields.String()
-    roles = ma.fields.List(ma.fields.String(), required=True)
-    department = ma.fields.String(allow_none=True)
-    location = ma.fields.String(allow_none=True)
-    languages = ma.fields.List(ma.fields.String(), required=True)
-    timezone = ma.fields.String(required=True)
-    capacity = ma.fields.Integer(required=True)
-    tags = ma.fields.Method("dump_tags", required=True)
-    is_ambassador = ma.fields.Boolean(required=True)
+class AmbassadorSchema(PersonResourceSchema):
     ambassador_since = ma.fields.DateTime(allow_none=True)
 
-    def dump_tags(self, person):
-        return [{"slug": pt.tag.slug, "name": pt.tag.name, "level": pt.level} for pt in person.tag_rows]
+
+def ambassador_data(person) -> dict:
+    return {**person_data(person), "ambassador_since": person.ambassador_since}
 
 
 class AmbassadorListArgs(PageArgsSchema):
@@ -128,4 +113,4 @@ def withdraw(nomination_id):
 def list_ambassadors(args):
     page = queries.ambassadors(tag=args.get("tag"), department=args.get("department"), location=args.get("location"),
                                page=args["page"], per_page=args["per_page"])
-    return page.as_dict(lambda p: p)
+    return page.as_dict(ambassador_data)
