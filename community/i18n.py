@@ -11,7 +11,15 @@ from flask_babel import format_date, format_datetime, get_locale
 from community.accounts.auth import peek_user
 
 
+# English texts with European dates and times (29 Nov 2026, 14:30) for a European audience.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
 def select_locale() -> str:
+    return FORMAT_LOCALES.get(_chosen_language(), _chosen_language())
+
+
+def _chosen_language() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
