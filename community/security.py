@@ -36,8 +36,10 @@ def init_app(app: Flask) -> None:
         API call (browsers never attach an Authorization header on their own)."""
         if request.method in SAFE_METHODS:
             return None
-        if request.path.startswith("/api/") and is_bearer_request():
-            return None
+        if request.path.startswith("/api/") and (
+            is_bearer_request() or app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        ):
+            return None  # a token, or no cookie at all: nothing a forged request could ride on
         csrf.protect()
         return None
 

@@ -114,6 +114,8 @@ def _render_nomination(nomination, decision_form=None, status=200):
 @login_required
 def decide(nomination_id: int):
     nomination = services.get_nomination(current_user, nomination_id)
+    if not services.can_decide(current_user, nomination):
+        abort(403)
     form = DecisionForm()
     if not form.validate_on_submit():
         return _render_nomination(nomination, form)
