@@ -78,6 +78,9 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from community import api
+    from community.database import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     for feature in FEATURES:
         package = importlib.import_module(f"community.{feature}")

@@ -13,7 +13,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -173,6 +173,14 @@ def init_app(app: Flask) -> None:
         _rollback()
         log.warning("integrity error: %s", type(error.orig).__name__)
         return respond(409)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def value_out_of_range(error):
+        # A number or text the database cannot hold that slipped past validation.
+        _rollback()
+        log.warning("value out of range: %s", type(error).__name__)
+        return respond(422, _("A value is out of range."))
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
