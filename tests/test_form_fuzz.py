@@ -31,9 +31,11 @@ class FormCollector(HTMLParser):
         if tag == "form" and attrs.get("method", "get").lower() == "post":
             self._current = {"action": attrs.get("action") or "", "fields": set()}
             self.forms.append(self._current)
-        elif tag in ("input", "select", "textarea") and self._current is not None and attrs.get("name"):
-            if attrs.get("type") not in ("submit", "button") and attrs["name"] != "csrf_token":
-                self._current["fields"].add(attrs["name"])
+        elif (
+            tag in ("input", "select", "textarea") and self._current is not None and attrs.get("name")
+            and attrs.get("type") not in ("submit", "button") and attrs["name"] != "csrf_token"
+        ):
+            self._current["fields"].add(attrs["name"])
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -99,7 +101,7 @@ def test_every_form_survives_any_input(app):
 
         @given(values=st.fixed_dictionaries({name: VALUE for name in sorted(fields)}))
         @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def post(values):
+        def post(values, action=action):
             response = isolated(app, client.post_form, action, values)
             assert response.status_code < 500, (action, values, response.status_code)
 
