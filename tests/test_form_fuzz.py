@@ -98,11 +98,14 @@ def test_every_form_survives_any_input(app):
     forms = isolated(app, collect_forms, app, world, client)
     assert len(forms) > 30, sorted(forms)
     for action, fields in sorted(forms.items()):
+        fuzz_form(app, client, action, fields)()
 
-        @given(values=st.fixed_dictionaries({name: VALUE for name in sorted(fields)}))
-        @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def post(values, action=action):
-            response = isolated(app, client.post_form, action, values)
-            assert response.status_code < 500, (action, values, response.status_code)
 
-        post()
+def fuzz_form(app, client, action: str, fields: set[str]):
+    @given(values=st.fixed_dictionaries({name: VALUE for name in sorted(fields)}))
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def post(values):
+        response = isolated(app, client.post_form, action, values)
+        assert response.status_code < 500, (action, values, response.status_code)
+
+    return post
