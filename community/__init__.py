@@ -65,6 +65,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
+    from community import caching
+
+    caching.init_app(app)
     from community.accounts import auth
 
     auth.init_login_manager(login_manager)

@@ -123,8 +123,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
-        from community.accounts.forms import EmptyForm, LocaleForm
-
         unread = 0
         user = peek_user()
         if user is not None:
@@ -138,9 +136,8 @@ def init_app(app: Flask) -> None:
                 unread = 0  # an error page is being shown; the counter can wait
         return {
             "unread_notifications": unread,
-            # formdata=None: the layout's own forms never read the request body (an error
-            # page for a 413 must not parse the body that caused it).
-            "locale_form": LocaleForm(formdata=None, next=request.full_path.rstrip("?")),
-            "logout_form": EmptyForm(formdata=None),
+            # The layout's own small forms (language, log out) are plain HTML with the CSRF
+            # token: no form object reads the request body (an error page for a 413 must not
+            # parse the body that caused it).
             "csrf_token_value": generate_csrf,
         }

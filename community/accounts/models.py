@@ -56,7 +56,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     language_rows: Mapped[list[UserLanguage]] = relationship(
         back_populates="user",
         cascade="all, delete-orphan",
-        lazy="selectin",
+        lazy="select",  # lists that show languages load them with selectinload
         order_by="UserLanguage.code",
     )
 

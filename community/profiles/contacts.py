@@ -26,6 +26,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, literal, select, union_all
 
 from community.accounts.models import User, UserRole
+from community.caching import cached
 from community.database import utcnow
 from community.expertise.models import Tag
 from community.extensions import db
@@ -195,7 +196,13 @@ def ranked_candidates(tag: Tag, *, exclude_id: int | None = None, now: datetime 
 
 def topic_contacts(viewer, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
     """A page of Contact(person, score, level, reasons) for a topic; the viewer is not listed."""
-    ranked = ranked_candidates(tag, exclude_id=viewer.id if viewer is not None else None, now=now)
+    if now is None:
+        # Everyone sees the same ranking until the data changes (community.caching).
+        ranked = cached(("contacts", tag.id, week_of(utcnow())), lambda: ranked_candidates(tag))
+    else:
+        ranked = ranked_candidates(tag, now=now)
+    if viewer is not None:
+        ranked = [c for c in ranked if c.person_id != viewer.id]
     chosen = ranked[(page - 1) * per_page: page * per_page]
     people = people_by_id([c.person_id for c in chosen])
     items = [Contact(person=people[c.person_id], score=c.score, level=c.level, reasons=reasons(c))

@@ -52,6 +52,11 @@ def with_topics():
     return selectinload(User.tag_rows).joinedload(PersonTag.tag).lazyload(Tag.synonyms)
 
 
+def with_profile():
+    """Loader options for lists that show whole profiles (topics and languages)."""
+    return (with_topics(), selectinload(User.language_rows))
+
+
 def visible_people():
     """People the directory, topic contacts and peers may list."""
     return and_(User.active.is_(True), User.directory_visible.is_(True))
@@ -87,7 +92,7 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
         stmt = stmt.where(User.location == query.location)
     if query.language:
         stmt = stmt.where(exists().where(UserLanguage.user_id == User.id, UserLanguage.code == query.language.lower()))
-    stmt = stmt.order_by(*order, User.name, User.id).options(with_topics())
+    stmt = stmt.order_by(*order, User.name, User.id).options(*with_profile())
     return Directory(page=paginate(stmt, page=page, per_page=per_page), tag=tag, terms=terms)
 
 
@@ -165,7 +170,7 @@ def people_by_id(ids: list[int]) -> dict[int, User]:
     """People with roles, languages and tags loaded, in a constant number of queries."""
     if not ids:
         return {}
-    stmt = select(User).where(User.id.in_(ids)).options(with_topics())
+    stmt = select(User).where(User.id.in_(ids)).options(*with_profile())
     return {user.id: user for user in db.session.scalars(stmt)}
 
 

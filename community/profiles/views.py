@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community.caching import cached
 from community.errors import DomainError, PermissionDenied
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag
@@ -47,15 +50,29 @@ bp.context_processor(label_context)
 def directory():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
     query = queries.DirectoryQuery.from_args(request.args)
+    locale = str(get_locale())
     error = None
     try:
-        result = queries.search_people(query, page=page, per_page=per_page)
+        # The results are the same for every viewer (hidden people are never listed), so the
+        # rendered list is cached until the data changes (community.caching).
+        results_html = cached(("directory", locale, sorted(request.args.items(multi=True)), page, per_page),
+                              lambda: _directory_results(query, page, per_page))
     except DomainError as exc:
-        error, result = exc, None
+        error, results_html = exc, None
     return render_template(
-        "profiles/directory.html", query=query, result=result, error=error,
-        options=queries.filter_options(), tag_groups=tags_grouped(synonyms=False), field_label=field_label,
+        "profiles/directory.html", query=query, results_html=Markup(results_html or ""), error=error,
+        options=cached(("directory-options",), queries.filter_options, timeout=300),
+        tag_groups=cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
     )
+
+
+def _directory_results(query, page: int, per_page: int) -> str:
+    result = queries.search_people(query, page=page, per_page=per_page)
+    return render_template("profiles/_directory_results.html", query=query, result=result)
+
+
+def _tag_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(field, [(t.slug, t.display_name) for t in tags]) for field, tags in tags_grouped(synonyms=False)]
 
 
 # Profile ----------------------------------------------------------------------------------------
