@@ -18,7 +18,7 @@ the people of the requested page are loaded as objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -197,12 +197,15 @@ def ranked_candidates(tag: Tag, *, exclude_id: int | None = None, now: datetime 
 def topic_contacts(viewer, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
     """A page of Contact(person, score, level, reasons) for a topic; the viewer is not listed."""
     if now is None:
-        # Everyone sees the same ranking until the data changes (community.caching).
-        ranked = cached(("contacts", tag.id, week_of(utcnow())), lambda: ranked_candidates(tag))
+        # Everyone sees the same ranking until the data changes (community.caching); it is
+        # cached as plain tuples, which load much faster than objects.
+        rows = cached(("contacts", tag.id, week_of(utcnow())), lambda: [astuple(c) for c in ranked_candidates(tag)])
+        ranked = [Candidate(*row) for row in rows]
     else:
         ranked = ranked_candidates(tag, now=now)
-    if viewer is not None:
-        ranked = [c for c in ranked if c.person_id != viewer.id]
+    viewer_id = getattr(viewer, "id", None)  # read once: the viewer may be a proxy
+    if viewer_id is not None:
+        ranked = [c for c in ranked if c.person_id != viewer_id]
     chosen = ranked[(page - 1) * per_page: page * per_page]
     people = people_by_id([c.person_id for c in chosen])
     items = [Contact(person=people[c.person_id], score=c.score, level=c.level, reasons=reasons(c))
