@@ -1,0 +1,44 @@
+"""`make bench`: every benchmark in turn, each in its own process, printing its figures.
+
+    .venv/bin/python bench/run.py [--quick]
+
+1. bench/network_bench.py — graph build and full analysis at 1,000 / 10,000 / 100,000 people
+   (time and peak memory per step).
+2. bench/directory_bench.py — directory, topic contacts, tag page and API reads on a
+   10,000-person organisation, as a share of bare-Flask throughput.
+
+--quick runs smaller sizes (a smoke run of the benchmarks themselves). Nothing here asserts:
+speed and memory goals are read from the printed figures, not enforced by timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    args = parser.parse_args()
+    runs = [
+        ["network_bench.py", "--sizes", "300,1000" if args.quick else "1000,10000,100000"],
+        ["directory_bench.py", "--people", "1000" if args.quick else "10000", "--requests", "30" if args.quick else "200"],
+    ]
+    failed = 0
+    for script, *options in runs:
+        print(f"\n== {script} {' '.join(options)}", flush=True)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, str(HERE / script), *options], check=False)
+        print(f"-- {script}: {time.perf_counter() - started:.0f} s, exit {result.returncode}", flush=True)
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
