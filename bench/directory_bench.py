@@ -1,4 +1,4 @@
-"""Benchmark of the directory and topic-contact pages on a 10,000-person demo organisation.
+"""Benchmark of the directory, topic-contact, profile and community pages on a 10,000-person demo organisation.
 
     .venv/bin/python bench/directory_bench.py [--people 10000] [--seed 1] [--requests 200]
 
@@ -48,8 +48,11 @@ def build_app(database: Path, people: int, seed: int):
             select(Tag.slug, func.count()).join(PersonTag, PersonTag.tag_id == Tag.id)
             .group_by(Tag.slug).order_by(func.count().desc()).limit(1)
         ).one()
+        from community.discussions.models import Thread
+
+        thread_id = db.session.scalar(select(Thread.id).order_by(Thread.id).limit(1))
         db.session.remove()
-    return app, busiest
+    return app, busiest, thread_id
 
 
 def sign_in(client) -> None:
@@ -92,7 +95,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app, (slug, holders) = build_app(Path(tmp) / "bench.sqlite3", args.people, args.seed)
+        app, (slug, holders), thread_id = build_app(Path(tmp) / "bench.sqlite3", args.people, args.seed)
         client = app.test_client()
         sign_in(client)
         pages = [
@@ -103,6 +106,9 @@ def main() -> None:
             (f"topic contacts ({slug})", f"/tags/{slug}/contacts"),
             ("topic page", f"/tags/{slug}"),
             ("API directory search", "/api/v1/people?q=teams"),
+            ("profile page", "/people/2"),
+            ("community start page", "/community"),
+            ("thread page", f"/threads/{thread_id}"),
         ]
         print(f"{args.requests} requests per page, Flask test client, SQLite")
         print(f"{'page':52} {'req/s':>8} {'mean ms':>9} {'p95 ms':>9}")

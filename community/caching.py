@@ -2,9 +2,10 @@
 
 Pages like the directory and topic contacts are the same for everyone with the same role
 class and language until the data behind them changes. Their rendered parts are cached for
-CACHE_FRAGMENT_SECONDS under a key that includes a *generation* number; every commit that
-touches people, topics, mentorships or community posts moves the generation on, so a change is
-visible at once. The cache (and the generation) live in Redis when REDIS_URL is set, shared by
+CACHE_FRAGMENT_SECONDS under a key that includes a *generation* number per area; every commit
+that touches a table an area depends on moves that area's generation on, so a change is visible
+at once — and a new community post does not throw away the cached directory, which does not
+show posts. The cache (and the generation) live in Redis when REDIS_URL is set, shared by
 all workers; otherwise in each process (then another worker may show a change up to
 CACHE_FRAGMENT_SECONDS late).
 """
@@ -20,60 +21,81 @@ from sqlalchemy.orm import Session
 from community.extensions import cache
 
 GENERATION_KEY = "community-data-generation"
-# Tables whose changes make cached directory/contacts/topic fragments stale.
-WATCHED_TABLES = frozenset({
-    "users", "user_roles", "user_languages", "person_tags", "tags", "tag_synonyms", "topic_questions",
-    "mentorships", "mentoring_sessions", "session_agenda_tags", "threads", "posts", "thread_tags",
-})
+_DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", "person_search", "tags", "tag_synonyms"})
+# Area -> tables whose changes make that area's cached fragments stale. An area not listed
+# here depends on everything watched.
+AREAS: dict[str, frozenset[str]] = {
+    "directory": _DIRECTORY,
+    "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags",
+                              "threads", "posts", "thread_tags"},
+}
+WATCHED_TABLES = frozenset().union(*AREAS.values())
+AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
+                 "contacts": "contacts"}
 
 
-def generation() -> int:
-    value = g.get("data_generation")
-    if value is None:
-        value = cache.get(GENERATION_KEY) or 0
-        g.data_generation = value
-    return value
+def _key(area: str) -> str:
+    return f"{GENERATION_KEY}:{area}"
 
 
-def bump_generation() -> None:
-    try:
-        if cache.get(GENERATION_KEY) is None:
-            cache.set(GENERATION_KEY, 1, timeout=0)
-        else:
-            cache.cache.inc(GENERATION_KEY)  # the backend increments atomically (Redis INCR)
-    except Exception:  # noqa: BLE001 - a cache outage must never fail a commit; entries expire anyway
-        current_app.logger.warning("could not bump the cache generation", exc_info=True)
-    g.pop("data_generation", None)
+def generation(area: str = "contacts") -> int:
+    generations = g.setdefault("data_generations", {})
+    if area not in generations:
+        generations[area] = cache.get(_key(area)) or 0
+    return generations[area]
+
+
+def bump_generation(areas=None) -> None:
+    for area in sorted(areas if areas is not None else AREAS):
+        try:
+            if cache.get(_key(area)) is None:
+                cache.set(_key(area), 1, timeout=0)
+            else:
+                cache.cache.inc(_key(area))  # the backend increments atomically (Redis INCR)
+        except Exception:  # noqa: BLE001 - a cache outage must never fail a commit; entries expire anyway
+            current_app.logger.warning("could not bump the cache generation", exc_info=True)
+    g.pop("data_generations", None)
+
+
+def _areas_of(table: str | None) -> set[str]:
+    return {area for area, tables in AREAS.items() if table in tables}
 
 
 def fragment_key(*parts) -> str:
-    """A cache key for a page part: its name, what it shows, and the data generation."""
-    raw = "|".join(str(p) for p in (*parts, generation()))
+    """A cache key for a page part: its name, what it shows, and its area's data generation."""
+    area = AREA_FOR_PART.get(str(parts[0]) if parts else "", "contacts")
+    raw = "|".join(str(p) for p in (*parts, generation(area)))
     return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _mark(session: Session, areas: set[str]) -> None:
+    if areas:
+        session.info.setdefault("bump_generation", set()).update(areas)
 
 
 def _after_flush(session: Session, flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(getattr(obj, "__table__", None), "name", None)
-        if table in WATCHED_TABLES:
-            session.info["bump_generation"] = True
-            return
+        _mark(session, _areas_of(getattr(getattr(obj, "__table__", None), "name", None)))
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop("bump_generation", False):
+    areas = session.info.pop("bump_generation", None)
+    if areas:
         from flask import has_app_context
 
         if has_app_context():
-            bump_generation()
+            bump_generation(areas)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("bump_generation", None)
 
 
 def _after_bulk(orm_execute_state) -> None:
     """Bulk inserts/updates/deletes (demo data, services using update()) count as changes too."""
     if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
         table = getattr(orm_execute_state.statement, "table", None)
-        if getattr(table, "name", None) in WATCHED_TABLES:
-            orm_execute_state.session.info["bump_generation"] = True
+        _mark(orm_execute_state.session, _areas_of(getattr(table, "name", None)))
 
 
 def init_app(app: Flask) -> None:
@@ -85,7 +107,8 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
-    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk)):
+    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),
+                           ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 

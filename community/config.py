@@ -116,7 +116,12 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Network analysis
         "ANALYSIS_INLINE_MAX_PEOPLE": int(env.get("ANALYSIS_INLINE_MAX_PEOPLE", "3000")),
         "ANALYSIS_PSEUDONYMISED": env.get("ANALYSIS_PSEUDONYMISED", "0") == "1",
+        "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
+        # Shared page fragments (directory results, topic contacts), dropped on every change
+        "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),
+        # Calendar: the domain part of iCalendar UIDs, so calendars recognise updates
+        "CALENDAR_UID_DOMAIN": env.get("CALENDAR_UID_DOMAIN", "mentor-community.local"),
     }
 
 

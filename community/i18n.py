@@ -10,7 +10,6 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from community.accounts.auth import peek_user
 
-
 # English texts with European dates and times (29 Nov 2026, 14:30) for a European audience.
 FORMAT_LOCALES = {"en": "en_GB"}
 

@@ -308,3 +308,19 @@ def test_every_community_form_refuses_a_post_without_csrf_token(client, login_as
     assert not db.session.get(Thread, thread.id).locked
     assert db.session.query(Flag).count() == 0
     assert db.session.query(Subscription).filter_by(level="muted").count() == 0
+
+
+def test_a_new_post_renews_topic_contacts_but_keeps_the_cached_directory(app, create_user, create_thread):
+    """Posts count as activity for topic contacts; the directory does not show them, so its cache stays."""
+    from community import caching
+
+    author = create_user(roles=["mentor"])
+    with app.test_request_context():
+        directory, contacts = caching.generation("directory"), caching.generation("contacts")
+    create_thread(author, body="A tip about Teams")
+    with app.test_request_context():
+        assert caching.generation("directory") == directory
+        assert caching.generation("contacts") > contacts
+    create_user(roles=["mentor"], name="Somebody New")
+    with app.test_request_context():
+        assert caching.generation("directory") > directory

@@ -123,3 +123,31 @@ def test_directory_page_shows_people_with_topics_and_filters(client, create_user
 
 def test_directory_requires_login(client):
     assert client.get("/people").status_code == 302
+
+
+def test_directory_page_shows_a_changed_profile_at_once_despite_its_cache(client, create_user, login_as, api_token, people):
+    """The directory's results are cached; an edit or a hide must still show on the next visit."""
+    viewer = create_user(roles=["staff"])
+    login_as(viewer)
+    assert "Anna Müller" not in text_of(client.get("/people?q=zebra"))
+    assert "Anna Müller" in text_of(client.get("/people?q=sales"))
+
+    anna_token = api_token(people["anna"])
+    assert client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"bio": "Zebra crossings and Teams"},
+                            token=anna_token).status_code == 200
+    assert "Anna Müller" in text_of(client.get("/people?q=zebra"))
+
+    assert client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"directory_visible": False},
+                            token=anna_token).status_code == 200
+    assert "Anna Müller" not in text_of(client.get("/people?q=sales"))
+    assert "Anna Müller" not in text_of(client.get("/people?q=zebra"))
+
+
+def test_a_refused_edit_leaves_the_cached_directory_as_it_was(client, create_user, login_as, api_token, people):
+    viewer = create_user(roles=["staff"])
+    login_as(viewer)
+    before = text_of(client.get("/people?q=sales"))
+    response = client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"capacity": -5},
+                                token=api_token(people["anna"]))
+    assert response.status_code == 422
+    assert text_of(client.get("/people?q=sales")) == before
