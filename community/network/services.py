@@ -353,7 +353,9 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
     interactions: list[graph.InteractionRecord] = []
     activities: list[graph.ActivityRecord] = []
     interaction_edges, activity_records = _interaction_sources()
-    since = now - timedelta(days=params.window_days)
+    # Interaction traces older than the retention period are never used, whatever the window.
+    retention_days = round(current_app.config["RETENTION_MONTHS"] * 30.44)
+    since = now - timedelta(days=min(params.window_days, retention_days))
     if interaction_edges is not None:
         interactions = [
             graph.InteractionRecord(source, target, kind, at)
