@@ -194,15 +194,25 @@ def ranked_candidates(tag: Tag, *, exclude_id: int | None = None, now: datetime 
     return sorted(candidates.values(), key=lambda c: (-c.score, c.tiebreak, c.person_id))
 
 
+def _ranking(tag: Tag, now: datetime | None) -> list[Candidate]:
+    if now is not None:
+        return ranked_candidates(tag, now=now)
+    # Everyone sees the same ranking until the data changes (community.caching); it is
+    # cached as plain tuples, which load much faster than objects.
+    rows = cached(("contacts", tag.id, week_of(utcnow())), lambda: [astuple(c) for c in ranked_candidates(tag)])
+    return [Candidate(*row) for row in rows]
+
+
+def listed_ids(tag: Tag) -> frozenset[int]:
+    """Everyone ranked for the topic (cached like the ranking): whether a viewer is among them
+    decides whether their own page of contacts differs from everyone else's."""
+    return cached(("contacts", "ids", tag.id, week_of(utcnow())),
+                  lambda: frozenset(c.person_id for c in _ranking(tag, None)))
+
+
 def topic_contacts(viewer, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
     """A page of Contact(person, score, level, reasons) for a topic; the viewer is not listed."""
-    if now is None:
-        # Everyone sees the same ranking until the data changes (community.caching); it is
-        # cached as plain tuples, which load much faster than objects.
-        rows = cached(("contacts", tag.id, week_of(utcnow())), lambda: [astuple(c) for c in ranked_candidates(tag)])
-        ranked = [Candidate(*row) for row in rows]
-    else:
-        ranked = ranked_candidates(tag, now=now)
+    ranked = _ranking(tag, now)
     viewer_id = getattr(viewer, "id", None)  # read once: the viewer may be a proxy
     if viewer_id is not None:
         ranked = [c for c in ranked if c.person_id != viewer_id]

@@ -9,12 +9,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from community.caching import cached
+from community.database import utcnow
 from community.errors import DomainError, PermissionDenied
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag
 from community.extensions import db
 from community.forms import apply_errors, as_choices
-from community.pagination import clamp
+from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, services
 from community.profiles.forms import (
     BLANK_TAG_ROWS,
@@ -157,12 +158,25 @@ def peer_finder(person_id: int):
 
 def _render_contacts(tag, ask_form=None, asked_person_id=None):
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
-    result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
+    viewer_id = current_user.id
+    # The rendered list is the same for everyone except the people on it (they are left out of
+    # their own list), so it is cached per page, language and, for them only, per viewer.
+    excluded = viewer_id if viewer_id in contacts.listed_ids(tag) else None
+
+    def render_list() -> dict:
+        result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
+        return {"html": render_template("profiles/_contacts_list.html", tag=tag, page=result),
+                "options": [(c.person.id, c.person.name) for c in result.items], "total": result.total}
+
+    listed = cached(("contacts", "page", tag.id, contacts.week_of(utcnow()), page, per_page, str(get_locale()), excluded),
+                    render_list)
     if asked_person_id is None:
         asked_person_id = request.args.get("ask", type=int)
     return render_template(
-        "profiles/contacts.html", tag=tag, page=result, ask_form=ask_form or AskForm(formdata=None),
-        asked_person_id=asked_person_id,
+        "profiles/contacts.html", tag=tag, page=Page(items=[], page=page, per_page=per_page, total=listed["total"]),
+        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
+        list_html=Markup(listed["html"]),  # noqa: S704
+        options=listed["options"], ask_form=ask_form or AskForm(formdata=None), asked_person_id=asked_person_id,
     )
 
 

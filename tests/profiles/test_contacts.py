@@ -196,3 +196,35 @@ def test_questions_only_go_to_listed_people(client, create_user, give_tags, api_
     body = {"person_id": target.id if target else 999999, "message": "" if case == "empty" else "Hi"}
     response = client.send_json("POST", "/api/v1/tags/microsoft-teams/questions", body, token=api_token(asker))
     assert response.status_code == {"hidden": 404, "not_holding": 404, "self": 422, "empty": 422, "unknown_person": 404}[case]
+
+
+def test_the_cached_contacts_page_leaves_out_each_listed_viewer_and_shows_changes_at_once(
+        app, create_user, give_tags, api_token, taxonomy):
+    """The rendered list is shared between viewers; a listed person still never sees themselves,
+    and a contact who hides disappears for everyone on the next visit."""
+    from tests.conftest import CSRFClient, login
+
+    erik = create_user(roles=["mentor"], name="Erik Expert")
+    paula = create_user(roles=["staff"], name="Paula Practitioner")
+    give_tags(erik, {"microsoft-teams": "expert"})
+    give_tags(paula, {"microsoft-teams": "practitioner"})
+    outsider = create_user(roles=["staff"], name="Otto Outsider")
+
+    def page_for(user) -> str:
+        client = CSRFClient(app, app.response_class, use_cookies=True)
+        assert login(client, user).status_code == 302
+        response = client.get("/tags/microsoft-teams/contacts")
+        assert response.status_code == 200
+        return text_of(response).split("Whom do I ask about")[1]  # the page body, not the menu
+
+    first = page_for(outsider)
+    assert "Erik Expert" in first and "Paula Practitioner" in first and "2 contacts" in first
+    own = page_for(erik)
+    assert "Erik Expert" not in own and "Paula Practitioner" in own and "1 contact" in own
+    assert "Erik Expert" in page_for(paula)
+
+    client = CSRFClient(app, app.response_class)
+    assert client.send_json("PATCH", f"/api/v1/people/{erik.id}", {"directory_visible": False},
+                            token=api_token(erik)).status_code == 200
+    after = page_for(outsider)
+    assert "Erik Expert" not in after and "1 contact" in after
