@@ -1,0 +1,64 @@
+"""Community data in the personal export and on erasure.
+
+What a person wrote stays readable for the others after erasure — under "former member", as
+the account row is anonymised — while what only concerns them goes: whom and what they follow,
+that they were mentioned, and their name on the posts they reported.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from community.discussions.models import Flag, Mention, Post, PostRevision, Subscription, Thread
+from community.extensions import db
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export(user) -> dict:
+    threads = db.session.execute(
+        select(Thread.id, Thread.title, Thread.created_at).where(Thread.author_id == user.id).order_by(Thread.id)
+    )
+    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id))
+    revisions = db.session.execute(
+        select(PostRevision.post_id, PostRevision.edited_at, PostRevision.previous_body)
+        .join(Post, Post.id == PostRevision.post_id)
+        .where(Post.author_id == user.id)
+        .order_by(PostRevision.id)
+    )
+    mentions = db.session.execute(
+        select(Post.id, Post.thread_id, Post.created_at).join(Mention, Mention.post_id == Post.id)
+        .where(Mention.user_id == user.id).order_by(Post.id)
+    )
+    follows = db.session.scalars(select(Subscription).where(Subscription.user_id == user.id).order_by(Subscription.id))
+    flags = db.session.scalars(select(Flag).where(Flag.reporter_id == user.id).order_by(Flag.id))
+    return {
+        "threads_started": [{"id": i, "title": t, "created_at": _iso(at)} for i, t, at in threads],
+        "posts": [
+            {"id": p.id, "thread_id": p.thread_id, "body": p.body, "created_at": _iso(p.created_at),
+             "edited_at": _iso(p.edited_at), "deleted": p.deleted_at is not None, "hidden": p.hidden}
+            for p in posts
+        ],
+        "earlier_versions_of_my_posts": [
+            {"post_id": pid, "edited_at": _iso(at), "body": body} for pid, at, body in revisions
+        ],
+        "mentioned_in": [{"post_id": pid, "thread_id": tid, "created_at": _iso(at)} for pid, tid, at in mentions],
+        "following": [{"kind": s.target_kind, "id": s.target_id, "level": s.level} for s in follows],
+        "reports_filed": [
+            {"post_id": f.post_id, "reason": f.reason, "created_at": _iso(f.created_at), "outcome": f.outcome}
+            for f in flags
+        ],
+    }
+
+
+def erase(user) -> None:
+    db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
+    db.session.execute(delete(Mention).where(Mention.user_id == user.id))
+    db.session.execute(
+        update(Flag).where(Flag.reporter_id == user.id).values(reporter_id=None)
+        .execution_options(synchronize_session=False)
+    )

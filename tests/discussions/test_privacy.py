@@ -1,0 +1,59 @@
+"""Community data in the personal export and on erasure: what others wrote stays readable."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, login, text_of
+
+
+def test_export_lists_my_posts_follows_reports_and_mentions(client, create_user, create_thread, add_reply,
+                                                          first_post, api_token, login_as):
+    alice = create_user(roles=["mentor"], name="Alice Author")
+    bob = create_user(roles=["mentor"], name="Bob Replier")
+    thread = create_thread(alice, title="Teams etiquette", body="Mute when you are not talking.")
+    bobs = add_reply(bob, thread, f"Good one, @{alice.handle}!")
+    login_as(alice)
+    assert client.post_form(f"/community/follow/thread/{thread.id}", {"level": "watching"}).status_code == 302
+    assert client.post_form(f"/posts/{bobs.id}/flag", {"reason": "Off topic, sorry"}).status_code == 302
+    token = api_token(alice)
+    post_id = first_post(thread).id
+    assert client.send_json("PATCH", f"/api/v1/posts/{post_id}", {"body": "Mute yourself when silent."},
+                            token=token).status_code == 200
+
+    data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {token}"}).json["discussions"]
+    assert data["threads_started"][0]["title"] == "Teams etiquette"
+    assert [p["body"] for p in data["posts"]] == ["Mute yourself when silent."]
+    assert data["earlier_versions_of_my_posts"][0]["body"] == "Mute when you are not talking."
+    assert data["mentioned_in"] == [{"post_id": bobs.id, "thread_id": thread.id, "created_at": data["mentioned_in"][0]["created_at"]}]
+    assert {"kind": "thread", "id": thread.id, "level": "watching"} in data["following"]
+    assert data["reports_filed"][0]["reason"] == "Off topic, sorry"
+    # Bob's export does not contain Alice's things.
+    bob_data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {api_token(bob)}"}).json["discussions"]
+    assert [p["id"] for p in bob_data["posts"]] == [bobs.id] and bob_data["reports_filed"] == []
+    assert bob_data["mentioned_in"] == [] and bob_data["threads_started"] == []
+
+
+def test_after_erasure_posts_stay_readable_as_former_member_and_personal_traces_go(
+        app, client, create_user, create_thread, add_reply, login_as, api_token, db):
+    from community.discussions.models import Flag, Mention, Subscription
+
+    alice = create_user(roles=["mentor"], name="Alice Author")
+    bob = create_user(roles=["mentor"], name="Bob Replier")
+    thread = create_thread(alice, title="Teams etiquette", body="Mute when you are not talking.")
+    bobs = add_reply(bob, thread, f"Good one, @{alice.handle}!")
+    login_as(alice)
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "watching"})
+    client.post_form(f"/posts/{bobs.id}/flag", {"reason": "Off topic, sorry"})
+    assert client.send_json("DELETE", "/api/v1/me", {"password": PASSWORD}, token=api_token(alice)).status_code == 204
+
+    assert db.session.scalar(select(func.count()).select_from(Subscription).where(Subscription.user_id == alice.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Mention).where(Mention.user_id == alice.id)) == 0
+    flag = db.session.scalar(select(Flag))
+    assert flag is not None and flag.reporter_id is None and flag.reason == "Off topic, sorry"
+
+    reader = app.test_client_class(app, app.response_class, use_cookies=True)
+    assert login(reader, create_user(roles=["staff"])).status_code == 302
+    page = text_of(reader.get(f"/threads/{thread.id}"))
+    assert "Mute when you are not talking." in page and "Former member" in page and "Alice Author" not in page
+    assert "Good one" in page
