@@ -10,7 +10,8 @@
 
 Options by environment: LOAD_SECONDS (default 20 per phase), LOAD_PEOPLE (2000),
 LOAD_WORKERS (gunicorn workers, default 4), LOAD_CLIENTS (client processes, 2),
-LOAD_THREADS (threads per client, 6).
+LOAD_THREADS (threads per client, 6); REDIS_URL makes the workers share rate limits and cached
+page parts, as in production.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def prepare(database_url: str) -> dict:
 
 def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "load-test",
-           "POST_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT": "100000 per minute"}
+           "POST_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT": "100000 per minute",
+           # With REDIS_URL: keys of this run only (rate limits, cached page parts).
+           "RATELIMIT_KEY_PREFIX": f"community-load-{port}-{os.getpid()}"}
     process = subprocess.Popen(  # noqa: S603 - fixed argument list, no user input
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--keep-alive", "5", "wsgi:app"],

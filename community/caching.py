@@ -4,10 +4,9 @@ Pages like the directory and topic contacts are the same for everyone with the s
 class and language until the data behind them changes. Their rendered parts are cached for
 CACHE_FRAGMENT_SECONDS under a key that includes a *generation* number per area; every commit
 that touches a table an area depends on moves that area's generation on, so a change is visible
-at once — and a new community post does not throw away the cached directory, which does not
-show posts. The cache (and the generation) live in Redis when REDIS_URL is set, shared by
-all workers; otherwise in each process (then another worker may show a change up to
-CACHE_FRAGMENT_SECONDS late).
+at once — and a new community post throws away neither, as neither shows posts. The cache
+(and the generations) live in Redis when REDIS_URL is set, shared by all workers; otherwise
+in each process (then another worker may show a change up to CACHE_FRAGMENT_SECONDS late).
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", 
 # here depends on everything watched.
 AREAS: dict[str, frozenset[str]] = {
     "directory": _DIRECTORY,
-    "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags",
-                              "threads", "posts", "thread_tags"},
+    "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags"},
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
