@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -59,6 +59,32 @@ ROLE_NAMES: Mapping[str, str] = {
     "staff": "Staff",
 }
 _ROLE_ORDER = tuple(ROLE_COLOURS)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every text a picture shows, so the caller can translate them (English by default)."""
+
+    roles: Mapping[str, str] = field(default_factory=lambda: dict(ROLE_NAMES))
+    people_and_ties: Callable[[int, int], str] = lambda people, ties: f"{people} people and {ties} ties."
+    ties: Callable[[int], str] = lambda n: f"{n} ties"
+    community: Callable[[int], str] = lambda n: f"Community {n}"
+    other_communities: str = "Other communities"
+    no_community: str = "no community"
+    other_groups: str = "Other"
+    groups_of_people: Callable[[int, int], str] = lambda groups, people: f"{groups} groups of {people} people."
+    ties_between: Callable[[str, str, int], str] = lambda a, b, n: f"{a} – {b}: {n} ties"
+    group_summary: Callable[[str, int, int], str] = (
+        lambda name, members, inside: f"{name} — {members} people, {inside} ties inside")
+    network_of: Callable[[str], str] = lambda name: f"Network of {name}"
+    people_nearby: Callable[[str, int], str] = lambda name, n: f"{name} and {n} people nearby."
+    bars: Callable[[int], str] = lambda n: f"{n} bars."
+    more: Callable[[int], str] = lambda n: f"… and {n} more"
+    nothing: str = "Nothing to show"
+    wanted: Callable[[int], str] = lambda n: f"wanted {n} times"
+
+
+ENGLISH = Words()
 
 
 def needs_condensing(graph: nx.Graph, limit: int = NODE_LIMIT) -> bool:
@@ -139,6 +165,62 @@ def _ordered(graph: nx.Graph) -> nx.Graph:
     return ordered
 
 
+def _spread(positions: Mapping[Hashable, Sequence[float]]) -> dict[Hashable, tuple[float, float]]:
+    """Even out a force layout over the unit disc: each person keeps their direction from the
+    centre, and distances become evenly spaced ranks. A dense core no longer collapses into one
+    blot, and a few far-out people no longer squeeze everyone else into a corner."""
+    if not positions:
+        return {}
+    cx = sum(float(p[0]) for p in positions.values()) / len(positions)
+    cy = sum(float(p[1]) for p in positions.values()) / len(positions)
+    polar = {
+        node: (math.hypot(float(x) - cx, float(y) - cy), math.atan2(float(y) - cy, float(x) - cx))
+        for node, (x, y) in positions.items()
+    }
+    order = sorted(polar, key=lambda node: (polar[node][0], _sort_key(node)))
+    count = len(order)
+    spread = {}
+    for rank, node in enumerate(order):
+        radius = math.sqrt((rank + 0.5) / count) if count > 1 else 0.0
+        angle = polar[node][1]
+        spread[node] = (radius * math.cos(angle), radius * math.sin(angle))
+    return spread
+
+
+def _layout(graph: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
+    """Positions in the unit square: the largest group of connected people fills the picture,
+    smaller separate groups line up in a band along the bottom."""
+    components = sorted(
+        (sorted(c, key=_sort_key) for c in nx.connected_components(graph)),
+        key=lambda c: (-len(c), _sort_key(c[0])),
+    )
+    if not components:
+        return {}
+    main, rest = components[0], components[1:]
+    band = 0.16 if rest else 0.0
+    positions: dict[Hashable, tuple[float, float]] = {}
+    core = graph.subgraph(main)
+    k = 1.8 / math.sqrt(len(main))
+    disc = _spread(nx.spring_layout(core, seed=seed, k=k, iterations=80, weight=None)) if len(main) > 1 else {
+        main[0]: (0.0, 0.0)}
+    for node, (x, y) in disc.items():
+        positions[node] = (0.5 + 0.5 * x, (1 - band) * (0.5 + 0.5 * y))
+    if rest:
+        per_row = max(6, math.ceil(math.sqrt(len(rest) * 4)))
+        rows = math.ceil(len(rest) / per_row)
+        cell_w, cell_h = 1.0 / per_row, band / rows
+        for index, component in enumerate(rest):
+            left = (index % per_row) * cell_w
+            top = 1 - band + (index // per_row) * cell_h
+            if len(component) == 1:
+                local = {component[0]: (0.0, 0.0)}
+            else:
+                local = _spread(nx.circular_layout(graph.subgraph(component)))
+            for node, (x, y) in local.items():
+                positions[node] = (left + cell_w * (0.5 + 0.35 * x), top + cell_h * (0.5 + 0.35 * y))
+    return positions
+
+
 def _fit(
     positions: Mapping[Hashable, Sequence[float]], width: int, height: int, margin: float
 ) -> dict[Hashable, tuple[float, float]]:
@@ -156,6 +238,16 @@ def _fit(
         fy = margin + (float(y) - min(ys)) / span_y * usable_y if max(ys) > min(ys) else height / 2
         fitted[node] = (round(fx, 1), round(fy, 1))
     return fitted
+
+
+def _fit_box(
+    positions: Mapping[Hashable, Sequence[float]], width: int, height: int, margin: float
+) -> dict[Hashable, tuple[float, float]]:
+    """Map positions in the unit square onto the drawing area."""
+    return {
+        node: (round(margin + float(x) * (width - 2 * margin), 1), round(margin + float(y) * (height - 2 * margin), 1))
+        for node, (x, y) in positions.items()
+    }
 
 
 def _fit_centred(
@@ -203,6 +295,7 @@ def draw_network(
     highlight: Collection[Hashable] = (),
     href_of: Callable[[Hashable], str | None] | None = None,
     show_labels: int = 8,
+    words: Words = ENGLISH,
 ) -> str:
     """One circle per person (spring layout with a fixed seed), sized by degree, coloured by
     role or by Louvain community, with the name in a <title> tooltip.
@@ -216,15 +309,11 @@ def draw_network(
     if colour_by not in ("role", "community"):
         raise ValueError("colour_by must be 'role' or 'community'")
     ordered = _ordered(graph)
-    positions = (
-        nx.spring_layout(ordered, seed=seed, method="force", weight=None)
-        if ordered.number_of_nodes()
-        else {}
-    )
+    positions = _layout(ordered, seed)
     legend_width = 150
-    fitted = _fit(positions, width - legend_width, height, margin=28)
+    fitted = _fit_box(positions, width - legend_width, height, margin=30)
     people, ties = ordered.number_of_nodes(), ordered.number_of_edges()
-    root = _svg(width, height, title, f"{people} people and {ties} ties.")
+    root = _svg(width, height, title, words.people_and_ties(people, ties))
 
     community_colour: dict[int, str] = {}
     if colour_by == "community":
@@ -237,18 +326,21 @@ def draw_network(
         ranked = sorted(sizes, key=lambda cid: (-sizes[cid], cid))
         community_colour = {cid: PALETTE[i] for i, cid in enumerate(ranked[: len(PALETTE)])}
 
-    def colour(node: Hashable) -> tuple[str, str, str]:
-        """Fill, legend entry and tooltip wording of a person."""
+    others = (len(_ROLE_ORDER), 1 << 30)
+
+    def colour(node: Hashable) -> tuple[str, tuple[int, int], str, str]:
+        """Fill, legend order, legend entry and tooltip wording of a person."""
         if colour_by == "community":
             cid = (community_of or {}).get(node)
             if cid is None:
-                return OTHER_COLOUR, "Other communities", "no community"
-            name = f"Community {cid + 1}"
+                return OTHER_COLOUR, others, words.other_communities, words.no_community
+            name = words.community(cid + 1)
             if cid not in community_colour:
-                return OTHER_COLOUR, "Other communities", name
-            return community_colour[cid], name, name
+                return OTHER_COLOUR, others, words.other_communities, name
+            return community_colour[cid], (0, cid), name, name
         role = primary_role(ordered.nodes[node])
-        return ROLE_COLOURS[role], ROLE_NAMES[role], ROLE_NAMES[role]
+        name = words.roles.get(role, role)
+        return ROLE_COLOURS[role], (_ROLE_ORDER.index(role), 0), name, name
 
     weights = [w for _, _, w in ordered.edges(data="weight", default=1.0)]
     heaviest = max(weights, default=1.0) or 1.0
@@ -271,11 +363,11 @@ def draw_network(
 
     degree = dict(ordered.degree())
     nodes = ET.SubElement(root, "g", {"class": "people", "stroke": "#ffffff"})
-    used: dict[str, str] = {}
+    used: dict[str, tuple[tuple[int, int], str]] = {}
     for node in ordered:
         x, y = fitted[node]
-        fill, category, wording = colour(node)
-        used.setdefault(category, fill)
+        fill, rank, category, wording = colour(node)
+        used.setdefault(category, (rank, fill))
         marked = node in highlight
         parent = nodes
         if href_of is not None and (href := href_of(node)):
@@ -294,7 +386,7 @@ def draw_network(
         )
         ET.SubElement(
             circle, "title"
-        ).text = f"{labels.get(node, str(node))} — {wording}, {degree[node]} ties"
+        ).text = f"{labels.get(node, str(node))} — {wording}, {words.ties(degree[node])}"
 
     best = sorted(ordered, key=lambda node: (-degree[node], _sort_key(node)))[:show_labels]
     names = ET.SubElement(root, "g", {"class": "names", "font-size": "11", "text-anchor": "middle"})
@@ -303,22 +395,9 @@ def draw_network(
         radius = min(18.0, 3.5 + 2.0 * math.sqrt(degree[node]))
         _text(names, x, y - radius - 3, _shorten(labels.get(node, str(node)), 24))
 
-    if colour_by == "community":
-        entries = sorted(used.items(), key=lambda item: _community_rank(item[0]))
-    else:
-        entries = sorted(used.items(), key=lambda item: _role_rank(item[0]))
-    _legend(root, [(fill, name) for name, fill in entries[:12]], width - legend_width + 10, 24)
+    entries = sorted(used.items(), key=lambda item: item[1][0])
+    _legend(root, [(fill, name) for name, (_rank, fill) in entries[:12]], width - legend_width + 10, 24)
     return _serialise(root)
-
-
-def _role_rank(name: str) -> int:
-    names = list(ROLE_NAMES.values())
-    return names.index(name) if name in names else len(names)
-
-
-def _community_rank(name: str) -> tuple[int, int]:
-    number = name.removeprefix("Community ")
-    return (0, int(number)) if number.isdigit() else (1, 0)
 
 
 # --------------------------------------------------------------------------- groups
@@ -334,6 +413,7 @@ def draw_condensed(
     height: int = 640,
     seed: int = 42,
     max_groups: int = 60,
+    words: Words = ENGLISH,
 ) -> str:
     """One circle per group (department or community): size = members, line width = weight
     of the ties between two groups. Groups beyond `max_groups` are merged into "Other"."""
@@ -350,7 +430,7 @@ def draw_condensed(
         if (group := group_of.get(node)) is not None
     }
     names = dict(group_labels or {})
-    names[other] = "Other"
+    names[other] = words.other_groups
     condensed = _ordered(condensed_graph(graph, mapping))
     positions = (
         nx.spring_layout(condensed, seed=seed, method="force", weight=None)
@@ -362,7 +442,7 @@ def draw_condensed(
         width,
         height,
         title,
-        f"{condensed.number_of_nodes()} groups of {sum(members.values())} people.",
+        words.groups_of_people(condensed.number_of_nodes(), sum(members.values())),
     )
     largest = max((d["members"] for _, d in condensed.nodes(data=True)), default=1)
     heaviest = max((w for _, _, w in condensed.edges(data="weight")), default=1.0) or 1.0
@@ -384,7 +464,7 @@ def draw_condensed(
         )
         ET.SubElement(
             line, "title"
-        ).text = f"{names.get(a, str(a))} – {names.get(b, str(b))}: {data['ties']} ties"
+        ).text = words.ties_between(names.get(a, str(a)), names.get(b, str(b)), data["ties"])
     circles = ET.SubElement(root, "g", {"class": "groups", "stroke": "#ffffff"})
     labels = ET.SubElement(
         root, "g", {"class": "names", "font-size": "11", "text-anchor": "middle"}
@@ -409,7 +489,7 @@ def draw_condensed(
         name = names.get(group, str(group))
         ET.SubElement(
             circle, "title"
-        ).text = f"{name} — {data['members']} people, {data['internal_ties']} ties inside"
+        ).text = words.group_summary(name, data["members"], data["internal_ties"])
         _text(labels, x, y + radius + 12, _shorten(name, 22))
     return _serialise(root)
 
@@ -428,7 +508,7 @@ def draw_network_or_condensed(
         condensed_options = {
             key: value
             for key, value in options.items()
-            if key in ("title", "width", "height", "seed", "max_groups")
+            if key in ("title", "width", "height", "seed", "max_groups", "words")
         }
         return draw_condensed(graph, group_of, group_labels=group_labels, **condensed_options)  # type: ignore[arg-type]
     return draw_network(graph, labels, limit=limit, **options)  # type: ignore[arg-type]
@@ -444,6 +524,7 @@ def draw_ego(
     width: int = 560,
     height: int = 560,
     limit: int = NODE_LIMIT,
+    words: Words = ENGLISH,
 ) -> str:
     """A person at the centre, their ties on a ring (and the next ring for radius 2).
 
@@ -470,35 +551,39 @@ def draw_ego(
         if shell:
             shells.append(shell)
     positions = nx.shell_layout(ego, nlist=shells) if len(ego) > 1 else {person_id: (0.0, 0.0)}
-    fitted = _fit_centred(positions, width, height, margin=48)
+    named = len(ego) <= 80  # names around the ring, outside it, up to this many people
+    fitted = _fit_centred(positions, width, height, margin=120 if named and len(ego) > 1 else 48)
     name = labels.get(person_id, str(person_id))
     root = _svg(
-        width, height, title or f"Network of {name}", f"{name} and {len(ego) - 1} people nearby."
+        width, height, title or words.network_of(name), words.people_nearby(name, len(ego) - 1)
     )
     heaviest = max((w for _, _, w in ego.edges(data="weight", default=1.0)), default=1.0) or 1.0
-    edges = ET.SubElement(
-        root, "g", {"class": "ties", "stroke": EDGE_COLOUR, "stroke-opacity": "0.6"}
-    )
+    # The person's own ties stand out; ties among the others stay in the background.
+    among = ET.SubElement(root, "g", {"class": "ties among", "stroke": EDGE_COLOUR, "stroke-opacity": "0.18"})
+    own = ET.SubElement(root, "g", {"class": "ties own", "stroke": EDGE_COLOUR, "stroke-opacity": "0.75"})
     for a, b, weight in ego.edges(data="weight", default=1.0):
         (x1, y1), (x2, y2) = fitted[a], fitted[b]
+        mine = person_id in (a, b)
         ET.SubElement(
-            edges,
+            own if mine else among,
             "line",
             {
                 "x1": _n(x1),
                 "y1": _n(y1),
                 "x2": _n(x2),
                 "y2": _n(y2),
-                "stroke-width": _n(0.8 + 4.0 * math.sqrt(max(weight, 0.0) / heaviest)),
+                "stroke-width": _n((0.8 + 4.0 * math.sqrt(max(weight, 0.0) / heaviest)) if mine else 0.6),
             },
         )
     people = ET.SubElement(root, "g", {"class": "people", "stroke": "#ffffff"})
     names = ET.SubElement(root, "g", {"class": "names", "font-size": "11", "text-anchor": "middle"})
-    used: dict[str, str] = {}
+    used: dict[str, tuple[int, str]] = {}
+    cx, cy = width / 2, height / 2
     for node in sorted(ego, key=lambda n: (n != person_id, _sort_key(n))):
         x, y = fitted[node]
         role = primary_role(ego.nodes[node])
-        used.setdefault(ROLE_NAMES[role], ROLE_COLOURS[role])
+        role_name = words.roles.get(role, role)
+        used.setdefault(role_name, (_ROLE_ORDER.index(role), ROLE_COLOURS[role]))
         centre = node == person_id
         size = 14.0 if centre else 7.0
         circle = ET.SubElement(
@@ -514,11 +599,18 @@ def draw_ego(
             },
         )
         label = labels.get(node, str(node))
-        ET.SubElement(circle, "title").text = f"{label} — {ROLE_NAMES[role]}"
-        if centre or len(ego) <= 40:
+        ET.SubElement(circle, "title").text = f"{label} — {role_name}"
+        if centre:
             _text(names, x, y - size - 4, _shorten(label, 22))
-    entries = sorted(used.items(), key=lambda item: _role_rank(item[0]))
-    _legend(root, [(fill, role) for role, fill in entries], 10, 10)
+        elif named:
+            # Outside the ring, pointing away from the centre, so names do not cover the ties.
+            angle = math.atan2(y - cy, x - cx)
+            dx, dy = math.cos(angle), math.sin(angle)
+            anchor = "start" if dx > 0.1 else "end" if dx < -0.1 else "middle"
+            _text(names, x + dx * (size + 4), y + dy * (size + 4) + 4, _shorten(label, 18),
+                  **{"text-anchor": anchor, "font-size": "10"})
+    entries = sorted(used.items(), key=lambda item: item[1][0])
+    _legend(root, [(fill, role) for role, (_rank, fill) in entries], 10, 10)
     return _serialise(root)
 
 
@@ -548,6 +640,7 @@ def draw_bar_chart(
     marker_label: str = "capacity",
     width: int = 640,
     max_bars: int = 40,
+    words: Words = ENGLISH,
 ) -> str:
     """Horizontal bars in the given order with an optional capacity marker per bar.
 
@@ -557,7 +650,7 @@ def draw_bar_chart(
     hidden = len(bars) - len(shown)
     row, top, label_width, value_room = 22, 44, 190, 70
     height = top + row * max(1, len(shown)) + (24 if hidden else 0) + 30
-    root = _svg(width, height, title, f"{len(bars)} bars. {value_label}".strip())
+    root = _svg(width, height, title, f"{words.bars(len(bars))} {value_label}".strip())
     _text(root, 12, 22, title, **{"font-size": "15", "font-weight": "600"})
     scale_max = max(
         [bar.value for bar in shown] + [bar.capacity for bar in shown if bar.capacity is not None],
@@ -620,9 +713,9 @@ def draw_bar_chart(
         },
     )
     if hidden:
-        _text(root, label_width, baseline + 18, f"… and {hidden} more", **{"font-size": "11"})
+        _text(root, label_width, baseline + 18, words.more(hidden), **{"font-size": "11"})
     if not shown:
-        _text(root, label_width, top + 14, "Nothing to show", **{"font-size": "11"})
+        _text(root, label_width, top + 14, words.nothing, **{"font-size": "11"})
     return _serialise(root)
 
 
@@ -646,6 +739,7 @@ def coverage_bars(
     *,
     min_providers: int,
     labels: Mapping[str, str] | None = None,
+    words: Words = ENGLISH,
 ) -> list[Bar]:
     """Mentors able to teach each demanded topic, with the number needed as the marker;
     topics short of providers are red and come first, then by demand."""
@@ -662,7 +756,7 @@ def coverage_bars(
             float(count),
             float(min_providers),
             alert=count < min_providers,
-            note=f"wanted {wanted} times",
+            note=words.wanted(wanted),
         )
         for _, _, slug, count, wanted in rows
     ]

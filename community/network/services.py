@@ -752,6 +752,34 @@ def mentor_choices(limit: int = 2000) -> tuple[list[tuple[str, str]], int]:
 # --------------------------------------------------------------------------- pictures
 
 
+def picture_words() -> drawing.Words:
+    """The pictures' texts in the viewer's language."""
+    from community.templating import role_label
+
+    return drawing.Words(
+        roles={**{role: role_label(role) for role in ("executive", "mentor", "change_manager", "admin", "staff")},
+               "ambassador": _("Ambassador")},
+        people_and_ties=lambda people, ties: " ".join([
+            ngettext("%(num)d person", "%(num)d people", people), ngettext("and %(num)d tie.", "and %(num)d ties.", ties)]),
+        ties=lambda n: ngettext("%(num)d tie", "%(num)d ties", n),
+        community=lambda n: _("Community %(number)d", number=n),
+        other_communities=_("Other communities"),
+        no_community=_("no community"),
+        other_groups=_("Other"),
+        groups_of_people=lambda groups, people: " ".join([
+            ngettext("%(num)d group", "%(num)d groups", groups), ngettext("of %(num)d person.", "of %(num)d people.", people)]),
+        ties_between=lambda a, b, n: f"{a} – {b}: " + ngettext("%(num)d tie", "%(num)d ties", n),
+        group_summary=lambda name, members, inside: f"{name} — " + ", ".join([
+            ngettext("%(num)d person", "%(num)d people", members), ngettext("%(num)d tie inside", "%(num)d ties inside", inside)]),
+        network_of=lambda name: _("Network of %(name)s", name=name),
+        people_nearby=lambda name, n: f"{name}: " + ngettext("%(num)d person nearby.", "%(num)d people nearby.", n),
+        bars=lambda n: ngettext("%(num)d bar.", "%(num)d bars.", n),
+        more=lambda n: _("… and %(num)d more", num=n),
+        nothing=_("Nothing to show"),
+        wanted=lambda n: ngettext("wanted %(num)d time", "wanted %(num)d times", n),
+    )
+
+
 def _picture(key: tuple, draw: Callable[[LiveNetwork, frozenset[int]], str]) -> str:
     live = live_network()
     hidden = opted_out_ids()
@@ -775,13 +803,14 @@ def network_svg(viewer) -> str:
         if drawing.needs_condensing(core):
             no_department = _("No department")
             group_of = {node: core.nodes[node].get("department") or no_department for node in core}
-            return drawing.draw_condensed(core, group_of, title=_("Mentor network by department"))
+            return drawing.draw_condensed(core, group_of, title=_("Mentor network by department"),
+                                          words=picture_words())
         left_out = [node for node in core if node in hidden]
         core.remove_nodes_from(left_out)
         refs = people_refs(list(core), pseudonymised())
         labels = {pid: ref.name for pid, ref in refs.items()}
         title = " ".join(filter(None, [_("Mentor network"), _left_out_note(len(left_out))]))
-        return drawing.draw_network(core, labels, title=title)
+        return drawing.draw_network(core, labels, title=title, words=picture_words())
 
     return _picture(("network",), draw)
 
@@ -800,7 +829,7 @@ def load_svg(viewer) -> str:
     labels = {pid: ref.name for pid, ref in refs.items()}
     return drawing.draw_bar_chart(
         drawing.load_bars(load, capacity, labels), title=_("Mentor load"),
-        value_label=_("active mentorships"), marker_label=_("capacity"),
+        value_label=_("active mentorships"), marker_label=_("capacity"), words=picture_words(),
     )
 
 
@@ -811,10 +840,11 @@ def coverage_svg(viewer) -> str:
     def draw(live: LiveNetwork, hidden: frozenset[int]) -> str:
         coverage = live.coverage
         names = tag_names(coverage.demand)
+        words = picture_words()
         bars = drawing.coverage_bars(coverage.demand, coverage.providers,
-                                     min_providers=coverage.min_providers, labels=names)
+                                     min_providers=coverage.min_providers, labels=names, words=words)
         return drawing.draw_bar_chart(bars, title=_("Topic coverage"),
-                                      value_label=_("mentors"), marker_label=_("needed"))
+                                      value_label=_("mentors"), marker_label=_("needed"), words=words)
 
     return _picture(("coverage",), draw)
 
@@ -861,7 +891,7 @@ def ego_svg(viewer, ref: str) -> str:
     refs = people_refs(list(ego), pseudonymised())
     labels = {pid: r.name for pid, r in refs.items()}
     title = " ".join(filter(None, [_("Network of %(name)s", name=labels[person_id]), _left_out_note(len(left_out))]))
-    return drawing.draw_ego(ego, person_id, labels, title=title)
+    return drawing.draw_ego(ego, person_id, labels, title=title, words=picture_words())
 
 
 # --------------------------------------------------------------------------- exports

@@ -222,3 +222,32 @@ def test_coverage_chart_shows_short_topics_first_and_long_lists_are_cut():
     root = parse(draw_bar_chart(many, title="Topics", max_bars=40))
     assert len(root.findall(f".//{SVG}g[@class='bars']/{SVG}rect")) == 40
     assert any(t.text == "… and 20 more" for t in root.iter(f"{SVG}text"))
+
+
+def test_the_main_network_fills_the_picture_and_separate_pairs_line_up_below_it():
+    """A dense core is spread out (no overlapping blot) and a small separate group does not
+    squeeze the main one into a corner."""
+    graph = nx.complete_graph(30)
+    nx.set_node_attributes(graph, {n: frozenset({"mentor"}) for n in graph}, "roles")
+    graph.add_edge(100, 101)
+    graph.nodes[100]["roles"] = graph.nodes[101]["roles"] = frozenset({"executive"})
+    root = parse(draw_network(graph, {n: f"P{n}" for n in graph}, width=900, height=640))
+    where = {c.find(f"{SVG}title").text.split(" — ")[0]: (float(c.get("cx")), float(c.get("cy"))) for c in circles(root)}
+    core = [where[f"P{n}"] for n in range(30)]
+    xs, ys = [x for x, _ in core], [y for _, y in core]
+    assert max(xs) - min(xs) > 400 and max(ys) - min(ys) > 300  # the core uses the picture
+    closest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(core) for b in core[i + 1:])
+    assert closest > 15  # no two people of the core on top of each other
+    assert where["P100"][1] > max(ys) and where["P101"][1] > max(ys)  # the pair sits below
+
+
+def test_pictures_use_the_words_they_are_given():
+    from community.network.drawing import Words
+
+    graph = small_network()
+    german = Words(roles={"ambassador": "Botschafter/in", "executive": "Führungskraft", "mentor": "Mentor/in"},
+                   ties=lambda n: f"{n} Verbindungen")
+    root = parse(draw_network(graph, labels_for(graph), words=german))
+    legend = [t.text for t in root.findall(f".//{SVG}g[@class='legend']/{SVG}text")]
+    assert legend == ["Botschafter/in", "Führungskraft", "Mentor/in"]
+    assert all("Verbindungen" in c.find(f"{SVG}title").text for c in circles(root))

@@ -254,3 +254,13 @@ def test_home_page_shows_pool_health_to_change_managers_only(app, client, login_
     mentor_browser = app.test_client()
     login(mentor_browser, small_org["mia"])
     assert "Mentor pool health" not in text_of(mentor_browser.get("/"))
+
+
+def test_pictures_speak_the_viewers_language(client, login_as, create_user, small_org, compute):
+    compute()
+    german_analyst = create_user(roles=("change_manager",), name="Gerda Wandel", locale="de")
+    login_as(german_analyst)
+    pictures = pictures_of(client.get("/network"))
+    network = client.get(next(p for p in pictures if "network.svg" in p)).get_data(as_text=True)
+    assert "Verbindungen" in network or "Verbindung<" in network
+    assert ">Executive<" not in network and " ties" not in network
