@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, to_user_timezone
 
 from community.accounts.auth import peek_user
 
@@ -43,7 +44,29 @@ def user_zone() -> ZoneInfo:
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+    """In the viewer's zone and language; "medium" is the date with hours and minutes
+    (29 Nov 2026, 14:30 · 29.11.2026, 14:30) — nobody schedules to the second."""
+    if not value:
+        return ""
+    if fmt == "medium":
+        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    return format_datetime(value, fmt)
+
+
+def local_time_range(start: datetime | None, end: datetime | None) -> str:
+    """29 Nov 2026, 14:30–15:15 (the end's date only when it falls on another day)."""
+    if not start or not end:
+        return local_datetime(start or end)
+    same_day = to_user_timezone(start).date() == to_user_timezone(end).date()
+    tail = format_time(end, "short") if same_day else local_datetime(end)
+    return f"{local_datetime(start)}–{tail}" if same_day else f"{local_datetime(start)} – {tail}"
+
+
+def datetime_for(value: datetime, zone, locale: str | None) -> str:
+    """Like local_datetime for another reader (texts stored now and read later)."""
+    language = FORMAT_LOCALES.get(locale or "en", locale or "en")
+    return f"{babel_dates.format_date(value.astimezone(zone), 'medium', locale=language)}, " \
+           f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)}"
 
 
 def local_date(value, fmt: str = "medium") -> str:
@@ -53,6 +76,7 @@ def local_date(value, fmt: str = "medium") -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
+    app.jinja_env.globals["time_range"] = local_time_range
 
     @app.context_processor
     def language_context():

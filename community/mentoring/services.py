@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -26,6 +25,7 @@ from community.database import utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.services import resolve_tags
 from community.extensions import db
+from community.i18n import datetime_for
 from community.mentoring.models import (
     COHORT_STATUSES,
     OPEN_STATUSES,
@@ -214,7 +214,7 @@ def local_time_for(user: User, value: datetime) -> str:
         zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
     except (KeyError, ValueError):
         zone = UTC
-    return babel_format_datetime(value, "medium", tzinfo=zone, locale=user.locale or "en")
+    return datetime_for(value, zone, user.locale)
 
 
 def path_for(endpoint: str, **values) -> str:

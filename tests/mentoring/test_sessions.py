@@ -72,7 +72,7 @@ def test_sessions_across_a_dst_change_keep_their_wall_clock_time(client, login_a
     utc_hours = [s.starts_at.hour for s in sessions]
     assert utc_hours[0] != utc_hours[1] and utc_hours[2] != utc_hours[3]
     for session in sessions:
-        assert "10:00:00" in text_of(client.get(f"/sessions/{session.id}"))
+        assert ", 10:00–" in text_of(client.get(f"/sessions/{session.id}"))  # hours and minutes, no seconds
 
 
 def test_a_time_the_clock_skips_is_refused(client, login_as, people, create_mentorship):
@@ -93,7 +93,7 @@ def test_a_viewer_in_another_zone_sees_their_own_local_time(client, login_as, pe
     start = datetime(2031, 1, 15, 15, 0, tzinfo=UTC)  # 16:00 Berlin, 10:00 New York
     session_id = create_session(mentorship_id, starts_at=start)
     login_as(mentor)
-    assert "10:00:00" in text_of(client.get(f"/sessions/{session_id}"))  # en_GB: 24-hour clock
+    assert "15 Jan 2031, 10:00–" in text_of(client.get(f"/sessions/{session_id}"))  # en_GB: 24-hour clock
 
 
 def test_api_refuses_naive_and_non_iso_times_naming_starts_at(people, create_mentorship, api):
@@ -189,7 +189,7 @@ def test_executive_reschedules_and_history_keeps_old_time(client, login_as, beco
     assert (change.old_starts_at, change.new_starts_at, change.reason, change.changed_by_id) == (old, new, "Board meeting moved", executive.id)
     page = text_of(client.get(f"/sessions/{session_id}"))
     assert "rescheduled" in page and "Board meeting moved" in page
-    assert old.astimezone(BERLIN).strftime("%-I:%M:%S") in page
+    assert "from " + old.astimezone(BERLIN).strftime("%-d %b %Y, %H:%M") in page
     assert db.session.scalar(select(Notification.kind).where(Notification.user_id == mentor.id)) == "session_rescheduled"
     become(mentor)
     assert "Board meeting moved" in text_of(client.get("/notifications/"))
@@ -336,3 +336,12 @@ def test_guessing_another_pairs_session_id_gives_404_everywhere(client, login_as
         assert client.get(f"/sessions/{session_id}{path}").status_code == 404
     for path in ("/notes", "/feedback", "/done"):
         assert client.post_form(f"/sessions/{session_id}{path}", {"notes": "x", "rating": 5}).status_code == 404
+
+
+def test_a_german_reader_sees_german_dates_with_the_session_span(client, login_as, people, create_mentorship, create_session):
+    mentor, executive = people(mentor_fields={"locale": "de"})
+    mentorship_id = create_mentorship(mentor, executive)
+    session_id = create_session(mentorship_id, starts_at=datetime(2031, 1, 15, 9, 0, tzinfo=UTC), duration=45)
+    login_as(mentor)
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert "15.01.2031, 10:00–10:45" in page  # Berlin time, German date, no seconds
