@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
 from sqlalchemy import select
@@ -55,6 +55,8 @@ def load_session_user(user_id: str) -> User | None:
             User.active.is_(True),
             LoginSession.secret_hash == secret_hash(secret),
             LoginSession.revoked_at.is_(None),
+            # A login lasts PERMANENT_SESSION_LIFETIME on the server too, whatever the cookie says.
+            LoginSession.created_at >= utcnow() - current_app.permanent_session_lifetime,
         )
     ).scalar_one_or_none()
     return row

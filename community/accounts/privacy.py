@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from community.accounts.models import ApiToken, LoginSession, User
 from community.extensions import db
@@ -46,8 +46,9 @@ def erase(user: User) -> None:
 
 
 def retain(cutoff: datetime) -> dict[str, int]:
-    """Ended login sessions (with their IP addresses) are kept no longer than the retention period."""
+    """Login sessions (with their IP addresses) are kept no longer than the retention period:
+    ended ones, and ones that expired long ago because the browser was simply closed."""
     removed = db.session.execute(
-        delete(LoginSession).where(LoginSession.revoked_at.is_not(None), LoginSession.revoked_at < cutoff)
+        delete(LoginSession).where(or_(LoginSession.revoked_at < cutoff, LoginSession.created_at < cutoff))
     ).rowcount
     return {"login_sessions": removed}

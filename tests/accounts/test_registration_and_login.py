@@ -196,3 +196,22 @@ def test_repeated_login_attempts_are_rate_limited_with_retry_after(client, creat
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert "Too many requests" in text_of(response)
+
+
+def test_a_login_expires_on_the_server_after_its_lifetime(app, client, login_as, create_user, db):
+    """A cookie kept beyond PERMANENT_SESSION_LIFETIME (12 h) no longer signs anyone in."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from community.accounts.models import LoginSession
+    from community.database import utcnow
+
+    user = create_user()
+    login_as(user)
+    assert client.get("/notifications/").status_code == 200
+    db.session.execute(update(LoginSession).where(LoginSession.user_id == user.id)
+                       .values(created_at=utcnow() - timedelta(hours=13)))
+    db.session.commit()
+    response = client.get("/notifications/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -122,3 +122,23 @@ def test_cli_erases_a_leaver(runner, create_user, db):
     result = runner.invoke(args=["privacy", "erase", user.email])
     assert result.exit_code == 0
     assert db.session.get(User, user.id).erased_at is not None
+
+
+def test_retention_removes_login_sessions_of_closed_browsers_too(app, runner, create_user, db, client, login_as):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from community.accounts.models import LoginSession
+    from community.database import utcnow
+
+    user = create_user()
+    login_as(user)  # an open session from today stays
+    login(app.test_client(), user)
+    db.session.execute(update(LoginSession).where(LoginSession.id == db.session.scalar(select(func.min(LoginSession.id))))
+                       .values(created_at=utcnow() - timedelta(days=500)))
+    db.session.commit()
+    result = runner.invoke(args=["privacy", "retention", "--months", "12"])
+    assert result.exit_code == 0, result.output
+    remaining = db.session.scalars(select(LoginSession)).all()
+    assert len(remaining) == 1 and remaining[0].created_at > utcnow() - timedelta(days=1)
