@@ -77,6 +77,13 @@ def register_security(app: Flask) -> None:
     from community import security
 
     security.init_app(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Behind a reverse proxy: the client's address (rate limits, logs, login sessions) and
+        # the scheme come from the X-Forwarded-* headers that this many proxies set.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def register_blueprints(app: Flask) -> None:

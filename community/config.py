@@ -88,6 +88,8 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "HSTS_ENABLED": production,
         # Forms and uploads
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in one place, see community.security

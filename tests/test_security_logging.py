@@ -50,3 +50,28 @@ def test_admin_actions_are_logged_once(client, login_as, create_user, caplog):
     client.post_form(f"/admin/users/{person.id}", {"roles-roles": ["mentor"]})
     audit_lines = [r.getMessage() for r in caplog.records if r.name == "community.audit"]
     assert len([line for line in audit_lines if line.startswith("user.roles_changed")]) == 1
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_logged_and_rate_limited(app, create_user, caplog):
+    """PROXY_COUNT=1: the address nginx forwards counts, not the proxy's own; without it the header is ignored."""
+    from community import create_app
+    from tests.conftest import CSRFClient
+
+    proxied = create_app({**app.config, "PROXY_COUNT": 1, "LOGIN_RATE_LIMIT": "2 per minute"})
+    proxied.test_client_class = CSRFClient
+    user = create_user()
+    caplog.set_level(logging.INFO)
+    alice, bob = proxied.test_client(), proxied.test_client()
+    alice.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    bob.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.9"
+    for _ in range(2):
+        assert login(alice, user, "wrong-password-x1").status_code == 200
+    assert login(alice, user, "wrong-password-x1").status_code == 429
+    assert login(bob, user, "wrong-password-x1").status_code == 200  # another client behind the same proxy
+    assert any("ip=203.0.113.7" in line for line in security_lines(caplog))
+
+    direct = app.test_client()
+    direct.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.99"
+    caplog.clear()
+    login(direct, user, "wrong-password-x1")
+    assert not any("203.0.113.99" in line for line in security_lines(caplog))
