@@ -112,6 +112,19 @@ def demo_command(people: int, seed: int, if_empty: bool):
     click.echo(json.dumps(summary, indent=2))
 
 
+@click.command("setup")
+@with_appcontext
+def setup_command():
+    """Load the built-in topic taxonomy and the starter community categories (safe to repeat)."""
+    from community.discussions.services import seed_categories
+    from community.expertise.services import seed_taxonomy
+
+    topics = seed_taxonomy()
+    categories = seed_categories()
+    db.session.commit()
+    click.echo(f"{topics} topics and {categories} community categories added.")
+
+
 privacy_cli = AppGroup("privacy", help="Data protection: retention and erasure.")
 
 
@@ -150,5 +163,5 @@ def erase_command(email):
 def init_app(app: Flask) -> None:
     from community.network.cli import network_cli
 
-    for command in (users_cli, tokens_cli, people_cli, demo_command, privacy_cli, network_cli):
+    for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli):
         app.cli.add_command(command)

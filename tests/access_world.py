@@ -52,7 +52,7 @@ def build_world(app) -> World:
         post = discussions.reply(staff, thread, "Thanks @mentor.person!")
         discussions.flag_post(executive, post, "Please check this reply.")
         lounge_thread = discussions.create_thread(mentor, category=lounge, title="Mentors only", body="Just between us.")
-        world.ids.update(category="tools", lounge="lounge", thread=thread.id, post=post.id, lounge_thread=lounge_thread.id,
+        world.ids.update(category="tools", category_id=members.id, lounge="lounge", thread=thread.id, post=post.id, lounge_thread=lounge_thread.id,
                          first_post=thread.posts[0].id if hasattr(thread, "posts") else None)
         from community.discussions.models import Flag
 

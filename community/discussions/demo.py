@@ -22,6 +22,7 @@ from community.discussions.models import (
     Thread,
     ThreadTag,
 )
+from community.discussions.services import STARTER_CATEGORIES
 from community.expertise.models import Tag
 from community.extensions import db
 from community.markdown import render
@@ -31,25 +32,10 @@ MAX_THREADS = 3_000
 PLACEHOLDER = "mention.placeholder"  # a handle no person has (demo handles have no such dot form)
 DAYS = 548  # 18 months
 
-CATEGORIES = [
-    # slug, name, German name, description, German description, visibility, share of threads
-    ("sessions-that-worked", "Sessions that worked", "Sitzungen, die funktioniert haben",
-     "Share a mentoring session that went well: what you showed, what stuck.",
-     "Teilt eine gelungene Mentoring-Sitzung: was ihr gezeigt habt und was hängen blieb.", "members", 0.30),
-    ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
-     "Features, shortcuts and small tricks worth showing an executive.",
-     "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members", 0.28),
-    ("mentor-lounge", "Mentor lounge", "Mentoren-Lounge",
-     "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
-     "Nur für Mentorinnen und Mentoren (und das Programmteam): Zweifel, schwierige Sitzungen, kollegialer Rat.",
-     "mentors", 0.20),
-    ("ambassador-corner", "Ambassador corner", "Ambassador-Ecke",
-     "Change ambassadors plan events, share materials and report from their departments.",
-     "Change-Ambassadors planen Aktionen, teilen Material und berichten aus ihren Bereichen.", "members", 0.10),
-    ("questions-from-staff", "Questions from staff", "Fragen aus der Belegschaft",
-     "Anyone may ask the mentors about the digital workplace.",
-     "Alle können den Mentorinnen und Mentoren Fragen zum digitalen Arbeitsplatz stellen.", "members", 0.12),
-]
+# The starter categories with the share of demo threads each gets.
+SHARES = {"sessions-that-worked": 0.30, "tools-and-tricks": 0.28, "mentor-lounge": 0.20, "ambassador-corner": 0.10,
+          "questions-from-staff": 0.12}
+CATEGORIES = [(*row, SHARES[row[0]]) for row in STARTER_CATEGORIES]
 
 TITLES = {
     "en": {

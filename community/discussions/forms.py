@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from community.forms import as_choices
@@ -58,3 +58,13 @@ class MoveThreadForm(FlaskForm):
 class SubscriptionForm(FlaskForm):
     level = SelectField(_l("Notifications"), choices=level_choices())
     next = HiddenField()
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_de = StringField(_l("German name"), validators=[Optional(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
+    description_de = TextAreaField(_l("German description"), validators=[Optional(), Length(max=1000)])
+    visibility = SelectField(_l("Who sees it"), choices=as_choices([
+        ("members", _l("All members")), ("mentors", _l("Mentors and the programme team only"))]))
+    position = IntegerField(_l("Position in the list"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])

@@ -29,6 +29,7 @@ from community.discussions.models import (
     MENTOR_AREA_ROLES,
     MODERATOR_ROLES,
     TARGET_KINDS,
+    VISIBILITIES,
     Category,
     Flag,
     Mention,
@@ -577,3 +578,105 @@ def mark_thread_read(user, thread_id: int) -> int:
 
 def visible_post_clause():
     return and_(Post.deleted_at.is_(None), not_(Post.hidden))
+
+
+# Categories -------------------------------------------------------------------------------------
+
+STARTER_CATEGORIES = (
+    # slug, name, German name, description, German description, visibility
+    ("sessions-that-worked", "Sessions that worked", "Sitzungen, die funktioniert haben",
+     "Share a mentoring session that went well: what you showed, what stuck.",
+     "Teilt eine gelungene Mentoring-Sitzung: was ihr gezeigt habt und was hängen blieb.", "members"),
+    ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
+     "Features, shortcuts and small tricks worth showing an executive.",
+     "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members"),
+    ("mentor-lounge", "Mentor lounge", "Mentoren-Lounge",
+     "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
+     "Nur für Mentorinnen und Mentoren (und das Programmteam): Zweifel, schwierige Sitzungen, kollegialer Rat.",
+     "mentors"),
+    ("ambassador-corner", "Ambassador corner", "Ambassador-Ecke",
+     "Change ambassadors plan events, share materials and report from their departments.",
+     "Change-Ambassadors planen Aktionen, teilen Material und berichten aus ihren Bereichen.", "members"),
+    ("questions-from-staff", "Questions from staff", "Fragen aus der Belegschaft",
+     "Anyone may ask the mentors about the digital workplace.",
+     "Alle können den Mentorinnen und Mentoren Fragen zum digitalen Arbeitsplatz stellen.", "members"),
+)
+
+
+def seed_categories() -> int:
+    """The starter categories, when there are none yet; returns how many were created."""
+    if db.session.scalar(select(Category.id).limit(1)) is not None:
+        return 0
+    for position, (slug, name, name_de, description, description_de, visibility) in enumerate(STARTER_CATEGORIES, 1):
+        db.session.add(Category(slug=slug, name=name, name_de=name_de, description=description,
+                                description_de=description_de, visibility=visibility, position=position))
+    db.session.flush()
+    return len(STARTER_CATEGORIES)
+
+
+def _category_fields(name, name_de, description, description_de, visibility, position) -> dict:
+    name = " ".join((name or "").split())
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the category a name.")]
+    elif len(name) > 120:
+        errors["name"] = [_("At most %(n)d characters.", n=120)]
+    if visibility not in VISIBILITIES:
+        errors["visibility"] = [_("Choose who sees the category.")]
+    if position is None:
+        position = 0
+    if not isinstance(position, int) or not 0 <= position <= 1000:
+        errors["position"] = [_("A number from 0 to 1000.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    clean = lambda text: (text or "").strip() or None  # noqa: E731
+    return {"name": name, "name_de": clean(name_de), "description": clean(description),
+            "description_de": clean(description_de), "visibility": visibility, "position": position}
+
+
+def _unique_slug(name: str, category_id: int | None = None) -> str:
+    from community.accounts.services import slugify
+
+    base = slugify(name, max_length=50) or "category"
+    slug, n = base, 1
+    while db.session.scalar(select(Category.id).where(Category.slug == slug, Category.id != (category_id or 0))):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_category(actor, *, name, name_de=None, description=None, description_de=None, visibility="members",
+                    position=0) -> Category:
+    require_moderator(actor)
+    fields = _category_fields(name, name_de, description, description_de, visibility, position)
+    category = Category(slug=_unique_slug(fields["name"]), **fields)
+    db.session.add(category)
+    db.session.flush()
+    _log(actor, "category.created", data={"category": category.slug})
+    return category
+
+
+def update_category(actor, category: Category, *, name, name_de=None, description=None, description_de=None,
+                    visibility="members", position=0) -> Category:
+    """Rename, describe, reorder or change who sees it; the address (slug) stays, so links keep working."""
+    require_moderator(actor)
+    fields = _category_fields(name, name_de, description, description_de, visibility, position)
+    changed = {key: value for key, value in fields.items() if getattr(category, key) != value}
+    for key, value in changed.items():
+        setattr(category, key, value)
+    if changed:
+        _log(actor, "category.changed", data={"category": category.slug, "changed": sorted(changed)})
+    db.session.flush()
+    return category
+
+
+def delete_category(actor, category: Category) -> None:
+    """Only an empty category can go: threads are moved elsewhere first, never deleted with it."""
+    require_moderator(actor)
+    if db.session.scalar(select(Thread.id).where(Thread.category_id == category.id).limit(1)) is not None:
+        raise ConflictError(_("Move the threads of this category elsewhere first."))
+    db.session.execute(Subscription.__table__.delete().where(Subscription.target_kind == "category",
+                                                            Subscription.target_id == category.id))
+    _log(actor, "category.deleted", data={"category": category.slug})
+    db.session.delete(category)
+    db.session.flush()

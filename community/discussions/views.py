@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from community.accounts.forms import EmptyForm
 from community.accounts.views import safe_next
 from community.discussions import bp, queries, search, services
 from community.discussions.forms import (
+    CategoryForm,
     EditPostForm,
     FlagForm,
     ModerationNoteForm,
@@ -20,7 +22,7 @@ from community.discussions.forms import (
     SubscriptionForm,
     ThreadForm,
 )
-from community.errors import ConflictError, ValidationFailed
+from community.errors import ConflictError, DomainError, ValidationFailed
 from community.expertise.services import get_tag
 from community.extensions import db, limiter
 from community.forms import apply_errors, as_choices
@@ -316,6 +318,77 @@ def resolve_flag(flag_id: int):
         db.session.commit()
         flash(_("The report is resolved."), "success")
     return redirect(url_for("discussions.moderation"))
+
+
+# Categories (moderators) --------------------------------------------------------------------------
+
+def _category_args(form: CategoryForm) -> dict:
+    return {"name": form.name.data, "name_de": form.name_de.data, "description": form.description.data,
+            "description_de": form.description_de.data, "visibility": form.visibility.data,
+            "position": form.position.data}
+
+
+@bp.get("/community/categories")
+@login_required
+def categories():
+    services.require_moderator(current_user)
+    return render_template("discussions/categories.html", rows=queries.category_summaries(current_user),
+                           form=CategoryForm(formdata=None))
+
+
+@bp.route("/community/categories/new", methods=["GET", "POST"])
+@login_required
+def new_category():
+    services.require_moderator(current_user)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = services.create_category(current_user, **_category_args(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The category “%(name)s” is open.", name=category.name), "success")
+            return redirect(url_for("discussions.categories"))
+    return render_template("discussions/category_form.html", form=form, category=None)
+
+
+@bp.route("/community/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_category(category_id: int):
+    services.require_moderator(current_user)
+    category = services.get_category(current_user, category_id)
+    form = CategoryForm(obj=category if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.update_category(current_user, category, **_category_args(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("discussions.categories"))
+    return render_template("discussions/category_form.html", form=form, category=category, delete_form=EmptyForm())
+
+
+@bp.post("/community/categories/<int:category_id>/delete")
+@login_required
+def delete_category(category_id: int):
+    services.require_moderator(current_user)
+    category = services.get_category(current_user, category_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_category(current_user, category)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("discussions.edit_category", category_id=category.id))
+        db.session.commit()
+        flash(_("The category is deleted."), "success")
+    return redirect(url_for("discussions.categories"))
 
 
 @bp.get("/community/moderation/log")

@@ -292,8 +292,8 @@ def seed_taxonomy() -> int:
     taken_terms = set(db.session.scalars(select(TagSynonym.term)))
     created = 0
     for entry in data:
-        if entry["slug"] in existing:
-            continue
+        if entry["slug"] in existing or normalise_term(entry["name"]) in taken_terms:
+            continue  # there already, or merged into another topic (its name is a synonym now)
         tag = Tag(slug=entry["slug"], name=entry["name"], name_de=entry.get("name_de"), field=entry["field"],
                   description=entry.get("description"), description_de=entry.get("description_de"))
         for term in entry.get("synonyms", []):
