@@ -147,7 +147,10 @@ def network_reach(user_ids: list[int]) -> tuple[dict[int, int], object]:
         return {}, _l("no network analysis yet")
     rows = db.session.execute(
         select(PersonFigure.user_id, PersonFigure.departments_reached)
-        .where(PersonFigure.snapshot_id == snapshot.id, PersonFigure.user_id.in_(user_ids))
+        .join(User, User.id == PersonFigure.user_id)
+        # People who left the analysis (even after this snapshot) have no reach figure here.
+        .where(PersonFigure.snapshot_id == snapshot.id, PersonFigure.user_id.in_(user_ids),
+               User.analysis_opt_out.is_(False))
     ).all()
     from flask_babel import format_date
 
@@ -182,6 +185,10 @@ def candidates(criteria: AmbassadorCriteria, sort: str = "score") -> list[Candid
     """Shortlist of the network analysis joined with open nominations and the criteria."""
     shortlist, _computed = shortlist_from_snapshot()
     scored = {int(entry["person_id"]): entry for entry in shortlist if "person_id" in entry}
+    # Whoever left the network analysis is not on its shortlist, also when they left after it
+    # was computed; an open nomination still lists them, without analysis figures.
+    left = set(db.session.scalars(select(User.id).where(User.id.in_(list(scored)), User.analysis_opt_out.is_(True))))
+    scored = {uid: entry for uid, entry in scored.items() if uid not in left}
     open_nominations = {
         n.nominee_id: n for n in db.session.scalars(select(Nomination).where(Nomination.status == "open"))
     }

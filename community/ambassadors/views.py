@@ -207,10 +207,15 @@ def candidates():
     _require_change_manager()
     sort = request.args.get("sort", "score")
     criteria = services.get_criteria()
-    db.session.commit()
     _shortlist, computed_at = queries.shortlist_from_snapshot()
+    rows = queries.candidates(criteria, sort)
+    from community.audit import services as audit
+
+    # The list rests on the network analysis, so looking at it is recorded like the dashboard.
+    audit.record("ambassador.candidates_viewed", actor=current_user, data={"rows": len(rows)})
+    db.session.commit()
     return render_template(
-        "ambassadors/candidates.html", candidates=queries.candidates(criteria, sort), sort=sort,
+        "ambassadors/candidates.html", candidates=rows, sort=sort,
         sort_keys=queries.SORT_KEYS, computed_at=computed_at, criteria=criteria,
     )
 

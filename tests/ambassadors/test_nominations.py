@@ -253,3 +253,30 @@ def test_nomination_list_shows_only_own_nominations_to_members(client, api_token
     assert [n["nominee"]["name"] for n in mine.json["items"]] == ["Mara Mentor"]
     everything = api(client, api_token, people["cm"], "GET", "/api/v1/nominations?status=open")
     assert everything.json["total"] == 2
+
+
+def test_people_who_left_the_analysis_drop_off_the_shortlist_and_viewing_it_is_audited(
+        app, client, login_as, people, mentoring_record, db):
+    from sqlalchemy import update
+
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+    from community.network import services as network
+    from tests.conftest import isolated
+
+    mentoring_record(people["mentor"], people["executive"], sessions=3, rating=5)
+
+    def compute():
+        with app.app_context():
+            network.compute_snapshot(None, None)
+            db.session.commit()
+
+    isolated(app, compute)
+    login_as(people["cm"])
+    assert "Mara Mentor" in text_of(client.get("/ambassadors/candidates"))
+    db.session.execute(update(User).where(User.id == people["mentor"].id).values(analysis_opt_out=True))
+    db.session.commit()
+    assert "Mara Mentor" not in text_of(client.get("/ambassadors/candidates"))
+    assert "Mara Mentor" not in client.get("/ambassadors/candidates.csv").get_data(as_text=True)
+    viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ambassador.candidates_viewed")).all()
+    assert len(viewed) == 2 and all(e.actor_id == people["cm"].id for e in viewed)
