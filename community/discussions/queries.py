@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from community.accounts.models import User
@@ -132,6 +132,33 @@ def list_threads(user, *, page: int, per_page: int, category_id: int | None = No
 def recent_threads(user, limit: int = 5) -> list[Thread]:
     stmt = thread_list_statement(user).order_by(None).order_by(Thread.last_post_at.desc()).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+@dataclass
+class PersonActivity:
+    threads_started: int
+    posts: int
+    recent: list[Thread]  # threads the person wrote in lately, newest first
+
+
+def person_activity(viewer, person_id: int, limit: int = 3) -> PersonActivity:
+    """What a person did in the community, as far as the viewer may see it: two queries."""
+    visible = and_(Post.author_id == person_id, visible_post_clause(), visible_categories_clause(viewer))
+    posts, started = db.session.execute(
+        select(func.count(Post.id), func.count(func.distinct(case((Thread.author_id == person_id, Thread.id)))))
+        .join(Thread, Thread.id == Post.thread_id).join(Category, Category.id == Thread.category_id)
+        .where(visible)
+    ).one()
+    latest = (
+        select(Post.thread_id, func.max(Post.created_at).label("at"))
+        .join(Thread, Thread.id == Post.thread_id).join(Category, Category.id == Thread.category_id)
+        .where(visible).group_by(Post.thread_id).subquery()
+    )
+    recent = list(db.session.scalars(
+        select(Thread).join(latest, latest.c.thread_id == Thread.id).options(*THREAD_LOADS)
+        .order_by(latest.c.at.desc(), Thread.id.desc()).limit(limit)
+    ).unique())
+    return PersonActivity(threads_started=int(started or 0), posts=int(posts or 0), recent=recent)
 
 
 @dataclass

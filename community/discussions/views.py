@@ -119,6 +119,8 @@ def new_thread():
         chosen = next((c for c in queries.visible_categories(current_user) if c.slug == request.args["category"]), None)
         if chosen is not None:
             form.category.data = chosen.id
+    if request.method == "GET" and request.args.get("tag"):
+        form.tags.data = request.args["tag"][:80]  # a topic page's "start one": the topic filled in
     if form.validate_on_submit():
         try:
             category = services.get_category(current_user, form.category.data)

@@ -35,6 +35,15 @@ def _people():
     return queries
 
 
+def _threads(tag, limit: int = 5):
+    """The latest community threads on the topic the viewer may see (when the community exists)."""
+    try:
+        from community.discussions import queries as discussions
+    except ImportError:
+        return None
+    return discussions.list_threads(current_user, page=1, per_page=limit, tag=tag)
+
+
 def _curator() -> bool:
     return current_user.has_role("change_manager", "admin")
 
@@ -55,6 +64,7 @@ def show(slug: str):
     return render_template(
         "expertise/show.html", tag=tag, holders=_people().tag_holders(tag, page=page, per_page=per_page),
         counts=_people().level_counts([tag.id]).get(tag.id, {}), field_label=queries.field_label, curator=_curator(),
+        threads=_threads(tag),
     )
 
 

@@ -87,8 +87,17 @@ def show(person_id: int):
     return render_template(
         "profiles/show.html", person=person, groups=queries.tags_by_field(rows), field_label=field_label,
         figures=queries.mentoring_figures(person.id), can_edit=services.can_edit(current_user, person),
-        sees_email=services.sees_email(current_user, person),
+        sees_email=services.sees_email(current_user, person), activity=_community_activity(person),
     )
+
+
+def _community_activity(person):
+    """Threads and posts in the community, as far as the viewer may see them (if the feature exists)."""
+    try:
+        from community.discussions.queries import person_activity
+    except ImportError:
+        return None
+    return person_activity(current_user, person.id)
 
 
 def _profile_form(person):

@@ -323,3 +323,37 @@ def test_a_new_post_keeps_the_cached_directory_and_contacts_but_a_new_person_ren
     create_user(roles=["mentor"], name="Somebody New")
     with app.test_request_context():
         assert caching.generation("directory") > directory and caching.generation("contacts") > contacts
+
+
+def test_topic_page_lists_the_discussions_the_viewer_may_see(app, client, login_as, create_user, create_tag,
+                                                              create_thread, create_category):
+    create_tag("microsoft-teams", "Microsoft Teams")
+    create_tag("sharepoint", "SharePoint")
+    author = create_user(roles=["mentor"])
+    create_thread(author, title="Channels or chats?", tags=["microsoft-teams"])
+    create_thread(author, category=create_category(visibility="mentors"), title="Mentors-only Teams tips",
+                  tags=["microsoft-teams"])
+    login_as(create_user(roles=["staff"]))
+    page = text_of(client.get("/tags/microsoft-teams"))
+    assert "Channels or chats?" in page and "Mentors-only Teams tips" not in page
+    assert "All 1 discussion on this topic" in page
+    empty = client.get("/tags/sharepoint").get_data(as_text=True)
+    assert "No discussion on this topic yet." in empty and "/community/new?tag=sharepoint" in empty
+    assert 'value="sharepoint"' in client.get("/community/new?tag=sharepoint").get_data(as_text=True)
+
+
+def test_profile_shows_community_activity_the_viewer_may_see(app, client, login_as, create_user, create_thread,
+                                                              create_category, add_reply):
+    mia = create_user(roles=["mentor"], name="Mia Mentor")
+    other = create_user(roles=["mentor"])
+    create_thread(mia, title="Loop components explained")
+    add_reply(mia, create_thread(other, title="Who uses Planner?"), "I do, daily.")
+    create_thread(mia, category=create_category(visibility="mentors"), title="Secret mentor matters")
+    login_as(create_user(roles=["staff"]))
+    page = text_of(client.get(f"/people/{mia.id}"))
+    community = page.split("Lately wrote in")[1]
+    assert "Loop components explained" in community and "Who uses Planner?" in community
+    assert "Secret mentor matters" not in page
+    assert "Threads started 1" in page and "Posts 2" in page
+    quiet = create_user(roles=["staff"], name="Quinn Quiet")
+    assert "No posts in the community yet." in text_of(client.get(f"/people/{quiet.id}"))
