@@ -11,7 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from community.discussions.models import Flag, Mention, Post, PostRevision, Subscription, Thread
+from community.discussions.models import (
+    Flag,
+    Mention,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Subscription,
+    Thread,
+)
 from community.extensions import db
 
 
@@ -36,6 +44,13 @@ def export(user) -> dict:
     )
     follows = db.session.scalars(select(Subscription).where(Subscription.user_id == user.id).order_by(Subscription.id))
     flags = db.session.scalars(select(Flag).where(Flag.reporter_id == user.id).order_by(Flag.id))
+    # Reports on my posts: what was said and decided, never who reported.
+    reports_on_mine = db.session.execute(
+        select(Flag.post_id, Flag.reason, Flag.created_at, Flag.outcome)
+        .join(Post, Post.id == Flag.post_id).where(Post.author_id == user.id).order_by(Flag.id)
+    )
+    acts = db.session.scalars(select(ModerationAction).where(ModerationAction.actor_id == user.id)
+                              .order_by(ModerationAction.id))
     return {
         "threads_started": [{"id": i, "title": t, "created_at": _iso(at)} for i, t, at in threads],
         "posts": [
@@ -51,6 +66,15 @@ def export(user) -> dict:
         "reports_filed": [
             {"post_id": f.post_id, "reason": f.reason, "created_at": _iso(f.created_at), "outcome": f.outcome}
             for f in flags
+        ],
+        "reports_on_my_posts": [
+            {"post_id": pid, "reason": reason, "created_at": _iso(at), "outcome": outcome}
+            for pid, reason, at, outcome in reports_on_mine
+        ],
+        "moderation_acts": [
+            {"action": a.action, "thread_id": a.thread_id, "post_id": a.post_id, "note": a.note,
+             "created_at": _iso(a.created_at)}
+            for a in acts
         ],
     }
 

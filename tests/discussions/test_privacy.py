@@ -28,8 +28,10 @@ def test_export_lists_my_posts_follows_reports_and_mentions(client, create_user,
     assert data["mentioned_in"] == [{"post_id": bobs.id, "thread_id": thread.id, "created_at": data["mentioned_in"][0]["created_at"]}]
     assert {"kind": "thread", "id": thread.id, "level": "watching"} in data["following"]
     assert data["reports_filed"][0]["reason"] == "Off topic, sorry"
-    # Bob's export does not contain Alice's things.
+    # Bob's export does not contain Alice's things; it shows the report on his post, not who filed it.
     bob_data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {api_token(bob)}"}).json["discussions"]
+    assert [r["reason"] for r in bob_data["reports_on_my_posts"]] == ["Off topic, sorry"]
+    assert "Alice" not in str(bob_data["reports_on_my_posts"]) and "reporter" not in str(bob_data["reports_on_my_posts"])
     assert [p["id"] for p in bob_data["posts"]] == [bobs.id] and bob_data["reports_filed"] == []
     assert bob_data["mentioned_in"] == [] and bob_data["threads_started"] == []
 
@@ -57,3 +59,15 @@ def test_after_erasure_posts_stay_readable_as_former_member_and_personal_traces_
     page = text_of(reader.get(f"/threads/{thread.id}"))
     assert "Mute when you are not talking." in page and "Former member" in page and "Alice Author" not in page
     assert "Good one" in page
+
+
+def test_a_moderators_export_lists_their_moderation_acts(client, create_user, create_thread, first_post, api_token,
+                                                         login_as):
+    author = create_user(roles=["mentor"])
+    thread = create_thread(author, title="Spam?", body="Buy now!")
+    moderator = create_user(roles=["change_manager"])
+    login_as(moderator)
+    assert client.post_form(f"/posts/{first_post(thread).id}/hide", {"note": "Advertising"}).status_code == 302
+    data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {api_token(moderator)}"}).json
+    acts = data["discussions"]["moderation_acts"]
+    assert [(a["action"], a["note"]) for a in acts] == [("post.hidden", "Advertising")]
