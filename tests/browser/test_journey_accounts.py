@@ -20,7 +20,9 @@ def test_newcomer_registers_logs_in_switches_to_german_and_logs_out(page, live_s
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, Paula Neumann")).to_be_visible()
 
-    # With JavaScript the language select submits itself.
+    # With JavaScript the language select submits itself (once the script has run: then the
+    # "Switch" button, needed without JavaScript, is hidden).
+    expect(page.locator("form.locale-switch button[data-hide-with-js]")).to_be_hidden()
     page.get_by_label("Language").select_option("de")
     expect(page.get_by_role("heading", name="Hallo, Paula Neumann")).to_be_visible()
     expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
