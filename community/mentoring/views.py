@@ -244,38 +244,32 @@ def accept(mentorship_id: int):
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
 
 
-@bp.route("/mentoring/mentorships/<int:mentorship_id>/decline", methods=["GET", "POST"])
-@login_required
-def decline(mentorship_id: int):
+def _decide(mentorship_id: int, form, change, done_message: str, action: str):
+    """Decline or complete with a reason: the form, the change, the message, one template."""
     mentorship = services.get_mentorship(current_user, mentorship_id)
-    form = ReasonForm()
     if form.validate_on_submit():
         try:
-            services.decline_mentorship(current_user, mentorship, form.reason.data)
+            change(current_user, mentorship, form.reason.data)
         except DomainError as error:
             _form_failed(form, error)
         else:
             db.session.commit()
-            flash(_("You declined the request."), "success")
+            flash(done_message, "success")
             return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
-    return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action="decline")
+    return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action=action)
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/decline", methods=["GET", "POST"])
+@login_required
+def decline(mentorship_id: int):
+    return _decide(mentorship_id, ReasonForm(), services.decline_mentorship, _("You declined the request."), "decline")
 
 
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete(mentorship_id: int):
-    mentorship = services.get_mentorship(current_user, mentorship_id)
-    form = OptionalReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.complete_mentorship(current_user, mentorship, form.reason.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
-            flash(_("The mentorship is completed."), "success")
-            return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
-    return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action="complete")
+    return _decide(mentorship_id, OptionalReasonForm(), services.complete_mentorship, _("The mentorship is completed."),
+                   "complete")
 
 
 # Sessions -------------------------------------------------------------------------------
