@@ -54,11 +54,13 @@ def _category_choices(selected=None):
 
 @bp.app_context_processor
 def discussion_helpers():
+    user = current_user._get_current_object()  # once per page, not once per post
+    signed_in = user.is_authenticated
     return {
-        "can_edit_post": lambda post: current_user.is_authenticated and services.can_edit(current_user, post),
-        "can_delete_post": lambda post: current_user.is_authenticated and services.can_delete(current_user, post),
-        "can_see_history": lambda post: current_user.is_authenticated and services.can_see_history(current_user, post),
-        "is_moderator": lambda: services.is_moderator(current_user),
+        "can_edit_post": lambda post: signed_in and services.can_edit(user, post),
+        "can_delete_post": lambda post: signed_in and services.can_delete(user, post),
+        "can_see_history": lambda post: signed_in and services.can_see_history(user, post),
+        "is_moderator": lambda: services.is_moderator(user),
     }
 
 
