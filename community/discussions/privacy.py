@@ -7,6 +7,7 @@ that they were mentioned, and their name on the posts they reported.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -79,8 +80,33 @@ def export(user) -> dict:
     }
 
 
+# What replaces "@handle" of an erased person in other people's posts: no account has it.
+ERASED_MENTION = "@former-member"
+
+
+def _without_handle(handle: str):
+    """"@anna.berg" as a mention (also before a full stop), not as part of "@anna.berg.x"."""
+    pattern = re.compile(rf"(?<![\w@/.])@{re.escape(handle)}(?![a-z0-9_-]|\.[a-z0-9_-])", re.IGNORECASE)
+    return lambda text: pattern.sub(ERASED_MENTION, text) if text else text
+
+
 def erase(user) -> None:
+    """Runs before accounts anonymise the person, so their handle is still known here."""
+    from community.discussions.services import render_body
+
     db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
+    # Mentions of them in other people's posts (and the earlier versions) lose the handle,
+    # which is built from the name; the search index follows the bodies.
+    scrub = _without_handle(user.handle)
+    mentioned_in = select(Mention.post_id).where(Mention.user_id == user.id)
+    for post in db.session.scalars(select(Post).where(Post.id.in_(mentioned_in))):
+        body = scrub(post.body)
+        if body != post.body:
+            post.body = body
+            post.html = render_body(body)[0]
+    for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id.in_(mentioned_in))):
+        revision.previous_body = scrub(revision.previous_body)
+    db.session.flush()
     db.session.execute(delete(Mention).where(Mention.user_id == user.id))
     db.session.execute(
         update(Flag).where(Flag.reporter_id == user.id).values(reporter_id=None)

@@ -60,9 +60,7 @@ def erase_person(actor: User, user: User, *, password: str | None = None) -> Non
         raise PermissionDenied(_("Only administrators erase other people's accounts."))
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
-    for _feature, module in _feature_modules():
-        if hasattr(module, "erase"):
-            module.erase(user)
+    _erase_everywhere(user)
     audit.record("user.erased", actor=actor if actor.id != user.id else None, subject_type="user", subject_id=user.id,
                  data={"by": "self" if actor.id == user.id else "admin"})
     db.session.flush()
@@ -72,11 +70,17 @@ def erase_as_system(user: User) -> None:
     """Erasure by an operator on the command line (no acting account)."""
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
-    for _feature, module in _feature_modules():
-        if hasattr(module, "erase"):
-            module.erase(user)
+    _erase_everywhere(user)
     audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": "cli"})
     db.session.flush()
+
+
+def _erase_everywhere(user: User) -> None:
+    """Each feature's part, the later features first: they may still need the account as it
+    was (e.g. its handle, to take it out of other people's posts); accounts anonymise last."""
+    for _feature, module in reversed(list(_feature_modules())):
+        if hasattr(module, "erase"):
+            module.erase(user)
 
 
 def _other_active_admins(user: User) -> int:

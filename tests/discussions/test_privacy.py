@@ -58,7 +58,8 @@ def test_after_erasure_posts_stay_readable_as_former_member_and_personal_traces_
     assert login(reader, create_user(roles=["staff"])).status_code == 302
     page = text_of(reader.get(f"/threads/{thread.id}"))
     assert "Mute when you are not talking." in page and "Former member" in page and "Alice Author" not in page
-    assert "Good one" in page
+    assert "Good one, @former-member!" in page and alice.handle not in reader.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Good one" not in text_of(reader.get("/community/search", query_string={"q": alice.handle.split(".")[1]}))
 
 
 def test_a_moderators_export_lists_their_moderation_acts(client, create_user, create_thread, first_post, api_token,
