@@ -12,8 +12,9 @@ in each process (then another worker may show a change up to CACHE_FRAGMENT_SECO
 from __future__ import annotations
 
 import hashlib
+import uuid
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -36,23 +37,46 @@ def _key(area: str) -> str:
     return f"{GENERATION_KEY}:{area}"
 
 
-def generation(area: str = "contacts") -> int:
-    generations = g.setdefault("data_generations", {})
-    if area not in generations:
-        generations[area] = cache.get(_key(area)) or 0
+def _read_generations() -> dict[str, str]:
+    """Every area's current generation, in one cache round trip. A missing one (never set, or
+    evicted) gets a fresh random value, so a generation is never reused: nothing cached under
+    an old one can come back."""
+    keys = [_key(area) for area in AREAS]
+    try:
+        values = dict(zip(AREAS, cache.get_many(*keys), strict=True))
+        for area, value in values.items():
+            if value is None:
+                cache.add(_key(area), uuid.uuid4().hex, timeout=0)  # only if still absent
+                values[area] = cache.get(_key(area))
+    except Exception:  # noqa: BLE001 - without a cache, nothing cached can be stale
+        current_app.logger.warning("cache unavailable", exc_info=True)
+        values = {}
+    return {area: value or uuid.uuid4().hex for area, value in ((a, values.get(a)) for a in AREAS)}
+
+
+def generation(area: str = "contacts") -> str:
+    """The area's generation as this request saw it when it began."""
+    generations = g.get("data_generations")
+    if generations is None:
+        generations = g.data_generations = _read_generations()
     return generations[area]
 
 
 def bump_generation(areas=None) -> None:
     for area in sorted(areas if areas is not None else AREAS):
         try:
-            if cache.get(_key(area)) is None:
-                cache.set(_key(area), 1, timeout=0)
-            else:
-                cache.cache.inc(_key(area))  # the backend increments atomically (Redis INCR)
+            cache.set(_key(area), uuid.uuid4().hex, timeout=0)
         except Exception:  # noqa: BLE001 - a cache outage must never fail a commit; entries expire anyway
             current_app.logger.warning("could not bump the cache generation", exc_info=True)
     g.pop("data_generations", None)
+
+
+def _note_generations() -> None:
+    """Before the request reads anything from the database: a generation read later could be
+    newer than the database snapshot the page is rendered from (SQLite holds one snapshot per
+    transaction), and an old page would be cached under the new generation."""
+    if request.endpoint and request.endpoint != "static":
+        g.data_generations = _read_generations()
 
 
 def _areas_of(table: str | None) -> set[str]:
@@ -85,8 +109,11 @@ def _after_commit(session: Session) -> None:
             bump_generation(areas)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop("bump_generation", None)
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    # Only the outermost rollback undoes everything; a savepoint's (one bad row of an import)
+    # leaves the other changes, which still need their bump. A bump too many is harmless.
+    if previous_transaction.parent is None:
+        session.info.pop("bump_generation", None)
 
 
 def _after_bulk(orm_execute_state) -> None:
@@ -105,8 +132,9 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _note_generations)
     for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),
-                           ("after_rollback", _after_rollback)):
+                           ("after_soft_rollback", _after_soft_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 

@@ -143,11 +143,31 @@ def test_directory_page_shows_a_changed_profile_at_once_despite_its_cache(client
     assert "Anna Müller" not in text_of(client.get("/people?q=zebra"))
 
 
-def test_a_refused_edit_leaves_the_cached_directory_as_it_was(client, create_user, login_as, api_token, people):
+def test_a_refused_edit_leaves_the_cached_directory_as_it_was(app, client, create_user, login_as, api_token, people):
+    """A change that fails and is rolled back does not throw away the cached results."""
+    from community import caching
+
     viewer = create_user(roles=["staff"])
     login_as(viewer)
     before = text_of(client.get("/people?q=sales"))
-    response = client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"capacity": -5},
+    with app.test_request_context():
+        generation = caching.generation("directory")
+    response = client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"capacity": -5, "bio": "Changed"},
                                 token=api_token(people["anna"]))
     assert response.status_code == 422
+    with app.test_request_context():
+        assert caching.generation("directory") == generation
     assert text_of(client.get("/people?q=sales")) == before
+
+
+def test_a_bad_row_of_an_import_does_not_keep_the_good_rows_out_of_the_cached_directory(
+        app, client, create_user, login_as, runner, tmp_path, taxonomy):
+    """Each CSV row is a savepoint; a rejected last row must not cancel the earlier rows' cache renewal."""
+    login_as(create_user(roles=["staff"]))
+    assert "Imke Import" not in text_of(client.get("/people?q=imke"))
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("name,email,department\nImke Import,imke@corp.example,IT\nBad Row,not-an-email,IT\n",
+                        encoding="utf-8")
+    result = runner.invoke(args=["people", "import", str(csv_file)])
+    assert result.exit_code == 2, result.output
+    assert "Imke Import" in text_of(client.get("/people?q=imke"))
