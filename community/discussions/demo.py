@@ -129,14 +129,16 @@ def seed(ctx) -> None:
     if not tags:
         tags = [(None, "Microsoft Teams")]
 
-    # Categories
-    category_rows = []
+    # Categories: the starter ones, reusing those that `flask setup` may have created already.
+    category_ids = {slug: cid for slug, cid in db.session.execute(select(Category.slug, Category.id))}
     for position, (slug, name, name_de, description, description_de, visibility, _share) in enumerate(CATEGORIES, start=1):
-        category_rows.append({"id": position, "slug": slug, "name": name, "name_de": name_de, "description": description,
-                              "description_de": description_de, "position": position, "visibility": visibility,
-                              "created_at": ctx.days_ago(DAYS + 10)})
-    db.session.execute(insert(Category.__table__), category_rows)
-    reset_sequence("discussion_categories", len(category_rows))
+        if slug not in category_ids:
+            category = Category(slug=slug, name=name, name_de=name_de, description=description,
+                                description_de=description_de, position=position, visibility=visibility,
+                                created_at=ctx.days_ago(DAYS + 10))
+            db.session.add(category)
+            db.session.flush()
+            category_ids[slug] = category.id
 
     mentor_weights = _weights(rng, mentors)
     active_mentors = [m for m, w in zip(mentors, mentor_weights, strict=True) if w > 0]
@@ -222,7 +224,7 @@ def seed(ctx) -> None:
             subscriptions.add((person, thread_id))
         last = thread_posts[-1]
         threads.append({
-            "id": thread_id, "category_id": category_index + 1, "title": title, "author_id": author,
+            "id": thread_id, "category_id": category_ids[slug], "title": title, "author_id": author,
             "created_at": started, "last_post_at": last["created_at"], "last_poster_id": last["author_id"],
             "pinned": False, "locked": rng.random() < 0.02 and (ctx.now - started).days > 200,
             "post_count": len(thread_posts),

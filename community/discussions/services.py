@@ -637,7 +637,9 @@ def _category_fields(name, name_de, description, description_de, visibility, pos
 def _unique_slug(name: str, category_id: int | None = None) -> str:
     from community.accounts.services import slugify
 
-    base = slugify(name, max_length=50) or "category"
+    base = slugify(name, max_length=50)
+    if base == "person" and "person" not in name.lower():
+        base = "category"  # a name without Latin letters; slugify's own fallback is for people
     slug, n = base, 1
     while db.session.scalar(select(Category.id).where(Category.slug == slug, Category.id != (category_id or 0))):
         n += 1

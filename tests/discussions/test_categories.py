@@ -136,3 +136,21 @@ def test_category_changes_appear_in_the_moderation_log(client, login_as, create_
     client.post_form("/community/categories/new", category_form(name="Automation"))
     log = text_of(client.get("/community/moderation/log"))
     assert "opened a category" in log and "(automation)" in log
+
+
+def test_demo_data_goes_into_an_installation_prepared_with_setup(runner, db):
+    from community.discussions.models import Category, Thread
+
+    assert runner.invoke(args=["setup"]).exit_code == 0
+    result = runner.invoke(args=["demo", "--people", "60"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Category)) == 5
+    assert db.session.scalar(select(func.count()).select_from(Thread)) > 0
+
+
+def test_a_category_named_without_latin_letters_gets_a_neutral_address(client, login_as, create_user, db):
+    from community.discussions.models import Category
+
+    login_as(create_user(roles=["change_manager"]))
+    assert client.post_form("/community/categories/new", category_form(name="Обмен опытом")).status_code == 302
+    assert db.session.scalar(select(Category.slug)) == "category"
