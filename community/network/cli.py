@@ -25,6 +25,21 @@ def analyze_command(as_json: bool):
             click.echo(line)
 
 
+@network_cli.command("run-jobs")
+def run_jobs_command():
+    """Run the analyses that were requested on the dashboard or API and wait in the queue."""
+    from community.network import services
+
+    jobs = services.run_queued_jobs()
+    for job in jobs:
+        outcome = f"snapshot {job.snapshot_id}" if job.status == "done" else f"{job.status}: {job.error or ''}"
+        click.echo(f"job {job.id}: {outcome}")
+    if not jobs:
+        click.echo("No analysis is waiting.")
+    if any(job.status == "failed" for job in jobs):
+        raise SystemExit(1)
+
+
 @network_cli.command("forget-jobs")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(0, 3650),
               help="Delete finished and failed background jobs older than this.")

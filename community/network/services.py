@@ -42,7 +42,7 @@ import networkx as nx
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select, update
 
 from community.accounts.models import User, UserRole
 from community.audit import services as audit
@@ -586,13 +586,16 @@ def start_job(job_id: int) -> threading.Thread | None:
 
 def run_job(job_id: int) -> AnalysisJob | None:
     """Compute the snapshot of a queued job and record the outcome (commits: it is a worker)."""
-    job = db.session.get(AnalysisJob, job_id)
-    if job is None or job.status != "queued":
-        return job
-    job.status = "running"
-    job.started_at = utcnow()
-    requested_by_id = job.requested_by_id
+    # Claim it atomically: a web worker's thread and `network run-jobs` may both try.
+    claimed = db.session.execute(
+        update(AnalysisJob).where(AnalysisJob.id == job_id, AnalysisJob.status == "queued")
+        .values(status="running", started_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
+    job = db.session.get(AnalysisJob, job_id)
+    if job is None or not claimed:
+        return job
+    requested_by_id = job.requested_by_id
     try:
         actor = db.session.get(User, requested_by_id) if requested_by_id else None
         snapshot = compute_snapshot(actor, after_loading=db.session.commit)
@@ -610,6 +613,14 @@ def run_job(job_id: int) -> AnalysisJob | None:
         job.finished_at = utcnow()
         db.session.commit()
     return job
+
+
+def run_queued_jobs() -> list[AnalysisJob]:
+    """Run every queued job, oldest first (for `flask --app wsgi network run-jobs`)."""
+    open_job()  # marks jobs abandoned by a stopped process as failed
+    db.session.commit()
+    queued = list(db.session.scalars(select(AnalysisJob.id).where(AnalysisJob.status == "queued").order_by(AnalysisJob.id)))
+    return [job for job in (run_job(job_id) for job_id in queued) if job is not None]
 
 
 def forget_jobs(older_than_days: int = 30) -> int:

@@ -6,7 +6,7 @@ import io
 
 import networkx as nx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 BIG_ORGANISATION = {"ANALYSIS_INLINE_MAX_PEOPLE": 1, "ANALYSIS_JOBS_IN_THREAD": False}
 
@@ -222,3 +222,21 @@ def test_openapi_documents_the_network_paths(client):
     for path in ("/api/v1/network/analysis", "/api/v1/network/what-if", "/api/v1/network/graph",
                  "/api/v1/network/jobs/{job_id}"):
         assert path in paths
+
+
+@pytest.mark.parametrize("app_config", [BIG_ORGANISATION])
+def test_run_jobs_command_runs_what_waits_and_a_job_runs_only_once(app, client, token, small_org, runner, settle, db):
+    from community.network import services
+    from community.network.models import AnalysisJob, AnalysisSnapshot
+
+    job_id = client.send_json("POST", "/api/v1/network/analysis", token=token).json["job"]["id"]
+    result = runner.invoke(args=["network", "run-jobs"])
+    assert result.exit_code == 0, result.output
+    snapshot_id = db.session.scalar(select(AnalysisSnapshot.id))
+    assert f"job {job_id}: snapshot {snapshot_id}" in result.output
+    db.session.expire_all()
+    assert db.session.get(AnalysisJob, job_id).status == "done"
+    # Claimed already: running it again (a second worker, a late thread) computes nothing more.
+    settle(services.run_job, job_id)
+    assert db.session.scalar(select(func.count()).select_from(AnalysisSnapshot)) == 1
+    assert "No analysis is waiting." in runner.invoke(args=["network", "run-jobs"]).output
