@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, validate
+from sqlalchemy import select
 
+from community.accounts.models import User
 from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
+from community.caching import cached
 from community.errors import PermissionDenied
 from community.extensions import db
 from community.pagination import Page
@@ -50,8 +53,9 @@ class PersonResourceSchema(ma.Schema):
 PersonSchema = PersonResourceSchema
 
 
-def person_data(person, viewer=None) -> dict:
-    """A person as SPEC's Person resource; `email` only for those who may see it."""
+def person_data(person, viewer=None, *, email: bool | None = None) -> dict:
+    """A person as SPEC's Person resource; `email` only for those who may see it
+    (email=False leaves it out whoever asks)."""
     viewer = viewer or current_user
     data = {
         "id": person.id, "name": person.name, "handle": person.handle, "roles": person.roles,
@@ -64,7 +68,7 @@ def person_data(person, viewer=None) -> dict:
         "is_ambassador": bool(person.is_ambassador), "bio": person.bio, "bio_html": person.bio_html,
         "availability": person.availability, "link": person.link, "directory_visible": person.directory_visible,
     }
-    if services.sees_email(viewer, person):
+    if email is not False and services.sees_email(viewer, person):
         data["email"] = person.email
     return data
 
@@ -125,8 +129,26 @@ class PeerSchema(ma.Schema):
 def list_people(args: dict):
     """Directory search: full text (`q`, prefix per word) and filters; hidden people are not listed."""
     query = queries.DirectoryQuery(**{name: (args.get(name) or "").strip() for name in queries.FILTERS})
-    result = queries.search_people(query, page=args["page"], per_page=args["per_page"])
-    return result.page.as_dict(person_data)
+    page, per_page = args["page"], args["per_page"]
+
+    def search() -> dict:
+        result = queries.search_people(query, page=page, per_page=per_page)
+        return result.page.as_dict(lambda person: person_data(person, email=False))
+
+    # The same for every caller until the directory changes (community.caching); e-mail
+    # addresses are added afterwards for those who may see them, and never cached.
+    body = cached(("directory-api", sorted((k, str(v)) for k, v in args.items())), search)
+    return {**body, "items": _with_emails(body["items"])}
+
+
+def _with_emails(items: list[dict]) -> list[dict]:
+    viewer = current_user._get_current_object()
+    ids = [item["id"] for item in items]
+    if viewer.has_role("change_manager", "admin"):
+        emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+    else:
+        emails = {viewer.id: viewer.email} if viewer.id in ids else {}
+    return [{**item, "email": emails[item["id"]]} if item["id"] in emails else item for item in items]
 
 
 def _person(person_id: int):

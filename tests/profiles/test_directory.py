@@ -171,3 +171,23 @@ def test_a_bad_row_of_an_import_does_not_keep_the_good_rows_out_of_the_cached_di
     result = runner.invoke(args=["people", "import", str(csv_file)])
     assert result.exit_code == 2, result.output
     assert "Imke Import" in text_of(client.get("/people?q=imke"))
+
+
+def test_api_directory_shares_its_results_but_shows_emails_only_to_those_who_may_see_them(
+        client, create_user, api_token, people):
+    """The search is cached for everyone; e-mail addresses are added per caller, never from the cache."""
+    staff = create_user(roles=["staff"], name="Sam Staff", department="Sales")
+    manager = create_user(roles=["change_manager"])
+
+    def emails(user):
+        body = client.get("/api/v1/people?department=Sales", headers={"Authorization": f"Bearer {api_token(user)}"}).json
+        return {item["name"]: item.get("email") for item in body["items"]}
+
+    assert set(emails(staff)) == {"Anna Müller", "Sam Staff"}
+    assert emails(staff) == {"Anna Müller": None, "Sam Staff": staff.email}  # only their own
+    assert emails(manager) == {"Anna Müller": people["anna"].email, "Sam Staff": staff.email}
+    assert emails(people["anna"]) == {"Anna Müller": people["anna"].email, "Sam Staff": None}
+    token = api_token(people["anna"])
+    assert client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"department": "Finance"},
+                            token=token).status_code == 200
+    assert set(emails(staff)) == {"Sam Staff"}  # the change shows at once
