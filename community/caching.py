@@ -30,7 +30,7 @@ AREAS: dict[str, frozenset[str]] = {
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
-                 "directory-api": "directory", "contacts": "contacts"}
+                 "directory-api": "directory", "topic-people": "directory", "contacts": "contacts"}
 
 
 def _key(area: str) -> str:

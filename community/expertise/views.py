@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from community.accounts.forms import EmptyForm
+from community.caching import cached
 from community.errors import DomainError
 from community.expertise import bp, queries, services
 from community.expertise.forms import MergeForm, NewTagForm, SynonymForm, TagForm
@@ -61,10 +64,18 @@ def index():
 def show(slug: str):
     tag = services.get_tag(slug)
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+
+    def people_html() -> str:
+        return render_template("expertise/_people.html", holders=_people().tag_holders(tag, page=page, per_page=per_page),
+                               counts=_people().level_counts([tag.id]).get(tag.id, {}))
+
+    # The same for everyone (hidden people are never listed) until the directory changes.
+    people = cached(("topic-people", tag.id, str(get_locale()), sorted(request.args.items(multi=True)), page, per_page),
+                    people_html)
     return render_template(
-        "expertise/show.html", tag=tag, holders=_people().tag_holders(tag, page=page, per_page=per_page),
-        counts=_people().level_counts([tag.id]).get(tag.id, {}), field_label=queries.field_label, curator=_curator(),
-        threads=_threads(tag),
+        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=_curator(), threads=_threads(tag),
+        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
+        people_html=Markup(people),  # noqa: S704
     )
 
 

@@ -120,3 +120,24 @@ def test_xss_in_a_new_topic_name_is_inert(client, create_user, login_as, api_tok
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page, path
     response = client.get("/api/v1/tags/xss", headers={"Authorization": f"Bearer {api_token(manager)}"})
     assert response.json["name"] == "<script>alert(1)</script>" and response.mimetype == "application/json"
+
+
+def test_topic_page_shows_a_new_holder_and_a_new_ambassador_badge_at_once(client, create_user, give_tags, login_as,
+                                                                          api_token, taxonomy, db):
+    """The people of a topic are cached for everyone; a change must still show on the next visit."""
+    from sqlalchemy import update
+
+    from community.accounts.models import User
+
+    eve = create_user(name="Eve Expert", roles=["mentor"])
+    give_tags(eve, {"linkedin": "expert"})
+    login_as(create_user())
+    assert "Nia New" not in text_of(client.get("/tags/linkedin"))
+    nia = create_user(name="Nia New")
+    assert client.send_json("PATCH", f"/api/v1/people/{nia.id}", {"tags": [{"slug": "linkedin", "level": "practitioner"}]},
+                            token=api_token(nia)).status_code == 200
+    page = text_of(client.get("/tags/linkedin"))
+    assert "Nia New" in page and "1 practitioner" in page and "Eve Expert Ambassador" not in page
+    db.session.execute(update(User).where(User.id == eve.id).values(is_ambassador=True))
+    db.session.commit()
+    assert "Eve Expert Ambassador" in text_of(client.get("/tags/linkedin"))
