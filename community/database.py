@@ -58,6 +58,27 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BilingualMixin:
+    """Rows with `name`/`name_de` and `description`/`description_de` (topics, categories):
+    the text in the reader's language, English when no German is given."""
+
+    @property
+    def display_name(self) -> str:
+        from flask_babel import get_locale
+
+        if self.name_de and str(get_locale() or "en") == "de":
+            return self.name_de
+        return self.name
+
+    @property
+    def display_description(self) -> str:
+        from flask_babel import get_locale
+
+        if self.description_de and str(get_locale() or "en") == "de":
+            return self.description_de
+        return self.description or ""
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL so readers never wait for writers. Writers wait for each other up to the busy

@@ -7,9 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, validate
-from sqlalchemy import select
 
-from community.accounts.models import User
 from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
 from community.caching import cached
 from community.errors import PermissionDenied
@@ -138,17 +136,7 @@ def list_people(args: dict):
     # The same for every caller until the directory changes (community.caching); e-mail
     # addresses are added afterwards for those who may see them, and never cached.
     body = cached(("directory-api", sorted((k, str(v)) for k, v in args.items())), search)
-    return {**body, "items": _with_emails(body["items"])}
-
-
-def _with_emails(items: list[dict]) -> list[dict]:
-    viewer = current_user._get_current_object()
-    ids = [item["id"] for item in items]
-    if viewer.has_role("change_manager", "admin"):
-        emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
-    else:
-        emails = {viewer.id: viewer.email} if viewer.id in ids else {}
-    return [{**item, "email": emails[item["id"]]} if item["id"] in emails else item for item in items]
+    return {**body, "items": services.with_visible_emails(current_user, body["items"])}
 
 
 def _person(person_id: int):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.database import register_schema_extra, utcnow
+from community.database import BilingualMixin, register_schema_extra, utcnow
 from community.expertise.services import TagLink, register_tag_link
 from community.extensions import db
 
@@ -34,7 +33,7 @@ MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 
 
-class Category(db.Model):
+class Category(BilingualMixin, db.Model):
     __tablename__ = "discussion_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,18 +47,6 @@ class Category(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (CheckConstraint("visibility IN ('members', 'mentors')", name="visibility_known"),)
-
-    @property
-    def display_name(self) -> str:
-        if self.name_de and str(get_locale() or "en") == "de":
-            return self.name_de
-        return self.name
-
-    @property
-    def display_description(self) -> str:
-        if self.description_de and str(get_locale() or "en") == "de":
-            return self.description_de
-        return self.description or ""
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"

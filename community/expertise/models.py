@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.database import utcnow
+from community.database import BilingualMixin, utcnow
 from community.extensions import db
 
 FIELDS = ("collaboration", "social-media", "ways-of-working", "productivity", "data-ai", "security", "change")
 
 
-class Tag(db.Model):
+class Tag(BilingualMixin, db.Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,19 +28,6 @@ class Tag(db.Model):
     synonyms: Mapped[list[TagSynonym]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", lazy="selectin", order_by="TagSynonym.term"
     )
-
-    @property
-    def display_name(self) -> str:
-        """The name in the reader's language."""
-        if self.name_de and str(get_locale() or "en") == "de":
-            return self.name_de
-        return self.name
-
-    @property
-    def display_description(self) -> str:
-        if self.description_de and str(get_locale() or "en") == "de":
-            return self.description_de
-        return self.description or ""
 
     @property
     def synonym_terms(self) -> list[str]:
