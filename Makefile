@@ -25,7 +25,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy -d community/translations
 
 messages: $(STAMP)  ## re-extract strings and update the German catalog
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot .
 	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
 
 db-upgrade: $(STAMP)

@@ -15,9 +15,19 @@ FEATURES = (
 )
 
 
+def web_folders() -> tuple[str, str]:
+    """templates/ and static/: inside the package in an installed copy, else at the checkout's top."""
+    package = Path(__file__).resolve().parent
+    for root in (package, package.parent):
+        if (root / "templates" / "base.html").is_file():
+            return str(root / "templates"), str(root / "static")
+    raise RuntimeError("templates/ not found beside or inside the community package")
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: a short list of register_* steps."""
-    app = Flask(__name__, instance_relative_config=True)
+    templates, static = web_folders()
+    app = Flask(__name__, instance_relative_config=True, template_folder=templates, static_folder=static)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_config(app, config)
     register_models()
@@ -97,6 +107,9 @@ def register_blueprints(app: Flask) -> None:
         if hasattr(package, "bp"):
             app.register_blueprint(package.bp)
     api.init_app(app)
+    from community.unit_of_work import wrap_all_views
+
+    wrap_all_views(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -1,0 +1,107 @@
+"""One unit of work per request, at the edge.
+
+Every route (HTML page or JSON API) runs inside `transactional`: when it answers with a
+status below 400 the session is committed once; when it raises or answers with an error,
+everything it wrote is rolled back. Services and queries only flush. A view that shows a
+service's refusal on its form uses `form_attempt`, which rolls back what the failed call
+wrote and puts the messages on the fields, so the later commit stores nothing of it.
+
+Nothing else under `community/` commits: the CLI commits per command, background jobs in
+their runner (tests/test_structure.py enforces it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from community.errors import DomainError, NotFoundError, PermissionDenied
+from community.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def keep_changes() -> None:
+    """Commit this request's writes even though it answers with an error status
+    (e.g. a failed sign-in that records the attempt and answers 401)."""
+    g.keep_changes = True
+
+
+def commit() -> None:
+    """The one commit of a request (or of a CLI command / job run)."""
+    db.session.commit()
+
+
+def rollback() -> None:
+    db.session.rollback()
+
+
+def transactional(view: F) -> F:
+    """Commit once when the view succeeds; roll back when it raises or answers with an error."""
+
+    @wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Response:
+        try:
+            result: ResponseReturnValue = view(*args, **kwargs)
+        except BaseException:
+            rollback()
+            raise
+        response = current_app.make_response(result)
+        if response.status_code < 400 or g.get("keep_changes"):
+            commit()  # an IntegrityError here reaches the 409 handler like any other
+        else:
+            rollback()
+        return response
+
+    run.__wrapped_by_unit_of_work__ = True  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
+
+
+def wrap_all_views(app: Flask) -> None:
+    """Put every registered route inside the unit of work (called once by create_app)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if not getattr(view, "__wrapped_by_unit_of_work__", False):
+            app.view_functions[endpoint] = transactional(view)
+
+
+@dataclass
+class Attempt:
+    """Outcome of a form's service call: `ok` is False when the service refused."""
+
+    ok: bool = True
+    error: DomainError | None = None
+
+
+@contextmanager
+def form_attempt(form: Any) -> Iterator[Attempt]:
+    """Run a service call for a form. A refusal the person can fix (validation, conflict) is
+    rolled back and shown on the form's fields; "not found" and "forbidden" stay error pages.
+
+        with form_attempt(form) as attempt:
+            post = services.reply(current_user, thread, form.body.data)
+        if attempt.ok:
+            return redirect(...)
+        return render_template(..., form=form)
+    """
+    from community.forms import apply_errors
+
+    attempt = Attempt()
+    try:
+        yield attempt
+    except (NotFoundError, PermissionDenied):
+        rollback()
+        raise
+    except DomainError as error:
+        rollback()
+        attempt.ok, attempt.error = False, error
+        apply_errors(form, error)
+        hidden = [name for name in error.fields if getattr(getattr(form, name, None), "type", "") == "HiddenField"]
+        if (hidden or not error.fields) and error.message not in form.form_errors:
+            form.form_errors.append(error.message)  # a hidden field cannot show its own error
