@@ -10,8 +10,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from community import unit_of_work
 from community.errors import DomainError
-from community.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -39,9 +39,9 @@ def create_user_command(email, name, roles, password_stdin, department, location
         user = services.create_user(
             email=email, name=name, password=password, roles=roles, department=department, location=location
         )
-        db.session.commit()
+        unit_of_work.commit()
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         details = "; ".join(m for msgs in error.fields.values() for m in msgs)
         _fail(f"{error.message} {details}".strip())
     click.echo(f"Created {user.email} (id {user.id}) with roles {', '.join(user.roles)}.")
@@ -57,9 +57,9 @@ def create_token_command(email, name):
     try:
         user = services.user_by_email(email)
         _token, plain = services.create_api_token(user, f"{name} {_timestamp()}")
-        db.session.commit()
+        unit_of_work.commit()
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         _fail(error.message)
     click.echo(f"API token for {user.email} (shown once; store it safely):")
     click.echo(plain)
@@ -79,9 +79,9 @@ def import_people_command(file: Path):
 
     try:
         report = import_people(file.read_bytes())
-        db.session.commit()
+        unit_of_work.commit()
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         _fail(error.message)
     for line, reason in report.errors:
         click.echo(f"line {line}: {reason}", err=True)
@@ -108,7 +108,7 @@ def demo_command(people: int, seed: int, if_empty: bool):
             return
         _fail("the database has people already; demo data goes into an empty database.")
     summary = demo.build(people=people, seed=seed)
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(json.dumps(summary, indent=2))
 
 
@@ -121,7 +121,7 @@ def setup_command():
 
     topics = seed_taxonomy()
     categories = seed_categories()
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"{topics} topics and {categories} community categories added.")
 
 
@@ -136,9 +136,9 @@ def retention_command(months):
 
     try:
         removed = run_retention(months)
-        db.session.commit()
+        unit_of_work.commit()
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         _fail(error.message)
     click.echo("Removed: " + ", ".join(f"{key} {value}" for key, value in sorted(removed.items())))
 
@@ -153,9 +153,9 @@ def erase_command(email):
     try:
         user = user_by_email(email)
         erase_as_system(user)
-        db.session.commit()
+        unit_of_work.commit()
     except DomainError as error:
-        db.session.rollback()
+        unit_of_work.rollback()
         _fail(error.message)
     click.echo(f"Erased account {user.id}.")
 

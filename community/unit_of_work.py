@@ -34,6 +34,12 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run `callback` once this request's writes are committed (e.g. start a background job
+    that reads the row the request created); it never runs when the request is rolled back."""
+    g.setdefault("after_commit", []).append(callback)
+
+
 def commit() -> None:
     """The one commit of a request (or of a CLI command / job run)."""
     db.session.commit()
@@ -56,8 +62,11 @@ def transactional(view: F) -> F:
         response = current_app.make_response(result)
         if response.status_code < 400 or g.get("keep_changes"):
             commit()  # an IntegrityError here reaches the 409 handler like any other
+            for callback in g.pop("after_commit", []):
+                callback()
         else:
             rollback()
+            g.pop("after_commit", None)
         return response
 
     run.__wrapped_by_unit_of_work__ = True  # type: ignore[attr-defined]
@@ -80,9 +89,13 @@ class Attempt:
 
 
 @contextmanager
-def form_attempt(form: Any) -> Iterator[Attempt]:
+def form_attempt(
+    form: Any, show: type[DomainError] | tuple[type[DomainError], ...] = DomainError
+) -> Iterator[Attempt]:
     """Run a service call for a form. A refusal the person can fix (validation, conflict) is
-    rolled back and shown on the form's fields; "not found" and "forbidden" stay error pages.
+    rolled back and shown on the form's fields; "not found" and "forbidden" stay error pages,
+    and so does any refusal that is not one of `show` (e.g. `show=ValidationFailed` keeps a
+    conflict the 409 page it always was).
 
         with form_attempt(form) as attempt:
             post = services.reply(current_user, thread, form.body.data)
@@ -100,6 +113,8 @@ def form_attempt(form: Any) -> Iterator[Attempt]:
         raise
     except DomainError as error:
         rollback()
+        if not isinstance(error, show):
+            raise
         attempt.ok, attempt.error = False, error
         apply_errors(form, error)
         hidden = [name for name in error.fields if getattr(getattr(form, name, None), "type", "") == "HiddenField"]

@@ -110,6 +110,8 @@ def create_user(
     check_password: bool = True,
     handles: HandleAllocator | None = None,
 ) -> User:
+    if actor is not None:
+        require_admin(actor)  # without an actor: registration, the CLI, imports
     email = normalise_email(email)
     name = " ".join(name.split())
     if not name:
@@ -221,6 +223,7 @@ def change_password(user: User, current: str, new: str, *, keep_secret: str | No
 
 def set_password(actor: User, user: User, new: str) -> None:
     """An administrator sets a password (e.g. a first password); all sessions end."""
+    require_admin(actor)
     problems = password_problems(new, email=user.email, name=user.name)
     if problems:
         raise ValidationFailed(problems[0], {"password": problems})
@@ -270,6 +273,18 @@ def set_active(actor: User, user: User, active: bool) -> None:
         close_all_login_sessions(user)
     audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user", subject_id=user.id)
     db.session.flush()
+
+
+def require_admin(actor: User) -> None:
+    """Administration (accounts, roles, the audit log, erasing others) is for administrators."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def manage_user(actor: User, user_id: int) -> User:
+    """An account as an administrator opens it (403 for everyone else, before 404)."""
+    require_admin(actor)
+    return get_user(user_id)
 
 
 def get_user(user_id: int) -> User:

@@ -16,10 +16,9 @@ from community.accounts.forms import (
     RegisterForm,
     TokenForm,
 )
-from community.errors import DomainError
-from community.extensions import db, limiter
-from community.forms import apply_errors
+from community.extensions import limiter
 from community.logs import security_event
+from community.unit_of_work import form_attempt
 
 
 def safe_next(target: str | None, default: str = "main.home") -> str:
@@ -72,7 +71,6 @@ def login():
             form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
         else:
             sign_in(user)
-            db.session.commit()
             return redirect(safe_next(form.next.data))
     return render_template("accounts/login.html", form=form)
 
@@ -81,7 +79,6 @@ def login():
 def logout():
     if current_user.is_authenticated:
         services.close_login_session(session.get(SESSION_KEY))
-        db.session.commit()
     logout_user()
     locale = session.get("locale")
     session.clear()
@@ -99,16 +96,12 @@ def register():
     services.ensure_registration_open()
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             user = services.register(
                 email=form.email.data, name=form.name.data, password=form.password.data, locale=session.get("locale")
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
+        if attempt.ok:
             sign_in(user)
-            db.session.commit()
             flash(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/register.html", form=form)
@@ -119,15 +112,11 @@ def register():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY)
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Password changed. Other browsers signed in as you have been logged out."), "success")
             return redirect(url_for("accounts.change_password"))
     return render_template("accounts/password.html", form=form)
@@ -140,13 +129,9 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             _token, new_token = services.create_api_token(current_user, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             form = TokenForm(formdata=None)
     return render_template(
         "accounts/tokens.html",
@@ -163,7 +148,6 @@ def revoke_token(token_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         services.revoke_api_token(current_user, token_id)
-        db.session.commit()
         flash(_("Token revoked."), "success")
     return redirect(url_for("accounts.tokens"))
 
@@ -174,6 +158,5 @@ def set_locale():
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            current_user.locale = form.locale.data
-            db.session.commit()
+            current_user.locale = form.locale.data  # stored by the request's unit of work
     return redirect(safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path))

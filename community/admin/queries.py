@@ -3,11 +3,13 @@
 from sqlalchemy import or_, select
 
 from community.accounts.models import User, UserRole
+from community.accounts.services import require_admin
 from community.audit.models import AuditEvent
 from community.pagination import Page, paginate
 
 
-def search_users(q: str, role: str | None, *, page: int, per_page: int) -> Page:
+def search_users(actor: User, q: str, role: str | None, *, page: int, per_page: int) -> Page:
+    require_admin(actor)
     stmt = select(User)
     if q:
         like = f"%{q.strip().lower()}%"
@@ -17,7 +19,8 @@ def search_users(q: str, role: str | None, *, page: int, per_page: int) -> Page:
     return paginate(stmt.order_by(User.name, User.id), page=page, per_page=per_page)
 
 
-def audit_events(*, action: str | None, page: int, per_page: int) -> Page:
+def audit_events(actor: User, *, action: str | None, page: int, per_page: int) -> Page:
+    require_admin(actor)
     stmt = select(AuditEvent)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))

@@ -1,4 +1,9 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Administration pages: accounts, roles, passwords and the audit log.
+
+Every page calls a service or query that starts with `accounts.require_admin`; the pages
+themselves only ask for a signed-in person."""
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,17 +11,14 @@ from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
 from community.admin import bp, queries
 from community.admin.forms import CreateUserForm, RolesForm, SetPasswordForm
-from community.errors import DomainError
-from community.extensions import db
-from community.forms import apply_errors
 from community.pagination import clamp
+from community.unit_of_work import form_attempt
 
 
 @bp.before_request
 @login_required
-def require_admin():
-    if not current_user.is_admin:
-        abort(403)
+def require_login():
+    """Administration is for signed-in people (the services check who is an administrator)."""
 
 
 @bp.get("/users")
@@ -24,14 +26,16 @@ def users():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
     q = request.args.get("q", "")[:100]
     role = request.args.get("role") or None
-    return render_template("admin/users.html", page=queries.search_users(q, role, page=page, per_page=per_page), q=q, role=role)
+    found = queries.search_users(current_user, q, role, page=page, per_page=per_page)
+    return render_template("admin/users.html", page=found, q=q, role=role)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def create_user():
+    accounts.require_admin(current_user)  # the empty form is for administrators too
     form = CreateUserForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             user = accounts.create_user(
                 email=form.email.data,
                 name=form.name.data,
@@ -41,11 +45,7 @@ def create_user():
                 location=form.location.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Account for %(name)s created.", name=user.name), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
@@ -53,16 +53,12 @@ def create_user():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    user = accounts.get_user(user_id)
+    user = accounts.manage_user(current_user, user_id)
     roles_form = RolesForm(prefix="roles", data={"roles": user.roles} if request.method == "GET" else None)
     if roles_form.validate_on_submit():
-        try:
+        with form_attempt(roles_form) as attempt:
             accounts.set_roles(current_user, user, roles_form.roles.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(roles_form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Roles saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return _render_user(user, roles_form=roles_form)
@@ -76,33 +72,28 @@ def _render_user(user, **forms):
 
 @bp.post("/users/<int:user_id>/active")
 def toggle_active(user_id: int):
-    user = accounts.get_user(user_id)
-    if EmptyForm(prefix="active").validate_on_submit():
-        try:
+    user = accounts.manage_user(current_user, user_id)
+    form = EmptyForm(prefix="active")
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
             accounts.set_active(current_user, user, not user.active)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Account activated.") if user.active else _("Account deactivated; its sessions have ended."), "success")
+        else:
+            flash(attempt.error.message, "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/password")
 def set_password(user_id: int):
-    user = accounts.get_user(user_id)
+    user = accounts.manage_user(current_user, user_id)
     form = SetPasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             accounts.set_password(current_user, user, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            return _render_user(user, password_form=form), 422
-        db.session.commit()
-        flash(_("Password set; the person's sessions have ended."), "success")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
+        if attempt.ok:
+            flash(_("Password set; the person's sessions have ended."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
     return _render_user(user, password_form=form), 422
 
 
@@ -110,4 +101,5 @@ def set_password(user_id: int):
 def audit():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
     action = request.args.get("action") or None
-    return render_template("admin/audit.html", page=queries.audit_events(action=action, page=page, per_page=per_page), action=action)
+    events = queries.audit_events(current_user, action=action, page=page, per_page=per_page)
+    return render_template("admin/audit.html", page=events, action=action)

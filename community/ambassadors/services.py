@@ -46,6 +46,83 @@ def get_criteria() -> AmbassadorCriteria:
     return criteria
 
 
+def require_change_manager(actor: User) -> None:
+    """Candidates, criteria and ending an ambassadorship are for change managers."""
+    if not actor.has_role("change_manager"):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def require_ambassador(actor: User) -> None:
+    """Stepping down is for ambassadors; for anyone else the page does not exist."""
+    if not actor.is_ambassador:
+        raise NotFoundError(_("This page or object does not exist, or you cannot see it."))
+
+
+def require_decider(actor: User, nomination: Nomination) -> None:
+    if not can_decide(actor, nomination):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def criteria_for(actor: User) -> AmbassadorCriteria:
+    """The criteria as a change manager edits them (created with defaults on the first visit)."""
+    require_change_manager(actor)
+    return get_criteria()
+
+
+def ambassador_to_end(actor: User, person_id: int) -> User:
+    """The person whose ambassadorship a change manager is about to end."""
+    require_change_manager(actor)
+    person = db.session.get(User, person_id)
+    if person is None:
+        raise NotFoundError(_("No such person."))
+    return person
+
+
+def can_see_evidence(actor: User, person_id: int) -> bool:
+    return actor.has_role("change_manager", "admin") or actor.id == person_id
+
+
+def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, object]:
+    """A person's evidence against the criteria: one's own (mentors), or anyone's for change
+    managers and admins. The first visit creates the default criteria row."""
+    from community.ambassadors import queries
+
+    if person_id is None:
+        if not actor.has_role("mentor"):
+            raise NotFoundError(_("This page or object does not exist, or you cannot see it."))
+        person = actor
+    else:
+        if not can_see_evidence(actor, person_id):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        person = db.session.get(User, person_id)
+        if person is None:
+            raise NotFoundError(_("No such person."))
+    return person, queries.evidence_for([person.id], get_criteria())[person.id]
+
+
+def candidates_view(actor: User, sort: str) -> tuple[list, object, AmbassadorCriteria]:
+    """The candidate list (rows, when the network analysis behind it was computed, criteria).
+    It rests on the network analysis, so looking at it is recorded like the dashboard."""
+    from community.ambassadors import queries
+
+    require_change_manager(actor)
+    criteria = get_criteria()
+    _shortlist, computed_at = queries.shortlist_from_snapshot()
+    rows = queries.candidates(criteria, sort)
+    audit.record("ambassador.candidates_viewed", actor=actor, data={"rows": len(rows)})
+    return rows, computed_at, criteria
+
+
+def export_candidates(actor: User, sort: str) -> list:
+    """The candidate rows for the CSV download (recorded in the audit log)."""
+    from community.ambassadors import queries
+
+    require_change_manager(actor)
+    rows = queries.candidates(get_criteria(), sort)
+    audit.record("ambassador.candidates_exported", actor=actor, data={"rows": len(rows)})
+    return rows
+
+
 def update_criteria(actor: User, **values) -> AmbassadorCriteria:
     if not actor.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers set the ambassador criteria."))

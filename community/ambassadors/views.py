@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
 from community.accounts.models import User
 from community.ambassadors import bp, queries, services
@@ -20,16 +19,11 @@ from community.ambassadors.forms import (
     NominationForm,
     StepDownForm,
 )
-from community.errors import DomainError
+from community.errors import ValidationFailed
 from community.expertise.services import all_tags
 from community.extensions import db, limiter
-from community.forms import apply_errors
 from community.pagination import clamp
-
-
-def _require_change_manager():
-    if not current_user.has_role("change_manager"):
-        abort(403)
+from community.unit_of_work import form_attempt
 
 
 @bp.get("/ambassadors")
@@ -58,15 +52,11 @@ def nominate():
         if nominee is None:
             form.nominee.errors.append(_("Nobody with this @handle or e-mail address."))
         else:
-            try:
+            with form_attempt(form) as attempt:
                 nomination = services.nominate(current_user, nominee.id, form.reason.data)
-            except DomainError as error:
-                db.session.rollback()
-                apply_errors(form, error)
-                if "nominee_id" in error.fields:
-                    form.nominee.errors = list(form.nominee.errors) + error.fields["nominee_id"]
-            else:
-                db.session.commit()
+            if not attempt.ok and "nominee_id" in attempt.error.fields:
+                form.nominee.errors = list(form.nominee.errors) + attempt.error.fields["nominee_id"]
+            if attempt.ok:
                 flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
                 return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
     return render_template("ambassadors/nominate.html", form=form)
@@ -94,7 +84,7 @@ def nomination(nomination_id: int):
 
 
 def _render_nomination(nomination, decision_form=None, status=200):
-    show_evidence = current_user.has_role("change_manager", "admin") or current_user.id == nomination.nominee_id
+    show_evidence = services.can_see_evidence(current_user, nomination.nominee_id)
     evidence = None
     if show_evidence:
         evidence = queries.evidence_for([nomination.nominee_id], services.get_criteria())[nomination.nominee_id]
@@ -114,20 +104,14 @@ def _render_nomination(nomination, decision_form=None, status=200):
 @login_required
 def decide(nomination_id: int):
     nomination = services.get_nomination(current_user, nomination_id)
-    if not services.can_decide(current_user, nomination):
-        abort(403)
+    services.require_decider(current_user, nomination)  # before the form is even read
     form = DecisionForm()
     if not form.validate_on_submit():
         return _render_nomination(nomination, form)
-    try:
+    with form_attempt(form, show=ValidationFailed) as attempt:  # a conflict stays the 409 page
         services.decide(current_user, nomination, form.decision.data, form.note.data)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 409):
-            raise
-        apply_errors(form, error)
+    if not attempt.ok:
         return _render_nomination(nomination, form)
-    db.session.commit()
     flash(_("Decision recorded."), "success")
     return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
 
@@ -138,7 +122,6 @@ def withdraw(nomination_id: int):
     nomination = services.get_nomination(current_user, nomination_id)
     if EmptyForm().validate_on_submit():
         services.withdraw(current_user, nomination)
-        db.session.commit()
         flash(_("Nomination withdrawn."), "success")
     return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
 
@@ -146,12 +129,10 @@ def withdraw(nomination_id: int):
 @bp.route("/ambassadors/step-down", methods=["GET", "POST"])
 @login_required
 def step_down():
-    if not current_user.is_ambassador:
-        abort(404)
+    services.require_ambassador(current_user)  # the form page too
     form = StepDownForm()
     if form.validate_on_submit():
         services.step_down(current_user, form.note.data)
-        db.session.commit()
         flash(_("You stepped down as an ambassador. Thank you for all you did!"), "success")
         return redirect(url_for("ambassadors.directory"))
     return render_template("ambassadors/step_down.html", form=form)
@@ -160,19 +141,12 @@ def step_down():
 @bp.route("/ambassadors/<int:person_id>/end", methods=["GET", "POST"])
 @login_required
 def end(person_id: int):
-    _require_change_manager()
-    person = accounts.get_user(person_id)
+    person = services.ambassador_to_end(current_user, person_id)
     form = EndForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form, show=ValidationFailed) as attempt:  # a conflict stays the 409 page
             services.end_ambassadorship(current_user, person, form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            if error.status != 422:
-                raise
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("The ambassadorship of %(name)s has ended.", name=person.name), "success")
             return redirect(url_for("ambassadors.directory"))
     return render_template("ambassadors/end.html", form=form, person=person)
@@ -181,39 +155,24 @@ def end(person_id: int):
 @bp.get("/ambassadors/evidence")
 @login_required
 def my_evidence():
-    if not current_user.has_role("mentor"):
-        abort(404)
-    return _evidence_page(current_user)
+    return _evidence_page(*services.evidence_of(current_user))
 
 
 @bp.get("/ambassadors/evidence/<int:person_id>")
 @login_required
 def evidence(person_id: int):
-    if not current_user.has_role("change_manager", "admin") and current_user.id != person_id:
-        abort(403)
-    return _evidence_page(accounts.get_user(person_id))
+    return _evidence_page(*services.evidence_of(current_user, person_id))
 
 
-def _evidence_page(person):
-    criteria = services.get_criteria()
-    db.session.commit()  # the first visit creates the default criteria row
-    items = queries.evidence_for([person.id], criteria)[person.id]
+def _evidence_page(person, items):
     return render_template("ambassadors/evidence.html", person=person, evidence=items)
 
 
 @bp.get("/ambassadors/candidates")
 @login_required
 def candidates():
-    _require_change_manager()
     sort = request.args.get("sort", "score")
-    criteria = services.get_criteria()
-    _shortlist, computed_at = queries.shortlist_from_snapshot()
-    rows = queries.candidates(criteria, sort)
-    from community.audit import services as audit
-
-    # The list rests on the network analysis, so looking at it is recorded like the dashboard.
-    audit.record("ambassador.candidates_viewed", actor=current_user, data={"rows": len(rows)})
-    db.session.commit()
+    rows, computed_at, criteria = services.candidates_view(current_user, sort)
     return render_template(
         "ambassadors/candidates.html", candidates=rows, sort=sort,
         sort_keys=queries.SORT_KEYS, computed_at=computed_at, criteria=criteria,
@@ -223,9 +182,7 @@ def candidates():
 @bp.get("/ambassadors/candidates.csv")
 @login_required
 def candidates_csv():
-    _require_change_manager()
-    criteria = services.get_criteria()
-    rows = queries.candidates(criteria, request.args.get("sort", "score"))
+    rows = services.export_candidates(current_user, request.args.get("sort", "score"))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     keys = ["sessions", "mentees", "feedback", "community", "topics", "reach"]
@@ -238,10 +195,6 @@ def candidates_csv():
             c.score if c.score is not None else "", c.parts.get("outcomes", ""), c.parts.get("community", ""), c.parts.get("reach", ""),
             c.nomination.id if c.nomination else "", c.evidence.met_count, *[values.get(k) if values.get(k) is not None else "" for k in keys],
         ]])
-    from community.audit import services as audit
-
-    audit.record("ambassador.candidates_exported", actor=current_user, data={"rows": len(rows)})
-    db.session.commit()
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=ambassador-candidates.csv"})
 
@@ -256,15 +209,12 @@ def _cell(value):
 @bp.route("/ambassadors/criteria", methods=["GET", "POST"])
 @login_required
 def criteria():
-    _require_change_manager()
-    current = services.get_criteria()
+    current = services.criteria_for(current_user)
     form = CriteriaForm(obj=current)
     if form.validate_on_submit():
         values = {name: (float(field.data) if name in ("min_feedback_avg", "min_community_score") else field.data)
                   for name, field in form._fields.items() if name != "csrf_token"}
         services.update_criteria(current_user, **values)
-        db.session.commit()
         flash(_("Criteria saved."), "success")
         return redirect(url_for("ambassadors.criteria"))
-    db.session.commit()
     return render_template("ambassadors/criteria.html", form=form)

@@ -11,7 +11,7 @@ from marshmallow import validate
 from community.ambassadors import queries, services
 from community.api.people import PersonResourceSchema, person_data
 from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
-from community.extensions import db, limiter
+from community.extensions import limiter
 
 blp = Blueprint("api_ambassadors", __name__, description="Ambassador programme: nominations, decisions, directory")
 
@@ -74,7 +74,6 @@ def list_nominations(args):
 @blp.alt_response(422, schema=ErrorSchema, description="Not a mentor, or a missing reason")
 def create_nomination(body):
     nomination = services.nominate(current_user, body["nominee_id"], body["reason"])
-    db.session.commit()
     return nomination
 
 
@@ -94,7 +93,6 @@ def decide(body, nomination_id):
     """Promote or decline, with a note (change managers; not the nominee, not the nominator)."""
     nomination = services.get_nomination(current_user, nomination_id)
     services.decide(current_user, nomination, body["decision"], body["note"])
-    db.session.commit()
     return nomination
 
 
@@ -103,7 +101,6 @@ def decide(body, nomination_id):
 def withdraw(nomination_id):
     nomination = services.get_nomination(current_user, nomination_id)
     services.withdraw(current_user, nomination)
-    db.session.commit()
     return nomination
 
 

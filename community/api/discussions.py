@@ -12,7 +12,7 @@ from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, 
 from community.discussions import queries, services
 from community.discussions.models import MAX_TITLE_CHARS, VISIBILITIES
 from community.expertise.services import find_tag
-from community.extensions import db, limiter
+from community.extensions import limiter
 
 blp = Blueprint("api_discussions", __name__, description="Community: categories, threads, posts")
 
@@ -100,17 +100,6 @@ class PostEditSchema(ma.Schema):
     body = ma.fields.String(required=True)
 
 
-def _commit() -> None:
-    """Commit, keeping what this request already holds in memory: answering with the new
-    post must not open a second transaction (on SQLite: a second write lock) to reload it."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
 def _detail(thread, page: int, per_page: int):
     thread.posts_page = queries.thread_view(current_user, thread, page=page, per_page=per_page).posts
     return thread
@@ -154,7 +143,6 @@ def create_thread(data: dict):
     """Start a thread; its first post is `body` (Markdown)."""
     category = services.get_category(current_user, data["category_id"])
     thread = services.create_thread(current_user, category=category, title=data["title"], body=data["body"], tags=data["tags"])
-    db.session.commit()
     return _detail(thread, 1, 20)
 
 
@@ -179,7 +167,6 @@ def create_post(data: dict, thread_id: int):
     """Reply in a thread (Markdown body; @handle mentions notify people)."""
     thread = services.get_thread(current_user, thread_id)
     post = services.reply(current_user, thread, data["body"], reply_to_post_id=data.get("reply_to_post_id"))
-    _commit()
     return post
 
 
@@ -193,7 +180,6 @@ def edit_post(data: dict, post_id: int):
     """Edit a post; the previous body is kept in the history."""
     post = services.get_post(current_user, post_id)
     services.edit_post(current_user, post, data["body"])
-    _commit()
     return post
 
 
@@ -205,5 +191,4 @@ def delete_post(post_id: int):
     """Soft-delete a post: it stays in the thread as "deleted"."""
     post = services.get_post(current_user, post_id)
     services.delete_post(current_user, post)
-    db.session.commit()
     return None

@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.accounts import services as accounts
-from community.extensions import db
 
 blp = Blueprint("api_me", __name__, description="The authenticated person")
 
@@ -46,7 +45,6 @@ def get_me():
 @blp.response(200, MeSchema)
 def patch_me(settings: dict):
     accounts.update_settings(current_user, **settings)
-    db.session.commit()
     return current_user
 
 
@@ -70,5 +68,4 @@ def erase_me(body):
     from community.privacy.services import erase_person
 
     erase_person(current_user, current_user, password=body["password"])
-    db.session.commit()
     return ""

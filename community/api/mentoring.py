@@ -220,7 +220,6 @@ def list_mentorships(args: dict):
 def create_mentorship(data: dict):
     """Request a mentor (for yourself, or as change manager for an executive)."""
     mentorship = services.request_mentorship(current_user, **data)
-    db.session.commit()
     return mentorship_json(mentorship)
 
 
@@ -234,7 +233,6 @@ def get_mentorship(mentorship_id: int):
 def _decide(mentorship_id: int, change, data: dict):
     mentorship = services.get_mentorship(current_user, mentorship_id)
     change(current_user, mentorship, (data or {}).get("reason"))
-    db.session.commit()
     return mentorship_json(mentorship)
 
 
@@ -308,7 +306,6 @@ def create_session(data: dict, mentorship_id: int):
     """Schedule a session; `starts_at` must carry its UTC offset."""
     mentorship = services.get_mentorship(current_user, mentorship_id)
     session = services.schedule_session(current_user, mentorship, **data)
-    db.session.commit()
     return _reload_session(session.id)
 
 
@@ -351,7 +348,6 @@ def patch_session(data: dict, session_id: int):
         acted = True
     if not acted:
         raise ValidationFailed(_("Nothing to change."), {"_schema": [_("Nothing to change.")]})
-    db.session.commit()
     return _reload_session(session_id)
 
 
@@ -372,6 +368,5 @@ def session_ics(session_id: int):
 def create_feedback(data: dict, session_id: int):
     session = services.get_session(current_user, session_id)
     row = services.give_feedback(current_user, session, **data)
-    db.session.commit()
     return _feedback_json(row, current_user)
 

@@ -10,7 +10,6 @@ from marshmallow import validate
 from community.api.people import PersonSchema, person_data
 from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
 from community.expertise.services import get_tag, search_tags
-from community.extensions import db
 from community.pagination import Page
 from community.profiles import contacts, queries, services
 
@@ -104,5 +103,4 @@ def ask_question(body: dict, slug: str):
     """Ask a listed person about the topic; they get a notification."""
     question = services.ask_about_topic(current_user, body["person_id"], slug, body["message"])
     data = {"id": question.id, "person_id": question.person_id, "tag": slug, "created_at": question.created_at}
-    db.session.commit()
     return data

@@ -22,12 +22,13 @@ from community.discussions.forms import (
     SubscriptionForm,
     ThreadForm,
 )
-from community.errors import ConflictError, DomainError, ValidationFailed
+from community.errors import ValidationFailed
 from community.expertise.services import get_tag
-from community.extensions import db, limiter
-from community.forms import apply_errors, as_choices
+from community.extensions import limiter
+from community.forms import as_choices
 from community.pagination import clamp
 from community.templating import register_home_card
+from community.unit_of_work import form_attempt
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -124,18 +125,13 @@ def new_thread():
     if request.method == "GET" and request.args.get("tag"):
         form.tags.data = request.args["tag"][:80]  # a topic page's "start one": the topic filled in
     if form.validate_on_submit():
-        try:
+        with form_attempt(form, show=ValidationFailed) as attempt:
             category = services.get_category(current_user, form.category.data)
             thread = services.create_thread(
                 current_user, category=category, title=form.title.data, body=form.body.data, tags=form.tag_terms()
             )
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            link = url_for("discussions.thread", thread_id=thread.id)
-            db.session.commit()
-            return redirect(link)
+        if attempt.ok:
+            return redirect(url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", form=form)
 
 
@@ -152,8 +148,7 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm):
 @login_required
 def thread(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
-    if services.mark_thread_read(current_user, thread.id):
-        db.session.commit()
+    services.mark_thread_read(current_user, thread.id)  # stored by the request's one commit
     page, per_page = _page_args(POSTS_PER_PAGE)
     if request.args.get("post", "").isdigit():
         page = queries.page_of_post(thread, int(request.args["post"]), per_page)
@@ -172,15 +167,10 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
-        try:
+        with form_attempt(form, show=ValidationFailed) as attempt:
             post = services.reply(current_user, thread, form.body.data, reply_to_post_id=reply_to)
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            link = services.thread_link(thread.id, post.id)
-            db.session.commit()
-            return redirect(link)
+        if attempt.ok:
+            return redirect(services.thread_link(thread.id, post.id))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=form)
 
@@ -192,13 +182,9 @@ def edit_post(post_id: int):
     thread = services.require_can_edit(current_user, post)
     form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form, show=ValidationFailed) as attempt:
             services.edit_post(current_user, post, form.body.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Your changes are saved; the previous version is kept in the history."), "success")
             return redirect(services.thread_link(thread.id, post.id))
     return render_template("discussions/edit_post.html", form=form, post=post, thread=thread)
@@ -210,7 +196,6 @@ def delete_post(post_id: int):
     post = services.get_post(current_user, post_id)
     if ModerationNoteForm().validate_on_submit():
         services.delete_post(current_user, post)
-        db.session.commit()
         flash(_("The post was deleted."), "success")
     return redirect(services.thread_link(post.thread_id, post.id))
 
@@ -229,13 +214,9 @@ def flag_post(post_id: int):
     post = services.get_post(current_user, post_id)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.flag_post(current_user, post, form.reason.data)
-        except (ValidationFailed, ConflictError) as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Thank you. Moderators will look at this post."), "success")
             return redirect(services.thread_link(post.thread_id, post.id))
     return render_template("discussions/flag.html", form=form, post=post, thread=services.thread_of(post))
@@ -248,7 +229,6 @@ def moderate_post(post_id: int, action: str):
     form = ModerationNoteForm()
     if form.validate_on_submit():
         services.set_hidden(current_user, post, action == "hide", note=form.note.data)
-        db.session.commit()
         flash(_("The post is hidden.") if action == "hide" else _("The post is visible again."), "success")
     return redirect(services.thread_link(post.thread_id, post.id))
 
@@ -263,7 +243,6 @@ def moderate_thread(thread_id: int, action: str):
             services.set_locked(current_user, thread, action == "lock", note=form.note.data)
         else:
             services.set_pinned(current_user, thread, action == "pin", note=form.note.data)
-        db.session.commit()
         messages = {"lock": _("The thread is locked."), "unlock": _("The thread is open again."),
                     "pin": _("The thread is pinned."), "unpin": _("The thread is no longer pinned.")}
         flash(messages[action], "success")
@@ -278,13 +257,9 @@ def move_thread(thread_id: int):
     form = MoveThreadForm(data={"category": thread.category_id} if request.method == "GET" else None)
     form.category.choices = _category_choices()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form, show=ValidationFailed) as attempt:
             services.move_thread(current_user, thread, form.category.data, note=form.note.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("The thread was moved."), "success")
             return redirect(url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/move.html", form=form, thread=thread)
@@ -296,7 +271,6 @@ def follow(kind: str, target_id: int):
     form = SubscriptionForm()
     if form.validate_on_submit():
         services.set_subscription(current_user, kind, target_id, form.level.data)
-        db.session.commit()
         flash(_("Your notification setting is saved."), "success")
     return redirect(safe_next(form.next.data, "discussions.index"))
 
@@ -319,7 +293,6 @@ def resolve_flag(flag_id: int):
     form = ResolveFlagForm()
     if form.validate_on_submit():
         services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
-        db.session.commit()
         flash(_("The report is resolved."), "success")
     return redirect(url_for("discussions.moderation"))
 
@@ -346,13 +319,9 @@ def new_category():
     services.require_moderator(current_user)
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             category = services.create_category(current_user, **_category_args(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("The category “%(name)s” is open.", name=category.name), "success")
             return redirect(url_for("discussions.categories"))
     return render_template("discussions/category_form.html", form=form, category=None)
@@ -365,13 +334,9 @@ def edit_category(category_id: int):
     category = services.get_category(current_user, category_id)
     form = CategoryForm(obj=category if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.update_category(current_user, category, **_category_args(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("The category is saved."), "success")
             return redirect(url_for("discussions.categories"))
     return render_template("discussions/category_form.html", form=form, category=category, delete_form=EmptyForm())
@@ -384,13 +349,11 @@ def delete_category(category_id: int):
     category = services.get_category(current_user, category_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.delete_category(current_user, category)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if not attempt.ok:
+            flash(attempt.error.message, "error")
             return redirect(url_for("discussions.edit_category", category_id=category.id))
-        db.session.commit()
         flash(_("The category is deleted."), "success")
     return redirect(url_for("discussions.categories"))
 

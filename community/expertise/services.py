@@ -88,8 +88,12 @@ def slugify_tag(text: str) -> str:
     return slugify(text, max_length=60)
 
 
+def is_curator(actor) -> bool:
+    return actor.has_role("change_manager", "admin")
+
+
 def require_curator(actor) -> None:
-    if not actor.has_role("change_manager", "admin"):
+    if not is_curator(actor):
         raise PermissionDenied(_("Only change managers and administrators curate topics."))
 
 

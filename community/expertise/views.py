@@ -10,12 +10,10 @@ from markupsafe import Markup
 
 from community.accounts.forms import EmptyForm
 from community.caching import cached
-from community.errors import DomainError
 from community.expertise import bp, queries, services
 from community.expertise.forms import MergeForm, NewTagForm, SynonymForm, TagForm
-from community.extensions import db
-from community.forms import apply_errors
 from community.pagination import clamp
+from community.unit_of_work import form_attempt
 
 
 @bp.before_request
@@ -48,7 +46,7 @@ def _threads(tag, limit: int = 5):
 
 
 def _curator() -> bool:
-    return current_user.has_role("change_manager", "admin")
+    return services.is_curator(current_user)
 
 
 @bp.get("/tags")
@@ -84,18 +82,14 @@ def create():
     services.require_curator(current_user)
     form = NewTagForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             tag = services.create_tag(
                 current_user, name=form.name.data, slug=(form.slug.data or "").strip() or None,
                 name_de=form.name_de.data, field=form.field.data, description=form.description.data,
                 description_de=form.description_de.data,
                 synonyms=[t for t in (form.synonyms.data or "").split(",") if t.strip()],
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Topic “%(name)s” created.", name=tag.name), "success")
             return redirect(url_for("expertise.show", slug=tag.slug))
     return render_template("expertise/new.html", form=form)
@@ -115,16 +109,12 @@ def edit(slug: str):
     services.require_curator(current_user)
     form = TagForm(obj=tag) if request.method == "GET" else TagForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.update_tag(
                 current_user, tag, name=form.name.data, name_de=form.name_de.data or "", field=form.field.data,
                 description=form.description.data or "", description_de=form.description_de.data or "",
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Topic saved."), "success")
             return redirect(url_for("expertise.edit", slug=tag.slug))
     return _render_edit(tag, form=form)
@@ -136,14 +126,10 @@ def add_synonym(slug: str):
     services.require_curator(current_user)
     form = SynonymForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             synonym = services.add_synonym(current_user, tag, form.term.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
+        if attempt.ok:
             term = synonym.term
-            db.session.commit()
             flash(_("Synonym “%(term)s” added.", term=term), "success")
             return redirect(url_for("expertise.edit", slug=tag.slug))
     return _render_edit(tag, synonym_form=form)
@@ -155,7 +141,6 @@ def remove_synonym(slug: str, synonym_id: int):
     services.require_curator(current_user)
     if EmptyForm().validate_on_submit():
         services.remove_synonym(current_user, tag, synonym_id)
-        db.session.commit()
         flash(_("Synonym removed."), "success")
     return redirect(url_for("expertise.edit", slug=tag.slug))
 
@@ -174,14 +159,10 @@ def merge(slug: str):
         target = None
         form.target.errors = [_("Choose another existing topic.")]
     if request.method == "POST" and target is not None and form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             moved = services.merge_tags(current_user, source, target)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
+        if attempt.ok:
             target_slug, target_name = target.slug, target.name
-            db.session.commit()
             flash(_("Merged into “%(name)s”: %(n)d uses moved.", name=target_name, n=sum(moved.values())), "success")
             return redirect(url_for("expertise.show", slug=target_slug))
     preview = queries.merge_preview(source, target) if target is not None else None

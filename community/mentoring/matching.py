@@ -39,6 +39,23 @@ def can_see_suggestions(actor, executive: User) -> bool:
     return actor.id == executive.id or actor.has_role("change_manager")
 
 
+def own_executive(actor: User) -> User | None:
+    """Whose suggestions a page without a chosen executive shows: the executive's own, or
+    None for a change manager (who picks an executive first); anyone else is refused."""
+    if actor.has_role("executive"):
+        return actor
+    if actor.has_role("change_manager"):
+        return None
+    raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def executive_choices(actor: User) -> list:
+    """(id, name, department) of the executives a change manager may pick (nobody else picks)."""
+    from community.mentoring import queries
+
+    return queries.executives() if actor.has_role("change_manager") else []
+
+
 def get_executive(actor, executive_id: int) -> User:
     executive = db.session.get(User, executive_id)
     if executive is None or not executive.active or not executive.has_role("executive"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -98,6 +99,44 @@ def get_session(user, session_id: int, *, with_history: bool = False) -> Mentori
 def require_participant(user, mentorship: Mentorship) -> None:
     if not is_participant(user, mentorship):
         raise PermissionDenied(_("Only the mentor and the executive of this mentorship can do this."))
+
+
+def takes_part(user) -> bool:
+    """Mentors and executives have mentoring of their own (the home page's card)."""
+    return user.has_role("mentor", "executive")
+
+
+def can_complete(user, mentorship: Mentorship) -> bool:
+    return mentorship.status == "active" and (is_participant(user, mentorship) or user.has_role("change_manager"))
+
+
+def require_requester(user) -> None:
+    """Mentors are requested by executives, or by change managers on an executive's behalf."""
+    if not user.has_role("executive", "change_manager"):
+        raise PermissionDenied(_("Mentors are requested by executives, or by change managers on their behalf."))
+
+
+@dataclass
+class RequestChoices:
+    """What the request form offers its author."""
+
+    mentors: list
+    cohorts: list[Cohort]
+    executives: list | None  # None: the author asks for themselves (not a change manager)
+    own_executive_id: int  # the author, when an executive (0 otherwise)
+
+
+def request_choices(actor: User) -> RequestChoices:
+    require_requester(actor)
+    from community.mentoring import queries
+
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.status != "closed").order_by(Cohort.starts_on.desc())).all()
+    return RequestChoices(
+        mentors=queries.mentors_with_room(),
+        cohorts=list(cohorts),
+        executives=queries.executives() if actor.has_role("change_manager") else None,
+        own_executive_id=actor.id if actor.has_role("executive") else 0,
+    )
 
 
 def require_change_manager(user) -> None:
@@ -288,7 +327,8 @@ def current_cohort() -> Cohort | None:
 
 def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
                        goals=(), goal_text: str | None = None) -> Mentorship:
-    """An executive asks a mentor; a change manager may ask on an executive's behalf."""
+    """An executive asks a mentor; a change manager may ask on an executive's behalf.
+    (Anyone else is refused on the executive field: 422, as the API documents.)"""
     executive_id = executive_id or actor.id
     if executive_id != actor.id and not actor.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers request a mentor on someone else's behalf."))

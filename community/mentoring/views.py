@@ -6,14 +6,12 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from community.accounts.forms import EmptyForm
 from community.database import utcnow
 from community.errors import DomainError, NotFoundError, PermissionDenied
 from community.expertise.services import all_tags
-from community.extensions import db
-from community.forms import apply_errors, as_choices
+from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
 from community.mentoring import bp, calendar, matching, queries, services
 from community.mentoring.forms import (
@@ -29,9 +27,9 @@ from community.mentoring.forms import (
     VersionForm,
     tag_choices,
 )
-from community.mentoring.models import Cohort
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
+from community.unit_of_work import form_attempt
 
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
@@ -83,17 +81,6 @@ def mentoring_now():
     return utcnow()
 
 
-def _form_failed(form, error: DomainError) -> None:
-    """Refusals the person can fix go on the form; 403/404 become error pages."""
-    db.session.rollback()
-    if isinstance(error, NotFoundError | PermissionDenied):
-        raise error
-    apply_errors(form, error)
-    hidden = [name for name in error.fields if getattr(getattr(form, name, None), "type", "") == "HiddenField"]
-    if hidden and error.message not in form.form_errors:
-        form.form_errors.append(error.message)  # a hidden field cannot show its own error
-
-
 def _local(value):
     """A UTC time as the naive wall-clock time of the viewer's zone, for datetime-local inputs."""
     return value.astimezone(user_zone()).replace(tzinfo=None)
@@ -133,41 +120,36 @@ def sessions():
 @bp.route("/mentoring/request", methods=["GET", "POST"])
 @login_required
 def request_mentor():
-    is_manager = current_user.has_role("change_manager")
-    if not (is_manager or current_user.has_role("executive")):
-        abort(403, description=_("Mentors are requested by executives, or by change managers on their behalf."))
+    choices = services.request_choices(current_user)
+    is_manager = choices.executives is not None
     form = RequestForm()
     tags = all_tags()
     form.goals.choices = tag_choices(tags)
     form.mentor_id.choices = as_choices(
-        [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in queries.mentors_with_room()]
+        [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.mentors]
     )
-    open_runs = db.session.scalars(select(Cohort).where(Cohort.status != "closed").order_by(Cohort.starts_on.desc())).all()
-    form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in open_runs])
+    form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in choices.cohorts])
     if is_manager:
         form.executive_id.choices = as_choices(
-            [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in queries.executives()]
+            [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives]
         )
     else:
         del form.executive_id
     if request.method == "GET":
         form.mentor_id.data = request.args.get("mentor", 0, type=int)
         if is_manager:
-            form.executive_id.data = request.args.get("executive", current_user.id if current_user.has_role("executive") else 0, type=int)
+            form.executive_id.data = request.args.get("executive", choices.own_executive_id, type=int)
         goals = request.args.getlist("goal")
         if goals:
             form.goals.data = goals
     if form.validate_on_submit():
         executive_id = form.executive_id.data if is_manager else current_user.id
-        try:
+        with form_attempt(form) as attempt:
             mentorship = services.request_mentorship(
                 current_user, mentor_id=form.mentor_id.data or None, executive_id=executive_id or None,
                 cohort_id=form.cohort_id.data or None, goals=form.goals.data or [], goal_text=form.goal_text.data,
             )
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Your request was sent to %(name)s.", name=mentorship.mentor.name), "success")
             return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
     return render_template("mentoring/request.html", form=form)
@@ -178,13 +160,12 @@ def request_mentor():
 def suggestions():
     executive_id = request.args.get("executive", type=int)
     if executive_id is None:
-        if not current_user.has_role("executive"):
-            if current_user.has_role("change_manager"):
-                return render_template("mentoring/suggestions.html", executive=None,
-                                       executives=queries.executives(), items=[], goals=[])
-            abort(403)
-        executive_id = current_user.id
-    executive = matching.get_executive(current_user, executive_id)
+        executive = matching.own_executive(current_user)
+        if executive is None:  # a change manager picks an executive first
+            return render_template("mentoring/suggestions.html", executive=None,
+                                   executives=matching.executive_choices(current_user), items=[], goals=[])
+    else:
+        executive = matching.get_executive(current_user, executive_id)
     goals = [g for g in request.args.getlist("goal") if g]
     try:
         items = matching.suggest_mentors(current_user, executive, goals=goals or None)
@@ -197,7 +178,7 @@ def suggestions():
         goal_tags = matching.goals_for(executive)
     return render_template(
         "mentoring/suggestions.html", executive=executive, items=items, goals=goal_tags,
-        executives=queries.executives() if current_user.has_role("change_manager") else [],
+        executives=matching.executive_choices(current_user),
     )
 
 
@@ -216,7 +197,7 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         accept_form=EmptyForm(),
         decline_form=decline_form or ReasonForm(formdata=None),
         complete_form=complete_form or OptionalReasonForm(formdata=None),
-        can_complete=mentorship.status == "active" and (participant or current_user.has_role("change_manager")),
+        can_complete=services.can_complete(current_user, mentorship),
     ), status
 
 
@@ -230,17 +211,14 @@ def mentorship_detail(mentorship_id: int):
 @login_required
 def accept(mentorship_id: int):
     mentorship = services.get_mentorship(current_user, mentorship_id)
-    if EmptyForm().validate_on_submit():
-        try:
+    form = EmptyForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
             services.accept_mentorship(current_user, mentorship)
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, NotFoundError | PermissionDenied):
-                raise
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("You accepted. Agree on a first session with %(name)s.", name=mentorship.executive.name), "success")
+        else:
+            flash(attempt.error.message, "error")
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
 
 
@@ -248,12 +226,9 @@ def _decide(mentorship_id: int, form, change, done_message: str, action: str):
     """Decline or complete with a reason: the form, the change, the message, one template."""
     mentorship = services.get_mentorship(current_user, mentorship_id)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             change(current_user, mentorship, form.reason.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(done_message, "success")
             return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
     return render_template("mentoring/decision.html", mentorship=mentorship, form=form, action=action)
@@ -285,15 +260,12 @@ def schedule(mentorship_id: int):
     if request.method == "GET" and not form.agenda_tags.data:
         form.agenda_tags.data = [tag.slug for tag in next_topics[:2]]
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             session = services.schedule_session(
                 current_user, mentorship, starts_at=_to_utc(form.starts_at), duration_minutes=form.duration_minutes.data,
                 location=form.location.data, agenda_tags=form.agenda_tags.data or [], agenda=form.agenda.data,
             )
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Session scheduled."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session.id))
     return render_template("mentoring/schedule.html", mentorship=mentorship, form=form, next_topics=next_topics,
@@ -342,12 +314,9 @@ def save_notes(session_id: int):
         values = {"notes": form.notes.data}
         if is_executive:
             values["tried"] = form.tried.data
-        try:
+        with form_attempt(form) as attempt:
             services.update_notes(current_user, session, **values)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Notes saved."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#private-notes")
     return _render_session(session, notes_form=form)
@@ -359,13 +328,10 @@ def feedback(session_id: int):
     session = services.get_session(current_user, session_id, with_history=True)
     form = FeedbackForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.give_feedback(current_user, session, rating=form.rating.data, comment=form.comment.data,
                                    shared_with_programme=form.shared_with_programme.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Thank you for your feedback."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#feedback")
     return _render_session(session, feedback_form=form)
@@ -381,13 +347,10 @@ def reschedule(session_id: int):
         form.duration_minutes.data = session.duration_minutes
         form.version.data = str(session.version)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.reschedule_session(current_user, session, starts_at=_to_utc(form.starts_at), reason=form.reason.data,
                                         version=form.version.data, duration_minutes=form.duration_minutes.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Session moved."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
     return render_template("mentoring/reschedule.html", session=session, form=form, zone=select_timezone())
@@ -401,12 +364,9 @@ def cancel(session_id: int):
     if request.method == "GET":
         form.version.data = str(session.version)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.cancel_session(current_user, session, reason=form.reason.data, version=form.version.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Session cancelled."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
     return render_template("mentoring/cancel.html", session=session, form=form)
@@ -418,16 +378,12 @@ def mark_done(session_id: int):
     session = services.get_session(current_user, session_id)
     form = VersionForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.mark_done(current_user, session, version=form.version.data)
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, NotFoundError | PermissionDenied):
-                raise
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Session marked as done. How was it? Leave your feedback below."), "success")
+        else:
+            flash(attempt.error.message, "error")
     return redirect(url_for("mentoring.session_detail", session_id=session_id))
 
 
@@ -453,7 +409,6 @@ def calendar_settings():
     feed_url = None
     if request.method == "POST" and form.validate_on_submit():
         token = services.regenerate_feed(current_user)
-        db.session.commit()
         feed_url = url_for("mentoring.calendar_feed", token=token, _external=True)
     return render_template("mentoring/calendar_settings.html", form=form, feed=services.feed_of(current_user),
                            feed_url=feed_url)
@@ -464,7 +419,6 @@ def calendar_settings():
 def revoke_calendar():
     if EmptyForm().validate_on_submit():
         services.revoke_feed(current_user)
-        db.session.commit()
         flash(_("The calendar feed address no longer works."), "success")
     return redirect(url_for("mentoring.calendar_settings"))
 
@@ -500,14 +454,11 @@ def new_run():
     services.require_change_manager(current_user)
     form = CohortForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             cohort = services.create_cohort(current_user, name=form.name.data, starts_on=form.starts_on.data,
                                             ends_on=form.ends_on.data, status=form.status.data,
                                             description=form.description.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Programme run created."), "success")
             return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
     return render_template("mentoring/run_form.html", form=form, cohort=None)
@@ -519,13 +470,10 @@ def edit_run(cohort_id: int):
     cohort = services.get_cohort(current_user, cohort_id)
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.update_cohort(current_user, cohort, name=form.name.data, starts_on=form.starts_on.data,
                                    ends_on=form.ends_on.data, status=form.status.data, description=form.description.data)
-        except DomainError as error:
-            _form_failed(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Programme run saved."), "success")
             return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
     return render_template("mentoring/run_form.html", form=form, cohort=cohort)
@@ -544,7 +492,7 @@ def run_detail(cohort_id: int):
 # Home card ------------------------------------------------------------------------------
 
 def mentoring_card(user) -> Card | None:
-    if not user.has_role("mentor", "executive"):
+    if not services.takes_part(user):
         return None
     items = []
     for mentorship in queries.waiting_requests(user)[:3]:

@@ -63,6 +63,16 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount
 
 
+def open_notification(user, notification_id: int) -> str | None:
+    """Mark one of the person's notifications read and give its link; None for anyone else's
+    (or a missing one), so another person's notifications cannot be told apart from none."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        return None
+    mark_read(user, [note.id])
+    return note.link or ""
+
+
 def render_text(note: Notification) -> str:
     """The notification as escaped text in the reader's language."""
     message = _MESSAGES.get(note.kind)

@@ -2,7 +2,6 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.forms import EmptyForm
-from community.extensions import db
 from community.notifications import bp, services
 from community.pagination import clamp
 
@@ -23,7 +22,6 @@ def index():
 def mark_all_read():
     if EmptyForm().validate_on_submit():
         services.mark_read(current_user)
-        db.session.commit()
     return redirect(url_for("notifications.index"))
 
 
@@ -32,13 +30,10 @@ def mark_all_read():
 def open_one(notification_id: int):
     """Mark one notification read and follow its link (only links on this site)."""
     from community.accounts.views import safe_next
-    from community.notifications.models import Notification
 
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("notifications.index"))
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != current_user.id:
+    link = services.open_notification(current_user, notification_id)
+    if link is None:
         return redirect(url_for("notifications.index"))
-    services.mark_read(current_user, [note.id])
-    db.session.commit()
-    return redirect(safe_next(note.link, "notifications.index"))
+    return redirect(safe_next(link, "notifications.index"))

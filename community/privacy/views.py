@@ -1,15 +1,13 @@
 import json
 
-from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask import Response, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from community.accounts import services as accounts
-from community.errors import DomainError
-from community.extensions import db
-from community.forms import apply_errors
 from community.privacy import bp, services
 from community.privacy.forms import AdminEraseForm, EraseMyAccountForm
+from community.unit_of_work import form_attempt
 
 
 @bp.get("/settings/privacy")
@@ -34,13 +32,9 @@ def export():
 def erase_me():
     form = EraseMyAccountForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.erase_person(current_user, current_user, password=form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             logout_user()
             session.clear()
             flash(_("Your account has been deleted. Your posts remain as “former member”."), "success")
@@ -51,18 +45,12 @@ def erase_me():
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
 @login_required
 def admin_erase(user_id: int):
-    if not current_user.is_admin:
-        abort(403)
-    person = accounts.get_user(user_id)
+    person = accounts.manage_user(current_user, user_id)
     form = AdminEraseForm()
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.erase_person(current_user, person)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("The account has been erased."), "success")
             return redirect(url_for("admin.users"))
     return render_template("privacy/admin_erase.html", form=form, person=person)

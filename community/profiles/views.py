@@ -10,11 +10,10 @@ from markupsafe import Markup
 
 from community.caching import cached
 from community.database import utcnow
-from community.errors import DomainError, PermissionDenied
+from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag
-from community.extensions import db
-from community.forms import apply_errors, as_choices
+from community.forms import as_choices
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, services
 from community.profiles.forms import (
@@ -25,6 +24,7 @@ from community.profiles.forms import (
     timezone_choices,
 )
 from community.templating import Card, CardItem, register_home_card
+from community.unit_of_work import form_attempt
 
 
 @bp.before_request
@@ -128,8 +128,7 @@ def _profile_form(person):
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
     person = services.get_person(current_user, person_id)
-    if not services.can_edit(current_user, person):
-        raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
+    services.require_editor(current_user, person)  # the form page too
     form = _profile_form(person)
     if form.validate_on_submit():
         pairs = [(row.form.tag.data, row.form.level.data) for row in form.tags
@@ -139,13 +138,9 @@ def edit(person_id: int):
         if form.capacity is not None:
             values["capacity"] = form.capacity.data
         values["languages"] = [code for code in (form.languages.data or "").replace(";", ",").split(",")]
-        try:
+        with form_attempt(form) as attempt:
             services.update_profile(current_user, person, tags=pairs, **values)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.show", person_id=person.id))
     return render_template("profiles/edit.html", person=person, form=form)
@@ -204,14 +199,10 @@ def ask(slug: str):
         if person_id is None:
             form.person_id.errors = [_("Choose a person from the list.")]
         else:
-            try:
+            with form_attempt(form) as attempt:
                 question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
-            except DomainError as error:
-                db.session.rollback()
-                apply_errors(form, error)
-            else:
+            if attempt.ok:
                 name = question.person.name
-                db.session.commit()
                 flash(_("Your question went to %(name)s.", name=name), "success")
                 return redirect(url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
     return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
@@ -232,16 +223,12 @@ def settings():
     if current_user.timezone not in {c.value for c in zones}:
         form.timezone.choices = as_choices([(current_user.timezone, current_user.timezone)]) + zones
     if form.validate_on_submit():
-        try:
+        with form_attempt(form) as attempt:
             services.update_settings(
                 current_user, directory_visible=form.directory_visible.data, analysis_opt_out=form.analysis_opt_out.data,
                 locale=form.locale.data, timezone=form.timezone.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Settings saved."), "success")
             return redirect(url_for("profiles.settings"))
     return render_template("profiles/settings.html", form=form)
