@@ -74,9 +74,9 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.module == "community.unit_of_work" and any(alias.name == "commit" for alias in node.names):
-            if Path(self.relative).name not in RUNNER_MODULES:
-                self._note(node, "imports unit_of_work.commit outside a cli.py / jobs.py / tasks.py module")
+        imports_commit = node.module == "community.unit_of_work" and any(alias.name == "commit" for alias in node.names)
+        if imports_commit and Path(self.relative).name not in RUNNER_MODULES:
+            self._note(node, "imports unit_of_work.commit outside a cli.py / jobs.py / tasks.py module")
         self.generic_visit(node)
 
 
