@@ -292,8 +292,7 @@ def mentor_suggestions(args: dict):
 @blp.alt_response(404, schema=ErrorSchema, description="No such mentorship")
 def list_sessions(args: dict, mentorship_id: int):
     mentorship = services.get_mentorship(current_user, mentorship_id)
-    services.require_participant(current_user, mentorship)
-    page = queries.sessions_page(mentorship, page=args["page"], per_page=args["per_page"])
+    page = services.sessions_page(current_user, mentorship, page=args["page"], per_page=args["per_page"])
     return {"items": sessions_json(page.items), "page": page.page, "per_page": page.per_page, "total": page.total}
 
 

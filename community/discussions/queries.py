@@ -28,6 +28,7 @@ from community.discussions.services import (
     POST_LOADS,
     THREAD_LOADS,
     is_moderator,
+    require_moderator,
     subscription_level,
     visible_categories_clause,
     visible_post_clause,
@@ -206,14 +207,24 @@ def search_page(user, q: str, *, page: int, per_page: int) -> tuple[Page, dict[i
     return result, hits
 
 
-def open_flags(*, page: int, per_page: int) -> Page:
+def categories_to_manage(actor: User) -> list:
+    """Every category the moderator sees, with its figures, for the categories page."""
+    require_moderator(actor)
+    return category_summaries(actor)
+
+
+def open_flags(actor: User, *, page: int, per_page: int) -> Page:
+    """Reports waiting for a moderator (moderators only)."""
     from community.discussions.models import Flag
+
+    require_moderator(actor)
 
     stmt = select(Flag).where(Flag.resolved_at.is_(None)).order_by(Flag.created_at, Flag.id)
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def moderation_log(*, page: int, per_page: int) -> Page:
+def moderation_log(actor: User, *, page: int, per_page: int) -> Page:
+    require_moderator(actor)
     stmt = select(ModerationAction).order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
     return paginate(stmt, page=page, per_page=per_page)
 

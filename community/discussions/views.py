@@ -280,9 +280,8 @@ def follow(kind: str, target_id: int):
 @bp.get("/community/moderation")
 @login_required
 def moderation():
-    services.require_moderator(current_user)
     page, per_page = _page_args(30)
-    return render_template("discussions/moderation.html", flags=queries.open_flags(page=page, per_page=per_page),
+    return render_template("discussions/moderation.html", flags=queries.open_flags(current_user, page=page, per_page=per_page),
                            form=ResolveFlagForm(formdata=None))
 
 
@@ -308,8 +307,7 @@ def _category_args(form: CategoryForm) -> dict:
 @bp.get("/community/categories")
 @login_required
 def categories():
-    services.require_moderator(current_user)
-    return render_template("discussions/categories.html", rows=queries.category_summaries(current_user),
+    return render_template("discussions/categories.html", rows=queries.categories_to_manage(current_user),
                            form=CategoryForm(formdata=None))
 
 
@@ -361,9 +359,8 @@ def delete_category(category_id: int):
 @bp.get("/community/moderation/log")
 @login_required
 def moderation_log():
-    services.require_moderator(current_user)
     page, per_page = _page_args(50)
-    return render_template("discussions/log.html", entries=queries.moderation_log(page=page, per_page=per_page))
+    return render_template("discussions/log.html", entries=queries.moderation_log(current_user, page=page, per_page=per_page))
 
 
 def community_card(user):

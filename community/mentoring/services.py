@@ -126,6 +126,22 @@ class RequestChoices:
     own_executive_id: int  # the author, when an executive (0 otherwise)
 
 
+def runs_overview(actor: User) -> list:
+    """Every programme run with its figures (change managers)."""
+    from community.mentoring import queries
+
+    require_change_manager(actor)
+    return queries.cohorts_overview()
+
+
+def sessions_page(actor: User, mentorship: Mentorship, *, page: int, per_page: int):
+    """A mentorship's sessions, for its two participants only."""
+    from community.mentoring import queries
+
+    require_participant(actor, mentorship)
+    return queries.sessions_page(mentorship, page=page, per_page=per_page)
+
+
 def request_choices(actor: User) -> RequestChoices:
     require_requester(actor)
     from community.mentoring import queries

@@ -444,8 +444,7 @@ def calendar_feed(token: str):
 @bp.get("/mentoring/runs")
 @login_required
 def runs():
-    services.require_change_manager(current_user)
-    return render_template("mentoring/runs.html", rows=queries.cohorts_overview())
+    return render_template("mentoring/runs.html", rows=services.runs_overview(current_user))
 
 
 @bp.route("/mentoring/runs/new", methods=["GET", "POST"])
