@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -14,6 +16,9 @@ from community.database import utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
 from community.notifications.services import notify, notify_many, register_kind
+
+if TYPE_CHECKING:
+    from community.ambassadors.queries import Candidate, Evidence
 
 register_kind("nomination_received", _l("%(actor)s nominated you for the ambassador programme."))
 register_kind("nomination_submitted", _l("%(actor)s nominated %(nominee)s for the ambassador programme."))
@@ -82,7 +87,7 @@ def can_see_evidence(actor: User, person_id: int) -> bool:
     return actor.has_role("change_manager", "admin") or actor.id == person_id
 
 
-def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, object]:
+def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, Evidence]:
     """A person's evidence against the criteria: one's own (mentors), or anyone's for change
     managers and admins. The first visit creates the default criteria row."""
     from community.ambassadors import queries
@@ -100,7 +105,7 @@ def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, object
     return person, queries.evidence_for([person.id], get_criteria())[person.id]
 
 
-def candidates_view(actor: User, sort: str) -> tuple[list, object, AmbassadorCriteria]:
+def candidates_view(actor: User, sort: str) -> tuple[list[Candidate], object | None, AmbassadorCriteria]:
     """The candidate list (rows, when the network analysis behind it was computed, criteria).
     It rests on the network analysis, so looking at it is recorded like the dashboard."""
     from community.ambassadors import queries
@@ -113,7 +118,7 @@ def candidates_view(actor: User, sort: str) -> tuple[list, object, AmbassadorCri
     return rows, computed_at, criteria
 
 
-def export_candidates(actor: User, sort: str) -> list:
+def export_candidates(actor: User, sort: str) -> list[Candidate]:
     """The candidate rows for the CSV download (recorded in the audit log)."""
     from community.ambassadors import queries
 

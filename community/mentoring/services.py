@@ -41,6 +41,7 @@ from community.mentoring.models import (
     SessionNote,
 )
 from community.notifications.services import notify, register_kind
+from community.pagination import Page
 
 MIN_DURATION, MAX_DURATION = 15, 480
 TEXT_MAX = 5_000
@@ -134,7 +135,7 @@ def runs_overview(actor: User) -> list:
     return queries.cohorts_overview()
 
 
-def sessions_page(actor: User, mentorship: Mentorship, *, page: int, per_page: int):
+def sessions_page(actor: User, mentorship: Mentorship, *, page: int, per_page: int) -> Page:
     """A mentorship's sessions, for its two participants only."""
     from community.mentoring import queries
 
