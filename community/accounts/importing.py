@@ -94,7 +94,7 @@ def import_people(data: bytes, *, actor: User | None = None) -> ImportReport:
     return report
 
 
-def _import_row(row, by_email, handles, seen, line, actor) -> str:
+def _import_row(row, by_email, handles, seen, line, actor: User) -> str:
     if not any(row.values()):
         raise DomainError(_("Empty row."))
     email = services.normalise_email(row.get("email", ""))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -20,6 +21,9 @@ from community.errors import DomainError
 from community.extensions import db, limiter
 from community.forms import apply_errors
 from community.logs import security_event
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 def safe_next(target: str | None, default: str = "main.home") -> str:
@@ -47,7 +51,7 @@ def _login_account_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-def sign_in(user) -> None:
+def sign_in(user: User) -> None:
     """Fresh session for a fresh login (no fixation); keep only the chosen language."""
     locale = session.get("locale")
     session.clear()

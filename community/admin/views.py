@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
+from community.accounts.models import User
 from community.admin import bp, queries
 from community.admin.forms import CreateUserForm, RolesForm, SetPasswordForm
 from community.errors import DomainError
@@ -68,7 +69,7 @@ def edit_user(user_id: int):
     return _render_user(user, roles_form=roles_form)
 
 
-def _render_user(user, **forms):
+def _render_user(user: User, **forms):
     forms.setdefault("roles_form", RolesForm(prefix="roles", data={"roles": user.roles}))
     forms.setdefault("password_form", SetPasswordForm(prefix="pw"))
     return render_template("admin/user_edit.html", user=user, active_form=EmptyForm(prefix="active"), **forms)

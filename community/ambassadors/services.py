@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User, UserRole
 from community.ambassadors.models import AmbassadorCriteria, Nomination
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
 from community.notifications.services import notify, notify_many, register_kind
@@ -46,7 +46,7 @@ def get_criteria() -> AmbassadorCriteria:
     return criteria
 
 
-def update_criteria(actor: User, **values) -> AmbassadorCriteria:
+def update_criteria(actor: User, **values: int | None) -> AmbassadorCriteria:
     if not actor.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers set the ambassador criteria."))
     criteria = get_criteria()
@@ -146,11 +146,11 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
     now = utcnow()
     new_status = "promoted" if decision == "promote" else "declined"
     # Conditional update: of two change managers deciding at once, exactly one wins.
-    won = db.session.execute(
+    won = rowcount(db.session.execute(
         update(Nomination)
         .where(Nomination.id == nomination.id, Nomination.status == "open")
         .values(status=new_status, decided_by_id=actor.id, decided_at=now, note=note)
-    ).rowcount
+    ))
     if won != 1:
         raise ConflictError(_("Someone decided on this nomination a moment ago."))
     if decision == "promote":
@@ -170,9 +170,9 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
 def withdraw(actor: User, nomination: Nomination) -> Nomination:
     if actor.id not in (nomination.nominee_id, nomination.nominated_by_id):
         raise PermissionDenied(_("Only the nominee or the nominator withdraws a nomination."))
-    won = db.session.execute(
+    won = rowcount(db.session.execute(
         update(Nomination).where(Nomination.id == nomination.id, Nomination.status == "open").values(status="withdrawn")
-    ).rowcount
+    ))
     if won != 1:
         raise ConflictError(_("This nomination is %(status)s already.", status=status_label(nomination.status)))
     db.session.refresh(nomination)

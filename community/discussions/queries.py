@@ -50,18 +50,18 @@ class CategorySummary:
     latest: Thread | None
 
 
-def visible_categories(user) -> list[Category]:
+def visible_categories(user: User) -> list[Category]:
     return list(db.session.scalars(
         select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
     ))
 
 
-def category_page(user, *, page: int, per_page: int) -> Page:
+def category_page(user: User, *, page: int, per_page: int) -> Page:
     stmt = select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def category_summaries(user) -> list[CategorySummary]:
+def category_summaries(user: User) -> list[CategorySummary]:
     """Categories with exact thread and post counts and their latest thread: three queries."""
     categories = visible_categories(user)
     ids = [c.id for c in categories]
@@ -106,7 +106,7 @@ def category_summaries(user) -> list[CategorySummary]:
     return result
 
 
-def thread_list_statement(user, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select:
+def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select:
     """Visible threads, pinned first, then by latest activity; optional filters and search."""
     stmt = (
         select(Thread)
@@ -124,12 +124,12 @@ def thread_list_statement(user, *, category_id: int | None = None, tag: Tag | No
     return stmt.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
 
 
-def list_threads(user, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
+def list_threads(user: User, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
                  q: str = "") -> Page:
     return paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q), page=page, per_page=per_page)
 
 
-def recent_threads(user, limit: int = 5) -> list[Thread]:
+def recent_threads(user: User, limit: int = 5) -> list[Thread]:
     stmt = thread_list_statement(user).order_by(None).order_by(Thread.last_post_at.desc()).limit(limit)
     return list(db.session.scalars(stmt))
 
@@ -141,7 +141,7 @@ class PersonActivity:
     recent: list[Thread]  # threads the person wrote in lately, newest first
 
 
-def person_activity(viewer, person_id: int, limit: int = 3) -> PersonActivity:
+def person_activity(viewer: User, person_id: int, limit: int = 3) -> PersonActivity:
     """What a person did in the community, as far as the viewer may see it: two queries."""
     visible = and_(Post.author_id == person_id, visible_post_clause(), visible_categories_clause(viewer))
     posts, started = db.session.execute(
@@ -178,7 +178,7 @@ def page_of_post(thread: Thread, post_id: int, per_page: int) -> int:
     return before // per_page + 1
 
 
-def thread_view(user, thread: Thread, *, page: int, per_page: int) -> ThreadView:
+def thread_view(user: User, thread: Thread, *, page: int, per_page: int) -> ThreadView:
     """Posts in order (deleted and hidden ones keep their place), with what the page shows."""
     stmt = select(Post).where(Post.thread_id == thread.id).order_by(Post.id).options(*POST_LOADS)
     # The thread's post_count is exact (updated atomically with every post): no COUNT needed.
@@ -199,7 +199,7 @@ def thread_view(user, thread: Thread, *, page: int, per_page: int) -> ThreadView
     )
 
 
-def search_page(user, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
+def search_page(user: User, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
     """Threads whose title or a visible post matches, with the first matching post of each."""
     result = list_threads(user, page=page, per_page=per_page, q=q)
     hits = search.first_matching_posts(q, [t.id for t in result.items])

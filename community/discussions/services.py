@@ -12,6 +12,7 @@ Who may do what:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,26 +68,26 @@ class BodyTooLong(ValidationFailed):
 
 # Who may see and do what ---------------------------------------------------------------------
 
-def is_moderator(user) -> bool:
+def is_moderator(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MODERATOR_ROLES))
 
 
-def sees_mentor_areas(user) -> bool:
+def sees_mentor_areas(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
 
 
-def can_see(user, category: Category) -> bool:
+def can_see(user: User, category: Category) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
-def visible_categories_clause(user):
+def visible_categories_clause(user: User):
     """A WHERE clause on Category: the categories this person may see."""
     if sees_mentor_areas(user):
         return Category.id.is_not(None)
     return Category.visibility == "members"
 
 
-def can_edit(user, post: Post) -> bool:
+def can_edit(user: User, post: Post) -> bool:
     if post.deleted_at is not None:
         return False
     if is_moderator(user):
@@ -94,15 +95,15 @@ def can_edit(user, post: Post) -> bool:
     return post.author_id == user.id and not post.hidden
 
 
-def can_delete(user, post: Post) -> bool:
+def can_delete(user: User, post: Post) -> bool:
     return post.deleted_at is None and (is_moderator(user) or post.author_id == user.id)
 
 
-def can_see_history(user, post: Post) -> bool:
+def can_see_history(user: User, post: Post) -> bool:
     return is_moderator(user) or (post.author_id is not None and post.author_id == user.id)
 
 
-def get_category(user, slug_or_id: str | int) -> Category:
+def get_category(user: User, slug_or_id: str | int) -> Category:
     column = Category.id if isinstance(slug_or_id, int) else Category.slug
     category = db.session.scalar(select(Category).where(column == slug_or_id))
     if category is None or not can_see(user, category):
@@ -120,14 +121,14 @@ THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
 POST_LOADS = (_people_plain(Post.author),)
 
 
-def get_thread(user, thread_id: int) -> Thread:
+def get_thread(user: User, thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id, options=THREAD_LOADS)
     if thread is None or not can_see(user, thread.category):
         raise NotFoundError(_("No such thread."))
     return thread
 
 
-def get_post(user, post_id: int) -> Post:
+def get_post(user: User, post_id: int) -> Post:
     post = db.session.get(Post, post_id, options=POST_LOADS)
     if post is None:
         raise NotFoundError(_("No such post."))
@@ -139,7 +140,7 @@ def thread_of(post: Post) -> Thread:
     return db.session.get(Thread, post.thread_id)
 
 
-def require_moderator(user) -> None:
+def require_moderator(user: User) -> None:
     if not is_moderator(user):
         raise PermissionDenied(_("Only moderators (change managers and administrators) may do this."))
 
@@ -223,7 +224,7 @@ def watch_by_default(user_id: int, thread_id: int) -> None:
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"]))
 
 
-def subscription_level(user, kind: str, target_id: int) -> str | None:
+def subscription_level(user: User, kind: str, target_id: int) -> str | None:
     return db.session.scalar(
         select(Subscription.level).where(
             Subscription.user_id == user.id, Subscription.target_kind == kind, Subscription.target_id == target_id
@@ -231,7 +232,7 @@ def subscription_level(user, kind: str, target_id: int) -> str | None:
     )
 
 
-def set_subscription(user, kind: str, target_id: int, level: str) -> Subscription:
+def set_subscription(user: User, kind: str, target_id: int, level: str) -> Subscription:
     """Watch, follow normally or mute a thread, a category or a tag (which must be visible)."""
     if kind not in TARGET_KINDS:
         raise NotFoundError(_("Nothing to follow here."))
@@ -298,7 +299,7 @@ def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[in
     )
 
 
-def _notify_mentions(actor, post: Post, thread: Thread, people: list[User]) -> set[int]:
+def _notify_mentions(actor: User, post: Post, thread: Thread, people: list[User]) -> set[int]:
     """Mention rows and notifications for people newly mentioned in this post (once per post,
     only people who can see the category, muted thread or category wins)."""
     category = thread.category
@@ -320,7 +321,7 @@ def _notify_mentions(actor, post: Post, thread: Thread, people: list[User]) -> s
 
 # Threads and posts -------------------------------------------------------------------------
 
-def create_thread(actor, *, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
+def create_thread(actor: User, *, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
     if not can_see(actor, category):
         raise NotFoundError(_("No such category."))
     title = check_title(title)
@@ -350,12 +351,12 @@ def create_thread(actor, *, category: Category, title: str, body: str, tags: Ite
     return thread
 
 
-def require_can_post(user, thread: Thread) -> None:
+def require_can_post(user: User, thread: Thread) -> None:
     if thread.locked and not is_moderator(user):
         raise PermissionDenied(_("This thread is locked; nobody can reply any more."))
 
 
-def reply(actor, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
+def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
     """Add a post; the thread's count and last activity move in the same transaction."""
     if not can_see(actor, thread.category):
         raise NotFoundError(_("No such thread."))
@@ -403,7 +404,7 @@ def reply(actor, thread: Thread, body: str, *, reply_to_post_id: int | None = No
     return post
 
 
-def require_can_edit(actor, post: Post) -> Thread:
+def require_can_edit(actor: User, post: Post) -> Thread:
     thread = get_thread(actor, post.thread_id)
     if post.deleted_at is not None:
         raise ConflictError(_("This post was deleted and cannot be edited."))
@@ -414,7 +415,7 @@ def require_can_edit(actor, post: Post) -> Thread:
     return thread
 
 
-def edit_post(actor, post: Post, body: str) -> Post:
+def edit_post(actor: User, post: Post, body: str) -> Post:
     """Change a post's body; the previous body is kept as a revision."""
     thread = require_can_edit(actor, post)
     body = check_body(body)
@@ -431,7 +432,7 @@ def edit_post(actor, post: Post, body: str) -> Post:
     return post
 
 
-def delete_post(actor, post: Post) -> None:
+def delete_post(actor: User, post: Post) -> None:
     """Soft delete: the row (and its history) stays, the thread shows "deleted"."""
     thread = get_thread(actor, post.thread_id)
     if post.deleted_at is not None:
@@ -445,7 +446,7 @@ def delete_post(actor, post: Post) -> None:
         _log(actor, "post.deleted", thread_id=thread.id, post_id=post.id)
 
 
-def revisions(user, post: Post) -> list[PostRevision]:
+def revisions(user: User, post: Post) -> list[PostRevision]:
     if not can_see_history(user, post):
         raise PermissionDenied(_("Only the author and moderators see the edit history."))
     return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())))
@@ -453,7 +454,7 @@ def revisions(user, post: Post) -> list[PostRevision]:
 
 # Moderation ------------------------------------------------------------------------------------
 
-def _log(actor, action: str, *, thread_id: int | None = None, post_id: int | None = None,
+def _log(actor: User, action: str, *, thread_id: int | None = None, post_id: int | None = None,
          note: str | None = None, data: dict | None = None) -> ModerationAction:
     entry = ModerationAction(actor_id=actor.id, action=action, thread_id=thread_id, post_id=post_id,
                              note=(note or "").strip()[:1000] or None, data=data, created_at=utcnow())
@@ -462,7 +463,7 @@ def _log(actor, action: str, *, thread_id: int | None = None, post_id: int | Non
     return entry
 
 
-def flag_post(actor, post: Post, reason: str) -> Flag:
+def flag_post(actor: User, post: Post, reason: str) -> Flag:
     get_thread(actor, post.thread_id)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -483,7 +484,7 @@ def flag_post(actor, post: Post, reason: str) -> Flag:
     return flag
 
 
-def set_hidden(actor, post: Post, hidden: bool, note: str | None = None) -> None:
+def set_hidden(actor: User, post: Post, hidden: bool, note: str | None = None) -> None:
     require_moderator(actor)
     thread = get_thread(actor, post.thread_id)
     if post.hidden == hidden:
@@ -495,7 +496,7 @@ def set_hidden(actor, post: Post, hidden: bool, note: str | None = None) -> None
         notify_many([post.author_id], "discussion_hidden", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
 
 
-def resolve_flag(actor, flag_id: int, outcome: str, note: str | None = None) -> Flag:
+def resolve_flag(actor: User, flag_id: int, outcome: str, note: str | None = None) -> Flag:
     """Decide on a report: hide the post or dismiss the report. Other open reports of the
     same post are resolved alike."""
     require_moderator(actor)
@@ -521,7 +522,7 @@ def resolve_flag(actor, flag_id: int, outcome: str, note: str | None = None) -> 
     return flag
 
 
-def set_locked(actor, thread: Thread, locked: bool, note: str | None = None) -> None:
+def set_locked(actor: User, thread: Thread, locked: bool, note: str | None = None) -> None:
     require_moderator(actor)
     if thread.locked != locked:
         thread.locked = locked
@@ -529,7 +530,7 @@ def set_locked(actor, thread: Thread, locked: bool, note: str | None = None) -> 
         _log(actor, "thread.locked" if locked else "thread.unlocked", thread_id=thread.id, note=note)
 
 
-def set_pinned(actor, thread: Thread, pinned: bool, note: str | None = None) -> None:
+def set_pinned(actor: User, thread: Thread, pinned: bool, note: str | None = None) -> None:
     require_moderator(actor)
     if thread.pinned != pinned:
         thread.pinned = pinned
@@ -537,7 +538,7 @@ def set_pinned(actor, thread: Thread, pinned: bool, note: str | None = None) -> 
         _log(actor, "thread.pinned" if pinned else "thread.unpinned", thread_id=thread.id, note=note)
 
 
-def move_thread(actor, thread: Thread, category_id: int, note: str | None = None) -> None:
+def move_thread(actor: User, thread: Thread, category_id: int, note: str | None = None) -> None:
     require_moderator(actor)
     target = db.session.get(Category, category_id)
     if target is None or not can_see(actor, target):
@@ -553,7 +554,7 @@ def move_thread(actor, thread: Thread, category_id: int, note: str | None = None
 
 # Notifications for a thread ----------------------------------------------------------------------
 
-def mark_thread_read(user, thread_id: int) -> int:
+def mark_thread_read(user: User, thread_id: int) -> int:
     """Opening a thread marks its notifications read. Best effort: a busy database never
     turns reading a thread into an error."""
     prefix = thread_link(thread_id)
@@ -614,7 +615,7 @@ def seed_categories() -> int:
     return len(STARTER_CATEGORIES)
 
 
-def _category_fields(name, name_de, description, description_de, visibility, position) -> dict:
+def _category_fields(name, name_de, description, description_de, visibility, position) -> dict[str, Any]:
     name = " ".join((name or "").split())
     errors: dict[str, list[str]] = {}
     if not name:
@@ -647,7 +648,7 @@ def _unique_slug(name: str, category_id: int | None = None) -> str:
     return slug
 
 
-def create_category(actor, *, name, name_de=None, description=None, description_de=None, visibility="members",
+def create_category(actor: User, *, name, name_de=None, description=None, description_de=None, visibility="members",
                     position=0) -> Category:
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
@@ -658,7 +659,7 @@ def create_category(actor, *, name, name_de=None, description=None, description_
     return category
 
 
-def update_category(actor, category: Category, *, name, name_de=None, description=None, description_de=None,
+def update_category(actor: User, category: Category, *, name, name_de=None, description=None, description_de=None,
                     visibility="members", position=0) -> Category:
     """Rename, describe, reorder or change who sees it; the address (slug) stays, so links keep working."""
     require_moderator(actor)
@@ -672,7 +673,7 @@ def update_category(actor, category: Category, *, name, name_de=None, descriptio
     return category
 
 
-def delete_category(actor, category: Category) -> None:
+def delete_category(actor: User, category: Category) -> None:
     """Only an empty category can go: threads are moved elsewhere first, never deleted with it."""
     require_moderator(actor)
     if db.session.scalar(select(Thread.id).where(Thread.category_id == category.id).limit(1)) is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -28,6 +30,9 @@ from community.extensions import db, limiter
 from community.forms import apply_errors, as_choices
 from community.pagination import clamp
 from community.templating import register_home_card
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -403,7 +408,7 @@ def moderation_log():
     return render_template("discussions/log.html", entries=queries.moderation_log(page=page, per_page=per_page))
 
 
-def community_card(user):
+def community_card(user: User):
     """Home page: the latest threads the person can see."""
     from community.templating import Card, CardItem
 

@@ -35,11 +35,11 @@ class Suggestion:
     facts: dict = field(default_factory=dict)
 
 
-def can_see_suggestions(actor, executive: User) -> bool:
+def can_see_suggestions(actor: User, executive: User) -> bool:
     return actor.id == executive.id or actor.has_role("change_manager")
 
 
-def get_executive(actor, executive_id: int) -> User:
+def get_executive(actor: User, executive_id: int) -> User:
     executive = db.session.get(User, executive_id)
     if executive is None or not executive.active or not executive.has_role("executive"):
         raise NotFoundError(_("No such executive."))
@@ -69,7 +69,7 @@ def goals_for(executive: User, goals=None) -> list[Tag]:
     return interested or [tag for tag, _level in own]
 
 
-def suggest_mentors(actor, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
+def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
     if not can_see_suggestions(actor, executive):
         raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
     wanted = goals_for(executive, goals)

@@ -57,11 +57,11 @@ STATUS_ORDER = case(
 )
 
 
-def _involving(user):
+def _involving(user: User):
     return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
 
 
-def my_mentorships(user, limit: int = 100) -> list[Mentorship]:
+def my_mentorships(user: User, limit: int = 100) -> list[Mentorship]:
     """As mentor or executive, open ones first."""
     return list(
         db.session.scalars(
@@ -71,7 +71,7 @@ def my_mentorships(user, limit: int = 100) -> list[Mentorship]:
     )
 
 
-def waiting_requests(user) -> list[Mentorship]:
+def waiting_requests(user: User) -> list[Mentorship]:
     """Requests waiting for this mentor's answer."""
     return list(
         db.session.scalars(
@@ -83,7 +83,7 @@ def waiting_requests(user) -> list[Mentorship]:
     )
 
 
-def _sessions_of(user):
+def _sessions_of(user: User):
     return (
         select(MentoringSession)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
@@ -92,7 +92,7 @@ def _sessions_of(user):
     )
 
 
-def upcoming_sessions(user, limit: int | None = None) -> list[MentoringSession]:
+def upcoming_sessions(user: User, limit: int | None = None) -> list[MentoringSession]:
     stmt = _sessions_of(user).where(MentoringSession.status == "planned", MentoringSession.ends_at > utcnow())
     stmt = stmt.order_by(MentoringSession.starts_at, MentoringSession.id)
     if limit:
@@ -100,7 +100,7 @@ def upcoming_sessions(user, limit: int | None = None) -> list[MentoringSession]:
     return list(db.session.scalars(stmt).unique())
 
 
-def past_sessions(user, *, page: int, per_page: int) -> Page:
+def past_sessions(user: User, *, page: int, per_page: int) -> Page:
     """Done and cancelled sessions, and planned ones whose time has passed (to be marked done)."""
     stmt = _sessions_of(user).where(
         or_(MentoringSession.status != "planned", MentoringSession.ends_at <= utcnow())
@@ -160,7 +160,7 @@ class FeedbackView:
     theirs_given: bool = False
 
 
-def feedback_view(viewer, session: MentoringSession) -> FeedbackView:
+def feedback_view(viewer: User, session: MentoringSession) -> FeedbackView:
     rows = db.session.scalars(select(SessionFeedback).where(SessionFeedback.session_id == session.id)).all()
     view = FeedbackView()
     for row in rows:
@@ -174,7 +174,7 @@ def feedback_view(viewer, session: MentoringSession) -> FeedbackView:
     return view
 
 
-def feedback_views(viewer, session_ids: list[int]) -> dict[int, FeedbackView]:
+def feedback_views(viewer: User, session_ids: list[int]) -> dict[int, FeedbackView]:
     views: dict[int, FeedbackView] = {sid: FeedbackView() for sid in session_ids}
     if not session_ids:
         return views
@@ -191,7 +191,7 @@ def feedback_views(viewer, session_ids: list[int]) -> dict[int, FeedbackView]:
     return views
 
 
-def list_mentorships(user, *, status: str | None = None, cohort_id: int | None = None, page: int, per_page: int) -> Page:
+def list_mentorships(user: User, *, status: str | None = None, cohort_id: int | None = None, page: int, per_page: int) -> Page:
     """Change managers see every mentorship; others the ones they take part in or requested."""
     stmt = select(Mentorship).options(*MENTORSHIP_LIST)
     if not user.has_role("change_manager"):
@@ -205,7 +205,7 @@ def list_mentorships(user, *, status: str | None = None, cohort_id: int | None =
     return result
 
 
-def feed_sessions(user) -> list[MentoringSession]:
+def feed_sessions(user: User) -> list[MentoringSession]:
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     return list(
         db.session.scalars(

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select, update
 from community.accounts.auth import secret_hash
 from community.accounts.models import User
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.services import resolve_tags
 from community.extensions import db
@@ -62,11 +62,11 @@ register_kind("feedback_received", _l("%(actor)s gave feedback on the session of
 
 # Access --------------------------------------------------------------------------------
 
-def is_participant(user, mentorship: Mentorship) -> bool:
+def is_participant(user: User, mentorship: Mentorship) -> bool:
     return getattr(user, "id", None) in (mentorship.mentor_id, mentorship.executive_id)
 
 
-def can_view_mentorship(user, mentorship: Mentorship) -> bool:
+def can_view_mentorship(user: User, mentorship: Mentorship) -> bool:
     return (
         is_participant(user, mentorship)
         or (mentorship.requested_by_id is not None and mentorship.requested_by_id == user.id)
@@ -74,7 +74,7 @@ def can_view_mentorship(user, mentorship: Mentorship) -> bool:
     )
 
 
-def get_mentorship(user, mentorship_id: int) -> Mentorship:
+def get_mentorship(user: User, mentorship_id: int) -> Mentorship:
     """A mentorship the person may see: its two participants, whoever requested it, change managers."""
     mentorship = db.session.get(Mentorship, mentorship_id)
     if mentorship is None or not can_view_mentorship(user, mentorship):
@@ -82,7 +82,7 @@ def get_mentorship(user, mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def get_session(user, session_id: int, *, with_history: bool = False) -> MentoringSession:
+def get_session(user: User, session_id: int, *, with_history: bool = False) -> MentoringSession:
     """A session exists only for its two participants: everybody else, admins too, gets 404."""
     if with_history:
         from community.mentoring.queries import SESSION_PAGE
@@ -95,17 +95,17 @@ def get_session(user, session_id: int, *, with_history: bool = False) -> Mentori
     return session
 
 
-def require_participant(user, mentorship: Mentorship) -> None:
+def require_participant(user: User, mentorship: Mentorship) -> None:
     if not is_participant(user, mentorship):
         raise PermissionDenied(_("Only the mentor and the executive of this mentorship can do this."))
 
 
-def require_change_manager(user) -> None:
+def require_change_manager(user: User) -> None:
     if not user.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers manage programme runs."))
 
 
-def other_participant(user, mentorship: Mentorship) -> User:
+def other_participant(user: User, mentorship: Mentorship) -> User:
     return mentorship.executive if user.id == mentorship.mentor_id else mentorship.mentor
 
 
@@ -247,7 +247,7 @@ def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None
     return name
 
 
-def create_cohort(actor, *, name: str, starts_on: date, ends_on: date, status: str = "planned",
+def create_cohort(actor: User, *, name: str, starts_on: date, ends_on: date, status: str = "planned",
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
     name = _check_cohort_fields(name, starts_on, ends_on, status, None)
@@ -259,7 +259,7 @@ def create_cohort(actor, *, name: str, starts_on: date, ends_on: date, status: s
     return cohort
 
 
-def update_cohort(actor, cohort: Cohort, *, name: str, starts_on: date, ends_on: date, status: str,
+def update_cohort(actor: User, cohort: Cohort, *, name: str, starts_on: date, ends_on: date, status: str,
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
     cohort.name = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
@@ -270,7 +270,7 @@ def update_cohort(actor, cohort: Cohort, *, name: str, starts_on: date, ends_on:
     return cohort
 
 
-def get_cohort(actor, cohort_id: int) -> Cohort:
+def get_cohort(actor: User, cohort_id: int) -> Cohort:
     require_change_manager(actor)
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
@@ -286,7 +286,7 @@ def current_cohort() -> Cohort | None:
 
 # Mentorships ---------------------------------------------------------------------------
 
-def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
+def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
                        goals=(), goal_text: str | None = None) -> Mentorship:
     """An executive asks a mentor; a change manager may ask on an executive's behalf."""
     executive_id = executive_id or actor.id
@@ -347,7 +347,7 @@ def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None
     return mentorship
 
 
-def _require_mentor(actor, mentorship: Mentorship) -> None:
+def _require_mentor(actor: User, mentorship: Mentorship) -> None:
     if actor.id != mentorship.mentor_id:
         raise PermissionDenied(_("Only the requested mentor can accept or decline."))
 
@@ -356,7 +356,7 @@ def _refresh_status(mentorship: Mentorship) -> None:
     db.session.refresh(mentorship, ["status"])
 
 
-def accept_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
     _require_mentor(actor, mentorship)
     mentor = lock_person(mentorship.mentor_id)
     _refresh_status(mentorship)
@@ -379,7 +379,7 @@ def accept_mentorship(actor, mentorship: Mentorship, reason: str | None = None) 
     return mentorship
 
 
-def decline_mentorship(actor, mentorship: Mentorship, reason: str | None) -> Mentorship:
+def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) -> Mentorship:
     _require_mentor(actor, mentorship)
     lock_person(mentorship.mentor_id)
     _refresh_status(mentorship)
@@ -397,7 +397,7 @@ def decline_mentorship(actor, mentorship: Mentorship, reason: str | None) -> Men
     return mentorship
 
 
-def complete_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
     """Either participant or a change manager ends an active mentorship; planned sessions are cancelled."""
     if not (is_participant(actor, mentorship) or actor.has_role("change_manager")):
         raise PermissionDenied(_("Only the participants or a change manager can complete a mentorship."))
@@ -464,7 +464,7 @@ def _bump(session: MentoringSession, version: int, **values) -> None:
         .values(version=MentoringSession.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         message = _("Someone changed this session in the meantime; reload it and try again.")
         raise ConflictError(message, {"version": [message]})
     db.session.expire(session, ["version", *values])
@@ -483,7 +483,7 @@ def _check_version(session: MentoringSession, version) -> int:
     return version
 
 
-def schedule_session(actor, mentorship: Mentorship, *, starts_at: datetime, duration_minutes: int,
+def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime, duration_minutes: int,
                      location: str | None = None, agenda_tags=(), agenda: str | None = None) -> MentoringSession:
     require_participant(actor, mentorship)
     if mentorship.status != "active":
@@ -517,7 +517,7 @@ def schedule_session(actor, mentorship: Mentorship, *, starts_at: datetime, dura
     return session
 
 
-def reschedule_session(actor, session: MentoringSession, *, starts_at: datetime, reason: str | None, version,
+def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime, reason: str | None, version,
                        duration_minutes: int | None = None) -> MentoringSession:
     """Move a planned session; the old and new time, who and why are kept in its history."""
     if version is None or version == "":
@@ -545,7 +545,7 @@ def reschedule_session(actor, session: MentoringSession, *, starts_at: datetime,
     return session
 
 
-def cancel_session(actor, session: MentoringSession, *, reason: str | None, version=None) -> MentoringSession:
+def cancel_session(actor: User, session: MentoringSession, *, reason: str | None, version=None) -> MentoringSession:
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be cancelled."))
     version = _check_version(session, version)
@@ -561,7 +561,7 @@ def cancel_session(actor, session: MentoringSession, *, reason: str | None, vers
     return session
 
 
-def mark_done(actor, session: MentoringSession, *, version=None) -> MentoringSession:
+def mark_done(actor: User, session: MentoringSession, *, version=None) -> MentoringSession:
     """A session can be marked done once it has started."""
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be marked done."))
@@ -578,14 +578,14 @@ def mark_done(actor, session: MentoringSession, *, version=None) -> MentoringSes
 _UNCHANGED = object()
 
 
-def notes_of(user, session: MentoringSession) -> SessionNote | None:
+def notes_of(user: User, session: MentoringSession) -> SessionNote | None:
     """The private notes, for the two participants only."""
     if not is_participant(user, session.mentorship):
         raise NotFoundError(_("No such session."))
     return db.session.get(SessionNote, session.id)
 
 
-def update_notes(actor, session: MentoringSession, *, notes=_UNCHANGED, tried=_UNCHANGED) -> SessionNote:
+def update_notes(actor: User, session: MentoringSession, *, notes=_UNCHANGED, tried=_UNCHANGED) -> SessionNote:
     """Private notes (either participant) and the executive's "what I tried since"."""
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
@@ -607,7 +607,7 @@ def update_notes(actor, session: MentoringSession, *, notes=_UNCHANGED, tried=_U
 
 # Feedback ------------------------------------------------------------------------------
 
-def give_feedback(actor, session: MentoringSession, *, rating, comment: str | None = None,
+def give_feedback(actor: User, session: MentoringSession, *, rating, comment: str | None = None,
                   shared_with_programme: bool = False) -> SessionFeedback:
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
@@ -637,7 +637,7 @@ def give_feedback(actor, session: MentoringSession, *, rating, comment: str | No
 
 # Calendar feed -------------------------------------------------------------------------
 
-def regenerate_feed(actor) -> str:
+def regenerate_feed(actor: User) -> str:
     """A new secret feed address; the old one stops working. Returns the secret (shown once)."""
     token = secrets.token_urlsafe(32)
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id))
@@ -647,14 +647,14 @@ def regenerate_feed(actor) -> str:
     return token
 
 
-def revoke_feed(actor) -> bool:
-    removed = db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id)).rowcount
+def revoke_feed(actor: User) -> bool:
+    removed = rowcount(db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id)))
     if removed:
         audit.record("calendar_feed.revoked", actor=actor, subject_type="user", subject_id=actor.id)
     return bool(removed)
 
 
-def feed_of(user) -> CalendarFeed | None:
+def feed_of(user: User) -> CalendarFeed | None:
     return db.session.get(CalendarFeed, user.id)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,6 +34,9 @@ from community.mentoring.forms import (
 from community.mentoring.models import Cohort
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
@@ -543,7 +548,7 @@ def run_detail(cohort_id: int):
 
 # Home card ------------------------------------------------------------------------------
 
-def mentoring_card(user) -> Card | None:
+def mentoring_card(user: User) -> Card | None:
     if not user.has_role("mentor", "executive"):
         return None
     items = []

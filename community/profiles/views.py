@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,6 +27,9 @@ from community.profiles.forms import (
     timezone_choices,
 )
 from community.templating import Card, CardItem, register_home_card
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 @bp.before_request
@@ -249,7 +254,7 @@ def settings():
 
 # Home page --------------------------------------------------------------------------------------
 
-def profile_card(user):
+def profile_card(user: User):
     """Nudges to complete one's profile, so colleagues can find the right contact."""
     if not getattr(user, "is_authenticated", False):
         return None
