@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Case, ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community.accounts.models import User
 from community.database import utcnow
@@ -30,7 +31,7 @@ FEED_PAST_DAYS = 90
 _BARE_PERSON = (lazyload(User.role_rows), lazyload(User.language_rows))
 
 
-def _people(path):
+def _people(path: _AbstractLoad) -> tuple[_AbstractLoad, _AbstractLoad]:
     return (path.joinedload(Mentorship.mentor).options(*_BARE_PERSON),
             path.joinedload(Mentorship.executive).options(*_BARE_PERSON))
 
@@ -57,7 +58,7 @@ STATUS_ORDER = case(
 )
 
 
-def _involving(user: User):
+def _involving(user: User) -> ColumnElement[bool]:
     return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
 
 
@@ -83,7 +84,7 @@ def waiting_requests(user: User) -> list[Mentorship]:
     )
 
 
-def _sessions_of(user: User):
+def _sessions_of(user: User) -> Select[MentoringSession]:
     return (
         select(MentoringSession)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
@@ -267,7 +268,7 @@ class CohortReport:
     session_counts: dict[int, dict[str, int]]
 
 
-def _side():
+def _side() -> Case[str]:
     return case((SessionFeedback.author_id == Mentorship.mentor_id, "mentor"), else_="executive")
 
 
@@ -340,7 +341,7 @@ def change_counts(session_ids: list[int]) -> dict[int, int]:
     )
 
 
-def mentors_with_room() -> list:
+def mentors_with_room() -> list[tuple[int, str, str | None]]:
     """(id, name, department) of mentors who can take another mentee, for the request form."""
     from community.accounts.models import User, UserRole
     from community.mentoring.models import OPEN_STATUSES
@@ -362,7 +363,7 @@ def mentors_with_room() -> list:
     return list(db.session.execute(stmt).all())
 
 
-def executives() -> list:
+def executives() -> list[tuple[int, str, str | None]]:
     """(id, name, department) of active executives."""
     from community.accounts.models import User, UserRole
 

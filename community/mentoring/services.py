@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import Enum, auto
+from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -111,7 +114,7 @@ def other_participant(user: User, mentorship: Mentorship) -> User:
 
 # Small checks --------------------------------------------------------------------------
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field: [message]})
 
 
@@ -140,7 +143,7 @@ def open_count(mentor_id: int, *, excluding: int | None = None) -> int:
     )
     if excluding is not None:
         stmt = stmt.where(Mentorship.id != excluding)
-    return db.session.scalar(stmt)
+    return db.session.execute(stmt).scalar_one()
 
 
 def lock_person(user_id: int) -> User | None:
@@ -150,7 +153,8 @@ def lock_person(user_id: int) -> User | None:
     transactions already begin IMMEDIATE (see community.database) and so run one at a time.
     """
     stmt = select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+    person: User | None = db.session.scalar(stmt)
+    return person
 
 
 def lock_pair(mentorship: Mentorship) -> None:
@@ -182,9 +186,16 @@ def check_start(starts_at: datetime | None, field: str = "starts_at") -> datetim
     return starts_at
 
 
-def check_duration(minutes, field: str = "duration_minutes") -> int:
+def whole_number(value: object) -> int:
+    """`int(value)` for what forms and JSON send (numbers and digits); TypeError for the rest."""
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"not a number: {value!r}")
+    return int(value)
+
+
+def check_duration(value: int | str | None, field: str = "duration_minutes") -> int:
     try:
-        minutes = int(minutes)
+        minutes = whole_number(value)
     except (TypeError, ValueError):
         _refuse(field, _("Give the duration in minutes."))
     if minutes <= 0:
@@ -195,7 +206,7 @@ def check_duration(minutes, field: str = "duration_minutes") -> int:
 
 
 def is_link(location: str | None) -> bool:
-    return bool(location) and URL_LIKE.match(location) is not None and " " not in location
+    return bool(location) and URL_LIKE.match(location or "") is not None and " " not in (location or "")
 
 
 def check_location(value: str | None, field: str = "location") -> str | None:
@@ -211,13 +222,13 @@ def check_location(value: str | None, field: str = "location") -> str | None:
 def local_time_for(user: User, value: datetime) -> str:
     """A time in the reader's own zone and language, for texts stored now and read later."""
     try:
-        zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+        zone: tzinfo = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
     except (KeyError, ValueError):
         zone = UTC
     return datetime_for(value, zone, user.locale)
 
 
-def path_for(endpoint: str, **values) -> str:
+def path_for(endpoint: str, **values: Any) -> str:
     """A link on this site, also outside a request (CLI, background work, tests)."""
     if has_request_context():
         return url_for(endpoint, **values)
@@ -226,7 +237,9 @@ def path_for(endpoint: str, **values) -> str:
 
 # Programme runs ------------------------------------------------------------------------
 
-def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None, status: str, exclude_id: int | None):
+def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date | None, status: str,
+                         exclude_id: int | None) -> tuple[str, date, date]:
+    """The cleaned name and the two dates, or a field error."""
     name = " ".join((name or "").split())
     if not name:
         _refuse("name", _("Give the programme run a name."))
@@ -244,13 +257,13 @@ def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None
     if taken is not None and taken != exclude_id:
         message = _("A programme run with this name exists already.")
         raise ConflictError(message, {"name": [message]})
-    return name
+    return name, starts_on, ends_on
 
 
-def create_cohort(actor: User, *, name: str, starts_on: date, ends_on: date, status: str = "planned",
+def create_cohort(actor: User, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str = "planned",
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    name = _check_cohort_fields(name, starts_on, ends_on, status, None)
+    name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, None)
     cohort = Cohort(name=name, starts_on=starts_on, ends_on=ends_on, status=status,
                     description=clean_text(description, "description"))
     db.session.add(cohort)
@@ -259,10 +272,10 @@ def create_cohort(actor: User, *, name: str, starts_on: date, ends_on: date, sta
     return cohort
 
 
-def update_cohort(actor: User, cohort: Cohort, *, name: str, starts_on: date, ends_on: date, status: str,
+def update_cohort(actor: User, cohort: Cohort, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str,
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    cohort.name = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
+    cohort.name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
     cohort.starts_on, cohort.ends_on, cohort.status = starts_on, ends_on, status
     cohort.description = clean_text(description, "description")
     db.session.flush()
@@ -279,15 +292,16 @@ def get_cohort(actor: User, cohort_id: int) -> Cohort:
 
 
 def current_cohort() -> Cohort | None:
-    return db.session.scalar(
+    cohort: Cohort | None = db.session.scalar(
         select(Cohort).where(Cohort.status == "running").order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1)
     )
+    return cohort
 
 
 # Mentorships ---------------------------------------------------------------------------
 
 def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
-                       goals=(), goal_text: str | None = None) -> Mentorship:
+                       goals: Iterable[str] = (), goal_text: str | None = None) -> Mentorship:
     """An executive asks a mentor; a change manager may ask on an executive's behalf."""
     executive_id = executive_id or actor.id
     if executive_id != actor.id and not actor.has_role("change_manager"):
@@ -314,7 +328,7 @@ def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int 
     if not goal_tags and not goal_text:
         _refuse("goals", _("Name at least one learning goal."))
 
-    mentor = lock_person(mentor.id)
+    lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
     pair_open = db.session.scalar(
         select(Mentorship.id).where(
             Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
@@ -358,7 +372,8 @@ def _refresh_status(mentorship: Mentorship) -> None:
 
 def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
     _require_mentor(actor, mentorship)
-    mentor = lock_person(mentorship.mentor_id)
+    mentor = mentorship.mentor
+    lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
     _refresh_status(mentorship)
     if mentorship.status != "requested":
         raise ConflictError(_("Only a requested mentorship can be accepted."))
@@ -373,7 +388,7 @@ def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = 
     mentorship.decision_reason = clean_text(reason, "reason", 2_000)
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+    for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         notify(user_id, "mentorship_accepted", actor=actor, link=link, executive=mentorship.executive.name)
     audit.record("mentorship.accepted", actor=actor, subject_type="mentorship", subject_id=mentorship.id)
     return mentorship
@@ -391,7 +406,7 @@ def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) 
     mentorship.decision_reason = reason
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+    for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         notify(user_id, "mentorship_declined", actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
     audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
@@ -456,7 +471,7 @@ def _check_free(mentorship: Mentorship, starts_at: datetime, ends_at: datetime, 
     raise ValidationFailed(message, {"starts_at": [message]})
 
 
-def _bump(session: MentoringSession, version: int, **values) -> None:
+def _bump(session: MentoringSession, version: int, **values: object) -> None:
     """Change a session only if nobody changed it since `version` was read (optimistic lock)."""
     result = db.session.execute(
         update(MentoringSession)
@@ -470,11 +485,11 @@ def _bump(session: MentoringSession, version: int, **values) -> None:
     db.session.expire(session, ["version", *values])
 
 
-def _check_version(session: MentoringSession, version) -> int:
-    if version is None or version == "":
+def _check_version(session: MentoringSession, given: int | str | None) -> int:
+    if given is None or given == "":
         return session.version
     try:
-        version = int(version)
+        version = whole_number(given)
     except (TypeError, ValueError):
         _refuse("version", _("Not a valid version."))
     if version != session.version:
@@ -483,8 +498,9 @@ def _check_version(session: MentoringSession, version) -> int:
     return version
 
 
-def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime, duration_minutes: int,
-                     location: str | None = None, agenda_tags=(), agenda: str | None = None) -> MentoringSession:
+def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime | None,
+                     duration_minutes: int | str | None, location: str | None = None,
+                     agenda_tags: Iterable[str] = (), agenda: str | None = None) -> MentoringSession:
     require_participant(actor, mentorship)
     if mentorship.status != "active":
         raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
@@ -517,8 +533,8 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     return session
 
 
-def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime, reason: str | None, version,
-                       duration_minutes: int | None = None) -> MentoringSession:
+def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime | None, reason: str | None,
+                       version: int | str | None, duration_minutes: int | str | None = None) -> MentoringSession:
     """Move a planned session; the old and new time, who and why are kept in its history."""
     if version is None or version == "":
         _refuse("version", _("Send the version of the session you are changing."))
@@ -545,7 +561,8 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
     return session
 
 
-def cancel_session(actor: User, session: MentoringSession, *, reason: str | None, version=None) -> MentoringSession:
+def cancel_session(actor: User, session: MentoringSession, *, reason: str | None,
+                   version: int | str | None = None) -> MentoringSession:
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be cancelled."))
     version = _check_version(session, version)
@@ -561,7 +578,7 @@ def cancel_session(actor: User, session: MentoringSession, *, reason: str | None
     return session
 
 
-def mark_done(actor: User, session: MentoringSession, *, version=None) -> MentoringSession:
+def mark_done(actor: User, session: MentoringSession, *, version: int | str | None = None) -> MentoringSession:
     """A session can be marked done once it has started."""
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be marked done."))
@@ -575,7 +592,13 @@ def mark_done(actor: User, session: MentoringSession, *, version=None) -> Mentor
     return session
 
 
-_UNCHANGED = object()
+class _Unchanged(Enum):
+    """A text that was not sent (None is a value: "clear it")."""
+
+    UNCHANGED = auto()
+
+
+_UNCHANGED: Final = _Unchanged.UNCHANGED
 
 
 def notes_of(user: User, session: MentoringSession) -> SessionNote | None:
@@ -585,7 +608,8 @@ def notes_of(user: User, session: MentoringSession) -> SessionNote | None:
     return db.session.get(SessionNote, session.id)
 
 
-def update_notes(actor: User, session: MentoringSession, *, notes=_UNCHANGED, tried=_UNCHANGED) -> SessionNote:
+def update_notes(actor: User, session: MentoringSession, *, notes: str | None | _Unchanged = _UNCHANGED,
+                 tried: str | None | _Unchanged = _UNCHANGED) -> SessionNote:
     """Private notes (either participant) and the executive's "what I tried since"."""
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
@@ -607,17 +631,17 @@ def update_notes(actor: User, session: MentoringSession, *, notes=_UNCHANGED, tr
 
 # Feedback ------------------------------------------------------------------------------
 
-def give_feedback(actor: User, session: MentoringSession, *, rating, comment: str | None = None,
+def give_feedback(actor: User, session: MentoringSession, *, rating: int | str | None, comment: str | None = None,
                   shared_with_programme: bool = False) -> SessionFeedback:
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
     if session.status != "done":
         raise ConflictError(_("Feedback can be given once the session is done."))
     try:
-        rating = int(rating)
+        stars = whole_number(rating)
     except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+        stars = 0
+    if not 1 <= stars <= 5:
         _refuse("rating", _("Rate from 1 to 5."))
     comment = clean_text(comment, "comment")
     given = db.session.scalar(
@@ -625,7 +649,7 @@ def give_feedback(actor: User, session: MentoringSession, *, rating, comment: st
     )
     if given is not None:
         raise ConflictError(_("You have given feedback on this session already."))
-    feedback = SessionFeedback(session_id=session.id, author_id=actor.id, rating=rating, comment=comment,
+    feedback = SessionFeedback(session_id=session.id, author_id=actor.id, rating=stars, comment=comment,
                                shared_with_programme=bool(shared_with_programme and comment), created_at=utcnow())
     db.session.add(feedback)
     db.session.flush()
@@ -661,7 +685,8 @@ def feed_of(user: User) -> CalendarFeed | None:
 def feed_owner(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    return db.session.scalar(
+    owner: User | None = db.session.scalar(
         select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token_hash == secret_hash(token), User.active.is_(True))
     )
+    return owner
