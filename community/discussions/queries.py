@@ -7,12 +7,13 @@ or posts on it (joined authors, tags in one extra SELECT).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import combinations
 
-from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from community.accounts.models import User
 from community.discussions import search
@@ -106,7 +107,7 @@ def category_summaries(user: User) -> list[CategorySummary]:
     return result
 
 
-def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select:
+def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select[Thread]:
     """Visible threads, pinned first, then by latest activity; optional filters and search."""
     stmt = (
         select(Thread)
@@ -172,9 +173,9 @@ class ThreadView:
 
 
 def page_of_post(thread: Thread, post_id: int, per_page: int) -> int:
-    before = db.session.scalar(
+    before = db.session.execute(
         select(func.count()).select_from(Post).where(Post.thread_id == thread.id, Post.id < post_id)
-    )
+    ).scalar_one()
     return before // per_page + 1
 
 
@@ -220,8 +221,9 @@ def moderation_log(*, page: int, per_page: int) -> Page:
 
 # For the network analysis --------------------------------------------------------------------------
 
-def _period(column, since: datetime | None, until: datetime | None):
-    clauses = []
+def _period(column: InstrumentedAttribute[datetime], since: datetime | None,
+            until: datetime | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     if since is not None:
         clauses.append(column >= since)
     if until is not None:
@@ -265,7 +267,9 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
         )
         .order_by(p.created_at, p.id)
     )
-    edges: list[tuple[int, int, str, datetime]] = [(a, b, "reply", at) for a, b, at in reply_rows]
+    edges: list[tuple[int, int, str, datetime]] = [
+        (a, b, "reply", at) for a, b, at in reply_rows if a is not None and b is not None  # both filtered in SQL
+    ]
 
     mention_rows = db.session.execute(
         select(p.author_id, Mention.user_id, p.created_at)
@@ -273,7 +277,7 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
         .where(*visible_p, *_period(p.created_at, since, until), Mention.user_id != p.author_id)
         .order_by(p.created_at, p.id, Mention.user_id)
     )
-    edges.extend((a, b, "mention", at) for a, b, at in mention_rows)
+    edges.extend((a, b, "mention", at) for a, b, at in mention_rows if a is not None)
 
     latest = db.session.execute(
         select(p.thread_id, p.author_id, func.max(p.created_at).label("at"))
@@ -283,6 +287,8 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
     )
     by_thread: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for thread_id, author_id, at in latest:
+        if author_id is None:  # filtered in SQL
+            continue
         by_thread[thread_id].append((_aware(at), author_id))
     for participants in by_thread.values():
         if len(participants) < 2:
@@ -303,7 +309,7 @@ def activity_records(since: datetime | None = None) -> list[tuple[int, str, date
         .where(Thread.author_id.is_not(None), *_period(Thread.created_at, since, None))
         .order_by(Thread.created_at, Thread.id)
     )
-    records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads]
+    records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads if a is not None]
     posts = db.session.execute(
         select(Post.author_id, Post.created_at)
         .where(
@@ -312,21 +318,19 @@ def activity_records(since: datetime | None = None) -> list[tuple[int, str, date
         )
         .order_by(Post.created_at, Post.id)
     )
-    records.extend((a, "post", at) for a, at in posts)
+    records.extend((a, "post", at) for a, at in posts if a is not None)
     return records
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime | str) -> datetime:
     # func.max() over a UTC column comes back without the column's type on SQLite.
-    from community.database import UTCDateTime
-
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return UTCDateTime().process_result_value(value, None)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def author_names(ids) -> dict[int, User]:
-    ids = sorted(set(ids))
-    if not ids:
+def author_names(ids: Iterable[int]) -> dict[int, User]:
+    wanted = sorted(set(ids))
+    if not wanted:
         return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}

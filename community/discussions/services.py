@@ -16,9 +16,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, not_, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, case, exists, not_, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, lazyload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community.accounts.models import User, UserRole
 from community.database import utcnow
@@ -80,7 +82,7 @@ def can_see(user: User, category: Category) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
-def visible_categories_clause(user: User):
+def visible_categories_clause(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Category: the categories this person may see."""
     if sees_mentor_areas(user):
         return Category.id.is_not(None)
@@ -111,7 +113,7 @@ def get_category(user: User, slug_or_id: str | int) -> Category:
     return category
 
 
-def _people_plain(relationship):
+def _people_plain(relationship: InstrumentedAttribute[User | None]) -> _AbstractLoad:
     """Load people shown by name only, without their roles and languages."""
     return joinedload(relationship).options(lazyload(User.role_rows), lazyload(User.language_rows))
 
@@ -137,7 +139,10 @@ def get_post(user: User, post_id: int) -> Post:
 
 
 def thread_of(post: Post) -> Thread:
-    return db.session.get(Thread, post.thread_id)
+    thread = db.session.get(Thread, post.thread_id)
+    if thread is None:
+        raise NotFoundError(_("No such thread."))
+    return thread
 
 
 def require_moderator(user: User) -> None:
@@ -207,13 +212,10 @@ def thread_link(thread_id: int, post_id: int | None = None) -> str:
 
 # Subscriptions ----------------------------------------------------------------------------------
 
-def _insert_ignore(model):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+def _insert_ignore(model: type[Subscription]) -> postgresql.Insert | sqlite.Insert:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def watch_by_default(user_id: int, thread_id: int) -> None:
@@ -455,7 +457,7 @@ def revisions(user: User, post: Post) -> list[PostRevision]:
 # Moderation ------------------------------------------------------------------------------------
 
 def _log(actor: User, action: str, *, thread_id: int | None = None, post_id: int | None = None,
-         note: str | None = None, data: dict | None = None) -> ModerationAction:
+         note: str | None = None, data: dict[str, Any] | None = None) -> ModerationAction:
     entry = ModerationAction(actor_id=actor.id, action=action, thread_id=thread_id, post_id=post_id,
                              note=(note or "").strip()[:1000] or None, data=data, created_at=utcnow())
     db.session.add(entry)
@@ -577,7 +579,7 @@ def mark_thread_read(user: User, thread_id: int) -> int:
     return len(ids)
 
 
-def visible_post_clause():
+def visible_post_clause() -> ColumnElement[bool]:
     return and_(Post.deleted_at.is_(None), not_(Post.hidden))
 
 
@@ -615,7 +617,8 @@ def seed_categories() -> int:
     return len(STARTER_CATEGORIES)
 
 
-def _category_fields(name, name_de, description, description_de, visibility, position) -> dict[str, Any]:
+def _category_fields(name: str | None, name_de: str | None, description: str | None, description_de: str | None,
+                     visibility: str | None, position: int | None) -> dict[str, Any]:
     name = " ".join((name or "").split())
     errors: dict[str, list[str]] = {}
     if not name:
@@ -630,7 +633,10 @@ def _category_fields(name, name_de, description, description_de, visibility, pos
         errors["position"] = [_("A number from 0 to 1000.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
-    clean = lambda text: (text or "").strip() or None  # noqa: E731
+
+    def clean(text: str | None) -> str | None:
+        return (text or "").strip() or None
+
     return {"name": name, "name_de": clean(name_de), "description": clean(description),
             "description_de": clean(description_de), "visibility": visibility, "position": position}
 
@@ -648,8 +654,9 @@ def _unique_slug(name: str, category_id: int | None = None) -> str:
     return slug
 
 
-def create_category(actor: User, *, name, name_de=None, description=None, description_de=None, visibility="members",
-                    position=0) -> Category:
+def create_category(actor: User, *, name: str | None, name_de: str | None = None, description: str | None = None,
+                    description_de: str | None = None, visibility: str | None = "members",
+                    position: int | None = 0) -> Category:
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
     category = Category(slug=_unique_slug(fields["name"]), **fields)
@@ -659,8 +666,9 @@ def create_category(actor: User, *, name, name_de=None, description=None, descri
     return category
 
 
-def update_category(actor: User, category: Category, *, name, name_de=None, description=None, description_de=None,
-                    visibility="members", position=0) -> Category:
+def update_category(actor: User, category: Category, *, name: str | None, name_de: str | None = None,
+                    description: str | None = None, description_de: str | None = None,
+                    visibility: str | None = "members", position: int | None = 0) -> Category:
     """Rename, describe, reorder or change who sees it; the address (slug) stays, so links keep working."""
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)

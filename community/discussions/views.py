@@ -33,6 +33,8 @@ from community.templating import register_home_card
 
 if TYPE_CHECKING:
     from community.accounts.models import User
+    from community.discussions.models import Post
+    from community.pagination import Page
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -108,7 +110,8 @@ def tag(slug: str):
 def search_page():
     q = (request.args.get("q") or "").strip()[:200]
     page, per_page = _page_args(THREADS_PER_PAGE)
-    results, hits = (None, {})
+    results: Page | None = None
+    hits: dict[int, Post] = {}
     if q:
         results, hits = queries.search_page(current_user, q, page=page, per_page=per_page)
     return render_template("discussions/search.html", q=q, results=results, hits=hits, excerpt=search.excerpt)
@@ -132,7 +135,7 @@ def new_thread():
         try:
             category = services.get_category(current_user, form.category.data)
             thread = services.create_thread(
-                current_user, category=category, title=form.title.data, body=form.body.data, tags=form.tag_terms()
+                current_user, category=category, title=form.title.data or "", body=form.body.data or "", tags=form.tag_terms()
             )
         except ValidationFailed as error:
             db.session.rollback()
@@ -176,9 +179,10 @@ def reply(thread_id: int):
     services.require_can_post(current_user, thread)
     form = ReplyForm()
     if form.validate_on_submit():
-        reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+        reply_to_text = form.reply_to.data or ""
+        reply_to = int(reply_to_text) if reply_to_text.isdigit() else None
         try:
-            post = services.reply(current_user, thread, form.body.data, reply_to_post_id=reply_to)
+            post = services.reply(current_user, thread, form.body.data or "", reply_to_post_id=reply_to)
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -198,7 +202,7 @@ def edit_post(post_id: int):
     form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.edit_post(current_user, post, form.body.data)
+            services.edit_post(current_user, post, form.body.data or "")
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -235,7 +239,7 @@ def flag_post(post_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            services.flag_post(current_user, post, form.reason.data)
+            services.flag_post(current_user, post, form.reason.data or "")
         except (ValidationFailed, ConflictError) as error:
             db.session.rollback()
             apply_errors(form, error)
