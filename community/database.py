@@ -71,6 +71,12 @@ class BilingualMixin:
     """Rows with `name`/`name_de` and `description`/`description_de` (topics, categories):
     the text in the reader's language, English when no German is given."""
 
+    if TYPE_CHECKING:
+        name: Mapped[str]
+        name_de: Mapped[str | None]
+        description: Mapped[str | None]
+        description_de: Mapped[str | None]
+
     @property
     def display_name(self) -> str:
         from flask_babel import get_locale

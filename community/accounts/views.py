@@ -70,10 +70,10 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             security_event("login.failed", email=(form.email.data or "")[:254])
-            form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
+            form.password.errors = [*form.password.errors, _("E-mail or password is not correct, or the account is inactive.")]
         else:
             sign_in(user)
             db.session.commit()
@@ -105,7 +105,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register(
-                email=form.email.data, name=form.name.data, password=form.password.data, locale=session.get("locale")
+                email=form.email.data or "", name=form.name.data or "", password=form.password.data or "", locale=session.get("locale")
             )
         except DomainError as error:
             db.session.rollback()
@@ -125,7 +125,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY)
+                current_user, form.current_password.data or "", form.new_password.data or "", keep_secret=session.get(SESSION_KEY)
             )
         except DomainError as error:
             db.session.rollback()
@@ -145,7 +145,7 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         try:
-            _token, new_token = services.create_api_token(current_user, form.name.data)
+            _token, new_token = services.create_api_token(current_user, form.name.data or "")
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)

@@ -34,10 +34,10 @@ def create_user():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                email=form.email.data,
-                name=form.name.data,
+                email=form.email.data or "",
+                name=form.name.data or "",
                 password=form.password.data,
-                roles=form.roles.data,
+                roles=form.roles.data or [],
                 department=form.department.data,
                 location=form.location.data,
                 actor=current_user,
@@ -58,7 +58,7 @@ def edit_user(user_id: int):
     roles_form = RolesForm(prefix="roles", data={"roles": user.roles} if request.method == "GET" else None)
     if roles_form.validate_on_submit():
         try:
-            accounts.set_roles(current_user, user, roles_form.roles.data)
+            accounts.set_roles(current_user, user, roles_form.roles.data or [])
         except DomainError as error:
             db.session.rollback()
             apply_errors(roles_form, error)
@@ -96,7 +96,7 @@ def set_password(user_id: int):
     form = SetPasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
-            accounts.set_password(current_user, user, form.password.data)
+            accounts.set_password(current_user, user, form.password.data or "")
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)

@@ -46,7 +46,7 @@ def get_criteria() -> AmbassadorCriteria:
     return criteria
 
 
-def update_criteria(actor: User, **values: int | None) -> AmbassadorCriteria:
+def update_criteria(actor: User, **values: float | None) -> AmbassadorCriteria:
     if not actor.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers set the ambassador criteria."))
     criteria = get_criteria()
@@ -162,7 +162,7 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
                  data={"nomination_id": nomination.id})
     link = f"/ambassadors/nominations/{nomination.id}"
     kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
-    recipients = {nominee.id, nomination.nominated_by_id} - {None}
+    recipients = {uid for uid in (nominee.id, nomination.nominated_by_id) if uid is not None}
     notify_many(recipients, kind, actor=actor, link=link, nominee=nominee.name)
     return nomination
 

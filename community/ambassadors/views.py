@@ -54,12 +54,12 @@ def nominate():
         if person is not None and person.active:
             form.nominee.data = "@" + person.handle
     if form.validate_on_submit():
-        nominee = queries.mentor_choices_by_handle(form.nominee.data)
+        nominee = queries.mentor_choices_by_handle(form.nominee.data or "")
         if nominee is None:
-            form.nominee.errors.append(_("Nobody with this @handle or e-mail address."))
+            form.nominee.errors = [*form.nominee.errors, _("Nobody with this @handle or e-mail address.")]
         else:
             try:
-                nomination = services.nominate(current_user, nominee.id, form.reason.data)
+                nomination = services.nominate(current_user, nominee.id, form.reason.data or "")
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error)
