@@ -194,7 +194,7 @@ def evidence(person_id: int):
     return _evidence_page(accounts.get_user(person_id))
 
 
-def _evidence_page(person):
+def _evidence_page(person: User):
     criteria = services.get_criteria()
     db.session.commit()  # the first visit creates the default criteria row
     items = queries.evidence_for([person.id], criteria)[person.id]

@@ -56,7 +56,7 @@ class PersonResourceSchema(ma.Schema):
 PersonSchema = PersonResourceSchema
 
 
-def person_data(person, viewer: User | None = None, *, email: bool | None = None) -> dict:
+def person_data(person: User, viewer: User | None = None, *, email: bool | None = None) -> dict:
     """A person as SPEC's Person resource; `email` only for those who may see it
     (email=False leaves it out whoever asks)."""
     viewer = viewer or current_user

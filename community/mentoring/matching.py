@@ -137,7 +137,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
 
 
 def _score(mentor_id, department, mentor_languages, taken, capacity, free, wanted, levels, tags_by_id, languages,
-           executive, past) -> Suggestion:
+           executive: User, past) -> Suggestion:
     """Numbers only; the words are written for the shown few (see `_explain`)."""
     topics = [(tags_by_id[tag_id], level) for tag_id, level in levels.items()]
     fit = sum(LEVEL_WEIGHT.get(level, 0) for level in levels.values()) / len(wanted) if wanted else 0.0

@@ -96,7 +96,7 @@ def show(person_id: int):
     )
 
 
-def _community_activity(person):
+def _community_activity(person: User):
     """Threads and posts in the community, as far as the viewer may see them (if the feature exists)."""
     try:
         from community.discussions.queries import person_activity
@@ -105,7 +105,7 @@ def _community_activity(person):
     return person_activity(current_user, person.id)
 
 
-def _profile_form(person):
+def _profile_form(person: User):
     if request.method == "POST":
         form = ProfileForm()
     else:
