@@ -40,8 +40,9 @@ run: translations demo
 test: translations
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, then mypy (settings in pyproject.toml)
 	$(BIN)/ruff check community tests bench
+	$(BIN)/mypy
 
 bench: translations
 	$(BIN)/python bench/run.py
@@ -50,4 +51,4 @@ load: translations
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) instance/community.sqlite3* .pytest_cache
+	rm -rf $(VENV) instance/community.sqlite3* .pytest_cache .mypy_cache

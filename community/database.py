@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
@@ -52,6 +53,14 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+    if TYPE_CHECKING:
+        # Every model here maps one table (SQLAlchemy types it as any FromClause).
+        __table__: ClassVar[Table]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched (`Session.execute` types its result as a plain Result)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 class TimestampMixin:
@@ -61,6 +70,12 @@ class TimestampMixin:
 class BilingualMixin:
     """Rows with `name`/`name_de` and `description`/`description_de` (topics, categories):
     the text in the reader's language, English when no German is given."""
+
+    if TYPE_CHECKING:
+        name: Mapped[str]
+        name_de: Mapped[str | None]
+        description: Mapped[str | None]
+        description_de: Mapped[str | None]
 
     @property
     def display_name(self) -> str:

@@ -105,10 +105,9 @@ def respond(status: int, message: str | None = None, code: str | None = None, fi
     if wants_json():
         response = jsonify(error_body(status, code, message, fields))
     else:
-        response = render_template("errors/error.html", status=status, message=message), status
         from flask import make_response
 
-        response = make_response(response)
+        response = make_response((render_template("errors/error.html", status=status, message=message), status))
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -149,8 +148,9 @@ def init_app(app: Flask) -> None:
         if status == 429:
             retry_after = _retry_after()
             headers["Retry-After"] = str(retry_after)
-        if status == 405 and getattr(error, "valid_methods", None):
-            headers["Allow"] = ", ".join(error.valid_methods)
+        valid_methods = getattr(error, "valid_methods", None)
+        if status == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
         fields = None
         message = None
         data = getattr(error, "data", None)

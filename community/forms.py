@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField, widgets
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
 from community.errors import DomainError
 

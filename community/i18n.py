@@ -27,7 +27,7 @@ def _chosen_language() -> str:
     if user is not None and user.locale in supported:
         return user.locale
     chosen = session.get("locale")
-    if chosen in supported:
+    if isinstance(chosen, str) and chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -7,8 +7,12 @@ paths); escaping CR/LF keeps an attacker from forging extra log lines.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Flask, has_request_context, request
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 SECURITY = logging.getLogger("community.security")
 
@@ -22,7 +26,7 @@ class EscapeNewlines(logging.Filter):
         return True
 
 
-def security_event(event: str, *, user=None, **details) -> None:
+def security_event(event: str, *, user: User | None = None, **details) -> None:
     """Log a security-relevant event once: what, who, from where, details (never secrets)."""
     who = f"user={getattr(user, 'id', None)}" if user is not None else "user=-"
     where = f"ip={request.remote_addr}" if has_request_context() else "ip=-"

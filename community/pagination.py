@@ -51,7 +51,7 @@ def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, in
 
 def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True, total: int | None = None) -> Page:
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars() if scalars else result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)

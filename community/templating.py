@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from community.accounts.auth import peek_user
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,10 @@ class Card:
 
 
 # Features register functions user -> Card | None; the home page shows them in order.
-HOME_CARDS: list[Callable[[object], Card | None]] = []
+HOME_CARDS: list[Callable[[User], Card | None]] = []
 
 
-def register_home_card(provider: Callable[[object], Card | None]) -> None:
+def register_home_card(provider: Callable[[User], Card | None]) -> None:
     if provider not in HOME_CARDS:
         HOME_CARDS.append(provider)
 

@@ -87,6 +87,14 @@ class Attempt:
     ok: bool = True
     error: DomainError | None = None
 
+    @property
+    def message(self) -> str:
+        return self.error.message if self.error else ""
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return self.error.fields if self.error else {}
+
 
 @contextmanager
 def form_attempt(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert
 
 from community.accounts.models import User, UserLanguage, UserRole
@@ -36,7 +38,9 @@ def seed(ctx) -> None:
     n_mentors = max(4, round(n * 0.10))
     n_execs = max(2, round(n * 0.05))
     n_change = max(2, min(8, n // 400 + 2))
-    users, roles, languages = [], [], []
+    users: list[dict[str, Any]] = []
+    roles: list[dict[str, Any]] = []
+    languages: list[dict[str, Any]] = []
     used_handles: set[str] = set()
     ids_by_role: dict[str, list[int]] = {r: [] for r in ("mentor", "executive", "staff", "change_manager", "admin")}
     for i in range(1, n + 1):

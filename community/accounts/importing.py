@@ -94,7 +94,7 @@ def import_people(data: bytes, *, actor: User | None = None) -> ImportReport:
     return report
 
 
-def _import_row(row, by_email, handles, seen, line, actor) -> str:
+def _import_row(row, by_email, handles, seen, line, actor: User | None) -> str:
     if not any(row.values()):
         raise DomainError(_("Empty row."))
     email = services.normalise_email(row.get("email", ""))
@@ -143,7 +143,7 @@ def _update(user: User, row, roles, languages, timezone) -> bool:
     name = " ".join(row.get("name", "").split())
     if not name:
         raise DomainError(_("Enter a name."))
-    updates = {"name": name}
+    updates: dict[str, str | None] = {"name": name}
     for column in ("department", "location"):
         if column in row:
             updates[column] = row[column] or None

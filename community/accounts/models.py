@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 if TYPE_CHECKING:
     from community.profiles.models import PersonTag
@@ -19,7 +19,7 @@ ROLES = ("mentor", "executive", "staff", "change_manager", "admin")
 LEVELS = ("interested", "practitioner", "expert")
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     """A person in the organisation; SPEC calls the public view of it a Person."""
 
     __tablename__ = "users"
@@ -88,7 +88,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -99,7 +99,7 @@ class UserRole(db.Model):
     __table_args__ = (Index("ix_user_roles_role", "role", "user_id"),)
 
 
-class UserLanguage(db.Model):
+class UserLanguage(Model):
     __tablename__ = "user_languages"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -110,7 +110,7 @@ class UserLanguage(db.Model):
     __table_args__ = (Index("ix_user_languages_code", "code", "user_id"),)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One browser login; the cookie carries its secret, the table only a hash of it."""
 
     __tablename__ = "login_sessions"
@@ -124,7 +124,7 @@ class LoginSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
-class ApiToken(TimestampMixin, db.Model):
+class ApiToken(TimestampMixin, Model):
     """A personal API token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

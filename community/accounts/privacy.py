@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from community.accounts.models import ApiToken, LoginSession, User
+from community.database import rowcount
 from community.extensions import db
 
 
@@ -48,7 +49,7 @@ def erase(user: User) -> None:
 def retain(cutoff: datetime) -> dict[str, int]:
     """Login sessions (with their IP addresses) are kept no longer than the retention period:
     ended ones, and ones that expired long ago because the browser was simply closed."""
-    removed = db.session.execute(
+    removed = rowcount(db.session.execute(
         delete(LoginSession).where(or_(LoginSession.revoked_at < cutoff, LoginSession.created_at < cutoff))
-    ).rowcount
+    ))
     return {"login_sessions": removed}

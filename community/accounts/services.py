@@ -166,7 +166,7 @@ def authenticate(email: str, password: str) -> User | None:
     except ValidationFailed:
         verify_password(_DUMMY_HASH, password)
         return None
-    user = db.session.scalar(select(User).where(User.email == email))
+    user: User | None = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return None
@@ -254,9 +254,9 @@ def set_roles(actor: User, user: User, roles: Iterable[str]) -> None:
 
 
 def _active_admin_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active.is_(True))
-    )
+    ).scalar_one()
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -295,7 +295,7 @@ def get_user(user_id: int) -> User:
 
 
 def user_by_email(email: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user: User | None = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise NotFoundError(_("No account with this e-mail address."))
     return user

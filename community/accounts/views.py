@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -19,6 +20,9 @@ from community.accounts.forms import (
 from community.extensions import limiter
 from community.logs import security_event
 from community.unit_of_work import form_attempt
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 def safe_next(target: str | None, default: str = "main.home") -> str:
@@ -46,7 +50,7 @@ def _login_account_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-def sign_in(user) -> None:
+def sign_in(user: User) -> None:
     """Fresh session for a fresh login (no fixation); keep only the chosen language."""
     locale = session.get("locale")
     session.clear()
@@ -65,10 +69,10 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             security_event("login.failed", email=(form.email.data or "")[:254])
-            form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
+            form.password.errors = [*form.password.errors, _("E-mail or password is not correct, or the account is inactive.")]
         else:
             sign_in(user)
             return redirect(safe_next(form.next.data))
@@ -98,7 +102,7 @@ def register():
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             user = services.register(
-                email=form.email.data, name=form.name.data, password=form.password.data, locale=session.get("locale")
+                email=form.email.data or "", name=form.name.data or "", password=form.password.data or "", locale=session.get("locale")
             )
         if attempt.ok:
             sign_in(user)
@@ -114,7 +118,7 @@ def change_password():
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY)
+                current_user, form.current_password.data or "", form.new_password.data or "", keep_secret=session.get(SESSION_KEY)
             )
         if attempt.ok:
             flash(_("Password changed. Other browsers signed in as you have been logged out."), "success")
@@ -130,7 +134,7 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            _token, new_token = services.create_api_token(current_user, form.name.data)
+            _token, new_token = services.create_api_token(current_user, form.name.data or "")
         if attempt.ok:
             form = TokenForm(formdata=None)
     return render_template(

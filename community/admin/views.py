@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
+from community.accounts.models import User
 from community.admin import bp, queries
 from community.admin.forms import CreateUserForm, RolesForm, SetPasswordForm
 from community.pagination import clamp
@@ -37,10 +38,10 @@ def create_user():
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             user = accounts.create_user(
-                email=form.email.data,
-                name=form.name.data,
+                email=form.email.data or "",
+                name=form.name.data or "",
                 password=form.password.data,
-                roles=form.roles.data,
+                roles=form.roles.data or [],
                 department=form.department.data,
                 location=form.location.data,
                 actor=current_user,
@@ -57,14 +58,14 @@ def edit_user(user_id: int):
     roles_form = RolesForm(prefix="roles", data={"roles": user.roles} if request.method == "GET" else None)
     if roles_form.validate_on_submit():
         with form_attempt(roles_form) as attempt:
-            accounts.set_roles(current_user, user, roles_form.roles.data)
+            accounts.set_roles(current_user, user, roles_form.roles.data or [])
         if attempt.ok:
             flash(_("Roles saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return _render_user(user, roles_form=roles_form)
 
 
-def _render_user(user, **forms):
+def _render_user(user: User, **forms):
     forms.setdefault("roles_form", RolesForm(prefix="roles", data={"roles": user.roles}))
     forms.setdefault("password_form", SetPasswordForm(prefix="pw"))
     return render_template("admin/user_edit.html", user=user, active_form=EmptyForm(prefix="active"), **forms)
@@ -80,7 +81,7 @@ def toggle_active(user_id: int):
         if attempt.ok:
             flash(_("Account activated.") if user.active else _("Account deactivated; its sessions have ended."), "success")
         else:
-            flash(attempt.error.message, "error")
+            flash(attempt.message, "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -90,7 +91,7 @@ def set_password(user_id: int):
     form = SetPasswordForm(prefix="pw")
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            accounts.set_password(current_user, user, form.password.data)
+            accounts.set_password(current_user, user, form.password.data or "")
         if attempt.ok:
             flash(_("Password set; the person's sessions have ended."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.extensions import db
+from community.extensions import Model
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 NOMINATION_STATUSES = ("open", "promoted", "declined", "withdrawn")
 
 
-class Nomination(db.Model):
+class Nomination(Model):
     __tablename__ = "nominations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,9 +30,9 @@ class Nomination(db.Model):
     decided_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
 
-    nominee = relationship("User", foreign_keys=[nominee_id], lazy="joined", innerjoin=True)
-    nominated_by = relationship("User", foreign_keys=[nominated_by_id], lazy="joined")
-    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+    nominee: Mapped[User] = relationship("User", foreign_keys=[nominee_id], lazy="joined", innerjoin=True)
+    nominated_by: Mapped[User | None] = relationship("User", foreign_keys=[nominated_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
 
     __table_args__ = (
         # One open nomination per person, enforced by the database too (concurrent nominations).
@@ -43,7 +47,7 @@ class Nomination(db.Model):
     )
 
 
-class AmbassadorCriteria(db.Model):
+class AmbassadorCriteria(Model):
     """Thresholds shown next to each mentor's evidence; one row, edited by change managers."""
 
     __tablename__ = "ambassador_criteria"

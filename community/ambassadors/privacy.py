@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import delete, select, update
 
 from community.ambassadors.models import Nomination
 from community.extensions import db
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
-def export(user) -> dict:
+
+def export(user: User) -> dict:
     def row(n: Nomination) -> dict:
         return {"id": n.id, "nominee_id": n.nominee_id, "reason": n.reason, "status": n.status,
                 "created_at": n.created_at.isoformat(), "note": n.note}
@@ -18,7 +23,7 @@ def export(user) -> dict:
     return {"nominations_received": [row(n) for n in received], "nominations_made": [row(n) for n in made]}
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     db.session.execute(delete(Nomination).where(Nomination.nominee_id == user.id))
     db.session.execute(update(Nomination).where(Nomination.nominated_by_id == user.id).values(nominated_by_id=None))
     db.session.execute(update(Nomination).where(Nomination.decided_by_id == user.id).values(decided_by_id=None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, func, or_, select
@@ -51,7 +52,7 @@ class Evidence:
     def met_count(self) -> int:
         return sum(1 for item in self.items if item.met)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {i.key: i.value for i in self.items}
 
 
@@ -157,7 +158,7 @@ def network_reach(user_ids: list[int]) -> tuple[dict[int, int], object]:
     return {uid: int(d or 0) for uid, d in rows}, _l("departments reached in the network analysis of %(date)s", date=format_date(snapshot.computed_at))
 
 
-def shortlist_from_snapshot() -> tuple[list[dict], object | None]:
+def shortlist_from_snapshot() -> tuple[list[dict[str, Any]], object | None]:
     """The latest analysis' ambassador shortlist (person_id, score, parts), if any."""
     try:
         from community.network.models import AnalysisSnapshot
@@ -173,7 +174,7 @@ def shortlist_from_snapshot() -> tuple[list[dict], object | None]:
 class Candidate:
     person: User
     score: float | None
-    parts: dict
+    parts: dict[str, Any]
     nomination: Nomination | None
     evidence: Evidence
 
@@ -207,7 +208,7 @@ def candidates(criteria: AmbassadorCriteria, sort: str = "score") -> list[Candid
     ]
     sort = sort if sort in SORT_KEYS else "score"
 
-    def key(c: Candidate):
+    def key(c: Candidate) -> tuple[Any, ...]:
         values = c.evidence.as_dict()
         if sort == "name":
             return (c.person.name.lower(),)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User, UserRole
 from community.ambassadors.models import AmbassadorCriteria, Nomination
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
 from community.notifications.services import notify, notify_many, register_kind
@@ -99,9 +99,10 @@ def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, Eviden
     else:
         if not can_see_evidence(actor, person_id):
             raise PermissionDenied(_("You are not allowed to do this."))
-        person = db.session.get(User, person_id)
-        if person is None:
+        found = db.session.get(User, person_id)
+        if found is None:
             raise NotFoundError(_("No such person."))
+        person = found
     return person, queries.evidence_for([person.id], get_criteria())[person.id]
 
 
@@ -128,7 +129,7 @@ def export_candidates(actor: User, sort: str) -> list[Candidate]:
     return rows
 
 
-def update_criteria(actor: User, **values) -> AmbassadorCriteria:
+def update_criteria(actor: User, **values: float | None) -> AmbassadorCriteria:
     if not actor.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers set the ambassador criteria."))
     criteria = get_criteria()
@@ -228,11 +229,11 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
     now = utcnow()
     new_status = "promoted" if decision == "promote" else "declined"
     # Conditional update: of two change managers deciding at once, exactly one wins.
-    won = db.session.execute(
+    won = rowcount(db.session.execute(
         update(Nomination)
         .where(Nomination.id == nomination.id, Nomination.status == "open")
         .values(status=new_status, decided_by_id=actor.id, decided_at=now, note=note)
-    ).rowcount
+    ))
     if won != 1:
         raise ConflictError(_("Someone decided on this nomination a moment ago."))
     if decision == "promote":
@@ -244,7 +245,7 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
                  data={"nomination_id": nomination.id})
     link = f"/ambassadors/nominations/{nomination.id}"
     kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
-    recipients = {nominee.id, nomination.nominated_by_id} - {None}
+    recipients = {uid for uid in (nominee.id, nomination.nominated_by_id) if uid is not None}
     notify_many(recipients, kind, actor=actor, link=link, nominee=nominee.name)
     return nomination
 
@@ -252,9 +253,9 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
 def withdraw(actor: User, nomination: Nomination) -> Nomination:
     if actor.id not in (nomination.nominee_id, nomination.nominated_by_id):
         raise PermissionDenied(_("Only the nominee or the nominator withdraws a nomination."))
-    won = db.session.execute(
+    won = rowcount(db.session.execute(
         update(Nomination).where(Nomination.id == nomination.id, Nomination.status == "open").values(status="withdrawn")
-    ).rowcount
+    ))
     if won != 1:
         raise ConflictError(_("This nomination is %(status)s already.", status=status_label(nomination.status)))
     db.session.refresh(nomination)

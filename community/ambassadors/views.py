@@ -48,14 +48,14 @@ def nominate():
         if person is not None and person.active:
             form.nominee.data = "@" + person.handle
     if form.validate_on_submit():
-        nominee = queries.mentor_choices_by_handle(form.nominee.data)
+        nominee = queries.mentor_choices_by_handle(form.nominee.data or "")
         if nominee is None:
-            form.nominee.errors.append(_("Nobody with this @handle or e-mail address."))
+            form.nominee.errors = [*form.nominee.errors, _("Nobody with this @handle or e-mail address.")]
         else:
             with form_attempt(form) as attempt:
-                nomination = services.nominate(current_user, nominee.id, form.reason.data)
-            if not attempt.ok and "nominee_id" in attempt.error.fields:
-                form.nominee.errors = list(form.nominee.errors) + attempt.error.fields["nominee_id"]
+                nomination = services.nominate(current_user, nominee.id, form.reason.data or "")
+            if not attempt.ok and "nominee_id" in attempt.fields:
+                form.nominee.errors = list(form.nominee.errors) + attempt.fields["nominee_id"]
             if attempt.ok:
                 flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
                 return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))

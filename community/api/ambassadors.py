@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import marshmallow as ma
 from flask import current_app
 from flask_login import current_user
@@ -12,6 +14,9 @@ from community.ambassadors import queries, services
 from community.api.people import PersonResourceSchema, person_data
 from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
 from community.extensions import limiter
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 blp = Blueprint("api_ambassadors", __name__, description="Ambassador programme: nominations, decisions, directory")
 
@@ -46,7 +51,7 @@ class AmbassadorSchema(PersonResourceSchema):
     ambassador_since = ma.fields.DateTime(allow_none=True)
 
 
-def ambassador_data(person) -> dict:
+def ambassador_data(person: User) -> dict:
     return {**person_data(person), "ambassador_since": person.ambassador_since}
 
 

@@ -63,7 +63,8 @@ class SinglePointSchema(ma.Schema):
 
 class OverloadedSchema(ma.Schema):
     person = ma.fields.Nested(PersonSchema, required=True)
-    load = ma.fields.Integer()
+    # marshmallow takes declared fields off the class, so this does not hide Schema.load.
+    load = ma.fields.Integer()  # type: ignore[assignment]
     capacity = ma.fields.Integer()
     median_load = ma.fields.Float()
     reasons = ma.fields.List(ma.fields.String())
@@ -191,6 +192,7 @@ def analysis_data(report: queries.Report) -> dict:
     snapshot = report.snapshot
 
     def with_person(finding: queries.Finding, **extra) -> dict:
+        assert finding.person is not None  # these findings are about a person
         entry = {k: v for k, v in finding.entry.items() if k != "person_id"}
         return {**entry, "person": _person(finding.person), "reason": finding.reason, **extra}
 
@@ -239,7 +241,7 @@ def job_data(job) -> dict:
 @blp.alt_response(404, schema=ErrorSchema, description="No snapshot has been computed yet")
 def get_analysis():
     """The latest stored analysis snapshot with every finding."""
-    snapshot = services.latest_snapshot()
+    snapshot = queries.latest_snapshot()
     if snapshot is None:
         raise NotFoundError(_("No network analysis has been computed yet: POST /api/v1/network/analysis, "
                               "or run “flask --app wsgi network analyze”."))

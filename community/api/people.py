@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +15,9 @@ from community.caching import cached
 from community.pagination import Page
 from community.profiles import peers, queries, services
 from community.profiles.models import LEVELS
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 blp = Blueprint("api_people", __name__, description="People: directory search, profiles, peer finder")
 
@@ -49,7 +54,7 @@ class PersonResourceSchema(ma.Schema):
 PersonSchema = PersonResourceSchema
 
 
-def person_data(person, viewer=None, *, email: bool | None = None) -> dict:
+def person_data(person: User, viewer: User | None = None, *, email: bool | None = None) -> dict:
     """A person as SPEC's Person resource; `email` only for those who may see it
     (email=False leaves it out whoever asks)."""
     viewer = viewer or current_user

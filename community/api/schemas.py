@@ -11,7 +11,8 @@ from marshmallow import validate
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
-    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+    # marshmallow takes declared fields off the class, so this does not hide Schema.fields.
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))  # type: ignore[assignment]
 
 
 class ErrorSchema(ma.Schema):

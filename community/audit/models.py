@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.extensions import db
+from community.extensions import Model
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,7 +26,7 @@ class AuditEvent(db.Model):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64))
 
-    actor = relationship("User", foreign_keys=[actor_id])
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id])
 
     __table_args__ = (
         Index("ix_audit_events_subject", "subject_type", "subject_id"),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import or_, select, update
 
 from community.audit.models import AuditEvent
 from community.extensions import db
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
-def export(user) -> list[dict]:
+
+def export(user: User) -> list[dict]:
     rows = db.session.scalars(
         select(AuditEvent)
         .where(or_(AuditEvent.actor_id == user.id, (AuditEvent.subject_type == "user") & (AuditEvent.subject_id == user.id)))
@@ -20,7 +25,7 @@ def export(user) -> list[dict]:
     ]
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     db.session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip=None))
     db.session.execute(
         update(AuditEvent)

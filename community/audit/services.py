@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 
 from community.audit.models import AuditEvent
 from community.extensions import db
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
+
 
 def record(
     action: str,
     *,
-    actor=None,
+    actor: User | None = None,
     subject_type: str | None = None,
     subject_id: int | None = None,
     note: str | None = None,

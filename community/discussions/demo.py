@@ -7,6 +7,7 @@ Bulk inserts with explicit ids; 10,000 people stay fast (threads scale with peop
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -125,7 +126,7 @@ def seed(ctx) -> None:
     if not mentors:
         return
     people = {uid: (handle, locale) for uid, handle, locale in db.session.execute(select(User.id, User.handle, User.locale))}
-    tags = [(tag_id, name) for tag_id, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id))]
+    tags: list[tuple[int | None, str]] = [(tag_id, name) for tag_id, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id))]
     if not tags:
         tags = [(None, "Microsoft Teams")]
 
@@ -181,7 +182,7 @@ def seed(ctx) -> None:
             if tag_id is not None:
                 thread_tags.append({"thread_id": thread_id, "tag_id": tag_id})
         participants = [author]
-        thread_posts = []
+        thread_posts: list[dict[str, Any]] = []
         at = started
         n_replies = min(14, int(rng.expovariate(1 / 3.2)))
         for index in range(n_replies + 1):

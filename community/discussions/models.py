@@ -5,6 +5,7 @@ metadata (SQLite FTS5 tables / PostgreSQL GIN indexes), installed by `install_se
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -20,7 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import BilingualMixin, register_schema_extra, utcnow
 from community.expertise.services import TagLink, register_tag_link
-from community.extensions import db
+from community.extensions import Model
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
+    from community.expertise.models import Tag
 
 VISIBILITIES = ("members", "mentors")
 # Who sees a "mentors" category besides mentors; the same people moderate.
@@ -33,7 +38,7 @@ MAX_BODY_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 
 
-class Category(BilingualMixin, db.Model):
+class Category(BilingualMixin, Model):
     __tablename__ = "discussion_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +57,7 @@ class Category(BilingualMixin, db.Model):
         return f"<Category {self.slug}>"
 
 
-class Thread(db.Model):
+class Thread(Model):
     __tablename__ = "threads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,8 +74,8 @@ class Thread(db.Model):
     post_count: Mapped[int] = mapped_column(default=0)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
-    author = relationship("User", foreign_keys=[author_id], lazy="joined")
-    last_poster = relationship("User", foreign_keys=[last_poster_id], lazy="joined")
+    author: Mapped[User | None] = relationship("User", foreign_keys=[author_id], lazy="joined")
+    last_poster: Mapped[User | None] = relationship("User", foreign_keys=[last_poster_id], lazy="joined")
     # Loaded when shown (lists ask for them with selectinload); posting needs no tags.
     tag_rows: Mapped[list[ThreadTag]] = relationship(back_populates="thread", cascade="all, delete-orphan")
 
@@ -87,17 +92,17 @@ class Thread(db.Model):
         return f"<Thread {self.id} {self.title!r}>"
 
 
-class ThreadTag(db.Model):
+class ThreadTag(Model):
     __tablename__ = "thread_tags"
 
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     thread: Mapped[Thread] = relationship(back_populates="tag_rows")
-    tag = relationship("Tag", lazy="joined", innerjoin=True)
+    tag: Mapped[Tag] = relationship("Tag", lazy="joined", innerjoin=True)
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "posts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +119,7 @@ class Post(db.Model):
     reply_to_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
 
     thread: Mapped[Thread] = relationship(lazy="raise")
-    author = relationship("User", foreign_keys=[author_id], lazy="joined")
+    author: Mapped[User | None] = relationship("User", foreign_keys=[author_id], lazy="joined")
 
     __table_args__ = (
         Index("ix_posts_thread_order", "thread_id", "id"),
@@ -132,7 +137,7 @@ class Post(db.Model):
         return self.deleted_at is None and not self.hidden
 
 
-class PostRevision(db.Model):
+class PostRevision(Model):
     """The body a post had before an edit, who changed it and when."""
 
     __tablename__ = "post_revisions"
@@ -143,17 +148,17 @@ class PostRevision(db.Model):
     edited_at: Mapped[datetime] = mapped_column(default=utcnow)
     previous_body: Mapped[str] = mapped_column(Text)
 
-    editor = relationship("User", lazy="joined")
+    editor: Mapped[User | None] = relationship("User", lazy="joined")
 
 
-class Mention(db.Model):
+class Mention(Model):
     __tablename__ = "post_mentions"
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
-class Subscription(db.Model):
+class Subscription(Model):
     """How closely a person follows a thread, a category or a tag."""
 
     __tablename__ = "discussion_subscriptions"
@@ -173,7 +178,7 @@ class Subscription(db.Model):
     )
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A member's report of a post; moderators resolve it (hide the post or dismiss)."""
 
     __tablename__ = "post_flags"
@@ -188,13 +193,13 @@ class Flag(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))
 
     post: Mapped[Post] = relationship(lazy="joined", innerjoin=True)
-    reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined")
-    resolved_by = relationship("User", foreign_keys=[resolved_by_id], lazy="joined")
+    reporter: Mapped[User | None] = relationship("User", foreign_keys=[reporter_id], lazy="joined")
+    resolved_by: Mapped[User | None] = relationship("User", foreign_keys=[resolved_by_id], lazy="joined")
 
     __table_args__ = (Index("ix_post_flags_open", "resolved_at", "created_at"),)
 
 
-class ModerationAction(db.Model):
+class ModerationAction(Model):
     """The moderation log: every hide, restore, lock, pin, move, flag decision and delete."""
 
     __tablename__ = "moderation_actions"
@@ -208,8 +213,8 @@ class ModerationAction(db.Model):
     data: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor = relationship("User", lazy="joined")
-    thread = relationship("Thread", lazy="joined")
+    actor: Mapped[User | None] = relationship("User", lazy="joined")
+    thread: Mapped[Thread] = relationship("Thread", lazy="joined")
 
 
 register_tag_link(TagLink(ThreadTag.__table__, "tag_id", ("thread_id",)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 
@@ -23,12 +24,15 @@ from community.discussions.models import (
 )
 from community.extensions import db
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export(user) -> dict:
+def export(user: User) -> dict:
     threads = db.session.execute(
         select(Thread.id, Thread.title, Thread.created_at).where(Thread.author_id == user.id).order_by(Thread.id)
     )
@@ -90,7 +94,7 @@ def _without_handle(handle: str):
     return lambda text: pattern.sub(ERASED_MENTION, text) if text else text
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     """Runs before accounts anonymise the person, so their handle is still known here."""
     from community.discussions.services import render_body
 

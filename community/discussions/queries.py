@@ -7,12 +7,14 @@ or posts on it (joined authors, tags in one extra SELECT).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import combinations
+from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from community.accounts.models import User
 from community.discussions import search
@@ -51,18 +53,18 @@ class CategorySummary:
     latest: Thread | None
 
 
-def visible_categories(user) -> list[Category]:
+def visible_categories(user: User) -> list[Category]:
     return list(db.session.scalars(
         select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
     ))
 
 
-def category_page(user, *, page: int, per_page: int) -> Page:
+def category_page(user: User, *, page: int, per_page: int) -> Page:
     stmt = select(Category).where(visible_categories_clause(user)).order_by(Category.position, Category.name)
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def category_summaries(user) -> list[CategorySummary]:
+def category_summaries(user: User) -> list[CategorySummary]:
     """Categories with exact thread and post counts and their latest thread: three queries."""
     categories = visible_categories(user)
     ids = [c.id for c in categories]
@@ -107,7 +109,7 @@ def category_summaries(user) -> list[CategorySummary]:
     return result
 
 
-def thread_list_statement(user, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select:
+def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select[Thread]:
     """Visible threads, pinned first, then by latest activity; optional filters and search."""
     stmt = (
         select(Thread)
@@ -125,12 +127,12 @@ def thread_list_statement(user, *, category_id: int | None = None, tag: Tag | No
     return stmt.order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
 
 
-def list_threads(user, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
+def list_threads(user: User, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
                  q: str = "") -> Page:
     return paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q), page=page, per_page=per_page)
 
 
-def recent_threads(user, limit: int = 5) -> list[Thread]:
+def recent_threads(user: User, limit: int = 5) -> list[Thread]:
     stmt = thread_list_statement(user).order_by(None).order_by(Thread.last_post_at.desc()).limit(limit)
     return list(db.session.scalars(stmt))
 
@@ -142,7 +144,7 @@ class PersonActivity:
     recent: list[Thread]  # threads the person wrote in lately, newest first
 
 
-def person_activity(viewer, person_id: int, limit: int = 3) -> PersonActivity:
+def person_activity(viewer: User, person_id: int, limit: int = 3) -> PersonActivity:
     """What a person did in the community, as far as the viewer may see it: two queries."""
     visible = and_(Post.author_id == person_id, visible_post_clause(), visible_categories_clause(viewer))
     posts, started = db.session.execute(
@@ -173,13 +175,13 @@ class ThreadView:
 
 
 def page_of_post(thread: Thread, post_id: int, per_page: int) -> int:
-    before = db.session.scalar(
+    before = db.session.execute(
         select(func.count()).select_from(Post).where(Post.thread_id == thread.id, Post.id < post_id)
-    )
+    ).scalar_one()
     return before // per_page + 1
 
 
-def thread_view(user, thread: Thread, *, page: int, per_page: int) -> ThreadView:
+def thread_view(user: User, thread: Thread, *, page: int, per_page: int) -> ThreadView:
     """Posts in order (deleted and hidden ones keep their place), with what the page shows."""
     stmt = select(Post).where(Post.thread_id == thread.id).order_by(Post.id).options(*POST_LOADS)
     # The thread's post_count is exact (updated atomically with every post): no COUNT needed.
@@ -200,14 +202,14 @@ def thread_view(user, thread: Thread, *, page: int, per_page: int) -> ThreadView
     )
 
 
-def search_page(user, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
+def search_page(user: User, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
     """Threads whose title or a visible post matches, with the first matching post of each."""
     result = list_threads(user, page=page, per_page=per_page, q=q)
     hits = search.first_matching_posts(q, [t.id for t in result.items])
     return result, hits
 
 
-def categories_to_manage(actor: User) -> list:
+def categories_to_manage(actor: User) -> list[Any]:
     """Every category the moderator sees, with its figures, for the categories page."""
     require_moderator(actor)
     return category_summaries(actor)
@@ -231,8 +233,9 @@ def moderation_log(actor: User, *, page: int, per_page: int) -> Page:
 
 # For the network analysis --------------------------------------------------------------------------
 
-def _period(column, since: datetime | None, until: datetime | None):
-    clauses = []
+def _period(column: InstrumentedAttribute[datetime], since: datetime | None,
+            until: datetime | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     if since is not None:
         clauses.append(column >= since)
     if until is not None:
@@ -276,7 +279,9 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
         )
         .order_by(p.created_at, p.id)
     )
-    edges: list[tuple[int, int, str, datetime]] = [(a, b, "reply", at) for a, b, at in reply_rows]
+    edges: list[tuple[int, int, str, datetime]] = [
+        (a, b, "reply", at) for a, b, at in reply_rows if a is not None and b is not None  # both filtered in SQL
+    ]
 
     mention_rows = db.session.execute(
         select(p.author_id, Mention.user_id, p.created_at)
@@ -284,7 +289,7 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
         .where(*visible_p, *_period(p.created_at, since, until), Mention.user_id != p.author_id)
         .order_by(p.created_at, p.id, Mention.user_id)
     )
-    edges.extend((a, b, "mention", at) for a, b, at in mention_rows)
+    edges.extend((a, b, "mention", at) for a, b, at in mention_rows if a is not None)
 
     latest = db.session.execute(
         select(p.thread_id, p.author_id, func.max(p.created_at).label("at"))
@@ -294,6 +299,8 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
     )
     by_thread: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for thread_id, author_id, at in latest:
+        if author_id is None:  # filtered in SQL
+            continue
         by_thread[thread_id].append((_aware(at), author_id))
     for participants in by_thread.values():
         if len(participants) < 2:
@@ -314,7 +321,7 @@ def activity_records(since: datetime | None = None) -> list[tuple[int, str, date
         .where(Thread.author_id.is_not(None), *_period(Thread.created_at, since, None))
         .order_by(Thread.created_at, Thread.id)
     )
-    records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads]
+    records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads if a is not None]
     posts = db.session.execute(
         select(Post.author_id, Post.created_at)
         .where(
@@ -323,21 +330,19 @@ def activity_records(since: datetime | None = None) -> list[tuple[int, str, date
         )
         .order_by(Post.created_at, Post.id)
     )
-    records.extend((a, "post", at) for a, at in posts)
+    records.extend((a, "post", at) for a, at in posts if a is not None)
     return records
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime | str) -> datetime:
     # func.max() over a UTC column comes back without the column's type on SQLite.
-    from community.database import UTCDateTime
-
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return UTCDateTime().process_result_value(value, None)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def author_names(ids) -> dict[int, User]:
-    ids = sorted(set(ids))
-    if not ids:
+def author_names(ids: Iterable[int]) -> dict[int, User]:
+    wanted = sorted(set(ids))
+    if not wanted:
         return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}

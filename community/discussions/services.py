@@ -12,12 +12,15 @@ Who may do what:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, not_, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, case, exists, not_, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, lazyload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community.accounts.models import User, UserRole
 from community.database import utcnow
@@ -67,26 +70,26 @@ class BodyTooLong(ValidationFailed):
 
 # Who may see and do what ---------------------------------------------------------------------
 
-def is_moderator(user) -> bool:
+def is_moderator(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MODERATOR_ROLES))
 
 
-def sees_mentor_areas(user) -> bool:
+def sees_mentor_areas(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
 
 
-def can_see(user, category: Category) -> bool:
+def can_see(user: User, category: Category) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
-def visible_categories_clause(user):
+def visible_categories_clause(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Category: the categories this person may see."""
     if sees_mentor_areas(user):
         return Category.id.is_not(None)
     return Category.visibility == "members"
 
 
-def can_edit(user, post: Post) -> bool:
+def can_edit(user: User, post: Post) -> bool:
     if post.deleted_at is not None:
         return False
     if is_moderator(user):
@@ -94,15 +97,15 @@ def can_edit(user, post: Post) -> bool:
     return post.author_id == user.id and not post.hidden
 
 
-def can_delete(user, post: Post) -> bool:
+def can_delete(user: User, post: Post) -> bool:
     return post.deleted_at is None and (is_moderator(user) or post.author_id == user.id)
 
 
-def can_see_history(user, post: Post) -> bool:
+def can_see_history(user: User, post: Post) -> bool:
     return is_moderator(user) or (post.author_id is not None and post.author_id == user.id)
 
 
-def get_category(user, slug_or_id: str | int) -> Category:
+def get_category(user: User, slug_or_id: str | int) -> Category:
     column = Category.id if isinstance(slug_or_id, int) else Category.slug
     category = db.session.scalar(select(Category).where(column == slug_or_id))
     if category is None or not can_see(user, category):
@@ -110,7 +113,7 @@ def get_category(user, slug_or_id: str | int) -> Category:
     return category
 
 
-def _people_plain(relationship):
+def _people_plain(relationship: InstrumentedAttribute[User | None]) -> _AbstractLoad:
     """Load people shown by name only, without their roles and languages."""
     return joinedload(relationship).options(lazyload(User.role_rows), lazyload(User.language_rows))
 
@@ -120,14 +123,14 @@ THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
 POST_LOADS = (_people_plain(Post.author),)
 
 
-def get_thread(user, thread_id: int) -> Thread:
+def get_thread(user: User, thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id, options=THREAD_LOADS)
     if thread is None or not can_see(user, thread.category):
         raise NotFoundError(_("No such thread."))
     return thread
 
 
-def get_post(user, post_id: int) -> Post:
+def get_post(user: User, post_id: int) -> Post:
     post = db.session.get(Post, post_id, options=POST_LOADS)
     if post is None:
         raise NotFoundError(_("No such post."))
@@ -136,10 +139,13 @@ def get_post(user, post_id: int) -> Post:
 
 
 def thread_of(post: Post) -> Thread:
-    return db.session.get(Thread, post.thread_id)
+    thread = db.session.get(Thread, post.thread_id)
+    if thread is None:
+        raise NotFoundError(_("No such thread."))
+    return thread
 
 
-def require_moderator(user) -> None:
+def require_moderator(user: User) -> None:
     if not is_moderator(user):
         raise PermissionDenied(_("Only moderators (change managers and administrators) may do this."))
 
@@ -206,13 +212,10 @@ def thread_link(thread_id: int, post_id: int | None = None) -> str:
 
 # Subscriptions ----------------------------------------------------------------------------------
 
-def _insert_ignore(model):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+def _insert_ignore(model: type[Subscription]) -> postgresql.Insert | sqlite.Insert:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def watch_by_default(user_id: int, thread_id: int) -> None:
@@ -223,7 +226,7 @@ def watch_by_default(user_id: int, thread_id: int) -> None:
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"]))
 
 
-def subscription_level(user, kind: str, target_id: int) -> str | None:
+def subscription_level(user: User, kind: str, target_id: int) -> str | None:
     return db.session.scalar(
         select(Subscription.level).where(
             Subscription.user_id == user.id, Subscription.target_kind == kind, Subscription.target_id == target_id
@@ -231,7 +234,7 @@ def subscription_level(user, kind: str, target_id: int) -> str | None:
     )
 
 
-def set_subscription(user, kind: str, target_id: int, level: str) -> Subscription:
+def set_subscription(user: User, kind: str, target_id: int, level: str) -> Subscription:
     """Watch, follow normally or mute a thread, a category or a tag (which must be visible)."""
     if kind not in TARGET_KINDS:
         raise NotFoundError(_("Nothing to follow here."))
@@ -298,7 +301,7 @@ def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[in
     )
 
 
-def _notify_mentions(actor, post: Post, thread: Thread, people: list[User]) -> set[int]:
+def _notify_mentions(actor: User, post: Post, thread: Thread, people: list[User]) -> set[int]:
     """Mention rows and notifications for people newly mentioned in this post (once per post,
     only people who can see the category, muted thread or category wins)."""
     category = thread.category
@@ -320,7 +323,7 @@ def _notify_mentions(actor, post: Post, thread: Thread, people: list[User]) -> s
 
 # Threads and posts -------------------------------------------------------------------------
 
-def create_thread(actor, *, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
+def create_thread(actor: User, *, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
     if not can_see(actor, category):
         raise NotFoundError(_("No such category."))
     title = check_title(title)
@@ -350,12 +353,12 @@ def create_thread(actor, *, category: Category, title: str, body: str, tags: Ite
     return thread
 
 
-def require_can_post(user, thread: Thread) -> None:
+def require_can_post(user: User, thread: Thread) -> None:
     if thread.locked and not is_moderator(user):
         raise PermissionDenied(_("This thread is locked; nobody can reply any more."))
 
 
-def reply(actor, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
+def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
     """Add a post; the thread's count and last activity move in the same transaction."""
     if not can_see(actor, thread.category):
         raise NotFoundError(_("No such thread."))
@@ -403,7 +406,7 @@ def reply(actor, thread: Thread, body: str, *, reply_to_post_id: int | None = No
     return post
 
 
-def require_can_edit(actor, post: Post) -> Thread:
+def require_can_edit(actor: User, post: Post) -> Thread:
     thread = get_thread(actor, post.thread_id)
     if post.deleted_at is not None:
         raise ConflictError(_("This post was deleted and cannot be edited."))
@@ -414,7 +417,7 @@ def require_can_edit(actor, post: Post) -> Thread:
     return thread
 
 
-def edit_post(actor, post: Post, body: str) -> Post:
+def edit_post(actor: User, post: Post, body: str) -> Post:
     """Change a post's body; the previous body is kept as a revision."""
     thread = require_can_edit(actor, post)
     body = check_body(body)
@@ -431,7 +434,7 @@ def edit_post(actor, post: Post, body: str) -> Post:
     return post
 
 
-def delete_post(actor, post: Post) -> None:
+def delete_post(actor: User, post: Post) -> None:
     """Soft delete: the row (and its history) stays, the thread shows "deleted"."""
     thread = get_thread(actor, post.thread_id)
     if post.deleted_at is not None:
@@ -445,7 +448,7 @@ def delete_post(actor, post: Post) -> None:
         _log(actor, "post.deleted", thread_id=thread.id, post_id=post.id)
 
 
-def revisions(user, post: Post) -> list[PostRevision]:
+def revisions(user: User, post: Post) -> list[PostRevision]:
     if not can_see_history(user, post):
         raise PermissionDenied(_("Only the author and moderators see the edit history."))
     return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())))
@@ -453,8 +456,8 @@ def revisions(user, post: Post) -> list[PostRevision]:
 
 # Moderation ------------------------------------------------------------------------------------
 
-def _log(actor, action: str, *, thread_id: int | None = None, post_id: int | None = None,
-         note: str | None = None, data: dict | None = None) -> ModerationAction:
+def _log(actor: User, action: str, *, thread_id: int | None = None, post_id: int | None = None,
+         note: str | None = None, data: dict[str, Any] | None = None) -> ModerationAction:
     entry = ModerationAction(actor_id=actor.id, action=action, thread_id=thread_id, post_id=post_id,
                              note=(note or "").strip()[:1000] or None, data=data, created_at=utcnow())
     db.session.add(entry)
@@ -462,7 +465,7 @@ def _log(actor, action: str, *, thread_id: int | None = None, post_id: int | Non
     return entry
 
 
-def flag_post(actor, post: Post, reason: str) -> Flag:
+def flag_post(actor: User, post: Post, reason: str) -> Flag:
     get_thread(actor, post.thread_id)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -483,7 +486,7 @@ def flag_post(actor, post: Post, reason: str) -> Flag:
     return flag
 
 
-def set_hidden(actor, post: Post, hidden: bool, note: str | None = None) -> None:
+def set_hidden(actor: User, post: Post, hidden: bool, note: str | None = None) -> None:
     require_moderator(actor)
     thread = get_thread(actor, post.thread_id)
     if post.hidden == hidden:
@@ -495,7 +498,7 @@ def set_hidden(actor, post: Post, hidden: bool, note: str | None = None) -> None
         notify_many([post.author_id], "discussion_hidden", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
 
 
-def resolve_flag(actor, flag_id: int, outcome: str, note: str | None = None) -> Flag:
+def resolve_flag(actor: User, flag_id: int, outcome: str, note: str | None = None) -> Flag:
     """Decide on a report: hide the post or dismiss the report. Other open reports of the
     same post are resolved alike."""
     require_moderator(actor)
@@ -521,7 +524,7 @@ def resolve_flag(actor, flag_id: int, outcome: str, note: str | None = None) -> 
     return flag
 
 
-def set_locked(actor, thread: Thread, locked: bool, note: str | None = None) -> None:
+def set_locked(actor: User, thread: Thread, locked: bool, note: str | None = None) -> None:
     require_moderator(actor)
     if thread.locked != locked:
         thread.locked = locked
@@ -529,7 +532,7 @@ def set_locked(actor, thread: Thread, locked: bool, note: str | None = None) -> 
         _log(actor, "thread.locked" if locked else "thread.unlocked", thread_id=thread.id, note=note)
 
 
-def set_pinned(actor, thread: Thread, pinned: bool, note: str | None = None) -> None:
+def set_pinned(actor: User, thread: Thread, pinned: bool, note: str | None = None) -> None:
     require_moderator(actor)
     if thread.pinned != pinned:
         thread.pinned = pinned
@@ -537,7 +540,7 @@ def set_pinned(actor, thread: Thread, pinned: bool, note: str | None = None) -> 
         _log(actor, "thread.pinned" if pinned else "thread.unpinned", thread_id=thread.id, note=note)
 
 
-def move_thread(actor, thread: Thread, category_id: int, note: str | None = None) -> None:
+def move_thread(actor: User, thread: Thread, category_id: int, note: str | None = None) -> None:
     require_moderator(actor)
     target = db.session.get(Category, category_id)
     if target is None or not can_see(actor, target):
@@ -553,7 +556,7 @@ def move_thread(actor, thread: Thread, category_id: int, note: str | None = None
 
 # Notifications for a thread ----------------------------------------------------------------------
 
-def mark_thread_read(user, thread_id: int) -> int:
+def mark_thread_read(user: User, thread_id: int) -> int:
     """Opening a thread marks its notifications read. Best effort: a busy database never
     turns reading a thread into an error."""
     prefix = thread_link(thread_id)
@@ -576,7 +579,7 @@ def mark_thread_read(user, thread_id: int) -> int:
     return len(ids)
 
 
-def visible_post_clause():
+def visible_post_clause() -> ColumnElement[bool]:
     return and_(Post.deleted_at.is_(None), not_(Post.hidden))
 
 
@@ -614,7 +617,8 @@ def seed_categories() -> int:
     return len(STARTER_CATEGORIES)
 
 
-def _category_fields(name, name_de, description, description_de, visibility, position) -> dict:
+def _category_fields(name: str | None, name_de: str | None, description: str | None, description_de: str | None,
+                     visibility: str | None, position: int | None) -> dict[str, Any]:
     name = " ".join((name or "").split())
     errors: dict[str, list[str]] = {}
     if not name:
@@ -629,7 +633,10 @@ def _category_fields(name, name_de, description, description_de, visibility, pos
         errors["position"] = [_("A number from 0 to 1000.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
-    clean = lambda text: (text or "").strip() or None  # noqa: E731
+
+    def clean(text: str | None) -> str | None:
+        return (text or "").strip() or None
+
     return {"name": name, "name_de": clean(name_de), "description": clean(description),
             "description_de": clean(description_de), "visibility": visibility, "position": position}
 
@@ -647,8 +654,9 @@ def _unique_slug(name: str, category_id: int | None = None) -> str:
     return slug
 
 
-def create_category(actor, *, name, name_de=None, description=None, description_de=None, visibility="members",
-                    position=0) -> Category:
+def create_category(actor: User, *, name: str | None, name_de: str | None = None, description: str | None = None,
+                    description_de: str | None = None, visibility: str | None = "members",
+                    position: int | None = 0) -> Category:
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
     category = Category(slug=_unique_slug(fields["name"]), **fields)
@@ -658,8 +666,9 @@ def create_category(actor, *, name, name_de=None, description=None, description_
     return category
 
 
-def update_category(actor, category: Category, *, name, name_de=None, description=None, description_de=None,
-                    visibility="members", position=0) -> Category:
+def update_category(actor: User, category: Category, *, name: str | None, name_de: str | None = None,
+                    description: str | None = None, description_de: str | None = None,
+                    visibility: str | None = "members", position: int | None = 0) -> Category:
     """Rename, describe, reorder or change who sees it; the address (slug) stays, so links keep working."""
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
@@ -672,7 +681,7 @@ def update_category(actor, category: Category, *, name, name_de=None, descriptio
     return category
 
 
-def delete_category(actor, category: Category) -> None:
+def delete_category(actor: User, category: Category) -> None:
     """Only an empty category can go: threads are moved elsewhere first, never deleted with it."""
     require_moderator(actor)
     if db.session.scalar(select(Thread.id).where(Thread.category_id == category.id).limit(1)) is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -29,6 +31,11 @@ from community.forms import as_choices
 from community.pagination import clamp
 from community.templating import register_home_card
 from community.unit_of_work import form_attempt
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
+    from community.discussions.models import Post
+    from community.pagination import Page
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -104,7 +111,8 @@ def tag(slug: str):
 def search_page():
     q = (request.args.get("q") or "").strip()[:200]
     page, per_page = _page_args(THREADS_PER_PAGE)
-    results, hits = (None, {})
+    results: Page | None = None
+    hits: dict[int, Post] = {}
     if q:
         results, hits = queries.search_page(current_user, q, page=page, per_page=per_page)
     return render_template("discussions/search.html", q=q, results=results, hits=hits, excerpt=search.excerpt)
@@ -128,7 +136,7 @@ def new_thread():
         with form_attempt(form, show=ValidationFailed) as attempt:
             category = services.get_category(current_user, form.category.data)
             thread = services.create_thread(
-                current_user, category=category, title=form.title.data, body=form.body.data, tags=form.tag_terms()
+                current_user, category=category, title=form.title.data or "", body=form.body.data or "", tags=form.tag_terms()
             )
         if attempt.ok:
             return redirect(url_for("discussions.thread", thread_id=thread.id))
@@ -166,9 +174,9 @@ def reply(thread_id: int):
     services.require_can_post(current_user, thread)
     form = ReplyForm()
     if form.validate_on_submit():
-        reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+        reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdigit() else None
         with form_attempt(form, show=ValidationFailed) as attempt:
-            post = services.reply(current_user, thread, form.body.data, reply_to_post_id=reply_to)
+            post = services.reply(current_user, thread, form.body.data or "", reply_to_post_id=reply_to)
         if attempt.ok:
             return redirect(services.thread_link(thread.id, post.id))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
@@ -183,7 +191,7 @@ def edit_post(post_id: int):
     form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
     if form.validate_on_submit():
         with form_attempt(form, show=ValidationFailed) as attempt:
-            services.edit_post(current_user, post, form.body.data)
+            services.edit_post(current_user, post, form.body.data or "")
         if attempt.ok:
             flash(_("Your changes are saved; the previous version is kept in the history."), "success")
             return redirect(services.thread_link(thread.id, post.id))
@@ -215,7 +223,7 @@ def flag_post(post_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.flag_post(current_user, post, form.reason.data)
+            services.flag_post(current_user, post, form.reason.data or "")
         if attempt.ok:
             flash(_("Thank you. Moderators will look at this post."), "success")
             return redirect(services.thread_link(post.thread_id, post.id))
@@ -350,7 +358,7 @@ def delete_category(category_id: int):
         with form_attempt(form) as attempt:
             services.delete_category(current_user, category)
         if not attempt.ok:
-            flash(attempt.error.message, "error")
+            flash(attempt.message, "error")
             return redirect(url_for("discussions.edit_category", category_id=category.id))
         flash(_("The category is deleted."), "success")
     return redirect(url_for("discussions.categories"))
@@ -363,7 +371,7 @@ def moderation_log():
     return render_template("discussions/log.html", entries=queries.moderation_log(current_user, page=page, per_page=per_page))
 
 
-def community_card(user):
+def community_card(user: User):
     """Home page: the latest threads the person can see."""
     from community.templating import Card, CardItem
 

@@ -8,12 +8,12 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import BilingualMixin, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 FIELDS = ("collaboration", "social-media", "ways-of-working", "productivity", "data-ai", "security", "change")
 
 
-class Tag(BilingualMixin, db.Model):
+class Tag(BilingualMixin, Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Tag(BilingualMixin, db.Model):
         return f"<Tag {self.slug}>"
 
 
-class TagSynonym(db.Model):
+class TagSynonym(Model):
     """Another word for a tag; searching it finds the tag. Merged tags leave their names here."""
 
     __tablename__ = "tag_synonyms"

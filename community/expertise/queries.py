@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Column, ColumnElement, FromClause, and_, func, select
 from sqlalchemy.orm import lazyload
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
 from community.expertise.models import FIELDS, Tag
 from community.expertise.services import search_tags, tag_links
@@ -87,9 +88,5 @@ def merge_preview(source: Tag, target: Tag) -> MergePreview:
     return MergePreview(source=source, target=target, moves=moves, both=both, synonyms=sorted(terms))
 
 
-def _all_equal(columns, twin):
-    condition = None
-    for column in columns:
-        part = twin.c[column.name] == column
-        condition = part if condition is None else condition & part
-    return condition
+def _all_equal(columns: list[Column[Any]], twin: FromClause) -> ColumnElement[bool]:
+    return and_(*(twin.c[column.name] == column for column in columns))

@@ -12,14 +12,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
 
 from community.audit import services as audit
+from community.database import rowcount
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import FIELDS, Tag, TagSynonym
 from community.extensions import db
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -88,11 +93,11 @@ def slugify_tag(text: str) -> str:
     return slugify(text, max_length=60)
 
 
-def is_curator(actor) -> bool:
+def is_curator(actor: User) -> bool:
     return actor.has_role("change_manager", "admin")
 
 
-def require_curator(actor) -> None:
+def require_curator(actor: User) -> None:
     if not is_curator(actor):
         raise PermissionDenied(_("Only change managers and administrators curate topics."))
 
@@ -167,7 +172,7 @@ def _check_term_free(term: str, *, except_tag: Tag | None = None, field: str = "
         raise ConflictError(message, {field: [message]})
 
 
-def create_tag(actor, *, name: str, slug: str | None = None, name_de: str | None = None, field: str = "ways-of-working",
+def create_tag(actor: User, *, name: str, slug: str | None = None, name_de: str | None = None, field: str = "ways-of-working",
                description: str | None = None, description_de: str | None = None, synonyms: Iterable[str] = ()) -> Tag:
     require_curator(actor)
     name = " ".join((name or "").split())
@@ -190,7 +195,7 @@ def create_tag(actor, *, name: str, slug: str | None = None, name_de: str | None
     return tag
 
 
-def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None = None, field: str | None = None,
+def update_tag(actor: User, tag: Tag, *, name: str | None = None, name_de: str | None = None, field: str | None = None,
                description: str | None = None, description_de: str | None = None) -> None:
     """Rename or describe a tag; an old English name stays findable as a synonym."""
     require_curator(actor)
@@ -227,7 +232,7 @@ def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None 
     audit.record("tag.updated", actor=actor, subject_type="tag", subject_id=tag.id, data={"before": before, "after": {"name": tag.name, "name_de": tag.name_de}})
 
 
-def add_synonym(actor, tag: Tag, term: str, *, audit_it: bool = True) -> TagSynonym:
+def add_synonym(actor: User, tag: Tag, term: str, *, audit_it: bool = True) -> TagSynonym:
     require_curator(actor)
     term = normalise_term(term)
     if not term or len(term) > 80:
@@ -241,7 +246,7 @@ def add_synonym(actor, tag: Tag, term: str, *, audit_it: bool = True) -> TagSyno
     return synonym
 
 
-def remove_synonym(actor, tag: Tag, synonym_id: int) -> None:
+def remove_synonym(actor: User, tag: Tag, synonym_id: int) -> None:
     require_curator(actor)
     synonym = db.session.get(TagSynonym, synonym_id)
     if synonym is None or synonym.tag_id != tag.id:
@@ -251,7 +256,7 @@ def remove_synonym(actor, tag: Tag, synonym_id: int) -> None:
     db.session.flush()
 
 
-def merge_tags(actor, source: Tag, target: Tag) -> dict[str, int]:
+def merge_tags(actor: User, source: Tag, target: Tag) -> dict[str, int]:
     """Move every use of `source` to `target`, keep source's names as synonyms, delete source.
 
     Returns how many uses moved per table. Runs in the caller's transaction: all or nothing.
@@ -273,7 +278,7 @@ def merge_tags(actor, source: Tag, target: Tag) -> dict[str, int]:
             )
             db.session.execute(delete(table).where(tag_col == source.id, duplicate))
         result = db.session.execute(update(table).where(tag_col == source.id).values({link.tag_column: target.id}))
-        moved[table.name] = result.rowcount
+        moved[table.name] = rowcount(result)
     terms = {normalise_term(t) for t in [source.name, source.slug, source.name_de or "", *source.synonym_terms] if t}
     terms -= {normalise_term(t) for t in [target.name, target.slug, target.name_de or "", *target.synonym_terms] if t}
     source_id, source_slug = source.id, source.slug

@@ -84,7 +84,7 @@ def create():
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             tag = services.create_tag(
-                current_user, name=form.name.data, slug=(form.slug.data or "").strip() or None,
+                current_user, name=form.name.data or "", slug=(form.slug.data or "").strip() or None,
                 name_de=form.name_de.data, field=form.field.data, description=form.description.data,
                 description_de=form.description_de.data,
                 synonyms=[t for t in (form.synonyms.data or "").split(",") if t.strip()],
@@ -127,7 +127,7 @@ def add_synonym(slug: str):
     form = SynonymForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            synonym = services.add_synonym(current_user, tag, form.term.data)
+            synonym = services.add_synonym(current_user, tag, form.term.data or "")
         if attempt.ok:
             term = synonym.term
             flash(_("Synonym “%(term)s” added.", term=term), "success")

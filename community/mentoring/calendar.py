@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
@@ -18,6 +19,9 @@ from sqlalchemy import func, select
 from community.database import utcnow
 from community.extensions import db
 from community.mentoring.models import MentoringSession, SessionChange
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 PRODID = "-//Mentor Community//Mentoring sessions//EN"
 # Changes that make calendar programs replace an event they already hold.
@@ -41,14 +45,14 @@ def sequence_numbers(session_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _zone(user) -> ZoneInfo:
+def _zone(user: User) -> ZoneInfo:
     try:
         return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
 
 
-def _event(session: MentoringSession, viewer, zone: ZoneInfo, sequence: int) -> Event:
+def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int) -> Event:
     mentorship = session.mentorship
     other = mentorship.executive if viewer.id == mentorship.mentor_id else mentorship.mentor
     event = Event()
@@ -83,7 +87,7 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def session_ics(session: MentoringSession, viewer) -> bytes:
+def session_ics(session: MentoringSession, viewer: User) -> bytes:
     """One session for one participant; a cancelled one as METHOD:CANCEL so it disappears."""
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar("CANCEL" if session.status == "cancelled" else "PUBLISH")
@@ -92,7 +96,7 @@ def session_ics(session: MentoringSession, viewer) -> bytes:
     return calendar.to_ical()
 
 
-def feed_ics(user, sessions: list[MentoringSession]) -> bytes:
+def feed_ics(user: User, sessions: list[MentoringSession]) -> bytes:
     """A person's subscription: recent and upcoming sessions, cancelled ones marked CANCELLED."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", _("Mentoring sessions"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -128,7 +129,9 @@ def seed(ctx) -> None:
     open_load: dict[int, int] = defaultdict(int)
     had: dict[int, set[int]] = defaultdict(set)
     department = ctx.department_of
-    mentorships, goals, notes_out = [], [], []
+    mentorships: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
+    notes_out: list[dict[str, Any]] = []
     next_mentorship = _next_id(Mentorship)
     sequence = list(executives)
     rng.shuffle(sequence)
@@ -197,9 +200,9 @@ def seed(ctx) -> None:
                     add(executive_id, mentor_id, last_id, "declined", asked, goal_ids, asked + timedelta(days=3), rng.choice(DECLINE_REASONS))
                 else:
                     decided = asked + timedelta(days=rng.randint(1, 10))
-                    done_at = datetime.combine(last_end, datetime.min.time(), now.tzinfo) - timedelta(days=rng.randint(0, 30))
-                    m = add(executive_id, mentor_id, last_id, "completed", asked, goal_ids, decided, None, done_at)
-                    plans.append((m, mentor_id, executive_id, "completed", goal_ids, decided, done_at))
+                    finished = datetime.combine(last_end, datetime.min.time(), now.tzinfo) - timedelta(days=rng.randint(0, 30))
+                    m = add(executive_id, mentor_id, last_id, "completed", asked, goal_ids, decided, None, finished)
+                    plans.append((m, mentor_id, executive_id, "completed", goal_ids, decided, finished))
         goal_ids = pick_goals(executive_id)
         mentor_id = busiest if index < capacity_fill else pick_mentor(executive_id, goal_ids, open_run=True)
         if mentor_id is None:
@@ -228,7 +231,10 @@ def seed(ctx) -> None:
     reset_sequence("mentorships", next_mentorship - 1)
 
     # Sessions ---------------------------------------------------------------------------------------
-    sessions, agenda_rows, changes, feedback = [], [], [], []
+    sessions: list[dict[str, Any]] = []
+    agenda_rows: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    feedback: list[dict[str, Any]] = []
     used_slots: dict[int, set] = defaultdict(set)
     next_session, next_change, next_feedback = _next_id(MentoringSession), _next_id(SessionChange), _next_id(SessionFeedback)
     for mentorship_id, mentor_id, executive_id, status, goal_ids, first, last in plans:
@@ -291,6 +297,7 @@ def seed(ctx) -> None:
             })
             agenda_rows.extend({"session_id": session_id, "tag_id": t} for t in topic_ids)
             if kind == "done":
+                assert done_at is not None
                 for author, chance, comments in ((executive_id, 0.7, COMMENTS_EXEC), (mentor_id, 0.5, COMMENTS_MENTOR)):
                     if rng.random() < chance:
                         comment = rng.choice(comments) if rng.random() < 0.5 else None
@@ -330,7 +337,7 @@ def seed(ctx) -> None:
              "link": f"/mentoring/mentorships/{m['id']}", "created_at": m["requested_at"]}
             for m in waiting
         ])
-    statuses = defaultdict(int)
+    statuses: defaultdict[str, int] = defaultdict(int)
     for m in mentorships:
         statuses[m["status"]] += 1
     at_capacity = sum(1 for m, load in open_load.items() if load and load >= (capacity.get(m) or 0))

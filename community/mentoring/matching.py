@@ -7,6 +7,7 @@ levels on the wanted topics, and the executive's earlier mentors are each read o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -35,7 +36,7 @@ class Suggestion:
     facts: dict = field(default_factory=dict)
 
 
-def can_see_suggestions(actor, executive: User) -> bool:
+def can_see_suggestions(actor: User, executive: User) -> bool:
     return actor.id == executive.id or actor.has_role("change_manager")
 
 
@@ -49,14 +50,14 @@ def own_executive(actor: User) -> User | None:
     raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def executive_choices(actor: User) -> list:
+def executive_choices(actor: User) -> list[Any]:
     """(id, name, department) of the executives a change manager may pick (nobody else picks)."""
     from community.mentoring import queries
 
     return queries.executives() if actor.has_role("change_manager") else []
 
 
-def get_executive(actor, executive_id: int) -> User:
+def get_executive(actor: User, executive_id: int) -> User:
     executive = db.session.get(User, executive_id)
     if executive is None or not executive.active or not executive.has_role("executive"):
         raise NotFoundError(_("No such executive."))
@@ -86,7 +87,7 @@ def goals_for(executive: User, goals=None) -> list[Tag]:
     return interested or [tag for tag, _level in own]
 
 
-def suggest_mentors(actor, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
+def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
     if not can_see_suggestions(actor, executive):
         raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
     wanted = goals_for(executive, goals)
@@ -154,7 +155,7 @@ def suggest_mentors(actor, executive: User, goals=None, limit: int = 10) -> list
 
 
 def _score(mentor_id, department, mentor_languages, taken, capacity, free, wanted, levels, tags_by_id, languages,
-           executive, past) -> Suggestion:
+           executive: User, past) -> Suggestion:
     """Numbers only; the words are written for the shown few (see `_explain`)."""
     topics = [(tags_by_id[tag_id], level) for tag_id, level in levels.items()]
     fit = sum(LEVEL_WEIGHT.get(level, 0) for level in levels.values()) / len(wanted) if wanted else 0.0

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.extensions import db
+from community.extensions import Model
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
+    from community.expertise.models import Tag
 
 MENTORSHIP_STATUSES = ("requested", "active", "declined", "completed")
 OPEN_STATUSES = ("requested", "active")
@@ -16,7 +21,7 @@ SESSION_STATUSES = ("planned", "done", "cancelled")
 COHORT_STATUSES = ("planned", "running", "closed")
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """A programme run (e.g. "Reverse Mentoring 2026")."""
 
     __tablename__ = "cohorts"
@@ -32,7 +37,7 @@ class Cohort(db.Model):
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
 
 
-class Mentorship(db.Model):
+class Mentorship(Model):
     __tablename__ = "mentorships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,10 +52,10 @@ class Mentorship(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
 
-    mentor = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
-    executive = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)
-    cohort = relationship("Cohort", lazy="joined")
-    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    mentor: Mapped[User] = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
+    executive: Mapped[User] = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)
+    cohort: Mapped[Cohort | None] = relationship("Cohort", lazy="joined")
+    requested_by: Mapped[User | None] = relationship("User", foreign_keys=[requested_by_id])
     goals: Mapped[list[MentorshipGoal]] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -62,7 +67,7 @@ class Mentorship(db.Model):
     )
 
 
-class MentorshipGoal(db.Model):
+class MentorshipGoal(Model):
     """A learning goal: a topic the executive wants to learn in this mentorship."""
 
     __tablename__ = "mentorship_goals"
@@ -71,10 +76,10 @@ class MentorshipGoal(db.Model):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="goals")
-    tag = relationship("Tag", lazy="joined")
+    tag: Mapped[Tag] = relationship("Tag", lazy="joined")
 
 
-class MentoringSession(db.Model):
+class MentoringSession(Model):
     """One meeting of a mentor and an executive. `version` guards concurrent changes."""
 
     __tablename__ = "mentoring_sessions"
@@ -110,17 +115,17 @@ class MentoringSession(db.Model):
     )
 
 
-class SessionAgendaTag(db.Model):
+class SessionAgendaTag(Model):
     __tablename__ = "session_agenda_tags"
 
     session_id: Mapped[int] = mapped_column(ForeignKey("mentoring_sessions.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     session: Mapped[MentoringSession] = relationship(back_populates="agenda_tags")
-    tag = relationship("Tag", lazy="joined")
+    tag: Mapped[Tag] = relationship("Tag", lazy="joined")
 
 
-class SessionChange(db.Model):
+class SessionChange(Model):
     """History of a session: created, rescheduled (old and new time), cancelled, done."""
 
     __tablename__ = "session_changes"
@@ -135,10 +140,10 @@ class SessionChange(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[MentoringSession] = relationship(back_populates="changes")
-    changed_by = relationship("User", lazy="joined")
+    changed_by: Mapped[User | None] = relationship("User", lazy="joined")
 
 
-class SessionNote(db.Model):
+class SessionNote(Model):
     """Private notes of a session: visible to its two participants only, never to anyone else."""
 
     __tablename__ = "session_notes"
@@ -150,7 +155,7 @@ class SessionNote(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class SessionFeedback(db.Model):
+class SessionFeedback(Model):
     __tablename__ = "session_feedback"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,7 +172,7 @@ class SessionFeedback(db.Model):
     )
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A personal .ics subscription; the URL carries a secret whose hash is stored here."""
 
     __tablename__ = "calendar_feeds"

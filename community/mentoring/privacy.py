@@ -8,10 +8,11 @@ feedback comments and reasons they gave. Open mentorships end, so the mentor's p
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, update
 
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.extensions import db
 from community.mentoring.models import (
     CalendarFeed,
@@ -22,6 +23,9 @@ from community.mentoring.models import (
     SessionNote,
 )
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
+
 ERASED_REASON = "account erased"
 
 
@@ -29,11 +33,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _involving(user):
+def _involving(user: User):
     return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
 
 
-def export(user) -> dict:
+def export(user: User) -> dict:
     mentorships = db.session.scalars(
         select(Mentorship).where(or_(_involving(user), Mentorship.requested_by_id == user.id)).order_by(Mentorship.id)
     ).unique().all()
@@ -84,7 +88,7 @@ def export(user) -> dict:
     }
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     now = utcnow()
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     mine = select(Mentorship.id).where(_involving(user))
@@ -140,10 +144,10 @@ def retain(cutoff: datetime) -> dict[str, int]:
     """Private notes of sessions that ended before the cutoff, and old feedback comments, are removed;
     dates, topics and ratings stay for the programme's history."""
     old_sessions = select(MentoringSession.id).where(MentoringSession.ends_at < cutoff)
-    notes = db.session.execute(delete(SessionNote).where(SessionNote.session_id.in_(old_sessions))).rowcount
-    comments = db.session.execute(
+    notes = rowcount(db.session.execute(delete(SessionNote).where(SessionNote.session_id.in_(old_sessions))))
+    comments = rowcount(db.session.execute(
         update(SessionFeedback).where(SessionFeedback.created_at < cutoff, SessionFeedback.comment.is_not(None))
         .values(comment=None, shared_with_programme=False)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return {"session_notes": notes, "feedback_comments": comments}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Case, ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community.accounts.models import User
 from community.database import utcnow
@@ -30,7 +31,7 @@ FEED_PAST_DAYS = 90
 _BARE_PERSON = (lazyload(User.role_rows), lazyload(User.language_rows))
 
 
-def _people(path):
+def _people(path: _AbstractLoad) -> tuple[_AbstractLoad, _AbstractLoad]:
     return (path.joinedload(Mentorship.mentor).options(*_BARE_PERSON),
             path.joinedload(Mentorship.executive).options(*_BARE_PERSON))
 
@@ -57,11 +58,11 @@ STATUS_ORDER = case(
 )
 
 
-def _involving(user):
+def _involving(user: User) -> ColumnElement[bool]:
     return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
 
 
-def my_mentorships(user, limit: int = 100) -> list[Mentorship]:
+def my_mentorships(user: User, limit: int = 100) -> list[Mentorship]:
     """As mentor or executive, open ones first."""
     return list(
         db.session.scalars(
@@ -71,7 +72,7 @@ def my_mentorships(user, limit: int = 100) -> list[Mentorship]:
     )
 
 
-def waiting_requests(user) -> list[Mentorship]:
+def waiting_requests(user: User) -> list[Mentorship]:
     """Requests waiting for this mentor's answer."""
     return list(
         db.session.scalars(
@@ -83,7 +84,7 @@ def waiting_requests(user) -> list[Mentorship]:
     )
 
 
-def _sessions_of(user):
+def _sessions_of(user: User) -> Select[MentoringSession]:
     return (
         select(MentoringSession)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
@@ -92,7 +93,7 @@ def _sessions_of(user):
     )
 
 
-def upcoming_sessions(user, limit: int | None = None) -> list[MentoringSession]:
+def upcoming_sessions(user: User, limit: int | None = None) -> list[MentoringSession]:
     stmt = _sessions_of(user).where(MentoringSession.status == "planned", MentoringSession.ends_at > utcnow())
     stmt = stmt.order_by(MentoringSession.starts_at, MentoringSession.id)
     if limit:
@@ -100,7 +101,7 @@ def upcoming_sessions(user, limit: int | None = None) -> list[MentoringSession]:
     return list(db.session.scalars(stmt).unique())
 
 
-def past_sessions(user, *, page: int, per_page: int) -> Page:
+def past_sessions(user: User, *, page: int, per_page: int) -> Page:
     """Done and cancelled sessions, and planned ones whose time has passed (to be marked done)."""
     stmt = _sessions_of(user).where(
         or_(MentoringSession.status != "planned", MentoringSession.ends_at <= utcnow())
@@ -160,7 +161,7 @@ class FeedbackView:
     theirs_given: bool = False
 
 
-def feedback_view(viewer, session: MentoringSession) -> FeedbackView:
+def feedback_view(viewer: User, session: MentoringSession) -> FeedbackView:
     rows = db.session.scalars(select(SessionFeedback).where(SessionFeedback.session_id == session.id)).all()
     view = FeedbackView()
     for row in rows:
@@ -174,7 +175,7 @@ def feedback_view(viewer, session: MentoringSession) -> FeedbackView:
     return view
 
 
-def feedback_views(viewer, session_ids: list[int]) -> dict[int, FeedbackView]:
+def feedback_views(viewer: User, session_ids: list[int]) -> dict[int, FeedbackView]:
     views: dict[int, FeedbackView] = {sid: FeedbackView() for sid in session_ids}
     if not session_ids:
         return views
@@ -191,7 +192,7 @@ def feedback_views(viewer, session_ids: list[int]) -> dict[int, FeedbackView]:
     return views
 
 
-def list_mentorships(user, *, status: str | None = None, cohort_id: int | None = None, page: int, per_page: int) -> Page:
+def list_mentorships(user: User, *, status: str | None = None, cohort_id: int | None = None, page: int, per_page: int) -> Page:
     """Change managers see every mentorship; others the ones they take part in or requested."""
     stmt = select(Mentorship).options(*MENTORSHIP_LIST)
     if not user.has_role("change_manager"):
@@ -205,7 +206,7 @@ def list_mentorships(user, *, status: str | None = None, cohort_id: int | None =
     return result
 
 
-def feed_sessions(user) -> list[MentoringSession]:
+def feed_sessions(user: User) -> list[MentoringSession]:
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     return list(
         db.session.scalars(
@@ -267,7 +268,7 @@ class CohortReport:
     session_counts: dict[int, dict[str, int]]
 
 
-def _side():
+def _side() -> Case[str]:
     return case((SessionFeedback.author_id == Mentorship.mentor_id, "mentor"), else_="executive")
 
 
@@ -340,7 +341,7 @@ def change_counts(session_ids: list[int]) -> dict[int, int]:
     )
 
 
-def mentors_with_room() -> list:
+def mentors_with_room() -> list[tuple[int, str, str | None]]:
     """(id, name, department) of mentors who can take another mentee, for the request form."""
     from community.accounts.models import User, UserRole
     from community.mentoring.models import OPEN_STATUSES
@@ -362,7 +363,7 @@ def mentors_with_room() -> list:
     return list(db.session.execute(stmt).all())
 
 
-def executives() -> list:
+def executives() -> list[tuple[int, str, str | None]]:
     """(id, name, department) of active executives."""
     from community.accounts.models import User, UserRole
 

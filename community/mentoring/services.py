@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import Enum, auto
+from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,7 +25,7 @@ from sqlalchemy import delete, func, or_, select, update
 from community.accounts.auth import secret_hash
 from community.accounts.models import User
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.services import resolve_tags
 from community.extensions import db
@@ -64,11 +67,11 @@ register_kind("feedback_received", _l("%(actor)s gave feedback on the session of
 
 # Access --------------------------------------------------------------------------------
 
-def is_participant(user, mentorship: Mentorship) -> bool:
+def is_participant(user: User, mentorship: Mentorship) -> bool:
     return getattr(user, "id", None) in (mentorship.mentor_id, mentorship.executive_id)
 
 
-def can_view_mentorship(user, mentorship: Mentorship) -> bool:
+def can_view_mentorship(user: User, mentorship: Mentorship) -> bool:
     return (
         is_participant(user, mentorship)
         or (mentorship.requested_by_id is not None and mentorship.requested_by_id == user.id)
@@ -76,7 +79,7 @@ def can_view_mentorship(user, mentorship: Mentorship) -> bool:
     )
 
 
-def get_mentorship(user, mentorship_id: int) -> Mentorship:
+def get_mentorship(user: User, mentorship_id: int) -> Mentorship:
     """A mentorship the person may see: its two participants, whoever requested it, change managers."""
     mentorship = db.session.get(Mentorship, mentorship_id)
     if mentorship is None or not can_view_mentorship(user, mentorship):
@@ -84,7 +87,7 @@ def get_mentorship(user, mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def get_session(user, session_id: int, *, with_history: bool = False) -> MentoringSession:
+def get_session(user: User, session_id: int, *, with_history: bool = False) -> MentoringSession:
     """A session exists only for its two participants: everybody else, admins too, gets 404."""
     if with_history:
         from community.mentoring.queries import SESSION_PAGE
@@ -97,21 +100,21 @@ def get_session(user, session_id: int, *, with_history: bool = False) -> Mentori
     return session
 
 
-def require_participant(user, mentorship: Mentorship) -> None:
+def require_participant(user: User, mentorship: Mentorship) -> None:
     if not is_participant(user, mentorship):
         raise PermissionDenied(_("Only the mentor and the executive of this mentorship can do this."))
 
 
-def takes_part(user) -> bool:
+def takes_part(user: User) -> bool:
     """Mentors and executives have mentoring of their own (the home page's card)."""
     return user.has_role("mentor", "executive")
 
 
-def can_complete(user, mentorship: Mentorship) -> bool:
+def can_complete(user: User, mentorship: Mentorship) -> bool:
     return mentorship.status == "active" and (is_participant(user, mentorship) or user.has_role("change_manager"))
 
 
-def require_requester(user) -> None:
+def require_requester(user: User) -> None:
     """Mentors are requested by executives, or by change managers on an executive's behalf."""
     if not user.has_role("executive", "change_manager"):
         raise PermissionDenied(_("Mentors are requested by executives, or by change managers on their behalf."))
@@ -121,13 +124,13 @@ def require_requester(user) -> None:
 class RequestChoices:
     """What the request form offers its author."""
 
-    mentors: list
+    mentors: list[Any]
     cohorts: list[Cohort]
-    executives: list | None  # None: the author asks for themselves (not a change manager)
+    executives: list[Any] | None  # None: the author asks for themselves (not a change manager)
     own_executive_id: int  # the author, when an executive (0 otherwise)
 
 
-def runs_overview(actor: User) -> list:
+def runs_overview(actor: User) -> list[Any]:
     """Every programme run with its figures (change managers)."""
     from community.mentoring import queries
 
@@ -156,18 +159,18 @@ def request_choices(actor: User) -> RequestChoices:
     )
 
 
-def require_change_manager(user) -> None:
+def require_change_manager(user: User) -> None:
     if not user.has_role("change_manager"):
         raise PermissionDenied(_("Only change managers manage programme runs."))
 
 
-def other_participant(user, mentorship: Mentorship) -> User:
+def other_participant(user: User, mentorship: Mentorship) -> User:
     return mentorship.executive if user.id == mentorship.mentor_id else mentorship.mentor
 
 
 # Small checks --------------------------------------------------------------------------
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field: [message]})
 
 
@@ -196,7 +199,7 @@ def open_count(mentor_id: int, *, excluding: int | None = None) -> int:
     )
     if excluding is not None:
         stmt = stmt.where(Mentorship.id != excluding)
-    return db.session.scalar(stmt)
+    return db.session.execute(stmt).scalar_one()
 
 
 def lock_person(user_id: int) -> User | None:
@@ -206,7 +209,8 @@ def lock_person(user_id: int) -> User | None:
     transactions already begin IMMEDIATE (see community.database) and so run one at a time.
     """
     stmt = select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+    person: User | None = db.session.scalar(stmt)
+    return person
 
 
 def lock_pair(mentorship: Mentorship) -> None:
@@ -238,9 +242,16 @@ def check_start(starts_at: datetime | None, field: str = "starts_at") -> datetim
     return starts_at
 
 
-def check_duration(minutes, field: str = "duration_minutes") -> int:
+def whole_number(value: object) -> int:
+    """`int(value)` for what forms and JSON send (numbers and digits); TypeError for the rest."""
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"not a number: {value!r}")
+    return int(value)
+
+
+def check_duration(value: int | str | None, field: str = "duration_minutes") -> int:
     try:
-        minutes = int(minutes)
+        minutes = whole_number(value)
     except (TypeError, ValueError):
         _refuse(field, _("Give the duration in minutes."))
     if minutes <= 0:
@@ -251,7 +262,7 @@ def check_duration(minutes, field: str = "duration_minutes") -> int:
 
 
 def is_link(location: str | None) -> bool:
-    return bool(location) and URL_LIKE.match(location) is not None and " " not in location
+    return bool(location) and URL_LIKE.match(location or "") is not None and " " not in (location or "")
 
 
 def check_location(value: str | None, field: str = "location") -> str | None:
@@ -267,13 +278,13 @@ def check_location(value: str | None, field: str = "location") -> str | None:
 def local_time_for(user: User, value: datetime) -> str:
     """A time in the reader's own zone and language, for texts stored now and read later."""
     try:
-        zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+        zone: tzinfo = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
     except (KeyError, ValueError):
         zone = UTC
     return datetime_for(value, zone, user.locale)
 
 
-def path_for(endpoint: str, **values) -> str:
+def path_for(endpoint: str, **values: Any) -> str:
     """A link on this site, also outside a request (CLI, background work, tests)."""
     if has_request_context():
         return url_for(endpoint, **values)
@@ -282,7 +293,9 @@ def path_for(endpoint: str, **values) -> str:
 
 # Programme runs ------------------------------------------------------------------------
 
-def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None, status: str, exclude_id: int | None):
+def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date | None, status: str,
+                         exclude_id: int | None) -> tuple[str, date, date]:
+    """The cleaned name and the two dates, or a field error."""
     name = " ".join((name or "").split())
     if not name:
         _refuse("name", _("Give the programme run a name."))
@@ -300,13 +313,13 @@ def _check_cohort_fields(name: str, starts_on: date | None, ends_on: date | None
     if taken is not None and taken != exclude_id:
         message = _("A programme run with this name exists already.")
         raise ConflictError(message, {"name": [message]})
-    return name
+    return name, starts_on, ends_on
 
 
-def create_cohort(actor, *, name: str, starts_on: date, ends_on: date, status: str = "planned",
+def create_cohort(actor: User, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str = "planned",
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    name = _check_cohort_fields(name, starts_on, ends_on, status, None)
+    name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, None)
     cohort = Cohort(name=name, starts_on=starts_on, ends_on=ends_on, status=status,
                     description=clean_text(description, "description"))
     db.session.add(cohort)
@@ -315,10 +328,10 @@ def create_cohort(actor, *, name: str, starts_on: date, ends_on: date, status: s
     return cohort
 
 
-def update_cohort(actor, cohort: Cohort, *, name: str, starts_on: date, ends_on: date, status: str,
+def update_cohort(actor: User, cohort: Cohort, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str,
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    cohort.name = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
+    cohort.name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
     cohort.starts_on, cohort.ends_on, cohort.status = starts_on, ends_on, status
     cohort.description = clean_text(description, "description")
     db.session.flush()
@@ -326,7 +339,7 @@ def update_cohort(actor, cohort: Cohort, *, name: str, starts_on: date, ends_on:
     return cohort
 
 
-def get_cohort(actor, cohort_id: int) -> Cohort:
+def get_cohort(actor: User, cohort_id: int) -> Cohort:
     require_change_manager(actor)
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
@@ -335,15 +348,16 @@ def get_cohort(actor, cohort_id: int) -> Cohort:
 
 
 def current_cohort() -> Cohort | None:
-    return db.session.scalar(
+    cohort: Cohort | None = db.session.scalar(
         select(Cohort).where(Cohort.status == "running").order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1)
     )
+    return cohort
 
 
 # Mentorships ---------------------------------------------------------------------------
 
-def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
-                       goals=(), goal_text: str | None = None) -> Mentorship:
+def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int | None = None, cohort_id: int | None = None,
+                       goals: Iterable[str] = (), goal_text: str | None = None) -> Mentorship:
     """An executive asks a mentor; a change manager may ask on an executive's behalf.
     (Anyone else is refused on the executive field: 422, as the API documents.)"""
     executive_id = executive_id or actor.id
@@ -371,7 +385,7 @@ def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None
     if not goal_tags and not goal_text:
         _refuse("goals", _("Name at least one learning goal."))
 
-    mentor = lock_person(mentor.id)
+    lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
     pair_open = db.session.scalar(
         select(Mentorship.id).where(
             Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
@@ -404,7 +418,7 @@ def request_mentorship(actor, *, mentor_id: int | None, executive_id: int | None
     return mentorship
 
 
-def _require_mentor(actor, mentorship: Mentorship) -> None:
+def _require_mentor(actor: User, mentorship: Mentorship) -> None:
     if actor.id != mentorship.mentor_id:
         raise PermissionDenied(_("Only the requested mentor can accept or decline."))
 
@@ -413,9 +427,10 @@ def _refresh_status(mentorship: Mentorship) -> None:
     db.session.refresh(mentorship, ["status"])
 
 
-def accept_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
     _require_mentor(actor, mentorship)
-    mentor = lock_person(mentorship.mentor_id)
+    mentor = mentorship.mentor
+    lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
     _refresh_status(mentorship)
     if mentorship.status != "requested":
         raise ConflictError(_("Only a requested mentorship can be accepted."))
@@ -430,13 +445,13 @@ def accept_mentorship(actor, mentorship: Mentorship, reason: str | None = None) 
     mentorship.decision_reason = clean_text(reason, "reason", 2_000)
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+    for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         notify(user_id, "mentorship_accepted", actor=actor, link=link, executive=mentorship.executive.name)
     audit.record("mentorship.accepted", actor=actor, subject_type="mentorship", subject_id=mentorship.id)
     return mentorship
 
 
-def decline_mentorship(actor, mentorship: Mentorship, reason: str | None) -> Mentorship:
+def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) -> Mentorship:
     _require_mentor(actor, mentorship)
     lock_person(mentorship.mentor_id)
     _refresh_status(mentorship)
@@ -448,13 +463,13 @@ def decline_mentorship(actor, mentorship: Mentorship, reason: str | None) -> Men
     mentorship.decision_reason = reason
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    for user_id in {mentorship.executive_id, mentorship.requested_by_id} - {None}:
+    for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         notify(user_id, "mentorship_declined", actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
     audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
 
-def complete_mentorship(actor, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
     """Either participant or a change manager ends an active mentorship; planned sessions are cancelled."""
     if not (is_participant(actor, mentorship) or actor.has_role("change_manager")):
         raise PermissionDenied(_("Only the participants or a change manager can complete a mentorship."))
@@ -513,7 +528,7 @@ def _check_free(mentorship: Mentorship, starts_at: datetime, ends_at: datetime, 
     raise ValidationFailed(message, {"starts_at": [message]})
 
 
-def _bump(session: MentoringSession, version: int, **values) -> None:
+def _bump(session: MentoringSession, version: int, **values: object) -> None:
     """Change a session only if nobody changed it since `version` was read (optimistic lock)."""
     result = db.session.execute(
         update(MentoringSession)
@@ -521,17 +536,17 @@ def _bump(session: MentoringSession, version: int, **values) -> None:
         .values(version=MentoringSession.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         message = _("Someone changed this session in the meantime; reload it and try again.")
         raise ConflictError(message, {"version": [message]})
     db.session.expire(session, ["version", *values])
 
 
-def _check_version(session: MentoringSession, version) -> int:
-    if version is None or version == "":
+def _check_version(session: MentoringSession, given: int | str | None) -> int:
+    if given is None or given == "":
         return session.version
     try:
-        version = int(version)
+        version = whole_number(given)
     except (TypeError, ValueError):
         _refuse("version", _("Not a valid version."))
     if version != session.version:
@@ -540,8 +555,9 @@ def _check_version(session: MentoringSession, version) -> int:
     return version
 
 
-def schedule_session(actor, mentorship: Mentorship, *, starts_at: datetime, duration_minutes: int,
-                     location: str | None = None, agenda_tags=(), agenda: str | None = None) -> MentoringSession:
+def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime | None,
+                     duration_minutes: int | str | None, location: str | None = None,
+                     agenda_tags: Iterable[str] = (), agenda: str | None = None) -> MentoringSession:
     require_participant(actor, mentorship)
     if mentorship.status != "active":
         raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
@@ -574,8 +590,8 @@ def schedule_session(actor, mentorship: Mentorship, *, starts_at: datetime, dura
     return session
 
 
-def reschedule_session(actor, session: MentoringSession, *, starts_at: datetime, reason: str | None, version,
-                       duration_minutes: int | None = None) -> MentoringSession:
+def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime | None, reason: str | None,
+                       version: int | str | None, duration_minutes: int | str | None = None) -> MentoringSession:
     """Move a planned session; the old and new time, who and why are kept in its history."""
     if version is None or version == "":
         _refuse("version", _("Send the version of the session you are changing."))
@@ -602,7 +618,8 @@ def reschedule_session(actor, session: MentoringSession, *, starts_at: datetime,
     return session
 
 
-def cancel_session(actor, session: MentoringSession, *, reason: str | None, version=None) -> MentoringSession:
+def cancel_session(actor: User, session: MentoringSession, *, reason: str | None,
+                   version: int | str | None = None) -> MentoringSession:
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be cancelled."))
     version = _check_version(session, version)
@@ -618,7 +635,7 @@ def cancel_session(actor, session: MentoringSession, *, reason: str | None, vers
     return session
 
 
-def mark_done(actor, session: MentoringSession, *, version=None) -> MentoringSession:
+def mark_done(actor: User, session: MentoringSession, *, version: int | str | None = None) -> MentoringSession:
     """A session can be marked done once it has started."""
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be marked done."))
@@ -632,17 +649,24 @@ def mark_done(actor, session: MentoringSession, *, version=None) -> MentoringSes
     return session
 
 
-_UNCHANGED = object()
+class _Unchanged(Enum):
+    """A text that was not sent (None is a value: "clear it")."""
+
+    UNCHANGED = auto()
 
 
-def notes_of(user, session: MentoringSession) -> SessionNote | None:
+_UNCHANGED: Final = _Unchanged.UNCHANGED
+
+
+def notes_of(user: User, session: MentoringSession) -> SessionNote | None:
     """The private notes, for the two participants only."""
     if not is_participant(user, session.mentorship):
         raise NotFoundError(_("No such session."))
     return db.session.get(SessionNote, session.id)
 
 
-def update_notes(actor, session: MentoringSession, *, notes=_UNCHANGED, tried=_UNCHANGED) -> SessionNote:
+def update_notes(actor: User, session: MentoringSession, *, notes: str | None | _Unchanged = _UNCHANGED,
+                 tried: str | None | _Unchanged = _UNCHANGED) -> SessionNote:
     """Private notes (either participant) and the executive's "what I tried since"."""
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
@@ -664,17 +688,17 @@ def update_notes(actor, session: MentoringSession, *, notes=_UNCHANGED, tried=_U
 
 # Feedback ------------------------------------------------------------------------------
 
-def give_feedback(actor, session: MentoringSession, *, rating, comment: str | None = None,
+def give_feedback(actor: User, session: MentoringSession, *, rating: int | str | None, comment: str | None = None,
                   shared_with_programme: bool = False) -> SessionFeedback:
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
     if session.status != "done":
         raise ConflictError(_("Feedback can be given once the session is done."))
     try:
-        rating = int(rating)
+        stars = whole_number(rating)
     except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+        stars = 0
+    if not 1 <= stars <= 5:
         _refuse("rating", _("Rate from 1 to 5."))
     comment = clean_text(comment, "comment")
     given = db.session.scalar(
@@ -682,7 +706,7 @@ def give_feedback(actor, session: MentoringSession, *, rating, comment: str | No
     )
     if given is not None:
         raise ConflictError(_("You have given feedback on this session already."))
-    feedback = SessionFeedback(session_id=session.id, author_id=actor.id, rating=rating, comment=comment,
+    feedback = SessionFeedback(session_id=session.id, author_id=actor.id, rating=stars, comment=comment,
                                shared_with_programme=bool(shared_with_programme and comment), created_at=utcnow())
     db.session.add(feedback)
     db.session.flush()
@@ -694,7 +718,7 @@ def give_feedback(actor, session: MentoringSession, *, rating, comment: str | No
 
 # Calendar feed -------------------------------------------------------------------------
 
-def regenerate_feed(actor) -> str:
+def regenerate_feed(actor: User) -> str:
     """A new secret feed address; the old one stops working. Returns the secret (shown once)."""
     token = secrets.token_urlsafe(32)
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id))
@@ -704,21 +728,22 @@ def regenerate_feed(actor) -> str:
     return token
 
 
-def revoke_feed(actor) -> bool:
-    removed = db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id)).rowcount
+def revoke_feed(actor: User) -> bool:
+    removed = rowcount(db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == actor.id)))
     if removed:
         audit.record("calendar_feed.revoked", actor=actor, subject_type="user", subject_id=actor.id)
     return bool(removed)
 
 
-def feed_of(user) -> CalendarFeed | None:
+def feed_of(user: User) -> CalendarFeed | None:
     return db.session.get(CalendarFeed, user.id)
 
 
 def feed_owner(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    return db.session.scalar(
+    owner: User | None = db.session.scalar(
         select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token_hash == secret_hash(token), User.active.is_(True))
     )
+    return owner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +32,9 @@ from community.mentoring.forms import (
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
+
+if TYPE_CHECKING:
+    pass
 
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
@@ -131,7 +136,7 @@ def request_mentor():
     form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in choices.cohorts])
     if is_manager:
         form.executive_id.choices = as_choices(
-            [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives]
+            [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives or []]
         )
     else:
         del form.executive_id
@@ -218,7 +223,7 @@ def accept(mentorship_id: int):
         if attempt.ok:
             flash(_("You accepted. Agree on a first session with %(name)s.", name=mentorship.executive.name), "success")
         else:
-            flash(attempt.error.message, "error")
+            flash(attempt.message, "error")
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
 
 
@@ -383,7 +388,7 @@ def mark_done(session_id: int):
         if attempt.ok:
             flash(_("Session marked as done. How was it? Leave your feedback below."), "success")
         else:
-            flash(attempt.error.message, "error")
+            flash(attempt.message, "error")
     return redirect(url_for("mentoring.session_detail", session_id=session_id))
 
 

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.extensions import db
+from community.extensions import Model
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Stored as a kind plus parameters so it is phrased in the reader's language when shown."""
 
     __tablename__ = "notifications"
@@ -24,6 +27,6 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
-    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
 
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)

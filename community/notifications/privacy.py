@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 
+from community.database import rowcount
 from community.extensions import db
 from community.notifications.models import Notification
 
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
-def export(user) -> list[dict]:
+
+def export(user: User) -> list[dict]:
     from community.notifications.services import render_text
 
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
@@ -21,13 +26,13 @@ def export(user) -> list[dict]:
     ]
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
 
 
 def retain(cutoff: datetime) -> dict[str, int]:
-    removed = db.session.execute(
+    removed = rowcount(db.session.execute(
         delete(Notification).where(Notification.created_at < cutoff, Notification.read_at.is_not(None))
-    ).rowcount
+    ))
     return {"notifications": removed}

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from markupsafe import escape
 from sqlalchemy import func, select, update
 
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.extensions import db
 from community.notifications.models import Notification
 from community.pagination import Page, paginate
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 _MESSAGES: dict[str, LazyString] = {}
 
@@ -22,7 +25,7 @@ def register_kind(kind: str, message: LazyString) -> None:
     _MESSAGES[kind] = message
 
 
-def notify(user_id: int, kind: str, *, actor=None, link: str | None = None, **params: Any) -> Notification | None:
+def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> Notification | None:
     if actor is not None and actor.id == user_id:
         return None  # nobody needs to be told about their own action
     note = Notification(user_id=user_id, kind=kind, actor_id=getattr(actor, "id", None), link=link, params=params)
@@ -30,7 +33,7 @@ def notify(user_id: int, kind: str, *, actor=None, link: str | None = None, **pa
     return note
 
 
-def notify_many(user_ids: Iterable[int], kind: str, *, actor=None, link: str | None = None, **params: Any) -> int:
+def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> int:
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
         db.session.execute(
@@ -43,27 +46,27 @@ def notify_many(user_ids: Iterable[int], kind: str, *, actor=None, link: str | N
     return len(ids)
 
 
-def unread_count(user) -> int:
-    return db.session.scalar(
+def unread_count(user: User) -> int:
+    return db.session.execute(
         select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    ).scalar_one()
 
 
-def list_for(user, *, page: int, per_page: int, unread_only: bool = False) -> Page:
+def list_for(user: User, *, page: int, per_page: int, unread_only: bool = False) -> Page:
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return paginate(stmt.order_by(Notification.id.desc()), page=page, per_page=per_page)
 
 
-def mark_read(user, ids: Iterable[int] | None = None) -> int:
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(list(ids)))
-    return db.session.execute(stmt.values(read_at=utcnow())).rowcount
+    return rowcount(db.session.execute(stmt.values(read_at=utcnow())))
 
 
-def open_notification(user, notification_id: int) -> str | None:
+def open_notification(user: User, notification_id: int) -> str | None:
     """Mark one of the person's notifications read and give its link; None for anyone else's
     (or a missing one), so another person's notifications cannot be told apart from none."""
     note = db.session.get(Notification, notification_id)
@@ -77,7 +80,7 @@ def render_text(note: Notification) -> str:
     """The notification as escaped text in the reader's language."""
     message = _MESSAGES.get(note.kind)
     params = {key: escape(str(value)) for key, value in (note.params or {}).items()}
-    params.setdefault("actor", escape(note.actor.name) if note.actor else "—")
+    params.setdefault("actor", escape(note.actor.name if note.actor else "—"))
     if message is None:
         return str(escape(note.kind))
     try:

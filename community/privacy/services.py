@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from datetime import timedelta
+from types import ModuleType
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -28,7 +31,7 @@ from community.errors import ConflictError, PermissionDenied, ValidationFailed
 from community.extensions import db
 
 
-def _feature_modules():
+def _feature_modules() -> Iterator[tuple[str, ModuleType]]:
     from community import FEATURES
 
     for feature in FEATURES:
@@ -37,9 +40,9 @@ def _feature_modules():
             yield feature, importlib.import_module(name)
 
 
-def export_person(user: User) -> dict:
+def export_person(user: User) -> dict[str, Any]:
     """Everything stored about a person, as plain JSON, grouped by feature."""
-    data: dict = {"exported_at": utcnow().isoformat(), "format": "mentor-community-export/1"}
+    data: dict[str, Any] = {"exported_at": utcnow().isoformat(), "format": "mentor-community-export/1"}
     for feature, module in _feature_modules():
         if hasattr(module, "export"):
             part = module.export(user)
@@ -86,10 +89,10 @@ def _erase_everywhere(user: User) -> None:
 def _other_active_admins(user: User) -> int:
     from sqlalchemy import func, select
 
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(UserRole).join(User)
         .where(UserRole.role == "admin", User.active.is_(True), User.id != user.id)
-    )
+    ).scalar_one()
 
 
 def run_retention(months: int | None = None) -> dict[str, int]:

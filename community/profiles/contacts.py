@@ -210,7 +210,7 @@ def listed_ids(tag: Tag) -> frozenset[int]:
                   lambda: frozenset(c.person_id for c in _ranking(tag, None)))
 
 
-def topic_contacts(viewer, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
+def topic_contacts(viewer: User, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
     """A page of Contact(person, score, level, reasons) for a topic; the viewer is not listed."""
     ranked = _ranking(tag, now)
     viewer_id = getattr(viewer, "id", None)  # read once: the viewer may be a proxy

@@ -130,5 +130,5 @@ def seed(ctx) -> None:
         db.session.execute(update(User), other_rows)
     db.session.flush()
     search.refresh_all()
-    search.forget_pending(db.session)
+    search.forget_pending(db.session())
     ctx.summary.update(person_tags=len(person_tags), hidden_people=hidden, analysis_opt_outs=opted_out)

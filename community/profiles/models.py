@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Table, Text, case, exists, select, text, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Case,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    case,
+    exists,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
 from community.database import register_schema_extra, utcnow
 from community.expertise.services import TagLink, register_tag_link
-from community.extensions import db
+from community.extensions import Model, db
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
+    from community.expertise.models import Tag
 
 LEVELS = ("interested", "practitioner", "expert")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS, start=1)}
 
 
-class PersonTag(db.Model):
+class PersonTag(Model):
     __tablename__ = "person_tags"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -23,8 +41,8 @@ class PersonTag(db.Model):
     level: Mapped[str] = mapped_column(String(20))  # interested | practitioner | expert
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    tag = relationship("Tag", lazy="joined")
-    user = relationship("User", back_populates="tag_rows")
+    tag: Mapped[Tag] = relationship("Tag", lazy="joined")
+    user: Mapped[User] = relationship("User", back_populates="tag_rows")
 
     __table_args__ = (Index("ix_person_tags_tag_level", "tag_id", "level", "user_id"),)
 
@@ -34,7 +52,7 @@ class PersonTag(db.Model):
         return LEVEL_RANK.get(self.level, 0)
 
 
-class PersonSearch(db.Model):
+class PersonSearch(Model):
     """One search document per person: name, bio, department, location, topic names and
     synonyms, folded to lower-case ASCII-ish words (see profiles.search.fold). The database's
     own full-text index sits on it: SQLite FTS5 (external content) or a PostgreSQL GIN index."""
@@ -45,7 +63,7 @@ class PersonSearch(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
-class TopicQuestion(db.Model):
+class TopicQuestion(Model):
     """Someone asked a person about a topic ("Ask about this topic" on the contacts page)."""
 
     __tablename__ = "topic_questions"
@@ -57,9 +75,9 @@ class TopicQuestion(db.Model):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    asker = relationship("User", foreign_keys=[asker_id], lazy="joined")
-    person = relationship("User", foreign_keys=[person_id], lazy="joined")
-    tag = relationship("Tag", lazy="joined")
+    asker: Mapped[User] = relationship("User", foreign_keys=[asker_id], lazy="joined")
+    person: Mapped[User] = relationship("User", foreign_keys=[person_id], lazy="joined")
+    tag: Mapped[Tag] = relationship("Tag", lazy="joined")
 
     __table_args__ = (
         Index("ix_topic_questions_person_created", "person_id", "created_at"),
@@ -110,7 +128,7 @@ def install_search_index(connection) -> None:
 register_schema_extra(install_search_index)
 
 
-def level_rank(column):
+def level_rank(column: ColumnElement[str] | InstrumentedAttribute[str]) -> Case[int]:
     """SQL expression: interested 1, practitioner 2, expert 3 (unknown 0)."""
     return case(LEVEL_RANK, value=column, else_=0)
 

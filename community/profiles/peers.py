@@ -103,7 +103,7 @@ def _reasons(suggestion, tags: dict[str, Tag]) -> list[str]:
     return covers + shared if suggestion.kind == "complementary" else shared + covers
 
 
-def find_peers(viewer, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) -> tuple[User, list[Peer]]:
+def find_peers(viewer: User, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) -> tuple[User, list[Peer]]:
     """Peer suggestions for a mentor the viewer may see; 404 for someone who is not a mentor."""
     mentor = get_person(viewer, mentor_id)
     if not mentor.has_role("mentor"):

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from community.accounts.models import User
+from community.database import rowcount
 from community.extensions import db
 from community.profiles.models import PersonSearch, PersonTag, TopicQuestion
 
@@ -50,5 +51,5 @@ def erase(user: User) -> None:
 
 def retain(cutoff: datetime) -> dict[str, int]:
     """Topic questions are kept no longer than the retention period."""
-    removed = db.session.execute(delete(TopicQuestion).where(TopicQuestion.created_at < cutoff)).rowcount
+    removed = rowcount(db.session.execute(delete(TopicQuestion).where(TopicQuestion.created_at < cutoff)))
     return {"topic_questions": removed}

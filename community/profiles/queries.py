@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from community.accounts.models import ROLES, User, UserLanguage, UserRole
 from community.errors import ValidationFailed
@@ -32,7 +34,7 @@ class DirectoryQuery:
     language: str = ""
 
     @classmethod
-    def from_args(cls, args) -> DirectoryQuery:
+    def from_args(cls, args: Mapping[str, str]) -> DirectoryQuery:
         return cls(**{name: (args.get(name) or "").strip()[:200] for name in FILTERS})
 
     @property
@@ -47,17 +49,17 @@ class Directory:
     terms: list[str] = field(default_factory=list)
 
 
-def with_topics():
+def with_topics() -> LoaderOption:
     """Loader option: a person's topics with their tags in one more query (no synonyms)."""
     return selectinload(User.tag_rows).joinedload(PersonTag.tag).lazyload(Tag.synonyms)
 
 
-def with_profile():
+def with_profile() -> tuple[LoaderOption, ...]:
     """Loader options for lists that show whole profiles (topics and languages)."""
     return (with_topics(), selectinload(User.language_rows))
 
 
-def visible_people():
+def visible_people() -> ColumnElement[bool]:
     """People the directory, topic contacts and peers may list."""
     return and_(User.active.is_(True), User.directory_visible.is_(True))
 

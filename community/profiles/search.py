@@ -17,8 +17,10 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     Float,
     Integer,
     delete,
@@ -79,7 +81,7 @@ def matches(terms: list[str]):
             .columns(user_id=Integer, score=Float)
             .subquery("matches")
         )
-    vector = literal_column(POSTGRES_TSVECTOR.replace("body", "person_search.body"))
+    vector: ColumnClause[Any] = literal_column(POSTGRES_TSVECTOR.replace("body", "person_search.body"))
     query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"'{term}':*" for term in terms))
     return (
         select(PersonSearch.user_id.label("user_id"), func.ts_rank(vector, query).label("score"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from enum import Enum, auto
+from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 
 from flask import url_for
@@ -33,7 +35,15 @@ PLACE_MAX = 120
 CAPACITY_MAX = 10
 QUESTION_MAX = 1_000
 QUESTIONS_PER_DAY = 5
-UNSET = object()
+
+
+class _Unset(Enum):
+    """The value of a keyword that was not given (None is a value: "clear it")."""
+
+    UNSET = auto()
+
+
+UNSET: Final = _Unset.UNSET
 
 register_kind("topic_question", _l("%(actor)s asks you about %(topic)s: “%(message)s”"))
 
@@ -43,32 +53,32 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field: [message]})
 
 
 # Who sees and edits whom -------------------------------------------------------------------
 
-def sees_hidden(viewer) -> bool:
+def sees_hidden(viewer: User) -> bool:
     return viewer.has_role("change_manager", "admin")
 
 
-def can_view(viewer, person: User) -> bool:
+def can_view(viewer: User, person: User) -> bool:
     """Hidden or deactivated people stay reachable for themselves, change managers and admins."""
     if person.id == viewer.id or sees_hidden(viewer):
         return True
     return person.active and person.directory_visible
 
 
-def can_edit(viewer, person: User) -> bool:
+def can_edit(viewer: User, person: User) -> bool:
     return person.id == viewer.id or viewer.is_admin
 
 
-def sees_email(viewer, person: User) -> bool:
+def sees_email(viewer: User, person: User) -> bool:
     return person.id == viewer.id or viewer.has_role("change_manager", "admin")
 
 
-def with_visible_emails(viewer, items: list[dict]) -> list[dict]:
+def with_visible_emails(viewer: User, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Person dicts (with "id") plus "email" where the viewer may see it, in one query at most."""
     ids = [item["id"] for item in items]
     if viewer.has_role("change_manager", "admin"):
@@ -78,7 +88,7 @@ def with_visible_emails(viewer, items: list[dict]) -> list[dict]:
     return [{**item, "email": emails[item["id"]]} if item["id"] in emails else item for item in items]
 
 
-def get_person(viewer, person_id: int) -> User:
+def get_person(viewer: User, person_id: int) -> User:
     """A person the viewer may see; 404 otherwise (hidden people are not even confirmed)."""
     person = db.session.get(User, person_id)
     if person is None or not can_view(viewer, person):
@@ -86,7 +96,7 @@ def get_person(viewer, person_id: int) -> User:
     return person
 
 
-def require_editor(viewer, person: User) -> None:
+def require_editor(viewer: User, person: User) -> None:
     if not can_edit(viewer, person):
         raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
 
@@ -119,7 +129,9 @@ def _clean_line(value: str | None, field: str, limit: int) -> str | None:
     return value or None
 
 
-def _clean_capacity(value) -> int:
+def _clean_capacity(value: object) -> int:
+    if not isinstance(value, int | float | str):
+        _refuse("capacity", _("Capacity is a whole number from 0 to %(n)d.", n=CAPACITY_MAX))
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -131,9 +143,12 @@ def _clean_capacity(value) -> int:
 
 # Changing profiles ------------------------------------------------------------------------------
 
-def update_profile(actor, person: User, *, bio=UNSET, department=UNSET, location=UNSET, languages=UNSET,
-                   timezone=UNSET, capacity=UNSET, availability=UNSET, link=UNSET, tags=UNSET,
-                   directory_visible=UNSET) -> User:
+def update_profile(actor: User, person: User, *, bio: str | None | _Unset = UNSET,
+                   department: str | None | _Unset = UNSET, location: str | None | _Unset = UNSET,
+                   languages: Iterable[str] | None | _Unset = UNSET, timezone: str | None | _Unset = UNSET,
+                   capacity: object = UNSET, availability: str | None | _Unset = UNSET,
+                   link: str | None | _Unset = UNSET, tags: Iterable[tuple[str, str]] | _Unset = UNSET,
+                   directory_visible: bool | None | _Unset = UNSET) -> User:
     """Change what is given, all or nothing. `tags` is the complete list of (slug, level)."""
     require_editor(actor, person)
     if bio is not UNSET:
@@ -185,7 +200,7 @@ def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
     return list(chosen.values())
 
 
-def set_person_tags(actor, person: User, pairs: Iterable[tuple[str, str]]) -> None:
+def set_person_tags(actor: User, person: User, pairs: Iterable[tuple[str, str]]) -> None:
     """Exactly these topics with these levels (others are removed)."""
     require_editor(actor, person)
     wanted = {tag.id: level for tag, level in _tag_levels(pairs)}
@@ -245,9 +260,10 @@ def import_tags_column(user: User, raw: str) -> bool:
     return add_person_tags(user, parse_tag_column(raw))
 
 
-def update_settings(actor, *, directory_visible=UNSET, analysis_opt_out=UNSET, locale=None, timezone=None) -> None:
+def update_settings(actor: User, *, directory_visible: bool | _Unset = UNSET, analysis_opt_out: bool | _Unset = UNSET,
+                    locale: str | None = None, timezone: str | None = None) -> None:
     """The settings page: privacy switches plus language and time zone."""
-    kwargs = {}
+    kwargs: dict[str, bool] = {}
     if directory_visible is not UNSET:
         kwargs["directory_visible"] = directory_visible
     if analysis_opt_out is not UNSET:
@@ -257,7 +273,7 @@ def update_settings(actor, *, directory_visible=UNSET, analysis_opt_out=UNSET, l
 
 # Asking about a topic -----------------------------------------------------------------------------
 
-def ask_about_topic(actor, person_id: int, slug: str, message: str | None) -> TopicQuestion:
+def ask_about_topic(actor: User, person_id: int, slug: str, message: str | None) -> TopicQuestion:
     """Send a person a short question about a topic they hold; at most QUESTIONS_PER_DAY a day."""
     tag = get_tag(slug)
     person = get_person(actor, person_id)
@@ -273,11 +289,11 @@ def ask_about_topic(actor, person_id: int, slug: str, message: str | None) -> To
         _refuse("message", _("Write a short question."))
     if len(message) > QUESTION_MAX:
         _refuse("message", _("At most %(n)d characters.", n=QUESTION_MAX))
-    asked_today = db.session.scalar(
+    asked_today = db.session.execute(
         select(func.count()).select_from(TopicQuestion).where(
             TopicQuestion.asker_id == actor.id, TopicQuestion.created_at >= utcnow() - timedelta(days=1)
         )
-    )
+    ).scalar_one()
     if asked_today >= QUESTIONS_PER_DAY:
         message_text = _("You have asked %(n)d questions in the last 24 hours; please wait before asking more.", n=asked_today)
         raise RateLimited(message_text, {"message": [message_text]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,6 +27,9 @@ from community.profiles.forms import (
 )
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
+
+if TYPE_CHECKING:
+    from community.accounts.models import User
 
 
 @bp.before_request
@@ -91,7 +96,7 @@ def show(person_id: int):
     )
 
 
-def _community_activity(person):
+def _community_activity(person: User):
     """Threads and posts in the community, as far as the viewer may see them (if the feature exists)."""
     try:
         from community.discussions.queries import person_activity
@@ -100,7 +105,7 @@ def _community_activity(person):
     return person_activity(current_user, person.id)
 
 
-def _profile_form(person):
+def _profile_form(person: User):
     if request.method == "POST":
         form = ProfileForm()
     else:
@@ -236,7 +241,7 @@ def settings():
 
 # Home page --------------------------------------------------------------------------------------
 
-def profile_card(user):
+def profile_card(user: User):
     """Nudges to complete one's profile, so colleagues can find the right contact."""
     if not getattr(user, "is_authenticated", False):
         return None
