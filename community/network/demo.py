@@ -23,7 +23,7 @@ EARLIER_SNAPSHOTS_UP_TO = 5000  # people; bigger demos store one earlier snapsho
 
 
 def seed(ctx) -> None:
-    from community.network import graph, services
+    from community.network import analysis, services
 
     mentors = list(ctx.ids_by_role.get("mentor", []))
     executives = list(ctx.ids_by_role.get("executive", []))
@@ -33,7 +33,7 @@ def seed(ctx) -> None:
     now = utcnow()
     data = services.load_input(now)
     params = services.analysis_params(now)
-    index = graph.CoverageIndex.build(data.input, params)
+    index = analysis.CoverageIndex.build(data.input, params)
     helper = _Mentorships(ctx)
     # Findings about people who opted out are not shown by name: they do not count here.
     named = [m for m in mentors if m not in data.opted_out]
@@ -43,11 +43,11 @@ def seed(ctx) -> None:
         _make_sole_link(ctx, index, named, helper, adjusted)
     db.session.flush()
     data = services.load_input(now)
-    if not [o for o in graph.overloaded_mentors(data.input, params) if o.person_id not in data.opted_out]:
+    if not [o for o in analysis.overloaded_mentors(data.input, params) if o.person_id not in data.opted_out]:
         _make_overloaded(ctx, data, named, helper, adjusted)
     db.session.flush()
     data = services.load_input(now)
-    index = graph.CoverageIndex.build(data.input, params)
+    index = analysis.CoverageIndex.build(data.input, params)
     if not index.uncovered_topics():
         _make_uncovered_topic(ctx, index, helper, adjusted)
     db.session.flush()
@@ -134,9 +134,9 @@ def _make_sole_link(ctx, index, mentors: list[int], helper: _Mentorships, adjust
 def _make_overloaded(ctx, data, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
     """A mentor with more mentees than capacity."""
     from community.accounts.models import User
-    from community.network import graph
+    from community.network import analysis
 
-    load = graph.mentor_load(data.input)
+    load = analysis.mentor_load(data.input)
     busiest = max(sorted(mentors), key=lambda m: load.get(m, 0))
     if load[busiest] >= 2:
         db.session.execute(update(User).where(User.id == busiest).values(capacity=load[busiest] - 1))

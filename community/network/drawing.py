@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from community.network.graph import condensed_graph, ego_network
+from community.network.analysis import condensed_graph, ego_network
 
 NODE_LIMIT = 300
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -50,7 +50,7 @@ from community.database import utcnow
 from community.errors import NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
 from community.extensions import db
-from community.network import charts, drawing, graph
+from community.network import analysis, charts, drawing
 from community.network.models import AnalysisJob, AnalysisSetting, AnalysisSnapshot, PersonFigure
 from community.network.queries import (  # noqa: F401 - part of this module's documented API
     PersonRef,
@@ -119,9 +119,9 @@ def set_pseudonymised(actor, on: bool) -> bool:
     return bool(on)
 
 
-def analysis_params(now: datetime) -> graph.AnalysisParams:
-    """Defaults of graph.AnalysisParams, overridable with the ANALYSIS_PARAMS config dict."""
-    return graph.AnalysisParams(now=now, **current_app.config.get("ANALYSIS_PARAMS", {}))
+def analysis_params(now: datetime) -> analysis.AnalysisParams:
+    """Defaults of analysis.AnalysisParams, overridable with the ANALYSIS_PARAMS config dict."""
+    return analysis.AnalysisParams(now=now, **current_app.config.get("ANALYSIS_PARAMS", {}))
 
 
 # --------------------------------------------------------------------------- pseudonyms
@@ -207,7 +207,7 @@ def reveal(actor, ref: str, reason: str) -> User:
 class NetworkData:
     """The analysis input as of `now`, and who opted out of being named."""
 
-    input: graph.AnalysisInput
+    input: analysis.AnalysisInput
     opted_out: frozenset[int]
     now: datetime
 
@@ -229,7 +229,7 @@ def _status_at(status: str, decided_at, completed_at, now: datetime) -> str:
     return status
 
 
-def load_input(now: datetime | None = None, params: graph.AnalysisParams | None = None) -> NetworkData:
+def load_input(now: datetime | None = None, params: analysis.AnalysisParams | None = None) -> NetworkData:
     """Everything the analysis needs, as it was at `now`, in a fixed number of queries.
 
     People: active users created by then; mentorships requested by then with the status they
@@ -267,7 +267,7 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
     ):
         tags[user_id][slug] = level
     people = [
-        graph.PersonRecord(
+        analysis.PersonRecord(
             id=row.id,
             roles=frozenset(roles.get(row.id, ())),
             department=row.department,
@@ -279,7 +279,7 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
         for row in people_rows
     ]
     tag_records = [
-        graph.TagRecord(slug, field_name or "")
+        analysis.TagRecord(slug, field_name or "")
         for slug, field_name in db.session.execute(select(Tag.slug, Tag.field).order_by(Tag.slug))
     ]
 
@@ -320,7 +320,7 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
         done = int(sessions_done.get(row.id, 0))
         sessions_of_mentor[row.mentor_id] += done
         mentorships.append(
-            graph.MentorshipRecord(
+            analysis.MentorshipRecord(
                 mentor_id=row.mentor_id,
                 executive_id=row.executive_id,
                 status=_status_at(row.status, row.decided_at, row.completed_at, now),
@@ -340,7 +340,7 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
         )
     }
     outcomes = [
-        graph.OutcomeRecord(
+        analysis.OutcomeRecord(
             mentor_id=mentor_id,
             sessions_done=sessions_of_mentor.get(mentor_id, 0),
             feedback_count=feedback.get(mentor_id, (0, None))[0],
@@ -350,25 +350,25 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
         if mentor_id in known
     ]
 
-    interactions: list[graph.InteractionRecord] = []
-    activities: list[graph.ActivityRecord] = []
+    interactions: list[analysis.InteractionRecord] = []
+    activities: list[analysis.ActivityRecord] = []
     interaction_edges, activity_records = _interaction_sources()
     # Interaction traces older than the retention period are never used, whatever the window.
     retention_days = round(current_app.config["RETENTION_MONTHS"] * 30.44)
     since = now - timedelta(days=min(params.window_days, retention_days))
     if interaction_edges is not None:
         interactions = [
-            graph.InteractionRecord(source, target, kind, at)
+            analysis.InteractionRecord(source, target, kind, at)
             for source, target, kind, at in interaction_edges(since=since, until=now)
             if source in known and target in known
         ]
     if activity_records is not None:
         activities = [
-            graph.ActivityRecord(person_id, kind, at)
+            analysis.ActivityRecord(person_id, kind, at)
             for person_id, kind, at in activity_records(since=since)
             if person_id in known and at <= now
         ]
-    data = graph.AnalysisInput(
+    data = analysis.AnalysisInput(
         people=people,
         tags=tag_records,
         mentorships=mentorships,
@@ -444,8 +444,8 @@ def cohort_at(now: datetime) -> int | None:
     )
 
 
-def store_snapshot(actor, data: NetworkData, result: graph.AnalysisResult,
-                   params: graph.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
+def store_snapshot(actor, data: NetworkData, result: analysis.AnalysisResult,
+                   params: analysis.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
     """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
     plain = result.to_dict()
     summary = plain.pop("summary")
@@ -455,7 +455,7 @@ def store_snapshot(actor, data: NetworkData, result: graph.AnalysisResult,
         community.pop("members", None)  # per person; kept in PersonFigure.community
     findings = redact_findings(plain, data.opted_out)
     summary["opted_out"] = len(data.opted_out)
-    stored_params = graph.plain_data(params)
+    stored_params = analysis.plain_data(params)
     stored_params.pop("now", None)
     snapshot = AnalysisSnapshot(
         computed_at=data.now,
@@ -513,7 +513,7 @@ def compute_snapshot(actor, now: datetime | None = None, *,
     if after_loading is not None:
         after_loading()
         actor = db.session.get(User, actor_id) if actor_id else None
-    result = graph.analyse(data.input, params)
+    result = analysis.analyse(data.input, params)
     snapshot = store_snapshot(actor, data, result, params, duration=time.perf_counter() - started)
     _remember(snapshot.id, data, params, result.graph, result.coverage)
     return snapshot
@@ -642,9 +642,9 @@ class LiveNetwork:
     snapshot_id: int | None
     loaded: float
     data: NetworkData
-    params: graph.AnalysisParams
+    params: analysis.AnalysisParams
     graph: nx.Graph
-    coverage: graph.CoverageIndex
+    coverage: analysis.CoverageIndex
     pictures: dict[tuple, str] = field(default_factory=dict)
 
 
@@ -669,8 +669,8 @@ def live_network() -> LiveNetwork:
     now = utcnow()
     params = analysis_params(now)
     data = load_input(now, params)
-    network = graph.build_graph(data.input, params)
-    coverage = graph.CoverageIndex.build(data.input, params, graph=network)
+    network = analysis.build_graph(data.input, params)
+    coverage = analysis.CoverageIndex.build(data.input, params, graph=network)
     return _remember(latest_id, data, params, network, coverage)
 
 
@@ -725,7 +725,7 @@ def what_if(actor, remove_ids: Iterable[str | int]) -> WhatIfView:
             ids.append(person_id)
     if problems:
         raise ValidationFailed(problems[0], {"remove": problems})
-    result = graph.what_if(live.data.input, live.params, ids, index=live.coverage)
+    result = analysis.what_if(live.data.input, live.params, ids, index=live.coverage)
     visible_executives = [pid for pid in result.executives_losing_coverage if pid not in hidden]
     refs_by_id = people_refs([*result.removed, *visible_executives], mode)
     names = tag_names(result.topics_losing_coverage)
@@ -810,7 +810,7 @@ def network_svg(viewer) -> str:
     require_analyst(viewer)
 
     def draw(live: LiveNetwork, hidden: frozenset[int]) -> str:
-        core = graph.connected_core(live.graph)
+        core = analysis.connected_core(live.graph)
         if drawing.needs_condensing(core):
             no_department = _("No department")
             group_of = {node: core.nodes[node].get("department") or no_department for node in core}
@@ -896,7 +896,7 @@ def ego_svg(viewer, ref: str) -> str:
     hidden = opted_out_ids()
     if person_id is None or person_id in hidden or person_id not in live.graph:
         raise NotFoundError(_("This person is not in the network analysis."))
-    ego = graph.ego_network(live.graph, person_id)
+    ego = analysis.ego_network(live.graph, person_id)
     left_out = [node for node in ego if node in hidden]
     ego.remove_nodes_from(left_out)
     refs = people_refs(list(ego), pseudonymised())
@@ -949,8 +949,8 @@ def export_graph(viewer, fmt: str) -> tuple[bytes | dict, str]:
     audit.record("network.exported", actor=viewer, data={"format": fmt, "pseudonymised": mode,
                                                         "people": exported.number_of_nodes()})
     if fmt == "graphml":
-        return graph.to_graphml(exported, **options), fmt
-    return graph.to_node_link(exported, **options), fmt
+        return analysis.to_graphml(exported, **options), fmt
+    return analysis.to_node_link(exported, **options), fmt
 
 
 def _cell(value: Any) -> str:

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from community.network.graph import (
+from community.network.analysis import (
     ActivityRecord,
     AnalysisInput,
     InteractionRecord,
