@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -15,6 +15,8 @@ from community.network.analysis.records import (
     TIE_STATUSES,
     AnalysisInput,
     AnalysisParams,
+    InteractionRecord,
+    MentorshipRecord,
     recency_weight,
     sort_key,
 )
@@ -50,44 +52,67 @@ def build_graph(inp: AnalysisInput, params: AnalysisParams) -> nx.Graph:
         for person in people
     )
     ties: dict[tuple[int, int], dict[str, Any]] = {}
-    contributions: dict[tuple[int, int], list[float]] = {}
+    _add_mentorships(ties, inp.mentorships, known)
+    _add_interactions(ties, inp.interactions, known, params)
+    for data in ties.values():
+        data["weight"] = data["mentorship_weight"] + data["interaction_weight"]
+    graph.add_edges_from((a, b, ties[(a, b)]) for a, b in sorted(ties))
+    return graph
 
-    def tie(a: int, b: int) -> dict[str, Any]:
-        key = (a, b) if a < b else (b, a)
-        data = ties.get(key)
-        if data is None:
-            data = ties[key] = {
-                "kind": "interaction",
-                "weight": 0.0,
-                "mentorship": False,
-                "mentorship_active": False,
-                "mentorship_weight": 0.0,
-                "sessions_done": 0,
-                "interaction_weight": 0.0,
-                "interactions": 0,
-                **dict.fromkeys(INTERACTION_KINDS, 0),
-            }
-        return data
 
-    for mentorship in inp.mentorships:
+Ties = dict[tuple[int, int], dict[str, Any]]
+
+
+def _tie(ties: Ties, a: int, b: int) -> dict[str, Any]:
+    """The attributes of the tie between a and b, created empty on first use."""
+    key = (a, b) if a < b else (b, a)
+    data = ties.get(key)
+    if data is None:
+        data = ties[key] = {
+            "kind": "interaction",
+            "weight": 0.0,
+            "mentorship": False,
+            "mentorship_active": False,
+            "mentorship_weight": 0.0,
+            "sessions_done": 0,
+            "interaction_weight": 0.0,
+            "interactions": 0,
+            **dict.fromkeys(INTERACTION_KINDS, 0),
+        }
+    return data
+
+
+def _add_mentorships(
+    ties: Ties, mentorships: Iterable[MentorshipRecord], known: Collection[int]
+) -> None:
+    for mentorship in mentorships:
         a, b = mentorship.mentor_id, mentorship.executive_id
         if mentorship.status not in TIE_STATUSES or a == b or a not in known or b not in known:
             continue
-        data = tie(a, b)
+        data = _tie(ties, a, b)
         sessions = max(0, mentorship.sessions_done)
         data["kind"] = "mentorship"
         data["mentorship"] = True
         data["mentorship_active"] = data["mentorship_active"] or mentorship.status == "active"
         data["mentorship_weight"] += 1.0 + sessions
         data["sessions_done"] += sessions
-    for interaction in inp.interactions:
+
+
+def _add_interactions(
+    ties: Ties,
+    interactions: Iterable[InteractionRecord],
+    known: Collection[int],
+    params: AnalysisParams,
+) -> None:
+    contributions: dict[tuple[int, int], list[float]] = {}
+    for interaction in interactions:
         a, b = interaction.source_id, interaction.target_id
         if a == b or interaction.weight <= 0 or a not in known or b not in known:
             continue
         decay = recency_weight(interaction.at, params)
         if decay is None:
             continue
-        data = tie(a, b)
+        data = _tie(ties, a, b)
         contributions.setdefault((a, b) if a < b else (b, a), []).append(interaction.weight * decay)
         data["interactions"] += 1
         kind = interaction.kind if interaction.kind in INTERACTION_KINDS else "other"
@@ -95,10 +120,6 @@ def build_graph(inp: AnalysisInput, params: AnalysisParams) -> nx.Graph:
     for key, parts in contributions.items():
         # fsum is exact, so the weight does not depend on the order of the records.
         ties[key]["interaction_weight"] = math.fsum(parts)
-    for data in ties.values():
-        data["weight"] = data["mentorship_weight"] + data["interaction_weight"]
-    graph.add_edges_from((a, b, ties[(a, b)]) for a, b in sorted(ties))
-    return graph
 
 
 def connected_core(graph: nx.Graph) -> nx.Graph:

@@ -18,6 +18,7 @@ from community.network.analysis.records import (
     MENTOR,
     AnalysisInput,
     AnalysisParams,
+    PersonRecord,
     provider_tags,
 )
 
@@ -63,44 +64,16 @@ class CoverageIndex:
         people = {person.id: person for person in inp.people}
         mentors = frozenset(pid for pid, person in people.items() if MENTOR in person.roles)
         executives = frozenset(pid for pid, person in people.items() if EXECUTIVE in person.roles)
-        active: dict[int, set[int]] = defaultdict(set)
-        matched: dict[int, set[int]] = defaultdict(set)
-        mentees: dict[int, set[int]] = defaultdict(set)
-        demand: Counter[str] = Counter()
-        for mentorship in inp.mentorships:
-            demand.update(mentorship.goals)
-            demand.update(mentorship.agenda_tags)
-            mentor_id, executive_id = mentorship.mentor_id, mentorship.executive_id
-            if mentor_id not in people or executive_id not in people or mentor_id == executive_id:
-                continue
-            if mentorship.status == "active":
-                active[executive_id].add(mentor_id)
-            if mentorship.status in MATCHED_STATUSES:
-                matched[executive_id].add(mentor_id)
-                mentees[mentor_id].add(executive_id)
+        active, matched, mentees, demand = _mentorship_links(inp, people)
         department_links: dict[str, set[int]] = defaultdict(set)
         for executive_id, linked in active.items():
             department = people[executive_id].department
             if department is not None:
                 department_links[department].update(linked)
-        providers: dict[str, set[int]] = defaultdict(set)
-        provided_by: dict[int, tuple[str, ...]] = {}
-        for mentor_id in mentors:
-            slugs = provider_tags(people[mentor_id])
-            provided_by[mentor_id] = tuple(sorted(slugs))
-            for slug in slugs:
-                providers[slug].add(mentor_id)
-        department_people: Counter[str] = Counter()
-        department_executives: Counter[str] = Counter()
-        department_mentors: dict[str, set[int]] = defaultdict(set)
-        for pid, person in people.items():
-            if person.department is None:
-                continue
-            department_people[person.department] += 1
-            if pid in executives:
-                department_executives[person.department] += 1
-            if pid in mentors:
-                department_mentors[person.department].add(pid)
+        providers, provided_by = _providers(people, mentors)
+        department_people, department_executives, department_mentors = _departments(
+            people, mentors, executives
+        )
         adjacency = {node: nbrs for node, nbrs in graph.adjacency() if nbrs}
         if structure is None:
             structure = graph_structure(adjacency)
@@ -195,6 +168,63 @@ class CoverageIndex:
                 count += 1
                 largest = max(largest, size)
         return count, largest
+
+
+Links = dict[int, set[int]]
+
+
+def _mentorship_links(
+    inp: AnalysisInput, people: Mapping[int, PersonRecord]
+) -> tuple[Links, Links, Links, Counter[str]]:
+    """(executive -> active mentors, executive -> matched mentors, mentor -> mentees, demand)."""
+    active: Links = defaultdict(set)
+    matched: Links = defaultdict(set)
+    mentees: Links = defaultdict(set)
+    demand: Counter[str] = Counter()
+    for mentorship in inp.mentorships:
+        demand.update(mentorship.goals)
+        demand.update(mentorship.agenda_tags)
+        mentor_id, executive_id = mentorship.mentor_id, mentorship.executive_id
+        if mentor_id not in people or executive_id not in people or mentor_id == executive_id:
+            continue
+        if mentorship.status == "active":
+            active[executive_id].add(mentor_id)
+        if mentorship.status in MATCHED_STATUSES:
+            matched[executive_id].add(mentor_id)
+            mentees[mentor_id].add(executive_id)
+    return active, matched, mentees, demand
+
+
+def _providers(
+    people: Mapping[int, PersonRecord], mentors: Iterable[int]
+) -> tuple[dict[str, set[int]], dict[int, tuple[str, ...]]]:
+    """(tag -> mentors at practitioner/expert, mentor -> those tags)."""
+    providers: dict[str, set[int]] = defaultdict(set)
+    provided_by: dict[int, tuple[str, ...]] = {}
+    for mentor_id in mentors:
+        slugs = provider_tags(people[mentor_id])
+        provided_by[mentor_id] = tuple(sorted(slugs))
+        for slug in slugs:
+            providers[slug].add(mentor_id)
+    return providers, provided_by
+
+
+def _departments(
+    people: Mapping[int, PersonRecord], mentors: Collection[int], executives: Collection[int]
+) -> tuple[Counter[str], Counter[str], dict[str, set[int]]]:
+    """Per department: people, executives and the mentors in it."""
+    department_people: Counter[str] = Counter()
+    department_executives: Counter[str] = Counter()
+    department_mentors: dict[str, set[int]] = defaultdict(set)
+    for pid, person in people.items():
+        if person.department is None:
+            continue
+        department_people[person.department] += 1
+        if pid in executives:
+            department_executives[person.department] += 1
+        if pid in mentors:
+            department_mentors[person.department].add(pid)
+    return department_people, department_executives, department_mentors
 
 
 def _freeze(mapping: Mapping[Any, set[int]]) -> dict[Any, frozenset[int]]:
@@ -320,6 +350,21 @@ def what_if(
     unknown = [pid for pid in asked if pid not in index.department_of]
     removed_set = frozenset(removed)
 
+    executives_losing, departments_losing, topics_losing = _losses(index, removed_set)
+    return WhatIfResult(
+        removed=tuple(removed),
+        executives_losing_coverage=tuple(executives_losing),
+        departments_losing_coverage=tuple(departments_losing),
+        topics_losing_coverage=tuple(topics_losing),
+        health=_health_changes(index, removed_set),
+        unknown_ids=tuple(unknown),
+    )
+
+
+def _losses(
+    index: CoverageIndex, removed_set: frozenset[int]
+) -> tuple[list[int], list[str], list[str]]:
+    """Executives, departments and demanded topics whose last mentor link is removed."""
     affected_executives = {e for m in removed_set for e in index.mentees_of.get(m, ())}
     executives_losing = sorted(
         e
@@ -344,9 +389,14 @@ def what_if(
         for slug in affected_topics
         if index.demand.get(slug, 0) > 0 and index.providers[slug] <= removed_set
     )
+    return executives_losing, departments_losing, topics_losing
+
+
+def _health_changes(index: CoverageIndex, removed_set: frozenset[int]) -> dict[str, HealthChange]:
+    """The health figures before and after the removal."""
     components_before = index.components_without()
     components_after = index.components_without(removed_set)
-    health = {
+    return {
         "unmatched_executives": HealthChange(
             len(index.unmatched_executives()), len(index.unmatched_executives(removed_set))
         ),
@@ -360,11 +410,3 @@ def what_if(
         "components": HealthChange(components_before[0], components_after[0]),
         "largest_component": HealthChange(components_before[1], components_after[1]),
     }
-    return WhatIfResult(
-        removed=tuple(removed),
-        executives_losing_coverage=tuple(executives_losing),
-        departments_losing_coverage=tuple(departments_losing),
-        topics_losing_coverage=tuple(topics_losing),
-        health=health,
-        unknown_ids=tuple(unknown),
-    )

@@ -43,35 +43,20 @@ def plain_data(value: Any) -> Any:
     return str(value)
 
 
+NodeFigures = Mapping[int, Mapping[str, float | int | str | bool | None]]
+
+
 def _export_graph(
     graph: nx.Graph,
     labels: Mapping[int, str] | None,
     pseudonyms: Mapping[int, str] | None,
-    node_figures: Mapping[int, Mapping[str, float | int | str | bool | None]] | None,
+    node_figures: NodeFigures | None,
 ) -> nx.Graph:
     """A copy whose attributes are plain scalars (GraphML accepts no sets or dicts)."""
-    names: dict[int, str] = {}
-    if pseudonyms is not None:
-        names = {
-            node: pseudonyms.get(node) or f"anonymous-{position}"
-            for position, node in enumerate(sorted(graph, key=sort_key), start=1)
-        }
-        if len(set(names.values())) != len(names):
-            raise ValueError("pseudonyms must be unique")
+    names = _export_names(graph, labels, pseudonyms)
     plain = nx.Graph()
     for node, data in graph.nodes(data=True):
-        attributes: dict[str, Any] = {
-            "label": names[node]
-            if pseudonyms is not None
-            else (labels.get(node, str(node)) if labels else str(node)),
-            "roles": ",".join(sorted(data.get("roles", ()))),
-            "department": data.get("department") or "",
-            "capacity": int(data.get("capacity") or 0),
-            "tags": ";".join(
-                f"{slug}:{level}" for slug, level in sorted(data.get("tags", {}).items())
-            ),
-            "is_ambassador": bool(data.get("is_ambassador", False)),
-        }
+        attributes = _node_attributes(data, names[node])
         for name, value in (node_figures or {}).get(node, {}).items():
             if value is not None:
                 attributes[name] = float(value) if isinstance(value, float | np.floating) else value
@@ -88,12 +73,40 @@ def _export_graph(
     return plain
 
 
+def _export_names(
+    graph: nx.Graph, labels: Mapping[int, str] | None, pseudonyms: Mapping[int, str] | None
+) -> dict[Any, str]:
+    """Each node's label: its pseudonym ("anonymous-N" when missing), label or id."""
+    if pseudonyms is None:
+        return {node: labels.get(node, str(node)) if labels else str(node) for node in graph}
+    names = {
+        node: pseudonyms.get(node) or f"anonymous-{position}"
+        for position, node in enumerate(sorted(graph, key=sort_key), start=1)
+    }
+    if len(set(names.values())) != len(names):
+        raise ValueError("pseudonyms must be unique")
+    return names
+
+
+def _node_attributes(data: Mapping[str, Any], label: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "roles": ",".join(sorted(data.get("roles", ()))),
+        "department": data.get("department") or "",
+        "capacity": int(data.get("capacity") or 0),
+        "tags": ";".join(
+            f"{slug}:{level}" for slug, level in sorted(data.get("tags", {}).items())
+        ),
+        "is_ambassador": bool(data.get("is_ambassador", False)),
+    }
+
+
 def to_graphml(
     graph: nx.Graph,
     *,
     labels: Mapping[int, str] | None = None,
     pseudonyms: Mapping[int, str] | None = None,
-    node_figures: Mapping[int, Mapping[str, float | int | str | bool | None]] | None = None,
+    node_figures: NodeFigures | None = None,
     graph_attributes: Mapping[str, str | int | float | bool] | None = None,
 ) -> bytes:
     """GraphML (UTF-8) for Gephi, yEd and friends.
@@ -115,7 +128,7 @@ def to_node_link(
     *,
     labels: Mapping[int, str] | None = None,
     pseudonyms: Mapping[int, str] | None = None,
-    node_figures: Mapping[int, Mapping[str, float | int | str | bool | None]] | None = None,
+    node_figures: NodeFigures | None = None,
     graph_attributes: Mapping[str, str | int | float | bool] | None = None,
 ) -> dict[str, Any]:
     """Node-link JSON (`nodes`, `edges`, `graph`), readable by nx.node_link_graph(data,

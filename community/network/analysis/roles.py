@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -233,6 +233,89 @@ def ambassador_shortlist(
     if not mentors:
         return []
     ids = {person.id for person in mentors}
+    sessions, feedback = _outcomes(inp, ids)
+    activity, interaction = _community_weights(inp, params, ids)
+
+    def breadth(person_id: int) -> int:
+        reach = reach_of.get(person_id)
+        return reach.communities + reach.departments if reach else 0
+
+    scales = _Scales(
+        sessions=max(sessions[m] for m in ids),
+        community=max(activity[m] + interaction[m] for m in ids),
+        pagerank=max(pagerank_of.get(m, 0.0) for m in ids),
+        breadth=max(breadth(m) for m in ids),
+        pool_mean=_pool_mean(feedback),
+        prior=params.feedback_prior_count,
+    )
+    found = []
+    for person in mentors:
+        if person.is_ambassador:
+            continue
+        pid = person.id
+        count, average = feedback.get(pid, (0, None))
+        count = count if average is not None else 0
+        shrunk = (scales.prior * scales.pool_mean + count * (average or 0.0)) / (
+            scales.prior + count
+        )
+        community_weight = activity[pid] + interaction[pid]
+        parts = scales.parts(
+            sessions[pid], shrunk, community_weight, pagerank_of.get(pid, 0.0), breadth(pid)
+        )
+        score = (parts["outcomes"] * parts["community"] * parts["reach"]) ** (1.0 / 3.0)
+        reach = reach_of.get(pid)
+        found.append(
+            AmbassadorCandidate(
+                pid,
+                score,
+                parts,
+                {
+                    "sessions_done": sessions[pid],
+                    "feedback_count": count,
+                    "feedback_avg": average,
+                    "feedback_adjusted": shrunk,
+                    "activity": activity[pid],
+                    "interaction": interaction[pid],
+                    "pagerank": pagerank_of.get(pid, 0.0),
+                    "degree": degree_of.get(pid, 0),
+                    "communities_reached": reach.communities if reach else 0,
+                    "departments_reached": reach.departments if reach else 0,
+                },
+            )
+        )
+    found.sort(key=lambda c: (-c.score, c.person_id))
+    return found[: params.shortlist_size]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scales:
+    """The pool's best figures, against which each mentor's parts are measured."""
+
+    sessions: int
+    community: float
+    pagerank: float
+    breadth: int
+    pool_mean: float
+    prior: float
+
+    def parts(
+        self, sessions: int, shrunk: float, community: float, pagerank: float, breadth: int
+    ) -> dict[str, float]:
+        sessions_part = _log_share(sessions, self.sessions)
+        feedback_part = min(1.0, max(0.0, (shrunk - 1.0) / 4.0))
+        pagerank_part = pagerank / self.pagerank if self.pagerank else 0.0
+        breadth_part = breadth / self.breadth if self.breadth else 0.0
+        return {
+            "outcomes": math.sqrt(sessions_part * feedback_part),
+            "community": _log_share(community, self.community),
+            "reach": (pagerank_part + breadth_part) / 2.0,
+        }
+
+
+def _outcomes(
+    inp: AnalysisInput, ids: Collection[int]
+) -> tuple[Counter[int], dict[int, tuple[int, float | None]]]:
+    """Sessions held and (feedback count, feedback average) per mentor."""
     sessions: Counter[int] = Counter()
     for mentorship in inp.mentorships:
         if mentorship.mentor_id in ids:
@@ -242,11 +325,22 @@ def ambassador_shortlist(
         if outcome.mentor_id in ids:
             sessions[outcome.mentor_id] = max(0, outcome.sessions_done)
             feedback[outcome.mentor_id] = (outcome.feedback_count, outcome.feedback_avg)
+    return sessions, feedback
+
+
+def _pool_mean(feedback: Mapping[int, tuple[int, float | None]]) -> float:
     rated = [(n, avg) for n, avg in feedback.values() if n > 0 and avg is not None]
     total_ratings = sum(n for n, _ in rated)
-    pool_mean = sum(n * avg for n, avg in rated) / total_ratings if total_ratings else 3.0
+    return sum(n * avg for n, avg in rated) / total_ratings if total_ratings else 3.0
 
-    # Sums via fsum over per-mentor lists: exact, hence independent of record order.
+
+def _community_weights(
+    inp: AnalysisInput, params: AnalysisParams, ids: Collection[int]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Recency-weighted own activity and interaction weight per mentor.
+
+    Sums via fsum over per-mentor lists: exact, hence independent of record order.
+    """
     activity_parts: dict[int, list[float]] = defaultdict(list)
     for record in inp.activities:
         if record.person_id in ids and (decay := recency_weight(record.at, params)) is not None:
@@ -265,54 +359,7 @@ def ambassador_shortlist(
                 interaction_parts[person_id].append(record.weight * decay)
     activity = {pid: math.fsum(activity_parts.get(pid, ())) for pid in ids}
     interaction = {pid: math.fsum(interaction_parts.get(pid, ())) for pid in ids}
-
-    def breadth(person_id: int) -> int:
-        reach = reach_of.get(person_id)
-        return reach.communities + reach.departments if reach else 0
-
-    max_sessions = max(sessions[m] for m in ids)
-    max_community = max(activity[m] + interaction[m] for m in ids)
-    max_pagerank = max(pagerank_of.get(m, 0.0) for m in ids)
-    max_breadth = max(breadth(m) for m in ids)
-    prior = params.feedback_prior_count
-    found = []
-    for person in mentors:
-        if person.is_ambassador:
-            continue
-        pid = person.id
-        count, average = feedback.get(pid, (0, None))
-        count = count if average is not None else 0
-        shrunk = (prior * pool_mean + count * (average or 0.0)) / (prior + count)
-        sessions_part = _log_share(sessions[pid], max_sessions)
-        feedback_part = min(1.0, max(0.0, (shrunk - 1.0) / 4.0))
-        outcomes = math.sqrt(sessions_part * feedback_part)
-        community = _log_share(activity[pid] + interaction[pid], max_community)
-        pagerank_part = pagerank_of.get(pid, 0.0) / max_pagerank if max_pagerank else 0.0
-        breadth_part = breadth(pid) / max_breadth if max_breadth else 0.0
-        reach_part = (pagerank_part + breadth_part) / 2.0
-        score = (outcomes * community * reach_part) ** (1.0 / 3.0)
-        reach = reach_of.get(pid)
-        found.append(
-            AmbassadorCandidate(
-                pid,
-                score,
-                {"outcomes": outcomes, "community": community, "reach": reach_part},
-                {
-                    "sessions_done": sessions[pid],
-                    "feedback_count": count,
-                    "feedback_avg": average,
-                    "feedback_adjusted": shrunk,
-                    "activity": activity[pid],
-                    "interaction": interaction[pid],
-                    "pagerank": pagerank_of.get(pid, 0.0),
-                    "degree": degree_of.get(pid, 0),
-                    "communities_reached": reach.communities if reach else 0,
-                    "departments_reached": reach.departments if reach else 0,
-                },
-            )
-        )
-    found.sort(key=lambda c: (-c.score, c.person_id))
-    return found[: params.shortlist_size]
+    return activity, interaction
 
 
 def _log_share(value: float, maximum: float) -> float:
