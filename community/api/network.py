@@ -17,7 +17,6 @@ from marshmallow import validate
 from community.api.schemas import ErrorSchema
 from community.audit import services as audit
 from community.errors import NotFoundError
-from community.extensions import db
 from community.network import queries, services
 
 blp = Blueprint("api_network", __name__, description="Network analysis of the mentor pool (change managers, admins)")
@@ -246,7 +245,6 @@ def get_analysis():
     data = analysis_data(queries.build_report(snapshot))
     audit.record("network.viewed", actor=current_user, subject_type="analysis_snapshot", subject_id=snapshot.id,
                  note="api")
-    db.session.commit()
     return data
 
 
@@ -259,9 +257,8 @@ def get_analysis():
 def post_analysis():
     """Compute a snapshot: inline for small organisations (201), else as a background job (202)."""
     status, outcome = services.request_analysis(current_user)
-    db.session.commit()
     if status == "queued":
-        services.start_job(outcome.id)
+        services.start_job_after_commit(outcome.id)
         response = jsonify({"job": JobSchema().dump(job_data(outcome))})
         response.status_code = 202
         response.headers["Location"] = url_for("api_network.get_job", job_id=outcome.id)
@@ -287,7 +284,6 @@ def get_job(job_id: int):
 def what_if(args):
     """What the pool loses if these mentors leave (on the current data)."""
     view = services.what_if(current_user, args["remove"])
-    db.session.commit()
     return {
         "removed": [_person(p) for p in view.removed],
         "executives_losing_coverage": [_person(p) for p in view.executives],
@@ -310,7 +306,6 @@ def what_if(args):
 def graph_export(args):
     """The graph for Gephi and friends: connected people plus every mentor and executive."""
     content, fmt = services.export_graph(current_user, args["format"])
-    db.session.commit()
     if fmt == "graphml":
         return Response(content, mimetype="application/graphml+xml",
                         headers={"Content-Disposition": 'attachment; filename="network.graphml"'})

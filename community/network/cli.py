@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from community.extensions import db
+from community import unit_of_work
 
 network_cli = AppGroup("network", help="Network analysis of the mentor pool.")
 
@@ -16,8 +16,8 @@ def analyze_command(as_json: bool):
     """Compute and store a snapshot of the network analysis, then print its summary."""
     from community.network import services
 
-    snapshot = services.compute_snapshot(None, after_loading=db.session.commit)
-    db.session.commit()
+    snapshot = services.compute_snapshot(None, after_loading=unit_of_work.commit)
+    unit_of_work.commit()
     if as_json:
         click.echo(services.summary_json(snapshot))
     else:
@@ -48,5 +48,5 @@ def forget_jobs_command(days: int):
     from community.network import services
 
     removed = services.forget_jobs(days)
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Deleted {removed} analysis job(s).")

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 
 from community.extensions import db
 from community.network.models import AnalysisJob, AnalysisSetting, AnalysisSnapshot, PersonFigure
-from community.network.services import PERSON_LISTS, redact_findings
+from community.network.redaction import PERSON_LISTS, redact_findings
 
 
 def export(user) -> dict[str, Any]:

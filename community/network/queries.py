@@ -23,6 +23,9 @@ from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
+from community.network.pseudonyms import pseudonymised as pseudonymised_mode
+from community.network.pseudonyms import pseudonyms_for
+from community.network.redaction import redact_findings
 
 # Above this many ids one scan of all people is cheaper (and safer for SQLite's parameter
 # limit) than an IN list.
@@ -63,8 +66,6 @@ class PersonRef:
 
 def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]:
     """PersonRef for each id, in one statement."""
-    from community.network.services import pseudonyms_for
-
     wanted = sorted({int(pid) for pid in ids})
     if not wanted:
         return {}
@@ -321,9 +322,6 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
     `limit` keeps the first entries of each list (the dashboard); `person_id` keeps only the
     entries about one person (the person page).
     """
-    from community.network.services import pseudonymised as pseudonymised_mode
-    from community.network.services import redact_findings
-
     mode = pseudonymised_mode() if pseudonymised is None else pseudonymised
     hidden = opted_out_ids()
     findings = redact_findings(snapshot.findings or {}, hidden)

@@ -17,12 +17,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
-from community.errors import ValidationFailed
-from community.extensions import db
-from community.forms import apply_errors
 from community.network import bp, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
+from community.unit_of_work import form_attempt
 
 LIST_LIMIT = 25
 PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
@@ -60,9 +58,9 @@ register_home_card(network_card)
 
 @bp.before_request
 @login_required
-def require_analyst():
-    if not services.is_analyst(current_user):
-        abort(403)
+def require_analyst() -> None:
+    """Every network page is for analysts: the service's check answers 403 to anyone else."""
+    services.require_analyst(current_user)
 
 
 @bp.context_processor
@@ -138,7 +136,6 @@ def dashboard():
         "view": picture_token(event),
         "list_limit": LIST_LIMIT,
     }
-    db.session.commit()
     return render_template("network/dashboard.html", **context)
 
 
@@ -147,13 +144,8 @@ def what_if():
     form, mentors_total = _what_if_form(request.args)
     result = None
     if "remove" in request.args or "others" in request.args:
-        try:
+        with form_attempt(form):
             result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
     return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
                            pseudonymised=services.pseudonymised())
 
@@ -170,7 +162,6 @@ def person(ref: str):
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
                "role_labels": queries.ROLE_LABELS,
                "in_graph": page.figure is not None or bool(page.history)}
-    db.session.commit()
     return render_template("network/person.html", **context)
 
 
@@ -179,9 +170,8 @@ def recompute():
     if not EmptyForm().validate_on_submit():
         abort(400)
     status, outcome = services.request_analysis(current_user)
-    db.session.commit()
     if status == "queued":
-        services.start_job(outcome.id)
+        services.start_job_after_commit(outcome.id)
         flash(_("The organisation is large: the analysis runs in the background (job %(id)d). "
                 "Reload this page in a minute.", id=outcome.id), "info")
     else:
@@ -195,13 +185,8 @@ def reveal():
     form = RevealForm()
     revealed = None
     if form.validate_on_submit():
-        try:
+        with form_attempt(form):
             revealed = services.reveal(current_user, form.pseudonym.data, form.reason.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
     elif request.method == "GET":
         form.pseudonym.data = (request.args.get("pseudonym") or "")[:20]
     return render_template("network/reveal.html", form=form, revealed=revealed,
@@ -213,13 +198,11 @@ def settings():
     form = SettingsForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with form_attempt(form) as attempt:
         services.set_pseudonymised(current_user, form.pseudonymised.data)
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if attempt.error is not None:
+        flash(attempt.error.message, "error")
     else:
-        db.session.commit()
         flash(_("Pseudonymised mode is on.") if form.pseudonymised.data else _("Pseudonymised mode is off."),
               "success")
     return redirect(url_for("network.dashboard"))
@@ -228,7 +211,6 @@ def settings():
 @bp.get("/network/findings.csv")
 def findings_csv():
     content = services.findings_csv(current_user)
-    db.session.commit()
     filename = f"network-findings-{date.today().isoformat()}.csv"
     return Response(content, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
