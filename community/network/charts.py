@@ -9,7 +9,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
 from collections.abc import Mapping, Sequence
 
-from community.network.drawing import PALETTE, TEXT_COLOUR, _n, _serialise, _shorten, _svg, _text
+from community.network.drawing.svg import (
+    PALETTE,
+    TEXT_COLOUR,
+    _n,
+    _serialise,
+    _shorten,
+    _svg,
+    _text,
+)
 
 GRID_COLOUR = "#d9e0e7"
 
