@@ -63,23 +63,36 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
     had then; sessions done and feedback given by then; community interactions and activity
     inside the analysis window.
     """
-    from community.mentoring.models import (
-        MentoringSession,
-        Mentorship,
-        MentorshipGoal,
-        SessionAgendaTag,
-        SessionFeedback,
-    )
-    from community.profiles.models import PersonTag
-
     now = now or utcnow()
     params = params or analysis_params(now)
+    people, opted_out = _people(now)
+    known = {person.id for person in people}
+    tag_records = [
+        analysis.TagRecord(slug, field_name or "")
+        for slug, field_name in db.session.execute(select(Tag.slug, Tag.field).order_by(Tag.slug))
+    ]
+    mentorships, sessions_of_mentor = _mentorships(now)
+    interactions, activities = _community(now, params, known)
+    data = analysis.AnalysisInput(
+        people=people,
+        tags=tag_records,
+        mentorships=mentorships,
+        interactions=interactions,
+        activities=activities,
+        outcomes=_outcomes(now, sessions_of_mentor, known),
+    )
+    return NetworkData(data, opted_out, now)
+
+
+def _people(now: datetime) -> tuple[list[analysis.PersonRecord], frozenset[int]]:
+    """Active people created by `now` with roles and topics, and who of them opted out."""
+    from community.profiles.models import PersonTag
+
     active = (User.active.is_(True), User.created_at <= now)
     people_rows = db.session.execute(
         select(User.id, User.department, User.capacity, User.is_ambassador, User.ambassador_since,
                User.analysis_opt_out).where(*active)
     ).all()
-    known = {row.id for row in people_rows}
     roles: dict[int, set[str]] = defaultdict(set)
     for user_id, role in db.session.execute(
         select(UserRole.user_id, UserRole.role).join(User, User.id == UserRole.user_id).where(*active)
@@ -105,10 +118,17 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
         )
         for row in people_rows
     ]
-    tag_records = [
-        analysis.TagRecord(slug, field_name or "")
-        for slug, field_name in db.session.execute(select(Tag.slug, Tag.field).order_by(Tag.slug))
-    ]
+    return people, frozenset(row.id for row in people_rows if row.analysis_opt_out)
+
+
+def _mentorships(now: datetime) -> tuple[list[analysis.MentorshipRecord], Counter[int]]:
+    """Mentorships requested by `now`, as they stood then, and sessions done per mentor."""
+    from community.mentoring.models import (
+        MentoringSession,
+        Mentorship,
+        MentorshipGoal,
+        SessionAgendaTag,
+    )
 
     mentorship_rows = db.session.execute(
         select(Mentorship.id, Mentorship.mentor_id, Mentorship.executive_id, Mentorship.status,
@@ -156,6 +176,15 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
                 agenda_tags=tuple(agenda.get(row.id, ())),
             )
         )
+    return mentorships, sessions_of_mentor
+
+
+def _outcomes(
+    now: datetime, sessions_of_mentor: Counter[int], known: set[int]
+) -> list[analysis.OutcomeRecord]:
+    """Sessions held and the executives' feedback per mentor, by `now`."""
+    from community.mentoring.models import MentoringSession, Mentorship, SessionFeedback
+
     feedback = {
         mentor_id: (count, float(average) if average is not None else None)
         for mentor_id, count, average in db.session.execute(
@@ -166,7 +195,7 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
             .group_by(Mentorship.mentor_id)
         )
     }
-    outcomes = [
+    return [
         analysis.OutcomeRecord(
             mentor_id=mentor_id,
             sessions_done=sessions_of_mentor.get(mentor_id, 0),
@@ -177,6 +206,11 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
         if mentor_id in known
     ]
 
+
+def _community(
+    now: datetime, params: analysis.AnalysisParams, known: set[int]
+) -> tuple[list[analysis.InteractionRecord], list[analysis.ActivityRecord]]:
+    """Community interactions and own activity inside the window (and the retention period)."""
     interactions: list[analysis.InteractionRecord] = []
     activities: list[analysis.ActivityRecord] = []
     interaction_edges, activity_records = _interaction_sources()
@@ -195,16 +229,7 @@ def load_input(now: datetime | None = None, params: analysis.AnalysisParams | No
             for person_id, kind, at in activity_records(since=since)
             if person_id in known and at <= now
         ]
-    data = analysis.AnalysisInput(
-        people=people,
-        tags=tag_records,
-        mentorships=mentorships,
-        interactions=interactions,
-        activities=activities,
-        outcomes=outcomes,
-    )
-    opted_out = frozenset(row.id for row in people_rows if row.analysis_opt_out)
-    return NetworkData(data, opted_out, now)
+    return interactions, activities
 
 
 @dataclass
