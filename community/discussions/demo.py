@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from community.accounts.models import User
-from community.demo import reset_sequence
+from community.demo_support import reset_sequence
 from community.discussions.models import (
     Category,
     Flag,

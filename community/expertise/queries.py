@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 from wtforms.fields.choices import SelectChoice
 
+from community.expertise.links import tag_links
 from community.expertise.models import FIELDS, Tag
-from community.expertise.services import search_tags, tag_links
+from community.expertise.services import search_tags
 from community.extensions import db
 
 FIELD_LABELS = {

@@ -1,7 +1,8 @@
 """The tag taxonomy: resolving words to tags, curating (create, rename, synonyms) and merging.
 
 A merge moves every use of the source tag to the target (profiles, thread tags, session
-agendas, learning goals: each feature registers its link table here) and keeps the source's
+agendas, learning goals: each feature registers its link table in
+community.expertise.links) and keeps the source's
 names as synonyms of the target, so nothing is lost and old words still find the topic.
 """
 
@@ -9,73 +10,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from importlib import resources
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from community.audit import services as audit
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.links import (  # noqa: F401 - the registry's names, kept importable here
+    TAG_LINKS,
+    TAGS_CHANGED_LISTENERS,
+    TagLink,
+    register_tag_link,
+    register_tags_changed_listener,
+    tag_links,
+    tags_changed,
+)
 from community.expertise.models import FIELDS, Tag, TagSynonym
 from community.extensions import db
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class TagLink:
-    """A table that points at tags: `owner_columns` + `tag_column` identify one use."""
-
-    table: Table
-    tag_column: str
-    owner_columns: tuple[str, ...]
-    # Called before duplicates are dropped, to fold the source row into the target row
-    # (e.g. keep the higher level of a person's two tags).
-    fold: Callable[[Table, int, int], None] | None = None
-
-
-TAG_LINKS: list[TagLink] = []
-# Functions (tag_ids) -> None told after tags changed in ways plain ORM events do not show
-# (a merge moves rows with bulk UPDATEs); e.g. the people search refreshes holders' text.
-TAGS_CHANGED_LISTENERS: list[Callable[[Iterable[int]], None]] = []
-
-
-def register_tag_link(link: TagLink) -> None:
-    if all(existing.table is not link.table for existing in TAG_LINKS):
-        TAG_LINKS.append(link)
-
-
-def register_tags_changed_listener(listener: Callable[[Iterable[int]], None]) -> None:
-    if listener not in TAGS_CHANGED_LISTENERS:
-        TAGS_CHANGED_LISTENERS.append(listener)
-
-
-def _tags_changed(tag_ids: Iterable[int]) -> None:
-    ids = list(tag_ids)
-    for listener in TAGS_CHANGED_LISTENERS:
-        listener(ids)
-
-
-def tag_links() -> list[TagLink]:
-    """Registered links plus any other table with a foreign key to tags.id.
-
-    A feature that forgot to register its table still has its uses moved by a merge (as a
-    plain update) instead of losing them to ON DELETE CASCADE.
-    """
-    links = list(TAG_LINKS)
-    known = {link.table.name for link in links} | {TagSynonym.__tablename__, Tag.__tablename__}
-    for table in db.metadata.sorted_tables:
-        if table.name in known:
-            continue
-        for fk in table.foreign_keys:
-            if fk.column.table.name == Tag.__tablename__ and fk.column.name == "id":
-                owners = tuple(c.name for c in table.primary_key.columns if c.name != fk.parent.name)
-                if fk.parent.name not in {c.name for c in table.primary_key.columns}:
-                    owners = ()
-                links.append(TagLink(table, fk.parent.name, owners))
-    return links
 
 
 def normalise_term(term: str) -> str:
@@ -279,7 +234,7 @@ def merge_tags(actor, source: Tag, target: Tag) -> dict[str, int]:
         db.session.add(TagSynonym(tag_id=target.id, term=term[:80]))
     db.session.flush()
     db.session.expire(target)
-    _tags_changed([target.id])
+    tags_changed([target.id])
     audit.record("tag.merged", actor=actor, subject_type="tag", subject_id=target.id,
                  data={"source": source_slug, "source_id": source_id, "moved": moved})
     return moved

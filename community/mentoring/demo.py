@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from community.accounts.models import User
-from community.demo import reset_sequence
+from community.demo_support import reset_sequence
 from community.expertise.models import Tag
 from community.extensions import db
 from community.mentoring.models import (

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Table, Text, case, exists, sel
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import register_schema_extra, utcnow
-from community.expertise.services import TagLink, register_tag_link
+from community.expertise.links import TagLink, register_tag_link
 from community.extensions import db
 
 LEVELS = ("interested", "practitioner", "expert")
