@@ -26,7 +26,7 @@ class DemoContext:
     # filled by the accounts step: id lists by role, department by id
     ids_by_role: dict[str, list[int]] = field(default_factory=dict)
     department_of: dict[int, str] = field(default_factory=dict)
-    summary: dict[str, int | str] = field(default_factory=dict)
+    summary: dict[str, int | float | str] = field(default_factory=dict)
 
     def days_ago(self, days: float) -> datetime:
         return self.now - timedelta(days=days)

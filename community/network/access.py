@@ -14,11 +14,11 @@ from community.errors import PermissionDenied
 ANALYST_ROLES = ("change_manager", "admin")
 
 
-def is_analyst(user) -> bool:
+def is_analyst(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(*ANALYST_ROLES))
 
 
-def require_analyst(user) -> None:
+def require_analyst(user: User | None) -> None:
     if not is_analyst(user):
         raise PermissionDenied(_("Only change managers and admins see the network analysis."))
 

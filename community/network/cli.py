@@ -12,7 +12,7 @@ network_cli = AppGroup("network", help="Network analysis of the mentor pool.")
 
 @network_cli.command("analyze")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def analyze_command(as_json: bool):
+def analyze_command(as_json: bool) -> None:
     """Compute and store a snapshot of the network analysis, then print its summary."""
     from community.network import services
 
@@ -26,7 +26,7 @@ def analyze_command(as_json: bool):
 
 
 @network_cli.command("run-jobs")
-def run_jobs_command():
+def run_jobs_command() -> None:
     """Run the analyses that were requested on the dashboard or API and wait in the queue."""
     from community.network import services
 
@@ -43,7 +43,7 @@ def run_jobs_command():
 @network_cli.command("forget-jobs")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(0, 3650),
               help="Delete finished and failed background jobs older than this.")
-def forget_jobs_command(days: int):
+def forget_jobs_command(days: int) -> None:
     """Delete old finished or failed analysis jobs (snapshots are kept)."""
     from community.network import services
 

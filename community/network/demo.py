@@ -16,13 +16,16 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, insert, select, update
 
 from community.database import utcnow
+from community.demo_support import DemoContext
 from community.extensions import db
+from community.network.analysis import CoverageIndex
+from community.network.loading import NetworkData
 
 NEW_DEPARTMENT = "Board Office"
 EARLIER_SNAPSHOTS_UP_TO = 5000  # people; bigger demos store one earlier snapshot only
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     from community.network import analysis, services
 
     mentors = list(ctx.ids_by_role.get("mentor", []))
@@ -73,7 +76,7 @@ def seed(ctx) -> None:
 class _Mentorships:
     """Adds active mentorships with two sessions held, in the running programme run."""
 
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx: DemoContext) -> None:
         from community.mentoring.models import Cohort
 
         self.ctx = ctx
@@ -105,7 +108,7 @@ class _Mentorships:
         return mentorship_id
 
 
-def _make_sole_link(ctx, index, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_sole_link(ctx: DemoContext, index: CoverageIndex, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
     """A department whose executives all rely on one mentor."""
     from community.accounts.models import User
 
@@ -131,7 +134,7 @@ def _make_sole_link(ctx, index, mentors: list[int], helper: _Mentorships, adjust
     adjusted.append(f"an executive moved to {NEW_DEPARTMENT}, linked by one mentor")
 
 
-def _make_overloaded(ctx, data, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_overloaded(ctx: DemoContext, data: NetworkData, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
     """A mentor with more mentees than capacity."""
     from community.accounts.models import User
     from community.network import analysis
@@ -152,7 +155,7 @@ def _make_overloaded(ctx, data, mentors: list[int], helper: _Mentorships, adjust
     adjusted.append("a mentor given more mentees than capacity")
 
 
-def _make_uncovered_topic(ctx, index, helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_uncovered_topic(ctx: DemoContext, index: CoverageIndex, helper: _Mentorships, adjusted: list[str]) -> None:
     """A topic wanted in a learning goal that only one mentor can teach."""
     from community.expertise.models import Tag
     from community.mentoring.models import Mentorship, MentorshipGoal
@@ -183,7 +186,7 @@ def _make_uncovered_topic(ctx, index, helper: _Mentorships, adjusted: list[str])
     adjusted.append(f"topic {slug} wanted in a learning goal, taught by one mentor at most")
 
 
-def _earlier_moments(ctx) -> list[datetime]:
+def _earlier_moments(ctx: DemoContext) -> list[datetime]:
     """The end of last year's programme run (or ten months ago), and a point in between."""
     from community.mentoring.models import Cohort
 

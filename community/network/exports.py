@@ -10,6 +10,7 @@ import networkx as nx
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from community.accounts.models import User
 from community.audit import services as audit
 from community.errors import NotFoundError, ValidationFailed
 from community.network import analysis
@@ -38,7 +39,7 @@ def exported_graph(live: LiveNetwork, hidden: frozenset[int]) -> nx.Graph:
     return live.graph.subgraph(keep)
 
 
-def export_graph(viewer, fmt: str) -> tuple[bytes | dict, str]:
+def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
     """GraphML bytes or node-link data of the current graph, with the latest figures; audited.
 
     Returns (content, format). Pseudonymised mode replaces node ids and labels by pseudonyms.
@@ -77,7 +78,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
-def findings_csv(viewer) -> str:
+def findings_csv(viewer: User) -> str:
     """Every finding of the latest snapshot as CSV rows with their reasons; audited."""
     require_analyst(viewer)
     snapshot = latest_snapshot()
@@ -88,7 +89,9 @@ def findings_csv(viewer) -> str:
     writer = csv.writer(out)
     writer.writerow(["finding", "person", "person_id", "department", "details"])
 
-    def person_cells(person: PersonRef) -> list[Any]:
+    def person_cells(person: PersonRef | None) -> list[Any]:
+        if person is None:
+            return ["", "", ""]
         return [person.name, person.id if person.id is not None else "", person.department or ""]
 
     for item in report.roles:

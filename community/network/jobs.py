@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import Response, after_this_request, current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from community import unit_of_work
 from community.accounts.models import User
@@ -52,7 +53,7 @@ def open_job() -> AnalysisJob | None:
     return job
 
 
-def request_analysis(actor, now: datetime | None = None) -> tuple[str, AnalysisSnapshot | AnalysisJob]:
+def request_analysis(actor: User, now: datetime | None = None) -> tuple[str, AnalysisSnapshot | AnalysisJob]:
     """("done", snapshot) when computed in this request, ("queued", job) for big organisations.
 
     After committing, the caller starts a queued job with `start_job(job.id)`.
@@ -69,7 +70,7 @@ def request_analysis(actor, now: datetime | None = None) -> tuple[str, AnalysisS
     return "queued", job
 
 
-def get_job(actor, job_id: int) -> AnalysisJob:
+def get_job(actor: User, job_id: int) -> AnalysisJob:
     require_analyst(actor)
     job = db.session.get(AnalysisJob, job_id)
     if job is None:
@@ -84,9 +85,9 @@ def start_job(job_id: int) -> threading.Thread | None:
     """
     if not current_app.config.get("ANALYSIS_JOBS_IN_THREAD", True):
         return None
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
-    def work():
+    def work() -> None:
         with app.app_context():
             try:
                 run_job(job_id)
@@ -112,10 +113,10 @@ def start_job_after_commit(job_id: int) -> None:
 def run_job(job_id: int) -> AnalysisJob | None:
     """Compute the snapshot of a queued job and record the outcome (commits: it is a worker)."""
     # Claim it atomically: a web worker's thread and `network run-jobs` may both try.
-    claimed = db.session.execute(
+    claimed = cast(CursorResult[Any], db.session.execute(
         update(AnalysisJob).where(AnalysisJob.id == job_id, AnalysisJob.status == "queued")
         .values(status="running", started_at=utcnow()).execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     unit_of_work.commit()
     job = db.session.get(AnalysisJob, job_id)
     if job is None or not claimed:
@@ -124,7 +125,7 @@ def run_job(job_id: int) -> AnalysisJob | None:
     try:
         actor = db.session.get(User, requested_by_id) if requested_by_id else None
         snapshot = compute_snapshot(actor, after_loading=unit_of_work.commit)
-        job = db.session.get(AnalysisJob, job_id)
+        job = db.session.get_one(AnalysisJob, job_id)
         job.status = "done"
         job.snapshot_id = snapshot.id
         job.finished_at = utcnow()
@@ -133,6 +134,8 @@ def run_job(job_id: int) -> AnalysisJob | None:
         unit_of_work.rollback()
         log.exception("analysis job %s failed", job_id)
         job = db.session.get(AnalysisJob, job_id)
+        if job is None:
+            return None
         job.status = "failed"
         job.error = f"{type(error).__name__}: {error}"[:1000]
         job.finished_at = utcnow()
@@ -151,7 +154,7 @@ def run_queued_jobs() -> list[AnalysisJob]:
 def forget_jobs(older_than_days: int = 30) -> int:
     """Delete finished and failed jobs older than this; returns how many."""
     cutoff = utcnow() - timedelta(days=older_than_days)
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         delete(AnalysisJob).where(AnalysisJob.status.in_(("done", "failed")), AnalysisJob.requested_at < cutoff)
-    )
+    ))
     return result.rowcount or 0

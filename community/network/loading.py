@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import networkx as nx
 from flask import current_app
@@ -39,7 +40,7 @@ def analysis_params(now: datetime) -> analysis.AnalysisParams:
     return analysis.AnalysisParams(now=now, **current_app.config.get("ANALYSIS_PARAMS", {}))
 
 
-def _interaction_sources() -> tuple[Callable | None, Callable | None]:
+def _interaction_sources() -> tuple[Callable[..., Any] | None, Callable[..., Any] | None]:
     try:
         from community.discussions.queries import activity_records, interaction_edges
     except ImportError:  # the community feature is not installed
@@ -47,7 +48,9 @@ def _interaction_sources() -> tuple[Callable | None, Callable | None]:
     return interaction_edges, activity_records
 
 
-def _status_at(status: str, decided_at, completed_at, now: datetime) -> str:
+def _status_at(
+    status: str, decided_at: datetime | None, completed_at: datetime | None, now: datetime
+) -> str:
     """What a mentorship's status was at `now` (snapshots may be dated in the past)."""
     if status == "completed" and completed_at is not None and completed_at > now:
         status = "active"
@@ -242,13 +245,19 @@ class LiveNetwork:
     params: analysis.AnalysisParams
     graph: nx.Graph
     coverage: analysis.CoverageIndex
-    pictures: dict[tuple, str] = field(default_factory=dict)
+    pictures: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
 _LIVE_LOCK = threading.Lock()
 
 
-def remember_live(snapshot_id, data, params, network, coverage) -> LiveNetwork:
+def remember_live(
+    snapshot_id: int | None,
+    data: NetworkData,
+    params: analysis.AnalysisParams,
+    network: nx.Graph,
+    coverage: analysis.CoverageIndex,
+) -> LiveNetwork:
     entry = LiveNetwork(snapshot_id, time.monotonic(), data, params, network, coverage)
     with _LIVE_LOCK:
         current_app.extensions.setdefault("network.live", {})["entry"] = entry
@@ -260,7 +269,7 @@ def live_network() -> LiveNetwork:
     latest_id = latest_snapshot_id()
     ttl = float(current_app.config.get("ANALYSIS_CACHE_SECONDS", 120))
     with _LIVE_LOCK:
-        entry = current_app.extensions.setdefault("network.live", {}).get("entry")
+        entry: LiveNetwork | None = current_app.extensions.setdefault("network.live", {}).get("entry")
     if entry is not None and entry.snapshot_id == latest_id and time.monotonic() - entry.loaded < ttl:
         return entry
     now = utcnow()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from community.accounts.models import User
 from community.errors import NotFoundError
 from community.network import analysis, charts, drawing
 from community.network.access import require_analyst
@@ -49,7 +51,7 @@ def picture_words() -> drawing.Words:
     )
 
 
-def _picture(key: tuple, draw: Callable[[LiveNetwork, frozenset[int]], str]) -> str:
+def _picture(key: tuple[Any, ...], draw: Callable[[LiveNetwork, frozenset[int]], str]) -> str:
     live = live_network()
     hidden = opted_out_ids()
     full_key = (*key, pseudonymised(), hash(hidden), str(get_locale()))
@@ -63,7 +65,7 @@ def _left_out_note(count: int) -> str:
                     "%(num)d people who opted out are not shown.", count) if count else ""
 
 
-def network_svg(viewer) -> str:
+def network_svg(viewer: User) -> str:
     """The mentor network: people (connected ones) or, when too many, departments."""
     require_analyst(viewer)
 
@@ -77,14 +79,14 @@ def network_svg(viewer) -> str:
         left_out = [node for node in core if node in hidden]
         core.remove_nodes_from(left_out)
         refs = people_refs(list(core), pseudonymised())
-        labels = {pid: ref.name for pid, ref in refs.items()}
+        labels: Mapping[Hashable, str] = {pid: ref.name for pid, ref in refs.items()}
         title = " ".join(filter(None, [_("Mentor network"), _left_out_note(len(left_out))]))
         return drawing.draw_network(core, labels, title=title, words=picture_words())
 
     return _picture(("network",), draw)
 
 
-def load_svg(viewer) -> str:
+def load_svg(viewer: User) -> str:
     """Mentor load against capacity (from the latest snapshot), busiest first."""
     require_analyst(viewer)
     hidden = opted_out_ids()
@@ -100,7 +102,7 @@ def load_svg(viewer) -> str:
     )
 
 
-def coverage_svg(viewer) -> str:
+def coverage_svg(viewer: User) -> str:
     """Mentors able to teach each demanded topic, against the number needed."""
     require_analyst(viewer)
 
@@ -131,7 +133,7 @@ def trend_series_labels() -> dict[str, str]:
     }
 
 
-def trend_svg(viewer, limit: int = 12) -> str:
+def trend_svg(viewer: User, limit: int = 12) -> str:
     require_analyst(viewer)
     points = health_trend(limit)
     labels = trend_series_labels()
@@ -144,7 +146,7 @@ def trend_svg(viewer, limit: int = 12) -> str:
     )
 
 
-def ego_svg(viewer, ref: str) -> str:
+def ego_svg(viewer: User, ref: str) -> str:
     """A person's ties (radius 1) for the analyst's person page."""
     require_analyst(viewer)
     person_id = resolve_person(ref)
@@ -156,6 +158,6 @@ def ego_svg(viewer, ref: str) -> str:
     left_out = [node for node in ego if node in hidden]
     ego.remove_nodes_from(left_out)
     refs = people_refs(list(ego), pseudonymised())
-    labels = {pid: r.name for pid, r in refs.items()}
+    labels: Mapping[Hashable, str] = {pid: r.name for pid, r in refs.items()}
     title = " ".join(filter(None, [_("Network of %(name)s", name=labels[person_id]), _left_out_note(len(left_out))]))
     return drawing.draw_ego(ego, person_id, labels, title=title, words=picture_words())

@@ -49,7 +49,7 @@ def pseudonymised() -> bool:
     return bool(row and row.value.get("on"))
 
 
-def set_pseudonymised(actor, on: bool) -> bool:
+def set_pseudonymised(actor: User, on: bool) -> bool:
     """Admins switch the pseudonymised mode; audited."""
     require_admin(actor)
     if pseudonymised_locked() and not on:
@@ -90,7 +90,8 @@ def _pseudonym_index() -> dict[str, int]:
     store = current_app.extensions.setdefault("network.pseudonyms", {})
     cached = store.get("index")
     if cached and cached[0] == (count, highest):
-        return cached[1]
+        known: dict[str, int] = cached[1]
+        return known
     ids = list(db.session.scalars(select(User.id)))
     index: dict[str, int] = {}
     for pid in ids:
@@ -116,7 +117,7 @@ def resolve_person(ref: str | int, *, pseudonymised_mode: bool | None = None) ->
     return None
 
 
-def reveal(actor, ref: str, reason: str) -> User:
+def reveal(actor: User, ref: str, reason: str) -> User:
     """A change manager reveals the name behind one pseudonym, giving a reason; audited."""
     require_analyst(actor)
     reason = " ".join((reason or "").split())

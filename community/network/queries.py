@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import flask_babel
 from flask import has_request_context
-from flask_babel import format_date, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -26,6 +26,17 @@ from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
 from community.network.pseudonyms import pseudonymised as pseudonymised_mode
 from community.network.pseudonyms import pseudonyms_for
 from community.network.redaction import redact_findings
+
+
+def _(message: str, **variables: Any) -> str:
+    """flask_babel.gettext, typed."""
+    return str(flask_babel.gettext(message, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """flask_babel.ngettext, typed."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
+
 
 # Above this many ids one scan of all people is cheaper (and safer for SQLite's parameter
 # limit) than an IN list.
@@ -162,7 +173,7 @@ def snapshot_mentors(snapshot_id: int | None = None) -> list[tuple[int, int | No
     if snapshot_id is None:
         return []
     return [
-        tuple(row)
+        (row[0], row[1], row[2])
         for row in db.session.execute(
             select(PersonFigure.user_id, PersonFigure.load, PersonFigure.capacity)
             .where(PersonFigure.snapshot_id == snapshot_id, PersonFigure.load.is_not(None))
@@ -357,7 +368,7 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
         idle=[Finding("idle", refs[e["person_id"]], e, idle_reason(e)) for e in lists["idle"]],
         uncovered_topics=[
             Finding("uncovered_topic", None, t, topic_reason(t, min_providers),
-                    label=names.get(t["slug"], t["slug"]),
+                    label=names.get(t["slug"]) or t["slug"],
                     people=[refs[pid] for pid in t.get("providers") or []],
                     people_opted_out=int(t.get("providers_opted_out") or 0))
             for t in topics

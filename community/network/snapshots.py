@@ -33,7 +33,7 @@ def cohort_at(now: datetime) -> int | None:
     )
 
 
-def store_snapshot(actor, data: NetworkData, result: analysis.AnalysisResult,
+def store_snapshot(actor: User | None, data: NetworkData, result: analysis.AnalysisResult,
                    params: analysis.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
     """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
     plain = result.to_dict()
@@ -87,7 +87,7 @@ def store_snapshot(actor, data: NetworkData, result: analysis.AnalysisResult,
     return snapshot
 
 
-def compute_snapshot(actor, now: datetime | None = None, *,
+def compute_snapshot(actor: User | None, now: datetime | None = None, *,
                      after_loading: Callable[[], None] | None = None) -> AnalysisSnapshot:
     """Load, analyse and store one dated snapshot (the caller commits).
 

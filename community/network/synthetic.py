@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from typing import Any
 
 from community.network.analysis import (
     ActivityRecord,
@@ -94,17 +96,17 @@ def synthetic_tags() -> tuple[TagRecord, ...]:
 class _Weighted:
     """Repeated weighted draws in O(log n) each (random.choices re-sums weights per call)."""
 
-    def __init__(self, items: list, weights: list[float]) -> None:
+    def __init__(self, items: Sequence[Any], weights: list[float]) -> None:
         self.items = items
         self.cumulative = list(accumulate(weights))
         self.total = self.cumulative[-1] if self.cumulative else 0.0
 
-    def draw(self, rng: random.Random):
+    def draw(self, rng: random.Random) -> Any:
         index = bisect_left(self.cumulative, rng.random() * self.total)
         return self.items[min(index, len(self.items) - 1)]
 
-    def draw_distinct(self, rng: random.Random, count: int, tries: int = 20) -> list:
-        chosen: list = []
+    def draw_distinct(self, rng: random.Random, count: int, tries: int = 20) -> list[Any]:
+        chosen: list[Any] = []
         for _ in range(tries):
             if len(chosen) >= count:
                 break
@@ -114,7 +116,7 @@ class _Weighted:
         return chosen
 
 
-def _zipf(rng: random.Random, items: list, exponent: float) -> _Weighted:
+def _zipf(rng: random.Random, items: list[str], exponent: float) -> _Weighted:
     shuffled = items[:]
     rng.shuffle(shuffled)
     return _Weighted(shuffled, [1.0 / (rank + 1) ** exponent for rank in range(len(shuffled))])

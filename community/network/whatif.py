@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from community.accounts.models import User
 from community.audit import services as audit
 from community.errors import ValidationFailed
 from community.network import analysis
@@ -45,7 +46,7 @@ def parse_refs(values: Iterable[str | int]) -> list[str]:
     return refs
 
 
-def what_if(actor, remove_ids: Iterable[str | int]) -> WhatIfView:
+def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
     """What the pool loses if these mentors leave, on the current data; audited."""
     require_analyst(actor)
     refs = parse_refs(remove_ids)

@@ -130,7 +130,7 @@ def connected_core(graph: nx.Graph) -> nx.Graph:
     return core
 
 
-def ego_network(graph: nx.Graph, person_id: int, radius: int = 1) -> nx.Graph:
+def ego_network(graph: nx.Graph, person_id: Hashable, radius: int = 1) -> nx.Graph:
     """The people within `radius` ties of a person, with the ties among them (a copy).
 
     Cost: proportional to the neighbourhood, milliseconds even at 100 k people.

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -94,7 +94,7 @@ def _dependencies(adjacency: Any, sources: np.ndarray) -> np.ndarray:
         np.divide(1.0 + delta, sigma, out=coefficient, where=depth == current)
         pulled = adjacency @ coefficient
         delta += np.where(depth == current - 1, sigma * pulled, 0.0)
-    return delta.sum(axis=1)
+    return cast("np.ndarray", delta.sum(axis=1))
 
 
 def pagerank(core: nx.Graph) -> dict[int, float]:
@@ -102,9 +102,11 @@ def pagerank(core: nx.Graph) -> dict[int, float]:
     if core.number_of_nodes() == 0:
         return {}
     try:
-        return nx.pagerank(core, weight="weight")
+        return cast("dict[int, float]", nx.pagerank(core, weight="weight"))
     except nx.PowerIterationFailedConvergence:
-        return nx.pagerank(core, weight="weight", max_iter=1000, tol=1e-5)
+        return cast(
+            "dict[int, float]", nx.pagerank(core, weight="weight", max_iter=1000, tol=1e-5)
+        )
 
 
 def louvain_communities(core: nx.Graph, seed: int) -> list[tuple[int, ...]]:

@@ -320,7 +320,7 @@ class WhatIfResult:
     unknown_ids: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain_data(self)
+        data: dict[str, Any] = plain_data(self)
         data["health"] = {
             name: {"before": c.before, "after": c.after, "change": c.change}
             for name, c in self.health.items()

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -135,4 +135,4 @@ def to_node_link(
     edges="edges")."""
     plain = _export_graph(graph, labels, pseudonyms, node_figures)
     plain.graph.update(graph_attributes or {})
-    return nx.node_link_data(plain, edges="edges")
+    return cast("dict[str, Any]", nx.node_link_data(plain, edges="edges"))

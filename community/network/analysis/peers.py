@@ -6,6 +6,7 @@ import math
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -58,7 +59,8 @@ class PeerIndex:
         self.column = {slug: column for column, slug in enumerate(sorted(self.holders))}
         # Entries: sqrt(level weight) for any level, level weight for provider levels only.
         shape = (len(self.mentor_ids), len(self.column))
-        held, provided = ([], [], []), ([], [], [])
+        held: tuple[list[float], list[int], list[int]] = ([], [], [])
+        provided: tuple[list[float], list[int], list[int]] = ([], [], [])
         for mentor_id, levels in self.levels.items():
             for slug, level in levels.items():
                 weight = LEVEL_WEIGHT.get(level, LEVEL_WEIGHT["interested"])
@@ -78,7 +80,7 @@ class PeerIndex:
             if holders >= 2:
                 own = LEVEL_WEIGHT.get(level, LEVEL_WEIGHT["interested"])
                 vector[self.column[slug]] = math.sqrt(own) / math.log(holders)
-        return self.held @ vector
+        return cast("np.ndarray", self.held @ vector)
 
     def _complementary_scores(self, mentor_id: int) -> np.ndarray:
         levels = self.levels.get(mentor_id, {})
@@ -88,7 +90,7 @@ class PeerIndex:
             if providers:
                 boost = 1.5 if levels.get(slug) == "interested" else 1.0
                 vector[self.column[slug]] = boost / math.log(1 + providers)
-        return self.provided @ vector
+        return cast("np.ndarray", self.provided @ vector)
 
     def _ranked(
         self, scores: np.ndarray, mentor_id: int, exclude: Collection[int], limit: int | None

@@ -118,7 +118,8 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data (str keys, lists, ints, floats to 6 significant digits)."""
-        return plain_data(self)
+        data: dict[str, Any] = plain_data(self)
+        return data
 
     def community_of(self) -> dict[int, int]:
         """Person id -> community id, for colouring and condensed drawings."""

@@ -133,7 +133,7 @@ def recency_weight(at: datetime, params: AnalysisParams) -> float | None:
     age_days = (params.now - at).total_seconds() / SECONDS_PER_DAY
     if age_days < 0 or age_days > params.window_days:
         return None
-    return 0.5 ** (age_days / params.half_life_days)
+    return float(0.5 ** (age_days / params.half_life_days))
 
 
 

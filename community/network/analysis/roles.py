@@ -346,17 +346,17 @@ def _community_weights(
         if record.person_id in ids and (decay := recency_weight(record.at, params)) is not None:
             activity_parts[record.person_id].append(decay)
     interaction_parts: dict[int, list[float]] = defaultdict(list)
-    for record in inp.interactions:
-        if record.source_id == record.target_id or record.weight <= 0:
+    for tie in inp.interactions:
+        if tie.source_id == tie.target_id or tie.weight <= 0:
             continue
-        if record.source_id not in ids and record.target_id not in ids:
+        if tie.source_id not in ids and tie.target_id not in ids:
             continue
-        decay = recency_weight(record.at, params)
+        decay = recency_weight(tie.at, params)
         if decay is None:
             continue
-        for person_id in (record.source_id, record.target_id):
+        for person_id in (tie.source_id, tie.target_id):
             if person_id in ids:
-                interaction_parts[person_id].append(record.weight * decay)
+                interaction_parts[person_id].append(tie.weight * decay)
     activity = {pid: math.fsum(activity_parts.get(pid, ())) for pid in ids}
     interaction = {pid: math.fsum(interaction_parts.get(pid, ())) for pid in ids}
     return activity, interaction

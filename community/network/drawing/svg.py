@@ -75,7 +75,7 @@ ENGLISH = Words()
 
 def needs_condensing(graph: nx.Graph, limit: int = NODE_LIMIT) -> bool:
     """True when a graph has too many people to draw one circle each."""
-    return graph.number_of_nodes() > limit
+    return bool(graph.number_of_nodes() > limit)
 
 
 def primary_role(data: Mapping[str, object]) -> str:
