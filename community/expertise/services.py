@@ -147,6 +147,18 @@ def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None 
     require_curator(actor)
     before = {"name": tag.name, "name_de": tag.name_de}
     old_terms = {normalise_term(t) for t in (tag.name, tag.name_de or "") if t}
+    _rename(tag, name, name_de)
+    db.session.flush()
+    # Old English and German names stay findable as synonyms.
+    for old in sorted(old_terms):
+        if find_tag(old) is None:
+            db.session.add(TagSynonym(tag_id=tag.id, term=old[:80]))
+    _describe(tag, field, description, description_de)
+    db.session.flush()
+    audit.record("tag.updated", actor=actor, subject_type="tag", subject_id=tag.id, data={"before": before, "after": {"name": tag.name, "name_de": tag.name_de}})
+
+
+def _rename(tag: Tag, name: str | None, name_de: str | None) -> None:
     if name is not None:
         name = " ".join(name.split())
         if not name or len(name) > 80:
@@ -161,11 +173,9 @@ def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None 
         if name_de and name_de != tag.name_de:
             _check_term_free(name_de, except_tag=tag, field="name_de")
         tag.name_de = name_de or None
-    db.session.flush()
-    # Old English and German names stay findable as synonyms.
-    for old in sorted(old_terms):
-        if find_tag(old) is None:
-            db.session.add(TagSynonym(tag_id=tag.id, term=old[:80]))
+
+
+def _describe(tag: Tag, field: str | None, description: str | None, description_de: str | None) -> None:
     if field is not None:
         if field not in FIELDS:
             raise ValidationFailed(_("Unknown field."), {"field": [_("Unknown field.")]})
@@ -174,8 +184,6 @@ def update_tag(actor, tag: Tag, *, name: str | None = None, name_de: str | None 
         tag.description = description.strip() or None
     if description_de is not None:
         tag.description_de = description_de.strip() or None
-    db.session.flush()
-    audit.record("tag.updated", actor=actor, subject_type="tag", subject_id=tag.id, data={"before": before, "after": {"name": tag.name, "name_de": tag.name_de}})
 
 
 def add_synonym(actor, tag: Tag, term: str, *, audit_it: bool = True) -> TagSynonym:
