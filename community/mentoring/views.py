@@ -128,14 +128,8 @@ def sessions():
     )
 
 
-# Requests and suggestions ----------------------------------------------------------------
-
-@bp.route("/mentoring/request", methods=["GET", "POST"])
-@login_required
-def request_mentor():
-    is_manager = current_user.has_role("change_manager")
-    if not (is_manager or current_user.has_role("executive")):
-        abort(403, description=_("Mentors are requested by executives, or by change managers on their behalf."))
+def _request_form(is_manager: bool) -> RequestForm:
+    """The request form with its choices, prefilled from the link that led here (GET)."""
     form = RequestForm()
     tags = all_tags()
     form.goals.choices = tag_choices(tags)
@@ -157,6 +151,18 @@ def request_mentor():
         goals = request.args.getlist("goal")
         if goals:
             form.goals.data = goals
+    return form
+
+
+# Requests and suggestions ----------------------------------------------------------------
+
+@bp.route("/mentoring/request", methods=["GET", "POST"])
+@login_required
+def request_mentor():
+    is_manager = current_user.has_role("change_manager")
+    if not (is_manager or current_user.has_role("executive")):
+        abort(403, description=_("Mentors are requested by executives, or by change managers on their behalf."))
+    form = _request_form(is_manager)
     if form.validate_on_submit():
         executive_id = form.executive_id.data if is_manager else current_user.id
         try:
