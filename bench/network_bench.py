@@ -32,7 +32,7 @@ def _peak_rss_mb() -> float:
 
 def measure(size: int, seed: int) -> dict:
     """Everything for one organisation size, in this process."""
-    from community.network.graph import (
+    from community.network.analysis import (
         AnalysisParams,
         PeerIndex,
         analyse,

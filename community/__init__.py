@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     templates, static = web_folders()
     app = Flask(__name__, instance_relative_config=True, template_folder=templates, static_folder=static)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.extensions["community.features"] = FEATURES  # for features that visit the others
     register_config(app, config)
     register_models()
     register_extensions(app)
@@ -113,10 +114,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from community import errors, logs
+    from community import error_pages, logs
 
     logs.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

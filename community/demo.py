@@ -7,30 +7,17 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from community.database import utcnow
+from community.demo_support import (  # noqa: F401 - the demo's names, kept importable here
+    DEMO_ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    DemoContext,
+    reset_sequence,
+)
 from community.extensions import db
-
-DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105 - demo data only, documented in README
-DEMO_ADMIN_EMAIL = "admin@demo.example"
-
-
-@dataclass
-class DemoContext:
-    rng: random.Random
-    people: int
-    now: datetime
-    # filled by the accounts step: id lists by role, department by id
-    ids_by_role: dict[str, list[int]] = field(default_factory=dict)
-    department_of: dict[int, str] = field(default_factory=dict)
-    summary: dict[str, int | float | str] = field(default_factory=dict)
-
-    def days_ago(self, days: float) -> datetime:
-        return self.now - timedelta(days=days)
 
 
 def has_people() -> bool:
@@ -70,9 +57,3 @@ def build(*, people: int, seed: int) -> dict:
     ctx.summary["seconds"] = round(time.perf_counter() - started, 2)
     ctx.summary["login"] = f"{DEMO_ADMIN_EMAIL} / {DEMO_PASSWORD} (every demo account has this password)"
     return ctx.summary
-
-
-def reset_sequence(table: str, value: int) -> None:
-    """Rows inserted with explicit ids leave PostgreSQL's sequence behind; move it past them."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"), {"t": table, "v": value})

@@ -16,23 +16,7 @@ PACKAGE = ROOT / "community"
 UNIT_OF_WORK = "community/unit_of_work.py"
 RUNNER_MODULES = {"cli.py", "jobs.py", "tasks.py"}
 
-# TEMPORARY: community/network/ still commits on its own (its services run analysis jobs and
-# commit between loading and analysing; its pages and CLI commit by hand). The "netsplit"
-# branch moves that into a job runner and the unit of work; the lead deletes this list when
-# merging it. Entries are "path:function" (not line numbers, so unrelated edits keep them valid).
-TEMPORARY_ALLOWED = {
-    "community/network/services.py:run_job",  # a job runner inside services.py
-    "community/network/services.py:run_queued_jobs",
-    "community/network/cli.py:analyze_command",  # db.session.commit instead of unit_of_work.commit
-    "community/network/cli.py:forget_jobs_command",
-    "community/network/views.py:dashboard",  # the network pages still commit by hand
-    "community/network/views.py:what_if",
-    "community/network/views.py:person",
-    "community/network/views.py:recompute",
-    "community/network/views.py:reveal",
-    "community/network/views.py:settings",
-    "community/network/views.py:findings_csv",
-}
+TEMPORARY_ALLOWED: set[str] = set()
 
 
 def _mentions_session(node: ast.AST) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from community.accounts.models import User, UserLanguage, UserRole
 from community.accounts.passwords import hash_password
 from community.accounts.services import slugify
-from community.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, reset_sequence
+from community.demo_support import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, reset_sequence
 from community.extensions import db
 
 DEPARTMENTS = [

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Api
 
 from community.api.schemas import ErrorSchema
-from community.errors import respond
+from community.error_pages import respond
 from community.security import SAFE_METHODS
 
 PREFIX = "/api/v1"

@@ -18,7 +18,6 @@ from community.api.schemas import ErrorSchema
 from community.audit import services as audit
 from community.errors import NotFoundError
 from community.network import queries, services
-from community.unit_of_work import after_commit
 
 blp = Blueprint("api_network", __name__, description="Network analysis of the mentor pool (change managers, admins)")
 
@@ -261,8 +260,7 @@ def post_analysis():
     """Compute a snapshot: inline for small organisations (201), else as a background job (202)."""
     status, outcome = services.request_analysis(current_user)
     if status == "queued":
-        job_id = outcome.id
-        after_commit(lambda: services.start_job(job_id))  # the thread reads the committed job
+        services.start_job_after_commit(outcome.id)
         response = jsonify({"job": JobSchema().dump(job_data(outcome))})
         response.status_code = 202
         response.headers["Location"] = url_for("api_network.get_job", job_id=outcome.id)

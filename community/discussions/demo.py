@@ -6,13 +6,13 @@ Bulk inserts with explicit ids; 10,000 people stay fast (threads scale with peop
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
 
 from community.accounts.models import User
-from community.demo import reset_sequence
+from community.demo_support import reset_sequence
 from community.discussions.models import (
     Category,
     Flag,
@@ -125,12 +125,24 @@ def seed(ctx) -> None:
     askers = list(ctx.ids_by_role.get("staff", []))[:2000] + list(ctx.ids_by_role.get("executive", []))
     if not mentors:
         return
-    people = {uid: (handle, locale) for uid, handle, locale in db.session.execute(select(User.id, User.handle, User.locale))}
-    tags: list[tuple[int | None, str]] = [(tag_id, name) for tag_id, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id))]
-    if not tags:
-        tags = [(None, "Microsoft Teams")]
+    forum = _Forum(ctx, mentors, managers, askers)
+    forum.category_ids = _seed_categories(ctx)
+    forum.mentor_weights = _weights(rng, mentors)
+    forum.active_mentors = [m for m, w in zip(mentors, forum.mentor_weights, strict=True) if w > 0]
+    n_threads = min(MAX_THREADS, max(30, round(ctx.people * 0.75)))
+    for thread_id in range(1, n_threads + 1):
+        forum.thread(thread_id)
+    newest = _pin_newest(forum.threads)
+    forum.insert()
+    # A little moderation: pins logged, a few open reports for the review queue.
+    moderator = managers[0] if managers else None
+    if moderator is not None:
+        _moderate(ctx, forum, moderator, newest)
+    ctx.summary.update(threads=len(forum.threads), posts=len(forum.posts), mentions=len(forum.mentions))
 
-    # Categories: the starter ones, reusing those that `flask setup` may have created already.
+
+def _seed_categories(ctx) -> dict[str, int]:
+    """The starter categories, reusing those that `flask setup` may have created already."""
     category_ids = {slug: cid for slug, cid in db.session.execute(select(Category.slug, Category.id))}
     for position, (slug, name, name_de, description, description_de, visibility, _share) in enumerate(CATEGORIES, start=1):
         if slug not in category_ids:
@@ -140,47 +152,96 @@ def seed(ctx) -> None:
             db.session.add(category)
             db.session.flush()
             category_ids[slug] = category.id
+    return category_ids
 
-    mentor_weights = _weights(rng, mentors)
-    active_mentors = [m for m, w in zip(mentors, mentor_weights, strict=True) if w > 0]
-    n_threads = min(MAX_THREADS, max(30, round(ctx.people * 0.75)))
-    shares = [c[6] for c in CATEGORIES]
-    html_cache: dict[str, str] = {}
 
-    def html_of(body: str, mentioned: dict[str, int]) -> str:
+def _pin_newest(threads: list[dict]) -> dict[int, dict]:
+    """One pinned thread per category: the newest of each."""
+    newest: dict[int, dict] = {}
+    for row in threads:
+        if row["category_id"] not in newest or row["created_at"] > newest[row["category_id"]]["created_at"]:
+            newest[row["category_id"]] = row
+    for row in newest.values():
+        row["pinned"] = True
+    return newest
+
+
+def _moderate(ctx, forum: _Forum, moderator: int, newest: dict[int, dict]) -> None:
+    rng = ctx.rng
+    db.session.execute(insert(ModerationAction.__table__), [
+        {"actor_id": moderator, "action": "thread.pinned", "thread_id": row["id"], "created_at": row["created_at"] + timedelta(hours=2)}
+        for row in newest.values()
+    ])
+    candidates = [p for p in forum.posts if p["reply_to_post_id"] is None and p["author_id"] not in forum.managers]
+    flagged = rng.sample(candidates, k=min(3, len(candidates)))
+    reporters = forum.active_mentors or forum.mentors
+    db.session.execute(insert(Flag.__table__), [
+        {"post_id": p["id"], "reporter_id": rng.choice([r for r in reporters if r != p["author_id"]] or reporters),
+         "reason": rng.choice(["Off topic for this category.", "Contains a customer's name.", "Sounds like an advert."]),
+         "created_at": ctx.now - timedelta(days=rng.randint(0, 5))}
+        for p in flagged
+    ])
+
+
+class _Forum:
+    """Threads, posts, mentions, subscriptions and mention notifications, row by row."""
+
+    def __init__(self, ctx, mentors: list[int], managers: list[int], askers: list[int]) -> None:
+        self.ctx, self.rng = ctx, ctx.rng
+        self.mentors, self.managers, self.askers = mentors, managers, askers
+        self.people = {uid: (handle, locale)
+                       for uid, handle, locale in db.session.execute(select(User.id, User.handle, User.locale))}
+        tags: list[tuple[int | None, str]] = [(tag_id, name) for tag_id, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id))]
+        self.tags = tags or [(None, "Microsoft Teams")]
+        self.category_ids: dict[str, int] = {}
+        self.mentor_weights: list[float] = []
+        self.active_mentors: list[int] = []
+        self.shares = [c[6] for c in CATEGORIES]
+        self.html_cache: dict[str, str] = {}
+        self.threads: list[dict] = []
+        self.thread_tags: list[dict] = []
+        self.posts: list[dict] = []
+        self.mentions: list[dict] = []
+        self.subscriptions: set[tuple[int, int]] = set()
+        self.notes: list[dict] = []
+        self.post_id = 0
+
+    def html_of(self, body: str, mentioned: dict[str, int]) -> str:
         """Render each distinct text once; a mention is rendered as a placeholder and filled in."""
         handle, uid = next(iter(mentioned.items())) if mentioned else (None, None)
         key = body.replace(f"@{handle}", "@" + PLACEHOLDER) if handle else body
-        if key not in html_cache:
-            html_cache[key] = render(key, mentions={PLACEHOLDER: "/people/0"})
-        html = html_cache[key]
+        if key not in self.html_cache:
+            self.html_cache[key] = render(key, mentions={PLACEHOLDER: "/people/0"})
+        html = self.html_cache[key]
         if handle:
             html = html.replace('href="/people/0"', f'href="/people/{uid}"').replace("@" + PLACEHOLDER, "@" + handle)
         return html
 
-    def language(uid: int) -> str:
-        return "de" if people.get(uid, ("", "en"))[1] == "de" else "en"
+    def language(self, uid: int) -> str:
+        return "de" if self.people.get(uid, ("", "en"))[1] == "de" else "en"
 
-    threads, thread_tags, posts, mentions, subscriptions, notes = [], [], [], [], set(), []
-    post_id = 0
-    for thread_id in range(1, n_threads + 1):
-        category_index = rng.choices(range(len(CATEGORIES)), weights=shares, k=1)[0]
-        slug, visibility = CATEGORIES[category_index][0], CATEGORIES[category_index][5]
-        if slug == "questions-from-staff" and askers:
-            author = rng.choice(askers)
-        elif slug == "ambassador-corner" and managers and rng.random() < 0.3:
-            author = rng.choice(managers)
-        else:
-            author = rng.choices(mentors, weights=mentor_weights, k=1)[0]
-        lang = language(author)
-        chosen = rng.sample(tags, k=min(len(tags), rng.choice((1, 1, 2))))
+    def _author(self, slug: str) -> int:
+        rng = self.rng
+        if slug == "questions-from-staff" and self.askers:
+            return rng.choice(self.askers)
+        if slug == "ambassador-corner" and self.managers and rng.random() < 0.3:
+            return rng.choice(self.managers)
+        return rng.choices(self.mentors, weights=self.mentor_weights, k=1)[0]
+
+    def thread(self, thread_id: int) -> None:
+        rng, ctx = self.rng, self.ctx
+        category_index = rng.choices(range(len(CATEGORIES)), weights=self.shares, k=1)[0]
+        slug = CATEGORIES[category_index][0]
+        author = self._author(slug)
+        lang = self.language(author)
+        chosen = rng.sample(self.tags, k=min(len(self.tags), rng.choice((1, 1, 2))))
         topic = chosen[0][1]
         title = rng.choice(TITLES[lang][slug]).format(tag=topic)[:200]
         # Recent months are busier than old ones.
         started = ctx.now - timedelta(days=DAYS * rng.random() ** 1.4, hours=rng.randint(0, 23))
         for tag_id, _name in chosen:
             if tag_id is not None:
-                thread_tags.append({"thread_id": thread_id, "tag_id": tag_id})
+                self.thread_tags.append({"thread_id": thread_id, "tag_id": tag_id})
         participants = [author]
         thread_posts: list[dict[str, Any]] = []
         at = started
@@ -193,81 +254,63 @@ def seed(ctx) -> None:
                 at = at + timedelta(hours=rng.expovariate(1 / 14))
                 if at >= ctx.now:
                     break
-                pool = active_mentors + managers
+                pool = self.active_mentors + self.managers
                 poster = rng.choice(participants) if rng.random() < 0.25 else rng.choice(pool)
-                body = rng.choice(REPLIES[language(poster)]).format(tag=topic)
-            mentioned: dict[str, int] = {}
-            if index > 0 and rng.random() < 0.2:
-                others = [p for p in participants if p != poster] or [rng.choice(active_mentors)]
-                target = rng.choice(others)
-                if target != poster and target in people:
-                    handle = people[target][0]
-                    body = rng.choice(MENTION_LINES[language(poster)]).format(handle=handle) + " " + body
-                    mentioned[handle] = target
-            post_id += 1
-            reply_to = None
-            if index > 1 and rng.random() < 0.4:
-                reply_to = rng.choice(thread_posts)["id"]
-            row = {"id": post_id, "thread_id": thread_id, "author_id": poster, "body": body, "html": html_of(body, mentioned),
-                   "created_at": at, "hidden": False, "reply_to_post_id": reply_to}
-            thread_posts.append(row)
-            for target in mentioned.values():
-                mentions.append({"post_id": post_id, "user_id": target})
-                age = (ctx.now - at).days
-                if age < 45:
-                    notes.append({"user_id": target, "actor_id": poster, "kind": "discussion_mention",
-                                  "params": {"thread": title}, "link": f"/threads/{thread_id}?post={post_id}#post-{post_id}",
-                                  "created_at": at, "read_at": None if age < 10 else at + timedelta(days=1)})
-            if poster not in participants:
-                participants.append(poster)
-        posts.extend(thread_posts)
+                body = rng.choice(REPLIES[self.language(poster)]).format(tag=topic)
+            self._post(thread_id, title, index, poster, body, at, participants, thread_posts)
+        self.posts.extend(thread_posts)
         for person in participants:
-            subscriptions.add((person, thread_id))
+            self.subscriptions.add((person, thread_id))
         last = thread_posts[-1]
-        threads.append({
-            "id": thread_id, "category_id": category_ids[slug], "title": title, "author_id": author,
+        self.threads.append({
+            "id": thread_id, "category_id": self.category_ids[slug], "title": title, "author_id": author,
             "created_at": started, "last_post_at": last["created_at"], "last_poster_id": last["author_id"],
             "pinned": False, "locked": rng.random() < 0.02 and (ctx.now - started).days > 200,
             "post_count": len(thread_posts),
         })
 
-    # One pinned thread per category: the newest of each.
-    newest: dict[int, dict] = {}
-    for row in threads:
-        if row["category_id"] not in newest or row["created_at"] > newest[row["category_id"]]["created_at"]:
-            newest[row["category_id"]] = row
-    for row in newest.values():
-        row["pinned"] = True
+    def _post(self, thread_id: int, title: str, index: int, poster: int, body: str, at: datetime,
+              participants: list[int], thread_posts: list[dict]) -> None:
+        rng, ctx = self.rng, self.ctx
+        mentioned: dict[str, int] = {}
+        if index > 0 and rng.random() < 0.2:
+            others = [p for p in participants if p != poster] or [rng.choice(self.active_mentors)]
+            target = rng.choice(others)
+            if target != poster and target in self.people:
+                handle = self.people[target][0]
+                body = rng.choice(MENTION_LINES[self.language(poster)]).format(handle=handle) + " " + body
+                mentioned[handle] = target
+        self.post_id += 1
+        post_id = self.post_id
+        reply_to = None
+        if index > 1 and rng.random() < 0.4:
+            reply_to = rng.choice(thread_posts)["id"]
+        row = {"id": post_id, "thread_id": thread_id, "author_id": poster, "body": body,
+               "html": self.html_of(body, mentioned), "created_at": at, "hidden": False, "reply_to_post_id": reply_to}
+        thread_posts.append(row)
+        for target in mentioned.values():
+            self.mentions.append({"post_id": post_id, "user_id": target})
+            age = (ctx.now - at).days
+            if age < 45:
+                self.notes.append({"user_id": target, "actor_id": poster, "kind": "discussion_mention",
+                                   "params": {"thread": title}, "link": f"/threads/{thread_id}?post={post_id}#post-{post_id}",
+                                   "created_at": at, "read_at": None if age < 10 else at + timedelta(days=1)})
+        if poster not in participants:
+            participants.append(poster)
 
-    db.session.execute(insert(Thread.__table__), threads)
-    if thread_tags:
-        db.session.execute(insert(ThreadTag.__table__), thread_tags)
-    db.session.execute(insert(Post.__table__), posts)
-    if mentions:
-        db.session.execute(insert(Mention.__table__), mentions)
-    db.session.execute(insert(Subscription.__table__), [
-        {"user_id": uid, "target_kind": "thread", "target_id": tid, "level": "watching", "updated_at": ctx.now}
-        for uid, tid in sorted(subscriptions)
-    ])
-    if notes:
-        db.session.execute(insert(Notification.__table__), notes)
-    reset_sequence("threads", len(threads))
-    reset_sequence("posts", post_id)
-
-    # A little moderation: pins logged, a few open reports for the review queue.
-    moderator = managers[0] if managers else None
-    if moderator is not None:
-        db.session.execute(insert(ModerationAction.__table__), [
-            {"actor_id": moderator, "action": "thread.pinned", "thread_id": row["id"], "created_at": row["created_at"] + timedelta(hours=2)}
-            for row in newest.values()
+    def insert(self) -> None:
+        ctx = self.ctx
+        db.session.execute(insert(Thread.__table__), self.threads)
+        if self.thread_tags:
+            db.session.execute(insert(ThreadTag.__table__), self.thread_tags)
+        db.session.execute(insert(Post.__table__), self.posts)
+        if self.mentions:
+            db.session.execute(insert(Mention.__table__), self.mentions)
+        db.session.execute(insert(Subscription.__table__), [
+            {"user_id": uid, "target_kind": "thread", "target_id": tid, "level": "watching", "updated_at": ctx.now}
+            for uid, tid in sorted(self.subscriptions)
         ])
-        candidates = [p for p in posts if p["reply_to_post_id"] is None and p["author_id"] not in managers]
-        flagged = rng.sample(candidates, k=min(3, len(candidates)))
-        reporters = active_mentors or mentors
-        db.session.execute(insert(Flag.__table__), [
-            {"post_id": p["id"], "reporter_id": rng.choice([r for r in reporters if r != p["author_id"]] or reporters),
-             "reason": rng.choice(["Off topic for this category.", "Contains a customer's name.", "Sounds like an advert."]),
-             "created_at": ctx.now - timedelta(days=rng.randint(0, 5))}
-            for p in flagged
-        ])
-    ctx.summary.update(threads=len(threads), posts=len(posts), mentions=len(mentions))
+        if self.notes:
+            db.session.execute(insert(Notification.__table__), self.notes)
+        reset_sequence("threads", len(self.threads))
+        reset_sequence("posts", self.post_id)

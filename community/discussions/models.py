@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import BilingualMixin, register_schema_extra, utcnow
-from community.expertise.services import TagLink, register_tag_link
+from community.expertise.links import TagLink, register_tag_link
 from community.extensions import Model
 
 if TYPE_CHECKING:

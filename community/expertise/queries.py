@@ -10,8 +10,9 @@ from sqlalchemy import Column, ColumnElement, FromClause, and_, func, select
 from sqlalchemy.orm import lazyload
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
+from community.expertise.links import tag_links
 from community.expertise.models import FIELDS, Tag
-from community.expertise.services import search_tags, tag_links
+from community.expertise.services import search_tags
 from community.extensions import db
 
 FIELD_LABELS = {

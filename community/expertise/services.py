@@ -1,7 +1,8 @@
 """The tag taxonomy: resolving words to tags, curating (create, rename, synonyms) and merging.
 
 A merge moves every use of the source tag to the target (profiles, thread tags, session
-agendas, learning goals: each feature registers its link table here) and keeps the source's
+agendas, learning goals: each feature registers its link table in
+community.expertise.links) and keeps the source's
 names as synonyms of the target, so nothing is lost and old words still find the topic.
 """
 
@@ -9,17 +10,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from community.audit import services as audit
 from community.database import rowcount
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.links import (  # noqa: F401 - the registry's names, kept importable here
+    TAG_LINKS,
+    TAGS_CHANGED_LISTENERS,
+    TagLink,
+    register_tag_link,
+    register_tags_changed_listener,
+    tag_links,
+    tags_changed,
+)
 from community.expertise.models import FIELDS, Tag, TagSynonym
 from community.extensions import db
 
@@ -27,60 +36,6 @@ if TYPE_CHECKING:
     from community.accounts.models import User
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class TagLink:
-    """A table that points at tags: `owner_columns` + `tag_column` identify one use."""
-
-    table: Table
-    tag_column: str
-    owner_columns: tuple[str, ...]
-    # Called before duplicates are dropped, to fold the source row into the target row
-    # (e.g. keep the higher level of a person's two tags).
-    fold: Callable[[Table, int, int], None] | None = None
-
-
-TAG_LINKS: list[TagLink] = []
-# Functions (tag_ids) -> None told after tags changed in ways plain ORM events do not show
-# (a merge moves rows with bulk UPDATEs); e.g. the people search refreshes holders' text.
-TAGS_CHANGED_LISTENERS: list[Callable[[Iterable[int]], None]] = []
-
-
-def register_tag_link(link: TagLink) -> None:
-    if all(existing.table is not link.table for existing in TAG_LINKS):
-        TAG_LINKS.append(link)
-
-
-def register_tags_changed_listener(listener: Callable[[Iterable[int]], None]) -> None:
-    if listener not in TAGS_CHANGED_LISTENERS:
-        TAGS_CHANGED_LISTENERS.append(listener)
-
-
-def _tags_changed(tag_ids: Iterable[int]) -> None:
-    ids = list(tag_ids)
-    for listener in TAGS_CHANGED_LISTENERS:
-        listener(ids)
-
-
-def tag_links() -> list[TagLink]:
-    """Registered links plus any other table with a foreign key to tags.id.
-
-    A feature that forgot to register its table still has its uses moved by a merge (as a
-    plain update) instead of losing them to ON DELETE CASCADE.
-    """
-    links = list(TAG_LINKS)
-    known = {link.table.name for link in links} | {TagSynonym.__tablename__, Tag.__tablename__}
-    for table in db.metadata.sorted_tables:
-        if table.name in known:
-            continue
-        for fk in table.foreign_keys:
-            if fk.column.table.name == Tag.__tablename__ and fk.column.name == "id":
-                owners = tuple(c.name for c in table.primary_key.columns if c.name != fk.parent.name)
-                if fk.parent.name not in {c.name for c in table.primary_key.columns}:
-                    owners = ()
-                links.append(TagLink(table, fk.parent.name, owners))
-    return links
 
 
 def normalise_term(term: str) -> str:
@@ -201,6 +156,18 @@ def update_tag(actor: User, tag: Tag, *, name: str | None = None, name_de: str |
     require_curator(actor)
     before = {"name": tag.name, "name_de": tag.name_de}
     old_terms = {normalise_term(t) for t in (tag.name, tag.name_de or "") if t}
+    _rename(tag, name, name_de)
+    db.session.flush()
+    # Old English and German names stay findable as synonyms.
+    for old in sorted(old_terms):
+        if find_tag(old) is None:
+            db.session.add(TagSynonym(tag_id=tag.id, term=old[:80]))
+    _describe(tag, field, description, description_de)
+    db.session.flush()
+    audit.record("tag.updated", actor=actor, subject_type="tag", subject_id=tag.id, data={"before": before, "after": {"name": tag.name, "name_de": tag.name_de}})
+
+
+def _rename(tag: Tag, name: str | None, name_de: str | None) -> None:
     if name is not None:
         name = " ".join(name.split())
         if not name or len(name) > 80:
@@ -215,11 +182,9 @@ def update_tag(actor: User, tag: Tag, *, name: str | None = None, name_de: str |
         if name_de and name_de != tag.name_de:
             _check_term_free(name_de, except_tag=tag, field="name_de")
         tag.name_de = name_de or None
-    db.session.flush()
-    # Old English and German names stay findable as synonyms.
-    for old in sorted(old_terms):
-        if find_tag(old) is None:
-            db.session.add(TagSynonym(tag_id=tag.id, term=old[:80]))
+
+
+def _describe(tag: Tag, field: str | None, description: str | None, description_de: str | None) -> None:
     if field is not None:
         if field not in FIELDS:
             raise ValidationFailed(_("Unknown field."), {"field": [_("Unknown field.")]})
@@ -228,8 +193,6 @@ def update_tag(actor: User, tag: Tag, *, name: str | None = None, name_de: str |
         tag.description = description.strip() or None
     if description_de is not None:
         tag.description_de = description_de.strip() or None
-    db.session.flush()
-    audit.record("tag.updated", actor=actor, subject_type="tag", subject_id=tag.id, data={"before": before, "after": {"name": tag.name, "name_de": tag.name_de}})
 
 
 def add_synonym(actor: User, tag: Tag, term: str, *, audit_it: bool = True) -> TagSynonym:
@@ -288,7 +251,7 @@ def merge_tags(actor: User, source: Tag, target: Tag) -> dict[str, int]:
         db.session.add(TagSynonym(tag_id=target.id, term=term[:80]))
     db.session.flush()
     db.session.expire(target)
-    _tags_changed([target.id])
+    tags_changed([target.id])
     audit.record("tag.merged", actor=actor, subject_type="tag", subject_id=target.id,
                  data={"source": source_slug, "source_id": source_id, "moved": moved})
     return moved

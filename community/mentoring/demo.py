@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
 from community.accounts.models import User
-from community.demo import reset_sequence
+from community.demo_support import reset_sequence
 from community.expertise.models import Tag
 from community.extensions import db
 from community.mentoring.models import (
@@ -92,25 +91,33 @@ def seed(ctx) -> None:
     tags = dict(db.session.execute(select(Tag.id, Tag.slug).order_by(Tag.id)).all())
     if not mentors or not executives or not tags:
         return
-    capacity = dict(db.session.execute(select(User.id, User.capacity).where(User.id.in_(mentors))).all())
-    knows: dict[int, dict[int, str]] = defaultdict(dict)  # mentor -> tag -> level
-    mentors_of_tag: dict[int, list[int]] = defaultdict(list)
-    interests: dict[int, list[int]] = defaultdict(list)
-    mentor_set, executive_set = set(mentors), set(executives)
-    for user_id, tag_id, level in db.session.execute(
-        select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level).order_by(PersonTag.user_id, PersonTag.tag_id)
-    ):
-        if user_id in mentor_set:
-            knows[user_id][tag_id] = level
-            if level != "interested":
-                mentors_of_tag[tag_id].append(user_id)
-        elif user_id in executive_set:
-            interests[user_id].append(tag_id)
-    tag_ids = sorted(tags)
-    # The topic executives ask for most that the fewest mentors know.
-    scarce = min(tag_ids, key=lambda t: (len(mentors_of_tag.get(t, [])), t))
+    planner = _Planner(ctx, mentors, executives, tags)
+    last_id, this_id = _seed_cohorts(now, planner)
+    plans = planner.plan(last_id, this_id)
+    db.session.execute(Mentorship.__table__.insert(), planner.mentorships)
+    db.session.execute(MentorshipGoal.__table__.insert(), planner.goals)
+    reset_sequence("mentorships", planner.next_mentorship - 1)
 
-    # Programme runs ---------------------------------------------------------------------------
+    writer = _SessionWriter(rng, now, tags)
+    for plan in plans:
+        writer.write(*plan)
+    writer.insert()
+    _notify_waiting(planner.mentorships)
+    statuses: defaultdict[str, int] = defaultdict(int)
+    for m in planner.mentorships:
+        statuses[m["status"]] += 1
+    capacity = planner.capacity
+    at_capacity = sum(1 for m, load in planner.open_load.items() if load and load >= (capacity.get(m) or 0))
+    ctx.summary.update(
+        programme_runs=2, mentorships=len(planner.mentorships), mentorships_active=statuses["active"],
+        mentorships_requested=statuses["requested"], mentorships_completed=statuses["completed"],
+        mentorships_declined=statuses["declined"], sessions=len(writer.sessions), session_feedback=len(writer.feedback),
+        unmatched_executives=planner.unmatched, mentors_at_capacity=at_capacity, scarce_topic=tags[planner.scarce],
+    )
+
+
+def _seed_cohorts(now: datetime, planner: _Planner) -> tuple[int, int]:
+    """Two programme runs: last year's (closed) and this year's (running)."""
     last_start, last_end = (now - timedelta(days=600)).date(), (now - timedelta(days=240)).date()
     this_start, this_end = (now - timedelta(days=150)).date(), (now + timedelta(days=215)).date()
     cohort_id = _next_id(Cohort)
@@ -124,207 +131,263 @@ def seed(ctx) -> None:
          "created_at": now - timedelta(days=170)},
     ])
     reset_sequence("cohorts", this_id)
+    planner.last_start_dt = datetime.combine(last_start, datetime.min.time(), now.tzinfo)
+    planner.last_end = last_end
+    planner.this_start_dt = datetime.combine(this_start, datetime.min.time(), now.tzinfo)
+    return last_id, this_id
 
-    # Mentorships ---------------------------------------------------------------------------------
-    open_load: dict[int, int] = defaultdict(int)
-    had: dict[int, set[int]] = defaultdict(set)
-    department = ctx.department_of
-    mentorships: list[dict[str, Any]] = []
-    goals: list[dict[str, Any]] = []
-    notes_out: list[dict[str, Any]] = []
-    next_mentorship = _next_id(Mentorship)
-    sequence = list(executives)
-    rng.shuffle(sequence)
-    # The first mentor fills up to capacity, so the pool shows a mentor at the limit.
-    busiest = max(mentors, key=lambda m: (capacity.get(m) or 0, -m))
 
-    def pick_goals(executive_id: int) -> list[int]:
+class _Planner:
+    """Who asks whom, in which run, with which goals: the mentorship rows and their plans."""
+
+    def __init__(self, ctx, mentors: list[int], executives: list[int], tags: dict[int, str]) -> None:
+        self.ctx, self.rng, self.now = ctx, ctx.rng, ctx.now
+        self.mentors, self.executives, self.tags = mentors, executives, tags
+        self.capacity = dict(db.session.execute(select(User.id, User.capacity).where(User.id.in_(mentors))).all())
+        self.mentors_of_tag: dict[int, list[int]] = defaultdict(list)
+        self.interests: dict[int, list[int]] = defaultdict(list)
+        mentor_set, executive_set = set(mentors), set(executives)
+        for user_id, tag_id, level in db.session.execute(
+            select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level).order_by(PersonTag.user_id, PersonTag.tag_id)
+        ):
+            if user_id in mentor_set:
+                if level != "interested":
+                    self.mentors_of_tag[tag_id].append(user_id)
+            elif user_id in executive_set:
+                self.interests[user_id].append(tag_id)
+        self.tag_ids = sorted(tags)
+        # The topic executives ask for most that the fewest mentors know.
+        self.scarce = min(self.tag_ids, key=lambda t: (len(self.mentors_of_tag.get(t, [])), t))
+        self.open_load: dict[int, int] = defaultdict(int)
+        self.had: dict[int, set[int]] = defaultdict(set)
+        self.department = ctx.department_of
+        self.mentorships: list[dict] = []
+        self.goals: list[dict] = []
+        self.unmatched = 0
+        self.last_start_dt = self.this_start_dt = self.now
+        self.last_end = self.now.date()
+
+    def plan(self, last_id: int, this_id: int) -> list[tuple]:
+        """(mentorship id, mentor id, executive id, status, goals, first day, last day) per held one."""
+        rng = self.rng
+        self.next_mentorship = _next_id(Mentorship)
+        sequence = list(self.executives)
+        rng.shuffle(sequence)
+        # The first mentor fills up to capacity, so the pool shows a mentor at the limit.
+        busiest = max(self.mentors, key=lambda m: (self.capacity.get(m) or 0, -m))
+        plans: list[tuple] = []
+        capacity_fill = self.capacity.get(busiest) or 0
+        for index, executive_id in enumerate(sequence):
+            if index >= capacity_fill and rng.random() < UNMATCHED_SHARE:
+                self.unmatched += 1
+                continue
+            if rng.random() < LAST_RUN_SHARE:
+                self._plan_last_run(executive_id, last_id, plans)
+            goal_ids = self.pick_goals(executive_id)
+            mentor_id = busiest if index < capacity_fill else self.pick_mentor(executive_id, goal_ids, open_run=True)
+            if mentor_id is None:
+                if not self.had[executive_id]:
+                    self.unmatched += 1
+                continue
+            self._plan_this_run(executive_id, mentor_id, goal_ids, this_id, index >= capacity_fill, plans)
+        return plans
+
+    def _plan_last_run(self, executive_id: int, last_id: int, plans: list[tuple]) -> None:
+        rng, now = self.rng, self.now
+        goal_ids = self.pick_goals(executive_id)
+        mentor_id = self.pick_mentor(executive_id, goal_ids, open_run=False)
+        if mentor_id is None:
+            return
+        asked = self.last_start_dt + timedelta(days=rng.randint(0, 40))
+        if rng.random() < 0.1:
+            self.add(executive_id, mentor_id, last_id, "declined", asked, goal_ids, asked + timedelta(days=3), rng.choice(DECLINE_REASONS))
+        else:
+            decided = asked + timedelta(days=rng.randint(1, 10))
+            done_at = datetime.combine(self.last_end, datetime.min.time(), now.tzinfo) - timedelta(days=rng.randint(0, 30))
+            m = self.add(executive_id, mentor_id, last_id, "completed", asked, goal_ids, decided, None, done_at)
+            plans.append((m, mentor_id, executive_id, "completed", goal_ids, decided, done_at))
+
+    def _plan_this_run(self, executive_id: int, mentor_id: int, goal_ids: list[int], this_id: int, free: bool,
+                       plans: list[tuple]) -> None:
+        rng, now = self.rng, self.now
+        asked = self.this_start_dt + timedelta(days=rng.randint(0, 100))
+        roll = rng.random()
+        if roll < 0.08 and free:
+            self.add(executive_id, mentor_id, this_id, "declined", asked, goal_ids, asked + timedelta(days=2), rng.choice(DECLINE_REASONS))
+            second = self.pick_mentor(executive_id, goal_ids, open_run=True)
+            if second is None:
+                return
+            mentor_id = second
+            asked += timedelta(days=5)
+            roll = 0.5
+        if (roll < 0.2 and free) or asked > now - timedelta(days=3):
+            self.add(executive_id, mentor_id, this_id, "requested", min(asked, now - timedelta(days=1)), goal_ids)
+        else:
+            decided = asked + timedelta(days=rng.randint(1, 7))
+            m = self.add(executive_id, mentor_id, this_id, "active", asked, goal_ids, decided)
+            plans.append((m, mentor_id, executive_id, "active", goal_ids, decided, now + timedelta(days=60)))
+
+    def pick_goals(self, executive_id: int) -> list[int]:
+        rng = self.rng
         chosen = []
         if rng.random() < 0.35:
-            chosen.append(scarce)
-        own = interests.get(executive_id, [])
+            chosen.append(self.scarce)
+        own = self.interests.get(executive_id, [])
         if own:
             chosen.append(rng.choice(own))
         while len(chosen) < rng.randint(2, 3):
-            chosen.append(rng.choice(tag_ids))
+            chosen.append(rng.choice(self.tag_ids))
         return list(dict.fromkeys(chosen))
 
-    def pick_mentor(executive_id: int, goal_ids: list[int], *, open_run: bool) -> int | None:
-        candidates = {m for g in goal_ids for m in mentors_of_tag.get(g, [])}
-        pool = sorted(candidates) if candidates and rng.random() < 0.85 else mentors
+    def pick_mentor(self, executive_id: int, goal_ids: list[int], *, open_run: bool) -> int | None:
+        rng = self.rng
+        candidates = {m for g in goal_ids for m in self.mentors_of_tag.get(g, [])}
+        pool = sorted(candidates) if candidates and rng.random() < 0.85 else self.mentors
         for _attempt in range(12):
             mentor_id = rng.choice(pool)
-            if mentor_id in had[executive_id]:
+            if mentor_id in self.had[executive_id]:
                 continue
-            if open_run and open_load[mentor_id] >= (capacity.get(mentor_id) or 0):
+            if open_run and self.open_load[mentor_id] >= (self.capacity.get(mentor_id) or 0):
                 continue
-            if department.get(mentor_id) == department.get(executive_id) and rng.random() < 0.7:
+            if self.department.get(mentor_id) == self.department.get(executive_id) and rng.random() < 0.7:
                 continue
             return mentor_id
         return None
 
-    def add(executive_id, mentor_id, cohort, status, requested_at, goal_ids, decided=None, reason=None, completed=None):
-        nonlocal next_mentorship
-        mentorship_id = next_mentorship
-        next_mentorship += 1
+    def add(self, executive_id, mentor_id, cohort, status, requested_at, goal_ids, decided=None, reason=None,
+            completed=None) -> int:
+        rng, ctx = self.rng, self.ctx
+        mentorship_id = self.next_mentorship
+        self.next_mentorship += 1
         requested_by = executive_id if rng.random() < 0.8 or not ctx.ids_by_role.get("change_manager") \
             else rng.choice(ctx.ids_by_role["change_manager"])
-        first_goal = tags[goal_ids[0]].replace("-", " ")
+        first_goal = self.tags[goal_ids[0]].replace("-", " ")
         text = rng.choice(GOAL_TEXTS)
-        mentorships.append({
+        self.mentorships.append({
             "id": mentorship_id, "mentor_id": mentor_id, "executive_id": executive_id, "cohort_id": cohort,
             "status": status, "goal_text": text.format(topic=first_goal) if text else None, "requested_by_id": requested_by,
             "requested_at": requested_at, "decided_at": decided, "decision_reason": reason, "completed_at": completed,
         })
-        goals.extend({"mentorship_id": mentorship_id, "tag_id": g} for g in goal_ids)
-        had[executive_id].add(mentor_id)
+        self.goals.extend({"mentorship_id": mentorship_id, "tag_id": g} for g in goal_ids)
+        self.had[executive_id].add(mentor_id)
         if status in ("requested", "active"):
-            open_load[mentor_id] += 1
+            self.open_load[mentor_id] += 1
         return mentorship_id
 
-    last_start_dt = datetime.combine(last_start, datetime.min.time(), now.tzinfo)
-    this_start_dt = datetime.combine(this_start, datetime.min.time(), now.tzinfo)
-    unmatched = 0
-    plans = []  # (mentorship id, mentor id, executive id, status, goals, first day, last day)
-    capacity_fill = capacity.get(busiest) or 0
-    for index, executive_id in enumerate(sequence):
-        if index >= capacity_fill and rng.random() < UNMATCHED_SHARE:
-            unmatched += 1
-            continue
-        if rng.random() < LAST_RUN_SHARE:
-            goal_ids = pick_goals(executive_id)
-            mentor_id = pick_mentor(executive_id, goal_ids, open_run=False)
-            if mentor_id is not None:
-                asked = last_start_dt + timedelta(days=rng.randint(0, 40))
-                if rng.random() < 0.1:
-                    add(executive_id, mentor_id, last_id, "declined", asked, goal_ids, asked + timedelta(days=3), rng.choice(DECLINE_REASONS))
-                else:
-                    decided = asked + timedelta(days=rng.randint(1, 10))
-                    finished = datetime.combine(last_end, datetime.min.time(), now.tzinfo) - timedelta(days=rng.randint(0, 30))
-                    m = add(executive_id, mentor_id, last_id, "completed", asked, goal_ids, decided, None, finished)
-                    plans.append((m, mentor_id, executive_id, "completed", goal_ids, decided, finished))
-        goal_ids = pick_goals(executive_id)
-        mentor_id = busiest if index < capacity_fill else pick_mentor(executive_id, goal_ids, open_run=True)
-        if mentor_id is None:
-            if not had[executive_id]:
-                unmatched += 1
-            continue
-        asked = this_start_dt + timedelta(days=rng.randint(0, 100))
-        roll = rng.random()
-        if roll < 0.08 and index >= capacity_fill:
-            add(executive_id, mentor_id, this_id, "declined", asked, goal_ids, asked + timedelta(days=2), rng.choice(DECLINE_REASONS))
-            second = pick_mentor(executive_id, goal_ids, open_run=True)
-            if second is None:
-                continue
-            mentor_id = second
-            asked += timedelta(days=5)
-            roll = 0.5
-        if (roll < 0.2 and index >= capacity_fill) or asked > now - timedelta(days=3):
-            add(executive_id, mentor_id, this_id, "requested", min(asked, now - timedelta(days=1)), goal_ids)
-        else:
-            decided = asked + timedelta(days=rng.randint(1, 7))
-            m = add(executive_id, mentor_id, this_id, "active", asked, goal_ids, decided)
-            plans.append((m, mentor_id, executive_id, "active", goal_ids, decided, now + timedelta(days=60)))
 
-    db.session.execute(Mentorship.__table__.insert(), mentorships)
-    db.session.execute(MentorshipGoal.__table__.insert(), goals)
-    reset_sequence("mentorships", next_mentorship - 1)
+class _SessionWriter:
+    """The sessions of the held mentorships: history, agenda topics, feedback and notes."""
 
-    # Sessions ---------------------------------------------------------------------------------------
-    sessions: list[dict[str, Any]] = []
-    agenda_rows: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    feedback: list[dict[str, Any]] = []
-    used_slots: dict[int, set] = defaultdict(set)
-    next_session, next_change, next_feedback = _next_id(MentoringSession), _next_id(SessionChange), _next_id(SessionFeedback)
-    for mentorship_id, mentor_id, executive_id, status, goal_ids, first, last in plans:
+    def __init__(self, rng, now: datetime, tags: dict[int, str]) -> None:
+        self.rng, self.now, self.tags = rng, now, tags
+        self.sessions: list[dict] = []
+        self.agenda_rows: list[dict] = []
+        self.changes: list[dict] = []
+        self.feedback: list[dict] = []
+        self.notes_out: list[dict] = []
+        self.used_slots: dict[int, set] = defaultdict(set)
+        self.next_session, self.next_change = _next_id(MentoringSession), _next_id(SessionChange)
+        self.next_feedback = _next_id(SessionFeedback)
+
+    def write(self, mentorship_id, mentor_id, executive_id, status, goal_ids, first, last) -> None:
+        rng, now = self.rng, self.now
         count = rng.randint(3, 6) if status == "completed" else rng.randint(1, 4)
         past_end = min(last, now - timedelta(hours=2))
-        times = sorted(t for t in (_slot(rng, used_slots[mentor_id], first + timedelta(days=3), past_end) for _ in range(count)) if t)
+        times = sorted(t for t in (_slot(rng, self.used_slots[mentor_id], first + timedelta(days=3), past_end) for _ in range(count)) if t)
         kinds = ["done"] * len(times)
         if status == "active" and rng.random() < 0.75:
-            upcoming = _slot(rng, used_slots[mentor_id], now + timedelta(days=1), now + timedelta(days=45))
+            upcoming = _slot(rng, self.used_slots[mentor_id], now + timedelta(days=1), now + timedelta(days=45))
             if upcoming:
                 times.append(upcoming)
                 kinds.append("planned")
         for position, (starts_at, kind) in enumerate(zip(times, kinds, strict=True)):
-            if kind == "done" and rng.random() < 0.08:
-                kind = "cancelled"
-            duration = rng.choice((45, 60, 60, 60, 90))
-            session_id = next_session
-            next_session += 1
-            creator = rng.choice((mentor_id, executive_id))
-            created_at = max(first, starts_at - timedelta(days=rng.randint(5, 20)))
-            version = 1
-            changes.append({"id": next_change, "session_id": session_id, "kind": "created", "changed_by_id": creator,
-                            "changed_at": created_at, "old_starts_at": None, "new_starts_at": starts_at, "reason": None})
-            next_change += 1
-            if rng.random() < 0.2:  # moved once: the first planned time is kept in the history
-                original = starts_at - timedelta(days=rng.choice((-2, -1, 1, 2, 7)))
-                changes[-1]["new_starts_at"] = original
-                changes.append({"id": next_change, "session_id": session_id, "kind": "rescheduled",
-                                "changed_by_id": rng.choice((mentor_id, executive_id)),
-                                "changed_at": min(created_at + timedelta(days=1), starts_at - timedelta(hours=1)),
-                                "old_starts_at": original, "new_starts_at": starts_at, "reason": rng.choice(RESCHEDULE_REASONS)})
-                next_change += 1
-                version += 1
-            cancel_reason = None
-            done_at = None
-            if kind == "cancelled":
-                cancel_reason = rng.choice(CANCEL_REASONS)
-                changes.append({"id": next_change, "session_id": session_id, "kind": "cancelled",
-                                "changed_by_id": rng.choice((mentor_id, executive_id)), "changed_at": starts_at - timedelta(days=1),
-                                "old_starts_at": starts_at, "new_starts_at": None, "reason": cancel_reason})
-                next_change += 1
-                version += 1
-            elif kind == "done":
-                done_at = starts_at + timedelta(minutes=duration)
-                changes.append({"id": next_change, "session_id": session_id, "kind": "done", "changed_by_id": mentor_id,
-                                "changed_at": done_at, "old_starts_at": None, "new_starts_at": None, "reason": None})
-                next_change += 1
-                version += 1
-            topic_ids = [goal_ids[position % len(goal_ids)]]
-            if rng.random() < 0.4:
-                topic_ids.append(rng.choice(goal_ids))
-            topic_ids = list(dict.fromkeys(topic_ids))
-            topic = tags[topic_ids[0]].replace("-", " ")
-            location = rng.choice(LOCATIONS).format(n=session_id)
-            sessions.append({
-                "id": session_id, "mentorship_id": mentorship_id, "mentor_id": mentor_id, "starts_at": starts_at,
-                "ends_at": starts_at + timedelta(minutes=duration), "duration_minutes": duration, "location": location,
-                "agenda": rng.choice(AGENDA_LINES).format(topic=topic), "status": kind, "version": version,
-                "cancel_reason": cancel_reason, "created_by_id": creator, "created_at": created_at, "done_at": done_at,
-            })
-            agenda_rows.extend({"session_id": session_id, "tag_id": t} for t in topic_ids)
-            if kind == "done":
-                assert done_at is not None
-                for author, chance, comments in ((executive_id, 0.7, COMMENTS_EXEC), (mentor_id, 0.5, COMMENTS_MENTOR)):
-                    if rng.random() < chance:
-                        comment = rng.choice(comments) if rng.random() < 0.5 else None
-                        feedback.append({
-                            "id": next_feedback, "session_id": session_id, "author_id": author,
-                            "rating": rng.choices((2, 3, 4, 5), weights=(1, 3, 6, 5), k=1)[0], "comment": comment,
-                            "shared_with_programme": bool(comment) and rng.random() < 0.35,
-                            "created_at": done_at + timedelta(hours=rng.randint(1, 72)),
-                        })
-                        next_feedback += 1
-                if rng.random() < 0.3:
-                    notes_out.append({"session_id": session_id, "notes": rng.choice(NOTES),
-                                      "tried": rng.choice(TRIED) if rng.random() < 0.6 else None,
-                                      "updated_at": done_at + timedelta(days=1), "updated_by_id": executive_id})
-    if sessions:
-        db.session.execute(MentoringSession.__table__.insert(), sessions)
-        db.session.execute(SessionAgendaTag.__table__.insert(), agenda_rows)
-        db.session.execute(SessionChange.__table__.insert(), changes)
-        reset_sequence("mentoring_sessions", next_session - 1)
-        reset_sequence("session_changes", next_change - 1)
-    if feedback:
-        db.session.execute(SessionFeedback.__table__.insert(), feedback)
-        reset_sequence("session_feedback", next_feedback - 1)
-    if notes_out:
-        db.session.execute(SessionNote.__table__.insert(), notes_out)
+            self._session(mentorship_id, mentor_id, executive_id, goal_ids, first, position, starts_at, kind)
 
-    # Requests waiting for an answer show up as unread notifications for their mentors.
+    def _change(self, session_id: int, kind: str, **values) -> None:
+        self.changes.append({"id": self.next_change, "session_id": session_id, "kind": kind, **values})
+        self.next_change += 1
+
+    def _session(self, mentorship_id, mentor_id, executive_id, goal_ids, first, position, starts_at, kind) -> None:
+        rng = self.rng
+        if kind == "done" and rng.random() < 0.08:
+            kind = "cancelled"
+        duration = rng.choice((45, 60, 60, 60, 90))
+        session_id = self.next_session
+        self.next_session += 1
+        creator = rng.choice((mentor_id, executive_id))
+        created_at = max(first, starts_at - timedelta(days=rng.randint(5, 20)))
+        version = 1
+        self._change(session_id, "created", changed_by_id=creator, changed_at=created_at, old_starts_at=None,
+                     new_starts_at=starts_at, reason=None)
+        if rng.random() < 0.2:  # moved once: the first planned time is kept in the history
+            original = starts_at - timedelta(days=rng.choice((-2, -1, 1, 2, 7)))
+            self.changes[-1]["new_starts_at"] = original
+            self._change(session_id, "rescheduled", changed_by_id=rng.choice((mentor_id, executive_id)),
+                         changed_at=min(created_at + timedelta(days=1), starts_at - timedelta(hours=1)),
+                         old_starts_at=original, new_starts_at=starts_at, reason=rng.choice(RESCHEDULE_REASONS))
+            version += 1
+        cancel_reason = None
+        done_at = None
+        if kind == "cancelled":
+            cancel_reason = rng.choice(CANCEL_REASONS)
+            self._change(session_id, "cancelled", changed_by_id=rng.choice((mentor_id, executive_id)),
+                         changed_at=starts_at - timedelta(days=1), old_starts_at=starts_at, new_starts_at=None,
+                         reason=cancel_reason)
+            version += 1
+        elif kind == "done":
+            done_at = starts_at + timedelta(minutes=duration)
+            self._change(session_id, "done", changed_by_id=mentor_id, changed_at=done_at, old_starts_at=None,
+                         new_starts_at=None, reason=None)
+            version += 1
+        topic_ids = [goal_ids[position % len(goal_ids)]]
+        if rng.random() < 0.4:
+            topic_ids.append(rng.choice(goal_ids))
+        topic_ids = list(dict.fromkeys(topic_ids))
+        topic = self.tags[topic_ids[0]].replace("-", " ")
+        location = rng.choice(LOCATIONS).format(n=session_id)
+        self.sessions.append({
+            "id": session_id, "mentorship_id": mentorship_id, "mentor_id": mentor_id, "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(minutes=duration), "duration_minutes": duration, "location": location,
+            "agenda": rng.choice(AGENDA_LINES).format(topic=topic), "status": kind, "version": version,
+            "cancel_reason": cancel_reason, "created_by_id": creator, "created_at": created_at, "done_at": done_at,
+        })
+        self.agenda_rows.extend({"session_id": session_id, "tag_id": t} for t in topic_ids)
+        if kind == "done":
+            self._feedback_and_notes(session_id, mentor_id, executive_id, done_at)
+
+    def _feedback_and_notes(self, session_id, mentor_id, executive_id, done_at) -> None:
+        rng = self.rng
+        for author, chance, comments in ((executive_id, 0.7, COMMENTS_EXEC), (mentor_id, 0.5, COMMENTS_MENTOR)):
+            if rng.random() < chance:
+                comment = rng.choice(comments) if rng.random() < 0.5 else None
+                self.feedback.append({
+                    "id": self.next_feedback, "session_id": session_id, "author_id": author,
+                    "rating": rng.choices((2, 3, 4, 5), weights=(1, 3, 6, 5), k=1)[0], "comment": comment,
+                    "shared_with_programme": bool(comment) and rng.random() < 0.35,
+                    "created_at": done_at + timedelta(hours=rng.randint(1, 72)),
+                })
+                self.next_feedback += 1
+        if rng.random() < 0.3:
+            self.notes_out.append({"session_id": session_id, "notes": rng.choice(NOTES),
+                                   "tried": rng.choice(TRIED) if rng.random() < 0.6 else None,
+                                   "updated_at": done_at + timedelta(days=1), "updated_by_id": executive_id})
+
+    def insert(self) -> None:
+        if self.sessions:
+            db.session.execute(MentoringSession.__table__.insert(), self.sessions)
+            db.session.execute(SessionAgendaTag.__table__.insert(), self.agenda_rows)
+            db.session.execute(SessionChange.__table__.insert(), self.changes)
+            reset_sequence("mentoring_sessions", self.next_session - 1)
+            reset_sequence("session_changes", self.next_change - 1)
+        if self.feedback:
+            db.session.execute(SessionFeedback.__table__.insert(), self.feedback)
+            reset_sequence("session_feedback", self.next_feedback - 1)
+        if self.notes_out:
+            db.session.execute(SessionNote.__table__.insert(), self.notes_out)
+
+
+def _notify_waiting(mentorships: list[dict]) -> None:
+    """Requests waiting for an answer show up as unread notifications for their mentors."""
     waiting = [m for m in mentorships if m["status"] == "requested"]
     names = dict(db.session.execute(
         select(User.id, User.name).where(User.id.in_({m["executive_id"] for m in waiting}))
@@ -337,14 +400,3 @@ def seed(ctx) -> None:
              "link": f"/mentoring/mentorships/{m['id']}", "created_at": m["requested_at"]}
             for m in waiting
         ])
-    statuses: defaultdict[str, int] = defaultdict(int)
-    for m in mentorships:
-        statuses[m["status"]] += 1
-    at_capacity = sum(1 for m, load in open_load.items() if load and load >= (capacity.get(m) or 0))
-    ctx.summary.update(
-        programme_runs=2, mentorships=len(mentorships), mentorships_active=statuses["active"],
-        mentorships_requested=statuses["requested"], mentorships_completed=statuses["completed"],
-        mentorships_declined=statuses["declined"], sessions=len(sessions), session_feedback=len(feedback),
-        unmatched_executives=unmatched, mentors_at_capacity=at_capacity, scarce_topic=tags[scarce],
-    )
-

@@ -184,7 +184,7 @@ class CalendarFeed(Model):
 
 def _register_tag_links() -> None:
     """Tag merges move learning goals and session agendas along with every other use."""
-    from community.expertise.services import TagLink, register_tag_link
+    from community.expertise.links import TagLink, register_tag_link
 
     register_tag_link(TagLink(MentorshipGoal.__table__, "tag_id", ("mentorship_id",)))
     register_tag_link(TagLink(SessionAgendaTag.__table__, "tag_id", ("session_id",)))

@@ -46,38 +46,12 @@ def export(user: User) -> dict:
         select(MentoringSession).where(MentoringSession.mentorship_id.in_(ids)).order_by(MentoringSession.starts_at)
     ).unique().all() if ids else []
     session_ids = [s.id for s in sessions]
-    changes = db.session.scalars(
-        select(SessionChange).where(SessionChange.session_id.in_(session_ids)).order_by(SessionChange.id)
-    ).all() if session_ids else []
-    notes = {n.session_id: n for n in db.session.scalars(
-        select(SessionNote).where(SessionNote.session_id.in_(session_ids)))} if session_ids else {}
-    feedback = db.session.scalars(
-        select(SessionFeedback).where(SessionFeedback.session_id.in_(session_ids)).order_by(SessionFeedback.id)
-    ).all() if session_ids else []
+    history, notes, feedback = _session_records(user, session_ids)
     given = {f.session_id for f in feedback if f.author_id == user.id}
-    history: dict[int, list[dict]] = {}
-    for c in changes:
-        history.setdefault(c.session_id, []).append({
-            "kind": c.kind, "at": _iso(c.changed_at), "by_me": c.changed_by_id == user.id,
-            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at), "reason": c.reason,
-        })
     feed = db.session.get(CalendarFeed, user.id)
     return {
-        "mentorships": [
-            {"id": m.id, "role": "mentor" if m.mentor_id == user.id else "executive" if m.executive_id == user.id else "requester",
-             "mentor": m.mentor.name, "executive": m.executive.name, "cohort": m.cohort.name if m.cohort else None,
-             "status": m.status, "goals": [g.tag.slug for g in m.goals], "goal_text": m.goal_text,
-             "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": m.decision_reason,
-             "completed_at": _iso(m.completed_at)}
-            for m in mentorships
-        ],
-        "sessions": [
-            {"id": s.id, "mentorship_id": s.mentorship_id, "starts_at": _iso(s.starts_at), "duration_minutes": s.duration_minutes,
-             "location": s.location, "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda,
-             "status": s.status, "cancel_reason": s.cancel_reason, "history": history.get(s.id, []),
-             "notes": notes[s.id].notes if s.id in notes else None, "tried": notes[s.id].tried if s.id in notes else None}
-            for s in sessions
-        ],
+        "mentorships": [_mentorship_data(user, m) for m in mentorships],
+        "sessions": [_session_data(s, history, notes) for s in sessions],
         # What the person wrote, and what the other side wrote once the person had given theirs.
         "feedback": [
             {"session_id": f.session_id, "mine": f.author_id == user.id, "rating": f.rating, "comment": f.comment,
@@ -86,6 +60,45 @@ def export(user: User) -> dict:
         ],
         "calendar_feed": {"created_at": _iso(feed.created_at)} if feed else None,
     }
+
+
+def _session_records(user, session_ids: list[int]) -> tuple[dict[int, list[dict]], dict, list]:
+    """(history per session, notes per session, feedback) of these sessions."""
+    if not session_ids:
+        return {}, {}, []
+    changes = db.session.scalars(
+        select(SessionChange).where(SessionChange.session_id.in_(session_ids)).order_by(SessionChange.id)
+    ).all()
+    notes = {n.session_id: n for n in db.session.scalars(
+        select(SessionNote).where(SessionNote.session_id.in_(session_ids)))}
+    feedback = db.session.scalars(
+        select(SessionFeedback).where(SessionFeedback.session_id.in_(session_ids)).order_by(SessionFeedback.id)
+    ).all()
+    history: dict[int, list[dict]] = {}
+    for c in changes:
+        history.setdefault(c.session_id, []).append({
+            "kind": c.kind, "at": _iso(c.changed_at), "by_me": c.changed_by_id == user.id,
+            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at), "reason": c.reason,
+        })
+    return history, notes, list(feedback)
+
+
+def _mentorship_data(user, m: Mentorship) -> dict:
+    role = "mentor" if m.mentor_id == user.id else "executive" if m.executive_id == user.id else "requester"
+    return {"id": m.id, "role": role,
+            "mentor": m.mentor.name, "executive": m.executive.name, "cohort": m.cohort.name if m.cohort else None,
+            "status": m.status, "goals": [g.tag.slug for g in m.goals], "goal_text": m.goal_text,
+            "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": m.decision_reason,
+            "completed_at": _iso(m.completed_at)}
+
+
+def _session_data(s: MentoringSession, history: dict[int, list[dict]], notes: dict) -> dict:
+    note = notes.get(s.id)
+    return {"id": s.id, "mentorship_id": s.mentorship_id, "starts_at": _iso(s.starts_at),
+            "duration_minutes": s.duration_minutes,
+            "location": s.location, "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda,
+            "status": s.status, "cancel_reason": s.cancel_reason, "history": history.get(s.id, []),
+            "notes": note.notes if note is not None else None, "tried": note.tried if note is not None else None}
 
 
 def erase(user: User) -> None:

@@ -360,46 +360,15 @@ def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int 
                        goals: Iterable[str] = (), goal_text: str | None = None) -> Mentorship:
     """An executive asks a mentor; a change manager may ask on an executive's behalf.
     (Anyone else is refused on the executive field: 422, as the API documents.)"""
-    executive_id = executive_id or actor.id
-    if executive_id != actor.id and not actor.has_role("change_manager"):
-        raise PermissionDenied(_("Only change managers request a mentor on someone else's behalf."))
-    executive = db.session.get(User, executive_id)
-    if executive is None or not executive.active or not executive.has_role("executive"):
-        _refuse("executive_id", _("Mentoring is for executives: choose a person with the executive role."))
-    mentor = db.session.get(User, mentor_id) if mentor_id else None
-    if mentor is None or not mentor.active or not mentor.has_role("mentor"):
-        _refuse("mentor_id", _("Choose a person with the mentor role."))
-    if mentor.id == executive.id:
-        _refuse("mentor_id", _("Nobody can mentor themselves."))
-    cohort = None
-    if cohort_id:
-        cohort = db.session.get(Cohort, cohort_id)
-        if cohort is None:
-            _refuse("cohort_id", _("No such programme run."))
-        if cohort.status == "closed":
-            _refuse("cohort_id", _("This programme run is closed."))
-    else:
-        cohort = current_cohort()
+    executive, mentor = _request_parties(actor, mentor_id, executive_id)
+    cohort = _request_cohort(cohort_id)
     goal_tags = resolve_tags(goals or (), field="goals")
     goal_text = clean_text(goal_text, "goal_text")
     if not goal_tags and not goal_text:
         _refuse("goals", _("Name at least one learning goal."))
 
     lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
-    pair_open = db.session.scalar(
-        select(Mentorship.id).where(
-            Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
-        )
-    )
-    if pair_open is not None:
-        message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name, executive=executive.name)
-        raise ConflictError(message, {"mentor_id": [message]})
-    capacity = capacity_of(mentor)
-    if open_count(mentor.id) >= capacity:
-        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
-                    name=mentor.name, capacity=capacity)
-        raise ConflictError(message, {"mentor_id": [message]})
-
+    _require_free_place(mentor, executive)
     mentorship = Mentorship(
         mentor_id=mentor.id, executive_id=executive.id, cohort_id=cohort.id if cohort else None, status="requested",
         goal_text=goal_text, requested_by_id=actor.id, requested_at=utcnow(),
@@ -416,6 +385,51 @@ def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int 
     audit.record("mentorship.requested", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
                  data={"mentor_id": mentor.id, "executive_id": executive.id})
     return mentorship
+
+
+def _request_parties(actor: User, mentor_id: int | None, executive_id: int | None) -> tuple[User, User]:
+    """(executive, mentor) of a request, checked: the actor may ask for the executive."""
+    executive_id = executive_id or actor.id
+    if executive_id != actor.id and not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers request a mentor on someone else's behalf."))
+    executive = db.session.get(User, executive_id)
+    if executive is None or not executive.active or not executive.has_role("executive"):
+        _refuse("executive_id", _("Mentoring is for executives: choose a person with the executive role."))
+    mentor = db.session.get(User, mentor_id) if mentor_id else None
+    if mentor is None or not mentor.active or not mentor.has_role("mentor"):
+        _refuse("mentor_id", _("Choose a person with the mentor role."))
+    if mentor.id == executive.id:
+        _refuse("mentor_id", _("Nobody can mentor themselves."))
+    return executive, mentor
+
+
+def _request_cohort(cohort_id: int | None) -> Cohort | None:
+    """The programme run asked for (open), or the current one."""
+    if not cohort_id:
+        return current_cohort()
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        _refuse("cohort_id", _("No such programme run."))
+    if cohort.status == "closed":
+        _refuse("cohort_id", _("This programme run is closed."))
+    return cohort
+
+
+def _require_free_place(mentor: User, executive: User) -> None:
+    """No open mentorship of the pair yet, and a free place with the mentor (mentor locked)."""
+    pair_open = db.session.scalar(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
+        )
+    )
+    if pair_open is not None:
+        message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name, executive=executive.name)
+        raise ConflictError(message, {"mentor_id": [message]})
+    capacity = capacity_of(mentor)
+    if open_count(mentor.id) >= capacity:
+        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
+                    name=mentor.name, capacity=capacity)
+        raise ConflictError(message, {"mentor_id": [message]})
 
 
 def _require_mentor(actor: User, mentorship: Mentorship) -> None:

@@ -120,12 +120,8 @@ def sessions():
     )
 
 
-# Requests and suggestions ----------------------------------------------------------------
-
-@bp.route("/mentoring/request", methods=["GET", "POST"])
-@login_required
-def request_mentor():
-    choices = services.request_choices(current_user)
+def _request_form(choices: services.RequestChoices) -> RequestForm:
+    """The request form with its choices, prefilled from the link that led here (GET)."""
     is_manager = choices.executives is not None
     form = RequestForm()
     tags = all_tags()
@@ -147,6 +143,17 @@ def request_mentor():
         goals = request.args.getlist("goal")
         if goals:
             form.goals.data = goals
+    return form
+
+
+# Requests and suggestions ----------------------------------------------------------------
+
+@bp.route("/mentoring/request", methods=["GET", "POST"])
+@login_required
+def request_mentor():
+    choices = services.request_choices(current_user)
+    is_manager = choices.executives is not None
+    form = _request_form(choices)
     if form.validate_on_submit():
         executive_id = form.executive_id.data if is_manager else current_user.id
         with form_attempt(form) as attempt:

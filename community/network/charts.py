@@ -9,7 +9,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
 from collections.abc import Mapping, Sequence
 
-from community.network.drawing import PALETTE, TEXT_COLOUR, _n, _serialise, _shorten, _svg, _text
+from community.network.drawing.svg import (
+    PALETTE,
+    TEXT_COLOUR,
+    _n,
+    _serialise,
+    _shorten,
+    _svg,
+    _text,
+)
 
 GRID_COLOUR = "#d9e0e7"
 
@@ -53,7 +61,7 @@ def draw_trend(
 
     def x_of(index: int) -> float:
         if len(labels) == 1:
-            return left + plot_width / 2
+            return float(left + plot_width / 2)
         return left + inset + index * (plot_width - 2 * inset) / (len(labels) - 1)
 
     axis = ET.SubElement(root, "g", {"class": "axis", "font-size": "10", "text-anchor": "middle"})
@@ -70,7 +78,7 @@ def draw_trend(
     legend = ET.SubElement(root, "g", {"class": "legend", "font-size": "11"})
     for rank, (name, points) in enumerate(series.items()):
         colour = PALETTE[rank % len(PALETTE)]
-        coordinates = [
+        coordinates: list[tuple[float, float]] = [
             (x_of(i), top + plot_height - float(v) / top_value * plot_height) for i, v in enumerate(points)
         ]
         if len(coordinates) > 1:
@@ -79,10 +87,10 @@ def draw_trend(
                 "polyline",
                 {"points": " ".join(f"{_n(x)},{_n(y)}" for x, y in coordinates), "stroke": colour},
             )
-        for (x, y), label, value in zip(coordinates, labels, points, strict=False):
-            dot = ET.SubElement(lines, "circle", {"cx": _n(x), "cy": _n(y), "r": "3.5", "fill": colour,
+        for (dot_x, dot_y), label, point in zip(coordinates, labels, points, strict=False):
+            dot = ET.SubElement(lines, "circle", {"cx": _n(dot_x), "cy": _n(dot_y), "r": "3.5", "fill": colour,
                                                   "stroke": colour})
-            ET.SubElement(dot, "title").text = f"{name}, {label}: {_n(value)}"
+            ET.SubElement(dot, "title").text = f"{name}, {label}: {_n(point)}"
         row_y = top + rank * 18
         ET.SubElement(legend, "rect", {"x": _n(width - right + 16), "y": _n(row_y), "width": "10",
                                        "height": "10", "rx": "2", "fill": colour})

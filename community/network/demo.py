@@ -16,14 +16,17 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, insert, select, update
 
 from community.database import utcnow
+from community.demo_support import DemoContext
 from community.extensions import db
+from community.network.analysis import CoverageIndex
+from community.network.loading import NetworkData
 
 NEW_DEPARTMENT = "Board Office"
 EARLIER_SNAPSHOTS_UP_TO = 5000  # people; bigger demos store one earlier snapshot only
 
 
-def seed(ctx) -> None:
-    from community.network import graph, services
+def seed(ctx: DemoContext) -> None:
+    from community.network import analysis, services
 
     mentors = list(ctx.ids_by_role.get("mentor", []))
     executives = list(ctx.ids_by_role.get("executive", []))
@@ -33,7 +36,7 @@ def seed(ctx) -> None:
     now = utcnow()
     data = services.load_input(now)
     params = services.analysis_params(now)
-    index = graph.CoverageIndex.build(data.input, params)
+    index = analysis.CoverageIndex.build(data.input, params)
     helper = _Mentorships(ctx)
     # Findings about people who opted out are not shown by name: they do not count here.
     named = [m for m in mentors if m not in data.opted_out]
@@ -43,11 +46,11 @@ def seed(ctx) -> None:
         _make_sole_link(ctx, index, named, helper, adjusted)
     db.session.flush()
     data = services.load_input(now)
-    if not [o for o in graph.overloaded_mentors(data.input, params) if o.person_id not in data.opted_out]:
+    if not [o for o in analysis.overloaded_mentors(data.input, params) if o.person_id not in data.opted_out]:
         _make_overloaded(ctx, data, named, helper, adjusted)
     db.session.flush()
     data = services.load_input(now)
-    index = graph.CoverageIndex.build(data.input, params)
+    index = analysis.CoverageIndex.build(data.input, params)
     if not index.uncovered_topics():
         _make_uncovered_topic(ctx, index, helper, adjusted)
     db.session.flush()
@@ -73,7 +76,7 @@ def seed(ctx) -> None:
 class _Mentorships:
     """Adds active mentorships with two sessions held, in the running programme run."""
 
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx: DemoContext) -> None:
         from community.mentoring.models import Cohort
 
         self.ctx = ctx
@@ -105,7 +108,7 @@ class _Mentorships:
         return mentorship_id
 
 
-def _make_sole_link(ctx, index, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_sole_link(ctx: DemoContext, index: CoverageIndex, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
     """A department whose executives all rely on one mentor."""
     from community.accounts.models import User
 
@@ -131,12 +134,12 @@ def _make_sole_link(ctx, index, mentors: list[int], helper: _Mentorships, adjust
     adjusted.append(f"an executive moved to {NEW_DEPARTMENT}, linked by one mentor")
 
 
-def _make_overloaded(ctx, data, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_overloaded(ctx: DemoContext, data: NetworkData, mentors: list[int], helper: _Mentorships, adjusted: list[str]) -> None:
     """A mentor with more mentees than capacity."""
     from community.accounts.models import User
-    from community.network import graph
+    from community.network import analysis
 
-    load = graph.mentor_load(data.input)
+    load = analysis.mentor_load(data.input)
     busiest = max(sorted(mentors), key=lambda m: load.get(m, 0))
     if load[busiest] >= 2:
         db.session.execute(update(User).where(User.id == busiest).values(capacity=load[busiest] - 1))
@@ -152,7 +155,7 @@ def _make_overloaded(ctx, data, mentors: list[int], helper: _Mentorships, adjust
     adjusted.append("a mentor given more mentees than capacity")
 
 
-def _make_uncovered_topic(ctx, index, helper: _Mentorships, adjusted: list[str]) -> None:
+def _make_uncovered_topic(ctx: DemoContext, index: CoverageIndex, helper: _Mentorships, adjusted: list[str]) -> None:
     """A topic wanted in a learning goal that only one mentor can teach."""
     from community.expertise.models import Tag
     from community.mentoring.models import Mentorship, MentorshipGoal
@@ -183,7 +186,7 @@ def _make_uncovered_topic(ctx, index, helper: _Mentorships, adjusted: list[str])
     adjusted.append(f"topic {slug} wanted in a learning goal, taught by one mentor at most")
 
 
-def _earlier_moments(ctx) -> list[datetime]:
+def _earlier_moments(ctx: DemoContext) -> list[datetime]:
     """The end of last year's programme run (or ten months ago), and a point in between."""
     from community.mentoring.models import Cohort
 

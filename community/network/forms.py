@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.network.services import REVEAL_REASON_MAX, REVEAL_REASON_MIN
+from community.network.pseudonyms import REVEAL_REASON_MAX, REVEAL_REASON_MIN
 
 
-class WhatIfForm(FlaskForm):
+class WhatIfForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     """Sent with GET (it changes nothing but the audit trail), so it works as a plain link."""
 
     class Meta:
@@ -28,7 +28,7 @@ class WhatIfForm(FlaskForm):
     )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     pseudonym = StringField(_l("Pseudonym"), validators=[DataRequired(), Length(max=20)])
     reason = TextAreaField(
         _l("Reason"),
@@ -37,7 +37,7 @@ class RevealForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     pseudonymised = BooleanField(
         _l("Pseudonymised mode"),
         description=_l("Show people as stable pseudonyms on the dashboard, in findings, pictures and exports."),

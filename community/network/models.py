@@ -14,7 +14,7 @@ from community.extensions import db
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
-class AnalysisSnapshot(db.Model):
+class AnalysisSnapshot(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
     """One run of the network analysis, kept so pool health can be compared over time.
 
     `summary` is AnalysisResult.summary (plus `opted_out`), `findings` the rest of
@@ -38,7 +38,7 @@ class AnalysisSnapshot(db.Model):
     cohort = relationship("Cohort", lazy="joined")
 
 
-class PersonFigure(db.Model):
+class PersonFigure(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
     """A person's network figures in one snapshot (never for people who opted out)."""
 
     __tablename__ = "person_figures"
@@ -61,7 +61,7 @@ class PersonFigure(db.Model):
     __table_args__ = (Index("ix_person_figures_user_snapshot", "user_id", "snapshot_id"),)
 
 
-class AnalysisJob(db.Model):
+class AnalysisJob(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
     """An analysis requested from the web for an organisation too big to analyse inline."""
 
     __tablename__ = "analysis_jobs"
@@ -80,7 +80,7 @@ class AnalysisJob(db.Model):
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
 
 
-class AnalysisSetting(db.Model):
+class AnalysisSetting(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
     """Settings of the analysis changed by admins on the dashboard (one row per key).
 
     Key "pseudonymised": {"on": bool}. Without a row, the ANALYSIS_PSEUDONYMISED config

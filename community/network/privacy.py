@@ -6,16 +6,17 @@ Hooks called by community.privacy.services (export_person, erase_person, run_ret
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
+from community.accounts.models import User
 from community.extensions import db
 from community.network.models import AnalysisJob, AnalysisSetting, AnalysisSnapshot, PersonFigure
-from community.network.services import PERSON_LISTS, redact_findings
+from community.network.redaction import PERSON_LISTS, redact_findings
 
 
-def export(user) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     """The person's figures in every snapshot and the findings that name them."""
     rows = db.session.execute(
         select(PersonFigure, AnalysisSnapshot.computed_at)
@@ -45,7 +46,7 @@ def export(user) -> dict[str, Any]:
     return {"analysis_opt_out": bool(user.analysis_opt_out), "figures": figures, "findings": findings}
 
 
-def erase(user) -> None:
+def erase(user: User) -> None:
     """Remove the person's figures and their id from every stored finding (then only counted)."""
     db.session.execute(delete(PersonFigure).where(PersonFigure.user_id == user.id))
     for snapshot in db.session.scalars(select(AnalysisSnapshot)):
@@ -67,7 +68,8 @@ def retain(cutoff: datetime) -> dict[str, int]:
     ids = [snapshot.id for snapshot in old]
     figures = 0
     if ids:
-        figures = db.session.execute(delete(PersonFigure).where(PersonFigure.snapshot_id.in_(ids))).rowcount or 0
+        deleted = db.session.execute(delete(PersonFigure).where(PersonFigure.snapshot_id.in_(ids)))
+        figures = cast(CursorResult[Any], deleted).rowcount or 0
     pruned = 0
     for snapshot in old:
         if snapshot.findings != {"expired": True}:

@@ -7,14 +7,14 @@ are shown), topic names, the trend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import flask_babel
 from flask import has_request_context
-from flask_babel import format_date, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,6 +23,20 @@ from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
+from community.network.pseudonyms import pseudonymised as pseudonymised_mode
+from community.network.pseudonyms import pseudonyms_for
+from community.network.redaction import redact_findings
+
+
+def _(message: str, **variables: Any) -> str:
+    """flask_babel.gettext, typed."""
+    return str(flask_babel.gettext(message, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """flask_babel.ngettext, typed."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
+
 
 # Above this many ids one scan of all people is cheaper (and safer for SQLite's parameter
 # limit) than an IN list.
@@ -63,8 +77,6 @@ class PersonRef:
 
 def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]:
     """PersonRef for each id, in one statement."""
-    from community.network.services import pseudonyms_for
-
     wanted = sorted({int(pid) for pid in ids})
     if not wanted:
         return {}
@@ -161,7 +173,7 @@ def snapshot_mentors(snapshot_id: int | None = None) -> list[tuple[int, int | No
     if snapshot_id is None:
         return []
     return [
-        tuple(row)
+        (row[0], row[1], row[2])
         for row in db.session.execute(
             select(PersonFigure.user_id, PersonFigure.load, PersonFigure.capacity)
             .where(PersonFigure.snapshot_id == snapshot_id, PersonFigure.load.is_not(None))
@@ -314,6 +326,11 @@ def department_reason(entry: dict[str, Any]) -> str:
              people=int(entry.get("people") or 0), executives=int(entry.get("executives") or 0))
 
 
+PERSON_FINDINGS = ("roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives",
+                   "ambassador_shortlist")
+Entries = list[dict[str, Any]]
+
+
 def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
                  person_id: int | None = None, pseudonymised: bool | None = None) -> Report:
     """The snapshot's findings, people who opted out (now) removed, names or pseudonyms.
@@ -321,48 +338,16 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
     `limit` keeps the first entries of each list (the dashboard); `person_id` keeps only the
     entries about one person (the person page).
     """
-    from community.network.services import pseudonymised as pseudonymised_mode
-    from community.network.services import redact_findings
-
     mode = pseudonymised_mode() if pseudonymised is None else pseudonymised
     hidden = opted_out_ids()
     findings = redact_findings(snapshot.findings or {}, hidden)
     min_providers = int((snapshot.params or {}).get("min_providers_per_topic", 2))
-
-    def pick(name: str) -> list[dict[str, Any]]:
-        entries = findings.get(name) or []
-        if person_id is not None:
-            entries = [e for e in entries if e.get("person_id") == person_id]
-        return entries
-
-    lists = {name: pick(name) for name in (
-        "roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives", "ambassador_shortlist")}
-    topics = findings.get("uncovered_topics") or []
-    departments = findings.get("departments_without_mentors") or []
-    totals = {name: len(entries) for name, entries in lists.items()}
-    totals["uncovered_topics"] = len(topics)
-    totals["departments_without_mentors"] = len(departments)
-    if limit is not None:
-        lists = {name: entries[:limit] for name, entries in lists.items()}
-        topics = topics[:limit]
-        departments = departments[:limit]
-
-    ids: set[int] = set()
-    slugs: set[str] = {t["slug"] for t in topics}
-    for name, entries in lists.items():
-        for entry in entries:
-            ids.add(entry["person_id"])
-            if name == "single_points_of_failure":
-                ids.update(entry["cuts_off"].get("executives") or [])
-                slugs.update(entry["cuts_off"].get("topics") or [])
-            if name == "roles":
-                slugs.update(entry.get("tags") or [])
-    for topic in topics:
-        ids.update(topic.get("providers") or [])
+    lists, topics, departments, totals = _selected(findings, person_id, limit)
+    ids, slugs = _mentioned(lists, topics)
     refs = people_refs(ids, mode)
     names = tag_names(slugs)
 
-    def topic_pairs(values) -> list[tuple[str, str]]:
+    def topic_pairs(values: Iterable[str] | None) -> list[tuple[str, str]]:
         return [(slug, names.get(slug, slug)) for slug in values or []]
 
     roles = [
@@ -370,18 +355,7 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
                 label=str(ROLE_LABELS.get(e["role"], e["role"])), topics=topic_pairs(e.get("tags")))
         for e in lists["roles"]
     ]
-    spofs = []
-    for e in lists["single_points_of_failure"]:
-        cuts = e["cuts_off"]
-        executives = cuts.get("executives") or []
-        hidden_count = int(cuts.get("executives_opted_out") or 0)
-        spofs.append(Finding(
-            "single_point_of_failure", refs[e["person_id"]], e,
-            spof_reason(len(executives) + hidden_count, len(cuts.get("departments") or []),
-                        len(cuts.get("topics") or []), int(e.get("separated_people") or 0)),
-            people=[refs[pid] for pid in executives], people_opted_out=hidden_count,
-            topics=topic_pairs(cuts.get("topics")),
-        ))
+    spofs = [_spof_finding(e, refs, topic_pairs) for e in lists["single_points_of_failure"]]
     return Report(
         snapshot=snapshot,
         pseudonymised=mode,
@@ -394,7 +368,7 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
         idle=[Finding("idle", refs[e["person_id"]], e, idle_reason(e)) for e in lists["idle"]],
         uncovered_topics=[
             Finding("uncovered_topic", None, t, topic_reason(t, min_providers),
-                    label=names.get(t["slug"], t["slug"]),
+                    label=names.get(t["slug"]) or t["slug"],
                     people=[refs[pid] for pid in t.get("providers") or []],
                     people_opted_out=int(t.get("providers_opted_out") or 0))
             for t in topics
@@ -408,6 +382,63 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
         ],
         communities=list(findings.get("communities") or []),
         totals=totals,
+    )
+
+
+def _selected(
+    findings: dict[str, Any], person_id: int | None, limit: int | None
+) -> tuple[dict[str, Entries], Entries, Entries, dict[str, int]]:
+    """The lists about people (only `person_id`'s entries when given), the topics and the
+    departments, each cut to `limit`, and the totals before the cut."""
+    lists: dict[str, Entries] = {}
+    for name in PERSON_FINDINGS:
+        entries = findings.get(name) or []
+        if person_id is not None:
+            entries = [e for e in entries if e.get("person_id") == person_id]
+        lists[name] = entries
+    topics: Entries = findings.get("uncovered_topics") or []
+    departments: Entries = findings.get("departments_without_mentors") or []
+    totals = {name: len(entries) for name, entries in lists.items()}
+    totals["uncovered_topics"] = len(topics)
+    totals["departments_without_mentors"] = len(departments)
+    if limit is not None:
+        lists = {name: entries[:limit] for name, entries in lists.items()}
+        topics = topics[:limit]
+        departments = departments[:limit]
+    return lists, topics, departments, totals
+
+
+def _mentioned(lists: dict[str, Entries], topics: Entries) -> tuple[set[int], set[str]]:
+    """The people and topics the selected findings name."""
+    ids: set[int] = set()
+    slugs: set[str] = {t["slug"] for t in topics}
+    for name, entries in lists.items():
+        for entry in entries:
+            ids.add(entry["person_id"])
+            if name == "single_points_of_failure":
+                ids.update(entry["cuts_off"].get("executives") or [])
+                slugs.update(entry["cuts_off"].get("topics") or [])
+            if name == "roles":
+                slugs.update(entry.get("tags") or [])
+    for topic in topics:
+        ids.update(topic.get("providers") or [])
+    return ids, slugs
+
+
+def _spof_finding(
+    entry: dict[str, Any],
+    refs: dict[int, PersonRef],
+    topic_pairs: Callable[[Iterable[str] | None], list[tuple[str, str]]],
+) -> Finding:
+    cuts = entry["cuts_off"]
+    executives = cuts.get("executives") or []
+    hidden_count = int(cuts.get("executives_opted_out") or 0)
+    return Finding(
+        "single_point_of_failure", refs[entry["person_id"]], entry,
+        spof_reason(len(executives) + hidden_count, len(cuts.get("departments") or []),
+                    len(cuts.get("topics") or []), int(entry.get("separated_people") or 0)),
+        people=[refs[pid] for pid in executives], people_opted_out=hidden_count,
+        topics=topic_pairs(cuts.get("topics")),
     )
 
 

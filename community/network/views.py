@@ -9,20 +9,21 @@ without an audited view.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
-from community.errors import ValidationFailed
-from community.extensions import db
-from community.forms import apply_errors
+from community.audit.models import AuditEvent
 from community.network import bp, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
+from community.unit_of_work import form_attempt
 
 LIST_LIMIT = 25
 PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
@@ -34,7 +35,7 @@ PICTURES = {
 }
 
 
-def network_card(user) -> Card | None:
+def network_card(user: Any) -> Card | None:
     """Home page: the latest pool health figures, for change managers and admins."""
     if not services.is_analyst(user):
         return None
@@ -59,14 +60,14 @@ register_home_card(network_card)
 
 
 @bp.before_request
-@login_required
-def require_analyst():
-    if not services.is_analyst(current_user):
-        abort(403)
+@login_required  # type: ignore[untyped-decorator]  # flask_login is untyped
+def require_analyst() -> None:
+    """Every network page is for analysts: the service's check answers 403 to anyone else."""
+    services.require_analyst(current_user)
 
 
 @bp.context_processor
-def network_helpers():
+def network_helpers() -> dict[str, Any]:
     return {"profile_url": profile_url}
 
 
@@ -81,10 +82,10 @@ def profile_url(person_id: int) -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="network-picture")
+    return URLSafeTimedSerializer(cast("str | bytes", current_app.secret_key), salt="network-picture")
 
 
-def picture_token(event) -> str:
+def picture_token(event: AuditEvent) -> str:
     """Ties the pictures of a page to its audited view (and to the viewer)."""
     return _serializer().dumps([current_user.id, event.id])
 
@@ -105,7 +106,7 @@ def _svg(content: str) -> Response:
 # --------------------------------------------------------------------------- pages
 
 
-def _what_if_form(formdata=None) -> tuple[WhatIfForm, int]:
+def _what_if_form(formdata: Any = None) -> tuple[WhatIfForm, int]:
     form = WhatIfForm(formdata=formdata)
     choices, total = services.mentor_choices()
     form.remove.choices = choices
@@ -113,7 +114,7 @@ def _what_if_form(formdata=None) -> tuple[WhatIfForm, int]:
 
 
 @bp.get("/network")
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     mode = services.pseudonymised()
     snapshot = services.latest_snapshot()
     report = queries.build_report(snapshot, limit=LIST_LIMIT, pseudonymised=mode) if snapshot else None
@@ -138,28 +139,22 @@ def dashboard():
         "view": picture_token(event),
         "list_limit": LIST_LIMIT,
     }
-    db.session.commit()
     return render_template("network/dashboard.html", **context)
 
 
 @bp.get("/network/what-if")
-def what_if():
+def what_if() -> ResponseReturnValue:
     form, mentors_total = _what_if_form(request.args)
     result = None
     if "remove" in request.args or "others" in request.args:
-        try:
+        with form_attempt(form):
             result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
     return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
                            pseudonymised=services.pseudonymised())
 
 
 @bp.get("/network/people/<ref>")
-def person(ref: str):
+def person(ref: str) -> ResponseReturnValue:
     mode = services.pseudonymised()
     person_id = services.resolve_person(ref, pseudonymised_mode=mode)
     if person_id is None:
@@ -170,18 +165,16 @@ def person(ref: str):
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
                "role_labels": queries.ROLE_LABELS,
                "in_graph": page.figure is not None or bool(page.history)}
-    db.session.commit()
     return render_template("network/person.html", **context)
 
 
 @bp.post("/network/analyse")
-def recompute():
+def recompute() -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     status, outcome = services.request_analysis(current_user)
-    db.session.commit()
     if status == "queued":
-        services.start_job(outcome.id)
+        services.start_job_after_commit(outcome.id)
         flash(_("The organisation is large: the analysis runs in the background (job %(id)d). "
                 "Reload this page in a minute.", id=outcome.id), "info")
     else:
@@ -191,17 +184,12 @@ def recompute():
 
 
 @bp.route("/network/reveal", methods=["GET", "POST"])
-def reveal():
+def reveal() -> ResponseReturnValue:
     form = RevealForm()
     revealed = None
     if form.validate_on_submit():
-        try:
-            revealed = services.reveal(current_user, form.pseudonym.data, form.reason.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        with form_attempt(form):
+            revealed = services.reveal(current_user, form.pseudonym.data or "", form.reason.data or "")
     elif request.method == "GET":
         form.pseudonym.data = (request.args.get("pseudonym") or "")[:20]
     return render_template("network/reveal.html", form=form, revealed=revealed,
@@ -209,26 +197,23 @@ def reveal():
 
 
 @bp.post("/network/settings")
-def settings():
+def settings() -> ResponseReturnValue:
     form = SettingsForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with form_attempt(form) as attempt:
         services.set_pseudonymised(current_user, form.pseudonymised.data)
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if attempt.error is not None:
+        flash(attempt.error.message, "error")
     else:
-        db.session.commit()
         flash(_("Pseudonymised mode is on.") if form.pseudonymised.data else _("Pseudonymised mode is off."),
               "success")
     return redirect(url_for("network.dashboard"))
 
 
 @bp.get("/network/findings.csv")
-def findings_csv():
+def findings_csv() -> ResponseReturnValue:
     content = services.findings_csv(current_user)
-    db.session.commit()
     filename = f"network-findings-{date.today().isoformat()}.csv"
     return Response(content, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -238,7 +223,7 @@ def findings_csv():
 
 
 @bp.get("/network/pictures/<name>.svg")
-def picture(name: str):
+def picture(name: str) -> ResponseReturnValue:
     draw = PICTURES.get(name)
     if draw is None:
         abort(404)
@@ -247,6 +232,6 @@ def picture(name: str):
 
 
 @bp.get("/network/people/<ref>/ego.svg")
-def ego_picture(ref: str):
+def ego_picture(ref: str) -> ResponseReturnValue:
     _check_picture_token()
     return _svg(services.ego_svg(current_user, ref))

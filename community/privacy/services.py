@@ -32,9 +32,9 @@ from community.extensions import db
 
 
 def _feature_modules() -> Iterator[tuple[str, ModuleType]]:
-    from community import FEATURES
-
-    for feature in FEATURES:
+    # The list lives in the application (set by create_app): importing it from the
+    # `community` package would close an import circle through the API.
+    for feature in current_app.extensions["community.features"]:
         name = f"community.{feature}.privacy"
         if importlib.util.find_spec(name) is not None:
             yield feature, importlib.import_module(name)

@@ -94,34 +94,18 @@ def seed(ctx) -> None:
         (low, high), weights = PROFILE_OF_ROLE[role]
         department = ctx.department_of.get(person_id, "")
         preferred = [t for f in FIELDS_OF_DEPARTMENT.get(department, []) for t in by_field.get(f, [])]
-        chosen: dict[int, Tag] = {}
-        for _n in range(rng.randint(low, high)):
-            pool = preferred if preferred and rng.random() < 0.65 else tags
-            tag = rng.choice(pool)
-            chosen[tag.id] = tag
+        chosen = _chosen_tags(rng, rng.randint(low, high), preferred, tags)
         names = [t.name for t in chosen.values()] + ["digital tools", "collaboration", "new ways of working"]
         for tag in chosen.values():
             person_tags.append({"user_id": person_id, "tag_id": tag.id, "level": _pick_level(rng, weights), "updated_at": ctx.now})
         fill = {"dept": department or "our company", "t1": names[0], "t2": names[1], "t3": names[2]}
         if role == "mentor":
-            bio = rng.choice(MENTOR_BIOS).format(**fill)
-            capacity = rng.choices([c for c, _w in CAPACITY_WEIGHTS], weights=[w for _c, w in CAPACITY_WEIGHTS], k=1)[0]
-            mentor_rows.append({
-                "id": person_id, "bio": bio, "bio_html": html(bio), "capacity": capacity,
-                "availability": rng.choice(AVAILABILITY),
-                "link": f"https://intranet.demo.example/people/{handles.get(person_id, person_id)}" if rng.random() < 0.3 else None,
-            })
+            mentor_rows.append(_mentor_row(rng, person_id, fill, handles.get(person_id, person_id), html))
         else:
-            bio = rng.choice(STAFF_BIOS).format(**fill) if rng.random() < 0.25 else None
-            visible = not (role == "staff" and person_id > 1 and rng.random() < 0.02)
-            opt_out = role == "staff" and rng.random() < 0.01
-            hidden += not visible
-            opted_out += opt_out
-            other_rows.append({
-                "id": person_id, "bio": bio, "bio_html": html(bio) if bio else None,
-                "availability": rng.choice(AVAILABILITY) if role == "change_manager" else None,
-                "directory_visible": visible, "analysis_opt_out": opt_out,
-            })
+            row = _other_row(rng, role, person_id, fill, html)
+            hidden += not row["directory_visible"]
+            opted_out += row["analysis_opt_out"]
+            other_rows.append(row)
     if person_tags:
         db.session.execute(insert(PersonTag), person_tags)
     if mentor_rows:
@@ -132,3 +116,33 @@ def seed(ctx) -> None:
     search.refresh_all()
     search.forget_pending(db.session())
     ctx.summary.update(person_tags=len(person_tags), hidden_people=hidden, analysis_opt_outs=opted_out)
+
+
+def _chosen_tags(rng, count: int, preferred: list, tags: list) -> dict:
+    chosen = {}
+    for _n in range(count):
+        pool = preferred if preferred and rng.random() < 0.65 else tags
+        tag = rng.choice(pool)
+        chosen[tag.id] = tag
+    return chosen
+
+
+def _mentor_row(rng, person_id: int, fill: dict[str, str], handle, html) -> dict:
+    bio = rng.choice(MENTOR_BIOS).format(**fill)
+    capacity = rng.choices([c for c, _w in CAPACITY_WEIGHTS], weights=[w for _c, w in CAPACITY_WEIGHTS], k=1)[0]
+    return {
+        "id": person_id, "bio": bio, "bio_html": html(bio), "capacity": capacity,
+        "availability": rng.choice(AVAILABILITY),
+        "link": f"https://intranet.demo.example/people/{handle}" if rng.random() < 0.3 else None,
+    }
+
+
+def _other_row(rng, role: str, person_id: int, fill: dict[str, str], html) -> dict:
+    bio = rng.choice(STAFF_BIOS).format(**fill) if rng.random() < 0.25 else None
+    visible = not (role == "staff" and person_id > 1 and rng.random() < 0.02)
+    opt_out = role == "staff" and rng.random() < 0.01
+    return {
+        "id": person_id, "bio": bio, "bio_html": html(bio) if bio else None,
+        "availability": rng.choice(AVAILABILITY) if role == "change_manager" else None,
+        "directory_visible": visible, "analysis_opt_out": opt_out,
+    }

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
 from community.database import register_schema_extra, utcnow
-from community.expertise.services import TagLink, register_tag_link
+from community.expertise.links import TagLink, register_tag_link
 from community.extensions import Model, db
 
 if TYPE_CHECKING:

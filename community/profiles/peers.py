@@ -1,6 +1,6 @@
 """The mentors' peer finder: similar and complementary mentors one is not yet connected to.
 
-The scoring is network.graph's PeerIndex (Adamic–Adar on the mentor–topic graph for similar
+The scoring is network.analysis's PeerIndex (Adamic–Adar on the mentor–topic graph for similar
 mentors, topics the mentor lacks in their own fields for complementary ones); this module loads
 the records in three queries and puts the reasons into words.
 """
@@ -21,7 +21,7 @@ from community.expertise.models import Tag
 from community.expertise.queries import field_label
 from community.extensions import db
 from community.mentoring.models import Mentorship
-from community.network.graph import PersonRecord, TagRecord, peer_suggestions
+from community.network.analysis import PersonRecord, TagRecord, peer_suggestions
 from community.profiles.models import PersonTag
 from community.profiles.queries import people_by_id, visible_people
 from community.profiles.services import get_person

@@ -224,7 +224,7 @@ def _after_soft_rollback(session: Session, previous_transaction) -> None:
 
 
 def install_listeners() -> None:
-    from community.expertise.services import register_tags_changed_listener
+    from community.expertise.links import register_tags_changed_listener
 
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)

@@ -6,7 +6,7 @@ itself (community.profiles.search).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from enum import Enum, auto
 from typing import Any, Final, NoReturn
@@ -151,36 +151,40 @@ def update_profile(actor: User, person: User, *, bio: str | None | _Unset = UNSE
                    directory_visible: bool | None | _Unset = UNSET) -> User:
     """Change what is given, all or nothing. `tags` is the complete list of (slug, level)."""
     require_editor(actor, person)
-    if bio is not UNSET:
-        bio = (bio or "").strip()
-        if len(bio) > BIO_MAX:
-            _refuse("bio", _("The bio has at most %(n)d characters.", n=BIO_MAX))
-        person.bio = bio or None
-        person.bio_html = markdown.render(bio) or None
-    if department is not UNSET:
-        person.department = _clean_line(department, "department", PLACE_MAX)
-    if location is not UNSET:
-        person.location = _clean_line(location, "location", PLACE_MAX)
-    if availability is not UNSET:
-        person.availability = _clean_line(availability, "availability", AVAILABILITY_MAX)
-    if link is not UNSET:
-        person.link = check_link(link)
-    if capacity is not UNSET:
-        person.capacity = _clean_capacity(capacity)
-    if timezone is not UNSET:
-        person.timezone = accounts.check_timezone(timezone or "")
-    if directory_visible is not UNSET:
-        person.directory_visible = bool(directory_visible)
-    if languages is not UNSET:
-        codes = accounts.check_languages(languages or [])
-        if codes != person.languages:
-            person.language_rows = [row for row in person.language_rows if row.code in codes]
-            held = {row.code for row in person.language_rows}
-            person.language_rows += [UserLanguage(code=code) for code in codes if code not in held]
+    changes: tuple[tuple[object, Callable[[User, Any], None]], ...] = (
+        (bio, _set_bio),
+        (department, lambda p, v: setattr(p, "department", _clean_line(v, "department", PLACE_MAX))),
+        (location, lambda p, v: setattr(p, "location", _clean_line(v, "location", PLACE_MAX))),
+        (availability, lambda p, v: setattr(p, "availability", _clean_line(v, "availability", AVAILABILITY_MAX))),
+        (link, lambda p, v: setattr(p, "link", check_link(v))),
+        (capacity, lambda p, v: setattr(p, "capacity", _clean_capacity(v))),
+        (timezone, lambda p, v: setattr(p, "timezone", accounts.check_timezone(v or ""))),
+        (directory_visible, lambda p, v: setattr(p, "directory_visible", bool(v))),
+        (languages, _set_languages),
+    )
+    for value, apply in changes:  # in this order: the first refusal is the one shown
+        if value is not UNSET:
+            apply(person, value)
     if tags is not UNSET:
         set_person_tags(actor, person, tags)
     db.session.flush()
     return person
+
+
+def _set_bio(person: User, bio: str | None) -> None:
+    bio = (bio or "").strip()
+    if len(bio) > BIO_MAX:
+        _refuse("bio", _("The bio has at most %(n)d characters.", n=BIO_MAX))
+    person.bio = bio or None
+    person.bio_html = markdown.render(bio) or None
+
+
+def _set_languages(person: User, languages: Iterable[str] | None) -> None:
+    codes = accounts.check_languages(languages or [])
+    if codes != person.languages:
+        person.language_rows = [row for row in person.language_rows if row.code in codes]
+        held = {row.code for row in person.language_rows}
+        person.language_rows += [UserLanguage(code=code) for code in codes if code not in held]
 
 
 def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:

@@ -8,6 +8,14 @@ from datetime import UTC, datetime, timedelta
 import networkx as nx
 import pytest
 
+from community.network.analysis import (
+    AnalysisInput,
+    AnalysisParams,
+    InteractionRecord,
+    MentorshipRecord,
+    PersonRecord,
+    build_graph,
+)
 from community.network.drawing import (
     NODE_LIMIT,
     ROLE_COLOURS,
@@ -20,14 +28,6 @@ from community.network.drawing import (
     draw_network_or_condensed,
     load_bars,
     needs_condensing,
-)
-from community.network.graph import (
-    AnalysisInput,
-    AnalysisParams,
-    InteractionRecord,
-    MentorshipRecord,
-    PersonRecord,
-    build_graph,
 )
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)

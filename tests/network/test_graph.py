@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.network.graph import (
+from community.network.analysis import (
     ActivityRecord,
     AnalysisInput,
     AnalysisParams,

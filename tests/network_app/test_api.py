@@ -81,12 +81,12 @@ def test_post_queues_a_job_for_a_big_organisation_and_the_job_reports_its_snapsh
 
 @pytest.mark.parametrize("app_config", [{"ANALYSIS_INLINE_MAX_PEOPLE": 1, "ANALYSIS_JOBS_IN_THREAD": True}])
 def test_queued_job_runs_in_a_background_thread(app, client, token, small_org, db, monkeypatch):
-    from community.network import services
+    from community.network import jobs
     from community.network.models import AnalysisJob
 
     threads = []
-    start = services.start_job
-    monkeypatch.setattr(services, "start_job", lambda job_id: threads.append(start(job_id)) or threads[-1])
+    start = jobs.start_job
+    monkeypatch.setattr(jobs, "start_job", lambda job_id: threads.append(start(job_id)) or threads[-1])
     response = client.send_json("POST", "/api/v1/network/analysis", token=token)
     assert response.status_code == 202
     threads[0].join(timeout=60)
@@ -107,7 +107,7 @@ def test_recompute_button_of_a_big_organisation_queues_a_job(client, login_as, a
 
 
 def test_failed_job_keeps_its_error(app, settle, small_org, analyst, monkeypatch, db):
-    from community.network import services
+    from community.network import analysis, services
     from community.network.models import AnalysisJob
 
     job_id = settle(_queue, analyst)
@@ -115,7 +115,7 @@ def test_failed_job_keeps_its_error(app, settle, small_org, analyst, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.graph, "analyse", broken)
+    monkeypatch.setattr(analysis, "analyse", broken)
     settle(services.run_job, job_id)
     job = db.session.get(AnalysisJob, job_id)
     assert job.status == "failed" and "disk full" in job.error

@@ -1,0 +1,214 @@
+"""The HTML and JSON error pages: domain errors, HTTP errors and database failures.
+
+Domain errors (community.errors) become pages or `{"error": {"code", "message", "fields"}}`
+for the API. Users never see a traceback, SQL or a connection string.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException
+
+from community.errors import DomainError
+
+log = logging.getLogger("community.errors")
+
+RETRY_AFTER_SECONDS = 5
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Authentication is required."),
+        403: _("You are not allowed to do this."),
+        404: _("This page or object does not exist, or you cannot see it."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state; reload and try again."),
+        413: _("What you sent is too large."),
+        415: _("Send JSON with Content-Type: application/json."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests; please wait a moment and try again."),
+        500: _("Something went wrong on our side. It has been logged."),
+        503: _("The service is briefly unavailable; please try again in a few seconds."),
+    }
+
+
+def respond(status: int, message: str | None = None, code: str | None = None, fields=None, headers=None):
+    from flask import g
+
+    g.rendering_error_page = True  # from here on, a failing database must not fail the page
+    message = message or _messages().get(status, _messages()[500])
+    code = code or CODES.get(status, "error")
+    if wants_json():
+        response = jsonify(error_body(status, code, message, fields))
+    else:
+        from flask import make_response
+
+        response = make_response((render_template("errors/error.html", status=status, message=message), status))
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _rollback() -> None:
+    from community.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; nothing left to undo
+        log.debug("rollback after error failed", exc_info=True)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        _rollback()
+        if error.status == 403:
+            _log_forbidden()
+        return respond(error.status, error.message, error.code, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return respond(400, _("The form expired or was sent from elsewhere; reload it and try again."), "csrf_failed")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        headers = {}
+        if status == 403:
+            _log_forbidden()
+        elif status == 401 and request.headers.get("Authorization"):
+            from community.logs import security_event
+
+            security_event("api.unauthorized")
+        if status == 429:
+            retry_after = _retry_after()
+            headers["Retry-After"] = str(retry_after)
+        valid_methods = getattr(error, "valid_methods", None)
+        if status == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
+        fields = None
+        message = None
+        data = getattr(error, "data", None)
+        if status == 422 and isinstance(data, dict) and "messages" in data:
+            fields = flatten_messages(data["messages"])
+        elif status != 429 and error.description and error.description != type(error).description:
+            message = error.description  # a view's own abort(..., description=...)
+        return respond(status, message, fields=fields, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(error):
+        _rollback()
+        log.error("database unavailable: %s", type(error).__name__)
+        return respond(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Services check uniqueness first; this is the rare race two requests lost together.
+        _rollback()
+        log.warning("integrity error: %s", type(error.orig).__name__)
+        return respond(409)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def value_out_of_range(error):
+        # A number or text the database cannot hold that slipped past validation.
+        _rollback()
+        log.warning("value out of range: %s", type(error).__name__)
+        return respond(422, _("A value is out of range."))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        _rollback()
+        unreadable = type(error) in (SQLDatabaseError, InterfaceError)  # e.g. "file is not a database"
+        if error.connection_invalidated or unreadable:
+            log.error("database unavailable: %s", type(error.orig).__name__)
+            return respond(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        log.exception("database error")
+        return respond(500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        _rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return respond(500)
+
+
+def _log_forbidden() -> None:
+    from flask import g
+
+    from community.accounts.auth import peek_user
+    from community.logs import security_event
+
+    g.rendering_error_page = True
+    security_event("forbidden", user=peek_user(), method=request.method)
+
+
+def _retry_after() -> int:
+    """Seconds until the exceeded rate-limit window resets."""
+    import time
+
+    from community.extensions import limiter
+
+    current = limiter.current_limit
+    if current is not None:
+        return max(1, int(current.reset_at - time.time()))
+    return 60
+
+
+def flatten_messages(messages) -> dict[str, list[str]]:
+    """webargs/marshmallow nest messages by location and field; SPEC wants field → [msg]."""
+    fields: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            fields.setdefault(prefix or "_schema", []).extend(value)
+        else:
+            fields.setdefault(prefix or "_schema", []).append(str(value))
+
+    if isinstance(messages, dict):
+        for location, inner in messages.items():
+            if location in {"json", "query", "form", "files", "headers", "path", "view_args"}:
+                walk("", inner)
+            else:
+                walk(str(location), inner)
+    return fields

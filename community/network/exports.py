@@ -1,0 +1,121 @@
+"""Exports of the analysis: the graph (GraphML, node-link JSON) and the findings (CSV); audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import networkx as nx
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from community.accounts.models import User
+from community.audit import services as audit
+from community.errors import NotFoundError, ValidationFailed
+from community.network import analysis
+from community.network.access import require_analyst
+from community.network.loading import LiveNetwork, live_network
+from community.network.pseudonyms import pseudonymised, pseudonyms_for
+from community.network.queries import (
+    PersonRef,
+    build_report,
+    latest_snapshot,
+    opted_out_ids,
+    people_refs,
+    snapshot_figures,
+)
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def exported_graph(live: LiveNetwork, hidden: frozenset[int]) -> nx.Graph:
+    """Connected people plus every mentor and executive; people who opted out left out."""
+    keep = [
+        node for node, data in live.graph.nodes(data=True)
+        if node not in hidden
+        and (live.graph.degree(node) > 0 or data.get("roles", frozenset()) & {"mentor", "executive"})
+    ]
+    return live.graph.subgraph(keep)
+
+
+def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
+    """GraphML bytes or node-link data of the current graph, with the latest figures; audited.
+
+    Returns (content, format). Pseudonymised mode replaces node ids and labels by pseudonyms.
+    """
+    require_analyst(viewer)
+    if fmt not in ("graphml", "json"):
+        message = _("Choose the format graphml or json.")
+        raise ValidationFailed(message, {"format": [message]})
+    mode = pseudonymised()
+    live = live_network()
+    hidden = opted_out_ids()
+    exported = exported_graph(live, hidden)
+    figures = snapshot_figures()
+    node_figures = {
+        pid: {"community": f.community, "pagerank": f.pagerank, "betweenness": f.betweenness,
+              "weighted_degree": f.weighted_degree, "network_roles": ",".join(f.roles or [])}
+        for pid, f in figures.items() if pid in exported
+    }
+    left_out = sum(1 for node in hidden if node in live.graph)
+    attributes = {"opted_out_people": left_out, "pseudonymised": mode}
+    options: dict[str, Any] = {"node_figures": node_figures, "graph_attributes": attributes}
+    if mode:
+        options["pseudonyms"] = pseudonyms_for(exported)
+    else:
+        options["labels"] = {pid: ref.name for pid, ref in people_refs(list(exported), False).items()}
+    audit.record("network.exported", actor=viewer, data={"format": fmt, "pseudonymised": mode,
+                                                        "people": exported.number_of_nodes()})
+    if fmt == "graphml":
+        return analysis.to_graphml(exported, **options), fmt
+    return analysis.to_node_link(exported, **options), fmt
+
+
+def _cell(value: Any) -> str:
+    """CSV cells that spreadsheets would run as formulas get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+def findings_csv(viewer: User) -> str:
+    """Every finding of the latest snapshot as CSV rows with their reasons; audited."""
+    require_analyst(viewer)
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        raise NotFoundError(_("There is no network analysis yet."))
+    report = build_report(snapshot)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["finding", "person", "person_id", "department", "details"])
+
+    def person_cells(person: PersonRef | None) -> list[Any]:
+        if person is None:
+            return ["", "", ""]
+        return [person.name, person.id if person.id is not None else "", person.department or ""]
+
+    for item in report.roles:
+        writer.writerow([_cell(v) for v in [item.label, *person_cells(item.person), item.reason]])
+    for item in report.single_points_of_failure:
+        writer.writerow([_cell(v) for v in [_("Single point of failure"), *person_cells(item.person), item.reason]])
+    for item in report.overloaded:
+        writer.writerow([_cell(v) for v in [_("Overloaded mentor"), *person_cells(item.person), item.reason]])
+    for item in report.idle:
+        writer.writerow([_cell(v) for v in [_("Idle mentor"), *person_cells(item.person), item.reason]])
+    for item in report.unmatched_executives:
+        writer.writerow([_cell(v) for v in [_("Unmatched executive"), *person_cells(item.person), item.reason]])
+    for item in report.ambassador_shortlist:
+        writer.writerow([_cell(v) for v in [_("Ambassador candidate"), *person_cells(item.person), item.reason]])
+    for topic in report.uncovered_topics:
+        writer.writerow([_cell(v) for v in [_("Uncovered topic"), "", "", "", topic.reason]])
+    for department in report.departments_without_mentors:
+        writer.writerow([_cell(v) for v in [_("Department without mentors"), "", "", department["department"],
+                                           department["reason"]]])
+    if report.opted_out_people:
+        writer.writerow([_cell(v) for v in [_("Opted out"), "", "", "",
+                                           ngettext("%(num)d person who opted out is counted but not named.",
+                                                    "%(num)d people who opted out are counted but not named.",
+                                                    report.opted_out_people)]])
+    audit.record("network.exported", actor=viewer, subject_type="analysis_snapshot", subject_id=snapshot.id,
+                 data={"format": "csv", "pseudonymised": report.pseudonymised})
+    return out.getvalue()

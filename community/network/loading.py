@@ -1,0 +1,280 @@
+"""The analysis input read from the database, and the live graph of the current data.
+
+Pictures, exports and what-if use the graph of the current data, loaded once and kept in the
+process for ANALYSIS_CACHE_SECONDS (default 120 s) per latest snapshot.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import networkx as nx
+from flask import current_app
+from sqlalchemy import func, select
+
+from community.accounts.models import User, UserRole
+from community.database import utcnow
+from community.expertise.models import Tag
+from community.extensions import db
+from community.network import analysis
+from community.network.queries import latest_snapshot_id
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """The analysis input as of `now`, and who opted out of being named."""
+
+    input: analysis.AnalysisInput
+    opted_out: frozenset[int]
+    now: datetime
+
+
+def analysis_params(now: datetime) -> analysis.AnalysisParams:
+    """Defaults of analysis.AnalysisParams, overridable with the ANALYSIS_PARAMS config dict."""
+    return analysis.AnalysisParams(now=now, **current_app.config.get("ANALYSIS_PARAMS", {}))
+
+
+def _interaction_sources() -> tuple[Callable[..., Any] | None, Callable[..., Any] | None]:
+    try:
+        from community.discussions.queries import activity_records, interaction_edges
+    except ImportError:  # the community feature is not installed
+        return None, None
+    return interaction_edges, activity_records
+
+
+def _status_at(
+    status: str, decided_at: datetime | None, completed_at: datetime | None, now: datetime
+) -> str:
+    """What a mentorship's status was at `now` (snapshots may be dated in the past)."""
+    if status == "completed" and completed_at is not None and completed_at > now:
+        status = "active"
+    if status in ("active", "declined", "completed") and decided_at is not None and decided_at > now:
+        status = "requested"
+    return status
+
+
+def load_input(now: datetime | None = None, params: analysis.AnalysisParams | None = None) -> NetworkData:
+    """Everything the analysis needs, as it was at `now`, in a fixed number of queries.
+
+    People: active users created by then; mentorships requested by then with the status they
+    had then; sessions done and feedback given by then; community interactions and activity
+    inside the analysis window.
+    """
+    now = now or utcnow()
+    params = params or analysis_params(now)
+    people, opted_out = _people(now)
+    known = {person.id for person in people}
+    tag_records = [
+        analysis.TagRecord(slug, field_name or "")
+        for slug, field_name in db.session.execute(select(Tag.slug, Tag.field).order_by(Tag.slug))
+    ]
+    mentorships, sessions_of_mentor = _mentorships(now)
+    interactions, activities = _community(now, params, known)
+    data = analysis.AnalysisInput(
+        people=people,
+        tags=tag_records,
+        mentorships=mentorships,
+        interactions=interactions,
+        activities=activities,
+        outcomes=_outcomes(now, sessions_of_mentor, known),
+    )
+    return NetworkData(data, opted_out, now)
+
+
+def _people(now: datetime) -> tuple[list[analysis.PersonRecord], frozenset[int]]:
+    """Active people created by `now` with roles and topics, and who of them opted out."""
+    from community.profiles.models import PersonTag
+
+    active = (User.active.is_(True), User.created_at <= now)
+    people_rows = db.session.execute(
+        select(User.id, User.department, User.capacity, User.is_ambassador, User.ambassador_since,
+               User.analysis_opt_out).where(*active)
+    ).all()
+    roles: dict[int, set[str]] = defaultdict(set)
+    for user_id, role in db.session.execute(
+        select(UserRole.user_id, UserRole.role).join(User, User.id == UserRole.user_id).where(*active)
+    ):
+        roles[user_id].add(role)
+    tags: dict[int, dict[str, str]] = defaultdict(dict)
+    for user_id, slug, level in db.session.execute(
+        select(PersonTag.user_id, Tag.slug, PersonTag.level)
+        .join(Tag, Tag.id == PersonTag.tag_id)
+        .join(User, User.id == PersonTag.user_id)
+        .where(*active)
+    ):
+        tags[user_id][slug] = level
+    people = [
+        analysis.PersonRecord(
+            id=row.id,
+            roles=frozenset(roles.get(row.id, ())),
+            department=row.department,
+            capacity=row.capacity or 0,
+            tags=tags.get(row.id, {}),
+            is_ambassador=bool(row.is_ambassador)
+            and (row.ambassador_since is None or row.ambassador_since <= now),
+        )
+        for row in people_rows
+    ]
+    return people, frozenset(row.id for row in people_rows if row.analysis_opt_out)
+
+
+def _mentorships(now: datetime) -> tuple[list[analysis.MentorshipRecord], Counter[int]]:
+    """Mentorships requested by `now`, as they stood then, and sessions done per mentor."""
+    from community.mentoring.models import (
+        MentoringSession,
+        Mentorship,
+        MentorshipGoal,
+        SessionAgendaTag,
+    )
+
+    mentorship_rows = db.session.execute(
+        select(Mentorship.id, Mentorship.mentor_id, Mentorship.executive_id, Mentorship.status,
+               Mentorship.decided_at, Mentorship.completed_at)
+        .where(Mentorship.requested_at <= now)
+        .order_by(Mentorship.id)
+    ).all()
+    done_at = func.coalesce(MentoringSession.done_at, MentoringSession.starts_at)
+    sessions_done = dict(
+        db.session.execute(
+            select(MentoringSession.mentorship_id, func.count(MentoringSession.id))
+            .where(MentoringSession.status == "done", done_at <= now)
+            .group_by(MentoringSession.mentorship_id)
+        ).all()
+    )
+    goals: dict[int, list[str]] = defaultdict(list)
+    for mentorship_id, slug in db.session.execute(
+        select(MentorshipGoal.mentorship_id, Tag.slug)
+        .join(Tag, Tag.id == MentorshipGoal.tag_id)
+        .order_by(MentorshipGoal.mentorship_id, Tag.slug)
+    ):
+        goals[mentorship_id].append(slug)
+    agenda: dict[int, list[str]] = defaultdict(list)
+    for mentorship_id, slug in db.session.execute(
+        select(MentoringSession.mentorship_id, Tag.slug)
+        .join(SessionAgendaTag, SessionAgendaTag.session_id == MentoringSession.id)
+        .join(Tag, Tag.id == SessionAgendaTag.tag_id)
+        .where(MentoringSession.status != "cancelled", MentoringSession.created_at <= now)
+        .distinct()
+        .order_by(MentoringSession.mentorship_id, Tag.slug)
+    ):
+        agenda[mentorship_id].append(slug)
+    mentorships = []
+    sessions_of_mentor: Counter[int] = Counter()
+    for row in mentorship_rows:
+        done = int(sessions_done.get(row.id, 0))
+        sessions_of_mentor[row.mentor_id] += done
+        mentorships.append(
+            analysis.MentorshipRecord(
+                mentor_id=row.mentor_id,
+                executive_id=row.executive_id,
+                status=_status_at(row.status, row.decided_at, row.completed_at, now),
+                sessions_done=done,
+                goals=tuple(goals.get(row.id, ())),
+                agenda_tags=tuple(agenda.get(row.id, ())),
+            )
+        )
+    return mentorships, sessions_of_mentor
+
+
+def _outcomes(
+    now: datetime, sessions_of_mentor: Counter[int], known: set[int]
+) -> list[analysis.OutcomeRecord]:
+    """Sessions held and the executives' feedback per mentor, by `now`."""
+    from community.mentoring.models import MentoringSession, Mentorship, SessionFeedback
+
+    feedback = {
+        mentor_id: (count, float(average) if average is not None else None)
+        for mentor_id, count, average in db.session.execute(
+            select(Mentorship.mentor_id, func.count(SessionFeedback.id), func.avg(SessionFeedback.rating))
+            .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
+            .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+            .where(SessionFeedback.author_id == Mentorship.executive_id, SessionFeedback.created_at <= now)
+            .group_by(Mentorship.mentor_id)
+        )
+    }
+    return [
+        analysis.OutcomeRecord(
+            mentor_id=mentor_id,
+            sessions_done=sessions_of_mentor.get(mentor_id, 0),
+            feedback_count=feedback.get(mentor_id, (0, None))[0],
+            feedback_avg=feedback.get(mentor_id, (0, None))[1],
+        )
+        for mentor_id in sorted(set(sessions_of_mentor) | set(feedback))
+        if mentor_id in known
+    ]
+
+
+def _community(
+    now: datetime, params: analysis.AnalysisParams, known: set[int]
+) -> tuple[list[analysis.InteractionRecord], list[analysis.ActivityRecord]]:
+    """Community interactions and own activity inside the window (and the retention period)."""
+    interactions: list[analysis.InteractionRecord] = []
+    activities: list[analysis.ActivityRecord] = []
+    interaction_edges, activity_records = _interaction_sources()
+    # Interaction traces older than the retention period are never used, whatever the window.
+    retention_days = round(current_app.config["RETENTION_MONTHS"] * 30.44)
+    since = now - timedelta(days=min(params.window_days, retention_days))
+    if interaction_edges is not None:
+        interactions = [
+            analysis.InteractionRecord(source, target, kind, at)
+            for source, target, kind, at in interaction_edges(since=since, until=now)
+            if source in known and target in known
+        ]
+    if activity_records is not None:
+        activities = [
+            analysis.ActivityRecord(person_id, kind, at)
+            for person_id, kind, at in activity_records(since=since)
+            if person_id in known and at <= now
+        ]
+    return interactions, activities
+
+
+@dataclass
+class LiveNetwork:
+    """The graph of the current data, for pictures, exports and what-if."""
+
+    snapshot_id: int | None
+    loaded: float
+    data: NetworkData
+    params: analysis.AnalysisParams
+    graph: nx.Graph
+    coverage: analysis.CoverageIndex
+    pictures: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+
+_LIVE_LOCK = threading.Lock()
+
+
+def remember_live(
+    snapshot_id: int | None,
+    data: NetworkData,
+    params: analysis.AnalysisParams,
+    network: nx.Graph,
+    coverage: analysis.CoverageIndex,
+) -> LiveNetwork:
+    entry = LiveNetwork(snapshot_id, time.monotonic(), data, params, network, coverage)
+    with _LIVE_LOCK:
+        current_app.extensions.setdefault("network.live", {})["entry"] = entry
+    return entry
+
+
+def live_network() -> LiveNetwork:
+    """The current data as a graph; reused for ANALYSIS_CACHE_SECONDS per latest snapshot."""
+    latest_id = latest_snapshot_id()
+    ttl = float(current_app.config.get("ANALYSIS_CACHE_SECONDS", 120))
+    with _LIVE_LOCK:
+        entry: LiveNetwork | None = current_app.extensions.setdefault("network.live", {}).get("entry")
+    if entry is not None and entry.snapshot_id == latest_id and time.monotonic() - entry.loaded < ttl:
+        return entry
+    now = utcnow()
+    params = analysis_params(now)
+    data = load_input(now, params)
+    network = analysis.build_graph(data.input, params)
+    coverage = analysis.CoverageIndex.build(data.input, params, graph=network)
+    return remember_live(latest_id, data, params, network, coverage)

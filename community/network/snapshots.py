@@ -1,0 +1,131 @@
+"""Dated snapshots: analyse the loaded input and store summary, findings and figures."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import case, insert, select
+
+from community.accounts.models import User
+from community.audit import services as audit
+from community.database import utcnow
+from community.extensions import db
+from community.network import analysis
+from community.network.loading import NetworkData, analysis_params, load_input, remember_live
+from community.network.models import AnalysisSnapshot, PersonFigure
+from community.network.redaction import redact_findings
+
+
+def cohort_at(now: datetime) -> int | None:
+    """The programme run going on at `now` (a running one first), if any."""
+    from community.mentoring.models import Cohort
+
+    day = now.date()
+    return db.session.scalar(
+        select(Cohort.id)
+        .where(Cohort.starts_on <= day, Cohort.ends_on >= day)
+        .order_by(case((Cohort.status == "running", 0), else_=1), Cohort.starts_on.desc(), Cohort.id.desc())
+        .limit(1)
+    )
+
+
+def store_snapshot(actor: User | None, data: NetworkData, result: analysis.AnalysisResult,
+                   params: analysis.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
+    """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
+    plain = result.to_dict()
+    summary = plain.pop("summary")
+    plain.pop("people", None)
+    plain.pop("computed_at", None)
+    for community in plain.get("communities", []):
+        community.pop("members", None)  # per person; kept in PersonFigure.community
+    findings = redact_findings(plain, data.opted_out)
+    summary["opted_out"] = len(data.opted_out)
+    stored_params = analysis.plain_data(params)
+    stored_params.pop("now", None)
+    snapshot = AnalysisSnapshot(
+        computed_at=data.now,
+        computed_by_id=getattr(actor, "id", None),
+        cohort_id=cohort_at(data.now),
+        params=stored_params,
+        summary=summary,
+        findings=findings,
+        duration=round(duration, 3),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    roles_of: dict[int, list[str]] = defaultdict(list)
+    for role in result.roles:
+        if role.role not in roles_of[role.person_id]:
+            roles_of[role.person_id].append(role.role)
+    rows = [
+        {
+            "snapshot_id": snapshot.id,
+            "user_id": figure.person_id,
+            "degree": int(figure.degree),
+            "weighted_degree": float(figure.weighted_degree),
+            "betweenness": float(figure.betweenness),
+            "pagerank": float(figure.pagerank),
+            "community": figure.community,
+            "departments_reached": int(figure.departments_reached),
+            "load": figure.load,
+            "capacity": figure.capacity,
+            "roles": roles_of.get(figure.person_id, []),
+        }
+        for figure in result.people
+        if figure.person_id not in data.opted_out
+    ]
+    if rows:
+        db.session.execute(insert(PersonFigure), rows)
+    audit.record(
+        "network.computed", actor=actor, subject_type="analysis_snapshot", subject_id=snapshot.id,
+        data={"people": summary.get("people"), "seconds": snapshot.duration},
+    )
+    return snapshot
+
+
+def compute_snapshot(actor: User | None, now: datetime | None = None, *,
+                     after_loading: Callable[[], None] | None = None) -> AnalysisSnapshot:
+    """Load, analyse and store one dated snapshot (the caller commits).
+
+    `after_loading` runs between reading and analysing: the CLI and background jobs pass
+    `community.unit_of_work.commit` so a long analysis holds no database transaction open.
+    """
+    started = time.perf_counter()
+    now = now or utcnow()
+    params = analysis_params(now)
+    data = load_input(now, params)
+    actor_id = getattr(actor, "id", None)
+    if after_loading is not None:
+        after_loading()
+        actor = db.session.get(User, actor_id) if actor_id else None
+    result = analysis.analyse(data.input, params)
+    snapshot = store_snapshot(actor, data, result, params, duration=time.perf_counter() - started)
+    remember_live(snapshot.id, data, params, result.graph, result.coverage)
+    return snapshot
+
+
+def summary_lines(snapshot: AnalysisSnapshot) -> list[str]:
+    """A human summary of a snapshot for the CLI."""
+    s = snapshot.summary
+    lines = [
+        f"Snapshot {snapshot.id} computed at {snapshot.computed_at.isoformat(timespec='seconds')} "
+        f"in {snapshot.duration:.2f} s",
+        f"People: {s.get('people', 0)} ({s.get('connected_people', 0)} connected, {s.get('edges', 0)} ties), "
+        f"{s.get('mentors', 0)} mentors, {s.get('executives', 0)} executives, "
+        f"{s.get('communities', 0)} communities",
+        f"Single points of failure: {s.get('single_points_of_failure', 0)}",
+        f"Overloaded mentors: {s.get('overloaded', 0)}; idle mentors: {s.get('idle', 0)}",
+        f"Uncovered topics: {s.get('uncovered_topics', 0)}; departments without mentors: "
+        f"{s.get('departments_without_mentors', 0)}; unmatched executives: {s.get('unmatched_executives', 0)}",
+        f"Opted out of the analysis (counted, not named): {s.get('opted_out', 0)}",
+    ]
+    return lines
+
+
+def summary_json(snapshot: AnalysisSnapshot) -> str:
+    return json.dumps({"snapshot_id": snapshot.id, "computed_at": snapshot.computed_at.isoformat(),
+                       "duration": snapshot.duration, "summary": snapshot.summary}, indent=2, sort_keys=True)

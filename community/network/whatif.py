@@ -1,0 +1,107 @@
+"""What-if: what the pool loses if some mentors leave, on the current data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from community.accounts.models import User
+from community.audit import services as audit
+from community.errors import ValidationFailed
+from community.network import analysis
+from community.network.access import require_analyst
+from community.network.loading import live_network
+from community.network.pseudonyms import pseudonymised, resolve_person
+from community.network.queries import (
+    PersonRef,
+    opted_out_ids,
+    people_refs,
+    snapshot_mentors,
+    tag_names,
+)
+
+WHAT_IF_MAX = 50
+
+
+@dataclass
+class WhatIfView:
+    removed: list[PersonRef]
+    executives: list[PersonRef]
+    executives_opted_out: int
+    departments: list[str]
+    topics: list[tuple[str, str]]  # (slug, name)
+    health: dict[str, dict[str, int]]
+
+
+def parse_refs(values: Iterable[str | int]) -> list[str]:
+    """Split "12, 13" and repeated values into single references."""
+    refs: list[str] = []
+    for value in values:
+        for part in re.split(r"[\s,;]+", str(value)):
+            if part and part not in refs:
+                refs.append(part)
+    return refs
+
+
+def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
+    """What the pool loses if these mentors leave, on the current data; audited."""
+    require_analyst(actor)
+    refs = parse_refs(remove_ids)
+    if not refs:
+        message = _("Choose at least one mentor.")
+        raise ValidationFailed(message, {"remove": [message]})
+    if len(refs) > WHAT_IF_MAX:
+        message = _("Choose at most %(num)d mentors.", num=WHAT_IF_MAX)
+        raise ValidationFailed(message, {"remove": [message]})
+    mode = pseudonymised()
+    live = live_network()
+    hidden = opted_out_ids()
+    ids: list[int] = []
+    problems: list[str] = []
+    for ref in refs:
+        person_id = resolve_person(ref, pseudonymised_mode=mode)
+        # One message for unknown people, non-mentors and people who opted out: the answer
+        # must not tell who opted out.
+        if person_id is None or person_id not in live.coverage.mentors or person_id in hidden:
+            if mode and ref.strip().isdigit():
+                problems.append(_("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20]))
+            else:
+                problems.append(_("%(ref)s is not a mentor in the analysis.", ref=ref[:20]))
+        else:
+            ids.append(person_id)
+    if problems:
+        raise ValidationFailed(problems[0], {"remove": problems})
+    result = analysis.what_if(live.data.input, live.params, ids, index=live.coverage)
+    visible_executives = [pid for pid in result.executives_losing_coverage if pid not in hidden]
+    refs_by_id = people_refs([*result.removed, *visible_executives], mode)
+    names = tag_names(result.topics_losing_coverage)
+    audit.record("network.what_if", actor=actor, data={"remove": list(result.removed)})
+    return WhatIfView(
+        removed=[refs_by_id[pid] for pid in result.removed],
+        executives=[refs_by_id[pid] for pid in visible_executives],
+        executives_opted_out=len(result.executives_losing_coverage) - len(visible_executives),
+        departments=list(result.departments_losing_coverage),
+        topics=[(slug, names.get(slug, slug)) for slug in result.topics_losing_coverage],
+        health=result.to_dict()["health"],
+    )
+
+
+def mentor_choices(limit: int = 2000) -> tuple[list[tuple[str, str]], int]:
+    """(value, label) of the mentors in the latest snapshot, busiest first, and their total."""
+    mode = pseudonymised()
+    rows = snapshot_mentors()
+    hidden = opted_out_ids()
+    rows = [row for row in rows if row[0] not in hidden]
+    shown = rows[:limit]
+    refs = people_refs([row[0] for row in shown], mode)
+    choices = []
+    for person_id, load, capacity in shown:
+        ref = refs[person_id]
+        choices.append((ref.key, _("%(name)s (load %(load)d of %(capacity)d)", name=ref.name,
+                                   load=load or 0, capacity=capacity or 0)))
+    if not mode:
+        choices.sort(key=lambda choice: choice[1].lower())
+    return choices, len(rows)
