@@ -491,7 +491,9 @@ def calendar_feed(token: str):
 @login_required
 def runs():
     services.require_change_manager(current_user)
-    return render_template("mentoring/runs.html", rows=queries.cohorts_overview())
+    return render_template("mentoring/runs.html", rows=queries.cohorts_overview(),
+                           handovers=queries.mentorships_needing_handover(),
+                           handover_reason=services.handover_reason_label)
 
 
 @bp.route("/mentoring/runs/new", methods=["GET", "POST"])
