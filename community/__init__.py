@@ -81,6 +81,9 @@ def register_extensions(app: Flask) -> None:
     from community.accounts import auth
 
     auth.init_login_manager(login_manager)
+    from community.accounts import oidc
+
+    oidc.init_app(app)
 
 
 def register_security(app: Flask) -> None:

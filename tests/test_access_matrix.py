@@ -81,6 +81,20 @@ def matches(expected, response) -> bool:
     return status == expected
 
 
+@pytest.fixture(scope="module")
+def provider():
+    """The company sign-in is switched on, against a real provider, so its routes answer as in use."""
+    from tests.oidc_provider import running_provider
+
+    with running_provider() as running:
+        yield running
+
+
+@pytest.fixture
+def app_config(provider):
+    return {"OIDC_ISSUER": provider.url, "OIDC_CLIENT_ID": "access-matrix"}
+
+
 @pytest.fixture
 def world(app):
     return isolated(app, build_world, app)
@@ -116,6 +130,9 @@ MATRIX: dict[str, dict] = {
     "DELETE api_me.erase_me": dict(zip(ROLES, (401, "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "GET accounts.change_password": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET accounts.login": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.login_password": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.oidc_start": dict(zip(ROLES, (302, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.oidc_callback": dict(zip(ROLES, (400, 400, 400, 400, 400, 400), strict=True)),
     "GET accounts.register": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
     "GET accounts.tokens": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET admin.audit": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
@@ -223,6 +240,7 @@ MATRIX: dict[str, dict] = {
     "PATCH api_people.patch_person": dict(zip(ROLES, (401, "ok", 403, 403, 403, "ok"), strict=True)),
     "POST accounts.change_password": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.login": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
+    "POST accounts.login_password": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.logout": dict(zip(ROLES, ("login", "login", "login", "login", "login", "login"), strict=True)),
     "POST accounts.register": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.revoke_token": dict(zip(ROLES, ("login", "ok", 404, 404, 404, 404), strict=True)),
