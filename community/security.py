@@ -34,8 +34,8 @@ def init_app(app: Flask) -> None:
     def enforce_csrf():
         """Every state-changing request carries a CSRF token, unless it is a token-authenticated
         API call (browsers never attach an Authorization header on their own)."""
-        if request.method in SAFE_METHODS:
-            return None
+        if request.method in SAFE_METHODS or request.path.startswith("/scim/"):
+            return None  # SCIM: provisioning tokens only, cookies are never looked at
         if request.path.startswith("/api/") and (
             is_bearer_request() or app.config["SESSION_COOKIE_NAME"] not in request.cookies
         ):

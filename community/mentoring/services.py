@@ -430,10 +430,10 @@ def complete_mentorship(actor, mentorship: Mentorship, reason: str | None = None
 
 def handover_reason_label(reason: str | None) -> str:
     labels = {
-        "left": _("the mentor left"),
-        "deactivated": _("the mentor's account was deactivated"),
+        "left": _("someone of the pair left"),
+        "deactivated": _("an account of the pair was deactivated"),
         "paused": _("the mentor paused mentoring"),
-        "erased": _("the mentor's account was erased"),
+        "erased": _("an account of the pair was erased"),
     }
     return labels.get(reason or "", reason or "")
 

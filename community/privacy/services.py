@@ -66,12 +66,12 @@ def erase_person(actor: User, user: User, *, password: str | None = None) -> Non
     db.session.flush()
 
 
-def erase_as_system(user: User) -> None:
-    """Erasure by an operator on the command line (no acting account)."""
+def erase_as_system(user: User, *, by: str = "cli") -> None:
+    """Erasure without an acting account: an operator on the command line, or HR provisioning."""
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
     _erase_everywhere(user)
-    audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": "cli"})
+    audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": by})
     db.session.flush()
 
 

@@ -37,7 +37,7 @@ def test_change_managers_see_and_are_told_about_a_mentorship_needing_a_handover(
     login_as(manager)
     page = text_of(client.get("/mentoring/runs"))
     assert "Needs a handover" in page and "Mia Mentor and Eva Executive" in page
-    assert "account was deactivated" in page
+    assert "account of the pair was deactivated" in page
     assert "needs a new mentor" in text_of(client.get("/notifications/"))
 
 
