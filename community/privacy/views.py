@@ -9,13 +9,21 @@ from community.errors import DomainError
 from community.extensions import db
 from community.forms import apply_errors
 from community.privacy import bp, services
-from community.privacy.forms import AdminEraseForm, EraseMyAccountForm
+from community.privacy.forms import (
+    AdminEraseForm,
+    EraseMyAccountForm,
+    EraseMyPasswordlessAccountForm,
+)
+
+
+def _erase_form():
+    return EraseMyAccountForm() if current_user.password_hash else EraseMyPasswordlessAccountForm()
 
 
 @bp.get("/settings/privacy")
 @login_required
 def settings():
-    return render_template("privacy/settings.html", form=EraseMyAccountForm())
+    return render_template("privacy/settings.html", form=_erase_form())
 
 
 @bp.get("/settings/privacy/export.json")
@@ -32,10 +40,11 @@ def export():
 @bp.post("/settings/privacy/erase")
 @login_required
 def erase_me():
-    form = EraseMyAccountForm()
+    form = _erase_form()
     if form.validate_on_submit():
+        confirmation = form.password.data if hasattr(form, "password") else form.email.data
         try:
-            services.erase_person(current_user, current_user, password=form.password.data)
+            services.erase_person(current_user, current_user, password=confirmation)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)

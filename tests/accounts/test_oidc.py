@@ -75,6 +75,14 @@ def test_login_page_offers_the_company_sign_in_and_the_request_uses_pkce_state_a
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) >= 43
     assert params["state"] and params["nonce"] and "openid" in params["scope"].split()
     assert params["redirect_uri"] == "http://localhost/login/oidc/callback"
+    # The verifier kept for the token request is the one the challenge was derived from (S256).
+    import base64
+    import hashlib
+
+    with client.session_transaction() as sess:
+        kept = sess[f"_state_company_{params['state']}"]["data"]
+    digest = base64.urlsafe_b64encode(hashlib.sha256(kept["code_verifier"].encode()).digest()).rstrip(b"=").decode()
+    assert digest == params["code_challenge"] and kept["nonce"] == params["nonce"]
 
 
 def test_first_sign_in_creates_the_account_from_the_claims(client, provider, db):
@@ -250,3 +258,18 @@ def test_without_an_issuer_only_password_login_exists(database_url):
     assert plain.get("/login/oidc/callback?code=x&state=y").status_code == 404
     page = text_of(plain.get("/login"))
     assert "Sign in with" not in page and "Password" in page
+
+
+def test_a_person_who_signs_in_with_the_company_account_can_erase_it_without_a_password(client, provider, db):
+    sign_in(client, provider, person(provider, "eric.erase"))
+    page = text_of(client.get("/settings/privacy"))
+    assert "Your e-mail address" in page and "Your password" not in page
+    wrong = client.post_form("/settings/privacy/erase", {"email": "someone@example.com", "confirm": "y"})
+    assert wrong.status_code == 200 and "exactly as it is shown" in text_of(wrong)
+    assert the_user(db, "eric.erase@example.com") is not None
+    done = client.post_form("/settings/privacy/erase", {"email": "Eric.Erase@example.com", "confirm": "y"})
+    assert done.status_code == 302
+    assert the_user(db, "eric.erase@example.com") is None
+    # Signing in again starts a new account: the link to the provider went with the erasure.
+    assert sign_in(client, provider, "eric.erase")[0].status_code == 302
+    assert the_user(db, "eric.erase@example.com").erased_at is None

@@ -251,3 +251,19 @@ def test_discovery_describes_users_with_the_enterprise_department(scim):
     assert [a["name"] for a in schema["attributes"]] == ["department"]
     names = {a["name"] for a in scim("GET", f"/Schemas/{USER}").get_json()["attributes"]}
     assert names == {"userName", "name", "displayName", "active", "emails"}
+
+
+def test_entra_id_style_requests_work(scim, db):
+    """Entra ID capitalises operations, sends booleans as strings and addresses e-mails by type."""
+    from community.accounts.models import User
+
+    user_id = scim("POST", "/Users", new_user()).get_json()["id"]
+    response = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ada@example.com"},
+        {"op": "Add", "path": f"{ENTERPRISE}:department", "value": "Engines"},
+        {"op": "Replace", "path": "active", "value": "False"},
+    ]})
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    user = db.session.get(User, int(user_id))
+    assert (user.email, user.department, user.active) == ("ada@example.com", "Engines", False)
