@@ -91,7 +91,7 @@ def get_user(resource_id: str) -> User:
     return user
 
 
-def _row_of(user: User) -> ScimUser | None:
+def row_of(user: User) -> ScimUser | None:
     return db.session.get(ScimUser, user.id)
 
 
@@ -113,7 +113,7 @@ def to_resource(user: User, row: ScimUser | None, base_url: str) -> Any:
         ),
     )
     if row is None or row.email_provided:
-        email_type = (row.email_type if row else None) or (None if row else "work")
+        email_type = row.email_type if row else "work"
         primary = row.email_primary if row else True
         resource.emails = [_build(email_model, value=user.email, type=email_type, primary=primary)]
     if row and (row.given_name or row.family_name):
@@ -144,7 +144,7 @@ def list_users(filter_text: str | None, start_index: int, count: int, base_url: 
         try:
             parsed = ScimFilter[user_model()](filter_text)  # type: ignore[misc]
         except InvalidFilterException:
-            raise
+            raise  # a SCIM error already (400 invalidFilter)
         except (ValueError, TypeError) as error:
             raise InvalidFilterException(detail=str(error)) from None
         fast = _fast_condition(parsed.ast)
@@ -321,7 +321,7 @@ def replace(user: User, resource: Any) -> User:
 
 def patch(user: User, operations: Any, base_url: str) -> User:
     """PATCH: the operations are applied to the current resource, which is then stored whole."""
-    current = to_resource(user, _row_of(user), base_url)
+    current = to_resource(user, row_of(user), base_url)
     try:
         changed = operations.patch(current)
     except (ValueError, TypeError, KeyError) as error:
@@ -345,7 +345,7 @@ def parse_patch(body: Any) -> Any:
 def _apply(user: User, data: Incoming) -> None:
     _check_unique(data, user.id)
     before = {"email": user.email, "name": user.name, "department": user.department, "active": user.active}
-    row = _row_of(user)
+    row = row_of(user)
     if row is None:
         row = ScimUser(user_id=user.id)
         db.session.add(row)

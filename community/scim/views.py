@@ -215,7 +215,7 @@ def search_users():
 def create_user():
     resource = user_model().model_validate(_body(), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
     user = services.create(resource)
-    created = services.to_resource(user, services._row_of(user), base_url())
+    created = services.to_resource(user, services.row_of(user), base_url())
     return scim_json(_dump(created, Context.RESOURCE_CREATION_RESPONSE, _response_parameters()), 201,
                      {"Location": created.meta.location})
 
@@ -223,7 +223,7 @@ def create_user():
 @bp.get("/Users/<resource_id>")
 def get_user(resource_id: str):
     user = services.get_user(resource_id)
-    resource = services.to_resource(user, services._row_of(user), base_url())
+    resource = services.to_resource(user, services.row_of(user), base_url())
     return scim_json(_dump(resource, Context.RESOURCE_QUERY_RESPONSE, _response_parameters()))
 
 
@@ -232,7 +232,7 @@ def replace_user(resource_id: str):
     user = services.get_user(resource_id)
     resource = user_model().model_validate(_body(), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     services.replace(user, resource)
-    replaced = services.to_resource(user, services._row_of(user), base_url())
+    replaced = services.to_resource(user, services.row_of(user), base_url())
     return scim_json(_dump(replaced, Context.RESOURCE_REPLACEMENT_RESPONSE, _response_parameters()))
 
 
@@ -241,7 +241,7 @@ def patch_user(resource_id: str):
     user = services.get_user(resource_id)
     operations = services.parse_patch(_body())
     services.patch(user, operations, base_url())
-    patched = services.to_resource(user, services._row_of(user), base_url())
+    patched = services.to_resource(user, services.row_of(user), base_url())
     return scim_json(_dump(patched, Context.RESOURCE_PATCH_RESPONSE, _response_parameters()))
 
 
