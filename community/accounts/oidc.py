@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
 from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -100,6 +99,8 @@ def logout_target(id_token: str | None) -> str | None:
     """The provider's end-session address (RP-initiated logout), when it offers one."""
     if not enabled() or not id_token:
         return None
+    import requests
+
     try:
         result = client().create_logout_url(
             post_logout_redirect_uri=url_for("accounts.login", _external=True),

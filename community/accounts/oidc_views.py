@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from joserfc.errors import JoseError
 
 from community.accounts import bp, oidc
 from community.accounts.views import safe_next, sign_in
@@ -36,7 +33,7 @@ def refused(reason: str, message: str, status: int = 400):
     return render_template("accounts/oidc_error.html", message=message, reason=reason), status
 
 
-def _provider_error_message(error: OAuthError) -> str:
+def _provider_error_message(error: Any) -> str:
     code = error.error if isinstance(error.error, str) and re.fullmatch(r"[a-z_]{1,40}", error.error) else ""
     if code in ("access_denied", "consent_required", "interaction_required", "login_required"):
         return _("The sign-in was cancelled, or your identity provider did not allow it.")
@@ -52,6 +49,8 @@ def oidc_start():
         abort(404)
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
+    import requests  # Authlib and its HTTP client load only where company sign-in is used
+
     session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         return oidc.client().authorize_redirect(url_for("accounts.oidc_callback", _external=True))
@@ -65,6 +64,11 @@ def oidc_start():
 def oidc_callback():
     if not oidc.enabled():
         abort(404)
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+    from joserfc.errors import JoseError
+
     provider = oidc.client()
     try:
         token = provider.authorize_access_token()
@@ -94,9 +98,12 @@ def oidc_callback():
     return redirect(safe_next(target))
 
 
-def _with_userinfo(provider, token: dict, claims: dict) -> dict:
+def _with_userinfo(provider: Any, token: dict, claims: dict) -> dict:
     """Claims missing from the ID token (groups, department…) from the userinfo endpoint, when
     the provider has one; what the signed ID token says wins."""
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+
     try:
         if not provider.load_server_metadata().get("userinfo_endpoint"):
             return claims

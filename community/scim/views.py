@@ -8,38 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, g, request, url_for
-from pydantic import ValidationError
-from scim2_models import (
-    Context,
-    Error,
-    InvalidSyntaxException,
-    InvalidValueException,
-    ListResponse,
-    NotFoundException,
-    ResourceType,
-    ResponseParameters,
-    Schema,
-    SCIMException,
-    SearchRequest,
-    UnauthorizedException,
-)
 
 from community.errors import ConflictError, DomainError, NotFoundError, PermissionDenied
 from community.extensions import csrf
 from community.logs import security_event
-from community.scim import bp, services
-from community.scim.schema import (
-    MAX_RESULTS,
-    resource_types,
-    schemas,
-    service_provider_config,
-    user_model,
-)
+from community.scim import bp
+
+# scim2-models (pydantic) and the services built on it load on the first SCIM request, so
+# a web worker that never serves SCIM starts without them.
 
 MEDIA_TYPE = "application/scim+json"
+MAX_RESULTS = 200  # community.scim.schema.MAX_RESULTS, kept here to spare the import
 log = logging.getLogger(__name__)
 csrf.exempt(bp)  # bearer tokens only; a browser's cookies are never looked at here
 
@@ -57,32 +41,44 @@ def scim_json(payload: Any, status: int = 200, headers: dict[str, str] | None = 
 
 
 def error_response(status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None) -> Response:
-    body = Error(status=status, scim_type=scim_type or None, detail=detail).model_dump()
+    body: dict[str, Any] = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": str(status)}
+    if scim_type:
+        body["scimType"] = scim_type
+    body["detail"] = detail
     return scim_json(body, status, headers)
+
+
+def scim_endpoint(view: Callable[..., Response]) -> Callable[..., Response]:
+    """SCIM refusals (scim2-models exceptions, invalid payloads) become SCIM Error bodies."""
+
+    @wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Response:
+        from pydantic import ValidationError
+        from scim2_models import Error, SCIMException
+
+        try:
+            return view(*args, **kwargs)
+        except SCIMException as error:
+            if error.status >= 500:
+                log.error("SCIM error %s: %s", error.status, error.detail)
+            return error_response(error.status, error.detail, error.scim_type or None)
+        except ValidationError as error:
+            first = Error.from_validation_errors(error)[0]
+            return error_response(int(first.status or 400), first.detail or "invalid payload", first.scim_type or "invalidValue")
+
+    return run
 
 
 @bp.before_request
 def require_token():
+    from community.scim import services
+
     token = services.authenticate(request.headers.get("Authorization"))
     if token is None:
         security_event("scim.unauthorized")
-        raise UnauthorizedException(detail="A valid SCIM bearer token is required")
+        return error_response(401, "A valid SCIM bearer token is required", None, {"WWW-Authenticate": 'Bearer realm="scim"'})
     g.scim_token_id = token.id
     return None
-
-
-@bp.errorhandler(SCIMException)
-def scim_error(error: SCIMException):
-    headers = {"WWW-Authenticate": 'Bearer realm="scim"'} if error.status == 401 else None
-    if error.status >= 500:
-        log.error("SCIM error %s: %s", error.status, error.detail)
-    return error_response(error.status, error.detail, error.scim_type or None, headers)
-
-
-@bp.errorhandler(ValidationError)
-def validation_error(error: ValidationError):
-    first = Error.from_validation_errors(error)[0]
-    return error_response(int(first.status or 400), first.detail or "invalid payload", first.scim_type or "invalidValue")
 
 
 @bp.errorhandler(DomainError)
@@ -102,14 +98,18 @@ def render_error(status: int, message: str, headers: dict[str, str] | None = Non
 
 
 def _body() -> dict[str, Any]:
+    from scim2_models import InvalidSyntaxException
+
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
         raise InvalidSyntaxException(detail="The request body must be a JSON object")
     return body
 
 
-def _response_parameters(source: dict[str, Any] | None = None) -> ResponseParameters:
-    source = source if source is not None else {}
+def _response_parameters(source: dict[str, Any] | None = None) -> Any:
+    from pydantic import ValidationError
+    from scim2_models import Error, InvalidValueException, ResponseParameters
+
     raw: dict[str, Any] = {}
     for key in ("attributes", "excludedAttributes"):
         value = source.get(key) if source else request.args.get(key)
@@ -126,6 +126,8 @@ def _response_parameters(source: dict[str, Any] | None = None) -> ResponseParame
 
 
 def _int_param(value: Any, name: str, default: int) -> int:
+    from scim2_models import InvalidValueException
+
     if value in (None, ""):
         return default
     try:
@@ -134,27 +136,42 @@ def _int_param(value: Any, name: str, default: int) -> int:
         raise InvalidValueException(detail=f"{name} must be an integer") from None
 
 
-def _dump(resource: Any, context: Context, parameters: ResponseParameters | None = None) -> dict[str, Any]:
+def _dump(resource: Any, context: Any, parameters: Any = None) -> dict[str, Any]:
     return resource.model_dump(scim_ctx=context, response_parameters=parameters)
 
 
 # Discovery ------------------------------------------------------------------------------
 
 @bp.get("/ServiceProviderConfig")
+@scim_endpoint
 def service_provider_config_endpoint():
+    from scim2_models import Context
+
+    from community.scim.schema import service_provider_config
+
     config = service_provider_config(base_url())
     return scim_json(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
 @bp.get("/ResourceTypes")
+@scim_endpoint
 def resource_types_endpoint():
+    from scim2_models import Context, ListResponse, ResourceType
+
+    from community.scim.schema import resource_types
+
     found = resource_types(base_url())
     listing = ListResponse[ResourceType](total_results=len(found), start_index=1, items_per_page=len(found), resources=found)
     return scim_json(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE))
 
 
 @bp.get("/ResourceTypes/<resource_type>")
+@scim_endpoint
 def resource_type_endpoint(resource_type: str):
+    from scim2_models import Context, NotFoundException
+
+    from community.scim.schema import resource_types
+
     for found in resource_types(base_url()):
         if found.id == resource_type:
             return scim_json(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
@@ -162,14 +179,24 @@ def resource_type_endpoint(resource_type: str):
 
 
 @bp.get("/Schemas")
+@scim_endpoint
 def schemas_endpoint():
+    from scim2_models import Context, ListResponse, Schema
+
+    from community.scim.schema import schemas
+
     found = schemas(base_url())
     listing = ListResponse[Schema](total_results=len(found), start_index=1, items_per_page=len(found), resources=found)
     return scim_json(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE))
 
 
 @bp.get("/Schemas/<path:schema_id>")
+@scim_endpoint
 def schema_endpoint(schema_id: str):
+    from scim2_models import Context, NotFoundException
+
+    from community.scim.schema import schemas
+
     for found in schemas(base_url()):
         if found.id == schema_id:
             return scim_json(found.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
@@ -178,7 +205,12 @@ def schema_endpoint(schema_id: str):
 
 # Users ----------------------------------------------------------------------------------
 
-def _listing(filter_text: str | None, start_index: int, count: int, parameters: ResponseParameters) -> Response:
+def _listing(filter_text: str | None, start_index: int, count: int, parameters: Any) -> Response:
+    from scim2_models import Context, ListResponse
+
+    from community.scim import services
+    from community.scim.schema import user_model
+
     start_index = max(start_index, 1)
     count = min(max(count, 0), MAX_RESULTS)
     total, resources = services.list_users(filter_text, start_index, count, base_url())
@@ -189,6 +221,7 @@ def _listing(filter_text: str | None, start_index: int, count: int, parameters: 
 
 
 @bp.get("/Users")
+@scim_endpoint
 def list_users():
     return _listing(
         request.args.get("filter"),
@@ -200,7 +233,10 @@ def list_users():
 
 @bp.post("/Users/.search")
 @bp.post("/.search")
+@scim_endpoint
 def search_users():
+    from scim2_models import Context, SearchRequest
+
     body = _body()
     search = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST)
     return _listing(
@@ -212,7 +248,13 @@ def search_users():
 
 
 @bp.post("/Users")
+@scim_endpoint
 def create_user():
+    from scim2_models import Context
+
+    from community.scim import services
+    from community.scim.schema import user_model
+
     resource = user_model().model_validate(_body(), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
     user = services.create(resource)
     created = services.to_resource(user, services.row_of(user), base_url())
@@ -221,14 +263,25 @@ def create_user():
 
 
 @bp.get("/Users/<resource_id>")
+@scim_endpoint
 def get_user(resource_id: str):
+    from scim2_models import Context
+
+    from community.scim import services
+
     user = services.get_user(resource_id)
     resource = services.to_resource(user, services.row_of(user), base_url())
     return scim_json(_dump(resource, Context.RESOURCE_QUERY_RESPONSE, _response_parameters()))
 
 
 @bp.put("/Users/<resource_id>")
+@scim_endpoint
 def replace_user(resource_id: str):
+    from scim2_models import Context
+
+    from community.scim import services
+    from community.scim.schema import user_model
+
     user = services.get_user(resource_id)
     resource = user_model().model_validate(_body(), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     services.replace(user, resource)
@@ -237,7 +290,12 @@ def replace_user(resource_id: str):
 
 
 @bp.patch("/Users/<resource_id>")
+@scim_endpoint
 def patch_user(resource_id: str):
+    from scim2_models import Context
+
+    from community.scim import services
+
     user = services.get_user(resource_id)
     operations = services.parse_patch(_body())
     services.patch(user, operations, base_url())
@@ -246,6 +304,9 @@ def patch_user(resource_id: str):
 
 
 @bp.delete("/Users/<resource_id>")
+@scim_endpoint
 def delete_user(resource_id: str):
+    from community.scim import services
+
     services.delete(services.get_user(resource_id))
     return Response(status=204)
