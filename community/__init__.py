@@ -11,7 +11,7 @@ from flask import Flask
 # Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
 FEATURES = (
     "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
-    "mentoring", "discussions", "ambassadors", "network", "privacy",
+    "mentoring", "discussions", "ambassadors", "network", "privacy", "scim",
 )
 
 
@@ -82,6 +82,9 @@ def register_extensions(app: Flask) -> None:
     from community.accounts import auth
 
     auth.init_login_manager(login_manager)
+    from community.accounts import oidc
+
+    oidc.init_app(app)
 
 
 def register_security(app: Flask) -> None:

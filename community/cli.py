@@ -162,6 +162,7 @@ def erase_command(email):
 
 def init_app(app: Flask) -> None:
     from community.network.cli import network_cli
+    from community.scim.cli import scim_cli
 
-    for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli):
+    for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli, scim_cli):
         app.cli.add_command(command)

@@ -79,6 +79,18 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REGISTRATION_OPEN": env.get("REGISTRATION_OPEN", "1") != "0",
         "PASSWORD_MIN_LENGTH": 10,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Company sign-in (OpenID Connect); without OIDC_ISSUER only password login exists
+        "OIDC_ISSUER": (env.get("OIDC_ISSUER") or "").strip() or None,
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_NAME": env.get("OIDC_NAME", ""),  # e.g. "Contoso ID"; empty: "your company account"
+        "OIDC_SCOPES": env.get("OIDC_SCOPES", "openid email profile"),
+        "OIDC_ROLE_CLAIM": env.get("OIDC_ROLE_CLAIM", "groups"),
+        "OIDC_ROLE_MAP": env.get("OIDC_ROLE_MAP", ""),
+        "OIDC_DEPARTMENT_CLAIM": env.get("OIDC_DEPARTMENT_CLAIM", ""),
+        "OIDC_LOCATION_CLAIM": env.get("OIDC_LOCATION_CLAIM", ""),
+        "OIDC_ONLY": env.get("OIDC_ONLY", "0") == "1",
+        "OIDC_TIMEOUT_SECONDS": float(env.get("OIDC_TIMEOUT_SECONDS", "10")),
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -7,8 +7,9 @@ for the API. Users never see a traceback, SQL or a connection string.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
@@ -67,11 +68,19 @@ def _messages() -> dict[int, str]:
     }
 
 
+# Areas with an error format of their own (e.g. SCIM under /scim/): path prefix -> renderer
+# taking (status, message, headers). Registered by the area's package.
+ERROR_RENDERERS: dict[str, Callable[[int, str, dict[str, str] | None], Response]] = {}
+
+
 def respond(status: int, message: str | None = None, code: str | None = None, fields=None, headers=None):
     from flask import g
 
     g.rendering_error_page = True  # from here on, a failing database must not fail the page
     message = message or _messages().get(status, _messages()[500])
+    for prefix, render in ERROR_RENDERERS.items():
+        if request.path.startswith(prefix):
+            return render(status, message, headers)
     code = code or CODES.get(status, "error")
     if wants_json():
         response = jsonify(error_body(status, code, message, fields))

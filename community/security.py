@@ -25,17 +25,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy(oidc_issuer: str | None) -> str:
+    """The policy; with company sign-in, the log-out form may lead on to the provider's
+    end-session page (RP-initiated logout), which `form-action` governs in browsers."""
+    if not oidc_issuer:
+        return CONTENT_SECURITY_POLICY
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(oidc_issuer)
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def is_bearer_request() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def init_app(app: Flask) -> None:
+    policy = content_security_policy(app.config.get("OIDC_ISSUER"))
+
     @app.before_request
     def enforce_csrf():
         """Every state-changing request carries a CSRF token, unless it is a token-authenticated
         API call (browsers never attach an Authorization header on their own)."""
-        if request.method in SAFE_METHODS:
-            return None
+        if request.method in SAFE_METHODS or request.path.startswith("/scim/"):
+            return None  # SCIM: provisioning tokens only, cookies are never looked at
         if request.path.startswith("/api/") and (
             is_bearer_request() or app.config["SESSION_COOKIE_NAME"] not in request.cookies
         ):
@@ -46,7 +59,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

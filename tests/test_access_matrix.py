@@ -32,6 +32,8 @@ def url_args(world, rule_obj) -> dict:
         "notification_id": ids["notification"], "job_id": 999999, "synonym_id": ids["synonym"], "slug": ids["tag"],
         "ref": str(ids["user_mentor"]), "name": "load", "kind": "thread", "target_id": ids["thread"], "action": "pin",
         "token": ids["feed_token"], "filename": "css/app.css",
+        "resource_type": "User", "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+        "resource_id": str(ids["user_staff"]),
     }
     if rule_obj.endpoint in ("discussions.category",):
         values["slug"] = ids["category"]
@@ -81,6 +83,20 @@ def matches(expected, response) -> bool:
     return status == expected
 
 
+@pytest.fixture(scope="module")
+def provider():
+    """The company sign-in is switched on, against a real provider, so its routes answer as in use."""
+    from tests.oidc_provider import running_provider
+
+    with running_provider() as running:
+        yield running
+
+
+@pytest.fixture
+def app_config(provider):
+    return {"OIDC_ISSUER": provider.url, "OIDC_CLIENT_ID": "access-matrix"}
+
+
 @pytest.fixture
 def world(app):
     return isolated(app, build_world, app)
@@ -112,10 +128,26 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
 
 
 MATRIX: dict[str, dict] = {
+    # SCIM answers only its own provisioning tokens (tests/scim): no role's cookie or API token gets in.
+    "GET scim.service_provider_config_endpoint": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.resource_types_endpoint": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.resource_type_endpoint": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.schemas_endpoint": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.schema_endpoint": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.list_users": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "GET scim.get_user": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "POST scim.search_users": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "POST scim.create_user": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "PUT scim.replace_user": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "PATCH scim.patch_user": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
+    "DELETE scim.delete_user": dict(zip(ROLES, (401, 401, 401, 401, 401, 401), strict=True)),
     "DELETE api_discussions.delete_post": dict(zip(ROLES, (401, 403, 403, "ok", "ok", "ok"), strict=True)),
     "DELETE api_me.erase_me": dict(zip(ROLES, (401, "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "GET accounts.change_password": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET accounts.login": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.login_password": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.oidc_start": dict(zip(ROLES, (302, 302, 302, 302, 302, 302), strict=True)),
+    "GET accounts.oidc_callback": dict(zip(ROLES, (400, 400, 400, 400, 400, 400), strict=True)),
     "GET accounts.register": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
     "GET accounts.tokens": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET admin.audit": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
@@ -223,6 +255,7 @@ MATRIX: dict[str, dict] = {
     "PATCH api_people.patch_person": dict(zip(ROLES, (401, "ok", 403, 403, 403, "ok"), strict=True)),
     "POST accounts.change_password": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.login": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
+    "POST accounts.login_password": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.logout": dict(zip(ROLES, ("login", "login", "login", "login", "login", "login"), strict=True)),
     "POST accounts.register": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.revoke_token": dict(zip(ROLES, ("login", "ok", 404, 404, 404, 404), strict=True)),

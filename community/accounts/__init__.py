@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from community.accounts import views  # noqa: E402,F401
+from community.accounts import oidc_views, views  # noqa: E402,F401

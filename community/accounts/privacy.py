@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
-from community.accounts.models import ApiToken, LoginSession, User
+from community.accounts.models import ApiToken, ExternalIdentity, LoginSession, User
 from community.database import rowcount
 from community.extensions import db
 
@@ -18,6 +18,7 @@ def _iso(value: datetime | None) -> str | None:
 def export(user: User) -> dict:
     logins = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id))
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    identities = db.session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user.id).order_by(ExternalIdentity.id))
     return {
         "profile": {
             "id": user.id, "email": user.email, "name": user.name, "handle": user.handle,
@@ -37,12 +38,18 @@ def export(user: User) -> dict:
              "revoked_at": _iso(t.revoked_at)}
             for t in tokens
         ],
+        "company_sign_in": [
+            {"issuer": i.issuer, "subject": i.subject, "linked_at": _iso(i.created_at), "last_login_at": _iso(i.last_login_at)}
+            for i in identities
+        ],
     }
 
 
 def erase(user: User) -> None:
     from community.privacy.services import anonymise_account
 
+    # The link to the identity provider goes: a later sign-in starts a new account, not this one.
+    db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     anonymise_account(user)
 
 

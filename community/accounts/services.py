@@ -145,7 +145,8 @@ def create_user(
 
 
 def ensure_registration_open() -> None:
-    if not current_app.config["REGISTRATION_OPEN"]:
+    oidc_only = current_app.config.get("OIDC_ONLY") and current_app.config.get("OIDC_ISSUER")
+    if not current_app.config["REGISTRATION_OPEN"] or oidc_only:
         raise PermissionDenied(_("Registration is closed; ask an administrator for an account."))
 
 

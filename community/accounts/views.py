@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import bp, services
+from community.accounts import bp, oidc, services
 from community.accounts.auth import SESSION_KEY
 from community.accounts.forms import (
     ChangePasswordForm,
@@ -61,26 +61,51 @@ def sign_in(user: User) -> None:
         session["locale"] = locale
 
 
+def _login_limits(view):
+    view = limiter.limit("30 per hour", key_func=_login_account_key, methods=["POST"])(view)
+    return limiter.limit(_login_limit, methods=["POST"])(view)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit("30 per hour", key_func=_login_account_key, methods=["POST"])
+@_login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
+    if oidc.only():
+        # Company sign-in only: no password form here (administrators use /login/password).
+        return render_template("accounts/login.html", form=None, next=request.args.get("next", ""))
+    return _password_login("accounts.login", admins_only=False)
+
+
+@bp.route("/login/password", methods=["GET", "POST"])
+@_login_limits
+def login_password():
+    """Password login; with OIDC_ONLY the break-glass way in for administrators only."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    return _password_login("accounts.login_password", admins_only=oidc.only())
+
+
+def _password_login(endpoint: str, *, admins_only: bool):
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None and admins_only and not user.is_admin:
+            security_event("login.password_not_admin", user=user)
+            user = None  # answered like a wrong password: nothing tells which accounts are admins
         if user is None:
             security_event("login.failed", email=(form.email.data or "")[:254])
             form.password.errors = [*form.password.errors, _("E-mail or password is not correct, or the account is inactive.")]
         else:
             sign_in(user)
             return redirect(safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, form_endpoint=endpoint, admins_only=admins_only,
+                           next=request.args.get("next", ""))
 
 
 @bp.post("/logout")
 def logout():
+    id_token = session.get(oidc.ID_TOKEN_KEY)
     if current_user.is_authenticated:
         services.close_login_session(session.get(SESSION_KEY))
     logout_user()
@@ -89,7 +114,8 @@ def logout():
     if locale:
         session["locale"] = locale
     flash(_("You are logged out."), "success")
-    return redirect(url_for("accounts.login"))
+    # Signed in through the company's identity provider: end that session too when it offers it.
+    return redirect(oidc.logout_target(id_token) or url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

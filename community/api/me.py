@@ -64,7 +64,8 @@ def export_me():
 @blp.arguments(EraseSchema)
 @blp.response(204)
 def erase_me(body):
-    """Erase the caller's account (the password confirms it; a leaked token alone cannot)."""
+    """Erase the caller's account (the password confirms it, or for an account that signs in with the
+    company account and has no password, its e-mail address; a leaked token alone cannot)."""
     from community.privacy.services import erase_person
 
     erase_person(current_user, current_user, password=body["password"])

@@ -19,6 +19,7 @@ MENTORSHIP_STATUSES = ("requested", "active", "declined", "completed")
 OPEN_STATUSES = ("requested", "active")
 SESSION_STATUSES = ("planned", "done", "cancelled")
 COHORT_STATUSES = ("planned", "running", "closed")
+HANDOVER_REASONS = ("left", "deactivated", "paused", "erased")
 
 
 class Cohort(Model):
@@ -51,6 +52,9 @@ class Mentorship(Model):
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
+    # Put in front of the change managers for a new mentor (a leaver, a paused or erased mentor)
+    handover_requested_at: Mapped[datetime | None]
+    handover_reason: Mapped[str | None] = mapped_column(String(20))  # HANDOVER_REASONS
 
     mentor: Mapped[User] = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
     executive: Mapped[User] = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)

@@ -217,6 +217,21 @@ def feed_sessions(user: User) -> list[MentoringSession]:
 
 # Programme runs -------------------------------------------------------------------------
 
+HANDOVER_LIST_LIMIT = 200
+
+
+def mentorships_needing_handover() -> list[Mentorship]:
+    """Active mentorships whose mentor left or stepped back, oldest request first."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.status == "active", Mentorship.handover_requested_at.is_not(None))
+            .order_by(Mentorship.handover_requested_at, Mentorship.id)
+            .limit(HANDOVER_LIST_LIMIT)
+        )
+    )
+
+
 @dataclass
 class CohortRow:
     cohort: Cohort

@@ -32,6 +32,7 @@ from community.extensions import db
 from community.i18n import datetime_for
 from community.mentoring.models import (
     COHORT_STATUSES,
+    HANDOVER_REASONS,
     OPEN_STATUSES,
     CalendarFeed,
     Cohort,
@@ -62,6 +63,8 @@ register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of 
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
+register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor"))
+register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
 
 
@@ -509,6 +512,60 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
                mentor=mentorship.mentor.name, executive=mentorship.executive.name)
     audit.record("mentorship.completed", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
+
+
+def handover_reason_label(reason: str | None) -> str:
+    labels = {
+        "left": _("someone of the pair left"),
+        "deactivated": _("an account of the pair was deactivated"),
+        "paused": _("the mentor paused mentoring"),
+        "erased": _("an account of the pair was erased"),
+    }
+    return str(labels.get(reason or "", reason or ""))
+
+
+def request_handover(mentorship: Mentorship, reason: str) -> None:
+    """Put an active mentorship in front of the change managers for a new mentor (once);
+    called by flows without an acting person (a leaver from HR provisioning, a paused mentor)."""
+    if reason not in HANDOVER_REASONS:
+        raise ValueError(f"unknown handover reason {reason!r}")
+    if mentorship.handover_requested_at is not None:
+        return
+    mentorship.handover_requested_at = utcnow()
+    mentorship.handover_reason = reason
+    db.session.flush()
+    from community.ambassadors.services import change_manager_ids
+    from community.notifications.services import notify_many
+
+    notify_many(
+        change_manager_ids(), "handover_needed", link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id),
+        mentor=mentorship.mentor.name, executive=mentorship.executive.name,
+    )
+    audit.record("mentorship.handover_requested", subject_type="mentorship", subject_id=mentorship.id, data={"reason": reason})
+
+
+def decline_open_requests_for_leaver(user: User, reason: str) -> int:
+    """A person who left: requests they were asked to answer, or that wait for them, are declined."""
+    pending = db.session.scalars(
+        select(Mentorship).where(
+            Mentorship.status == "requested",
+            or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id),
+        )
+    ).all()
+    now = utcnow()
+    for mentorship in pending:
+        mentorship.status = "declined"
+        mentorship.decided_at = now
+        mentorship.decision_reason = reason
+        link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+        recipients = {mentorship.executive_id, mentorship.requested_by_id, mentorship.mentor_id} - {None, user.id}
+        for user_id in (r for r in recipients if r is not None):
+            notify(user_id, "mentorship_declined_leaver", link=link, mentor=mentorship.mentor.name,
+                   executive=mentorship.executive.name)
+        audit.record("mentorship.declined", subject_type="mentorship", subject_id=mentorship.id, note=reason,
+                     data={"by": "leaver"})
+    db.session.flush()
+    return len(pending)
 
 
 # Sessions ------------------------------------------------------------------------------

@@ -456,7 +456,9 @@ def calendar_feed(token: str):
 @bp.get("/mentoring/runs")
 @login_required
 def runs():
-    return render_template("mentoring/runs.html", rows=services.runs_overview(current_user))
+    return render_template("mentoring/runs.html", rows=services.runs_overview(current_user),
+                           handovers=queries.mentorships_needing_handover(),
+                           handover_reason=services.handover_reason_label)
 
 
 @bp.route("/mentoring/runs/new", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
@@ -11,3 +11,11 @@ class EraseMyAccountForm(FlaskForm):
 
 class AdminEraseForm(FlaskForm):
     confirm = BooleanField(_l("Erase this person's account and personal data for good."), validators=[DataRequired()])
+
+
+class EraseMyPasswordlessAccountForm(FlaskForm):
+    """For people who sign in with their company account and so have no password here."""
+
+    email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("You sign in with your company account; type your e-mail address to confirm."))
+    confirm = BooleanField(_l("I understand that my account is deleted for good."), validators=[DataRequired()])

@@ -54,7 +54,13 @@ def export_person(user: User) -> dict[str, Any]:
 def erase_person(actor: User, user: User, *, password: str | None = None) -> None:
     """Erase a person: self-service (password required) or an administrator for a leaver."""
     if actor.id == user.id:
-        if not verify_password(user.password_hash, password or ""):
+        if user.password_hash is None:
+            # Signs in through the company's identity provider, so has no password: typing the
+            # account's e-mail address confirms instead.
+            if (password or "").strip().lower() != user.email.lower():
+                message = _("Type your e-mail address exactly as it is shown.")
+                raise ValidationFailed(message, {"email": [message], "password": [message]})
+        elif not verify_password(user.password_hash, password or ""):
             message = _("Your password is not correct.")
             raise ValidationFailed(message, {"password": [message]})
         if user.is_admin and _other_active_admins(user) == 0:
@@ -69,12 +75,12 @@ def erase_person(actor: User, user: User, *, password: str | None = None) -> Non
     db.session.flush()
 
 
-def erase_as_system(user: User) -> None:
-    """Erasure by an operator on the command line (no acting account)."""
+def erase_as_system(user: User, *, by: str = "cli") -> None:
+    """Erasure without an acting account: an operator on the command line, or HR provisioning."""
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
     _erase_everywhere(user)
-    audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": "cli"})
+    audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": by})
     db.session.flush()
 
 

@@ -6,14 +6,22 @@ from flask_login import current_user, login_required, logout_user
 
 from community.accounts import services as accounts
 from community.privacy import bp, services
-from community.privacy.forms import AdminEraseForm, EraseMyAccountForm
+from community.privacy.forms import (
+    AdminEraseForm,
+    EraseMyAccountForm,
+    EraseMyPasswordlessAccountForm,
+)
 from community.unit_of_work import form_attempt
+
+
+def _erase_form():
+    return EraseMyAccountForm() if current_user.password_hash else EraseMyPasswordlessAccountForm()
 
 
 @bp.get("/settings/privacy")
 @login_required
 def settings():
-    return render_template("privacy/settings.html", form=EraseMyAccountForm())
+    return render_template("privacy/settings.html", form=_erase_form())
 
 
 @bp.get("/settings/privacy/export.json")
@@ -30,10 +38,11 @@ def export():
 @bp.post("/settings/privacy/erase")
 @login_required
 def erase_me():
-    form = EraseMyAccountForm()
+    form = _erase_form()
     if form.validate_on_submit():
+        confirmation = form.password.data if hasattr(form, "password") else form.email.data
         with form_attempt(form) as attempt:
-            services.erase_person(current_user, current_user, password=form.password.data)
+            services.erase_person(current_user, current_user, password=confirmation)
         if attempt.ok:
             logout_user()
             session.clear()
