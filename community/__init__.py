@@ -11,7 +11,7 @@ from flask import Flask
 # Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
 FEATURES = (
     "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
-    "mentoring", "discussions", "ambassadors", "network", "privacy",
+    "mentoring", "discussions", "ambassadors", "network", "privacy", "outreach",
 )
 
 
@@ -81,6 +81,11 @@ def register_extensions(app: Flask) -> None:
     from community.accounts import auth
 
     auth.init_login_manager(login_manager)
+    from community import tasks
+    from community.extensions import mail
+
+    mail.init_app(app)
+    tasks.init_app(app)
 
 
 def register_security(app: Flask) -> None:

@@ -35,8 +35,12 @@ def keep_changes() -> None:
 
 
 def commit() -> None:
-    """The one commit of a request (or of a CLI command / job run)."""
+    """The one commit of a request (or of a CLI command / job run); then the tasks it enqueued
+    start (community.tasks: handed to the worker, or run here without Redis)."""
     db.session.commit()
+    from community import tasks
+
+    tasks.dispatch_ready()
 
 
 def rollback() -> None:

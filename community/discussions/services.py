@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, exists, not_, or_, select, tuple_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload
 
+from community import tasks
 from community.accounts.models import User, UserRole
 from community.database import utcnow
 from community.discussions.models import (
@@ -347,6 +348,7 @@ def create_thread(actor, *, category: Category, title: str, body: str, tags: Ite
     recipients = _recipients(watch, watch, category, exclude=told | {actor.id})
     notify_many(recipients, "discussion_thread", actor=actor, link=thread_link(thread.id),
                 thread=thread.title, category=category.name)
+    tasks.enqueue("outreach.post_thread", thread.id)  # to the category's Teams / Slack channel, if any
     return thread
 
 
