@@ -138,6 +138,7 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Mentor Community <no-reply@mentor-community.local>"),
         "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
+        "MAIL_BACKEND": "smtp",  # also under TESTING: the tests talk to a real SMTP server
         # Links in e-mails and channel posts point here
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         # Sending: attempts before a message is shown as failed, first pause between them
