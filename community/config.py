@@ -118,9 +118,9 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Network analysis
         "ANALYSIS_INLINE_MAX_PEOPLE": int(env.get("ANALYSIS_INLINE_MAX_PEOPLE", "3000")),
         "ANALYSIS_PSEUDONYMISED": env.get("ANALYSIS_PSEUDONYMISED", "0") == "1",
-        # 0: queued analyses wait for `flask --app wsgi network run-jobs` (cron) instead of a
-        # thread of the web worker that took the request
-        "ANALYSIS_JOBS_IN_THREAD": env.get("ANALYSIS_JOBS_IN_THREAD", "1") != "0",
+        # 0: queued analyses wait for `flask --app wsgi network run-jobs` (cron) instead of
+        # the task queue (community.tasks)
+        "ANALYSIS_JOBS_QUEUED": env.get("ANALYSIS_JOBS_QUEUED", "1") != "0",
         "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Shared page fragments (directory results, topic contacts), dropped on every change

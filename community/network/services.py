@@ -15,7 +15,7 @@ Privacy rules (issue "privacy by design"):
 
 Large organisations are never analysed inside a web request: up to ANALYSIS_INLINE_MAX_PEOPLE
 active people a request computes the snapshot itself, above that it queues an AnalysisJob that
-a background thread runs with its own app context (`flask --app wsgi network analyze`, e.g.
+the task queue runs after the commit (community.tasks; `flask --app wsgi network analyze`, e.g.
 from cron, is the recommended route for big organisations). Pictures, exports and what-if use
 the graph of the current data, loaded once and kept in the process for
 ANALYSIS_CACHE_SECONDS (default 120 s) per latest snapshot.
@@ -563,25 +563,15 @@ def get_job(actor, job_id: int) -> AnalysisJob:
     return job
 
 
-def start_job(job_id: int) -> threading.Thread | None:
-    """Run a queued job in a background thread with its own app context.
+def start_job(job_id: int) -> None:
+    """Queue the job on the task runner (community.tasks): a Celery worker with REDIS_URL,
+    else this process right after the commit. With ANALYSIS_JOBS_QUEUED = False it waits
+    for `flask --app wsgi network run-jobs` (cron) or a test calling run_job()."""
+    if not current_app.config.get("ANALYSIS_JOBS_QUEUED", True):
+        return
+    from community import tasks
 
-    With ANALYSIS_JOBS_IN_THREAD = False (tests), nothing starts: call run_job() yourself.
-    """
-    if not current_app.config.get("ANALYSIS_JOBS_IN_THREAD", True):
-        return None
-    app = current_app._get_current_object()
-
-    def work():
-        with app.app_context():
-            try:
-                run_job(job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"analysis-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+    tasks.enqueue("network.run_job", job_id)
 
 
 def run_job(job_id: int) -> AnalysisJob | None:

@@ -293,3 +293,11 @@ def nightly_snapshot(now: datetime | None = None) -> None:
     if tasks.claim_period(f"snapshot:{now.date().isoformat()}"):
         commit()
         network.compute_snapshot(None, after_loading=commit)
+
+
+@tasks.task("network.run_job", max_retries=0)
+def run_analysis_job(job_id: int) -> None:
+    """A queued analysis of a big organisation (claimed atomically, so it runs once)."""
+    from community.network import services as network
+
+    network.run_job(int(job_id))
