@@ -6,3 +6,11 @@ from flask import Blueprint
 bp = Blueprint("outreach", __name__)
 
 from community.outreach import views  # noqa: E402,F401
+
+
+@bp.app_context_processor
+def channel_helpers() -> dict:
+    """For the category's settings page: its channel, masked, with the last error."""
+    from community.outreach import services
+
+    return {"category_channel": services.channel_for_category, "mask_webhook": services.mask}
