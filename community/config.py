@@ -129,6 +129,9 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # either, tasks run in the web process right after the request's commit
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
         "TASKS_IN_PROCESS": not (env.get("CELERY_BROKER_URL") or redis_url),
+        "CELERY_QUEUE": env.get("CELERY_QUEUE", "community"),
+        # Run every periodic task this often instead of its own schedule (tests, demos)
+        "TASKS_PERIODIC_SECONDS": float(env.get("TASKS_PERIODIC_SECONDS", "0")) or None,
         # E-mail (Flask-Mailman); without MAIL_SERVER messages stay in the outbox at /admin/outbox
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -205,7 +205,7 @@ def init_app(app: Flask) -> None:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         beat_schedule={
-            p.task: {"task": p.task, "schedule": timedelta(seconds=p.every)} for p in _periodic()
+            p.task: {"task": p.task, "schedule": timedelta(seconds=p.every)} for p in _periodic_for(app)
         },
         timezone="UTC",
     )
@@ -216,7 +216,19 @@ def init_app(app: Flask) -> None:
 
 def _periodic() -> list[Periodic]:
     _load_task_modules()
-    return list(PERIODIC)
+    every = current_app.config.get("TASKS_PERIODIC_SECONDS") if _has_app() else None
+    return [Periodic(p.task, float(every)) for p in PERIODIC] if every else list(PERIODIC)
+
+
+def _has_app() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def _periodic_for(app: Flask) -> list[Periodic]:
+    with app.app_context():
+        return _periodic()
 
 
 def _celery_task(celery: Any, spec: TaskSpec) -> None:

@@ -7,7 +7,8 @@
 
 from community import create_app
 
-app = create_app()
-celery = app.extensions.get("celery")
+flask_app = create_app()
+celery = flask_app.extensions.get("celery")
 if celery is None:
     raise SystemExit("REDIS_URL (or CELERY_BROKER_URL) is not set: run `flask --app wsgi tasks worker` instead.")
+app = celery  # what `celery -A community.worker` looks for
