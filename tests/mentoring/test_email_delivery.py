@@ -158,3 +158,56 @@ def test_reminder_for_a_session_tomorrow_is_sent_once(people, create_mentorship,
     isolated(app, run)
     assert len([m for m in smtp_server.to(mentor.email) if "Reminder" in m["Subject"]]) == 1
     assert len([m for m in smtp_server.to(executive.email) if "Reminder" in m["Subject"]]) == 1
+
+
+def test_digest_collects_what_a_person_chose_for_the_daily_digest_once_a_day(
+        people, create_mentorship, api, smtp_server, app):
+    from community import tasks
+    from community.database import utcnow
+    from tests.conftest import isolated
+
+    app.config["DIGEST_HOUR"] = 0  # any hour of the day will do
+    mentor, executive = people()
+    assert api(executive)("PATCH", "/api/v1/me", {"notification_prefs": {"session_scheduled": "digest"}}).status_code == 200
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert smtp_server.to(executive.email) == []  # not immediately
+
+    def run():
+        with app.app_context():
+            later = utcnow() + timedelta(minutes=1)
+            tasks.run_now("outreach.daily_digests", later)
+            tasks.run_now("outreach.daily_digests", later + timedelta(minutes=30))
+
+    isolated(app, run)
+    [digest] = smtp_server.to(executive.email)
+    text, html, _ = parts(digest)
+    assert "daily digest: 1 new notification" in digest["Subject"] and "Mia Mentor scheduled" in text
+    assert "/unsubscribe/" in digest["List-Unsubscribe"]
+
+
+def test_weekly_briefing_tells_change_managers_about_new_nominations(people, create_user, smtp_server, app, api):
+    from community import tasks
+    from community.database import utcnow
+    from tests.conftest import isolated
+
+    manager = create_user(roles=("change_manager",), name="Carla Change", timezone="UTC")
+    mentor, executive = people()
+    assert api(executive)("POST", "/api/v1/nominations", {"nominee_id": mentor.id,
+                                                          "reason": "Explains Teams better than the manual."}).status_code == 201
+    app.config["DIGEST_HOUR"] = 0
+    now = utcnow()
+    # The coming Monday (in the manager's zone, UTC), or today a minute from now if it is Monday.
+    monday = now + timedelta(minutes=1) if now.weekday() == 0 else \
+        (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=30)
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.weekly_briefing", monday)
+            tasks.run_now("outreach.weekly_briefing", monday + timedelta(hours=1))
+
+    isolated(app, run)
+    briefings = [m for m in smtp_server.to(manager.email) if "Weekly briefing" in m["Subject"]]
+    assert len(briefings) == 1
+    text = parts(briefings[0])[0]
+    assert "1 new nomination" in text and "Mia Mentor" in text
