@@ -33,6 +33,8 @@ from community.unit_of_work import commit, rollback
 
 log = logging.getLogger(__name__)
 
+# Publishing to a broker that does not answer gives up quickly (the task then runs in-process).
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 PENDING = "community.tasks.pending"  # enqueued in the open transaction
 READY = "community.tasks.ready"  # committed, waiting to be handed over
 
@@ -129,10 +131,10 @@ def send(name: str, *args: Any) -> None:
     celery = current_app.extensions.get("celery")
     if celery is not None and not current_app.config.get("TASKS_IN_PROCESS"):
         try:
-            celery.send_task(name, args=list(args))
-        except Exception:  # noqa: BLE001 - the broker is down: the periodic sweep picks it up
-            log.exception("could not queue task %s", name)
-        return
+            celery.send_task(name, args=list(args), retry=True, retry_policy=PUBLISH_RETRY)
+            return
+        except Exception:  # noqa: BLE001 - the broker is down: do it here rather than lose it
+            log.exception("could not queue task %s; running it in this process", name)
     run_now(name, *args)
 
 
