@@ -95,6 +95,11 @@ def enqueue(name: str, *args: Any) -> None:
     db.session.info.setdefault(PENDING, []).append((name, tuple(args)))
 
 
+def discard_pending() -> None:
+    """The transaction is rolled back: what it enqueued never happens."""
+    db.session.info.pop(PENDING, None)
+
+
 def _install_session_hooks() -> None:
     if getattr(_install_session_hooks, "done", False):
         return
@@ -105,9 +110,10 @@ def _install_session_hooks() -> None:
         if pending:
             session.info.setdefault(READY, []).extend(pending)
 
-    @event.listens_for(Session, "after_rollback")
-    def rolled_back(session: Session) -> None:
-        session.info.pop(PENDING, None)
+    @event.listens_for(Session, "after_soft_rollback")
+    def rolled_back(session: Session, previous_transaction: Any) -> None:
+        if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+            session.info.pop(PENDING, None)
 
     _install_session_hooks.done = True  # type: ignore[attr-defined]
 

@@ -45,6 +45,9 @@ def commit() -> None:
 
 def rollback() -> None:
     db.session.rollback()
+    from community import tasks
+
+    tasks.discard_pending()  # also when no statement had begun a transaction
 
 
 def transactional(view: F) -> F:
