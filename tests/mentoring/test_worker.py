@@ -53,6 +53,12 @@ def workers(app, smtp_server, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{QUEUE}*"):  # only this test's queue and its bindings
+        client.delete(key)
+    client.close()
 
 
 def wait_for(predicate, timeout: float = 40.0):
