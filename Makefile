@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Parallel test workers (pytest-xdist); each gets its own database.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench load translations messages db-upgrade demo clean
+.PHONY: run test lint bench load translations messages db-upgrade demo clean worker
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -36,6 +36,15 @@ demo: db-upgrade
 
 run: translations demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The task queue: with REDIS_URL a Celery worker with its beat scheduler (periodic tasks),
+# without it the embedded worker that runs the periodic tasks in one process.
+worker: translations db-upgrade
+	@if [ -n "$$REDIS_URL$$CELERY_BROKER_URL" ]; then \
+		$(BIN)/celery -A community.worker worker --beat --loglevel=info --schedule instance/celerybeat-schedule; \
+	else \
+		$(FLASK) tasks worker; \
+	fi
 
 test: translations
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

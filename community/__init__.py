@@ -11,7 +11,7 @@ from flask import Flask
 # Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
 FEATURES = (
     "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
-    "mentoring", "discussions", "ambassadors", "network", "privacy", "scim",
+    "mentoring", "discussions", "ambassadors", "network", "privacy", "scim", "outreach",
 )
 
 
@@ -85,6 +85,11 @@ def register_extensions(app: Flask) -> None:
     from community.accounts import oidc
 
     oidc.init_app(app)
+    from community import tasks
+    from community.extensions import mail
+
+    mail.init_app(app)
+    tasks.init_app(app)
 
 
 def register_security(app: Flask) -> None:

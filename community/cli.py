@@ -160,9 +160,46 @@ def erase_command(email):
     click.echo(f"Erased account {user.id}.")
 
 
+tasks_cli = AppGroup("tasks", help="The task queue: periodic work, the embedded worker, the outbox.")
+
+
+@tasks_cli.command("worker")
+@click.option("--tick", default=5.0, show_default=True, help="Seconds between looks at the schedule.")
+def tasks_worker_command(tick: float):
+    """Without Redis: run the periodic tasks (reminders, digests, retries, retention, the nightly
+    snapshot) on their schedule in this process. With REDIS_URL use `make worker` (Celery)."""
+    from community import tasks
+
+    click.echo("Embedded worker: periodic tasks run in this process (Ctrl-C stops).")
+    try:
+        tasks.embedded_worker(tick=tick)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@tasks_cli.command("periodic")
+def tasks_periodic_command():
+    """Run every periodic task once now (each does only what is due; e.g. from cron)."""
+    from community import tasks
+
+    for name in tasks.run_periodic_once():
+        click.echo(f"ran {name}")
+
+
+@tasks_cli.command("list")
+def tasks_list_command():
+    """The registered tasks and the periodic schedule."""
+    from community import tasks
+
+    every = {p.task: p.every for p in tasks._periodic()}
+    for name in sorted(tasks.registered()):
+        click.echo(f"{name}" + (f"  every {int(every[name])} s" if name in every else ""))
+
+
 def init_app(app: Flask) -> None:
     from community.network.cli import network_cli
     from community.scim.cli import scim_cli
 
-    for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli, scim_cli):
+    for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli,
+                    scim_cli, tasks_cli):
         app.cli.add_command(command)

@@ -130,13 +130,40 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Network analysis
         "ANALYSIS_INLINE_MAX_PEOPLE": int(env.get("ANALYSIS_INLINE_MAX_PEOPLE", "3000")),
         "ANALYSIS_PSEUDONYMISED": env.get("ANALYSIS_PSEUDONYMISED", "0") == "1",
-        # 0: queued analyses wait for `flask --app wsgi network run-jobs` (cron) instead of a
-        # thread of the web worker that took the request
-        "ANALYSIS_JOBS_IN_THREAD": env.get("ANALYSIS_JOBS_IN_THREAD", "1") != "0",
+        # 0: queued analyses wait for `flask --app wsgi network run-jobs` (cron) instead of
+        # the task queue (community.tasks)
+        "ANALYSIS_JOBS_QUEUED": env.get("ANALYSIS_JOBS_QUEUED", "1") != "0",
         "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Shared page fragments (directory results, topic contacts), dropped on every change
         "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),
+        # Task queue (community.tasks): Celery on REDIS_URL (or CELERY_BROKER_URL); without
+        # either, tasks run in the web process right after the request's commit
+        "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
+        "TASKS_IN_PROCESS": not (env.get("CELERY_BROKER_URL") or redis_url),
+        "CELERY_QUEUE": env.get("CELERY_QUEUE", "community"),
+        # Run every periodic task this often instead of its own schedule (tests, demos)
+        "TASKS_PERIODIC_SECONDS": float(env.get("TASKS_PERIODIC_SECONDS", "0")) or None,
+        # E-mail (Flask-Mailman); without MAIL_SERVER messages stay in the outbox at /admin/outbox
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Mentor Community <no-reply@mentor-community.local>"),
+        "MAIL_TIMEOUT": int(env.get("MAIL_TIMEOUT", "10")),
+        "MAIL_BACKEND": "smtp",  # also under TESTING: the tests talk to a real SMTP server
+        # Links in e-mails and channel posts point here
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Sending: attempts before a message is shown as failed, first pause between them
+        "DELIVERY_MAX_ATTEMPTS": int(env.get("DELIVERY_MAX_ATTEMPTS", "6")),
+        "DELIVERY_BACKOFF_SECONDS": int(env.get("DELIVERY_BACKOFF_SECONDS", "60")),
+        "WEBHOOK_TIMEOUT": int(env.get("WEBHOOK_TIMEOUT", "10")),
+        "WEBHOOK_ALLOW_HTTP": env.get("WEBHOOK_ALLOW_HTTP", "0") == "1",
+        # Local hour of the daily digest and the Monday briefing; UTC hour of the nightly snapshot
+        "DIGEST_HOUR": int(env.get("DIGEST_HOUR", "7")),
+        "SNAPSHOT_HOUR": int(env.get("SNAPSHOT_HOUR", "2")),
         # Calendar: the domain part of iCalendar UIDs, so calendars recognise updates
         "CALENDAR_UID_DOMAIN": env.get("CALENDAR_UID_DOMAIN", "mentor-community.local"),
     }
@@ -153,4 +180,8 @@ def config_for_tests(database_url: str, lock_timeout_ms: int = 5000) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "REDIS_URL": None,
         "SERVER_NAME": None,
+        "CELERY_BROKER_URL": None,
+        "TASKS_IN_PROCESS": True,
+        "MAIL_SERVER": None,
+        "BASE_URL": "http://community.test",
     }

@@ -53,6 +53,8 @@ def init_app(app: Flask) -> None:
             is_bearer_request() or app.config["SESSION_COOKIE_NAME"] not in request.cookies
         ):
             return None  # a token, or no cookie at all: nothing a forged request could ride on
+        if request.path.startswith("/unsubscribe/"):
+            return None  # one-click unsubscribe (RFC 8058): the signed link is the authority
         csrf.protect()
         return None
 

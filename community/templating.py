@@ -81,6 +81,7 @@ SETTINGS = [
     ("profiles.settings", _l("Profile & privacy")),
     ("accounts.change_password", _l("Password")),
     ("accounts.tokens", _l("API tokens")),
+    ("outreach.notification_settings", _l("E-mail notifications")),
     ("mentoring.calendar_settings", _l("Calendar feed")),
     ("privacy.settings", _l("Your data")),
 ]

@@ -41,12 +41,19 @@ def after_commit(callback: Callable[[], Any]) -> None:
 
 
 def commit() -> None:
-    """The one commit of a request (or of a CLI command / job run)."""
+    """The one commit of a request (or of a CLI command / job run); then the tasks it enqueued
+    start (community.tasks: handed to the worker, or run here without Redis)."""
     db.session.commit()
+    from community import tasks
+
+    tasks.dispatch_ready()
 
 
 def rollback() -> None:
     db.session.rollback()
+    from community import tasks
+
+    tasks.discard_pending()  # also when no statement had begun a transaction
 
 
 def transactional(view: F) -> F:

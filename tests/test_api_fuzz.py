@@ -14,7 +14,7 @@ from tests.access_world import build_world
 from tests.conftest import isolated
 
 LIMITS = {"POST_RATE_LIMIT": "100000 per minute", "NOMINATION_RATE_LIMIT": "100000 per minute",
-          "TOKEN_RATE_LIMIT": "100000 per minute", "ANALYSIS_JOBS_IN_THREAD": False}
+          "TOKEN_RATE_LIMIT": "100000 per minute", "ANALYSIS_JOBS_QUEUED": False}
 
 
 @pytest.fixture

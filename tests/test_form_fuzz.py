@@ -46,7 +46,7 @@ class FormCollector(HTMLParser):
 def app_config():
     return {"POST_RATE_LIMIT": "100000 per minute", "NOMINATION_RATE_LIMIT": "100000 per minute",
             "TOKEN_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT": "100000 per minute",
-            "ANALYSIS_JOBS_IN_THREAD": False}
+            "ANALYSIS_JOBS_QUEUED": False}
 
 
 def collect_forms(app, world, client) -> dict[str, set[str]]:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from community import tasks
 from community.accounts.models import User, UserRole
 from community.ambassadors.models import AmbassadorCriteria, Nomination
 from community.audit import services as audit
@@ -247,6 +248,8 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
     kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
     recipients = {uid for uid in (nominee.id, nomination.nominated_by_id) if uid is not None}
     notify_many(recipients, kind, actor=actor, link=link, nominee=nominee.name)
+    if new_status == "promoted":
+        tasks.enqueue("outreach.post_promotion", nomination.id)  # to the ambassador-news channel, if any
     return nomination
 
 

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.accounts import services as accounts
+from community.outreach import services as outreach
 
 blp = Blueprint("api_me", __name__, description="The authenticated person")
 
@@ -25,6 +26,9 @@ class MeSchema(ma.Schema):
     locale = ma.fields.String(allow_none=True)
     directory_visible = ma.fields.Boolean()
     analysis_opt_out = ma.fields.Boolean()
+    notification_prefs = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(),
+        metadata={"description": "Per kind of notification: immediately | digest | off (e-mail)"})
 
 
 class MeSettingsSchema(ma.Schema):
@@ -32,20 +36,34 @@ class MeSettingsSchema(ma.Schema):
     timezone = ma.fields.String(validate=validate.Length(max=64))
     directory_visible = ma.fields.Boolean()
     analysis_opt_out = ma.fields.Boolean()
+    notification_prefs = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.OneOf([pref.key for pref in outreach.PREF_KINDS])),
+        values=ma.fields.String(validate=validate.OneOf(list(outreach.MODES))),
+        metadata={"description": "Kinds to change: immediately | digest | off"})
+
+
+def me_data() -> dict:
+    data = MeSchema(exclude=("notification_prefs",)).dump(current_user)
+    data["notification_prefs"] = outreach.preferences(current_user)
+    return data
 
 
 @blp.route("/me")
 @blp.response(200, MeSchema)
 def get_me():
-    return current_user
+    return me_data()
 
 
 @blp.route("/me", methods=["PATCH"])
 @blp.arguments(MeSettingsSchema)
 @blp.response(200, MeSchema)
 def patch_me(settings: dict):
-    accounts.update_settings(current_user, **settings)
-    return current_user
+    prefs = settings.pop("notification_prefs", None)
+    if settings:
+        accounts.update_settings(current_user, **settings)
+    if prefs:
+        outreach.set_preferences(current_user, prefs)
+    return me_data()
 
 
 class EraseSchema(ma.Schema):

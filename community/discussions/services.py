@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, lazyload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
+from community import tasks
 from community.accounts.models import User, UserRole
 from community.database import utcnow
 from community.discussions.models import (
@@ -350,6 +351,7 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
     recipients = _recipients(watch, watch, category, exclude=told | {actor.id})
     notify_many(recipients, "discussion_thread", actor=actor, link=thread_link(thread.id),
                 thread=thread.title, category=category.name)
+    tasks.enqueue("outreach.post_thread", thread.id)  # to the category's Teams / Slack channel, if any
     return thread
 
 

@@ -107,3 +107,27 @@ def feed_ics(user: User, sessions: list[MentoringSession]) -> bytes:
         calendar.add_component(_event(session, user, zone, sequences.get(session.id, 0)))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def invitation_ics(session: MentoringSession, recipient, method: str, organizer: str) -> bytes:
+    """The invitation an e-mail carries: METHOD:REQUEST (new or moved) or METHOD:CANCEL, with the
+    session's stable UID and a SEQUENCE that grows with every move, so calendars update the
+    event they hold instead of adding a second one."""
+    from icalendar import vCalAddress
+
+    sequence = sequence_numbers([session.id]).get(session.id, 0)
+    calendar = _calendar(method)
+    event = _event(session, recipient, _zone(recipient), sequence)
+    if method == "CANCEL":
+        event["status"] = "CANCELLED"
+    boss = vCalAddress(f"mailto:{organizer}")
+    boss.params["cn"] = "Mentor Community"
+    event.add("organizer", boss)
+    attendee = vCalAddress(f"mailto:{recipient.email}")
+    attendee.params["cn"] = recipient.name
+    attendee.params["role"] = "REQ-PARTICIPANT"
+    attendee.params["partstat"] = "ACCEPTED" if method == "CANCEL" else "NEEDS-ACTION"
+    event.add("attendee", attendee)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

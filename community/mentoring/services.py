@@ -655,7 +655,7 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     db.session.add(SessionChange(session_id=session.id, kind="created", changed_by_id=actor.id, changed_at=now,
                                  new_starts_at=starts_at))
     other = other_participant(actor, mentorship)
-    notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+    notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            when=local_time_for(other, starts_at))
     db.session.flush()
     return session
@@ -683,7 +683,7 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
     db.session.add(SessionChange(session_id=session.id, kind="rescheduled", changed_by_id=actor.id, changed_at=utcnow(),
                                  old_starts_at=old_start, new_starts_at=new_start, reason=reason))
     other = other_participant(actor, mentorship)
-    notify(other.id, "session_rescheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+    notify(other.id, "session_rescheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
     db.session.flush()
     return session
@@ -700,7 +700,7 @@ def cancel_session(actor: User, session: MentoringSession, *, reason: str | None
     db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=utcnow(),
                                  old_starts_at=starts_at, reason=reason))
     other = other_participant(actor, session.mentorship)
-    notify(other.id, "session_cancelled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
+    notify(other.id, "session_cancelled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            when=local_time_for(other, starts_at), reason=reason)
     db.session.flush()
     return session

@@ -10,7 +10,6 @@ module that commits (through `community.unit_of_work.commit`).
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -78,32 +77,22 @@ def get_job(actor: User, job_id: int) -> AnalysisJob:
     return job
 
 
-def start_job(job_id: int) -> threading.Thread | None:
-    """Run a queued job in a background thread with its own app context.
+def start_job(job_id: int) -> None:
+    """Queue the job on the task runner (community.tasks): a Celery worker with REDIS_URL,
+    else this process right after the commit. With ANALYSIS_JOBS_QUEUED = False it waits
+    for `flask --app wsgi network run-jobs` (cron) or a test calling run_job()."""
+    if not current_app.config.get("ANALYSIS_JOBS_QUEUED", True):
+        return
+    from community import tasks
 
-    With ANALYSIS_JOBS_IN_THREAD = False (tests), nothing starts: call run_job() yourself.
-    """
-    if not current_app.config.get("ANALYSIS_JOBS_IN_THREAD", True):
-        return None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                run_job(job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"analysis-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+    tasks.enqueue("network.run_job", job_id)
 
 
 def start_job_after_commit(job_id: int) -> None:
     """Start a queued job once this request's unit of work has committed it (a job that is
     not stored when the request fails finds nothing to claim)."""
 
-    unit_of_work.after_commit(lambda: start_job(job_id))
+    start_job(job_id)  # the task runner hands it over only once the transaction commits
 
 
 def run_job(job_id: int) -> AnalysisJob | None:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from markupsafe import escape
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
+from community import tasks
 from community.database import rowcount, utcnow
 from community.extensions import db
 from community.notifications.models import Notification
@@ -30,19 +31,23 @@ def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | No
         return None  # nobody needs to be told about their own action
     note = Notification(user_id=user_id, kind=kind, actor_id=getattr(actor, "id", None), link=link, params=params)
     db.session.add(note)
+    db.session.flush()
+    # After the commit: an e-mail for those who want this kind immediately (community.outreach).
+    tasks.enqueue("outreach.notification_emails", [note.id])
     return note
 
 
 def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> int:
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
-        db.session.execute(
-            Notification.__table__.insert(),
+        created = db.session.scalars(
+            insert(Notification).returning(Notification.id),
             [
                 {"user_id": uid, "kind": kind, "actor_id": getattr(actor, "id", None), "link": link, "params": params, "created_at": utcnow()}
                 for uid in ids
             ],
-        )
+        ).all()
+        tasks.enqueue("outreach.notification_emails", list(created))
     return len(ids)
 
 

@@ -15,7 +15,7 @@ _seq = itertools.count(1)
 @pytest.fixture
 def app_config() -> dict:
     # Background jobs are run by the tests themselves (see test_api), never behind their back.
-    return {"ANALYSIS_JOBS_IN_THREAD": False}
+    return {"ANALYSIS_JOBS_QUEUED": False}
 
 
 def _in_app(app, fn, *args, **kwargs):

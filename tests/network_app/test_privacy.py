@@ -196,7 +196,7 @@ def test_change_managers_cannot_switch_the_mode(client, login_as, analyst):
     assert client.post_form("/network/settings", {"pseudonymised": "y"}).status_code == 403
 
 
-@pytest.mark.parametrize("app_config", [{"ANALYSIS_PSEUDONYMISED": True, "ANALYSIS_JOBS_IN_THREAD": False}])
+@pytest.mark.parametrize("app_config", [{"ANALYSIS_PSEUDONYMISED": True, "ANALYSIS_JOBS_QUEUED": False}])
 def test_configuration_locks_the_pseudonymised_mode_on(client, login_as, create_user, small_org, compute):
     compute()
     login_as(create_user(roles=("admin",)))

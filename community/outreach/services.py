@@ -1,0 +1,626 @@
+"""What leaves the app: e-mail preferences, composing messages in the reader's language and
+time zone, sending them over SMTP (or into the outbox), and posts to Teams / Slack channels.
+
+Messages are rows of OutgoingMessage (the sent-log): made once per unique key, sent by a task
+after claiming the row, retried with backoff, and shown to admins as failed when they give up.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User
+from community.database import rowcount, utcnow
+from community.errors import NotFoundError, PermissionDenied, ValidationFailed
+from community.extensions import db
+from community.outreach.models import ChannelWebhook, NotificationPreference, OutgoingMessage
+
+MODES = ("immediately", "digest", "off")
+
+
+@dataclass(frozen=True)
+class PrefKind:
+    key: str
+    label: Any
+    kinds: tuple[str, ...]
+    default: str = "immediately"
+    digestable: bool = True
+
+
+# What a person chooses per kind. `kinds` are the in-app notification kinds it covers.
+PREF_KINDS: tuple[PrefKind, ...] = (
+    PrefKind("mention", _l("Someone mentions me"), ("discussion_mention",)),
+    PrefKind("reply", _l("Replies in threads I follow"), ("discussion_reply",), "digest"),
+    PrefKind("new_thread", _l("New threads in categories I follow"), ("discussion_thread",), "digest"),
+    PrefKind("moderation", _l("A moderator hid my post"), ("discussion_hidden",)),
+    PrefKind("topic_question", _l("Questions to me as a topic contact"), ("topic_question",)),
+    PrefKind("mentorship_requested", _l("Mentoring requests"),
+             ("mentorship_requested", "mentorship_requested_for", "mentorship_requested_on_behalf")),
+    PrefKind("mentorship_accepted", _l("A mentoring request was accepted"), ("mentorship_accepted",)),
+    PrefKind("mentorship_declined", _l("A mentoring request was declined"), ("mentorship_declined",)),
+    PrefKind("mentorship_completed", _l("A mentorship was completed"), ("mentorship_completed",)),
+    PrefKind("session_scheduled", _l("A session was scheduled (with calendar invitation)"), ("session_scheduled",)),
+    PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled",)),
+    PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"), ("session_cancelled",)),
+    PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",)),
+    PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted")),
+    PrefKind("nomination_decision", _l("Decisions on nominations and ambassadorships"),
+             ("nomination_promoted", "nomination_declined", "ambassador_stepped_down", "ambassadorship_ended")),
+    PrefKind("reminders", _l("Reminders (sessions, open requests, feedback, profile)"),
+             ("reminder_session", "reminder_request", "reminder_request_escalated", "reminder_feedback",
+              "reminder_profile")),
+    PrefKind("weekly_briefing", _l("Weekly briefing for change managers"), ("weekly_briefing",), digestable=False),
+)
+PREF_BY_KEY = {pref.key: pref for pref in PREF_KINDS}
+# The unsubscribe link of a digest switches off every kind the person gets as a digest.
+DIGEST = PrefKind("digest", _l("the daily digest"), ())
+PREF_OF_KIND = {kind: pref for pref in PREF_KINDS for kind in pref.kinds}
+SESSION_KINDS = {"session_scheduled": "REQUEST", "session_rescheduled": "REQUEST", "session_cancelled": "CANCEL"}
+
+
+# --------------------------------------------------------------------------- preferences
+
+
+def preferences(user: User) -> dict[str, str]:
+    """Every choosable kind with the person's mode (the default where none is stored)."""
+    stored = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.mode).where(NotificationPreference.user_id == user.id)
+    ).all())
+    return {pref.key: stored.get(pref.key, pref.default) for pref in PREF_KINDS}
+
+
+def mode_for(user: User, kind: str) -> str:
+    pref = PREF_OF_KIND.get(kind)
+    if pref is None:
+        return "off"
+    stored = db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == pref.key))
+    mode = stored or pref.default
+    return "immediately" if mode == "digest" and not pref.digestable else mode
+
+
+def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
+    """Store the modes a person chose; unknown kinds or modes are refused with the field named."""
+    errors = {}
+    for key, mode in changes.items():
+        pref = PREF_BY_KEY.get(key)
+        if pref is None:
+            errors[key] = [_("Unknown kind of notification.")]
+        elif mode not in MODES or (mode == "digest" and not pref.digestable):
+            errors[key] = [_("Choose immediately, daily digest or off.") if pref.digestable else _("Choose immediately or off.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked choices."), fields=errors)
+    for key, mode in changes.items():
+        row = db.session.get(NotificationPreference, (actor.id, key))
+        if row is None:
+            db.session.add(NotificationPreference(user_id=actor.id, kind=key, mode=mode))
+        else:
+            row.mode = mode
+    db.session.flush()
+    return preferences(actor)
+
+
+def choices_for(pref: PrefKind) -> list[tuple[str, str]]:
+    options = [("immediately", _("Immediately")), ("digest", _("In the daily digest")), ("off", _("Off"))]
+    return [option for option in options if pref.digestable or option[0] != "digest"]
+
+
+# --------------------------------------------------------------------------- unsubscribe
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="outreach-unsubscribe")
+
+
+def unsubscribe_token(user_id: int, pref_key: str) -> str:
+    return _serializer().dumps([user_id, pref_key])
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, PrefKind]:
+    """The person and kind a signed link names; a forged or stale link is "not found"."""
+    try:
+        user_id, key = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError) as error:
+        raise NotFoundError(_("This unsubscribe link is not valid.")) from error
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    pref = (DIGEST if key == DIGEST.key else PREF_BY_KEY.get(key)) if isinstance(key, str) else None
+    if user is None or pref is None:
+        raise NotFoundError(_("This unsubscribe link is not valid."))
+    return user, pref
+
+
+def unsubscribe(token: str) -> tuple[User, PrefKind]:
+    """One click, no login: the kind named in the signed link is switched off for its person."""
+    user, pref = read_unsubscribe_token(token)
+    if pref is DIGEST:
+        keys = [key for key, mode in preferences(user).items() if mode == "digest"]
+    else:
+        keys = [pref.key]
+    for key in keys:
+        row = db.session.get(NotificationPreference, (user.id, key))
+        if row is None:
+            db.session.add(NotificationPreference(user_id=user.id, kind=key, mode="off"))
+        else:
+            row.mode = "off"
+    db.session.flush()
+    return user, pref
+
+
+# --------------------------------------------------------------------------- composing e-mail
+
+
+def base_url() -> str:
+    return (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+
+
+def absolute(link: str | None) -> str:
+    if not link:
+        return base_url() + "/"
+    if link.startswith(("http://", "https://")):
+        return link
+    return base_url() + (link if link.startswith("/") else "/" + link)
+
+
+def locale_of(user: User) -> str:
+    return str(user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def zone_of(user: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@contextmanager
+def as_reader(user: User) -> Iterator[None]:
+    """Render in the recipient's language, with links to this site, outside any request."""
+    from flask import has_request_context
+
+    if has_request_context():
+        with force_locale(locale_of(user)):
+            yield
+        return
+    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale_of(user)):
+        yield
+
+
+def reachable(user: User | None) -> bool:
+    return bool(user is not None and user.active and user.erased_at is None and user.email and "@" in user.email)
+
+
+def sender() -> str:
+    return current_app.config.get("MAIL_DEFAULT_SENDER") or "Mentor Community <no-reply@mentor-community.local>"
+
+
+def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, template: str,
+               attachments: Iterable[dict[str, Any]] = (), **context: Any) -> OutgoingMessage | None:
+    """Render text and HTML parts (already inside `as_reader(user)`) and store the message once
+    per key; None when that key was made before (another worker, a repeated task)."""
+    if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
+        return None
+    unsubscribe_url = absolute(f"/unsubscribe/{unsubscribe_token(user.id, pref_key)}")
+    settings_url = absolute("/settings/notifications")
+    pref = DIGEST if pref_key == DIGEST.key else PREF_BY_KEY[pref_key]
+    context.update(user=user, subject=subject, unsubscribe_url=unsubscribe_url, settings_url=settings_url,
+                   kind_label=str(pref.label), base_url=base_url())
+    text = render_template(f"outreach/email/{template}.txt", **context)
+    html = render_template(f"outreach/email/{template}.html", **context)
+    message = OutgoingMessage(
+        key=key, channel="email", user_id=user.id, recipient=user.email, kind=kind, subject=subject[:300],
+        body_text=text, body_html=html, attachments=list(attachments), status="queued", created_at=utcnow(),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None  # made by someone else in the meantime: the sent-log's unique key
+    return message
+
+
+def plain(value: str) -> str:
+    """Notification texts are HTML-escaped for pages; the text part wants them unescaped."""
+    return html.unescape(value)
+
+
+def notification_email(note_id: int) -> OutgoingMessage | None:
+    """The e-mail for one in-app notification, if its person wants it now."""
+    from community.notifications.models import Notification
+    from community.notifications.services import render_text
+
+    note = db.session.get(Notification, note_id)
+    if note is None:
+        return None
+    user = db.session.get(User, note.user_id)
+    if user is None or not reachable(user) or mode_for(user, note.kind) != "immediately":
+        return None
+    pref = PREF_OF_KIND[note.kind]
+    attachments = []
+    with as_reader(user):
+        text = plain(render_text(note))
+        subject = text if len(text) <= 120 else text[:117] + "…"
+        session_id = (note.params or {}).get("session_id")
+        if note.kind in SESSION_KINDS and isinstance(session_id, int):
+            from community.mentoring import calendar
+            from community.mentoring.models import MentoringSession
+
+            session = db.session.get(MentoringSession, session_id)
+            if session is not None:
+                method = SESSION_KINDS[note.kind]
+                attachments.append({
+                    "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+                    "mimetype": f"text/calendar; method={method}; charset=UTF-8",
+                    "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
+                })
+        return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
+                          template="notification", attachments=attachments, text=text, link=absolute(note.link),
+                          sent_at=format_time(user, note.created_at))
+
+
+def format_time(user: User, value: datetime) -> str:
+    from community.i18n import datetime_for
+
+    return datetime_for(value, zone_of(user), locale_of(user))
+
+
+# --------------------------------------------------------------------------- sending
+
+
+MAX_ERROR = 500
+
+
+def backoff(attempts: int) -> timedelta:
+    base = float(current_app.config.get("DELIVERY_BACKOFF_SECONDS", 60))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def claim(message_id: int) -> OutgoingMessage | None:
+    """queued -> sending for exactly one worker; None when someone else has it or it is done."""
+    now = utcnow()
+    claimed = rowcount(db.session.execute(
+        update(OutgoingMessage)
+        .where(OutgoingMessage.id == message_id, OutgoingMessage.status == "queued",
+               or_(OutgoingMessage.next_attempt_at.is_(None), OutgoingMessage.next_attempt_at <= now))
+        .values(status="sending", attempts=OutgoingMessage.attempts + 1, next_attempt_at=now + timedelta(minutes=10))
+        .execution_options(synchronize_session=False)
+    ))
+    if not claimed:
+        return None
+    message = db.session.get(OutgoingMessage, message_id)
+    if message is not None:
+        db.session.refresh(message)
+    return message
+
+
+def transmit(message: OutgoingMessage) -> None:
+    """Send a claimed message and record the outcome; a failure is retried later, then "failed"."""
+    try:
+        if message.channel == "webhook":
+            _post_webhook(message)
+            message.status = "sent"
+        elif not current_app.config.get("MAIL_SERVER"):
+            message.status = "outbox"  # development: admins read it at /admin/outbox
+        else:
+            _send_email(message)
+            message.status = "sent"
+        message.sent_at = utcnow()
+        message.next_attempt_at = None
+        message.last_error = None
+    except Exception as error:  # noqa: BLE001 - any failure of the far side is retried
+        message.last_error = describe(error)
+        if message.attempts >= int(current_app.config.get("DELIVERY_MAX_ATTEMPTS", 5)):
+            message.status = "failed"
+            message.next_attempt_at = None
+        else:
+            message.status = "queued"
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+        current_app.logger.warning("message %s (%s) not delivered: %s", message.id, message.kind, message.last_error)
+    db.session.flush()
+
+
+def describe(error: Exception) -> str:
+    """An error for admins and logs, without URLs (a webhook URL is a secret)."""
+    if isinstance(error, urllib.error.HTTPError):
+        text = f"HTTP {error.code}"
+    elif isinstance(error, urllib.error.URLError):
+        text = f"{type(error.reason).__name__}: {error.reason}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    import re
+
+    return re.sub(r"https?://\S+", "<url>", text)[:MAX_ERROR]
+
+
+def _send_email(message: OutgoingMessage) -> None:
+    from flask_mailman import EmailMultiAlternatives
+
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=message.body_text, from_email=sender(), to=[message.recipient],
+        headers=dict(message.headers or {}),
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or []:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    email.send(fail_silently=False)
+
+
+def _post_webhook(message: OutgoingMessage) -> None:
+    hook = db.session.get(ChannelWebhook, message.webhook_id) if message.webhook_id else None
+    if hook is None:
+        raise RuntimeError("the channel was removed")
+    request = urllib.request.Request(  # noqa: S310 - only http(s) URLs are accepted when entered
+        hook.url, data=message.body_text.encode(), method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "mentor-community"},
+    )
+    timeout = float(current_app.config.get("WEBHOOK_TIMEOUT", 10))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read(1024)
+    except Exception as error:
+        hook.last_error = describe(error)
+        hook.last_error_at = utcnow()
+        raise
+    hook.last_success_at = utcnow()
+    hook.last_error = None
+
+
+def due_messages(limit: int = 200) -> list[int]:
+    """Messages to (re)try now, and claims of workers that stopped mid-send given back."""
+    now = utcnow()
+    db.session.execute(
+        update(OutgoingMessage).where(OutgoingMessage.status == "sending", OutgoingMessage.next_attempt_at < now)
+        .values(status="queued").execution_options(synchronize_session=False)
+    )
+    return list(db.session.scalars(
+        select(OutgoingMessage.id).where(
+            OutgoingMessage.status == "queued",
+            or_(OutgoingMessage.next_attempt_at.is_(None), OutgoingMessage.next_attempt_at <= now),
+        ).order_by(OutgoingMessage.id).limit(limit)
+    ))
+
+
+# --------------------------------------------------------------------------- admin outbox
+
+
+def require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def outbox(actor: User, *, status: str | None, page: int, per_page: int) -> Any:
+    from community.pagination import paginate
+
+    require_admin(actor)
+    stmt = select(OutgoingMessage)
+    if status in ("queued", "sending", "sent", "outbox", "failed"):
+        stmt = stmt.where(OutgoingMessage.status == status)
+    return paginate(stmt.order_by(OutgoingMessage.id.desc()), page=page, per_page=per_page)
+
+
+def outbox_message(actor: User, message_id: int) -> OutgoingMessage:
+    require_admin(actor)
+    message = db.session.get(OutgoingMessage, message_id)
+    if message is None:
+        raise NotFoundError(_("No such message."))
+    return message
+
+
+def retry(actor: User, message_id: int) -> OutgoingMessage:
+    """An admin sends a failed message again (after fixing the mail server, say)."""
+    message = outbox_message(actor, message_id)
+    if message.status != "failed":
+        raise ValidationFailed(_("Only a failed message can be sent again."))
+    message.status, message.attempts, message.next_attempt_at = "queued", 0, None
+    db.session.flush()
+    from community import tasks
+
+    tasks.enqueue("outreach.deliver", message.id)
+    return message
+
+
+# --------------------------------------------------------------------------- Teams and Slack
+
+
+def require_channel_manager(actor: User) -> None:
+    if not (actor.is_admin or actor.is_change_manager):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def mask(url: str) -> str:
+    """Enough to recognise a URL, never enough to use it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…{url[-4:]}"
+
+
+def flavour_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return "slack" if host == "hooks.slack.com" or host.endswith(".slack.com") else "teams"
+
+
+def valid_webhook_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    allow_http = current_app.config.get("WEBHOOK_ALLOW_HTTP", False)
+    if (parts.scheme != "https" and not (allow_http and parts.scheme == "http")) or not parts.hostname \
+            or len(url) > 1000 or any(c.isspace() for c in url):
+        raise ValidationFailed(_("Enter the https:// address of an incoming webhook."),
+                              fields={"url": [_("Enter the https:// address of an incoming webhook.")]})
+    return url
+
+
+def channels(actor: User) -> tuple[list[Any], ChannelWebhook | None, dict[int, ChannelWebhook]]:
+    from community.discussions.models import Category
+
+    require_channel_manager(actor)
+    categories = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    hooks = list(db.session.scalars(select(ChannelWebhook)))
+    by_category = {hook.category_id: hook for hook in hooks if hook.category_id is not None}
+    ambassadors = next((hook for hook in hooks if hook.scope == "ambassadors"), None)
+    return categories, ambassadors, by_category
+
+
+def channel_for_category(category_id: int) -> ChannelWebhook | None:
+    return db.session.scalar(select(ChannelWebhook).where(ChannelWebhook.category_id == category_id))
+
+
+def set_channel(actor: User, scope: str, category_id: int | None, url: str | None) -> ChannelWebhook | None:
+    """Set (or with an empty URL remove) a channel's webhook; logged without the URL."""
+    from community.audit import services as audit
+    from community.discussions.models import Category
+
+    require_channel_manager(actor)
+    if scope == "category":
+        if category_id is None or db.session.get(Category, category_id) is None:
+            raise NotFoundError(_("No such category."))
+        hook = channel_for_category(category_id)
+    else:
+        category_id = None
+        hook = db.session.scalar(select(ChannelWebhook).where(ChannelWebhook.scope == "ambassadors"))
+    if not (url or "").strip():
+        if hook is not None:
+            db.session.delete(hook)
+            db.session.flush()
+            audit.record("outreach.channel_removed", actor=actor, subject_type=scope, subject_id=category_id)
+        return None
+    url = valid_webhook_url(url or "")
+    if hook is None:
+        hook = ChannelWebhook(scope=scope, category_id=category_id, url=url, flavour=flavour_of(url))
+        db.session.add(hook)
+    hook.url, hook.flavour = url, flavour_of(url)
+    hook.updated_by_id, hook.updated_at = actor.id, utcnow()
+    hook.last_error = hook.last_error_at = None
+    db.session.flush()
+    audit.record("outreach.channel_set", actor=actor, subject_type=scope, subject_id=category_id,
+                 data={"flavour": hook.flavour})
+    return hook
+
+
+def webhook_post(hook: ChannelWebhook, *, key: str, kind: str, title: str, text: str, link: str,
+                 facts: list[tuple[str, str]]) -> OutgoingMessage | None:
+    """A post for one channel, once per key: an Adaptive Card for Teams, Block Kit for Slack."""
+    if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
+        return None
+    payload = teams_card(title, text, link, facts) if hook.flavour == "teams" else slack_blocks(title, text, link, facts)
+    message = OutgoingMessage(
+        key=key, channel="webhook", webhook_id=hook.id, recipient=mask(hook.url), kind=kind, subject=title[:300],
+        body_text=json.dumps(payload), status="queued", created_at=utcnow(), headers={}, attachments=[],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def teams_card(title: str, text: str, link: str, facts: list[tuple[str, str]]) -> dict[str, Any]:
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
+            {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True},
+            {"type": "TextBlock", "text": text, "wrap": True},
+            {"type": "FactSet", "facts": [{"title": name, "value": value} for name, value in facts]},
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": str(_("Open")), "url": link}],
+    }
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+    ]}
+
+
+def _slack_escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_blocks(title: str, text: str, link: str, facts: list[tuple[str, str]]) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text)[:3000]}},
+    ]
+    if facts:
+        blocks.append({"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*{_slack_escape(name)}*\n{_slack_escape(value)}"} for name, value in facts[:10]
+        ]})
+    blocks.append({"type": "actions", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": str(_("Open"))}, "url": link}
+    ]})
+    return {"text": title, "blocks": blocks}
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def export(user: User) -> dict[str, Any]:
+    """Own preferences and the e-mails sent to the person (webhook URLs are never included)."""
+    rows = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.user_id == user.id).order_by(OutgoingMessage.id))
+    return {
+        "notification_prefs": preferences(user),
+        "emails": [{"subject": m.subject, "kind": m.kind, "status": m.status, "created_at": m.created_at.isoformat(),
+                    "sent_at": m.sent_at.isoformat() if m.sent_at else None} for m in rows],
+    }
+
+
+def erase(user: User) -> None:
+    db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+
+
+def retain(cutoff: datetime) -> dict[str, int]:
+    from community.outreach.models import TaskClaim
+
+    messages = rowcount(db.session.execute(delete(OutgoingMessage).where(
+        OutgoingMessage.created_at < cutoff, OutgoingMessage.status.in_(("sent", "outbox", "failed")))))
+    claims = rowcount(db.session.execute(delete(TaskClaim).where(TaskClaim.created_at < cutoff)))
+    return {"outgoing messages": messages, "task claims": claims}
+
+
+def in_zone(user: User, value: datetime) -> datetime:
+    return value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone_of(user))
+
+
+# --------------------------------------------------------------------------- reminder texts
+
+def _register_reminder_kinds() -> None:
+    from community.notifications.services import register_kind
+
+    register_kind("reminder_session", _l("Reminder: your mentoring session with %(other)s is on %(when)s."))
+    register_kind("reminder_request", _l("%(executive)s has been waiting %(days)s days for your answer to a mentoring request."))
+    register_kind("reminder_request_escalated",
+                  _l("The mentoring request of %(executive)s to %(mentor)s has been unanswered for %(days)s days."))
+    register_kind("reminder_feedback", _l("How was your mentoring session of %(when)s? Your feedback is due."))
+    register_kind("reminder_profile", _l("Add your topics to your profile so that executives can find you as a mentor."))
+
+
+_register_reminder_kinds()

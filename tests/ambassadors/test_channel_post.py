@@ -1,0 +1,34 @@
+# ruff: noqa: F811
+"""A promotion to change ambassador is posted to the ambassador-news channel (local receiver)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.outreach_servers import webhook_receiver  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def app_config():
+    return {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3}
+
+
+def test_promotion_is_posted_to_the_ambassador_news_channel(client, login_as, create_user, api_token,
+                                                            create_nomination, webhook_receiver):
+    manager = create_user(roles=["change_manager"], name="Carla Change")
+    mentor = create_user(roles=["mentor"], name="Mara Mentor", department="IT")
+    staff = create_user(roles=["staff"])
+    login_as(manager)
+    assert client.post_form("/community/channels/ambassadors", {"url": webhook_receiver.url}).status_code == 302
+    page = client.get("/community/channels/ambassadors").get_data(as_text=True)
+    assert "secret-part-XYZ" not in page  # the secret is never shown back, not even in the form
+    nomination_id = create_nomination(mentor, staff)
+    decided = client.send_json("POST", f"/api/v1/nominations/{nomination_id}/decision",
+                               {"decision": "promote", "note": "Strong evidence."}, token=api_token(manager))
+    assert decided.status_code == 200
+    [post] = webhook_receiver.posts
+    body = post["json"]["attachments"][0]["content"]["body"]
+    assert body[0]["text"] == "Mara Mentor is now a change ambassador"
+    assert {"title": "Department", "value": "IT"} in body[2]["facts"]

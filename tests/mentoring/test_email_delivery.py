@@ -1,0 +1,213 @@
+# ruff: noqa: F811
+"""E-mail journeys against a real SMTP server (aiosmtpd): the session invitation and its
+update, both parts, the recipient's language, one-click unsubscribe without login, and faults."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from tests.mentoring.conftest import in_days
+from tests.outreach_servers import parts, smtp_server  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def app_config(smtp_server):  # noqa: F811
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port, "MAIL_TIMEOUT": 5,
+            "MAIL_DEFAULT_SENDER": "Mentor Community <mentoring@example.org>"}
+
+
+def _event(calendar_part):
+    calendar = Calendar.from_ical(calendar_part.get_content().encode() if isinstance(calendar_part.get_content(), str)
+                                  else calendar_part.get_content())
+    event = next(c for c in calendar.walk("VEVENT"))
+    return calendar, event
+
+
+def test_session_invitation_then_move_updates_the_same_calendar_event(people, create_mentorship, api, smtp_server, client):
+    mentor, executive = people(executive_fields={"locale": "de"})
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert made.status_code == 201, made.json
+    [invite] = smtp_server.to(executive.email)
+    text, html, [ics] = parts(invite)
+    assert "mentoring@example.org" in invite["From"]
+    assert invite["List-Unsubscribe"].strip().startswith("<http") and invite["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Hallo" in text and "Hallo" in html and "<a href=" in html  # the executive reads German
+    calendar, event = _event(ics)
+    assert str(calendar["METHOD"]) == "REQUEST" and int(event["SEQUENCE"]) == 0
+    uid = str(event["UID"])
+
+    moved = api(mentor)("PATCH", f"/api/v1/sessions/{made.json['id']}",
+                        {"starts_at": in_days(4).isoformat(), "reason": "Travel", "version": 1})
+    assert moved.status_code == 200
+    update = smtp_server.to(executive.email)[-1]
+    calendar, event = _event(parts(update)[2][0])
+    assert str(calendar["METHOD"]) == "REQUEST" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+
+    cancelled = api(mentor)("POST", f"/api/v1/sessions/{made.json['id']}/cancel", {"reason": "Ill", "version": 2})
+    if cancelled.status_code == 200:
+        calendar, event = _event(parts(smtp_server.to(executive.email)[-1])[2][0])
+        assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 2
+    assert smtp_server.to(mentor.email) == []  # the mentor did it: nothing to tell
+
+
+def test_unsubscribe_link_works_without_login_and_stops_that_kind(people, create_mentorship, api, smtp_server, client, db):
+    from community.outreach.models import NotificationPreference
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    [invite] = smtp_server.to(executive.email)
+    link = invite["List-Unsubscribe"].strip().strip("<>")
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and "scheduled" in page.get_data(as_text=True)
+    # One click from the mail program: a POST without cookie or CSRF token.
+    done = client.post("/" + path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == executive.id, NotificationPreference.kind == "session_scheduled")) == "off"
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(5).isoformat(), "duration_minutes": 60})
+    assert len(smtp_server.to(executive.email)) == 1  # no second invitation
+    assert client.post("/unsubscribe/forged-token").status_code == 404
+
+
+def test_settings_page_and_api_choose_per_kind(people, login_as, client, api, db):
+    mentor, executive = people()
+    login_as(executive)
+    page = client.get("/settings/notifications")
+    assert page.status_code == 200 and "daily digest" in page.get_data(as_text=True)
+    saved = client.post_form("/settings/notifications", {"mention": "off", "reply": "immediately", "weekly_briefing": "off"})
+    assert saved.status_code == 302
+    me = api(executive)("GET", "/api/v1/me").json
+    assert me["notification_prefs"]["mention"] == "off" and me["notification_prefs"]["reply"] == "immediately"
+    patched = api(executive)("PATCH", "/api/v1/me", {"notification_prefs": {"mention": "digest"}})
+    assert patched.status_code == 200 and patched.json["notification_prefs"]["mention"] == "digest"
+    bad = api(executive)("PATCH", "/api/v1/me", {"notification_prefs": {"mention": "hourly"}})
+    assert bad.status_code == 422
+    refused = client.post_form("/settings/notifications", {"weekly_briefing": "digest"})
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1, "MAIL_TIMEOUT": 2,
+                                         "DELIVERY_MAX_ATTEMPTS": 2, "DELIVERY_BACKOFF_SECONDS": 0}])
+def test_unreachable_mail_server_never_fails_the_request_and_ends_as_failed_for_admins(
+        people, create_mentorship, api, create_user, login_as, client, app, db):
+    from community import tasks
+    from community.outreach.models import OutgoingMessage
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert made.status_code == 201  # the request does not notice the mail server is down
+    message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.recipient == executive.email))
+    assert message.status == "queued" and message.attempts == 1 and "Error" in message.last_error
+
+    def sweep():
+        with app.app_context():
+            tasks.run_now("outreach.deliver_due")
+
+    from tests.conftest import isolated
+
+    isolated(app, sweep)
+    db.session.expire_all()
+    message = db.session.get(OutgoingMessage, message.id)
+    assert message.status == "failed" and message.attempts == 2
+    admin = create_user(roles=("admin",))
+    login_as(admin)
+    page = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert executive.email in page and "failed" in page
+
+
+def test_without_mail_server_messages_wait_in_the_outbox(people, create_mentorship, api, create_user, login_as, client,
+                                                         app, db):
+    from community.outreach.models import OutgoingMessage
+
+    app.config["MAIL_SERVER"] = None
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.recipient == executive.email))
+    assert message.status == "outbox"
+    login_as(create_user(roles=("admin",)))
+    detail = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert "invite.ics" in detail and "List-Unsubscribe" in detail
+
+
+def test_reminder_for_a_session_tomorrow_is_sent_once(people, create_mentorship, create_session, smtp_server, app):
+    from community import tasks
+    from tests.conftest import isolated
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    create_session(mentorship_id, starts_at=in_days(0.5) + timedelta(hours=1))
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.reminders")
+            tasks.run_now("outreach.reminders")  # a second worker, a second tick: nothing new
+
+    isolated(app, run)
+    assert len([m for m in smtp_server.to(mentor.email) if "Reminder" in m["Subject"]]) == 1
+    assert len([m for m in smtp_server.to(executive.email) if "Reminder" in m["Subject"]]) == 1
+
+
+def test_digest_collects_what_a_person_chose_for_the_daily_digest_once_a_day(
+        people, create_mentorship, api, smtp_server, app):
+    from community import tasks
+    from community.database import utcnow
+    from tests.conftest import isolated
+
+    app.config["DIGEST_HOUR"] = 0  # any hour of the day will do
+    mentor, executive = people()
+    assert api(executive)("PATCH", "/api/v1/me", {"notification_prefs": {"session_scheduled": "digest"}}).status_code == 200
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert smtp_server.to(executive.email) == []  # not immediately
+
+    def run():
+        with app.app_context():
+            later = utcnow() + timedelta(minutes=1)
+            tasks.run_now("outreach.daily_digests", later)
+            tasks.run_now("outreach.daily_digests", later + timedelta(minutes=30))
+
+    isolated(app, run)
+    [digest] = smtp_server.to(executive.email)
+    text, html, _ = parts(digest)
+    assert "daily digest: 1 new notification" in digest["Subject"] and "Mia Mentor scheduled" in text
+    assert "/unsubscribe/" in digest["List-Unsubscribe"]
+
+
+def test_weekly_briefing_tells_change_managers_about_new_nominations(people, create_user, smtp_server, app, api):
+    from community import tasks
+    from community.database import utcnow
+    from tests.conftest import isolated
+
+    manager = create_user(roles=("change_manager",), name="Carla Change", timezone="UTC")
+    mentor, executive = people()
+    assert api(executive)("POST", "/api/v1/nominations", {"nominee_id": mentor.id,
+                                                          "reason": "Explains Teams better than the manual."}).status_code == 201
+    app.config["DIGEST_HOUR"] = 0
+    now = utcnow()
+    # The coming Monday (in the manager's zone, UTC), or today a minute from now if it is Monday.
+    monday = now + timedelta(minutes=1) if now.weekday() == 0 else \
+        (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=30)
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.weekly_briefing", monday)
+            tasks.run_now("outreach.weekly_briefing", monday + timedelta(hours=1))
+
+    isolated(app, run)
+    briefings = [m for m in smtp_server.to(manager.email) if "Weekly briefing" in m["Subject"]]
+    assert len(briefings) == 1
+    text = parts(briefings[0])[0]
+    assert "1 new nomination" in text and "Mia Mentor" in text
