@@ -134,8 +134,8 @@ def dispatch_ready() -> None:
 
 def send(name: str, *args: Any) -> None:
     """Start a task now: through the broker when there is one, else in this process."""
-    celery = current_app.extensions.get("celery")
-    if celery is not None and not current_app.config.get("TASKS_IN_PROCESS"):
+    celery = celery_for(current_app._get_current_object())  # type: ignore[attr-defined]
+    if celery is not None:
         try:
             celery.send_task(name, args=list(args), retry=True, retry_policy=PUBLISH_RETRY)
             return
@@ -189,9 +189,16 @@ def init_app(app: Flask) -> None:
     """With REDIS_URL: a Celery app (broker and result store on Redis) whose tasks run inside
     an app context. Without it: nothing but the after-commit hook."""
     _install_session_hooks()
+
+
+def celery_for(app: Flask) -> Any:
+    """The Celery app, made on first use (web processes that never hand over a task never
+    import Celery); None without a broker."""
+    if "celery" in app.extensions:
+        return app.extensions["celery"]
     broker = app.config.get("CELERY_BROKER_URL") or app.config.get("REDIS_URL")
     if not broker or app.config.get("TASKS_IN_PROCESS"):
-        return
+        return None
     from celery import Celery
     from celery import Task as CeleryTask
 
@@ -220,6 +227,7 @@ def init_app(app: Flask) -> None:
     for spec in registered().values():
         _celery_task(celery, spec)
     app.extensions["celery"] = celery
+    return celery
 
 
 def _periodic() -> list[Periodic]:

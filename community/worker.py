@@ -6,9 +6,10 @@
 """
 
 from community import create_app
+from community.tasks import celery_for
 
 flask_app = create_app()
-celery = flask_app.extensions.get("celery")
+celery = celery_for(flask_app)
 if celery is None:
     raise SystemExit("REDIS_URL (or CELERY_BROKER_URL) is not set: run `flask --app wsgi tasks worker` instead.")
 app = celery  # what `celery -A community.worker` looks for

@@ -59,6 +59,16 @@ def test_behind_a_proxy_the_forwarded_client_address_is_logged_and_rate_limited(
 
     proxied = create_app({**app.config, "PROXY_COUNT": 1, "LOGIN_RATE_LIMIT": "2 per minute"})
     proxied.test_client_class = CSRFClient
+    try:
+        _proxied_logins(proxied, app, create_user, caplog)
+    finally:
+        from community.extensions import db
+
+        with proxied.app_context():
+            db.engine.dispose()  # its own pool: left open, a later test's garbage collection warns about it
+
+
+def _proxied_logins(proxied, app, create_user, caplog):
     user = create_user()
     caplog.set_level(logging.INFO)
     alice, bob = proxied.test_client(), proxied.test_client()

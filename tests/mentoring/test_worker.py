@@ -61,7 +61,7 @@ def workers(app, smtp_server, tmp_path):
     client.close()
 
 
-def wait_for(predicate, timeout: float = 40.0):
+def wait_for(predicate, timeout: float = 90.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
