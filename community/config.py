@@ -122,6 +122,8 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # thread of the web worker that took the request
         "ANALYSIS_JOBS_IN_THREAD": env.get("ANALYSIS_JOBS_IN_THREAD", "1") != "0",
         "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
+        # Reports show survey figures only for groups of at least this many respondents
+        "REPORT_MIN_GROUP": int(env.get("REPORT_MIN_GROUP", "5")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Shared page fragments (directory results, topic contacts), dropped on every change
         "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),

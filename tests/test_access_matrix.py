@@ -31,7 +31,7 @@ def url_args(world, rule_obj) -> dict:
         "cohort_id": ids["cohort"], "category_id": ids["category_id"], "thread_id": ids["thread"], "post_id": ids["post"], "flag_id": ids["flag"],
         "notification_id": ids["notification"], "job_id": 999999, "synonym_id": ids["synonym"], "slug": ids["tag"],
         "ref": str(ids["user_mentor"]), "name": "load", "kind": "thread", "target_id": ids["thread"], "action": "pin",
-        "token": ids["feed_token"], "filename": "css/app.css",
+        "token": ids["feed_token"], "filename": "css/app.css", "survey_id": ids["survey"],
     }
     if rule_obj.endpoint in ("discussions.category",):
         values["slug"] = ids["category"]
@@ -112,6 +112,19 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
 
 
 MATRIX: dict[str, dict] = {
+    # Programme impact: surveys (participants of the run answer), report and exports (change managers)
+    "GET impact.answer": dict(zip(ROLES, ("login", 200, 200, 404, 404, 404), strict=True)),
+    "POST impact.answer": dict(zip(ROLES, ("login", 200, 200, 404, 404, 404), strict=True)),
+    "GET impact.surveys": dict(zip(ROLES, ("login", 403, 403, 403, 200, 403), strict=True)),
+    "POST impact.prepare": dict(zip(ROLES, ("login", 403, 403, 403, "ok", 403), strict=True)),
+    "POST impact.survey_status": dict(zip(ROLES, ("login", 403, 403, 403, "ok", 403), strict=True)),
+    "GET impact.questions": dict(zip(ROLES, ("login", 403, 403, 403, 200, 403), strict=True)),
+    "POST impact.questions": dict(zip(ROLES, ("login", 403, 403, 403, "ok", 403), strict=True)),
+    "GET impact.report": dict(zip(ROLES, ("login", 403, 403, 403, 200, 403), strict=True)),
+    "GET impact.export": dict(zip(ROLES, ("login", 403, 403, 403, 200, 403), strict=True)),
+    "GET api_impact.run_report": dict(zip(ROLES, (401, 403, 403, 403, 200, 403), strict=True)),
+    "POST mentoring.goal_progress": dict(zip(ROLES, ("login", "ok", "ok", 404, 403, 404), strict=True)),
+    "PATCH api_mentoring.update_goal": dict(zip(ROLES, (401, 422, 422, 422, 422, 422), strict=True)),
     "DELETE api_discussions.delete_post": dict(zip(ROLES, (401, 403, 403, "ok", "ok", "ok"), strict=True)),
     "DELETE api_me.erase_me": dict(zip(ROLES, (401, "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "GET accounts.change_password": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),

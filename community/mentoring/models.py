@@ -14,6 +14,7 @@ MENTORSHIP_STATUSES = ("requested", "active", "declined", "completed")
 OPEN_STATUSES = ("requested", "active")
 SESSION_STATUSES = ("planned", "done", "cancelled")
 COHORT_STATUSES = ("planned", "running", "closed")
+GOAL_PROGRESS = ("planned", "in_progress", "reached")
 
 
 class Cohort(db.Model):
@@ -69,9 +70,14 @@ class MentorshipGoal(db.Model):
 
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    # Marked by the pair: planned | in_progress | reached
+    progress: Mapped[str] = mapped_column(String(20), default="planned", server_default="planned")
+    progress_changed_at: Mapped[datetime | None]
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="goals")
     tag = relationship("Tag", lazy="joined")
+
+    __table_args__ = (CheckConstraint("progress IN ('planned', 'in_progress', 'reached')", name="progress_known"),)
 
 
 class MentoringSession(db.Model):
