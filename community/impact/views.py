@@ -73,7 +73,7 @@ def answer(survey_id: int):
             )
         if attempt.ok:
             flash(_("Thank you! Your answers are stored without your name."), "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("main.home"))
         view = services.survey_for(current_user, survey_id)  # answered meanwhile, or closed
     status = 409 if request.method == "POST" and (view.answered or view.survey.status != "open") else 200
     return render_template("impact/answer.html", view=view, form=form, locale=_locale(),
