@@ -92,7 +92,7 @@ def seed(ctx) -> None:
                                   "text_en": text_en, "text_de": text_de, "position": position})
                     item_of[(side, dimension)] = item_id
                     item_id += 1
-            chance = 0.8 if kind == "start" else (0.7 if closed else 0.3)
+            chance = 0.9 if kind == "start" else (0.8 if closed else 0.3)
             for person_id in sorted(people):
                 if rng.random() > chance:
                     continue

@@ -28,11 +28,15 @@ from community.mentoring.queries import AGENDA, MENTORSHIP_LIST
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _figure_json(f: Figure) -> dict[str, Any]:
+def _figure_json(f: Figure, *, count_when_suppressed: bool = True, distribution: bool = True) -> dict[str, Any]:
+    """A figure; a suppressed one without any value. The size of a suppressed topic group is
+    withheld too, so that it cannot be worked out from the all-topics figure."""
     if f.suppressed:
-        return {"respondents": f.n, "suppressed": True}
-    return {"respondents": f.n, "suppressed": False, "average": f.mean, "spread": f.spread,
-            "distribution": {str(k): v for k, v in f.distribution.items()}}
+        return {"respondents": f.n if count_when_suppressed else None, "suppressed": True}
+    shown = {"respondents": f.n, "suppressed": False, "average": f.mean, "spread": f.spread}
+    if distribution:
+        shown["distribution"] = {str(k): v for k, v in f.distribution.items()}
+    return shown
 
 
 def report_json(report: RunReport, others: Sequence[RunReport] = ()) -> dict[str, Any]:
@@ -48,7 +52,11 @@ def report_json(report: RunReport, others: Sequence[RunReport] = ()) -> dict[str
                            for r in report.responses],
         "dimensions": [{"survey": d.kind, "side": d.side, "dimension": d.dimension, **_figure_json(d.figure)}
                        for d in report.dimensions],
-        "competence": [{"topic": t.slug, "name": t.name, "before": _figure_json(t.before), "after": _figure_json(t.after),
+        "competence_overall": {"before": _figure_json(report.competence_overall.before, distribution=False),
+                               "after": _figure_json(report.competence_overall.after, distribution=False),
+                               "gain": report.competence_overall.gain, "suppressed": report.competence_overall.suppressed},
+        "competence": [{"topic": t.slug, "name": t.name, "before": _figure_json(t.before, count_when_suppressed=False),
+                        "after": _figure_json(t.after, count_when_suppressed=False),
                         "gain": t.gain, "suppressed": t.suppressed} for t in report.competence],
         "mentorships": {"by_status": report.mentorships, "completed": report.completed},
         "sessions": {"by_status": report.sessions, "pairs": report.per_pair.pairs, "per_pair_average": report.per_pair.mean,
@@ -133,9 +141,10 @@ def aggregate_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
                 f = report.dimension(kind, side, dimension)
                 rows.append([_("average rating (1–5)"), kind, side, dimension_label(dimension), f.n,
                              suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
-    for t in report.competence:
+    for t in [report.competence_overall, *report.competence]:
         for label, f in ((_("level before (0–4)"), t.before), (_("level after (0–4)"), t.after)):
-            rows.append([label, "start" if f is t.before else "end", "executive", t.name, f.n,
+            count = f.n if not f.suppressed or not t.name else ""
+            rows.append([label, "start" if f is t.before else "end", "executive", t.name or _("all goal topics"), count,
                          suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
     for status, n in sorted(report.mentorships.items()):
         rows.append([_("mentorships"), "", "", status, "", n, ""])

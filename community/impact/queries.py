@@ -150,6 +150,7 @@ class RunReport:
     responses: list[ResponseRate]
     dimensions: list[DimensionRow]
     competence: list[TopicGain]
+    competence_overall: TopicGain  # every goal topic together (the group: people who assessed themselves)
     comments: list[Comment]
     mentorships: dict[str, int]
     sessions: dict[str, int]
@@ -186,8 +187,7 @@ class RunReport:
 
     @property
     def average_gain(self) -> float | None:
-        gains = [t.gain for t in self.competence if t.gain is not None]
-        return round(statistics.fmean(gains), 2) if gains else None
+        return self.competence_overall.gain
 
 
 def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
@@ -261,6 +261,16 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             level_counts[(survey.cohort_id, survey.kind, tag_id)][level] += n
             tag_ids.add(tag_id)
     tags = {t.id: t for t in db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))} if tag_ids else {}
+    # Every topic together: the group is the people who assessed themselves, not their topics.
+    assessed: dict[int, int] = {}
+    if survey_by_id:
+        for survey_id, n in db.session.execute(
+            select(SurveyAnswerSet.survey_id, func.count(SurveyLevel.answer_set_id.distinct()))
+            .join(SurveyAnswerSet, SurveyAnswerSet.id == SurveyLevel.answer_set_id)
+            .where(SurveyAnswerSet.survey_id.in_(list(survey_by_id)))
+            .group_by(SurveyAnswerSet.survey_id)
+        ):
+            assessed[survey_id] = n
 
     # Sessions
     sessions: dict[int, dict[str, int]] = {i: {} for i in ids}
@@ -305,6 +315,17 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
                 for dimension in DIMENSIONS[side]:
                     counts = rating_counts.get((survey.id, side, dimension), Counter()) if survey else Counter()
                     dimensions.append(DimensionRow(kind, side, dimension, figure(counts, minimum)))
+        overall = {}
+        for kind in SURVEY_KINDS:
+            counts = Counter()
+            for (c, k, _tag), levels_of_topic in level_counts.items():
+                if (c, k) == (cid, kind):
+                    counts.update(levels_of_topic)
+            survey = surveys[cid][kind]
+            people = assessed.get(survey.id, 0) if survey else 0
+            overall[kind] = figure(counts, 1) if people >= minimum and counts else Figure()
+            overall[kind].n = people
+        report_overall = TopicGain(slug="", name="", before=overall["start"], after=overall["end"])
         topic_ids = {tag_id for (c, _k, tag_id) in level_counts if c == cid}
         for tag_id in sorted(topic_ids, key=lambda t: tags[t].display_name.lower() if t in tags else ""):
             if tag_id not in tags:
@@ -322,7 +343,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             per_pair.histogram = dict(sorted(Counter(per_pair_counts).items()))
         reports[cid] = RunReport(
             cohort=cohort, minimum=minimum, surveys=surveys[cid], responses=responses, dimensions=dimensions,
-            competence=competence, comments=shared_comments.get(cid, []), mentorships=by_status[cid],
+            competence=competence, competence_overall=report_overall, comments=shared_comments.get(cid, []), mentorships=by_status[cid],
             sessions=sessions[cid], per_pair=per_pair, goals=goals[cid], multiplier=multipliers[cid],
         )
     return reports
