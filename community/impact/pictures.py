@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -59,7 +59,8 @@ def goals_chart(report: RunReport) -> Markup:
 
 def sessions_chart(report: RunReport) -> Markup:
     histogram = report.per_pair.histogram
-    bars = [Bar(_("%(n)d done sessions", n=k), v, text=_("%(n)d pairs", n=v)) for k, v in histogram.items()]
+    bars = [Bar(ngettext("%(num)d done session", "%(num)d done sessions", k), v,
+                text=ngettext("%(num)d pair", "%(num)d pairs", v)) for k, v in histogram.items()]
     return Markup(bar_chart(bars, title=_("Done sessions per pair"), scale=(0, max(histogram.values(), default=1) or 1)))  # noqa: S704
 
 
