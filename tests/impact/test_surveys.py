@@ -204,3 +204,24 @@ def test_only_change_managers_manage_surveys(app, client, login_as, make_run):
     assert client.get(f"/runs/{run.cohort_id}/surveys").status_code == 403
     assert client.post_form(f"/surveys/{run.surveys['start']}/status", {"action": "close"}).status_code == 403
     assert client.post_form(f"/surveys/{run.surveys['end']}/questions", {}).status_code == 403
+
+
+def test_personal_export_lists_answered_surveys_and_erasure_removes_the_link(app, db, client, api_token, make_run, answer):
+    from community.impact.models import SurveyAnswerSet, SurveyParticipation
+
+    run = make_run(pairs=1)
+    executive = run.executives[0]
+    answer(executive, run.surveys["start"], comment="Mine")
+    token = api_token(executive)
+    exported = client.send_json("GET", "/api/v1/me/export", token=token).get_json()
+    assert exported["impact"]["surveys_answered"][0]["survey"] == "start"
+    assert "Mine" not in str(exported["impact"])
+
+    from community.accounts.models import User
+    from community.privacy import services as privacy
+
+    person = db.session.get(User, executive.id)
+    privacy.erase_as_system(person)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SurveyParticipation)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SurveyAnswerSet)) == 1
