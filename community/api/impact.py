@@ -23,6 +23,7 @@ class RunReportSchema(ma.Schema):
     response_rates = ma.fields.List(ma.fields.Dict())
     dimensions = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "per survey, side and incentive dimension: respondents, suppressed, average, spread, distribution"})
+    competence_overall = ma.fields.Dict(metadata={"description": "every goal topic together, before and after"})
     competence = ma.fields.List(ma.fields.Dict(), metadata={"description": "self-assessed level 0–4 per goal topic, before and after"})
     mentorships = ma.fields.Dict()
     sessions = ma.fields.Dict()

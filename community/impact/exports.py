@@ -41,7 +41,8 @@ def _figure_json(f: Figure, *, count_when_suppressed: bool = True, distribution:
 
 def report_json(report: RunReport, others: Sequence[RunReport] = ()) -> dict[str, Any]:
     cohort = report.cohort
-    surveys = {kind: ({"id": s.id, "status": s.status, "opened_at": s.opened_at, "closed_at": s.closed_at} if s else None)
+    surveys = {kind: ({"id": s.id, "status": s.status, "opened_at": _when(s.opened_at) or None,
+                       "closed_at": _when(s.closed_at) or None} if s else None)
                for kind, s in report.surveys.items()}
     return {
         "run": {"id": cohort.id, "name": cohort.name, "status": cohort.status,

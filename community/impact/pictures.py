@@ -37,14 +37,18 @@ def dimension_chart(report: RunReport, side: str) -> Markup:
 
 
 def competence_chart(report: RunReport) -> Markup:
+    """All topics together, then each topic with a large enough group; the others are counted
+    under the chart (listing them one by one would only repeat "fewer than 5 answers")."""
     few = _("fewer than %(n)d answers", n=report.minimum)
     bars = []
     for topic in [report.competence_overall, *report.competence]:
+        name = topic.name or _("All goal topics")
         if topic.suppressed or topic.after.mean is None:
-            bars.append(Bar(topic.name or _("All goal topics"), None, note=few))
-        else:
-            bars.append(Bar(topic.name or _("All goal topics"), topic.after.mean, marker=topic.before.mean,
-                            text=_("%(before)s → %(after)s", before=_mean(topic.before.mean), after=_mean(topic.after.mean))))
+            if not topic.name:
+                bars.append(Bar(name, None, note=few))
+            continue
+        bars.append(Bar(name, topic.after.mean, marker=topic.before.mean,
+                        text=_("%(before)s → %(after)s", before=_mean(topic.before.mean), after=_mean(topic.after.mean))))
     return Markup(bar_chart(bars, title=_("Self-assessed level per goal topic (0–4)"), scale=(0, 4), ticks=(0, 1, 2, 3, 4),  # noqa: S704
                             legend=(_("after (end survey)"), _("before (start survey)"))))
 

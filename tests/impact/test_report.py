@@ -41,6 +41,8 @@ def test_groups_under_the_threshold_are_suppressed_in_page_api_and_export(app, c
     assert executive_rows and all(d["suppressed"] and "average" not in d for d in executive_rows)
     assert all(t["suppressed"] and "average" not in t["before"] for t in report["competence"])
     assert report["comments"] == []
+    assert report["competence_overall"]["suppressed"] is True
+    assert report["surveys"]["start"]["status"] == "open" and report["surveys"]["start"]["opened_at"].startswith("20")
 
     csv_text = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
     assert "fewer than 5 respondents" in csv_text and "Shared remark" not in csv_text
