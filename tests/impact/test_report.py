@@ -189,3 +189,19 @@ def test_multipliers_count_executives_active_after_their_mentorship(app, db, cli
     app.config["REPORT_MIN_GROUP"] = 5
     multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
     assert multiplier == {"executives": 3, "suppressed": True}
+
+
+def test_the_report_page_runs_the_same_statements_however_many_runs_and_answers(app, db, client, login_as, make_run, answer):
+    from tests.mentoring.test_statement_counts import statements_for
+
+    run = make_run(pairs=2)
+    answer(run.executives[0], run.surveys["start"])
+    login_as(run.manager)
+    few = statements_for(client, db, f"/runs/{run.cohort_id}/report")
+    for index in range(3):
+        other = make_run(pairs=3, name=f"Run {index}", manager=run.manager)
+        for person in other.executives + other.mentors:
+            answer(person, other.surveys["start"])
+    answer(run.executives[1], run.surveys["start"])
+    many = statements_for(client, db, f"/runs/{run.cohort_id}/report")
+    assert many == few
