@@ -134,6 +134,8 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # the task queue (community.tasks)
         "ANALYSIS_JOBS_QUEUED": env.get("ANALYSIS_JOBS_QUEUED", "1") != "0",
         "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
+        # Reports show survey figures only for groups of at least this many respondents
+        "REPORT_MIN_GROUP": int(env.get("REPORT_MIN_GROUP", "5")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Shared page fragments (directory results, topic contacts), dropped on every change
         "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),

@@ -32,6 +32,7 @@ def steps():
     from community.ambassadors import demo as ambassadors_demo
     from community.discussions import demo as discussions_demo
     from community.expertise import demo as expertise_demo
+    from community.impact import demo as impact_demo
     from community.mentoring import demo as mentoring_demo
     from community.network import demo as network_demo
     from community.profiles import demo as profiles_demo
@@ -44,6 +45,7 @@ def steps():
         discussions_demo.seed,
         ambassadors_demo.seed,
         network_demo.seed,
+        impact_demo.seed,
     ]
 
 

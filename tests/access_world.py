@@ -70,6 +70,11 @@ def build_world(app) -> World:
         db.session.flush()
         world.ids.update(mentorship=ship.id, session=session.id)
         world.ids["feed_token"] = mentoring.regenerate_feed(mentor)
+        from community.impact import services as impact
+
+        survey = impact.create_survey(cm, cohort, "start")
+        impact.open_survey(cm, survey)
+        world.ids["survey"] = survey.id
 
         nomination = ambassadors.nominate(staff, mentor.id, "Always helps with Teams and SharePoint.")
         world.ids["nomination"] = nomination.id

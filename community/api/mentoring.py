@@ -14,7 +14,7 @@ from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, 
 from community.errors import ValidationFailed
 from community.extensions import db
 from community.mentoring import calendar, matching, queries, services
-from community.mentoring.models import MENTORSHIP_STATUSES, SessionNote
+from community.mentoring.models import GOAL_PROGRESS, MENTORSHIP_STATUSES, SessionNote
 
 blp = Blueprint("api_mentoring", __name__, description="Mentoring programme: mentorships, matching, sessions, feedback")
 
@@ -28,12 +28,25 @@ class MentorshipSchema(ma.Schema):
     cohort_id = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(required=True, metadata={"enum": list(MENTORSHIP_STATUSES)})
     goals = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "tag slugs"})
+    goal_progress = ma.fields.List(ma.fields.Nested(lambda: GoalProgressSchema()), metadata={
+        "description": "each learning goal with its progress, marked by the pair"})
     goal_text = ma.fields.String(allow_none=True)
     requested_by = ma.fields.Nested(PersonRefSchema, allow_none=True)
     requested_at = ma.fields.DateTime()
     decided_at = ma.fields.DateTime(allow_none=True)
     decision_reason = ma.fields.String(allow_none=True)
     completed_at = ma.fields.DateTime(allow_none=True)
+
+
+class GoalProgressSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    progress = ma.fields.String(required=True, metadata={"enum": list(GOAL_PROGRESS)})
+    changed_at = ma.fields.DateTime(allow_none=True)
+
+
+class GoalProgressPatchSchema(ma.Schema):
+    progress = ma.fields.String(required=True, validate=validate.OneOf(GOAL_PROGRESS))
 
 
 class MentorshipCreateSchema(ma.Schema):
@@ -151,7 +164,10 @@ class SessionFeedbackCreateSchema(ma.Schema):
 def mentorship_json(m) -> dict:
     return {
         "id": m.id, "mentor": m.mentor, "executive": m.executive, "cohort_id": m.cohort_id, "status": m.status,
-        "goals": [goal.tag.slug for goal in m.goals], "goal_text": m.goal_text,
+        "goals": [goal.tag.slug for goal in m.goals],
+        "goal_progress": [{"slug": goal.tag.slug, "name": goal.tag.display_name, "progress": goal.progress,
+                           "changed_at": goal.progress_changed_at} for goal in m.goals],
+        "goal_text": m.goal_text,
         "requested_by": m.requested_by if m.requested_by_id else None, "requested_at": m.requested_at,
         "decided_at": m.decided_at, "decision_reason": m.decision_reason, "completed_at": m.completed_at,
     }
@@ -262,6 +278,19 @@ def decline_mentorship(data: dict, mentorship_id: int):
 @blp.alt_response(409, schema=ErrorSchema, description="Only an active mentorship can be completed")
 def complete_mentorship(data: dict, mentorship_id: int):
     return _decide(mentorship_id, services.complete_mentorship, data)
+
+
+@blp.route("/mentorships/<int:mentorship_id>/goals/<slug>", methods=["PATCH"])
+@blp.arguments(GoalProgressPatchSchema)
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the mentor and the executive mark their goals")
+@blp.alt_response(404, schema=ErrorSchema, description="No such mentorship or learning goal")
+@blp.alt_response(409, schema=ErrorSchema, description="The mentorship has not started")
+def update_goal(data: dict, mentorship_id: int, slug: str):
+    """Mark one learning goal `planned`, `in_progress` or `reached`."""
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    services.set_goal_progress(current_user, mentorship, slug, data["progress"])
+    return mentorship_json(mentorship)
 
 
 # Suggestions ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ OPEN_STATUSES = ("requested", "active")
 SESSION_STATUSES = ("planned", "done", "cancelled")
 COHORT_STATUSES = ("planned", "running", "closed")
 HANDOVER_REASONS = ("left", "deactivated", "paused", "erased")
+GOAL_PROGRESS = ("planned", "in_progress", "reached")
 
 
 class Cohort(Model):
@@ -78,9 +79,14 @@ class MentorshipGoal(Model):
 
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    # Marked by the pair: planned | in_progress | reached
+    progress: Mapped[str] = mapped_column(String(20), default="planned", server_default="planned")
+    progress_changed_at: Mapped[datetime | None]
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="goals")
     tag: Mapped[Tag] = relationship("Tag", lazy="joined")
+
+    __table_args__ = (CheckConstraint("progress IN ('planned', 'in_progress', 'reached')", name="progress_known"),)
 
 
 class MentoringSession(Model):

@@ -87,7 +87,8 @@ def _mentorship_data(user, m: Mentorship) -> dict:
     role = "mentor" if m.mentor_id == user.id else "executive" if m.executive_id == user.id else "requester"
     return {"id": m.id, "role": role,
             "mentor": m.mentor.name, "executive": m.executive.name, "cohort": m.cohort.name if m.cohort else None,
-            "status": m.status, "goals": [g.tag.slug for g in m.goals], "goal_text": m.goal_text,
+            "status": m.status, "goals": [g.tag.slug for g in m.goals],
+            "goal_progress": {g.tag.slug: g.progress for g in m.goals}, "goal_text": m.goal_text,
             "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": m.decision_reason,
             "completed_at": _iso(m.completed_at)}
 

@@ -272,6 +272,7 @@ def cohorts_overview() -> list[CohortRow]:
 class SideAggregate:
     average: float | None = None
     count: int = 0
+    respondents: int = 0  # distinct authors: averages of fewer than REPORT_MIN_GROUP are not shown
 
 
 @dataclass
@@ -304,14 +305,15 @@ def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int 
     )
     side = _side()
     feedback = {"mentor": SideAggregate(), "executive": SideAggregate()}
-    for side_name, average, count in db.session.execute(
-        select(side, func.avg(SessionFeedback.rating), func.count())
+    for side_name, average, count, respondents in db.session.execute(
+        select(side, func.avg(SessionFeedback.rating), func.count(), func.count(SessionFeedback.author_id.distinct()))
         .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
         .where(Mentorship.cohort_id == cohort.id)
         .group_by(side)
     ):
-        feedback[side_name] = SideAggregate(average=round(float(average), 2) if average is not None else None, count=count)
+        feedback[side_name] = SideAggregate(average=round(float(average), 2) if average is not None else None, count=count,
+                                         respondents=respondents)
     comments = db.session.execute(
         select(side, SessionFeedback)
         .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)

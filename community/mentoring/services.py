@@ -32,6 +32,7 @@ from community.extensions import db
 from community.i18n import datetime_for
 from community.mentoring.models import (
     COHORT_STATUSES,
+    GOAL_PROGRESS,
     HANDOVER_REASONS,
     OPEN_STATUSES,
     CalendarFeed,
@@ -566,6 +567,25 @@ def decline_open_requests_for_leaver(user: User, reason: str) -> int:
                      data={"by": "leaver"})
     db.session.flush()
     return len(pending)
+
+
+# Goal progress -------------------------------------------------------------------------
+
+def set_goal_progress(actor: User, mentorship: Mentorship, tag_slug: str, progress: str) -> MentorshipGoal:
+    """The pair marks a learning goal planned, in progress or reached (nobody else may)."""
+    require_participant(actor, mentorship)
+    if mentorship.status not in ("active", "completed"):
+        raise ConflictError(_("Goals are marked once the mentorship has started."))
+    if progress not in GOAL_PROGRESS:
+        _refuse("progress", _("Choose planned, in progress or reached."))
+    goal = next((g for g in mentorship.goals if g.tag.slug == (tag_slug or "").strip().lower()), None)
+    if goal is None:
+        raise NotFoundError(_("This mentorship has no such learning goal."))
+    if goal.progress != progress:
+        goal.progress = progress
+        goal.progress_changed_at = utcnow()
+        db.session.flush()
+    return goal
 
 
 # Sessions ------------------------------------------------------------------------------

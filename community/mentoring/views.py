@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,9 +31,6 @@ from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
-if TYPE_CHECKING:
-    pass
-
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
     "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
@@ -44,6 +39,7 @@ STATUS_LABELS = {
 CHANGE_LABELS = {
     "created": _l("scheduled"), "rescheduled": _l("rescheduled"), "cancelled": _l("cancelled"), "done": _l("marked done"),
 }
+GOAL_PROGRESS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "reached": _l("reached")}
 LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
 STATUS_BADGE = {"active": "ok", "done": "ok", "requested": "warn", "planned": "warn", "declined": "err", "cancelled": "err",
                 "running": "ok"}
@@ -62,6 +58,11 @@ def mentoring_badge(status: str) -> str:
 @bp.app_template_global("mentoring_change")
 def mentoring_change(kind: str) -> str:
     return str(CHANGE_LABELS.get(kind, kind))
+
+
+@bp.app_template_global("goal_progress_label")
+def goal_progress_label(progress: str) -> str:
+    return str(GOAL_PROGRESS_LABELS.get(progress, progress))
 
 
 @bp.app_template_global("mentoring_level")
@@ -210,6 +211,8 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         decline_form=decline_form or ReasonForm(formdata=None),
         complete_form=complete_form or OptionalReasonForm(formdata=None),
         can_complete=services.can_complete(current_user, mentorship),
+        goal_form=EmptyForm(formdata=None),
+        goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
     ), status
 
 
@@ -217,6 +220,24 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
 @login_required
 def mentorship_detail(mentorship_id: int):
     return _render_mentorship(services.get_mentorship(current_user, mentorship_id))
+
+
+@bp.post("/mentoring/mentorships/<int:mentorship_id>/goals")
+@login_required
+def goal_progress(mentorship_id: int):
+    """The pair marks one learning goal planned, in progress or reached."""
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            goal = services.set_goal_progress(current_user, mentorship, request.form.get("goal", ""),
+                                              request.form.get("progress", ""))
+        if attempt.ok:
+            flash(_("%(topic)s: %(progress)s.", topic=goal.tag.display_name,
+                    progress=goal_progress_label(goal.progress)), "success")
+        else:
+            flash(attempt.error.message if attempt.error else _("Nothing changed."), "error")
+    return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id) + "#goals-heading")
 
 
 @bp.post("/mentoring/mentorships/<int:mentorship_id>/accept")
@@ -499,7 +520,8 @@ def run_detail(cohort_id: int):
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
     mentorships = queries.cohort_mentorships(cohort, page=page, per_page=per_page)
     report = queries.cohort_report(cohort, [m.id for m in mentorships.items])
-    return render_template("mentoring/run.html", cohort=cohort, mentorships=mentorships, report=report)
+    return render_template("mentoring/run.html", cohort=cohort, mentorships=mentorships, report=report,
+                           min_group=int(current_app.config.get("REPORT_MIN_GROUP", 5)))
 
 
 # Home card ------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_only_change_managers_see_programme_runs(client, login_as, create_user, 
         assert client.post_form("/mentoring/runs/new", {"name": "x"}).status_code == 403
 
 
-def test_run_page_shows_counts_averages_per_side_and_only_shared_comments(client, login_as, people, create_user,
+def test_run_page_shows_counts_averages_per_side_and_only_shared_comments(app, client, login_as, people, create_user,
                                                                          create_mentorship, create_session, api, db):
     from community.mentoring.models import Cohort
 
@@ -68,6 +68,11 @@ def test_run_page_shows_counts_averages_per_side_and_only_shared_comments(client
     api(executive)("POST", f"/api/v1/sessions/{second}/feedback", {"rating": 4, "comment": "PRIVATE-REMARK"})
     api(mentor)("POST", f"/api/v1/sessions/{first}/feedback", {"rating": 3, "comment": "MENTOR-PRIVATE"})
     login_as(manager)
+    # One mentor and one executive rated: under REPORT_MIN_GROUP no average is shown.
+    page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
+    assert "Mentors: fewer than 5 respondents" in page and "Executives: fewer than 5 respondents" in page
+    assert "3.0 / 5" not in page and "4.5 / 5" not in page
+    app.config["REPORT_MIN_GROUP"] = 1
     page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
     assert "Mentors: 3.0 / 5 (1 rating)" in page
     assert "Executives: 4.5 / 5 (2 ratings)" in page

@@ -1,0 +1,92 @@
+"""Charts of the run report: horizontal bars as inline SVG, CSP-safe like the network pictures.
+
+Built with ElementTree (every label escaped), presentation attributes only, direct labels
+instead of legends, and a text fallback for every suppressed or missing figure.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from community.network.drawing import PALETTE, TEXT_COLOUR, _n, _serialise, _shorten, _svg, _text
+
+GRID_COLOUR = "#d9e0e7"
+MUTED = "#5b6876"
+BAR_COLOUR = PALETTE[0]
+MARKER_COLOUR = PALETTE[5]
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None  # None: shown as `note` instead of a bar
+    text: str = ""  # the value as the reader reads it (locale, unit)
+    low: float | None = None  # whisker (e.g. mean − spread)
+    high: float | None = None
+    marker: float | None = None  # a second value, e.g. the expectation or the level before
+    note: str = ""
+    group: str | None = None  # a heading row above this bar when it changes
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, scale: tuple[float, float], ticks: Sequence[float] = (),
+              description: str = "", legend: tuple[str, str] | None = None, width: int = 720) -> str:
+    """One row per bar; a marker (◆) shows a second value on the same row."""
+    label_width, value_width, top, row = 230, 110, 34, 26
+    groups = sum(1 for i, b in enumerate(bars) if b.group and (i == 0 or bars[i - 1].group != b.group))
+    height = top + row * len(bars) + 22 * groups + (46 if legend else 24)
+    root = _svg(width, height, title, description or title)
+    _text(root, 0, 18, title, **{"font-size": "14", "font-weight": "600"})
+    low, high = scale
+    plot_left, plot_width = label_width, width - label_width - value_width
+
+    def x_of(value: float) -> float:
+        value = min(max(value, low), high)
+        return plot_left + (value - low) / (high - low) * plot_width if high > low else plot_left
+
+    grid = ET.SubElement(root, "g", {"stroke": GRID_COLOUR})
+    bottom = height - (46 if legend else 24)
+    for tick in ticks:
+        ET.SubElement(grid, "line", {"x1": _n(x_of(tick)), "y1": _n(top - 6), "x2": _n(x_of(tick)), "y2": _n(bottom)})
+        _text(root, x_of(tick), bottom + 14, _number(tick), **{"text-anchor": "middle", "font-size": "10", "fill": MUTED})
+    y = top
+    previous = None
+    for bar in bars:
+        if bar.group and bar.group != previous:
+            _text(root, 0, y + 14, _shorten(bar.group, 60), **{"font-weight": "600", "font-size": "12"})
+            y += 22
+        previous = bar.group
+        _text(root, label_width - 8, y + 15, _shorten(bar.label, 34), **{"text-anchor": "end"})
+        if bar.value is None:
+            _text(root, plot_left + 4, y + 15, bar.note, **{"fill": MUTED, "font-style": "italic"})
+        else:
+            start = x_of(max(low, 0.0)) if low < 0 else x_of(low)
+            rect = ET.SubElement(root, "rect", {"x": _n(start), "y": _n(y + 4), "width": _n(max(1.0, x_of(bar.value) - start)),
+                                                "height": "16", "rx": "2", "fill": BAR_COLOUR})
+            ET.SubElement(rect, "title").text = f"{bar.label}: {bar.text}"
+            if bar.low is not None and bar.high is not None:
+                whisker = {"stroke": TEXT_COLOUR, "stroke-width": "1.5"}
+                mid = y + 12
+                ET.SubElement(root, "line", {"x1": _n(x_of(bar.low)), "y1": _n(mid), "x2": _n(x_of(bar.high)), "y2": _n(mid), **whisker})
+                for end in (bar.low, bar.high):
+                    ET.SubElement(root, "line", {"x1": _n(x_of(end)), "y1": _n(mid - 5), "x2": _n(x_of(end)), "y2": _n(mid + 5), **whisker})
+            _text(root, plot_left + plot_width + 8, y + 15, bar.text)
+        if bar.marker is not None:
+            mx, my = x_of(bar.marker), y + 12
+            points = f"{_n(mx)},{_n(my - 6)} {_n(mx + 6)},{_n(my)} {_n(mx)},{_n(my + 6)} {_n(mx - 6)},{_n(my)}"
+            ET.SubElement(root, "polygon", {"points": points, "fill": MARKER_COLOUR, "stroke": "#ffffff", "stroke-width": "1"})
+        y += row
+    if legend:
+        legend_y = height - 6
+        ET.SubElement(root, "rect", {"x": _n(plot_left), "y": _n(legend_y - 9), "width": "12", "height": "10", "fill": BAR_COLOUR})
+        _text(root, plot_left + 16, legend_y, legend[0], fill=MUTED)
+        mx = plot_left + 16 + len(legend[0]) * 6.6 + 24
+        ET.SubElement(root, "polygon", {"points": f"{_n(mx)},{_n(legend_y - 10)} {_n(mx + 5)},{_n(legend_y - 5)} {_n(mx)},{legend_y} {_n(mx - 5)},{_n(legend_y - 5)}",
+                                        "fill": MARKER_COLOUR})
+        _text(root, mx + 10, legend_y, legend[1], fill=MUTED)
+    return _serialise(root)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

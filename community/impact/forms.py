@@ -1,0 +1,73 @@
+"""Forms of the surveys: prepare, open/close, questions in both languages, the answer form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from community.forms import as_choices
+from community.impact.dimensions import LEVEL_LABELS
+from community.impact.models import SURVEY_KINDS
+
+RATING_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+
+
+class PrepareSurveyForm(FlaskForm):
+    kind = SelectField(_l("Survey"), choices=[], validators=[DataRequired(), AnyOf(SURVEY_KINDS)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = as_choices([("start", _l("Start survey")), ("end", _l("End survey"))])
+
+
+class SurveyStatusForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired(), AnyOf(("open", "close"))])
+
+
+class GoalProgressForm(FlaskForm):
+    goal = HiddenField(validators=[DataRequired(), Length(max=80)])
+    progress = SelectField(_l("Progress"), choices=[], validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.progress.choices = progress_choices()
+
+
+def progress_choices() -> list:
+    return as_choices([("planned", _l("planned")), ("in_progress", _l("in progress")), ("reached", _l("reached"))])
+
+
+def questions_form(survey, formdata=None) -> FlaskForm:
+    """One English and one German text field per question of the survey."""
+
+    class QuestionsForm(FlaskForm):
+        pass
+
+    for item in survey.items:
+        setattr(QuestionsForm, f"item_{item.id}_en",
+                StringField(_l("English"), default=item.text_en, validators=[DataRequired(), Length(max=300)]))
+        setattr(QuestionsForm, f"item_{item.id}_de",
+                StringField(_l("German"), default=item.text_de, validators=[DataRequired(), Length(max=300)]))
+    return QuestionsForm(formdata=formdata) if formdata is not None else QuestionsForm()
+
+
+def answer_form(items, topics, kind: str) -> FlaskForm:
+    """A 1–5 rating with an optional comment and a "may share" consent per question, and a
+    0–4 level per goal topic."""
+
+    class AnswerForm(FlaskForm):
+        pass
+
+    for item in items:
+        setattr(AnswerForm, f"item_{item.id}", RadioField(_l("Rating"), choices=as_choices(RATING_CHOICES), coerce=int, validate_choice=False))
+        setattr(AnswerForm, f"comment_{item.id}",
+                TextAreaField(_l("Comment (optional)"), validators=[Length(max=2000)]))
+        setattr(AnswerForm, f"share_{item.id}",
+                BooleanField(_l("The programme team may show my comment, without my name, in the run's report")))
+    label = _l("Your level before the mentorship") if kind == "start" else _l("Your level now")
+    for tag in topics:
+        setattr(AnswerForm, f"level_{tag.id}",
+                RadioField(label, choices=as_choices(LEVEL_LABELS.items()), coerce=int, validate_choice=False))
+    return AnswerForm()

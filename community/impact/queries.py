@@ -1,0 +1,410 @@
+"""The run report: every figure computed for all runs at once (a fixed number of statements).
+
+Aggregates of survey answers appear only for groups of at least REPORT_MIN_GROUP respondents;
+a smaller group is reported as suppressed, with no figure at all. Comments appear only where
+their author agreed, and only when their group is large enough, in a fixed order that says
+nothing about who wrote first.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from community.discussions.models import Post, Thread
+from community.expertise.models import Tag
+from community.extensions import db
+from community.impact.dimensions import DIMENSIONS
+from community.impact.models import (
+    SIDES,
+    SURVEY_KINDS,
+    Survey,
+    SurveyAnswerSet,
+    SurveyItem,
+    SurveyLevel,
+    SurveyParticipation,
+    SurveyRating,
+)
+from community.mentoring.models import (
+    GOAL_PROGRESS,
+    Cohort,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+)
+from community.profiles.models import PersonTag
+
+TAKING_PART = ("active", "completed")
+CONTACT_LEVELS = ("practitioner", "expert")
+
+
+def min_group() -> int:
+    try:
+        return max(1, int(current_app.config.get("REPORT_MIN_GROUP", 5)))
+    except (TypeError, ValueError):
+        return 5
+
+
+@dataclass
+class Figure:
+    """An aggregate over `n` respondents; `suppressed` when n is below the minimum group."""
+
+    n: int = 0
+    mean: float | None = None
+    spread: float | None = None  # standard deviation
+    distribution: dict[int, int] = field(default_factory=dict)
+    suppressed: bool = True
+
+
+def figure(counts: Counter[int], minimum: int) -> Figure:
+    n = sum(counts.values())
+    if n < minimum or n == 0:
+        return Figure(n=n)
+    values = [value for value, times in counts.items() for _ in range(times)]
+    mean = statistics.fmean(values)
+    spread = statistics.pstdev(values) if n > 1 else 0.0
+    return Figure(n=n, mean=round(mean, 2), spread=round(spread, 2), distribution=dict(sorted(counts.items())),
+                  suppressed=False)
+
+
+@dataclass
+class ResponseRate:
+    kind: str
+    side: str
+    status: str | None  # None: no such survey yet
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.answered / self.invited, 3) if self.invited else None
+
+
+@dataclass
+class DimensionRow:
+    kind: str
+    side: str
+    dimension: str
+    figure: Figure
+
+
+@dataclass
+class TopicGain:
+    slug: str
+    name: str
+    before: Figure
+    after: Figure
+
+    @property
+    def suppressed(self) -> bool:
+        return self.before.suppressed or self.after.suppressed
+
+    @property
+    def gain(self) -> float | None:
+        if self.suppressed or self.before.mean is None or self.after.mean is None:
+            return None
+        return round(self.after.mean - self.before.mean, 2)
+
+
+@dataclass
+class Comment:
+    kind: str
+    side: str
+    dimension: str
+    text: str
+
+
+@dataclass
+class Multiplier:
+    """Executives of a run whose mentorship is completed, and what they did afterwards."""
+
+    executives: int = 0
+    posted: int = 0
+    answered: int = 0
+    topic_contacts: int = 0
+    any: int = 0
+    suppressed: bool = True
+
+    def share(self, count: int) -> float | None:
+        return None if self.suppressed or not self.executives else round(count / self.executives, 3)
+
+
+@dataclass
+class SessionsPerPair:
+    pairs: int = 0
+    mean: float | None = None
+    median: float | None = None
+    histogram: dict[int, int] = field(default_factory=dict)  # done sessions -> pairs
+
+
+@dataclass
+class RunReport:
+    cohort: Cohort
+    minimum: int
+    surveys: dict[str, Survey | None]
+    responses: list[ResponseRate]
+    dimensions: list[DimensionRow]
+    competence: list[TopicGain]
+    competence_overall: TopicGain  # every goal topic together (the group: people who assessed themselves)
+    comments: list[Comment]
+    mentorships: dict[str, int]
+    sessions: dict[str, int]
+    per_pair: SessionsPerPair
+    goals: dict[str, int]
+    multiplier: Multiplier
+
+    def dimension(self, kind: str, side: str, dimension: str) -> Figure:
+        for row in self.dimensions:
+            if (row.kind, row.side, row.dimension) == (kind, side, dimension):
+                return row.figure
+        return Figure()
+
+    def side_overall(self, kind: str, side: str) -> Figure:
+        """Every rating of one side in one survey together (for the comparison of runs)."""
+        counts: Counter[int] = Counter()
+        respondents = 0
+        for row in self.dimensions:
+            if (row.kind, row.side) == (kind, side):
+                respondents = max(respondents, row.figure.n)
+                counts.update(row.figure.distribution)
+        if respondents < self.minimum or not counts:
+            return Figure(n=respondents)
+        result = figure(counts, 1)
+        result.n = respondents
+        return result
+
+    def response(self, kind: str, side: str) -> ResponseRate | None:
+        return next((r for r in self.responses if (r.kind, r.side) == (kind, side)), None)
+
+    @property
+    def completed(self) -> int:
+        return self.mentorships.get("completed", 0)
+
+    @property
+    def average_gain(self) -> float | None:
+        return self.competence_overall.gain
+
+
+def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
+    """The reports of several runs, built with the same statements whatever their number."""
+    minimum = min_group()
+    ids = [c.id for c in cohorts]
+    if not ids:
+        return {}
+    surveys: dict[int, dict[str, Survey | None]] = {i: dict.fromkeys(SURVEY_KINDS) for i in ids}
+    survey_rows = db.session.scalars(select(Survey).where(Survey.cohort_id.in_(ids))).unique().all()
+    survey_by_id = {s.id: s for s in survey_rows}
+    for s in survey_rows:
+        surveys[s.cohort_id][s.kind] = s
+
+    # Who takes part, per run and side
+    invited: dict[int, dict[str, set[int]]] = {i: {side: set() for side in SIDES} for i in ids}
+    by_status: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for cohort_id, status, mentor_id, executive_id in db.session.execute(
+        select(Mentorship.cohort_id, Mentorship.status, Mentorship.mentor_id, Mentorship.executive_id)
+        .where(Mentorship.cohort_id.in_(ids))
+    ):
+        by_status[cohort_id][status] = by_status[cohort_id].get(status, 0) + 1
+        if status in TAKING_PART:
+            invited[cohort_id]["executive"].add(executive_id)
+            invited[cohort_id]["mentor"].add(mentor_id)
+    for sides in invited.values():
+        sides["mentor"] -= sides["executive"]  # an executive of the run answers as executive
+
+    answered: dict[tuple[int, str], int] = {}
+    if survey_by_id:
+        for survey_id, side, n in db.session.execute(
+            select(SurveyParticipation.survey_id, SurveyParticipation.side, func.count())
+            .where(SurveyParticipation.survey_id.in_(list(survey_by_id)))
+            .group_by(SurveyParticipation.survey_id, SurveyParticipation.side)
+        ):
+            answered[(survey_id, side)] = n
+
+    # Ratings: distribution per survey, side and dimension
+    rating_counts: dict[tuple[int, str, str], Counter[int]] = defaultdict(Counter)
+    shared_comments: dict[int, list[Comment]] = defaultdict(list)
+    if survey_by_id:
+        for survey_id, side, dimension, rating, n in db.session.execute(
+            select(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.rating, func.count())
+            .join(SurveyItem, SurveyItem.id == SurveyRating.item_id)
+            .where(SurveyItem.survey_id.in_(list(survey_by_id)))
+            .group_by(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.rating)
+        ):
+            rating_counts[(survey_id, side, dimension)][rating] += n
+        for survey_id, side, dimension, text in db.session.execute(
+            select(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.comment)
+            .join(SurveyItem, SurveyItem.id == SurveyRating.item_id)
+            .where(SurveyItem.survey_id.in_(list(survey_by_id)), SurveyRating.comment_shared.is_(True),
+                   SurveyRating.comment.is_not(None))
+            .order_by(SurveyItem.survey_id, SurveyItem.side, SurveyItem.position, SurveyRating.comment)
+        ):
+            survey = survey_by_id[survey_id]
+            if answered.get((survey_id, side), 0) >= minimum:
+                shared_comments[survey.cohort_id].append(Comment(survey.kind, side, dimension, text))
+
+    # Self-assessed levels per topic, before (start) and after (end)
+    level_counts: dict[tuple[int, str, int], Counter[int]] = defaultdict(Counter)
+    tag_ids: set[int] = set()
+    if survey_by_id:
+        for survey_id, tag_id, level, n in db.session.execute(
+            select(SurveyAnswerSet.survey_id, SurveyLevel.tag_id, SurveyLevel.level, func.count())
+            .join(SurveyAnswerSet, SurveyAnswerSet.id == SurveyLevel.answer_set_id)
+            .where(SurveyAnswerSet.survey_id.in_(list(survey_by_id)))
+            .group_by(SurveyAnswerSet.survey_id, SurveyLevel.tag_id, SurveyLevel.level)
+        ):
+            survey = survey_by_id[survey_id]
+            level_counts[(survey.cohort_id, survey.kind, tag_id)][level] += n
+            tag_ids.add(tag_id)
+    tags = {t.id: t for t in db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))} if tag_ids else {}
+    # Every topic together: the group is the people who assessed themselves, not their topics.
+    assessed: dict[int, int] = {}
+    if survey_by_id:
+        for survey_id, n in db.session.execute(
+            select(SurveyAnswerSet.survey_id, func.count(SurveyLevel.answer_set_id.distinct()))
+            .join(SurveyAnswerSet, SurveyAnswerSet.id == SurveyLevel.answer_set_id)
+            .where(SurveyAnswerSet.survey_id.in_(list(survey_by_id)))
+            .group_by(SurveyAnswerSet.survey_id)
+        ):
+            assessed[survey_id] = n
+
+    # Sessions
+    sessions: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for cohort_id, status, n in db.session.execute(
+        select(Mentorship.cohort_id, MentoringSession.status, func.count())
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(Mentorship.cohort_id.in_(ids))
+        .group_by(Mentorship.cohort_id, MentoringSession.status)
+    ):
+        sessions[cohort_id][status] = n
+    done_per_pair: dict[int, dict[int, int]] = {i: {} for i in ids}
+    done = func.count(MentoringSession.id).filter(MentoringSession.status == "done")
+    for cohort_id, mentorship_id, n in db.session.execute(
+        select(Mentorship.cohort_id, Mentorship.id, done)
+        .outerjoin(MentoringSession, MentoringSession.mentorship_id == Mentorship.id)
+        .where(Mentorship.cohort_id.in_(ids), Mentorship.status.in_(TAKING_PART))
+        .group_by(Mentorship.cohort_id, Mentorship.id)
+    ):
+        done_per_pair[cohort_id][mentorship_id] = n
+
+    # Goal progress
+    goals: dict[int, dict[str, int]] = {i: dict.fromkeys(GOAL_PROGRESS, 0) for i in ids}
+    for cohort_id, progress, n in db.session.execute(
+        select(Mentorship.cohort_id, MentorshipGoal.progress, func.count())
+        .join(Mentorship, Mentorship.id == MentorshipGoal.mentorship_id)
+        .where(Mentorship.cohort_id.in_(ids), Mentorship.status.in_(TAKING_PART))
+        .group_by(Mentorship.cohort_id, MentorshipGoal.progress)
+    ):
+        goals[cohort_id][progress] = n
+
+    multipliers = _multipliers(ids, minimum)
+
+    reports = {}
+    for cohort in cohorts:
+        cid = cohort.id
+        responses, dimensions, competence = [], [], []
+        for kind in SURVEY_KINDS:
+            survey = surveys[cid][kind]
+            for side in SIDES:
+                responses.append(ResponseRate(kind, side, survey.status if survey else None,
+                                              len(invited[cid][side]), answered.get((survey.id, side), 0) if survey else 0))
+                for dimension in DIMENSIONS[side]:
+                    counts = rating_counts.get((survey.id, side, dimension), Counter()) if survey else Counter()
+                    dimensions.append(DimensionRow(kind, side, dimension, figure(counts, minimum)))
+        overall = {}
+        for kind in SURVEY_KINDS:
+            counts = Counter()
+            for (c, k, _tag), levels_of_topic in level_counts.items():
+                if (c, k) == (cid, kind):
+                    counts.update(levels_of_topic)
+            survey = surveys[cid][kind]
+            people = assessed.get(survey.id, 0) if survey else 0
+            overall[kind] = figure(counts, 1) if people >= minimum and counts else Figure()
+            overall[kind].n = people
+        report_overall = TopicGain(slug="", name="", before=overall["start"], after=overall["end"])
+        topic_ids = {tag_id for (c, _k, tag_id) in level_counts if c == cid}
+        for tag_id in sorted(topic_ids, key=lambda t: tags[t].display_name.lower() if t in tags else ""):
+            if tag_id not in tags:
+                continue
+            competence.append(TopicGain(
+                slug=tags[tag_id].slug, name=tags[tag_id].display_name,
+                before=figure(level_counts.get((cid, "start", tag_id), Counter()), minimum),
+                after=figure(level_counts.get((cid, "end", tag_id), Counter()), minimum),
+            ))
+        per_pair_counts = list(done_per_pair[cid].values())
+        per_pair = SessionsPerPair(pairs=len(per_pair_counts))
+        if per_pair_counts:
+            per_pair.mean = round(statistics.fmean(per_pair_counts), 1)
+            per_pair.median = float(statistics.median(per_pair_counts))
+            per_pair.histogram = dict(sorted(Counter(per_pair_counts).items()))
+        reports[cid] = RunReport(
+            cohort=cohort, minimum=minimum, surveys=surveys[cid], responses=responses, dimensions=dimensions,
+            competence=competence, competence_overall=report_overall, comments=shared_comments.get(cid, []), mentorships=by_status[cid],
+            sessions=sessions[cid], per_pair=per_pair, goals=goals[cid], multiplier=multipliers[cid],
+        )
+    return reports
+
+
+def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:
+    """Executives with a completed mentorship in a run who afterwards posted in the community,
+    answered someone else's thread, or became a contact for a topic (practitioner or expert)."""
+    finished = (
+        select(Mentorship.cohort_id.label("cohort_id"), Mentorship.executive_id.label("person_id"),
+               func.min(Mentorship.completed_at).label("done_at"))
+        .where(Mentorship.cohort_id.in_(ids), Mentorship.status == "completed", Mentorship.completed_at.is_not(None))
+        .group_by(Mentorship.cohort_id, Mentorship.executive_id)
+        .subquery()
+    )
+    people: dict[int, set[int]] = defaultdict(set)
+    for cohort_id, person_id in db.session.execute(select(finished.c.cohort_id, finished.c.person_id)):
+        people[cohort_id].add(person_id)
+    visible_post = and_(Post.author_id == finished.c.person_id, Post.created_at > finished.c.done_at,
+                        Post.deleted_at.is_(None), Post.hidden.is_(False))
+    posted: dict[int, set[int]] = defaultdict(set)
+    for cohort_id, person_id in db.session.execute(
+        select(finished.c.cohort_id, finished.c.person_id).join(Post, visible_post).distinct()
+    ):
+        posted[cohort_id].add(person_id)
+    answered: dict[int, set[int]] = defaultdict(set)
+    for cohort_id, person_id in db.session.execute(
+        select(finished.c.cohort_id, finished.c.person_id).join(Post, visible_post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where((Thread.author_id.is_(None)) | (Thread.author_id != finished.c.person_id))
+        .distinct()
+    ):
+        answered[cohort_id].add(person_id)
+    contacts: dict[int, set[int]] = defaultdict(set)
+    for cohort_id, person_id in db.session.execute(
+        select(finished.c.cohort_id, finished.c.person_id)
+        .join(PersonTag, and_(PersonTag.user_id == finished.c.person_id, PersonTag.level.in_(CONTACT_LEVELS),
+                              PersonTag.updated_at > finished.c.done_at))
+        .distinct()
+    ):
+        contacts[cohort_id].add(person_id)
+    result = {}
+    for cid in ids:
+        total = len(people[cid])
+        if total < minimum or total == 0:
+            result[cid] = Multiplier(executives=total)
+            continue
+        result[cid] = Multiplier(
+            executives=total, posted=len(posted[cid]), answered=len(answered[cid]), topic_contacts=len(contacts[cid]),
+            any=len(posted[cid] | answered[cid] | contacts[cid]), suppressed=False,
+        )
+    return result
+
+
+def run_report(cohort: Cohort) -> RunReport:
+    return run_reports([cohort])[cohort.id]
+
+
+def all_runs() -> list[Cohort]:
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.starts_on, Cohort.id)))
+
+
+def rounded(value: float | None, places: int = 1) -> str:
+    return "" if value is None or math.isnan(value) else f"{value:.{places}f}"

@@ -1,0 +1,207 @@
+"""The run report: figures only for groups of at least REPORT_MIN_GROUP, comments only where
+shared, exports without notes, everything for change managers only and audited."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import text_of
+from tests.impact.conftest import set_status
+from tests.mentoring.conftest import in_days
+
+
+def _api_report(client, api_token, manager, cohort_id):
+    return client.send_json("GET", f"/api/v1/runs/{cohort_id}/report", token=api_token(manager))
+
+
+def _xlsx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return " ".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+
+
+def test_groups_under_the_threshold_are_suppressed_in_page_api_and_export(app, client, login_as, api_token, make_run, answer):
+    run = make_run(pairs=5)
+    survey = run.surveys["start"]
+    for index, executive in enumerate(run.executives[:4]):
+        answer(executive, survey, rating=5 if index else 1, comment=f"Shared remark {index}", shared=True, level=1)
+    login_as(run.manager)
+
+    page = text_of(client.get(f"/runs/{run.cohort_id}/report"))
+    assert "fewer than 5 answers" in page
+    assert "Shared remark" not in page
+    assert "4 of 5" in page  # the response rate is shown: it reveals no answer
+
+    report = _api_report(client, api_token, run.manager, run.cohort_id).get_json()
+    assert report["min_group"] == 5
+    executive_rows = [d for d in report["dimensions"] if d["survey"] == "start" and d["side"] == "executive"]
+    assert executive_rows and all(d["suppressed"] and "average" not in d for d in executive_rows)
+    assert all(t["suppressed"] and "average" not in t["before"] for t in report["competence"])
+    assert report["comments"] == []
+    assert report["competence_overall"]["suppressed"] is True
+    assert report["surveys"]["start"]["status"] == "open" and report["surveys"]["start"]["opened_at"].startswith("20")
+
+    csv_text = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
+    assert "fewer than 5 respondents" in csv_text and "Shared remark" not in csv_text
+    xlsx = _xlsx_text(client.get(f"/runs/{run.cohort_id}/export?format=xlsx").data)
+    assert "fewer than 5 respondents" in xlsx and "Shared remark" not in xlsx
+
+    # The fifth executive answers: now the group is large enough.
+    answer(run.executives[4], survey, rating=4, comment="Shared remark 4", shared=True, level=3)
+    report = _api_report(client, api_token, run.manager, run.cohort_id).get_json()
+    content = next(d for d in report["dimensions"] if (d["survey"], d["side"], d["dimension"]) == ("start", "executive", "content"))
+    assert content["suppressed"] is False and content["respondents"] == 5
+    assert content["average"] == 4.0 and content["spread"] == 1.55  # 1, 5, 5, 5, 4: mean 4, population SD √2.4
+    assert {c["comment"] for c in report["comments"]} >= {"Shared remark 0", "Shared remark 4"}
+    assert "Shared remark 0" in text_of(client.get(f"/runs/{run.cohort_id}/report"))
+    # The mentors' side has nobody yet: still suppressed.
+    assert all(d["suppressed"] for d in report["dimensions"] if d["side"] == "mentor")
+
+
+def test_exports_hold_no_note_no_agenda_text_and_no_unshared_comment(app, db, client, login_as, api_token, make_run, answer,
+                                                                    create_session):
+    from community.extensions import db as database
+    from community.mentoring.models import SessionNote
+
+    run = make_run(pairs=5, open_kinds=("start", "end"))
+    session_id = create_session(run.mentorships[0], starts_at=in_days(-3), status="done", agenda_tags=("sharepoint",),
+                                agenda="SECRET-AGENDA-TEXT")
+    db.session.add(SessionNote(session_id=session_id, notes="SECRET-NOTE", tried="SECRET-TRIED"))
+    db.session.commit()
+    for index, person in enumerate(run.executives + run.mentors):
+        answer(person, run.surveys["end"], comment=f"SECRET-COMMENT-{index}" if index % 2 else f"Open words {index}",
+               shared=not index % 2)
+    login_as(run.manager)
+    exports = [
+        client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True),
+        _xlsx_text(client.get(f"/runs/{run.cohort_id}/export?format=xlsx").data),
+        _api_report(client, api_token, run.manager, run.cohort_id).get_data(as_text=True),
+    ]
+    for text in exports:
+        for secret in ("SECRET-NOTE", "SECRET-TRIED", "SECRET-COMMENT", "SECRET-AGENDA-TEXT"):
+            assert secret not in text
+        assert "Open words 0" in text
+    assert "SharePoint" in exports[0] and "SharePoint" in exports[1]  # agenda topics are there
+    assert "Mentor Run 2026 0" in exports[0]  # mentorships with their people
+    del database
+
+
+def test_a_formula_in_a_name_is_exported_as_text(app, client, login_as, create_user, create_mentorship, make_run):
+    run = make_run(pairs=1)
+    mentor = create_user(roles=("mentor",), name="=HYPERLINK(\"http://evil\")", capacity=2)
+    executive = create_user(roles=("executive",), name="Eve")
+    create_mentorship(mentor, executive, cohort_id=run.cohort_id)
+    login_as(run.manager)
+    csv_text = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in csv_text
+
+
+def test_report_and_exports_are_for_change_managers_only_and_audited(app, db, client, login_as, api_token, make_run, create_user):
+    from community.audit.models import AuditEvent
+
+    run = make_run(pairs=1)
+    staff = create_user(roles=("staff", "mentor", "executive", "admin"))
+    login_as(staff)
+    for url in (f"/runs/{run.cohort_id}/report", f"/runs/{run.cohort_id}/export?format=csv"):
+        assert client.get(url).status_code == 403
+    assert client.send_json("GET", f"/api/v1/runs/{run.cohort_id}/report", token=api_token(staff)).status_code == 403
+
+    manager_client = app.test_client()
+    from tests.conftest import login
+
+    login(manager_client, run.manager)
+    assert manager_client.get(f"/runs/{run.cohort_id}/report").status_code == 200
+    csv_response = manager_client.get(f"/runs/{run.cohort_id}/export?format=csv")
+    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    assert "attachment" in csv_response.headers["Content-Disposition"]
+    xlsx = manager_client.get(f"/runs/{run.cohort_id}/export?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert manager_client.get(f"/runs/{run.cohort_id}/export?format=pdf").status_code == 400
+    assert manager_client.get("/runs/999999/report").status_code == 404
+    assert manager_client.send_json("GET", "/api/v1/runs/999999/report", token=api_token(run.manager)).status_code == 404
+    assert manager_client.send_json("GET", f"/api/v1/runs/{run.cohort_id}/report", token=api_token(run.manager)).status_code == 200
+    db.session.rollback()
+    events = db.session.execute(select(AuditEvent.action, AuditEvent.data).where(AuditEvent.action.like("run_report.%"))).all()
+    assert ("run_report.viewed", None) in [(a, None) for a, _d in events]
+    formats = sorted(d["format"] for a, d in events if a == "run_report.exported")
+    assert formats == ["csv", "json", "xlsx"]
+
+
+def test_competence_gain_goals_sessions_and_runs_compared(app, db, client, login_as, api_token, make_run, answer,
+                                                         create_session):
+    run = make_run(pairs=5, open_kinds=("start",))
+    for executive in run.executives:
+        answer(executive, run.surveys["start"], level=1)
+    set_status(app, run.manager, run.surveys["start"], "close")
+    set_status(app, run.manager, run.surveys["end"], "open")
+    for executive in run.executives:
+        answer(executive, run.surveys["end"], level=3)
+    for _ in range(2):
+        create_session(run.mentorships[0], starts_at=in_days(-10 - _), status="done")
+    other = make_run(pairs=1, name="Earlier run", manager=run.manager)
+    del other
+    report = _api_report(client, api_token, run.manager, run.cohort_id).get_json()
+    teams = next(t for t in report["competence"] if t["topic"] == "microsoft-teams")
+    assert teams["before"]["average"] == 1 and teams["after"]["average"] == 3 and teams["gain"] == 2
+    assert report["sessions"]["per_pair_histogram"] == {"0": 4, "2": 1}
+    assert report["goals"] == {"planned": 10, "in_progress": 0, "reached": 0}
+    assert {r["name"] for r in report["comparison"]} == {"Run 2026", "Earlier run"}
+    login_as(run.manager)
+    page = client.get(f"/runs/{run.cohort_id}/report")
+    html = page.get_data(as_text=True)
+    assert html.count("<svg") >= 5  # incentives (2), competence, goals, sessions, runs compared
+    assert "<script" not in html.split("<main", 1)[-1]
+
+
+def test_multipliers_count_executives_active_after_their_mentorship(app, db, client, login_as, api_token, make_run, give_tags):
+    from community.database import utcnow
+    from community.discussions.models import Category, Post, Thread
+    from community.mentoring.models import Mentorship
+
+    app.config["REPORT_MIN_GROUP"] = 2
+    run = make_run(pairs=3, status="completed")
+    done_at = utcnow() - timedelta(days=30)
+    for mentorship_id in run.mentorships:
+        db.session.get(Mentorship, mentorship_id).completed_at = done_at
+    category = Category(slug="general", name="General", visibility="members", position=1)
+    db.session.add(category)
+    db.session.flush()
+    colleague_thread = Thread(category_id=category.id, title="A question", author_id=run.mentors[0].id)
+    own_thread = Thread(category_id=category.id, title="My first thread", author_id=run.executives[0].id)
+    db.session.add_all([colleague_thread, own_thread])
+    db.session.flush()
+    db.session.add_all([
+        Post(thread_id=own_thread.id, author_id=run.executives[0].id, body="Hello", html="<p>Hello</p>", created_at=utcnow()),
+        Post(thread_id=colleague_thread.id, author_id=run.executives[1].id, body="Try this", html="<p>Try this</p>",
+             created_at=utcnow()),
+        # Before the mentorship ended: does not count.
+        Post(thread_id=colleague_thread.id, author_id=run.executives[2].id, body="Old", html="<p>Old</p>",
+             created_at=done_at - timedelta(days=5)),
+    ])
+    db.session.commit()
+    give_tags(run.executives[2], {"linkedin": "practitioner"})
+    multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
+    assert multiplier == {"executives": 3, "suppressed": False, "posted": 2, "answered": 1, "topic_contacts": 1, "any": 3,
+                          "share": 1.0}
+    app.config["REPORT_MIN_GROUP"] = 5
+    multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
+    assert multiplier == {"executives": 3, "suppressed": True}
+
+
+def test_the_report_page_runs_the_same_statements_however_many_runs_and_answers(app, db, client, login_as, make_run, answer):
+    from tests.mentoring.test_statement_counts import statements_for
+
+    run = make_run(pairs=2)
+    answer(run.executives[0], run.surveys["start"])
+    login_as(run.manager)
+    few = statements_for(client, db, f"/runs/{run.cohort_id}/report")
+    for index in range(3):
+        other = make_run(pairs=3, name=f"Run {index}", manager=run.manager)
+        for person in other.executives + other.mentors:
+            answer(person, other.surveys["start"])
+    answer(run.executives[1], run.surveys["start"])
+    many = statements_for(client, db, f"/runs/{run.cohort_id}/report")
+    assert many == few
