@@ -11,7 +11,7 @@ from flask import Flask
 # Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
 FEATURES = (
     "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
-    "mentoring", "discussions", "ambassadors", "network", "privacy",
+    "mentoring", "discussions", "ambassadors", "network", "pool", "privacy",
 )
 
 

@@ -42,9 +42,9 @@ api = CommunityApi(
 
 def init_app(app: Flask) -> None:
     api.init_app(app)
-    from community.api import ambassadors, discussions, me, mentoring, network, people, tags
+    from community.api import ambassadors, discussions, me, mentoring, network, people, pool, tags
 
-    for module in (me, people, tags, discussions, mentoring, ambassadors, network):
+    for module in (me, people, tags, discussions, mentoring, ambassadors, network, pool):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
 
     @app.before_request

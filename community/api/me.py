@@ -26,6 +26,7 @@ class MeSchema(ma.Schema):
     locale = ma.fields.String(allow_none=True)
     directory_visible = ma.fields.Boolean()
     analysis_opt_out = ma.fields.Boolean()
+    mentoring_paused = ma.fields.Boolean(metadata={"description": "mentors: no new requests while paused"})
 
 
 class MeSettingsSchema(ma.Schema):
@@ -33,6 +34,8 @@ class MeSettingsSchema(ma.Schema):
     timezone = ma.fields.String(validate=validate.Length(max=64))
     directory_visible = ma.fields.Boolean()
     analysis_opt_out = ma.fields.Boolean()
+    mentoring_paused = ma.fields.Boolean(metadata={"description": "pause mentoring: no new requests; current "
+                                                                  "mentorships are handed over"})
 
 
 @blp.route("/me")
@@ -45,7 +48,12 @@ def get_me():
 @blp.arguments(MeSettingsSchema)
 @blp.response(200, MeSchema)
 def patch_me(settings: dict):
+    paused = settings.pop("mentoring_paused", None)
     accounts.update_settings(current_user, **settings)
+    if paused is not None:
+        from community.mentoring.services import set_mentoring_paused
+
+        set_mentoring_paused(current_user, paused)
     db.session.commit()
     return current_user
 

@@ -87,7 +87,7 @@ def suggest_mentors(actor, executive: User, goals=None, limit: int = 10) -> list
         select(User.id, User.department, User.capacity, func.coalesce(load.c.n, 0))
         .join(UserRole, is_mentor)
         .outerjoin(load, load.c.mentor_id == User.id)
-        .where(User.active.is_(True), User.id != executive.id)
+        .where(User.active.is_(True), User.mentoring_paused.is_(False), User.id != executive.id)
         .order_by(User.id)
     ).all()
     if not rows:

@@ -46,6 +46,13 @@ class Mentorship(db.Model):
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
+    # Handover (a mentor leaves, pauses, is deactivated or erased): requested once, then done
+    # by a change manager or the executive; the new mentorship points back to this one.
+    handover_requested_at: Mapped[datetime | None]
+    handover_reason: Mapped[str | None] = mapped_column(String(20))  # left | deactivated | paused | erased
+    handed_over_at: Mapped[datetime | None]
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="SET NULL"), index=True)
+    handover_note: Mapped[str | None] = mapped_column(Text)
 
     mentor = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
     executive = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)

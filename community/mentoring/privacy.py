@@ -85,6 +85,11 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
+    from community.mentoring.services import request_handovers_for_mentor
+
+    # Their executives need a new mentor: the change managers are told before the mentorships end.
+    for mentorship in request_handovers_for_mentor(user, "erased"):
+        db.session.expire(mentorship)
     now = utcnow()
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     mine = select(Mentorship.id).where(_involving(user))

@@ -217,6 +217,10 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         decline_form=decline_form or ReasonForm(formdata=None),
         complete_form=complete_form or OptionalReasonForm(formdata=None),
         can_complete=mentorship.status == "active" and (participant or current_user.has_role("change_manager")),
+        can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),
+        handover_why=str(services.HANDOVER_WHY.get(mentorship.handover_reason or "", "")),
+        earlier=services.earlier_sessions(mentorship),
+        successor_id=services.successor_id(mentorship),
     ), status
 
 
