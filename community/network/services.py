@@ -384,7 +384,7 @@ def load_input(now: datetime | None = None, params: graph.AnalysisParams | None 
 
 
 PERSON_LISTS = ("roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives",
-                "ambassador_shortlist")
+                "ambassador_shortlist", "fading_mentors")
 
 
 def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[str, Any]:
@@ -444,6 +444,10 @@ def cohort_at(now: datetime) -> int | None:
     )
 
 
+# Other features add their findings to a snapshot as it is stored (the pool feature: fading mentors).
+SNAPSHOT_HOOKS: list[Callable[[AnalysisSnapshot, frozenset[int]], None]] = []
+
+
 def store_snapshot(actor, data: NetworkData, result: graph.AnalysisResult,
                    params: graph.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
     """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
@@ -491,6 +495,8 @@ def store_snapshot(actor, data: NetworkData, result: graph.AnalysisResult,
     ]
     if rows:
         db.session.execute(insert(PersonFigure), rows)
+    for hook in SNAPSHOT_HOOKS:
+        hook(snapshot, data.opted_out)
     audit.record(
         "network.computed", actor=actor, subject_type="analysis_snapshot", subject_id=snapshot.id,
         data={"people": summary.get("people"), "seconds": snapshot.duration},
@@ -872,6 +878,7 @@ def trend_series_labels() -> dict[str, str]:
         "uncovered_topics": _("Uncovered topics"),
         "departments_without_mentors": _("Departments without mentors"),
         "unmatched_executives": _("Unmatched executives"),
+        "fading_mentors": _("Fading mentors"),
     }
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from community.errors import ValidationFailed
 from community.mentoring import services as mentoring
-from community.pool import bp, services
+from community.pool import bp, fading, services
 from community.pool.forms import HandoverForm, PauseForm
 from community.unit_of_work import form_attempt
 
@@ -81,3 +81,9 @@ def pause():
     from community.mentoring.services import path_for
 
     return redirect(path_for("profiles.show", person_id=current_user.id))
+
+
+@bp.app_template_global("pool_fading")
+def pool_fading(snapshot, pseudonymised: bool) -> list:
+    """The fading mentors of a snapshot for the network dashboard (analysts only reach it)."""
+    return fading.fading_list(snapshot, pseudonymised)
