@@ -88,10 +88,10 @@ def main() -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         signals, supply, candidates, handings, activity, circle_mentors = organisation(size)
         figures = [
-            timed(lambda: topic_demand(signals, supply, NOW, months=12)),
-            timed(lambda: rank_for_many(handings, candidates, limit=10)),
-            timed(lambda: fading_mentors(activity, NOW)),
-            timed(lambda: propose_circles(circle_mentors, limit=20)),
+            timed(lambda s=signals, m=supply: topic_demand(s, m, NOW, months=12)),
+            timed(lambda h=handings, c=candidates: rank_for_many(h, c, limit=10)),
+            timed(lambda a=activity: fading_mentors(a, NOW)),
+            timed(lambda c=circle_mentors: propose_circles(c, limit=20)),
         ]
         print(f"{size:>8,} " + " ".join(f"{f:>8.3f}s".rjust(w) for f, w in zip(figures, (9, 12, 9, 9), strict=True)),
               flush=True)
