@@ -31,7 +31,7 @@ def url_args(world, rule_obj) -> dict:
         "cohort_id": ids["cohort"], "category_id": ids["category_id"], "thread_id": ids["thread"], "post_id": ids["post"], "flag_id": ids["flag"],
         "notification_id": ids["notification"], "job_id": 999999, "synonym_id": ids["synonym"], "slug": ids["tag"],
         "ref": str(ids["user_mentor"]), "name": "load", "kind": "thread", "target_id": ids["thread"], "action": "pin",
-        "token": ids["feed_token"], "filename": "css/app.css",
+        "token": ids["feed_token"], "filename": "css/app.css", "circle_id": ids["circle"],
     }
     if rule_obj.endpoint in ("discussions.category",):
         values["slug"] = ids["category"]
@@ -220,6 +220,13 @@ MATRIX: dict[str, dict] = {
     "GET admin.confirm_deactivate": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "GET api_pool.get_demand": dict(zip(ROLES, (401, 403, 403, 403, 200, 200), strict=True)),
     "GET api_pool.get_substitutes": dict(zip(ROLES, (401, 403, "ok", 404, "ok", 404), strict=True)),
+    "GET api_pool.list_circles": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
+    "GET api_pool.circle_proposals": dict(zip(ROLES, (401, 403, 403, 403, 200, 403), strict=True)),
+    "GET api_pool.get_circle": dict(zip(ROLES, (401, 200, 404, 404, 200, 404), strict=True)),
+    "GET pool.circles": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
+    "GET pool.circle_proposals": dict(zip(ROLES, ("login", 403, 403, 403, 200, 403), strict=True)),
+    "GET pool.circle": dict(zip(ROLES, ("login", 200, 404, 404, 200, 404), strict=True)),
+    "GET pool.circle_ics": dict(zip(ROLES, ("login", 200, 404, 404, 403, 404), strict=True)),
     "GET pool.demand": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
     "GET pool.demand_csv": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
     "GET pool.handover": dict(zip(ROLES, ("login", 403, 200, 404, 200, 404), strict=True)),
@@ -300,6 +307,13 @@ MATRIX: dict[str, dict] = {
     "POST profiles.edit": dict(zip(ROLES, ("login", "ok", 403, 403, 403, "ok"), strict=True)),
     "POST profiles.settings": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST api_pool.post_handover": dict(zip(ROLES, (401, 422, "ok", 422, "ok", 422), strict=True)),  # empty body
+    "POST api_pool.create_circle": dict(zip(ROLES, (401, 422, 422, 422, 422, 422), strict=True)),  # empty body
+    "POST api_pool.accept_circle": dict(zip(ROLES, (401, 409, 404, 404, 404, 404), strict=True)),
+    "POST api_pool.decline_circle": dict(zip(ROLES, (401, 409, 404, 404, 404, 404), strict=True)),
+    "POST pool.circle_proposals": dict(zip(ROLES, ("login", 403, 403, 403, "ok", 403), strict=True)),
+    "POST pool.circle_answer": dict(zip(ROLES, ("login", "ok", 404, 404, 404, 404), strict=True)),
+    "POST pool.circle_post": dict(zip(ROLES, ("login", "ok", 404, 404, 403, 404), strict=True)),
+    "POST pool.circle_rhythm": dict(zip(ROLES, ("login", "ok", 404, 404, "ok", 404), strict=True)),
     "POST pool.handover": dict(zip(ROLES, ("login", 403, "ok", 404, "ok", 404), strict=True)),
     "POST pool.pause": dict(zip(ROLES, ("login", "ok", 403, 403, 403, 403), strict=True)),
 }

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.api.mentoring import MentorPersonSchema, MentorshipSchema, mentorship_json
-from community.api.schemas import ErrorSchema
+from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
 from community.mentoring import services as mentoring
+from community.pool import circles as circle_services
 from community.pool import services
 
 blp = Blueprint("api_pool", __name__, description="Sustaining the mentor pool: topic demand, substitutes, handovers")
@@ -100,3 +101,109 @@ def post_handover(data: dict, mentorship_id: int):
     mentorship = mentoring.get_mentorship(current_user, mentorship_id)
     successor = mentoring.hand_over(current_user, mentorship, mentor_id=data["mentor_id"], note=data.get("note"))
     return mentorship_json(successor)
+
+
+# Circles --------------------------------------------------------------------------------------
+
+class CircleMemberSchema(ma.Schema):
+    person = ma.fields.Nested(PersonRefSchema, required=True)
+    status = ma.fields.String(required=True, metadata={"enum": ["invited", "accepted", "declined"]})
+
+
+class CircleSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    members = ma.fields.List(ma.fields.Nested(CircleMemberSchema), required=True)
+    topics = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "tag slugs"})
+    rhythm_weeks = ma.fields.Integer()
+    first_meeting_at = ma.fields.DateTime(allow_none=True)
+    duration_minutes = ma.fields.Integer()
+    location = ma.fields.String(allow_none=True)
+    next_meetings = ma.fields.List(ma.fields.DateTime())
+    your_status = ma.fields.String(allow_none=True)
+
+
+class CircleCreateSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    member_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=validate.Length(max=20))
+    topic_slugs = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
+                                 validate=validate.Length(max=20))
+    rhythm_weeks = ma.fields.Integer(load_default=4, validate=validate.Range(min=1, max=12))
+    duration_minutes = ma.fields.Integer(load_default=60, validate=validate.Range(min=15, max=480))
+    first_meeting_at = ma.fields.AwareDateTime(format="iso", allow_none=True)
+    location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class ProposalSchema(ma.Schema):
+    members = ma.fields.List(ma.fields.Nested(MentorPersonSchema), required=True)
+    topics = ma.fields.List(ma.fields.String(), required=True)
+    reasons = ma.fields.List(ma.fields.String(), required=True)
+    score = ma.fields.Float()
+
+
+class ProposalListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ProposalSchema), required=True)
+
+
+def circle_json(c) -> dict:
+    mine = circle_services.membership(c, current_user)
+    return {"id": c.id, "name": c.name,
+            "members": [{"person": m.user, "status": m.status} for m in c.members],
+            "topics": [t.tag.slug for t in c.topics], "rhythm_weeks": c.rhythm_weeks,
+            "first_meeting_at": c.first_meeting_at, "duration_minutes": c.duration_minutes, "location": c.location,
+            "next_meetings": circle_services.next_meetings(c), "your_status": mine.status if mine else None}
+
+
+@blp.route("/circles")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_of(CircleSchema))
+def list_circles(args: dict):
+    """The caller's peer learning circles (invited or joined)."""
+    found = circle_services.circles_of(current_user)
+    start = (args["page"] - 1) * args["per_page"]
+    return {"items": [circle_json(c) for c in found[start:start + args["per_page"]]], "page": args["page"],
+            "per_page": args["per_page"], "total": len(found)}
+
+
+@blp.route("/circles/proposals")
+@blp.response(200, ProposalListSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Change managers only")
+def circle_proposals():
+    """Proposed circles of 4–6 mentors from the network's communities, each with its reasons."""
+    return {"items": [{"members": [_person(m) for m in p.members], "topics": [t.slug for t in p.topics],
+                       "reasons": p.reasons, "score": p.score} for p in circle_services.proposals(current_user)]}
+
+
+@blp.route("/circles", methods=["POST"])
+@blp.arguments(CircleCreateSchema)
+@blp.response(201, CircleSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Change managers only")
+@blp.alt_response(422, schema=ErrorSchema, description="4–6 mentors or ambassadors, known topics")
+def create_circle(data: dict):
+    """Create a circle; its members are invited and accept or decline."""
+    return circle_json(circle_services.create_circle(current_user, **data))
+
+
+@blp.route("/circles/<int:circle_id>")
+@blp.response(200, CircleSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such circle, or not yours to see")
+def get_circle(circle_id: int):
+    return circle_json(circle_services.get_circle(current_user, circle_id))
+
+
+@blp.route("/circles/<int:circle_id>/accept", methods=["POST"])
+@blp.response(200, CircleSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Not invited")
+@blp.alt_response(409, schema=ErrorSchema, description="Answered already")
+def accept_circle(circle_id: int):
+    circle = circle_services.get_circle(current_user, circle_id)
+    return circle_json(circle_services.respond(current_user, circle, True))
+
+
+@blp.route("/circles/<int:circle_id>/decline", methods=["POST"])
+@blp.response(200, CircleSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Not invited")
+@blp.alt_response(409, schema=ErrorSchema, description="Answered already")
+def decline_circle(circle_id: int):
+    circle = circle_services.get_circle(current_user, circle_id)
+    return circle_json(circle_services.respond(current_user, circle, False))

@@ -64,4 +64,23 @@ def seed(ctx) -> None:
                                      changed_at=start - timedelta(days=2), old_starts_at=start - timedelta(days=1),
                                      new_starts_at=start, reason="Customer workshop moved"))
     db.session.flush()
-    ctx.summary.update(pool_paused_mentor=paused.email, pool_fading_mentor=fading.email)
+
+    # 4. A peer learning circle from the first proposal: two joined, a rhythm and a first message.
+    from community.pool import circles
+
+    circle_name = None
+    found = circles.proposals(manager, limit=1)
+    if found:
+        proposal = found[0]
+        first_meeting = (ctx.now + timedelta(days=10)).replace(hour=15, minute=0)
+        circle = circles.create_circle(manager, name="Digital workplace circle",
+                                       member_ids=[m.id for m in proposal.members],
+                                       topic_slugs=[t.slug for t in proposal.topics[:3]], rhythm_weeks=4,
+                                       first_meeting_at=first_meeting, location="Room 2.01 or Teams")
+        joined = [m.user for m in circle.members[:2]]
+        for member in joined:
+            circles.respond(member, circle, True)
+        circles.add_post(joined[0], circle, "Hello everyone! For our first meeting: **how do we run hybrid meetings well?**")
+        circle_name = circle.name
+    ctx.summary.update(pool_paused_mentor=paused.email, pool_fading_mentor=fading.email,
+                       pool_circle=circle_name or "-")

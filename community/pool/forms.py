@@ -1,7 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from community.forms import as_choices
 
 
 class HandoverForm(FlaskForm):
@@ -13,3 +23,26 @@ class HandoverForm(FlaskForm):
 
 class PauseForm(FlaskForm):
     pass
+
+
+class CircleForm(FlaskForm):
+    """Create a circle from a proposal: the name, the members and topics come from it."""
+
+    name = StringField(_l("Name of the circle"), validators=[DataRequired(), Length(max=120)])
+    member_ids = StringField(_l("Members"), validators=[DataRequired()], widget=HiddenInput())
+    topic_slugs = StringField(_l("Topics"), widget=HiddenInput())
+
+
+class RhythmForm(FlaskForm):
+    rhythm_weeks = SelectField(_l("Meets every"), coerce=int, default=4,
+                               choices=as_choices([(1, _l("week")), (2, _l("2 weeks")), (3, _l("3 weeks")),
+                                                   (4, _l("4 weeks")), (6, _l("6 weeks")), (8, _l("8 weeks"))]))
+    first_meeting_at = DateTimeLocalField(_l("First meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                          validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])
+    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
+
+
+class CirclePostForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10_000)],
+                         description=_l("Markdown. Only the circle's members read it."))

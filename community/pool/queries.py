@@ -84,6 +84,11 @@ def _mentor_levels() -> dict[int, dict[str, str]]:
     return levels
 
 
+def mentor_levels() -> dict[int, dict[str, str]]:
+    """Topics and levels of every mentor."""
+    return _mentor_levels()
+
+
 def mentor_supply() -> list[demand_model.MentorSupply]:
     levels = _mentor_levels()
     return [
