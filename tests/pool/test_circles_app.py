@@ -108,3 +108,17 @@ def test_a_change_manager_creates_a_circle_from_a_proposal_on_the_page(org, clie
     created = client.post_form("/circles/proposals", {"name": "Page circle", "member_ids": ids, "topic_slugs": "linkedin"},
                                follow_redirects=True)
     assert "its members are invited" in text_of(created)
+
+
+def test_export_lists_circles_and_erasure_leaves_them(app, org, api, create_user, client, login_as):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Export circle", "member_ids": [x.id for x in m[:4]]}).get_json()
+    api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
+    exported = api(m[0])("GET", "/api/v1/me/export").get_json()
+    assert [(c["circle"], c["status"]) for c in exported["pool"]["circles"]] == [("Export circle", "accepted")]
+
+    admin = create_user(roles=("admin",), name="Ada Admin")
+    login_as(admin)
+    client.post_form(f"/admin/users/{m[0].id}/erase", {"confirm": m[0].email})
+    members = api(org["cm"])("GET", f"/api/v1/circles/{circle['id']}").get_json()["members"]
+    assert m[0].id not in [x["person"]["id"] for x in members]
