@@ -525,7 +525,10 @@ def hand_over(actor, mentorship: Mentorship, *, mentor_id: int | None, note: str
     old pair). The old mentor, the executive and the new mentor are notified."""
     require_handover_rights(actor, mentorship)
     note = clean_text(note, "note", 2_000)
-    mentor = db.session.get(User, mentor_id) if mentor_id else None
+    from community.database import MAX_ID
+
+    valid_id = isinstance(mentor_id, int) and 0 < mentor_id <= MAX_ID
+    mentor = db.session.get(User, mentor_id) if valid_id else None
     if mentor is None or not mentor.active or not mentor.has_role("mentor") or mentor.erased_at is not None:
         _refuse("mentor_id", _("Choose a person with the mentor role."))
     if mentor.id == mentorship.executive_id:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from community.accounts.models import User, UserRole
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import MAX_ID, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
@@ -158,6 +158,8 @@ def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs:
     if len(name) > NAME_MAX:
         _refuse("name", _("At most %(n)d characters.", n=NAME_MAX))
     ids = list(dict.fromkeys(int(i) for i in member_ids or ()))
+    if any(not 0 < i <= MAX_ID for i in ids):
+        _refuse("member_ids", _("Unknown person."))
     if not MIN_MEMBERS <= len(ids) <= MAX_MEMBERS:
         _refuse("member_ids", _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
