@@ -143,7 +143,13 @@ def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_
     if first_meeting_at is not None:
         if first_meeting_at.tzinfo is None:
             _refuse("first_meeting_at", _("Give the start time with its UTC offset, e.g. 2030-05-04T10:00:00+02:00."))
-        first_meeting_at = first_meeting_at.astimezone(UTC).replace(microsecond=0)
+        try:
+            first_meeting_at = first_meeting_at.astimezone(UTC).replace(microsecond=0)
+        except (OverflowError, ValueError):
+            first_meeting_at = None
+        now = utcnow()
+        if first_meeting_at is None or not now - timedelta(days=366) <= first_meeting_at <= now + timedelta(days=3 * 366):
+            _refuse("first_meeting_at", _("Choose a first meeting within the last year or the next three years."))
     location = " ".join((location or "").split())[:300] or None
     return rhythm, duration, first_meeting_at, location
 

@@ -74,18 +74,24 @@ def test_members_accept_or_decline_and_only_joined_members_discuss(app, org, api
 
 
 def test_a_rhythm_gives_meetings_and_a_repeating_calendar_entry(org, api, client, login_as):
+    from datetime import UTC, datetime, timedelta
+
     m = org["mentors"]
+    first = (datetime.now(UTC) + timedelta(days=60)).replace(hour=15, minute=0, second=0, microsecond=0)
     circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Rhythm", "member_ids": [x.id for x in m[:4]],
-                                                        "rhythm_weeks": 2, "first_meeting_at": "2031-03-04T16:00:00+01:00",
+                                                        "rhythm_weeks": 2, "first_meeting_at": first.isoformat(),
                                                         "location": "Room 1"}).get_json()
-    assert circle["next_meetings"][:2] == ["2031-03-04T15:00:00+00:00", "2031-03-18T15:00:00+00:00"]
+    assert circle["next_meetings"][:2] == [first.isoformat(), (first + timedelta(weeks=2)).isoformat()]
+    far = api(org["cm"])("POST", "/api/v1/circles", {"name": "Far", "member_ids": [x.id for x in m[:4]],
+                                                     "first_meeting_at": "0001-01-01T00:00:00+05:00"})
+    assert far.status_code == 422
     api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
     login_as(m[0])
     ics = client.get(f"/circles/{circle['id']}.ics")
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     body = ics.get_data(as_text=True)
     assert "RRULE:FREQ=WEEKLY;INTERVAL=2" in body and "Room 1" in body
-    saved = client.post_form(f"/circles/{circle['id']}/rhythm", {"rhythm_weeks": "4", "first_meeting_at": "2031-04-01T10:00",
+    saved = client.post_form(f"/circles/{circle['id']}/rhythm", {"rhythm_weeks": "4", "first_meeting_at": (first + timedelta(days=30)).strftime("%Y-%m-%dT10:00"),
                                                                "duration_minutes": "90", "location": "Online"},
                              follow_redirects=True)
     assert "Meeting rhythm saved" in text_of(saved)
