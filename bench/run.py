@@ -4,7 +4,9 @@
 
 1. bench/network_bench.py — graph build and full analysis at 1,000 / 10,000 / 100,000 people
    (time and peak memory per step).
-2. bench/directory_bench.py — directory, topic contacts, tag page and API reads on a
+2. bench/pool_bench.py — topic demand, substitutes, fading mentors and circle proposals at
+   10,000 / 100,000 people.
+3. bench/directory_bench.py — directory, topic contacts, tag page and API reads on a
    10,000-person organisation, as a share of bare-Flask throughput.
 
 --quick runs smaller sizes (a smoke run of the benchmarks themselves). Nothing here asserts:
@@ -28,6 +30,7 @@ def main() -> int:
     args = parser.parse_args()
     runs = [
         ["network_bench.py", "--sizes", "300,1000" if args.quick else "1000,10000,100000"],
+        ["pool_bench.py", "--sizes", "1000,10000" if args.quick else "10000,100000"],
         ["directory_bench.py", "--people", "1000" if args.quick else "10000", "--requests", "30" if args.quick else "200"],
     ]
     failed = 0

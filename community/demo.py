@@ -35,6 +35,7 @@ def steps():
     from community.impact import demo as impact_demo
     from community.mentoring import demo as mentoring_demo
     from community.network import demo as network_demo
+    from community.pool import demo as pool_demo
     from community.profiles import demo as profiles_demo
 
     return [
@@ -44,6 +45,7 @@ def steps():
         mentoring_demo.seed,
         discussions_demo.seed,
         ambassadors_demo.seed,
+        pool_demo.seed,
         network_demo.seed,
         impact_demo.seed,
     ]

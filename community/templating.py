@@ -31,6 +31,7 @@ NAV = [
     NavItem("mentoring.index", _l("Mentoring")),
     NavItem("discussions.index", _l("Community")),
     NavItem("ambassadors.directory", _l("Ambassadors")),
+    NavItem("pool.circles", _l("Circles"), roles=("mentor", "change_manager")),
     NavItem("network.dashboard", _l("Network"), roles=("change_manager", "admin")),
     NavItem("admin.users", _l("Admin"), roles=("admin",)),
 ]

@@ -84,6 +84,15 @@ def build_world(app) -> World:
         db.session.flush()
         world.ids["notification"] = note.id
 
+        from community.pool.models import Circle, CircleMember
+
+        circle = Circle(name="Peer circle", created_by_id=cm.id, rhythm_weeks=4, duration_minutes=60,
+                        first_meeting_at=start)
+        circle.members = [CircleMember(user_id=mentor.id, status="accepted")]
+        db.session.add(circle)
+        db.session.flush()
+        world.ids["circle"] = circle.id
+
         snapshot = network.compute_snapshot(cm)
         world.ids["snapshot"] = snapshot.id
         for role, user in world.users.items():

@@ -64,8 +64,9 @@ def collect_forms(app, world, client) -> dict[str, set[str]]:
         f"/sessions/{ids['session']}/reschedule", f"/sessions/{ids['session']}/cancel", "/ambassadors/nominate",
         f"/ambassadors/nominations/{ids['nomination']}", "/ambassadors/criteria", f"/ambassadors/{ids['user_mentor']}/end",
         "/network", "/network/reveal", "/admin/users/new", f"/admin/users/{ids['user_staff']}",
-        f"/admin/users/{ids['user_staff']}/erase", "/notifications/", f"/runs/{ids['cohort']}/surveys",
+        f"/admin/users/{ids['user_staff']}/erase", "/notifications/", "/network/demand", f"/runs/{ids['cohort']}/surveys",
         f"/surveys/{ids['survey']}/questions",
+        f"/mentoring/mentorships/{ids['mentorship']}/handover", "/circles", "/circles/proposals", f"/circles/{ids['circle']}",
     ]
     forms: dict[str, set[str]] = {}
     for page in pages:

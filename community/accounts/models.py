@@ -40,6 +40,7 @@ class User(UserMixin, TimestampMixin, Model):
     bio: Mapped[str | None] = mapped_column(Text)
     bio_html: Mapped[str | None] = mapped_column(Text)
     capacity: Mapped[int] = mapped_column(default=0)  # max concurrent mentees (mentors)
+    mentoring_paused: Mapped[bool] = mapped_column(default=False)  # no new requests while paused
     availability: Mapped[str | None] = mapped_column(String(300))
     link: Mapped[str | None] = mapped_column(String(500))
     directory_visible: Mapped[bool] = mapped_column(default=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -260,6 +260,15 @@ def _active_admin_count() -> int:
     ).scalar_one()
 
 
+_DEACTIVATION_HOOKS: list[Callable[[User], object]] = []
+
+
+def on_deactivation(hook: Callable[[User], object]) -> None:
+    """Features react to a deactivation in the same transaction (mentoring asks for handovers)."""
+    if hook not in _DEACTIVATION_HOOKS:
+        _DEACTIVATION_HOOKS.append(hook)
+
+
 def set_active(actor: User, user: User, active: bool) -> None:
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators activate or deactivate accounts."))
@@ -272,6 +281,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         close_all_login_sessions(user)
+        for hook in _DEACTIVATION_HOOKS:
+            hook(user)
     audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user", subject_id=user.id)
     db.session.flush()
 

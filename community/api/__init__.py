@@ -42,9 +42,19 @@ api = CommunityApi(
 
 def init_app(app: Flask) -> None:
     api.init_app(app)
-    from community.api import ambassadors, discussions, impact, me, mentoring, network, people, tags
+    from community.api import (
+        ambassadors,
+        discussions,
+        impact,
+        me,
+        mentoring,
+        network,
+        people,
+        pool,
+        tags,
+    )
 
-    for module in (me, people, tags, discussions, mentoring, ambassadors, network, impact):
+    for module in (me, people, tags, discussions, mentoring, ambassadors, network, impact, pool):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
 
     @app.before_request

@@ -29,6 +29,7 @@ class MeSchema(ma.Schema):
     notification_prefs = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.String(),
         metadata={"description": "Per kind of notification: immediately | digest | off (e-mail)"})
+    mentoring_paused = ma.fields.Boolean(metadata={"description": "mentors: no new requests while paused"})
 
 
 class MeSettingsSchema(ma.Schema):
@@ -46,6 +47,8 @@ def me_data() -> dict:
     data = MeSchema(exclude=("notification_prefs",)).dump(current_user)
     data["notification_prefs"] = outreach.preferences(current_user)
     return data
+    mentoring_paused = ma.fields.Boolean(metadata={"description": "pause mentoring: no new requests; current "
+                                                                  "mentorships are handed over"})
 
 
 @blp.route("/me")
@@ -59,10 +62,15 @@ def get_me():
 @blp.response(200, MeSchema)
 def patch_me(settings: dict):
     prefs = settings.pop("notification_prefs", None)
+    paused = settings.pop("mentoring_paused", None)
     if settings:
         accounts.update_settings(current_user, **settings)
     if prefs:
         outreach.set_preferences(current_user, prefs)
+    if paused is not None:
+        from community.mentoring.services import set_mentoring_paused
+
+        set_mentoring_paused(current_user, paused)
     return me_data()
 
 

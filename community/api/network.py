@@ -18,6 +18,7 @@ from community.api.schemas import ErrorSchema
 from community.audit import services as audit
 from community.errors import NotFoundError
 from community.network import queries, services
+from community.pool.fading import fading_list
 
 blp = Blueprint("api_network", __name__, description="Network analysis of the mentor pool (change managers, admins)")
 
@@ -132,6 +133,14 @@ class AnalysisSchema(ma.Schema):
     unmatched_executives = ma.fields.List(ma.fields.Nested(UnmatchedSchema), required=True)
     ambassador_shortlist = ma.fields.List(ma.fields.Nested(CandidateSchema), required=True)
     communities = ma.fields.List(ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True)))
+    fading_mentors = ma.fields.List(ma.fields.Nested(lambda: FadingSchema()), metadata={
+        "description": "mentors drifting away, judged against their own earlier baseline (never people who opted out)"})
+
+
+class FadingSchema(ma.Schema):
+    person = ma.fields.Nested(PersonSchema, required=True)
+    score = ma.fields.Float(required=True)
+    reasons = ma.fields.List(ma.fields.String(), required=True)
 
 
 class JobSchema(ma.Schema):
@@ -223,6 +232,8 @@ def analysis_data(report: queries.Report) -> dict:
         "unmatched_executives": [with_person(f) for f in report.unmatched_executives],
         "ambassador_shortlist": [with_person(f) for f in report.ambassador_shortlist],
         "communities": report.communities,
+        "fading_mentors": [{"person": _person(f["person"]), "score": f["score"], "reasons": f["reasons"]}
+                           for f in fading_list(snapshot, report.pseudonymised)],
     }
 
 

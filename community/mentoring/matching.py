@@ -105,7 +105,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
         select(User.id, User.department, User.capacity, func.coalesce(load.c.n, 0))
         .join(UserRole, is_mentor)
         .outerjoin(load, load.c.mentor_id == User.id)
-        .where(User.active.is_(True), User.id != executive.id)
+        .where(User.active.is_(True), User.mentoring_paused.is_(False), User.id != executive.id)
         .order_by(User.id)
     ).all()
     if not rows:

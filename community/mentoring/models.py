@@ -53,9 +53,13 @@ class Mentorship(Model):
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
-    # Put in front of the change managers for a new mentor (a leaver, a paused or erased mentor)
+    # Handover (a mentor leaves, pauses, is deactivated or erased): requested once, then done
+    # by a change manager or the executive; the new mentorship points back to this one.
     handover_requested_at: Mapped[datetime | None]
-    handover_reason: Mapped[str | None] = mapped_column(String(20))  # HANDOVER_REASONS
+    handover_reason: Mapped[str | None] = mapped_column(String(20))  # left | deactivated | paused | erased
+    handed_over_at: Mapped[datetime | None]
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="SET NULL"), index=True)
+    handover_note: Mapped[str | None] = mapped_column(Text)
 
     mentor: Mapped[User] = relationship("User", foreign_keys=[mentor_id], lazy="joined", innerjoin=True)
     executive: Mapped[User] = relationship("User", foreign_keys=[executive_id], lazy="joined", innerjoin=True)

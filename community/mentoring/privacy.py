@@ -103,6 +103,11 @@ def _session_data(s: MentoringSession, history: dict[int, list[dict]], notes: di
 
 
 def erase(user: User) -> None:
+    from community.mentoring.services import request_handovers_for_mentor
+
+    # Their executives need a new mentor: the change managers are told before the mentorships end.
+    for mentorship in request_handovers_for_mentor(user, "erased"):
+        db.session.expire(mentorship)
     now = utcnow()
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     mine = select(Mentorship.id).where(_involving(user))

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
+from community.accounts import services as accounts
 from community.accounts.auth import secret_hash
 from community.accounts.models import User
 from community.audit import services as audit
@@ -67,6 +68,19 @@ register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session
 register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
+register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor (%(why)s)"))
+register_kind("handed_over_old", _l("%(actor)s handed your mentorship with %(executive)s over to %(mentor)s"))
+register_kind("handed_over_executive", _l("%(actor)s handed your mentorship over to %(mentor)s, who continues with your goals"))
+register_kind("handed_over_new", _l("%(actor)s handed the mentorship of %(executive)s over to you (it continues from %(previous)s)"))
+register_kind("mentoring_paused", _l("%(actor)s paused mentoring; their mentorships need a handover"))
+
+HANDOVER_REASONS = ("left", "deactivated", "paused", "erased")
+HANDOVER_WHY = {
+    "left": _l("the mentor left the company"),
+    "deactivated": _l("the mentor's account was deactivated"),
+    "paused": _l("the mentor paused mentoring"),
+    "erased": _l("the mentor's account was erased"),
+}
 
 
 # Access --------------------------------------------------------------------------------
@@ -404,6 +418,8 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
         _refuse("mentor_id", _("Choose a person with the mentor role."))
     if mentor.id == executive.id:
         _refuse("mentor_id", _("Nobody can mentor themselves."))
+    if mentor.mentoring_paused:
+        _refuse("mentor_id", _("%(name)s has paused mentoring; please choose another mentor.", name=mentor.name))
     return executive, mentor
 
 
@@ -497,13 +513,7 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
         raise ConflictError(_("Only an active mentorship can be completed."))
     reason = clean_text(reason, "reason", 2_000)
     now = utcnow()
-    planned = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
-    ).all()
-    for session in planned:
-        _bump(session, session.version, status="cancelled", cancel_reason=_("The mentorship was completed."))
-        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
-                                     old_starts_at=session.starts_at, reason=_("The mentorship was completed.")))
+    _cancel_planned(actor, mentorship, now, _("The mentorship was completed."))
     mentorship.status = "completed"
     mentorship.completed_at = now
     db.session.flush()
@@ -525,24 +535,191 @@ def handover_reason_label(reason: str | None) -> str:
     return str(labels.get(reason or "", reason or ""))
 
 
+def _cancel_planned(actor, mentorship: Mentorship, now: datetime, why: str) -> None:
+    planned = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
+    ).all()
+    for session in planned:
+        _bump(session, session.version, status="cancelled", cancel_reason=why)
+        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
+                                     old_starts_at=session.starts_at, reason=why))
+
+
+# Handover ------------------------------------------------------------------------------
+
+def change_manager_ids() -> list[int]:
+    from community.accounts.models import UserRole
+
+    return list(db.session.scalars(
+        select(User.id).join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "change_manager"))
+        .where(User.active.is_(True)).order_by(User.id)
+    ))
+
+
 def request_handover(mentorship: Mentorship, reason: str) -> None:
-    """Put an active mentorship in front of the change managers for a new mentor (once);
-    called by flows without an acting person (a leaver from HR provisioning, a paused mentor)."""
+    """Mark a mentorship as needing a new mentor (once) and tell the change managers in-app."""
     if reason not in HANDOVER_REASONS:
         raise ValueError(f"unknown handover reason {reason!r}")
-    if mentorship.handover_requested_at is not None:
+    if mentorship.handover_requested_at is not None or mentorship.handed_over_at is not None:
         return
     mentorship.handover_requested_at = utcnow()
     mentorship.handover_reason = reason
     db.session.flush()
-    from community.ambassadors.services import change_manager_ids
-    from community.notifications.services import notify_many
+    link = path_for("pool.handover", mentorship_id=mentorship.id)
+    for user_id in change_manager_ids():
+        if user_id in (mentorship.mentor_id, mentorship.executive_id):
+            continue
+        mentor_name = str(_("Former member")) if reason == "erased" else mentorship.mentor.name
+        notify(user_id, "handover_needed", link=link, mentor=mentor_name,
+               executive=mentorship.executive.name, why=str(HANDOVER_WHY[reason]))
 
-    notify_many(
-        change_manager_ids(), "handover_needed", link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id),
-        mentor=mentorship.mentor.name, executive=mentorship.executive.name,
+
+def mentorships_needing_handover(mentor: User) -> list[Mentorship]:
+    """The active mentorships of a mentor (what will need a handover if they go)."""
+    return list(db.session.scalars(
+        select(Mentorship).where(Mentorship.mentor_id == mentor.id, Mentorship.status == "active")
+        .order_by(Mentorship.id)
+    ).unique())
+
+
+def request_handovers_for_mentor(mentor: User, reason: str) -> list[Mentorship]:
+    """Every active mentorship of a mentor who leaves, pauses or is deactivated or erased."""
+    mentorships = mentorships_needing_handover(mentor)
+    for mentorship in mentorships:
+        request_handover(mentorship, reason)
+    return mentorships
+
+
+def _handover_on_deactivation(user: User) -> None:
+    request_handovers_for_mentor(user, "deactivated")
+
+
+accounts.on_deactivation(_handover_on_deactivation)
+
+
+def can_hand_over(user: User, mentorship: Mentorship) -> bool:
+    return user.has_role("change_manager") or user.id == mentorship.executive_id
+
+
+def require_handover_rights(user: User, mentorship: Mentorship) -> None:
+    if not can_view_mentorship(user, mentorship):
+        raise NotFoundError(_("No such mentorship."))
+    if not can_hand_over(user, mentorship):
+        raise PermissionDenied(_("Only change managers and the executive hand a mentorship over."))
+
+
+def handover_open(mentorship: Mentorship) -> bool:
+    """Active, or completed because the mentor went (erasure) and not handed over yet."""
+    if mentorship.handed_over_at is not None:
+        return False
+    return mentorship.status == "active" or (
+        mentorship.status == "completed" and mentorship.handover_requested_at is not None
     )
-    audit.record("mentorship.handover_requested", subject_type="mentorship", subject_id=mentorship.id, data={"reason": reason})
+
+
+def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, note: str | None = None) -> Mentorship:
+    """Complete the mentorship as handed over and open an active one with the new mentor.
+
+    The new mentorship keeps the goals, the goal text and the programme run, and points back to
+    the old one (its sessions are listed as earlier sessions; their private notes stay with the
+    old pair). The old mentor, the executive and the new mentor are notified."""
+    require_handover_rights(actor, mentorship)
+    note = clean_text(note, "note", 2_000)
+    from community.database import MAX_ID
+
+    valid_id = isinstance(mentor_id, int) and 0 < mentor_id <= MAX_ID
+    mentor = db.session.get(User, mentor_id) if valid_id else None
+    if mentor is None or not mentor.active or not mentor.has_role("mentor") or mentor.erased_at is not None:
+        _refuse("mentor_id", _("Choose a person with the mentor role."))
+    if mentor.id == mentorship.executive_id:
+        _refuse("mentor_id", _("Nobody can mentor themselves."))
+    if mentor.id == mentorship.mentor_id:
+        _refuse("mentor_id", _("Choose another mentor than the current one."))
+    if mentor.mentoring_paused:
+        _refuse("mentor_id", _("%(name)s has paused mentoring; please choose another mentor.", name=mentor.name))
+    lock_pair(mentorship)
+    lock_person(mentor.id)  # refreshes `mentor` (the same object) under the lock
+    _refresh_status(mentorship)
+    db.session.refresh(mentorship, ["handed_over_at"])
+    if not handover_open(mentorship):
+        raise ConflictError(_("This mentorship cannot be handed over (it is not active, or was handed over already)."))
+    pair_open = db.session.scalar(
+        select(Mentorship.id).where(Mentorship.mentor_id == mentor.id, Mentorship.executive_id == mentorship.executive_id,
+                                    Mentorship.status.in_(OPEN_STATUSES))
+    )
+    if pair_open is not None:
+        message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name,
+                    executive=mentorship.executive.name)
+        raise ConflictError(message, {"mentor_id": [message]})
+    capacity = capacity_of(mentor)
+    if open_count(mentor.id) >= capacity:
+        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
+                    name=mentor.name, capacity=capacity)
+        raise ConflictError(message, {"mentor_id": [message]})
+    now = utcnow()
+    previous_mentor = mentorship.mentor
+    _cancel_planned(actor, mentorship, now, _("The mentorship was handed over to another mentor."))
+    mentorship.status = "completed"
+    mentorship.completed_at = mentorship.completed_at or now
+    mentorship.handed_over_at = now
+    successor = Mentorship(
+        mentor_id=mentor.id, executive_id=mentorship.executive_id, cohort_id=mentorship.cohort_id, status="active",
+        goal_text=mentorship.goal_text, requested_by_id=actor.id, requested_at=now, decided_at=now,
+        continues_id=mentorship.id, handover_note=note,
+    )
+    successor.goals = [MentorshipGoal(tag_id=goal.tag_id) for goal in mentorship.goals]
+    db.session.add(successor)
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=successor.id)
+    old_link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    executive = mentorship.executive
+    if previous_mentor.active and previous_mentor.erased_at is None:
+        notify(previous_mentor.id, "handed_over_old", actor=actor, link=old_link, executive=executive.name,
+               mentor=mentor.name)
+    notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor.name)
+    notify(mentor.id, "handed_over_new", actor=actor, link=link, executive=executive.name,
+           previous=previous_mentor.name)
+    audit.record("mentorship.handed_over", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
+                 data={"to_mentor_id": mentor.id, "new_mentorship_id": successor.id}, note=note)
+    return successor
+
+
+def set_mentoring_paused(actor: User, paused: bool) -> list[Mentorship]:
+    """A mentor pauses (or resumes) mentoring: no new requests; their active mentorships need a handover."""
+    paused = bool(paused)
+    if paused and not actor.has_role("mentor"):
+        _refuse("mentoring_paused", _("Only mentors pause mentoring."))
+    if actor.mentoring_paused == paused:
+        return []
+    actor.mentoring_paused = paused
+    db.session.flush()
+    audit.record("mentoring.paused" if paused else "mentoring.resumed", actor=actor, subject_type="user",
+                 subject_id=actor.id)
+    if not paused:
+        return []
+    return request_handovers_for_mentor(actor, "paused")
+
+
+def successor_id(mentorship: Mentorship) -> int | None:
+    if mentorship.handed_over_at is None:
+        return None
+    return db.session.scalar(select(Mentorship.id).where(Mentorship.continues_id == mentorship.id).limit(1))
+
+
+def earlier_sessions(mentorship: Mentorship) -> list[MentoringSession]:
+    """Sessions of the mentorships this one continues (dates, agendas; never their private notes)."""
+    ids = []
+    seen = {mentorship.id}
+    current = mentorship.continues_id
+    while current is not None and current not in seen and len(ids) < 20:
+        seen.add(current)
+        ids.append(current)
+        current = db.session.scalar(select(Mentorship.continues_id).where(Mentorship.id == current))
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(MentoringSession).where(MentoringSession.mentorship_id.in_(ids)).order_by(MentoringSession.starts_at)
+    ).unique())
 
 
 def decline_open_requests_for_leaver(user: User, reason: str) -> int:

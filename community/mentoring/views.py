@@ -213,6 +213,10 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         can_complete=services.can_complete(current_user, mentorship),
         goal_form=EmptyForm(formdata=None),
         goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
+        can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),
+        handover_why=str(services.HANDOVER_WHY.get(mentorship.handover_reason or "", "")),
+        earlier=services.earlier_sessions(mentorship),
+        successor_id=services.successor_id(mentorship),
     ), status
 
 

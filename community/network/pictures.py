@@ -130,6 +130,7 @@ def trend_series_labels() -> dict[str, str]:
         "uncovered_topics": _("Uncovered topics"),
         "departments_without_mentors": _("Departments without mentors"),
         "unmatched_executives": _("Unmatched executives"),
+        "fading_mentors": _("Fading mentors"),
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 PERSON_LISTS = ("roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives",
-                "ambassador_shortlist")
+                "ambassador_shortlist", "fading_mentors")
 
 
 def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[str, Any]:

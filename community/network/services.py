@@ -88,6 +88,7 @@ from community.network.redaction import (
     redact_findings,
 )
 from community.network.snapshots import (
+    SNAPSHOT_HOOKS,
     cohort_at,
     compute_snapshot,
     store_snapshot,
@@ -113,6 +114,7 @@ __all__ = [
     "PersonRef",
     "REVEAL_REASON_MAX",
     "REVEAL_REASON_MIN",
+    "SNAPSHOT_HOOKS",
     "STALE_JOB_AFTER",
     "TREND_SERIES",
     "WHAT_IF_MAX",

@@ -33,6 +33,10 @@ def cohort_at(now: datetime) -> int | None:
     )
 
 
+# Other features add their findings to a snapshot as it is stored (the pool feature: fading mentors).
+SNAPSHOT_HOOKS: list[Callable[[AnalysisSnapshot, frozenset[int]], None]] = []
+
+
 def store_snapshot(actor: User | None, data: NetworkData, result: analysis.AnalysisResult,
                    params: analysis.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
     """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
@@ -80,6 +84,8 @@ def store_snapshot(actor: User | None, data: NetworkData, result: analysis.Analy
     ]
     if rows:
         db.session.execute(insert(PersonFigure), rows)
+    for hook in SNAPSHOT_HOOKS:
+        hook(snapshot, data.opted_out)
     audit.record(
         "network.computed", actor=actor, subject_type="analysis_snapshot", subject_id=snapshot.id,
         data={"people": summary.get("people"), "seconds": snapshot.duration},

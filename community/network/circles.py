@@ -1,0 +1,136 @@
+"""Peer learning circles: proposals of 4–6 mentors from the detected communities.
+
+Pure code over plain records. Within each community of the mentor network, a circle grows
+greedily from a seed: each step adds the mentor who brings the most — a department the circle
+does not have yet, topics nobody in it knows well (complementary), and at least one topic in
+common with someone (something to talk about). Two people who already share a circle are never
+put together again, and each mentor is proposed for at most one circle per run. To stay fast
+in very large groups, each step looks at a bounded window of candidates (mixed by department).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+MIN_SIZE, MAX_SIZE = 4, 6
+WINDOW = 60
+STRONG = ("expert", "practitioner")
+
+
+@dataclass(frozen=True)
+class CircleMentor:
+    person_id: int
+    department: str | None
+    levels: dict[str, str]  # slug -> level
+    community: int | None = None
+    is_ambassador: bool = False
+
+
+@dataclass
+class CircleProposal:
+    member_ids: list[int]
+    topics: list[str]  # slugs the circle covers well, most shared first
+    reasons: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    score: float = 0.0
+
+
+def _strong(m: CircleMentor) -> set[str]:
+    return {slug for slug, level in m.levels.items() if level in STRONG}
+
+
+def _gain(candidate: CircleMentor, members: list[CircleMentor], covered: set[str], departments: set[str | None]) -> float:
+    strong = _strong(candidate)
+    new_topics = len(strong - covered)
+    common = bool(set(candidate.levels) & {slug for m in members for slug in m.levels})
+    new_department = candidate.department is not None and candidate.department not in departments
+    return 1.0 * new_department + 0.5 * min(new_topics, 3) + 0.5 * common + 0.2 * candidate.is_ambassador
+
+
+def _mixed_order(group: list[CircleMentor]) -> list[CircleMentor]:
+    """Round-robin over departments, so any window of candidates mixes departments."""
+    by_department: dict[str | None, list[CircleMentor]] = defaultdict(list)
+    for m in sorted(group, key=lambda m: m.person_id):
+        by_department[m.department].append(m)
+    queues = [by_department[d] for d in sorted(by_department, key=lambda d: (d is None, d or ""))]
+    ordered: list[CircleMentor] = []
+    index = 0
+    while len(ordered) < len(group):
+        for queue in queues:
+            if index < len(queue):
+                ordered.append(queue[index])
+        index += 1
+    return ordered
+
+
+def propose_circles(mentors: Iterable[CircleMentor], existing_pairs: Iterable[frozenset[int]] = (),
+                    limit: int = 20, size: int = MAX_SIZE) -> list[CircleProposal]:
+    size = max(MIN_SIZE, min(MAX_SIZE, size))
+    taken_pairs = {frozenset(p) for p in existing_pairs}
+    groups: dict[int | None, list[CircleMentor]] = defaultdict(list)
+    for m in mentors:
+        groups[m.community].append(m)
+    proposals: list[CircleProposal] = []
+    for community in sorted(groups, key=lambda c: (c is None, -len(groups[c]), c or 0)):
+        pool = _mixed_order(groups[community])
+        used: set[int] = set()
+        for seed in pool:
+            if len(proposals) >= limit:
+                break
+            if seed.person_id in used:
+                continue
+            members = [seed]
+            covered = set(_strong(seed))
+            departments = {seed.department}
+            window = [m for m in pool if m.person_id not in used and m.person_id != seed.person_id][:WINDOW]
+            while len(members) < size:
+                best, best_gain = None, 0.0
+                for candidate in window:
+                    if any(frozenset((candidate.person_id, m.person_id)) in taken_pairs for m in members):
+                        continue
+                    if candidate in members:
+                        continue
+                    gain = _gain(candidate, members, covered, departments)
+                    if gain > best_gain:
+                        best, best_gain = candidate, gain
+                if best is None or best_gain < 1.0:
+                    break
+                members.append(best)
+                covered |= _strong(best)
+                departments.add(best.department)
+                window.remove(best)
+            if len(members) < MIN_SIZE or len({m.department for m in members}) < 2:
+                continue
+            used.update(m.person_id for m in members)
+            for a in members:
+                for b in members:
+                    if a.person_id < b.person_id:
+                        taken_pairs.add(frozenset((a.person_id, b.person_id)))
+            counts: dict[str, int] = defaultdict(int)
+            for m in members:
+                for slug in _strong(m):
+                    counts[slug] += 1
+            topics = sorted(counts, key=lambda s: (-counts[s], s))
+            shared = [s for s in topics if counts[s] >= 2]
+            single = [s for s in topics if counts[s] == 1]
+            reasons: list[tuple[str, dict[str, object]]] = [
+                ("departments", {"n": len({m.department for m in members if m.department}),
+                                 "names": sorted({m.department for m in members if m.department})}),
+            ]
+            if shared:
+                reasons.append(("shared", {"topics": shared[:3]}))
+            if single:
+                reasons.append(("complementary", {"topics": single[:5], "n": len(single)}))
+            if community is not None:
+                reasons.append(("community", {}))
+            ambassadors = sum(m.is_ambassador for m in members)
+            if ambassadors:
+                reasons.append(("ambassadors", {"n": ambassadors}))
+            score = len({m.department for m in members}) + 0.5 * len(single) + 0.5 * min(len(shared), 2)
+            proposals.append(CircleProposal(member_ids=[m.person_id for m in members], topics=topics[:8],
+                                            reasons=reasons, score=round(score, 2)))
+        if len(proposals) >= limit:
+            break
+    proposals.sort(key=lambda p: (-p.score, p.member_ids))
+    return proposals

@@ -1,0 +1,294 @@
+"""Peer learning circles: proposals from the network's communities, creation by change managers,
+invitations accepted or declined, a private discussion and a meeting rhythm with a calendar entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from icalendar import Calendar, Event, vRecur
+from sqlalchemy import or_, select
+
+from community.accounts.models import User, UserRole
+from community.audit import services as audit
+from community.database import MAX_ID, utcnow
+from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.expertise.models import Tag
+from community.expertise.services import resolve_tags
+from community.extensions import db
+from community.markdown import render
+from community.mentoring.services import path_for
+from community.network import circles as model
+from community.notifications.services import notify, register_kind
+from community.pool import queries
+from community.pool.models import Circle, CircleMember, CirclePost, CircleTopic
+
+register_kind("circle_invited", _l("%(actor)s invites you to the peer learning circle %(circle)s"))
+register_kind("circle_accepted", _l("%(actor)s joined the circle %(circle)s"))
+register_kind("circle_declined", _l("%(actor)s declined the invitation to the circle %(circle)s"))
+register_kind("circle_post", _l("%(actor)s wrote in the circle %(circle)s"))
+
+MIN_MEMBERS, MAX_MEMBERS = model.MIN_SIZE, model.MAX_SIZE
+POST_MAX = 10_000
+NAME_MAX = 120
+
+
+def _refuse(field_name: str, message: str):
+    raise ValidationFailed(message, {field_name: [message]})
+
+
+def require_change_manager(actor: User) -> None:
+    if not actor.has_role("change_manager"):
+        raise PermissionDenied(_("Only change managers propose and create peer learning circles."))
+
+
+def membership(circle: Circle, user: User) -> CircleMember | None:
+    return next((m for m in circle.members if m.user_id == user.id), None)
+
+
+def is_member(circle: Circle, user: User, *statuses: str) -> bool:
+    member = membership(circle, user)
+    return member is not None and (not statuses or member.status in statuses)
+
+
+def get_circle(actor: User, circle_id: int) -> Circle:
+    """Members (invited or accepted) and change managers see a circle; anyone else gets 404."""
+    circle = db.session.get(Circle, circle_id)
+    if circle is None or not (is_member(circle, actor, "invited", "accepted") or actor.has_role("change_manager")):
+        raise NotFoundError(_("No such circle."))
+    return circle
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+@dataclass
+class ProposalView:
+    members: list[User]
+    topics: list[Tag]
+    reasons: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+def existing_pairs() -> list[frozenset[int]]:
+    by_circle: dict[int, list[int]] = {}
+    for circle_id, user_id in db.session.execute(
+        select(CircleMember.circle_id, CircleMember.user_id).where(CircleMember.status != "declined")
+    ):
+        by_circle.setdefault(circle_id, []).append(user_id)
+    return [frozenset((a, b)) for ids in by_circle.values() for a in ids for b in ids if a < b]
+
+
+def _reason(code: str, values: dict, tags: dict[str, Tag]) -> str:
+    names = ", ".join(tags[s].display_name if s in tags else s for s in values.get("topics", []))
+    if code == "departments":
+        return _("%(n)d departments: %(names)s", n=values["n"], names=", ".join(values["names"]))
+    if code == "shared":
+        return _("common ground: %(topics)s", topics=names)
+    if code == "complementary":
+        return _("complementary: each brings %(topics)s", topics=names)
+    if code == "community":
+        return _("already close in the mentor network (same community)")
+    if code == "ambassadors":
+        return ngettext("with %(num)d ambassador", "with %(num)d ambassadors", values["n"])
+    return code
+
+
+def proposals(actor: User, limit: int = 12) -> list[ProposalView]:
+    """Circles of 4–6 mentors (ambassadors may join) from the detected communities, each with its
+    reasons. People who opted out of the analysis are not proposed (they can still be invited)."""
+    require_change_manager(actor)
+    communities = queries.latest_communities()
+    levels = queries.mentor_levels()
+    rows = db.session.execute(
+        select(User.id, User.department, User.is_ambassador)
+        .where(User.active.is_(True), User.erased_at.is_(None), User.analysis_opt_out.is_(False),
+               User.mentoring_paused.is_(False),
+               or_(User.is_ambassador.is_(True),
+                   User.id.in_(select(UserRole.user_id).where(UserRole.role == "mentor"))))
+        .order_by(User.id)
+    ).all()
+    mentors = [model.CircleMentor(uid, department, levels.get(uid, {}), communities.get(uid), bool(ambassador))
+               for uid, department, ambassador in rows]
+    found = model.propose_circles(mentors, existing_pairs(), limit=limit)
+    people = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_([i for p in found for i in p.member_ids])))}
+    tags = queries.tag_names()
+    audit.record("circles.proposals_viewed", actor=actor, data={"proposals": len(found)})
+    return [ProposalView(members=[people[i] for i in p.member_ids], topics=[tags[s] for s in p.topics if s in tags],
+                         reasons=[_reason(code, values, tags) for code, values in p.reasons], score=p.score)
+            for p in found]
+
+
+# --------------------------------------------------------------------------- circles
+
+
+def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_at: datetime | None,
+                  location: str | None) -> tuple[int, int, datetime | None, str | None]:
+    try:
+        rhythm = int(rhythm_weeks)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        _refuse("rhythm_weeks", _("Give the rhythm in weeks."))
+    if not 1 <= rhythm <= 12:
+        _refuse("rhythm_weeks", _("A circle meets every 1 to 12 weeks."))
+    try:
+        duration = int(duration_minutes)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        _refuse("duration_minutes", _("Give the duration in minutes."))
+    if not 15 <= duration <= 480:
+        _refuse("duration_minutes", _("A meeting lasts between %(min)d and %(max)d minutes.", min=15, max=480))
+    if first_meeting_at is not None:
+        if first_meeting_at.tzinfo is None:
+            _refuse("first_meeting_at", _("Give the start time with its UTC offset, e.g. 2030-05-04T10:00:00+02:00."))
+        try:
+            first_meeting_at = first_meeting_at.astimezone(UTC).replace(microsecond=0)
+        except (OverflowError, ValueError):
+            first_meeting_at = None
+        now = utcnow()
+        if first_meeting_at is None or not now - timedelta(days=366) <= first_meeting_at <= now + timedelta(days=3 * 366):
+            _refuse("first_meeting_at", _("Choose a first meeting within the last year or the next three years."))
+    location = " ".join((location or "").split())[:300] or None
+    return rhythm, duration, first_meeting_at, location
+
+
+def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs: list[str] = (),  # type: ignore[assignment]
+                  rhythm_weeks: int = 4, duration_minutes: int = 60, first_meeting_at: datetime | None = None,
+                  location: str | None = None) -> Circle:
+    require_change_manager(actor)
+    name = " ".join((name or "").split())
+    if not name:
+        _refuse("name", _("Give the circle a name."))
+    if len(name) > NAME_MAX:
+        _refuse("name", _("At most %(n)d characters.", n=NAME_MAX))
+    ids = list(dict.fromkeys(int(i) for i in member_ids or ()))
+    if any(not 0 < i <= MAX_ID for i in ids):
+        _refuse("member_ids", _("Unknown person."))
+    if not MIN_MEMBERS <= len(ids) <= MAX_MEMBERS:
+        _refuse("member_ids", _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    for uid in ids:
+        person = people.get(uid)
+        if person is None or not person.active or not (person.has_role("mentor") or person.is_ambassador):
+            _refuse("member_ids", _("Circles are for mentors and ambassadors: person %(id)d is neither.", id=uid))
+    tags = resolve_tags(topic_slugs or (), field="topic_slugs")
+    rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
+    circle = Circle(name=name, created_by_id=actor.id, created_at=utcnow(), rhythm_weeks=rhythm,
+                    duration_minutes=duration, first_meeting_at=first, location=location)
+    circle.members = [CircleMember(user_id=uid, status="invited") for uid in ids]
+    circle.topics = [CircleTopic(tag_id=tag.id) for tag in tags]
+    db.session.add(circle)
+    db.session.flush()
+    link = path_for("pool.circle", circle_id=circle.id)
+    for uid in ids:
+        notify(uid, "circle_invited", actor=actor, link=link, circle=name)
+    audit.record("circle.created", actor=actor, subject_type="circle", subject_id=circle.id, data={"members": ids})
+    return circle
+
+
+def respond(actor: User, circle: Circle, accept: bool) -> Circle:
+    member = membership(circle, actor)
+    if member is None or member.status == "declined":
+        raise NotFoundError(_("No such circle."))
+    if member.status != "invited":
+        raise ConflictError(_("You have answered this invitation already."))
+    member.status = "accepted" if accept else "declined"
+    member.responded_at = utcnow()
+    db.session.flush()
+    link = path_for("pool.circle", circle_id=circle.id)
+    for uid in {m.user_id for m in circle.members if m.status == "accepted"} | ({circle.created_by_id} - {None}):
+        notify(uid, "circle_accepted" if accept else "circle_declined", actor=actor, link=link, circle=circle.name)
+    return circle
+
+
+def require_accepted(actor: User, circle: Circle) -> None:
+    if not is_member(circle, actor, "accepted"):
+        raise PermissionDenied(_("Only members who accepted the invitation take part in the circle's discussion."))
+
+
+def posts(actor: User, circle: Circle) -> list[CirclePost]:
+    require_accepted(actor, circle)
+    return list(db.session.scalars(select(CirclePost).where(CirclePost.circle_id == circle.id).order_by(CirclePost.id)))
+
+
+def add_post(actor: User, circle: Circle, body: str) -> CirclePost:
+    require_accepted(actor, circle)
+    body = (body or "").strip()
+    if not body:
+        _refuse("body", _("Write something first."))
+    if len(body) > POST_MAX:
+        _refuse("body", _("At most %(n)d characters.", n=POST_MAX))
+    post = CirclePost(circle_id=circle.id, author_id=actor.id, body=body, body_html=render(body), created_at=utcnow())
+    db.session.add(post)
+    db.session.flush()
+    link = path_for("pool.circle", circle_id=circle.id) + f"#post-{post.id}"
+    for m in circle.members:
+        if m.status == "accepted":
+            notify(m.user_id, "circle_post", actor=actor, link=link, circle=circle.name)
+    return post
+
+
+def require_rhythm_rights(actor: User, circle: Circle) -> None:
+    if not (is_member(circle, actor, "accepted") or actor.has_role("change_manager")):
+        raise PermissionDenied(_("Only the circle's members set its meeting rhythm."))
+
+
+def set_rhythm(actor: User, circle: Circle, *, rhythm_weeks: int, duration_minutes: int,
+               first_meeting_at: datetime | None, location: str | None) -> Circle:
+    """Members who accepted (or change managers) agree the rhythm: every N weeks from a first meeting."""
+    require_rhythm_rights(actor, circle)
+    rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
+    circle.rhythm_weeks, circle.duration_minutes, circle.first_meeting_at, circle.location = rhythm, duration, first, location
+    db.session.flush()
+    return circle
+
+
+def next_meetings(circle: Circle, count: int = 4, now: datetime | None = None) -> list[datetime]:
+    if circle.first_meeting_at is None:
+        return []
+    now = now or utcnow()
+    step = timedelta(weeks=circle.rhythm_weeks)
+    at = circle.first_meeting_at
+    if at < now:
+        at += step * ((now - at) // step + 1)
+    return [at + step * n for n in range(count)]
+
+
+def circle_ics(actor: User, circle: Circle) -> bytes:
+    """The circle's meetings as one repeating calendar event (members who accepted)."""
+    require_accepted(actor, circle)
+    if circle.first_meeting_at is None:
+        raise NotFoundError(_("This circle has no meeting rhythm yet."))
+    from community.mentoring.calendar import PRODID, _zone
+
+    zone = _zone(actor)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    from flask import current_app
+
+    event.add("uid", f"circle-{circle.id}@{current_app.config.get('CALENDAR_UID_DOMAIN') or 'mentor-community.local'}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", circle.first_meeting_at.astimezone(zone))
+    event.add("dtend", (circle.first_meeting_at + timedelta(minutes=circle.duration_minutes)).astimezone(zone))
+    event.add("rrule", vRecur(freq="WEEKLY", interval=circle.rhythm_weeks))
+    event.add("summary", _("Peer learning circle: %(name)s", name=circle.name))
+    if circle.location:
+        event.add("location", circle.location)
+    event.add("description", path_for("pool.circle", circle_id=circle.id))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def circles_of(actor: User) -> list[Circle]:
+    """The caller's circles (invited or accepted), newest first."""
+    return list(db.session.scalars(
+        select(Circle).join(CircleMember, CircleMember.circle_id == Circle.id)
+        .where(CircleMember.user_id == actor.id, CircleMember.status.in_(("invited", "accepted")))
+        .order_by(Circle.id.desc())
+    ).unique())

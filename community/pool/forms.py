@@ -1,0 +1,48 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from community.forms import as_choices
+
+
+class HandoverForm(FlaskForm):
+    mentor_id = RadioField(_l("New mentor"), coerce=int, validate_choice=False, validators=[Optional()])
+    other_mentor_id = IntegerField(_l("Or another mentor's number"), validators=[Optional()],
+                                   description=_l("The number at the end of the mentor's profile address (/people/…)."))
+    note = TextAreaField(_l("Note to the new mentor (optional)"), validators=[Length(max=2000)])
+
+
+class PauseForm(FlaskForm):
+    pass
+
+
+class CircleForm(FlaskForm):
+    """Create a circle from a proposal: the name, the members and topics come from it."""
+
+    name = StringField(_l("Name of the circle"), validators=[DataRequired(), Length(max=120)])
+    member_ids = StringField(_l("Members"), validators=[DataRequired()], widget=HiddenInput())
+    topic_slugs = StringField(_l("Topics"), widget=HiddenInput())
+
+
+class RhythmForm(FlaskForm):
+    rhythm_weeks = SelectField(_l("Meets every"), coerce=int, default=4,
+                               choices=as_choices([(1, _l("week")), (2, _l("2 weeks")), (3, _l("3 weeks")),
+                                                   (4, _l("4 weeks")), (6, _l("6 weeks")), (8, _l("8 weeks"))]))
+    first_meeting_at = DateTimeLocalField(_l("First meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                          validators=[DataRequired()])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])
+    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
+
+
+class CirclePostForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10_000)],
+                         description=_l("Markdown. Only the circle's members read it."))

@@ -1,0 +1,157 @@
+"""Reads for the mentor pool: demand signals, mentors' supply, substitute candidates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from community.accounts.models import User, UserLanguage, UserRole
+from community.expertise.models import Tag
+from community.extensions import db
+from community.mentoring.models import (
+    OPEN_STATUSES,
+    MentoringSession,
+    Mentorship,
+    MentorshipGoal,
+    SessionAgendaTag,
+)
+from community.network import demand as demand_model
+from community.network import substitutes as substitute_model
+from community.network.models import AnalysisSnapshot, PersonFigure
+from community.profiles.models import PersonTag, TopicQuestion
+
+
+def demand_signals(since: datetime) -> list[demand_model.DemandSignal]:
+    """Learning goals, session agendas and topic questions since a date, with the department
+    of the executive (or of the person asking). Nobody is named: only topics, dates, departments."""
+    executive = aliased(User)
+    signals: list[demand_model.DemandSignal] = []
+    for slug, at, department in db.session.execute(
+        select(Tag.slug, Mentorship.requested_at, executive.department)
+        .join(MentorshipGoal, MentorshipGoal.tag_id == Tag.id)
+        .join(Mentorship, Mentorship.id == MentorshipGoal.mentorship_id)
+        .join(executive, executive.id == Mentorship.executive_id)
+        .where(Mentorship.requested_at >= since, Mentorship.continues_id.is_(None))
+    ):
+        signals.append(demand_model.DemandSignal(slug, "goal", at, department))
+    for slug, at, department in db.session.execute(
+        select(Tag.slug, MentoringSession.starts_at, executive.department)
+        .join(SessionAgendaTag, SessionAgendaTag.tag_id == Tag.id)
+        .join(MentoringSession, MentoringSession.id == SessionAgendaTag.session_id)
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .join(executive, executive.id == Mentorship.executive_id)
+        .where(MentoringSession.starts_at >= since, MentoringSession.status != "cancelled")
+    ):
+        signals.append(demand_model.DemandSignal(slug, "agenda", at, department))
+    asker = aliased(User)
+    for slug, at, department in db.session.execute(
+        select(Tag.slug, TopicQuestion.created_at, asker.department)
+        .join(TopicQuestion, TopicQuestion.tag_id == Tag.id)
+        .join(asker, asker.id == TopicQuestion.asker_id)
+        .where(TopicQuestion.created_at >= since)
+    ):
+        signals.append(demand_model.DemandSignal(slug, "question", at, department))
+    return signals
+
+
+def _mentor_rows() -> list[tuple[int, str | None, int, bool, int]]:
+    load = (
+        select(Mentorship.mentor_id, func.count().label("n"))
+        .where(Mentorship.status.in_(OPEN_STATUSES))
+        .group_by(Mentorship.mentor_id)
+        .subquery()
+    )
+    return [tuple(row) for row in db.session.execute(
+        select(User.id, User.department, User.capacity, User.mentoring_paused, func.coalesce(load.c.n, 0))
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "mentor"))
+        .outerjoin(load, load.c.mentor_id == User.id)
+        .where(User.active.is_(True), User.erased_at.is_(None))
+        .order_by(User.id)
+    )]
+
+
+def _mentor_levels() -> dict[int, dict[str, str]]:
+    levels: dict[int, dict[str, str]] = defaultdict(dict)
+    for user_id, slug, level in db.session.execute(
+        select(PersonTag.user_id, Tag.slug, PersonTag.level)
+        .join(Tag, Tag.id == PersonTag.tag_id)
+        .join(UserRole, (UserRole.user_id == PersonTag.user_id) & (UserRole.role == "mentor"))
+    ):
+        levels[user_id][slug] = level
+    return levels
+
+
+def mentor_levels() -> dict[int, dict[str, str]]:
+    """Topics and levels of every mentor."""
+    return _mentor_levels()
+
+
+def mentor_supply() -> list[demand_model.MentorSupply]:
+    levels = _mentor_levels()
+    return [
+        demand_model.MentorSupply(mentor_id=user_id, capacity=max(0, capacity or 0), load=load,
+                                  levels=levels.get(user_id, {}), paused=bool(paused))
+        for user_id, _department, capacity, paused, load in _mentor_rows()
+    ]
+
+
+def tag_names() -> dict[str, Tag]:
+    return {tag.slug: tag for tag in db.session.scalars(select(Tag))}
+
+
+def latest_communities() -> dict[int, int]:
+    """Community of each person in the latest analysis snapshot (people who opted out have none)."""
+    latest = db.session.scalar(select(func.max(AnalysisSnapshot.id)))
+    if latest is None:
+        return {}
+    return {user_id: community for user_id, community in db.session.execute(
+        select(PersonFigure.user_id, PersonFigure.community)
+        .where(PersonFigure.snapshot_id == latest, PersonFigure.community.is_not(None))
+    )}
+
+
+def substitute_candidates(communities: dict[int, int]) -> list[substitute_model.Candidate]:
+    levels = _mentor_levels()
+    spoken: dict[int, set[str]] = defaultdict(set)
+    for user_id, code in db.session.execute(
+        select(UserLanguage.user_id, UserLanguage.code)
+        .join(UserRole, (UserRole.user_id == UserLanguage.user_id) & (UserRole.role == "mentor"))
+    ):
+        spoken[user_id].add(code)
+    return [
+        substitute_model.Candidate(
+            person_id=user_id, department=department, languages=frozenset(spoken.get(user_id, ())),
+            capacity=max(0, capacity or 0), load=load, levels=levels.get(user_id, {}),
+            community=communities.get(user_id), paused=bool(paused),
+        )
+        for user_id, department, capacity, paused, load in _mentor_rows()
+    ]
+
+
+def handing_of(mentorship: Mentorship, communities: dict[int, int]) -> substitute_model.Handing:
+    mentor_levels = {slug: level for slug, level in db.session.execute(
+        select(Tag.slug, PersonTag.level).join(Tag, Tag.id == PersonTag.tag_id)
+        .where(PersonTag.user_id == mentorship.mentor_id)
+    )}
+    excluded = frozenset(db.session.scalars(
+        select(Mentorship.mentor_id).where(Mentorship.executive_id == mentorship.executive_id,
+                                           Mentorship.status.in_(OPEN_STATUSES))
+    ))
+    executive = mentorship.executive
+    return substitute_model.Handing(
+        mentor_id=mentorship.mentor_id, executive_id=executive.id, executive_department=executive.department,
+        executive_languages=frozenset(executive.languages), goals=tuple(goal.tag.slug for goal in mentorship.goals),
+        mentor_levels=mentor_levels, mentor_community=communities.get(mentorship.mentor_id), excluded=excluded,
+    )
+
+
+def pending_handovers(limit: int = 50) -> list[Mentorship]:
+    """Mentorships waiting for a new mentor (for the change managers' list)."""
+    return list(db.session.scalars(
+        select(Mentorship).where(Mentorship.handover_requested_at.is_not(None), Mentorship.handed_over_at.is_(None),
+                                 Mentorship.status.in_(("active", "completed")))
+        .order_by(Mentorship.handover_requested_at).limit(limit)
+    ).unique())

@@ -1,0 +1,217 @@
+"""Topic demand against supply, and substitute mentors with their reasons in words.
+
+The arithmetic lives in community.network.demand and community.network.substitutes (pure
+code); this module reads the data, checks who may see it, audits views and writes the words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community.accounts.models import User
+from community.audit import services as audit
+from community.database import utcnow
+from community.errors import ConflictError
+from community.expertise.models import Tag
+from community.extensions import db
+from community.mentoring import services as mentoring
+from community.mentoring.models import Mentorship
+from community.network import demand as demand_model
+from community.network import substitutes as substitute_model
+from community.network.services import require_analyst
+from community.pool import queries
+
+MONTHS_DEFAULT = 12
+MONTHS_MAX = 36
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- demand
+
+
+@dataclass
+class TopicRow:
+    slug: str
+    name: str
+    row: demand_model.TopicDemand
+    arithmetic: str
+
+
+@dataclass
+class DemandView:
+    computed_at: object
+    months: list[str]
+    departments: list[str]
+    topics: list[TopicRow]
+    places_per_mentor: int
+    month_max: int = 0
+    department_max: float = 0.0
+
+
+def _number(value: float) -> str:
+    from flask_babel import format_decimal
+
+    return format_decimal(round(value, 1), format="#,##0.#")
+
+
+def arithmetic(row: demand_model.TopicDemand) -> str:
+    """The recruitment need in words and figures, e.g. "demand 6.4 − supply 2.6 = 3.8 places short …"."""
+    if row.places_short <= 0:
+        return _("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
+                 demand=_number(row.demand), supply=_number(row.supply))
+    return _("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
+             "(median capacity) = %(need)d to recruit",
+             demand=_number(row.demand), supply=_number(row.supply), short=_number(row.places_short),
+             per=row.places_per_mentor, need=row.need)
+
+
+def clamp_months(months: int | None) -> int:
+    try:
+        months = int(months) if months is not None else MONTHS_DEFAULT
+    except (TypeError, ValueError):
+        months = MONTHS_DEFAULT
+    return min(MONTHS_MAX, max(1, months))
+
+
+def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as: str = "network.demand_viewed") -> DemandView:
+    """Demand, supply and need per topic (change managers and admins); every view is audited."""
+    require_analyst(actor)
+    months = clamp_months(months)
+    now = utcnow()
+    since = demand_model.window_start(now, months)
+    tags = queries.tag_names()
+    report = demand_model.topic_demand(queries.demand_signals(since), queries.mentor_supply(), now, months=months)
+    rows = []
+    for row in report.topics:
+        tag = tags.get(row.slug)
+        if tag is None or (row.demand == 0 and row.supply == 0 and row.mentors == 0):
+            continue
+        rows.append(TopicRow(slug=row.slug, name=tag.display_name, row=row, arithmetic=arithmetic(row)))
+    audit.record(audit_as, actor=actor, data={"months": months})
+    return DemandView(
+        computed_at=now, months=report.months, departments=report.departments, topics=rows,
+        places_per_mentor=report.places_per_mentor,
+        month_max=max((v for r in rows for v in r.row.by_month.values()), default=0),
+        department_max=max((v for r in rows for v in r.row.by_department.values()), default=0.0),
+    )
+
+
+def demand_json(view: DemandView) -> dict:
+    return {
+        "computed_at": view.computed_at,
+        "months": view.months,
+        "places_per_mentor": view.places_per_mentor,
+        "topics": [
+            {"slug": t.slug, "name": t.name, "demand": t.row.demand, "supply": t.row.supply, "need": t.row.need,
+             "places_short": t.row.places_short, "arithmetic": t.arithmetic, "signals": t.row.signals,
+             "mentors": t.row.mentors, "free_places": t.row.free_places,
+             "by_department": t.row.by_department, "by_month": t.row.by_month}
+            for t in view.topics
+        ],
+    }
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+def demand_csv(actor: User, months: int | None = MONTHS_DEFAULT) -> str:
+    view = demand_report(actor, months, audit_as="network.demand_exported")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["slug", "topic", "demand", "supply", "places_short", "places_per_mentor", "need", "mentors",
+                     "free_places", "goals", "agendas", "questions", "arithmetic",
+                     *[f"department:{name}" for name in view.departments], *[f"month:{m}" for m in view.months]])
+    for t in view.topics:
+        r = t.row
+        writer.writerow([_cell(x) for x in (
+            t.slug, t.name, r.demand, r.supply, r.places_short, r.places_per_mentor, r.need, r.mentors, r.free_places,
+            r.signals["goal"], r.signals["agenda"], r.signals["question"], t.arithmetic,
+            *[r.by_department.get(name, 0) for name in view.departments], *[r.by_month.get(m, 0) for m in view.months])])
+    return out.getvalue()
+
+
+def heat(value: float, top: float) -> int:
+    """Shade 0–5 of a heatmap cell (the figure is always printed too)."""
+    if value <= 0 or top <= 0:
+        return 0
+    return max(1, min(5, round(5 * value / top)))
+
+
+# --------------------------------------------------------------------------- substitutes
+
+
+@dataclass
+class SubstituteView:
+    person: User
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    free_places: int = 0
+
+
+def _topic_list(slugs: list[str], tags: dict[str, Tag]) -> str:
+    return ", ".join(tags[s].display_name if s in tags else s for s in slugs)
+
+
+def reason_words(code: str, values: dict, tags: dict[str, Tag]) -> str:
+    if code == "knows_goals":
+        return _("knows %(topics)s (%(n)d of %(total)d goals)", topics=_topic_list(values["topics"], tags),
+                 n=values["n"], total=values["total"])
+    if code == "learning_goals":
+        return _("is learning %(topics)s too", topics=_topic_list(values["topics"], tags))
+    if code == "no_goals":
+        return _("no listed expertise on the goals")
+    if code == "same_cluster":
+        return _("in the same cluster of the mentor network as the current mentor")
+    if code == "similar_topics":
+        return _("%(percent)d %% topic overlap with the current mentor", percent=values["percent"])
+    if code == "free":
+        return _("%(free)d of %(capacity)d places free", free=values["free"], capacity=values["capacity"])
+    if code == "language":
+        return _("speaks %(languages)s", languages=", ".join(code.upper() for code in values["languages"]))
+    if code == "no_language":
+        return _("no shared language listed")
+    if code == "other_department":
+        return _("brings a view from another department (%(department)s)", department=values["department"])
+    return code
+
+
+def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> list[SubstituteView]:
+    """Ranked substitute mentors with reasons: change managers, and the executive for their own mentorship."""
+    mentoring.require_handover_rights(actor, mentorship)
+    if not mentoring.handover_open(mentorship):
+        raise ConflictError(_("This mentorship cannot be handed over (it is not active, or was handed over already)."))
+    communities = queries.latest_communities()
+    ranked = substitute_model.rank_substitutes(
+        queries.handing_of(mentorship, communities), queries.substitute_candidates(communities), limit=limit)
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
+    tags = queries.tag_names()
+    views = []
+    for s in ranked:
+        free = next((v["free"] for code, v in s.reasons if code == "free"), 0)
+        views.append(SubstituteView(person=people[s.person_id], score=s.score, free_places=int(free),
+                                    reasons=[reason_words(code, values, tags) for code, values in s.reasons]))
+    return views
+
+
+def handover_reason_label(mentorship: Mentorship) -> str | None:
+    if mentorship.handover_reason in mentoring.HANDOVER_WHY:
+        return str(mentoring.HANDOVER_WHY[mentorship.handover_reason])
+    return None
+
+
+def pending_handovers(actor: User) -> list[Mentorship]:
+    if not actor.has_role("change_manager"):
+        return []
+    return queries.pending_handovers()
+
+
+def locale_code() -> str:
+    return str(get_locale() or "en")

@@ -1,0 +1,198 @@
+"""Pages: topic demand (/network/demand, CSV), handover with substitutes, pausing mentoring."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.errors import ValidationFailed
+from community.forms import as_choices
+from community.i18n import select_timezone, user_zone
+from community.mentoring import services as mentoring
+from community.pool import bp, fading, services
+from community.pool import circles as circle_services
+from community.pool.forms import CircleForm, CirclePostForm, HandoverForm, PauseForm, RhythmForm
+from community.unit_of_work import form_attempt
+
+
+@bp.get("/network/demand")
+@login_required
+def demand():
+    view = services.demand_report(current_user, request.args.get("months", type=int))
+    return render_template("pool/demand.html", view=view, heat=services.heat,
+                           months_choices=(3, 6, 12, 24))
+
+
+@bp.get("/network/demand.csv")
+@login_required
+def demand_csv():
+    months = services.clamp_months(request.args.get("months", type=int))
+    body = services.demand_csv(current_user, months)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="topic-demand-{months}m.csv"'})
+
+
+def _render_handover(mentorship, form, status=200):
+    substitutes = services.substitutes_for(current_user, mentorship) if mentoring.handover_open(mentorship) else []
+    form.mentor_id.choices = as_choices([(s.person.id, s.person.name) for s in substitutes])
+    return render_template("pool/handover.html", mentorship=mentorship, form=form, substitutes=substitutes,
+                           reason=services.handover_reason_label(mentorship),
+                           open=mentoring.handover_open(mentorship)), status
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/handover", methods=["GET", "POST"])
+@login_required
+def handover(mentorship_id: int):
+    mentorship = mentoring.get_mentorship(current_user, mentorship_id)
+    mentoring.require_handover_rights(current_user, mentorship)
+    form = HandoverForm()
+    if request.method == "POST" and mentoring.handover_open(mentorship):
+        form.mentor_id.choices = []
+        if form.validate_on_submit():
+            chosen = form.other_mentor_id.data or form.mentor_id.data
+            with form_attempt(form) as attempt:
+                if not chosen:
+                    message = _("Choose the new mentor.")
+                    raise ValidationFailed(message, {"mentor_id": [message]})
+                successor = mentoring.hand_over(current_user, mentorship, mentor_id=chosen, note=form.note.data)
+            if attempt.ok:
+                flash(_("The mentorship continues with %(name)s; all three of you have been told.",
+                        name=successor.mentor.name), "success")
+                return redirect(url_for("mentoring.mentorship_detail", mentorship_id=successor.id))
+        return _render_handover(mentorship, form, 422)
+    if request.method == "POST":
+        flash(_("This mentorship cannot be handed over (it is not active, or was handed over already)."), "error")
+        return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
+    return _render_handover(mentorship, form)
+
+
+@bp.post("/settings/mentoring-pause")
+@login_required
+def pause():
+    if not current_user.has_role("mentor"):
+        abort(403)
+    if PauseForm().validate_on_submit():
+        paused = request.form.get("paused") == "1"
+        mentorships = mentoring.set_mentoring_paused(current_user, paused)
+        if paused:
+            flash(_("Mentoring is paused: nobody can send you new requests.") + (
+                " " + _("The programme team will find a new mentor for your current mentees.") if mentorships else ""),
+                "success")
+        else:
+            flash(_("Welcome back: you can receive mentoring requests again."), "success")
+    from community.mentoring.services import path_for
+
+    return redirect(path_for("profiles.show", person_id=current_user.id))
+
+
+@bp.app_template_global("pool_fading")
+def pool_fading(snapshot, pseudonymised: bool) -> list:
+    """The fading mentors of a snapshot for the network dashboard (analysts only reach it)."""
+    return fading.fading_list(snapshot, pseudonymised)
+
+
+# --------------------------------------------------------------------------- circles
+
+
+@bp.get("/circles")
+@login_required
+def circles():
+    return render_template("pool/circles.html", circles=circle_services.circles_of(current_user))
+
+
+@bp.route("/circles/proposals", methods=["GET", "POST"])
+@login_required
+def circle_proposals():
+    found = circle_services.proposals(current_user)
+    form = CircleForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            try:
+                ids = [int(part) for part in (form.member_ids.data or "").split(",") if part.strip()]
+            except ValueError:
+                ids = []
+            slugs = [part for part in (form.topic_slugs.data or "").split(",") if part.strip()]
+            circle = circle_services.create_circle(current_user, name=form.name.data, member_ids=ids, topic_slugs=slugs)
+        if attempt.ok:
+            flash(_("The circle %(name)s is created; its members are invited.", name=circle.name), "success")
+            return redirect(url_for("pool.circle", circle_id=circle.id))
+        return render_template("pool/proposals.html", proposals=found, form=form), 422
+    return render_template("pool/proposals.html", proposals=found, form=form)
+
+
+def _render_circle(circle, *, post_form=None, rhythm_form=None, status=200):
+    accepted = circle_services.is_member(circle, current_user, "accepted")
+    if rhythm_form is None:
+        rhythm_form = RhythmForm(formdata=None, data={
+            "rhythm_weeks": circle.rhythm_weeks, "duration_minutes": circle.duration_minutes,
+            "location": circle.location,
+            "first_meeting_at": circle.first_meeting_at.astimezone(user_zone()).replace(tzinfo=None)
+            if circle.first_meeting_at else None})
+    return render_template(
+        "pool/circle.html", circle=circle, accepted=accepted,
+        invited=circle_services.is_member(circle, current_user, "invited"),
+        posts=circle_services.posts(current_user, circle) if accepted else [],
+        meetings=circle_services.next_meetings(circle), answer_form=PauseForm(),
+        post_form=post_form or CirclePostForm(formdata=None), rhythm_form=rhythm_form,
+        can_set_rhythm=accepted or current_user.has_role("change_manager"),
+    ), status
+
+
+@bp.get("/circles/<int:circle_id>")
+@login_required
+def circle(circle_id: int):
+    return _render_circle(circle_services.get_circle(current_user, circle_id))
+
+
+@bp.post("/circles/<int:circle_id>/answer")
+@login_required
+def circle_answer(circle_id: int):
+    found = circle_services.get_circle(current_user, circle_id)
+    if PauseForm().validate_on_submit():
+        accept = request.form.get("answer") == "accept"
+        circle_services.respond(current_user, found, accept)
+        flash(_("Welcome to the circle.") if accept else _("You declined the invitation."), "success")
+    if circle_services.is_member(found, current_user, "accepted") or current_user.has_role("change_manager"):
+        return redirect(url_for("pool.circle", circle_id=found.id))
+    return redirect(url_for("pool.circles"))
+
+
+@bp.post("/circles/<int:circle_id>/posts")
+@login_required
+def circle_post(circle_id: int):
+    found = circle_services.get_circle(current_user, circle_id)
+    circle_services.require_accepted(current_user, found)
+    form = CirclePostForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            post = circle_services.add_post(current_user, found, form.body.data)
+        if attempt.ok:
+            return redirect(url_for("pool.circle", circle_id=found.id) + f"#post-{post.id}")
+    return _render_circle(found, post_form=form, status=422)
+
+
+@bp.post("/circles/<int:circle_id>/rhythm")
+@login_required
+def circle_rhythm(circle_id: int):
+    found = circle_services.get_circle(current_user, circle_id)
+    circle_services.require_rhythm_rights(current_user, found)
+    form = RhythmForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            first = mentoring.aware_from_local(form.first_meeting_at.data, select_timezone(), field="first_meeting_at")
+            circle_services.set_rhythm(current_user, found, rhythm_weeks=form.rhythm_weeks.data,
+                                       duration_minutes=form.duration_minutes.data,
+                                       first_meeting_at=first, location=form.location.data)
+        if attempt.ok:
+            flash(_("Meeting rhythm saved."), "success")
+            return redirect(url_for("pool.circle", circle_id=found.id))
+    return _render_circle(found, rhythm_form=form, status=422)
+
+
+@bp.get("/circles/<int:circle_id>.ics")
+@login_required
+def circle_ics(circle_id: int):
+    found = circle_services.get_circle(current_user, circle_id)
+    return Response(circle_services.circle_ics(current_user, found), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="circle-{found.id}.ics"'})

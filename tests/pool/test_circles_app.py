@@ -1,0 +1,130 @@
+"""Peer learning circles: proposals, creation, answers, private discussion, rhythm and calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def org(app, taxonomy, create_user, give_tags):
+    departments = ["IT", "Sales", "HR", "Finance", "Legal", "Marketing", "IT", "Sales"]
+    topics = ["microsoft-teams", "sharepoint", "linkedin", "microsoft-teams", "sharepoint", "linkedin", "linkedin",
+              "sharepoint"]
+    mentors = []
+    for n, (department, topic) in enumerate(zip(departments, topics, strict=True)):
+        m = create_user(roles=("mentor",), name=f"Mentor {n}", department=department, capacity=2)
+        give_tags(m, {topic: "expert", "microsoft-teams": "practitioner" if topic != "microsoft-teams" else "expert"})
+        mentors.append(m)
+    private = create_user(roles=("mentor",), name="Pia Private", department="Legal", capacity=2, analysis_opt_out=True)
+    cm = create_user(roles=("change_manager",), name="Chris Change")
+    staff = create_user(roles=("staff",), name="Stan Staff")
+    return dict(mentors=mentors, private=private, cm=cm, staff=staff)
+
+
+def test_proposals_mix_departments_with_reasons_and_never_repeat_a_pair(org, api):
+    call = api(org["cm"])
+    response = call("GET", "/api/v1/circles/proposals")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert items
+    first = items[0]
+    assert 4 <= len(first["members"]) <= 6
+    assert len({m["department"] for m in first["members"]}) >= 3
+    assert any("departments" in r for r in first["reasons"])
+    assert "Pia Private" not in str(items)
+    ids = [m["id"] for m in first["members"]]
+    created = call("POST", "/api/v1/circles", {"name": "Teams circle", "member_ids": ids,
+                                               "topic_slugs": first["topics"][:2]})
+    assert created.status_code == 201
+    again = call("GET", "/api/v1/circles/proposals").get_json()["items"]
+    pairs = {frozenset((a, b)) for a in ids for b in ids if a < b}
+    for proposal in again:
+        members = [m["id"] for m in proposal["members"]]
+        assert not {frozenset((a, b)) for a in members for b in members if a < b} & pairs
+    assert api(org["mentors"][0])("GET", "/api/v1/circles/proposals").status_code == 403
+
+
+def test_members_accept_or_decline_and_only_joined_members_discuss(app, org, api, client, login_as, become):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Sharing circle", "member_ids": [x.id for x in m[:4]],
+                                                        "topic_slugs": ["sharepoint"]}).get_json()
+    assert [x["status"] for x in circle["members"]] == ["invited"] * 4
+    listed = api(m[0])("GET", "/api/v1/circles").get_json()
+    assert listed["total"] == 1 and listed["items"][0]["your_status"] == "invited"
+    assert api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept").get_json()["your_status"] == "accepted"
+    assert api(m[1])("POST", f"/api/v1/circles/{circle['id']}/decline").status_code == 200
+    assert api(m[1])("GET", "/api/v1/circles").get_json()["total"] == 0
+    assert api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept").status_code == 409
+    # Outsiders: the same 404 as for a circle that does not exist.
+    hidden = api(org["staff"])("GET", f"/api/v1/circles/{circle['id']}")
+    assert hidden.status_code == 404 and hidden.get_json() == api(org["staff"])("GET", "/api/v1/circles/99999").get_json()
+
+    login_as(m[0])
+    posted = client.post_form(f"/circles/{circle['id']}/posts", {"body": "Hello **circle**"}, follow_redirects=True)
+    assert "<strong>circle</strong>" in posted.get_data(as_text=True)
+    become(m[2])  # invited, not joined yet: sees the invitation, not the discussion
+    page = client.get(f"/circles/{circle['id']}")
+    assert page.status_code == 200 and "Hello" not in text_of(page) and "Join the circle" in text_of(page)
+    assert client.post_form(f"/circles/{circle['id']}/posts", {"body": "Me too"}).status_code == 403
+    become(org["cm"])  # the change manager sees the circle, never its discussion
+    page = client.get(f"/circles/{circle['id']}")
+    assert page.status_code == 200 and "Hello" not in text_of(page)
+
+
+def test_a_rhythm_gives_meetings_and_a_repeating_calendar_entry(org, api, client, login_as):
+    from datetime import UTC, datetime, timedelta
+
+    m = org["mentors"]
+    first = (datetime.now(UTC) + timedelta(days=60)).replace(hour=15, minute=0, second=0, microsecond=0)
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Rhythm", "member_ids": [x.id for x in m[:4]],
+                                                        "rhythm_weeks": 2, "first_meeting_at": first.isoformat(),
+                                                        "location": "Room 1"}).get_json()
+    assert circle["next_meetings"][:2] == [first.isoformat(), (first + timedelta(weeks=2)).isoformat()]
+    far = api(org["cm"])("POST", "/api/v1/circles", {"name": "Far", "member_ids": [x.id for x in m[:4]],
+                                                     "first_meeting_at": "0001-01-01T00:00:00+05:00"})
+    assert far.status_code == 422
+    api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
+    login_as(m[0])
+    ics = client.get(f"/circles/{circle['id']}.ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    body = ics.get_data(as_text=True)
+    assert "RRULE:FREQ=WEEKLY;INTERVAL=2" in body and "Room 1" in body
+    saved = client.post_form(f"/circles/{circle['id']}/rhythm", {"rhythm_weeks": "4", "first_meeting_at": (first + timedelta(days=30)).strftime("%Y-%m-%dT10:00"),
+                                                               "duration_minutes": "90", "location": "Online"},
+                             follow_redirects=True)
+    assert "Meeting rhythm saved" in text_of(saved)
+    assert "Every 4 weeks" in text_of(saved)
+
+
+def test_creating_a_circle_refuses_wrong_sizes_and_people_who_are_not_mentors(org, api):
+    call = api(org["cm"])
+    m = org["mentors"]
+    assert call("POST", "/api/v1/circles", {"name": "Too small", "member_ids": [m[0].id, m[1].id]}).status_code == 422
+    assert call("POST", "/api/v1/circles", {"name": "Staff", "member_ids": [x.id for x in m[:3]] + [org["staff"].id]}).status_code == 422
+    assert api(m[0])("POST", "/api/v1/circles", {"name": "Mine", "member_ids": [x.id for x in m[:4]]}).status_code == 403
+
+
+def test_a_change_manager_creates_a_circle_from_a_proposal_on_the_page(org, client, login_as):
+    login_as(org["cm"])
+    page = client.get("/circles/proposals")
+    assert page.status_code == 200 and "Create this circle" in text_of(page)
+    ids = ",".join(str(x.id) for x in org["mentors"][:5])
+    created = client.post_form("/circles/proposals", {"name": "Page circle", "member_ids": ids, "topic_slugs": "linkedin"},
+                               follow_redirects=True)
+    assert "its members are invited" in text_of(created)
+
+
+def test_export_lists_circles_and_erasure_leaves_them(app, org, api, create_user, client, login_as):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Export circle", "member_ids": [x.id for x in m[:4]]}).get_json()
+    api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
+    exported = api(m[0])("GET", "/api/v1/me/export").get_json()
+    assert [(c["circle"], c["status"]) for c in exported["pool"]["circles"]] == [("Export circle", "accepted")]
+
+    admin = create_user(roles=("admin",), name="Ada Admin")
+    login_as(admin)
+    client.post_form(f"/admin/users/{m[0].id}/erase", {"confirm": m[0].email})
+    members = api(org["cm"])("GET", f"/api/v1/circles/{circle['id']}").get_json()["members"]
+    assert m[0].id not in [x["person"]["id"] for x in members]

@@ -1,0 +1,97 @@
+"""Topic demand on the page, in the API and as CSV: follows goals, agendas and questions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.conftest import isolated, text_of
+from tests.mentoring.conftest import in_days
+
+
+@pytest.fixture
+def org(app, taxonomy, create_user, create_mentorship, create_session, give_tags):
+    mentor = create_user(roles=("mentor",), name="Mia Mentor", department="IT", capacity=2)
+    give_tags(mentor, {"microsoft-teams": "expert"})
+    sales = create_user(roles=("executive",), name="Sven Sales", department="Sales")
+    finance = create_user(roles=("executive",), name="Fiona Finance", department="Finance")
+    ship = create_mentorship(mentor, sales, goals=("microsoft-teams", "linkedin"))
+    create_mentorship(mentor, finance, status="requested", goals=("linkedin",))
+    create_session(ship, starts_at=in_days(-3), status="done", agenda_tags=("linkedin",))
+    staff = create_user(roles=("staff",), name="Stan Staff", department="Finance")
+
+    def ask():
+        from community.expertise.services import get_tag
+        from community.extensions import db
+        from community.profiles.models import TopicQuestion
+
+        with app.app_context():
+            db.session.add(TopicQuestion(asker_id=staff.id, person_id=mentor.id, tag_id=get_tag("linkedin").id,
+                                         message="How do I post?"))
+            db.session.commit()
+
+    isolated(app, ask)
+    cm = create_user(roles=("change_manager",), name="Chris Change")
+    return dict(mentor=mentor, cm=cm, staff=staff)
+
+
+def test_demand_api_has_the_documented_shape_and_follows_goals_agendas_and_questions(org, api):
+    response = api(org["cm"])("GET", "/api/v1/network/demand?months=12")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) >= {"computed_at", "topics"}
+    topics = {t["slug"]: t for t in body["topics"]}
+    linkedin = topics["linkedin"]
+    assert set(linkedin) >= {"slug", "name", "demand", "supply", "need", "by_department"}
+    # two goals (1 each) + one agenda (½, three days old) + one question (¾): nobody knows LinkedIn
+    assert 3.2 < linkedin["demand"] <= 3.25
+    assert linkedin["supply"] == 0 and linkedin["need"] == 2  # ⌈3.2 ÷ 2 places per mentor⌉
+    assert set(linkedin["by_department"]) == {"Sales", "Finance"}
+    assert "to recruit" in linkedin["arithmetic"]
+    teams = topics["microsoft-teams"]
+    # Mia knows Teams but both her places are taken (an active mentorship and a request): one to recruit.
+    assert teams["demand"] == 1.0 and teams["supply"] == 0 and teams["need"] == 1
+    assert api(org["mentor"])("GET", "/api/v1/network/demand").status_code == 403
+    assert api(org["cm"])("GET", "/api/v1/network/demand?months=0").status_code == 422
+
+
+def test_demand_page_shows_need_and_both_heatmaps_without_naming_anyone(org, client, login_as):
+    login_as(org["cm"])
+    page = client.get("/network/demand")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Recruitment need per topic" in text and "Demand by department" in text and "Demand by month" in text
+    assert "LinkedIn" in text and "Finance" in text and "Sales" in text
+    assert "Sven Sales" not in text and "Stan Staff" not in text
+    assert client.get("/network/demand?months=abc").status_code == 200
+
+
+def test_demand_csv_and_refusals(org, client, login_as):
+    login_as(org["cm"])
+    response = client.get("/network/demand.csv?months=6")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert {r["slug"] for r in rows} >= {"linkedin", "microsoft-teams"}
+    assert "department:Sales" in rows[0]
+    client.post_form("/logout")
+    login_as(org["staff"])
+    assert client.get("/network/demand").status_code == 403
+    assert client.get("/network/demand.csv").status_code == 403
+
+
+def test_every_view_of_the_demand_is_audited(app, org, client, login_as):
+    login_as(org["cm"])
+    client.get("/network/demand")
+    client.get("/network/demand.csv")
+
+    def actions():
+        from community.audit.models import AuditEvent
+        from community.extensions import db
+
+        with app.app_context():
+            return [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
+
+    done = isolated(app, actions)
+    assert "network.demand_viewed" in done and "network.demand_exported" in done

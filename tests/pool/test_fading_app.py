@@ -1,0 +1,83 @@
+"""Fading mentors in the stored analysis, the API and the dashboard; check-ins; opt-outs never named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import isolated, text_of
+
+
+def _changes(app, mentorship_id: int, mentor_id: int, days_ago: list[int]) -> None:
+    """Sessions the mentor rescheduled, `days_ago` each."""
+    from community.extensions import db
+    from community.mentoring.models import MentoringSession, SessionChange
+
+    def make():
+        with app.app_context():
+            now = datetime.now(UTC)
+            for n, days in enumerate(days_ago):
+                start = now - timedelta(days=days, hours=n % 20)
+                session = MentoringSession(mentorship_id=mentorship_id, mentor_id=mentor_id, starts_at=start,
+                                           ends_at=start + timedelta(hours=1), duration_minutes=60, status="done")
+                db.session.add(session)
+                db.session.flush()
+                db.session.add(SessionChange(session_id=session.id, kind="rescheduled", changed_by_id=mentor_id,
+                                             changed_at=start - timedelta(days=1), reason="busy"))
+            db.session.commit()
+
+    isolated(app, make)
+
+
+@pytest.fixture
+def org(app, taxonomy, create_user, create_mentorship):
+    doubling = create_user(roles=("mentor",), name="Dora Doubling", capacity=3)
+    steady = create_user(roles=("mentor",), name="Stella Steady", capacity=3)
+    private = create_user(roles=("mentor",), name="Pia Private", capacity=3, analysis_opt_out=True)
+    executive = create_user(roles=("executive",), name="Eve Exec")
+    baseline = [100 + 30 * i for i in range(6)]  # 6 in the 270 days before: 2 per 90 days
+    for mentor, recent in ((doubling, [5, 20, 40, 60]), (steady, [30, 70]), (private, [5, 20, 40, 60])):
+        ship = create_mentorship(mentor, executive, goals=("microsoft-teams",))
+        _changes(app, ship, mentor.id, baseline + recent)
+    cm = create_user(roles=("change_manager",), name="Chris Change")
+    return dict(doubling=doubling, steady=steady, private=private, cm=cm)
+
+
+def _kinds(app, user_id):
+    from community.extensions import db
+    from community.notifications.models import Notification
+
+    def read():
+        with app.app_context():
+            return [n.kind for n in db.session.query(Notification).filter_by(user_id=user_id)]
+
+    return isolated(app, read)
+
+
+def test_fading_mentors_are_stored_listed_with_reasons_and_checked_in_once(app, org, api, client, login_as):
+    call = api(org["cm"])
+    assert call("POST", "/api/v1/network/analysis").status_code == 201
+    body = call("GET", "/api/v1/network/analysis").get_json()
+    names = [f["person"]["name"] for f in body["fading_mentors"]]
+    assert names == ["Dora Doubling"]
+    assert "reschedules or cancellations" in body["fading_mentors"][0]["reasons"][0]
+    assert body["summary"]["fading_mentors"] == 1
+    assert "Pia Private" not in str(body)
+    assert _kinds(app, org["doubling"].id).count("fading_checkin") == 1
+    assert "fading_checkin" not in _kinds(app, org["steady"].id) + _kinds(app, org["private"].id)
+    assert "fading_checkin" not in _kinds(app, org["cm"].id)
+
+    assert call("POST", "/api/v1/network/analysis").status_code == 201  # still fading: no second check-in
+    assert _kinds(app, org["doubling"].id).count("fading_checkin") == 1
+
+    login_as(org["cm"])
+    text = text_of(client.get("/network"))
+    assert "Fading mentors" in text and "Dora Doubling" in text and "Pia Private" not in text
+
+
+def test_the_mentor_reads_a_friendly_check_in(app, org, api, client, login_as):
+    api(org["cm"])("POST", "/api/v1/network/analysis")
+    login_as(org["doubling"])
+    text = text_of(client.get("/notifications/"))
+    assert "How is mentoring going for you?" in text and "pause" in text

@@ -1,0 +1,219 @@
+"""Substitute mentors and handovers: a mentor leaves, pauses or is deactivated or erased."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import isolated, text_of
+from tests.mentoring.conftest import in_days
+
+
+@pytest.fixture
+def org(app, taxonomy, create_user, create_mentorship, create_session, give_tags):
+    """A leaving mentor with three executives, two good substitutes (one at capacity) and a change manager."""
+    leaver = create_user(roles=("mentor",), name="Lena Leaver", department="IT", languages=["de"], capacity=3)
+    sub = create_user(roles=("mentor",), name="Sam Substitute", department="Finance", languages=["de", "en"], capacity=3)
+    full = create_user(roles=("mentor",), name="Frida Full", department="HR", languages=["de"], capacity=1)
+    far = create_user(roles=("mentor",), name="Otto Other", department="Legal", languages=["en"], capacity=3)
+    give_tags(leaver, {"microsoft-teams": "expert", "sharepoint": "expert"})
+    give_tags(sub, {"microsoft-teams": "expert", "sharepoint": "practitioner"})
+    give_tags(full, {"microsoft-teams": "expert", "sharepoint": "expert"})
+    give_tags(far, {"linkedin": "expert"})
+    executives = [create_user(roles=("executive",), name=f"Eve {n}", department="Sales", languages=["de"])
+                  for n in (1, 2, 3)]
+    other_exec = create_user(roles=("executive",), name="Fred Busy", department="Sales")
+    create_mentorship(full, other_exec, goals=("microsoft-teams",))  # Frida is at capacity
+    ships = [create_mentorship(leaver, e, goals=("microsoft-teams", "sharepoint"), goal_text="Run better meetings")
+             for e in executives]
+    done = create_session(ships[0], starts_at=in_days(-10), status="done", agenda_tags=("microsoft-teams",))
+    planned = create_session(ships[0], starts_at=in_days(5))
+    cm = create_user(roles=("change_manager",), name="Chris Change")
+    admin = create_user(roles=("admin",), name="Ada Admin")
+    staff = create_user(roles=("staff",), name="Stan Staff")
+    return dict(leaver=leaver, sub=sub, full=full, far=far, executives=executives, ships=ships, done=done,
+                planned=planned, cm=cm, admin=admin, staff=staff)
+
+
+def _notes(app, user_id):
+    from community.extensions import db
+    from community.notifications.models import Notification
+
+    def read():
+        with app.app_context():
+            return [n.kind for n in db.session.query(Notification).filter_by(user_id=user_id).order_by(Notification.id)]
+
+    return isolated(app, read)
+
+
+def test_substitutes_come_with_reasons_and_never_someone_at_capacity(org, api):
+    call = api(org["cm"])
+    for ship in org["ships"]:
+        response = call("GET", f"/api/v1/mentorships/{ship}/substitutes")
+        assert response.status_code == 200
+        items = response.get_json()["items"]
+        names = [item["person"]["name"] for item in items]
+        assert names[0] == "Sam Substitute"
+        assert "Frida Full" not in names and "Lena Leaver" not in names
+        reasons = " · ".join(items[0]["reasons"])
+        assert "Microsoft Teams" in reasons and "places free" in reasons and "DE" in reasons
+
+
+def test_the_executive_sees_substitutes_for_their_own_mentorship_others_do_not(org, api):
+    ship = org["ships"][0]
+    assert api(org["executives"][0])("GET", f"/api/v1/mentorships/{ship}/substitutes").status_code == 200
+    assert api(org["leaver"])("GET", f"/api/v1/mentorships/{ship}/substitutes").status_code == 403
+    # Someone who may not see the mentorship gets the same 404 as for one that does not exist.
+    hidden = api(org["staff"])("GET", f"/api/v1/mentorships/{ship}/substitutes")
+    missing = api(org["staff"])("GET", "/api/v1/mentorships/999999/substitutes")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_json() == missing.get_json()
+    assert api(org["executives"][1])("GET", f"/api/v1/mentorships/{ship}/substitutes").status_code == 404
+
+
+def test_handover_completes_the_old_mentorship_opens_a_new_one_and_tells_all_three(app, org, api):
+    ship = org["ships"][0]
+    response = api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover",
+                              {"mentor_id": org["sub"].id, "note": "Lena moves to Singapore"})
+    assert response.status_code == 201, response.get_json()
+    new = response.get_json()
+    assert new["status"] == "active" and new["mentor"]["id"] == org["sub"].id
+    assert sorted(new["goals"]) == ["microsoft-teams", "sharepoint"] and new["goal_text"] == "Run better meetings"
+
+    old = api(org["cm"])("GET", f"/api/v1/mentorships/{ship}").get_json()
+    assert old["status"] == "completed"
+    assert "handed_over_old" in _notes(app, org["leaver"].id)
+    assert "handed_over_executive" in _notes(app, org["executives"][0].id)
+    assert "handed_over_new" in _notes(app, org["sub"].id)
+
+    # The planned session of the old pair is cancelled; the done one stays as an earlier session.
+    session = api(org["executives"][0])("GET", f"/api/v1/sessions/{org['planned']}").get_json()
+    assert session["status"] == "cancelled"
+
+    # Twice is refused.
+    again = api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["far"].id})
+    assert again.status_code == 409
+
+
+def test_the_new_mentor_sees_earlier_sessions_but_never_the_old_pairs_private_notes(app, org, api, client, login_as):
+    executive = org["executives"][0]
+    assert api(executive)("PATCH", f"/api/v1/sessions/{org['done']}", {"notes": "SECRET between Lena and Eve"}).status_code == 200
+    new = api(executive)("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover", {"mentor_id": org["sub"].id}).get_json()
+
+    login_as(org["sub"])
+    page = client.get(f"/mentoring/mentorships/{new['id']}")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Earlier sessions" in text and "Lena Leaver" in text
+    assert "SECRET" not in page.get_data(as_text=True)
+    assert client.get(f"/sessions/{org['done']}").status_code == 404
+    assert api(org["sub"])("GET", f"/api/v1/sessions/{org['done']}").status_code == 404
+
+
+def test_handover_is_refused_to_a_mentor_at_capacity_paused_or_the_current_one(org, api):
+    call = api(org["cm"])
+    ship = org["ships"][1]
+    full = call("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["full"].id})
+    assert full.status_code == 409 and "no free mentoring place" in full.get_json()["error"]["message"]
+    same = call("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["leaver"].id})
+    assert same.status_code == 422
+    not_mentor = call("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["staff"].id})
+    assert not_mentor.status_code == 422
+    assert api(org["far"])("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 200
+    paused = call("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["far"].id})
+    assert paused.status_code == 422
+    assert api(org["leaver"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["sub"].id}).status_code == 403
+
+
+def test_deactivation_page_lists_what_needs_a_handover_and_deactivating_asks_the_change_managers(app, org, client, login_as):
+    login_as(org["admin"])
+    page = client.get(f"/admin/users/{org['leaver'].id}/deactivate")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "3 active mentorships will need a new mentor" in text
+    for n in (1, 2, 3):
+        assert f"Eve {n}" in text
+    response = client.post_form(f"/admin/users/{org['leaver'].id}/active", {"active-csrf_token": client.csrf_token()})
+    assert response.status_code == 302
+    assert _notes(app, org["cm"].id).count("handover_needed") == 3
+
+    def reasons():
+        from community.extensions import db
+        from community.mentoring.models import Mentorship
+
+        with app.app_context():
+            return sorted((m.handover_reason, m.handover_requested_at is not None)
+                          for m in db.session.query(Mentorship).filter(Mentorship.id.in_(org["ships"])))
+
+    assert isolated(app, reasons) == [("deactivated", True)] * 3
+
+
+def test_a_change_manager_hands_over_on_the_page(app, org, client, login_as):
+    from community.mentoring import services
+
+    def request():
+        from community.extensions import db
+        from community.mentoring.models import Mentorship
+
+        with app.test_request_context():
+            services.request_handover(db.session.get(Mentorship, org["ships"][2]), "left")
+            services.request_handover(db.session.get(Mentorship, org["ships"][2]), "paused")  # only once
+            db.session.commit()
+
+    isolated(app, request)
+    assert _notes(app, org["cm"].id).count("handover_needed") == 1
+    login_as(org["cm"])
+    detail = text_of(client.get(f"/mentoring/mentorships/{org['ships'][2]}"))
+    assert "needs a new mentor: the mentor left the company" in detail
+    page = client.get(f"/mentoring/mentorships/{org['ships'][2]}/handover")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Sam Substitute" in text and "Frida Full" not in text
+    empty = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover", {"mentor_id": ""})
+    assert empty.status_code == 422 and "Choose the new mentor" in text_of(empty)
+    done = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover",
+                            {"mentor_id": str(org["sub"].id), "note": "Welcome"}, follow_redirects=True)
+    assert done.status_code == 200
+    assert "continues with Sam Substitute" in text_of(done)
+
+
+def test_pausing_shows_on_the_profile_refuses_requests_skips_suggestions_and_asks_for_handovers(app, org, api, client, login_as):
+    sub = org["sub"]
+    assert api(sub)("PATCH", "/api/v1/me", {"mentoring_paused": True}).get_json()["mentoring_paused"] is True
+    login_as(org["staff"])
+    assert "Mentoring paused" in text_of(client.get(f"/people/{sub.id}"))
+    executive = org["executives"][0]
+    refused = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": sub.id, "goals": ["microsoft-teams"]})
+    assert refused.status_code == 422
+    suggestions = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").get_json()
+    assert sub.id not in [item["person"]["id"] for item in suggestions["items"]]
+    # The leaver pauses: their three mentorships need a handover; staff cannot pause.
+    assert api(org["leaver"])("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 200
+    assert _notes(app, org["cm"].id).count("handover_needed") == 3
+    assert api(org["staff"])("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 422
+
+
+def test_a_mentor_pauses_and_resumes_on_their_profile(org, client, login_as):
+    login_as(org["far"])
+    response = client.post_form("/settings/mentoring-pause", {"paused": "1"}, follow_redirects=True)
+    assert "Mentoring is paused" in text_of(response)
+    response = client.post_form("/settings/mentoring-pause", {"paused": "0"}, follow_redirects=True)
+    assert "Welcome back" in text_of(response)
+
+
+def test_erasing_a_mentor_asks_for_handovers_and_they_can_still_be_handed_over(app, org, client, login_as, api):
+    login_as(org["admin"])
+    response = client.post_form(f"/admin/users/{org['leaver'].id}/erase", {"confirm": org["leaver"].email})
+    assert response.status_code in (200, 302)
+    assert _notes(app, org["cm"].id).count("handover_needed") == 3
+    ship = org["ships"][0]
+    assert api(org["cm"])("GET", f"/api/v1/mentorships/{ship}").get_json()["status"] == "completed"
+    handed = api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["sub"].id})
+    assert handed.status_code == 201
+    assert handed.get_json()["status"] == "active"
+
+
+def test_sessions_and_times_are_untouched_by_a_refused_handover(org, api):
+    ship = org["ships"][0]
+    assert api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["full"].id}).status_code == 409
+    session = api(org["executives"][0])("GET", f"/api/v1/sessions/{org['planned']}").get_json()
+    assert session["status"] == "planned"
