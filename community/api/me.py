@@ -41,14 +41,14 @@ class MeSettingsSchema(ma.Schema):
         keys=ma.fields.String(validate=validate.OneOf([pref.key for pref in outreach.PREF_KINDS])),
         values=ma.fields.String(validate=validate.OneOf(list(outreach.MODES))),
         metadata={"description": "Kinds to change: immediately | digest | off"})
+    mentoring_paused = ma.fields.Boolean(metadata={"description": "pause mentoring: no new requests; current "
+                                                                  "mentorships are handed over"})
 
 
 def me_data() -> dict:
     data = MeSchema(exclude=("notification_prefs",)).dump(current_user)
     data["notification_prefs"] = outreach.preferences(current_user)
     return data
-    mentoring_paused = ma.fields.Boolean(metadata={"description": "pause mentoring: no new requests; current "
-                                                                  "mentorships are handed over"})
 
 
 @blp.route("/me")

@@ -65,7 +65,6 @@ register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of 
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
-register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
 register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor (%(why)s)"))
@@ -74,7 +73,6 @@ register_kind("handed_over_executive", _l("%(actor)s handed your mentorship over
 register_kind("handed_over_new", _l("%(actor)s handed the mentorship of %(executive)s over to you (it continues from %(previous)s)"))
 register_kind("mentoring_paused", _l("%(actor)s paused mentoring; their mentorships need a handover"))
 
-HANDOVER_REASONS = ("left", "deactivated", "paused", "erased")
 HANDOVER_WHY = {
     "left": _l("the mentor left the company"),
     "deactivated": _l("the mentor's account was deactivated"),
