@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+import json
+import re
+
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.extensions import csrf
@@ -25,6 +29,57 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+MAX_JSON_DEPTH = 32  # no request body of this API nests deeper than a few levels
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_body_problem(raw: bytes) -> str | None:
+    """Why a JSON body cannot be used, or None. Checked before any parser sees it: bodies
+    nested deeper than MAX_JSON_DEPTH (the parser would recurse until it fails) and strings
+    with a lone UTF-16 surrogate (`"\\ud800"`: no database or encoder can store it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _("The body is not valid UTF-8.")
+    depth = deepest = 0
+    text_to_scan = "" if text.count("[") + text.count("{") <= MAX_JSON_DEPTH else text
+    in_string = escaped = False
+    for char in text_to_scan:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return _("The JSON body is nested too deeply.")
+        elif char in "]}":
+            depth -= 1
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None  # the API's own parser answers malformed JSON with its usual 400
+    if _has_lone_surrogate(value):
+        return _("The JSON body contains an invalid character (a lone surrogate).")
+    return None
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
+
+
 def is_bearer_request() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
@@ -41,6 +96,18 @@ def init_app(app: Flask) -> None:
         ):
             return None  # a token, or no cookie at all: nothing a forged request could ride on
         csrf.protect()
+        return None
+
+    @app.before_request
+    def reject_unusable_json():
+        """400 (the documented error body) for JSON no handler could use without failing."""
+        if request.method in SAFE_METHODS or not request.is_json:
+            return None
+        raw = request.get_data(cache=True)
+        if raw:
+            problem = json_body_problem(raw)
+            if problem:
+                abort(400, description=problem)
         return None
 
     @app.after_request
