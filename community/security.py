@@ -18,7 +18,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src data: {images}",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -80,6 +80,21 @@ def _has_lone_surrogate(value: object) -> bool:
     return False
 
 
+def content_security_policy() -> str:
+    """Images only from the product's own static files (and the network pictures on the
+    network pages, which are tied to the viewer's audited page view): nothing in user content
+    can make a reader's browser request another page of the site (see community.markdown)."""
+    try:
+        origin = request.host_url.rstrip("/")
+        network_page = (request.endpoint or "").startswith("network.")
+    except RuntimeError:  # outside a request (gunicorn's own error pages)
+        origin, network_page = "", False
+    images = f"{origin}/static/"
+    if network_page:
+        images += f" {origin}/network/"
+    return CONTENT_SECURITY_POLICY.format(images=images)
+
+
 def is_bearer_request() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
@@ -113,7 +128,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", content_security_policy())
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -29,6 +29,8 @@ def error_response(status: int, reason: str) -> bytes:
     """A complete HTTP/1.1 response (HTML in English and German) with the security headers."""
     from community.security import CONTENT_SECURITY_POLICY
 
+    policy = CONTENT_SECURITY_POLICY.format(images="").replace("img-src data: ;", "img-src data:;")
+
     english, german = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -43,7 +45,7 @@ def error_response(status: int, reason: str) -> bytes:
         "Connection: close",
         "Content-Type: text/html; charset=utf-8",
         f"Content-Length: {len(body)}",
-        f"Content-Security-Policy: {CONTENT_SECURITY_POLICY}",
+        f"Content-Security-Policy: {policy}",
         "X-Content-Type-Options: nosniff",
         "Referrer-Policy: same-origin",
         "X-Frame-Options: DENY",
