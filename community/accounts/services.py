@@ -25,8 +25,22 @@ from community.database import utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
 
-# A real hash to compare against when the e-mail is unknown, so timing does not tell.
-_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A real hash made with the configured method and cost (scrypt in production), checked
+    when the e-mail is unknown so that an unknown address costs as much as a wrong password."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[method]
+
+
+def _hash_method(password_hash: str) -> str:
+    return password_hash.split("$", 1)[0]
+
+
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -162,14 +176,16 @@ def authenticate(email: str, password: str) -> User | None:
     try:
         email = normalise_email(email)
     except ValidationFailed:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
+    if user is None or not user.password_hash:
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
+    if _hash_method(user.password_hash) != _hash_method(_dummy_hash()):
+        user.password_hash = hash_password(password)  # an older method or cost: upgrade it now
     return user
 
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import bp, services
@@ -43,8 +47,36 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
 def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    """An account is limited per address it is tried from: whoever guesses from elsewhere
+    cannot lock its owner out (the account as a whole is slowed instead, see below)."""
+    return f"login-account:{_login_email()}|{get_remote_address()}"
+
+
+def _account_failures_key() -> str:
+    return "login-failures:" + hashlib.sha256(_login_email().encode()).hexdigest()
+
+
+def _slow_down_guessed_account() -> None:
+    """After LOGIN_SLOW_AFTER failed logins for one account within an hour, from any address,
+    every further attempt for it waits longer (up to LOGIN_SLOW_MAX_SECONDS): guessing from
+    many addresses gets slow, while the owner can still log in."""
+    try:
+        failures = int(limiter.storage.get(_account_failures_key()) or 0)
+    except Exception:  # noqa: BLE001 - no rate-limit storage: no slowing, the limits still hold
+        return
+    over = failures - current_app.config["LOGIN_SLOW_AFTER"]
+    if over > 0:
+        time.sleep(min(current_app.config["LOGIN_SLOW_MAX_SECONDS"], 0.25 * over))
+
+
+def _count_failure() -> None:
+    with contextlib.suppress(Exception):
+        limiter.storage.incr(_account_failures_key(), 3600)
 
 
 def sign_in(user) -> None:
@@ -60,14 +92,16 @@ def sign_in(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit("30 per hour", key_func=_login_account_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_login_account_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        _slow_down_guessed_account()
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            _count_failure()
             security_event("login.failed", email=(form.email.data or "")[:254])
             form.password.errors.append(_("E-mail or password is not correct, or the account is inactive."))
         else:
