@@ -114,6 +114,7 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
 MATRIX: dict[str, dict] = {
     "DELETE api_discussions.delete_post": dict(zip(ROLES, (401, 403, 403, "ok", "ok", "ok"), strict=True)),
     "DELETE api_me.erase_me": dict(zip(ROLES, (401, "ok", "ok", "ok", "ok", "ok"), strict=True)),
+    "DELETE api_me.revoke_all_tokens": dict(zip(ROLES, (401, "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "GET accounts.change_password": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET accounts.login": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
     "GET accounts.register": dict(zip(ROLES, (200, 302, 302, 302, 302, 302), strict=True)),
@@ -228,6 +229,7 @@ MATRIX: dict[str, dict] = {
     "POST accounts.revoke_token": dict(zip(ROLES, ("login", "ok", 404, 404, 404, 404), strict=True)),
     "POST accounts.set_locale": dict(zip(ROLES, ("ok", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.tokens": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
+    "POST accounts.revoke_all_tokens": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST admin.create_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST admin.edit_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST admin.set_password": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),

@@ -222,8 +222,9 @@ def close_all_login_sessions(user: User, *, except_secret: str | None = None) ->
     db.session.execute(stmt.values(revoked_at=utcnow()))
 
 
-def change_password(user: User, current: str, new: str, *, keep_secret: str | None) -> None:
-    """Other browsers signed in as this user are logged out; this one stays."""
+def change_password(user: User, current: str, new: str, *, keep_secret: str | None, revoke_tokens: bool = False) -> None:
+    """Other browsers signed in as this user are logged out; this one stays. With
+    `revoke_tokens` every API token of the person stops working too."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(_("Your current password is not correct."), {"current_password": [_("Your current password is not correct.")]})
     problems = password_problems(new, email=user.email, name=user.name)
@@ -232,6 +233,8 @@ def change_password(user: User, current: str, new: str, *, keep_secret: str | No
     user.password_hash = hash_password(new)
     close_all_login_sessions(user, except_secret=keep_secret)
     audit.record("user.password_changed", actor=user, subject_type="user", subject_id=user.id)
+    if revoke_tokens:
+        revoke_all_api_tokens(user)
     db.session.flush()
 
 
@@ -338,6 +341,21 @@ def revoke_api_token(user: User, token_id: int) -> None:
     token.revoked_at = utcnow()
     audit.record("token.revoked", actor=user, subject_type="api_token", subject_id=token.id)
     db.session.flush()
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Every token of the person stops working at once (e.g. after a leak); returns how many."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        audit.record("token.revoked_all", actor=user, subject_type="user", subject_id=user.id, data={"count": count})
+    db.session.flush()
+    return count
 
 
 def update_settings(user: User, *, locale: str | None = None, timezone: str | None = None,

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,6 +15,7 @@ from community.accounts import bp, services
 from community.accounts.auth import SESSION_KEY
 from community.accounts.forms import (
     ChangePasswordForm,
+    ConfirmForm,
     EmptyForm,
     LocaleForm,
     LoginForm,
@@ -155,7 +157,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY)
+                current_user, form.current_password.data, form.new_password.data, keep_secret=session.get(SESSION_KEY),
+                revoke_tokens=bool(form.revoke_tokens.data),
             )
         except DomainError as error:
             db.session.rollback()
@@ -163,6 +166,8 @@ def change_password():
         else:
             db.session.commit()
             flash(_("Password changed. Other browsers signed in as you have been logged out."), "success")
+            if form.revoke_tokens.data:
+                flash(_("All your API tokens have been revoked."), "success")
             return redirect(url_for("accounts.change_password"))
     return render_template("accounts/password.html", form=form)
 
@@ -188,7 +193,20 @@ def tokens():
         new_token=new_token,
         tokens=services.list_api_tokens(current_user),
         revoke_form=EmptyForm(),
+        revoke_all_form=ConfirmForm(formdata=None),
     )
+
+
+@bp.post("/settings/tokens/revoke-all")
+@login_required
+def revoke_all_tokens():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = services.revoke_all_api_tokens(current_user)
+        flash(ngettext("%(num)d token revoked.", "%(num)d tokens revoked.", count), "success")
+    else:
+        flash(_("Tick “I understand” to revoke all your tokens."), "error")
+    return redirect(url_for("accounts.tokens"))
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
