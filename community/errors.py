@@ -33,8 +33,15 @@ class DomainError(Exception):
 
 
 class NotFoundError(DomainError):
+    """Answered with one message for everything that is missing *or hidden from the caller*:
+    the text a service gives (which names the kind of thing, or a person) never reaches the
+    caller, so no 404 tells "exists but not for you" from "does not exist"."""
+
     status = 404
     code = "not_found"
+    # True only for refusals that reveal nothing (e.g. "no analysis computed yet" to the
+    # change managers who may compute one): their own text is shown.
+    informative = False
 
 
 class PermissionDenied(DomainError):
@@ -170,6 +177,8 @@ def init_app(app: Flask) -> None:
         _rollback()
         if error.status == 403:
             _log_forbidden()
+        if isinstance(error, NotFoundError) and not error.informative:
+            return respond(404)  # the same answer for missing and hidden things
         return respond(error.status, error.message, error.code, error.fields)
 
     @app.errorhandler(CSRFError)
@@ -196,7 +205,7 @@ def init_app(app: Flask) -> None:
         data = getattr(error, "data", None)
         if status == 422 and isinstance(data, dict) and "messages" in data:
             fields = flatten_messages(data["messages"])
-        elif status != 429 and error.description and error.description != type(error).description:
+        elif status not in (404, 429) and error.description and error.description != type(error).description:
             message = error.description  # a view's own abort(..., description=...)
         return respond(status, message, fields=fields, headers=headers)
 
