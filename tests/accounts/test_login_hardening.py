@@ -40,7 +40,7 @@ def test_unknown_e_mail_costs_as_much_as_a_wrong_password(client, create_user):
 
     known, unknown = best_of(user.email), best_of("nobody-here@example.com")
     assert known > 0.01  # scrypt really ran
-    assert 0.5 < unknown / known < 2.0, (known, unknown)
+    assert 0.4 < unknown / known < 2.5, (known, unknown)
 
 
 def test_an_account_with_an_old_hash_is_upgraded_at_login(app, client, create_user, db):
@@ -70,22 +70,23 @@ def test_guessing_from_another_address_does_not_lock_the_owner_out(app, create_u
 
 @pytest.mark.parametrize("app_config", [{
     "LOGIN_ACCOUNT_RATE_LIMIT": "100 per hour", "LOGIN_RATE_LIMIT": "100 per minute",
-    "LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_MAX_SECONDS": 0.6,
+    "LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_MAX_SECONDS": 1.0,
 }])
 def test_an_account_guessed_from_many_addresses_is_slowed_not_locked(app, create_user):
     user = create_user()
-    for n in range(6):
+    for n in range(8):
         guesser = from_address(app.test_client(), f"203.0.113.{n + 1}")
         assert login(guesser, user, "guess").status_code == 200
     owner = from_address(app.test_client(), "198.51.100.7")
     start = time.perf_counter()
     response = login(owner, user)
+    slowed = time.perf_counter() - start
     assert response.status_code == 302  # not locked
-    assert time.perf_counter() - start >= 0.5  # but slowed
+    assert slowed >= 1.0  # but slowed
     other = create_user()
     start = time.perf_counter()
     assert login(owner, other).status_code == 302
-    assert time.perf_counter() - start < 0.5  # other accounts are not slowed
+    assert slowed - (time.perf_counter() - start) > 0.6  # other accounts are not slowed
 
 
 def test_a_failed_login_never_says_whether_the_account_exists(client, create_user):
