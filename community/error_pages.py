@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from community.errors import DomainError
+from community.errors import DomainError, NotFoundError
 
 log = logging.getLogger("community.errors")
 
@@ -74,9 +74,11 @@ ERROR_RENDERERS: dict[str, Callable[[int, str, dict[str, str] | None], Response]
 
 
 def respond(status: int, message: str | None = None, code: str | None = None, fields=None, headers=None):
-    from flask import g
+    from flask import g, make_response
 
     g.rendering_error_page = True  # from here on, a failing database must not fail the page
+    if status >= 500:
+        _forget_user()  # a 500/503 page never asks the database who is signed in
     message = message or _messages().get(status, _messages()[500])
     for prefix, render in ERROR_RENDERERS.items():
         if request.path.startswith(prefix):
@@ -85,13 +87,41 @@ def respond(status: int, message: str | None = None, code: str | None = None, fi
     if wants_json():
         response = jsonify(error_body(status, code, message, fields))
     else:
-        from flask import make_response
-
-        response = make_response((render_template("errors/error.html", status=status, message=message), status))
+        try:
+            response = make_response(render_template("errors/error.html", status=status, message=message))
+        except Exception:  # noqa: BLE001 - e.g. the database went away while the page was drawn
+            log.warning("error page for %s rendered without the layout", status, exc_info=True)
+            _rollback()
+            _forget_user()
+            response = make_response(plain_error_page(status, message))
+            response.content_type = "text/html; charset=utf-8"
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _forget_user() -> None:
+    """Render as anonymous: the signed-in person's row may be expired after a rollback, and
+    reloading it would knock on a database that may be down."""
+    from flask import g
+
+    from community.accounts.auth import Anonymous
+
+    g._login_user = Anonymous()
+
+
+def plain_error_page(status: int, message: str) -> str:
+    """The product's error page without the layout (no database, no template engine state)."""
+    from html import escape
+
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>'
+        f"{status}</title>"
+        '<link rel="stylesheet" href="/static/css/app.css"></head><body><main>'
+        f'<section class="error-page"><h1>{status}</h1><p>{escape(message)}</p>'
+        '<p><a href="/">Start page · Startseite</a></p></section></main></body></html>'
+    )
 
 
 def _rollback() -> None:
@@ -104,11 +134,24 @@ def _rollback() -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.teardown_appcontext
+    def remove_session_quietly(_error):
+        """Runs before Flask-SQLAlchemy's own teardown: a rollback on a connection that died
+        mid-request must not turn an answered request into the server's bare 500."""
+        from community.extensions import db
+
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001 - nothing left to undo on a dead connection
+            log.debug("session cleanup after the request failed", exc_info=True)
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         _rollback()
         if error.status == 403:
             _log_forbidden()
+        if isinstance(error, NotFoundError) and not error.informative:
+            return respond(404)  # the same answer for missing and hidden things
         return respond(error.status, error.message, error.code, error.fields)
 
     @app.errorhandler(CSRFError)
@@ -136,7 +179,7 @@ def init_app(app: Flask) -> None:
         data = getattr(error, "data", None)
         if status == 422 and isinstance(data, dict) and "messages" in data:
             fields = flatten_messages(data["messages"])
-        elif status != 429 and error.description and error.description != type(error).description:
+        elif status not in (404, 429) and error.description and error.description != type(error).description:
             message = error.description  # a view's own abort(..., description=...)
         return respond(status, message, fields=fields, headers=headers)
 

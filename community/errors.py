@@ -19,8 +19,15 @@ class DomainError(Exception):
 
 
 class NotFoundError(DomainError):
+    """Answered with one message for everything that is missing *or hidden from the caller*:
+    the text a service gives (which names the kind of thing, or a person) never reaches the
+    caller, so no 404 tells "exists but not for you" from "does not exist"."""
+
     status = 404
     code = "not_found"
+    # True only for refusals that reveal nothing (e.g. "no analysis computed yet" to the
+    # change managers who may compute one): their own text is shown.
+    informative = False
 
 
 class PermissionDenied(DomainError):

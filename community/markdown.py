@@ -5,6 +5,12 @@ raw HTML from the input, and the sanitiser would remove anything dangerous that 
 through (javascript:/data: URLs, event attributes, svg/math, style). Links get
 rel="nofollow noopener noreferrer". @handles become profile links when the caller passes a
 resolver.
+
+User content never embeds images: `![alt](url)` becomes a plain link to the url. An image
+loads without a click, so `![x](/network/people/9)` would make every reader's browser request
+that page in the reader's name (and write audit events as them). The Content-Security-Policy
+(community.security) allows images only from the product's own /static/ files besides, so even
+HTML stored before this rule never loads an image from elsewhere on the site.
 """
 
 from __future__ import annotations
@@ -20,11 +26,10 @@ MAX_SOURCE_CHARS = 50_000
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "img",
+    "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "ol": {"start"},
     "th": {"align"},
     "td": {"align"},
@@ -75,6 +80,33 @@ def _link_mentions(tokens: list[Token], resolve: Callable[[str], str | None]) ->
         block.children = out
 
 
+def _images_as_links(tokens: list[Token]) -> None:
+    """`![alt](url)` → a link "alt" to url (inside a link: just the alt text)."""
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out: list[Token] = []
+        inside_link = 0
+        for tok in block.children:
+            if tok.type == "link_open":
+                inside_link += 1
+            elif tok.type == "link_close":
+                inside_link -= 1
+            if tok.type != "image":
+                out.append(tok)
+                continue
+            alt = "".join(child.content for child in (tok.children or [])) or str(tok.attrs.get("src", ""))
+            if inside_link:
+                out.append(_text(alt))
+                continue
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": str(tok.attrs.get("src", ""))}
+            if tok.attrs.get("title"):
+                opening.attrs["title"] = str(tok.attrs["title"])
+            out += [opening, _text(alt), Token("link_close", "a", -1)]
+        block.children = out
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -99,6 +131,7 @@ def render(source: str | None, *, mentions: Mapping[str, str] | Callable[[str], 
     source = source[:MAX_SOURCE_CHARS]
     env: dict = {}
     tokens = _MD.parse(source, env)
+    _images_as_links(tokens)
     if mentions is not None:
         resolve = mentions.get if isinstance(mentions, Mapping) else mentions
         _link_mentions(tokens, resolve)
@@ -131,6 +164,7 @@ def render_with_mentions(
     source = source[:MAX_SOURCE_CHARS]
     env: dict = {}
     tokens = _MD.parse(source, env)
+    _images_as_links(tokens)
     handles: set[str] = set()
     for block in tokens:
         if block.type == "inline" and block.children:

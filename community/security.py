@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+import json
+import re
+
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.extensions import csrf
@@ -14,7 +18,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src data: {images}",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -25,15 +29,78 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def content_security_policy(oidc_issuer: str | None) -> str:
-    """The policy; with company sign-in, the log-out form may lead on to the provider's
-    end-session page (RP-initiated logout), which `form-action` governs in browsers."""
-    if not oidc_issuer:
-        return CONTENT_SECURITY_POLICY
-    from urllib.parse import urlsplit
+MAX_JSON_DEPTH = 32  # no request body of this API nests deeper than a few levels
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-    parts = urlsplit(oidc_issuer)
-    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+def json_body_problem(raw: bytes) -> str | None:
+    """Why a JSON body cannot be used, or None. Checked before any parser sees it: bodies
+    nested deeper than MAX_JSON_DEPTH (the parser would recurse until it fails) and strings
+    with a lone UTF-16 surrogate (`"\\ud800"`: no database or encoder can store it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _("The body is not valid UTF-8.")
+    depth = deepest = 0
+    text_to_scan = "" if text.count("[") + text.count("{") <= MAX_JSON_DEPTH else text
+    in_string = escaped = False
+    for char in text_to_scan:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return _("The JSON body is nested too deeply.")
+        elif char in "]}":
+            depth -= 1
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None  # the API's own parser answers malformed JSON with its usual 400
+    if _has_lone_surrogate(value):
+        return _("The JSON body contains an invalid character (a lone surrogate).")
+    return None
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
+
+
+def content_security_policy(oidc_issuer: str | None = None) -> str:
+    """Images only from the product's own static files (and the network pictures on the
+    network pages, which are tied to the viewer's audited page view): nothing in user content
+    can make a reader's browser request another page of the site (see community.markdown)."""
+    try:
+        origin = request.host_url.rstrip("/")
+        network_page = (request.endpoint or "").startswith("network.")
+    except RuntimeError:  # outside a request (gunicorn's own error pages)
+        origin, network_page = "", False
+    images = f"{origin}/static/"
+    if network_page:
+        images += f" {origin}/network/"
+    policy = CONTENT_SECURITY_POLICY.format(images=images)
+    if oidc_issuer:
+        # With company sign-in, the log-out form may lead on to the provider's end-session
+        # page (RP-initiated logout), which `form-action` governs in browsers.
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(oidc_issuer)
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return policy
 
 
 def is_bearer_request() -> bool:
@@ -41,7 +108,7 @@ def is_bearer_request() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    policy = content_security_policy(app.config.get("OIDC_ISSUER"))
+    oidc_issuer = app.config.get("OIDC_ISSUER")
 
     @app.before_request
     def enforce_csrf():
@@ -58,10 +125,22 @@ def init_app(app: Flask) -> None:
         csrf.protect()
         return None
 
+    @app.before_request
+    def reject_unusable_json():
+        """400 (the documented error body) for JSON no handler could use without failing."""
+        if request.method in SAFE_METHODS or not request.is_json:
+            return None
+        raw = request.get_data(cache=True)
+        if raw:
+            problem = json_body_problem(raw)
+            if problem:
+                abort(400, description=problem)
+        return None
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("Content-Security-Policy", content_security_policy(oidc_issuer))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from community.accounts.models import ApiToken, LoginSession, User
 from community.database import utcnow
 from community.extensions import db
 
 SESSION_KEY = "login_secret"
+log = logging.getLogger("community.security")
 
 
 class Anonymous(AnonymousUserMixin):
@@ -83,15 +87,42 @@ def load_token_user(req) -> User | None:
         return None
     api_token, user = found
     g.api_token_id = api_token.id
+    g.api_token_last_used_at = api_token.last_used_at
     return user
 
 
-def touch_token(token_id: int) -> None:
-    """Remember when a token was last used (at most once a minute, to spare writes)."""
-    token = db.session.get(ApiToken, token_id)
+TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def touch_token(token_id: int, last_used_at: datetime | None, *, in_request_transaction: bool) -> None:
+    """Remember when a token was last used, for reads and writes, at most once a minute.
+
+    A write request records it in its own transaction. A read records it in a short
+    transaction of its own, best effort: a read never waits for or fails on this bookkeeping
+    (on SQLite the request's read snapshot could not take the write lock)."""
     now = utcnow()
-    if token is not None and (token.last_used_at is None or (now - token.last_used_at).seconds > 60):
-        token.last_used_at = now
+    if last_used_at is not None and now - last_used_at < TOKEN_TOUCH_INTERVAL:
+        return
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL)
+    statement = update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
+    if in_request_transaction:
+        db.session.execute(statement.execution_options(synchronize_session=False))
+        return
+    try:
+        with db.engine.begin() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                usual = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+                connection.exec_driver_sql("PRAGMA busy_timeout = 100")
+            else:
+                connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+            try:
+                connection.execute(statement)
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {usual}")
+    except SQLAlchemyError:
+        log.info("could not record the last use of API token %s", token_id)
 
 
 def peek_user():

@@ -34,6 +34,10 @@ class ChangePasswordForm(FlaskForm):
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+    revoke_tokens = BooleanField(
+        _l("Also revoke all my API tokens"), default=True,
+        description=_l("Tools that use one of your tokens stop working until you give them a new one."),
+    )
 
 
 class TokenForm(FlaskForm):

@@ -25,8 +25,22 @@ from community.database import utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
 
-# A real hash to compare against when the e-mail is unknown, so timing does not tell.
-_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A real hash made with the configured method and cost (scrypt in production), checked
+    when the e-mail is unknown so that an unknown address costs as much as a wrong password."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[method]
+
+
+def _hash_method(password_hash: str) -> str:
+    return password_hash.split("$", 1)[0]
+
+
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -165,14 +179,16 @@ def authenticate(email: str, password: str) -> User | None:
     try:
         email = normalise_email(email)
     except ValidationFailed:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     user: User | None = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
+    if user is None or not user.password_hash:
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
+    if _hash_method(user.password_hash) != _hash_method(_dummy_hash()):
+        user.password_hash = hash_password(password)  # an older method or cost: upgrade it now
     return user
 
 
@@ -209,8 +225,9 @@ def close_all_login_sessions(user: User, *, except_secret: str | None = None) ->
     db.session.execute(stmt.values(revoked_at=utcnow()))
 
 
-def change_password(user: User, current: str, new: str, *, keep_secret: str | None) -> None:
-    """Other browsers signed in as this user are logged out; this one stays."""
+def change_password(user: User, current: str, new: str, *, keep_secret: str | None, revoke_tokens: bool = False) -> None:
+    """Other browsers signed in as this user are logged out; this one stays. With
+    `revoke_tokens` every API token of the person stops working too."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(_("Your current password is not correct."), {"current_password": [_("Your current password is not correct.")]})
     problems = password_problems(new, email=user.email, name=user.name)
@@ -219,6 +236,8 @@ def change_password(user: User, current: str, new: str, *, keep_secret: str | No
     user.password_hash = hash_password(new)
     close_all_login_sessions(user, except_secret=keep_secret)
     audit.record("user.password_changed", actor=user, subject_type="user", subject_id=user.id)
+    if revoke_tokens:
+        revoke_all_api_tokens(user)
     db.session.flush()
 
 
@@ -349,6 +368,21 @@ def revoke_api_token(user: User, token_id: int) -> None:
     token.revoked_at = utcnow()
     audit.record("token.revoked", actor=user, subject_type="api_token", subject_id=token.id)
     db.session.flush()
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Every token of the person stops working at once (e.g. after a leak); returns how many."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        audit.record("token.revoked_all", actor=user, subject_type="user", subject_id=user.id, data={"count": count})
+    db.session.flush()
+    return count
 
 
 def update_settings(user: User, *, locale: str | None = None, timezone: str | None = None,

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community.accounts import bp, oidc, services
 from community.accounts.auth import SESSION_KEY
 from community.accounts.forms import (
     ChangePasswordForm,
+    ConfirmForm,
     EmptyForm,
     LocaleForm,
     LoginForm,
@@ -46,8 +52,36 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
 def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    """An account is limited per address it is tried from: whoever guesses from elsewhere
+    cannot lock its owner out (the account as a whole is slowed instead, see below)."""
+    return f"login-account:{_login_email()}|{get_remote_address()}"
+
+
+def _account_failures_key() -> str:
+    return "login-failures:" + hashlib.sha256(_login_email().encode()).hexdigest()
+
+
+def _slow_down_guessed_account() -> None:
+    """After LOGIN_SLOW_AFTER failed logins for one account within an hour, from any address,
+    every further attempt for it waits longer (up to LOGIN_SLOW_MAX_SECONDS): guessing from
+    many addresses gets slow, while the owner can still log in."""
+    try:
+        failures = int(limiter.storage.get(_account_failures_key()) or 0)
+    except Exception:  # noqa: BLE001 - no rate-limit storage: no slowing, the limits still hold
+        return
+    over = failures - current_app.config["LOGIN_SLOW_AFTER"]
+    if over > 0:
+        time.sleep(min(current_app.config["LOGIN_SLOW_MAX_SECONDS"], 0.25 * over))
+
+
+def _count_failure() -> None:
+    with contextlib.suppress(Exception):
+        limiter.storage.incr(_account_failures_key(), 3600)
 
 
 def sign_in(user: User) -> None:
@@ -62,7 +96,8 @@ def sign_in(user: User) -> None:
 
 
 def _login_limits(view):
-    view = limiter.limit("30 per hour", key_func=_login_account_key, methods=["POST"])(view)
+    view = limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_login_account_key,
+                         methods=["POST"])(view)
     return limiter.limit(_login_limit, methods=["POST"])(view)
 
 
@@ -89,11 +124,13 @@ def login_password():
 def _password_login(endpoint: str, *, admins_only: bool):
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        _slow_down_guessed_account()
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None and admins_only and not user.is_admin:
             security_event("login.password_not_admin", user=user)
             user = None  # answered like a wrong password: nothing tells which accounts are admins
         if user is None:
+            _count_failure()
             security_event("login.failed", email=(form.email.data or "")[:254])
             form.password.errors = [*form.password.errors, _("E-mail or password is not correct, or the account is inactive.")]
         else:
@@ -144,10 +181,13 @@ def change_password():
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             services.change_password(
-                current_user, form.current_password.data or "", form.new_password.data or "", keep_secret=session.get(SESSION_KEY)
+                current_user, form.current_password.data or "", form.new_password.data or "", keep_secret=session.get(SESSION_KEY),
+                revoke_tokens=bool(form.revoke_tokens.data),
             )
         if attempt.ok:
             flash(_("Password changed. Other browsers signed in as you have been logged out."), "success")
+            if form.revoke_tokens.data:
+                flash(_("All your API tokens have been revoked."), "success")
             return redirect(url_for("accounts.change_password"))
     return render_template("accounts/password.html", form=form)
 
@@ -169,7 +209,20 @@ def tokens():
         new_token=new_token,
         tokens=services.list_api_tokens(current_user),
         revoke_form=EmptyForm(),
+        revoke_all_form=ConfirmForm(formdata=None),
     )
+
+
+@bp.post("/settings/tokens/revoke-all")
+@login_required
+def revoke_all_tokens():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = services.revoke_all_api_tokens(current_user)
+        flash(ngettext("%(num)d token revoked.", "%(num)d tokens revoked.", count), "success")
+    else:
+        flash(_("Tick “I understand” to revoke all your tokens."), "error")
+    return redirect(url_for("accounts.tokens"))
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")

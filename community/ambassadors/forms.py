@@ -8,7 +8,7 @@ from community.forms import as_choices
 
 class NominationForm(FlaskForm):
     nominee = StringField(_l("Mentor to nominate"), validators=[DataRequired(), Length(max=254)],
-                          description=_l("Their @handle or e-mail address (the “Nominate” button on a mentor's profile fills this in)."))
+                          description=_l("Their @handle, shown on their profile (the “Nominate” button there fills this in)."))
     reason = TextAreaField(_l("Why this mentor?"), validators=[DataRequired(), Length(min=10, max=2000)],
                            description=_l("What they did for mentees, the community or change in the company."))
 

@@ -25,5 +25,6 @@ def export(user: User) -> dict:
 
 def erase(user: User) -> None:
     db.session.execute(delete(Nomination).where(Nomination.nominee_id == user.id))
-    db.session.execute(update(Nomination).where(Nomination.nominated_by_id == user.id).values(nominated_by_id=None))
-    db.session.execute(update(Nomination).where(Nomination.decided_by_id == user.id).values(decided_by_id=None))
+    # Their words about others go with their name: the reason they nominated with, the note they decided with.
+    db.session.execute(update(Nomination).where(Nomination.nominated_by_id == user.id).values(nominated_by_id=None, reason=""))
+    db.session.execute(update(Nomination).where(Nomination.decided_by_id == user.id).values(decided_by_id=None, note=None))

@@ -154,9 +154,11 @@ def change_manager_ids() -> list[int]:
 
 def nominate(actor: User, nominee_id: int, reason: str) -> Nomination:
     """Any member nominates a mentor (mentors may nominate themselves); one open nomination each."""
+    from community.profiles.naming import may_name
+
     nominee = db.session.get(User, nominee_id)
-    if nominee is None or not nominee.active:
-        raise NotFoundError(_("No such person."))
+    if nominee is None or not may_name(actor, nominee):
+        raise NotFoundError(_("No such person."))  # hidden from the actor: as if nobody
     if not nominee.has_role("mentor"):
         message = _("%(name)s is not a mentor; the ambassador programme recruits from the mentor pool.", name=nominee.name)
         raise ValidationFailed(message, {"nominee_id": [message]})

@@ -44,13 +44,15 @@ def directory():
 def nominate():
     form = NominationForm()
     if request.method == "GET" and request.args.get("person", "").isdigit():
+        from community.profiles.naming import may_name
+
         person = db.session.get(User, int(request.args["person"]))
-        if person is not None and person.active:
+        if person is not None and may_name(current_user, person):
             form.nominee.data = "@" + person.handle
     if form.validate_on_submit():
-        nominee = queries.mentor_choices_by_handle(form.nominee.data or "")
+        nominee = queries.mentor_choices_by_handle(form.nominee.data or "", current_user)
         if nominee is None:
-            form.nominee.errors = [*form.nominee.errors, _("Nobody with this @handle or e-mail address.")]
+            form.nominee.errors = [*form.nominee.errors, _("Nobody you can nominate has this @handle.")]
         else:
             with form_attempt(form) as attempt:
                 nomination = services.nominate(current_user, nominee.id, form.reason.data or "")

@@ -72,8 +72,8 @@ def init_app(app: Flask) -> None:
                 message = _("The API token is unknown, revoked, or its account is inactive.")
             return respond(401, message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
         token_id = g.get("api_token_id")
-        if token_id and request.method not in SAFE_METHODS:
+        if token_id:
             from community.accounts.auth import touch_token
 
-            touch_token(token_id)
+            touch_token(token_id, g.get("api_token_last_used_at"), in_request_transaction=request.method not in SAFE_METHODS)
         return None

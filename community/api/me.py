@@ -74,6 +74,23 @@ def patch_me(settings: dict):
     return me_data()
 
 
+class RevokeAllSchema(ma.Schema):
+    confirm = ma.fields.Boolean(required=True, validate=validate.Equal(True),
+                                metadata={"description": "Must be true: every token of the caller stops working, this one too"})
+
+
+class RevokedSchema(ma.Schema):
+    revoked = ma.fields.Integer(required=True, metadata={"description": "How many tokens were revoked"})
+
+
+@blp.route("/me/tokens", methods=["DELETE"])
+@blp.arguments(RevokeAllSchema)
+@blp.response(200, RevokedSchema)
+def revoke_all_tokens(_body):
+    """Revoke every API token of the caller at once (e.g. after a leak), the calling one too."""
+    return {"revoked": accounts.revoke_all_api_tokens(current_user)}
+
+
 class EraseSchema(ma.Schema):
     password = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
 

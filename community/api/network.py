@@ -253,8 +253,10 @@ def get_analysis():
     """The latest stored analysis snapshot with every finding."""
     snapshot = queries.latest_snapshot()
     if snapshot is None:
-        raise NotFoundError(_("No network analysis has been computed yet: POST /api/v1/network/analysis, "
-                              "or run “flask --app wsgi network analyze”."))
+        missing = NotFoundError(_("No network analysis has been computed yet: POST /api/v1/network/analysis, "
+                                  "or run “flask --app wsgi network analyze”."))
+        missing.informative = True  # only change managers and admins get here; it hides nothing
+        raise missing
     data = analysis_data(queries.build_report(snapshot))
     audit.record("network.viewed", actor=current_user, subject_type="analysis_snapshot", subject_id=snapshot.id,
                  note="api")

@@ -107,7 +107,7 @@ def erase(user: User) -> None:
         body = scrub(post.body)
         if body != post.body:
             post.body = body
-            post.html = render_body(body)[0]
+            post.html = render_body(body, post.author)[0] if post.author else render_body(body)[0]
     for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id.in_(mentioned_in))):
         revision.previous_body = scrub(revision.previous_body)
     db.session.flush()

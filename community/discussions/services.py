@@ -134,7 +134,7 @@ def get_thread(user: User, thread_id: int) -> Thread:
 def get_post(user: User, post_id: int) -> Post:
     post = db.session.get(Post, post_id, options=POST_LOADS)
     if post is None:
-        raise NotFoundError(_("No such post."))
+        raise NotFoundError(_("No such thread."))  # like a post in a thread the caller may not see
     get_thread(user, post.thread_id)
     return post
 
@@ -177,10 +177,12 @@ def profile_path(user_id: int) -> str:
     return f"/people/{user_id}"
 
 
-def render_body(body: str) -> tuple[str, list[User]]:
+def render_body(body: str, actor: User | None = None, *, thread_id: int | None = None) -> tuple[str, list[User]]:
     """Sanitised HTML with @handles linked to profiles, and the people mentioned.
 
-    The Markdown is parsed once and one query resolves every handle of the post.
+    The Markdown is parsed once and one query resolves every handle of the post. A person
+    hidden from the directory is linked (and notified) only when the writer may name them
+    (community.profiles.naming): otherwise "@handle" stays plain text, as for nobody.
     """
     people: dict[str, User] = {}
 
@@ -191,6 +193,11 @@ def render_body(body: str) -> tuple[str, list[User]]:
         found = {u.handle.lower(): u for u in db.session.scalars(
             select(User).where(User.handle.in_(candidates), User.active.is_(True))
         )}
+        if actor is not None and found:
+            from community.profiles.naming import nameable_ids
+
+            allowed = nameable_ids(actor, found.values(), thread_id=thread_id)
+            found = {handle: user for handle, user in found.items() if user.id in allowed}
         urls = {}
         for handle in wanted:
             user = found.get(handle) or found.get(handle.rstrip("._-"))
@@ -333,7 +340,7 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
     if len(tag_list) > MAX_TAGS:
         message = _("Choose at most %(max)d topics.", max=MAX_TAGS)
         raise ValidationFailed(message, {"tags": [message]})
-    html, mentioned = render_body(body)
+    html, mentioned = render_body(body, actor)
     now = utcnow()
     thread = Thread(
         category_id=category.id, title=title, author_id=actor.id, created_at=now, last_post_at=now,
@@ -357,7 +364,7 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
 
 def require_can_post(user: User, thread: Thread) -> None:
     if thread.locked and not is_moderator(user):
-        raise PermissionDenied(_("This thread is locked; nobody can reply any more."))
+        raise PermissionDenied(_("This thread is locked; only moderators can reply."))
 
 
 def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
@@ -372,7 +379,7 @@ def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | Non
         if parent is None or parent.thread_id != thread.id:
             message = _("You can only reply to a post of this thread.")
             raise ValidationFailed(message, {"reply_to": [message]})
-    html, mentioned = render_body(body)
+    html, mentioned = render_body(body, actor, thread_id=thread.id)
     now = utcnow()
     post = Post(thread_id=thread.id, author_id=actor.id, body=body, html=html, created_at=now,
                 reply_to_post_id=parent.id if parent else None, hidden=False)
@@ -425,7 +432,7 @@ def edit_post(actor: User, post: Post, body: str) -> Post:
     body = check_body(body)
     if body == post.body:
         return post
-    html, mentioned = render_body(body)
+    html, mentioned = render_body(body, actor, thread_id=thread.id)
     now = utcnow()
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, edited_at=now, previous_body=post.body))
     post.body, post.html, post.edited_at = body, html, now

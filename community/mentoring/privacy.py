@@ -124,6 +124,12 @@ def erase(user: User) -> None:
         .values(status="cancelled", cancel_reason=ERASED_REASON, version=MentoringSession.version + 1)
         .execution_options(synchronize_session=False)
     )
+    # The mentor's own words when accepting or declining go (the other side's export too).
+    db.session.execute(
+        update(Mentorship).where(Mentorship.mentor_id == user.id, Mentorship.decision_reason.is_not(None))
+        .values(decision_reason=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         update(Mentorship).where(_involving(user), Mentorship.status == "requested")
         .values(status="declined", decided_at=now, decision_reason=ERASED_REASON)

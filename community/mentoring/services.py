@@ -533,7 +533,7 @@ def handover_reason_label(reason: str | None) -> str:
     return str(labels.get(reason or "", reason or ""))
 
 
-def _cancel_planned(actor, mentorship: Mentorship, now: datetime, why: str) -> None:
+def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
     planned = db.session.scalars(
         select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
     ).all()
@@ -706,7 +706,7 @@ def successor_id(mentorship: Mentorship) -> int | None:
 
 def earlier_sessions(mentorship: Mentorship) -> list[MentoringSession]:
     """Sessions of the mentorships this one continues (dates, agendas; never their private notes)."""
-    ids = []
+    ids: list[int] = []
     seen = {mentorship.id}
     current = mentorship.continues_id
     while current is not None and current not in seen and len(ids) < 20:

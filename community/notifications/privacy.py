@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 
 from community.database import rowcount
 from community.extensions import db
@@ -16,18 +17,39 @@ if TYPE_CHECKING:
 
 
 def export(user: User) -> list[dict]:
-    from community.notifications.services import render_text
+    from community.notifications.services import render_plain
 
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
     return [
-        {"text": render_text(n), "kind": n.kind, "link": n.link, "created_at": n.created_at.isoformat(),
+        {"text": render_plain(n), "kind": n.kind, "link": n.link, "created_at": n.created_at.isoformat(),
          "read_at": n.read_at.isoformat() if n.read_at else None}
         for n in rows
     ]
 
 
+# Parameters that quote what the actor wrote (a decline reason, a question), and parameters
+# that carry a person's name (see the register_kind texts of the features).
+QUOTED_PARAMS = ("reason", "message", "note")
+NAME_PARAMS = ("nominee", "executive", "mentor")
+
+
 def erase(user: User) -> None:
+    """Their own notifications go; in other people's, their words go and their name becomes
+    "former member" (the texts are phrased when shown, so the stored parameters must change)."""
+    from community.notifications.services import FORMER_MEMBER
+
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    for note in db.session.scalars(select(Notification).where(Notification.actor_id == user.id)):
+        note.params = {k: v for k, v in (note.params or {}).items() if k not in QUOTED_PARAMS}
+    name_in_json = json.dumps(user.name)[1:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    naming = select(Notification).where(cast(Notification.params, String).like(f"%{name_in_json}%", escape="\\"))
+    for note in db.session.scalars(naming):
+        params = dict(note.params or {})
+        for key in NAME_PARAMS:
+            if params.get(key) == user.name:
+                params[key] = FORMER_MEMBER
+        note.params = params
+    db.session.flush()
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlalchemy import func, insert, select, update
 
 from community import tasks
@@ -81,14 +81,38 @@ def open_notification(user: User, notification_id: int) -> str | None:
     return note.link or ""
 
 
-def render_text(note: Notification) -> str:
-    """The notification as escaped text in the reader's language."""
+FORMER_MEMBER = "\u2063former-member"  # stored in place of an erased person's name
+
+
+def _params(note: Notification) -> dict[str, str]:
+    from flask_babel import gettext as _
+
+    params = {key: str(value) for key, value in (note.params or {}).items()}
+    for key, value in params.items():
+        if value == FORMER_MEMBER:
+            params[key] = _("Former member")
+    params.setdefault("actor", note.actor.name if note.actor else "—")
+    return params
+
+
+def render_plain(note: Notification) -> str:
+    """The notification as plain text in the reader's language (exports, not HTML)."""
     message = _MESSAGES.get(note.kind)
-    params = {key: escape(str(value)) for key, value in (note.params or {}).items()}
-    params.setdefault("actor", escape(note.actor.name if note.actor else "—"))
     if message is None:
-        return str(escape(note.kind))
+        return note.kind
     try:
-        return str(message) % params
+        return str(message) % _params(note)
     except (KeyError, ValueError, TypeError):
         return str(message)
+
+
+def render_text(note: Notification) -> Markup:
+    """The notification for a page: each parameter escaped exactly once (the template must
+    not escape it again: "Tools & tricks", never "Tools &amp;amp; tricks")."""
+    message = _MESSAGES.get(note.kind)
+    if message is None:
+        return escape(note.kind)
+    try:
+        return escape(str(message)) % _params(note)  # Markup % escapes each parameter once
+    except (KeyError, ValueError, TypeError):
+        return escape(str(message))

@@ -147,10 +147,10 @@ def daily_digests(now: datetime | None = None) -> None:
             Notification.created_at <= now).order_by(Notification.id)))
         if not notes:
             continue
-        from community.notifications.services import render_text
+        from community.notifications.services import render_plain
 
         with services.as_reader(user):
-            items = [{"text": services.plain(render_text(n)), "link": services.absolute(n.link),
+            items = [{"text": render_plain(n), "link": services.absolute(n.link),
                       "when": services.format_time(user, n.created_at)} for n in notes]
             from flask_babel import ngettext
 

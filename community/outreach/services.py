@@ -249,7 +249,7 @@ def plain(value: str) -> str:
 def notification_email(note_id: int) -> OutgoingMessage | None:
     """The e-mail for one in-app notification, if its person wants it now."""
     from community.notifications.models import Notification
-    from community.notifications.services import render_text
+    from community.notifications.services import render_plain
 
     note = db.session.get(Notification, note_id)
     if note is None:
@@ -260,7 +260,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
     pref = PREF_OF_KIND[note.kind]
     attachments = []
     with as_reader(user):
-        text = plain(render_text(note))
+        text = render_plain(note)
         subject = text if len(text) <= 120 else text[:117] + "…"
         session_id = (note.params or {}).get("session_id")
         if note.kind in SESSION_KINDS and isinstance(session_id, int):

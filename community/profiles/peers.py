@@ -107,7 +107,9 @@ def find_peers(viewer: User, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) ->
     """Peer suggestions for a mentor the viewer may see; 404 for someone who is not a mentor."""
     mentor = get_person(viewer, mentor_id)
     if not mentor.has_role("mentor"):
-        raise NotFoundError(_("%(name)s is not a mentor; the peer finder is for mentors.", name=mentor.name))
+        not_mentor = NotFoundError(_("%(name)s is not a mentor; the peer finder is for mentors.", name=mentor.name))
+        not_mentor.informative = True  # the viewer may see this person: nothing is revealed
+        raise not_mentor
     people, tag_records, tags = mentor_records(include_id=mentor.id)
     suggestions = peer_suggestions(people, tag_records, mentor.id, connected_mentor_ids(mentor.id), limit)
     found = people_by_id([s.person_id for s in suggestions])

@@ -239,8 +239,10 @@ def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as,
 def test_nomination_form_finds_people_by_handle_and_explains_refusals(client, login_as, people):
     login_as(people["staff"])
     unknown = client.post_form("/ambassadors/nominate", {"nominee": "@nobody.here", "reason": "A long enough reason."})
-    assert "Nobody with this @handle" in text_of(unknown)
-    not_mentor = client.post_form("/ambassadors/nominate", {"nominee": people["executive"].email, "reason": "A long enough reason."})
+    assert "Nobody you can nominate has this @handle" in text_of(unknown)
+    by_email = client.post_form("/ambassadors/nominate", {"nominee": people["executive"].email, "reason": "A long enough reason."})
+    assert text_of(by_email).replace(people["executive"].email, "@nobody.here") == text_of(unknown)  # e-mail confirms nothing
+    not_mentor = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["executive"].handle, "reason": "A long enough reason."})
     assert "not a mentor" in text_of(not_mentor)
     ok = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle, "reason": "A long enough reason."})
     assert ok.status_code == 302

@@ -1,0 +1,60 @@
+"""Who may name, link or pre-fill whom.
+
+People hidden from the directory cannot be found, named or linked by ordinary members
+anywhere (mentions, nominations, pre-filled forms), except by people already in a mentorship
+or a thread with them. They themselves, change managers and admins (who see hidden profiles)
+always may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, or_, select
+
+from community.accounts.models import User
+from community.extensions import db
+
+
+def nameable_ids(viewer: User, people: Iterable[User], *, thread_id: int | None = None) -> set[int]:
+    """The ids among `people` that `viewer` may name or link (inactive people: never)."""
+    from community.profiles.services import sees_hidden
+
+    allowed: set[int] = set()
+    hidden: list[int] = []
+    for person in people:
+        if not person.active:
+            continue
+        if person.directory_visible or person.id == viewer.id or sees_hidden(viewer):
+            allowed.add(person.id)
+        else:
+            hidden.append(person.id)
+    if hidden:
+        allowed |= _related(viewer.id, hidden, thread_id)
+    return allowed
+
+
+def may_name(viewer: User, person: User, *, thread_id: int | None = None) -> bool:
+    return person.id in nameable_ids(viewer, [person], thread_id=thread_id)
+
+
+def _related(viewer_id: int, hidden: list[int], thread_id: int | None) -> set[int]:
+    """Hidden people already in a mentorship with the viewer, or who wrote in a thread the
+    viewer wrote in (or in `thread_id`, the thread being written in)."""
+    from community.discussions.models import Post
+    from community.mentoring.models import Mentorship
+
+    related = set()
+    for mentor_id, executive_id in db.session.execute(
+        select(Mentorship.mentor_id, Mentorship.executive_id).where(or_(
+            and_(Mentorship.mentor_id == viewer_id, Mentorship.executive_id.in_(hidden)),
+            and_(Mentorship.executive_id == viewer_id, Mentorship.mentor_id.in_(hidden)),
+        ))
+    ):
+        related.add(executive_id if mentor_id == viewer_id else mentor_id)
+    threads = select(Post.thread_id).where(Post.author_id == viewer_id)
+    shared = or_(Post.thread_id.in_(threads), Post.thread_id == thread_id) if thread_id else Post.thread_id.in_(threads)
+    related |= set(db.session.scalars(
+        select(Post.author_id).where(Post.author_id.in_(hidden), shared, Post.deleted_at.is_(None)).distinct()
+    ))
+    return related

@@ -1,0 +1,88 @@
+"""Issue 13, class 2: people hidden from the directory cannot be found, named or linked by
+ordinary members — mentions, nominations (form and API), pre-filled forms — except by people
+already in a mentorship or a thread with them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.conftest import text_of
+
+REASON = "Explains Teams to everyone, every week."
+
+
+def notifications_of(db, user) -> int:
+    from community.notifications.models import Notification
+
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == user.id))
+
+
+def test_a_member_cannot_mention_a_hidden_person(db, create_user, create_thread, first_post):
+    hidden = create_user(roles=("mentor",), name="Hidden Mentor", directory_visible=False)
+    writer = create_user()
+    thread = create_thread(writer, body=f"Ask @{hidden.handle} about it")
+    html = first_post(thread).html
+    assert f"/people/{hidden.id}" not in html and 'class="mention"' not in html
+    assert f"@{hidden.handle}" in html  # the text stays as written, like for nobody
+    assert notifications_of(db, hidden) == 0
+
+
+def test_someone_in_a_thread_with_them_may_mention_them(db, create_user, create_thread, add_reply, first_post):
+    hidden = create_user(roles=("mentor",), directory_visible=False)
+    writer = create_user()
+    thread = create_thread(writer, body="A question")
+    add_reply(hidden, thread, body="An answer")
+    reply = add_reply(writer, thread, body=f"Thanks @{hidden.handle}")
+    assert f"/people/{hidden.id}" in reply.html
+    assert notifications_of(db, hidden) >= 1
+
+
+def test_a_mentorship_partner_and_change_managers_may_mention_them(db, create_user, create_thread, first_post):
+    from community.mentoring.models import Mentorship
+
+    hidden = create_user(roles=("mentor",), directory_visible=False)
+    executive = create_user(roles=("executive",))
+    db.session.add(Mentorship(mentor_id=hidden.id, executive_id=executive.id, status="active"))
+    db.session.commit()
+    assert f"/people/{hidden.id}" in first_post(create_thread(executive, body=f"Thanks @{hidden.handle}")).html
+    manager = create_user(roles=("change_manager",))
+    assert f"/people/{hidden.id}" in first_post(create_thread(manager, body=f"Hi @{hidden.handle}")).html
+
+
+def test_the_nomination_form_does_not_find_or_prefill_a_hidden_mentor(client, login_as, create_user):
+    hidden = create_user(roles=("mentor",), name="Hidden Mentor", directory_visible=False)
+    login_as(create_user())
+    prefilled = client.get(f"/ambassadors/nominate?person={hidden.id}").get_data(as_text=True)
+    assert hidden.handle not in prefilled
+    by_handle = client.post_form("/ambassadors/nominate", {"nominee": "@" + hidden.handle, "reason": REASON})
+    nobody = client.post_form("/ambassadors/nominate", {"nominee": "@no.such.person", "reason": REASON})
+    assert text_of(by_handle).replace(hidden.handle, "no.such.person") == text_of(nobody)
+    assert "Hidden Mentor" not in by_handle.get_data(as_text=True)
+
+
+def test_the_nomination_form_never_confirms_an_e_mail_address(client, login_as, create_user):
+    executive = create_user(roles=("executive",), name="Known Executive")
+    login_as(create_user())
+    known = client.post_form("/ambassadors/nominate", {"nominee": executive.email, "reason": REASON})
+    unknown = client.post_form("/ambassadors/nominate", {"nominee": "nobody@example.com", "reason": REASON})
+    assert text_of(known).replace(executive.email, "nobody@example.com") == text_of(unknown)
+    assert "Known Executive" not in known.get_data(as_text=True)
+
+
+def test_the_api_answers_a_hidden_nominee_like_a_missing_one(client, create_user, api_token):
+    hidden = create_user(roles=("mentor",), name="Hidden Mentor", directory_visible=False)
+    token = api_token(create_user())
+    headers = {"Authorization": f"Bearer {token}"}
+    hidden_answer = client.post("/api/v1/nominations", json={"nominee_id": hidden.id, "reason": REASON}, headers=headers)
+    missing_answer = client.post("/api/v1/nominations", json={"nominee_id": 999_999, "reason": REASON}, headers=headers)
+    assert hidden_answer.status_code == missing_answer.status_code == 404
+    assert hidden_answer.json == missing_answer.json
+    assert "Hidden Mentor" not in hidden_answer.get_data(as_text=True)
+
+
+def test_a_visible_mentor_is_still_nominated_by_handle(client, login_as, create_user):
+    mentor = create_user(roles=("mentor",))
+    login_as(create_user())
+    assert client.get(f"/ambassadors/nominate?person={mentor.id}").get_data(as_text=True).count("@" + mentor.handle) >= 1
+    assert client.post_form("/ambassadors/nominate", {"nominee": "@" + mentor.handle, "reason": REASON}).status_code == 302

@@ -1,0 +1,200 @@
+"""Issue 13, class 6: the README's list of what erasure removes is checked item by item
+against a person who has something of every kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, or_, select
+
+from tests.access_world import build_world
+from tests.conftest import isolated
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DECLINE_REASON = "Sorry, my calendar is full until summer, Mentor Person here."
+QUESTION = "Could you show me Teams channels, please?"
+NOMINATION_REASON = "Executive nominates for all the help with Teams."
+
+
+def readme_items() -> list[str]:
+    text = README.read_text()
+    block = text[text.index("<!-- erasure-list -->"):text.index("<!-- /erasure-list -->")]
+    return [line.strip()[2:] for line in block.splitlines() if line.strip().startswith("- ")]
+
+
+@pytest.fixture
+def erased(app, db):
+    """The access world's mentor, with a declined request, a question, a nomination of someone
+    else, a follow, feedback, a moved session and a note; then erased."""
+
+    def arrange():
+        from community.accounts.models import User
+        from community.ambassadors import services as ambassadors
+        from community.discussions import services as discussions
+        from community.discussions.models import Thread
+        from community.extensions import db as database
+        from community.mentoring import services as mentoring
+        from community.mentoring.models import MentoringSession, SessionFeedback, SessionNote
+        from community.privacy.services import erase_as_system
+        from community.profiles.models import TopicQuestion
+
+        world = build_world(app)
+        with app.test_request_context():
+            mentor = database.session.get(User, world.ids["user_mentor"])
+            other_mentor = database.session.get(User, world.ids["user_staff"])
+            other_mentor.role_rows  # noqa: B018 - loaded before the roles change below
+            from community.accounts.models import UserRole
+
+            database.session.add(UserRole(user_id=other_mentor.id, role="mentor"))
+            executive = database.session.get(User, world.ids["user_executive"])
+            from community.mentoring.models import Mentorship
+
+            request = Mentorship(mentor_id=mentor.id, executive_id=world.ids["user_change_manager"], status="requested")
+            database.session.add(request)
+            database.session.flush()
+            mentoring.decline_mentorship(mentor, request, DECLINE_REASON)
+            database.session.add(TopicQuestion(asker_id=mentor.id, person_id=other_mentor.id, tag_id=1, message=QUESTION))
+            database.session.flush()
+            database.session.refresh(other_mentor)
+            ambassadors.nominate(mentor, other_mentor.id, NOMINATION_REASON)
+            discussions.set_subscription(mentor, "category", world.ids["category_id"], "watching")
+            session = database.session.get(MentoringSession, world.ids["session"])
+            database.session.add(SessionNote(session_id=session.id, notes="Mentor's private words", tried="Executive tried"))
+            database.session.add(SessionFeedback(session_id=session.id, author_id=mentor.id, rating=5, comment="Mentor's comment"))
+            mentoring.reschedule_session(mentor, session, starts_at=session.starts_at + timedelta(days=1),
+                                         reason="Mentor's move reason", version=session.version)
+            thread = database.session.get(Thread, world.ids["thread"])
+            discussions.reply(executive, thread, f"Thanks again @{mentor.handle}!")
+            database.session.commit()
+            snapshot = {"name": mentor.name, "handle": mentor.handle, "email": mentor.email, "id": mentor.id,
+                        "executive": executive.id}
+            erase_as_system(database.session.get(User, mentor.id))
+            database.session.commit()
+            return world, snapshot
+        return None
+
+    return isolated(app, arrange)
+
+
+def _count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def check_account(db, world, was):
+    from community.accounts.models import User
+
+    user = db.session.get(User, was["id"])
+    assert user.name == "Former member" and was["name"] not in user.email and user.handle != was["handle"]
+    assert user.password_hash is None
+    for attr in ("department", "location", "locale", "bio", "bio_html", "availability", "link"):
+        assert getattr(user, attr) is None, attr
+
+
+def check_rows(db, world, was):
+    from community.accounts.models import ApiToken, LoginSession, UserLanguage, UserRole
+    from community.mentoring.models import CalendarFeed
+    from community.profiles.models import PersonTag
+
+    for model in (UserRole, UserLanguage, PersonTag, ApiToken, LoginSession, CalendarFeed):
+        assert _count(db, model, model.user_id == was["id"]) == 0, model.__name__
+
+
+def check_community(db, world, was):
+    from community.discussions.models import Mention, Post, PostRevision, Subscription
+
+    assert _count(db, Subscription, Subscription.user_id == was["id"]) == 0
+    assert _count(db, Mention, Mention.user_id == was["id"]) == 0
+    handle = "@" + was["handle"]
+    assert _count(db, Post, Post.body.contains(handle)) == 0
+    assert _count(db, Post, Post.html.contains(handle)) == 0
+    assert _count(db, PostRevision, PostRevision.previous_body.contains(handle)) == 0
+
+
+def check_notifications(db, world, was):
+    from community.notifications.models import Notification
+
+    assert _count(db, Notification, Notification.user_id == was["id"]) == 0
+    for note in db.session.scalars(select(Notification)):
+        stored = json.dumps(note.params or {}, ensure_ascii=False)
+        assert was["name"] not in stored, (note.kind, stored)
+        assert DECLINE_REASON not in stored and QUESTION not in stored, (note.kind, stored)
+    assert _count(db, Notification, Notification.actor_id == was["id"]) == 0
+
+
+def check_analysis(db, world, was):
+    from community.network.models import AnalysisSnapshot, PersonFigure
+
+    assert _count(db, PersonFigure, PersonFigure.user_id == was["id"]) == 0
+    for snapshot in db.session.scalars(select(AnalysisSnapshot)):
+        assert not re.search(rf'"(id|user_id|person_id)": {was["id"]}\b', json.dumps(snapshot.findings or {}))
+
+
+def check_questions(db, world, was):
+    from community.profiles.models import TopicQuestion
+
+    assert _count(db, TopicQuestion, or_(TopicQuestion.asker_id == was["id"], TopicQuestion.person_id == was["id"])) == 0
+
+
+def check_nominations(db, world, was):
+    from community.ambassadors.models import Nomination
+
+    assert _count(db, Nomination, Nomination.nominee_id == was["id"]) == 0
+    assert _count(db, Nomination, Nomination.reason.contains("Teams"), Nomination.nominated_by_id.is_(None)) == 0
+    assert _count(db, Nomination, Nomination.reason == NOMINATION_REASON) == 0
+
+
+def check_notes(db, world, was):
+    from community.mentoring.models import SessionNote
+
+    assert _count(db, SessionNote, SessionNote.session_id == world.ids["session"]) == 0
+
+
+def check_words(db, world, was):
+    from community.mentoring.models import Mentorship, SessionChange, SessionFeedback
+
+    feedback = db.session.scalars(select(SessionFeedback).where(SessionFeedback.author_id == was["id"])).all()
+    assert feedback and all(f.comment is None and f.rating == 5 for f in feedback)
+    assert _count(db, Mentorship, Mentorship.executive_id == was["id"], Mentorship.goal_text.is_not(None)) == 0
+    assert _count(db, Mentorship, Mentorship.decision_reason == DECLINE_REASON) == 0
+    assert _count(db, SessionChange, SessionChange.changed_by_id == was["id"]) == 0
+    assert _count(db, SessionChange, SessionChange.reason == "Mentor's move reason") == 0
+
+
+CHECKS = {
+    "name, e-mail address, @handle, password, department, location, language, bio, availability and link": check_account,
+    "roles, languages, topics, API tokens, login sessions and the calendar feed": check_rows,
+    "follows, mentions of them, and their @handle in other people's posts and earlier versions": check_community,
+    "notifications to them; in other people's notifications their name and their quoted words": check_notifications,
+    "their analysis figures, and their id in stored findings": check_analysis,
+    "questions they asked or received": check_questions,
+    "nominations about them; the reasons they nominated others with and the notes they decided with": check_nominations,
+    "the private notes of all their sessions (the note is shared: the other participant's text goes too)": check_notes,
+    "their feedback comments and goal texts (ratings stay), their reasons for accepting or declining a request, "
+    "and their reasons for moving or cancelling a session": check_words,
+}
+
+
+def test_the_readme_list_and_the_checks_are_the_same():
+    assert readme_items() == list(CHECKS)
+
+
+@pytest.mark.parametrize("item", list(CHECKS))
+def test_erasure_removes_what_the_readme_lists(item, db, erased):
+    world, was = erased
+    db.session.expire_all()
+    CHECKS[item](db, world, was)
+
+
+def test_the_other_side_no_longer_sees_the_erased_mentors_words(app, db, client, erased, api_token):
+    from community.accounts.models import User
+
+    world, was = erased
+    executive = db.session.get(User, was["executive"])
+    token = world.tokens["executive"]
+    exported = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
+    assert was["name"] not in exported and DECLINE_REASON not in exported
+    assert executive is not None
