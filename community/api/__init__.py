@@ -72,8 +72,19 @@ def init_app(app: Flask) -> None:
                 message = _("The API token is unknown, revoked, or its account is inactive.")
             return respond(401, message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
         token_id = g.get("api_token_id")
-        if token_id:
+        if token_id and request.method not in SAFE_METHODS:
             from community.accounts.auth import touch_token
 
-            touch_token(token_id, g.get("api_token_last_used_at"), in_request_transaction=request.method not in SAFE_METHODS)
+            touch_token(token_id, g.get("api_token_last_used_at"), in_request_transaction=True)
         return None
+
+    @app.after_request
+    def record_token_use_of_reads(response):
+        """A read records the token's use after its own transaction has ended, so the two
+        never contend (on SQLite a read snapshot could not write after this commit)."""
+        token_id = g.get("api_token_id")
+        if token_id and request.method in SAFE_METHODS:
+            from community.accounts.auth import touch_token
+
+            touch_token(token_id, g.get("api_token_last_used_at"), in_request_transaction=False)
+        return response
