@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -33,7 +33,7 @@ def _figure_json(f: Figure, *, count_when_suppressed: bool = True, distribution:
     withheld too, so that it cannot be worked out from the all-topics figure."""
     if f.suppressed:
         return {"respondents": f.n if count_when_suppressed else None, "suppressed": True}
-    shown = {"respondents": f.n, "suppressed": False, "average": f.mean, "spread": f.spread}
+    shown: dict[str, object] = {"respondents": f.n, "suppressed": False, "average": f.mean, "spread": f.spread}
     if distribution:
         shown["distribution"] = {str(k): v for k, v in f.distribution.items()}
     return shown

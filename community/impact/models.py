@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.extensions import db
+from community.extensions import Model
 
 SURVEY_KINDS = ("start", "end")
 SURVEY_STATUSES = ("draft", "open", "closed")
@@ -21,7 +21,7 @@ SIDES = ("executive", "mentor")
 LEVELS = (0, 1, 2, 3, 4)
 
 
-class Survey(db.Model):
+class Survey(Model):
     """The start or the end survey of one programme run (both sides answer the same survey)."""
 
     __tablename__ = "surveys"
@@ -47,7 +47,7 @@ class Survey(db.Model):
     )
 
 
-class SurveyItem(db.Model):
+class SurveyItem(Model):
     """One 1–5 question for one side, on one of the article's incentive dimensions."""
 
     __tablename__ = "survey_items"
@@ -71,7 +71,7 @@ class SurveyItem(db.Model):
         return self.text_de if (locale or "").startswith("de") and self.text_de else self.text_en
 
 
-class SurveyParticipation(db.Model):
+class SurveyParticipation(Model):
     """That a person answered a survey (one row each: the second answer is refused)."""
 
     __tablename__ = "survey_participations"
@@ -82,7 +82,7 @@ class SurveyParticipation(db.Model):
     answered_on: Mapped[date]
 
 
-class SurveyAnswerSet(db.Model):
+class SurveyAnswerSet(Model):
     """The answers of one respondent, without the respondent."""
 
     __tablename__ = "survey_answer_sets"
@@ -96,7 +96,7 @@ class SurveyAnswerSet(db.Model):
     levels: Mapped[list[SurveyLevel]] = relationship(cascade="all, delete-orphan")
 
 
-class SurveyRating(db.Model):
+class SurveyRating(Model):
     __tablename__ = "survey_ratings"
 
     answer_set_id: Mapped[int] = mapped_column(ForeignKey("survey_answer_sets.id", ondelete="CASCADE"), primary_key=True)
@@ -108,7 +108,7 @@ class SurveyRating(db.Model):
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
 
 
-class SurveyLevel(db.Model):
+class SurveyLevel(Model):
     """A self-assessed level (0–4) on one goal topic: before (start survey) or after (end survey)."""
 
     __tablename__ = "survey_levels"
@@ -124,7 +124,7 @@ class SurveyLevel(db.Model):
 
 def _register_tag_links() -> None:
     """Tag merges move self-assessed levels along with every other use."""
-    from community.expertise.services import TagLink, register_tag_link
+    from community.expertise.links import TagLink, register_tag_link
 
     register_tag_link(TagLink(SurveyLevel.__table__, "tag_id", ("answer_set_id",)))
 

@@ -209,6 +209,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
         select(Mentorship.cohort_id, Mentorship.status, Mentorship.mentor_id, Mentorship.executive_id)
         .where(Mentorship.cohort_id.in_(ids))
     ):
+        assert cohort_id is not None  # in_(ids) matches no NULL
         by_status[cohort_id][status] = by_status[cohort_id].get(status, 0) + 1
         if status in TAKING_PART:
             invited[cohort_id]["executive"].add(executive_id)
@@ -243,6 +244,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
                    SurveyRating.comment.is_not(None))
             .order_by(SurveyItem.survey_id, SurveyItem.side, SurveyItem.position, SurveyRating.comment)
         ):
+            assert text is not None  # filtered by is_not(None)
             survey = survey_by_id[survey_id]
             if answered.get((survey_id, side), 0) >= minimum:
                 shared_comments[survey.cohort_id].append(Comment(survey.kind, side, dimension, text))
@@ -280,6 +282,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
         .where(Mentorship.cohort_id.in_(ids))
         .group_by(Mentorship.cohort_id, MentoringSession.status)
     ):
+        assert cohort_id is not None  # in_(ids) matches no NULL
         sessions[cohort_id][status] = n
     done_per_pair: dict[int, dict[int, int]] = {i: {} for i in ids}
     done = func.count(MentoringSession.id).filter(MentoringSession.status == "done")
@@ -289,6 +292,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
         .where(Mentorship.cohort_id.in_(ids), Mentorship.status.in_(TAKING_PART))
         .group_by(Mentorship.cohort_id, Mentorship.id)
     ):
+        assert cohort_id is not None  # in_(ids) matches no NULL
         done_per_pair[cohort_id][mentorship_id] = n
 
     # Goal progress
@@ -299,6 +303,7 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
         .where(Mentorship.cohort_id.in_(ids), Mentorship.status.in_(TAKING_PART))
         .group_by(Mentorship.cohort_id, MentorshipGoal.progress)
     ):
+        assert cohort_id is not None  # in_(ids) matches no NULL
         goals[cohort_id][progress] = n
 
     multipliers = _multipliers(ids, minimum)
@@ -308,12 +313,14 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
         cid = cohort.id
         responses, dimensions, competence = [], [], []
         for kind in SURVEY_KINDS:
-            survey = surveys[cid][kind]
+            run_survey = surveys[cid][kind]
             for side in SIDES:
-                responses.append(ResponseRate(kind, side, survey.status if survey else None,
-                                              len(invited[cid][side]), answered.get((survey.id, side), 0) if survey else 0))
+                responses.append(ResponseRate(kind, side, run_survey.status if run_survey else None,
+                                              len(invited[cid][side]),
+                                              answered.get((run_survey.id, side), 0) if run_survey else 0))
                 for dimension in DIMENSIONS[side]:
-                    counts = rating_counts.get((survey.id, side, dimension), Counter()) if survey else Counter()
+                    counts = (rating_counts.get((run_survey.id, side, dimension), Counter()) if run_survey
+                              else Counter())
                     dimensions.append(DimensionRow(kind, side, dimension, figure(counts, minimum)))
         overall = {}
         for kind in SURVEY_KINDS:
@@ -321,8 +328,8 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             for (c, k, _tag), levels_of_topic in level_counts.items():
                 if (c, k) == (cid, kind):
                     counts.update(levels_of_topic)
-            survey = surveys[cid][kind]
-            people = assessed.get(survey.id, 0) if survey else 0
+            run_survey = surveys[cid][kind]
+            people = assessed.get(run_survey.id, 0) if run_survey else 0
             overall[kind] = figure(counts, 1) if people >= minimum and counts else Figure()
             overall[kind].n = people
         report_overall = TopicGain(slug="", name="", before=overall["start"], after=overall["end"])

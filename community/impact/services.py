@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn, SupportsIndex, SupportsInt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -48,7 +49,17 @@ def require_change_manager(actor: User) -> None:
         raise PermissionDenied(_("Only change managers run the programme's surveys and reports."))
 
 
-def _refuse(field: str, message: str) -> None:
+def _whole(value: object, default: int) -> int:
+    """`int(value)`, or `default` where int() refuses the value (missing, not a number)."""
+    if not isinstance(value, str | bytes | bytearray | SupportsInt | SupportsIndex):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field: [message]})
 
 
@@ -91,10 +102,10 @@ def create_survey(actor: User, cohort: Cohort, kind: str) -> Survey:
             db.session.add(survey)
             db.session.flush()
     except IntegrityError:  # prepared at the same moment by someone else
-        survey = db.session.scalar(select(Survey).where(Survey.cohort_id == cohort.id, Survey.kind == kind))
-        if survey is None:
+        prepared = db.session.scalar(select(Survey).where(Survey.cohort_id == cohort.id, Survey.kind == kind))
+        if prepared is None:
             raise
-        return survey
+        return prepared
     audit.record("survey.created", actor=actor, subject_type="survey", subject_id=survey.id,
                  data={"cohort_id": cohort.id, "kind": kind})
     return survey
@@ -239,10 +250,7 @@ def submit_answers(actor: User, survey_id: int, *, ratings: Mapping[int, object]
     errors: dict[str, list[str]] = {}
     rows = []
     for item in view.items:
-        try:
-            rating = int(ratings.get(item.id))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            rating = 0
+        rating = _whole(ratings.get(item.id), 0)
         if not 1 <= rating <= 5:
             errors[f"item_{item.id}"] = [_("Choose a value from 1 to 5.")]
             continue
@@ -254,10 +262,7 @@ def submit_answers(actor: User, survey_id: int, *, ratings: Mapping[int, object]
                                  comment_shared=bool(comment and shared.get(item.id))))
     level_rows = []
     for tag in view.topics:
-        try:
-            level = int(levels.get(tag.id))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            level = -1
+        level = _whole(levels.get(tag.id), -1)
         if not 0 <= level <= 4:
             errors[f"level_{tag.id}"] = [_("Choose your level from 0 to 4.")]
             continue

@@ -191,8 +191,7 @@ def export(cohort_id: int):
                  data={"format": kind})
     name = f"run-{cohort.id}-report.{kind}"
     if kind == "csv":
-        response = Response(exports.to_csv(report), mimetype="text/csv")
-        response.charset = "utf-8"
+        response = Response(exports.to_csv(report), content_type="text/csv; charset=utf-8")
     else:
         response = Response(exports.to_xlsx(report),
                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -71,7 +71,7 @@ class DemandReport:
 def recency(at: datetime, now: datetime, half_life_days: float = HALF_LIFE_DAYS) -> float:
     """1 for today, ½ after one half-life, ¼ after two (future dates count as today)."""
     age = max(0.0, (now - at).total_seconds() / 86_400)
-    return 0.5 ** (age / half_life_days)
+    return math.pow(0.5, age / half_life_days)
 
 
 def month_keys(now: datetime, months: int) -> list[str]:

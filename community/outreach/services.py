@@ -67,6 +67,13 @@ PREF_KINDS: tuple[PrefKind, ...] = (
     PrefKind("reminders", _l("Reminders (sessions, open requests, feedback, profile)"),
              ("reminder_session", "reminder_request", "reminder_request_escalated", "reminder_feedback",
               "reminder_profile")),
+    PrefKind("handover", _l("Handovers: a mentorship needs or gets a new mentor"),
+             ("handover_needed", "handed_over_executive", "handed_over_new", "handed_over_old", "mentoring_paused",
+              "mentorship_declined_leaver")),
+    PrefKind("circles", _l("Peer learning circles"), ("circle_invited", "circle_accepted", "circle_declined", "circle_post"),
+             "digest"),
+    PrefKind("surveys", _l("Programme surveys to answer"), ("survey_open_start", "survey_open_end")),
+    PrefKind("checkin", _l("A friendly check-in about my mentoring"), ("fading_checkin",)),
     PrefKind("weekly_briefing", _l("Weekly briefing for change managers"), ("weekly_briefing",), digestable=False),
 )
 PREF_BY_KEY = {pref.key: pref for pref in PREF_KINDS}

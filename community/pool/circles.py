@@ -3,8 +3,10 @@ invitations accepted or declined, a private discussion and a meeting rhythm with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn, SupportsIndex, SupportsInt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,7 +38,7 @@ POST_MAX = 10_000
 NAME_MAX = 120
 
 
-def _refuse(field_name: str, message: str):
+def _refuse(field_name: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field_name: [message]})
 
 
@@ -126,17 +128,25 @@ def proposals(actor: User, limit: int = 12) -> list[ProposalView]:
 # --------------------------------------------------------------------------- circles
 
 
+def _whole(value: object) -> int | None:
+    """`int(value)`, or None where int() refuses the value (missing, not a number)."""
+    if not isinstance(value, str | bytes | bytearray | SupportsInt | SupportsIndex):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_at: datetime | None,
                   location: str | None) -> tuple[int, int, datetime | None, str | None]:
-    try:
-        rhythm = int(rhythm_weeks)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    rhythm = _whole(rhythm_weeks)
+    if rhythm is None:
         _refuse("rhythm_weeks", _("Give the rhythm in weeks."))
     if not 1 <= rhythm <= 12:
         _refuse("rhythm_weeks", _("A circle meets every 1 to 12 weeks."))
-    try:
-        duration = int(duration_minutes)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    duration = _whole(duration_minutes)
+    if duration is None:
         _refuse("duration_minutes", _("Give the duration in minutes."))
     if not 15 <= duration <= 480:
         _refuse("duration_minutes", _("A meeting lasts between %(min)d and %(max)d minutes.", min=15, max=480))
@@ -154,7 +164,7 @@ def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_
     return rhythm, duration, first_meeting_at, location
 
 
-def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs: list[str] = (),  # type: ignore[assignment]
+def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs: Sequence[str] = (),
                   rhythm_weeks: int = 4, duration_minutes: int = 60, first_meeting_at: datetime | None = None,
                   location: str | None = None) -> Circle:
     require_change_manager(actor)
@@ -198,7 +208,10 @@ def respond(actor: User, circle: Circle, accept: bool) -> Circle:
     member.responded_at = utcnow()
     db.session.flush()
     link = path_for("pool.circle", circle_id=circle.id)
-    for uid in {m.user_id for m in circle.members if m.status == "accepted"} | ({circle.created_by_id} - {None}):
+    told = {m.user_id for m in circle.members if m.status == "accepted"}
+    if circle.created_by_id is not None:
+        told.add(circle.created_by_id)
+    for uid in told:
         notify(uid, "circle_accepted" if accept else "circle_declined", actor=actor, link=link, circle=circle.name)
     return circle
 
@@ -235,7 +248,7 @@ def require_rhythm_rights(actor: User, circle: Circle) -> None:
         raise PermissionDenied(_("Only the circle's members set its meeting rhythm."))
 
 
-def set_rhythm(actor: User, circle: Circle, *, rhythm_weeks: int, duration_minutes: int,
+def set_rhythm(actor: User, circle: Circle, *, rhythm_weeks: int, duration_minutes: int | None,
                first_meeting_at: datetime | None, location: str | None) -> Circle:
     """Members who accepted (or change managers) agree the rhythm: every N weeks from a first meeting."""
     require_rhythm_rights(actor, circle)

@@ -31,6 +31,7 @@ def seed(ctx) -> None:
     if len(mentors) < 4 or not managers:
         return
     manager = db.session.get(User, managers[0])
+    assert manager is not None  # an id the demo created
     opted_out = set(db.session.scalars(select(User.id).where(User.analysis_opt_out.is_(True))))
     active = {m: ships for m, ships in _active_by_mentor().items() if m in mentors and m not in opted_out}
     busiest = sorted(active, key=lambda m: (-len(active[m]), m))
@@ -39,12 +40,14 @@ def seed(ctx) -> None:
 
     # 1. A mentor paused: their mentorships wait for a handover (the change managers are told).
     paused = db.session.get(User, busiest[0])
+    assert paused is not None
     mentoring.set_mentoring_paused(paused, True)
 
     # 2. One of them is handed over already, to the best substitute with a free place.
     from community.pool.services import substitutes_for
 
     first = db.session.get(Mentorship, active[paused.id][0])
+    assert first is not None
     choices = substitutes_for(manager, first, limit=3)
     if choices:
         mentoring.hand_over(manager, first, mentor_id=choices[0].person.id,
@@ -52,7 +55,9 @@ def seed(ctx) -> None:
 
     # 3. A mentor whose reschedules doubled against their own earlier months (a fading mentor).
     fading = db.session.get(User, busiest[1])
+    assert fading is not None
     ship = db.session.get(Mentorship, active[fading.id][0])
+    assert ship is not None
     for n, days in enumerate([110, 140, 170, 200, 230, 260, 8, 25, 45, 70]):
         start = ctx.now - timedelta(days=days, hours=n % 6)
         session = MentoringSession(mentorship_id=ship.id, mentor_id=fading.id, starts_at=start,

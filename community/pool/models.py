@@ -9,13 +9,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
-from community.expertise.services import TagLink, register_tag_link
-from community.extensions import db
+from community.expertise.links import TagLink, register_tag_link
+from community.extensions import Model
 
 MEMBER_STATUSES = ("invited", "accepted", "declined")
 
 
-class Circle(db.Model):
+class Circle(Model):
     __tablename__ = "circles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Circle(db.Model):
     )
 
 
-class CircleMember(db.Model):
+class CircleMember(Model):
     __tablename__ = "circle_members"
 
     circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True)
@@ -51,7 +51,7 @@ class CircleMember(db.Model):
     __table_args__ = (Index("ix_circle_members_user", "user_id", "status"),)
 
 
-class CircleTopic(db.Model):
+class CircleTopic(Model):
     __tablename__ = "circle_topics"
 
     circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True)
@@ -60,7 +60,7 @@ class CircleTopic(db.Model):
     tag = relationship("Tag", lazy="joined")
 
 
-class CirclePost(db.Model):
+class CirclePost(Model):
     """The circle's private discussion: readable and writable by members who accepted."""
 
     __tablename__ = "circle_posts"

@@ -110,7 +110,7 @@ def latest_communities() -> dict[int, int]:
     return {user_id: community for user_id, community in db.session.execute(
         select(PersonFigure.user_id, PersonFigure.community)
         .where(PersonFigure.snapshot_id == latest, PersonFigure.community.is_not(None))
-    )}
+    ) if community is not None}
 
 
 def substitute_candidates(communities: dict[int, int]) -> list[substitute_model.Candidate]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import get_locale
@@ -57,18 +58,18 @@ class DemandView:
 def _number(value: float) -> str:
     from flask_babel import format_decimal
 
-    return format_decimal(round(value, 1), format="#,##0.#")
+    return str(format_decimal(round(value, 1), format="#,##0.#"))
 
 
 def arithmetic(row: demand_model.TopicDemand) -> str:
     """The recruitment need in words and figures, e.g. "demand 6.4 − supply 2.6 = 3.8 places short …"."""
     if row.places_short <= 0:
-        return _("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
-                 demand=_number(row.demand), supply=_number(row.supply))
-    return _("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
-             "(median capacity) = %(need)d to recruit",
-             demand=_number(row.demand), supply=_number(row.supply), short=_number(row.places_short),
-             per=row.places_per_mentor, need=row.need)
+        return str(_("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
+                     demand=_number(row.demand), supply=_number(row.supply)))
+    return str(_("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
+                 "(median capacity) = %(need)d to recruit",
+                 demand=_number(row.demand), supply=_number(row.supply), short=_number(row.places_short),
+                 per=row.places_per_mentor, need=row.need))
 
 
 def clamp_months(months: int | None) -> int:
@@ -102,7 +103,7 @@ def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as:
     )
 
 
-def demand_json(view: DemandView) -> dict:
+def demand_json(view: DemandView) -> dict[str, object]:
     return {
         "computed_at": view.computed_at,
         "months": view.months,
@@ -156,30 +157,35 @@ class SubstituteView:
     free_places: int = 0
 
 
-def _topic_list(slugs: list[str], tags: dict[str, Tag]) -> str:
-    return ", ".join(tags[s].display_name if s in tags else s for s in slugs)
+def _words(value: object) -> list[str]:
+    """A list of slugs or language codes from a substitute's reason values."""
+    return [str(item) for item in value] if isinstance(value, list | tuple | set) else []
 
 
-def reason_words(code: str, values: dict, tags: dict[str, Tag]) -> str:
+def _topic_list(slugs: object, tags: dict[str, Tag]) -> str:
+    return ", ".join(tags[s].display_name if s in tags else s for s in _words(slugs))
+
+
+def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) -> str:
     if code == "knows_goals":
-        return _("knows %(topics)s (%(n)d of %(total)d goals)", topics=_topic_list(values["topics"], tags),
-                 n=values["n"], total=values["total"])
+        return str(_("knows %(topics)s (%(n)d of %(total)d goals)", topics=_topic_list(values["topics"], tags),
+                     n=values["n"], total=values["total"]))
     if code == "learning_goals":
-        return _("is learning %(topics)s too", topics=_topic_list(values["topics"], tags))
+        return str(_("is learning %(topics)s too", topics=_topic_list(values["topics"], tags)))
     if code == "no_goals":
-        return _("no listed expertise on the goals")
+        return str(_("no listed expertise on the goals"))
     if code == "same_cluster":
-        return _("in the same cluster of the mentor network as the current mentor")
+        return str(_("in the same cluster of the mentor network as the current mentor"))
     if code == "similar_topics":
-        return _("%(percent)d %% topic overlap with the current mentor", percent=values["percent"])
+        return str(_("%(percent)d %% topic overlap with the current mentor", percent=values["percent"]))
     if code == "free":
-        return _("%(free)d of %(capacity)d places free", free=values["free"], capacity=values["capacity"])
+        return str(_("%(free)d of %(capacity)d places free", free=values["free"], capacity=values["capacity"]))
     if code == "language":
-        return _("speaks %(languages)s", languages=", ".join(code.upper() for code in values["languages"]))
+        return str(_("speaks %(languages)s", languages=", ".join(code.upper() for code in _words(values["languages"]))))
     if code == "no_language":
-        return _("no shared language listed")
+        return str(_("no shared language listed"))
     if code == "other_department":
-        return _("brings a view from another department (%(department)s)", department=values["department"])
+        return str(_("brings a view from another department (%(department)s)", department=values["department"]))
     return code
 
 
@@ -196,7 +202,8 @@ def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> lis
     views = []
     for s in ranked:
         free = next((v["free"] for code, v in s.reasons if code == "free"), 0)
-        views.append(SubstituteView(person=people[s.person_id], score=s.score, free_places=int(free),
+        views.append(SubstituteView(person=people[s.person_id], score=s.score,
+                                    free_places=free if isinstance(free, int) else 0,
                                     reasons=[reason_words(code, values, tags) for code, values in s.reasons]))
     return views
 

@@ -113,7 +113,7 @@ def circle_proposals():
             except ValueError:
                 ids = []
             slugs = [part for part in (form.topic_slugs.data or "").split(",") if part.strip()]
-            circle = circle_services.create_circle(current_user, name=form.name.data, member_ids=ids, topic_slugs=slugs)
+            circle = circle_services.create_circle(current_user, name=form.name.data or "", member_ids=ids, topic_slugs=slugs)
         if attempt.ok:
             flash(_("The circle %(name)s is created; its members are invited.", name=circle.name), "success")
             return redirect(url_for("pool.circle", circle_id=circle.id))
@@ -166,7 +166,7 @@ def circle_post(circle_id: int):
     form = CirclePostForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            post = circle_services.add_post(current_user, found, form.body.data)
+            post = circle_services.add_post(current_user, found, form.body.data or "")
         if attempt.ok:
             return redirect(url_for("pool.circle", circle_id=found.id) + f"#post-{post.id}")
     return _render_circle(found, post_form=form, status=422)
@@ -180,7 +180,9 @@ def circle_rhythm(circle_id: int):
     form = RhythmForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            first = mentoring.aware_from_local(form.first_meeting_at.data, select_timezone(), field="first_meeting_at")
+            first_local = form.first_meeting_at.data
+            assert first_local is not None  # DataRequired
+            first = mentoring.aware_from_local(first_local, select_timezone(), field="first_meeting_at")
             circle_services.set_rhythm(current_user, found, rhythm_weeks=form.rhythm_weeks.data,
                                        duration_minutes=form.duration_minutes.data,
                                        first_meeting_at=first, location=form.location.data)
