@@ -90,7 +90,7 @@ def confirm_deactivate(user_id: int):
     """Check before deactivating: the mentorships that will need a new mentor."""
     from community.mentoring.services import mentorships_needing_handover
 
-    user = accounts.get_user(user_id)
+    user = accounts.manage_user(current_user, user_id)
     if not user.active:
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/deactivate.html", user=user, active_form=EmptyForm(prefix="active"),
