@@ -130,37 +130,69 @@ def session_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def aggregate_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
-    suppressed = _("fewer than %(n)d respondents", n=report.minimum)
-    header = [_("Figure"), _("Survey"), _("Side"), _("Topic or dimension"), _("Respondents"), _("Value"), _("Spread")]
+def _response_rows(report: RunReport) -> list[list[Any]]:
+    return [[_("response rate"), r.kind, r.side, "", r.answered, r.rate if r.rate is not None else "", ""]
+            for r in report.responses]
+
+
+def _dimension_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for r in report.responses:
-        rows.append([_("response rate"), r.kind, r.side, "", r.answered, r.rate if r.rate is not None else "", ""])
     for kind in ("start", "end"):
         for side, dims in DIMENSIONS.items():
             for dimension in dims:
                 f = report.dimension(kind, side, dimension)
                 rows.append([_("average rating (1–5)"), kind, side, dimension_label(dimension), f.n,
                              suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
+    return rows
+
+
+def _competence_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
+    """Levels before and after, for every goal topic together and for each topic; the size of a
+    suppressed topic group is withheld."""
+    rows: list[list[Any]] = []
     for t in [report.competence_overall, *report.competence]:
         for label, f in ((_("level before (0–4)"), t.before), (_("level after (0–4)"), t.after)):
             count = f.n if not f.suppressed or not t.name else ""
             rows.append([label, "start" if f is t.before else "end", "executive", t.name or _("all goal topics"), count,
                          suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
-    for status, n in sorted(report.mentorships.items()):
-        rows.append([_("mentorships"), "", "", status, "", n, ""])
+    return rows
+
+
+def _activity_rows(report: RunReport) -> list[list[Any]]:
+    """Mentorships by status, done sessions per pair and learning goals by progress."""
+    rows: list[list[Any]] = [[_("mentorships"), "", "", status, "", n, ""]
+                             for status, n in sorted(report.mentorships.items())]
     rows.append([_("done sessions per pair"), "", "", "", report.per_pair.pairs,
                  report.per_pair.mean if report.per_pair.mean is not None else "", ""])
-    for progress, n in report.goals.items():
-        rows.append([_("learning goals"), "", "", progress, "", n, ""])
+    rows.extend([_("learning goals"), "", "", progress, "", n, ""] for progress, n in report.goals.items())
+    return rows
+
+
+def _multiplier_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
     m = report.multiplier
-    for label, count in ((_("executives posting after their mentorship"), m.posted),
-                         (_("executives answering others after their mentorship"), m.answered),
-                         (_("executives who became topic contacts"), m.topic_contacts),
-                         (_("executives acting as multipliers"), m.any)):
-        rows.append([label, "", "executive", "", m.executives, suppressed if m.suppressed else count, ""])
-    for c in report.comments:
-        rows.append([_("shared comment"), c.kind, c.side, dimension_label(c.dimension), "", c.text, ""])
+    return [[label, "", "executive", "", m.executives, suppressed if m.suppressed else count, ""]
+            for label, count in ((_("executives posting after their mentorship"), m.posted),
+                                 (_("executives answering others after their mentorship"), m.answered),
+                                 (_("executives who became topic contacts"), m.topic_contacts),
+                                 (_("executives acting as multipliers"), m.any))]
+
+
+def _comment_rows(report: RunReport) -> list[list[Any]]:
+    return [[_("shared comment"), c.kind, c.side, dimension_label(c.dimension), "", c.text, ""]
+            for c in report.comments]
+
+
+def aggregate_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
+    suppressed = _("fewer than %(n)d respondents", n=report.minimum)
+    header = [_("Figure"), _("Survey"), _("Side"), _("Topic or dimension"), _("Respondents"), _("Value"), _("Spread")]
+    rows: list[list[Any]] = [
+        *_response_rows(report),
+        *_dimension_rows(report, suppressed),
+        *_competence_rows(report, suppressed),
+        *_activity_rows(report),
+        *_multiplier_rows(report, suppressed),
+        *_comment_rows(report),
+    ]
     return header, rows
 
 

@@ -190,19 +190,36 @@ class RunReport:
         return self.competence_overall.gain
 
 
-def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
-    """The reports of several runs, built with the same statements whatever their number."""
-    minimum = min_group()
-    ids = [c.id for c in cohorts]
-    if not ids:
-        return {}
+@dataclass
+class _RunData:
+    """Everything read for the reports of several runs, keyed by run (cohort id) or survey id."""
+
+    minimum: int
+    surveys: dict[int, dict[str, Survey | None]]  # run -> kind -> survey
+    invited: dict[int, dict[str, set[int]]]  # run -> side -> people
+    by_status: dict[int, dict[str, int]]  # run -> mentorships by status
+    answered: dict[tuple[int, str], int]  # (survey, side) -> respondents
+    rating_counts: dict[tuple[int, str, str], Counter[int]]  # (survey, side, dimension) -> ratings
+    shared_comments: dict[int, list[Comment]]
+    level_counts: dict[tuple[int, str, int], Counter[int]]  # (run, kind, tag) -> levels
+    tags: dict[int, Tag]
+    assessed: dict[int, int]  # survey -> people who assessed themselves
+    sessions: dict[int, dict[str, int]]  # run -> sessions by status
+    done_per_pair: dict[int, dict[int, int]]  # run -> mentorship -> done sessions
+    goals: dict[int, dict[str, int]]  # run -> goals by progress
+    multipliers: dict[int, Multiplier]
+
+
+def _surveys(ids: list[int]) -> tuple[dict[int, dict[str, Survey | None]], dict[int, Survey]]:
     surveys: dict[int, dict[str, Survey | None]] = {i: dict.fromkeys(SURVEY_KINDS) for i in ids}
     survey_rows = db.session.scalars(select(Survey).where(Survey.cohort_id.in_(ids))).unique().all()
-    survey_by_id = {s.id: s for s in survey_rows}
     for s in survey_rows:
         surveys[s.cohort_id][s.kind] = s
+    return surveys, {s.id: s for s in survey_rows}
 
-    # Who takes part, per run and side
+
+def _taking_part(ids: list[int]) -> tuple[dict[int, dict[str, set[int]]], dict[int, dict[str, int]]]:
+    """Who takes part, per run and side; and the run's mentorships by status."""
     invited: dict[int, dict[str, set[int]]] = {i: {side: set() for side in SIDES} for i in ids}
     by_status: dict[int, dict[str, int]] = {i: {} for i in ids}
     for cohort_id, status, mentor_id, executive_id in db.session.execute(
@@ -216,7 +233,10 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             invited[cohort_id]["mentor"].add(mentor_id)
     for sides in invited.values():
         sides["mentor"] -= sides["executive"]  # an executive of the run answers as executive
+    return invited, by_status
 
+
+def _answered(survey_by_id: dict[int, Survey]) -> dict[tuple[int, str], int]:
     answered: dict[tuple[int, str], int] = {}
     if survey_by_id:
         for survey_id, side, n in db.session.execute(
@@ -225,10 +245,12 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             .group_by(SurveyParticipation.survey_id, SurveyParticipation.side)
         ):
             answered[(survey_id, side)] = n
+    return answered
 
-    # Ratings: distribution per survey, side and dimension
+
+def _rating_counts(survey_by_id: dict[int, Survey]) -> dict[tuple[int, str, str], Counter[int]]:
+    """Ratings: distribution per survey, side and dimension."""
     rating_counts: dict[tuple[int, str, str], Counter[int]] = defaultdict(Counter)
-    shared_comments: dict[int, list[Comment]] = defaultdict(list)
     if survey_by_id:
         for survey_id, side, dimension, rating, n in db.session.execute(
             select(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.rating, func.count())
@@ -237,6 +259,14 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             .group_by(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.rating)
         ):
             rating_counts[(survey_id, side, dimension)][rating] += n
+    return rating_counts
+
+
+def _shared_comments(survey_by_id: dict[int, Survey], answered: dict[tuple[int, str], int],
+                     minimum: int) -> dict[int, list[Comment]]:
+    """Shared comments per run, only of groups large enough."""
+    shared_comments: dict[int, list[Comment]] = defaultdict(list)
+    if survey_by_id:
         for survey_id, side, dimension, text in db.session.execute(
             select(SurveyItem.survey_id, SurveyItem.side, SurveyItem.dimension, SurveyRating.comment)
             .join(SurveyItem, SurveyItem.id == SurveyRating.item_id)
@@ -248,8 +278,11 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             survey = survey_by_id[survey_id]
             if answered.get((survey_id, side), 0) >= minimum:
                 shared_comments[survey.cohort_id].append(Comment(survey.kind, side, dimension, text))
+    return shared_comments
 
-    # Self-assessed levels per topic, before (start) and after (end)
+
+def _level_counts(survey_by_id: dict[int, Survey]) -> tuple[dict[tuple[int, str, int], Counter[int]], set[int]]:
+    """Self-assessed levels per run, survey kind and topic, before (start) and after (end); and the topics."""
     level_counts: dict[tuple[int, str, int], Counter[int]] = defaultdict(Counter)
     tag_ids: set[int] = set()
     if survey_by_id:
@@ -262,8 +295,15 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             survey = survey_by_id[survey_id]
             level_counts[(survey.cohort_id, survey.kind, tag_id)][level] += n
             tag_ids.add(tag_id)
-    tags = {t.id: t for t in db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))} if tag_ids else {}
-    # Every topic together: the group is the people who assessed themselves, not their topics.
+    return level_counts, tag_ids
+
+
+def _tags(tag_ids: set[int]) -> dict[int, Tag]:
+    return {t.id: t for t in db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))} if tag_ids else {}
+
+
+def _assessed(survey_by_id: dict[int, Survey]) -> dict[int, int]:
+    """Every topic together: the group is the people who assessed themselves, not their topics."""
     assessed: dict[int, int] = {}
     if survey_by_id:
         for survey_id, n in db.session.execute(
@@ -273,8 +313,10 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
             .group_by(SurveyAnswerSet.survey_id)
         ):
             assessed[survey_id] = n
+    return assessed
 
-    # Sessions
+
+def _sessions(ids: list[int]) -> dict[int, dict[str, int]]:
     sessions: dict[int, dict[str, int]] = {i: {} for i in ids}
     for cohort_id, status, n in db.session.execute(
         select(Mentorship.cohort_id, MentoringSession.status, func.count())
@@ -284,6 +326,10 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
     ):
         assert cohort_id is not None  # in_(ids) matches no NULL
         sessions[cohort_id][status] = n
+    return sessions
+
+
+def _done_per_pair(ids: list[int]) -> dict[int, dict[int, int]]:
     done_per_pair: dict[int, dict[int, int]] = {i: {} for i in ids}
     done = func.count(MentoringSession.id).filter(MentoringSession.status == "done")
     for cohort_id, mentorship_id, n in db.session.execute(
@@ -294,8 +340,10 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
     ):
         assert cohort_id is not None  # in_(ids) matches no NULL
         done_per_pair[cohort_id][mentorship_id] = n
+    return done_per_pair
 
-    # Goal progress
+
+def _goals(ids: list[int]) -> dict[int, dict[str, int]]:
     goals: dict[int, dict[str, int]] = {i: dict.fromkeys(GOAL_PROGRESS, 0) for i in ids}
     for cohort_id, progress, n in db.session.execute(
         select(Mentorship.cohort_id, MentorshipGoal.progress, func.count())
@@ -305,55 +353,110 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
     ):
         assert cohort_id is not None  # in_(ids) matches no NULL
         goals[cohort_id][progress] = n
+    return goals
 
-    multipliers = _multipliers(ids, minimum)
 
-    reports = {}
-    for cohort in cohorts:
-        cid = cohort.id
-        responses, dimensions, competence = [], [], []
-        for kind in SURVEY_KINDS:
-            run_survey = surveys[cid][kind]
-            for side in SIDES:
-                responses.append(ResponseRate(kind, side, run_survey.status if run_survey else None,
-                                              len(invited[cid][side]),
-                                              answered.get((run_survey.id, side), 0) if run_survey else 0))
-                for dimension in DIMENSIONS[side]:
-                    counts = (rating_counts.get((run_survey.id, side, dimension), Counter()) if run_survey
-                              else Counter())
-                    dimensions.append(DimensionRow(kind, side, dimension, figure(counts, minimum)))
-        overall = {}
-        for kind in SURVEY_KINDS:
-            counts = Counter()
-            for (c, k, _tag), levels_of_topic in level_counts.items():
-                if (c, k) == (cid, kind):
-                    counts.update(levels_of_topic)
-            run_survey = surveys[cid][kind]
-            people = assessed.get(run_survey.id, 0) if run_survey else 0
-            overall[kind] = figure(counts, 1) if people >= minimum and counts else Figure()
-            overall[kind].n = people
-        report_overall = TopicGain(slug="", name="", before=overall["start"], after=overall["end"])
-        topic_ids = {tag_id for (c, _k, tag_id) in level_counts if c == cid}
-        for tag_id in sorted(topic_ids, key=lambda t: tags[t].display_name.lower() if t in tags else ""):
-            if tag_id not in tags:
-                continue
-            competence.append(TopicGain(
-                slug=tags[tag_id].slug, name=tags[tag_id].display_name,
-                before=figure(level_counts.get((cid, "start", tag_id), Counter()), minimum),
-                after=figure(level_counts.get((cid, "end", tag_id), Counter()), minimum),
-            ))
-        per_pair_counts = list(done_per_pair[cid].values())
-        per_pair = SessionsPerPair(pairs=len(per_pair_counts))
-        if per_pair_counts:
-            per_pair.mean = round(statistics.fmean(per_pair_counts), 1)
-            per_pair.median = float(statistics.median(per_pair_counts))
-            per_pair.histogram = dict(sorted(Counter(per_pair_counts).items()))
-        reports[cid] = RunReport(
-            cohort=cohort, minimum=minimum, surveys=surveys[cid], responses=responses, dimensions=dimensions,
-            competence=competence, competence_overall=report_overall, comments=shared_comments.get(cid, []), mentorships=by_status[cid],
-            sessions=sessions[cid], per_pair=per_pair, goals=goals[cid], multiplier=multipliers[cid],
-        )
-    return reports
+def _read(ids: list[int], minimum: int) -> _RunData:
+    """Every statement of the reports, in a fixed number whatever the number of runs."""
+    surveys, survey_by_id = _surveys(ids)
+    invited, by_status = _taking_part(ids)
+    answered = _answered(survey_by_id)
+    rating_counts = _rating_counts(survey_by_id)
+    shared_comments = _shared_comments(survey_by_id, answered, minimum)
+    level_counts, tag_ids = _level_counts(survey_by_id)
+    tags = _tags(tag_ids)
+    assessed = _assessed(survey_by_id)
+    sessions = _sessions(ids)
+    done_per_pair = _done_per_pair(ids)
+    goals = _goals(ids)
+    return _RunData(
+        minimum=minimum, surveys=surveys, invited=invited, by_status=by_status, answered=answered,
+        rating_counts=rating_counts, shared_comments=shared_comments, level_counts=level_counts, tags=tags,
+        assessed=assessed, sessions=sessions, done_per_pair=done_per_pair, goals=goals,
+        multipliers=_multipliers(ids, minimum),
+    )
+
+
+def _responses_and_dimensions(data: _RunData, cid: int) -> tuple[list[ResponseRate], list[DimensionRow]]:
+    responses: list[ResponseRate] = []
+    dimensions: list[DimensionRow] = []
+    for kind in SURVEY_KINDS:
+        run_survey = data.surveys[cid][kind]
+        for side in SIDES:
+            responses.append(ResponseRate(kind, side, run_survey.status if run_survey else None,
+                                          len(data.invited[cid][side]),
+                                          data.answered.get((run_survey.id, side), 0) if run_survey else 0))
+            for dimension in DIMENSIONS[side]:
+                counts = (data.rating_counts.get((run_survey.id, side, dimension), Counter()) if run_survey
+                          else Counter())
+                dimensions.append(DimensionRow(kind, side, dimension, figure(counts, data.minimum)))
+    return responses, dimensions
+
+
+def _overall_figure(data: _RunData, cid: int, kind: str) -> Figure:
+    """Every goal topic of one survey together; the group is the people who assessed themselves."""
+    counts: Counter[int] = Counter()
+    for (c, k, _tag), levels_of_topic in data.level_counts.items():
+        if (c, k) == (cid, kind):
+            counts.update(levels_of_topic)
+    run_survey = data.surveys[cid][kind]
+    people = data.assessed.get(run_survey.id, 0) if run_survey else 0
+    result = figure(counts, 1) if people >= data.minimum and counts else Figure()
+    result.n = people
+    return result
+
+
+def _competence_overall(data: _RunData, cid: int) -> TopicGain:
+    overall = {kind: _overall_figure(data, cid, kind) for kind in SURVEY_KINDS}
+    return TopicGain(slug="", name="", before=overall["start"], after=overall["end"])
+
+
+def _competence(data: _RunData, cid: int) -> list[TopicGain]:
+    """The levels before and after per goal topic of the run, by topic name."""
+    tags = data.tags
+    topic_ids = {tag_id for (c, _k, tag_id) in data.level_counts if c == cid}
+    competence: list[TopicGain] = []
+    for tag_id in sorted(topic_ids, key=lambda t: tags[t].display_name.lower() if t in tags else ""):
+        if tag_id not in tags:
+            continue
+        competence.append(TopicGain(
+            slug=tags[tag_id].slug, name=tags[tag_id].display_name,
+            before=figure(data.level_counts.get((cid, "start", tag_id), Counter()), data.minimum),
+            after=figure(data.level_counts.get((cid, "end", tag_id), Counter()), data.minimum),
+        ))
+    return competence
+
+
+def _per_pair(done_per_pair: dict[int, int]) -> SessionsPerPair:
+    per_pair_counts = list(done_per_pair.values())
+    per_pair = SessionsPerPair(pairs=len(per_pair_counts))
+    if per_pair_counts:
+        per_pair.mean = round(statistics.fmean(per_pair_counts), 1)
+        per_pair.median = float(statistics.median(per_pair_counts))
+        per_pair.histogram = dict(sorted(Counter(per_pair_counts).items()))
+    return per_pair
+
+
+def _run_report(data: _RunData, cohort: Cohort) -> RunReport:
+    cid = cohort.id
+    responses, dimensions = _responses_and_dimensions(data, cid)
+    return RunReport(
+        cohort=cohort, minimum=data.minimum, surveys=data.surveys[cid], responses=responses, dimensions=dimensions,
+        competence=_competence(data, cid), competence_overall=_competence_overall(data, cid),
+        comments=data.shared_comments.get(cid, []), mentorships=data.by_status[cid],
+        sessions=data.sessions[cid], per_pair=_per_pair(data.done_per_pair[cid]), goals=data.goals[cid],
+        multiplier=data.multipliers[cid],
+    )
+
+
+def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
+    """The reports of several runs, built with the same statements whatever their number."""
+    minimum = min_group()
+    ids = [c.id for c in cohorts]
+    if not ids:
+        return {}
+    data = _read(ids, minimum)
+    return {cohort.id: _run_report(data, cohort) for cohort in cohorts}
 
 
 def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:

@@ -64,6 +64,106 @@ def _mixed_order(group: list[CircleMentor]) -> list[CircleMentor]:
     return ordered
 
 
+def _together(candidate: CircleMentor, members: list[CircleMentor], taken_pairs: set[frozenset[int]]) -> bool:
+    """Whether the candidate already shares a circle with one of the members."""
+    return any(frozenset((candidate.person_id, m.person_id)) in taken_pairs for m in members)
+
+
+def _best_candidate(window: list[CircleMentor], members: list[CircleMentor], covered: set[str],
+                    departments: set[str | None], taken_pairs: set[frozenset[int]]) -> tuple[CircleMentor | None, float]:
+    """The candidate of the window with the highest gain (the first of equals), and that gain."""
+    best, best_gain = None, 0.0
+    for candidate in window:
+        if _together(candidate, members, taken_pairs) or candidate in members:
+            continue
+        gain = _gain(candidate, members, covered, departments)
+        if gain > best_gain:
+            best, best_gain = candidate, gain
+    return best, best_gain
+
+
+def _grow(seed: CircleMentor, pool: list[CircleMentor], used: set[int], taken_pairs: set[frozenset[int]],
+          size: int) -> list[CircleMentor]:
+    """A circle grown greedily from the seed, while each step still brings at least a gain of 1."""
+    members = [seed]
+    covered = set(_strong(seed))
+    departments = {seed.department}
+    window = [m for m in pool if m.person_id not in used and m.person_id != seed.person_id][:WINDOW]
+    while len(members) < size:
+        best, best_gain = _best_candidate(window, members, covered, departments, taken_pairs)
+        if best is None or best_gain < 1.0:
+            break
+        members.append(best)
+        covered |= _strong(best)
+        departments.add(best.department)
+        window.remove(best)
+    return members
+
+
+def _viable(members: list[CircleMentor]) -> bool:
+    return len(members) >= MIN_SIZE and len({m.department for m in members}) >= 2
+
+
+def _take(members: list[CircleMentor], used: set[int], taken_pairs: set[frozenset[int]]) -> None:
+    """Mark the members as proposed, and every pair of them as sharing a circle."""
+    used.update(m.person_id for m in members)
+    for a in members:
+        for b in members:
+            if a.person_id < b.person_id:
+                taken_pairs.add(frozenset((a.person_id, b.person_id)))
+
+
+def _topic_counts(members: list[CircleMentor]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for m in members:
+        for slug in _strong(m):
+            counts[slug] += 1
+    return counts
+
+
+def _reasons(members: list[CircleMentor], community: int | None, shared: list[str],
+             single: list[str]) -> list[tuple[str, dict[str, object]]]:
+    names = sorted({m.department for m in members if m.department})
+    reasons: list[tuple[str, dict[str, object]]] = [("departments", {"n": len(names), "names": names})]
+    if shared:
+        reasons.append(("shared", {"topics": shared[:3]}))
+    if single:
+        reasons.append(("complementary", {"topics": single[:5], "n": len(single)}))
+    if community is not None:
+        reasons.append(("community", {}))
+    ambassadors = sum(m.is_ambassador for m in members)
+    if ambassadors:
+        reasons.append(("ambassadors", {"n": ambassadors}))
+    return reasons
+
+
+def _proposal(members: list[CircleMentor], community: int | None) -> CircleProposal:
+    counts = _topic_counts(members)
+    topics = sorted(counts, key=lambda s: (-counts[s], s))
+    shared = [s for s in topics if counts[s] >= 2]
+    single = [s for s in topics if counts[s] == 1]
+    score = len({m.department for m in members}) + 0.5 * len(single) + 0.5 * min(len(shared), 2)
+    return CircleProposal(member_ids=[m.person_id for m in members], topics=topics[:8],
+                          reasons=_reasons(members, community, shared, single), score=round(score, 2))
+
+
+def _propose_in_community(community: int | None, group: list[CircleMentor], taken_pairs: set[frozenset[int]],
+                          proposals: list[CircleProposal], limit: int, size: int) -> None:
+    """Add the circles of one community to `proposals`, until there are `limit` of them."""
+    pool = _mixed_order(group)
+    used: set[int] = set()
+    for seed in pool:
+        if len(proposals) >= limit:
+            break
+        if seed.person_id in used:
+            continue
+        members = _grow(seed, pool, used, taken_pairs, size)
+        if not _viable(members):
+            continue
+        _take(members, used, taken_pairs)
+        proposals.append(_proposal(members, community))
+
+
 def propose_circles(mentors: Iterable[CircleMentor], existing_pairs: Iterable[frozenset[int]] = (),
                     limit: int = 20, size: int = MAX_SIZE) -> list[CircleProposal]:
     size = max(MIN_SIZE, min(MAX_SIZE, size))
@@ -73,63 +173,7 @@ def propose_circles(mentors: Iterable[CircleMentor], existing_pairs: Iterable[fr
         groups[m.community].append(m)
     proposals: list[CircleProposal] = []
     for community in sorted(groups, key=lambda c: (c is None, -len(groups[c]), c or 0)):
-        pool = _mixed_order(groups[community])
-        used: set[int] = set()
-        for seed in pool:
-            if len(proposals) >= limit:
-                break
-            if seed.person_id in used:
-                continue
-            members = [seed]
-            covered = set(_strong(seed))
-            departments = {seed.department}
-            window = [m for m in pool if m.person_id not in used and m.person_id != seed.person_id][:WINDOW]
-            while len(members) < size:
-                best, best_gain = None, 0.0
-                for candidate in window:
-                    if any(frozenset((candidate.person_id, m.person_id)) in taken_pairs for m in members):
-                        continue
-                    if candidate in members:
-                        continue
-                    gain = _gain(candidate, members, covered, departments)
-                    if gain > best_gain:
-                        best, best_gain = candidate, gain
-                if best is None or best_gain < 1.0:
-                    break
-                members.append(best)
-                covered |= _strong(best)
-                departments.add(best.department)
-                window.remove(best)
-            if len(members) < MIN_SIZE or len({m.department for m in members}) < 2:
-                continue
-            used.update(m.person_id for m in members)
-            for a in members:
-                for b in members:
-                    if a.person_id < b.person_id:
-                        taken_pairs.add(frozenset((a.person_id, b.person_id)))
-            counts: dict[str, int] = defaultdict(int)
-            for m in members:
-                for slug in _strong(m):
-                    counts[slug] += 1
-            topics = sorted(counts, key=lambda s: (-counts[s], s))
-            shared = [s for s in topics if counts[s] >= 2]
-            single = [s for s in topics if counts[s] == 1]
-            reasons: list[tuple[str, dict[str, object]]] = [
-                ("departments", {"n": len({m.department for m in members if m.department}),
-                                 "names": sorted({m.department for m in members if m.department})}),
-            ]
-            if shared:
-                reasons.append(("shared", {"topics": shared[:3]}))
-            if single:
-                reasons.append(("complementary", {"topics": single[:5], "n": len(single)}))
-            if community is not None:
-                reasons.append(("community", {}))
-            ambassadors = sum(m.is_ambassador for m in members)
-            if ambassadors:
-                reasons.append(("ambassadors", {"n": ambassadors}))
-            score = len({m.department for m in members}) + 0.5 * len(single) + 0.5 * min(len(shared), 2)
-            proposals.append(CircleProposal(member_ids=[m.person_id for m in members], topics=topics[:8],
-                                            reasons=reasons, score=round(score, 2)))
+        _propose_in_community(community, groups[community], taken_pairs, proposals, limit, size)
         if len(proposals) >= limit:
             break
     proposals.sort(key=lambda p: (-p.score, p.member_ids))

@@ -61,45 +61,83 @@ def topic_similarity(a: dict[str, str], b: dict[str, str]) -> float:
     return top / bottom if bottom else 0.0
 
 
+def _eligible(handing: Handing, c: Candidate) -> bool:
+    """Active, not paused, neither the leaving mentor nor the executive, not excluded, with room."""
+    if not c.active or c.paused:
+        return False
+    if c.person_id in (handing.mentor_id, handing.executive_id) or c.person_id in handing.excluded:
+        return False
+    return c.capacity - c.load > 0
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What speaks for one candidate, before it is weighted into a score."""
+
+    known: list[tuple[str, str]]  # (slug, level) of the goals the candidate knows
+    goal_fit: float
+    same_cluster: bool
+    similar: float
+    free: int
+    shared: list[str]  # languages shared with the executive
+    other_department: bool
+
+
+def _fit(handing: Handing, c: Candidate) -> _Fit:
+    known = [(slug, c.levels[slug]) for slug in handing.goals if slug in c.levels]
+    goal_fit = (sum(LEVEL_WEIGHT.get(level, 0.0) for _slug, level in known) / len(handing.goals)
+                if handing.goals else 0.0)
+    return _Fit(
+        known=known,
+        goal_fit=goal_fit,
+        same_cluster=handing.mentor_community is not None and c.community == handing.mentor_community,
+        similar=topic_similarity(handing.mentor_levels, c.levels),
+        free=c.capacity - c.load,
+        shared=sorted(handing.executive_languages & c.languages),
+        other_department=bool(c.department and handing.executive_department
+                              and c.department != handing.executive_department),
+    )
+
+
+def _score(fit: _Fit, c: Candidate) -> float:
+    return (WEIGHTS["goals"] * min(fit.goal_fit, 1.0) + WEIGHTS["cluster"] * fit.same_cluster
+            + WEIGHTS["similar"] * fit.similar + WEIGHTS["free"] * (fit.free / c.capacity)
+            + WEIGHTS["language"] * bool(fit.shared) + WEIGHTS["department"] * fit.other_department)
+
+
+def _goal_reason(handing: Handing, fit: _Fit) -> tuple[str, dict[str, object]]:
+    strong = [slug for slug, level in fit.known if level in ("expert", "practitioner")]
+    if strong:
+        return ("knows_goals", {"topics": strong, "n": len(strong), "total": len(handing.goals)})
+    if fit.known:
+        return ("learning_goals", {"topics": [slug for slug, _level in fit.known]})
+    return ("no_goals", {})
+
+
+def _reasons(handing: Handing, c: Candidate, fit: _Fit) -> list[tuple[str, dict[str, object]]]:
+    reasons: list[tuple[str, dict[str, object]]] = [_goal_reason(handing, fit)]
+    if fit.same_cluster:
+        reasons.append(("same_cluster", {}))
+    if fit.similar >= 0.3:
+        reasons.append(("similar_topics", {"percent": round(fit.similar * 100)}))
+    reasons.append(("free", {"free": fit.free, "capacity": c.capacity}))
+    if fit.shared:
+        reasons.append(("language", {"languages": fit.shared}))
+    elif handing.executive_languages:
+        reasons.append(("no_language", {}))
+    if fit.other_department:
+        reasons.append(("other_department", {"department": c.department}))
+    return reasons
+
+
 def rank_substitutes(handing: Handing, candidates: Iterable[Candidate], limit: int = 10) -> list[Substitute]:
     ranked: list[Substitute] = []
     for c in candidates:
-        if (not c.active or c.paused or c.person_id in (handing.mentor_id, handing.executive_id)
-                or c.person_id in handing.excluded):
+        if not _eligible(handing, c):
             continue
-        free = c.capacity - c.load
-        if free <= 0:
-            continue
-        known = [(slug, c.levels[slug]) for slug in handing.goals if slug in c.levels]
-        fit = (sum(LEVEL_WEIGHT.get(level, 0.0) for _slug, level in known) / len(handing.goals)) if handing.goals else 0.0
-        same_cluster = handing.mentor_community is not None and c.community == handing.mentor_community
-        similar = topic_similarity(handing.mentor_levels, c.levels)
-        shared = sorted(handing.executive_languages & c.languages)
-        other_department = bool(c.department and handing.executive_department
-                                and c.department != handing.executive_department)
-        score = (WEIGHTS["goals"] * min(fit, 1.0) + WEIGHTS["cluster"] * same_cluster
-                 + WEIGHTS["similar"] * similar + WEIGHTS["free"] * (free / c.capacity)
-                 + WEIGHTS["language"] * bool(shared) + WEIGHTS["department"] * other_department)
-        reasons: list[tuple[str, dict[str, object]]] = []
-        strong = [slug for slug, level in known if level in ("expert", "practitioner")]
-        if strong:
-            reasons.append(("knows_goals", {"topics": strong, "n": len(strong), "total": len(handing.goals)}))
-        elif known:
-            reasons.append(("learning_goals", {"topics": [slug for slug, _level in known]}))
-        else:
-            reasons.append(("no_goals", {}))
-        if same_cluster:
-            reasons.append(("same_cluster", {}))
-        if similar >= 0.3:
-            reasons.append(("similar_topics", {"percent": round(similar * 100)}))
-        reasons.append(("free", {"free": free, "capacity": c.capacity}))
-        if shared:
-            reasons.append(("language", {"languages": shared}))
-        elif handing.executive_languages:
-            reasons.append(("no_language", {}))
-        if other_department:
-            reasons.append(("other_department", {"department": c.department}))
-        ranked.append(Substitute(person_id=c.person_id, score=round(score, 3), reasons=reasons))
+        fit = _fit(handing, c)
+        ranked.append(Substitute(person_id=c.person_id, score=round(_score(fit, c), 3),
+                                 reasons=_reasons(handing, c, fit)))
     ranked.sort(key=lambda s: (-s.score, s.person_id))
     return ranked[:limit]
 
