@@ -1,4 +1,4 @@
-"""responses stored per Idempotency-Key
+"""responses stored per Idempotency-Key; sent forms per submission token
 
 Revision ID: 3b7e2d9c4f10
 Revises: 70fef56be048
@@ -31,9 +31,24 @@ def upgrade():
     )
     with op.batch_alter_table('idempotent_responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idempotent_responses_created_at'), ['created_at'], unique=False)
+    op.create_table('form_submissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('result_url', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_form_submissions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_form_submissions')),
+    sa.UniqueConstraint('user_id', 'token', name='uq_form_submissions_user_token')
+    )
+    with op.batch_alter_table('form_submissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_submissions_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('form_submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_submissions_created_at'))
+    op.drop_table('form_submissions')
     with op.batch_alter_table('idempotent_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_idempotent_responses_created_at'))
     op.drop_table('idempotent_responses')
