@@ -102,12 +102,17 @@ def claim(user: User, form: Any) -> Response | None:
     return None
 
 
-def done(user: User, form: Any, url: str) -> Response:
-    """Record where the first submission's result is, and go there."""
+def remember(user: User, form: Any, url: str) -> None:
+    """Record where the first submission's result is."""
     token = _token(form)
     if token is not None:
         row = db.session.scalar(select(FormSubmission).where(FormSubmission.user_id == user.id, FormSubmission.token == token))
         if row is not None:
             row.result_url = url[:500]
             db.session.flush()
+
+
+def done(user: User, form: Any, url: str) -> Response:
+    """Record where the first submission's result is, and go there."""
+    remember(user, form, url)
     return redirect(url)

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from community.accounts.passwords import password_problems
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 
 class LoginForm(FlaskForm):
@@ -48,7 +49,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],
                        description=_l("What the token is for, e.g. “HR sync”."))
 

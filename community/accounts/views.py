@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from community import submissions
 from community.accounts import bp, oidc, services
 from community.accounts.auth import SESSION_KEY
 from community.accounts.forms import (
@@ -221,9 +222,13 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
+        replay = submissions.claim(current_user, form)
+        if replay:
+            return replay  # the first of the two made the token and showed it once
         with form_attempt(form) as attempt:
             _token, new_token = services.create_api_token(current_user, form.name.data or "")
         if attempt.ok:
+            submissions.remember(current_user, form, url_for("accounts.tokens"))
             form = TokenForm(formdata=None)
     return render_template(
         "accounts/tokens.html",
