@@ -71,10 +71,13 @@ def _find(user_id: int, key: str) -> IdempotentResponse | None:
 
 
 def _answer(row: IdempotentResponse, fingerprint: str) -> Response:
+    refusal: Response
     if row.fingerprint != fingerprint:
-        return respond(422, _("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
+        refusal = respond(422, _("This Idempotency-Key was used for a different request."), code="idempotency_key_reused")
+        return refusal
     if row.status is None:
-        return respond(409, _("A request with this Idempotency-Key is still running; try again shortly."), code="idempotency_in_progress")
+        refusal = respond(409, _("A request with this Idempotency-Key is still running; try again shortly."), code="idempotency_in_progress")
+        return refusal
     response = current_app.response_class(json.dumps(row.body), status=row.status, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     if row.location:
