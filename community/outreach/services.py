@@ -624,6 +624,8 @@ def export(user: User) -> dict[str, Any]:
 
 def erase(user: User) -> None:
     db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
+    if user.email:  # the registration e-mail went to the address before the account existed
+        db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
 
 
