@@ -77,6 +77,9 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Accounts
         "ALLOWED_EMAIL_DOMAINS": _list(env.get("ALLOWED_EMAIL_DOMAINS")),
         "REGISTRATION_OPEN": env.get("REGISTRATION_OPEN", "1") != "0",
+        "REGISTRATION_LINK_MAX_AGE": int(env.get("REGISTRATION_LINK_MAX_AGE", str(24 * 3600))),
+        "REGISTRATION_MAIL_WINDOW": int(env.get("REGISTRATION_MAIL_WINDOW", "600")),
+        "IDEMPOTENCY_RETENTION": int(env.get("IDEMPOTENCY_RETENTION", str(24 * 3600))),
         "PASSWORD_MIN_LENGTH": 10,
         "PASSWORD_HASH_METHOD": "scrypt",
         # Company sign-in (OpenID Connect); without OIDC_ISSUER only password login exists

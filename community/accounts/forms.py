@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from community.accounts.passwords import password_problems
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 
 class LoginForm(FlaskForm):
@@ -14,15 +15,23 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    email = EmailField(_l("Company e-mail"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("We send you a link to finish your registration."))
+
+
+class CompleteRegistrationForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Company e-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
     )
 
+    def __init__(self, *args, email: str = "", **kwargs) -> None:  # noqa: ANN002,ANN003
+        super().__init__(*args, **kwargs)
+        self.email = email
+
     def validate_password(self, field):
-        problems = password_problems(field.data or "", email=self.email.data or "", name=self.name.data or "")
+        problems = password_problems(field.data or "", email=self.email, name=self.name.data or "")
         if problems:
             raise ValidationError(" ".join(problems))
 
@@ -40,7 +49,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],
                        description=_l("What the token is for, e.g. “HR sync”."))
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
 from community.accounts.auth import secret_hash
@@ -164,15 +167,78 @@ def ensure_registration_open() -> None:
         raise PermissionDenied(_("Registration is closed; ask an administrator for an account."))
 
 
-def register(*, email: str, name: str, password: str, locale: str | None = None) -> User:
-    ensure_registration_open()
+REGISTRATION_SALT = "accounts.register"
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTRATION_SALT)
+
+
+def _allowed_for_registration(email: str) -> str:
     email = normalise_email(email)
     if not email_domain_allowed(email):
         raise ValidationFailed(
             _("Registration is open to company e-mail addresses only."),
             {"email": [_("Use your company e-mail address (%(domains)s).", domains=", ".join(current_app.config["ALLOWED_EMAIL_DOMAINS"]))]},
         )
-    return create_user(email=email, name=name, password=password, roles=["staff"], locale=locale)
+    return email
+
+
+def start_registration(*, email: str, locale: str | None = None) -> None:
+    """Registration step 1. The page answers "check your inbox" whatever the address: a new one gets
+    a signed, expiring link to finish the account; a taken one an e-mail saying that an account
+    exists, with a link to log in. Only the owner of the mailbox learns which case it was. The same
+    address gets at most one such e-mail per window (REGISTRATION_MAIL_WINDOW seconds)."""
+    from community.outreach.services import absolute, account_email
+
+    ensure_registration_open()
+    email = _allowed_for_registration(email)
+    window = int(time.time() // max(int(current_app.config.get("REGISTRATION_MAIL_WINDOW", 600)), 1))
+    digest = secret_hash(email)[:32]
+    existing: User | None = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        account_email(
+            recipient=email, locale=existing.locale or locale, key=f"register:{digest}:{window}", kind="account_exists",
+            subject=_l("You have an account in the Mentor Community already"), template="account_exists", user=existing,
+            link=absolute(url_for("accounts.login")),
+        )
+        return
+    token = _registration_serializer().dumps({"email": email, "locale": locale})
+    account_email(
+        recipient=email, locale=locale, key=f"register:{digest}:{window}", kind="registration",
+        subject=_l("Finish your registration in the Mentor Community"), template="registration",
+        link=absolute(url_for("accounts.complete_registration", token=token)),
+        hours=registration_link_hours(),
+    )
+
+
+def registration_link_hours() -> int:
+    return max(int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)) // 3600, 1)
+
+
+def read_registration_link(token: str) -> tuple[str, str | None]:
+    """The address (and language) a registration link was sent for; NotFoundError when the link
+    is forged, damaged or older than REGISTRATION_LINK_MAX_AGE."""
+    gone = NotFoundError(_("This registration link is not valid or has expired. Register again to get a new one."))
+    try:
+        data = _registration_serializer().loads(token, max_age=int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)))
+    except BadSignature:  # SignatureExpired is one too
+        raise gone from None
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str):
+        raise gone
+    locale = data.get("locale")
+    return data["email"], locale if isinstance(locale, str) else None
+
+
+def complete_registration(*, token: str, name: str, password: str, locale: str | None = None) -> User:
+    """Registration step 2, from the link in the e-mail: the account is made only now."""
+    ensure_registration_open()
+    email, link_locale = read_registration_link(token)
+    email = _allowed_for_registration(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        # Whoever holds the link owns the mailbox: telling them is no oracle.
+        raise ConflictError(_("Your account exists already; log in with your e-mail address and password."))
+    return create_user(email=email, name=name, password=password, roles=["staff"], locale=locale or link_locale)
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -12,10 +12,12 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from community import submissions
 from community.accounts import bp, oidc, services
 from community.accounts.auth import SESSION_KEY
 from community.accounts.forms import (
     ChangePasswordForm,
+    CompleteRegistrationForm,
     ConfirmForm,
     EmptyForm,
     LocaleForm,
@@ -23,6 +25,7 @@ from community.accounts.forms import (
     RegisterForm,
     TokenForm,
 )
+from community.errors import NotFoundError
 from community.extensions import limiter
 from community.logs import security_event
 from community.unit_of_work import form_attempt
@@ -164,14 +167,34 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            user = services.register(
-                email=form.email.data or "", name=form.name.data or "", password=form.password.data or "", locale=session.get("locale")
+            services.start_registration(email=form.email.data or "", locale=session.get("locale"))
+        if attempt.ok:
+            # The same page for a new and for a taken address: only the mailbox tells them apart.
+            return render_template("accounts/register_sent.html", hours=services.registration_link_hours())
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def complete_registration(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    services.ensure_registration_open()
+    try:
+        email, _locale = services.read_registration_link(token)
+    except NotFoundError as error:
+        return render_template("accounts/register_link_invalid.html", message=error.message), 404
+    form = CompleteRegistrationForm(email=email)
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            user = services.complete_registration(
+                token=token, name=form.name.data or "", password=form.password.data or "", locale=session.get("locale")
             )
         if attempt.ok:
             sign_in(user)
             flash(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name), "success")
             return redirect(url_for("main.home"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register_complete.html", form=form, email=email, token=token)
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
@@ -199,9 +222,13 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
+        replay = submissions.claim(current_user, form)
+        if replay:
+            return replay  # the first of the two made the token and showed it once
         with form_attempt(form) as attempt:
             _token, new_token = services.create_api_token(current_user, form.name.data or "")
         if attempt.ok:
+            submissions.remember(current_user, form, url_for("accounts.tokens"))
             form = TokenForm(formdata=None)
     return render_template(
         "accounts/tokens.html",

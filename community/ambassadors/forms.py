@@ -4,9 +4,10 @@ from wtforms import DecimalField, IntegerField, RadioField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 
-class NominationForm(FlaskForm):
+class NominationForm(SubmissionMixin, FlaskForm):
     nominee = StringField(_l("Mentor to nominate"), validators=[DataRequired(), Length(max=254)],
                           description=_l("Their @handle, shown on their profile (the “Nominate” button there fills this in)."))
     reason = TextAreaField(_l("Why this mentor?"), validators=[DataRequired(), Length(min=10, max=2000)],

@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import submissions
 from community.accounts.forms import EmptyForm
 from community.accounts.models import User
 from community.ambassadors import bp, queries, services
@@ -53,6 +54,8 @@ def nominate():
         nominee = queries.mentor_choices_by_handle(form.nominee.data or "", current_user)
         if nominee is None:
             form.nominee.errors = [*form.nominee.errors, _("Nobody you can nominate has this @handle.")]
+        elif replay := submissions.claim(current_user, form):
+            return replay
         else:
             with form_attempt(form) as attempt:
                 nomination = services.nominate(current_user, nominee.id, form.reason.data or "")
@@ -60,7 +63,7 @@ def nominate():
                 form.nominee.errors = list(form.nominee.errors) + attempt.fields["nominee_id"]
             if attempt.ok:
                 flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
-                return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
+                return submissions.done(current_user, form, url_for("ambassadors.nomination", nomination_id=nomination.id))
     return render_template("ambassadors/nominate.html", form=form)
 
 

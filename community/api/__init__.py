@@ -57,6 +57,11 @@ def init_app(app: Flask) -> None:
     for module in (me, people, tags, discussions, mentoring, ambassadors, network, impact, pool):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
 
+    from community.api.idempotency import document, wrap_posts
+
+    wrap_posts(app, PREFIX)
+    document(api.spec)
+
     @app.before_request
     def require_api_authentication():
         if not request.path.startswith(PREFIX + "/") or request.path in PUBLIC_PATHS:

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 BODY_HINT = _l("Markdown: **bold**, *italic*, [link](https://…), lists, `code`. Mention people with @handle.")
 
@@ -15,7 +16,7 @@ def level_choices():
                        ("muted", _l("Muted: never notify me"))])
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(SubmissionMixin, FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
     body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
@@ -26,7 +27,7 @@ class ThreadForm(FlaskForm):
         return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SubmissionMixin, FlaskForm):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
     reply_to = HiddenField()
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from community import submissions
 from community.accounts.forms import EmptyForm
 from community.accounts.views import safe_next
 from community.discussions import bp, queries, search, services
@@ -133,13 +134,16 @@ def new_thread():
     if request.method == "GET" and request.args.get("tag"):
         form.tags.data = request.args["tag"][:80]  # a topic page's "start one": the topic filled in
     if form.validate_on_submit():
+        replay = submissions.claim(current_user, form)
+        if replay:
+            return replay
         with form_attempt(form, show=ValidationFailed) as attempt:
             category = services.get_category(current_user, form.category.data)
             thread = services.create_thread(
                 current_user, category=category, title=form.title.data or "", body=form.body.data or "", tags=form.tag_terms()
             )
         if attempt.ok:
-            return redirect(url_for("discussions.thread", thread_id=thread.id))
+            return submissions.done(current_user, form, url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", form=form)
 
 
@@ -175,10 +179,13 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdigit() else None
+        replay = submissions.claim(current_user, form)
+        if replay:
+            return replay
         with form_attempt(form, show=ValidationFailed) as attempt:
             post = services.reply(current_user, thread, form.body.data or "", reply_to_post_id=reply_to)
         if attempt.ok:
-            return redirect(services.thread_link(thread.id, post.id))
+            return submissions.done(current_user, form, services.thread_link(thread.id, post.id))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=form)
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.forms import MultiCheckboxField, as_choices
 from community.mentoring.models import COHORT_STATUSES
+from community.submissions import SubmissionMixin
 
 
 def tag_choices(tags) -> list:
@@ -26,7 +27,7 @@ def cohort_status_choices() -> list:
     return as_choices((status, labels[status]) for status in COHORT_STATUSES)
 
 
-class RequestForm(FlaskForm):
+class RequestForm(SubmissionMixin, FlaskForm):
     executive_id = SelectField(_l("Executive"), coerce=int, validators=[InputRequired()])
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
                             description=_l("Only mentors with a free place are listed."))

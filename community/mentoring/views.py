@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from community import submissions
 from community.accounts.forms import EmptyForm
 from community.database import utcnow
 from community.errors import DomainError, NotFoundError, PermissionDenied
@@ -157,6 +158,9 @@ def request_mentor():
     form = _request_form(choices)
     if form.validate_on_submit():
         executive_id = form.executive_id.data if is_manager else current_user.id
+        replay = submissions.claim(current_user, form)
+        if replay:
+            return replay
         with form_attempt(form) as attempt:
             mentorship = services.request_mentorship(
                 current_user, mentor_id=form.mentor_id.data or None, executive_id=executive_id or None,
@@ -164,7 +168,7 @@ def request_mentor():
             )
         if attempt.ok:
             flash(_("Your request was sent to %(name)s.", name=mentorship.mentor.name), "success")
-            return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
+            return submissions.done(current_user, form, url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
     return render_template("mentoring/request.html", form=form)
 
 

@@ -248,6 +248,36 @@ def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, 
     return message
 
 
+def account_email(*, recipient: str, locale: str | None, key: str, kind: str, subject: str, template: str,
+                  user: User | None = None, **context: Any) -> OutgoingMessage | None:
+    """An e-mail about an account itself (registration), to an address that may have no account
+    yet: no preferences, no unsubscribe link. Made once per key (None when made before) and
+    handed to the sender after the request's commit."""
+    from community import tasks
+
+    if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
+        return None
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(locale):
+        subject = str(subject)
+        context.update(subject=subject, base_url=base_url(), lang=locale)
+        text = render_template(f"accounts/email/{template}.txt", **context)
+        html = render_template(f"accounts/email/{template}.html", **context)
+    message = OutgoingMessage(
+        key=key, channel="email", user_id=user.id if user is not None else None, recipient=recipient, kind=kind,
+        subject=subject[:300], body_text=text, body_html=html, attachments=[], status="queued", created_at=utcnow(),
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    tasks.enqueue("outreach.deliver", message.id)
+    return message
+
+
 def plain(value: str) -> str:
     """Notification texts are HTML-escaped for pages; the text part wants them unescaped."""
     return html.unescape(value)
@@ -601,6 +631,8 @@ def export(user: User) -> dict[str, Any]:
 
 def erase(user: User) -> None:
     db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
+    if user.email:  # the registration e-mail went to the address before the account existed
+        db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
 
 

@@ -90,6 +90,14 @@ def _erase_everywhere(user: User) -> None:
     for _feature, module in reversed(list(_feature_modules())):
         if hasattr(module, "erase"):
             module.erase(user)
+    # Stored answers to retried API posts and sent forms hold what the person wrote.
+    from sqlalchemy import delete
+
+    from community.api.idempotency import IdempotentResponse
+    from community.submissions import FormSubmission
+
+    db.session.execute(delete(IdempotentResponse).where(IdempotentResponse.user_id == user.id))
+    db.session.execute(delete(FormSubmission).where(FormSubmission.user_id == user.id))
 
 
 def _other_active_admins(user: User) -> int:

@@ -1,5 +1,7 @@
 """Registration, login, logout and passwords as a person experiences them."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -7,16 +9,43 @@ from tests.conftest import PASSWORD, login, text_of
 
 
 def register(client, **overrides):
-    data = {"name": "Lea Becker", "email": "lea.becker@example.com", "password": "a-long-fresh-passphrase", "confirm": "a-long-fresh-passphrase"}
+    data = {"email": "lea.becker@example.com"}
     data.update(overrides)
     return client.post_form("/register", data)
 
 
-def test_newcomer_registers_and_is_signed_in_as_staff(client, db):
+def outbox_to(db, address):
+    from community.outreach.models import OutgoingMessage
+
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.recipient == address).order_by(OutgoingMessage.id)))
+
+
+def link_in(message) -> str:
+    found = re.search(r"http://community\.test(/\S+)", message.body_text)
+    assert found, message.body_text
+    return found.group(1)
+
+
+def finish(client, path, **overrides):
+    data = {"name": "Lea Becker", "password": "a-long-fresh-passphrase", "confirm": "a-long-fresh-passphrase"}
+    data.update(overrides)
+    return client.post_form(path, data)
+
+
+def test_newcomer_registers_through_the_link_in_the_email_and_is_signed_in_as_staff(client, db):
     from community.accounts.models import User
 
     response = register(client)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Check your inbox" in text_of(response)
+    assert db.session.scalar(select(User).where(User.email == "lea.becker@example.com")) is None  # nothing before the link
+    [message] = outbox_to(db, "lea.becker@example.com")
+    assert message.kind == "registration" and "Finish your registration" in message.subject
+    path = link_in(message)
+    page = client.get(path)
+    assert page.status_code == 200 and "lea.becker@example.com" in text_of(page)
+    assert finish(client, path).status_code == 302
     home = client.get("/")
     assert "Hello, Lea Becker" in text_of(home)
     user = db.session.scalar(select(User).where(User.email == "lea.becker@example.com"))
@@ -24,12 +53,69 @@ def test_newcomer_registers_and_is_signed_in_as_staff(client, db):
     assert user.password_hash.startswith("pbkdf2:") and "a-long-fresh-passphrase" not in user.password_hash
 
 
+def test_a_taken_address_gets_the_same_page_and_an_email_with_a_login_link(client, db, create_user):
+    create_user(email="taken@example.com", name="Tom Taken")
+    new = register(client, email="fresh@example.com")
+    taken = register(client, email="Taken@Example.com")
+    assert new.status_code == taken.status_code == 200
+    assert text_of(new) == text_of(taken)
+    assert "exists" not in text_of(taken)
+    [message] = outbox_to(db, "taken@example.com")
+    assert message.kind == "account_exists" and "account" in message.body_text
+    assert link_in(message) == "/login"
+
+
+def test_a_second_registration_in_a_short_time_sends_no_second_email(client, db):
+    register(client)
+    again = register(client)
+    assert "Check your inbox" in text_of(again)
+    assert len(outbox_to(db, "lea.becker@example.com")) == 1
+
+
+def test_a_used_link_does_not_make_a_second_account(client, db):
+    from community.accounts.models import User
+
+    register(client)
+    path = link_in(outbox_to(db, "lea.becker@example.com")[0])
+    assert finish(client, path).status_code == 302
+    client.post_form("/logout", {})
+    again = finish(client, path, name="Someone Else")
+    assert again.status_code == 200 and "exists already" in text_of(again)
+    assert len(list(db.session.scalars(select(User).where(User.email == "lea.becker@example.com")))) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"REGISTRATION_LINK_MAX_AGE": 3600}])
+def test_an_expired_link_is_refused(client, db, monkeypatch):
+    import time
+
+    register(client)
+    path = link_in(outbox_to(db, "lea.becker@example.com")[0])
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    for response in (client.get(path), finish(client, path)):
+        assert response.status_code == 404
+        assert "not valid or has expired" in text_of(response)
+
+
+def test_a_forged_or_damaged_link_is_refused(client, db, app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    register(client)
+    path = link_in(outbox_to(db, "lea.becker@example.com")[0])
+    forged = URLSafeTimedSerializer("not-the-secret", salt="accounts.register").dumps({"email": "eve@example.com", "locale": None})
+    for bad in (path[:-3] + "abc", "/register/" + forged, "/register/x", "/register/" + "a" * 3000):
+        response = client.get(bad)
+        assert response.status_code == 404, bad
+        assert finish(client, bad).status_code == 404
+
+
 @pytest.mark.parametrize("app_config", [{"ALLOWED_EMAIL_DOMAINS": ["corp.example"]}])
-def test_registration_refuses_addresses_outside_the_company_domains(client):
+def test_registration_refuses_addresses_outside_the_company_domains(client, db):
     response = register(client, email="someone@gmail.example")
     assert response.status_code == 200
     assert "corp.example" in text_of(response)
-    assert register(client, email="someone@corp.example").status_code == 302
+    assert outbox_to(db, "someone@gmail.example") == []
+    assert "Check your inbox" in text_of(register(client, email="someone@corp.example"))
 
 
 @pytest.mark.parametrize(
@@ -42,16 +128,12 @@ def test_registration_refuses_addresses_outside_the_company_domains(client):
         ("leabecker2024", "name or e-mail"),
     ],
 )
-def test_registration_refuses_weak_passwords_with_a_reason(client, password, message):
-    response = register(client, password=password, confirm=password)
+def test_registration_refuses_weak_passwords_with_a_reason(client, db, password, message):
+    register(client)
+    path = link_in(outbox_to(db, "lea.becker@example.com")[0])
+    response = finish(client, path, password=password, confirm=password)
     assert response.status_code == 200
     assert message in text_of(response)
-
-
-def test_registration_with_a_taken_address_says_so(client, create_user):
-    create_user(email="taken@example.com")
-    response = register(client, email="Taken@Example.com")
-    assert "exists already" in text_of(response)
 
 
 @pytest.mark.parametrize("app_config", [{"REGISTRATION_OPEN": False}])
@@ -61,7 +143,7 @@ def test_closed_registration_is_refused(client):
 
 
 def test_a_form_without_csrf_token_is_refused(client):
-    response = client.post("/register", data={"name": "X", "email": "x@example.com", "password": "p" * 12, "confirm": "p" * 12})
+    response = client.post("/register", data={"email": "x@example.com"})
     assert response.status_code == 400
     assert "form expired" in text_of(response)
 

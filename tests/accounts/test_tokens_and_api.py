@@ -109,3 +109,23 @@ def test_token_name_is_required(client, login_as, create_user):
     login_as(create_user())
     response = client.post_form("/settings/tokens", {"name": ""})
     assert "This field is required" in text_of(response)
+
+
+def test_the_token_form_sent_twice_makes_one_token(client, login_as, create_user, db):
+    import re
+
+    from sqlalchemy import func, select
+
+    from community.accounts.models import ApiToken
+
+    user = create_user()
+    login_as(user)
+    page = client.get("/settings/tokens").get_data(as_text=True)
+    found = re.search(r'name="submission"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submission"', page)
+    data = {"name": "HR sync", "submission": found.group(1) or found.group(2)}
+    first = client.post_form("/settings/tokens", data)
+    second = client.post_form("/settings/tokens", data)
+    assert first.status_code == 200 and second.status_code == 302
+    assert second.headers["Location"].endswith("/settings/tokens")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)) == 1

@@ -1,12 +1,26 @@
-"""Journey: register, log in, switch to German, log out."""
+"""Journey: register (through the link in the e-mail), log in, switch to German, log out."""
+
+import re
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 
-def test_newcomer_registers_logs_in_switches_to_german_and_logs_out(page, live_server):
+def test_newcomer_registers_logs_in_switches_to_german_and_logs_out(page, live_server, db):
+    from community.outreach.models import OutgoingMessage
+
     page.goto(live_server + "/register")
-    page.get_by_label("Full name").fill("Paula Neumann")
     page.get_by_label("Company e-mail").fill("paula.neumann@example.com")
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+
+    # The link from the e-mail in the outbox (no mail server is configured in the tests).
+    db.session.expire_all()
+    message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.recipient == "paula.neumann@example.com"))
+    link = re.search(r"http://community\.test(/register/\S+)", message.body_text).group(1)
+    page.goto(live_server + link)
+    expect(page.get_by_text("paula.neumann@example.com")).to_be_visible()
+    page.get_by_label("Full name").fill("Paula Neumann")
     page.get_by_label("Password", exact=True).fill("a-very-fresh-passphrase")
     page.get_by_label("Repeat password").fill("a-very-fresh-passphrase")
     page.get_by_role("button", name="Create account").click()
