@@ -10,7 +10,15 @@ import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community.network.drawing import PALETTE, TEXT_COLOUR, _n, _serialise, _shorten, _svg, _text
+from community.network.drawing.svg import (
+    PALETTE,
+    TEXT_COLOUR,
+    _n,
+    _serialise,
+    _shorten,
+    _svg,
+    _text,
+)
 
 GRID_COLOUR = "#d9e0e7"
 MUTED = "#5b6876"

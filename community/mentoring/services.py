@@ -514,6 +514,8 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     _cancel_planned(actor, mentorship, now, _("The mentorship was completed."))
     mentorship.status = "completed"
     mentorship.completed_at = now
+    mentorship.completion_reason = reason
+    mentorship.completed_by_id = actor.id
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in (mentorship.mentor_id, mentorship.executive_id):
