@@ -18,10 +18,11 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.accounts.models import User
+from community.accounts.models import User, UserRole
 from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
+from community.network.anonymity import generalise
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
 from community.network.pseudonyms import pseudonymised as pseudonymised_mode
 from community.network.pseudonyms import pseudonyms_for
@@ -75,6 +76,22 @@ class PersonRef:
                 "department": self.department, "is_ambassador": self.is_ambassador}
 
 
+def _k_anonymous_facts() -> dict[int, dict[str, Any]]:
+    """Department and ambassador flag each person may carry next to a pseudonym: only combinations
+    (with their roles, which a finding may imply) shared by at least K_ANONYMITY people of the analysis."""
+    records: dict[int, dict[str, Any]] = {
+        pid: {"roles": set(), "department": department, "is_ambassador": bool(ambassador)}
+        for pid, department, ambassador in db.session.execute(
+            select(User.id, User.department, User.is_ambassador)
+            .where(User.active.is_(True), User.analysis_opt_out.is_(False))
+        )
+    }
+    for pid, role in db.session.execute(select(UserRole.user_id, UserRole.role)):
+        if pid in records:
+            records[pid]["roles"].add(role)
+    return generalise(records)
+
+
 def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]:
     """PersonRef for each id, in one statement."""
     wanted = sorted({int(pid) for pid in ids})
@@ -86,12 +103,14 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
     wanted_set = set(wanted)
     rows = {row.id: row for row in db.session.execute(stmt) if row.id in wanted_set}
     pseudonyms = pseudonyms_for(wanted) if pseudonymised else {}
+    shown = _k_anonymous_facts() if pseudonymised else {}
     refs = {}
     for pid in wanted:
         row = rows.get(pid)
         if pseudonymised:
-            refs[pid] = PersonRef(None, pseudonyms[pid], pseudonyms[pid],
-                                  row.department if row else None, bool(row and row.is_ambassador), row is not None)
+            facts = shown.get(pid, {})
+            refs[pid] = PersonRef(None, pseudonyms[pid], pseudonyms[pid], facts.get("department"),
+                                  bool(facts.get("is_ambassador", False)), row is not None)
         elif row is None:
             refs[pid] = PersonRef(None, _("former member"), known=False)
         else:
