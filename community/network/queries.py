@@ -278,9 +278,21 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
                  departments=_num(f.get("other_departments")), threshold=_num(f.get("department_threshold")),
                  share=_num(100 * float(f.get("cross_department_share") or 0), 2))
     if role == "peripheral_specialist":
-        return _("Has only %(degree)s tie(s) but holds %(rare)s rare topic(s) that at most %(max)s mentors cover.",
-                 degree=_num(f.get("degree")), rare=_num(f.get("rare_tags")), max=_num(f.get("rare_tag_max_mentors")))
+        degree, rare = _count(f.get("degree")), _count(f.get("rare_tags"))
+        ties = ngettext("Has only %(num)d tie", "Has only %(num)d ties", degree)
+        topics = ngettext("holds %(num)d rare topic", "holds %(num)d rare topics", rare)
+        covered = ngettext("that at most %(num)d mentor covers.", "that at most %(num)d mentors cover.",
+                           _count(f.get("rare_tag_max_mentors")))
+        return _("%(ties)s but %(topics)s %(covered)s", ties=ties, topics=topics, covered=covered)
     return ""
+
+
+def _count(value: Any) -> int:
+    """A figure as a whole number for ngettext (missing or odd values count as 0)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def spof_reason(executives: int, departments: int, topics: int, separated: int) -> str:
@@ -291,7 +303,8 @@ def spof_reason(executives: int, departments: int, topics: int, separated: int) 
         parts.append(ngettext("%(num)d department", "%(num)d departments", departments))
     if topics:
         parts.append(ngettext("%(num)d topic", "%(num)d topics", topics))
-    text = _("If they leave, %(what)s lose their only mentor link.", what=", ".join(parts)) if parts else ""
+    # The verb never agrees with a hand-picked count: the parts follow a colon.
+    text = _("If they leave, these lose their only mentor link: %(what)s.", what=", ".join(parts)) if parts else ""
     if separated:
         cut = ngettext("%(num)d person would be cut off from the network.",
                        "%(num)d people would be cut off from the network.", separated)
