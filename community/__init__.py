@@ -135,7 +135,8 @@ def register_cli(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    from community import i18n, templating
+    from community import i18n, labels, templating
 
     templating.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)

@@ -52,7 +52,9 @@ def steps():
 
 
 def build(*, people: int, seed: int) -> dict:
-    now = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    # Midday today for stable data, but never later than the clock: nothing is dated in the future.
+    current = utcnow().replace(second=0, microsecond=0)
+    now = min(current.replace(hour=12, minute=0), current)
     ctx = DemoContext(rng=random.Random(seed), people=people, now=now)
     started = time.perf_counter()
     for step in steps():

@@ -53,13 +53,28 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(value, fmt)
 
 
+def utc_offset(value: datetime) -> str:
+    """"UTC+02:00" for an aware time."""
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def local_time_range(start: datetime | None, end: datetime | None) -> str:
-    """29 Nov 2026, 14:30–15:15 (the end's date only when it falls on another day)."""
+    """29 Nov 2026, 14:30–15:15 (the end's date only when it falls on another day).
+
+    Across a clock change each end carries its UTC offset, so the hour the clocks go back
+    never reads "02:30–02:30": it reads "02:30 (UTC+02:00)–02:30 (UTC+01:00)"."""
     if not start or not end:
         return local_datetime(start or end)
-    same_day = to_user_timezone(start).date() == to_user_timezone(end).date()
+    local_start, local_end = to_user_timezone(start), to_user_timezone(end)
+    same_day = local_start.date() == local_end.date()
     tail = format_time(end, "short") if same_day else local_datetime(end)
-    return f"{local_datetime(start)}–{tail}" if same_day else f"{local_datetime(start)} – {tail}"
+    head = local_datetime(start)
+    if local_start.utcoffset() != local_end.utcoffset():
+        head, tail = f"{head} ({utc_offset(local_start)})", f"{tail} ({utc_offset(local_end)})"
+    return f"{head}–{tail}" if same_day else f"{head} – {tail}"
 
 
 def datetime_for(value: datetime, zone, locale: str | None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from community.accounts import services
@@ -63,7 +64,8 @@ def read_csv(data: bytes) -> tuple[list[str], Iterable[tuple[int, dict[str, str]
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise DomainError(_("The header lacks the column(s): %(cols)s.", cols=", ".join(missing)))
+        raise DomainError(ngettext("The header lacks the column: %(cols)s.", "The header lacks the columns: %(cols)s.", len(missing),
+                                   cols=", ".join(missing)))
 
     def rows():
         for row in reader:
@@ -105,7 +107,9 @@ def _import_row(row, by_email, handles, seen, line, actor: User | None) -> str:
     bad = [r for r in roles if r not in IMPORTABLE_ROLES]
     if bad:
         raise DomainError(
-            _("Unknown or non-importable role(s): %(roles)s (allowed: %(allowed)s).", roles=", ".join(bad), allowed=", ".join(IMPORTABLE_ROLES))
+            ngettext("Unknown or non-importable role: %(roles)s (allowed: %(allowed)s).",
+                     "Unknown or non-importable roles: %(roles)s (allowed: %(allowed)s).", len(bad),
+                     roles=", ".join(bad), allowed=", ".join(IMPORTABLE_ROLES))
         )
     languages = services.check_languages(SPLIT.split(row.get("languages", "")))
     timezone = row.get("timezone") or None

@@ -36,6 +36,8 @@ class MentorshipSchema(ma.Schema):
     decided_at = ma.fields.DateTime(allow_none=True)
     decision_reason = ma.fields.String(allow_none=True)
     completed_at = ma.fields.DateTime(allow_none=True)
+    completion_reason = ma.fields.String(allow_none=True, metadata={
+        "description": "what was said when the mentorship was completed"})
 
 
 class GoalProgressSchema(ma.Schema):
@@ -170,6 +172,7 @@ def mentorship_json(m) -> dict:
         "goal_text": m.goal_text,
         "requested_by": m.requested_by if m.requested_by_id else None, "requested_at": m.requested_at,
         "decided_at": m.decided_at, "decision_reason": m.decision_reason, "completed_at": m.completed_at,
+        "completion_reason": m.completion_reason,
     }
 
 

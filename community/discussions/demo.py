@@ -169,7 +169,7 @@ def _pin_newest(threads: list[dict]) -> dict[int, dict]:
 def _moderate(ctx, forum: _Forum, moderator: int, newest: dict[int, dict]) -> None:
     rng = ctx.rng
     db.session.execute(insert(ModerationAction.__table__), [
-        {"actor_id": moderator, "action": "thread.pinned", "thread_id": row["id"], "created_at": row["created_at"] + timedelta(hours=2)}
+        {"actor_id": moderator, "action": "thread.pinned", "thread_id": row["id"], "created_at": min(row["created_at"] + timedelta(hours=2), ctx.now)}
         for row in newest.values()
     ])
     candidates = [p for p in forum.posts if p["reply_to_post_id"] is None and p["author_id"] not in forum.managers]

@@ -403,6 +403,18 @@ def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | Non
     told = _notify_mentions(actor, post, thread, mentioned)
     mute = [("thread", thread.id), ("category", thread.category_id)]
     recipients = set(_recipients([("thread", thread.id)], mute, thread.category, exclude=told | {actor.id}))
+    # People watching the category hear about replies in its threads too (once: a set), unless
+    # they chose "normal" for this thread itself: a thread's own level wins over its category's.
+    thread_normal = set(db.session.scalars(
+        select(Subscription.user_id).where(
+            Subscription.target_kind == "thread", Subscription.target_id == thread.id, Subscription.level == "normal"
+        )
+    ))
+    recipients |= {
+        uid for uid in _recipients([("category", thread.category_id)], mute, thread.category,
+                                   exclude=told | {actor.id})
+        if uid not in thread_normal
+    }
     # The author of the post replied to hears about it unless they muted the thread.
     if (
         parent is not None

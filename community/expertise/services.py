@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from community.audit import services as audit
@@ -90,7 +91,7 @@ def resolve_tags(terms: Iterable[str], field: str = "tags") -> list[Tag]:
             seen.add(tag.id)
             tags.append(tag)
     if unknown:
-        message = _("Unknown topic(s): %(terms)s.", terms=", ".join(unknown))
+        message = ngettext("Unknown topic: %(terms)s.", "Unknown topics: %(terms)s.", len(unknown), terms=", ".join(unknown))
         raise ValidationFailed(message, {field: [message]})
     return tags
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -163,7 +163,8 @@ def merge(slug: str):
             moved = services.merge_tags(current_user, source, target)
         if attempt.ok:
             target_slug, target_name = target.slug, target.name
-            flash(_("Merged into “%(name)s”: %(n)d uses moved.", name=target_name, n=sum(moved.values())), "success")
+            flash(ngettext("Merged into “%(name)s”: %(num)d use moved.", "Merged into “%(name)s”: %(num)d uses moved.",
+                           sum(moved.values()), name=target_name), "success")
             return redirect(url_for("expertise.show", slug=target_slug))
     preview = queries.merge_preview(source, target) if target is not None else None
     return render_template("expertise/merge.html", source=source, form=form, preview=preview)

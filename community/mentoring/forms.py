@@ -46,6 +46,8 @@ class OptionalReasonForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
+                              validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
                                     description=_l("Between 15 and 480 minutes."))
     location = StringField(_l("Place or video link"), validators=[Length(max=300)],
@@ -56,6 +58,8 @@ class SessionForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
+                              validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
     reason = TextAreaField(_l("Why is it moved?"), validators=[DataRequired(), Length(max=2000)])
     version = HiddenField()

@@ -53,6 +53,8 @@ class Mentorship(Model):
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
+    completion_reason: Mapped[str | None] = mapped_column(Text)  # shown to the participants
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Handover (a mentor leaves, pauses, is deactivated or erased): requested once, then done
     # by a change manager or the executive; the new mentorship points back to this one.
     handover_requested_at: Mapped[datetime | None]

@@ -90,7 +90,7 @@ def _mentorship_data(user, m: Mentorship) -> dict:
             "status": m.status, "goals": [g.tag.slug for g in m.goals],
             "goal_progress": {g.tag.slug: g.progress for g in m.goals}, "goal_text": m.goal_text,
             "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": m.decision_reason,
-            "completed_at": _iso(m.completed_at)}
+            "completed_at": _iso(m.completed_at), "completion_reason": m.completion_reason}
 
 
 def _session_data(s: MentoringSession, history: dict[int, list[dict]], notes: dict) -> dict:
@@ -128,6 +128,13 @@ def erase(user: User) -> None:
     db.session.execute(
         update(Mentorship).where(Mentorship.mentor_id == user.id, Mentorship.decision_reason.is_not(None))
         .values(decision_reason=None)
+        .execution_options(synchronize_session=False)
+    )
+    # So do the words given when ending a mentorship, theirs or about them.
+    db.session.execute(
+        update(Mentorship)
+        .where(or_(_involving(user), Mentorship.completed_by_id == user.id), Mentorship.completion_reason.is_not(None))
+        .values(completion_reason=None)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

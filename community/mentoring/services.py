@@ -235,13 +235,44 @@ def lock_pair(mentorship: Mentorship) -> None:
         lock_person(user_id)
 
 
-def aware_from_local(value: datetime, zone_name: str, field: str = "starts_at") -> datetime:
-    """A wall-clock time entered in a time zone, as UTC; refuses times the clock skips."""
+def clock_change_options(value: datetime, zone_name: str) -> list[tuple[str, str]]:
+    """The two readings of a wall-clock time that occurs twice (the clocks go back), as
+    (fold, label) choices; [] when the time is unambiguous or does not exist."""
+    from community.i18n import utc_offset
+
+    zone = ZoneInfo(zone_name)
+    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return []
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
+        return []  # skipped by the clocks: not ambiguous, impossible
+    time = value.strftime("%H:%M")
+    return [
+        ("0", _("%(time)s %(offset)s, the first time (before the clocks go back)", time=time, offset=utc_offset(first))),
+        ("1", _("%(time)s %(offset)s, the second time (after the clocks go back)", time=time, offset=utc_offset(second))),
+    ]
+
+
+def aware_from_local(value: datetime, zone_name: str, field: str = "starts_at", fold: int | None = None) -> datetime:
+    """A wall-clock time entered in a time zone, as UTC.
+
+    Refuses times the clocks skip. A time that occurs twice (the clocks go back) needs `fold`
+    (0: the first, 1: the second); without it the caller is asked to choose, the two offsets named.
+    """
+    from community.i18n import utc_offset
+
     zone = ZoneInfo(zone_name)
     local = value.replace(tzinfo=zone, fold=0)
     as_utc = local.astimezone(UTC)
     if as_utc.astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
         _refuse(field, _("This time does not exist in %(zone)s (the clocks are put forward); choose another.", zone=zone_name))
+    later = value.replace(tzinfo=zone, fold=1)
+    if later.utcoffset() != local.utcoffset():
+        if fold not in (0, 1):
+            _refuse(field, _("%(time)s occurs twice in %(zone)s (the clocks go back): choose %(first)s (the first) "
+                             "or %(second)s (the second).", time=value.strftime("%H:%M"), zone=zone_name,
+                             first=utc_offset(local), second=utc_offset(later)))
+        return (later if fold == 1 else local).astimezone(UTC)
     return as_utc
 
 
@@ -514,6 +545,8 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     _cancel_planned(actor, mentorship, now, _("The mentorship was completed."))
     mentorship.status = "completed"
     mentorship.completed_at = now
+    mentorship.completion_reason = reason
+    mentorship.completed_by_id = actor.id
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in (mentorship.mentor_id, mentorship.executive_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -93,8 +95,20 @@ def _local(value):
     return value.astimezone(user_zone()).replace(tzinfo=None)
 
 
-def _to_utc(form_field):
-    return services.aware_from_local(form_field.data, select_timezone(), field=form_field.name)
+def _offer_clock_choice(form) -> None:
+    """The "which one?" choice stays on the form only when the entered time occurs twice."""
+    options = services.clock_change_options(form.starts_at.data, select_timezone()) \
+        if isinstance(form.starts_at.data, datetime) else []
+    if options:
+        form.clock_change.choices = options
+    else:
+        del form.clock_change
+
+
+def _to_utc(form_field, form=None):
+    choice = getattr(form, "clock_change", None) if form is not None else None
+    fold = int(choice.data) if choice is not None and choice.data in ("0", "1") else None
+    return services.aware_from_local(form_field.data, select_timezone(), field=form_field.name, fold=fold)
 
 
 # My mentoring ----------------------------------------------------------------------------
@@ -297,13 +311,14 @@ def schedule(mentorship_id: int):
     services.require_participant(current_user, mentorship)
     form = SessionForm()
     form.agenda_tags.choices = tag_choices(all_tags())
+    _offer_clock_choice(form)
     next_topics = queries.next_topics(mentorship)
     if request.method == "GET" and not form.agenda_tags.data:
         form.agenda_tags.data = [tag.slug for tag in next_topics[:2]]
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             session = services.schedule_session(
-                current_user, mentorship, starts_at=_to_utc(form.starts_at), duration_minutes=form.duration_minutes.data,
+                current_user, mentorship, starts_at=_to_utc(form.starts_at, form), duration_minutes=form.duration_minutes.data,
                 location=form.location.data, agenda_tags=form.agenda_tags.data or [], agenda=form.agenda.data,
             )
         if attempt.ok:
@@ -387,9 +402,10 @@ def reschedule(session_id: int):
         form.starts_at.data = _local(session.starts_at)
         form.duration_minutes.data = session.duration_minutes
         form.version.data = str(session.version)
+    _offer_clock_choice(form)
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.reschedule_session(current_user, session, starts_at=_to_utc(form.starts_at), reason=form.reason.data,
+            services.reschedule_session(current_user, session, starts_at=_to_utc(form.starts_at, form), reason=form.reason.data,
                                         version=form.version.data, duration_minutes=form.duration_minutes.data)
         if attempt.ok:
             flash(_("Session moved."), "success")

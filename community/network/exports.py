@@ -15,6 +15,7 @@ from community.audit import services as audit
 from community.errors import NotFoundError, ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
+from community.network.anonymity import K_ANONYMITY, generalise
 from community.network.loading import LiveNetwork, live_network
 from community.network.pseudonyms import pseudonymised, pseudonyms_for
 from community.network.queries import (
@@ -37,6 +38,18 @@ def exported_graph(live: LiveNetwork, hidden: frozenset[int]) -> nx.Graph:
         and (live.graph.degree(node) > 0 or data.get("roles", frozenset()) & {"mentor", "executive"})
     ]
     return live.graph.subgraph(keep)
+
+
+def k_anonymous(graph: nx.Graph) -> nx.Graph:
+    """A copy whose people carry only attribute combinations shared by >= K_ANONYMITY of them."""
+    names = ("roles", "department", "capacity", "tags", "is_ambassador")
+    records = {node: {name: data.get(name) for name in names} for node, data in graph.nodes(data=True)}
+    kept = generalise(records)
+    copy = nx.Graph(graph)
+    for node, data in copy.nodes(data=True):
+        data.update(kept[node])
+        data["withheld"] = frozenset(name for name in names if name not in kept[node])
+    return copy
 
 
 def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
@@ -63,6 +76,8 @@ def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
     options: dict[str, Any] = {"node_figures": node_figures, "graph_attributes": attributes}
     if mode:
         options["pseudonyms"] = pseudonyms_for(exported)
+        exported = k_anonymous(exported)  # joined with the directory, nobody stands out
+        attributes["k_anonymity"] = K_ANONYMITY
     else:
         options["labels"] = {pid: ref.name for pid, ref in people_refs(list(exported), False).items()}
     audit.record("network.exported", actor=viewer, data={"format": fmt, "pseudonymised": mode,

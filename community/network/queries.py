@@ -18,10 +18,11 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.accounts.models import User
+from community.accounts.models import User, UserRole
 from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
+from community.network.anonymity import generalise
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
 from community.network.pseudonyms import pseudonymised as pseudonymised_mode
 from community.network.pseudonyms import pseudonyms_for
@@ -75,6 +76,22 @@ class PersonRef:
                 "department": self.department, "is_ambassador": self.is_ambassador}
 
 
+def _k_anonymous_facts() -> dict[int, dict[str, Any]]:
+    """Department and ambassador flag each person may carry next to a pseudonym: only combinations
+    (with their roles, which a finding may imply) shared by at least K_ANONYMITY people of the analysis."""
+    records: dict[int, dict[str, Any]] = {
+        pid: {"roles": set(), "department": department, "is_ambassador": bool(ambassador)}
+        for pid, department, ambassador in db.session.execute(
+            select(User.id, User.department, User.is_ambassador)
+            .where(User.active.is_(True), User.analysis_opt_out.is_(False))
+        )
+    }
+    for pid, role in db.session.execute(select(UserRole.user_id, UserRole.role)):
+        if pid in records:
+            records[pid]["roles"].add(role)
+    return generalise(records)
+
+
 def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]:
     """PersonRef for each id, in one statement."""
     wanted = sorted({int(pid) for pid in ids})
@@ -86,12 +103,14 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
     wanted_set = set(wanted)
     rows = {row.id: row for row in db.session.execute(stmt) if row.id in wanted_set}
     pseudonyms = pseudonyms_for(wanted) if pseudonymised else {}
+    shown = _k_anonymous_facts() if pseudonymised else {}
     refs = {}
     for pid in wanted:
         row = rows.get(pid)
         if pseudonymised:
-            refs[pid] = PersonRef(None, pseudonyms[pid], pseudonyms[pid],
-                                  row.department if row else None, bool(row and row.is_ambassador), row is not None)
+            facts = shown.get(pid, {})
+            refs[pid] = PersonRef(None, pseudonyms[pid], pseudonyms[pid], facts.get("department"),
+                                  bool(facts.get("is_ambassador", False)), row is not None)
         elif row is None:
             refs[pid] = PersonRef(None, _("former member"), known=False)
         else:
@@ -259,9 +278,21 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
                  departments=_num(f.get("other_departments")), threshold=_num(f.get("department_threshold")),
                  share=_num(100 * float(f.get("cross_department_share") or 0), 2))
     if role == "peripheral_specialist":
-        return _("Has only %(degree)s tie(s) but holds %(rare)s rare topic(s) that at most %(max)s mentors cover.",
-                 degree=_num(f.get("degree")), rare=_num(f.get("rare_tags")), max=_num(f.get("rare_tag_max_mentors")))
+        degree, rare = _count(f.get("degree")), _count(f.get("rare_tags"))
+        ties = ngettext("Has only %(num)d tie", "Has only %(num)d ties", degree)
+        topics = ngettext("holds %(num)d rare topic", "holds %(num)d rare topics", rare)
+        covered = ngettext("that at most %(num)d mentor covers.", "that at most %(num)d mentors cover.",
+                           _count(f.get("rare_tag_max_mentors")))
+        return _("%(ties)s but %(topics)s %(covered)s", ties=ties, topics=topics, covered=covered)
     return ""
+
+
+def _count(value: Any) -> int:
+    """A figure as a whole number for ngettext (missing or odd values count as 0)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def spof_reason(executives: int, departments: int, topics: int, separated: int) -> str:
@@ -272,7 +303,8 @@ def spof_reason(executives: int, departments: int, topics: int, separated: int) 
         parts.append(ngettext("%(num)d department", "%(num)d departments", departments))
     if topics:
         parts.append(ngettext("%(num)d topic", "%(num)d topics", topics))
-    text = _("If they leave, %(what)s lose their only mentor link.", what=", ".join(parts)) if parts else ""
+    # The verb never agrees with a hand-picked count: the parts follow a colon.
+    text = _("If they leave, these lose their only mentor link: %(what)s.", what=", ".join(parts)) if parts else ""
     if separated:
         cut = ngettext("%(num)d person would be cut off from the network.",
                        "%(num)d people would be cut off from the network.", separated)

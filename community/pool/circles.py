@@ -87,7 +87,8 @@ def existing_pairs() -> list[frozenset[int]]:
 def _reason(code: str, values: dict, tags: dict[str, Tag]) -> str:
     names = ", ".join(tags[s].display_name if s in tags else s for s in values.get("topics", []))
     if code == "departments":
-        return _("%(n)d departments: %(names)s", n=values["n"], names=", ".join(values["names"]))
+        return ngettext("%(num)d department: %(names)s", "%(num)d departments: %(names)s", int(values["n"]),
+                        names=", ".join(values["names"]))
     if code == "shared":
         return _("common ground: %(topics)s", topics=names)
     if code == "complementary":

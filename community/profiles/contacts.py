@@ -108,9 +108,12 @@ def reasons(c: Candidate) -> list[str]:
     if c.is_mentor and c.capacity > 0:
         free = c.capacity - c.open_mentorships
         if free > 0:
-            out.append(_("%(free)d of %(capacity)d places free", free=free, capacity=c.capacity))
+            out.append(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", c.capacity,
+                                free=free))
         else:
-            out.append(_("fully booked (%(taken)d of %(capacity)d places taken)", taken=c.open_mentorships, capacity=c.capacity))
+            out.append(ngettext("fully booked (%(taken)d of %(num)d place taken)",
+                                "fully booked (%(taken)d of %(num)d places taken)", c.capacity,
+                                taken=c.open_mentorships))
     if c.availability:
         note = c.availability if len(c.availability) <= NOTE_CHARS else c.availability[:NOTE_CHARS - 1] + "…"
         out.append(_("available: %(note)s", note=note))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from community import markdown
@@ -199,7 +200,7 @@ def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
         else:
             chosen[tag.id] = (tag, level)
     if unknown:
-        message = _("Unknown topic(s): %(terms)s.", terms=", ".join(unknown))
+        message = ngettext("Unknown topic: %(terms)s.", "Unknown topics: %(terms)s.", len(unknown), terms=", ".join(unknown))
         raise ValidationFailed(message, {"tags": [message]})
     return list(chosen.values())
 

@@ -1,6 +1,7 @@
 """The demo community is consistent: counts match rows, the lounge is for mentors, and the
 app keeps working on top of it."""
 
+import contextlib
 import random
 
 from sqlalchemy import func, select
@@ -42,3 +43,40 @@ def test_demo_community_is_consistent_and_usable(app, db, client, login_as, crea
     assert response.status_code == 302
     assert client.get("/community").status_code == 200
     assert "Whiteboard" not in client.get("/community/search?q=zzzz").get_data(as_text=True)
+
+
+def test_demo_posts_and_moderation_acts_are_never_dated_in_the_future(app, db):
+    from community.accounts import demo as accounts_demo
+    from community.database import utcnow
+    from community.demo import DemoContext
+    from community.discussions import demo
+    from community.discussions.models import Flag, ModerationAction, Post, Thread
+    from community.expertise import demo as expertise_demo
+
+    now = utcnow().replace(microsecond=0)
+    ctx = DemoContext(rng=random.Random(3), people=120, now=now)
+    accounts_demo.seed(ctx)
+    expertise_demo.seed(ctx)
+    demo.seed(ctx)
+    db.session.commit()
+    for model in (Post, Thread, ModerationAction, Flag):
+        latest = db.session.scalar(select(func.max(model.created_at)))
+        assert latest is None or latest <= now, model.__name__
+
+
+def test_the_demo_clock_is_never_ahead_of_the_real_one(monkeypatch):
+    from datetime import UTC, datetime
+
+    import community.demo as demo_module
+
+    early = datetime(2026, 12, 2, 7, 30, 15, tzinfo=UTC)
+    monkeypatch.setattr(demo_module, "utcnow", lambda: early)
+    seen = {}
+
+    def stop(**kwargs):
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(demo_module, "DemoContext", lambda **kwargs: seen.update(kwargs) or stop())
+    with contextlib.suppress(RuntimeError):
+        demo_module.build(people=10, seed=1)
+    assert seen["now"] == datetime(2026, 12, 2, 7, 30, tzinfo=UTC)

@@ -166,3 +166,34 @@ def test_notification_link_opens_the_page_holding_the_post(client, login_as, db,
     login_as(author)
     page = text_of(client.get(link.split("#")[0]))
     assert "the last one" in page and "Page 2 of 2" in page
+
+
+def test_watching_a_category_notifies_about_replies_in_its_threads_once(
+    client, login_as, db, create_user, create_category, create_thread, add_reply
+):
+    category = create_category(name="Tools")
+    fan = create_user()
+    login_as(fan)
+    client.post_form(f"/community/follow/category/{category.id}", {"level": "watching"})
+    client.post_form("/logout")
+    thread = create_thread(create_user(), category=category, title="Pens")
+    assert [n.kind for n in notes_of(db, fan)] == ["discussion_thread"]
+    add_reply(create_user(), thread, "felt tips")
+    assert [n.kind for n in notes_of(db, fan)] == ["discussion_thread", "discussion_reply"]
+    # Following the thread as well (by replying) still gives one notification per reply.
+    add_reply(fan, thread, "pencils")
+    add_reply(create_user(), thread, "crayons")
+    assert [n.kind for n in notes_of(db, fan)] == ["discussion_thread", "discussion_reply", "discussion_reply"]
+
+
+def test_a_thread_set_to_normal_wins_over_watching_its_category(
+    client, login_as, db, create_user, create_category, create_thread, add_reply
+):
+    category = create_category()
+    thread = create_thread(create_user(), category=category)
+    fan = create_user()
+    login_as(fan)
+    client.post_form(f"/community/follow/category/{category.id}", {"level": "watching"})
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "normal"})
+    add_reply(create_user(), thread, "a general remark")
+    assert notes_of(db, fan) == []

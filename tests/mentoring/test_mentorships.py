@@ -241,3 +241,29 @@ def test_home_page_card_shows_requests_waiting_and_upcoming_sessions(client, log
     login_as(mentor)
     home = text_of(client.get("/"))
     assert "Request from Otto Waiting" in home and "Session with Eva Executive" in home
+
+
+def test_the_reasons_for_accepting_declining_and_completing_show_on_the_mentorship_page(
+    client, login_as, people, create_mentorship, create_user, api
+):
+    mentor, executive = people()
+    manager = create_user(roles=("change_manager",))
+    accepted = create_mentorship(mentor, executive, status="requested")
+    assert api(mentor)("POST", f"/api/v1/mentorships/{accepted}/accept", {"reason": "Happy to help with Teams"}).status_code == 200
+    response = api(manager)("POST", f"/api/v1/mentorships/{accepted}/complete", {"reason": "The programme run ended"})
+    assert response.status_code == 200 and response.json["completion_reason"] == "The programme run ended"
+    for viewer in (executive, mentor, manager):
+        login_as(viewer)
+        page = text_of(client.get(f"/mentoring/mentorships/{accepted}"))
+        assert "Reason for completing" in page and "The programme run ended" in page
+        assert "Happy to help with Teams" in page
+        client.post_form("/logout")
+    # Completing through the form keeps the reason too.
+    other = create_mentorship(mentor, create_user(roles=("executive",)))
+    login_as(mentor)
+    client.post_form(f"/mentoring/mentorships/{other}/complete", {"reason": "Goals reached"})
+    assert "Goals reached" in text_of(client.get(f"/mentoring/mentorships/{other}"))
+    # People outside the mentorship see nothing of it.
+    client.post_form("/logout")
+    login_as(create_user(roles=("mentor",)))
+    assert client.get(f"/mentoring/mentorships/{other}").status_code == 404

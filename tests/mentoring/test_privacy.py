@@ -74,3 +74,17 @@ def test_retention_removes_old_notes_and_comments_but_keeps_ratings(app, people,
     assert [n.session_id for n in db.session.scalars(select(SessionNote))] == [recent]
     ratings = {f.session_id: (f.rating, f.comment) for f in db.session.scalars(select(SessionFeedback))}
     assert ratings == {old: (5, None), recent: (5, "nice")}
+
+
+def test_the_completion_reason_is_in_the_export_and_goes_when_a_participant_is_erased(people, create_mentorship, api, db):
+    from community.mentoring.models import Mentorship
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {"reason": "MENTOR-CLOSING-WORDS"})
+    exported = api(executive)("GET", "/api/v1/me/export").json["mentoring"]["mentorships"][0]
+    assert exported["completion_reason"] == "MENTOR-CLOSING-WORDS"
+    assert api(mentor)("DELETE", "/api/v1/me", {"password": PASSWORD}).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(Mentorship, mentorship_id).completion_reason is None
+    assert "MENTOR-CLOSING-WORDS" not in str(api(executive)("GET", "/api/v1/me/export").json)

@@ -87,6 +87,45 @@ def test_a_time_the_clock_skips_is_refused(client, login_as, people, create_ment
     assert response.status_code == 200 and "does not exist in Europe/Berlin" in text_of(response)
 
 
+def test_a_time_that_occurs_twice_asks_which_one_and_shows_the_offsets(client, login_as, people, create_mentorship, db):
+    from sqlalchemy import select
+
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    autumn = next(d for d in next_dst_changes(count=2)
+                  if datetime.combine(d, datetime.min.time().replace(hour=12), BERLIN).utcoffset() == timedelta(hours=1))
+    url = f"/mentoring/mentorships/{mentorship_id}/sessions/new"
+    asked = client.post_form(url, {"starts_at": f"{autumn.isoformat()}T02:30", "duration_minutes": 60})
+    page = text_of(asked)
+    assert asked.status_code == 200 and "occurs twice in Europe/Berlin" in page
+    assert "UTC+02:00" in page and "UTC+01:00" in page
+    assert 'name="clock_change"' in asked.get_data(as_text=True)
+    assert db.session.scalar(select(MentoringSession.id)) is None  # nothing was stored silently
+    done = client.post_form(url, {"starts_at": f"{autumn.isoformat()}T02:30", "duration_minutes": 60,
+                                  "clock_change": "0"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    session = db.session.scalar(select(MentoringSession))
+    assert session.starts_at.astimezone(UTC) == datetime.combine(autumn, datetime.min.time(), UTC).replace(minute=30)
+    shown = text_of(client.get(f"/sessions/{session.id}"))
+    assert "02:30 (UTC+02:00)–02:30 (UTC+01:00)" in shown
+    # The second reading is an hour later in UTC.
+    client.post_form(url, {"starts_at": f"{autumn.isoformat()}T02:30", "duration_minutes": 30, "clock_change": "1"})
+    later = db.session.scalar(select(MentoringSession).order_by(MentoringSession.id.desc()))
+    assert later.starts_at.astimezone(UTC).hour == 1
+
+
+def test_an_ordinary_time_shows_no_clock_change_choice(client, login_as, people, create_mentorship):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    form = client.get(f"/mentoring/mentorships/{mentorship_id}/sessions/new").get_data(as_text=True)
+    assert 'name="clock_change"' not in form
+
+
 def test_a_viewer_in_another_zone_sees_their_own_local_time(client, login_as, people, create_mentorship, create_session):
     mentor, executive = people(mentor_fields={"timezone": "America/New_York"})
     mentorship_id = create_mentorship(mentor, executive)

@@ -108,7 +108,7 @@ def test_colouring_by_community_gives_each_community_its_own_colour():
     fills = {c.get("fill") for c in circles(root)}
     assert len(fills) == 2
     legend = [t.text for t in root.findall(f".//{SVG}g[@class='legend']/{SVG}text")]
-    assert legend == ["Community 1", "Community 2"]
+    assert legend == ["Community 0", "Community 1"]
 
 
 def test_a_hostile_name_is_shown_as_text_never_as_markup():

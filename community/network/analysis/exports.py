@@ -88,17 +88,25 @@ def _export_names(
     return names
 
 
+def _tags_text(tags: Any) -> str:
+    """"slug:level;..." for topics with levels; "slug;..." once the levels were generalised away."""
+    if isinstance(tags, Mapping):
+        return ";".join(f"{slug}:{level}" for slug, level in sorted(tags.items()))
+    return ";".join(sorted(str(slug) for slug in tags))
+
+
 def _node_attributes(data: Mapping[str, Any], label: str) -> dict[str, Any]:
-    return {
+    """A node's exported attributes; those named in its `withheld` set (k-anonymity) are left out."""
+    attributes = {
         "label": label,
         "roles": ",".join(sorted(data.get("roles", ()))),
         "department": data.get("department") or "",
         "capacity": int(data.get("capacity") or 0),
-        "tags": ";".join(
-            f"{slug}:{level}" for slug, level in sorted(data.get("tags", {}).items())
-        ),
+        "tags": _tags_text(data.get("tags", {})),
         "is_ambassador": bool(data.get("is_ambassador", False)),
     }
+    withheld = data.get("withheld", ())
+    return {name: value for name, value in attributes.items() if name not in withheld}
 
 
 def to_graphml(

@@ -1,0 +1,63 @@
+"""Words for internal names that reach pages: analysis figures and the tables a topic is used in.
+
+Pages never show a raw identifier (`communities_reached`, `person_tags`): templates use the
+`figure_label` and `tag_use_label` filters; an unknown name falls back to plain words.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+FIGURE_LABELS = {
+    "activity": _l("Community activity"),
+    "betweenness": _l("Betweenness (bridging between groups)"),
+    "betweenness_threshold": _l("Betweenness threshold"),
+    "communities_reached": _l("Communities reached"),
+    "cross_department_share": _l("Share of ties across departments"),
+    "degree": _l("Direct ties"),
+    "degree_threshold": _l("Direct-ties threshold"),
+    "department_threshold": _l("Departments threshold"),
+    "departments_reached": _l("Departments reached"),
+    "feedback_adjusted": _l("Feedback (adjusted for few ratings)"),
+    "feedback_avg": _l("Average feedback"),
+    "feedback_count": _l("Feedback ratings"),
+    "interaction": _l("Interaction"),
+    "other_departments": _l("Other departments reached"),
+    "pagerank": _l("Influence (PageRank)"),
+    "rare_tag_max_mentors": _l("Most mentors for a rare topic"),
+    "rare_tags": _l("Rare topics"),
+    "sessions_done": _l("Sessions held"),
+    "top_percent": _l("Top share of the network (%)"),
+    "weighted_degree": _l("Weighted ties"),
+}
+
+TAG_USE_LABELS = {
+    "circle_topics": _l("Peer circle topics"),
+    "mentorship_goals": _l("Mentorship goals"),
+    "person_tags": _l("People's topics"),
+    "session_agenda_tags": _l("Session agendas"),
+    "survey_levels": _l("Survey self-ratings"),
+    "thread_tags": _l("Discussion topics"),
+    "topic_questions": _l("Questions about a topic"),
+}
+
+
+def _words(name: object) -> str:
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def figure_label(name: object) -> str:
+    label = FIGURE_LABELS.get(str(name))
+    return str(label) if label is not None else _words(name)
+
+
+def tag_use_label(name: object) -> str:
+    label = TAG_USE_LABELS.get(str(name))
+    return str(label) if label is not None else _words(name)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["figure_label"] = figure_label
+    app.jinja_env.filters["tag_use_label"] = tag_use_label

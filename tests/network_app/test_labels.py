@@ -1,0 +1,28 @@
+"""Pages show words, never internal identifiers of figures or tables."""
+
+from tests.conftest import text_of
+
+RAW = ("communities_reached", "departments_reached", "feedback_adjusted", "feedback_avg", "pagerank", "degree_threshold",
+       "sessions_done", "person_tags", "thread_tags", "betweenness_threshold", "weighted_degree")
+
+
+def test_the_dashboard_names_its_figures_in_words_in_both_languages(client, login_as, analyst, small_org, compute):
+    compute()
+    login_as(analyst)
+    page = text_of(client.get("/network"))
+    assert "Direct ties" in page or "Communities reached" in page
+    for raw in RAW:
+        assert raw not in page, raw
+    client.post_form("/locale", {"locale": "de", "next": "/network"})
+    german = text_of(client.get("/network"))
+    for raw in RAW:
+        assert raw not in german, raw
+
+
+def test_figure_and_table_labels_fall_back_to_words(app):
+    from community.labels import figure_label, tag_use_label
+
+    with app.test_request_context("/"):
+        assert figure_label("communities_reached") == "Communities reached"
+        assert tag_use_label("person_tags") == "People's topics"
+        assert figure_label("something_new") == "Something new"
