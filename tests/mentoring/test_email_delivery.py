@@ -211,3 +211,25 @@ def test_weekly_briefing_tells_change_managers_about_new_nominations(people, cre
     assert len(briefings) == 1
     text = parts(briefings[0])[0]
     assert "1 new nomination" in text and "Mia Mentor" in text
+
+
+def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(people, create_mentorship, api, smtp_server):
+    mentor, executive = people(executive_fields={"locale": "de"})
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert made.status_code == 201
+    [invite] = smtp_server.to(executive.email)
+    uid = str(_event(parts(invite)[2][0])[1]["UID"])
+
+    done = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {})
+    assert done.status_code == 200, done.json
+    assert api(mentor)("GET", f"/api/v1/sessions/{made.json['id']}").json["status"] == "cancelled"
+    cancels = [m for m in smtp_server.to(executive.email) if parts(m)[2]]
+    assert len(cancels) == 2  # the invitation, then its cancellation
+    text, html, [ics] = parts(cancels[-1])
+    assert "abgesagt" in text or "abgesagt" in html  # in the executive's language
+    calendar, event = _event(ics)
+    assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    # The mentor completed it: no cancellation for the mentor's own calendar entry.
+    assert not [m for m in smtp_server.to(mentor.email) if parts(m)[2]]
