@@ -233,3 +233,61 @@ def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(pe
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
     # The mentor completed it: no cancellation for the mentor's own calendar entry.
     assert not [m for m in smtp_server.to(mentor.email) if parts(m)[2]]
+
+
+def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(people, create_user, smtp_server, app, api):
+    from community import tasks
+    from community.database import utcnow
+    from community.extensions import db
+    from community.network.models import AnalysisSnapshot
+    from tests.conftest import isolated
+
+    manager = create_user(roles=("change_manager",), name="Carla Change", timezone="UTC")
+    german = create_user(roles=("change_manager",), name="Gerd Wandel", timezone="UTC", locale="de")
+    mentor, executive = people()
+    fading = create_user(roles=("mentor",), name="Fritz Fading")
+    hidden = create_user(roles=("mentor",), name="Olga Optout", analysis_opt_out=True)
+    assert api(executive)("POST", "/api/v1/nominations", {"nominee_id": mentor.id,
+                                                          "reason": "Explains Teams better than the manual."}).status_code == 201
+    now = utcnow()
+
+    def snapshots():
+        with app.app_context():
+            base = {"single_points_of_failure": 1, "overloaded": 2, "idle": 0, "uncovered_topics": 3,
+                    "unmatched_executives": 1, "fading_mentors": 0}
+            db.session.add(AnalysisSnapshot(computed_at=now - timedelta(days=7, hours=1), summary=base, findings={}))
+            db.session.add(AnalysisSnapshot(
+                computed_at=now - timedelta(hours=1),
+                summary={**base, "single_points_of_failure": 3, "idle": 1, "uncovered_topics": 2, "fading_mentors": 2},
+                findings={"fading_mentors": [{"person_id": fading.id, "score": 0.8, "reasons": []},
+                                             {"person_id": hidden.id, "score": 0.9, "reasons": []}]}))
+            db.session.commit()
+
+    isolated(app, snapshots)
+    app.config["DIGEST_HOUR"] = 0
+    monday = now + timedelta(minutes=1) if now.weekday() == 0 else \
+        (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=30)
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.weekly_briefing", monday)
+
+    isolated(app, run)
+    [briefing] = [m for m in smtp_server.to(manager.email) if "Weekly briefing" in m["Subject"]]
+    text, html, _ = parts(briefing)
+    for part in (text, html):
+        assert "3 single points of failure (+2 since last week)" in part
+        assert "1 idle mentor (+1 since last week)" in part
+        assert "2 topics without enough mentors (−1 since last week)" in part
+        assert "2 overloaded mentors (unchanged since last week)" in part
+        assert "1 executive without a matching mentor (unchanged since last week)" in part
+        assert "1 new nomination" in part and "Mia Mentor" in part
+        # The person who opted out of the analysis is neither named nor counted.
+        assert "1 mentor who may be fading (+1 since last week)" in part and "Fritz Fading" in part
+        assert "Olga Optout" not in part
+    [german_briefing] = [m for m in smtp_server.to(german.email) if "Wochenüberblick" in m["Subject"]]
+    text, html, _ = parts(german_briefing)
+    for part in (text, html):
+        assert "3 einzelne Ausfallpunkte (+2 seit letzter Woche)" in part
+        assert "1 Mentor:in, die nachlassen könnte (+1 seit letzter Woche)" in part
+        assert "Fritz Fading" in part and "Olga Optout" not in part
