@@ -211,6 +211,7 @@ def test_weekly_briefing_tells_change_managers_about_new_nominations(people, cre
     assert len(briefings) == 1
     text = parts(briefings[0])[0]
     assert "1 new nomination" in text and "Mia Mentor" in text
+    assert "The network analysis has not run yet" in text and "may be fading" not in text
 
 
 def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(people, create_mentorship, api, smtp_server):
@@ -291,3 +292,22 @@ def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(pe
         assert "3 einzelne Ausfallpunkte (+2 seit letzter Woche)" in part
         assert "1 Mentor:in, die nachlassen könnte (+1 seit letzter Woche)" in part
         assert "Fritz Fading" in part and "Olga Optout" not in part
+
+
+def test_a_change_manager_completing_cancels_the_session_for_both_participants(people, create_mentorship, create_user,
+                                                                                api, smtp_server):
+    mentor, executive = people()
+    manager = create_user(roles=("change_manager",))
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(executive)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                          {"starts_at": in_days(2).isoformat(), "duration_minutes": 30})
+    assert made.status_code == 201
+    assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 200
+    for person in (mentor, executive):
+        calendars = [parts(m)[2][0] for m in smtp_server.to(person.email) if parts(m)[2]]
+        calendar, event = _event(calendars[-1])
+        assert str(calendar["METHOD"]) == "CANCEL" and int(event["SEQUENCE"]) == 1
+    # Completing again is refused and sends nothing more.
+    before = len(smtp_server.messages)
+    assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 409
+    assert len(smtp_server.messages) == before
