@@ -521,6 +521,7 @@ def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) 
     if mentorship.status != "requested":
         raise ConflictError(_("Only a requested mentorship can be declined."))
     reason = required_reason(reason)
+    _cancel_planned_and_tell(actor, mentorship, utcnow(), reason)
     mentorship.status = "declined"
     mentorship.decided_at = utcnow()
     mentorship.decision_reason = reason
@@ -542,7 +543,7 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
         raise ConflictError(_("Only an active mentorship can be completed."))
     reason = clean_text(reason, "reason", 2_000)
     now = utcnow()
-    _cancel_planned(actor, mentorship, now, _("The mentorship was completed."))
+    _cancel_planned_and_tell(actor, mentorship, now, _("The mentorship was completed."))
     mentorship.status = "completed"
     mentorship.completed_at = now
     mentorship.completion_reason = reason
@@ -574,6 +575,27 @@ def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str
         _bump(session, session.version, status="cancelled", cancel_reason=why)
         db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
                                      old_starts_at=session.starts_at, reason=why))
+
+
+def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
+    """Cancel the still-planned sessions of a mentorship that ends, and tell each participant
+    other than `actor` as a cancelled session is told (the e-mail carries the .ics CANCEL with the
+    same UID and a higher SEQUENCE, so calendars drop the entry)."""
+    planned = db.session.scalars(
+        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
+        .order_by(MentoringSession.starts_at)
+    ).all()
+    for session in planned:
+        starts_at = session.starts_at
+        _bump(session, session.version, status="cancelled", cancel_reason=why)
+        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
+                                     old_starts_at=starts_at, reason=why))
+        link = path_for("mentoring.session_detail", session_id=session.id)
+        for person in (mentorship.mentor, mentorship.executive):
+            if person.id != actor.id:
+                notify(person.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
+                       when=local_time_for(person, starts_at), reason=why)
+    db.session.flush()
 
 
 # Handover ------------------------------------------------------------------------------

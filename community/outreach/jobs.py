@@ -8,6 +8,7 @@ claim before talking to the mail server, so a second worker never sends the same
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from community.accounts.models import User, UserRole
 from community.database import utcnow
 from community.extensions import db
 from community.notifications.services import notify, notify_many
-from community.outreach import services
+from community.outreach import briefing, services
 from community.outreach.models import OutgoingMessage
 from community.unit_of_work import commit
 
@@ -165,7 +166,8 @@ def daily_digests(now: datetime | None = None) -> None:
 
 @tasks.task("outreach.weekly_briefing", every=60 * 60)
 def weekly_briefing(now: datetime | None = None) -> None:
-    """Mondays from DIGEST_HOUR local time: the state of the mentor pool for change managers."""
+    """Mondays from DIGEST_HOUR local time: the state of the mentor pool for change managers, what
+    changed in pool health since the snapshot a week earlier, new nominations, fading mentors."""
     now = now or utcnow()
     hour = int(current_app.config.get("DIGEST_HOUR", 7))
     managers = db.session.scalars(select(User).join(UserRole).where(
@@ -182,11 +184,15 @@ def weekly_briefing(now: datetime | None = None) -> None:
         if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
             continue
         figures = figures if figures is not None else briefing_figures(now)
+        changes = cast("briefing.PoolChanges | None", figures["pool"])
         with services.as_reader(user):
             subject = _("Weekly briefing: the mentor pool in week %(week)d", week=week)
             message = services.make_email(user, key=key, kind="weekly_briefing", pref_key="weekly_briefing",
                                           subject=subject, template="briefing", figures=figures,
-                                          nominations=figures["nominations"])
+                                          nominations=figures["nominations"], pool_lines=briefing.pool_lines(changes),
+                                          fading_line=briefing.fading_line(changes),
+                                          fading_names=briefing.fading_names(changes),
+                                          network_url=services.absolute("/network"))
         if message is not None:
             db.session.flush()
             tasks.enqueue("outreach.deliver", message.id)
@@ -216,7 +222,8 @@ def briefing_figures(now: datetime) -> dict[str, object]:
         for n in db.session.scalars(select(Nomination).where(Nomination.created_at > week_ago).order_by(Nomination.id))
     ]
     return {"mentors": mentors, "new_mentors": new_mentors, "active": active, "requested": requested,
-            "waiting": waiting, "completed": completed, "nominations": nominations}
+            "waiting": waiting, "completed": completed, "nominations": nominations,
+            "pool": briefing.pool_changes(now)}
 
 
 # --------------------------------------------------------------------------- Teams and Slack

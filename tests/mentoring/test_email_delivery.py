@@ -211,3 +211,103 @@ def test_weekly_briefing_tells_change_managers_about_new_nominations(people, cre
     assert len(briefings) == 1
     text = parts(briefings[0])[0]
     assert "1 new nomination" in text and "Mia Mentor" in text
+    assert "The network analysis has not run yet" in text and "may be fading" not in text
+
+
+def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(people, create_mentorship, api, smtp_server):
+    mentor, executive = people(executive_fields={"locale": "de"})
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert made.status_code == 201
+    [invite] = smtp_server.to(executive.email)
+    uid = str(_event(parts(invite)[2][0])[1]["UID"])
+
+    done = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {})
+    assert done.status_code == 200, done.json
+    assert api(mentor)("GET", f"/api/v1/sessions/{made.json['id']}").json["status"] == "cancelled"
+    cancels = [m for m in smtp_server.to(executive.email) if parts(m)[2]]
+    assert len(cancels) == 2  # the invitation, then its cancellation
+    text, html, [ics] = parts(cancels[-1])
+    assert "abgesagt" in text or "abgesagt" in html  # in the executive's language
+    calendar, event = _event(ics)
+    assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    # The mentor completed it: no cancellation for the mentor's own calendar entry.
+    assert not [m for m in smtp_server.to(mentor.email) if parts(m)[2]]
+
+
+def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(people, create_user, smtp_server, app, api):
+    from community import tasks
+    from community.database import utcnow
+    from community.extensions import db
+    from community.network.models import AnalysisSnapshot
+    from tests.conftest import isolated
+
+    manager = create_user(roles=("change_manager",), name="Carla Change", timezone="UTC")
+    german = create_user(roles=("change_manager",), name="Gerd Wandel", timezone="UTC", locale="de")
+    mentor, executive = people()
+    fading = create_user(roles=("mentor",), name="Fritz Fading")
+    hidden = create_user(roles=("mentor",), name="Olga Optout", analysis_opt_out=True)
+    assert api(executive)("POST", "/api/v1/nominations", {"nominee_id": mentor.id,
+                                                          "reason": "Explains Teams better than the manual."}).status_code == 201
+    now = utcnow()
+
+    def snapshots():
+        with app.app_context():
+            base = {"single_points_of_failure": 1, "overloaded": 2, "idle": 0, "uncovered_topics": 3,
+                    "unmatched_executives": 1, "fading_mentors": 0}
+            db.session.add(AnalysisSnapshot(computed_at=now - timedelta(days=7, hours=1), summary=base, findings={}))
+            db.session.add(AnalysisSnapshot(
+                computed_at=now - timedelta(hours=1),
+                summary={**base, "single_points_of_failure": 3, "idle": 1, "uncovered_topics": 2, "fading_mentors": 2},
+                findings={"fading_mentors": [{"person_id": fading.id, "score": 0.8, "reasons": []},
+                                             {"person_id": hidden.id, "score": 0.9, "reasons": []}]}))
+            db.session.commit()
+
+    isolated(app, snapshots)
+    app.config["DIGEST_HOUR"] = 0
+    monday = now + timedelta(minutes=1) if now.weekday() == 0 else \
+        (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=30)
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.weekly_briefing", monday)
+
+    isolated(app, run)
+    [briefing] = [m for m in smtp_server.to(manager.email) if "Weekly briefing" in m["Subject"]]
+    text, html, _ = parts(briefing)
+    for part in (text, html):
+        assert "3 single points of failure (+2 since last week)" in part
+        assert "1 idle mentor (+1 since last week)" in part
+        assert "2 topics without enough mentors (−1 since last week)" in part
+        assert "2 overloaded mentors (unchanged since last week)" in part
+        assert "1 executive without a matching mentor (unchanged since last week)" in part
+        assert "1 new nomination" in part and "Mia Mentor" in part
+        # The person who opted out of the analysis is neither named nor counted.
+        assert "1 mentor who may be fading (+1 since last week)" in part and "Fritz Fading" in part
+        assert "Olga Optout" not in part
+    [german_briefing] = [m for m in smtp_server.to(german.email) if "Wochenüberblick" in m["Subject"]]
+    text, html, _ = parts(german_briefing)
+    for part in (text, html):
+        assert "3 einzelne Ausfallpunkte (+2 seit letzter Woche)" in part
+        assert "1 Mentor:in, die nachlassen könnte (+1 seit letzter Woche)" in part
+        assert "Fritz Fading" in part and "Olga Optout" not in part
+
+
+def test_a_change_manager_completing_cancels_the_session_for_both_participants(people, create_mentorship, create_user,
+                                                                                api, smtp_server):
+    mentor, executive = people()
+    manager = create_user(roles=("change_manager",))
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(executive)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                          {"starts_at": in_days(2).isoformat(), "duration_minutes": 30})
+    assert made.status_code == 201
+    assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 200
+    for person in (mentor, executive):
+        calendars = [parts(m)[2][0] for m in smtp_server.to(person.email) if parts(m)[2]]
+        calendar, event = _event(calendars[-1])
+        assert str(calendar["METHOD"]) == "CANCEL" and int(event["SEQUENCE"]) == 1
+    # Completing again is refused and sends nothing more.
+    before = len(smtp_server.messages)
+    assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 409
+    assert len(smtp_server.messages) == before
