@@ -1,14 +1,14 @@
 """The reason given when completing a mentorship is kept on the mentorship and shown to its participants.
 
 Revision ID: 3f2b7c9d1e04
-Revises: 70fef56be048
+Revises: 3b7e2d9c4f10
 Create Date: 2026-12-02 07:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '3f2b7c9d1e04'
-down_revision = '70fef56be048'
+down_revision = '3b7e2d9c4f10'
 branch_labels = None
 depends_on = None
 
