@@ -24,7 +24,7 @@ class CommunityApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
-        pass  # community.errors answers JSON under /api/ and HTML elsewhere
+        """Not flask-smorest's handlers: community.error_pages answers JSON under /api/ and HTML elsewhere."""
 
 
 api = CommunityApi(
