@@ -160,6 +160,20 @@ def erase_command(email):
     click.echo(f"Erased account {user.id}.")
 
 
+secrets_cli = AppGroup("secrets", help="Secrets stored in the database (encrypted at rest).")
+
+
+@secrets_cli.command("reencrypt")
+def secrets_reencrypt_command():
+    """Encrypt every stored secret again under the current SECRET_KEY (after moving the old key
+    to SECRET_KEY_FALLBACKS), and encrypt any stored before encryption."""
+    from community.secrets_at_rest import reencrypt_all
+
+    count = reencrypt_all()
+    unit_of_work.commit()
+    click.echo(f"Encrypted {count} stored secrets under the current key.")
+
+
 tasks_cli = AppGroup("tasks", help="The task queue: periodic work, the embedded worker, the outbox.")
 
 
@@ -201,5 +215,5 @@ def init_app(app: Flask) -> None:
     from community.scim.cli import scim_cli
 
     for command in (users_cli, tokens_cli, people_cli, demo_command, setup_command, privacy_cli, network_cli,
-                    scim_cli, tasks_cli):
+                    scim_cli, tasks_cli, secrets_cli):
         app.cli.add_command(command)

@@ -55,6 +55,10 @@ def _list(value: str | None) -> list[str]:
     return [item.strip().lower() for item in (value or "").split(",") if item.strip()]
 
 
+def _list_raw(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
 def default_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
@@ -71,6 +75,8 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
     return {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
+        # Former keys: sessions and stored secrets written under them still open (key rotation).
+        "SECRET_KEY_FALLBACKS": _list_raw(env.get("SECRET_KEY_FALLBACKS")),
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": redis_url,

@@ -89,7 +89,11 @@ SETTINGS = [
 
 
 def settings_links() -> list[tuple[str, object]]:
-    return [(endpoint, label) for endpoint, label in SETTINGS if endpoint in current_app.view_functions]
+    """The settings pages this person has: someone who signs in only with the company account
+    (no password) has no password page."""
+    passwordless = current_user.is_authenticated and not current_user.password_hash
+    return [(endpoint, label) for endpoint, label in SETTINGS if endpoint in current_app.view_functions
+            and not (passwordless and endpoint == "accounts.change_password")]
 
 
 def role_label(role: str) -> str:
@@ -101,7 +105,7 @@ def role_label(role: str) -> str:
 def account_url() -> str:
     if "profiles.show" in current_app.view_functions:
         return url_for("profiles.show", person_id=current_user.id)
-    return url_for("accounts.change_password")
+    return url_for(settings_links()[0][0])
 
 
 def home_cards() -> list[Card]:

@@ -28,6 +28,7 @@ from community.accounts.forms import (
 from community.errors import NotFoundError
 from community.extensions import limiter
 from community.logs import security_event
+from community.templating import settings_links
 from community.unit_of_work import form_attempt
 
 if TYPE_CHECKING:
@@ -200,6 +201,9 @@ def complete_registration(token: str):
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not current_user.password_hash:  # signs in with the company account only
+        flash(_("You sign in with your company account, so there is no password here to change."), "info")
+        return redirect(url_for(settings_links()[0][0]))
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from community.database import utcnow
 from community.extensions import Model
+from community.secrets_at_rest import EncryptedString
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "outbox", "failed")
 
@@ -81,7 +82,7 @@ class ChannelWebhook(Model):
     category_id: Mapped[int | None] = mapped_column(
         ForeignKey("discussion_categories.id", ondelete="CASCADE"), unique=True
     )
-    url: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str] = mapped_column(EncryptedString(2000))  # encrypted at rest (community.secrets_at_rest)
     flavour: Mapped[str] = mapped_column(String(10))  # teams | slack
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

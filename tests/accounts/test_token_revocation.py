@@ -92,3 +92,30 @@ def test_reads_record_when_a_token_was_last_used_at_most_once_a_minute(db, clien
     db.session.commit()
     assert me(client, token).status_code == 200
     assert last_used() > first - timedelta(seconds=1)
+
+
+def test_someone_without_a_password_has_no_password_page(client, login_as, create_user, db):
+    """People who sign in only with the company account (no password) are not offered a
+    password they do not have: the settings list omits it and the address explains why."""
+    person = create_user(name="Sina Single-Sign-On")
+    login_as(person)
+    from sqlalchemy import update
+
+    db.session.execute(update(type(person)).where(type(person).id == person.id).values(password_hash=None))
+    db.session.commit()
+    settings = client.get("/settings/notifications").get_data(as_text=True)
+    assert 'href="/settings/password"' not in settings
+    response = client.get("/settings/password")
+    assert response.status_code == 302 and "/settings/password" not in response.headers["Location"]
+    landing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "company account" in landing
+    refused = client.post_form("/settings/password", {"current_password": "", "new_password": "x" * 20})
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).password_hash is None
+
+
+def test_someone_with_a_password_still_sees_the_password_page(client, login_as, create_user):
+    login_as(create_user())
+    assert 'href="/settings/password"' in client.get("/settings/notifications").get_data(as_text=True)
+    assert client.get("/settings/password").status_code == 200
