@@ -580,7 +580,8 @@ def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str
 def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
     """Cancel the still-planned sessions of a mentorship that ends, and tell each participant
     other than `actor` as a cancelled session is told (the e-mail carries the .ics CANCEL with the
-    same UID and a higher SEQUENCE, so calendars drop the entry)."""
+    same UID and a higher SEQUENCE, so calendars drop the entry); an actor who takes part gets the
+    cancellation for their own calendar."""
     planned = db.session.scalars(
         select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
         .order_by(MentoringSession.starts_at)
@@ -595,6 +596,8 @@ def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime,
             if person.id != actor.id:
                 notify(person.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
                        when=local_time_for(person, starts_at), reason=why)
+            else:
+                _calendar_copy(actor, session, "session_cancelled")
     db.session.flush()
 
 
@@ -907,8 +910,18 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     other = other_participant(actor, mentorship)
     notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            when=local_time_for(other, starts_at))
+    _calendar_copy(actor, session, "session_scheduled")
     db.session.flush()
     return session
+
+
+def _calendar_copy(actor: User, session: MentoringSession, kind: str) -> None:
+    """The actor's own calendar follows too: an invitation (or cancellation) by e-mail after the
+    commit, through the task queue (community.outreach.jobs.calendar_copy)."""
+    from community import tasks
+
+    if "outreach.calendar_copy" in tasks.registered():
+        tasks.enqueue("outreach.calendar_copy", session.id, actor.id, kind)
 
 
 def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime | None, reason: str | None,
@@ -935,6 +948,7 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
     other = other_participant(actor, mentorship)
     notify(other.id, "session_rescheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
+    _calendar_copy(actor, session, "session_rescheduled")
     db.session.flush()
     return session
 
@@ -952,6 +966,7 @@ def cancel_session(actor: User, session: MentoringSession, *, reason: str | None
     other = other_participant(actor, session.mentorship)
     notify(other.id, "session_cancelled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            when=local_time_for(other, starts_at), reason=reason)
+    _calendar_copy(actor, session, "session_cancelled")
     db.session.flush()
     return session
 

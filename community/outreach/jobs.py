@@ -34,6 +34,15 @@ def notification_emails(notification_ids: list[int]) -> None:
             tasks.enqueue("outreach.deliver", message.id)
 
 
+@tasks.task("outreach.calendar_copy")
+def calendar_copy(session_id: int, user_id: int, kind: str) -> None:
+    """The actor's own calendar invitation for a session they scheduled, moved or cancelled."""
+    message = services.calendar_copy_email(int(session_id), int(user_id), str(kind))
+    if message is not None:
+        db.session.flush()
+        tasks.enqueue("outreach.deliver", message.id)
+
+
 @tasks.task("outreach.deliver")
 def deliver(message_id: int) -> None:
     message = services.claim(int(message_id))

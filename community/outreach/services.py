@@ -317,6 +317,43 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
                           sent_at=format_time(user, note.created_at))
 
 
+def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMessage | None:
+    """The person who scheduled, moved or cancelled a session gets the calendar invitation (or
+    cancellation) too, so their own calendar follows: the other side's notification carries it
+    for them. Sent when that kind of e-mail is not switched off; one per session version."""
+    from community.mentoring import calendar
+    from community.mentoring.models import MentoringSession
+
+    session = db.session.get(MentoringSession, session_id)
+    user = db.session.get(User, user_id)
+    if session is None or kind not in SESSION_KINDS or user is None or not reachable(user):
+        return None
+    if mode_for(user, kind) == "off":
+        return None
+    mentorship = session.mentorship
+    other_id = mentorship.executive_id if user.id == mentorship.mentor_id else mentorship.mentor_id
+    other = db.session.get(User, other_id)
+    method = SESSION_KINDS[kind]
+    with as_reader(user):
+        when = format_time(user, session.starts_at)
+        other_name = other.name if other is not None else _("your mentoring partner")
+        if kind == "session_scheduled":
+            text = _("For your calendar: your session with %(name)s on %(when)s.", name=other_name, when=when)
+        elif kind == "session_rescheduled":
+            text = _("For your calendar: your session with %(name)s is now on %(when)s.", name=other_name, when=when)
+        else:
+            text = _("For your calendar: your session with %(name)s on %(when)s is cancelled.", name=other_name, when=when)
+        attachment = {
+            "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+            "mimetype": f"text/calendar; method={method}; charset=UTF-8",
+            "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
+        }
+        link = absolute(f"/mentoring/sessions/{session.id}")
+        return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
+                          pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
+                          attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()))
+
+
 def format_time(user: User, value: datetime) -> str:
     from community.i18n import datetime_for
 

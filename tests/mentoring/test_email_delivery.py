@@ -55,7 +55,27 @@ def test_session_invitation_then_move_updates_the_same_calendar_event(people, cr
     if cancelled.status_code == 200:
         calendar, event = _event(parts(smtp_server.to(executive.email)[-1])[2][0])
         assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 2
-    assert smtp_server.to(mentor.email) == []  # the mentor did it: nothing to tell
+    # The mentor acted: their own calendar follows with the same event (same UID, same SEQUENCE).
+    copies = smtp_server.to(mentor.email)
+    assert len(copies) == (3 if cancelled.status_code == 200 else 2)
+    methods = []
+    for number, copy in enumerate(copies):
+        text, _html, [ics] = parts(copy)
+        assert "For your calendar" in text and executive.name in text
+        calendar, event = _event(ics)
+        assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == number
+        methods.append(str(calendar["METHOD"]))
+    assert methods[:2] == ["REQUEST", "REQUEST"] and methods[2:] in ([], ["CANCEL"])
+
+
+def test_the_actors_calendar_copy_follows_their_settings(people, create_mentorship, api, smtp_server, client, login_as):
+    mentor, executive = people()
+    login_as(mentor)
+    assert client.post_form("/settings/notifications", {"session_scheduled": "off"}).status_code in (200, 302)
+    mentorship_id = create_mentorship(mentor, executive)
+    api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {"starts_at": in_days(3).isoformat(), "duration_minutes": 60})
+    assert len(smtp_server.to(executive.email)) == 1
+    assert smtp_server.to(mentor.email) == []  # switched off: no copy
 
 
 def test_unsubscribe_link_works_without_login_and_stops_that_kind(people, create_mentorship, api, smtp_server, client, db):
@@ -232,8 +252,10 @@ def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(pe
     assert "abgesagt" in text or "abgesagt" in html  # in the executive's language
     calendar, event = _event(ics)
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
-    # The mentor completed it: no cancellation for the mentor's own calendar entry.
-    assert not [m for m in smtp_server.to(mentor.email) if parts(m)[2]]
+    # The mentor completed it: their own calendar entry (from their copy) is cancelled too.
+    own = [_event(parts(m)[2][0]) for m in smtp_server.to(mentor.email) if parts(m)[2]]
+    assert [str(calendar["METHOD"]) for calendar, _ in own] == ["REQUEST", "CANCEL"]
+    assert {str(event["UID"]) for _, event in own} == {uid}
 
 
 def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(people, create_user, smtp_server, app, api):
