@@ -155,6 +155,14 @@ def init_app(app: Flask) -> None:
 
 
 def _authenticated() -> bool:
+    from flask import g
+    from flask_login import AnonymousUserMixin
+
+    loaded = g.get("_login_user")
+    if loaded is not None:
+        # Already loaded (and checked) in this request: no attribute read, which after the
+        # request's commit would cost a refresh query.
+        return not isinstance(loaded, AnonymousUserMixin)
     try:
         return bool(current_user and current_user.is_authenticated)
     except Exception:  # noqa: BLE001 - a failed user lookup must never break the response

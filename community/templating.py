@@ -133,17 +133,25 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
-        unread = 0
-        user = peek_user()
-        if user is not None:
-            from sqlalchemy.exc import SQLAlchemyError
+        # Runs for every render_template (a page and each partial it renders): the counter is
+        # counted once per request.
+        from flask import g
 
-            from community.notifications.services import unread_count
+        unread = g.get("unread_notifications")
+        if unread is None:
+            unread = 0
+            user = peek_user()
+            if user is not None:
+                from sqlalchemy.exc import SQLAlchemyError
 
-            try:
-                unread = unread_count(user)
-            except SQLAlchemyError:
-                unread = 0  # an error page is being shown; the counter can wait
+                from community.notifications.services import unread_count
+
+                try:
+                    unread = unread_count(user)
+                except SQLAlchemyError:
+                    unread = 0  # an error page is being shown; the counter can wait
+                else:
+                    g.unread_notifications = unread
         return {
             "unread_notifications": unread,
             # The layout's own small forms (language, log out) are plain HTML with the CSRF

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import ApiToken, LoginSession, User
 from community.database import utcnow
@@ -44,6 +45,48 @@ def init_login_manager(manager: LoginManager) -> None:
     manager.request_loader(load_token_user)
 
 
+# Who a login session or API token belongs to is remembered for IDENTITY_CACHE_SECONDS
+# (default 5) under the "accounts" data generation (community.caching): any change to users,
+# roles, login sessions or tokens (a log-out, a revoked token, a deactivated account, a new
+# role) makes every remembered identity stale at once — in every worker with REDIS_URL, in
+# the worker that made the change otherwise (the others within the few seconds).
+# A hit costs no SQL: the remembered user (with its roles) joins the request's session as is.
+
+
+def _identity_key(kind: str, hashed: str, extra: str = "") -> str:
+    from community.caching import generation
+
+    return f"identity:{kind}:{hashed}:{extra}:{generation('accounts')}"
+
+
+def _remembered(key: str):
+    from community.extensions import cache
+
+    if not current_app.config.get("IDENTITY_CACHE_SECONDS", 5):
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage only costs a query
+        return None
+
+
+def _remember(key: str, value) -> None:
+    from community.extensions import cache
+
+    seconds = current_app.config.get("IDENTITY_CACHE_SECONDS", 5)
+    if not seconds:
+        return
+    try:
+        cache.set(key, value, timeout=seconds)
+    except Exception:  # noqa: BLE001
+        log.debug("identity cache unavailable", exc_info=True)
+
+
+def _attach(user: User) -> User:
+    """A remembered (detached) user into this request's session, without a query."""
+    return db.session.merge(user, load=False)
+
+
 def load_session_user(user_id: str) -> User | None:
     """A cookie is valid only while its login session is open and the account active."""
     if request.path.startswith("/api/") and request.headers.get("Authorization"):
@@ -51,18 +94,26 @@ def load_session_user(user_id: str) -> User | None:
     secret = session.get(SESSION_KEY)
     if not secret or not user_id.isdigit():
         return None
+    hashed = secret_hash(secret)
+    key = _identity_key("session", hashed, user_id)
+    remembered = _remembered(key)
+    if remembered is not None:
+        return _attach(remembered)
     row = db.session.execute(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             User.id == int(user_id),
             User.active.is_(True),
-            LoginSession.secret_hash == secret_hash(secret),
+            LoginSession.secret_hash == hashed,
             LoginSession.revoked_at.is_(None),
             # A login lasts PERMANENT_SESSION_LIFETIME on the server too, whatever the cookie says.
             LoginSession.created_at >= utcnow() - current_app.permanent_session_lifetime,
         )
-    ).scalar_one_or_none()
+        .options(joinedload(User.role_rows), selectinload(User.language_rows))  # remembered with the user
+    ).unique().scalar_one_or_none()
+    if row is not None:
+        _remember(key, row)
     return row
 
 
@@ -73,25 +124,45 @@ def load_token_user(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
+    hashed = secret_hash(token.strip())
+    key = _identity_key("token", hashed)
+    remembered = _remembered(key)
+    if remembered is not None:
+        token_id, last_used_at, user = remembered
+        g.api_token_id, g.api_token_identity_key = token_id, key
+        g.api_token_last_used_at = last_used_at
+        return _attach(user)
     found = db.session.execute(
-        select(ApiToken, User)
+        select(ApiToken.id, ApiToken.last_used_at, User)
         .join(User, User.id == ApiToken.user_id)
         .where(
-            ApiToken.token_hash == secret_hash(token.strip()),
+            ApiToken.token_hash == hashed,
             ApiToken.revoked_at.is_(None),
             User.active.is_(True),
         )
-    ).first()
+        .options(joinedload(User.role_rows), selectinload(User.language_rows))  # remembered with the user
+    ).unique().first()
     if found is None:
         g.bad_token = True
         return None
-    api_token, user = found
-    g.api_token_id = api_token.id
-    g.api_token_last_used_at = api_token.last_used_at
+    token_id, last_used_at, user = found
+    g.api_token_id, g.api_token_identity_key = token_id, key
+    g.api_token_last_used_at = last_used_at
+    _remember(key, (token_id, last_used_at, user))
     return user
 
 
 TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _remember_touch(now: datetime) -> None:
+    """The remembered identity of this token learns the new "last used", so the next requests
+    within the minute do not try to record it again."""
+    key = g.get("api_token_identity_key")
+    remembered = _remembered(key) if key else None
+    if remembered is not None:
+        token_id, _last_used_at, user = remembered
+        _remember(key, (token_id, now, user))
 
 
 def touch_token(token_id: int, last_used_at: datetime | None, *, in_request_transaction: bool) -> None:
@@ -103,6 +174,7 @@ def touch_token(token_id: int, last_used_at: datetime | None, *, in_request_tran
     now = utcnow()
     if last_used_at is not None and now - last_used_at < TOKEN_TOUCH_INTERVAL:
         return
+    _remember_touch(now)
     stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL)
     statement = update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
     if in_request_transaction:

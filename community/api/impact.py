@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from community.api.schemas import ErrorSchema
 from community.audit import services as audit
+from community.database import reads_that_write
 from community.impact import exports, queries, services
 
 blp = Blueprint("api_impact", __name__, description="Programme impact: run reports built on the incentive surveys")
@@ -31,6 +32,10 @@ class RunReportSchema(ma.Schema):
     multiplier = ma.fields.Dict(metadata={"description": "executives active in the community after their mentorship"})
     comments = ma.fields.List(ma.fields.Dict(), metadata={"description": "only comments their authors agreed to share"})
     comparison = ma.fields.List(ma.fields.Dict(), metadata={"description": "key figures of every run"})
+
+
+# Audited page views write on GET (community.database.reads_that_write).
+reads_that_write("api_impact.run_report")
 
 
 @blp.route("/runs/<int:cohort_id>/report", methods=["GET"])

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.audit import services as audit
+from community.database import reads_that_write
 from community.impact import bp, exports, pictures, queries, services
 from community.impact.dimensions import (
     KIND_LABELS,
@@ -19,6 +20,9 @@ from community.impact.dimensions import (
 from community.impact.forms import PrepareSurveyForm, SurveyStatusForm, answer_form, questions_form
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
+
+# Audited page views write on GET (community.database.reads_that_write).
+reads_that_write("impact.report", "impact.export")
 
 
 @bp.app_template_global("impact_dimension")

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
+from community.database import reads_that_write
 from community.network import bp, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
@@ -57,6 +58,10 @@ def network_card(user: Any) -> Card | None:
 
 
 register_home_card(network_card)
+
+
+# Audited page views write on GET (community.database.reads_that_write).
+reads_that_write("network.dashboard", "network.what_if", "network.person", "network.findings_csv")
 
 
 @bp.before_request
