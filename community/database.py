@@ -147,7 +147,7 @@ def _may_write() -> bool:
     from flask import g, has_app_context, has_request_context, request
 
     if has_request_context():
-        return request.method in WRITE_METHODS
+        return request.method in WRITE_METHODS or bool(g.get("begin_for_writing"))
     # Code that mostly looks (the test-suite's own session) may ask for deferred BEGINs.
     return not (has_app_context() and g.get("sqlite_deferred_begin"))
 
