@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from community.api.schemas import ErrorSchema
+from community.api.schemas import Blueprint, ErrorSchema
 from community.audit import services as audit
 from community.impact import exports, queries, services
 

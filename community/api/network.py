@@ -11,10 +11,9 @@ import marshmallow as ma
 from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
-from community.api.schemas import ErrorSchema
+from community.api.schemas import Blueprint, ErrorSchema
 from community.audit import services as audit
 from community.errors import NotFoundError
 from community.network import queries, services
