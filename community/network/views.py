@@ -162,7 +162,9 @@ def person(ref: str) -> ResponseReturnValue:
     page = queries.person_report(person_id, mode)
     event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
                          note="person")
+    banded = queries.banded_figures(page.figure) if mode and page.figure is not None else None
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
+               "banded": banded,
                "role_labels": queries.ROLE_LABELS,
                "in_graph": page.figure is not None or bool(page.history)}
     return render_template("network/person.html", **context)
