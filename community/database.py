@@ -121,14 +121,6 @@ class BoundedIntConverter(IntegerConverter):
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# GET endpoints that write (an audited page view records who looked): on SQLite their
-# transaction takes the write lock at BEGIN too, so parallel views wait for each other instead
-# of failing with "database is locked" when the read snapshot turns into a write.
-READS_THAT_WRITE: set[str] = set()
-
-
-def reads_that_write(*endpoints: str) -> None:
-    READS_THAT_WRITE.update(endpoints)
 
 
 def install_sqlite_transactions(engine: Engine) -> None:
@@ -155,7 +147,7 @@ def _may_write() -> bool:
     from flask import g, has_app_context, has_request_context, request
 
     if has_request_context():
-        return request.method in WRITE_METHODS or request.endpoint in READS_THAT_WRITE
+        return request.method in WRITE_METHODS or bool(g.get("begin_for_writing"))
     # Code that mostly looks (the test-suite's own session) may ask for deferred BEGINs.
     return not (has_app_context() and g.get("sqlite_deferred_begin"))
 

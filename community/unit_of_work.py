@@ -56,11 +56,31 @@ def rollback() -> None:
     tasks.discard_pending()  # also when no statement had begun a transaction
 
 
+def write_after_read() -> None:
+    """Store what a read left for after its own transaction (its audit events, see
+    community.audit.services) in a short write transaction of its own. It begins with the
+    write lock (SQLite: BEGIN IMMEDIATE), so it waits for another writer up to the lock
+    timeout instead of failing on a stale read snapshot."""
+    pending = g.pop("write_after_read", None)
+    if not pending:
+        return
+    g.begin_for_writing = True
+    try:
+        db.session.add_all(pending)
+        commit()
+    except BaseException:
+        rollback()
+        raise
+    finally:
+        g.begin_for_writing = False
+
+
 def transactional(view: F) -> F:
     """Commit once when the view succeeds; roll back when it raises or answers with an error."""
 
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Response:
+        g.in_unit_of_work = True
         try:
             result: ResponseReturnValue = view(*args, **kwargs)
         except BaseException:
@@ -69,11 +89,13 @@ def transactional(view: F) -> F:
         response = current_app.make_response(result)
         if response.status_code < 400 or g.get("keep_changes"):
             commit()  # an IntegrityError here reaches the 409 handler like any other
+            write_after_read()
             for callback in g.pop("after_commit", []):
                 callback()
         else:
             rollback()
             g.pop("after_commit", None)
+            g.pop("write_after_read", None)
         return response
 
     run.__wrapped_by_unit_of_work__ = True  # type: ignore[attr-defined]

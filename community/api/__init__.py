@@ -40,6 +40,40 @@ api = CommunityApi(
 )
 
 
+ERROR_RESPONSES = {
+    "400": "The body is not valid JSON",
+    "401": "No valid API token (`Authorization: Bearer <token>`)",
+    "404": "Not found, or not visible to the caller (the same answer for both)",
+    "422": "Invalid input: the field names and messages are in `error.fields`",
+    "503": "The database is briefly unavailable or busy; retry after `Retry-After` seconds",
+}
+
+
+def document_errors(spec) -> None:
+    """Every error an operation can really answer is in the document, with the error body:
+    401 and 503 everywhere, 404 where the path names something, 422 where there is input
+    (query or body), 400 where there is a JSON body. What a route documents itself stays."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in spec._paths.items():  # noqa: SLF001 - apispec keeps registered paths here
+        if path in PUBLIC_PATHS:
+            continue
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
+            query = any(p.get("in") == "query" for p in parameters)
+            wanted = ["401", "503"]
+            if "{" in path:
+                wanted.append("404")
+            if query or "requestBody" in operation:
+                wanted.append("422")
+            if "requestBody" in operation:
+                wanted.append("400")
+            responses = operation.setdefault("responses", {})
+            for status in wanted:
+                responses.setdefault(status, {"description": ERROR_RESPONSES[status], "content": error})
+
+
 def init_app(app: Flask) -> None:
     api.init_app(app)
     from community.api import (
@@ -61,6 +95,7 @@ def init_app(app: Flask) -> None:
 
     wrap_posts(app, PREFIX)
     document(api.spec)
+    document_errors(api.spec)
 
     @app.before_request
     def require_api_authentication():

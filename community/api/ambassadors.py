@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING
 import marshmallow as ma
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.ambassadors import queries, services
 from community.api.people import PersonResourceSchema, person_data
-from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    PageArgsSchema,
+    PersonRefSchema,
+    id_field,
+    page_of,
+    text_field,
+)
 from community.extensions import limiter
 
 if TYPE_CHECKING:
@@ -34,8 +41,8 @@ class NominationSchema(ma.Schema):
 
 
 class NominationCreateSchema(ma.Schema):
-    nominee_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
-    reason = ma.fields.String(required=True, validate=validate.Length(min=services.REASON_MIN, max=services.REASON_MAX))
+    nominee_id = id_field(required=True)
+    reason = text_field(services.REASON_MAX, min_length=services.REASON_MIN)
 
 
 class NominationListArgs(PageArgsSchema):
@@ -44,7 +51,7 @@ class NominationListArgs(PageArgsSchema):
 
 class DecisionSchema(ma.Schema):
     decision = ma.fields.String(required=True, validate=validate.OneOf(["promote", "decline"]))
-    note = ma.fields.String(required=True, validate=validate.Length(min=3, max=services.NOTE_MAX))
+    note = text_field(services.NOTE_MAX, min_length=3)
 
 
 class AmbassadorSchema(PersonResourceSchema):

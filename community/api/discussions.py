@@ -5,12 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
-from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    PageArgsSchema,
+    PersonRefSchema,
+    id_field,
+    page_of,
+    text_field,
+)
 from community.discussions import queries, services
-from community.discussions.models import MAX_TITLE_CHARS, VISIBILITIES
+from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS, VISIBILITIES
 from community.expertise.services import find_tag
 from community.extensions import limiter
 
@@ -79,25 +86,25 @@ class ThreadDetailSchema(ThreadSchema):
 
 
 class ThreadQuerySchema(PageArgsSchema):
-    category_id = ma.fields.Integer()
+    category_id = id_field(query=True)
     tag = ma.fields.String(validate=validate.Length(max=80))
     q = ma.fields.String(validate=validate.Length(max=200))
 
 
 class ThreadCreateSchema(ma.Schema):
-    category_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True, validate=validate.Length(max=MAX_TITLE_CHARS))
-    body = ma.fields.String(required=True)
+    category_id = id_field(required=True)
+    title = text_field(MAX_TITLE_CHARS)
+    body = text_field(MAX_BODY_CHARS)
     tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list, validate=validate.Length(max=20))
 
 
 class PostCreateSchema(ma.Schema):
-    body = ma.fields.String(required=True)
-    reply_to_post_id = ma.fields.Integer(allow_none=True)
+    body = text_field(MAX_BODY_CHARS)
+    reply_to_post_id = id_field(allow_none=True)
 
 
 class PostEditSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text_field(MAX_BODY_CHARS)
 
 
 def _detail(thread, page: int, per_page: int):

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from community.api.schemas import ErrorSchema
+from community.api.schemas import Blueprint, ErrorSchema
 from community.audit import services as audit
-from community.database import reads_that_write
 from community.impact import exports, queries, services
 
 blp = Blueprint("api_impact", __name__, description="Programme impact: run reports built on the incentive surveys")
@@ -34,8 +32,6 @@ class RunReportSchema(ma.Schema):
     comparison = ma.fields.List(ma.fields.Dict(), metadata={"description": "key figures of every run"})
 
 
-# Audited page views write on GET (community.database.reads_that_write).
-reads_that_write("api_impact.run_report")
 
 
 @blp.route("/runs/<int:cohort_id>/report", methods=["GET"])

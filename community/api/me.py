@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.accounts import services as accounts
+from community.api.schemas import TIMEZONES, Blueprint, JsonBoolean
 from community.outreach import services as outreach
 
 blp = Blueprint("api_me", __name__, description="The authenticated person")
@@ -32,16 +32,21 @@ class MeSchema(ma.Schema):
     mentoring_paused = ma.fields.Boolean(metadata={"description": "mentors: no new requests while paused"})
 
 
+# Every kind of notification by name (an unknown kind is refused, and the document lists them).
+NotificationPrefsSchema = ma.Schema.from_dict(
+    {pref.key: ma.fields.String(validate=validate.OneOf(list(outreach.MODES))) for pref in outreach.PREF_KINDS},
+    name="NotificationPrefsSchema",
+)
+
+
 class MeSettingsSchema(ma.Schema):
     locale = ma.fields.String(validate=validate.OneOf(["en", "de"]))
-    timezone = ma.fields.String(validate=validate.Length(max=64))
-    directory_visible = ma.fields.Boolean()
-    analysis_opt_out = ma.fields.Boolean()
-    notification_prefs = ma.fields.Dict(
-        keys=ma.fields.String(validate=validate.OneOf([pref.key for pref in outreach.PREF_KINDS])),
-        values=ma.fields.String(validate=validate.OneOf(list(outreach.MODES))),
-        metadata={"description": "Kinds to change: immediately | digest | off"})
-    mentoring_paused = ma.fields.Boolean(metadata={"description": "pause mentoring: no new requests; current "
+    timezone = ma.fields.String(validate=validate.OneOf(TIMEZONES))
+    directory_visible = JsonBoolean()
+    analysis_opt_out = JsonBoolean()
+    notification_prefs = ma.fields.Nested(
+        NotificationPrefsSchema, metadata={"description": "Kinds to change: immediately | digest | off"})
+    mentoring_paused = JsonBoolean(metadata={"description": "pause mentoring: no new requests; current "
                                                                   "mentorships are handed over"})
 
 
@@ -75,7 +80,7 @@ def patch_me(settings: dict):
 
 
 class RevokeAllSchema(ma.Schema):
-    confirm = ma.fields.Boolean(required=True, validate=validate.Equal(True),
+    confirm = JsonBoolean(required=True, validate=validate.Equal(True),
                                 metadata={"description": "Must be true: every token of the caller stops working, this one too"})
 
 

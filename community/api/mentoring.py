@@ -6,15 +6,25 @@ import marshmallow as ma
 from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 from sqlalchemy import select
 
-from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    JsonBoolean,
+    JsonInteger,
+    PageArgsSchema,
+    PersonRefSchema,
+    id_field,
+    page_of,
+)
+from community.database import MAX_ID
 from community.errors import ValidationFailed
 from community.extensions import db
 from community.mentoring import calendar, matching, queries, services
 from community.mentoring.models import GOAL_PROGRESS, MENTORSHIP_STATUSES, SessionNote
+from community.mentoring.services import MAX_DURATION, MIN_DURATION
 
 blp = Blueprint("api_mentoring", __name__, description="Mentoring programme: mentorships, matching, sessions, feedback")
 
@@ -52,9 +62,9 @@ class GoalProgressPatchSchema(ma.Schema):
 
 
 class MentorshipCreateSchema(ma.Schema):
-    mentor_id = ma.fields.Integer(required=True)
-    executive_id = ma.fields.Integer(allow_none=True, metadata={"description": "defaults to the caller"})
-    cohort_id = ma.fields.Integer(allow_none=True, metadata={"description": "defaults to the running programme run"})
+    mentor_id = id_field(required=True)
+    executive_id = id_field(allow_none=True, metadata={"description": "defaults to the caller"})
+    cohort_id = id_field(allow_none=True, metadata={"description": "defaults to the running programme run"})
     goals = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
                            validate=validate.Length(max=30), metadata={"description": "tag slugs or synonyms"})
     goal_text = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
@@ -62,7 +72,7 @@ class MentorshipCreateSchema(ma.Schema):
 
 class MentorshipListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=validate.OneOf(MENTORSHIP_STATUSES))
-    cohort = ma.fields.Integer(validate=validate.Range(min=1))
+    cohort = id_field(query=True)
 
 
 class MentorshipDecisionSchema(ma.Schema):
@@ -92,7 +102,7 @@ class MentorSuggestionArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    executive = ma.fields.Integer(required=True)
+    executive = id_field(query=True, required=True)
     goal = ma.fields.List(ma.fields.String(), load_default=list)
     limit = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
@@ -121,7 +131,7 @@ class MentoringSessionSchema(ma.Schema):
     mentorship_id = ma.fields.Integer(required=True)
     starts_at = ma.fields.DateTime(required=True, metadata={"description": "ISO 8601, UTC"})
     ends_at = ma.fields.DateTime()
-    duration_minutes = ma.fields.Integer(required=True)
+    duration_minutes = JsonInteger(required=True, validate=validate.Range(min=MIN_DURATION, max=MAX_DURATION))
     location = ma.fields.String(allow_none=True)
     agenda_tags = ma.fields.List(ma.fields.String(), required=True)
     agenda = ma.fields.String(allow_none=True)
@@ -147,18 +157,18 @@ class MentoringSessionCreateSchema(ma.Schema):
 
 class MentoringSessionPatchSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime(format="iso", metadata={"description": "reschedule: with reason and version"})
-    duration_minutes = ma.fields.Integer()
+    duration_minutes = JsonInteger(validate=validate.Range(min=MIN_DURATION, max=MAX_DURATION))
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    version = ma.fields.Integer()
+    version = JsonInteger(validate=validate.Range(min=1, max=MAX_ID))
     status = ma.fields.String(validate=validate.OneOf(["cancelled", "done"]))
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
     tried = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
 
 
 class SessionFeedbackCreateSchema(ma.Schema):
-    rating = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    rating = JsonInteger(required=True, validate=validate.Range(min=1, max=5))
     comment = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
-    shared_with_programme = ma.fields.Boolean(load_default=False)
+    shared_with_programme = JsonBoolean(load_default=False)
 
 
 # Serialising -------------------------------------------------------------------------------

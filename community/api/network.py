@@ -11,12 +11,10 @@ import marshmallow as ma
 from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
-from community.api.schemas import ErrorSchema
+from community.api.schemas import Blueprint, ErrorSchema
 from community.audit import services as audit
-from community.database import reads_that_write
 from community.errors import NotFoundError
 from community.network import queries, services
 from community.pool.fading import fading_list
@@ -24,8 +22,6 @@ from community.pool.fading import fading_list
 blp = Blueprint("api_network", __name__, description="Network analysis of the mentor pool (change managers, admins)")
 
 
-# Audited page views write on GET (community.database.reads_that_write).
-reads_that_write("api_network.get_analysis", "api_network.what_if", "api_network.graph_export")
 
 
 @blp.before_request

@@ -7,14 +7,23 @@ from typing import TYPE_CHECKING
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import ValidationError, validate
 
-from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
+from community.accounts.models import ROLES
+from community.api.schemas import (
+    TIMEZONES,
+    Blueprint,
+    ErrorSchema,
+    JsonBoolean,
+    JsonInteger,
+    PageArgsSchema,
+    page_of,
+)
 from community.caching import cached
 from community.pagination import Page
 from community.profiles import peers, queries, services
 from community.profiles.models import LEVELS
+from community.profiles.services import CAPACITY_MAX
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -77,7 +86,8 @@ def person_data(person: User, viewer: User | None = None, *, email: bool | None 
 class DirectoryArgsSchema(PageArgsSchema):
     q = ma.fields.String(load_default="", validate=validate.Length(max=200))
     tag = ma.fields.String(load_default="", validate=validate.Length(max=80))
-    role = ma.fields.String(load_default="", validate=validate.Length(max=20))
+    role = ma.fields.String(load_default="", validate=validate.OneOf(("", *ROLES)),
+                            metadata={"description": "people holding this role; empty: any"})
     department = ma.fields.String(load_default="", validate=validate.Length(max=120))
     location = ma.fields.String(load_default="", validate=validate.Length(max=120))
     language = ma.fields.String(load_default="", validate=validate.Length(max=8))
@@ -99,13 +109,14 @@ class ProfilePatchSchema(ma.Schema):
     bio = ma.fields.String(allow_none=True)
     department = ma.fields.String(allow_none=True)
     location = ma.fields.String(allow_none=True)
-    languages = ma.fields.List(ma.fields.String(validate=validate.Length(max=8)), validate=validate.Length(max=20))
-    timezone = ma.fields.String(validate=validate.Length(max=64))
-    capacity = ma.fields.Integer(strict=True)
+    languages = ma.fields.List(ma.fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}$")), validate=validate.Length(max=20),
+                               metadata={"description": "ISO 639 codes such as en, de, fr"})
+    timezone = ma.fields.String(validate=validate.OneOf(TIMEZONES))
+    capacity = JsonInteger(validate=validate.Range(min=0, max=CAPACITY_MAX))
     availability = ma.fields.String(allow_none=True)
     link = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.Nested(TagLevelSchema), validate=validate.Length(max=100))
-    directory_visible = ma.fields.Boolean()
+    directory_visible = JsonBoolean()
 
     @ma.pre_load
     def refuse_read_only(self, data, **kwargs):

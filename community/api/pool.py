@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.api.mentoring import MentorPersonSchema, MentorshipSchema, mentorship_json
-from community.api.schemas import ErrorSchema, PageArgsSchema, PersonRefSchema, page_of
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    JsonInteger,
+    PageArgsSchema,
+    PersonRefSchema,
+    distinct,
+    id_field,
+    page_of,
+    text_field,
+)
 from community.mentoring import services as mentoring
 from community.pool import circles as circle_services
 from community.pool import services
@@ -57,7 +66,7 @@ class SubstituteListSchema(ma.Schema):
 
 
 class HandoverSchema(ma.Schema):
-    mentor_id = ma.fields.Integer(required=True)
+    mentor_id = id_field(required=True)
     note = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -124,12 +133,14 @@ class CircleSchema(ma.Schema):
 
 
 class CircleCreateSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
-    member_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=validate.Length(max=20))
+    name = text_field(120)
+    member_ids = ma.fields.List(id_field(), required=True,
+                                validate=[validate.Length(min=circle_services.MIN_MEMBERS, max=circle_services.MAX_MEMBERS), distinct],
+                                metadata={"uniqueItems": True, "description": "mentors or ambassadors"})
     topic_slugs = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
                                  validate=validate.Length(max=20))
-    rhythm_weeks = ma.fields.Integer(load_default=4, validate=validate.Range(min=1, max=12))
-    duration_minutes = ma.fields.Integer(load_default=60, validate=validate.Range(min=15, max=480))
+    rhythm_weeks = JsonInteger(load_default=4, validate=validate.Range(min=1, max=12))
+    duration_minutes = JsonInteger(load_default=60, validate=validate.Range(min=15, max=480))
     first_meeting_at = ma.fields.AwareDateTime(format="iso", allow_none=True)
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
 

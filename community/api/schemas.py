@@ -3,9 +3,47 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
 
+import flask_smorest
 import marshmallow as ma
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
+from webargs.flaskparser import FlaskParser
+
+from community.database import MAX_ID
+
+
+class StrictParser(FlaskParser):
+    """webargs' parser, exact about what the OpenAPI document promises:
+
+    - a query parameter given twice that is not a list (`page=1&page=2`) is refused (422)
+      instead of silently taking the first value;
+    - a request whose JSON body is required (every `@blp.arguments` body here) but missing, or
+      not sent as JSON, is refused (422) instead of being read as an empty object.
+    """
+
+    def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
+        proxy = super().load_querystring(req, schema)
+        repeated = sorted(key for key in req.args if len(req.args.getlist(key)) > 1
+                          and key not in proxy.multiple_keys)
+        if repeated:
+            raise ma.ValidationError({key: [_("Give this parameter only once.")] for key in repeated})
+        return proxy
+
+    def load_json(self, req: Any, schema: ma.Schema) -> Any:
+        data = super().load_json(req, schema)
+        if data is ma.missing:
+            raise ma.ValidationError({"body": [_("A JSON body is required (Content-Type: application/json).")]})
+        return data
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint with the strict parser (every API module uses this one)."""
+
+    ARGUMENTS_PARSER = StrictParser()
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -50,3 +88,51 @@ class PersonRefSchema(ma.Schema):
     name = ma.fields.String(required=True)
     handle = ma.fields.String()
     is_ambassador = ma.fields.Boolean(dump_default=False)
+
+
+def text_field(max_length: int, *, min_length: int = 1, required: bool = True, **kwargs: Any) -> ma.fields.String:
+    """Text that must say something: at least `min_length` characters once the spaces around it
+    are stripped (the server strips them and refuses what is left too short, so the document
+    says so with a pattern)."""
+    pattern = r"[\s\S]*\S" if min_length <= 1 else r"[\s\S]*\S[\s\S]{" + str(min_length - 2) + r",}\S"
+    return ma.fields.String(
+        required=required,
+        validate=[validate.Length(min=min_length, max=max_length),
+                  validate.Regexp(pattern, error=_l("Too short once the spaces around it are left out."))],
+        **kwargs,
+    )
+
+
+TIMEZONES = sorted(available_timezones())
+
+
+def distinct(values: list[Any]) -> None:
+    """A list validator: no value twice."""
+    if len(set(values)) != len(values):
+        raise ma.ValidationError(_("Give each value only once."))
+
+
+class JsonBoolean(ma.fields.Boolean):
+    """A JSON boolean: true or false, not 0, 1 or "yes" (what the document's `boolean` says)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class JsonInteger(ma.fields.Integer):
+    """A JSON integer: a number without a fraction, not a string or a boolean."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def id_field(*, query: bool = False, **kwargs: Any) -> ma.fields.Integer:
+    """The id of a stored thing: 1 to 2**31 - 1 (what the database stores); in a JSON body a
+    JSON integer, in a query string its digits."""
+    field = ma.fields.Integer if query else JsonInteger
+    return field(validate=validate.Range(min=1, max=MAX_ID), **kwargs)

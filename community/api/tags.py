@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from community.api.people import PersonSchema, person_data
-from community.api.schemas import ErrorSchema, PageArgsSchema, page_of
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    PageArgsSchema,
+    id_field,
+    page_of,
+    text_field,
+)
 from community.expertise.services import get_tag, search_tags
 from community.pagination import Page
 from community.profiles import contacts, queries, services
@@ -50,8 +56,8 @@ class ContactSchema(ma.Schema):
 
 
 class QuestionSchema(ma.Schema):
-    person_id = ma.fields.Integer(required=True, strict=True)
-    message = ma.fields.String(required=True, validate=validate.Length(min=1, max=services.QUESTION_MAX))
+    person_id = id_field(required=True, strict=True)
+    message = text_field(services.QUESTION_MAX)
 
 
 class QuestionCreatedSchema(ma.Schema):

@@ -1,17 +1,27 @@
-"""Write audit events in the caller's transaction (so a failed change leaves no event)."""
+"""Write audit events in the caller's transaction (so a failed change leaves no event).
+
+A read (GET, HEAD, OPTIONS) inside the unit of work is different: its events are written by
+the unit of work in a short transaction of their own once the read has answered successfully
+(`community.unit_of_work.write_after_read`). On SQLite a read transaction cannot take the write
+lock once it has read (another writer's commit makes its snapshot stale, and SQLite then fails at
+once instead of waiting), so an audited read such as a graph export would answer 503 whenever a
+write happened alongside it. A fresh transaction simply waits for the lock like any writer.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 
 from community.audit.models import AuditEvent
 from community.extensions import db
 
 if TYPE_CHECKING:
     from community.accounts.models import User
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def record(
@@ -32,8 +42,11 @@ def record(
         data=data,
         ip=request.remote_addr if has_request_context() else None,
     )
-    db.session.add(event)
-    db.session.flush()
+    if has_request_context() and g.get("in_unit_of_work") and request.method in READ_METHODS:
+        g.setdefault("write_after_read", []).append(event)
+    else:
+        db.session.add(event)
+        db.session.flush()
     _log.info(
         "%s actor=%s subject=%s:%s ip=%s", action, event.actor_id, subject_type or "-", subject_id or "-", event.ip or "-"
     )

@@ -61,7 +61,7 @@ class SubscriptionForm(FlaskForm):
     next = HiddenField()
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     name_de = StringField(_l("German name"), validators=[Optional(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])

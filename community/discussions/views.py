@@ -332,11 +332,13 @@ def new_category():
     services.require_moderator(current_user)
     form = CategoryForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             category = services.create_category(current_user, **_category_args(form))
         if attempt.ok:
             flash(_("The category “%(name)s” is open.", name=category.name), "success")
-            return redirect(url_for("discussions.categories"))
+            return submissions.done(current_user, form, url_for("discussions.categories"))
     return render_template("discussions/category_form.html", form=form, category=None)
 
 

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.expertise.queries import field_choices
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 DESCRIPTION_MAX = 2_000
 
@@ -18,7 +19,7 @@ class TagForm(FlaskForm):
     description_de = TextAreaField(_l("Description (German)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
 
 
-class NewTagForm(TagForm):
+class NewTagForm(SubmissionMixin, TagForm):
     slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=60)],
                        description=_l("Lower-case letters, digits and hyphens; made from the name when empty."))
     synonyms = StringField(_l("Synonyms"), validators=[Optional(), Length(max=500)],

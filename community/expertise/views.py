@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from community import submissions
 from community.accounts.forms import EmptyForm
 from community.caching import cached
 from community.expertise import bp, queries, services
@@ -82,6 +83,8 @@ def create():
     services.require_curator(current_user)
     form = NewTagForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             tag = services.create_tag(
                 current_user, name=form.name.data or "", slug=(form.slug.data or "").strip() or None,
@@ -91,7 +94,7 @@ def create():
             )
         if attempt.ok:
             flash(_("Topic “%(name)s” created.", name=tag.name), "success")
-            return redirect(url_for("expertise.show", slug=tag.slug))
+            return submissions.done(current_user, form, url_for("expertise.show", slug=tag.slug))
     return render_template("expertise/new.html", form=form)
 
 

@@ -10,11 +10,12 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from community.forms import as_choices
 from community.impact.dimensions import LEVEL_LABELS
 from community.impact.models import SURVEY_KINDS
+from community.submissions import SubmissionMixin
 
 RATING_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
 
 
-class PrepareSurveyForm(FlaskForm):
+class PrepareSurveyForm(SubmissionMixin, FlaskForm):
     kind = SelectField(_l("Survey"), choices=[], validators=[DataRequired(), AnyOf(SURVEY_KINDS)])
 
     def __init__(self, *args, **kwargs):

@@ -7,8 +7,8 @@ from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import submissions
 from community.audit import services as audit
-from community.database import reads_that_write
 from community.impact import bp, exports, pictures, queries, services
 from community.impact.dimensions import (
     KIND_LABELS,
@@ -21,8 +21,6 @@ from community.impact.forms import PrepareSurveyForm, SurveyStatusForm, answer_f
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
-# Audited page views write on GET (community.database.reads_that_write).
-reads_that_write("impact.report", "impact.export")
 
 
 @bp.app_template_global("impact_dimension")
@@ -116,11 +114,13 @@ def prepare(cohort_id: int):
     cohort = services.get_run(current_user, cohort_id)
     form = PrepareSurveyForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             survey = services.create_survey(current_user, cohort, form.kind.data)
         if attempt.ok:
             flash(_("The %(kind)s is prepared. Check its questions, then open it.", kind=impact_kind(survey.kind)), "success")
-            return redirect(url_for("impact.questions", survey_id=survey.id))
+            return submissions.done(current_user, form, url_for("impact.questions", survey_id=survey.id))
     flash(_("Choose the start or the end survey."), "error")
     return redirect(url_for("impact.surveys", cohort_id=cohort_id))
 

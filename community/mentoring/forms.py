@@ -44,7 +44,7 @@ class OptionalReasonForm(FlaskForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(SubmissionMixin, FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
@@ -81,7 +81,7 @@ class NotesForm(FlaskForm):
                           description=_l("Tools and ideas you tried out after the session."))
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(SubmissionMixin, FlaskForm):
     rating = RadioField(_l("Rating"), coerce=int, validators=[InputRequired()],
                         choices=as_choices([(n, str(n)) for n in range(1, 6)]),
                         description=_l("1 = not useful, 5 = very useful"))
@@ -89,7 +89,7 @@ class FeedbackForm(FlaskForm):
     shared_with_programme = BooleanField(_l("Share my comment with the programme team"))
 
 
-class CohortForm(FlaskForm):
+class CohortForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])

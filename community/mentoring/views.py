@@ -316,6 +316,8 @@ def schedule(mentorship_id: int):
     if request.method == "GET" and not form.agenda_tags.data:
         form.agenda_tags.data = [tag.slug for tag in next_topics[:2]]
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             session = services.schedule_session(
                 current_user, mentorship, starts_at=_to_utc(form.starts_at, form), duration_minutes=form.duration_minutes.data,
@@ -323,7 +325,7 @@ def schedule(mentorship_id: int):
             )
         if attempt.ok:
             flash(_("Session scheduled."), "success")
-            return redirect(url_for("mentoring.session_detail", session_id=session.id))
+            return submissions.done(current_user, form, url_for("mentoring.session_detail", session_id=session.id))
     return render_template("mentoring/schedule.html", mentorship=mentorship, form=form, next_topics=next_topics,
                            zone=select_timezone())
 
@@ -384,12 +386,14 @@ def feedback(session_id: int):
     session = services.get_session(current_user, session_id, with_history=True)
     form = FeedbackForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             services.give_feedback(current_user, session, rating=form.rating.data, comment=form.comment.data,
                                    shared_with_programme=form.shared_with_programme.data)
         if attempt.ok:
             flash(_("Thank you for your feedback."), "success")
-            return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#feedback")
+            return submissions.done(current_user, form, url_for("mentoring.session_detail", session_id=session_id) + "#feedback")
     return _render_session(session, feedback_form=form)
 
 
@@ -512,13 +516,15 @@ def new_run():
     services.require_change_manager(current_user)
     form = CohortForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             cohort = services.create_cohort(current_user, name=form.name.data, starts_on=form.starts_on.data,
                                             ends_on=form.ends_on.data, status=form.status.data,
                                             description=form.description.data)
         if attempt.ok:
             flash(_("Programme run created."), "success")
-            return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
+            return submissions.done(current_user, form, url_for("mentoring.run_detail", cohort_id=cohort.id))
     return render_template("mentoring/run_form.html", form=form, cohort=None)
 
 

@@ -3,7 +3,8 @@
 A pseudonym alone hides a name, but the attributes that travel with it (roles, department,
 capacity, topic levels, ambassador) can be joined with the people directory, which every member
 may read. So in pseudonymised mode every person's attributes are generalised step by step
-(topic levels dropped, then topics, capacity, department, ambassador, roles) until the
+(topic levels dropped, then topics, capacity, department, community, network roles, the
+figure bands, ambassador, roles) until the
 combination they carry is shared by at least K people of the same export or list; an attribute
 that had to go is left out (not blanked), so it matches anybody. People for whom even that is not
 enough carry no attributes at all.
@@ -45,9 +46,42 @@ STEPS: tuple[Step, ...] = (
     ("tags", lambda _value: WITHHELD),
     ("capacity", lambda _value: WITHHELD),
     ("department", lambda _value: WITHHELD),
+    # Per-person figures of the analysis (as bands, see `bands`): they can be recomputed from the
+    # exported ties, so they go after what the directory shows, but they are part of the
+    # combination all the same (with the ties they single people out like a department would).
+    ("community", lambda _value: WITHHELD),
+    ("network_roles", lambda _value: WITHHELD),
+    ("betweenness_band", lambda _value: WITHHELD),
+    ("pagerank_band", lambda _value: WITHHELD),
+    ("weighted_degree_band", lambda _value: WITHHELD),
     ("is_ambassador", lambda _value: WITHHELD),
     ("roles", lambda _value: WITHHELD),
 )
+
+
+BANDS = 3  # lower, middle, upper third
+
+
+def bands(values: Mapping[int, float], k: int = K_ANONYMITY, most: int = BANDS) -> dict[int, int]:
+    """Each person's figure as a band by rank: 1 (lowest) to `most` (highest), every band holding
+    at least k people (fewer bands for few people; one band, which says nothing, below 2k).
+    An exact PageRank or degree is as good as a name once someone can compute it from the ties."""
+    count = len(values)
+    number = max(1, min(most, count // k))
+    ordered = sorted(values, key=lambda pid: (values[pid], pid))
+    return {pid: 1 + position * number // count for position, pid in enumerate(ordered)}
+
+
+def capacity_band(capacity: int | None) -> str:
+    """Capacity (places for mentees) generalised for pages in pseudonymised mode."""
+    places = capacity or 0
+    if places <= 0:
+        return "0"
+    if places <= 2:
+        return "1–2"
+    if places <= 4:
+        return "3–4"
+    return "5+"
 
 
 def _apply(record: Mapping[str, Any], steps: int) -> dict[str, Any]:

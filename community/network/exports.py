@@ -15,7 +15,7 @@ from community.audit import services as audit
 from community.errors import NotFoundError, ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
-from community.network.anonymity import K_ANONYMITY, generalise
+from community.network.anonymity import K_ANONYMITY, bands, generalise
 from community.network.loading import LiveNetwork, live_network
 from community.network.pseudonyms import pseudonymised, pseudonyms_for
 from community.network.queries import (
@@ -40,16 +40,36 @@ def exported_graph(live: LiveNetwork, hidden: frozenset[int]) -> nx.Graph:
     return live.graph.subgraph(keep)
 
 
-def k_anonymous(graph: nx.Graph) -> nx.Graph:
-    """A copy whose people carry only attribute combinations shared by >= K_ANONYMITY of them."""
+BANDED_FIGURES = ("pagerank", "betweenness", "weighted_degree")
+SHARED_FIGURES = (*(f"{name}_band" for name in BANDED_FIGURES), "community", "network_roles")
+
+
+def k_anonymous(graph: nx.Graph, figures: dict[int, dict[str, Any]] | None = None
+                ) -> tuple[nx.Graph, dict[int, dict[str, Any]]]:
+    """A copy whose people carry only attribute combinations shared by >= K_ANONYMITY of them,
+    and their figures in the same way: PageRank, betweenness and weighted degree as bands by rank
+    (1 = lowest third ... 3 = highest), community and network roles as they are, all of them part
+    of the combination that must be shared by K_ANONYMITY people (else left out)."""
     names = ("roles", "department", "capacity", "tags", "is_ambassador")
+    figures = figures or {}
     records = {node: {name: data.get(name) for name in names} for node, data in graph.nodes(data=True)}
+    with_figures = [node for node in graph if node in figures]
+    for figure in BANDED_FIGURES:
+        banded = bands({node: float(figures[node].get(figure) or 0.0) for node in with_figures})
+        for node, band in banded.items():
+            records[node][f"{figure}_band"] = band
+    for node in with_figures:
+        if figures[node].get("community") is not None:
+            records[node]["community"] = figures[node]["community"]
+        if figures[node].get("network_roles"):
+            records[node]["network_roles"] = figures[node]["network_roles"]
     kept = generalise(records)
     copy = nx.Graph(graph)
     for node, data in copy.nodes(data=True):
-        data.update(kept[node])
+        data.update({name: value for name, value in kept[node].items() if name in names})
         data["withheld"] = frozenset(name for name in names if name not in kept[node])
-    return copy
+    shared = {node: {name: kept[node][name] for name in SHARED_FIGURES if name in kept[node]} for node in copy}
+    return copy, shared
 
 
 def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
@@ -76,7 +96,8 @@ def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
     options: dict[str, Any] = {"node_figures": node_figures, "graph_attributes": attributes}
     if mode:
         options["pseudonyms"] = pseudonyms_for(exported)
-        exported = k_anonymous(exported)  # joined with the directory, nobody stands out
+        # Joined with the directory or ranked by a figure, nobody stands out.
+        exported, options["node_figures"] = k_anonymous(exported, node_figures)
         attributes["k_anonymity"] = K_ANONYMITY
     else:
         options["labels"] = {pid: ref.name for pid, ref in people_refs(list(exported), False).items()}

@@ -22,7 +22,7 @@ from community.accounts.models import User, UserRole
 from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
-from community.network.anonymity import generalise
+from community.network.anonymity import K_ANONYMITY, bands, capacity_band, generalise
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
 from community.network.pseudonyms import pseudonymised as pseudonymised_mode
 from community.network.pseudonyms import pseudonyms_for
@@ -206,6 +206,51 @@ def snapshot_figures(snapshot_id: int | None = None) -> dict[int, PersonFigure]:
     if snapshot_id is None:
         return {}
     return {f.user_id: f for f in db.session.scalars(select(PersonFigure).where(PersonFigure.snapshot_id == snapshot_id))}
+
+
+def band_label(band: int, number: int) -> str:
+    """"lower third", "upper half" ...: a figure's band among `number` bands by rank."""
+    if number <= 1:
+        return _("like most people")
+    if number == 2:
+        return _("lower half") if band == 1 else _("upper half")
+    return {1: _("lower third"), 2: _("middle third")}.get(band, _("upper third"))
+
+
+@dataclass
+class BandedFigures:
+    """One person's figures as the pseudonymised person page shows them (community.network.anonymity):
+    each figure as its band by rank among everybody in the snapshot (every band holds at least
+    K_ANONYMITY people), the community only when at least K_ANONYMITY people share it, the
+    capacity as a band. `rows` are (label, text) pairs for the page."""
+
+    rows: list[tuple[str, str]]
+
+
+def banded_figures(figure: PersonFigure) -> BandedFigures:
+    hidden = opted_out_ids()
+    figures = {pid: f for pid, f in snapshot_figures(figure.snapshot_id).items() if pid not in hidden}
+    figures[figure.user_id] = figure
+
+    def band_of(values: dict[int, float]) -> str:
+        banded = bands(values)
+        return band_label(banded[figure.user_id], max(banded.values()))
+
+    rows = [
+        (_("Ties"), band_of({pid: float(f.degree or 0) for pid, f in figures.items()})),
+        (_("Weighted ties"), band_of({pid: float(f.weighted_degree or 0) for pid, f in figures.items()})),
+        (_("Betweenness"), band_of({pid: float(f.betweenness or 0) for pid, f in figures.items()})),
+        (_("PageRank"), band_of({pid: float(f.pagerank or 0) for pid, f in figures.items()})),
+        (_("Departments reached"), band_of({pid: float(f.departments_reached or 0) for pid, f in figures.items()})),
+    ]
+    community = figure.community
+    shared = community is not None and sum(f.community == community for f in figures.values()) >= K_ANONYMITY
+    rows.append((_("Community"), str(community) if shared else "—"))
+    if figure.load is not None:
+        loads = {pid: float(f.load) for pid, f in figures.items() if f.load is not None}
+        rows.append((_("Load (active mentorships)"), band_of(loads)))
+        rows.append((_("Capacity"), capacity_band(figure.capacity)))
+    return BandedFigures(rows)
 
 
 def recent_job() -> AnalysisJob | None:

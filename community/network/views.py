@@ -20,7 +20,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
-from community.database import reads_that_write
 from community.network import bp, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
@@ -59,9 +58,6 @@ def network_card(user: Any) -> Card | None:
 
 register_home_card(network_card)
 
-
-# Audited page views write on GET (community.database.reads_that_write).
-reads_that_write("network.dashboard", "network.what_if", "network.person", "network.findings_csv")
 
 
 @bp.before_request
@@ -167,7 +163,9 @@ def person(ref: str) -> ResponseReturnValue:
     page = queries.person_report(person_id, mode)
     event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
                          note="person")
+    banded = queries.banded_figures(page.figure) if mode and page.figure is not None else None
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
+               "banded": banded,
                "role_labels": queries.ROLE_LABELS,
                "in_graph": page.figure is not None or bool(page.history)}
     return render_template("network/person.html", **context)

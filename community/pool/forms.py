@@ -12,9 +12,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from community.forms import as_choices
+from community.submissions import SubmissionMixin
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(SubmissionMixin, FlaskForm):
     mentor_id = RadioField(_l("New mentor"), coerce=int, validate_choice=False, validators=[Optional()])
     other_mentor_id = IntegerField(_l("Or another mentor's number"), validators=[Optional()],
                                    description=_l("The number at the end of the mentor's profile address (/people/…)."))
@@ -25,7 +26,7 @@ class PauseForm(FlaskForm):
     pass
 
 
-class CircleForm(FlaskForm):
+class CircleForm(SubmissionMixin, FlaskForm):
     """Create a circle from a proposal: the name, the members and topics come from it."""
 
     name = StringField(_l("Name of the circle"), validators=[DataRequired(), Length(max=120)])
@@ -43,6 +44,6 @@ class RhythmForm(FlaskForm):
     location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
 
 
-class CirclePostForm(FlaskForm):
+class CirclePostForm(SubmissionMixin, FlaskForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10_000)],
                          description=_l("Markdown. Only the circle's members read it."))

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import submissions
 from community.errors import ValidationFailed
 from community.forms import as_choices
 from community.i18n import select_timezone, user_zone
@@ -51,6 +52,8 @@ def handover(mentorship_id: int):
         form.mentor_id.choices = []
         if form.validate_on_submit():
             chosen = form.other_mentor_id.data or form.mentor_id.data
+            if replay := submissions.claim(current_user, form):
+                return replay
             with form_attempt(form) as attempt:
                 if not chosen:
                     message = _("Choose the new mentor.")
@@ -59,11 +62,13 @@ def handover(mentorship_id: int):
             if attempt.ok:
                 flash(_("The mentorship continues with %(name)s; all three of you have been told.",
                         name=successor.mentor.name), "success")
-                return redirect(url_for("mentoring.mentorship_detail", mentorship_id=successor.id))
+                return submissions.done(current_user, form, url_for("mentoring.mentorship_detail", mentorship_id=successor.id))
         return _render_handover(mentorship, form, 422)
     if request.method == "POST":
+        if replay := submissions.claim(current_user, form):
+            return replay  # this very form was sent before and handed the mentorship over
         flash(_("This mentorship cannot be handed over (it is not active, or was handed over already)."), "error")
-        return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
+        return submissions.done(current_user, form, url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
     return _render_handover(mentorship, form)
 
 
@@ -107,6 +112,8 @@ def circle_proposals():
     found = circle_services.proposals(current_user)
     form = CircleForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             try:
                 ids = [int(part) for part in (form.member_ids.data or "").split(",") if part.strip()]
@@ -116,7 +123,7 @@ def circle_proposals():
             circle = circle_services.create_circle(current_user, name=form.name.data or "", member_ids=ids, topic_slugs=slugs)
         if attempt.ok:
             flash(_("The circle %(name)s is created; its members are invited.", name=circle.name), "success")
-            return redirect(url_for("pool.circle", circle_id=circle.id))
+            return submissions.done(current_user, form, url_for("pool.circle", circle_id=circle.id))
         return render_template("pool/proposals.html", proposals=found, form=form), 422
     return render_template("pool/proposals.html", proposals=found, form=form)
 
@@ -165,10 +172,12 @@ def circle_post(circle_id: int):
     circle_services.require_accepted(current_user, found)
     form = CirclePostForm()
     if form.validate_on_submit():
+        if replay := submissions.claim(current_user, form):
+            return replay
         with form_attempt(form) as attempt:
             post = circle_services.add_post(current_user, found, form.body.data or "")
         if attempt.ok:
-            return redirect(url_for("pool.circle", circle_id=found.id) + f"#post-{post.id}")
+            return submissions.done(current_user, form, url_for("pool.circle", circle_id=found.id) + f"#post-{post.id}")
     return _render_circle(found, post_form=form, status=422)
 
 

@@ -25,6 +25,7 @@ from community.profiles.services import (
     PLACE_MAX,
     QUESTION_MAX,
 )
+from community.submissions import SubmissionMixin
 
 BLANK_TAG_ROWS = 3
 
@@ -77,7 +78,7 @@ class SettingsForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=timezone_choices)
 
 
-class AskForm(FlaskForm):
+class AskForm(SubmissionMixin, FlaskForm):
     person_id = HiddenField(validators=[DataRequired()])
     message = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(max=QUESTION_MAX)],
                             description=_l("A short message; the person gets a notification with a link to your profile."))

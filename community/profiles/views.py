@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from community import submissions
 from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
@@ -204,12 +205,14 @@ def ask(slug: str):
         if person_id is None:
             form.person_id.errors = [_("Choose a person from the list.")]
         else:
+            if replay := submissions.claim(current_user, form):
+                return replay
             with form_attempt(form) as attempt:
                 question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
             if attempt.ok:
                 name = question.person.name
                 flash(_("Your question went to %(name)s.", name=name), "success")
-                return redirect(url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
+                return submissions.done(current_user, form, url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
     return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
 
 
