@@ -27,12 +27,15 @@ _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", 
 AREAS: dict[str, frozenset[str]] = {
     "directory": _DIRECTORY,
     "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags"},
+    # The community start page's figures per category (posts, threads, latest thread).
+    "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly).
     "accounts": frozenset({"users", "user_roles", "login_sessions", "api_tokens"}),
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
-                 "directory-api": "directory", "topic-people": "directory", "contacts": "contacts"}
+                 "directory-api": "directory", "topic-people": "directory", "contacts": "contacts",
+                 "community-categories": "community"}
 
 
 def _key(area: str) -> str:

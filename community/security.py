@@ -7,7 +7,6 @@ import re
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from community.extensions import csrf
 
@@ -163,7 +162,11 @@ def _authenticated() -> bool:
         # Already loaded (and checked) in this request: no attribute read, which after the
         # request's commit would cost a refresh query.
         return not isinstance(loaded, AnonymousUserMixin)
+    # Not loaded: the response did not look at the user. A login cookie still gets no-store
+    # (never less private than before), without a database query just for this header.
+    from flask import session
+
     try:
-        return bool(current_user and current_user.is_authenticated)
-    except Exception:  # noqa: BLE001 - a failed user lookup must never break the response
+        return "_user_id" in session
+    except Exception:  # noqa: BLE001 - a broken session must never break the response
         return False

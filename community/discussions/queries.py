@@ -64,46 +64,59 @@ def category_page(user: User, *, page: int, per_page: int) -> Page:
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def category_summaries(user: User) -> list[CategorySummary]:
-    """Categories with exact thread and post counts and their latest thread: three queries."""
-    categories = visible_categories(user)
-    ids = [c.id for c in categories]
-    if not ids:
-        return []
-    counts = {
-        row.category_id: row
-        for row in db.session.execute(
-            select(
-                Thread.category_id,
-                func.count(Thread.id).label("threads"),
-                func.coalesce(func.sum(Thread.post_count), 0).label("posts"),
-                func.max(Thread.last_post_at).label("last_post_at"),
-            )
-            .where(Thread.category_id.in_(ids))
-            .group_by(Thread.category_id)
-        )
-    }
+def _category_figures() -> dict[int, tuple[int, int, datetime | None, int | None]]:
+    """Per category (all of them): threads, posts, time of the last post and the id of the
+    thread with the latest post. Two aggregates over every thread, so they are cached until
+    the community's data changes (community.caching, area "community")."""
+    counts = db.session.execute(
+        select(
+            Thread.category_id,
+            func.count(Thread.id).label("threads"),
+            func.coalesce(func.sum(Thread.post_count), 0).label("posts"),
+            func.max(Thread.last_post_at).label("last_post_at"),
+        ).group_by(Thread.category_id)
+    ).all()
     newest = (
         select(Thread.category_id, func.max(Thread.last_post_at).label("at"))
-        .where(Thread.category_id.in_(ids))
         .group_by(Thread.category_id)
         .subquery()
     )
-    latest: dict[int, Thread] = {}
-    for thread in db.session.scalars(
-        select(Thread).options(*THREAD_LOADS, selectinload(Thread.tag_rows)).join(newest, (newest.c.category_id == Thread.category_id) & (newest.c.at == Thread.last_post_at))
+    latest: dict[int, int] = {}
+    for thread_id, category_id in db.session.execute(
+        select(Thread.id, Thread.category_id)
+        .join(newest, (newest.c.category_id == Thread.category_id) & (newest.c.at == Thread.last_post_at))
+        .order_by(Thread.id)
     ):
-        latest.setdefault(thread.category_id, thread)
+        latest.setdefault(category_id, thread_id)
+    return {row.category_id: (int(row.threads), int(row.posts), row.last_post_at, latest.get(row.category_id))
+            for row in counts}
+
+
+def category_summaries(user: User) -> list[CategorySummary]:
+    """Categories with exact thread and post counts and their latest thread: the figures come
+    from the cache (or two aggregates), then the visible categories and their latest threads."""
+    from community.caching import cached
+
+    categories = visible_categories(user)
+    if not categories:
+        return []
+    figures: dict[int, tuple[int, int, datetime | None, int | None]] = cached(("community-categories",), _category_figures)
+    wanted = sorted({latest_id for c in categories if (latest_id := figures.get(c.id, (0, 0, None, None))[3]) is not None})
+    latest: dict[int, Thread] = {}
+    if wanted:
+        latest = {thread.id: thread for thread in db.session.scalars(
+            select(Thread).where(Thread.id.in_(wanted)).options(*THREAD_LOADS, selectinload(Thread.tag_rows))
+        )}
     result = []
     for category in categories:
-        row = counts.get(category.id)
+        threads, posts, last_post_at, latest_id = figures.get(category.id, (0, 0, None, None))
         result.append(
             CategorySummary(
                 category=category,
-                threads=row.threads if row else 0,
-                posts=int(row.posts) if row else 0,
-                last_post_at=row.last_post_at if row else None,
-                latest=latest.get(category.id),
+                threads=threads,
+                posts=posts,
+                last_post_at=last_post_at,
+                latest=latest.get(latest_id) if latest_id is not None else None,
             )
         )
     return result

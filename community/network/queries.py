@@ -119,8 +119,18 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
 
 
 def opted_out_ids() -> frozenset[int]:
-    """People who left the analysis: counted, never named."""
-    return frozenset(db.session.scalars(select(User.id).where(User.analysis_opt_out.is_(True))))
+    """People who left the analysis: counted, never named. Read once per page view (a GET
+    request changes nobody's choice; the dashboard asks from several of its parts)."""
+    from flask import g, has_request_context, request
+
+    memo = has_request_context() and request.method == "GET"
+    if memo and "network_opted_out" in g:
+        found: frozenset[int] = g.network_opted_out
+        return found
+    found = frozenset(db.session.scalars(select(User.id).where(User.analysis_opt_out.is_(True))))
+    if memo:
+        g.network_opted_out = found
+    return found
 
 
 def tag_names(slugs: Iterable[str]) -> dict[str, str]:
