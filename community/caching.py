@@ -26,7 +26,7 @@ _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", 
 # here depends on everything watched.
 AREAS: dict[str, frozenset[str]] = {
     "directory": _DIRECTORY,
-    "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags"},
+    "contacts": _DIRECTORY | {"questions", "question_answers", "mentorships", "mentoring_sessions", "session_agenda_tags"},
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",

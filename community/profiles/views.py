@@ -17,7 +17,8 @@ from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag
 from community.forms import as_choices
 from community.pagination import Page, clamp
-from community.profiles import bp, contacts, peers, queries, services
+from community import submissions
+from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
     BLANK_TAG_ROWS,
     AskForm,
@@ -204,12 +205,15 @@ def ask(slug: str):
         if person_id is None:
             form.person_id.errors = [_("Choose a person from the list.")]
         else:
+            replay = submissions.claim(current_user, form)
+            if replay:
+                return replay
             with form_attempt(form) as attempt:
-                question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
+                question = questions.ask(current_user, person_id, tag.slug, form.message.data)
             if attempt.ok:
-                name = question.person.name
+                name = question.contact.name
                 flash(_("Your question went to %(name)s.", name=name), "success")
-                return redirect(url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
+                return submissions.done(current_user, form, url_for("questions.show", question_id=question.id))
     return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
 
 
