@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -53,6 +54,49 @@ bp.context_processor(label_context)
 
 # Directory -------------------------------------------------------------------------------------
 
+@bp.app_template_filter("language_name")
+def language_name(code: str | None) -> str:
+    """A language code ("de") by its name in the reader's language ("German", "Deutsch")."""
+    if not code:
+        return ""
+    locale = get_locale()
+    name = locale.languages.get(code.lower()) if locale is not None else None
+    return name[:1].upper() + name[1:] if name else code
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active directory filter, shown as a chip whose link drops just that filter."""
+
+    name: str
+    label: str
+    remove_url: str
+
+
+def _chips(query: queries.DirectoryQuery) -> list[Chip]:
+    from community.admin.forms import role_choices
+    from community.expertise.services import find_tag
+
+    roles = {role: str(label) for role, label in role_choices()}
+    names = {"q": _("Search"), "tag": _("Topic"), "role": _("Role"), "department": _("Department"),
+             "location": _("Location"), "language": _("Language")}
+    chips = []
+    for name in queries.FILTERS:
+        value = getattr(query, name)
+        if not value:
+            continue
+        if name == "tag":
+            tag = find_tag(value)
+            value = tag.display_name if tag is not None else value
+        elif name == "role":
+            value = roles.get(value, value)
+        elif name == "language":
+            value = language_name(value)
+        rest = {key: getattr(query, key) for key in queries.FILTERS if key != name and getattr(query, key)}
+        chips.append(Chip(name, f"{names[name]}: {value}", url_for("profiles.directory", **rest)))
+    return chips
+
+
 @bp.get("/people")
 def directory():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
@@ -66,18 +110,23 @@ def directory():
                               lambda: _directory_results(query, page, per_page))
     except DomainError as exc:
         error, results_html = exc, None
-    return render_template(
-        "profiles/directory.html", query=query, error=error,
+    # Search as you type (htmx): only the results, unless htmx restores a page from history.
+    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    template = "profiles/_directory_live.html" if fragment else "profiles/directory.html"
+    response = make_response(render_template(
+        template, query=query, error=error,
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
         results_html=Markup(results_html or ""),  # noqa: S704
         options=cached(("directory-options",), queries.filter_options, timeout=300),
         tag_groups=cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
-    )
+    ))
+    response.vary.add("HX-Request")
+    return response
 
 
 def _directory_results(query, page: int, per_page: int) -> str:
     result = queries.search_people(query, page=page, per_page=per_page)
-    return render_template("profiles/_directory_results.html", query=query, result=result)
+    return render_template("profiles/_directory_results.html", query=query, result=result, chips=_chips(query))
 
 
 def _tag_options() -> list[tuple[str, list[tuple[str, str]]]]:
