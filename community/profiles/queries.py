@@ -216,3 +216,29 @@ def level_counts(tag_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
 
 def has_tags(user_id: int) -> bool:
     return db.session.scalar(select(PersonTag.tag_id).where(PersonTag.user_id == user_id).limit(1)) is not None
+
+
+SUGGEST_LIMIT = 8
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+def suggest_people(q: str, *, role: str | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
+    """People for a picker: a word of the name or the @handle starts with `q`. Only people the
+    directory lists (hidden and inactive people never appear, whoever asks)."""
+    q = q.strip().lstrip("@").lower()[:80]
+    if not q:
+        return []
+    prefix, inner = _like_prefix(q), "% " + _like_prefix(q)
+    name = func.lower(User.name)
+    stmt = select(User).where(
+        visible_people(),
+        or_(name.like(prefix, escape="\\"), name.like(inner, escape="\\"), func.lower(User.handle).like(prefix, escape="\\")),
+    )
+    if role:
+        stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role == role))
+    stmt = stmt.order_by(name.like(prefix, escape="\\").desc(), User.name, User.id).limit(limit)
+    return list(db.session.scalars(stmt))

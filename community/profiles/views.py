@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +15,8 @@ from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
-from community.expertise.services import get_tag
+from community.accounts.models import ROLES
+from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
 from community.pagination import Page, clamp
 from community import submissions
@@ -131,6 +132,25 @@ def _directory_results(query, page: int, per_page: int) -> str:
 
 def _tag_options() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(field, [(t.slug, t.display_name) for t in tags]) for field, tags in tags_grouped(synonyms=False)]
+
+
+# Pickers (autocomplete) ------------------------------------------------------------------------
+
+@bp.get("/suggest/people")
+def suggest_people():
+    """People for pickers (static/js/suggest.js): `{"items": [{id, name, handle, detail}]}`."""
+    role = request.args.get("role") or None
+    people = queries.suggest_people(request.args.get("q", ""), role=role if role in ROLES else None)
+    return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
+                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "") if x)} for p in people])
+
+
+@bp.get("/suggest/topics")
+def suggest_topics():
+    """Topics for pickers: `{"items": [{slug, name, value, detail}]}` by name, German name, slug or synonym."""
+    tags = search_tags(request.args.get("q", "")[:80], limit=queries.SUGGEST_LIMIT) if request.args.get("q", "").strip() else []
+    return jsonify(items=[{"slug": t.slug, "name": t.display_name, "value": t.slug, "detail": str(field_label(t.field))}
+                          for t in tags])
 
 
 # Profile ----------------------------------------------------------------------------------------
