@@ -11,7 +11,7 @@ from flask import Flask
 # Feature packages, each a blueprint `bp`; models, when a feature has them, in `<feature>.models`.
 FEATURES = (
     "main", "accounts", "admin", "audit", "notifications", "expertise", "profiles",
-    "mentoring", "discussions", "ambassadors", "network", "impact", "pool", "privacy", "scim", "outreach",
+    "mentoring", "discussions", "ambassadors", "network", "impact", "pool", "privacy", "scim", "outreach", "questions",
 )
 
 

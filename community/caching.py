@@ -26,7 +26,7 @@ _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", 
 # here depends on everything watched.
 AREAS: dict[str, frozenset[str]] = {
     "directory": _DIRECTORY,
-    "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags"},
+    "contacts": _DIRECTORY | {"questions", "question_answers", "mentorships", "mentoring_sessions", "session_agenda_tags"},
     # The community start page's figures per category (posts, threads, latest thread).
     "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly).

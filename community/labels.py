@@ -39,7 +39,7 @@ TAG_USE_LABELS = {
     "session_agenda_tags": _l("Session agendas"),
     "survey_levels": _l("Survey self-ratings"),
     "thread_tags": _l("Discussion topics"),
-    "topic_questions": _l("Questions about a topic"),
+    "questions": _l("Questions about a topic"),
 }
 
 

@@ -79,6 +79,11 @@ def build_world(app) -> World:
         nomination = ambassadors.nominate(staff, mentor.id, "Always helps with Teams and SharePoint.")
         world.ids["nomination"] = nomination.id
 
+        from community.profiles import questions
+
+        question = questions.ask(executive, mentor.id, teams.slug, "How do I share a channel?")
+        world.ids["question"] = question.id
+
         note = Notification(user_id=mentor.id, kind="x", params={})
         db.session.add(note)
         db.session.flush()

@@ -32,6 +32,7 @@ def url_args(world, rule_obj) -> dict:
         "notification_id": ids["notification"], "job_id": 999999, "message_id": 999999, "synonym_id": ids["synonym"], "slug": ids["tag"],
         "ref": str(ids["user_mentor"]), "name": "load", "kind": "thread", "target_id": ids["thread"], "action": "pin",
         "token": ids["feed_token"], "filename": "css/app.css", "survey_id": ids["survey"], "circle_id": ids["circle"],
+        "question_id": ids["question"],
         "resource_type": "User", "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
         "resource_id": str(ids["user_staff"]),
     }
@@ -269,6 +270,18 @@ MATRIX: dict[str, dict] = {
     "GET privacy.admin_erase": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
     "GET privacy.export": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET privacy.settings": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
+    # Questions: only their asker (the executive) and contact (the mentor) see one; the API's
+    # bodies are validated first, so an empty body is 422 for everyone alike.
+    "GET questions.index": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
+    "GET questions.show": dict(zip(ROLES, ("login", 200, 200, 404, 404, 404), strict=True)),
+    "POST questions.answer": dict(zip(ROLES, ("login", "ok", "ok", 404, 404, 404), strict=True)),
+    "POST questions.resolve": dict(zip(ROLES, ("login", "ok", "ok", 404, 404, 404), strict=True)),
+    "GET api_questions.list_questions": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
+    "GET api_questions.get_question": dict(zip(ROLES, (401, 200, 200, 404, 404, 404), strict=True)),
+    "POST api_questions.answer_question": dict(zip(ROLES, (401, 422, 422, 422, 422, 422), strict=True)),
+    "POST api_questions.resolve_question": dict(zip(ROLES, (401, 422, 422, 422, 422, 422), strict=True)),
+    "GET profiles.suggest_people": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
+    "GET profiles.suggest_topics": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET profiles.contacts_page": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET profiles.directory": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET profiles.edit": dict(zip(ROLES, ("login", 200, 403, 403, 403, 200), strict=True)),

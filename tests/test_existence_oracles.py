@@ -70,6 +70,7 @@ def _send(app, world, ids_world, role, rule_obj, method, client):
 VIEWS = {
     "person_id": "/people/{}", "thread_id": "/threads/{}", "mentorship_id": "/mentoring/mentorships/{}",
     "session_id": "/sessions/{}", "nomination_id": "/ambassadors/nominations/{}", "slug": "/tags/{}",
+    "question_id": "/questions/{}",
 }
 
 

@@ -9,7 +9,9 @@ from community.submissions import SubmissionMixin
 
 class NominationForm(SubmissionMixin, FlaskForm):
     nominee = StringField(_l("Mentor to nominate"), validators=[DataRequired(), Length(max=254)],
-                          description=_l("Their @handle, shown on their profile (the “Nominate” button there fills this in)."))
+                          description=_l("Their @handle, shown on their profile (the “Nominate” button there fills this in)."),
+                          # static/js/suggest.js: a picker of mentors by name or @handle.
+                          render_kw={"data-suggest": "people", "data-suggest-role": "mentor", "autocomplete": "off"})
     reason = TextAreaField(_l("Why this mentor?"), validators=[DataRequired(), Length(min=10, max=2000)],
                            description=_l("What they did for mentees, the community or change in the company."))
 

@@ -85,10 +85,11 @@ def init_app(app: Flask) -> None:
         network,
         people,
         pool,
+        questions,
         tags,
     )
 
-    for module in (me, people, tags, discussions, mentoring, ambassadors, network, impact, pool):
+    for module in (me, people, tags, discussions, mentoring, ambassadors, network, impact, pool, questions):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
 
     from community.api.idempotency import document, wrap_posts

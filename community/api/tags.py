@@ -7,6 +7,7 @@ from flask_login import current_user
 from marshmallow import validate
 
 from community.api.people import PersonSchema, person_data
+from community.api.questions import QuestionSchema, question_json
 from community.api.schemas import (
     Blueprint,
     ErrorSchema,
@@ -17,7 +18,7 @@ from community.api.schemas import (
 )
 from community.expertise.services import get_tag, search_tags
 from community.pagination import Page
-from community.profiles import contacts, queries, services
+from community.profiles import contacts, queries, questions
 
 blp = Blueprint("api_tags", __name__, description="Topics (tags), their synonyms and topic contacts")
 
@@ -55,16 +56,9 @@ class ContactSchema(ma.Schema):
     reasons = ma.fields.List(ma.fields.String(), required=True)
 
 
-class QuestionSchema(ma.Schema):
+class AskSchema(ma.Schema):
     person_id = id_field(required=True, strict=True)
-    message = text_field(services.QUESTION_MAX)
-
-
-class QuestionCreatedSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    person_id = ma.fields.Integer(required=True)
-    tag = ma.fields.String(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    message = text_field(questions.QUESTION_MAX)
 
 
 @blp.route("/tags")
@@ -101,12 +95,13 @@ def tag_contacts(args: dict, slug: str):
 
 
 @blp.route("/tags/<slug>/questions", methods=["POST"])
-@blp.arguments(QuestionSchema)
-@blp.response(201, QuestionCreatedSchema)
+@blp.arguments(AskSchema)
+@blp.response(201, QuestionSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown topic or person, or the person is not listed for it")
+@blp.alt_response(422, schema=ErrorSchema, description="An empty or too long message, or asking oneself")
 @blp.alt_response(429, schema=ErrorSchema, description="Too many questions in the last 24 hours")
 def ask_question(body: dict, slug: str):
-    """Ask a listed person about the topic; they get a notification."""
-    question = services.ask_about_topic(current_user, body["person_id"], slug, body["message"])
-    data = {"id": question.id, "person_id": question.person_id, "tag": slug, "created_at": question.created_at}
-    return data
+    """Ask a listed person about the topic; they get a notification that opens the question
+    (`/questions/{id}`, `GET /api/v1/questions/{id}`)."""
+    question = questions.ask(current_user, body["person_id"], slug, body["message"])
+    return question_json(question)

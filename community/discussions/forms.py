@@ -7,6 +7,8 @@ from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from community.forms import as_choices
 from community.submissions import SubmissionMixin
 
+# static/js/suggest.js completes "@han" to a person's @handle in the post box.
+MENTION_PICKER = {"data-suggest": "people", "data-suggest-mode": "mention"}
 BODY_HINT = _l("Markdown: **bold**, *italic*, [link](https://…), lists, `code`. Mention people with @handle.")
 
 
@@ -19,7 +21,8 @@ def level_choices():
 class ThreadForm(SubmissionMixin, FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
-    body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+    body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
+                         render_kw=MENTION_PICKER)
     tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)],
                        description=_l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, wiki”."))
 
@@ -28,12 +31,14 @@ class ThreadForm(SubmissionMixin, FlaskForm):
 
 
 class ReplyForm(SubmissionMixin, FlaskForm):
-    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
+                         render_kw=MENTION_PICKER)
     reply_to = HiddenField()
 
 
 class EditPostForm(FlaskForm):
-    body = TextAreaField(_l("Post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT)
+    body = TextAreaField(_l("Post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
+                         render_kw=MENTION_PICKER)
 
 
 class FlagForm(FlaskForm):

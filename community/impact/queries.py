@@ -37,7 +37,7 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipGoal,
 )
-from community.profiles.models import PersonTag
+from community.profiles.models import Answer, PersonTag, Question
 
 TAKING_PART = ("active", "completed")
 CONTACT_LEVELS = ("practitioner", "expert")
@@ -461,7 +461,8 @@ def run_reports(cohorts: list[Cohort]) -> dict[int, RunReport]:
 
 def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:
     """Executives with a completed mentorship in a run who afterwards posted in the community,
-    answered someone else's thread, or became a contact for a topic (practitioner or expert)."""
+    answered someone else's thread or a question asked to them as a topic contact, or became a
+    contact for a topic (practitioner or expert)."""
     finished = (
         select(Mentorship.cohort_id.label("cohort_id"), Mentorship.executive_id.label("person_id"),
                func.min(Mentorship.completed_at).label("done_at"))
@@ -484,6 +485,13 @@ def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:
         select(finished.c.cohort_id, finished.c.person_id).join(Post, visible_post)
         .join(Thread, Thread.id == Post.thread_id)
         .where((Thread.author_id.is_(None)) | (Thread.author_id != finished.c.person_id))
+        .distinct()
+    ):
+        answered[cohort_id].add(person_id)
+    for cohort_id, person_id in db.session.execute(
+        select(finished.c.cohort_id, finished.c.person_id)
+        .join(Answer, and_(Answer.author_id == finished.c.person_id, Answer.created_at > finished.c.done_at))
+        .join(Question, and_(Question.id == Answer.question_id, Question.contact_id == finished.c.person_id))
         .distinct()
     ):
         answered[cohort_id].add(person_id)

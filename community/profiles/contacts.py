@@ -8,11 +8,13 @@ The rule, in points (higher first):
 - load (mentors with a capacity): up to 10 for free places; a full mentor loses 30, so a full
   expert (20) ranks below a free practitioner (42);
 - recently asked: 8 less per topic question or mentorship request in the last 30 days (at most
-  32 less), so an expert asked three times this month (26) drops below a practitioner (32).
+  32 less), so an expert asked three times this month (26) drops below a practitioner (32);
+- answering (from 2 questions received in the last 365 days, any topic): from 10 less (answers
+  none) to 10 more (answers all), and up to 8 more for the share of rated answers found helpful.
 Equal scores are ordered by a stable hash of (person, topic, ISO week): deterministic for the
 same data, but the first place rotates among equally good people week by week.
 
-Every candidate is scored in Python from five aggregate queries (no per-person queries); only
+Every candidate is scored in Python from six aggregate queries (no per-person queries); only
 the people of the requested page are loaded as objects.
 """
 
@@ -32,7 +34,8 @@ from community.expertise.models import Tag
 from community.extensions import db
 from community.mentoring.models import MentoringSession, Mentorship, SessionAgendaTag
 from community.pagination import Page
-from community.profiles.models import PersonTag, TopicQuestion
+from community.profiles.models import PersonTag, Question
+from community.profiles.questions import answer_stats
 from community.profiles.queries import people_by_id, visible_people
 
 LEVEL_POINTS = {"expert": 50.0, "practitioner": 32.0, "interested": 10.0}
@@ -42,6 +45,8 @@ AVAILABILITY_POINTS = 5.0
 FREE_PLACES_POINTS = 10.0
 FULL_PENALTY = 30.0
 ASKED_PENALTY, ASKED_PENALTY_MAX = 8.0, 32.0
+ANSWER_POINTS, HELPFUL_POINTS, ANSWER_MIN_RECEIVED = 10.0, 8.0, 2
+MOST, SOME = 0.75, 0.4
 TOPIC_WINDOW, RECENT_WINDOW, ASKED_WINDOW = timedelta(days=365), timedelta(days=90), timedelta(days=30)
 OPEN_STATUSES = ("requested", "active")
 NOTE_CHARS = 80
@@ -58,6 +63,10 @@ class Candidate:
     recent_sessions: int = 0
     open_mentorships: int = 0
     recently_asked: int = 0
+    received: int = 0
+    answered: int = 0
+    rated: int = 0
+    helpful: int = 0
     score: float = 0.0
     tiebreak: int = 0
 
@@ -95,7 +104,28 @@ def score(c: Candidate) -> float:
         free = c.capacity - c.open_mentorships
         points += FREE_PLACES_POINTS * free / c.capacity if free > 0 else -FULL_PENALTY
     points -= min(ASKED_PENALTY_MAX, ASKED_PENALTY * c.recently_asked)
+    if c.received >= ANSWER_MIN_RECEIVED:
+        points += ANSWER_POINTS * (2 * c.answered / c.received - 1)
+    if c.rated:
+        points += HELPFUL_POINTS * c.helpful / c.rated
     return round(points, 2)
+
+
+def answer_reasons(c: Candidate) -> list[str]:
+    """How the person answers questions, in words: "answers most questions", "4 of 5 found helpful"."""
+    out = []
+    if c.received >= ANSWER_MIN_RECEIVED:
+        rate = c.answered / c.received
+        if rate >= MOST:
+            out.append(_("answers most questions"))
+        elif rate >= SOME:
+            out.append(_("answers some questions"))
+        else:
+            out.append(_("rarely answers questions"))
+    if c.rated:
+        out.append(ngettext("%(helpful)d of %(num)d found helpful", "%(helpful)d of %(num)d found helpful", c.rated,
+                            helpful=c.helpful))
+    return out
 
 
 def reasons(c: Candidate) -> list[str]:
@@ -117,6 +147,7 @@ def reasons(c: Candidate) -> list[str]:
     if c.availability:
         note = c.availability if len(c.availability) <= NOTE_CHARS else c.availability[:NOTE_CHARS - 1] + "…"
         out.append(_("available: %(note)s", note=note))
+    out.extend(answer_reasons(c))
     if c.recently_asked:
         out.append(ngettext("asked %(num)d time in the last 30 days", "asked %(num)d times in the last 30 days", c.recently_asked))
     return out
@@ -175,14 +206,18 @@ def _collect_activity(tag: Tag, candidates: dict[int, Candidate], now: datetime)
             candidates[person_id].open_mentorships = n
     since = now - ASKED_WINDOW
     asks = union_all(
-        select(TopicQuestion.person_id.label("person_id"), literal(1).label("n"))
-        .where(TopicQuestion.created_at >= since, TopicQuestion.person_id.in_(holders)),
+        select(Question.contact_id.label("person_id"), literal(1).label("n"))
+        .where(Question.created_at >= since, Question.contact_id.in_(holders)),
         select(Mentorship.mentor_id.label("person_id"), literal(1).label("n"))
         .where(Mentorship.requested_at >= since, Mentorship.mentor_id.in_(holders)),
     ).subquery("asks")
     for person_id, n in db.session.execute(select(asks.c.person_id, func.count()).group_by(asks.c.person_id)):
         if person_id in candidates:
             candidates[person_id].recently_asked = n
+    for person_id, stats in answer_stats(holders, now=now).items():
+        if person_id in candidates:
+            c = candidates[person_id]
+            c.received, c.answered, c.rated, c.helpful = stats.received, stats.answered, stats.rated, stats.helpful
 
 
 def ranked_candidates(tag: Tag, *, exclude_id: int | None = None, now: datetime | None = None) -> list[Candidate]:

@@ -17,13 +17,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.forms import as_choices
+from community.profiles.questions import ANSWER_MAX, QUESTION_MAX
 from community.profiles.services import (
     AVAILABILITY_MAX,
     BIO_MAX,
     CAPACITY_MAX,
     LINK_MAX,
     PLACE_MAX,
-    QUESTION_MAX,
 )
 from community.submissions import SubmissionMixin
 
@@ -81,4 +81,13 @@ class SettingsForm(FlaskForm):
 class AskForm(SubmissionMixin, FlaskForm):
     person_id = HiddenField(validators=[DataRequired()])
     message = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(max=QUESTION_MAX)],
-                            description=_l("A short message; the person gets a notification with a link to your profile."))
+                            description=_l("A short message; the person gets a notification with a link to the question "
+                                           "and can answer it there."))
+
+
+class AnswerForm(SubmissionMixin, FlaskForm):
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
+
+
+class ResolveForm(FlaskForm):
+    helpful = HiddenField(validators=[DataRequired()])

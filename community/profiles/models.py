@@ -1,4 +1,7 @@
-"""What people say they know (a tag with a level), the directory's search text, topic questions."""
+"""What people say they know (a tag with a level), the directory's search text, questions to
+topic contacts with their answers (the ask loop: only the asker and the contact see one;
+status `open` until the contact answers, then `answered`, `resolved` once the asker says
+whether it helped)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     Case,
     ColumnElement,
     ForeignKey,
@@ -19,7 +23,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship, synonym
 
 from community.database import register_schema_extra, utcnow
 from community.expertise.links import TagLink, register_tag_link
@@ -63,26 +67,67 @@ class PersonSearch(Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
-class TopicQuestion(Model):
-    """Someone asked a person about a topic ("Ask about this topic" on the contacts page)."""
+QUESTION_STATUSES = ("open", "answered", "resolved")
 
-    __tablename__ = "topic_questions"
+
+class Question(Model):
+    """Someone asked a listed person about a topic (the contacts page, or the API)."""
+
+    __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | answered | resolved
+    helpful: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # the asker's verdict
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(nullable=True)  # the contact's first answer
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # last answer or resolution
 
     asker: Mapped[User] = relationship("User", foreign_keys=[asker_id], lazy="joined")
-    person: Mapped[User] = relationship("User", foreign_keys=[person_id], lazy="joined")
+    contact: Mapped[User] = relationship("User", foreign_keys=[contact_id], lazy="joined")
     tag: Mapped[Tag] = relationship("Tag", lazy="joined")
+    answers: Mapped[list[Answer]] = relationship(
+        "Answer", back_populates="question", order_by="Answer.id", cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+    # The names of the earlier topic_questions table, for code that still reads them.
+    person_id = synonym("contact_id")
+    message = synonym("body")
 
     __table_args__ = (
-        Index("ix_topic_questions_person_created", "person_id", "created_at"),
-        Index("ix_topic_questions_asker_created", "asker_id", "created_at"),
+        Index("ix_questions_contact_created", "contact_id", "created_at"),
+        Index("ix_questions_asker_created", "asker_id", "created_at"),
     )
+
+    @property
+    def person(self) -> User:
+        return self.contact
+
+    def involves(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in (self.asker_id, self.contact_id)
+
+
+class Answer(Model):
+    """One message in a question's thread, by the contact or (a follow-up) by the asker."""
+
+    __tablename__ = "question_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship("Question", back_populates="answers")
+    author: Mapped[User] = relationship("User", lazy="joined")
+
+
+# The earlier name (table topic_questions, migrated into questions by 0021).
+TopicQuestion = Question
 
 
 # Full-text index DDL (copy into the migration). SQLite: an FTS5 table over person_search
@@ -149,4 +194,4 @@ def _keep_higher_level(table: Table, source_id: int, target_id: int) -> None:
 
 register_tag_link(TagLink(PersonTag.__table__, "tag_id", ("user_id",), fold=_keep_higher_level))
 # Questions are a history, not a set: they simply follow the topic.
-register_tag_link(TagLink(TopicQuestion.__table__, "tag_id", ()))
+register_tag_link(TagLink(Question.__table__, "tag_id", ()))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -47,6 +47,7 @@ class Directory:
     page: Page
     tag: Tag | None = None
     terms: list[str] = field(default_factory=list)
+    topic: Tag | None = None  # the topic the search words name (name or synonym): its people come first
 
 
 def with_topics() -> LoaderOption:
@@ -66,14 +67,24 @@ def visible_people() -> ColumnElement[bool]:
 
 def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
     """Directory search: full text, then filters; by relevance (text rank, level for a topic
-    filter), then name."""
+    filter), then name. When the search words name a topic (its name or a synonym), the
+    people who hold that topic come first, strongest level first."""
     stmt = select(User).where(visible_people())
     order = []
     terms = search_terms(query.q)
+    topic = find_tag(query.q) if query.q and not query.tag else None
+    if topic is not None:
+        holds = aliased(PersonTag)
+        stmt = stmt.outerjoin(holds, and_(holds.user_id == User.id, holds.tag_id == topic.id))
+        order.append(level_rank(holds.level).desc())
     if terms:
         found = matches(terms)
-        stmt = stmt.join(found, found.c.user_id == User.id)
-        order.append(found.c.score.desc())
+        if topic is not None:
+            stmt = stmt.outerjoin(found, found.c.user_id == User.id).where(
+                or_(found.c.user_id.is_not(None), holds.user_id.is_not(None)))
+        else:
+            stmt = stmt.join(found, found.c.user_id == User.id)
+        order.append(func.coalesce(found.c.score, 0).desc())
     tag = None
     if query.tag:
         tag = find_tag(query.tag)
@@ -95,7 +106,7 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
     if query.language:
         stmt = stmt.where(exists().where(UserLanguage.user_id == User.id, UserLanguage.code == query.language.lower()))
     stmt = stmt.order_by(*order, User.name, User.id).options(*with_profile())
-    return Directory(page=paginate(stmt, page=page, per_page=per_page), tag=tag, terms=terms)
+    return Directory(page=paginate(stmt, page=page, per_page=per_page), tag=tag, terms=terms, topic=topic)
 
 
 def filter_options() -> dict[str, list[str]]:
@@ -205,3 +216,29 @@ def level_counts(tag_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
 
 def has_tags(user_id: int) -> bool:
     return db.session.scalar(select(PersonTag.tag_id).where(PersonTag.user_id == user_id).limit(1)) is not None
+
+
+SUGGEST_LIMIT = 8
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+def suggest_people(q: str, *, role: str | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
+    """People for a picker: a word of the name or the @handle starts with `q`. Only people the
+    directory lists (hidden and inactive people never appear, whoever asks)."""
+    q = q.strip().lstrip("@").lower()[:80]
+    if not q:
+        return []
+    prefix, inner = _like_prefix(q), "% " + _like_prefix(q)
+    name = func.lower(User.name)
+    stmt = select(User).where(
+        visible_people(),
+        or_(name.like(prefix, escape="\\"), name.like(inner, escape="\\"), func.lower(User.handle).like(prefix, escape="\\")),
+    )
+    if role:
+        stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role == role))
+    stmt = stmt.order_by(name.like(prefix, escape="\\").desc(), User.name, User.id).limit(limit)
+    return list(db.session.scalars(stmt))

@@ -1,4 +1,4 @@
-"""Changes to profiles: the profile itself, a person's topics with levels, topic questions.
+"""Changes to profiles: the profile itself, a person's topics with levels (questions: profiles.questions).
 
 Services take the acting person first, flush and never commit. The search index follows by
 itself (community.profiles.search).
@@ -7,35 +7,28 @@ itself (community.profiles.search).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from enum import Enum, auto
 from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 
-from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community import markdown
 from community.accounts import services as accounts
 from community.accounts.models import User, UserLanguage
-from community.database import utcnow
-from community.errors import DomainError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
-from community.expertise.services import find_tag, get_tag
+from community.expertise.services import find_tag
 from community.extensions import db
-from community.notifications.services import notify, register_kind
-from community.profiles.models import LEVEL_RANK, LEVELS, PersonTag, TopicQuestion
+from community.profiles.models import LEVEL_RANK, LEVELS, PersonTag
 
 BIO_MAX = 5_000
 AVAILABILITY_MAX = 300
 LINK_MAX = 500
 PLACE_MAX = 120
 CAPACITY_MAX = 10
-QUESTION_MAX = 1_000
-QUESTIONS_PER_DAY = 5
 
 
 class _Unset(Enum):
@@ -45,14 +38,6 @@ class _Unset(Enum):
 
 
 UNSET: Final = _Unset.UNSET
-
-register_kind("topic_question", _l("%(actor)s asks you about %(topic)s: “%(message)s”"))
-
-
-class RateLimited(DomainError):
-    status = 429
-    code = "rate_limited"
-
 
 def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, {field: [message]})
@@ -274,43 +259,6 @@ def update_settings(actor: User, *, directory_visible: bool | _Unset = UNSET, an
     if analysis_opt_out is not UNSET:
         kwargs["analysis_opt_out"] = analysis_opt_out
     accounts.update_settings(actor, locale=locale, timezone=timezone, **kwargs)
-
-
-# Asking about a topic -----------------------------------------------------------------------------
-
-def ask_about_topic(actor: User, person_id: int, slug: str, message: str | None) -> TopicQuestion:
-    """Send a person a short question about a topic they hold; at most QUESTIONS_PER_DAY a day."""
-    tag = get_tag(slug)
-    person = get_person(actor, person_id)
-    if person.id == actor.id:
-        _refuse("message", _("You cannot ask yourself."))
-    if not (person.active and person.directory_visible):
-        raise NotFoundError(_("No such person."))
-    holds = db.session.scalar(select(PersonTag.level).where(PersonTag.user_id == person.id, PersonTag.tag_id == tag.id))
-    if holds is None:
-        raise NotFoundError(_("%(name)s is not listed for this topic.", name=person.name))
-    message = (message or "").strip()
-    if not message:
-        _refuse("message", _("Write a short question."))
-    if len(message) > QUESTION_MAX:
-        _refuse("message", _("At most %(n)d characters.", n=QUESTION_MAX))
-    asked_today = db.session.execute(
-        select(func.count()).select_from(TopicQuestion).where(
-            TopicQuestion.asker_id == actor.id, TopicQuestion.created_at >= utcnow() - timedelta(days=1)
-        )
-    ).scalar_one()
-    if asked_today >= QUESTIONS_PER_DAY:
-        message_text = _("You have asked %(n)d questions in the last 24 hours; please wait before asking more.", n=asked_today)
-        raise RateLimited(message_text, {"message": [message_text]})
-    question = TopicQuestion(asker_id=actor.id, person_id=person.id, tag_id=tag.id, message=message)
-    db.session.add(question)
-    db.session.flush()
-    notify(
-        person.id, "topic_question", actor=actor,
-        link=url_for("profiles.show", person_id=actor.id),
-        topic=tag.name, message=message[:200] + ("…" if len(message) > 200 else ""),
-    )
-    return question
 
 
 def level_sort_key(level: str) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,10 +16,12 @@ from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
-from community.expertise.services import get_tag
+from community.accounts.models import ROLES
+from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
 from community.pagination import Page, clamp
-from community.profiles import bp, contacts, peers, queries, services
+from community import submissions
+from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
     BLANK_TAG_ROWS,
     AskForm,
@@ -53,6 +56,49 @@ bp.context_processor(label_context)
 
 # Directory -------------------------------------------------------------------------------------
 
+@bp.app_template_filter("language_name")
+def language_name(code: str | None) -> str:
+    """A language code ("de") by its name in the reader's language ("German", "Deutsch")."""
+    if not code:
+        return ""
+    locale = get_locale()
+    name = locale.languages.get(code.lower()) if locale is not None else None
+    return name[:1].upper() + name[1:] if name else code
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active directory filter, shown as a chip whose link drops just that filter."""
+
+    name: str
+    label: str
+    remove_url: str
+
+
+def _chips(query: queries.DirectoryQuery) -> list[Chip]:
+    from community.admin.forms import role_choices
+    from community.expertise.services import find_tag
+
+    roles = {role: str(label) for role, label in role_choices()}
+    names = {"q": _("Search"), "tag": _("Topic"), "role": _("Role"), "department": _("Department"),
+             "location": _("Location"), "language": _("Language")}
+    chips = []
+    for name in queries.FILTERS:
+        value = getattr(query, name)
+        if not value:
+            continue
+        if name == "tag":
+            tag = find_tag(value)
+            value = tag.display_name if tag is not None else value
+        elif name == "role":
+            value = roles.get(value, value)
+        elif name == "language":
+            value = language_name(value)
+        rest = {key: getattr(query, key) for key in queries.FILTERS if key != name and getattr(query, key)}
+        chips.append(Chip(name, f"{names[name]}: {value}", url_for("profiles.directory", **rest)))
+    return chips
+
+
 @bp.get("/people")
 def directory():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
@@ -66,22 +112,46 @@ def directory():
                               lambda: _directory_results(query, page, per_page))
     except DomainError as exc:
         error, results_html = exc, None
-    return render_template(
-        "profiles/directory.html", query=query, error=error,
+    # Search as you type (htmx): only the results, unless htmx restores a page from history.
+    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    template = "profiles/_directory_live.html" if fragment else "profiles/directory.html"
+    response = make_response(render_template(
+        template, query=query, error=error,
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
         results_html=Markup(results_html or ""),  # noqa: S704
         options=cached(("directory-options",), queries.filter_options, timeout=300),
         tag_groups=cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
-    )
+    ))
+    response.vary.add("HX-Request")
+    return response
 
 
 def _directory_results(query, page: int, per_page: int) -> str:
     result = queries.search_people(query, page=page, per_page=per_page)
-    return render_template("profiles/_directory_results.html", query=query, result=result)
+    return render_template("profiles/_directory_results.html", query=query, result=result, chips=_chips(query))
 
 
 def _tag_options() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(field, [(t.slug, t.display_name) for t in tags]) for field, tags in tags_grouped(synonyms=False)]
+
+
+# Pickers (autocomplete) ------------------------------------------------------------------------
+
+@bp.get("/suggest/people")
+def suggest_people():
+    """People for pickers (static/js/suggest.js): `{"items": [{id, name, handle, detail}]}`."""
+    role = request.args.get("role") or None
+    people = queries.suggest_people(request.args.get("q", ""), role=role if role in ROLES else None)
+    return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
+                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "") if x)} for p in people])
+
+
+@bp.get("/suggest/topics")
+def suggest_topics():
+    """Topics for pickers: `{"items": [{slug, name, value, detail}]}` by name, German name, slug or synonym."""
+    tags = search_tags(request.args.get("q", "")[:80], limit=queries.SUGGEST_LIMIT) if request.args.get("q", "").strip() else []
+    return jsonify(items=[{"slug": t.slug, "name": t.display_name, "value": t.slug, "detail": str(field_label(t.field))}
+                          for t in tags])
 
 
 # Profile ----------------------------------------------------------------------------------------
@@ -208,11 +278,11 @@ def ask(slug: str):
             if replay := submissions.claim(current_user, form):
                 return replay
             with form_attempt(form) as attempt:
-                question = services.ask_about_topic(current_user, person_id, tag.slug, form.message.data)
+                question = questions.ask(current_user, person_id, tag.slug, form.message.data)
             if attempt.ok:
-                name = question.person.name
+                name = question.contact.name
                 flash(_("Your question went to %(name)s.", name=name), "success")
-                return submissions.done(current_user, form, url_for("profiles.contacts_page", slug=tag.slug, page=request.args.get("page", type=int)))
+                return submissions.done(current_user, form, url_for("questions.show", question_id=question.id))
     return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
 
 

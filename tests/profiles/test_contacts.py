@@ -153,7 +153,7 @@ def test_asking_sends_a_notification_and_is_recorded(client, create_user, give_t
     question = db.session.scalar(select(TopicQuestion))
     assert (question.asker_id, question.person_id) == (asker.id, expert.id)
     note = db.session.scalar(select(Notification).where(Notification.user_id == expert.id))
-    assert note.kind == "topic_question" and note.link == f"/people/{asker.id}"
+    assert note.kind == "topic_question" and note.link == f"/questions/{question.id}"
     from tests.conftest import login
 
     expert_browser = client.application.test_client()

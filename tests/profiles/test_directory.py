@@ -118,7 +118,7 @@ def test_directory_page_shows_people_with_topics_and_filters(client, create_user
     assert "2 people" in page
     page = client.get("/people?tag=nope")
     assert page.status_code == 200 and "No topic “nope”" in text_of(page)
-    assert "Who is the best contact for Microsoft Teams" in text_of(client.get("/people?tag=microsoft-teams"))
+    assert "Whom to ask about Microsoft Teams" in text_of(client.get("/people?tag=microsoft-teams"))
 
 
 def test_directory_requires_login(client):
@@ -191,3 +191,43 @@ def test_api_directory_shares_its_results_but_shows_emails_only_to_those_who_may
     assert client.send_json("PATCH", f"/api/v1/people/{people['anna'].id}", {"department": "Finance"},
                             token=token).status_code == 200
     assert set(emails(staff)) == {"Sam Staff"}  # the change shows at once
+
+
+def test_a_query_naming_a_topic_puts_its_experts_first_with_a_whom_to_ask_banner(client, create_user, give_tags, login_as, taxonomy):
+    fan = create_user(name="Aaron Alpha", bio="I love Microsoft Teams and use it daily.")
+    expert = create_user(name="Zora Zulu")
+    give_tags(expert, {"microsoft-teams": "expert"})
+    practitioner = create_user(name="Mia Middle")
+    give_tags(practitioner, {"microsoft-teams": "practitioner"})
+    login_as(create_user())
+    page = text_of(client.get("/people?q=microsoft+teams"))
+    assert page.index("Zora Zulu") < page.index("Mia Middle") < page.index("Aaron Alpha")
+    assert "Whom to ask about Microsoft Teams" in page
+    assert "Microsoft Teams · expert" in page and "Microsoft Teams · practitioner" in page
+    html = client.get("/people?q=teams").get_data(as_text=True)  # a synonym or the short name
+    assert 'href="/tags/microsoft-teams/contacts"' in html
+    assert "@" + "zora" in text_of(client.get("/people?q=zora"))
+
+
+def test_active_filters_are_chips_that_drop_one_filter(client, create_user, give_tags, login_as, taxonomy):
+    person = create_user(name="Chip Person", department="IT", languages=["de"])
+    give_tags(person, {"linkedin": "expert"})
+    login_as(create_user())
+    html = client.get("/people?q=chip&department=IT&language=de").get_data(as_text=True)
+    assert 'href="/people?department=IT&amp;language=de"' in html  # drops the search words
+    assert 'href="/people?q=chip&amp;language=de"' in html  # drops the department
+    text = text_of(client.get("/people?q=chip&department=IT&language=de"))
+    assert "Search: chip" in text and "Department: IT" in text and "Language: German" in text
+
+
+def test_search_as_you_type_answers_htmx_with_the_results_only(client, create_user, login_as):
+    create_user(name="Hilde Htmx")
+    login_as(create_user())
+    fragment = client.get("/people?q=hilde", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert "Hilde Htmx" in html and "<html" not in html and 'id="q"' not in html
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+    full = client.get("/people?q=hilde", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in full.get_data(as_text=True)
+    page = client.get("/people?q=hilde").get_data(as_text=True)
+    assert "<html" in page and 'hx-get="/people"' in page and 'hx-push-url="true"' in page

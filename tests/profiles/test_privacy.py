@@ -54,7 +54,8 @@ def test_retention_deletes_old_topic_questions(app, create_user, give_tags, db, 
             tag_id = database.session.scalar(select(Tag.id).where(Tag.slug == "linkedin"))
             for days in (10, 800):
                 database.session.add(TopicQuestion(asker_id=asker.id, person_id=person.id, tag_id=tag_id, message="?",
-                                                   created_at=utcnow() - timedelta(days=days)))
+                                                   created_at=utcnow() - timedelta(days=days),
+                                                   updated_at=utcnow() - timedelta(days=days)))
             database.session.flush()
             removed = run_retention(months=12)
             database.session.commit()

@@ -30,7 +30,7 @@ def test_profile_page_shows_the_person_with_topics_by_field(client, create_user,
     response = client.get(f"/people/{mentor.id}")
     page = text_of(response)
     assert "Mona Mentor" in page and "Ambassador" in page and "Mentor" in page
-    assert "IT" in page and "Berlin" in page and "de, en" in page and "Europe/Berlin" in page and "Mondays" in page
+    assert "IT" in page and "Berlin" in page and "German, English" in page and "Europe/Berlin" in page and "Mondays" in page
     assert "Collaboration Microsoft Teams (expert) SharePoint (practitioner)" in page
     assert "Social media LinkedIn (interested)" in page
     assert "Mentees 1 (1 current)" in page and "Sessions held 1" in page and "2 of 3 places free" in page
@@ -284,3 +284,9 @@ def test_home_page_nudges_to_complete_the_profile(client, create_user, login_as)
     login_as(create_user(roles=["mentor"]))
     page = text_of(client.get("/"))
     assert "Your profile" in page and "Add the topics you know" in page and "Meet mentors" in page
+
+
+def test_every_profile_shows_its_handle(client, create_user, login_as):
+    person = create_user(name="Hanna Handle")
+    login_as(create_user())
+    assert f"@{person.handle}" in text_of(client.get(f"/people/{person.id}"))

@@ -1,0 +1,246 @@
+// Pickers with autocomplete (ARIA 1.2 combobox with a listbox). Progressive enhancement only:
+// without this file the fields stay plain text inputs, textareas and checkboxes.
+//
+//   <input data-suggest="people|topics">          fills in the chosen value ("@handle" or a slug);
+//         data-suggest-role="mentor"             only people with this role;
+//         data-suggest-fill="name"               fills in the name instead of the value.
+//   <textarea data-suggest="people" data-suggest-mode="mention">
+//                                                 completes "@han" to "@handle " where the caret is.
+//   <div data-suggest-checks="topics" data-suggest-for="goals">…checkboxes…</div>
+//                                                 adds a search box above the checkboxes named
+//                                                 "goals" that ticks the chosen topic.
+//   data-suggest-url="/suggest/people"           where to ask (default: /suggest/<kind>).
+(function () {
+  "use strict";
+  if (window.communitySuggest) { return; }
+  window.communitySuggest = true;
+
+  var counter = 0;
+  var DELAY = 150;
+  var MIN_CHARS = 1;
+  var lang = (document.documentElement.lang || "en").slice(0, 2);
+  var TEXT = {
+    en: { none: "No suggestions", some: function (n) { return n === 1 ? "1 suggestion, use the arrow keys" : n + " suggestions, use the arrow keys"; },
+          filter: "Find a topic", ticked: function (name) { return name + " selected"; } },
+    de: { none: "Keine Vorschläge", some: function (n) { return n === 1 ? "1 Vorschlag, mit den Pfeiltasten wählen" : n + " Vorschläge, mit den Pfeiltasten wählen"; },
+          filter: "Thema suchen", ticked: function (name) { return name + " ausgewählt"; } }
+  };
+  var t = TEXT[lang] || TEXT.en;
+
+  function urlFor(field, kind) {
+    var base = field.getAttribute("data-suggest-url") || ("/suggest/" + kind);
+    return base;
+  }
+
+  // The word being completed and where it starts: the whole value, or "@word" before the caret.
+  function currentTerm(field, mention) {
+    if (!mention) { return { term: field.value.trim(), start: 0, end: field.value.length }; }
+    var caret = field.selectionStart || 0;
+    var before = field.value.slice(0, caret);
+    var match = /(^|[\s(])@([\w.\-]*)$/.exec(before);
+    if (!match) { return null; }
+    return { term: match[2], start: caret - match[2].length - 1, end: caret };
+  }
+
+  function attach(field, options) {
+    if (field.getAttribute("data-suggest-ready")) { return; }
+    field.setAttribute("data-suggest-ready", "1");
+    var kind = options.kind;
+    var mention = options.mention;
+    var id = "suggest-" + (++counter);
+    var wrap = document.createElement("div");
+    wrap.className = "suggest-wrap";
+    field.parentNode.insertBefore(wrap, field);
+    wrap.appendChild(field);
+    var list = document.createElement("ul");
+    list.id = id + "-list";
+    list.className = "suggest-list list-group shadow-sm";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    wrap.appendChild(list);
+    var status = document.createElement("div");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    wrap.appendChild(status);
+    // A text input becomes a combobox; a textarea (mentions) stays a textbox that owns the list.
+    function expanded(open) { if (!mention) { field.setAttribute("aria-expanded", open ? "true" : "false"); } }
+    if (!mention) { field.setAttribute("role", "combobox"); }
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-controls", list.id);
+    expanded(false);
+    field.setAttribute("autocomplete", "off");
+
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    var range = null;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      items = [];
+      active = -1;
+      expanded(false);
+      field.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (option, i) {
+        var on = i === index;
+        option.setAttribute("aria-selected", on ? "true" : "false");
+        option.classList.toggle("active", on);
+      });
+      active = index;
+      if (index >= 0 && options[index]) {
+        field.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        field.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function pick(index) {
+      var item = items[index];
+      if (!item) { return; }
+      if (options.onPick) {
+        options.onPick(item);
+        field.value = "";
+      } else if (mention && range) {
+        var text = (item.value || "@" + item.handle) + " ";
+        field.value = field.value.slice(0, range.start) + text + field.value.slice(range.end);
+        var caret = range.start + text.length;
+        field.setSelectionRange(caret, caret);
+      } else {
+        field.value = field.getAttribute("data-suggest-fill") === "name" ? item.name : (item.value || item.name);
+      }
+      close();
+      field.focus();
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function show(found) {
+      list.textContent = "";
+      items = found;
+      found.forEach(function (item, i) {
+        var option = document.createElement("li");
+        option.id = id + "-opt-" + i;
+        option.className = "list-group-item list-group-item-action suggest-option";
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        var name = document.createElement("span");
+        name.className = "suggest-name";
+        name.textContent = item.name;
+        option.appendChild(name);
+        if (item.detail) {
+          var detail = document.createElement("small");
+          detail.className = "suggest-detail text-body-secondary";
+          detail.textContent = " " + item.detail;
+          option.appendChild(detail);
+        }
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); pick(i); });
+        list.appendChild(option);
+      });
+      list.hidden = found.length === 0;
+      expanded(found.length > 0);
+      status.textContent = found.length ? t.some(found.length) : t.none;
+      highlight(-1);
+    }
+
+    function ask() {
+      range = currentTerm(field, mention);
+      if (!range || range.term.length < MIN_CHARS) { close(); return; }
+      var url = urlFor(field, kind) + "?q=" + encodeURIComponent(range.term);
+      var role = field.getAttribute("data-suggest-role");
+      if (role) { url += "&role=" + encodeURIComponent(role); }
+      var mine = ++asked;
+      fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+        .then(function (data) { if (mine === asked) { show(data.items || []); } })
+        .catch(function () { close(); });
+    }
+
+    field.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, DELAY);
+    });
+    field.addEventListener("keydown", function (event) {
+      if (list.hidden || !items.length) { return; }
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        highlight(active + 1 >= items.length ? 0 : active + 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight(active <= 0 ? items.length - 1 : active - 1);
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    field.addEventListener("blur", function () { window.setTimeout(close, 100); });
+  }
+
+  // A search box above a list of topic checkboxes: picking a topic ticks its checkbox.
+  function attachChecks(outer) {
+    if (outer.getAttribute("data-suggest-ready")) { return; }
+    outer.setAttribute("data-suggest-ready", "1");
+    var kind = outer.getAttribute("data-suggest-checks");
+    // data-suggest-for="goals": the fieldset of the checkboxes named "goals" inside the container.
+    var name = outer.getAttribute("data-suggest-for");
+    var first = name ? outer.querySelector('input[type=checkbox][name="' + name + '"]') : null;
+    var box = first ? (first.closest("fieldset") || outer) : outer;
+    var legend = box.querySelector("legend");
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "form-control form-control-sm suggest-filter";
+    input.id = "suggest-filter-" + (++counter);
+    label.setAttribute("for", input.id);
+    label.className = "form-label small";
+    label.textContent = box.getAttribute("data-suggest-label") || t.filter;
+    if (outer.getAttribute("data-suggest-url")) { input.setAttribute("data-suggest-url", outer.getAttribute("data-suggest-url")); }
+    var holder = document.createElement("div");
+    holder.className = "mb-2";
+    holder.appendChild(label);
+    holder.appendChild(input);
+    box.insertBefore(holder, legend ? legend.nextSibling : box.firstChild);
+    var said = document.createElement("div");
+    said.className = "visually-hidden";
+    said.setAttribute("role", "status");
+    holder.appendChild(said);
+    attach(input, {
+      kind: kind,
+      onPick: function (item) {
+        box.querySelectorAll("input[type=checkbox]").forEach(function (checkbox) {
+          if (name && checkbox.name !== name) { return; }
+          if (checkbox.value === item.slug) {
+            checkbox.checked = true;
+            checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+            said.textContent = t.ticked(item.name);
+          }
+        });
+      }
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-suggest]").forEach(function (field) {
+      var mention = field.getAttribute("data-suggest-mode") === "mention";
+      attach(field, { kind: field.getAttribute("data-suggest"), mention: mention });
+    });
+    root.querySelectorAll("[data-suggest-checks]").forEach(attachChecks);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+  // Content swapped in by htmx gets pickers too.
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+})();

@@ -1,0 +1,45 @@
+"""Journeys: search as you type in the directory (htmx), and a topic picker with the keyboard
+on the mentoring request (static/js/suggest.js)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_journey_mentoring import log_in
+from tests.profiles.conftest import give_tags, taxonomy  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def org(create_user, give_tags, taxonomy):  # noqa: F811
+    expert = create_user(roles=("mentor",), name="Lisa Ferrari", department="IT", capacity=2)
+    give_tags(expert, {"microsoft-teams": "expert"})
+    create_user(roles=("mentor",), name="Otto Other", department="Sales")
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    return dict(expert=expert, executive=executive)
+
+
+def test_directory_search_as_you_type(live_server, page, org):
+    log_in(page, live_server, org["executive"])
+    page.goto(f"{live_server}/people")
+    page.get_by_label("Search by name, topic, department or words in a bio").press_sequentially("teams", delay=40)
+    expect(page.get_by_role("link", name="Whom to ask about Microsoft Teams")).to_be_visible()
+    expect(page.get_by_role("link", name="Otto Other")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/people\?q=teams"))
+    page.get_by_role("link", name=re.compile("Search: teams")).click()
+    expect(page.get_by_role("link", name="Otto Other")).to_be_visible()
+
+
+def test_topic_picker_with_the_keyboard(live_server, page, org):
+    log_in(page, live_server, org["executive"])
+    page.goto(f"{live_server}/mentoring/request")
+    picker = page.get_by_role("combobox", name="Find a topic")
+    picker.press_sequentially("tea", delay=40)
+    expect(page.get_by_role("option", name=re.compile("Microsoft Teams"))).to_be_visible()
+    picker.press("ArrowDown")
+    expect(picker).to_have_attribute("aria-activedescendant", re.compile("opt-0"))
+    picker.press("Enter")
+    expect(page.get_by_role("checkbox", name="Microsoft Teams")).to_be_checked()
+    expect(page.get_by_role("listbox")).to_be_hidden()
