@@ -52,6 +52,12 @@
         if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
       });
     });
+    // A table wider than the screen scrolls sideways: keyboard users can reach it too.
+    document.querySelectorAll(".table-wrap, .table-responsive, .chart").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth + 1 && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+      }
+    });
     // The account menu (<details>) closes on Escape and on a click elsewhere.
     var menus = document.querySelectorAll("details.account-menu");
     document.addEventListener("click", function (event) {
