@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, to_user_timezone
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale, to_user_timezone
 
 from community.accounts.auth import peek_user
 
@@ -88,8 +88,27 @@ def local_date(value, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def local_number(value, digits: int | None = None) -> str:
+    """A figure in the reader's locale (1,234.5 / 1.234,5); digits fixes the decimals."""
+    if value is None or value == "":
+        return ""
+    if digits is None:
+        return format_decimal(value)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern)
+
+
+def local_percent(value, digits: int = 0) -> str:
+    """A share (0.42) as a percentage in the reader's locale (42% in English, 42 % in German)."""
+    if value is None or value == "":
+        return ""
+    return format_percent(value) if digits <= 0 else format_percent(value, format="#,##0." + "0" * digits + "%")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["number"] = local_number
+    app.jinja_env.filters["percent"] = local_percent
     app.jinja_env.filters["date"] = local_date
     app.jinja_env.globals["time_range"] = local_time_range
 

@@ -74,7 +74,7 @@ def nav_items() -> list[dict]:
             continue
         url = url_for(item.endpoint)
         prefix = url.rstrip("/") or "/"
-        items.append({"url": url, "label": item.label, "active": request.path.startswith(prefix) and prefix != "/"})
+        items.append({"url": url, "label": item.label, "endpoint": item.endpoint, "active": request.path.startswith(prefix) and prefix != "/"})
     return items
 
 

@@ -25,10 +25,11 @@ from community.discussions.forms import (
     SubscriptionForm,
     ThreadForm,
 )
-from community.errors import ValidationFailed
+from community.errors import NotFoundError, ValidationFailed
 from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
+from community.htmx import is_htmx, redirect_client
 from community.pagination import clamp
 from community.templating import register_home_card
 from community.unit_of_work import form_attempt
@@ -147,12 +148,28 @@ def new_thread():
     return render_template("discussions/new_thread.html", form=form)
 
 
-def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm):
+def _reply_target(view, form: ReplyForm) -> Post | None:
+    """The post a reply answers, so the reply box can name its author (not its number)."""
+    raw = form.reply_to.data or ""
+    if not raw.isdigit():
+        return None
+    wanted = int(raw)
+    for post in [*view.posts.items, *view.parents.values()]:
+        if post.id == wanted:
+            return post
+    try:
+        post = services.get_post(current_user, wanted)
+    except NotFoundError:
+        return None
+    return post if post.thread_id == view.thread.id else None
+
+
+def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, template: str = "discussions/thread.html", **extra):
     view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
     return render_template(
-        "discussions/thread.html", view=view, thread=thread, form=form, follow_form=follow_form,
-        mod_form=ModerationNoteForm(formdata=None),
+        template, view=view, thread=thread, form=form, follow_form=follow_form,
+        mod_form=ModerationNoteForm(formdata=None), reply_target=_reply_target(view, form), **extra,
     )
 
 
@@ -181,13 +198,21 @@ def reply(thread_id: int):
         reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdigit() else None
         replay = submissions.claim(current_user, form)
         if replay:
-            return replay
+            return redirect_client(replay)
         with form_attempt(form, show=ValidationFailed) as attempt:
             post = services.reply(current_user, thread, form.body.data or "", reply_to_post_id=reply_to)
         if attempt.ok:
-            return submissions.done(current_user, form, services.thread_link(thread.id, post.id))
+            link = services.thread_link(thread.id, post.id)
+            if is_htmx() and (thread.post_count - 1) % POSTS_PER_PAGE:
+                # Reply in place: the new post is on the page the person is reading.
+                submissions.remember(current_user, form, link)
+                last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
+                return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=ReplyForm(formdata=None),
+                                      template="discussions/_reply_added.html", new_post=post, saved=True)
+            return redirect_client(submissions.done(current_user, form, link))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
-    return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=form)
+    template = "discussions/_reply.html" if is_htmx() else "discussions/thread.html"
+    return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=form, template=template)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -286,8 +311,10 @@ def follow(kind: str, target_id: int):
     form = SubscriptionForm()
     if form.validate_on_submit():
         services.set_subscription(current_user, kind, target_id, form.level.data)
+        if is_htmx():  # saved in place: the same form answers with a confirmation
+            return render_template("discussions/_follow.html", form=form, kind=kind, target_id=target_id)
         flash(_("Your notification setting is saved."), "success")
-    return redirect(safe_next(form.next.data, "discussions.index"))
+    return redirect_client(redirect(safe_next(form.next.data, "discussions.index")))
 
 
 # Moderation ---------------------------------------------------------------------------------------

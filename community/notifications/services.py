@@ -81,6 +81,16 @@ def open_notification(user: User, notification_id: int) -> str | None:
     return note.link or ""
 
 
+def mark_one_read(user: User, notification_id: int) -> Notification | None:
+    """Mark one of the person's notifications read; None for anyone else's (or a missing one)."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        return None
+    mark_read(user, [note.id])
+    db.session.refresh(note)
+    return note
+
+
 FORMER_MEMBER = "\u2063former-member"  # stored in place of an erased person's name
 
 

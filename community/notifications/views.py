@@ -2,19 +2,24 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community.accounts.forms import EmptyForm
+from community.htmx import is_htmx
 from community.notifications import bp, services
 from community.pagination import clamp
+
+
+def _list_page(template: str, **extra):
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+    unread_only = request.args.get("unread") == "1"
+    result = services.list_for(current_user, page=page, per_page=per_page, unread_only=unread_only)
+    return render_template(
+        template, page=result, render_text=services.render_text, form=EmptyForm(formdata=None), unread_only=unread_only, **extra
+    )
 
 
 @bp.get("/")
 @login_required
 def index():
-    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
-    unread_only = request.args.get("unread") == "1"
-    result = services.list_for(current_user, page=page, per_page=per_page, unread_only=unread_only)
-    return render_template(
-        "notifications/index.html", page=result, render_text=services.render_text, form=EmptyForm(), unread_only=unread_only
-    )
+    return _list_page("notifications/index.html")
 
 
 @bp.post("/read")
@@ -22,6 +27,20 @@ def index():
 def mark_all_read():
     if EmptyForm().validate_on_submit():
         services.mark_read(current_user)
+        if is_htmx():  # in place: the list again, and the bell without its count
+            return _list_page("notifications/_list_read.html", done=True)
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def mark_one_read(notification_id: int):
+    """Mark one notification read without opening it (someone else's: nothing happens)."""
+    if EmptyForm().validate_on_submit():
+        note = services.mark_one_read(current_user, notification_id)
+        if note is not None and is_htmx():
+            return render_template("notifications/_item_read.html", note=note, render_text=services.render_text,
+                                   form=EmptyForm(formdata=None))
     return redirect(url_for("notifications.index"))
 
 

@@ -1,17 +1,48 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // The stylesheet shows the phone menu button only when this script runs (see app.css).
+  document.documentElement.classList.add("js");
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  // htmx: every request carries the CSRF token in the header Flask-WTF reads (X-CSRFToken).
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  // A failed htmx request (validation error, rate limit, lost connection) falls back to the
+  // ordinary form submission, so the person always sees the server's full answer.
+  document.addEventListener("htmx:responseError", function (event) {
+    var elt = event.detail.elt;
+    var form = elt && (elt.tagName === "FORM" ? elt : elt.closest("form"));
+    if (form && event.detail.xhr && event.detail.xhr.status === 422) { return; } // fragment with errors swapped in
+    if (form && !form.hasAttribute("data-no-fallback")) {
+      form.removeAttribute("hx-post");
+      form.setAttribute("data-no-fallback", "");
+      HTMLFormElement.prototype.submit.call(form);
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target) { return; }
+    var summary = target.querySelector("[data-error-summary]");
+    var focus = summary || target.querySelector("[data-focus-after-swap]");
+    if (focus) { focus.focus(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     // Selects marked data-autosubmit send their form on change; their submit button hides.
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
+      select.addEventListener("change", function () { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); });
     });
     document.querySelectorAll("[data-hide-with-js]").forEach(function (el) { el.hidden = true; });
     // Buttons marked data-confirm ask before sending their form.
-    document.querySelectorAll("[data-confirm]").forEach(function (el) {
-      el.addEventListener("click", function (event) {
-        if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
-      });
+    document.addEventListener("click", function (event) {
+      var el = event.target.closest && event.target.closest("[data-confirm]");
+      if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
     // Copy buttons for one-time secrets (API tokens, feed URLs).
     document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -21,5 +52,26 @@
         if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
       });
     });
+    // A table wider than the screen scrolls sideways: keyboard users can reach it too.
+    document.querySelectorAll(".table-wrap, .table-responsive, .chart").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth + 1 && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+      }
+    });
+    // The account menu (<details>) closes on Escape and on a click elsewhere.
+    var menus = document.querySelectorAll("details.account-menu");
+    document.addEventListener("click", function (event) {
+      menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) { menu.open = false; } });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      menus.forEach(function (menu) {
+        if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+      });
+    });
+    // After a failed submission the error summary takes the focus (GOV.UK pattern), so the
+    // page returns to the form; without JavaScript its autofocus attribute does the same.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) { summary.focus(); }
   });
 })();

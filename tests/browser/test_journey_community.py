@@ -51,3 +51,44 @@ def test_mentor_mentions_a_peer_who_sees_the_notification_and_replies(page, live
     page.get_by_role("button", name="Post reply").click()
     expect(page.get_by_text("I use the built-in whiteboard, no extra app needed.")).to_be_visible()
     expect(page.get_by_text("2 posts")).to_be_visible()
+
+
+def test_reply_follow_and_mark_read_happen_in_place_without_a_reload(page, live_server, create_user, app):
+    from community.discussions.models import Category
+    from community.extensions import db
+
+    with app.app_context():
+        db.session.add(Category(slug="lounge", name="Lounge", description="Chat", position=1))
+        db.session.commit()
+    mia = create_user(roles=["mentor"], name="Mia Mentor")
+    paul = create_user(roles=["mentor"], name="Paul Peer")
+
+    log_in(page, live_server, mia)
+    page.goto(live_server + "/community/new")
+    page.get_by_label("Title").fill("Meeting notes")
+    page.get_by_label("Your post").fill(f"Where do you keep them, @{paul.handle}?")
+    page.get_by_role("button", name="Publish thread").click()
+    expect(page.get_by_role("heading", name="Meeting notes")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, live_server, paul)
+    page.goto(live_server + "/notifications/")
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator("[data-unread]")).to_have_text("1")
+    page.get_by_role("button", name="Mark all as read").click()
+    expect(page.get_by_text("All notifications are marked as read.")).to_be_visible()
+    expect(page.locator("[data-unread]")).to_have_count(0)
+    assert page.evaluate("window.notReloaded === true")
+
+    page.get_by_role("button", name=re.compile("Mia Mentor mentioned you")).click()
+    expect(page.get_by_role("heading", name="Meeting notes")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Notifications", exact=True).select_option("watching")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your notification setting is saved.")).to_be_visible()
+    page.get_by_label("Your reply").fill("In the meeting chat, pinned.")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_role("article", name="Post 2")).to_contain_text("In the meeting chat, pinned.")
+    expect(page.get_by_text("2 posts")).to_be_visible()
+    expect(page.get_by_label("Your reply")).to_have_value("")
+    assert page.evaluate("window.notReloaded === true")
