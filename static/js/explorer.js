@@ -26,7 +26,7 @@
   var cy = null;
 
   function fmt(template, values) {
-    return String(template || "").replace(/%\((\w+)\)[sd]/g, function (m, key) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (m, key) {
       return values[key] === undefined ? "" : String(values[key]);
     });
   }

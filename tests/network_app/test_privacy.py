@@ -25,7 +25,8 @@ def everything_an_analyst_sees(client, extra_urls=()) -> list[str]:
     bodies = [dashboard.get_data(as_text=True)]
     bodies += [client.get(src).get_data(as_text=True) for src in pictures_of(dashboard)]
     for url in ("/network/findings.csv", "/api/v1/network/graph?format=graphml", "/api/v1/network/graph?format=json",
-                "/api/v1/network/analysis", *extra_urls):
+                "/api/v1/network/analysis", "/network/risks", "/network/roles", "/network/coverage", "/network/trend",
+                "/network/explorer", "/network/explorer.json", *extra_urls):
         response = client.get(url)
         assert response.status_code == 200, url
         bodies.append(response.get_data(as_text=True))
