@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
 from community.accounts.models import User
-from community.admin import bp, queries
+from community.admin import audit_trail, bp, queries
 from community.admin.forms import CreateUserForm, RolesForm, SetPasswordForm
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
@@ -114,5 +114,6 @@ def set_password(user_id: int):
 def audit():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
     action = request.args.get("action") or None
-    events = queries.audit_events(current_user, action=action, page=page, per_page=per_page)
-    return render_template("admin/audit.html", page=events, action=action)
+    events, rows = audit_trail.audit_rows(current_user, action=action, page=page, per_page=per_page)
+    return render_template("admin/audit.html", page=events, rows=rows, action=action,
+                           groups=audit_trail.action_choices(), describe=audit_trail.describe_data)

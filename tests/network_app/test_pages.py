@@ -62,7 +62,7 @@ def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, ana
     admin_browser = client.application.test_client()
     login(admin_browser, create_user(roles=("admin",)))
     audit_page = text_of(admin_browser.get("/admin/audit?action=network."))
-    assert "network.viewed" in audit_page and "Carla Change" in audit_page
+    assert "Network analysis viewed" in audit_page and "Carla Change" in audit_page and "network.viewed" not in audit_page
 
 
 def test_pictures_are_svg_images_tied_to_an_audited_view(client, login_as, analyst, small_org, compute):
