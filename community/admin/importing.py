@@ -91,7 +91,7 @@ def get_import(actor: User, import_id: int) -> PeopleImport:
     accounts.require_admin(actor)
     job = db.session.get(PeopleImport, import_id)
     if job is None:
-        raise NotFoundError()
+        raise NotFoundError(_("No such import."))
     return job
 
 

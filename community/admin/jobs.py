@@ -36,9 +36,10 @@ def run_import(import_id: int) -> None:
     commit()
     if claimed.rowcount != 1:
         return  # another worker has it, or it ran already
-    job = db.session.get(PeopleImport, import_id)
-    if job is None:
+    found = db.session.get(PeopleImport, import_id)
+    if found is None:
         return
+    job: PeopleImport = found
     actor = job.created_by
 
     def progress(done: int, report: ImportReport) -> None:
@@ -49,17 +50,17 @@ def run_import(import_id: int) -> None:
         report = import_people(job.content.encode("utf-8"), actor=actor, progress=progress)
     except DomainError as error:
         rollback()
-        job = db.session.get(PeopleImport, import_id)
-        if job is not None:
-            job.status, job.finished_at, job.errors = "failed", utcnow(), [[0, error.message]]
+        failed = db.session.get(PeopleImport, import_id)
+        if failed is not None:
+            failed.status, failed.finished_at, failed.errors = "failed", utcnow(), [[0, error.message]]
             commit()
         return
     except Exception:
         rollback()
         log.exception("people import %s failed", import_id)
-        job = db.session.get(PeopleImport, import_id)
-        if job is not None:
-            job.status, job.finished_at = "failed", utcnow()
+        failed = db.session.get(PeopleImport, import_id)
+        if failed is not None:
+            failed.status, failed.finished_at = "failed", utcnow()
             commit()
         return
     _save(job, job.total_rows, report)

@@ -27,7 +27,6 @@ from community.extensions import db, limiter
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
 
-
 # Upper ends of the bars where a criterion has a natural one (feedback is rated 1–5).
 BAR_MAXIMUM = {"feedback": 5}
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from community.accounts.models import User, UserLanguage, UserRole
-from community.expertise.models import Tag
 from community.database import utcnow
+from community.expertise.models import Tag
 from community.extensions import db
 from community.mentoring.models import (
     OPEN_STATUSES,
