@@ -75,7 +75,12 @@ def read_csv(data: bytes) -> tuple[list[str], Iterable[tuple[int, dict[str, str]
     return header, rows()
 
 
-def import_people(data: bytes, *, actor: User | None = None) -> ImportReport:
+PROGRESS_EVERY = 100
+
+
+def import_people(data: bytes, *, actor: User | None = None,
+                  progress: Callable[[int, ImportReport], None] | None = None) -> ImportReport:
+    """Import every good row; `progress(rows_done, report)` is called every PROGRESS_EVERY rows."""
     report = ImportReport()
     _header, rows = read_csv(data)
     handles = services.HandleAllocator()
@@ -93,6 +98,8 @@ def import_people(data: bytes, *, actor: User | None = None) -> ImportReport:
             report.errors.append((line, detail))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, report)
     return report
 
 

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
 from community.accounts.models import User
-from community.admin import bp, queries
-from community.admin.forms import CreateUserForm, RolesForm, SetPasswordForm
+from community.admin import audit_trail, bp, importing, queries
+from community.admin.forms import CreateUserForm, ImportForm, RolesForm, SetPasswordForm
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
 
@@ -114,5 +114,46 @@ def set_password(user_id: int):
 def audit():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
     action = request.args.get("action") or None
-    events = queries.audit_events(current_user, action=action, page=page, per_page=per_page)
-    return render_template("admin/audit.html", page=events, action=action)
+    events, rows = audit_trail.audit_rows(current_user, action=action, page=page, per_page=per_page)
+    return render_template("admin/audit.html", page=events, rows=rows, action=action,
+                           groups=audit_trail.action_choices(), describe=audit_trail.describe_data)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_people():
+    """Upload a CSV of people: it is checked and shown before anything is written."""
+    accounts.require_admin(current_user)
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        with form_attempt(form) as attempt:
+            job = importing.check_upload(current_user, upload.filename or "", upload.read())
+        if attempt.ok:
+            return redirect(url_for("admin.import_show", import_id=job.id))
+    return render_template("admin/import.html", form=form, imports=importing.recent_imports(current_user))
+
+
+@bp.get("/import/<int:import_id>")
+def import_show(import_id: int):
+    job = importing.get_import(current_user, import_id)
+    return render_template("admin/import_show.html", job=job, start_form=EmptyForm())
+
+
+@bp.get("/import/<int:import_id>/progress")
+def import_progress(import_id: int):
+    """The progress box alone, for the page's polling (htmx)."""
+    job = importing.get_import(current_user, import_id)
+    return render_template("admin/_import_progress.html", job=job)
+
+
+@bp.post("/import/<int:import_id>/start")
+def import_start(import_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        _job, started = importing.start_import(current_user, import_id)
+        if not started:
+            flash(_("This import was started already; here is where it stands."), "info")
+    else:
+        importing.get_import(current_user, import_id)
+        flash(_("The form expired; please send it again."), "error")
+    return redirect(url_for("admin.import_show", import_id=import_id))

@@ -8,6 +8,7 @@ import io
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from community import submissions
 from community.accounts.forms import EmptyForm
@@ -25,6 +26,19 @@ from community.expertise.services import all_tags
 from community.extensions import db, limiter
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
+
+# Upper ends of the bars where a criterion has a natural one (feedback is rated 1–5).
+BAR_MAXIMUM = {"feedback": 5}
+
+
+@bp.app_template_global("evidence_bar")
+def evidence_bar(item: queries.EvidenceItem) -> Markup:
+    """A criterion's value as a bar, with a marker at its threshold (the numbers are written beside it)."""
+    from community.network.drawing import threshold_bar_svg
+
+    threshold = float(item.threshold or 0)
+    maximum = BAR_MAXIMUM.get(item.key, max(threshold * 2, 1.0))
+    return Markup(threshold_bar_svg(float(item.value or 0), threshold, maximum=maximum))  # noqa: S704 - ElementTree
 
 
 @bp.get("/ambassadors")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from community.forms import MultiCheckboxField
 from community.network.pseudonyms import REVEAL_REASON_MAX, REVEAL_REASON_MIN
 
 
@@ -16,10 +17,10 @@ class WhatIfForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     class Meta:
         csrf = False
 
-    remove = SelectMultipleField(
+    remove = MultiCheckboxField(
         _l("Mentors who leave"),
         validate_choice=False,  # the service says which entries are not mentors
-        description=_l("Choose one or more mentors (hold Ctrl or ⌘ to pick several)."),
+        description=_l("Tick one or more mentors."),
     )
     others = StringField(
         _l("Other mentors"),

@@ -8,6 +8,7 @@
 - `jobs`: queued analyses of big organisations and their runner (the only one that commits).
 - `whatif`: what the pool loses if mentors leave.
 - `pictures`: the SVG pictures; `exports`: GraphML / node-link JSON and the findings CSV.
+- `explorer`: nodes and edges for the interactive explorer, and what-if in its terms.
 - `queries`: read-only views of the stored snapshots.
 
 Privacy rules (issue "privacy by design"): people with `analysis_opt_out` take part in the
@@ -24,6 +25,11 @@ from community.network.access import (
     is_analyst,
     require_admin,
     require_analyst,
+)
+from community.network.explorer import (
+    EXPLORER_MAX_PEOPLE,
+    explorer_data,
+    explorer_what_if,
 )
 from community.network.exports import (
     CSV_FORMULA_START,
@@ -106,6 +112,7 @@ from community.network.whatif import (
 __all__ = [
     "ANALYST_ROLES",
     "CSV_FORMULA_START",
+    "EXPLORER_MAX_PEOPLE",
     "LiveNetwork",
     "NetworkData",
     "PERSON_LISTS",
@@ -126,6 +133,8 @@ __all__ = [
     "coverage_svg",
     "ego_svg",
     "export_graph",
+    "explorer_data",
+    "explorer_what_if",
     "exported_graph",
     "findings_csv",
     "forget_jobs",

@@ -11,24 +11,33 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
-from community.network import bp, queries, services
+from community.network import bp, briefing, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
 LIST_LIMIT = 25
-# The dashboard's what-if form ticks the busiest mentors (more are named in its text field, or
-# on the what-if page): a list of every mentor of a large organisation made the page slow.
-DASHBOARD_WHAT_IF_MENTORS = 100
+WHAT_IF_CHOICES = 400  # checkboxes; the others are named in the text field
 PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
 PICTURES = {
     "network": services.network_svg,
@@ -49,13 +58,13 @@ def network_card(user: Any) -> Card | None:
         return card
     computed_at, summary = latest
     anchors = [
-        ("single_points_of_failure", _("Single points of failure"), "spof-heading"),
-        ("overloaded", _("Overloaded mentors"), "overloaded-heading"),
-        ("uncovered_topics", _("Uncovered topics"), "topics-heading"),
-        ("unmatched_executives", _("Unmatched executives"), "unmatched-heading"),
+        ("single_points_of_failure", _("Single points of failure"), "network.risks", "spof-heading"),
+        ("overloaded", _("Overloaded mentors"), "network.risks", "overloaded-heading"),
+        ("uncovered_topics", _("Uncovered topics"), "network.coverage", "topics-heading"),
+        ("unmatched_executives", _("Unmatched executives"), "network.coverage", "unmatched-heading"),
     ]
-    dashboard = url_for("network.dashboard")
-    card.items = [CardItem(str(label), f"{dashboard}#{anchor}", str(summary.get(key, 0))) for key, label, anchor in anchors]
+    card.items = [CardItem(str(label), f"{url_for(endpoint)}#{anchor}", briefing.number(int(summary.get(key, 0) or 0)))
+                  for key, label, endpoint, anchor in anchors]
     return card
 
 
@@ -112,38 +121,85 @@ def _svg(content: str) -> Response:
 
 def _what_if_form(formdata: Any = None, limit: int = 2000) -> tuple[WhatIfForm, int]:
     form = WhatIfForm(formdata=formdata)
-    choices, total = services.mentor_choices(limit)
+    choices, total = services.mentor_choices(WHAT_IF_CHOICES)
     form.remove.choices = choices
     return form, total
 
 
-@bp.get("/network")
-def dashboard() -> ResponseReturnValue:
+TABS = (
+    ("network.dashboard", _l("Overview"), "speedometer2"),
+    ("network.risks", _l("Risks"), "exclamation-triangle"),
+    ("network.roles", _l("Roles"), "diagram-3"),
+    ("network.coverage", _l("Coverage and demand"), "grid-3x3-gap"),
+    ("network.what_if", _l("What if"), "person-dash"),
+    ("network.trend", _l("Trend"), "graph-up"),
+    ("network.explorer", _l("Explorer"), "bounding-box-circles"),
+)
+BRIEF_LIMIT = 3
+
+
+@bp.app_template_filter("localnum")
+def localnum(value: Any) -> str:
+    """A number in the reader's locale; text stays as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return briefing.number(value)
+
+
+def _briefing(tab: str, limit: int | None = LIST_LIMIT) -> dict[str, Any]:
+    """What every tab shows: the snapshot's report (cut to `limit`), the audited view and its token."""
     mode = services.pseudonymised()
     snapshot = services.latest_snapshot()
-    report = queries.build_report(snapshot, limit=LIST_LIMIT, pseudonymised=mode) if snapshot else None
+    report = queries.build_report(snapshot, limit=limit, pseudonymised=mode) if snapshot else None
     event = audit.record(
         "network.viewed", actor=current_user, subject_type="analysis_snapshot",
-        subject_id=snapshot.id if snapshot else None, note="dashboard",
+        subject_id=snapshot.id if snapshot else None, note="dashboard" if tab == "overview" else tab,
     )
-    what_if_form, mentors_total = _what_if_form(limit=DASHBOARD_WHAT_IF_MENTORS)
-    settings_form = SettingsForm(formdata=None, data={"pseudonymised": mode})
-    context = {
+    return {
+        "tab": tab,
+        "tabs": TABS,
         "report": report,
         "pseudonymised": mode,
-        "locked": services.pseudonymised_locked(),
-        "trend": services.health_trend(12),
-        "trend_labels": services.trend_series_labels(),
         "job": queries.recent_job(),
-        "what_if_form": what_if_form,
-        "mentors_total": mentors_total,
-        "reveal_form": RevealForm(formdata=None),
-        "settings_form": settings_form,
         "recompute_form": EmptyForm(formdata=None),
         "view": picture_token(event),
-        "list_limit": LIST_LIMIT,
+        "list_limit": limit,
     }
+
+
+@bp.get("/network")
+def dashboard() -> ResponseReturnValue:
+    context = _briefing("overview", limit=BRIEF_LIMIT)
+    trend = services.health_trend(12)
+    context.update(
+        cards=briefing.health_cards(trend),
+        locked=services.pseudonymised_locked(),
+        reveal_form=RevealForm(formdata=None),
+        settings_form=SettingsForm(formdata=None, data={"pseudonymised": context["pseudonymised"]}),
+    )
     return render_template("network/dashboard.html", **context)
+
+
+@bp.get("/network/risks")
+def risks() -> ResponseReturnValue:
+    return render_template("network/risks.html", **_briefing("risks"))
+
+
+@bp.get("/network/roles")
+def roles() -> ResponseReturnValue:
+    return render_template("network/roles.html", **_briefing("roles"))
+
+
+@bp.get("/network/coverage")
+def coverage() -> ResponseReturnValue:
+    return render_template("network/coverage.html", **_briefing("coverage"))
+
+
+@bp.get("/network/trend")
+def trend() -> ResponseReturnValue:
+    context = _briefing("trend", limit=0)
+    context.update(trend=services.health_trend(12), trend_labels=services.trend_series_labels())
+    return render_template("network/trend.html", **context)
 
 
 @bp.get("/network/what-if")
@@ -154,7 +210,26 @@ def what_if() -> ResponseReturnValue:
         with form_attempt(form):
             result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
     return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
-                           pseudonymised=services.pseudonymised())
+                           pseudonymised=services.pseudonymised(), tab="what_if", tabs=TABS,
+                           job=None, report=None)
+
+
+@bp.get("/network/explorer")
+def explorer() -> ResponseReturnValue:
+    context = _briefing("explorer", limit=0)
+    remove = ",".join(services.parse_refs(request.args.getlist("remove")))[:500]
+    context.update(remove=remove, explorer_limit=services.EXPLORER_MAX_PEOPLE)
+    return render_template("network/explorer.html", **context)
+
+
+@bp.get("/network/explorer.json")
+def explorer_data() -> ResponseReturnValue:
+    return jsonify(services.explorer_data(current_user))
+
+
+@bp.get("/network/explorer/what-if.json")
+def explorer_what_if() -> ResponseReturnValue:
+    return jsonify(services.explorer_what_if(current_user, services.parse_refs(request.args.getlist("remove"))))
 
 
 @bp.get("/network/people/<ref>")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from community.accounts.models import User, UserLanguage, UserRole
+from community.database import utcnow
 from community.expertise.models import Tag
 from community.extensions import db
 from community.mentoring.models import (
@@ -155,3 +156,28 @@ def pending_handovers(limit: int = 50) -> list[Mentorship]:
                                  Mentorship.status.in_(("active", "completed")))
         .order_by(Mentorship.handover_requested_at).limit(limit)
     ).unique())
+
+
+def monthly_posts(person_id: int, months: int = 12, now: datetime | None = None) -> list[tuple[date, int]]:
+    """Community posts a person wrote in each of the last `months` calendar months, oldest first
+    (deleted and hidden posts not counted); one statement."""
+    from community.discussions.models import Post
+
+    now = now or utcnow()
+    first = date(now.year, now.month, 1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    starts = [first]
+    while len(starts) < months:
+        last = starts[-1]
+        starts.append(date(last.year + (last.month == 12), last.month % 12 + 1, 1))
+    counts = dict.fromkeys(starts, 0)
+    since = datetime(first.year, first.month, 1, tzinfo=now.tzinfo)
+    for (created_at,) in db.session.execute(
+        select(Post.created_at).where(Post.author_id == person_id, Post.created_at >= since,
+                                      Post.deleted_at.is_(None), Post.hidden.is_(False))
+    ):
+        key = date(created_at.year, created_at.month, 1)
+        if key in counts:
+            counts[key] += 1
+    return list(counts.items())

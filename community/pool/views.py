@@ -11,7 +11,7 @@ from community.errors import ValidationFailed
 from community.forms import as_choices
 from community.i18n import select_timezone, user_zone
 from community.mentoring import services as mentoring
-from community.pool import bp, fading, services
+from community.pool import bp, fading, queries, services
 from community.pool import circles as circle_services
 from community.pool.forms import CircleForm, CirclePostForm, HandoverForm, PauseForm, RhythmForm
 from community.unit_of_work import form_attempt
@@ -89,6 +89,24 @@ def pause():
     from community.mentoring.services import path_for
 
     return redirect(path_for("profiles.show", person_id=current_user.id))
+
+
+@bp.app_template_global("person_activity")
+def person_activity(person_id: int, months: int = 12) -> dict:
+    """A person's community posts per month for the activity sparkline (templates/network/_sparkline.html)."""
+    from flask_babel import format_date
+    from markupsafe import Markup
+
+    from community.network.drawing import sparkline_svg
+
+    series = queries.monthly_posts(person_id, months)
+    counts = [count for _month, count in series]
+    return {
+        "months": [(format_date(month, "MMM yyyy"), count) for month, count in series],
+        "total": sum(counts),
+        "peak": max(counts) if counts else 0,
+        "svg": Markup(sparkline_svg(counts, width=160, height=32)),  # noqa: S704 - built with ElementTree
+    }
 
 
 @bp.app_template_global("pool_fading")

@@ -85,7 +85,8 @@ def test_admin_sees_the_audit_trail(client, login_as, create_user):
     person = create_user()
     client.post_form(f"/admin/users/{person.id}", {"roles-roles": ["mentor"]})
     text = text_of(client.get("/admin/audit?action=user."))
-    assert "user.roles_changed" in text
+    # In words: the action's name and the subject's name, never the raw key or an id.
+    assert "Roles changed" in text and person.name in text and "user.roles_changed" not in text
 
 
 def test_admin_searches_people_by_role(client, login_as, create_user):

@@ -1,5 +1,7 @@
 """Nominations, decisions with audit, badges, step-down and the candidate list."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -189,7 +191,9 @@ def test_nominee_sees_evidence_and_nominator_does_not(client, login_as, people, 
     client.post_form("/logout")
     login_as(people["mentor"])
     text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
-    assert "Sessions held 4" in text and "Feedback average 5.0 (4)" in text
+    # Each criterion is a bar against its threshold, with the numbers in words beside it.
+    assert re.search(r"Sessions held (met|not yet) 4 of \d+ needed", text)
+    assert re.search(r"Feedback average (met|not yet) 5\.0 of \d\.\d needed \(4 ratings\)", text)
 
 
 def test_evidence_counts_sessions_mentees_feedback_and_topics(app, people, create_user, mentoring_record, db):

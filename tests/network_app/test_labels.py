@@ -9,12 +9,13 @@ RAW = ("communities_reached", "departments_reached", "feedback_adjusted", "feedb
 def test_the_dashboard_names_its_figures_in_words_in_both_languages(client, login_as, analyst, small_org, compute):
     compute()
     login_as(analyst)
-    page = text_of(client.get("/network"))
+    tabs = ("/network", "/network/risks", "/network/roles", "/network/coverage", "/network/trend", "/network/what-if")
+    page = " ".join(text_of(client.get(tab)) for tab in tabs)
     assert "Direct ties" in page or "Communities reached" in page
     for raw in RAW:
         assert raw not in page, raw
     client.post_form("/locale", {"locale": "de", "next": "/network"})
-    german = text_of(client.get("/network"))
+    german = " ".join(text_of(client.get(tab)) for tab in tabs)
     for raw in RAW:
         assert raw not in german, raw
 

@@ -37,9 +37,16 @@ def test_change_manager_recomputes_and_sees_each_finding_with_links(client, logi
     assert "Single points of failure" in text and "Sales" in text
     assert "Load 3 for a capacity of 2" in text  # overloaded, with its reason
     assert "Power Bi" in text and "Demand 1" in text  # uncovered topic
-    assert "Ida Idle" in text and "Una Unmatched" in text
-    assert "Ambassador shortlist" in text and "Outcomes" in text
-    assert "What if mentors leave?" in text and "Mia Mentor (load 3 of 2)" in text
+    # The overview is a briefing: health cards, then the top of each list; the tabs hold the rest.
+    assert "Pool health at a glance" in text and "First snapshot" in text
+    for tab in ("/network/risks", "/network/roles", "/network/coverage", "/network/what-if", "/network/trend"):
+        assert f'href="{tab}"' in body, tab
+    assert "Ida Idle" in text_of(client.get("/network/risks"))
+    assert "Una Unmatched" in text_of(client.get("/network/coverage"))
+    roles = text_of(client.get("/network/roles"))
+    assert "Ambassador shortlist" in roles and "Outcomes" in roles
+    what_if = text_of(client.get("/network/what-if"))
+    assert "What if mentors leave?" in what_if and "Mia Mentor (load 3 of 2)" in what_if
 
 
 def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, analyst, small_org, compute,
@@ -55,14 +62,18 @@ def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, ana
     admin_browser = client.application.test_client()
     login(admin_browser, create_user(roles=("admin",)))
     audit_page = text_of(admin_browser.get("/admin/audit?action=network."))
-    assert "network.viewed" in audit_page and "Carla Change" in audit_page
+    assert "Network analysis viewed" in audit_page and "Carla Change" in audit_page and "network.viewed" not in audit_page
 
 
 def test_pictures_are_svg_images_tied_to_an_audited_view(client, login_as, analyst, small_org, compute):
     compute()
     login_as(analyst)
     dashboard = client.get("/network")
-    pictures = pictures_of(dashboard)
+    pictures = pictures_of(dashboard)  # the overview draws the network; each tab its own chart
+    for tab in ("/network/risks", "/network/coverage", "/network/trend"):
+        page = client.get(tab)
+        pictures += pictures_of(page)
+        assert "style=" not in page.get_data(as_text=True) and "<script>" not in page.get_data(as_text=True)
     assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "coverage", "trend"}
     for src in pictures:
         response = client.get(src)

@@ -72,7 +72,8 @@ def test_fading_mentors_are_stored_listed_with_reasons_and_checked_in_once(app, 
     assert _kinds(app, org["doubling"].id).count("fading_checkin") == 1
 
     login_as(org["cm"])
-    text = text_of(client.get("/network"))
+    assert "Fading mentors" in text_of(client.get("/network"))  # a health card on the overview
+    text = text_of(client.get("/network/risks"))  # named on the risks tab
     assert "Fading mentors" in text and "Dora Doubling" in text and "Pia Private" not in text
 
 

@@ -29,6 +29,7 @@ from community.network.drawing.people import (
     draw_network,
     draw_network_or_condensed,
 )
+from community.network.drawing.spark import sparkline_svg, threshold_bar_svg
 from community.network.drawing.svg import (
     EDGE_COLOUR,
     ENGLISH,
@@ -67,4 +68,6 @@ __all__ = [
     "load_bars",
     "needs_condensing",
     "primary_role",
+    "sparkline_svg",
+    "threshold_bar_svg",
 ]

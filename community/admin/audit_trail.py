@@ -1,0 +1,219 @@
+"""The audit trail in words: translated action names, the subject's name, the actions to filter by."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.accounts.services import require_admin
+from community.audit.models import AuditEvent
+from community.extensions import db
+from community.pagination import Page, paginate
+
+AREAS = {
+    "ambassador": _l("Ambassadors"), "calendar_feed": _l("Calendar feed"), "circle": _l("Peer circles"),
+    "circles": _l("Peer circles"), "cohort": _l("Programme runs"), "mentoring": _l("Mentoring"),
+    "mentorship": _l("Mentorships"), "network": _l("Network analysis"), "outreach": _l("Notifications"),
+    "people": _l("People import"), "post": _l("Community posts"), "privacy": _l("Privacy"),
+    "run_report": _l("Run reports"), "scim": _l("Directory sync (SCIM)"), "survey": _l("Surveys"),
+    "tag": _l("Topics"), "thread": _l("Community threads"), "token": _l("API tokens"), "user": _l("Accounts"),
+}
+
+ACTIONS = {
+    "ambassador.candidates_exported": _l("Ambassador candidates exported"),
+    "ambassador.candidates_viewed": _l("Ambassador candidates viewed"),
+    "ambassador.criteria_changed": _l("Ambassador criteria changed"),
+    "ambassador.declined": _l("Nomination declined"),
+    "ambassador.ended": _l("Ambassador status ended"),
+    "ambassador.nominated": _l("Ambassador nominated"),
+    "ambassador.nomination_withdrawn": _l("Nomination withdrawn"),
+    "ambassador.promoted": _l("Promoted to ambassador"),
+    "ambassador.stepped_down": _l("Ambassador stepped down"),
+    "calendar_feed.created": _l("Calendar feed created"),
+    "calendar_feed.revoked": _l("Calendar feed revoked"),
+    "circle.created": _l("Peer circle created"),
+    "circles.proposals_viewed": _l("Circle proposals viewed"),
+    "cohort.created": _l("Programme run created"),
+    "cohort.updated": _l("Programme run changed"),
+    "mentoring.paused": _l("Mentoring paused"),
+    "mentorship.accepted": _l("Mentorship accepted"),
+    "mentorship.completed": _l("Mentorship completed"),
+    "mentorship.declined": _l("Mentorship declined"),
+    "mentorship.handed_over": _l("Mentorship handed over"),
+    "mentorship.requested": _l("Mentorship requested"),
+    "network.computed": _l("Network analysis computed"),
+    "network.demand_exported": _l("Topic demand exported"),
+    "network.demand_viewed": _l("Topic demand viewed"),
+    "network.exported": _l("Network analysis exported"),
+    "network.requested": _l("Network analysis requested"),
+    "network.revealed": _l("Pseudonym revealed"),
+    "network.settings": _l("Analysis settings changed"),
+    "network.viewed": _l("Network analysis viewed"),
+    "network.what_if": _l("What-if computed"),
+    "outreach.channel_removed": _l("Team chat channel removed"),
+    "outreach.channel_set": _l("Team chat channel set"),
+    "people.imported": _l("People imported from CSV"),
+    "post.deleted": _l("Post deleted"),
+    "post.edited": _l("Post edited"),
+    "post.hidden": _l("Post hidden"),
+    "post.restored": _l("Post restored"),
+    "privacy.retention": _l("Old data removed (retention)"),
+    "run_report.exported": _l("Run report exported"),
+    "run_report.viewed": _l("Run report viewed"),
+    "scim.token_created": _l("SCIM token created"),
+    "scim.tokens_revoked": _l("SCIM tokens revoked"),
+    "scim.user_created": _l("Account created by directory sync"),
+    "scim.user_deactivated": _l("Account deactivated by directory sync"),
+    "scim.user_deleted": _l("Account deleted by directory sync"),
+    "scim.user_reactivated": _l("Account reactivated by directory sync"),
+    "scim.user_updated": _l("Account updated by directory sync"),
+    "survey.closed": _l("Survey closed"),
+    "survey.created": _l("Survey created"),
+    "survey.items_edited": _l("Survey questions edited"),
+    "survey.opened": _l("Survey opened"),
+    "tag.created": _l("Topic created"),
+    "tag.merged": _l("Topics merged"),
+    "tag.synonym_added": _l("Topic synonym added"),
+    "tag.synonym_removed": _l("Topic synonym removed"),
+    "tag.updated": _l("Topic changed"),
+    "thread.locked": _l("Thread locked"),
+    "thread.moved": _l("Thread moved"),
+    "thread.pinned": _l("Thread pinned"),
+    "thread.unlocked": _l("Thread unlocked"),
+    "thread.unpinned": _l("Thread unpinned"),
+    "token.created": _l("API token created"),
+    "token.revoked": _l("API token revoked"),
+    "token.revoked_all": _l("All API tokens revoked"),
+    "user.activated": _l("Account activated"),
+    "user.created": _l("Account created"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.email_changed": _l("E-mail address changed"),
+    "user.erased": _l("Account erased"),
+    "user.oidc_linked": _l("Company sign-in linked"),
+    "user.password_changed": _l("Password changed"),
+    "user.password_set": _l("Password set by an admin"),
+    "user.roles_changed": _l("Roles changed"),
+}
+
+# Notes some features write as keys (the network's page names).
+NOTES = {
+    "dashboard": _l("Overview"), "risks": _l("Risks"), "roles": _l("Roles"), "coverage": _l("Coverage and demand"),
+    "trend": _l("Trend"), "explorer": _l("Explorer"), "person": _l("Person page"),
+}
+
+SUBJECT_TYPES = {
+    "analysis_snapshot": _l("Analysis snapshot"), "circle": _l("Peer circle"), "cohort": _l("Programme run"),
+    "mentorship": _l("Mentorship"), "nomination": _l("Nomination"), "post": _l("Post"), "survey": _l("Survey"),
+    "tag": _l("Topic"), "thread": _l("Thread"), "token": _l("API token"), "import": _l("CSV import"),
+}
+
+
+def _words(text: str) -> str:
+    words = text.replace("_", " ").replace(".", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def action_label(action: str) -> str:
+    """An action in words; an action nobody named yet reads as its area and words."""
+    label = ACTIONS.get(action)
+    if label is not None:
+        return str(label)
+    area, _dot, rest = action.partition(".")
+    return f"{AREAS[area]}: {_words(rest)}" if area in AREAS and rest else _words(action)
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(area label, [(value, label)]) for the filter; each area's "all" entry first (prefix match)."""
+    by_area: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for action in ACTIONS:
+        by_area[action.partition(".")[0]].append((action, action_label(action)))
+    groups = []
+    for area, entries in sorted(by_area.items(), key=lambda item: str(AREAS.get(item[0], item[0]))):
+        name = str(AREAS.get(area, _words(area)))
+        all_of = str(_l("All of %(area)s", area=name))
+        groups.append((name, [(f"{area}.", all_of), *sorted(entries, key=lambda entry: entry[1])]))
+    return groups
+
+
+@dataclass
+class AuditRow:
+    event: AuditEvent
+    action: str
+    subject: str
+    subject_url_id: int | None  # a person's id, for a link to the profile
+    note: str
+
+
+def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    """Names of the events' subjects, one statement per kind of subject."""
+    from community.ambassadors.models import Nomination
+
+    ids: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        if event.subject_type and event.subject_id is not None:
+            ids[event.subject_type].add(event.subject_id)
+    names: dict[tuple[str, int], str] = {}
+    if ids.get("user"):
+        for pid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids["user"]))):
+            names[("user", pid)] = name
+    if ids.get("nomination"):
+        for nid, name in db.session.execute(
+            select(Nomination.id, User.name).join(User, User.id == Nomination.nominee_id)
+            .where(Nomination.id.in_(ids["nomination"]))
+        ):
+            names[("nomination", nid)] = str(_l("Nomination of %(name)s", name=name))
+    return names
+
+
+def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> tuple[Page, list[AuditRow]]:
+    """A page of the audit trail, newest first, with each event's action and subject in words."""
+    require_admin(actor)
+    stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    found = paginate(stmt.order_by(AuditEvent.id.desc()), page=page, per_page=per_page)
+    events: list[AuditEvent] = list(found.items)
+    names = _subject_names(events)
+    rows = []
+    for event in events:
+        subject = ""
+        person = None
+        if event.subject_type and event.subject_id is not None:
+            key = (event.subject_type, event.subject_id)
+            if key in names:
+                subject = names[key]
+                person = event.subject_id if event.subject_type == "user" else None
+            elif event.subject_type == "user":
+                subject = str(_l("a former member"))
+            else:
+                kind = SUBJECT_TYPES.get(event.subject_type)
+                subject = f"{kind if kind is not None else _words(event.subject_type)} {event.subject_id}"
+        note = event.note or ""
+        if event.action.startswith("network.") and note in NOTES:
+            note = str(NOTES[note])
+        rows.append(AuditRow(event, action_label(event.action), subject, person, note))
+    return found, rows
+
+
+def describe_data(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """An event's details as (label, value) pairs in words."""
+    if not data:
+        return []
+    from community.labels import figure_label
+
+    pairs = []
+    for key, value in sorted(data.items()):
+        if isinstance(value, list):
+            text = ", ".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            text = str(_l("yes")) if value else str(_l("no"))
+        else:
+            text = str(value)
+        pairs.append((figure_label(key), text))
+    return pairs

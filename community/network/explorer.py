@@ -1,0 +1,112 @@
+"""The interactive explorer's data: the graph as nodes and edges for Cytoscape.js, and what-if on it.
+
+The same rules as the dashboard and the graph export: analysts only (`require_analyst`),
+people who opted out left out (counted), pseudonyms in pseudonymised mode (with only the
+attributes at least K_ANONYMITY people share), and every load written to the audit trail.
+Large organisations get the best-connected people only, so the browser stays responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from community.accounts.models import User
+from community.audit import services as audit
+from community.extensions import db
+from community.network.access import require_analyst
+from community.network.drawing import primary_role
+from community.network.exports import exported_graph, k_anonymous
+from community.network.loading import live_network
+from community.network.models import PersonFigure
+from community.network.pseudonyms import pseudonymised
+from community.network.queries import latest_snapshot_id, opted_out_ids, people_refs
+from community.network.whatif import what_if
+
+EXPLORER_MAX_PEOPLE = 600
+
+
+def _communities(ids: Iterable[int]) -> dict[int, int | None]:
+    """Community of each person in the latest snapshot (one statement)."""
+    snapshot_id = latest_snapshot_id()
+    if snapshot_id is None:
+        return {}
+    wanted = set(ids)
+    return {
+        user_id: community
+        for user_id, community in db.session.execute(
+            select(PersonFigure.user_id, PersonFigure.community).where(PersonFigure.snapshot_id == snapshot_id)
+        )
+        if user_id in wanted
+    }
+
+
+def _subset(graph: nx.Graph, limit: int) -> nx.Graph:
+    """The `limit` best-connected people (weighted ties, then id) and the ties among them."""
+    if graph.number_of_nodes() <= limit:
+        return graph
+    strength = dict(graph.degree(weight="weight"))
+    keep = sorted(graph.nodes, key=lambda node: (-float(strength.get(node, 0) or 0), node))[:limit]
+    return graph.subgraph(keep)
+
+
+def explorer_data(viewer: User, *, limit: int = EXPLORER_MAX_PEOPLE) -> dict[str, Any]:
+    """Nodes and edges of the current network for the explorer; audited."""
+    require_analyst(viewer)
+    mode = pseudonymised()
+    live = live_network()
+    hidden = opted_out_ids()
+    full = exported_graph(live, hidden)
+    graph = _subset(full, limit)
+    if mode:
+        graph = k_anonymous(graph)
+    refs = people_refs(list(graph), mode)
+    communities = _communities(graph.nodes)
+    nodes = []
+    for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+        ref = refs[node]
+        withheld = data.get("withheld", frozenset())
+        nodes.append({
+            "id": ref.key,
+            "label": ref.name,
+            "role": primary_role(data) if "roles" not in withheld else None,
+            "department": ref.department,
+            "community": communities.get(node),
+            "ties": int(graph.degree(node)),
+        })
+    edges = [
+        {"source": refs[a].key, "target": refs[b].key, "weight": round(float(data.get("weight") or 1.0), 3)}
+        for a, b, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1]))
+    ]
+    left_out = sum(1 for node in hidden if node in live.graph)
+    shown, total = graph.number_of_nodes(), full.number_of_nodes()
+    notes = []
+    if shown < total:
+        notes.append(_("Showing the %(shown)d best-connected of %(total)d people, to keep the page responsive.",
+                       shown=shown, total=total))
+    if left_out:
+        notes.append(ngettext("%(num)d person who opted out is not shown.",
+                              "%(num)d people who opted out are not shown.", left_out))
+    audit.record("network.viewed", actor=viewer, subject_type="analysis_snapshot", subject_id=latest_snapshot_id(),
+                 note="explorer", data={"people": shown, "pseudonymised": mode})
+    return {"nodes": nodes, "edges": edges, "shown": shown, "total": total, "opted_out_people": left_out,
+            "pseudonymised": mode, "notes": notes}
+
+
+def explorer_what_if(viewer: User, refs: Iterable[str]) -> dict[str, Any]:
+    """What the pool loses if these people leave, in the explorer's terms (keys, names); audited."""
+    view = what_if(viewer, list(refs))
+    return {
+        "removed": [ref.key for ref in view.removed],
+        "removed_names": [ref.name for ref in view.removed],
+        "executives": [ref.key for ref in view.executives],
+        "executives_opted_out": view.executives_opted_out,
+        "departments": view.departments,
+        "topics": [name for _slug, name in view.topics],
+        "health": view.health,
+    }
