@@ -1,14 +1,14 @@
 """CSV imports of people started on the web (admin), with their check and progress.
 
 Revision ID: 9a1c4e7b2d21
-Revises: 3f2b7c9d1e04
+Revises: 5a8d2e6f0b31
 Create Date: 2026-12-02 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '9a1c4e7b2d21'
-down_revision = '3f2b7c9d1e04'
+down_revision = '5a8d2e6f0b31'
 branch_labels = None
 depends_on = None
 

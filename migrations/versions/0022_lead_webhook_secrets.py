@@ -1,14 +1,14 @@
 """Webhook URLs are secrets: the column holds them encrypted (longer), existing ones are encrypted.
 
 Revision ID: 5a8d2e6f0b31
-Revises: 3f2b7c9d1e04
+Revises: 9a4c1e7b2d21
 Create Date: 2026-12-02 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5a8d2e6f0b31'
-down_revision = '3f2b7c9d1e04'
+down_revision = '9a4c1e7b2d21'
 branch_labels = None
 depends_on = None
 
