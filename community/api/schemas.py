@@ -22,7 +22,8 @@ class StrictParser(FlaskParser):
     - a query parameter given twice that is not a list (`page=1&page=2`) is refused (422)
       instead of silently taking the first value;
     - a request whose JSON body is required (every `@blp.arguments` body here) but missing, or
-      not sent as JSON, is refused (422) instead of being read as an empty object.
+      not sent as JSON, is refused (422) instead of being read as an empty object (a schema
+      with `BODY_OPTIONAL = True`, documented with `required=False`, takes no body as `{}`).
     """
 
     def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
@@ -35,6 +36,8 @@ class StrictParser(FlaskParser):
 
     def load_json(self, req: Any, schema: ma.Schema) -> Any:
         data = super().load_json(req, schema)
+        if data is ma.missing and getattr(schema, "BODY_OPTIONAL", False):
+            return {}
         if data is ma.missing:
             raise ma.ValidationError({"body": [_("A JSON body is required (Content-Type: application/json).")]})
         return data
