@@ -79,7 +79,7 @@ def crawl(client, start: list[str], counter: dict[str, int]) -> dict[str, set[st
         response = client.get(url)
         visited += 1
         counter["pages"] += 1
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = _Page()
         page.feed(response.get_data(as_text=True))
