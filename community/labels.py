@@ -1,7 +1,7 @@
 """Words for internal names that reach pages: analysis figures and the tables a topic is used in.
 
 Pages never show a raw identifier (`communities_reached`, `person_tags`): templates use the
-`figure_label` and `tag_use_label` filters; an unknown name falls back to plain words.
+`figure_label`, `tag_use_label` and `subject_label` (audit log) filters; an unknown name falls back to plain words.
 """
 
 from __future__ import annotations
@@ -43,6 +43,22 @@ TAG_USE_LABELS = {
 }
 
 
+# What an audit event is about (audit_events.subject_type), as the audit log shows it.
+SUBJECT_LABELS = {
+    "ambassador_criteria": _l("Ambassador criteria"),
+    "analysis_job": _l("Analysis job"),
+    "analysis_snapshot": _l("Analysis snapshot"),
+    "api_token": _l("API token"),
+    "circle": _l("Peer circle"),
+    "cohort": _l("Programme run"),
+    "mentorship": _l("Mentorship"),
+    "scim_token": _l("SCIM token"),
+    "survey": _l("Survey"),
+    "tag": _l("Topic"),
+    "user": _l("Person"),
+}
+
+
 def _words(name: object) -> str:
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
@@ -58,6 +74,12 @@ def tag_use_label(name: object) -> str:
     return str(label) if label is not None else _words(name)
 
 
+def subject_label(name: object) -> str:
+    label = SUBJECT_LABELS.get(str(name))
+    return str(label) if label is not None else _words(name)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["subject_label"] = subject_label
     app.jinja_env.filters["figure_label"] = figure_label
     app.jinja_env.filters["tag_use_label"] = tag_use_label

@@ -94,17 +94,17 @@ class ThreadQuerySchema(PageArgsSchema):
 class ThreadCreateSchema(ma.Schema):
     category_id = id_field(required=True)
     title = text_field(MAX_TITLE_CHARS)
-    body = text_field(MAX_BODY_CHARS)
+    body = text_field(MAX_BODY_CHARS, too_large=True)
     tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list, validate=validate.Length(max=20))
 
 
 class PostCreateSchema(ma.Schema):
-    body = text_field(MAX_BODY_CHARS)
+    body = text_field(MAX_BODY_CHARS, too_large=True)
     reply_to_post_id = id_field(allow_none=True)
 
 
 class PostEditSchema(ma.Schema):
-    body = text_field(MAX_BODY_CHARS)
+    body = text_field(MAX_BODY_CHARS, too_large=True)
 
 
 def _detail(thread, page: int, per_page: int):

@@ -76,6 +76,8 @@ class MentorshipListArgsSchema(PageArgsSchema):
 
 
 class MentorshipDecisionSchema(ma.Schema):
+    BODY_OPTIONAL = True  # accept, decline and complete need no body at all
+
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -266,7 +268,7 @@ def _decide(mentorship_id: int, change, data: dict):
 
 
 @blp.route("/mentorships/<int:mentorship_id>/accept", methods=["POST"])
-@blp.arguments(MentorshipDecisionSchema)
+@blp.arguments(MentorshipDecisionSchema, required=False)
 @blp.response(200, MentorshipSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Only the requested mentor accepts")
 @blp.alt_response(409, schema=ErrorSchema, description="Not a request any more, or no free place")
@@ -275,7 +277,7 @@ def accept_mentorship(data: dict, mentorship_id: int):
 
 
 @blp.route("/mentorships/<int:mentorship_id>/decline", methods=["POST"])
-@blp.arguments(MentorshipDecisionSchema)
+@blp.arguments(MentorshipDecisionSchema, required=False)
 @blp.response(200, MentorshipSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Only the requested mentor declines")
 @blp.alt_response(409, schema=ErrorSchema, description="Not a request any more")
@@ -285,7 +287,7 @@ def decline_mentorship(data: dict, mentorship_id: int):
 
 
 @blp.route("/mentorships/<int:mentorship_id>/complete", methods=["POST"])
-@blp.arguments(MentorshipDecisionSchema)
+@blp.arguments(MentorshipDecisionSchema, required=False)
 @blp.response(200, MentorshipSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Only the participants or a change manager complete")
 @blp.alt_response(409, schema=ErrorSchema, description="Only an active mentorship can be completed")

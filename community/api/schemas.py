@@ -22,7 +22,8 @@ class StrictParser(FlaskParser):
     - a query parameter given twice that is not a list (`page=1&page=2`) is refused (422)
       instead of silently taking the first value;
     - a request whose JSON body is required (every `@blp.arguments` body here) but missing, or
-      not sent as JSON, is refused (422) instead of being read as an empty object.
+      not sent as JSON, is refused (422) instead of being read as an empty object (a schema
+      with `BODY_OPTIONAL = True`, documented with `required=False`, takes no body as `{}`).
     """
 
     def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
@@ -35,6 +36,8 @@ class StrictParser(FlaskParser):
 
     def load_json(self, req: Any, schema: ma.Schema) -> Any:
         data = super().load_json(req, schema)
+        if data is ma.missing and getattr(schema, "BODY_OPTIONAL", False):
+            return {}
         if data is ma.missing:
             raise ma.ValidationError({"body": [_("A JSON body is required (Content-Type: application/json).")]})
         return data
@@ -90,15 +93,21 @@ class PersonRefSchema(ma.Schema):
     is_ambassador = ma.fields.Boolean(dump_default=False)
 
 
-def text_field(max_length: int, *, min_length: int = 1, required: bool = True, **kwargs: Any) -> ma.fields.String:
+def text_field(max_length: int, *, min_length: int = 1, required: bool = True, too_large: bool = False,
+               **kwargs: Any) -> ma.fields.String:
     """Text that must say something: at least `min_length` characters once the spaces around it
     are stripped (the server strips them and refuses what is left too short, so the document
-    says so with a pattern)."""
+    says so with a pattern). With `too_large` the service refuses a longer text itself with its
+    documented 413 (posts), so the length is only declared here."""
     pattern = r"[\s\S]*\S" if min_length <= 1 else r"[\s\S]*\S[\s\S]{" + str(min_length - 2) + r",}\S"
+    metadata = dict(kwargs.pop("metadata", {}))
+    if too_large:
+        metadata["maxLength"] = max_length
     return ma.fields.String(
         required=required,
-        validate=[validate.Length(min=min_length, max=max_length),
+        validate=[validate.Length(min=min_length, max=None if too_large else max_length),
                   validate.Regexp(pattern, error=_l("Too short once the spaces around it are left out."))],
+        metadata=metadata,
         **kwargs,
     )
 
