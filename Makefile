@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-test
 FLASK := $(BIN)/flask --app wsgi
 DEMO_PEOPLE ?= 400
 DEMO_SEED ?= 1
+PORT ?= 5000
 PYTEST_ARGS ?=
 # Parallel test workers (pytest-xdist); each gets its own database.
 TEST_WORKERS ?= 2
@@ -42,7 +43,7 @@ demo: db-upgrade
 	$(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 
 run: translations demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The task queue: with REDIS_URL a Celery worker with its beat scheduler (periodic tasks),
 # without it the embedded worker that runs the periodic tasks in one process.
