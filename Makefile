@@ -1,41 +1,49 @@
 # Two set-up commands: `make run` and `make test`. Both build .venv when it is missing.
+# `make run` installs only the app's own dependencies (`pip install -e .`); `make test` and
+# `make lint` add the test tools (`.[test]`: pytest, playwright, schemathesis, hypothesis, ruff, mypy).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.installed-app
+STAMP := $(VENV)/.installed-test
 FLASK := $(BIN)/flask --app wsgi
 DEMO_PEOPLE ?= 400
 DEMO_SEED ?= 1
+PORT ?= 5000
 PYTEST_ARGS ?=
 # Parallel test workers (pytest-xdist); each gets its own database.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench load translations messages db-upgrade demo clean worker
+.PHONY: run test lint bench bench-pages load translations messages db-upgrade demo clean worker
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+$(APP_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $(APP_STAMP)
+
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(APP_STAMP)
 
-translations: $(STAMP)
+translations: $(APP_STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy -d community/translations
 
-messages: $(STAMP)  ## re-extract strings and update the German catalog
+messages: $(APP_STAMP)  ## re-extract strings and update the German catalog
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot .
 	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
 
-db-upgrade: $(STAMP)
+db-upgrade: $(APP_STAMP)
 	$(FLASK) db upgrade
 
 demo: db-upgrade
 	$(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 
 run: translations demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The task queue: with REDIS_URL a Celery worker with its beat scheduler (periodic tasks),
 # without it the embedded worker that runs the periodic tasks in one process.
@@ -46,15 +54,20 @@ worker: translations db-upgrade
 		$(FLASK) tasks worker; \
 	fi
 
-test: translations
+test: $(STAMP) translations
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff, then mypy (settings in pyproject.toml)
 	$(BIN)/ruff check community tests bench
 	$(BIN)/mypy
 
+# BENCH_QUICK=1: small sizes and short runs (a smoke run of the benchmarks themselves).
 bench: translations
-	$(BIN)/python bench/run.py
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python bench/run.py
+
+# Only the pages as served (gunicorn + wrk), see bench/served_bench.py for its options.
+bench-pages: translations
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python bench/served_bench.py
 
 load: translations
 	$(BIN)/python bench/load.py

@@ -1,13 +1,14 @@
 """`make bench`: every benchmark in turn, each in its own process, printing its figures.
 
-    .venv/bin/python bench/run.py [--quick]
+    .venv/bin/python bench/run.py [--quick]      (or BENCH_QUICK=1)
 
-1. bench/network_bench.py — graph build and full analysis at 1,000 / 10,000 / 100,000 people
+1. bench/served_bench.py — the pages as served: gunicorn with the production settings on the
+   10,000-person demo organisation, driven by wrk, next to a bare Flask app served the same way
+   (requests/s, p50, p99 and share of bare per page).
+2. bench/network_bench.py — graph build and full analysis at 1,000 / 10,000 / 100,000 people
    (time and peak memory per step).
-2. bench/pool_bench.py — topic demand, substitutes, fading mentors and circle proposals at
+3. bench/pool_bench.py — topic demand, substitutes, fading mentors and circle proposals at
    10,000 / 100,000 people.
-3. bench/directory_bench.py — directory, topic contacts, tag page and API reads on a
-   10,000-person organisation, as a share of bare-Flask throughput.
 
 --quick runs smaller sizes (a smoke run of the benchmarks themselves). Nothing here asserts:
 speed and memory goals are read from the printed figures, not enforced by timed tests.
@@ -16,6 +17,7 @@ speed and memory goals are read from the printed figures, not enforced by timed 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -28,16 +30,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes only")
     args = parser.parse_args()
+    quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
     runs = [
-        ["network_bench.py", "--sizes", "300,1000" if args.quick else "1000,10000,100000"],
-        ["pool_bench.py", "--sizes", "1000,10000" if args.quick else "10000,100000"],
-        ["directory_bench.py", "--people", "1000" if args.quick else "10000", "--requests", "30" if args.quick else "200"],
+        ["served_bench.py"],
+        ["network_bench.py", "--sizes", "300,1000" if quick else "1000,10000,100000"],
+        ["pool_bench.py", "--sizes", "1000,10000" if quick else "10000,100000"],
     ]
     failed = 0
     for script, *options in runs:
         print(f"\n== {script} {' '.join(options)}", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(HERE / script), *options], check=False)  # noqa: S603 - our own scripts
+        env = {**os.environ, "BENCH_QUICK": "1" if quick else os.environ.get("BENCH_QUICK", "")}
+        result = subprocess.run([sys.executable, str(HERE / script), *options], check=False, env=env)  # noqa: S603 - our own scripts
         print(f"-- {script}: {time.perf_counter() - started:.0f} s, exit {result.returncode}", flush=True)
         failed += result.returncode != 0
     return 1 if failed else 0

@@ -151,6 +151,9 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Shared page fragments (directory results, topic contacts), dropped on every change
         "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),
+        # Who a login session or API token belongs to, remembered per worker or in Redis
+        # (community.accounts.auth); 0 looks it up on every request
+        "IDENTITY_CACHE_SECONDS": int(env.get("IDENTITY_CACHE_SECONDS", "5")),
         # Task queue (community.tasks): Celery on REDIS_URL (or CELERY_BROKER_URL); without
         # either, tasks run in the web process right after the request's commit
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,

@@ -27,7 +27,7 @@ from community.unit_of_work import commit
 @tasks.task("outreach.notification_emails")
 def notification_emails(notification_ids: list[int]) -> None:
     """E-mail each new in-app notification to its person if they want that kind immediately."""
-    for note_id in notification_ids:
+    for note_id in services.wanted_now(notification_ids):
         message = services.notification_email(int(note_id))
         if message is not None:
             db.session.flush()

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
 from community.database import rowcount, utcnow
@@ -283,6 +284,35 @@ def account_email(*, recipient: str, locale: str | None, key: str, kind: str, su
 def plain(value: str) -> str:
     """Notification texts are HTML-escaped for pages; the text part wants them unescaped."""
     return html.unescape(value)
+
+
+def wanted_now(note_ids: Iterable[int]) -> list[int]:
+    """Of these in-app notifications, those whose person wants an e-mail for it immediately:
+    three queries for any number of them (a reply notifies every follower of a thread)."""
+    from community.notifications.models import Notification
+
+    ids = sorted({int(i) for i in note_ids})
+    if not ids:
+        return []
+    notes = db.session.execute(
+        select(Notification.id, Notification.user_id, Notification.kind).where(Notification.id.in_(ids)).order_by(Notification.id)
+    ).all()
+    people = {note.user_id for note in notes}
+    users = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_(sorted(people))).options(lazyload(User.role_rows)))}
+    stored = {(user_id, kind): mode for user_id, kind, mode in db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.mode)
+        .where(NotificationPreference.user_id.in_(sorted(people)))
+    )}
+    wanted = []
+    for note in notes:
+        pref = PREF_OF_KIND.get(note.kind)
+        if pref is None or not reachable(users.get(note.user_id)):
+            continue
+        mode = stored.get((note.user_id, pref.key)) or pref.default
+        if mode == "immediately" or (mode == "digest" and not pref.digestable):
+            wanted.append(note.id)
+    return wanted
 
 
 def notification_email(note_id: int) -> OutgoingMessage | None:
