@@ -26,6 +26,7 @@ from community.profiles.forms import (
     AskForm,
     ProfileForm,
     SettingsForm,
+    language_choices,
     timezone_choices,
 )
 from community.templating import Card, CardItem, register_home_card
@@ -183,7 +184,7 @@ def _profile_form(person: User):
         rows.sort(key=lambda r: r.tag.name.lower())
         form = ProfileForm(data={
             "bio": person.bio or "", "department": person.department or "", "location": person.location or "",
-            "languages": ", ".join(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
+            "languages": list(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
             "availability": person.availability or "", "link": person.link or "",
             "directory_visible": person.directory_visible,
             "tags": [{"tag": r.tag.slug, "level": r.level} for r in rows] + [{"tag": "", "level": "interested"}] * BLANK_TAG_ROWS,
@@ -195,6 +196,7 @@ def _profile_form(person: User):
     if person.timezone and person.timezone not in {c.value for c in zones}:
         zones = as_choices([(person.timezone, person.timezone)]) + zones
     form.timezone.choices = zones
+    form.languages.choices = language_choices(person.languages)
     if not person.has_role("mentor"):
         del form.capacity
     return form
@@ -212,7 +214,8 @@ def edit(person_id: int):
                   ("bio", "department", "location", "timezone", "availability", "link", "directory_visible")}
         if form.capacity is not None:
             values["capacity"] = form.capacity.data
-        values["languages"] = [code for code in (form.languages.data or "").replace(";", ",").split(",")]
+        # Ticked boxes; a single "de, en" (an older form, a script) is split as before.
+        values["languages"] = [code for value in (form.languages.data or []) for code in value.replace(";", ",").split(",")]
         with form_attempt(form) as attempt:
             services.update_profile(current_user, person, tags=pairs, **values)
         if attempt.ok:
