@@ -11,15 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from community import submissions
+from community.accounts.models import ROLES
 from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
-from community.accounts.models import ROLES
 from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
 from community.pagination import Page, clamp
-from community import submissions
 from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
     BLANK_TAG_ROWS,
