@@ -286,6 +286,17 @@ def decline_mentorship(data: dict, mentorship_id: int):
     return _decide(mentorship_id, services.decline_mentorship, data)
 
 
+@blp.route("/mentorships/<int:mentorship_id>/withdraw", methods=["POST"])
+@blp.arguments(MentorshipDecisionSchema)
+@blp.response(200, MentorshipSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only the executive or the requester withdraws")
+@blp.alt_response(404, schema=ErrorSchema, description="No such mentorship, or not the caller's")
+@blp.alt_response(409, schema=ErrorSchema, description="Not a request waiting for an answer any more")
+def withdraw_mentorship(data: dict, mentorship_id: int):
+    """The executive (or whoever requested on their behalf) withdraws a pending request; the mentor is told."""
+    return _decide(mentorship_id, services.withdraw_mentorship, data)
+
+
 @blp.route("/mentorships/<int:mentorship_id>/complete", methods=["POST"])
 @blp.arguments(MentorshipDecisionSchema, required=False)
 @blp.response(200, MentorshipSchema)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from community.accounts.models import User
     from community.expertise.models import Tag
 
-MENTORSHIP_STATUSES = ("requested", "active", "declined", "completed")
+MENTORSHIP_STATUSES = ("requested", "active", "declined", "completed", "withdrawn")
 OPEN_STATUSES = ("requested", "active")
 SESSION_STATUSES = ("planned", "done", "cancelled")
 COHORT_STATUSES = ("planned", "running", "closed")

@@ -61,6 +61,7 @@ register_kind("mentorship_requested_for", _l("%(actor)s asks you to mentor %(exe
 register_kind("mentorship_requested_on_behalf", _l("%(actor)s asked %(mentor)s to be your mentor"))
 register_kind("mentorship_accepted", _l("%(actor)s accepted the mentoring request for %(executive)s"))
 register_kind("mentorship_declined", _l("%(actor)s declined the mentoring request for %(executive)s: %(reason)s"))
+register_kind("mentorship_withdrawn", _l("%(actor)s withdrew the mentoring request for %(executive)s"))
 register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of %(mentor)s and %(executive)s"))
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
@@ -530,6 +531,33 @@ def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) 
     for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         notify(user_id, "mentorship_declined", actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
     audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
+    return mentorship
+
+
+def can_withdraw(user: User, mentorship: Mentorship) -> bool:
+    """The executive, or whoever requested on their behalf, may withdraw a request still waiting for an answer."""
+    uid = getattr(user, "id", None)
+    return mentorship.status == "requested" and uid is not None and uid in (mentorship.executive_id, mentorship.requested_by_id)
+
+
+def withdraw_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:
+    """The executive (or the requester) takes back a pending request; the mentor is told."""
+    if actor.id not in (mentorship.executive_id, mentorship.requested_by_id):
+        raise PermissionDenied(_("Only the executive or whoever sent the request can withdraw it."))
+    lock_person(mentorship.mentor_id)
+    _refresh_status(mentorship)
+    if mentorship.status != "requested":
+        raise ConflictError(_("Only a request still waiting for an answer can be withdrawn."))
+    reason = clean_text(reason, "reason", 2_000)
+    now = utcnow()
+    _cancel_planned_and_tell(actor, mentorship, now, _("The request was withdrawn."))
+    mentorship.status = "withdrawn"
+    mentorship.decided_at = now
+    mentorship.decision_reason = reason
+    db.session.flush()
+    link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
+    notify(mentorship.mentor_id, "mentorship_withdrawn", actor=actor, link=link, executive=mentorship.executive.name)
+    audit.record("mentorship.withdrawn", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
 

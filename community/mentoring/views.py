@@ -36,6 +36,7 @@ from community.unit_of_work import form_attempt
 
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
+    "withdrawn": _l("withdrawn"),
     "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
     "running": _l("running"), "closed": _l("closed"),
 }
@@ -215,6 +216,24 @@ def suggestions():
 
 # Mentorships --------------------------------------------------------------------------------
 
+def mentorship_title(viewer, mentorship) -> str:
+    """The page's title says where the request or mentorship stands, from the viewer's side:
+    "Request to Lisa Ferrari — waiting for an answer"."""
+    mentor, executive = mentorship.mentor.name, mentorship.executive.name
+    is_mentor = getattr(viewer, "id", None) == mentorship.mentor_id
+    if mentorship.status == "requested":
+        if is_mentor:
+            return _("Request from %(name)s — waiting for your answer", name=executive)
+        return _("Request to %(name)s — waiting for an answer", name=mentor)
+    if mentorship.status == "declined":
+        return _("Request to %(name)s — declined", name=mentor)
+    if mentorship.status == "withdrawn":
+        return _("Request to %(name)s — withdrawn", name=mentor)
+    if mentorship.status == "completed":
+        return _("%(mentor)s mentored %(executive)s — completed", mentor=mentor, executive=executive)
+    return _("%(mentor)s mentors %(executive)s — active", mentor=mentor, executive=executive)
+
+
 def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
     participant = services.is_participant(current_user, mentorship)
     sessions_ = queries.sessions_of_mentorship(mentorship)
@@ -229,6 +248,9 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         decline_form=decline_form or ReasonForm(formdata=None),
         complete_form=complete_form or OptionalReasonForm(formdata=None),
         can_complete=services.can_complete(current_user, mentorship),
+        can_withdraw=services.can_withdraw(current_user, mentorship),
+        withdraw_form=OptionalReasonForm(formdata=None),
+        title=mentorship_title(current_user, mentorship),
         goal_form=EmptyForm(formdata=None),
         goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
         can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),
@@ -293,6 +315,14 @@ def _decide(mentorship_id: int, form, change, done_message: str, action: str):
 @login_required
 def decline(mentorship_id: int):
     return _decide(mentorship_id, ReasonForm(), services.decline_mentorship, _("You declined the request."), "decline")
+
+
+@bp.route("/mentoring/mentorships/<int:mentorship_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(mentorship_id: int):
+    """The executive (or the requester) withdraws a request still waiting for an answer."""
+    return _decide(mentorship_id, OptionalReasonForm(), services.withdraw_mentorship,
+                   _("You withdrew the request; the mentor is told."), "withdraw")
 
 
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/complete", methods=["GET", "POST"])

@@ -35,8 +35,8 @@ from community.extensions import db
 from community.mentoring.models import MentoringSession, Mentorship, SessionAgendaTag
 from community.pagination import Page
 from community.profiles.models import PersonTag, Question
-from community.profiles.questions import answer_stats
 from community.profiles.queries import people_by_id, visible_people
+from community.profiles.questions import answer_stats
 
 LEVEL_POINTS = {"expert": 50.0, "practitioner": 32.0, "interested": 10.0}
 TOPIC_SESSION_POINTS, TOPIC_SESSION_MAX = 4.0, 20.0

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from community.forms import as_choices
+from community.forms import MultiCheckboxField, SelectChoice, as_choices
 from community.profiles.questions import ANSWER_MAX, QUESTION_MAX
 from community.profiles.services import (
     AVAILABILITY_MAX,
@@ -40,8 +40,40 @@ def _zones() -> tuple[str, ...]:
     return (*sorted(zones), "UTC")
 
 
+TIMEZONE_REGIONS = {
+    "Africa": _l("Africa"), "America": _l("Americas"), "Antarctica": _l("Antarctica"), "Arctic": _l("Arctic"),
+    "Asia": _l("Asia"), "Atlantic": _l("Atlantic Ocean"), "Australia": _l("Australia"), "Europe": _l("Europe"),
+    "Indian": _l("Indian Ocean"), "Pacific": _l("Pacific Ocean"),
+}
+# Languages offered on the profile form (a person's own other codes are added), shown by name.
+COMMON_LANGUAGES = ("ar", "cs", "da", "de", "el", "en", "es", "fi", "fr", "hi", "hu", "it", "ja", "ko", "nl", "no",
+                    "pl", "pt", "ro", "ru", "sv", "tr", "uk", "zh")
+
+
 def timezone_choices():
-    return as_choices((z, z.replace("_", " ")) for z in _zones())
+    """Time zones grouped by region (optgroups), each by its place: "Europe" › "Berlin"."""
+    choices = []
+    for zone in _zones():
+        region, _sep, place = zone.partition("/")
+        if not place:
+            choices.append(SelectChoice(zone, zone, optgroup=str(_l("Other"))))
+            continue
+        label = TIMEZONE_REGIONS.get(region)
+        choices.append(SelectChoice(zone, place.replace("_", " ").replace("/", " / "),
+                                    optgroup=str(label if label is not None else region)))
+    order = {str(label): i for i, label in enumerate(TIMEZONE_REGIONS.values())}
+    return sorted(choices, key=lambda c: (order.get(str(c.optgroup), len(order)), c.label.lower()))
+
+
+def language_choices(extra=()):
+    """Languages by name in the reader's language, the codes as values."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    names = locale.languages if locale is not None else {}
+    codes = dict.fromkeys([*COMMON_LANGUAGES, *(c for c in extra if c)])
+    labelled = [(code, (names.get(code) or code)) for code in codes]
+    return as_choices(sorted(((code, name[:1].upper() + name[1:]) for code, name in labelled), key=lambda p: p[1].lower()))
 
 
 class TagRowForm(Form):
@@ -56,8 +88,8 @@ class ProfileForm(FlaskForm):
                         description=_l("Markdown: *emphasis*, lists, links. At most 5,000 characters."))
     department = StringField(_l("Department"), validators=[Optional(), Length(max=PLACE_MAX)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=PLACE_MAX)])
-    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)],
-                            description=_l("ISO codes separated by commas, e.g. de, en, fr."))
+    languages = MultiCheckboxField(_l("Languages"), choices=language_choices, validate_choice=False,
+                                   description=_l("The languages you can talk about your topics in."))
     timezone = SelectField(_l("Time zone"), choices=timezone_choices)
     capacity = IntegerField(_l("Mentoring capacity"), validators=[InputRequired(), NumberRange(min=0, max=CAPACITY_MAX)],
                             description=_l("How many executives you mentor at the same time (0 to 10)."))

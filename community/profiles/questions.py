@@ -21,7 +21,13 @@ from sqlalchemy import and_, case, func, or_, select
 
 from community.accounts.models import User
 from community.database import utcnow
-from community.errors import ConflictError, DomainError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from community.expertise.services import get_tag
 from community.extensions import db
 from community.notifications.services import notify, register_kind

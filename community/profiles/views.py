@@ -12,21 +12,21 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from community import submissions
+from community.accounts.models import ROLES
 from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
-from community.accounts.models import ROLES
 from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
 from community.pagination import Page, clamp
-from community import submissions
 from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
     BLANK_TAG_ROWS,
     AskForm,
     ProfileForm,
     SettingsForm,
+    language_choices,
     timezone_choices,
 )
 from community.templating import Card, CardItem, register_home_card
@@ -184,7 +184,7 @@ def _profile_form(person: User):
         rows.sort(key=lambda r: r.tag.name.lower())
         form = ProfileForm(data={
             "bio": person.bio or "", "department": person.department or "", "location": person.location or "",
-            "languages": ", ".join(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
+            "languages": list(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
             "availability": person.availability or "", "link": person.link or "",
             "directory_visible": person.directory_visible,
             "tags": [{"tag": r.tag.slug, "level": r.level} for r in rows] + [{"tag": "", "level": "interested"}] * BLANK_TAG_ROWS,
@@ -196,6 +196,7 @@ def _profile_form(person: User):
     if person.timezone and person.timezone not in {c.value for c in zones}:
         zones = as_choices([(person.timezone, person.timezone)]) + zones
     form.timezone.choices = zones
+    form.languages.choices = language_choices(person.languages)
     if not person.has_role("mentor"):
         del form.capacity
     return form
@@ -213,7 +214,8 @@ def edit(person_id: int):
                   ("bio", "department", "location", "timezone", "availability", "link", "directory_visible")}
         if form.capacity is not None:
             values["capacity"] = form.capacity.data
-        values["languages"] = [code for code in (form.languages.data or "").replace(";", ",").split(",")]
+        # Ticked boxes; a single "de, en" (an older form, a script) is split as before.
+        values["languages"] = [code for value in (form.languages.data or []) for code in value.replace(";", ",").split(",")]
         with form_attempt(form) as attempt:
             services.update_profile(current_user, person, tags=pairs, **values)
         if attempt.ok:

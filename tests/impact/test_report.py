@@ -205,3 +205,25 @@ def test_the_report_page_runs_the_same_statements_however_many_runs_and_answers(
     answer(run.executives[1], run.surveys["start"])
     many = statements_for(client, db, f"/runs/{run.cohort_id}/report")
     assert many == few
+
+
+def test_the_multiplier_counts_questions_answered_as_a_topic_contact(app, db, client, api_token, make_run):
+    from community.database import utcnow
+    from community.expertise.services import get_tag
+    from community.mentoring.models import Mentorship
+    from community.profiles.models import Answer, Question
+
+    app.config["REPORT_MIN_GROUP"] = 2
+    run = make_run(pairs=2, status="completed")
+    done_at = utcnow() - timedelta(days=30)
+    for mentorship_id in run.mentorships:
+        db.session.get(Mentorship, mentorship_id).completed_at = done_at
+    tag_id = get_tag("microsoft-teams").id
+    asked = Question(asker_id=run.mentors[0].id, contact_id=run.executives[0].id, tag_id=tag_id, body="How?",
+                     status="answered", created_at=utcnow(), updated_at=utcnow(), answered_at=utcnow())
+    db.session.add(asked)
+    db.session.flush()
+    db.session.add(Answer(question_id=asked.id, author_id=run.executives[0].id, body="Like this.", created_at=utcnow()))
+    db.session.commit()
+    multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
+    assert multiplier["answered"] == 1 and multiplier["any"] == 1

@@ -194,7 +194,7 @@ def test_api_directory_shares_its_results_but_shows_emails_only_to_those_who_may
 
 
 def test_a_query_naming_a_topic_puts_its_experts_first_with_a_whom_to_ask_banner(client, create_user, give_tags, login_as, taxonomy):
-    fan = create_user(name="Aaron Alpha", bio="I love Microsoft Teams and use it daily.")
+    create_user(name="Aaron Alpha", bio="I love Microsoft Teams and use it daily.")
     expert = create_user(name="Zora Zulu")
     give_tags(expert, {"microsoft-teams": "expert"})
     practitioner = create_user(name="Mia Middle")

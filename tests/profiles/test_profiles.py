@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -290,3 +292,27 @@ def test_every_profile_shows_its_handle(client, create_user, login_as):
     person = create_user(name="Hanna Handle")
     login_as(create_user())
     assert f"@{person.handle}" in text_of(client.get(f"/people/{person.id}"))
+
+
+def test_the_edit_form_groups_time_zones_by_region_and_names_languages(client, create_user, login_as):
+    me = create_user(languages=["de", "en"], timezone="Europe/Berlin")
+    login_as(me)
+    html = client.get(f"/people/{me.id}/edit").get_data(as_text=True)
+    assert '<optgroup label="Europe">' in html and '<optgroup label="Americas">' in html
+    assert '<option selected value="Europe/Berlin">Berlin</option>' in html
+    assert ">German</label>" in html and ">English</label>" in html
+    ticked = re.search(r'<input[^>]*name="languages"[^>]*value="de"[^>]*>', html).group(0)
+    assert "checked" in ticked
+    client.post_form("/locale", {"locale": "de"})
+    german = client.get(f"/people/{me.id}/edit").get_data(as_text=True)
+    assert ">Deutsch</label>" in german and ">Englisch</label>" in german and '<optgroup label="Europa">' in german
+
+
+def test_languages_are_saved_from_the_ticked_boxes(client, create_user, login_as, db):
+    from community.accounts.models import User
+
+    me = create_user(languages=["de"])
+    login_as(me)
+    response = client.post_form(f"/people/{me.id}/edit", {"languages": ["fr", "en"], "timezone": "Europe/Paris", "capacity": 0})
+    assert response.status_code == 302
+    assert db.session.get(User, me.id).languages == ["fr", "en"] or sorted(db.session.get(User, me.id).languages) == ["en", "fr"]
