@@ -73,11 +73,11 @@ def demo_site(database_url):
     """The demo organisation, built once and served for the whole module."""
     from community import create_app, demo, unit_of_work
     from community.accounts.models import User
+    from community.config import config_for_tests
     from community.discussions.models import Category, Thread
     from community.expertise.models import Tag
     from community.extensions import db
     from community.mentoring.models import Cohort
-    from community.config import config_for_tests
     from tests.conftest import _clear_tables
 
     app = create_app(config_for_tests(database_url))

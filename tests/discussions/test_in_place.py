@@ -4,7 +4,6 @@ the same as without JavaScript."""
 
 from sqlalchemy import select
 
-
 HX = {"HX-Request": "true"}
 
 
