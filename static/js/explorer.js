@@ -43,7 +43,7 @@
     notes.textContent = (data.notes || []).join(" ");
     var elements = [];
     data.nodes.forEach(function (n) {
-      elements.push({ data: { id: n.id, label: n.label, role: n.role || "staff", department: n.department || "",
+      elements.push({ data: { id: n.id, label: n.label, role: n.role || "", department: n.department || "",
         community: n.community === null || n.community === undefined ? "" : String(n.community), ties: n.ties } });
       var option = document.createElement("option");
       option.value = n.label;
@@ -113,7 +113,7 @@
       swatch.style.backgroundColor = colour;
       item.appendChild(swatch);
       var text = value;
-      if (by === "role") { text = roleNames[value] || value; }
+      if (by === "role") { text = value ? (roleNames[value] || value) : d.labelNoGroup; }
       else if (colour === OTHER) { text = value ? d.labelOther : d.labelNoGroup; }
       else if (by === "community") { text = fmt(d.labelCommunity, { number: value }); }
       item.appendChild(document.createTextNode(" " + text + " (" + counts[value] + ")"));
