@@ -34,7 +34,7 @@ def url_args(world, rule_obj) -> dict:
         "token": ids["feed_token"], "filename": "css/app.css", "survey_id": ids["survey"], "circle_id": ids["circle"],
         "question_id": ids["question"],
         "resource_type": "User", "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
-        "resource_id": str(ids["user_staff"]),
+        "resource_id": str(ids["user_staff"]), "import_id": 999999,
     }
     if rule_obj.endpoint in ("discussions.category",):
         values["slug"] = ids["category"]
@@ -167,6 +167,9 @@ MATRIX: dict[str, dict] = {
     "GET accounts.complete_registration": dict(zip(ROLES, (404, 302, 302, 302, 302, 302), strict=True)),  # a feed token is no registration link
     "GET accounts.tokens": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET admin.audit": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
+    "GET admin.import_people": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
+    "GET admin.import_show": dict(zip(ROLES, ("login", 403, 403, 403, 403, 404), strict=True)),
+    "GET admin.import_progress": dict(zip(ROLES, ("login", 403, 403, 403, 403, 404), strict=True)),
     "GET admin.create_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
     "GET admin.edit_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
     "GET admin.users": dict(zip(ROLES, ("login", 403, 403, 403, 403, 200), strict=True)),
@@ -263,6 +266,13 @@ MATRIX: dict[str, dict] = {
     "GET mentoring.sessions": dict(zip(ROLES, ("login", 200, 200, 200, 200, 200), strict=True)),
     "GET mentoring.suggestions": dict(zip(ROLES, ("login", 403, 200, 403, 200, 403), strict=True)),
     "GET network.dashboard": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.risks": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.roles": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.coverage": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.trend": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.explorer": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.explorer_data": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
+    "GET network.explorer_what_if": dict(zip(ROLES, ("login", 403, 403, 403, 422, 422), strict=True)),
     "GET network.ego_picture": dict(zip(ROLES, ("login", 403, 403, 403, 403, 403), strict=True)),
     "GET network.findings_csv": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
     "GET network.person": dict(zip(ROLES, ("login", 403, 403, 403, 200, 200), strict=True)),
@@ -320,6 +330,8 @@ MATRIX: dict[str, dict] = {
     "POST accounts.tokens": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST accounts.revoke_all_tokens": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST admin.create_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
+    "POST admin.import_people": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
+    "POST admin.import_start": dict(zip(ROLES, ("login", 403, 403, 403, 403, 404), strict=True)),
     "POST admin.edit_user": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST admin.set_password": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST admin.toggle_active": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),

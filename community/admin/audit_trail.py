@@ -107,6 +107,18 @@ NOTES = {
     "trend": _l("Trend"), "explorer": _l("Explorer"), "person": _l("Person page"),
 }
 
+# The words for the details events carry (their keys are the code's).
+DATA_KEYS = {
+    "after": _l("After"), "before": _l("Before"), "by": _l("By"), "category": _l("Category"),
+    "changed": _l("Changed"), "count": _l("Count"), "created": _l("Created"), "description": _l("Description"),
+    "errors": _l("Refused rows"), "format": _l("Format"), "from": _l("From"), "kind": _l("Kind"),
+    "members": _l("Members"), "months": _l("Months"), "moved": _l("Moved"), "name": _l("Name"),
+    "people": _l("People"), "pseudonym": _l("Pseudonym"), "pseudonymised": _l("Pseudonymised mode"),
+    "remove": _l("Mentors who leave"), "removed": _l("Removed"), "roles": _l("Roles"), "rows": _l("Rows"),
+    "seconds": _l("Seconds"), "status": _l("Status"), "to": _l("To"), "unchanged": _l("Skipped (unchanged)"),
+    "updated": _l("Updated"),
+}
+
 SUBJECT_TYPES = {
     "analysis_snapshot": _l("Analysis snapshot"), "circle": _l("Peer circle"), "cohort": _l("Programme run"),
     "mentorship": _l("Mentorship"), "nomination": _l("Nomination"), "post": _l("Post"), "survey": _l("Survey"),
@@ -205,15 +217,21 @@ def describe_data(data: dict[str, Any] | None) -> list[tuple[str, str]]:
     """An event's details as (label, value) pairs in words."""
     if not data:
         return []
+    from community.accounts.models import ROLES
     from community.labels import figure_label
+    from community.templating import role_label
+
+    def word(item: Any) -> str:
+        return role_label(item) if isinstance(item, str) and item in ROLES else str(item)
 
     pairs = []
     for key, value in sorted(data.items()):
         if isinstance(value, list):
-            text = ", ".join(str(item) for item in value)
+            text = ", ".join(word(item) for item in value)
         elif isinstance(value, bool):
             text = str(_l("yes")) if value else str(_l("no"))
         else:
-            text = str(value)
-        pairs.append((figure_label(key), text))
+            text = word(value)
+        label = DATA_KEYS.get(key)
+        pairs.append((str(label) if label is not None else figure_label(key), text))
     return pairs

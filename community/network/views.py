@@ -27,11 +27,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
-from community.network import bp, briefing, queries, services
+from community.network import bp, briefing, drawing, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
@@ -144,6 +145,12 @@ def localnum(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
     return briefing.number(value)
+
+
+@bp.app_template_global("sparkline")
+def sparkline(values: list[float | int]) -> Markup:
+    """A small line of values, oldest first (the numbers are written next to it on the page)."""
+    return Markup(drawing.sparkline_svg(values))  # noqa: S704 - built with ElementTree, escaped
 
 
 def _briefing(tab: str, limit: int | None = LIST_LIMIT) -> dict[str, Any]:

@@ -43,7 +43,7 @@
     notes.textContent = (data.notes || []).join(" ");
     var elements = [];
     data.nodes.forEach(function (n) {
-      elements.push({ data: { id: n.id, label: n.label, role: n.role || "staff", department: n.department || "",
+      elements.push({ data: { id: n.id, label: n.label, role: n.role || "", department: n.department || "",
         community: n.community === null || n.community === undefined ? "" : String(n.community), ties: n.ties } });
       var option = document.createElement("option");
       option.value = n.label;
@@ -60,7 +60,7 @@
       style: [
         { selector: "node", style: { "background-color": "data(colour)", width: "mapData(ties, 0, 20, 8, 26)",
           height: "mapData(ties, 0, 20, 8, 26)", "border-width": 1, "border-color": "#ffffff" } },
-        { selector: "node.labelled, node:selected", style: { label: "data(label)", "font-size": 11, "text-valign": "bottom",
+        { selector: "node.labelled, node.named, node:selected", style: { label: "data(label)", "font-size": 11, "text-valign": "bottom",
           "text-margin-y": 3, "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2 } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#212529" } },
         { selector: "edge", style: { width: "mapData(weight, 0, 10, 0.6, 4)", "line-color": "#9aa5b1", opacity: 0.55,
@@ -76,6 +76,7 @@
         nodeRepulsion: function () { return 6000; }, idealEdgeLength: function () { return 40; } }
     });
     fallback.hidden = true;
+    if (data.nodes.length <= 80) { cy.nodes().addClass("named"); }  // small networks: every name shown
     recolour(colourBy.value);
     say("");
     cy.on("tap", "node", function (evt) { focus(evt.target); });
@@ -113,7 +114,7 @@
       swatch.style.backgroundColor = colour;
       item.appendChild(swatch);
       var text = value;
-      if (by === "role") { text = roleNames[value] || value; }
+      if (by === "role") { text = value ? (roleNames[value] || value) : d.labelNoGroup; }
       else if (colour === OTHER) { text = value ? d.labelOther : d.labelNoGroup; }
       else if (by === "community") { text = fmt(d.labelCommunity, { number: value }); }
       item.appendChild(document.createTextNode(" " + text + " (" + counts[value] + ")"));

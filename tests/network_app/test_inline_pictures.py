@@ -83,3 +83,12 @@ def test_activity_sparkline_partial_counts_posts_per_month(app, create_user, db)
             person=db.session.get(User, person.id))
     assert "<svg" in html and "polyline" in html
     assert "3 community posts in the last 12 months" in html  # the deleted and the old one not counted
+
+
+def test_person_page_draws_ties_over_time(client, login_as, analyst, small_org, compute):
+    compute()
+    compute()
+    login_as(analyst)
+    page = client.get(f"/network/people/{small_org['mia'].id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Over time" in text_of(page) and 'class="sparkline"' in body
