@@ -9,7 +9,15 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import validate
 
-from community.api.schemas import Blueprint, ErrorSchema, JsonBoolean, PageArgsSchema, PersonRefSchema, page_of, text_field
+from community.api.schemas import (
+    Blueprint,
+    ErrorSchema,
+    JsonBoolean,
+    PageArgsSchema,
+    PersonRefSchema,
+    page_of,
+    text_field,
+)
 from community.profiles import questions
 from community.profiles.models import QUESTION_STATUSES
 

@@ -22,7 +22,6 @@ from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
 
-
 @bp.app_template_global("impact_dimension")
 def impact_dimension(dimension: str) -> str:
     return dimension_label(dimension)
