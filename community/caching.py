@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -76,11 +76,12 @@ def bump_generation(areas=None) -> None:
     g.pop("data_generations", None)
 
 
-def _note_generations() -> None:
-    """Before the request reads anything from the database: a generation read later could be
-    newer than the database snapshot the page is rendered from (SQLite holds one snapshot per
-    transaction), and an old page would be cached under the new generation."""
-    if request.endpoint and request.endpoint != "static":
+def _note_generations(session: Session, transaction, connection) -> None:
+    """When a request's transaction begins, before it reads anything from the database: a
+    generation read later could be newer than the database snapshot the page is rendered from
+    (SQLite holds one snapshot per transaction), and an old page would be cached under the new
+    generation. A request that never touches the database (/livez) never asks the cache."""
+    if has_request_context() and g.get("data_generations") is None:
         g.data_generations = _read_generations()
 
 
@@ -137,9 +138,8 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
-    app.before_request_funcs.setdefault(None, []).insert(0, _note_generations)
     for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),
-                           ("after_soft_rollback", _after_soft_rollback)):
+                           ("after_soft_rollback", _after_soft_rollback), ("after_begin", _note_generations)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
