@@ -29,13 +29,15 @@ AREAS: dict[str, frozenset[str]] = {
     "contacts": _DIRECTORY | {"topic_questions", "mentorships", "mentoring_sessions", "session_agenda_tags"},
     # The community start page's figures per category (posts, threads, latest thread).
     "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
+    # The unread counter of the page layout (per person; any notification change renews all).
+    "notifications": frozenset({"notifications"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly).
     "accounts": frozenset({"users", "user_roles", "login_sessions", "api_tokens"}),
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
                  "directory-api": "directory", "topic-people": "directory", "contacts": "contacts",
-                 "community-categories": "community"}
+                 "community-categories": "community", "unread": "notifications"}
 
 
 def _key(area: str) -> str:
@@ -142,6 +144,16 @@ def init_app(app: Flask) -> None:
                            ("after_soft_rollback", _after_soft_rollback), ("after_begin", _note_generations)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def changed_here(area: str) -> bool:
+    """Whether this request's own unsaved writes touch the area (its generation moves on only
+    at the commit, so its cached parts would not show them yet)."""
+    from community.extensions import db
+
+    if not db.session.registry.has():
+        return False
+    return area in db.session.info.get("bump_generation", ())
 
 
 def cached(parts: tuple, compute, timeout: int | None = None):
