@@ -93,9 +93,10 @@ def code_stamp() -> str:
 def make_app(database_url: str):
     sys.path.insert(0, str(ROOT))
     from community import create_app
+    from community.config import _engine_options
 
     return create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None,
-                       "RATELIMIT_STORAGE_URI": "memory://"})
+                       "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url), "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def build_database(database_url: str) -> None:

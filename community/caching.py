@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -29,13 +29,15 @@ AREAS: dict[str, frozenset[str]] = {
     "contacts": _DIRECTORY | {"questions", "question_answers", "mentorships", "mentoring_sessions", "session_agenda_tags"},
     # The community start page's figures per category (posts, threads, latest thread).
     "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
+    # The unread counter of the page layout (per person; any notification change renews all).
+    "notifications": frozenset({"notifications"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly).
     "accounts": frozenset({"users", "user_roles", "login_sessions", "api_tokens"}),
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
                  "directory-api": "directory", "topic-people": "directory", "contacts": "contacts",
-                 "community-categories": "community"}
+                 "community-categories": "community", "unread": "notifications"}
 
 
 def _key(area: str) -> str:
@@ -76,11 +78,12 @@ def bump_generation(areas=None) -> None:
     g.pop("data_generations", None)
 
 
-def _note_generations() -> None:
-    """Before the request reads anything from the database: a generation read later could be
-    newer than the database snapshot the page is rendered from (SQLite holds one snapshot per
-    transaction), and an old page would be cached under the new generation."""
-    if request.endpoint and request.endpoint != "static":
+def _note_generations(session: Session, transaction, connection) -> None:
+    """When a request's transaction begins, before it reads anything from the database: a
+    generation read later could be newer than the database snapshot the page is rendered from
+    (SQLite holds one snapshot per transaction), and an old page would be cached under the new
+    generation. A request that never touches the database (/livez) never asks the cache."""
+    if has_request_context() and g.get("data_generations") is None:
         g.data_generations = _read_generations()
 
 
@@ -137,11 +140,20 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
-    app.before_request_funcs.setdefault(None, []).insert(0, _note_generations)
     for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),
-                           ("after_soft_rollback", _after_soft_rollback)):
+                           ("after_soft_rollback", _after_soft_rollback), ("after_begin", _note_generations)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def changed_here(area: str) -> bool:
+    """Whether this request's own unsaved writes touch the area (its generation moves on only
+    at the commit, so its cached parts would not show them yet)."""
+    from community.extensions import db
+
+    if not db.session.registry.has():
+        return False
+    return area in db.session.info.get("bump_generation", ())
 
 
 def cached(parts: tuple, compute, timeout: int | None = None):

@@ -79,6 +79,9 @@ def _has_lone_surrogate(value: object) -> bool:
     return False
 
 
+_POLICIES: dict[tuple[str, bool, str | None], str] = {}
+
+
 def content_security_policy(oidc_issuer: str | None = None) -> str:
     """Images only from the product's own static files (and the network pictures on the
     network pages, which are tied to the viewer's audited page view): nothing in user content
@@ -88,6 +91,10 @@ def content_security_policy(oidc_issuer: str | None = None) -> str:
         network_page = (request.endpoint or "").startswith("network.")
     except RuntimeError:  # outside a request (gunicorn's own error pages)
         origin, network_page = "", False
+    key = (origin, network_page, oidc_issuer)
+    policy = _POLICIES.get(key)
+    if policy is not None:
+        return policy
     images = f"{origin}/static/"
     if network_page:
         images += f" {origin}/network/"
@@ -99,6 +106,8 @@ def content_security_policy(oidc_issuer: str | None = None) -> str:
 
         parts = urlsplit(oidc_issuer)
         policy = policy.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    if len(_POLICIES) < 64:  # a few host names at most; never grows with odd Host headers
+        _POLICIES[key] = policy
     return policy
 
 

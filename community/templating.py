@@ -53,6 +53,8 @@ class Card:
     more_label: object = ""
 
 
+UNREAD_CACHE_SECONDS = 10
+
 # Features register functions user -> Card | None; the home page shows them in order.
 HOME_CARDS: list[Callable[[User], Card | None]] = []
 
@@ -63,18 +65,26 @@ def register_home_card(provider: Callable[[User], Card | None]) -> None:
 
 
 def nav_items() -> list[dict]:
-    if peek_user() is None:
+    user = peek_user()
+    if user is None:
         return []
-    rules = current_app.view_functions
+    # The entries and their addresses depend only on the roles (and where the app is
+    # mounted): built once per combination, only "active" is worked out per request.
+    known = current_app.extensions.setdefault("community.nav", {})
+    key = (tuple(user.roles), request.script_root)
+    entries = known.get(key)
+    if entries is None:
+        rules = current_app.view_functions
+        entries = [
+            (url_for(item.endpoint), item.label, item.endpoint)
+            for item in NAV
+            if item.endpoint in rules and (not item.roles or user.has_role(*item.roles))
+        ]
+        known[key] = entries
     items = []
-    for item in NAV:
-        if item.endpoint not in rules:
-            continue
-        if item.roles and not current_user.has_role(*item.roles):
-            continue
-        url = url_for(item.endpoint)
+    for url, label, endpoint in entries:
         prefix = url.rstrip("/") or "/"
-        items.append({"url": url, "label": item.label, "endpoint": item.endpoint, "active": request.path.startswith(prefix) and prefix != "/"})
+        items.append({"url": url, "label": label, "endpoint": endpoint, "active": request.path.startswith(prefix) and prefix != "/"})
     return items
 
 
@@ -144,10 +154,14 @@ def init_app(app: Flask) -> None:
             if user is not None:
                 from sqlalchemy.exc import SQLAlchemyError
 
+                from community.caching import cached, changed_here
                 from community.notifications.services import unread_count
 
                 try:
-                    unread = unread_count(user)
+                    # Remembered for a few seconds until any notification changes; counted
+                    # afresh when this request itself marked some read (a thread page).
+                    unread = unread_count(user) if changed_here("notifications") else cached(
+                        ("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
                 except SQLAlchemyError:
                     unread = 0  # an error page is being shown; the counter can wait
                 else:

@@ -43,6 +43,8 @@ def after_commit(callback: Callable[[], Any]) -> None:
 def commit() -> None:
     """The one commit of a request (or of a CLI command / job run); then the tasks it enqueued
     start (community.tasks: handed to the worker, or run here without Redis)."""
+    if not db.session.registry.has():
+        return  # no session was opened (e.g. /livez): nothing read, written or enqueued
     db.session.commit()
     from community import tasks
 
@@ -50,6 +52,8 @@ def commit() -> None:
 
 
 def rollback() -> None:
+    if not db.session.registry.has():
+        return
     db.session.rollback()
     from community import tasks
 

@@ -83,7 +83,15 @@ def _remember(key: str, value) -> None:
 
 
 def _attach(user: User) -> User:
-    """A remembered (detached) user into this request's session, without a query."""
+    """A remembered user (a detached copy of its own, fresh from the cache) into this
+    request's session, without a query: added as it is (with its roles and languages), or
+    merged when the session holds that person already."""
+    from sqlalchemy.orm import object_session
+    from sqlalchemy.orm.util import identity_key
+
+    if object_session(user) is None and identity_key(instance=user) not in db.session.identity_map:
+        db.session.add(user)
+        return user
     return db.session.merge(user, load=False)
 
 

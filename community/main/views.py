@@ -1,7 +1,7 @@
 from flask import jsonify, render_template
 from sqlalchemy import text
 
-from community.extensions import db
+from community.extensions import db, limiter
 from community.main import bp
 
 
@@ -11,6 +11,7 @@ def home():
 
 
 @bp.get("/livez")
+@limiter.exempt
 def livez():
     """Liveness: the process answers (no database involved); also the load test's bare endpoint."""
     return jsonify(status="ok")

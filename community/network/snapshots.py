@@ -40,10 +40,8 @@ SNAPSHOT_HOOKS: list[Callable[[AnalysisSnapshot, frozenset[int]], None]] = []
 def store_snapshot(actor: User | None, data: NetworkData, result: analysis.AnalysisResult,
                    params: analysis.AnalysisParams, *, duration: float) -> AnalysisSnapshot:
     """Write a snapshot: summary, findings (opted-out people stripped), figures in bulk."""
-    plain = result.to_dict()
+    plain = result.to_dict(without=("people", "computed_at"))  # figures go to PersonFigure rows
     summary = plain.pop("summary")
-    plain.pop("people", None)
-    plain.pop("computed_at", None)
     for community in plain.get("communities", []):
         community.pop("members", None)  # per person; kept in PersonFigure.community
     findings = redact_findings(plain, data.opted_out)

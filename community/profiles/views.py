@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -43,12 +43,17 @@ def require_login():
 
 
 def label_context() -> dict:
-    """Role and level names translated once per page, not once per badge."""
+    """Role and level names translated once per language, not once per page or badge."""
     from community.admin.forms import role_choices
     from community.profiles.forms import level_choices
 
-    return {"role_names": {role: str(label) for role, label in role_choices()},
-            "level_names": {level: str(label) for level, label in level_choices()}}
+    known = current_app.extensions.setdefault("community.profile_labels", {})
+    locale = str(get_locale())
+    labels = known.get(locale)
+    if labels is None:
+        labels = known[locale] = {"role_names": {role: str(label) for role, label in role_choices()},
+                                  "level_names": {level: str(label) for level, label in level_choices()}}
+    return labels
 
 
 bp.context_processor(label_context)

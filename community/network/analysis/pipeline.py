@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -116,9 +116,16 @@ class AnalysisResult:
     graph: nx.Graph = field(compare=False, repr=False, metadata={"export": False})
     coverage: CoverageIndex = field(compare=False, repr=False, metadata={"export": False})
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready plain data (str keys, lists, ints, floats to 6 significant digits)."""
-        data: dict[str, Any] = plain_data(self)
+    def to_dict(self, *, without: Iterable[str] = ()) -> dict[str, Any]:
+        """JSON-ready plain data (str keys, lists, ints, floats to 6 significant digits);
+        `without` leaves fields out unconverted (a stored snapshot keeps the per-person
+        figures in rows of their own, so it need not convert them)."""
+        skip = frozenset(without)
+        data: dict[str, Any] = {
+            f.name: plain_data(getattr(self, f.name))
+            for f in fields(self)
+            if f.metadata.get("export", True) and f.name not in skip
+        }
         return data
 
     def community_of(self) -> dict[int, int]:
