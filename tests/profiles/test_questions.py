@@ -227,3 +227,18 @@ def test_export_and_erasure_take_the_answers_along(app, client, pair, api_token,
     assert received[0]["answers"][0]["body"] == "Use Lists."
     assert client.send_json("DELETE", "/api/v1/me", {"password": PASSWORD}, token=theirs).status_code == 204
     assert db.session.scalars(select(Question)).all() == [] and db.session.scalars(select(Answer)).all() == []
+
+
+def test_the_demo_has_questions_in_every_state(app, db):
+    from sqlalchemy import func
+
+    from community import demo
+    from community.profiles.models import Answer, Question
+
+    summary = demo.build(people=80, seed=5)
+    db.session.commit()
+    assert summary["questions"] >= 10 and summary["question_answers"] > 0
+    states = dict(db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all())
+    assert set(states) == {"open", "answered", "resolved"}
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == summary["question_answers"]
+    assert db.session.scalar(select(func.max(Question.updated_at))) <= demo.utcnow()
