@@ -148,7 +148,8 @@ def _seed_questions(ctx, person_tags: list[dict], tags: list[Tag]) -> None:
     if not contacts or not askers:
         return
     names = {tag.id: tag.name for tag in tags}
-    questions, answers = [], []
+    questions: list[dict] = []
+    answers: list[tuple[int, dict]] = []
     for _ in range(max(10, min(200, ctx.people // 4))):
         contact = rng.choice(contacts)
         asker = rng.choice(askers)
