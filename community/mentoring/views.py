@@ -45,8 +45,11 @@ CHANGE_LABELS = {
 }
 GOAL_PROGRESS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "reached": _l("reached")}
 LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
-STATUS_BADGE = {"active": "ok", "done": "ok", "requested": "warn", "planned": "warn", "declined": "err", "cancelled": "err",
-                "running": "ok"}
+# Bootstrap badge colours; the status is always written out too (never colour alone).
+STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "requested": "text-bg-warning",
+                "planned": "text-bg-warning", "declined": "text-bg-danger", "cancelled": "text-bg-danger",
+                "running": "text-bg-success", "completed": "text-bg-secondary", "withdrawn": "text-bg-secondary",
+                "closed": "text-bg-secondary"}
 
 
 @bp.app_template_global("mentoring_status")

@@ -90,7 +90,7 @@ class ProfileForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=PLACE_MAX)])
     languages = MultiCheckboxField(_l("Languages"), choices=language_choices, validate_choice=False,
                                    description=_l("The languages you can talk about your topics in."))
-    timezone = SelectField(_l("Time zone"), choices=timezone_choices)
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices, render_kw={"data-filter-select": _l("Find a time zone")})
     capacity = IntegerField(_l("Mentoring capacity"), validators=[InputRequired(), NumberRange(min=0, max=CAPACITY_MAX)],
                             description=_l("How many executives you mentor at the same time (0 to 10)."))
     availability = StringField(_l("Availability"), validators=[Optional(), Length(max=AVAILABILITY_MAX)],
@@ -107,7 +107,7 @@ class SettingsForm(FlaskForm):
     analysis_opt_out = BooleanField(_l("Leave me out of the network analysis"),
                                     description=_l("Your mentoring still counts for the programme, but you are not named in network reports."))
     locale = SelectField(_l("Language"), choices=lambda: as_choices([("en", "English"), ("de", "Deutsch")]))
-    timezone = SelectField(_l("Time zone"), choices=timezone_choices)
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices, render_kw={"data-filter-select": _l("Find a time zone")})
 
 
 class AskForm(SubmissionMixin, FlaskForm):

@@ -72,7 +72,8 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
     stmt = select(User).where(visible_people())
     order = []
     terms = search_terms(query.q)
-    topic = find_tag(query.q) if query.q and not query.tag else None
+    words = "".join(ch for ch in query.q if ch.isprintable())  # PostgreSQL refuses NUL in text
+    topic = find_tag(words) if words.strip() and not query.tag else None
     if topic is not None:
         holds = aliased(PersonTag)
         stmt = stmt.outerjoin(holds, and_(holds.user_id == User.id, holds.tag_id == topic.id))

@@ -142,11 +142,15 @@ def _tag_options() -> list[tuple[str, list[tuple[str, str]]]]:
 
 # Pickers (autocomplete) ------------------------------------------------------------------------
 
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 @bp.get("/suggest/people")
 def suggest_people():
     """People for pickers (static/js/suggest.js): `{"items": [{id, name, handle, detail}]}`."""
     role = request.args.get("role") or None
-    people = queries.suggest_people(request.args.get("q", ""), role=role if role in ROLES else None)
+    people = queries.suggest_people(_printable(request.args.get("q", "")), role=role if role in ROLES else None)
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
                            "detail": " · ".join(x for x in ("@" + p.handle, p.department or "") if x)} for p in people])
 
@@ -154,7 +158,8 @@ def suggest_people():
 @bp.get("/suggest/topics")
 def suggest_topics():
     """Topics for pickers: `{"items": [{slug, name, value, detail}]}` by name, German name, slug or synonym."""
-    tags = search_tags(request.args.get("q", "")[:80], limit=queries.SUGGEST_LIMIT) if request.args.get("q", "").strip() else []
+    q = _printable(request.args.get("q", ""))[:80]
+    tags = search_tags(q, limit=queries.SUGGEST_LIMIT) if q.strip() else []
     return jsonify(items=[{"slug": t.slug, "name": t.display_name, "value": t.slug, "detail": str(field_label(t.field))}
                           for t in tags])
 

@@ -10,6 +10,7 @@
 //                                                 adds a search box above the checkboxes named
 //                                                 "goals" that ticks the chosen topic.
 //   data-suggest-url="/suggest/people"           where to ask (default: /suggest/<kind>).
+//   <select data-filter-select="Find a time zone"> adds a box that narrows the options.
 (function () {
   "use strict";
   if (window.communitySuggest) { return; }
@@ -228,7 +229,44 @@
     });
   }
 
+  // A search box that narrows a long select (time zones): options that do not match are hidden.
+  function attachFilter(select) {
+    if (select.getAttribute("data-suggest-ready")) { return; }
+    select.setAttribute("data-suggest-ready", "1");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "form-control form-control-sm mb-1 select-filter";
+    input.id = "select-filter-" + (++counter);
+    input.setAttribute("aria-controls", select.id);
+    input.setAttribute("autocomplete", "off");
+    var label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.setAttribute("for", input.id);
+    label.textContent = select.getAttribute("data-filter-select") || (lang === "de" ? "Liste filtern" : "Filter the list");
+    input.placeholder = label.textContent;
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(input, select);
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase();
+      var first = null;
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var groupMatches = group.label.toLowerCase().indexOf(words) !== -1;
+        var any = false;
+        group.querySelectorAll("option").forEach(function (option) {
+          var show = !words || groupMatches || option.text.toLowerCase().indexOf(words) !== -1 ||
+            option.value.toLowerCase().indexOf(words) !== -1;
+          option.hidden = !show;
+          if (show) { any = true; if (!first) { first = option; } }
+        });
+        group.hidden = !any;
+      });
+      // The first match is chosen, so Enter or the form's Save keeps what was found.
+      if (words && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) { first.selected = true; }
+    });
+  }
+
   function init(root) {
+    root.querySelectorAll("select[data-filter-select]").forEach(attachFilter);
     root.querySelectorAll("[data-suggest]").forEach(function (field) {
       var mention = field.getAttribute("data-suggest-mode") === "mention";
       attach(field, { kind: field.getAttribute("data-suggest"), mention: mention });

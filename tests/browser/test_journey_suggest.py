@@ -43,3 +43,12 @@ def test_topic_picker_with_the_keyboard(live_server, page, org):
     picker.press("Enter")
     expect(page.get_by_role("checkbox", name="Microsoft Teams")).to_be_checked()
     expect(page.get_by_role("listbox")).to_be_hidden()
+
+
+def test_time_zone_search_narrows_the_grouped_list(live_server, page, org):
+    log_in(page, live_server, org["executive"])
+    page.goto(f"{live_server}/people/{org['executive'].id}/edit")
+    page.get_by_role("searchbox", name="Find a time zone").fill("tokyo")
+    expect(page.get_by_label("Time zone", exact=True)).to_have_value("Asia/Tokyo")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Asia/Tokyo")).to_be_visible()

@@ -227,3 +227,30 @@ def test_export_and_erasure_take_the_answers_along(app, client, pair, api_token,
     assert received[0]["answers"][0]["body"] == "Use Lists."
     assert client.send_json("DELETE", "/api/v1/me", {"password": PASSWORD}, token=theirs).status_code == 204
     assert db.session.scalars(select(Question)).all() == [] and db.session.scalars(select(Answer)).all() == []
+
+
+def test_the_demo_has_questions_in_every_state(app, db):
+    from sqlalchemy import func
+
+    from community import demo
+    from community.profiles.models import Answer, Question
+
+    summary = demo.build(people=80, seed=5)
+    db.session.commit()
+    assert summary["questions"] >= 10 and summary["question_answers"] > 0
+    states = dict(db.session.execute(select(Question.status, func.count()).group_by(Question.status)).all())
+    assert set(states) == {"open", "answered", "resolved"}
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == summary["question_answers"]
+    assert db.session.scalar(select(func.max(Question.updated_at))) <= demo.utcnow()
+
+
+def test_the_question_and_its_answer_reach_each_side_by_email_with_a_link_to_the_question(client, pair, api_token, db):
+    from community.outreach.models import OutgoingMessage
+
+    asker, expert = pair
+    qid = client.send_json("POST", f"/api/v1/tags/{TEAMS}/questions", {"person_id": expert.id, "message": "Lists?"},
+                           token=api_token(asker)).json["id"]
+    client.send_json("POST", f"/api/v1/questions/{qid}/answers", {"body": "Use Lists."}, token=api_token(expert))
+    mails = {m.recipient: m for m in db.session.scalars(select(OutgoingMessage))}
+    assert f"/questions/{qid}" in mails[expert.email].body_text and mails[expert.email].kind == "topic_question"
+    assert f"/questions/{qid}" in mails[asker.email].body_text and mails[asker.email].kind == "question_answered"

@@ -18,6 +18,8 @@ def test_people_are_suggested_by_name_or_handle_but_never_hidden_ones(client, cr
     assert item["value"] == "@lisa.ferrari" and item["handle"] == "lisa.ferrari" and "IT" in item["detail"]
     assert client.get("/suggest/people?q=").json["items"] == []
     assert client.get("/suggest/people?q=%25").json["items"] == []  # a wildcard is just a character
+    assert client.get("/suggest/people?q=%00").json["items"] == []
+    assert client.get("/suggest/topics?q=%00").status_code == 200
 
 
 def test_people_can_be_limited_to_a_role(client, create_user, login_as):
