@@ -28,7 +28,8 @@ from community.network.pseudonyms import pseudonymised
 from community.network.queries import latest_snapshot_id, opted_out_ids, people_refs
 from community.network.whatif import what_if
 
-EXPLORER_MAX_PEOPLE = 600
+EXPLORER_MAX_PEOPLE = 400
+EXPLORER_MAX_TIES = 3000  # the strongest ties among the people shown; layouts in the browser stay quick
 
 
 def _communities(ids: Iterable[int]) -> dict[int, int | None]:
@@ -77,11 +78,12 @@ def explorer_data(viewer: User, *, limit: int = EXPLORER_MAX_PEOPLE) -> dict[str
             "role": primary_role(data) if "roles" not in withheld else None,
             "department": ref.department,
             "community": communities.get(node),
-            "ties": int(graph.degree(node)),
+            "ties": int(graph.degree(node)),  # in the picture's people (before the cap on ties)
         })
+    ties = sorted(graph.edges(data=True), key=lambda edge: (-float(edge[2].get("weight") or 1.0), edge[0], edge[1]))
     edges = [
         {"source": refs[a].key, "target": refs[b].key, "weight": round(float(data.get("weight") or 1.0), 3)}
-        for a, b, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1]))
+        for a, b, data in sorted(ties[:EXPLORER_MAX_TIES], key=lambda edge: (edge[0], edge[1]))
     ]
     left_out = sum(1 for node in hidden if node in live.graph)
     shown, total = graph.number_of_nodes(), full.number_of_nodes()
@@ -89,6 +91,8 @@ def explorer_data(viewer: User, *, limit: int = EXPLORER_MAX_PEOPLE) -> dict[str
     if shown < total:
         notes.append(_("Showing the %(shown)d best-connected of %(total)d people, to keep the page responsive.",
                        shown=shown, total=total))
+    if len(ties) > EXPLORER_MAX_TIES:
+        notes.append(_("Showing the %(shown)d strongest of %(total)d ties.", shown=EXPLORER_MAX_TIES, total=len(ties)))
     if left_out:
         notes.append(ngettext("%(num)d person who opted out is not shown.",
                               "%(num)d people who opted out are not shown.", left_out))
