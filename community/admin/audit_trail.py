@@ -174,6 +174,14 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
     if ids.get("user"):
         for pid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids["user"]))):
             names[("user", pid)] = name
+    if ids.get("analysis_snapshot"):
+        from community.i18n import local_datetime
+        from community.network.models import AnalysisSnapshot
+
+        for sid, computed_at in db.session.execute(
+            select(AnalysisSnapshot.id, AnalysisSnapshot.computed_at).where(AnalysisSnapshot.id.in_(ids["analysis_snapshot"]))
+        ):
+            names[("analysis_snapshot", sid)] = str(_l("Snapshot of %(when)s", when=local_datetime(computed_at, "short")))
     if ids.get("nomination"):
         for nid, name in db.session.execute(
             select(Nomination.id, User.name).join(User, User.id == Nomination.nominee_id)

@@ -8,27 +8,30 @@ Large organisations get the best-connected people only, so the browser stays res
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from community.accounts.models import User
 from community.audit import services as audit
 from community.extensions import db
 from community.network.access import require_analyst
-from community.network.drawing import primary_role
+from community.network.drawing import layout_positions, primary_role
 from community.network.exports import exported_graph, k_anonymous
-from community.network.loading import live_network
+from community.network.loading import LiveNetwork, live_network
 from community.network.models import PersonFigure
 from community.network.pseudonyms import pseudonymised
 from community.network.queries import latest_snapshot_id, opted_out_ids, people_refs
 from community.network.whatif import what_if
 
-EXPLORER_MAX_PEOPLE = 600
+EXPLORER_MAX_PEOPLE = 400
+LAYOUT_WIDTH, LAYOUT_HEIGHT = 1200, 900  # the first layout's coordinates (the browser fits them)
+EXPLORER_MAX_TIES = 3000  # the strongest ties among the people shown; layouts in the browser stay quick
 
 
 def _communities(ids: Iterable[int]) -> dict[int, int | None]:
@@ -56,44 +59,63 @@ def _subset(graph: nx.Graph, limit: int) -> nx.Graph:
 
 
 def explorer_data(viewer: User, *, limit: int = EXPLORER_MAX_PEOPLE) -> dict[str, Any]:
-    """Nodes and edges of the current network for the explorer; audited."""
+    """Nodes (with a first layout) and edges of the current network for the explorer; audited.
+
+    The answer is kept with the live graph per mode, opt-outs and language, so the layout is
+    computed once per snapshot, not per visit."""
     require_analyst(viewer)
     mode = pseudonymised()
     live = live_network()
     hidden = opted_out_ids()
+    key = ("explorer", mode, hash(hidden), limit, EXPLORER_MAX_TIES, str(get_locale()))
+    if key not in live.pictures:
+        live.pictures[key] = json.dumps(_explorer_payload(live, hidden, mode, limit))
+    data: dict[str, Any] = json.loads(live.pictures[key])
+    audit.record("network.viewed", actor=viewer, subject_type="analysis_snapshot", subject_id=latest_snapshot_id(),
+                 note="explorer", data={"people": data["shown"], "pseudonymised": mode})
+    return data
+
+
+def _explorer_payload(live: LiveNetwork, hidden: frozenset[int], mode: bool, limit: int) -> dict[str, Any]:
     full = exported_graph(live, hidden)
     graph = _subset(full, limit)
     if mode:
         graph = k_anonymous(graph)
     refs = people_refs(list(graph), mode)
     communities = _communities(graph.nodes)
+    positions = layout_positions(graph)
     nodes = []
     for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0]):
         ref = refs[node]
         withheld = data.get("withheld", frozenset())
+        x, y = positions.get(node, (0.5, 0.5))
         nodes.append({
             "id": ref.key,
             "label": ref.name,
             "role": primary_role(data) if "roles" not in withheld else None,
             "department": ref.department,
             "community": communities.get(node),
-            "ties": int(graph.degree(node)),
+            "ties": int(graph.degree(node)),  # in the picture's people (before the cap on ties)
+            "x": round(x * LAYOUT_WIDTH, 1),
+            "y": round(y * LAYOUT_HEIGHT, 1),
         })
+    ties = sorted(graph.edges(data=True), key=lambda edge: (-float(edge[2].get("weight") or 1.0), edge[0], edge[1]))
     edges = [
         {"source": refs[a].key, "target": refs[b].key, "weight": round(float(data.get("weight") or 1.0), 3)}
-        for a, b, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1]))
+        for a, b, data in sorted(ties[:EXPLORER_MAX_TIES], key=lambda edge: (edge[0], edge[1]))
     ]
     left_out = sum(1 for node in hidden if node in live.graph)
     shown, total = graph.number_of_nodes(), full.number_of_nodes()
     notes = []
     if shown < total:
-        notes.append(_("Showing the %(shown)d best-connected of %(total)d people, to keep the page responsive.",
-                       shown=shown, total=total))
+        notes.append(_("Showing the %(shown)s best-connected of %(total)s people, to keep the page responsive.",
+                       shown=format_decimal(shown), total=format_decimal(total)))
+    if len(ties) > EXPLORER_MAX_TIES:
+        notes.append(_("Showing the %(shown)s strongest of %(total)s ties.", shown=format_decimal(EXPLORER_MAX_TIES),
+                       total=format_decimal(len(ties))))
     if left_out:
         notes.append(ngettext("%(num)d person who opted out is not shown.",
                               "%(num)d people who opted out are not shown.", left_out))
-    audit.record("network.viewed", actor=viewer, subject_type="analysis_snapshot", subject_id=latest_snapshot_id(),
-                 note="explorer", data={"people": shown, "pseudonymised": mode})
     return {"nodes": nodes, "edges": edges, "shown": shown, "total": total, "opted_out_people": left_out,
             "pseudonymised": mode, "notes": notes}
 

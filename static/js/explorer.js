@@ -44,7 +44,8 @@
     var elements = [];
     data.nodes.forEach(function (n) {
       elements.push({ data: { id: n.id, label: n.label, role: n.role || "", department: n.department || "",
-        community: n.community === null || n.community === undefined ? "" : String(n.community), ties: n.ties } });
+        community: n.community === null || n.community === undefined ? "" : String(n.community), ties: n.ties },
+        position: { x: n.x || 0, y: n.y || 0 } });
       var option = document.createElement("option");
       option.value = n.label;
       names.appendChild(option);
@@ -72,8 +73,8 @@
         { selector: "node.cut", style: { "border-width": 4, "border-color": "#dc3545", label: "data(label)" } },
         { selector: "node.separated", style: { "border-width": 4, "border-color": "#fd7e14", "border-style": "dashed" } }
       ],
-      layout: { name: "cose", animate: false, randomize: true, numIter: data.nodes.length > 300 ? 300 : 1000,
-        nodeRepulsion: function () { return 6000; }, idealEdgeLength: function () { return 40; } }
+      // The server sends the drawings' layout: shown at once, whatever the size.
+      layout: { name: "preset", fit: true, padding: 24 }
     });
     fallback.hidden = true;
     if (data.nodes.length <= 80) { cy.nodes().addClass("named"); }  // small networks: every name shown

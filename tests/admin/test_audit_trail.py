@@ -57,3 +57,13 @@ def test_audit_trail_shows_local_time_and_german_words(app, client, login_as, cr
 def test_only_admins_read_the_audit_trail(client, login_as, create_user):
     login_as(create_user(roles=["change_manager"]))
     assert client.get("/admin/audit").status_code in (403, 404)
+
+
+def test_audit_trail_names_the_snapshot_a_view_was_of(client, login_as, create_user):
+    login_as(create_user(roles=["admin", "change_manager"]))
+    client.post_form("/network/analyse")
+    client.get("/network/risks")
+    page = client.get("/admin/audit?action=network.viewed")
+    rows = page.get_data(as_text=True).split("<tbody>")[1]
+    assert "Network analysis viewed" in rows and "Snapshot of " in rows and "Risks" in rows
+    assert "analysis_snapshot" not in rows

@@ -61,6 +61,19 @@ def test_large_networks_are_cut_to_the_best_connected_with_a_note(app, analyst, 
     assert all(edge["source"] in shown and edge["target"] in shown for edge in data["edges"])
 
 
+def test_the_strongest_ties_are_kept_when_there_are_too_many(app, analyst, small_org, compute, settle, monkeypatch):
+    from community.accounts.models import User
+    from community.extensions import db
+    from community.network import explorer, services
+
+    compute()
+    monkeypatch.setattr(explorer, "EXPLORER_MAX_TIES", 2)
+    data = settle(lambda: services.explorer_data(db.session.get(User, analyst.id)))
+    assert len(data["edges"]) == 2 and any("strongest" in note for note in data["notes"])
+    mia = str(small_org["mia"].id)
+    assert all(mia in (edge["source"], edge["target"]) for edge in data["edges"])  # two sessions each: heavier
+
+
 def test_people_who_opted_out_are_absent_from_the_explorer(client, login_as, analyst, create_user, mentorship,
                                                           small_org, compute):
     olga = create_user(roles=("mentor",), name="Olga Optout", department="IT", capacity=2, analysis_opt_out=True)

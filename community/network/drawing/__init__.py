@@ -42,6 +42,7 @@ from community.network.drawing.svg import (
     SVG_NS,
     TEXT_COLOUR,
     Words,
+    layout_positions,
     needs_condensing,
     primary_role,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "draw_ego",
     "draw_network",
     "draw_network_or_condensed",
+    "layout_positions",
     "load_bars",
     "needs_condensing",
     "primary_role",

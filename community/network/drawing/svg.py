@@ -204,6 +204,11 @@ def _layout(graph: nx.Graph, seed: int) -> dict[Hashable, tuple[float, float]]:
     return positions
 
 
+def layout_positions(graph: nx.Graph, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
+    """The drawings' layout (unit square) for other views of the same graph, e.g. the explorer."""
+    return _layout(_ordered(graph), seed)
+
+
 def _fit(
     positions: Mapping[Hashable, Sequence[float]], width: int, height: int, margin: float
 ) -> dict[Hashable, tuple[float, float]]:
