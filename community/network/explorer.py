@@ -79,10 +79,12 @@ def explorer_data(viewer: User, *, limit: int = EXPLORER_MAX_PEOPLE) -> dict[str
 def _explorer_payload(live: LiveNetwork, hidden: frozenset[int], mode: bool, limit: int) -> dict[str, Any]:
     full = exported_graph(live, hidden)
     graph = _subset(full, limit)
-    if mode:
-        graph = k_anonymous(graph)
-    refs = people_refs(list(graph), mode)
     communities = _communities(graph.nodes)
+    if mode:
+        # A community is shown only inside attribute combinations shared by K_ANONYMITY people.
+        graph, shared = k_anonymous(graph, {node: {"community": c} for node, c in communities.items()})
+        communities = {node: shared.get(node, {}).get("community") for node in graph}
+    refs = people_refs(list(graph), mode)
     positions = layout_positions(graph)
     nodes = []
     for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0]):

@@ -51,9 +51,21 @@ def k_anonymous(graph: nx.Graph, figures: dict[int, dict[str, Any]] | None = Non
     (1 = lowest third ... 3 = highest), community and network roles as they are, all of them part
     of the combination that must be shared by K_ANONYMITY people (else left out)."""
     names = ("roles", "department", "capacity", "tags", "is_ambassador")
-    figures = figures or {}
     records = {node: {name: data.get(name) for name in names} for node, data in graph.nodes(data=True)}
-    with_figures = [node for node in graph if node in figures]
+    _add_figures(records, figures or {})
+    kept = generalise(records)
+    copy = nx.Graph(graph)
+    for node, data in copy.nodes(data=True):
+        data.update({name: value for name, value in kept[node].items() if name in names})
+        data["withheld"] = frozenset(name for name in names if name not in kept[node])
+    shared = {node: {name: kept[node][name] for name in SHARED_FIGURES if name in kept[node]} for node in copy}
+    return copy, shared
+
+
+def _add_figures(records: dict[int, dict[str, Any]], figures: dict[int, dict[str, Any]]) -> None:
+    """Each person's figures join their attribute combination: the banded ones as bands by
+    rank, community and network roles as they are."""
+    with_figures = [node for node in records if node in figures]
     for figure in BANDED_FIGURES:
         banded = bands({node: float(figures[node].get(figure) or 0.0) for node in with_figures})
         for node, band in banded.items():
@@ -63,13 +75,6 @@ def k_anonymous(graph: nx.Graph, figures: dict[int, dict[str, Any]] | None = Non
             records[node]["community"] = figures[node]["community"]
         if figures[node].get("network_roles"):
             records[node]["network_roles"] = figures[node]["network_roles"]
-    kept = generalise(records)
-    copy = nx.Graph(graph)
-    for node, data in copy.nodes(data=True):
-        data.update({name: value for name, value in kept[node].items() if name in names})
-        data["withheld"] = frozenset(name for name in names if name not in kept[node])
-    shared = {node: {name: kept[node][name] for name in SHARED_FIGURES if name in kept[node]} for node in copy}
-    return copy, shared
 
 
 def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
