@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from community.accounts.models import ApiToken, LoginSession, User
 from community.database import utcnow
@@ -51,6 +51,12 @@ def init_login_manager(manager: LoginManager) -> None:
 # role) makes every remembered identity stale at once — in every worker with REDIS_URL, in
 # the worker that made the change otherwise (the others within the few seconds).
 # A hit costs no SQL: the remembered user (with its roles) joins the request's session as is.
+
+
+# What a remembered identity carries: roles and languages; never the password hash (loaded
+# only when a password is checked), so the cache (Redis) holds no secret.
+def _identity_loads() -> tuple:
+    return (joinedload(User.role_rows), selectinload(User.language_rows), defer(User.password_hash))
 
 
 def _identity_key(kind: str, hashed: str, extra: str = "") -> str:
@@ -118,7 +124,7 @@ def load_session_user(user_id: str) -> User | None:
             # A login lasts PERMANENT_SESSION_LIFETIME on the server too, whatever the cookie says.
             LoginSession.created_at >= utcnow() - current_app.permanent_session_lifetime,
         )
-        .options(joinedload(User.role_rows), selectinload(User.language_rows))  # remembered with the user
+        .options(*_identity_loads())
     ).unique().scalar_one_or_none()
     if row is not None:
         _remember(key, row)
@@ -148,7 +154,7 @@ def load_token_user(req) -> User | None:
             ApiToken.revoked_at.is_(None),
             User.active.is_(True),
         )
-        .options(joinedload(User.role_rows), selectinload(User.language_rows))  # remembered with the user
+        .options(*_identity_loads())
     ).unique().first()
     if found is None:
         g.bad_token = True

@@ -39,6 +39,9 @@ from community.expertise.models import Tag
 from community.extensions import db
 from community.pagination import Page, paginate
 
+# Lists show a thread's topics by name: their synonyms are not loaded with them.
+THREAD_TAG_LOADS = (selectinload(Thread.tag_rows).joinedload(ThreadTag.tag).lazyload(Tag.synonyms),)
+
 # co_thread edges: only the K most recent participants of a thread are paired (K² / 2 pairs
 # at most per thread instead of n² for a thread with hundreds of posters).
 CO_THREAD_PARTICIPANTS = 12
@@ -105,7 +108,7 @@ def category_summaries(user: User) -> list[CategorySummary]:
     latest: dict[int, Thread] = {}
     if wanted:
         latest = {thread.id: thread for thread in db.session.scalars(
-            select(Thread).where(Thread.id.in_(wanted)).options(*THREAD_LOADS, selectinload(Thread.tag_rows))
+            select(Thread).where(Thread.id.in_(wanted)).options(*THREAD_LOADS, *THREAD_TAG_LOADS)
         )}
     result = []
     for category in categories:
@@ -128,7 +131,7 @@ def thread_list_statement(user: User, *, category_id: int | None = None, tag: Ta
         select(Thread)
         .join(Category, Category.id == Thread.category_id)
         .where(visible_categories_clause(user))
-        .options(*THREAD_LOADS, selectinload(Thread.tag_rows))
+        .options(*THREAD_LOADS, *THREAD_TAG_LOADS)
     )
     if category_id is not None:
         stmt = stmt.where(Thread.category_id == category_id)
