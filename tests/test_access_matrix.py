@@ -363,6 +363,7 @@ MATRIX: dict[str, dict] = {
     "POST network.settings": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST notifications.mark_all_read": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST notifications.open_one": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
+    "POST notifications.mark_one_read": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST privacy.admin_erase": dict(zip(ROLES, ("login", 403, 403, 403, 403, "ok"), strict=True)),
     "POST privacy.erase_me": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
     "POST profiles.ask": dict(zip(ROLES, ("login", "ok", "ok", "ok", "ok", "ok"), strict=True)),
