@@ -98,12 +98,20 @@ SETTINGS = [
 ]
 
 
-def settings_links() -> list[tuple[str, object]]:
-    """The settings pages this person has: someone who signs in only with the company account
-    (no password) has no password page."""
-    passwordless = current_user.is_authenticated and not current_user.password_hash
-    return [(endpoint, label) for endpoint, label in SETTINGS if endpoint in current_app.view_functions
-            and not (passwordless and endpoint == "accounts.change_password")]
+def settings_links(limit: int | None = None) -> list[tuple[str, object]]:
+    """The settings pages this person has (the first `limit` of them): someone who signs in
+    only with the company account (no password) has no password page. The password is looked
+    at only when that page's turn comes (the header asks for the first link alone)."""
+    links: list[tuple[str, object]] = []
+    for endpoint, label in SETTINGS:
+        if limit is not None and len(links) >= limit:
+            break
+        if endpoint not in current_app.view_functions:
+            continue
+        if endpoint == "accounts.change_password" and current_user.is_authenticated and not current_user.password_hash:
+            continue
+        links.append((endpoint, label))
+    return links
 
 
 def role_label(role: str) -> str:
@@ -115,7 +123,7 @@ def role_label(role: str) -> str:
 def account_url() -> str:
     if "profiles.show" in current_app.view_functions:
         return url_for("profiles.show", person_id=current_user.id)
-    return url_for(settings_links()[0][0])
+    return url_for(settings_links(1)[0][0])
 
 
 def home_cards() -> list[Card]:

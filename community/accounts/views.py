@@ -203,7 +203,7 @@ def complete_registration(token: str):
 def change_password():
     if not current_user.password_hash:  # signs in with the company account only
         flash(_("You sign in with your company account, so there is no password here to change."), "info")
-        return redirect(url_for(settings_links()[0][0]))
+        return redirect(url_for(settings_links(1)[0][0]))
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:

@@ -158,10 +158,12 @@ def pending_handovers(limit: int = 50) -> list[Mentorship]:
     ).unique())
 
 
-def monthly_posts(person_id: int, months: int = 12, now: datetime | None = None) -> list[tuple[date, int]]:
+def monthly_posts(viewer: User, person_id: int, months: int = 12, now: datetime | None = None) -> list[tuple[date, int]]:
     """Community posts a person wrote in each of the last `months` calendar months, oldest first
-    (deleted and hidden posts not counted); one statement."""
-    from community.discussions.models import Post
+    as far as `viewer` may see them (deleted and hidden posts, and posts in categories the viewer
+    cannot see, are not counted); one statement."""
+    from community.discussions.models import Category, Post, Thread
+    from community.discussions.services import visible_categories_clause, visible_post_clause
 
     now = now or utcnow()
     first = date(now.year, now.month, 1)
@@ -174,8 +176,10 @@ def monthly_posts(person_id: int, months: int = 12, now: datetime | None = None)
     counts = dict.fromkeys(starts, 0)
     since = datetime(first.year, first.month, 1, tzinfo=now.tzinfo)
     for (created_at,) in db.session.execute(
-        select(Post.created_at).where(Post.author_id == person_id, Post.created_at >= since,
-                                      Post.deleted_at.is_(None), Post.hidden.is_(False))
+        select(Post.created_at)
+        .join(Thread, Thread.id == Post.thread_id).join(Category, Category.id == Thread.category_id)
+        .where(Post.author_id == person_id, Post.created_at >= since, visible_post_clause(),
+               visible_categories_clause(viewer))
     ):
         key = date(created_at.year, created_at.month, 1)
         if key in counts:

@@ -93,13 +93,14 @@ def pause():
 
 @bp.app_template_global("person_activity")
 def person_activity(person_id: int, months: int = 12) -> dict:
-    """A person's community posts per month for the activity sparkline (templates/network/_sparkline.html)."""
+    """A person's community posts per month for the activity sparkline (templates/network/_sparkline.html),
+    counting only the posts the reader may see."""
     from flask_babel import format_date
     from markupsafe import Markup
 
     from community.network.drawing import sparkline_svg
 
-    series = queries.monthly_posts(person_id, months)
+    series = queries.monthly_posts(current_user, person_id, months)
     counts = [count for _month, count in series]
     return {
         "months": [(format_date(month, "MMM yyyy"), count) for month, count in series],
