@@ -47,6 +47,7 @@ ACTIONS = {
     "mentorship.declined": _l("Mentorship declined"),
     "mentorship.handed_over": _l("Mentorship handed over"),
     "mentorship.requested": _l("Mentorship requested"),
+    "mentorship.withdrawn": _l("Mentorship request withdrawn"),
     "network.computed": _l("Network analysis computed"),
     "network.demand_exported": _l("Topic demand exported"),
     "network.demand_viewed": _l("Topic demand viewed"),
