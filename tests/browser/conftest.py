@@ -19,6 +19,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # The journeys' live server is werkzeug's threaded development server: when Chromium
+            # drops a request for a static file (a page left before its stylesheet arrived),
+            # werkzeug leaves the file to the garbage collector, which warns. That is the test
+            # server's housekeeping, not the product's (served by gunicorn).
+            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
             if not Path(CHROMIUM).exists():
                 item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt install chromium)"))
 
@@ -71,3 +77,4 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call":
         item.rep_call = report
+
