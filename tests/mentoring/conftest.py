@@ -15,6 +15,11 @@ def in_days(days: float, hour: int = 10) -> datetime:
     return (base + timedelta(days=days)).replace(hour=hour)
 
 
+def in_hours(hours: int) -> datetime:
+    """A whole hour `hours` from now (UTC), whatever the time of day: for "in the next 24 hours"."""
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours)
+
+
 @pytest.fixture
 def taxonomy(app):
     """The built-in topic taxonomy (microsoft-teams, sharepoint, linkedin, ...)."""

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tests.mentoring.conftest import in_days
+from tests.mentoring.conftest import in_days, in_hours
 from tests.outreach_servers import parts, smtp_server  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -168,7 +168,7 @@ def test_reminder_for_a_session_tomorrow_is_sent_once(people, create_mentorship,
 
     mentor, executive = people()
     mentorship_id = create_mentorship(mentor, executive)
-    create_session(mentorship_id, starts_at=in_days(0.5) + timedelta(hours=1))
+    create_session(mentorship_id, starts_at=in_hours(13))
 
     def run():
         with app.app_context():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mentoring.conftest import in_days
+from tests.mentoring.conftest import in_days, in_hours
 from tests.outreach_servers import smtp_server  # noqa: F401 - fixture
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -82,7 +82,7 @@ def test_worker_sends_queued_mail_and_scheduled_reminders_once(people, create_me
     [invite] = smtp_server.to(executive.email)
     assert any(part.get_content_type() == "text/calendar" for part in invite.iter_attachments())
     # Scheduled: a session tomorrow is reminded by the beat, to each participant exactly once.
-    create_session(mentorship_id, starts_at=in_days(0.5))
+    create_session(mentorship_id, starts_at=in_hours(13))
     reminded = lambda who: [m for m in smtp_server.to(who.email) if "Reminder" in m["Subject"]]  # noqa: E731
     assert wait_for(lambda: reminded(mentor) and reminded(executive)), logs()
     time.sleep(6)  # several more ticks of the scheduler on two workers
