@@ -16,17 +16,23 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench bench-pages load translations messages db-upgrade demo clean worker
 
+# Installing is most of the time from a fresh clone to the first page: uv (Astral's installer,
+# fetched into .venv by pip) resolves and downloads in parallel; pip does it when uv cannot be had
+# (NO_UV=1 forces pip).
+INSTALL = if [ -x $(BIN)/uv ] && [ -z "$(NO_UV)" ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1) \
+	  || $(BIN)/pip install --quiet $(1); else $(BIN)/pip install --quiet $(1); fi
+
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	-@[ -n "$(NO_UV)" ] || $(BIN)/pip install --quiet --disable-pip-version-check uv
 
 $(APP_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+	@$(call INSTALL,-e .)
 	@touch $(APP_STAMP)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	@$(call INSTALL,-e '.[test]')
 	@touch $(STAMP) $(APP_STAMP)
 
 translations: $(APP_STAMP)
