@@ -14,6 +14,11 @@ PYTEST_ARGS ?=
 # Parallel test workers (pytest-xdist); each gets its own database.
 TEST_WORKERS ?= 2
 
+# Python caches compiled modules (__pycache__, in .venv and the source tree, both ignored by git);
+# where the environment turns that off, every process would compile the whole app again (seconds
+# of CPU per start, for every command, test worker and served test instance).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test lint bench bench-pages load translations messages db-upgrade demo clean worker
 
 # Installing is most of the time from a fresh clone to the first page: uv (Astral's installer,
