@@ -2,7 +2,7 @@
 `network analyze` end to end on the demo organisation in a database.
 
     .venv/bin/python bench/network_bench.py [--sizes 1000,10000,100000] [--seed 42] [--json]
-        [--db-sizes 10000,100000] [--database-url postgresql://…] [--no-db]
+        [--db-sizes 10000,100000] [--database-url postgresql://…] [--no-sqlite] [--no-db]
 
 Each measurement runs in a fresh child process so that its peak memory (ru_maxrss) is its own.
 
@@ -376,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
                         help="PostgreSQL database to measure as well (its contents are replaced)")
     parser.add_argument("--no-db", action="store_true", help="only the pure analysis")
+    parser.add_argument("--no-sqlite", action="store_true", help="end to end on --database-url only")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-db", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -389,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Network analysis benchmark, seed {args.seed}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     results = [_run_child(size, args.seed) for size in sizes]
-    databases = [None, *([args.database_url] if args.database_url else [])]
+    databases = [*([] if args.no_sqlite else [None]), *([args.database_url] if args.database_url else [])]
     end_to_end = [] if args.no_db else [
         _run_end_to_end(size, url) for url in databases for size in _sizes(args.db_sizes)
     ]
