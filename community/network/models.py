@@ -93,3 +93,20 @@ class AnalysisSetting(db.Model):  # type: ignore[name-defined,misc]  # db.Model 
     value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class SnapshotCoverage(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
+    """What what-if needs of the latest snapshot, as one document (CoverageIndex.to_plain()).
+
+    Kept for the latest snapshot only (older rows are deleted when a snapshot is stored), and
+    deleted on erasure and by retention: it holds who is tied to whom, people who opted out
+    included (they count for coverage, and what-if never names them). Without a row, what-if
+    falls back to the live graph of the current data.
+    """
+
+    __tablename__ = "snapshot_coverage"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis_snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

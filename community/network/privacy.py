@@ -12,7 +12,13 @@ from sqlalchemy import CursorResult, delete, select, update
 
 from community.accounts.models import User
 from community.extensions import db
-from community.network.models import AnalysisJob, AnalysisSetting, AnalysisSnapshot, PersonFigure
+from community.network.models import (
+    AnalysisJob,
+    AnalysisSetting,
+    AnalysisSnapshot,
+    PersonFigure,
+    SnapshotCoverage,
+)
 from community.network.redaction import PERSON_LISTS, redact_findings
 
 
@@ -47,8 +53,13 @@ def export(user: User) -> dict[str, Any]:
 
 
 def erase(user: User) -> None:
-    """Remove the person's figures and their id from every stored finding (then only counted)."""
+    """Remove the person's figures and their id from every stored finding (then only counted).
+
+    The stored coverage index of the latest snapshot (ties between people) is deleted whole:
+    what-if then answers from the current data, where the person no longer is.
+    """
     db.session.execute(delete(PersonFigure).where(PersonFigure.user_id == user.id))
+    db.session.execute(delete(SnapshotCoverage))
     for snapshot in db.session.scalars(select(AnalysisSnapshot)):
         redacted = redact_findings(snapshot.findings or {}, {user.id})
         if redacted != snapshot.findings:
@@ -70,6 +81,7 @@ def retain(cutoff: datetime) -> dict[str, int]:
     if ids:
         deleted = db.session.execute(delete(PersonFigure).where(PersonFigure.snapshot_id.in_(ids)))
         figures = cast(CursorResult[Any], deleted).rowcount or 0
+        db.session.execute(delete(SnapshotCoverage).where(SnapshotCoverage.snapshot_id.in_(ids)))
     pruned = 0
     for snapshot in old:
         if snapshot.findings != {"expired": True}:

@@ -8,15 +8,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import case, insert, select
+from sqlalchemy import case, delete, insert, select
 
 from community.accounts.models import User
 from community.audit import services as audit
 from community.database import utcnow
 from community.extensions import db
 from community.network import analysis
-from community.network.loading import NetworkData, analysis_params, load_input, remember_live
-from community.network.models import AnalysisSnapshot, PersonFigure
+from community.network.loading import (
+    NetworkData,
+    analysis_params,
+    collector_paused,
+    load_input,
+    remember_coverage,
+    remember_live,
+)
+from community.network.models import AnalysisSnapshot, PersonFigure, SnapshotCoverage
+from community.network.queries import latest_snapshot_id
 from community.network.redaction import redact_findings
 
 
@@ -82,6 +90,11 @@ def store_snapshot(actor: User | None, data: NetworkData, result: analysis.Analy
     ]
     if rows:
         db.session.execute(insert(PersonFigure), rows)
+    # What what-if needs, for the latest snapshot only (it names who is tied to whom).
+    latest = latest_snapshot_id()
+    if latest == snapshot.id:
+        db.session.execute(insert(SnapshotCoverage), [{"snapshot_id": snapshot.id, "data": result.coverage.to_plain()}])
+    db.session.execute(delete(SnapshotCoverage).where(SnapshotCoverage.snapshot_id != latest))
     for hook in SNAPSHOT_HOOKS:
         hook(snapshot, data.opted_out)
     audit.record(
@@ -92,23 +105,35 @@ def store_snapshot(actor: User | None, data: NetworkData, result: analysis.Analy
 
 
 def compute_snapshot(actor: User | None, now: datetime | None = None, *,
-                     after_loading: Callable[[], None] | None = None) -> AnalysisSnapshot:
+                     after_loading: Callable[[], None] | None = None,
+                     phases: dict[str, float] | None = None) -> AnalysisSnapshot:
     """Load, analyse and store one dated snapshot (the caller commits).
 
     `after_loading` runs between reading and analysing: the CLI and background jobs pass
     `community.unit_of_work.commit` so a long analysis holds no database transaction open.
+    `phases`, when given, receives the seconds spent loading, analysing and storing, wall
+    and process CPU time (the benchmark reads them; the analysis steps are in the snapshot's
+    summary timings).
     """
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     now = now or utcnow()
     params = analysis_params(now)
-    data = load_input(now, params)
-    actor_id = getattr(actor, "id", None)
-    if after_loading is not None:
-        after_loading()
-        actor = db.session.get(User, actor_id) if actor_id else None
-    result = analysis.analyse(data.input, params)
-    snapshot = store_snapshot(actor, data, result, params, duration=time.perf_counter() - started)
+    with collector_paused():
+        data = load_input(now, params)
+        loaded, loaded_cpu = time.perf_counter(), time.process_time()
+        actor_id = getattr(actor, "id", None)
+        if after_loading is not None:
+            after_loading()
+            actor = db.session.get(User, actor_id) if actor_id else None
+        result = analysis.analyse(data.input, params)
+        analysed, analysed_cpu = time.perf_counter(), time.process_time()
+        snapshot = store_snapshot(actor, data, result, params, duration=analysed - started)
     remember_live(snapshot.id, data, params, result.graph, result.coverage)
+    remember_coverage(snapshot.id, result.coverage)
+    if phases is not None:
+        phases.update(load=loaded - started, analyse=analysed - loaded,
+                      store=time.perf_counter() - analysed, load_cpu=loaded_cpu - started_cpu,
+                      analyse_cpu=analysed_cpu - loaded_cpu, store_cpu=time.process_time() - analysed_cpu)
     return snapshot
 
 

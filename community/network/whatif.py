@@ -1,4 +1,4 @@
-"""What-if: what the pool loses if some mentors leave, on the current data."""
+"""What-if: what the pool loses if some mentors leave, on the latest snapshot (its stored coverage index)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from community.audit import services as audit
 from community.errors import ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
-from community.network.loading import live_network
+from community.network.loading import live_network, stored_coverage
 from community.network.pseudonyms import pseudonymised, resolve_person
 from community.network.queries import (
     PersonRef,
@@ -47,7 +47,11 @@ def parse_refs(values: Iterable[str | int]) -> list[str]:
 
 
 def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
-    """What the pool loses if these mentors leave, on the current data; audited."""
+    """What the pool loses if these mentors leave, on the latest snapshot; audited.
+
+    Answered from the coverage index stored with the snapshot (the same figures the
+    snapshot's lists show); without a stored index, from the live graph of the current data.
+    """
     require_analyst(actor)
     refs = parse_refs(remove_ids)
     if not refs:
@@ -57,7 +61,9 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
         message = _("Choose at most %(num)d mentors.", num=WHAT_IF_MAX)
         raise ValidationFailed(message, {"remove": [message]})
     mode = pseudonymised()
-    live = live_network()
+    stored = stored_coverage()
+    # The latest snapshot's stored index (milliseconds); the live graph only without one.
+    index = stored[1] if stored is not None else live_network().coverage
     hidden = opted_out_ids()
     ids: list[int] = []
     problems: list[str] = []
@@ -65,7 +71,7 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
         person_id = resolve_person(ref, pseudonymised_mode=mode)
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
-        if person_id is None or person_id not in live.coverage.mentors or person_id in hidden:
+        if person_id is None or person_id not in index.mentors or person_id in hidden:
             if mode and ref.strip().isdigit():
                 problems.append(_("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20]))
             else:
@@ -74,7 +80,7 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
             ids.append(person_id)
     if problems:
         raise ValidationFailed(problems[0], {"remove": problems})
-    result = analysis.what_if(live.data.input, live.params, ids, index=live.coverage)
+    result = analysis.what_if_on(index, ids)
     visible_executives = [pid for pid in result.executives_losing_coverage if pid not in hidden]
     refs_by_id = people_refs([*result.removed, *visible_executives], mode)
     names = tag_names(result.topics_losing_coverage)

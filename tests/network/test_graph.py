@@ -17,6 +17,7 @@ from community.network.analysis import (
     ActivityRecord,
     AnalysisInput,
     AnalysisParams,
+    CoverageIndex,
     InteractionRecord,
     MentorshipRecord,
     OutcomeRecord,
@@ -31,9 +32,11 @@ from community.network.analysis import (
     graph_structure,
     peer_suggestions,
     recency_weight,
+    single_points_of_failure,
     to_graphml,
     to_node_link,
     what_if,
+    what_if_on,
 )
 from community.network.synthetic import synthetic_organisation
 
@@ -693,6 +696,32 @@ def test_analysis_is_deterministic_whatever_the_record_order(inp, shuffler):
     first, second = analyse(inp, params()), analyse(shuffled, params())
     assert first == second
     assert json.dumps(first.to_dict()["roles"]) == json.dumps(second.to_dict()["roles"])
+
+
+def _stored(index: CoverageIndex) -> CoverageIndex:
+    """The index as what-if reads it back from a stored snapshot (through JSON)."""
+    return CoverageIndex.from_plain(json.loads(json.dumps(index.to_plain())))
+
+
+@FAST
+@given(organisations, st.lists(st.integers(1, 12), max_size=4))
+def test_the_index_stored_with_a_snapshot_answers_what_if_like_the_live_one(inp, leaving):
+    result = analyse(inp, params())
+    stored = _stored(result.coverage)
+    mentors = [pid for pid in leaving if pid in result.coverage.mentors]
+    assert what_if_on(stored, mentors) == what_if(inp, params(), mentors, index=result.coverage)
+    assert single_points_of_failure(stored) == list(result.single_points_of_failure)
+
+
+def test_stored_index_of_a_synthetic_organisation_gives_the_same_what_if_answers():
+    inp = synthetic_organisation(3000, seed=7)
+    index = analyse(inp, params()).coverage
+    stored = _stored(index)
+    mentors = sorted(index.mentors)
+    for count in (1, 2, 3, 10, 50):
+        for start in range(0, len(mentors), len(mentors) // 7):
+            leaving = mentors[start : start + count]
+            assert what_if_on(stored, leaving) == what_if(inp, params(), leaving, index=index)
 
 
 @FAST

@@ -227,7 +227,7 @@ def test_export_holds_a_persons_figures_and_the_findings_naming_them(db, small_o
 def test_erasure_removes_figures_and_the_id_from_stored_findings(db, small_org, compute, settle):
     from community.accounts.models import User
     from community.network import privacy
-    from community.network.models import AnalysisSnapshot, PersonFigure
+    from community.network.models import AnalysisSnapshot, PersonFigure, SnapshotCoverage
 
     compute()
     mia = small_org["mia"].id
@@ -237,6 +237,8 @@ def test_erasure_removes_figures_and_the_id_from_stored_findings(db, small_org, 
     snapshot = db.session.scalar(select(AnalysisSnapshot))
     assert all(e["person_id"] != mia for e in snapshot.findings["single_points_of_failure"])
     assert snapshot.findings["opted_out"]["overloaded"] == 1  # still counted
+    # The stored ties and coverage of the snapshot (for what-if) go whole: they name her too.
+    assert db.session.scalar(select(SnapshotCoverage)) is None
 
 
 def test_retention_keeps_old_summaries_for_the_trend_but_nothing_per_person(db, small_org, compute, settle):

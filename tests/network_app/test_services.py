@@ -203,3 +203,23 @@ def _reload(user):
     from community.extensions import db
 
     return db.session.get(User, user.id)
+
+
+def test_what_if_in_another_process_answers_from_the_stored_snapshot_without_rebuilding(
+        app, db, small_org, compute, settle, analyst, monkeypatch):
+    from community.network import loading, services
+    from community.network.models import SnapshotCoverage
+
+    compute()
+    second = compute()
+    assert db.session.scalars(select(SnapshotCoverage.snapshot_id)).all() == [second]  # the latest only
+    app.extensions.pop("network.live", None)  # a worker that never loaded the network
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("what-if rebuilt the graph from the database")
+
+    monkeypatch.setattr(loading, "load_input", no_loading)
+    view = settle(lambda: services.what_if(_reload(analyst), [small_org["mia"].id]))
+    assert sorted(p.id for p in view.executives) == sorted(e.id for e in small_org["sales"])
+    assert view.departments == ["Sales"]
+    assert view.health["unmatched_executives"] == {"before": 1, "after": 4, "change": 3}

@@ -38,6 +38,7 @@ from community.network.analysis.coverage import (
     WhatIfResult,
     single_points_of_failure,
     what_if,
+    what_if_on,
 )
 from community.network.analysis.exports import (
     plain_data,
@@ -165,4 +166,5 @@ __all__ = [
     "uncovered_topics",
     "unmatched_executives",
     "what_if",
+    "what_if_on",
 ]

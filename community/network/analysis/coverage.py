@@ -100,6 +100,102 @@ class CoverageIndex:
             component_members={c: tuple(nodes) for c, nodes in members.items()},
         )
 
+    def to_plain(self) -> dict[str, Any]:
+        """What what-if needs, as JSON-ready plain data (`from_plain` restores it).
+
+        Departments are kept for mentors, executives and mentorship partners only, the people
+        what-if can remove or report; ties among connected people as a flat id list.
+        """
+        relevant = set(self.mentors) | set(self.executives) | set(self.mentees_of)
+        relevant.update(pid for linked in self.matched_mentors_of.values() for pid in linked)
+        relevant.update(self.matched_mentors_of)
+        relevant.update(self.active_mentors_of)
+        relevant.update(pid for linked in self.active_mentors_of.values() for pid in linked)
+        structure = self.structure
+        nodes = list(self.adjacency)
+        return {
+            "version": 1,
+            "min_providers": self.min_providers,
+            "mentors": sorted(self.mentors),
+            "executives": sorted(self.executives),
+            "department_of": [
+                [pid, self.department_of.get(pid)] for pid in sorted(relevant)
+            ],
+            "active": [[e, sorted(m)] for e, m in sorted(self.active_mentors_of.items())],
+            "matched": [[e, sorted(m)] for e, m in sorted(self.matched_mentors_of.items())],
+            "provided_by": [[m, list(tags)] for m, tags in sorted(self.provided_by.items()) if tags],
+            "demand": dict(sorted(self.demand.items())),
+            "department_people": dict(sorted(self.department_people.items())),
+            "department_executives": dict(sorted(self.department_executives.items())),
+            "nodes": nodes,
+            "ties": [x for a in nodes for b in self.adjacency[a] if a < b for x in (a, b)],
+            "component_of": [structure.component_of[node] for node in nodes],
+            "component_sizes": list(structure.component_sizes),
+            "pieces": [[node, list(sizes)] for node, sizes in sorted(structure.pieces.items())],
+        }
+
+    @classmethod
+    def from_plain(cls, data: Mapping[str, Any]) -> CoverageIndex:
+        """The index `to_plain` wrote: the same answers for what-if, the health lists and the
+        single points of failure (departments known for mentors, executives and their partners)."""
+        department_of: dict[int, str | None] = {int(pid): d for pid, d in data["department_of"]}
+        mentors = frozenset(int(pid) for pid in data["mentors"])
+        active = {int(e): frozenset(int(m) for m in linked) for e, linked in data["active"]}
+        matched = {int(e): frozenset(int(m) for m in linked) for e, linked in data["matched"]}
+        mentees: Links = defaultdict(set)
+        for executive_id, linked in matched.items():
+            for mentor_id in linked:
+                mentees[mentor_id].add(executive_id)
+        department_links: dict[str, set[int]] = defaultdict(set)
+        for executive_id, linked in active.items():
+            department = department_of.get(executive_id)
+            if department is not None:
+                department_links[department].update(linked)
+        provided_by = {int(m): tuple(tags) for m, tags in data["provided_by"]}
+        providers: dict[str, set[int]] = defaultdict(set)
+        for mentor_id, slugs in provided_by.items():
+            for slug in slugs:
+                providers[slug].add(mentor_id)
+        department_mentors: dict[str, set[int]] = defaultdict(set)
+        for mentor_id in mentors:
+            department = department_of.get(mentor_id)
+            if department is not None:
+                department_mentors[department].add(mentor_id)
+        nodes = [int(node) for node in data["nodes"]]
+        adjacency: dict[int, dict[int, None]] = {node: {} for node in nodes}
+        ties = data["ties"]
+        for a, b in zip(ties[::2], ties[1::2], strict=True):
+            adjacency[a][b] = None
+            adjacency[b][a] = None
+        component_of = dict(zip(nodes, data["component_of"], strict=True))
+        members: dict[int, list[int]] = defaultdict(list)
+        for node, component in component_of.items():
+            members[component].append(node)
+        structure = Structure(
+            component_of,
+            tuple(data["component_sizes"]),
+            {int(node): tuple(sizes) for node, sizes in data["pieces"]},
+        )
+        return cls(
+            min_providers=int(data["min_providers"]),
+            mentors=mentors,
+            executives=frozenset(int(pid) for pid in data["executives"]),
+            department_of=department_of,
+            active_mentors_of=active,
+            matched_mentors_of=matched,
+            mentees_of=_freeze(mentees),
+            department_links=_freeze(department_links),
+            providers=_freeze(providers),
+            provided_by=provided_by,
+            demand={slug: int(count) for slug, count in data["demand"].items()},
+            department_people={d: int(n) for d, n in data["department_people"].items()},
+            department_executives={d: int(n) for d, n in data["department_executives"].items()},
+            department_mentors=_freeze(department_mentors),
+            adjacency=adjacency,
+            structure=structure,
+            component_members={c: tuple(nodes) for c, nodes in members.items()},
+        )
+
     # The health lists; `removed` answers the same questions as if those people had left.
 
     def unmatched_executives(self, removed: Collection[int] = frozenset()) -> list[int]:
@@ -345,6 +441,11 @@ def what_if(
     """
     if index is None:
         index = CoverageIndex.build(inp, params)
+    return what_if_on(index, remove_ids)
+
+
+def what_if_on(index: CoverageIndex, remove_ids: Iterable[int]) -> WhatIfResult:
+    """`what_if` on a prebuilt index (e.g. one restored from a stored snapshot)."""
     asked = sorted(set(remove_ids))
     removed = [pid for pid in asked if pid in index.department_of]
     unknown = [pid for pid in asked if pid not in index.department_of]
