@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # Parallel test workers (pytest-xdist); each gets its own database.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench bench-pages load translations messages db-upgrade demo clean worker
+.PHONY: run test lint bench bench-pages bench-scale load translations messages db-upgrade demo clean worker
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
@@ -69,8 +69,16 @@ bench: translations
 bench-pages: translations
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python bench/served_bench.py
 
+# The load mix against one instance (SQLite by default). Several machines on loopback:
+# LOAD_INSTANCES=2 LOAD_DATABASE_URL=postgresql://… REDIS_URL=redis://… make load
+# (two instances, a round-robin proxy, a Celery worker; see bench/cluster.py).
 load: translations
 	$(BIN)/python bench/load.py
+
+# 100,000 people and 1,000,000 posts on PostgreSQL (SCALE_DATABASE_URL; that database is
+# wiped): search latency as served, the plans, migrations with the data present.
+bench-scale: translations
+	$(BIN)/python bench/scale_pg.py
 
 clean:
 	rm -rf $(VENV) instance/community.sqlite3* .pytest_cache .mypy_cache

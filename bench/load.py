@@ -114,7 +114,7 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
          "--log-level", "warning", "--keep-alive", "5", "wsgi:app"],
         cwd=ROOT, env=env,
     )
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a busy machine takes its time to import the app
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
