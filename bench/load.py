@@ -285,7 +285,11 @@ def main() -> None:
             mix, mix_seconds = run_phase(port, data, "mix")
         finally:
             server.terminate()
-            server.wait(15)
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
     bare_rps = len(bare) / bare_seconds
     mix_rps = len(mix) / mix_seconds
     ok = [r for r in mix if r[1] < 400 or (r[0] == "reply" and r[1] == 201)]

@@ -227,7 +227,7 @@ end
 
 
 def wrk(url: str, headers: dict[str, str], seconds: float, script: Path) -> tuple[int, int, float, float, float]:
-    args = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+    args = ["wrk", "-t1", "-c1", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script)]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
@@ -304,9 +304,11 @@ def plans() -> None:
     from community.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": "scale", "TASKS_IN_PROCESS": True,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "RATELIMIT_ENABLED": False})
     client = app.test_client()
-    client.post("/login", data={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True))
+    assert csrf is not None
+    client.post("/login", data={"csrf_token": csrf[1], "email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD})
     for _label, path in SEARCHES:
         if path.startswith("/api/"):
             continue
