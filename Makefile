@@ -19,7 +19,7 @@ TEST_WORKERS ?= 2
 # of CPU per start, for every command, test worker and served test instance).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test lint bench bench-pages load translations messages db-upgrade demo clean worker
+.PHONY: run test lint bench bench-pages bench-scale load translations messages db-upgrade demo clean worker
 
 # Installing is most of the time from a fresh clone to the first page: uv (Astral's installer,
 # fetched into .venv by pip) resolves and downloads in parallel; pip does it when uv cannot be had
@@ -80,8 +80,16 @@ bench: translations
 bench-pages: translations
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python bench/served_bench.py
 
+# The load mix against one instance (SQLite by default). Several machines on loopback:
+# LOAD_INSTANCES=2 LOAD_DATABASE_URL=postgresql://… REDIS_URL=redis://… make load
+# (two instances, a round-robin proxy, a Celery worker; see bench/cluster.py).
 load: translations
 	$(BIN)/python bench/load.py
+
+# 100,000 people and 1,000,000 posts on PostgreSQL (SCALE_DATABASE_URL; that database is
+# wiped): search latency as served, the plans, migrations with the data present.
+bench-scale: translations
+	$(BIN)/python bench/scale_pg.py
 
 clean:
 	rm -rf $(VENV) instance/community.sqlite3* .pytest_cache .mypy_cache

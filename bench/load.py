@@ -9,9 +9,16 @@
    checks the database: every reply that got a 201 is stored exactly once, nothing else.
 
 Options by environment: LOAD_SECONDS (default 20 per phase), LOAD_PEOPLE (2000),
-LOAD_WORKERS (gunicorn workers, default 4), LOAD_CLIENTS (client processes, 2),
+LOAD_WORKERS (gunicorn workers, default 4 in all), LOAD_CLIENTS (client processes, 2),
 LOAD_THREADS (threads per client, 6); REDIS_URL makes the workers share rate limits and cached
 page parts, as in production.
+
+LOAD_INSTANCES=2 (with LOAD_DATABASE_URL on PostgreSQL and REDIS_URL): several machines on
+loopback (bench/cluster.py) — two gunicorn instances sharing the database and Redis, the
+round-robin proxy of bench/proxy.py in front, a Celery worker with beat on the task queue. The
+mix goes through the proxy; afterwards, besides the replies, it checks that the notification
+e-mails were made exactly once, that a login limit reached on one instance refuses on the
+other, and that a profile edit through one instance is found at once through the other.
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 PEOPLE = int(os.environ.get("LOAD_PEOPLE", "2000"))
-WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+INSTANCES = int(os.environ.get("LOAD_INSTANCES", "1"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", str(max(1, 4 // INSTANCES))))  # per instance
+ACCOUNT_LIMIT = 5  # wrong passwords per address and hour in the several-instance run
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "2"))
 THREADS = int(os.environ.get("LOAD_THREADS", "6"))
 SEARCH_TERMS = ["teams", "share", "linkedin", "data", "agile", "müller", "sales", "ki", "power bi", "excel"]
@@ -78,6 +87,15 @@ def prepare(database_url: str) -> dict:
         public = select(Category.id).where(Category.visibility == "members")
         threads = list(db.session.scalars(select(Thread.id).where(Thread.category_id.in_(public), Thread.locked.is_(False)).limit(200)))
         tags = list(db.session.scalars(select(Tag.slug)))
+        if INSTANCES > 1:
+            # Replies reach the thread's followers by e-mail at once (the default is the daily
+            # digest): the worker then has notification e-mails to make during the run.
+            from sqlalchemy import insert
+
+            from community.outreach.models import NotificationPreference
+            everyone = list(db.session.scalars(select(User.id)))
+            db.session.execute(insert(NotificationPreference),
+                               [{"user_id": uid, "kind": "reply", "mode": "immediately"} for uid in everyone])
         people = [u.id for u in members]
         login = [(u.email, DEMO_PASSWORD) for u in members[:12]]
         db.session.commit()
@@ -96,7 +114,7 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
          "--log-level", "warning", "--keep-alive", "5", "wsgi:app"],
         cwd=ROOT, env=env,
     )
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a busy machine takes its time to import the app
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -222,24 +240,64 @@ def check_database(database_url: str, created: list[str]) -> tuple[int, int, int
     return len(created), len(set(stored) & set(created)), duplicates + len(set(stored) - set(created))
 
 
+def run_cluster(database_url: str, data: dict) -> tuple[list, float, list, float, list[tuple[bool, str]], str]:
+    """The mix through the proxy in front of several instances, then the cross-instance checks."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import cluster
+
+    redis_url = os.environ.get("REDIS_URL") or os.environ.get("LOAD_REDIS_URL")
+    if not redis_url or not database_url.startswith("postgresql"):
+        raise SystemExit("LOAD_INSTANCES > 1 needs LOAD_DATABASE_URL=postgresql://… and REDIS_URL (shared by the instances)")
+    first_note = cluster.max_notification_id(database_url)
+    env = {"POST_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT": "100000 per minute",
+           "LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per hour"}
+    running = cluster.Cluster(database_url, redis_url, instances=INSTANCES, workers=WORKERS, env=env).__enter__()
+    try:
+        print(f"{INSTANCES} instances on ports {running.ports}, proxy on {running.proxy_port}, Celery worker + beat",
+              flush=True)
+        bare, bare_seconds = run_phase(running.proxy_port, data, "bare")
+        mix, mix_seconds = run_phase(running.proxy_port, data, "mix")
+        a, b = running.ports[0], running.ports[1]
+        checks = [cluster.check_tasks_once(database_url, first_note),
+                  cluster.check_shared_rate_limit(a, b, ACCOUNT_LIMIT),
+                  cluster.check_shared_cache(a, b, dict(zip(data["people"], data["tokens"], strict=False)),
+                                             login_cookie(b, *data["login"][-1]))]
+    finally:
+        running.__exit__()  # the proxy prints its counts when it stops
+        running.cleanup_redis()
+    return bare, bare_seconds, mix, mix_seconds, checks, running.proxy_stats()
+
+
 def main() -> None:
     tmp = tempfile.mkdtemp(prefix="community-load-")
     database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite3"
     print(f"Preparing {PEOPLE} people in {database_url.split('@')[-1]} …", flush=True)
     data = prepare(database_url)
-    port = free_port()
-    server = start_gunicorn(database_url, port)
-    try:
-        bare, bare_seconds = run_phase(port, data, "bare")
-        mix, mix_seconds = run_phase(port, data, "mix")
-    finally:
-        server.terminate()
-        server.wait(15)
+    checks: list[tuple[bool, str]] = []
+    spread = ""
+    if INSTANCES > 1:
+        bare, bare_seconds, mix, mix_seconds, checks, spread = run_cluster(database_url, data)
+    else:
+        port = free_port()
+        server = start_gunicorn(database_url, port)
+        try:
+            bare, bare_seconds = run_phase(port, data, "bare")
+            mix, mix_seconds = run_phase(port, data, "mix")
+        finally:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
     bare_rps = len(bare) / bare_seconds
     mix_rps = len(mix) / mix_seconds
     ok = [r for r in mix if r[1] < 400 or (r[0] == "reply" and r[1] == 201)]
     errors = [r for r in mix if r[1] >= 500]
-    print(f"\ngunicorn {WORKERS} workers · {CLIENTS}×{THREADS} client threads · {SECONDS:.0f} s per phase · {PEOPLE} people")
+    shape = f"{INSTANCES} instances × {WORKERS} gunicorn workers behind the proxy" if INSTANCES > 1 else f"gunicorn {WORKERS} workers"
+    print(f"\n{shape} · {CLIENTS}×{THREADS} client threads · {SECONDS:.0f} s per phase · {PEOPLE} people")
+    if spread:
+        print(f"proxy      : requests per instance {spread}")
     print(f"bare /livez: {bare_rps:8.1f} req/s   p95 {percentile([r[2] for r in bare], .95) * 1000:6.1f} ms")
     print(f"mix        : {mix_rps:8.1f} req/s = {mix_rps / bare_rps:5.1%} of bare   "
           f"p50 {percentile([r[2] for r in mix], .5) * 1000:.1f} ms  p95 {percentile([r[2] for r in mix], .95) * 1000:.1f} ms  "
@@ -255,7 +313,9 @@ def main() -> None:
     acknowledged, stored, unexpected = check_database(database_url, created)
     verdict = "OK" if acknowledged == stored and unexpected == 0 else "LOST OR DUPLICATED ROWS"
     print(f"database   : {acknowledged} replies acknowledged, {stored} stored, {unexpected} unexpected/duplicated → {verdict}")
-    if verdict != "OK":
+    for name, (ok, detail) in zip(("tasks once", "rate limit", "cache"), checks, strict=False):
+        print(f"{name:11s}: {'OK' if ok else 'FAILED'} — {detail}")
+    if verdict != "OK" or not all(ok for ok, _detail in checks):
         raise SystemExit(1)
 
 

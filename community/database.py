@@ -166,7 +166,14 @@ def register_schema_extra(install) -> None:
 def migration_include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic autogenerate filter: never propose dropping what only the database has.
 
-    Full-text objects (FTS5 tables and their shadow tables, GIN expression indexes) live
-    outside the ORM metadata; drops, when really wanted, are written by hand.
+    Full-text objects (FTS5 tables and their shadow tables, GIN indexes, PostgreSQL's stored
+    tsvector columns) live outside the ORM metadata; drops, when really wanted, are written by hand.
     """
+    if reflected and compare_to is None and type_ == "column":
+        return name not in DATABASE_ONLY_COLUMNS
     return not (reflected and compare_to is None and type_ in ("table", "index"))
+
+
+# Columns the database computes for itself (PostgreSQL: person_search.search_vector, a stored
+# tsvector generated from the body), unknown to the models.
+DATABASE_ONLY_COLUMNS = frozenset({"search_vector"})

@@ -81,7 +81,7 @@ def matches(terms: list[str]):
             .columns(user_id=Integer, score=Float)
             .subquery("matches")
         )
-    vector: ColumnClause[Any] = literal_column(POSTGRES_TSVECTOR.replace("body", "person_search.body"))
+    vector: ColumnClause[Any] = literal_column(f"person_search.{POSTGRES_TSVECTOR}")
     query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"'{term}':*" for term in terms))
     return (
         select(PersonSearch.user_id.label("user_id"), func.ts_rank(vector, query).label("score"))
