@@ -118,3 +118,71 @@ def test_me_and_directory_bodies_are_as_documented(client, create_user, api_toke
     theirs = client.get("/api/v1/people?q=tina", headers={"Authorization": f"Bearer {api_token(peer)}"}).get_json()
     assert [p["id"] for p in theirs["items"]] == [mentor.id]
     assert "email" not in theirs["items"][0]  # never cached with the admin's e-mail addresses
+
+
+def test_sqlite_writers_take_turns_through_the_lock_file(tmp_path):
+    """Before BEGIN IMMEDIATE a writer takes its turn on `<database>-writers`; the next one
+    gets it as soon as the first transaction ends (not after SQLite's sleeps of up to 100 ms),
+    and one that cannot get it within the timeout goes on as before."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from community.database import WriterTurn, install_sqlite_transactions
+
+    path = tmp_path / "turns.sqlite3"
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 5})
+    install_sqlite_transactions(engine, 5.0)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    assert (tmp_path / "turns.sqlite3-writers").exists()
+
+    other = WriterTurn(str(tmp_path / "turns.sqlite3-writers"))
+    with engine.connect() as conn:
+        conn.begin()  # a write transaction outside a request: BEGIN IMMEDIATE, turn taken
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+        assert other.wait(0.05) is False  # held by the open transaction
+        waited = []
+
+        def writer():
+            started = time.monotonic()
+            with engine.begin() as second:
+                second.execute(text("INSERT INTO t VALUES (2)"))
+            waited.append(time.monotonic() - started)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        time.sleep(0.3)
+        conn.commit()  # the turn is given back with the commit
+        thread.join(5)
+    assert waited and waited[0] < 1.0
+    assert other.wait(0.05) is True  # nobody holds it any more
+    other.close()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM t ORDER BY n")).scalars().all() == [1, 2]
+    engine.dispose()
+
+
+def test_directory_emails_for_admins_follow_a_change_at_once(app, client, create_user, api_token):
+    from community.accounts.models import User
+    from community.extensions import db
+    from tests.conftest import isolated
+
+    admin = create_user(roles=("change_manager",), name="Cora Manager")
+    mentor = create_user(roles=("mentor",), name="Teams Tina")
+    headers = {"Authorization": f"Bearer {api_token(admin)}"}
+    first = client.get("/api/v1/people?q=tina", headers=headers).get_json()
+    assert first["items"][0]["email"] == mentor.email
+
+    def change():
+        with app.app_context():
+            db.session.get(User, mentor.id).email = "tina.new@example.com"
+            db.session.commit()
+
+    isolated(app, change)
+    again = client.get("/api/v1/people?q=tina", headers=headers).get_json()
+    assert again["items"][0]["email"] == "tina.new@example.com"
+    staff = create_user(roles=("staff",), name="Sam Staff")
+    theirs = client.get("/api/v1/people?q=tina", headers={"Authorization": f"Bearer {api_token(staff)}"}).get_json()
+    assert "email" not in theirs["items"][0]
