@@ -70,7 +70,8 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        install_sqlite_transactions(db.engine)
+        connect_args = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
+        install_sqlite_transactions(db.engine, float(connect_args.get("timeout", 5.0)))
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -36,7 +36,7 @@ AREAS: dict[str, frozenset[str]] = {
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
-                 "directory-api": "directory", "topic-people": "directory", "contacts": "contacts",
+                 "directory-api": "directory", "directory-api-emails": "directory", "topic-people": "directory", "contacts": "contacts",
                  "community-categories": "community", "unread": "notifications"}
 
 

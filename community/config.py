@@ -41,11 +41,14 @@ def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> di
     must become a quick 503 with Retry-After, not a hung worker."""
     if lock_timeout_ms is None:
         lock_timeout_ms = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
-    options: dict = {"pool_pre_ping": True}
+    options: dict = {}
     if database_url.startswith(("postgres://", "postgresql")):
+        # A server connection can drop while pooled (restart, idle timeout): checked on checkout.
+        options["pool_pre_ping"] = True
         options["connect_args"] = {"connect_timeout": 5, "options": f"-c lock_timeout={lock_timeout_ms}"}
         options["pool_timeout"] = 10
     else:
+        # A SQLite file cannot drop a connection: no "ping" before every request's first query.
         # Read by community.database when it sets PRAGMA busy_timeout.
         options["connect_args"] = {"timeout": lock_timeout_ms / 1000}
     return options

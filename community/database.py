@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -123,7 +124,7 @@ class BoundedIntConverter(IntegerConverter):
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def install_sqlite_transactions(engine: Engine) -> None:
+def install_sqlite_transactions(engine: Engine, timeout: float = 5.0) -> None:
     """Let SQLite write transactions take the write lock when they begin.
 
     pysqlite's own BEGIN is deferred: two requests that read and then write both get a
@@ -138,9 +139,111 @@ def install_sqlite_transactions(engine: Engine) -> None:
     def _disable_pysqlite_transactions(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
 
+    lock_path = _writer_lock_path(engine)
+
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        if not _may_write():
+            conn.exec_driver_sql("BEGIN")
+            return
+        if lock_path:
+            conn.info.setdefault(WRITER_LOCK, WriterTurn(lock_path)).wait(timeout)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _done(conn):
+        turn = conn.info.get(WRITER_LOCK)
+        if turn is not None:
+            turn.release()
+
+    def _returned(_dbapi_connection, connection_record):
+        turn = connection_record.info.get(WRITER_LOCK)
+        if turn is not None:
+            turn.release()
+
+    def _closed(_dbapi_connection, connection_record):
+        turn = connection_record.info.pop(WRITER_LOCK, None)
+        if turn is not None:
+            turn.close()
+
+    if lock_path:
+        event.listen(engine, "commit", _done)
+        event.listen(engine, "rollback", _done)
+        event.listen(engine, "checkin", _returned)  # however the connection came back
+        event.listen(engine, "close", _closed)
+
+
+WRITER_LOCK = "community.writer_turn"
+
+
+def _writer_lock_path(engine: Engine) -> str | None:
+    database = engine.url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:") or engine.url.query.get("mode") == "memory":
+        return None
+    return database + "-writers"
+
+
+class WriterTurn:
+    """Writers of one SQLite file take turns promptly (issue 19).
+
+    SQLite lets one writer in at a time; one that finds the database busy sleeps in steps of
+    up to 100 ms before it looks again, so under steady writes from two processes a waiter
+    could miss turn after turn (seconds at the 99th percentile) while the other process went
+    on writing. Before BEGIN IMMEDIATE a writer therefore takes an exclusive lock on a file
+    beside the database (`<database>-writers`, flock) and gives it back when its transaction
+    ends: a waiter looks again within a millisecond. The lock only orders writers; SQLite's
+    own lock still guards the data, and a writer that did not get its turn within the busy
+    timeout goes on to BEGIN IMMEDIATE as before (and fails as before when the database
+    stays busy)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.held = False
+
+    def wait(self, timeout: float) -> bool:
+        import fcntl
+        import os
+        import time
+
+        if self.held:
+            return True
+        try:
+            if self.fd is None:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            deadline = time.monotonic() + timeout
+            pause = 0.0002
+            while True:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self.held = True
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        return False
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.001)
+        except OSError:
+            return False  # no lock file (read-only directory): SQLite's own waiting as before
+
+    def release(self) -> None:
+        if self.held and self.fd is not None:
+            import fcntl
+
+            self.held = False
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self.release()
+        if self.fd is not None:
+            import os
+
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _may_write() -> bool:

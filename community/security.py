@@ -6,7 +6,9 @@ import json
 import re
 
 from flask import Flask, abort, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+from itsdangerous import URLSafeTimedSerializer
 
 from community.extensions import csrf
 
@@ -79,22 +81,33 @@ def _has_lone_surrogate(value: object) -> bool:
     return False
 
 
-_POLICIES: dict[tuple[str, bool, str | None], str] = {}
+_POLICIES: dict[tuple[str, str, bool, str | None], str] = {}
 
 
 def content_security_policy(oidc_issuer: str | None = None) -> str:
     """Images only from the product's own static files (and the network pictures on the
     network pages, which are tied to the viewer's audited page view): nothing in user content
-    can make a reader's browser request another page of the site (see community.markdown)."""
+    can make a reader's browser request another page of the site (see community.markdown).
+
+    One policy per scheme and host name, made once: a request only looks it up (building the
+    origin, `request.host_url`, is the expensive part and happens on the first request only)."""
     try:
-        origin = request.host_url.rstrip("/")
+        scheme, host = request.scheme, request.host
         network_page = (request.endpoint or "").startswith("network.")
     except RuntimeError:  # outside a request (gunicorn's own error pages)
-        origin, network_page = "", False
-    key = (origin, network_page, oidc_issuer)
+        scheme, host, network_page = "", "", False
+    key = (scheme, host, network_page, oidc_issuer)
     policy = _POLICIES.get(key)
     if policy is not None:
         return policy
+    origin = request.host_url.rstrip("/") if host else ""
+    policy = _policy_for(origin, network_page, oidc_issuer)
+    if len(_POLICIES) < 64:  # a few host names at most; never grows with odd Host headers
+        _POLICIES[key] = policy
+    return policy
+
+
+def _policy_for(origin: str, network_page: bool, oidc_issuer: str | None) -> str:
     images = f"{origin}/static/"
     if network_page:
         images += f" {origin}/network/"
@@ -106,9 +119,21 @@ def content_security_policy(oidc_issuer: str | None = None) -> str:
 
         parts = urlsplit(oidc_issuer)
         policy = policy.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
-    if len(_POLICIES) < 64:  # a few host names at most; never grows with odd Host headers
-        _POLICIES[key] = policy
     return policy
+
+
+def constant_headers(app: Flask) -> tuple[tuple[str, str], ...]:
+    """The security headers every response carries whatever it is (made once per app)."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if app.config.get("HSTS_ENABLED"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return tuple(headers)
 
 
 def is_bearer_request() -> bool:
@@ -145,21 +170,87 @@ def init_app(app: Flask) -> None:
                 abort(400, description=problem)
         return None
 
+    constant = constant_headers(app)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(oidc_issuer))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("HSTS_ENABLED"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name, _value in headers.items()}
+        if "content-security-policy" not in present:
+            headers.add("Content-Security-Policy", content_security_policy(oidc_issuer))
+        headers.extend([(name, value) for name, value in constant if name.lower() not in present])
         if _authenticated() or request.path.startswith("/api/"):
             headers["Cache-Control"] = "no-store"
             headers.add("Vary", "Cookie")
         return response
+
+    app.session_interface = CachedSerializerSessionInterface()
+    app.wsgi_app = Liveness(app, constant)  # type: ignore[method-assign]
+
+
+class CachedSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys
+    instead of on every request (Flask builds a new one, with a test signature, each time).
+    The same keys, salt, digest and key rotation (SECRET_KEY_FALLBACKS) as Flask's own."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        try:
+            return self._serializers[key]
+        except KeyError:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) < 8:  # keys change only with a new configuration
+                self._serializers[key] = serializer
+            return serializer
+
+
+LIVEZ_BODY = b'{"status":"ok"}\n'
+
+
+class Liveness:
+    """`GET /livez` (and HEAD) answered before Flask's request handling: no session, rate
+    limiter, login, database or unit of work, since liveness uses none of them (it is
+    exempt from the limits and reads nothing), with the same security headers as every
+    other response (`security_headers`: the same Content-Security-Policy for the request's
+    scheme and host) and `Cache-Control: no-store` (a cached "ok" would hide a dead worker).
+    Any other method or path, and every request when TRUSTED_HOSTS restricts host names,
+    goes on to the app as before."""
+
+    def __init__(self, app: Flask, constant: tuple[tuple[str, str], ...]) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self.constant = constant
+        self.oidc_issuer = app.config.get("OIDC_ISSUER")
+        self.headers: dict[tuple, list[tuple[str, str]]] = {}
+
+    def __call__(self, environ: dict, start_response):
+        if (environ.get("PATH_INFO") != "/livez" or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+                or environ.get("SCRIPT_NAME") or self.app.config.get("TRUSTED_HOSTS")):
+            return self.wsgi_app(environ, start_response)
+        key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+               environ.get("SERVER_PORT"))
+        headers = self.headers.get(key)
+        if headers is None:
+            headers = self._headers_for(environ)
+            if len(self.headers) < 64:  # a few host names at most; never grows with odd Host headers
+                self.headers[key] = headers
+        start_response("200 OK", list(headers))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [LIVEZ_BODY]
+
+    def _headers_for(self, environ: dict) -> list[tuple[str, str]]:
+        from werkzeug.wrappers import Request
+
+        origin = Request(environ).host_url.rstrip("/")
+        return [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(LIVEZ_BODY))),
+            ("Content-Security-Policy", _policy_for(origin, False, self.oidc_issuer)),
+            *self.constant,
+            ("Cache-Control", "no-store"),
+        ]
 
 
 def _authenticated() -> bool:

@@ -43,6 +43,21 @@ def init_login_manager(manager: LoginManager) -> None:
     manager.session_protection = "basic"
     manager.user_loader(load_session_user)
     manager.request_loader(load_token_user)
+    manager.unauthorized_handler(lambda: ask_to_log_in(manager))
+
+
+def ask_to_log_in(manager: LoginManager):
+    """Flask-Login's redirect to the login page with its message, flashed once: a client that
+    does not follow the redirect (and so never sees the message) would otherwise add one more
+    copy to its session cookie with every request, until the cookie outgrows the browser."""
+    from flask import flash, redirect
+    from flask_login import login_url
+
+    message = str(manager.login_message)
+    category = manager.login_message_category
+    if (category, message) not in session.get("_flashes", ()):
+        flash(message, category)
+    return redirect(login_url(manager.login_view, next_url=request.url))
 
 
 # Who a login session or API token belongs to is remembered for IDENTITY_CACHE_SECONDS

@@ -7,7 +7,7 @@ from flask_login import current_user
 from marshmallow import validate
 
 from community.accounts import services as accounts
-from community.api.schemas import TIMEZONES, Blueprint, JsonBoolean
+from community.api.schemas import TIMEZONES, Blueprint, JsonBoolean, dumped
 from community.outreach import services as outreach
 
 blp = Blueprint("api_me", __name__, description="The authenticated person")
@@ -50,10 +50,15 @@ class MeSettingsSchema(ma.Schema):
                                                                   "mentorships are handed over"})
 
 
-def me_data() -> dict:
-    data = MeSchema(exclude=("notification_prefs",)).dump(current_user)
-    data["notification_prefs"] = outreach.preferences(current_user)
-    return data
+_ME_WITHOUT_PREFS = MeSchema(exclude=("notification_prefs",))
+
+
+def me_data():
+    """The caller as MeSchema, dumped once (the response passes it on as it is)."""
+    user = current_user._get_current_object()
+    data = _ME_WITHOUT_PREFS.dump(user)
+    data["notification_prefs"] = outreach.preferences(user)
+    return dumped(data)
 
 
 @blp.route("/me")

@@ -17,6 +17,7 @@ from community.api.schemas import (
     JsonBoolean,
     JsonInteger,
     PageArgsSchema,
+    dumped,
     page_of,
 )
 from community.caching import cached
@@ -61,6 +62,7 @@ class PersonResourceSchema(ma.Schema):
 
 
 PersonSchema = PersonResourceSchema
+_PEOPLE_PAGE = page_of(PersonSchema)()
 
 
 def person_data(person: User, viewer: User | None = None, *, email: bool | None = None) -> dict:
@@ -145,12 +147,28 @@ def list_people(args: dict):
 
     def search() -> dict:
         result = queries.search_people(query, page=page, per_page=per_page)
-        return result.page.as_dict(lambda person: person_data(person, email=False))
+        return _PEOPLE_PAGE.dump(result.page.as_dict(lambda person: person_data(person, email=False)))
 
-    # The same for every caller until the directory changes (community.caching); e-mail
-    # addresses are added afterwards for those who may see them, and never cached.
-    body = cached(("directory-api", sorted((k, str(v)) for k, v in args.items())), search)
-    return {**body, "items": services.with_visible_emails(current_user, body["items"])}
+    # The same for every caller until the directory changes (community.caching), cached as
+    # dumped by its schema (so dumped once, not on every request); e-mail addresses (plain
+    # strings) are added afterwards for those who may see them, and never cached.
+    key = sorted((k, str(v)) for k, v in args.items())
+    body = cached(("directory-api", key), search)
+    return dumped({**body, "items": _with_emails(current_user._get_current_object(), key, body["items"])})
+
+
+def _with_emails(viewer: User, key: list, items: list[dict]) -> list[dict]:
+    """`services.with_visible_emails`; for those who see everyone's address (change managers,
+    admins) its answer for this page is cached too, under a part that only they ever read and
+    with the directory's generation (an e-mail change is a change of `users`)."""
+    if not services.sees_every_email(viewer):
+        return services.with_visible_emails(viewer, items)
+
+    def addresses() -> list[list]:
+        return [[item["id"], item["email"]] for item in services.with_visible_emails(viewer, items) if "email" in item]
+
+    emails = dict(cached(("directory-api-emails", key), addresses))
+    return [{**item, "email": emails[item["id"]]} if item["id"] in emails else item for item in items]
 
 
 def _person(person_id: int):

@@ -60,14 +60,18 @@ def can_edit(viewer: User, person: User) -> bool:
     return person.id == viewer.id or viewer.is_admin
 
 
+def sees_every_email(viewer: User) -> bool:
+    return viewer.has_role("change_manager", "admin")
+
+
 def sees_email(viewer: User, person: User) -> bool:
-    return person.id == viewer.id or viewer.has_role("change_manager", "admin")
+    return person.id == viewer.id or sees_every_email(viewer)
 
 
 def with_visible_emails(viewer: User, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Person dicts (with "id") plus "email" where the viewer may see it, in one query at most."""
     ids = [item["id"] for item in items]
-    if viewer.has_role("change_manager", "admin"):
+    if sees_every_email(viewer):
         emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
     else:
         emails = {viewer.id: viewer.email} if viewer.id in ids else {}
