@@ -136,6 +136,9 @@ def home_cards() -> list[Card]:
 
 
 def init_app(app: Flask) -> None:
+    from community import fragments
+
+    fragments.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     from community.admin.forms import role_choices
