@@ -41,7 +41,8 @@ The rules (a cache must never show a viewer something they may not see):
   value is called only when the cached HTML has that hole. A hole without a value is an
   error (LookupError), never silently left in the page.
 - `areas` must name every area whose tables the part shows; when a table is missing from
-  community.caching.AREAS, add it there (and so to the invalidation) first.
+  community.caching.AREAS, add it there (and so to the invalidation) first. `areas=()` is
+  for a part that shows no stored data at all (the layout's menu: only roles and addresses).
 - A request that has itself written to an area (not yet committed) renders afresh and
   caches nothing, so it shows its own change.
 
@@ -132,8 +133,8 @@ def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterabl
     """render() once per key (see the module's docstring), then the holes filled for this request."""
     wanted = (areas,) if isinstance(areas, str) else tuple(areas)
     unknown = [area for area in wanted if area not in AREAS]
-    if unknown or not wanted:
-        raise ValueError(f"unknown cache areas for fragment {name!r}: {unknown or 'none given'}")
+    if unknown:
+        raise ValueError(f"unknown cache areas for fragment {name!r}: {unknown}")
     vary = tuple(vary)
     if not current_app.config.get("FRAGMENT_CACHE", True) or any(changed_here(area) for area in wanted):
         return fill(str(render()), holes)
@@ -151,11 +152,13 @@ def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterabl
     return fill(html, holes)
 
 
-def _template_fragment(name: str, areas: str | Iterable[str] = (), vary: Iterable[Any] = (),
+def _template_fragment(name: str, areas: str | Iterable[str] | None = None, vary: Iterable[Any] = (),
                        holes: dict[str, Any] | None = None, viewer: Any = None, timeout: int | None = None,
                        caller: Callable[[], Any] | None = None) -> Markup:
     if caller is None:
         raise TypeError("cache_fragment is used as {% call cache_fragment(...) %} … {% endcall %}")
+    if areas is None:
+        raise TypeError(f"cache_fragment {name!r} needs areas=… (the data it shows; () for none)")
     return cache_fragment(name, caller, areas=areas, vary=vary, holes=holes, viewer=viewer, timeout=timeout)
 
 

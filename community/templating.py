@@ -88,6 +88,14 @@ def nav_items() -> list[dict]:
     return items
 
 
+def nav_active() -> str | None:
+    """The endpoint of the menu entry marked active on this page (the cached layout's key)."""
+    for item in nav_items():
+        if item["active"]:
+            return item["endpoint"]
+    return None
+
+
 SETTINGS = [
     ("profiles.settings", _l("Profile & privacy")),
     ("accounts.change_password", _l("Password")),
@@ -145,6 +153,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        nav_active=nav_active,
         account_url=account_url,
         home_cards=home_cards,
         settings_links=settings_links,
