@@ -43,6 +43,8 @@ The rules (a cache must never show a viewer something they may not see):
 - `areas` must name every area whose tables the part shows; when a table is missing from
   community.caching.AREAS, add it there (and so to the invalidation) first. `areas=()` is
   for a part that shows no stored data at all (the layout's menu: only roles and addresses).
+- A part that shows what this request alone has (a form shown again with the errors of what
+  was sent) passes `enabled=False`: rendered afresh, holes filled the same way.
 - A request that has itself written to an area (not yet committed) renders afresh and
   caches nothing, so it shows its own change.
 
@@ -54,6 +56,7 @@ the cache off (every part rendered, holes filled) — handy to compare pages.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -65,6 +68,7 @@ from community.caching import AREAS, changed_here, generation
 from community.extensions import cache
 
 _HOLE_PREFIX = "<!--hole:"
+_HOLE_RE = re.compile(r"<!--hole:([A-Za-z0-9_-]+):([0-9a-f]{16})-->")
 
 
 def _nonce() -> str:
@@ -113,30 +117,36 @@ def _key(name: str, areas: tuple[str, ...], vary: Iterable[Any], viewer: Any) ->
 
 
 def fill(html: str, holes: dict[str, Any] | None = None) -> Markup:
-    """The cached HTML with every hole replaced by its value (escaped unless Markup)."""
-    if _HOLE_PREFIX in html:
-        for name, value in (holes or {}).items():
-            marker = _marker(name)
-            if marker in html:
-                if callable(value):
-                    value = value()
-                html = html.replace(marker, str(escape(value)))
-        tail = f":{_nonce()}-->"
-        if tail in html:
-            name = html[:html.index(tail)].rsplit(_HOLE_PREFIX, 1)[-1]
-            raise LookupError(f"a cached fragment has a hole without a value: {name!r}")
-    return Markup(html)  # noqa: S704 - our own autoescaped template rendered it
+    """The cached HTML with every hole replaced by its value (escaped unless Markup), in one pass."""
+    if _HOLE_PREFIX not in html:
+        return Markup(html)  # noqa: S704 - our own autoescaped template rendered it
+    nonce, given, values = _nonce(), holes or {}, {}
+
+    def value_of(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if match.group(2) != nonce:
+            return match.group(0)
+        if name not in values:
+            if name not in given:
+                raise LookupError(f"a cached fragment has a hole without a value: {name!r}")
+            value = given[name]
+            values[name] = str(escape(value() if callable(value) else value))
+        return values[name]
+
+    return Markup(_HOLE_RE.sub(value_of, html))  # noqa: S704 - our own autoescaped template rendered it
 
 
 def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterable[str], vary: Iterable[Any] = (),
-                   holes: dict[str, Any] | None = None, viewer: Any = None, timeout: int | None = None) -> Markup:
-    """render() once per key (see the module's docstring), then the holes filled for this request."""
+                   holes: dict[str, Any] | None = None, viewer: Any = None, timeout: int | None = None,
+                   enabled: bool = True) -> Markup:
+    """render() once per key (see the module's docstring), then the holes filled for this request.
+    enabled=False renders afresh and caches nothing (a form shown again with its errors)."""
     wanted = (areas,) if isinstance(areas, str) else tuple(areas)
     unknown = [area for area in wanted if area not in AREAS]
     if unknown:
         raise ValueError(f"unknown cache areas for fragment {name!r}: {unknown}")
     vary = tuple(vary)
-    if not current_app.config.get("FRAGMENT_CACHE", True) or any(changed_here(area) for area in wanted):
+    if not enabled or not current_app.config.get("FRAGMENT_CACHE", True) or any(changed_here(area) for area in wanted):
         return fill(str(render()), holes)
     key = _key(name, wanted, vary, viewer_class() if viewer is None else viewer)
     try:
@@ -154,12 +164,13 @@ def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterabl
 
 def _template_fragment(name: str, areas: str | Iterable[str] | None = None, vary: Iterable[Any] = (),
                        holes: dict[str, Any] | None = None, viewer: Any = None, timeout: int | None = None,
-                       caller: Callable[[], Any] | None = None) -> Markup:
+                       enabled: bool = True, caller: Callable[[], Any] | None = None) -> Markup:
     if caller is None:
         raise TypeError("cache_fragment is used as {% call cache_fragment(...) %} … {% endcall %}")
     if areas is None:
         raise TypeError(f"cache_fragment {name!r} needs areas=… (the data it shows; () for none)")
-    return cache_fragment(name, caller, areas=areas, vary=vary, holes=holes, viewer=viewer, timeout=timeout)
+    return cache_fragment(name, caller, areas=areas, vary=vary, holes=holes, viewer=viewer, timeout=timeout,
+                          enabled=enabled)
 
 
 def init_app(app: Flask) -> None:
