@@ -10,8 +10,9 @@ otherwise per process) for CACHE_FRAGMENT_SECONDS under a key made of
 * the data generations of the areas the part reads (community.caching): any commit that
   touches one of their tables moves the generation on, so the next view renders afresh.
 
-Per-viewer secrets never enter the cache: the request's CSRF token is replaced by a marker
-before the part is stored and put back for each viewer. A request whose own unsaved writes
+Per-viewer secrets never enter the cache: the request's CSRF token (and any other per-request
+secret the caller names, like a signed link token) is replaced by a marker before the part is
+stored and put back for each viewer. A request whose own unsaved writes
 touch one of the areas renders live (its generation moves on only at the commit).
 """
 
@@ -41,10 +42,13 @@ def _key(name: str, areas: Iterable[str], parts: tuple) -> str:
     return "page-part:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str]) -> Markup:
-    """render() once per key and data generation; the viewer's CSRF token is never stored."""
+def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str],
+                secrets: Iterable[str] = ()) -> Markup:
+    """render() once per key and data generation. The viewer's CSRF token and the other
+    per-request `secrets` (e.g. a signed token in a link) are never stored: each is replaced
+    by a marker before storing and put back for each viewer."""
     areas = tuple(sorted(areas))
-    token = generate_csrf()
+    hidden = [(generate_csrf(), CSRF_MARK), *((value, f"\x00secret{i}\x00") for i, value in enumerate(secrets))]
     if any(changed_here(area) for area in areas):
         return Markup(render())  # noqa: S704 - rendered by Jinja with autoescape
     key = _key(name, areas, parts)
@@ -55,8 +59,15 @@ def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     if stored is None:
         html = str(render())
         try:
-            cache.set(key, html.replace(token, CSRF_MARK), timeout=current_app.config["CACHE_FRAGMENT_SECONDS"])
+            cache.set(key, _swap(html, hidden), timeout=current_app.config["CACHE_FRAGMENT_SECONDS"])
         except Exception:  # noqa: BLE001
             current_app.logger.warning("cache unavailable", exc_info=True)
         return Markup(html)  # noqa: S704 - rendered by Jinja with autoescape
-    return Markup(stored.replace(CSRF_MARK, token))  # noqa: S704 - rendered by Jinja with autoescape
+    return Markup(_swap(stored, [(mark, value) for value, mark in hidden]))  # noqa: S704 - rendered by Jinja with autoescape
+
+
+def _swap(html: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        if old:
+            html = html.replace(old, new)
+    return html
