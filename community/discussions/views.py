@@ -172,30 +172,41 @@ def _reply_target(view, form: ReplyForm) -> Post | None:
 
 
 def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, template: str = "discussions/thread.html", **extra):
-    view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
-    follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
     mod_form = ModerationNoteForm(formdata=None)
     if template == "discussions/thread.html":
+        view = queries.thread_view_outline(current_user, thread, page=page, per_page=per_page)
         extra.update(_thread_parts(thread, view, mod_form))
+    else:
+        view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
+    follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
     return render_template(
         template, view=view, thread=thread, form=form, follow_form=follow_form,
         mod_form=mod_form, reply_target=_reply_target(view, form), **extra,
     )
 
 
-def _thread_parts(thread, view, mod_form) -> dict:
-    """The page's posts and its "In this thread" list, rendered once per page of the thread and
-    viewer class (community.page_parts). A post's buttons depend on whether the reader is a
-    moderator and wrote it, so both are part of the key; the CSRF token is put back per reader."""
+def _thread_parts(thread, outline, mod_form) -> dict:
+    """The thread's heading, the page's posts and its "In this thread" list, rendered once per
+    page of the thread and reader class (community.page_parts): a post's buttons depend on
+    whether the reader is a moderator and wrote it, so both are part of the key, and the CSRF
+    token is put back per reader. Only a miss loads the posts and their authors."""
     user = current_user._get_current_object()
-    position = (thread.id, view.posts.page, view.posts.per_page, view.first_number, thread.locked)
-    own = tuple(post.id for post in view.posts.items if post.author_id == user.id)
-    posts = cached_html("thread-posts", ("community", "directory"), (*position, view.moderator, own), lambda: render_template(
-        "discussions/_posts.html", view=view, thread=thread, mod_form=mod_form))
-    people = cached_html("thread-people", ("community", "directory"), position, lambda: render_template(
-        "discussions/_thread_people.html", view=view))
-    head = cached_html("thread-head", ("community", "directory"), (thread.id,), lambda: render_template(
+    loaded = []
+
+    def full_view():
+        if not loaded:
+            loaded.append(queries.thread_view(user, thread, page=outline.posts.page, per_page=outline.posts.per_page))
+        return loaded[0]
+
+    position = (thread.id, outline.posts.page, outline.posts.per_page, outline.first_number, thread.locked)
+    own = tuple(post_id for post_id, author_id in outline.authors if author_id == user.id)
+    areas = ("community", "directory")
+    head = cached_html("thread-head", areas, (thread.id,), lambda: render_template(
         "discussions/_thread_head.html", thread=thread))
+    posts = cached_html("thread-posts", areas, (*position, outline.moderator, own), lambda: render_template(
+        "discussions/_posts.html", view=full_view(), thread=thread, mod_form=mod_form))
+    people = cached_html("thread-people", areas, position, lambda: render_template(
+        "discussions/_thread_people.html", view=full_view()))
     return {"head_html": head, "posts_html": posts, "people_html": people}
 
 
