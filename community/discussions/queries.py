@@ -218,6 +218,29 @@ def thread_view(user: User, thread: Thread, *, page: int, per_page: int) -> Thre
     )
 
 
+@dataclass
+class ThreadOutline(ThreadView):
+    authors: list[tuple[int, int | None]]  # (post id, author id) of the posts on the page, in order
+
+
+def thread_view_outline(user: User, thread: Thread, *, page: int, per_page: int) -> ThreadOutline:
+    """A page of a thread without its posts: who wrote which post on it (one small statement),
+    the reader's subscription and role; enough to find the page's cached posts."""
+    authors = [(int(post_id), author_id) for post_id, author_id in db.session.execute(
+        select(Post.id, Post.author_id).where(Post.thread_id == thread.id).order_by(Post.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    )]
+    return ThreadOutline(
+        thread=thread,
+        posts=Page(items=[], page=page, per_page=per_page, total=thread.post_count),
+        first_number=(page - 1) * per_page + 1,
+        parents={},
+        level=subscription_level(user, "thread", thread.id),
+        moderator=is_moderator(user),
+        authors=authors,
+    )
+
+
 def search_page(user: User, q: str, *, page: int, per_page: int) -> tuple[Page, dict[int, Post]]:
     """Threads whose title or a visible post matches, with the first matching post of each."""
     result = list_threads(user, page=page, per_page=per_page, q=q)

@@ -30,6 +30,7 @@ from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
 from community.htmx import is_htmx, redirect_client
+from community.page_parts import cached_html
 from community.pagination import clamp
 from community.templating import register_home_card
 from community.unit_of_work import form_attempt
@@ -79,11 +80,17 @@ def discussion_helpers():
 @bp.get("/community")
 @login_required
 def index():
-    return render_template(
-        "discussions/index.html",
-        summaries=queries.category_summaries(current_user),
-        recent=queries.recent_threads(current_user, 8),
-    )
+    user = current_user._get_current_object()
+
+    def render() -> str:
+        return render_template("discussions/_index_body.html", summaries=queries.category_summaries(user),
+                               recent=queries.recent_threads(user, 8))
+
+    # The same for everyone who sees the same categories and moderation links, until a
+    # category, thread, post, person or topic changes (community.page_parts).
+    body = cached_html("community-index", ("community", "directory"),
+                       (services.sees_mentor_areas(user), services.is_moderator(user)), render)
+    return render_template("discussions/index.html", body=body)
 
 
 @bp.get("/community/c/<slug>")
@@ -165,12 +172,42 @@ def _reply_target(view, form: ReplyForm) -> Post | None:
 
 
 def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, template: str = "discussions/thread.html", **extra):
-    view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
+    mod_form = ModerationNoteForm(formdata=None)
+    if template == "discussions/thread.html":
+        view = queries.thread_view_outline(current_user, thread, page=page, per_page=per_page)
+        extra.update(_thread_parts(thread, view, mod_form))
+    else:
+        view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
     return render_template(
         template, view=view, thread=thread, form=form, follow_form=follow_form,
-        mod_form=ModerationNoteForm(formdata=None), reply_target=_reply_target(view, form), **extra,
+        mod_form=mod_form, reply_target=_reply_target(view, form), **extra,
     )
+
+
+def _thread_parts(thread, outline, mod_form) -> dict:
+    """The thread's heading, the page's posts and its "In this thread" list, rendered once per
+    page of the thread and reader class (community.page_parts): a post's buttons depend on
+    whether the reader is a moderator and wrote it, so both are part of the key, and the CSRF
+    token is put back per reader. Only a miss loads the posts and their authors."""
+    user = current_user._get_current_object()
+    loaded = []
+
+    def full_view():
+        if not loaded:
+            loaded.append(queries.thread_view(user, thread, page=outline.posts.page, per_page=outline.posts.per_page))
+        return loaded[0]
+
+    position = (thread.id, outline.posts.page, outline.posts.per_page, outline.first_number, thread.locked)
+    own = tuple(post_id for post_id, author_id in outline.authors if author_id == user.id)
+    areas = ("community", "directory")
+    head = cached_html("thread-head", areas, (thread.id,), lambda: render_template(
+        "discussions/_thread_head.html", thread=thread))
+    posts = cached_html("thread-posts", areas, (*position, outline.moderator, own), lambda: render_template(
+        "discussions/_posts.html", view=full_view(), thread=thread, mod_form=mod_form))
+    people = cached_html("thread-people", areas, position, lambda: render_template(
+        "discussions/_thread_people.html", view=full_view()))
+    return {"head_html": head, "posts_html": posts, "people_html": people}
 
 
 @bp.get("/threads/<int:thread_id>")

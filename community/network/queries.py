@@ -16,7 +16,7 @@ import flask_babel
 from flask import has_request_context
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community.accounts.models import User, UserRole
 from community.errors import NotFoundError
@@ -169,6 +169,17 @@ def latest_snapshot_id() -> int | None:
     return db.session.scalar(
         select(AnalysisSnapshot.id).order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc()).limit(1)
     )
+
+
+def snapshots_stamp() -> tuple[int | None, tuple[Any, ...]]:
+    """The latest snapshot's id and a stamp that changes whenever a snapshot is stored or
+    removed (the dashboard's cached body and trend depend on them); one small statement."""
+    newest = (select(AnalysisSnapshot.id).order_by(AnalysisSnapshot.computed_at.desc(), AnalysisSnapshot.id.desc())
+              .limit(1).scalar_subquery())
+    row = db.session.execute(
+        select(newest, func.count(AnalysisSnapshot.id), func.max(AnalysisSnapshot.id), func.max(AnalysisSnapshot.computed_at))
+    ).one()
+    return row[0], (int(row[1]), row[2], str(row[3]))
 
 
 @dataclass

@@ -29,6 +29,7 @@ from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
+from community.page_parts import cached_html
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
@@ -186,13 +187,34 @@ def suggest_topics():
 
 @bp.get("/people/<int:person_id>")
 def show(person_id: int):
-    person = services.get_person(current_user, person_id)
-    rows = queries.person_with_tags(person)
-    return render_template(
-        "profiles/show.html", person=person, groups=queries.tags_by_field(rows), field_label=field_label,
-        figures=queries.mentoring_figures(person.id), can_edit=services.can_edit(current_user, person),
-        sees_email=services.sees_email(current_user, person), activity=_community_activity(person),
-    )
+    viewer = current_user._get_current_object()
+    person = services.get_person(viewer, person_id)  # hidden people stay hidden (404), never cached
+    can_edit, sees_email = services.can_edit(viewer, person), services.sees_email(viewer, person)
+
+    def render() -> str:
+        rows = queries.person_with_tags(person)
+        return render_template(
+            "profiles/_show_body.html", person=person, groups=queries.tags_by_field(rows), field_label=field_label,
+            figures=queries.mentoring_figures(person.id), can_edit=can_edit, sees_email=sees_email,
+            activity=_community_activity(person),
+        )
+
+    # The body is the same for every viewer with the same rights on this person: whether they
+    # may edit it, see the e-mail address, are the person, and which community posts they may
+    # count (mentors-only categories). Any change to people, topics, mentoring or the community
+    # renders it afresh (community.page_parts).
+    body = cached_html("profile", ("contacts", "community"),
+                       (person.id, can_edit, sees_email, person.id == viewer.id, _sees_mentor_areas(viewer),
+                        utcnow().strftime("%Y-%m")), render)
+    return render_template("profiles/show.html", person=person, body=body)
+
+
+def _sees_mentor_areas(viewer: User) -> bool | None:
+    try:
+        from community.discussions.services import sees_mentor_areas
+    except ImportError:
+        return None
+    return sees_mentor_areas(viewer)
 
 
 def _community_activity(person: User):

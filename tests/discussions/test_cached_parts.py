@@ -1,0 +1,76 @@
+"""The community start page and thread pages are rendered once per reader class and cached
+(community.page_parts): what one reader may see never reaches another, the CSRF token is each
+reader's own, and a change shows at once."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import login, text_of
+
+
+def _browser(client):
+    return client.application.test_client()
+
+
+def _tokens(response) -> set[str]:
+    return set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True)))
+
+
+def test_moderator_buttons_and_csrf_tokens_stay_with_their_reader(client, login_as, create_user, create_thread, add_reply):
+    author = create_user(roles=["mentor"], name="Alma Author")
+    thread = create_thread(author, title="Whiteboards")
+    add_reply(create_user(roles=["mentor"], name="Rita Replier"), thread, "Me too")
+    moderator_a = _browser(client)
+    login(moderator_a, create_user(roles=["change_manager"]))
+    moderator_b = _browser(client)
+    login(moderator_b, create_user(roles=["change_manager"]))
+    login_as(author)  # everyone signs in first (a sign-in changes people, which renews every cached part)
+    page_a, page_b = moderator_a.get(f"/threads/{thread.id}"), moderator_b.get(f"/threads/{thread.id}")
+    assert "Hide" in text_of(page_a) and "Hide" in text_of(page_b)
+    tokens_a, tokens_b = _tokens(page_a), _tokens(page_b)
+    assert len(tokens_a) == 1 and len(tokens_b) == 1 and tokens_a != tokens_b  # each reader's own session token
+    # A member reading after the moderators sees no moderation, and may edit only their own post.
+    page = text_of(client.get(f"/threads/{thread.id}"))
+    assert "Hide" not in page and "Lock" not in page
+    assert page.count("Edit") == 1 and page.count("Report") == 1
+
+
+def test_a_new_reply_a_new_thread_and_a_hidden_post_show_at_once(client, login_as, create_user, create_thread,
+                                                                 add_reply, db):
+    from community.discussions.models import Post
+
+    author = create_user(roles=["mentor"])
+    thread = create_thread(author, title="Calendars")
+    login_as(create_user(roles=["mentor"]))
+    assert "Fresh words" not in text_of(client.get(f"/threads/{thread.id}"))
+    assert "Whiteboards" not in text_of(client.get("/community"))
+    reply = add_reply(author, thread, "Fresh words")
+    assert "Fresh words" in text_of(client.get(f"/threads/{thread.id}"))
+    create_thread(author, category=None, title="Whiteboards")
+    assert "Whiteboards" in text_of(client.get("/community"))
+    db.session.get(Post, reply.id).hidden = True
+    db.session.commit()
+    page = text_of(client.get(f"/threads/{thread.id}"))
+    assert "Fresh words" not in page and "This post was hidden by a moderator." in page
+
+
+def test_the_mentors_lounge_never_reaches_staff_through_the_cache(client, login_as, create_user, create_category,
+                                                                  create_thread):
+    lounge = create_category(name="Mentor lounge", visibility="mentors")
+    create_thread(create_user(roles=["mentor"]), category=lounge, title="Between mentors")
+    mentor = _browser(client)
+    login(mentor, create_user(roles=["mentor"]))
+    login_as(create_user(roles=["staff"]))
+    assert "Mentor lounge" in text_of(mentor.get("/community"))
+    page = text_of(client.get("/community"))
+    assert "Mentor lounge" not in page and "Between mentors" not in page
+
+
+def test_the_start_page_speaks_each_readers_language(client, login_as, create_user, create_thread):
+    create_thread(create_user(roles=["mentor"]), title="Tips")
+    german = _browser(client)
+    login(german, create_user(roles=["mentor"], locale="de"))
+    login_as(create_user(roles=["mentor"], locale="en"))
+    assert "Kategorien" in text_of(german.get("/community"))
+    assert "Categories" in text_of(client.get("/community"))
