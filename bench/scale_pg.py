@@ -251,7 +251,7 @@ def measure() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": "scale", "TASKS_IN_PROCESS": True})
     with app.app_context():
         admin = db.session.scalars(db.select(User).where(User.email == DEMO_ADMIN_EMAIL)).one()
-        _row, token = accounts.create_api_token(admin, "scale benchmark")
+        _row, token = accounts.create_api_token(admin, f"scale benchmark {int(time.time())}")
         db.session.commit()
         people = db.session.execute(text("SELECT count(*) FROM users")).scalar_one()
         posts = db.session.execute(text("SELECT count(*) FROM posts")).scalar_one()
