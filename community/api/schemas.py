@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import available_timezones
 
 import flask_smorest
@@ -73,9 +73,9 @@ def dumped(data: Any, status: int = 200) -> Response:
     """A body already in its documented form (dumped by its schema once, e.g. when it was
     cached) as the JSON response. flask-smorest passes a Response through as it is, so the
     data is not dumped a second time; the route's `@blp.response` still documents it."""
-    response: Response = current_app.json.response(data)
+    response = current_app.json.response(data)
     response.status_code = status
-    return response
+    return cast(Response, response)
 
 
 @cache
