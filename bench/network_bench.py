@@ -229,6 +229,8 @@ def prepare_database(people: int, database_url: str | None, workdir: Path) -> st
         with sqlite3.connect(partial) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(cached)
+        for leftover in cache_dir.glob(partial.name + "-*"):
+            leftover.unlink()  # the emptied write-ahead log
     copy = workdir / f"network-{people}.sqlite3"
     with sqlite3.connect(cached) as source, sqlite3.connect(copy) as target:
         source.backup(target)
