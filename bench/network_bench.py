@@ -12,8 +12,9 @@ Each measurement runs in a fresh child process so that its peak memory (ru_maxrs
 2. End to end (`flask network analyze`: load from the database, analyse, store the snapshot)
    on the demo organisation (`flask demo --people N`), on SQLite (built once per size into
    instance/bench/network-demo-<N>-<seed>.sqlite3, a copy is measured) and, with
-   --database-url or BENCH_DATABASE_URL, on PostgreSQL (the demo is built there when that
-   database does not hold N people). Per size: load, analyse (per step), store; the first run
+   --database-url or NETWORK_BENCH_DATABASE_URL, on PostgreSQL (the demo is built there when
+   that database does not hold N people; `{people}` in the URL gives each size its own
+   database, e.g. postgresql://postgres@127.0.0.1/network_bench_{people}). Per size: load, analyse (per step), store; the first run
    in the process (as the CLI: imports included) and a second one; peak memory; what-if on the
    stored snapshot in a process that never loaded the network (cold) and again (warm).
 
@@ -176,6 +177,21 @@ def _build_demo(database_url: str, people: int) -> None:
         db.engine.dispose()
 
 
+def _create_database(database_url: str) -> None:
+    """Create the PostgreSQL database when it does not exist yet."""
+    from sqlalchemy import create_engine, text
+
+    base, name = database_url.rsplit("/", 1)
+    name = name.split("?")[0]
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 def _people_in(database_url: str) -> int:
     from sqlalchemy import create_engine, text
 
@@ -193,6 +209,8 @@ def prepare_database(people: int, database_url: str | None, workdir: Path) -> st
     """The URL to measure: PostgreSQL as given (demo built when missing), or a copy of the
     cached SQLite demo of that size."""
     if database_url:
+        database_url = database_url.replace("{people}", str(people))
+        _create_database(database_url)
         if _people_in(database_url) != people:
             print(f"Building the demo organisation ({people:,} people) in {database_url.split('@')[-1]} …",
                   file=sys.stderr, flush=True)
@@ -211,6 +229,8 @@ def prepare_database(people: int, database_url: str | None, workdir: Path) -> st
         with sqlite3.connect(partial) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(cached)
+        for leftover in cache_dir.glob(partial.name + "-*"):
+            leftover.unlink()  # the emptied write-ahead log
     copy = workdir / f"network-{people}.sqlite3"
     with sqlite3.connect(cached) as source, sqlite3.connect(copy) as target:
         source.backup(target)
@@ -373,8 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print raw figures as JSON")
     parser.add_argument("--db-sizes", default="10000,100000",
                         help="demo organisation sizes for `network analyze` end to end (comma-separated)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
-                        help="PostgreSQL database to measure as well (its contents are replaced)")
+    parser.add_argument("--database-url", default=os.environ.get("NETWORK_BENCH_DATABASE_URL", ""),
+                        help="PostgreSQL database to measure as well; its contents are replaced by the "
+                             "demo organisation; {people} in it names one database per size (created)")
     parser.add_argument("--no-db", action="store_true", help="only the pure analysis")
     parser.add_argument("--no-sqlite", action="store_true", help="end to end on --database-url only")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)

@@ -106,11 +106,10 @@ class CoverageIndex:
         Departments are kept for mentors, executives and mentorship partners only, the people
         what-if can remove or report; ties among connected people as a flat id list.
         """
-        relevant = set(self.mentors) | set(self.executives) | set(self.mentees_of)
-        relevant.update(pid for linked in self.matched_mentors_of.values() for pid in linked)
-        relevant.update(self.matched_mentors_of)
-        relevant.update(self.active_mentors_of)
-        relevant.update(pid for linked in self.active_mentors_of.values() for pid in linked)
+        relevant = set(self.mentors) | set(self.executives)
+        for links in (self.matched_mentors_of, self.active_mentors_of):
+            relevant.update(links)
+            relevant.update(_inverse(links))
         structure = self.structure
         nodes = list(self.adjacency)
         return {
@@ -142,40 +141,8 @@ class CoverageIndex:
         mentors = frozenset(int(pid) for pid in data["mentors"])
         active = {int(e): frozenset(int(m) for m in linked) for e, linked in data["active"]}
         matched = {int(e): frozenset(int(m) for m in linked) for e, linked in data["matched"]}
-        mentees: Links = defaultdict(set)
-        for executive_id, linked in matched.items():
-            for mentor_id in linked:
-                mentees[mentor_id].add(executive_id)
-        department_links: dict[str, set[int]] = defaultdict(set)
-        for executive_id, linked in active.items():
-            department = department_of.get(executive_id)
-            if department is not None:
-                department_links[department].update(linked)
         provided_by = {int(m): tuple(tags) for m, tags in data["provided_by"]}
-        providers: dict[str, set[int]] = defaultdict(set)
-        for mentor_id, slugs in provided_by.items():
-            for slug in slugs:
-                providers[slug].add(mentor_id)
-        department_mentors: dict[str, set[int]] = defaultdict(set)
-        for mentor_id in mentors:
-            department = department_of.get(mentor_id)
-            if department is not None:
-                department_mentors[department].add(mentor_id)
-        nodes = [int(node) for node in data["nodes"]]
-        adjacency: dict[int, dict[int, None]] = {node: {} for node in nodes}
-        ties = data["ties"]
-        for a, b in zip(ties[::2], ties[1::2], strict=True):
-            adjacency[a][b] = None
-            adjacency[b][a] = None
-        component_of = dict(zip(nodes, data["component_of"], strict=True))
-        members: dict[int, list[int]] = defaultdict(list)
-        for node, component in component_of.items():
-            members[component].append(node)
-        structure = Structure(
-            component_of,
-            tuple(data["component_sizes"]),
-            {int(node): tuple(sizes) for node, sizes in data["pieces"]},
-        )
+        adjacency, structure, component_members = _structure_from(data)
         return cls(
             min_providers=int(data["min_providers"]),
             mentors=mentors,
@@ -183,17 +150,17 @@ class CoverageIndex:
             department_of=department_of,
             active_mentors_of=active,
             matched_mentors_of=matched,
-            mentees_of=_freeze(mentees),
-            department_links=_freeze(department_links),
-            providers=_freeze(providers),
+            mentees_of=_freeze(_inverse(matched)),
+            department_links=_freeze(_department_links(active, department_of)),
+            providers=_freeze(_inverse(provided_by)),
             provided_by=provided_by,
             demand={slug: int(count) for slug, count in data["demand"].items()},
             department_people={d: int(n) for d, n in data["department_people"].items()},
             department_executives={d: int(n) for d, n in data["department_executives"].items()},
-            department_mentors=_freeze(department_mentors),
+            department_mentors=_freeze(_department_links({m: frozenset({m}) for m in mentors}, department_of)),
             adjacency=adjacency,
             structure=structure,
-            component_members={c: tuple(nodes) for c, nodes in members.items()},
+            component_members=component_members,
         )
 
     # The health lists; `removed` answers the same questions as if those people had left.
@@ -267,6 +234,49 @@ class CoverageIndex:
 
 
 Links = dict[int, set[int]]
+
+
+def _inverse(mapping: Mapping[Any, Iterable[Any]]) -> dict[Any, set[Any]]:
+    """key -> values turned into value -> keys."""
+    inverse: dict[Any, set[Any]] = defaultdict(set)
+    for key, values in mapping.items():
+        for value in values:
+            inverse[value].add(key)
+    return inverse
+
+
+def _department_links(
+    linked_of: Mapping[int, Iterable[int]], department_of: Mapping[int, str | None]
+) -> dict[str, set[int]]:
+    """Department of each key -> the people linked to the keys of that department."""
+    links: dict[str, set[int]] = defaultdict(set)
+    for person_id, linked in linked_of.items():
+        department = department_of.get(person_id)
+        if department is not None:
+            links[department].update(linked)
+    return links
+
+
+def _structure_from(
+    data: Mapping[str, Any],
+) -> tuple[dict[int, dict[int, None]], Structure, dict[int, tuple[int, ...]]]:
+    """Adjacency, components and articulation pieces as `CoverageIndex.to_plain` stored them."""
+    nodes = [int(node) for node in data["nodes"]]
+    adjacency: dict[int, dict[int, None]] = {node: {} for node in nodes}
+    ties = data["ties"]
+    for a, b in zip(ties[::2], ties[1::2], strict=True):
+        adjacency[a][b] = None
+        adjacency[b][a] = None
+    component_of = dict(zip(nodes, data["component_of"], strict=True))
+    members: dict[int, list[int]] = defaultdict(list)
+    for node, component in component_of.items():
+        members[component].append(node)
+    structure = Structure(
+        component_of,
+        tuple(data["component_sizes"]),
+        {int(node): tuple(sizes) for node, sizes in data["pieces"]},
+    )
+    return adjacency, structure, {c: tuple(group) for c, group in members.items()}
 
 
 def _mentorship_links(

@@ -1,14 +1,14 @@
 """The coverage index of the latest network snapshot, so what-if reads it instead of rebuilding the graph.
 
 Revision ID: 7c3e5a9f1b24
-Revises: 9a1c4e7b2d21
+Revises: 4d7e9b1c3a52
 Create Date: 2026-12-02 12:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '7c3e5a9f1b24'
-down_revision = '9a1c4e7b2d21'
+down_revision = '4d7e9b1c3a52'
 branch_labels = None
 depends_on = None
 
