@@ -49,7 +49,8 @@ The rules (a cache must never show a viewer something they may not see):
   caches nothing, so it shows its own change.
 
 Entries live CACHE_FRAGMENT_SECONDS (30 s) unless `timeout` is given, in Redis when REDIS_URL
-is set (shared by the workers) or in each process. FRAGMENT_CACHE=False in the config turns
+is set (shared by the workers) or in each process; each process also keeps the parts it used
+last for FRAGMENT_LOCAL_SECONDS (5 s) under the same keys (a write still shows at once). FRAGMENT_CACHE=False in the config turns
 the cache off (every part rendered, holes filled) — handy to compare pages.
 """
 
@@ -57,6 +58,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -149,17 +153,59 @@ def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterabl
     if not enabled or not current_app.config.get("FRAGMENT_CACHE", True) or any(changed_here(area) for area in wanted):
         return fill(str(render()), holes)
     key = _key(name, wanted, vary, viewer_class() if viewer is None else viewer)
-    try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage only costs speed
-        html = None
+    local = _local()
+    html = local.get(key)
     if html is None:
-        html = str(render())
         try:
-            cache.set(key, html, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
-        except Exception:  # noqa: BLE001
-            current_app.logger.warning("cache unavailable", exc_info=True)
+            html = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage only costs speed
+            html = None
+        if html is None:
+            html = str(render())
+            try:
+                cache.set(key, html, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
+            except Exception:  # noqa: BLE001
+                current_app.logger.warning("cache unavailable", exc_info=True)
+        local.put(key, html)
     return fill(html, holes)
+
+
+class _Recent:
+    """The process's most recently used parts for a few seconds, in front of the shared cache
+    (no round trip, no unpickling for the layout on every page). The same keys, so a data
+    generation moved on misses here too."""
+
+    def __init__(self, seconds: float, size: int = 512):
+        self.seconds, self.size = seconds, size
+        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, html: str) -> None:
+        if self.seconds <= 0:
+            return
+        with self.lock:
+            self.entries[key] = (time.monotonic() + self.seconds, html)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _local() -> _Recent:
+    recent = current_app.extensions.get("community.fragments")
+    if recent is None:
+        recent = current_app.extensions["community.fragments"] = _Recent(current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5))
+    return recent
 
 
 def _template_fragment(name: str, areas: str | Iterable[str] | None = None, vary: Iterable[Any] = (),
@@ -175,4 +221,5 @@ def _template_fragment(name: str, areas: str | Iterable[str] | None = None, vary
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("FRAGMENT_CACHE", True)
+    app.config.setdefault("FRAGMENT_LOCAL_SECONDS", 5)
     app.jinja_env.globals.update(cache_fragment=_template_fragment, hole=hole)
