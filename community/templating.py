@@ -88,6 +88,14 @@ def nav_items() -> list[dict]:
     return items
 
 
+def nav_active() -> str | None:
+    """The endpoint of the menu entry marked active on this page (the cached layout's key)."""
+    for item in nav_items():
+        if item["active"]:
+            return item["endpoint"]
+    return None
+
+
 SETTINGS = [
     ("profiles.settings", _l("Profile & privacy")),
     ("accounts.change_password", _l("Password")),
@@ -136,12 +144,16 @@ def home_cards() -> list[Card]:
 
 
 def init_app(app: Flask) -> None:
+    from community import fragments
+
+    fragments.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     from community.admin.forms import role_choices
 
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        nav_active=nav_active,
         account_url=account_url,
         home_cards=home_cards,
         settings_links=settings_links,

@@ -63,18 +63,24 @@ def index():
 def show(slug: str):
     tag = services.get_tag(slug)
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
+    args = sorted(request.args.items(multi=True))
 
-    def people_html() -> str:
-        return render_template("expertise/_people.html", holders=_people().tag_holders(tag, page=page, per_page=per_page),
-                               counts=_people().level_counts([tag.id]).get(tag.id, {}))
+    def people_html() -> Markup:
+        # The same for everyone (hidden people are never listed) until the directory changes.
+        def render() -> str:
+            return render_template("expertise/_people.html", holders=_people().tag_holders(tag, page=page, per_page=per_page),
+                                   counts=_people().level_counts([tag.id]).get(tag.id, {}))
 
-    # The same for everyone (hidden people are never listed) until the directory changes.
-    people = cached(("topic-people", tag.id, str(get_locale()), sorted(request.args.items(multi=True)), page, per_page),
-                    people_html)
-    return render_template(
-        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=_curator(), threads=_threads(tag),
+        people = cached(("topic-people", tag.id, str(get_locale()), args, page, per_page), render)
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
-        people_html=Markup(people),  # noqa: S704
+        return Markup(people)  # noqa: S704
+
+    # The page's body is the same for every viewer with the same roles (which discussions they
+    # see, whether they curate) until the directory or the community changes: the template
+    # caches it (community.fragments) and asks for the people and threads only when rendering.
+    return render_template(
+        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=_curator(),
+        load_threads=lambda: _threads(tag), load_people=people_html, page_key=(args, page, per_page),
     )
 
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community import submissions
@@ -119,24 +120,32 @@ def directory():
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
     query = queries.DirectoryQuery.from_args(request.args)
     locale = str(get_locale())
-    error = None
-    try:
-        # The results are the same for every viewer (hidden people are never listed), so the
-        # rendered list is cached until the data changes (community.caching).
-        results_html = cached(("directory", locale, sorted(request.args.items(multi=True)), page, per_page),
-                              lambda: _directory_results(query, page, per_page))
-    except DomainError as exc:
-        error, results_html = exc, None
+    args = sorted(request.args.items(multi=True))
+
+    def load_results() -> dict:
+        try:
+            # The results are the same for every viewer (hidden people are never listed), so the
+            # rendered list is cached until the data changes (community.caching).
+            html = cached(("directory", locale, args, page, per_page), lambda: _directory_results(query, page, per_page))
+        except DomainError as exc:
+            return {"error": exc, "html": None}
+        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
+        return {"error": None, "html": Markup(html)}  # noqa: S704
+
     # Search as you type (htmx): only the results, unless htmx restores a page from history.
     fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
-    template = "profiles/_directory_live.html" if fragment else "profiles/directory.html"
-    response = make_response(render_template(
-        template, query=query, error=error,
-        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
-        results_html=Markup(results_html or ""),  # noqa: S704
-        options=cached(("directory-options",), queries.filter_options, timeout=300),
-        tag_groups=cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
-    ))
+    if fragment:
+        found = load_results()
+        response = make_response(render_template("profiles/_directory_live.html", error=found["error"],
+                                                 results_html=found["html"]))
+    else:
+        # The whole search form and results: the same for every viewer of the same roles and
+        # language until the directory changes (community.fragments, the template).
+        response = make_response(render_template(
+            "profiles/directory.html", query=query, load_results=load_results, page_key=(args, page, per_page),
+            load_options=lambda: cached(("directory-options",), queries.filter_options, timeout=300),
+            load_tag_groups=lambda: cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
+        ))
     response.vary.add("HX-Request")
     return response
 
@@ -285,21 +294,28 @@ def _render_contacts(tag, ask_form=None, asked_person_id=None):
     # The rendered list is the same for everyone except the people on it (they are left out of
     # their own list), so it is cached per page, language and, for them only, per viewer.
     excluded = viewer_id if viewer_id in contacts.listed_ids(tag) else None
+    week = contacts.week_of(utcnow())
 
-    def render_list() -> dict:
-        result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
-        return {"html": render_template("profiles/_contacts_list.html", tag=tag, page=result),
-                "options": [(c.person.id, c.person.name) for c in result.items], "total": result.total}
+    def listed() -> dict:
+        def render_list() -> dict:
+            result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
+            return {"html": render_template("profiles/_contacts_list.html", tag=tag, page=result),
+                    "options": [(c.person.id, c.person.name) for c in result.items], "total": result.total}
 
-    listed = cached(("contacts", "page", tag.id, contacts.week_of(utcnow()), page, per_page, str(get_locale()), excluded),
-                    render_list)
+        found = cached(("contacts", "page", tag.id, week, page, per_page, str(get_locale()), excluded), render_list)
+        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
+        return {**found, "html": Markup(found["html"]),  # noqa: S704
+                "page": Page(items=[], page=page, per_page=per_page, total=found["total"])}
+
     if asked_person_id is None:
         asked_person_id = request.args.get("ask", type=int)
+    # The page's body is cached too (community.fragments, the template); the ask form's tokens
+    # are holes. A form sent back with its errors is rendered afresh.
+    tokens = {"csrf": generate_csrf, "submission": submissions.new_token if ask_form is None else ask_form.submission.data}
     return render_template(
-        "profiles/contacts.html", tag=tag, page=Page(items=[], page=page, per_page=per_page, total=listed["total"]),
-        # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
-        list_html=Markup(listed["html"]),  # noqa: S704
-        options=listed["options"], ask_form=ask_form or AskForm(formdata=None), asked_person_id=asked_person_id,
+        "profiles/contacts.html", tag=tag, load_listed=listed, ask_form=ask_form, new_ask_form=lambda: AskForm(formdata=None),
+        asked_person_id=asked_person_id, cache_body=ask_form is None, form_tokens=tokens,
+        body_key=(tag.id, week, page, per_page, excluded, asked_person_id),
     )
 
 
