@@ -177,6 +177,13 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, templat
     if template == "discussions/thread.html":
         view = queries.thread_view_outline(current_user, thread, page=page, per_page=per_page)
         extra.update(_thread_parts(thread, view, mod_form))
+        if not form.errors and not form.reply_to.data and "saved" not in extra:
+            # The empty reply box: the same for every reader of the page but for its tokens.
+            reply_view = view
+            extra["reply_html"] = cached_html(
+                "thread-reply", ("community",), (thread.id, view.posts.page, view.posts.pages, thread.locked, view.moderator),
+                lambda: render_template("discussions/_reply.html", view=reply_view, thread=thread, form=form, reply_target=None),
+                secrets=(form.submission.data or "",))
     else:
         view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
