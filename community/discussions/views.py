@@ -173,9 +173,17 @@ def _reply_target(view, form: ReplyForm) -> Post | None:
 
 def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, template: str = "discussions/thread.html", **extra):
     mod_form = ModerationNoteForm(formdata=None)
+    view: queries.ThreadView
     if template == "discussions/thread.html":
         view = queries.thread_view_outline(current_user, thread, page=page, per_page=per_page)
         extra.update(_thread_parts(thread, view, mod_form))
+        if not form.errors and not form.reply_to.data and "saved" not in extra:
+            # The empty reply box: the same for every reader of the page but for its tokens.
+            reply_view = view
+            extra["reply_html"] = cached_html(
+                "thread-reply", ("community",), (thread.id, view.posts.page, view.posts.pages, thread.locked, view.moderator),
+                lambda: render_template("discussions/_reply.html", view=reply_view, thread=thread, form=form, reply_target=None),
+                secrets=(form.submission.data or "",))
     else:
         view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
@@ -185,15 +193,15 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, templat
     )
 
 
-def _thread_parts(thread, outline, mod_form) -> dict:
+def _thread_parts(thread, outline: queries.ThreadOutline, mod_form) -> dict:
     """The thread's heading, the page's posts and its "In this thread" list, rendered once per
     page of the thread and reader class (community.page_parts): a post's buttons depend on
     whether the reader is a moderator and wrote it, so both are part of the key, and the CSRF
     token is put back per reader. Only a miss loads the posts and their authors."""
     user = current_user._get_current_object()
-    loaded = []
+    loaded: list[queries.ThreadView] = []
 
-    def full_view():
+    def full_view() -> queries.ThreadView:
         if not loaded:
             loaded.append(queries.thread_view(user, thread, page=outline.posts.page, per_page=outline.posts.per_page))
         return loaded[0]
