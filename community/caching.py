@@ -5,13 +5,18 @@ class and language until the data behind them changes. Their rendered parts are 
 CACHE_FRAGMENT_SECONDS under a key that includes a *generation* number per area; every commit
 that touches a table an area depends on moves that area's generation on, so a change is visible
 at once — and a new community post throws away neither, as neither shows posts. The cache
-(and the generations) live in Redis when REDIS_URL is set, shared by all workers; otherwise
-in each process (then another worker may show a change up to CACHE_FRAGMENT_SECONDS late).
+(and the generations) live in Redis when REDIS_URL is set, shared by all workers. Without
+Redis the cached parts live in each process, and the generations in small files under
+CACHE_GENERATIONS_DIR (instance/generations), which every worker process of the machine reads:
+a change made through one gunicorn worker (a reply, a revoked token, a logout) shows through
+every other at once, not only after the entries expire. Tests keep the generations in the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import uuid
 
 from flask import Flask, current_app, g, has_request_context
@@ -44,10 +49,54 @@ def _key(area: str) -> str:
     return f"{GENERATION_KEY}:{area}"
 
 
+class GenerationFiles:
+    """The generations as one small file per area (a random value, replaced atomically on each
+    bump): shared by the processes of one machine without Redis. Reading them all is a few
+    system calls; a bump never loses another area's bump (each area has its own file)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        os.makedirs(directory, exist_ok=True)
+
+    def _path(self, area: str) -> str:
+        return os.path.join(self.directory, area)
+
+    def read(self) -> dict[str, str]:
+        values = {}
+        for area in AREAS:
+            try:
+                with open(self._path(area), encoding="ascii") as file:
+                    values[area] = file.read()
+            except OSError:
+                values[area] = ""
+            if not values[area]:
+                values[area] = self.bump(area)
+        return values
+
+    def bump(self, area: str) -> str:
+        value = uuid.uuid4().hex
+        fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{area}.")
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(value)
+        os.replace(temporary, self._path(area))
+        return value
+
+
+def _files() -> GenerationFiles | None:
+    return current_app.extensions.get("community.generation_files")
+
+
 def _read_generations() -> dict[str, str]:
     """Every area's current generation, in one cache round trip. A missing one (never set, or
     evicted) gets a fresh random value, so a generation is never reused: nothing cached under
     an old one can come back."""
+    files = _files()
+    if files is not None:
+        try:
+            return files.read()
+        except OSError:
+            current_app.logger.warning("cache generations unreadable", exc_info=True)
+            return {area: uuid.uuid4().hex for area in AREAS}  # nothing cached is used
     keys = [_key(area) for area in AREAS]
     try:
         values = dict(zip(AREAS, cache.get_many(*keys), strict=True))
@@ -70,9 +119,13 @@ def generation(area: str = "contacts") -> str:
 
 
 def bump_generation(areas=None) -> None:
+    files = _files()
     for area in sorted(areas if areas is not None else AREAS):
         try:
-            cache.set(_key(area), uuid.uuid4().hex, timeout=0)
+            if files is not None:
+                files.bump(area)
+            else:
+                cache.set(_key(area), uuid.uuid4().hex, timeout=0)
         except Exception:  # noqa: BLE001 - a cache outage must never fail a commit; entries expire anyway
             current_app.logger.warning("could not bump the cache generation", exc_info=True)
     g.pop("data_generations", None)
@@ -138,6 +191,10 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
+        if not app.config.get("TESTING"):
+            app.config.setdefault("CACHE_GENERATIONS_DIR", os.path.join(app.instance_path, "generations"))
+    if app.config.get("CACHE_GENERATIONS_DIR") and app.config["CACHE_TYPE"] == "SimpleCache":
+        app.extensions["community.generation_files"] = GenerationFiles(app.config["CACHE_GENERATIONS_DIR"])
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
     for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),

@@ -14,6 +14,12 @@ PAGES = [
 
 
 @pytest.fixture
+def app_config() -> dict:
+    """Caches that do not expire mid-measurement on a slow machine: warm means warm."""
+    return {"IDENTITY_CACHE_SECONDS": 600, "CACHE_FRAGMENT_SECONDS": 600, "FRAGMENT_LOCAL_SECONDS": 600}
+
+
+@pytest.fixture
 def organisation(create_user, give_tags, mentoring, taxonomy):
     made = []
 
