@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import uuid
 
 from flask import Flask, current_app, g, has_request_context
@@ -50,9 +49,12 @@ def _key(area: str) -> str:
 
 
 class GenerationFiles:
-    """The generations as one small file per area (a random value, replaced atomically on each
-    bump): shared by the processes of one machine without Redis. Reading them all is a few
-    system calls; a bump never loses another area's bump (each area has its own file)."""
+    """The generations as one small file per area, shared by the processes of one machine
+    without Redis. A bump appends one byte to the area's file (an append is atomic), so the
+    file's size only ever grows: the generation is its inode and size, and reading them all
+    is one stat() per area. A bump never loses another's (each adds its byte). The files grow
+    by one byte per committed change of their tables; deleting them while the app runs only
+    makes every cached part stale."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
@@ -65,21 +67,19 @@ class GenerationFiles:
         values = {}
         for area in AREAS:
             try:
-                with open(self._path(area), encoding="ascii") as file:
-                    values[area] = file.read()
-            except OSError:
-                values[area] = ""
-            if not values[area]:
-                values[area] = self.bump(area)
+                found = os.stat(self._path(area))
+            except FileNotFoundError:
+                self.bump(area)
+                found = os.stat(self._path(area))
+            values[area] = f"{found.st_ino}.{found.st_size}"
         return values
 
-    def bump(self, area: str) -> str:
-        value = uuid.uuid4().hex
-        fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{area}.")
-        with os.fdopen(fd, "w", encoding="ascii") as file:
-            file.write(value)
-        os.replace(temporary, self._path(area))
-        return value
+    def bump(self, area: str) -> None:
+        fd = os.open(self._path(area), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, b".")
+        finally:
+            os.close(fd)
 
 
 def _files() -> GenerationFiles | None:

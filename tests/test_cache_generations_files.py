@@ -75,4 +75,4 @@ def test_the_generations_are_files_only_without_a_shared_cache(app, tmp_path):
     with app.test_request_context():
         before = caching.generation("directory")
         caching.bump_generation({"directory"})
-        assert (tmp_path / "generations" / "directory").read_text() != before
+        assert caching.GenerationFiles(str(tmp_path / "generations")).read()["directory"] != before
