@@ -21,7 +21,11 @@ def app_config(tmp_path) -> dict:
 def other_worker(app, database_url, app_config):
     other = create_app({**config_for_tests(database_url), **app_config})
     other.test_client_class = CSRFClient
-    return other
+    yield other
+    from community.extensions import db
+
+    with other.app_context():
+        db.engine.dispose()  # its connections closed now, not by the garbage collector later
 
 
 def test_a_profile_edit_through_one_worker_shows_in_another_workers_cached_directory(

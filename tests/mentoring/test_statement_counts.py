@@ -3,9 +3,16 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from tests.mentoring.conftest import in_days
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Caches that do not expire mid-measurement on a slow machine: warm means warm."""
+    return {"IDENTITY_CACHE_SECONDS": 600, "CACHE_FRAGMENT_SECONDS": 600, "FRAGMENT_LOCAL_SECONDS": 600}
 
 
 @contextmanager
