@@ -35,13 +35,15 @@ AREAS: dict[str, frozenset[str]] = {
     "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
     # The unread counter of the page layout (per person; any notification change renews all).
     "notifications": frozenset({"notifications"}),
-    # Who a login session or API token belongs to (community.accounts.auth caches it briefly).
-    "accounts": frozenset({"users", "user_roles", "login_sessions", "api_tokens"}),
+    # Who a login session or API token belongs to (community.accounts.auth caches it briefly),
+    # and the person's e-mail choices (GET /api/v1/me).
+    "accounts": frozenset({"users", "user_roles", "login_sessions", "api_tokens", "notification_preferences"}),
 }
 WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
                  "directory-api": "directory", "directory-api-emails": "directory", "topic-people": "directory", "contacts": "contacts",
-                 "community-categories": "community", "unread": "notifications"}
+                 "community-categories": "community", "unread": "notifications",
+                 "notification-prefs": "accounts"}
 
 
 def _key(area: str) -> str:
@@ -214,7 +216,10 @@ def changed_here(area: str) -> bool:
 
 
 def cached(parts: tuple, compute, timeout: int | None = None):
-    """compute() once per generation and key parts; plain data only (it may be pickled)."""
+    """compute() once per generation and key parts; plain data only (it may be pickled). A
+    request whose own unsaved writes touch the part's area computes afresh (and keeps nothing)."""
+    if changed_here(AREA_FOR_PART.get(str(parts[0]) if parts else "", "contacts")):
+        return compute()
     key = fragment_key(*parts)
     try:
         value = cache.get(key)

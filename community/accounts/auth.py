@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
@@ -80,23 +83,72 @@ def _identity_key(kind: str, hashed: str, extra: str = "") -> str:
     return f"identity:{kind}:{hashed}:{extra}:{generation('accounts')}"
 
 
+class _Identities:
+    """The identities this process used last, as they came from the cache, for at most
+    IDENTITY_CACHE_SECONDS: no round trip and no unpickling on the next request of the same
+    login session or token. The keys carry the "accounts" generation, so a change misses here
+    too. The objects kept are never attached to a session (each request merges a copy), so
+    threads can share them."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self.entries[key]
+                return None
+            return entry[1]
+
+    def put(self, key: str, value: object, seconds: float) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic() + seconds, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _local() -> _Identities:
+    local = current_app.extensions.get("community.identities")
+    if local is None:
+        local = current_app.extensions["community.identities"] = _Identities()
+    return local
+
+
 def _remembered(key: str):
     from community.extensions import cache
 
-    if not current_app.config.get("IDENTITY_CACHE_SECONDS", 5):
+    seconds = current_app.config.get("IDENTITY_CACHE_SECONDS", 5)
+    if not seconds:
         return None
+    local = _local()
+    value = local.get(key)
+    if value is not None:
+        return value
     try:
-        return cache.get(key)
+        value = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage only costs a query
         return None
+    if value is not None:
+        local.put(key, value, seconds)
+    return value
 
 
-def _remember(key: str, value) -> None:
+def _remember(key: str, value, *, detached: bool = False) -> None:
+    """Keep an identity in the cache; a value holding only detached objects (never one of a
+    request's session) is kept by this process as it is too."""
     from community.extensions import cache
 
     seconds = current_app.config.get("IDENTITY_CACHE_SECONDS", 5)
     if not seconds:
         return
+    if detached:
+        _local().put(key, value, seconds)
     try:
         cache.set(key, value, timeout=seconds)
     except Exception:  # noqa: BLE001
@@ -104,15 +156,9 @@ def _remember(key: str, value) -> None:
 
 
 def _attach(user: User) -> User:
-    """A remembered user (a detached copy of its own, fresh from the cache) into this
-    request's session, without a query: added as it is (with its roles and languages), or
-    merged when the session holds that person already."""
-    from sqlalchemy.orm import object_session
-    from sqlalchemy.orm.util import identity_key
-
-    if object_session(user) is None and identity_key(instance=user) not in db.session.identity_map:
-        db.session.add(user)
-        return user
+    """A remembered user into this request's session as a copy of its own, merged without a
+    query (with its roles and languages): the remembered object stays detached and unchanged
+    for the next request."""
     return db.session.merge(user, load=False)
 
 
@@ -191,7 +237,7 @@ def _remember_touch(now: datetime) -> None:
     remembered = _remembered(key) if key else None
     if remembered is not None:
         token_id, _last_used_at, user = remembered
-        _remember(key, (token_id, now, user))
+        _remember(key, (token_id, now, user), detached=True)
 
 
 def touch_token(token_id: int, last_used_at: datetime | None, *, in_request_transaction: bool) -> None:

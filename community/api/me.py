@@ -8,6 +8,7 @@ from marshmallow import validate
 
 from community.accounts import services as accounts
 from community.api.schemas import TIMEZONES, Blueprint, JsonBoolean, dumped
+from community.caching import cached
 from community.outreach import services as outreach
 
 blp = Blueprint("api_me", __name__, description="The authenticated person")
@@ -53,11 +54,16 @@ class MeSettingsSchema(ma.Schema):
 _ME_WITHOUT_PREFS = MeSchema(exclude=("notification_prefs",))
 
 
-def me_data():
-    """The caller as MeSchema, dumped once (the response passes it on as it is)."""
+def me_data(*, changed: bool = False):
+    """The caller as MeSchema, dumped once (the response passes it on as it is). The e-mail
+    choices change only through the settings, whose commit moves the "accounts" generation on;
+    a request that `changed` them reads them afresh."""
     user = current_user._get_current_object()
     data = _ME_WITHOUT_PREFS.dump(user)
-    data["notification_prefs"] = outreach.preferences(user)
+    if changed:
+        data["notification_prefs"] = outreach.preferences(user)
+    else:
+        data["notification_prefs"] = cached(("notification-prefs", user.id), lambda: outreach.preferences(user))
     return dumped(data)
 
 
@@ -81,7 +87,7 @@ def patch_me(settings: dict):
         from community.mentoring.services import set_mentoring_paused
 
         set_mentoring_paused(current_user, paused)
-    return me_data()
+    return me_data(changed=True)
 
 
 class RevokeAllSchema(ma.Schema):

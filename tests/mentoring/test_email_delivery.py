@@ -116,6 +116,19 @@ def test_settings_page_and_api_choose_per_kind(people, login_as, client, api, db
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
 
 
+def test_me_shows_a_changed_choice_at_once_though_it_is_remembered(people, login_as, client, api):
+    """GET /api/v1/me remembers the e-mail choices; a change by the page or the API shows at once."""
+    _mentor, executive = people()
+    login_as(executive)
+    call = api(executive)
+    assert call("GET", "/api/v1/me").json["notification_prefs"]["mention"] == "immediately"
+    assert call("GET", "/api/v1/me").json["notification_prefs"]["mention"] == "immediately"  # remembered
+    client.post_form("/settings/notifications", {"mention": "off", "reply": "immediately", "weekly_briefing": "off"})
+    assert call("GET", "/api/v1/me").json["notification_prefs"]["mention"] == "off"
+    assert call("PATCH", "/api/v1/me", {"notification_prefs": {"mention": "digest"}}).json["notification_prefs"]["mention"] == "digest"
+    assert call("GET", "/api/v1/me").json["notification_prefs"]["mention"] == "digest"
+
+
 @pytest.mark.parametrize("app_config", [{"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1, "MAIL_TIMEOUT": 2,
                                          "DELIVERY_MAX_ATTEMPTS": 2, "DELIVERY_BACKOFF_SECONDS": 0}])
 def test_unreachable_mail_server_never_fails_the_request_and_ends_as_failed_for_admins(
