@@ -75,6 +75,19 @@ _HOLE_PREFIX = "<!--hole:"
 _HOLE_RE = re.compile(r"<!--hole:([A-Za-z0-9_-]+):([0-9a-f]{16})-->")
 
 
+# The holes a whole cached page (community.page_parts.cached_page) fills per request itself:
+# the CSRF token, a form's fresh submission token (community.submissions), the request's
+# address, and the layout's parts of the signed-in person.
+PAGE_HOLES = frozenset({"csrf", "submission", "next", "bell", "avatar", "name", "who", "account"})
+
+
+def _capture() -> dict | None:
+    """The whole page being rendered for the page cache, if one is (see page_parts)."""
+    from flask import g, has_request_context
+
+    return g.get("page_capture") if has_request_context() else None
+
+
 def _nonce() -> str:
     """Part of every hole marker, derived from the secret key: no text a person writes (even
     sanitised Markdown) can contain a marker and have a value inserted in its place."""
@@ -125,11 +138,16 @@ def fill(html: str, holes: dict[str, Any] | None = None) -> Markup:
     if _HOLE_PREFIX not in html:
         return Markup(html)  # noqa: S704 - our own autoescaped template rendered it
     nonce, given, values = _nonce(), holes or {}, {}
+    capture = _capture()
 
     def value_of(match: re.Match[str]) -> str:
         name = match.group(1)
         if match.group(2) != nonce:
             return match.group(0)
+        if capture is not None:
+            if name in PAGE_HOLES:
+                return match.group(0)  # the cached page keeps it; filled per viewer
+            capture["per_viewer"] = True  # a value this page would keep for every viewer: not cached
         if name not in values:
             if name not in given:
                 raise LookupError(f"a cached fragment has a hole without a value: {name!r}")
@@ -152,22 +170,33 @@ def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterabl
     vary = tuple(vary)
     if not enabled or not current_app.config.get("FRAGMENT_CACHE", True) or any(changed_here(area) for area in wanted):
         return fill(str(render()), holes)
-    key = _key(name, wanted, vary, viewer_class() if viewer is None else viewer)
+    html = stored((name, *vary), lambda: (str(render()), True), areas=wanted, viewer=viewer, timeout=timeout)
+    return fill(html, holes)
+
+
+def stored(vary: tuple, render: Callable[[], tuple[str, bool]], *, areas: tuple[str, ...], viewer: Any = None,
+           timeout: int | None = None) -> str:
+    """The HTML kept under the key of `vary` (its first item names the part; see _key), or
+    render()'s — kept when render() says so (HTML, keep)."""
+    key = _key(str(vary[0]), areas, vary[1:], viewer_class() if viewer is None else viewer)
     local = _local()
     html = local.get(key)
+    if html is not None:
+        return html
+    try:
+        html = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage only costs speed
+        html = None
     if html is None:
+        html, keep = render()
+        if not keep:
+            return html
         try:
-            html = cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache outage only costs speed
-            html = None
-        if html is None:
-            html = str(render())
-            try:
-                cache.set(key, html, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
-            except Exception:  # noqa: BLE001
-                current_app.logger.warning("cache unavailable", exc_info=True)
-        local.put(key, html)
-    return fill(html, holes)
+            cache.set(key, html, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
+        except Exception:  # noqa: BLE001
+            current_app.logger.warning("cache unavailable", exc_info=True)
+    local.put(key, html)
+    return html
 
 
 class _Recent:
@@ -177,10 +206,10 @@ class _Recent:
 
     def __init__(self, seconds: float, size: int = 512):
         self.seconds, self.size = seconds, size
-        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None:
@@ -191,7 +220,7 @@ class _Recent:
             self.entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, html: Any) -> None:
         if self.seconds <= 0:
             return
         with self.lock:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -36,14 +37,85 @@ def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[
                 secrets: Iterable[str] = ()) -> Markup:
     """render() once per key and data generation. The viewer's CSRF token and the other
     per-request `secrets` (e.g. a signed token in a link) are never stored."""
-    values = [generate_csrf(), *secrets]
+    values = {"csrf": generate_csrf(), **{f"secret{i}": value for i, value in enumerate(secrets, start=1)}}
 
     def with_holes() -> str:
         html = str(render())
-        for i, value in enumerate(values):
+        for name, value in values.items():
             if value:
-                html = html.replace(value, hole(f"secret{i}"))
+                html = html.replace(value, hole(name))
         return html
 
-    holes = {f"secret{i}": Markup(value) for i, value in enumerate(values)}  # noqa: S704 - our own tokens, as rendered
+    holes = {name: Markup(value) for name, value in values.items()}  # noqa: S704 - our own tokens, as rendered
     return cache_fragment(name, with_holes, areas=tuple(sorted(areas)), vary=parts, holes=holes, viewer=VIEWER)
+
+
+def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str]) -> str:
+    """A whole GET page (layout and body) rendered once per key and kept like a part, for a
+    page whose every per-viewer difference is named in `parts` (besides the viewer's roles,
+    language and time zone, which are always in the key). Per request only the layout's own
+    holes are filled: the CSRF token, a form's fresh submission token, the address and the
+    signed-in person's bell, avatar, name and profile link (community.fragments.PAGE_HOLES). A page that shows any other per-viewer
+    value through a hole while it is rendered is served but not kept; a request with flashed
+    messages (shown once) or unsaved writes to the areas renders afresh."""
+    from flask import g, request, session
+
+    from community.caching import changed_here
+    from community.fragments import fill, stored
+
+    wanted = tuple(sorted(areas))
+    if (request.method != "GET" or "_flashes" in session or not current_app.config.get("PAGE_CACHE", True)
+            or any(changed_here(area) for area in wanted)):
+        return render()
+    csrf = generate_csrf()
+
+    def capture() -> tuple[str, bool]:
+        g.page_capture = captured = {"per_viewer": False}
+        try:
+            html = str(render())
+        finally:
+            g.pop("page_capture", None)
+        return html.replace(csrf, hole("csrf")), not captured["per_viewer"]
+
+    html = stored(("page", name, request.full_path, parts), capture, areas=wanted)
+    return fill(html, _page_holes(csrf))
+
+
+def _page_holes(csrf: str) -> dict:
+    from flask import request
+
+    from community.accounts.auth import peek_user
+    from community.submissions import new_token
+
+    holes: dict = {"csrf": csrf, "submission": new_token, "next": request.full_path.rstrip("?")}
+    user = peek_user()
+    if user is not None:
+        holes.update(_person_holes(user))
+    return holes
+
+
+def _person_holes(user) -> dict:
+    """The layout's parts of the signed-in person (base.html), as Markup: made once per
+    person, name, counter and language in each process (they depend on nothing else)."""
+    from flask import get_template_attribute, request
+    from flask_babel import get_locale
+
+    from community.fragments import _Recent
+    from community.templating import account_url, unread_for
+
+    unread = unread_for(user)
+    key = repr((user.id, user.name, user.handle, unread, str(get_locale()), request.script_root))
+    made = current_app.extensions.get("community.person_holes")
+    if made is None:
+        made = current_app.extensions["community.person_holes"] = _Recent(300, size=2048)
+    holes = made.get(key)
+    if holes is None:
+        avatar = get_template_attribute("macros/ui.html", "avatar")
+        bell = get_template_attribute("macros/ui.html", "bell")
+        who = Markup("<strong>%s</strong>") % user.name
+        if user.handle:
+            who += Markup('<br><span class="text-body-secondary">@%s</span>') % user.handle
+        holes = {"bell": bell(unread), "avatar": avatar(user, "sm"), "name": user.name,
+                 "who": who, "account": account_url()}
+        made.put(key, holes)
+    return holes

@@ -143,6 +143,28 @@ def home_cards() -> list[Card]:
     return cards
 
 
+def unread_for(user: User) -> int:
+    """The person's unread counter, counted once per request: remembered for a few seconds
+    until any notification changes; counted afresh when this request itself marked some read
+    (a thread page)."""
+    from flask import g
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from community.caching import cached, changed_here
+    from community.notifications.services import unread_count
+
+    unread = g.get("unread_notifications")
+    if unread is not None:
+        return unread
+    try:
+        unread = unread_count(user) if changed_here("notifications") else cached(
+            ("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
+    except SQLAlchemyError:
+        return 0  # an error page is being shown; the counter can wait
+    g.unread_notifications = unread
+    return unread
+
+
 def init_app(app: Flask) -> None:
     from community import fragments
 
@@ -165,27 +187,8 @@ def init_app(app: Flask) -> None:
     def page_context():
         # Runs for every render_template (a page and each partial it renders): the counter is
         # counted once per request.
-        from flask import g
-
-        unread = g.get("unread_notifications")
-        if unread is None:
-            unread = 0
-            user = peek_user()
-            if user is not None:
-                from sqlalchemy.exc import SQLAlchemyError
-
-                from community.caching import cached, changed_here
-                from community.notifications.services import unread_count
-
-                try:
-                    # Remembered for a few seconds until any notification changes; counted
-                    # afresh when this request itself marked some read (a thread page).
-                    unread = unread_count(user) if changed_here("notifications") else cached(
-                        ("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
-                except SQLAlchemyError:
-                    unread = 0  # an error page is being shown; the counter can wait
-                else:
-                    g.unread_notifications = unread
+        user = peek_user()
+        unread = unread_for(user) if user is not None else 0
         return {
             "unread_notifications": unread,
             # The layout's own small forms (language, log out) are plain HTML with the CSRF

@@ -30,7 +30,7 @@ from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
 from community.htmx import is_htmx, redirect_client
-from community.page_parts import cached_html
+from community.page_parts import cached_html, cached_page
 from community.pagination import clamp
 from community.templating import register_home_card
 from community.unit_of_work import form_attempt
@@ -88,9 +88,9 @@ def index():
 
     # The same for everyone who sees the same categories and moderation links, until a
     # category, thread, post, person or topic changes (community.page_parts).
-    body = cached_html("community-index", ("community", "directory"),
-                       (services.sees_mentor_areas(user), services.is_moderator(user)), render)
-    return render_template("discussions/index.html", body=body)
+    parts = (services.sees_mentor_areas(user), services.is_moderator(user))
+    return cached_page("community-index", ("community", "directory"), parts, lambda: render_template(
+        "discussions/index.html", body=cached_html("community-index", ("community", "directory"), parts, render)))
 
 
 @bp.get("/community/c/<slug>")

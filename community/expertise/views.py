@@ -13,6 +13,7 @@ from community.accounts.forms import EmptyForm
 from community.caching import cached
 from community.expertise import bp, queries, services
 from community.expertise.forms import MergeForm, NewTagForm, SynonymForm, TagForm
+from community.page_parts import cached_page
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
 
@@ -78,10 +79,11 @@ def show(slug: str):
     # The page's body is the same for every viewer with the same roles (which discussions they
     # see, whether they curate) until the directory or the community changes: the template
     # caches it (community.fragments) and asks for the people and threads only when rendering.
-    return render_template(
-        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=_curator(),
+    curator = _curator()
+    return cached_page("topic", ("directory", "community"), (tag.id, curator), lambda: render_template(
+        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=curator,
         load_threads=lambda: _threads(tag), load_people=people_html, page_key=(args, page, per_page),
-    )
+    ))
 
 
 @bp.route("/tags/new", methods=["GET", "POST"])

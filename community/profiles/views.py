@@ -29,7 +29,7 @@ from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags
 from community.forms import as_choices
-from community.page_parts import cached_html
+from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
@@ -140,12 +140,13 @@ def directory():
                                                  results_html=found["html"]))
     else:
         # The whole search form and results: the same for every viewer of the same roles and
-        # language until the directory changes (community.fragments, the template).
-        response = make_response(render_template(
+        # language until the directory changes (community.fragments, the template), and so
+        # the whole page (community.page_parts).
+        response = make_response(cached_page("directory", ("directory",), (), lambda: render_template(
             "profiles/directory.html", query=query, load_results=load_results, page_key=(args, page, per_page),
             load_options=lambda: cached(("directory-options",), queries.filter_options, timeout=300),
             load_tag_groups=lambda: cached(("tag-options", locale), _tag_options, timeout=300), field_label=field_label,
-        ))
+        )))
     response.vary.add("HX-Request")
     return response
 
@@ -203,10 +204,9 @@ def show(person_id: int):
     # may edit it, see the e-mail address, are the person, and which community posts they may
     # count (mentors-only categories). Any change to people, topics, mentoring or the community
     # renders it afresh (community.page_parts).
-    body = cached_html("profile", ("contacts", "community"),
-                       (person.id, can_edit, sees_email, person.id == viewer.id, _sees_mentor_areas(viewer),
-                        utcnow().strftime("%Y-%m")), render)
-    return render_template("profiles/show.html", person=person, body=body)
+    parts = (person.id, can_edit, sees_email, person.id == viewer.id, _sees_mentor_areas(viewer), utcnow().strftime("%Y-%m"))
+    return cached_page("profile", ("contacts", "community"), parts, lambda: render_template(
+        "profiles/show.html", person=person, body=cached_html("profile", ("contacts", "community"), parts, render)))
 
 
 def _sees_mentor_areas(viewer: User) -> bool | None:
@@ -312,11 +312,16 @@ def _render_contacts(tag, ask_form=None, asked_person_id=None):
     # The page's body is cached too (community.fragments, the template); the ask form's tokens
     # are holes. A form sent back with its errors is rendered afresh.
     tokens = {"csrf": generate_csrf, "submission": submissions.new_token if ask_form is None else ask_form.submission.data}
-    return render_template(
-        "profiles/contacts.html", tag=tag, load_listed=listed, ask_form=ask_form, new_ask_form=lambda: AskForm(formdata=None),
-        asked_person_id=asked_person_id, cache_body=ask_form is None, form_tokens=tokens,
-        body_key=(tag.id, week, page, per_page, excluded, asked_person_id),
-    )
+    body_key = (tag.id, week, page, per_page, excluded, asked_person_id)
+
+    def render() -> str:
+        return render_template(
+            "profiles/contacts.html", tag=tag, load_listed=listed, ask_form=ask_form, new_ask_form=lambda: AskForm(formdata=None),
+            asked_person_id=asked_person_id, cache_body=ask_form is None, form_tokens=tokens, body_key=body_key)
+
+    # A form sent back with its errors is this request's own page; the empty one is the same
+    # for every viewer but the people listed (community.page_parts).
+    return cached_page("contacts", ("contacts",), body_key, render) if ask_form is None else render()
 
 
 @bp.get("/tags/<slug>/contacts")
