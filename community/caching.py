@@ -43,7 +43,7 @@ WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
                  "directory-api": "directory", "directory-api-emails": "directory", "topic-people": "directory", "contacts": "contacts",
                  "community-categories": "community", "unread": "notifications",
-                 "notification-prefs": "accounts"}
+                 "notification-prefs": "accounts", "tag-id": "directory", "person-facts": "directory"}
 
 
 def _key(area: str) -> str:

@@ -65,6 +65,17 @@ def get_tag(slug: str) -> Tag:
     return tag
 
 
+def tag_id_for(slug: str) -> int:
+    """The topic's id by its slug, remembered until the directory's data changes (a page that
+    is kept whole needs no more to find its key); NotFoundError like get_tag."""
+    from community.caching import cached
+
+    found: int = cached(("tag-id", slug), lambda: db.session.scalar(select(Tag.id).where(Tag.slug == slug)) or 0)
+    if not found:
+        raise NotFoundError(_("No topic “%(slug)s”.", slug=slug))
+    return found
+
+
 def find_tag(term: str) -> Tag | None:
     """A tag by slug, name (English or German) or synonym, case-insensitive."""
     term = normalise_term(term)

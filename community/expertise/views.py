@@ -62,17 +62,18 @@ def index():
 
 @bp.get("/tags/<slug>")
 def show(slug: str):
-    tag = services.get_tag(slug)
+    tag_id = services.tag_id_for(slug)  # 404 for an unknown topic; the topic is loaded only to render
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 30)
     args = sorted(request.args.items(multi=True))
 
     def people_html() -> Markup:
         # The same for everyone (hidden people are never listed) until the directory changes.
         def render() -> str:
-            return render_template("expertise/_people.html", holders=_people().tag_holders(tag, page=page, per_page=per_page),
-                                   counts=_people().level_counts([tag.id]).get(tag.id, {}))
+            return render_template("expertise/_people.html",
+                                   holders=_people().tag_holders(services.get_tag(slug), page=page, per_page=per_page),
+                                   counts=_people().level_counts([tag_id]).get(tag_id, {}))
 
-        people = cached(("topic-people", tag.id, str(get_locale()), args, page, per_page), render)
+        people = cached(("topic-people", tag_id, str(get_locale()), args, page, per_page), render)
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
         return Markup(people)  # noqa: S704
 
@@ -80,10 +81,14 @@ def show(slug: str):
     # see, whether they curate) until the directory or the community changes: the template
     # caches it (community.fragments) and asks for the people and threads only when rendering.
     curator = _curator()
-    return cached_page("topic", ("directory", "community"), (tag.id, curator), lambda: render_template(
-        "expertise/show.html", tag=tag, field_label=queries.field_label, curator=curator,
-        load_threads=lambda: _threads(tag), load_people=people_html, page_key=(args, page, per_page),
-    ))
+
+    def render() -> str:
+        tag = services.get_tag(slug)
+        return render_template(
+            "expertise/show.html", tag=tag, field_label=queries.field_label, curator=curator,
+            load_threads=lambda: _threads(tag), load_people=people_html, page_key=(args, page, per_page))
+
+    return cached_page("topic", ("directory", "community"), (tag_id, curator), render)
 
 
 @bp.route("/tags/new", methods=["GET", "POST"])

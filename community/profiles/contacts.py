@@ -20,6 +20,7 @@ the people of the requested page are loaded as objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import datetime, timedelta
 
@@ -241,11 +242,12 @@ def _ranking(tag: Tag, now: datetime | None) -> list[Candidate]:
     return [Candidate(*row) for row in rows]
 
 
-def listed_ids(tag: Tag) -> frozenset[int]:
-    """Everyone ranked for the topic (cached like the ranking): whether a viewer is among them
-    decides whether their own page of contacts differs from everyone else's."""
-    return cached(("contacts", "ids", tag.id, week_of(utcnow())),
-                  lambda: frozenset(c.person_id for c in _ranking(tag, None)))
+def listed_ids(tag_id: int, tag: Callable[[], Tag]) -> frozenset[int]:
+    """Everyone ranked for the topic (cached like the ranking; tag() loads the topic when it is
+    not): whether a viewer is among them decides whether their own page of contacts differs
+    from everyone else's."""
+    return cached(("contacts", "ids", tag_id, week_of(utcnow())),
+                  lambda: frozenset(c.person_id for c in _ranking(tag(), None)))
 
 
 def topic_contacts(viewer: User, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import Enum, auto
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NamedTuple, NoReturn
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -49,14 +49,14 @@ def sees_hidden(viewer: User) -> bool:
     return viewer.has_role("change_manager", "admin")
 
 
-def can_view(viewer: User, person: User) -> bool:
+def can_view(viewer: User, person: User | PersonFacts) -> bool:
     """Hidden or deactivated people stay reachable for themselves, change managers and admins."""
     if person.id == viewer.id or sees_hidden(viewer):
         return True
     return person.active and person.directory_visible
 
 
-def can_edit(viewer: User, person: User) -> bool:
+def can_edit(viewer: User, person: User | PersonFacts) -> bool:
     return person.id == viewer.id or viewer.is_admin
 
 
@@ -64,7 +64,7 @@ def sees_every_email(viewer: User) -> bool:
     return viewer.has_role("change_manager", "admin")
 
 
-def sees_email(viewer: User, person: User) -> bool:
+def sees_email(viewer: User, person: User | PersonFacts) -> bool:
     return person.id == viewer.id or sees_every_email(viewer)
 
 
@@ -76,6 +76,30 @@ def with_visible_emails(viewer: User, items: list[dict[str, Any]]) -> list[dict[
     else:
         emails = {viewer.id: viewer.email} if viewer.id in ids else {}
     return [{**item, "email": emails[item["id"]]} if item["id"] in emails else item for item in items]
+
+
+class PersonFacts(NamedTuple):
+    """What the access rules read of a person (can_view, can_edit, sees_email)."""
+
+    id: int
+    active: bool
+    directory_visible: bool
+
+
+def visible_person(viewer: User, person_id: int) -> PersonFacts:
+    """get_person's answer without loading the person: the facts the rules read, remembered
+    until the directory's data changes; 404 the same way for a missing and a hidden person."""
+    from community.caching import cached
+
+    def load() -> PersonFacts | tuple[()]:
+        row = db.session.execute(
+            select(User.id, User.active, User.directory_visible).where(User.id == person_id)).first()
+        return PersonFacts(*row) if row is not None else ()
+
+    facts: PersonFacts | tuple[()] = cached(("person-facts", person_id), load)
+    if not isinstance(facts, PersonFacts) or not can_view(viewer, facts):
+        raise NotFoundError(_("No such person."))
+    return facts
 
 
 def get_person(viewer: User, person_id: int) -> User:

@@ -27,7 +27,7 @@ from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
-from community.expertise.services import get_tag, search_tags
+from community.expertise.services import get_tag, search_tags, tag_id_for
 from community.forms import as_choices
 from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
@@ -189,24 +189,32 @@ def suggest_topics():
 @bp.get("/people/<int:person_id>")
 def show(person_id: int):
     viewer = current_user._get_current_object()
-    person = services.get_person(viewer, person_id)  # hidden people stay hidden (404), never cached
-    can_edit, sees_email = services.can_edit(viewer, person), services.sees_email(viewer, person)
+    # Hidden people stay hidden (404) before anything kept is looked at; the facts the rules
+    # read are remembered, the person is loaded only to render.
+    facts = services.visible_person(viewer, person_id)
+    can_edit, sees_email = services.can_edit(viewer, facts), services.sees_email(viewer, facts)
+    loaded: list[User] = []
+
+    def person() -> User:
+        if not loaded:
+            loaded.append(services.get_person(viewer, person_id))
+        return loaded[0]
 
     def render() -> str:
-        rows = queries.person_with_tags(person)
+        rows = queries.person_with_tags(person())
         return render_template(
-            "profiles/_show_body.html", person=person, groups=queries.tags_by_field(rows), field_label=field_label,
-            figures=queries.mentoring_figures(person.id), can_edit=can_edit, sees_email=sees_email,
-            activity=_community_activity(person),
+            "profiles/_show_body.html", person=person(), groups=queries.tags_by_field(rows), field_label=field_label,
+            figures=queries.mentoring_figures(person_id), can_edit=can_edit, sees_email=sees_email,
+            activity=_community_activity(person()),
         )
 
     # The body is the same for every viewer with the same rights on this person: whether they
     # may edit it, see the e-mail address, are the person, and which community posts they may
     # count (mentors-only categories). Any change to people, topics, mentoring or the community
     # renders it afresh (community.page_parts).
-    parts = (person.id, can_edit, sees_email, person.id == viewer.id, _sees_mentor_areas(viewer), utcnow().strftime("%Y-%m"))
+    parts = (person_id, can_edit, sees_email, person_id == viewer.id, _sees_mentor_areas(viewer), utcnow().strftime("%Y-%m"))
     return cached_page("profile", ("contacts", "community"), parts, lambda: render_template(
-        "profiles/show.html", person=person, body=cached_html("profile", ("contacts", "community"), parts, render)))
+        "profiles/show.html", person=person(), body=cached_html("profile", ("contacts", "community"), parts, render)))
 
 
 def _sees_mentor_areas(viewer: User) -> bool | None:
@@ -288,21 +296,30 @@ def peer_finder(person_id: int):
 
 # Topic contacts ---------------------------------------------------------------------------------
 
-def _render_contacts(tag, ask_form=None, asked_person_id=None):
+def _render_contacts(slug: str, ask_form=None, asked_person_id=None):
+    """The contacts page of a topic; the topic is loaded only when the page is rendered."""
+    tag_id = tag_id_for(slug)
+    loaded: list = []
+
+    def topic():
+        if not loaded:
+            loaded.append(get_tag(slug))
+        return loaded[0]
+
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 20)
     viewer_id = current_user.id
     # The rendered list is the same for everyone except the people on it (they are left out of
     # their own list), so it is cached per page, language and, for them only, per viewer.
-    excluded = viewer_id if viewer_id in contacts.listed_ids(tag) else None
+    excluded = viewer_id if viewer_id in contacts.listed_ids(tag_id, topic) else None
     week = contacts.week_of(utcnow())
 
     def listed() -> dict:
         def render_list() -> dict:
-            result = contacts.topic_contacts(current_user, tag, page=page, per_page=per_page)
-            return {"html": render_template("profiles/_contacts_list.html", tag=tag, page=result),
+            result = contacts.topic_contacts(current_user, topic(), page=page, per_page=per_page)
+            return {"html": render_template("profiles/_contacts_list.html", tag=topic(), page=result),
                     "options": [(c.person.id, c.person.name) for c in result.items], "total": result.total}
 
-        found = cached(("contacts", "page", tag.id, week, page, per_page, str(get_locale()), excluded), render_list)
+        found = cached(("contacts", "page", tag_id, week, page, per_page, str(get_locale()), excluded), render_list)
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
         return {**found, "html": Markup(found["html"]),  # noqa: S704
                 "page": Page(items=[], page=page, per_page=per_page, total=found["total"])}
@@ -312,11 +329,11 @@ def _render_contacts(tag, ask_form=None, asked_person_id=None):
     # The page's body is cached too (community.fragments, the template); the ask form's tokens
     # are holes. A form sent back with its errors is rendered afresh.
     tokens = {"csrf": generate_csrf, "submission": submissions.new_token if ask_form is None else ask_form.submission.data}
-    body_key = (tag.id, week, page, per_page, excluded, asked_person_id)
+    body_key = (tag_id, week, page, per_page, excluded, asked_person_id)
 
     def render() -> str:
         return render_template(
-            "profiles/contacts.html", tag=tag, load_listed=listed, ask_form=ask_form, new_ask_form=lambda: AskForm(formdata=None),
+            "profiles/contacts.html", tag=topic(), load_listed=listed, ask_form=ask_form, new_ask_form=lambda: AskForm(formdata=None),
             asked_person_id=asked_person_id, cache_body=ask_form is None, form_tokens=tokens, body_key=body_key)
 
     # A form sent back with its errors is this request's own page; the empty one is the same
@@ -326,7 +343,7 @@ def _render_contacts(tag, ask_form=None, asked_person_id=None):
 
 @bp.get("/tags/<slug>/contacts")
 def contacts_page(slug: str):
-    return _render_contacts(get_tag(slug))
+    return _render_contacts(slug)
 
 
 @bp.post("/tags/<slug>/contacts/ask")
@@ -347,7 +364,7 @@ def ask(slug: str):
                 name = question.contact.name
                 flash(_("Your question went to %(name)s.", name=name), "success")
                 return submissions.done(current_user, form, url_for("questions.show", question_id=question.id))
-    return _render_contacts(tag, ask_form=form, asked_person_id=person_id)
+    return _render_contacts(slug, ask_form=form, asked_person_id=person_id)
 
 
 # Settings ---------------------------------------------------------------------------------------
