@@ -31,8 +31,9 @@ _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", 
 AREAS: dict[str, frozenset[str]] = {
     "directory": _DIRECTORY,
     "contacts": _DIRECTORY | {"questions", "question_answers", "mentorships", "mentoring_sessions", "session_agenda_tags"},
-    # The community start page's figures per category (posts, threads, latest thread).
-    "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags"}),
+    # The community start page's figures per category (posts, threads, latest thread), the
+    # thread pages (and who follows a thread: its follow form).
+    "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags", "discussion_subscriptions"}),
     # The unread counter of the page layout (per person; any notification change renews all).
     "notifications": frozenset({"notifications"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly),
@@ -43,7 +44,9 @@ WATCHED_TABLES = frozenset().union(*AREAS.values())
 AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "tag-options": "directory",
                  "directory-api": "directory", "directory-api-emails": "directory", "topic-people": "directory", "contacts": "contacts",
                  "community-categories": "community", "unread": "notifications",
-                 "notification-prefs": "accounts", "tag-id": "directory", "person-facts": "directory"}
+                 "notification-prefs": "accounts", "tag-id": "directory", "person-facts": "directory",
+                 "thread-facts": "community", "thread-authors": "community", "subscription": "community",
+                 "unread-on-thread": "notifications"}
 
 
 def _key(area: str) -> str:

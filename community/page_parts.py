@@ -21,6 +21,7 @@ the areas renders afresh.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from flask import current_app
@@ -34,10 +35,12 @@ VIEWER = ("page-part",)
 
 
 def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str],
-                secrets: Iterable[str] = ()) -> Markup:
-    """render() once per key and data generation. The viewer's CSRF token and the other
-    per-request `secrets` (e.g. a signed token in a link) are never stored."""
-    values = {"csrf": generate_csrf(), **{f"secret{i}": value for i, value in enumerate(secrets, start=1)}}
+                secrets: Iterable[str] = (), submission: str | None = None) -> Markup:
+    """render() once per key and data generation. The viewer's CSRF token, a form's
+    `submission` token and the other per-request `secrets` (e.g. a signed token in a link)
+    are never stored."""
+    values = {"csrf": generate_csrf(), "submission": submission,
+              **{f"secret{i}": value for i, value in enumerate(secrets, start=1)}}
 
     def with_holes() -> str:
         html = str(render())
@@ -48,6 +51,9 @@ def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[
 
     holes = {name: Markup(value) for name, value in values.items()}  # noqa: S704 - our own tokens, as rendered
     return cache_fragment(name, with_holes, areas=tuple(sorted(areas)), vary=parts, holes=holes, viewer=VIEWER)
+
+
+_BAKED_SUBMISSION = re.compile(r'name="submission"[^>]*\svalue="(?!<!--hole:)[^"]')
 
 
 def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str]) -> str:
@@ -75,7 +81,9 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
             html = str(render())
         finally:
             g.pop("page_capture", None)
-        return html.replace(csrf, hole("csrf")), not captured["per_viewer"]
+        html = html.replace(csrf, hole("csrf"))
+        # A form's submission token written into the page (not a hole) is this request's own.
+        return html, not captured["per_viewer"] and not _BAKED_SUBMISSION.search(html)
 
     html = stored(("page", name, request.full_path, parts), capture, areas=wanted)
     return fill(html, _page_holes(csrf))

@@ -53,8 +53,6 @@ class Card:
     more_label: object = ""
 
 
-UNREAD_CACHE_SECONDS = 10
-
 # Features register functions user -> Card | None; the home page shows them in order.
 HOME_CARDS: list[Callable[[User], Card | None]] = []
 
@@ -150,15 +148,13 @@ def unread_for(user: User) -> int:
     from flask import g
     from sqlalchemy.exc import SQLAlchemyError
 
-    from community.caching import cached, changed_here
-    from community.notifications.services import unread_count
+    from community.notifications.services import remembered_unread
 
     unread = g.get("unread_notifications")
     if unread is not None:
         return unread
     try:
-        unread = unread_count(user) if changed_here("notifications") else cached(
-            ("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
+        unread = remembered_unread(user)
     except SQLAlchemyError:
         return 0  # an error page is being shown; the counter can wait
     g.unread_notifications = unread

@@ -52,8 +52,13 @@ def _ids() -> dict:
     from community.extensions import db
     from community.profiles.models import PersonTag
 
+    from community.notifications.models import Notification
+
     admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
     _row, token = accounts.create_api_token(admin, "statement counts")
+    # The reader has an unread notification (about another page) in both organisations, so the
+    # thread page looks for the ones it marks read in both.
+    db.session.add(Notification(user_id=admin.id, kind="mention", params={}, link="/community"))
     slug = db.session.scalar(select(Tag.slug).join(PersonTag, PersonTag.tag_id == Tag.id)
                              .group_by(Tag.slug).order_by(func.count().desc(), Tag.slug).limit(1))
     public = select(Category.id).where(Category.visibility == "members")

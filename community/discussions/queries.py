@@ -190,11 +190,23 @@ class ThreadView:
     moderator: bool
 
 
-def page_of_post(thread: Thread, post_id: int, per_page: int) -> int:
+def page_of_post(thread_id: int, post_id: int, per_page: int) -> int:
     before = db.session.execute(
-        select(func.count()).select_from(Post).where(Post.thread_id == thread.id, Post.id < post_id)
+        select(func.count()).select_from(Post).where(Post.thread_id == thread_id, Post.id < post_id)
     ).scalar_one()
     return before // per_page + 1
+
+
+def own_posts_on_page(user: User, thread_id: int, *, page: int, per_page: int) -> tuple[int, ...]:
+    """The reader's own posts on a page of a thread (their buttons differ), from who wrote
+    which post on it, remembered until the community changes."""
+    from community.caching import cached
+
+    authors = cached(("thread-authors", thread_id, page, per_page), lambda: [
+        (int(post_id), author_id) for post_id, author_id in db.session.execute(
+            select(Post.id, Post.author_id).where(Post.thread_id == thread_id).order_by(Post.id)
+            .limit(per_page).offset((page - 1) * per_page))])
+    return tuple(post_id for post_id, author_id in authors if author_id == user.id)
 
 
 def thread_view(user: User, thread: Thread, *, page: int, per_page: int) -> ThreadView:

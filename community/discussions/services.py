@@ -12,7 +12,7 @@ Who may do what:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -79,7 +79,7 @@ def sees_mentor_areas(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
 
 
-def can_see(user: User, category: Category) -> bool:
+def can_see(user: User, category: Category | ThreadFacts) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
@@ -122,6 +122,33 @@ def _people_plain(relationship: InstrumentedAttribute[User | None]) -> _Abstract
 # Threads and posts show their people by name: no need for roles and languages.
 THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
 POST_LOADS = (_people_plain(Post.author),)
+
+
+class ThreadFacts(NamedTuple):
+    """What a kept thread page needs to know before it is looked up: who may see it (the
+    category's visibility), whether it is locked, how many posts it has."""
+
+    id: int
+    visibility: str
+    locked: bool
+    post_count: int
+
+
+def visible_thread(user: User, thread_id: int) -> ThreadFacts:
+    """get_thread's answer without loading the thread (remembered until the community changes);
+    404 the same way for a missing thread and one in a category the reader may not see."""
+    from community.caching import cached
+
+    def load() -> ThreadFacts | tuple[()]:
+        row = db.session.execute(
+            select(Thread.id, Category.visibility, Thread.locked, Thread.post_count)
+            .join(Category, Category.id == Thread.category_id).where(Thread.id == thread_id)).first()
+        return ThreadFacts(*row) if row is not None else ()
+
+    facts: ThreadFacts | tuple[()] = cached(("thread-facts", thread_id), load)
+    if not isinstance(facts, ThreadFacts) or not can_see(user, facts):
+        raise NotFoundError(_("No such thread."))
+    return facts
 
 
 def get_thread(user: User, thread_id: int) -> Thread:
@@ -232,6 +259,13 @@ def watch_by_default(user_id: int, thread_id: int) -> None:
         user_id=user_id, target_kind="thread", target_id=thread_id, level="watching", updated_at=utcnow()
     )
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"]))
+
+
+def remembered_subscription_level(user: User, kind: str, target_id: int) -> str | None:
+    """subscription_level, remembered until the community's data (subscriptions with it) changes."""
+    from community.caching import cached
+
+    return cached(("subscription", user.id, kind, target_id), lambda: subscription_level(user, kind, target_id) or "") or None
 
 
 def subscription_level(user: User, kind: str, target_id: int) -> str | None:
@@ -588,20 +622,29 @@ def move_thread(actor: User, thread: Thread, category_id: int, note: str | None 
 
 def mark_thread_read(user: User, thread_id: int) -> int:
     """Opening a thread marks its notifications read. Best effort: a busy database never
-    turns reading a thread into an error."""
+    turns reading a thread into an error. A reader without unread notifications (the
+    remembered counter) costs no statement."""
+    from community.caching import cached
+    from community.notifications.services import UNREAD_CACHE_SECONDS, remembered_unread
+
+    if not remembered_unread(user):
+        return 0
     prefix = thread_link(thread_id)
     about_thread = and_(
         Notification.user_id == user.id,
         Notification.read_at.is_(None),
         or_(Notification.link == prefix, Notification.link.like(prefix + "?%"), Notification.link.like(prefix + "#%")),
     )
-    ids = list(db.session.scalars(select(Notification.id).where(about_thread)))
+    # Remembered until any notification changes (marking these read is such a change).
+    ids: list[int] = cached(("unread-on-thread", user.id, thread_id),
+                            lambda: list(db.session.scalars(select(Notification.id).where(about_thread))),
+                            timeout=UNREAD_CACHE_SECONDS)
     if not ids:
         return 0
     try:
         with db.session.begin_nested():
             db.session.execute(
-                update(Notification).where(Notification.id.in_(ids)).values(read_at=utcnow())
+                update(Notification).where(Notification.id.in_(ids), Notification.read_at.is_(None)).values(read_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
     except OperationalError:

@@ -183,7 +183,7 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, templat
             extra["reply_html"] = cached_html(
                 "thread-reply", ("community",), (thread.id, view.posts.page, view.posts.pages, thread.locked, view.moderator),
                 lambda: render_template("discussions/_reply.html", view=reply_view, thread=thread, form=form, reply_target=None),
-                secrets=(form.submission.data or "",))
+                submission=form.submission.data or "")
     else:
         view = queries.thread_view(current_user, thread, page=page, per_page=per_page)
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
@@ -221,15 +221,30 @@ def _thread_parts(thread, outline: queries.ThreadOutline, mod_form) -> dict:
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    thread = services.get_thread(current_user, thread_id)
-    services.mark_thread_read(current_user, thread.id)  # stored by the request's one commit
+    user = current_user._get_current_object()
+    facts = services.visible_thread(user, thread_id)  # 404 before anything kept is looked at
+    services.mark_thread_read(user, thread_id)  # stored by the request's one commit
     page, per_page = _page_args(POSTS_PER_PAGE)
     if request.args.get("post", "").isdigit():
-        page = queries.page_of_post(thread, int(request.args["post"]), per_page)
-    form = ReplyForm(formdata=None)
-    if request.args.get("reply_to", "").isdigit():
-        form.reply_to.data = request.args["reply_to"]
-    return _render_thread(thread, page=page, per_page=per_page, form=form)
+        page = queries.page_of_post(thread_id, int(request.args["post"]), per_page)
+    reply_to = request.args.get("reply_to", "")
+
+    def render() -> str:
+        thread = services.get_thread(user, thread_id)
+        form = ReplyForm(formdata=None)
+        if reply_to.isdigit():
+            form.reply_to.data = reply_to
+        return _render_thread(thread, page=page, per_page=per_page, form=form)
+
+    # The whole page is the same for every reader with the same roles, moderation rights, own
+    # posts on the page (their Edit/Delete buttons) and way of following the thread, until the
+    # community changes (community.page_parts): a hit loads neither the thread nor its posts.
+    if reply_to:
+        return render()  # a reply box answering one post: this reader's own
+    own = queries.own_posts_on_page(user, thread_id, page=page, per_page=per_page)
+    parts = (thread_id, page, per_page, facts.locked, facts.post_count, services.is_moderator(user), own,
+             services.remembered_subscription_level(user, "thread", thread_id))
+    return cached_page("thread", ("community", "directory"), parts, render)
 
 
 @bp.post("/threads/<int:thread_id>/reply")

@@ -57,6 +57,18 @@ def unread_count(user: User) -> int:
     ).scalar_one()
 
 
+UNREAD_CACHE_SECONDS = 10
+
+
+def remembered_unread(user: User) -> int:
+    """unread_count, remembered for a few seconds until any notification changes (counted
+    afresh by a request that itself changed some: a thread page marking them read)."""
+    from community.caching import cached
+
+    count: int = cached(("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
+    return count
+
+
 def list_for(user: User, *, page: int, per_page: int, unread_only: bool = False) -> Page:
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread_only:

@@ -74,3 +74,43 @@ def test_the_start_page_speaks_each_readers_language(client, login_as, create_us
     login_as(create_user(roles=["mentor"], locale="en"))
     assert "Kategorien" in text_of(german.get("/community"))
     assert "Categories" in text_of(client.get("/community"))
+
+
+def _level(response) -> str:
+    select = re.search(r'<select[^>]*id="level-thread".*?</select>', response.get_data(as_text=True), re.S).group(0)
+    return re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', select).group(0)
+
+
+def test_a_kept_thread_page_shows_each_reader_their_own_follow_setting_and_fresh_tokens(
+        client, login_as, create_user, create_thread):
+    thread = create_thread(create_user(roles=["mentor"]), title="Shared drives")
+    other = _browser(client)
+    login(other, create_user(roles=["mentor"]))
+    login_as(create_user(roles=["mentor"]))
+    url = f"/threads/{thread.id}"
+    assert client.post_form(f"/community/follow/thread/{thread.id}", {"level": "muted", "next": url}).status_code == 302
+    mine, theirs = client.get(url), other.get(url)
+    assert "muted" in _level(mine) and "muted" not in _level(theirs)
+    submissions = [re.findall(r'name="submission" type="hidden" value="([^"]+)"', other.get(url).get_data(as_text=True))
+                   for _ in range(2)]
+    assert submissions[0] and submissions[1] and submissions[0] != submissions[1]  # each reply box its own token
+    # The reply box works with the tokens the kept page was filled with.
+    page = other.get(url).get_data(as_text=True)
+    token = re.search(r'name="submission" type="hidden" value="([^"]+)"', page).group(1)
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    sent = other.post(f"/threads/{thread.id}/reply", data={"csrf_token": csrf, "submission": token, "body": "Count me in"})
+    assert sent.status_code == 302 and "Count me in" in text_of(other.get(url))
+
+
+def test_opening_a_kept_thread_page_marks_its_notifications_read(client, login_as, create_user, create_thread,
+                                                                 add_reply):
+    reader = create_user(roles=["mentor"])
+    thread = create_thread(reader, title="Pinned chats")
+    login_as(reader)
+    url = f"/threads/{thread.id}"
+    client.get(url)  # kept, before anyone answered
+    add_reply(create_user(roles=["mentor"]), thread, "An answer for you")  # notifies the author
+    assert 'aria-label="1 unread notification"' in client.get("/community").get_data(as_text=True)
+    page = client.get(url)
+    assert "An answer for you" in text_of(page) and 'aria-label="0 unread notifications"' in page.get_data(as_text=True)
+    assert 'aria-label="0 unread notifications"' in client.get("/community").get_data(as_text=True)
