@@ -50,9 +50,8 @@ def _ids() -> dict:
     from community.discussions.models import Category, Post, Thread
     from community.expertise.models import Tag
     from community.extensions import db
-    from community.profiles.models import PersonTag
-
     from community.notifications.models import Notification
+    from community.profiles.models import PersonTag
 
     admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
     _row, token = accounts.create_api_token(admin, "statement counts")
