@@ -34,6 +34,8 @@ AREAS: dict[str, frozenset[str]] = {
     # The community start page's figures per category (posts, threads, latest thread), the
     # thread pages (and who follows a thread: its follow form).
     "community": frozenset({"discussion_categories", "threads", "posts", "thread_tags", "discussion_subscriptions"}),
+    # The network analysis: snapshots, jobs and settings (the dashboard's state).
+    "network": frozenset({"analysis_snapshots", "analysis_jobs", "analysis_settings", "snapshot_coverage", "person_figures"}),
     # The unread counter of the page layout (per person; any notification change renews all).
     "notifications": frozenset({"notifications"}),
     # Who a login session or API token belongs to (community.accounts.auth caches it briefly),
@@ -46,7 +48,7 @@ AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "ta
                  "community-categories": "community", "unread": "notifications",
                  "notification-prefs": "accounts", "tag-id": "directory", "person-facts": "directory",
                  "thread-facts": "community", "thread-authors": "community", "subscription": "community",
-                 "unread-on-thread": "notifications"}
+                 "unread-on-thread": "notifications", "network-state": "network"}
 
 
 def _key(area: str) -> str:

@@ -145,7 +145,7 @@ def fill(html: str, holes: dict[str, Any] | None = None) -> Markup:
         if match.group(2) != nonce:
             return match.group(0)
         if capture is not None:
-            if name in PAGE_HOLES:
+            if name in PAGE_HOLES or name in capture["holes"]:
                 return match.group(0)  # the cached page keeps it; filled per viewer
             capture["per_viewer"] = True  # a value this page would keep for every viewer: not cached
         if name not in values:

@@ -35,12 +35,12 @@ VIEWER = ("page-part",)
 
 
 def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str],
-                secrets: Iterable[str] = (), submission: str | None = None) -> Markup:
+                secrets: Iterable[str] | dict[str, str] = (), submission: str | None = None) -> Markup:
     """render() once per key and data generation. The viewer's CSRF token, a form's
-    `submission` token and the other per-request `secrets` (e.g. a signed token in a link)
-    are never stored."""
-    values = {"csrf": generate_csrf(), "submission": submission,
-              **{f"secret{i}": value for i, value in enumerate(secrets, start=1)}}
+    `submission` token and the other per-request `secrets` (e.g. a signed token in a link;
+    named, when the page around is kept whole and fills them itself) are never stored."""
+    named = secrets if isinstance(secrets, dict) else {f"secret{i}": value for i, value in enumerate(secrets, start=1)}
+    values = {"csrf": generate_csrf(), "submission": submission, **named}
 
     def with_holes() -> str:
         html = str(render())
@@ -56,14 +56,17 @@ def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[
 _BAKED_SUBMISSION = re.compile(r'name="submission"[^>]*\svalue="(?!<!--hole:)[^"]')
 
 
-def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str]) -> str:
+def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str],
+                holes: dict[str, str] | None = None) -> str:
     """A whole GET page (layout and body) rendered once per key and kept like a part, for a
     page whose every per-viewer difference is named in `parts` (besides the viewer's roles,
     language and time zone, which are always in the key). Per request only the layout's own
     holes are filled: the CSRF token, a form's fresh submission token, the address and the
     signed-in person's bell, avatar, name and profile link (community.fragments.PAGE_HOLES). A page that shows any other per-viewer
     value through a hole while it is rendered is served but not kept; a request with flashed
-    messages (shown once) or unsaved writes to the areas renders afresh."""
+    messages (shown once) or unsaved writes to the areas renders afresh. `holes` are further
+    per-request values the view gives (a signed token of this view): parts rendered with them
+    as named secrets (cached_html) keep them as holes, filled here."""
     from flask import g, request, session
 
     from community.caching import changed_here
@@ -76,7 +79,7 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     csrf = generate_csrf()
 
     def capture() -> tuple[str, bool]:
-        g.page_capture = captured = {"per_viewer": False}
+        g.page_capture = captured = {"per_viewer": False, "holes": frozenset(holes or ())}
         try:
             html = str(render())
         finally:
@@ -86,7 +89,7 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
         return html, not captured["per_viewer"] and not _BAKED_SUBMISSION.search(html)
 
     html = stored(("page", name, request.full_path, parts), capture, areas=wanted)
-    return fill(html, _page_holes(csrf))
+    return fill(html, {**_page_holes(csrf), **(holes or {})})
 
 
 def _page_holes(csrf: str) -> dict:

@@ -274,6 +274,23 @@ def banded_figures(figure: PersonFigure) -> BandedFigures:
     return BandedFigures(rows)
 
 
+def dashboard_state() -> tuple[int | None, tuple[Any, ...], tuple[Any, ...] | None, bool]:
+    """What decides the dashboard's kept page: the latest snapshot and the snapshots' stamp,
+    the latest job's state and the pseudonymised mode; remembered until a snapshot, job or
+    setting changes (the "network" data generation)."""
+    from community.caching import cached
+    from community.network.pseudonyms import pseudonymised
+
+    def load() -> tuple[int | None, tuple[Any, ...], tuple[Any, ...] | None, bool]:
+        latest_id, stamp = snapshots_stamp()
+        job = recent_job()
+        job_state = (job.id, job.status, str(job.started_at), str(job.requested_at)) if job else None
+        return latest_id, stamp, job_state, pseudonymised()
+
+    state: tuple[int | None, tuple[Any, ...], tuple[Any, ...] | None, bool] = cached(("network-state",), load)
+    return state
+
+
 def recent_job() -> AnalysisJob | None:
     """The latest analysis job, to show its state on the dashboard."""
     return db.session.scalar(select(AnalysisJob).order_by(AnalysisJob.id.desc()).limit(1))

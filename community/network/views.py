@@ -34,7 +34,7 @@ from community.audit import services as audit
 from community.audit.models import AuditEvent
 from community.network import bp, briefing, drawing, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
-from community.page_parts import cached_html
+from community.page_parts import cached_html, cached_page
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
@@ -181,9 +181,7 @@ def dashboard() -> ResponseReturnValue:
     # per snapshot, mode, job state and viewer class and cached until people, topics or the
     # snapshots change (community.page_parts). The pictures' signed view token and the CSRF
     # token are put back per viewer, never stored.
-    mode = services.pseudonymised()
-    latest_id, stamp = queries.snapshots_stamp()
-    job = queries.recent_job()
+    latest_id, stamp, job_state, mode = queries.dashboard_state()
     event = audit.record("network.viewed", actor=current_user, subject_type="analysis_snapshot",
                          subject_id=latest_id, note="dashboard")
     view = picture_token(event)
@@ -194,15 +192,16 @@ def dashboard() -> ResponseReturnValue:
         report = queries.build_report(snapshot, limit=BRIEF_LIMIT, pseudonymised=mode) if snapshot else None
         return render_template(
             "network/dashboard.html", body_only=True, tab="overview", tabs=TABS, report=report, pseudonymised=mode,
-            job=job, recompute_form=EmptyForm(formdata=None), view=view, list_limit=BRIEF_LIMIT,
+            job=queries.recent_job(), recompute_form=EmptyForm(formdata=None), view=view, list_limit=BRIEF_LIMIT,
             cards=briefing.health_cards(services.health_trend(12)), locked=locked,
             reveal_form=RevealForm(formdata=None), settings_form=SettingsForm(formdata=None, data={"pseudonymised": mode}),
         )
 
-    job_state = (job.id, job.status, str(job.started_at), str(job.requested_at)) if job else None
-    body = cached_html("network-dashboard", ("directory",),
-                       (latest_id, stamp, mode, locked, job_state, bool(current_user.is_admin)), render, secrets=(view,))
-    return render_template("network/_page.html", body=body)
+    parts = (latest_id, stamp, mode, locked, job_state, bool(current_user.is_admin))
+    areas = ("directory", "network")
+    return cached_page("network-dashboard", areas, parts, lambda: render_template(
+        "network/_page.html", body=cached_html("network-dashboard", areas, parts, render, secrets={"view": view})),
+        holes={"view": view})
 
 
 @bp.get("/network/risks")
