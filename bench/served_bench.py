@@ -233,7 +233,19 @@ def login_cookie(port: int, email: str, password: str) -> str:
     response.read()
     if response.status != 302:
         raise SystemExit(f"could not sign in as {email}: {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # As a browser does: keep the cookie the first page sets (its CSRF token). wrk sends one
+    # fixed cookie; the cookie of the sign-in alone would make every page add a new token to
+    # the session and send the cookie again, which no browser sees after its first page.
+    for _ in range(3):
+        conn.request("GET", "/community", headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        renewed = response.getheader("Set-Cookie")
+        if not renewed:
+            break
+        cookie = renewed.split(";")[0]
+    return cookie
 
 
 # ---------------------------------------------------------------- load
