@@ -137,7 +137,7 @@ class PeerSchema(ma.Schema):
 
 
 @blp.route("/people")
-@blp.arguments(DirectoryArgsSchema, location="query")
+@blp.arguments(DirectoryArgsSchema(), location="query")  # an instance: not made anew per request
 @blp.response(200, page_of(PersonSchema))
 @blp.alt_response(422, schema=ErrorSchema, description="Unknown topic or role in a filter")
 def list_people(args: dict):
