@@ -249,6 +249,8 @@ class WriterTurn:
 def _may_write() -> bool:
     from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("reading_apart"):
+        return False  # community.unit_of_work.read_apart: a read that takes no write lock
     if has_request_context():
         return request.method in WRITE_METHODS or bool(g.get("begin_for_writing"))
     # Code that mostly looks (the test-suite's own session) may ask for deferred BEGINs.
