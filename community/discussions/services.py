@@ -134,10 +134,13 @@ def _people_plain(relationship: InstrumentedAttribute[User | None]) -> _Abstract
 # Threads and posts show their people by name: no need for roles and languages.
 THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
 POST_LOADS = (_people_plain(Post.author),)
+THREAD_ONLY = (lazyload(Thread.author), lazyload(Thread.last_poster))
 
 
-def get_thread(user: User, thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id, options=THREAD_LOADS)
+def get_thread(user: User, thread_id: int, *, people: bool = True) -> Thread:
+    """A thread the person may see (404 otherwise), with its category; with its author and
+    last poster unless `people` is False (answering with a new post shows neither)."""
+    thread = db.session.get(Thread, thread_id, options=THREAD_LOADS if people else THREAD_ONLY)
     if thread is None or not can_see(user, thread.category):
         raise NotFoundError(_("No such thread."))
     return thread

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
@@ -26,7 +26,6 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
 from community.database import rowcount, utcnow
@@ -214,7 +213,19 @@ def as_reader(user: User) -> Iterator[None]:
         yield
 
 
-def reachable(user: User | None) -> bool:
+class Addressee(Protocol):
+    """What deciding whether someone can be e-mailed needs: a User, or a row of these columns."""
+
+    @property
+    def active(self) -> bool: ...
+    @property
+    def erased_at(self) -> datetime | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+def reachable(user: Addressee | None) -> bool:
+    """Someone active, not erased, with an address (a User, or a row with those columns)."""
     return bool(user is not None and user.active and user.erased_at is None and user.email and "@" in user.email)
 
 
@@ -289,26 +300,32 @@ def plain(value: str) -> str:
 
 def wanted_now(note_ids: Iterable[int]) -> list[int]:
     """Of these in-app notifications, those whose person wants an e-mail for it immediately:
-    three queries for any number of them (a reply notifies every follower of a thread)."""
+    two queries for any number of them (a reply notifies every follower of a thread), and
+    columns rather than whole people."""
     from community.notifications.models import Notification
 
     ids = sorted({int(i) for i in note_ids})
     if not ids:
         return []
+    # Each notification with what `reachable` needs of its person (columns, no User rows).
     notes = db.session.execute(
-        select(Notification.id, Notification.user_id, Notification.kind).where(Notification.id.in_(ids)).order_by(Notification.id)
+        select(Notification.id, Notification.user_id, Notification.kind, User.active, User.erased_at, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id.in_(ids)).order_by(Notification.id)
     ).all()
-    people = {note.user_id for note in notes}
-    users = {user.id: user for user in db.session.scalars(
-        select(User).where(User.id.in_(sorted(people))).options(lazyload(User.role_rows)))}
+    people = sorted({note.user_id for note in notes if PREF_OF_KIND.get(note.kind) is not None and reachable(note)})
+    if not people:
+        return []
     stored = {(user_id, kind): mode for user_id, kind, mode in db.session.execute(
         select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.mode)
-        .where(NotificationPreference.user_id.in_(sorted(people)))
+        .where(NotificationPreference.user_id.in_(people),
+               NotificationPreference.kind.in_(sorted({PREF_OF_KIND[note.kind].key for note in notes
+                                                        if note.kind in PREF_OF_KIND})))
     )}
     wanted = []
     for note in notes:
         pref = PREF_OF_KIND.get(note.kind)
-        if pref is None or not reachable(users.get(note.user_id)):
+        if pref is None or not reachable(note):
             continue
         mode = stored.get((note.user_id, pref.key)) or pref.default
         if mode == "immediately" or (mode == "digest" and not pref.digestable):
