@@ -147,13 +147,11 @@ def install_sqlite_transactions(engine: Engine, timeout: float = 5.0) -> None:
             conn.exec_driver_sql("BEGIN")
             return
         if lock_path:
-            conn.info.setdefault(WRITER_LOCK, WriterTurn(lock_path)).wait(timeout)
+            turn = conn.info.get(WRITER_LOCK)
+            if turn is None:
+                turn = conn.info[WRITER_LOCK] = WriterTurn(lock_path)
+            turn.wait(timeout)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    def _done(conn):
-        turn = conn.info.get(WRITER_LOCK)
-        if turn is not None:
-            turn.release()
 
     def _returned(_dbapi_connection, connection_record):
         turn = connection_record.info.get(WRITER_LOCK)
@@ -166,10 +164,32 @@ def install_sqlite_transactions(engine: Engine, timeout: float = 5.0) -> None:
             turn.close()
 
     if lock_path:
-        event.listen(engine, "commit", _done)
-        event.listen(engine, "rollback", _done)
+        _release_after(engine.dialect, "do_commit")
+        _release_after(engine.dialect, "do_rollback")
         event.listen(engine, "checkin", _returned)  # however the connection came back
         event.listen(engine, "close", _closed)
+
+
+def _release_after(dialect, method: str) -> None:
+    """The turn goes back once SQLite's COMMIT (or ROLLBACK) has run, not before: the engine's
+    "commit" event comes before it, and a writer let in then would find the database still
+    locked and sleep in SQLite's busy handler (1 ms, 2 ms, 5 ms …) however soon it ends.
+    The dialect gets the pooled connection, whose `info` is its pool record's."""
+    original = getattr(dialect, method)
+
+    def run(dbapi_connection):
+        try:
+            original(dbapi_connection)
+        finally:
+            try:
+                info = dbapi_connection.info
+            except (AttributeError, NotImplementedError):  # not a pooled connection (first connect)
+                info = None
+            turn = info.get(WRITER_LOCK) if isinstance(info, dict) else None
+            if turn is not None:
+                turn.release()
+
+    setattr(dialect, method, run)
 
 
 WRITER_LOCK = "community.writer_turn"
