@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
@@ -298,36 +298,43 @@ def plain(value: str) -> str:
     return html.unescape(value)
 
 
-def wanted_now(note_ids: Iterable[int]) -> list[int]:
-    """Of these in-app notifications, those whose person wants an e-mail for it immediately:
-    two queries for any number of them (a reply notifies every follower of a thread), and
-    columns rather than whole people."""
+# id, kind, active, erased_at, email, stored mode (None: the default, from the outer join)
+WantedRows = Select[int, str, bool, datetime | None, str, str]
+
+
+def _wanted_statement() -> WantedRows:
+    """Each notification with what `reachable` needs of its person and the mode they stored for
+    its kind (NULL: the default), in one statement built once; run with the ids bound."""
     from community.notifications.models import Notification
 
+    pref_key = case({kind: pref.key for kind, pref in PREF_OF_KIND.items()}, value=Notification.kind, else_=None)
+    return (
+        select(Notification.id, Notification.kind, User.active, User.erased_at, User.email, NotificationPreference.mode)
+        .join(User, User.id == Notification.user_id)
+        .outerjoin(NotificationPreference,
+                   and_(NotificationPreference.user_id == Notification.user_id, NotificationPreference.kind == pref_key))
+        .where(Notification.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Notification.id)
+    )
+
+
+_WANTED: list[WantedRows] = []
+
+
+def wanted_now(note_ids: Iterable[int]) -> list[int]:
+    """Of these in-app notifications, those whose person wants an e-mail for it immediately:
+    one query for any number of them (a reply notifies every follower of a thread)."""
     ids = sorted({int(i) for i in note_ids})
     if not ids:
         return []
-    # Each notification with what `reachable` needs of its person (columns, no User rows).
-    notes = db.session.execute(
-        select(Notification.id, Notification.user_id, Notification.kind, User.active, User.erased_at, User.email)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.id.in_(ids)).order_by(Notification.id)
-    ).all()
-    people = sorted({note.user_id for note in notes if PREF_OF_KIND.get(note.kind) is not None and reachable(note)})
-    if not people:
-        return []
-    stored = {(user_id, kind): mode for user_id, kind, mode in db.session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.mode)
-        .where(NotificationPreference.user_id.in_(people),
-               NotificationPreference.kind.in_(sorted({PREF_OF_KIND[note.kind].key for note in notes
-                                                        if note.kind in PREF_OF_KIND})))
-    )}
+    if not _WANTED:
+        _WANTED.append(_wanted_statement())
     wanted = []
-    for note in notes:
+    for note in db.session.execute(_WANTED[0], {"ids": ids}):
         pref = PREF_OF_KIND.get(note.kind)
         if pref is None or not reachable(note):
             continue
-        mode = stored.get((note.user_id, pref.key)) or pref.default
+        mode = note.mode or pref.default
         if mode == "immediately" or (mode == "digest" and not pref.digestable):
             wanted.append(note.id)
     return wanted
