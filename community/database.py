@@ -147,13 +147,11 @@ def install_sqlite_transactions(engine: Engine, timeout: float = 5.0) -> None:
             conn.exec_driver_sql("BEGIN")
             return
         if lock_path:
-            conn.info.setdefault(WRITER_LOCK, WriterTurn(lock_path)).wait(timeout)
+            turn = conn.info.get(WRITER_LOCK)
+            if turn is None:
+                turn = conn.info[WRITER_LOCK] = WriterTurn(lock_path)
+            turn.wait(timeout)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    def _done(conn):
-        turn = conn.info.get(WRITER_LOCK)
-        if turn is not None:
-            turn.release()
 
     def _returned(_dbapi_connection, connection_record):
         turn = connection_record.info.get(WRITER_LOCK)
@@ -166,10 +164,58 @@ def install_sqlite_transactions(engine: Engine, timeout: float = 5.0) -> None:
             turn.close()
 
     if lock_path:
-        event.listen(engine, "commit", _done)
-        event.listen(engine, "rollback", _done)
+        event.listen(engine, "connect", _checkpoint_ourselves)
+        _release_after(engine.dialect, "do_commit", checkpoints=True)
+        _release_after(engine.dialect, "do_rollback")
         event.listen(engine, "checkin", _returned)  # however the connection came back
         event.listen(engine, "close", _closed)
+
+
+# Writers checkpoint the WAL themselves, after their turn: SQLite's automatic checkpoint runs
+# inside COMMIT, so the next writer would wait for it too (a few ms every few dozen replies).
+CHECKPOINT_EVERY = 32  # write commits per process (a reply adds ~30 pages; SQLite's own default is 1000 pages)
+SAFETY_CHECKPOINT_PAGES = 10000  # SQLite still checkpoints by itself after a very large transaction
+
+
+def _checkpoint_ourselves(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_CHECKPOINT_PAGES}")
+    cursor.close()
+
+
+def _release_after(dialect, method: str, *, checkpoints: bool = False) -> None:
+    """The turn goes back once SQLite's COMMIT (or ROLLBACK) has run, not before: the engine's
+    "commit" event comes before it, and a writer let in then would find the database still
+    locked and sleep in SQLite's busy handler (1 ms, 2 ms, 5 ms …) however soon it ends.
+    The dialect gets the pooled connection, whose `info` is its pool record's. Every
+    CHECKPOINT_EVERY write commits the WAL is checkpointed (PASSIVE: it never blocks readers
+    or writers) once the turn is given back."""
+    original = getattr(dialect, method)
+    commits = [0]
+
+    def run(dbapi_connection):
+        wrote = False
+        try:
+            original(dbapi_connection)
+        finally:
+            try:
+                info = dbapi_connection.info
+            except (AttributeError, NotImplementedError):  # not a pooled connection (first connect)
+                info = None
+            turn = info.get(WRITER_LOCK) if isinstance(info, dict) else None
+            if turn is not None:
+                wrote = turn.held
+                turn.release()
+        if checkpoints and wrote:
+            commits[0] += 1
+            if commits[0] >= CHECKPOINT_EVERY:
+                commits[0] = 0
+                with contextlib.suppress(Exception):  # busy or failing: the next one, or SQLite's own
+                    cursor = dbapi_connection.cursor()
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    cursor.close()
+
+    setattr(dialect, method, run)
 
 
 WRITER_LOCK = "community.writer_turn"
@@ -243,12 +289,15 @@ class WriterTurn:
             self.fd = None
 
     def __del__(self) -> None:
-        self.close()
+        with contextlib.suppress(Exception):  # also at interpreter shutdown, when imports fail
+            self.close()
 
 
 def _may_write() -> bool:
     from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("reading_apart"):
+        return False  # community.unit_of_work.read_apart: a read that takes no write lock
     if has_request_context():
         return request.method in WRITE_METHODS or bool(g.get("begin_for_writing"))
     # Code that mostly looks (the test-suite's own session) may ask for deferred BEGINs.

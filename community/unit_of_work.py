@@ -79,6 +79,25 @@ def write_after_read() -> None:
         g.begin_for_writing = False
 
 
+@contextmanager
+def read_apart() -> Iterator[None]:
+    """Reads in a transaction of their own that takes no write lock (SQLite: a deferred BEGIN,
+    even in a POST request), committed before anything else happens: a job that first looks
+    whether it has anything to do does not queue behind other writers when it has not, and
+    what it then writes begins a write transaction (BEGIN IMMEDIATE) that sees the latest
+    data. Inside an open transaction it is simply part of that transaction."""
+    if db.session().in_transaction():
+        yield
+        return
+    previous = g.get("reading_apart", False)
+    g.reading_apart = True
+    try:
+        yield
+    finally:
+        g.reading_apart = previous
+        db.session.commit()  # ends the read; nothing was written
+
+
 def transactional(view: F) -> F:
     """Commit once when the view succeeds; roll back when it raises or answers with an error."""
 

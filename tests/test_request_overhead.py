@@ -164,6 +164,31 @@ def test_sqlite_writers_take_turns_through_the_lock_file(tmp_path):
     engine.dispose()
 
 
+def test_sqlite_writers_keep_the_wal_short_by_checkpointing_after_their_turn(tmp_path):
+    """SQLite's own checkpoint would run inside COMMIT (while the next writer waits for its
+    turn); the writers checkpoint every few dozen commits after giving the turn back, so the
+    WAL still stays short."""
+    import contextlib
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    from community.database import CHECKPOINT_EVERY, install_sqlite_transactions
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'wal.sqlite3'}", connect_args={"timeout": 5})
+    install_sqlite_transactions(engine, 5.0)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (body BLOB)"))
+    for _ in range(CHECKPOINT_EVERY * 4):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (randomblob(8000))"))  # 2-3 pages each
+    with contextlib.closing(sqlite3.connect(tmp_path / "wal.sqlite3", isolation_level=None)) as raw:
+        _busy, frames, _done = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert raw.execute("SELECT count(*) FROM t").fetchone()[0] == CHECKPOINT_EVERY * 4
+    engine.dispose()
+    assert frames <= CHECKPOINT_EVERY * 4  # about one checkpoint's worth, not every commit's pages
+
+
 def test_directory_emails_for_admins_follow_a_change_at_once(app, client, create_user, api_token):
     from community.accounts.models import User
     from community.extensions import db

@@ -16,7 +16,19 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, exists, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload, lazyload
@@ -122,6 +134,7 @@ def _people_plain(relationship: InstrumentedAttribute[User | None]) -> _Abstract
 # Threads and posts show their people by name: no need for roles and languages.
 THREAD_LOADS = (_people_plain(Thread.author), _people_plain(Thread.last_poster))
 POST_LOADS = (_people_plain(Post.author),)
+THREAD_ONLY = (lazyload(Thread.author), lazyload(Thread.last_poster))
 
 
 class ThreadFacts(NamedTuple):
@@ -151,8 +164,10 @@ def visible_thread(user: User, thread_id: int) -> ThreadFacts:
     return facts
 
 
-def get_thread(user: User, thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id, options=THREAD_LOADS)
+def get_thread(user: User, thread_id: int, *, people: bool = True) -> Thread:
+    """A thread the person may see (404 otherwise), with its category; with its author and
+    last poster unless `people` is False (answering with a new post shows neither)."""
+    thread = db.session.get(Thread, thread_id, options=THREAD_LOADS if people else THREAD_ONLY)
     if thread is None or not can_see(user, thread.category):
         raise NotFoundError(_("No such thread."))
     return thread
@@ -337,6 +352,54 @@ def _recipients(watch: list[tuple[str, int]], mute: list[tuple[str, int]], categ
     return [uid for uid in db.session.scalars(stmt) if uid not in skip]
 
 
+def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
+    """People who hear about a reply, in one statement (built once, run with bound values):
+    those watching the thread, and those watching its category unless they chose "normal" for
+    the thread itself (a thread's own level wins over its category's); minus anyone who muted
+    the thread or the category (muted wins), minus inactive people, and in a mentors-only
+    category minus people who cannot see it. A watcher of the thread has no other row for it,
+    so one NOT EXISTS on the unique (user, kind, id) index covers both refusals."""
+    thread_id, category_id = bindparam("thread_id", type_=Integer), bindparam("category_id", type_=Integer)
+    other = aliased(Subscription)
+    stmt = (
+        select(Subscription.user_id)
+        .join(User, User.id == Subscription.user_id)
+        .where(
+            or_(
+                and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
+                and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
+            ),
+            Subscription.level == "watching",
+            ~exists().where(
+                other.user_id == Subscription.user_id,
+                or_(
+                    and_(other.target_kind == "thread", other.target_id == thread_id,
+                         other.level.in_(["muted", "normal"])),
+                    and_(other.target_kind == "category", other.target_id == category_id, other.level == "muted"),
+                ),
+            ),
+            User.active.is_(True),
+        )
+        .distinct()
+    )
+    if mentor_area:
+        stmt = stmt.where(
+            exists().where(UserRole.user_id == Subscription.user_id, UserRole.role.in_(MENTOR_AREA_ROLES))
+        )
+    return stmt
+
+
+_REPLY_RECIPIENTS = {False: _reply_recipients_stmt(False), True: _reply_recipients_stmt(True)}
+
+
+def reply_recipients(thread: Thread, exclude: Iterable[int]) -> list[int]:
+    """Followers told about a reply in `thread` (see `_reply_recipients_stmt`), minus `exclude`."""
+    stmt = _REPLY_RECIPIENTS[thread.category.visibility != "members"]
+    skip = set(exclude)
+    return [uid for uid in db.session.scalars(stmt, {"thread_id": thread.id, "category_id": thread.category_id})
+            if uid not in skip]
+
+
 def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[int]:
     ids = list(user_ids)
     if not ids:
@@ -445,19 +508,7 @@ def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | Non
     watch_by_default(actor.id, thread.id)
     told = _notify_mentions(actor, post, thread, mentioned)
     mute = [("thread", thread.id), ("category", thread.category_id)]
-    recipients = set(_recipients([("thread", thread.id)], mute, thread.category, exclude=told | {actor.id}))
-    # People watching the category hear about replies in its threads too (once: a set), unless
-    # they chose "normal" for this thread itself: a thread's own level wins over its category's.
-    thread_normal = set(db.session.scalars(
-        select(Subscription.user_id).where(
-            Subscription.target_kind == "thread", Subscription.target_id == thread.id, Subscription.level == "normal"
-        )
-    ))
-    recipients |= {
-        uid for uid in _recipients([("category", thread.category_id)], mute, thread.category,
-                                   exclude=told | {actor.id})
-        if uid not in thread_normal
-    }
+    recipients = set(reply_recipients(thread, exclude=told | {actor.id}))
     # The author of the post replied to hears about it unless they muted the thread.
     if (
         parent is not None

@@ -37,15 +37,18 @@ def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | No
     return note
 
 
+_INSERT_MANY = insert(Notification.__table__).returning(Notification.__table__.c.id)
+
+
 def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> int:
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
+        now, actor_id = utcnow(), getattr(actor, "id", None)
+        # The table's own INSERT (no ORM bulk machinery): one statement for every follower.
         created = db.session.scalars(
-            insert(Notification).returning(Notification.id),
-            [
-                {"user_id": uid, "kind": kind, "actor_id": getattr(actor, "id", None), "link": link, "params": params, "created_at": utcnow()}
-                for uid in ids
-            ],
+            _INSERT_MANY,
+            [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
+             for uid in ids],
         ).all()
         tasks.enqueue("outreach.notification_emails", list(created))
     return len(ids)

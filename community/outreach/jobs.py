@@ -21,13 +21,18 @@ from community.extensions import db
 from community.notifications.services import notify, notify_many
 from community.outreach import briefing, services
 from community.outreach.models import OutgoingMessage
-from community.unit_of_work import commit
+from community.unit_of_work import commit, read_apart
 
 
 @tasks.task("outreach.notification_emails")
 def notification_emails(notification_ids: list[int]) -> None:
-    """E-mail each new in-app notification to its person if they want that kind immediately."""
-    for note_id in services.wanted_now(notification_ids):
+    """E-mail each new in-app notification to its person if they want that kind immediately.
+
+    Who wants one is read apart (no write lock): most followers of a thread take their
+    notifications in the app or as a digest, and a reply then writes nothing more here."""
+    with read_apart():
+        wanted = services.wanted_now(notification_ids)
+    for note_id in wanted:
         message = services.notification_email(int(note_id))
         if message is not None:
             db.session.flush()

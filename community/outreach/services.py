@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
@@ -24,9 +24,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 
 from community.accounts.models import User
 from community.database import rowcount, utcnow
@@ -214,7 +213,19 @@ def as_reader(user: User) -> Iterator[None]:
         yield
 
 
-def reachable(user: User | None) -> bool:
+class Addressee(Protocol):
+    """What deciding whether someone can be e-mailed needs: a User, or a row of these columns."""
+
+    @property
+    def active(self) -> bool: ...
+    @property
+    def erased_at(self) -> datetime | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+def reachable(user: Addressee | None) -> bool:
+    """Someone active, not erased, with an address (a User, or a row with those columns)."""
     return bool(user is not None and user.active and user.erased_at is None and user.email and "@" in user.email)
 
 
@@ -287,30 +298,43 @@ def plain(value: str) -> str:
     return html.unescape(value)
 
 
-def wanted_now(note_ids: Iterable[int]) -> list[int]:
-    """Of these in-app notifications, those whose person wants an e-mail for it immediately:
-    three queries for any number of them (a reply notifies every follower of a thread)."""
+# id, kind, active, erased_at, email, stored mode (None: the default, from the outer join)
+WantedRows = Select[int, str, bool, datetime | None, str, str]
+
+
+def _wanted_statement() -> WantedRows:
+    """Each notification with what `reachable` needs of its person and the mode they stored for
+    its kind (NULL: the default), in one statement built once; run with the ids bound."""
     from community.notifications.models import Notification
 
+    pref_key = case({kind: pref.key for kind, pref in PREF_OF_KIND.items()}, value=Notification.kind, else_=None)
+    return (
+        select(Notification.id, Notification.kind, User.active, User.erased_at, User.email, NotificationPreference.mode)
+        .join(User, User.id == Notification.user_id)
+        .outerjoin(NotificationPreference,
+                   and_(NotificationPreference.user_id == Notification.user_id, NotificationPreference.kind == pref_key))
+        .where(Notification.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Notification.id)
+    )
+
+
+_WANTED: list[WantedRows] = []
+
+
+def wanted_now(note_ids: Iterable[int]) -> list[int]:
+    """Of these in-app notifications, those whose person wants an e-mail for it immediately:
+    one query for any number of them (a reply notifies every follower of a thread)."""
     ids = sorted({int(i) for i in note_ids})
     if not ids:
         return []
-    notes = db.session.execute(
-        select(Notification.id, Notification.user_id, Notification.kind).where(Notification.id.in_(ids)).order_by(Notification.id)
-    ).all()
-    people = {note.user_id for note in notes}
-    users = {user.id: user for user in db.session.scalars(
-        select(User).where(User.id.in_(sorted(people))).options(lazyload(User.role_rows)))}
-    stored = {(user_id, kind): mode for user_id, kind, mode in db.session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.mode)
-        .where(NotificationPreference.user_id.in_(sorted(people)))
-    )}
+    if not _WANTED:
+        _WANTED.append(_wanted_statement())
     wanted = []
-    for note in notes:
+    for note in db.session.execute(_WANTED[0], {"ids": ids}):
         pref = PREF_OF_KIND.get(note.kind)
-        if pref is None or not reachable(users.get(note.user_id)):
+        if pref is None or not reachable(note):
             continue
-        mode = stored.get((note.user_id, pref.key)) or pref.default
+        mode = note.mode or pref.default
         if mode == "immediately" or (mode == "digest" and not pref.digestable):
             wanted.append(note.id)
     return wanted

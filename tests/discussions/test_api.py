@@ -185,3 +185,25 @@ def test_openapi_documents_the_community_paths(client):
     for path in ("/api/v1/categories", "/api/v1/threads", "/api/v1/threads/{thread_id}",
                  "/api/v1/threads/{thread_id}/posts", "/api/v1/posts/{post_id}"):
         assert path in paths, path
+
+
+def test_an_api_reply_emails_followers_who_want_replies_immediately_and_only_them(
+    client, create_user, api_token, create_thread, add_reply, db
+):
+    from community.accounts.models import User
+    from community.outreach import services as outreach
+    from community.outreach.models import OutgoingMessage
+
+    eager, patient, replier = create_user(name="Eve Eager"), create_user(name="Pat Patient"), create_user(name="Rae Replier")
+    thread = create_thread(eager, title="Offsite ideas")
+    add_reply(patient, thread, "Following along")  # both now watch the thread
+    outreach.set_preferences(db.session.get(User, eager.id), {"reply": "immediately"})
+    db.session.commit()
+
+    answer = client.send_json("POST", f"/api/v1/threads/{thread.id}/posts", {"body": "A boat trip?"}, token=api_token(replier))
+
+    assert answer.status_code == 201
+    db.session.expire_all()
+    mails = list(db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == "discussion_reply")))
+    assert [m.user_id for m in mails] == [eager.id]
+    assert "Rae Replier" in mails[0].subject and "Offsite ideas" in mails[0].subject
