@@ -95,3 +95,30 @@ def test_switched_off_renders_every_time(app):
     _render(app, counter)
     _render(app, counter)
     assert counter.calls == 2
+
+
+def test_a_whole_page_with_anything_of_its_reader_is_served_but_not_kept(app):
+    """cached_page keeps a page only when every per-reader value in it is one of the page
+    holes it fills itself; a per-reader hole of a part, or a submission token written into
+    the page, makes it this request's own."""
+    from community.page_parts import cached_page
+
+    counter = Counter()
+
+    def page(kind: str, value: str) -> str:
+        with app.test_request_context(f"/kept-{kind}"):
+            if kind == "hole":
+                render = lambda: render_template_string(  # noqa: E731
+                    '{{ c() }} {% call cache_fragment("inner", areas="directory", holes={"mine": v}) %}{{ hole("mine") }}'
+                    "{% endcall %}", c=counter, v=value)
+            elif kind == "baked":
+                render = lambda: f'{counter()} <input name="submission" type="hidden" value="{value}">'  # noqa: E731
+            else:
+                render = lambda: f'{counter()} <input name="submission" type="hidden" value="{hole("submission")}">'  # noqa: E731
+            return str(cached_page(kind, ("directory",), (), render))
+
+    assert page("hole", "ann").endswith("ann") and page("hole", "bob").endswith("bob") and counter.calls == 2
+    assert 'value="t-ann"' in page("baked", "t-ann") and 'value="t-bob"' in page("baked", "t-bob")
+    assert counter.calls == 4
+    first, second = page("fresh", ""), page("fresh", "")
+    assert counter.calls == 5 and first != second  # kept once, a new submission token each time

@@ -114,3 +114,15 @@ def test_opening_a_kept_thread_page_marks_its_notifications_read(client, login_a
     page = client.get(url)
     assert "An answer for you" in text_of(page) and 'aria-label="0 unread notifications"' in page.get_data(as_text=True)
     assert 'aria-label="0 unread notifications"' in client.get("/community").get_data(as_text=True)
+
+
+def test_a_reply_box_answering_one_post_is_never_shared(client, login_as, create_user, create_thread, add_reply):
+    thread = create_thread(create_user(roles=["mentor"]), title="Meeting notes")
+    post = add_reply(create_user(roles=["mentor"]), thread, "Where do they live?")
+    other = _browser(client)
+    login(other, create_user(roles=["mentor"]))
+    login_as(create_user(roles=["mentor"]))
+    url = f"/threads/{thread.id}?reply_to={post.id}"
+    pages = [client.get(url), other.get(url), client.get(url)]
+    tokens = [re.findall(r'name="submission" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) for page in pages]
+    assert all(tokens) and len({found[0] for found in tokens}) == 3
