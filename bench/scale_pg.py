@@ -13,7 +13,10 @@ and migrations measured.
    most posts, topic words in a few per cent, rare words in a handful.
 2. `measure`: gunicorn (2 workers, production settings) on that database, wrk with one
    connection per URL (latency, not throughput) signed in as the demo admin: directory search
-   (page and API) and community search for a frequent, a topic, a rare and a two-word term;
+   (page and API) and community search for a frequent, a topic, a rare and a two-word term,
+   each computed afresh (pages: a parameter nobody sent before on every request, so no cached
+   result answers; the API, which ignores unknown parameters: a second gunicorn with its cache
+   off), then the directory's searches as cached (the same words within CACHE_FRAGMENT_SECONDS);
    p50/p95/p99 as wrk reports them, bare Flask measured in the same run.
 3. `plans`: EXPLAIN ANALYZE of the search statements on the big tables (the indexes named).
 4. `migrate`: downgrade the last revisions and upgrade to head again with the data present.
@@ -217,6 +220,15 @@ SEARCHES = [
     ("community search, rare word", "/community/search?q=zettelkasten"),
     ("community search, two words", "/community/search?q=teams%20inbox"),
 ]
+# Computed afresh: every request of a page carries a parameter nobody sent before, so its
+# cached results (keyed by the page's arguments) never answer it.
+FRESH_LUA = """
+counter = os.time() * 1000
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&fresh=" .. counter)
+end
+"""
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests,
@@ -227,6 +239,7 @@ end
 
 
 def wrk(url: str, headers: dict[str, str], seconds: float, script: Path) -> tuple[int, int, float, float, float]:
+    """Requests, errors, p50, p95, p99 (ms) of one connection for `seconds`."""
     args = ["wrk", "-t1", "-c1", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script)]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
@@ -262,30 +275,41 @@ def measure() -> None:
     env.pop("REDIS_URL", None)
     servers = []
     tmp = Path(tempfile.mkdtemp(prefix="community-scale-"))
-    script = tmp / "report.lua"
+    script, fresh = tmp / "report.lua", tmp / "fresh.lua"
     script.write_text(LUA)
+    fresh.write_text(FRESH_LUA + LUA)
     try:
-        port, bare_port = free_port(), free_port()
-        for app_spec, p in (("wsgi:app", port), ("bench.bare_app:app", bare_port)):
+        port, fresh_port, bare_port = free_port(), free_port(), free_port()
+        # The product as configured, and (for the API, which ignores unknown parameters) the
+        # product with its cache off: every request runs its search.
+        for app_spec, p in (("wsgi:app", port), ("community:create_app({'CACHE_TYPE': 'NullCache'})", fresh_port),
+                            ("bench.bare_app:app", bare_port)):
             servers.append(subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{p}", "--log-level", "warning",
                  app_spec], cwd=ROOT, env=env))
-        if not wait_for(port) or not wait_for(bare_port, "/"):
+        if not wait_for(port) or not wait_for(fresh_port) or not wait_for(bare_port, "/"):
             raise SystemExit("gunicorn did not start")
         cookie = load.login_cookie(port, DEMO_ADMIN_EMAIL, DEMO_PASSWORD)
         load_average = os.getloadavg()
         print(f"\nAs served: gunicorn 2 workers, production settings, no Redis; wrk 1 connection × {SECONDS:.0f} s per URL; "
-              f"{people:,} people, {posts:,} posts; load average {load_average[0]:.1f} at the start")
+              f"{people:,} people, {posts:,} posts; load average {load_average[0]:.1f} at the start; every search "
+              "computed afresh (no cached result), then the directory's searches as cached")
         print(f"{'URL':64s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  errors")
-        rows = [("bare Flask (bench/bare_app.py)", f"http://127.0.0.1:{bare_port}/", {})]
+        rows = [("bare Flask (bench/bare_app.py)", f"http://127.0.0.1:{bare_port}/", {}, script)]
         for label, path in SEARCHES:
-            headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {"Cookie": cookie}
+            api = path.startswith("/api/")
+            headers = {"Authorization": f"Bearer {token}"} if api else {"Cookie": cookie}
             status = request(port, "GET", path, headers=headers)[0]
             assert status == 200, (path, status)
-            rows.append((f"{label} {path}", f"http://127.0.0.1:{port}{path}", headers))
-        rows.append(("bare Flask, again", f"http://127.0.0.1:{bare_port}/", {}))
-        for label, url, headers in rows:
-            n, errors, p50, p95, p99 = wrk(url, headers, SECONDS, script)
+            rows.append((f"{label} {path}", f"http://127.0.0.1:{fresh_port if api else port}{path}", headers,
+                         script if api else fresh))
+        for label, path in SEARCHES:
+            if not path.startswith("/community/"):  # the directory caches its results
+                headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {"Cookie": cookie}
+                rows.append((f"cached: {label} {path}", f"http://127.0.0.1:{port}{path}", headers, script))
+        rows.append(("bare Flask, again", f"http://127.0.0.1:{bare_port}/", {}, script))
+        for label, url, headers, lua in rows:
+            n, errors, p50, p95, p99 = wrk(url, headers, SECONDS, lua)
             print(f"{label[:64]:64s} {n:8d} {p50:8.1f} {p95:8.1f} {p99:8.1f}  {errors}", flush=True)
     finally:
         for server in servers:
@@ -317,7 +341,7 @@ def plans() -> None:
             eng = db.engine
 
         def listener(conn, cursor, statement, parameters, context, executemany, captured=captured):
-            if "to_tsquery" in statement:
+            if "to_tsquery" in statement and not statement.lstrip().upper().startswith("EXPLAIN"):
                 captured.append((statement, parameters))
 
         event.listen(eng, "before_cursor_execute", listener)

@@ -19,6 +19,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    more: bool = False  # counting stopped: there are more than `total` items
 
     @property
     def pages(self) -> int:
@@ -26,14 +27,15 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.more
 
     @property
     def has_prev(self) -> bool:
         return self.page > 1
 
     def as_dict(self, serialise) -> dict:
-        return {"items": [serialise(i) for i in self.items], "page": self.page, "per_page": self.per_page, "total": self.total}
+        return {"items": [serialise(i) for i in self.items], "page": self.page, "per_page": self.per_page, "total": self.total,
+                **({"more": True} if self.more else {})}
 
 
 def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, int]:
@@ -49,9 +51,20 @@ def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, in
     return page, per_page
 
 
-def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True, total: int | None = None) -> Page:
+def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True, total: int | None = None,
+             count_limit: int | None = None) -> Page:
+    """One page of `stmt` and the number of rows. With `count_limit`, counting stops after that
+    many rows (or after the end of this page, if later): the page then says "more than"."""
+    more = False
     if total is None:
-        total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+        counted = stmt.order_by(None)
+        limit = None
+        if count_limit is not None:
+            limit = max(count_limit, page * per_page) + 1
+            counted = counted.limit(limit)
+        total = db.session.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+        if limit is not None and total == limit:
+            total, more = limit - 1, True
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars() if scalars else result.all())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total, more=more)

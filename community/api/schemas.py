@@ -80,7 +80,7 @@ def dumped(data: Any, status: int = 200) -> Response:
 
 @cache
 def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """`{"items": [...], "page", "per_page", "total"}` around an item schema."""
+    """`{"items": [...], "page", "per_page", "total", "more"}` around an item schema."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     return type(
         name,
@@ -90,6 +90,9 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             "page": ma.fields.Integer(required=True),
             "per_page": ma.fields.Integer(required=True),
             "total": ma.fields.Integer(required=True),
+            "more": ma.fields.Boolean(
+                dump_default=False,
+                metadata={"description": "true: a search stopped counting, there are more than `total` items"}),
         },
     )
 

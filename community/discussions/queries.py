@@ -125,14 +125,12 @@ def category_summaries(user: User) -> list[CategorySummary]:
     return result
 
 
-def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "") -> Select[Thread]:
-    """Visible threads, pinned first, then by latest activity; optional filters and search."""
-    stmt = (
-        select(Thread)
-        .join(Category, Category.id == Thread.category_id)
-        .where(visible_categories_clause(user))
-        .options(*THREAD_LOADS, *THREAD_TAG_LOADS)
-    )
+def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "",
+                          ids_only: bool = False) -> Select[Any]:
+    """Visible threads, pinned first, then by latest activity; optional filters and search.
+    `ids_only`: their ids (a search sorts and cuts its matches before anything is joined)."""
+    stmt = select(Thread.id) if ids_only else select(Thread).options(*THREAD_LOADS, *THREAD_TAG_LOADS)
+    stmt = stmt.join(Category, Category.id == Thread.category_id).where(visible_categories_clause(user))
     if category_id is not None:
         stmt = stmt.where(Thread.category_id == category_id)
     if tag is not None:
@@ -145,7 +143,16 @@ def thread_list_statement(user: User, *, category_id: int | None = None, tag: Ta
 
 def list_threads(user: User, *, page: int, per_page: int, category_id: int | None = None, tag: Tag | None = None,
                  q: str = "") -> Page:
-    return paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q), page=page, per_page=per_page)
+    """A page of threads. A search counts them only up to search.COUNT_LIMIT ("more than") and
+    takes the page's ids first, then loads those threads with what lists show."""
+    if not q:
+        return paginate(thread_list_statement(user, category_id=category_id, tag=tag), page=page, per_page=per_page)
+    found = paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q, ids_only=True), page=page,
+                     per_page=per_page, count_limit=search.COUNT_LIMIT)
+    threads = {thread.id: thread for thread in db.session.scalars(
+        select(Thread).where(Thread.id.in_(found.items)).options(*THREAD_LOADS, *THREAD_TAG_LOADS)).unique()}
+    found.items = [threads[thread_id] for thread_id in found.items]
+    return found
 
 
 def recent_threads(user: User, limit: int = 5) -> list[Thread]:

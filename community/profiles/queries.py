@@ -22,6 +22,7 @@ from community.profiles.models import LEVEL_RANK, PersonTag, level_rank
 from community.profiles.search import matches, search_terms
 
 FILTERS = ("q", "tag", "role", "department", "location", "language")
+COUNT_LIMIT = 100  # people counted at most by a search with words (beyond the current page)
 
 
 @dataclass
@@ -107,7 +108,10 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
     if query.language:
         stmt = stmt.where(exists().where(UserLanguage.user_id == User.id, UserLanguage.code == query.language.lower()))
     stmt = stmt.order_by(*order, User.name, User.id).options(*with_profile())
-    return Directory(page=paginate(stmt, page=page, per_page=per_page), tag=tag, terms=terms, topic=topic)
+    # Words count the people they find only up to COUNT_LIMIT ("more than"): a frequent word
+    # matches thousands, and counting them all cost as much as the page itself.
+    found_page = paginate(stmt, page=page, per_page=per_page, count_limit=COUNT_LIMIT if terms else None)
+    return Directory(page=found_page, tag=tag, terms=terms, topic=topic)
 
 
 def filter_options() -> dict[str, list[str]]:

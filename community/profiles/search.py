@@ -83,10 +83,13 @@ def matches(terms: list[str]):
         )
     vector: ColumnClause[Any] = literal_column(f"person_search.{POSTGRES_TSVECTOR}")
     query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"'{term}':*" for term in terms))
+    # Materialised: the matches are read from the index once, whole (a relevance order needs
+    # them all anyway); a counting LIMIT can then never make the planner walk every document
+    # and test each, which a too high estimate for a rare prefix made it do.
     return (
         select(PersonSearch.user_id.label("user_id"), func.ts_rank(vector, query).label("score"))
         .where(vector.op("@@")(query))
-        .subquery("matches")
+        .cte("matches").prefix_with("MATERIALIZED")
     )
 
 

@@ -1,7 +1,25 @@
 """Search over thread titles and post bodies: prefixes, hostile input, visibility, and an
-index that follows edits, deletes and moderation."""
+index that follows edits, deletes and moderation. On PostgreSQL every test runs both ways a
+search can take: reading the index (rarer words) and walking the threads newest first
+(frequent words)."""
+
+import pytest
 
 from tests.conftest import text_of
+
+
+@pytest.fixture(autouse=True, params=["index", "walk"])
+def search_way(request, app, monkeypatch):
+    from community.discussions import search
+
+    if request.param == "walk":
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            pytest.skip("SQLite's FTS5 search has one way")
+        monkeypatch.setattr(search, "WALK_FROM_POSTS", 0)
+        monkeypatch.setattr(search, "WALK_FROM_SHARE", 0)
+    else:
+        monkeypatch.setattr(search, "WALK_FROM_POSTS", float("inf"))
+    return request.param
 
 
 def found(client, q):
@@ -108,3 +126,39 @@ def test_moved_thread_is_found_in_its_new_category(client, login_as, create_user
     db.session.commit()
     login_as(create_user())
     assert "Podcast microphones" in found(client, "microph")
+
+
+def test_a_search_with_many_matches_stops_counting_and_still_pages(client, login_as, create_user, create_thread,
+                                                                    monkeypatch):
+    from community.discussions import search
+
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
+    author = create_user()
+    for n in range(6):
+        create_thread(author, title=f"Board {n}", body="Our kanban board")
+    create_thread(author, title="Unrelated", body="Something else")
+    login_as(author)
+    first = text_of(client.get("/community/search", query_string={"q": "kanban", "per_page": 2}))
+    assert "More than 3 threads found" in first and "Page 1 of more than 2" in first
+    assert "Board 5" in first and "Board 4" in first and "Board 3" not in first  # newest first
+    assert "Next" in first
+    last = text_of(client.get("/community/search", query_string={"q": "kanban", "per_page": 2, "page": 3}))
+    assert "6 threads found" in last and "Page 3 of 3" in last  # counted to the end of this page
+    assert "Board 1" in last and "Board 0" in last and "Next" not in last
+    api = client.get("/api/v1/threads", query_string={"q": "kanban", "per_page": 2}).get_json()
+    assert api["total"] == 3 and api["more"] is True and len(api["items"]) == 2
+    api = client.get("/api/v1/threads", query_string={"q": "kanban", "per_page": 2, "page": 3}).get_json()
+    assert api["total"] == 6 and api["more"] is False
+    assert "1 thread found" in found(client, "something")
+
+
+def test_more_than_is_said_in_german(client, login_as, create_user, create_thread, monkeypatch):
+    from community.discussions import search
+
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    author = create_user(locale="de")
+    for n in range(4):
+        create_thread(author, title=f"Tafel {n}", body="Unser Kanban-Board")
+    login_as(author)
+    page = text_of(client.get("/community/search", query_string={"q": "kanban", "per_page": 1}))
+    assert "Mehr als 2 Diskussionen gefunden" in page and "Seite 1 von mehr als 2" in page

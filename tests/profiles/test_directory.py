@@ -82,6 +82,27 @@ def test_directory_is_paginated(client, create_user, api_token):
     assert [p["name"] for p in response.json["items"]] == ["Person G"]
 
 
+def test_a_search_matching_many_people_stops_counting_and_still_pages(client, create_user, api_token, login_as,
+                                                                      monkeypatch):
+    from community.profiles import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    for i in range(7):
+        create_user(name=f"Person {chr(65 + i)}", department="Logistics")
+    viewer = create_user(department="Other")
+    token = api_token(viewer)
+    first = client.get("/api/v1/people?q=logistics&per_page=2", headers={"Authorization": f"Bearer {token}"}).json
+    assert first["total"] == 3 and first["more"] is True and [p["name"] for p in first["items"]] == ["Person A", "Person B"]
+    last = client.get("/api/v1/people?q=logistics&per_page=2&page=4", headers={"Authorization": f"Bearer {token}"}).json
+    assert last["total"] == 7 and last["more"] is False and [p["name"] for p in last["items"]] == ["Person G"]
+    # Filters alone still count everyone.
+    assert client.get("/api/v1/people?department=Logistics&per_page=2",
+                      headers={"Authorization": f"Bearer {token}"}).json["total"] == 7
+    login_as(viewer)
+    page = text_of(client.get("/people?q=logistics&per_page=2"))
+    assert "More than 3 people" in page and "Page 1 of more than 2" in page
+
+
 def test_text_rank_orders_results_before_names(client, create_user, api_token, give_tags, taxonomy):
     create_user(name="Aaron Mention", bio="once used planner")
     create_user(name="Zora Planner", bio="planner planner planner: planner boards for every team", department="Planner office")
