@@ -158,6 +158,48 @@ def fill(html: str, holes: dict[str, Any] | None = None) -> Markup:
     return Markup(_HOLE_RE.sub(value_of, html))  # noqa: S704 - our own autoescaped template rendered it
 
 
+def fill_bytes(html: str, holes: dict[str, Any]) -> bytes:
+    """fill() for a whole page as the response's bytes: the page is cut at its holes once per
+    process (kept with the page), so a request only joins the pieces with its values."""
+    prepared = _prepared()
+    pieces = prepared.get(html)
+    if pieces is None:
+        pieces = _cut(html)
+        prepared.put(html, pieces)
+    chunks, names = pieces
+    values = {}
+    for name in names:
+        if name not in values:
+            if name not in holes:
+                raise LookupError(f"a cached page has a hole without a value: {name!r}")
+            value = holes[name]
+            values[name] = str(escape(value() if callable(value) else value)).encode()
+    out = [chunks[0]]
+    for name, chunk in zip(names, chunks[1:], strict=True):
+        out += (values[name], chunk)
+    return b"".join(out)
+
+
+def _cut(html: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """The page's text between its holes (as bytes) and the holes' names, in order."""
+    nonce, chunks, names, start = _nonce(), [], [], 0
+    for match in _HOLE_RE.finditer(html):
+        if match.group(2) == nonce:
+            chunks.append(html[start:match.start()].encode())
+            names.append(match.group(1))
+            start = match.end()
+    chunks.append(html[start:].encode())
+    return tuple(chunks), tuple(names)
+
+
+def _prepared() -> _Recent:
+    prepared = current_app.extensions.get("community.prepared_pages")
+    if prepared is None:
+        prepared = current_app.extensions["community.prepared_pages"] = _Recent(
+            current_app.config.get("CACHE_FRAGMENT_SECONDS", 30), size=256)
+    return prepared
+
+
 def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterable[str], vary: Iterable[Any] = (),
                    holes: dict[str, Any] | None = None, viewer: Any = None, timeout: int | None = None,
                    enabled: bool = True) -> Markup:

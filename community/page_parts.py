@@ -57,7 +57,7 @@ _BAKED_SUBMISSION = re.compile(r'name="submission"[^>]*\svalue="(?!<!--hole:)[^"
 
 
 def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[[], str],
-                holes: dict[str, str] | None = None) -> str:
+                holes: dict[str, str] | None = None) -> str | bytes:
     """A whole GET page (layout and body) rendered once per key and kept like a part, for a
     page whose every per-viewer difference is named in `parts` (besides the viewer's roles,
     language and time zone, which are always in the key). Per request only the layout's own
@@ -70,7 +70,7 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     from flask import g, request, session
 
     from community.caching import changed_here
-    from community.fragments import fill, stored
+    from community.fragments import fill_bytes, stored
 
     wanted = tuple(sorted(areas))
     if (request.method != "GET" or "_flashes" in session or not current_app.config.get("PAGE_CACHE", True)
@@ -89,7 +89,7 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
         return html, not captured["per_viewer"] and not _BAKED_SUBMISSION.search(html)
 
     html = stored(("page", name, request.full_path, parts), capture, areas=wanted)
-    return fill(html, {**_page_holes(csrf), **(holes or {})})
+    return fill_bytes(html, {**_page_holes(csrf), **(holes or {})})
 
 
 def _page_holes(csrf: str) -> dict:
