@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
@@ -220,12 +221,38 @@ def changed_here(area: str) -> bool:
     return area in db.session.info.get("bump_generation", ())
 
 
+_FROZEN = (str, int, float, bool, bytes, type(None), datetime, date, frozenset)
+
+
+def _frozen(value: object) -> bool:
+    """Whether a value can be handed to several requests as it is (nothing can change it)."""
+    if isinstance(value, tuple):
+        return all(_frozen(item) for item in value)
+    return isinstance(value, _FROZEN)
+
+
+def _recent():
+    from community.fragments import _Recent
+
+    recent = current_app.extensions.get("community.recent_values")
+    if recent is None:
+        recent = current_app.extensions["community.recent_values"] = _Recent(
+            current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5), size=1024)
+    return recent
+
+
 def cached(parts: tuple, compute, timeout: int | None = None):
     """compute() once per generation and key parts; plain data only (it may be pickled). A
-    request whose own unsaved writes touch the part's area computes afresh (and keeps nothing)."""
+    request whose own unsaved writes touch the part's area computes afresh (and keeps nothing).
+    Values nothing can change (numbers, strings, tuples of them) are also kept by the process
+    for FRAGMENT_LOCAL_SECONDS under the same key: no round trip, no unpickling."""
     if changed_here(AREA_FOR_PART.get(str(parts[0]) if parts else "", "contacts")):
         return compute()
     key = fragment_key(*parts)
+    recent = _recent()
+    value = recent.get(key)
+    if value is not None:
+        return value
     try:
         value = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage only costs speed
@@ -236,4 +263,6 @@ def cached(parts: tuple, compute, timeout: int | None = None):
             cache.set(key, value, timeout=timeout or current_app.config["CACHE_FRAGMENT_SECONDS"])
         except Exception:  # noqa: BLE001
             current_app.logger.warning("cache unavailable", exc_info=True)
+    if _frozen(value):
+        recent.put(key, value)
     return value

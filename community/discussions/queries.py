@@ -209,10 +209,10 @@ def own_posts_on_page(user: User, thread_id: int, *, page: int, per_page: int) -
     which post on it, remembered until the community changes."""
     from community.caching import cached
 
-    authors = cached(("thread-authors", thread_id, page, per_page), lambda: [
+    authors = cached(("thread-authors", thread_id, page, per_page), lambda: tuple(
         (int(post_id), author_id) for post_id, author_id in db.session.execute(
             select(Post.id, Post.author_id).where(Post.thread_id == thread_id).order_by(Post.id)
-            .limit(per_page).offset((page - 1) * per_page))])
+            .limit(per_page).offset((page - 1) * per_page))))
     return tuple(post_id for post_id, author_id in authors if author_id == user.id)
 
 

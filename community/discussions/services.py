@@ -681,16 +681,16 @@ def mark_thread_read(user: User, thread_id: int) -> int:
     if not remembered_unread(user):
         return 0
 
-    def unread_about_thread() -> list[int]:
+    def unread_about_thread() -> tuple[int, ...]:
         prefix = thread_link(thread_id)
-        return list(db.session.scalars(select(Notification.id).where(
+        return tuple(db.session.scalars(select(Notification.id).where(
             Notification.user_id == user.id,
             Notification.read_at.is_(None),
             or_(Notification.link == prefix, Notification.link.like(prefix + "?%"), Notification.link.like(prefix + "#%")),
         )))
 
     # Remembered until any notification changes (marking these read is such a change).
-    ids: list[int] = cached(("unread-on-thread", user.id, thread_id), unread_about_thread, timeout=UNREAD_CACHE_SECONDS)
+    ids: tuple[int, ...] = cached(("unread-on-thread", user.id, thread_id), unread_about_thread, timeout=UNREAD_CACHE_SECONDS)
     if not ids:
         return 0
     try:
