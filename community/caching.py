@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
@@ -221,6 +226,37 @@ def changed_here(area: str) -> bool:
     return area in db.session.info.get("bump_generation", ())
 
 
+class RecentValues:
+    """What this process used last, for a few seconds, in front of the shared cache (no round
+    trip, no unpickling): kept page parts, remembered values, identities. Under the same keys
+    as the shared cache, so a data generation moved on misses here too. Thread-safe."""
+
+    def __init__(self, seconds: float, size: int = 512):
+        self.seconds, self.size = seconds, size
+        self.entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, html: Any) -> None:
+        if self.seconds <= 0:
+            return
+        with self.lock:
+            self.entries[key] = (time.monotonic() + self.seconds, html)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
 _FROZEN = (str, int, float, bool, bytes, type(None), datetime, date, frozenset)
 
 
@@ -231,14 +267,37 @@ def _frozen(value: object) -> bool:
     return isinstance(value, _FROZEN)
 
 
-def _recent():
-    from community.fragments import _Recent
-
+def _recent() -> RecentValues:
     recent = current_app.extensions.get("community.recent_values")
     if recent is None:
-        recent = current_app.extensions["community.recent_values"] = _Recent(
+        recent = current_app.extensions["community.recent_values"] = RecentValues(
             current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5), size=1024)
     return recent
+
+
+def kept(key: str, compute: Callable[[], tuple[Any, bool]], *, recent: RecentValues, timeout: int | None = None,
+         copy_here: Callable[[Any], bool] | None = None) -> Any:
+    """The value kept under `key`: this process's recent copy, the shared cache's, or
+    compute()'s — (value, keep): kept when keep is true. The process keeps its own copy when
+    copy_here(value) says it may (default: always)."""
+    value = recent.get(key)
+    if value is not None:
+        return value
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage only costs speed
+        value = None
+    if value is None:
+        value, keep = compute()
+        if not keep:
+            return value
+        try:
+            cache.set(key, value, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
+        except Exception:  # noqa: BLE001
+            current_app.logger.warning("cache unavailable", exc_info=True)
+    if copy_here is None or copy_here(value):
+        recent.put(key, value)
+    return value
 
 
 def cached(parts: tuple, compute, timeout: int | None = None):
@@ -248,21 +307,4 @@ def cached(parts: tuple, compute, timeout: int | None = None):
     for FRAGMENT_LOCAL_SECONDS under the same key: no round trip, no unpickling."""
     if changed_here(AREA_FOR_PART.get(str(parts[0]) if parts else "", "contacts")):
         return compute()
-    key = fragment_key(*parts)
-    recent = _recent()
-    value = recent.get(key)
-    if value is not None:
-        return value
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage only costs speed
-        value = None
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout=timeout or current_app.config["CACHE_FRAGMENT_SECONDS"])
-        except Exception:  # noqa: BLE001
-            current_app.logger.warning("cache unavailable", exc_info=True)
-    if _frozen(value):
-        recent.put(key, value)
-    return value
+    return kept(fragment_key(*parts), lambda: (compute(), True), recent=_recent(), timeout=timeout, copy_here=_frozen)

@@ -58,9 +58,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -68,8 +65,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from community.caching import AREAS, changed_here, generation
-from community.extensions import cache
+from community.caching import AREAS, RecentValues, changed_here, generation, kept
 
 _HOLE_PREFIX = "<!--hole:"
 _HOLE_RE = re.compile(r"<!--hole:([A-Za-z0-9_-]+):([0-9a-f]{16})-->")
@@ -192,10 +188,10 @@ def _cut(html: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     return tuple(chunks), tuple(names)
 
 
-def _prepared() -> _Recent:
+def _prepared() -> RecentValues:
     prepared = current_app.extensions.get("community.prepared_pages")
     if prepared is None:
-        prepared = current_app.extensions["community.prepared_pages"] = _Recent(
+        prepared = current_app.extensions["community.prepared_pages"] = RecentValues(
             current_app.config.get("CACHE_FRAGMENT_SECONDS", 30), size=256)
     return prepared
 
@@ -221,61 +217,14 @@ def stored(vary: tuple, render: Callable[[], tuple[str, bool]], *, areas: tuple[
     """The HTML kept under the key of `vary` (its first item names the part; see _key), or
     render()'s — kept when render() says so (HTML, keep)."""
     key = _key(str(vary[0]), areas, vary[1:], viewer_class() if viewer is None else viewer)
-    local = _local()
-    html = local.get(key)
-    if html is not None:
-        return html
-    try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage only costs speed
-        html = None
-    if html is None:
-        html, keep = render()
-        if not keep:
-            return html
-        try:
-            cache.set(key, html, timeout=timeout or current_app.config.get("CACHE_FRAGMENT_SECONDS", 30))
-        except Exception:  # noqa: BLE001
-            current_app.logger.warning("cache unavailable", exc_info=True)
-    local.put(key, html)
+    html: str = kept(key, render, recent=_local(), timeout=timeout)
     return html
 
 
-class _Recent:
-    """The process's most recently used parts for a few seconds, in front of the shared cache
-    (no round trip, no unpickling for the layout on every page). The same keys, so a data
-    generation moved on misses here too."""
-
-    def __init__(self, seconds: float, size: int = 512):
-        self.seconds, self.size = seconds, size
-        self.entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] < time.monotonic():
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: str, html: Any) -> None:
-        if self.seconds <= 0:
-            return
-        with self.lock:
-            self.entries[key] = (time.monotonic() + self.seconds, html)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _local() -> _Recent:
+def _local() -> RecentValues:
     recent = current_app.extensions.get("community.fragments")
     if recent is None:
-        recent = current_app.extensions["community.fragments"] = _Recent(current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5))
+        recent = current_app.extensions["community.fragments"] = RecentValues(current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5))
     return recent
 
 

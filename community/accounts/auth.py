@@ -5,9 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import threading
-import time
-from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
@@ -83,40 +80,18 @@ def _identity_key(kind: str, hashed: str, extra: str = "") -> str:
     return f"identity:{kind}:{hashed}:{extra}:{generation('accounts')}"
 
 
-class _Identities:
+def _local():
     """The identities this process used last, as they came from the cache, for at most
-    IDENTITY_CACHE_SECONDS: no round trip and no unpickling on the next request of the same
-    login session or token. The keys carry the "accounts" generation, so a change misses here
-    too. The objects kept are never attached to a session (each request merges a copy), so
-    threads can share them."""
+    IDENTITY_CACHE_SECONDS (community.caching.RecentValues): no round trip and no unpickling
+    on the next request of the same login session or token. The keys carry the "accounts"
+    generation, so a change misses here too. The objects kept are never attached to a session
+    (each request merges a copy), so threads can share them."""
+    from community.caching import RecentValues
 
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] < time.monotonic():
-                del self.entries[key]
-                return None
-            return entry[1]
-
-    def put(self, key: str, value: object, seconds: float) -> None:
-        with self.lock:
-            self.entries[key] = (time.monotonic() + seconds, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _local() -> _Identities:
     local = current_app.extensions.get("community.identities")
     if local is None:
-        local = current_app.extensions["community.identities"] = _Identities()
+        local = current_app.extensions["community.identities"] = RecentValues(
+            current_app.config.get("IDENTITY_CACHE_SECONDS", 5), size=1024)
     return local
 
 
@@ -135,7 +110,7 @@ def _remembered(key: str):
     except Exception:  # noqa: BLE001 - a cache outage only costs a query
         return None
     if value is not None:
-        local.put(key, value, seconds)
+        local.put(key, value)
     return value
 
 
@@ -148,7 +123,7 @@ def _remember(key: str, value, *, detached: bool = False) -> None:
     if not seconds:
         return
     if detached:
-        _local().put(key, value, seconds)
+        _local().put(key, value)
     try:
         cache.set(key, value, timeout=seconds)
     except Exception:  # noqa: BLE001
