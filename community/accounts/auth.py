@@ -142,7 +142,7 @@ def load_session_user(user_id: str) -> User | None:
     if request.path.startswith("/api/") and request.headers.get("Authorization"):
         return None  # an explicit token always wins over a cookie
     secret = session.get(SESSION_KEY)
-    if not secret or not user_id.isdigit():
+    if not secret or not user_id.isdecimal():
         return None
     hashed = secret_hash(secret)
     key = _identity_key("session", hashed, user_id)

@@ -58,7 +58,7 @@ def directory():
 @limiter.limit(lambda: current_app.config["NOMINATION_RATE_LIMIT"], methods=["POST"], key_func=lambda: f"nominate:{current_user.id}")
 def nominate():
     form = NominationForm()
-    if request.method == "GET" and request.args.get("person", "").isdigit():
+    if request.method == "GET" and request.args.get("person", "").isdecimal():
         from community.profiles.naming import may_name
 
         person = db.session.get(User, int(request.args["person"]))

@@ -158,7 +158,7 @@ def new_thread():
 def _reply_target(view, form: ReplyForm) -> Post | None:
     """The post a reply answers, so the reply box can name its author (not its number)."""
     raw = form.reply_to.data or ""
-    if not raw.isdigit():
+    if not raw.isdecimal():
         return None
     wanted = int(raw)
     for post in [*view.posts.items, *view.parents.values()]:
@@ -225,14 +225,14 @@ def thread(thread_id: int):
     facts = services.visible_thread(user, thread_id)  # 404 before anything kept is looked at
     services.mark_thread_read(user, thread_id)  # stored by the request's one commit
     page, per_page = _page_args(POSTS_PER_PAGE)
-    if request.args.get("post", "").isdigit():
+    if request.args.get("post", "").isdecimal():
         page = queries.page_of_post(thread_id, int(request.args["post"]), per_page)
     reply_to = request.args.get("reply_to", "")
 
     def render() -> str:
         thread = services.get_thread(user, thread_id)
         form = ReplyForm(formdata=None)
-        if reply_to.isdigit():
+        if reply_to.isdecimal():
             form.reply_to.data = reply_to
         return _render_thread(thread, page=page, per_page=per_page, form=form)
 
@@ -255,7 +255,7 @@ def reply(thread_id: int):
     services.require_can_post(current_user, thread)
     form = ReplyForm()
     if form.validate_on_submit():
-        reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdigit() else None
+        reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdecimal() else None
         replay = submissions.claim(current_user, form)
         if replay:
             return redirect_client(replay)

@@ -108,7 +108,7 @@ def resolve_person(ref: str | int, *, pseudonymised_mode: bool | None = None) ->
     """
     mode = pseudonymised() if pseudonymised_mode is None else pseudonymised_mode
     text = str(ref).strip().upper()
-    if text.isdigit():
+    if text.isdecimal():
         if mode or len(text) > 12:
             return None
         return int(text)

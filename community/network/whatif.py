@@ -72,7 +72,7 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
         if person_id is None or person_id not in index.mentors or person_id in hidden:
-            if mode and ref.strip().isdigit():
+            if mode and ref.strip().isdecimal():
                 problems.append(_("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20]))
             else:
                 problems.append(_("%(ref)s is not a mentor in the analysis.", ref=ref[:20]))

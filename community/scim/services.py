@@ -85,7 +85,7 @@ def authenticate(header: str | None) -> ScimToken | None:
 # Reading --------------------------------------------------------------------------------
 
 def get_user(resource_id: str) -> User:
-    user = db.session.get(User, int(resource_id)) if resource_id.isdigit() and len(resource_id) < 12 else None
+    user = db.session.get(User, int(resource_id)) if resource_id.isdecimal() and len(resource_id) < 12 else None
     if user is None or user.erased_at is not None:
         raise NotFoundException(detail=f"Resource {resource_id} not found")
     return user
@@ -187,7 +187,7 @@ def _fast_condition(ast: Any) -> Any:
         return User.id.in_(select(ScimUser.user_id).where(ScimUser.external_id == value))
     if attribute in ("emails.value", "emails"):
         return func.lower(User.email) == wanted
-    return User.id == int(value) if value.isdigit() and len(value) < 12 else User.id == -1
+    return User.id == int(value) if value.isdecimal() and len(value) < 12 else User.id == -1
 
 
 # Writing --------------------------------------------------------------------------------

@@ -126,3 +126,13 @@ def test_a_reply_box_answering_one_post_is_never_shared(client, login_as, create
     pages = [client.get(url), other.get(url), client.get(url)]
     tokens = [re.findall(r'name="submission" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) for page in pages]
     assert all(tokens) and len({found[0] for found in tokens}) == 3
+
+
+def test_a_thread_address_with_digits_int_cannot_read_is_answered_not_failed(client, login_as, create_user,
+                                                                            create_thread):
+    """"²" is a digit to str.isdigit() but not a number to int(): such addresses show the thread."""
+    thread = create_thread(create_user(roles=["mentor"]), title="Superscripts")
+    login_as(create_user(roles=["mentor"]))
+    for query in ("post=%C2%B2", "reply_to=%C2%B2", "post=%D9%A3"):
+        response = client.get(f"/threads/{thread.id}?{query}")
+        assert response.status_code == 200 and "Superscripts" in text_of(response), query

@@ -145,8 +145,8 @@ def test_what_if_lists_what_loses_coverage_and_the_health_change(client, token, 
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?remove=999999", "?remove=abc", "?remove=SALES"],
-    ids=["no id", "unknown id", "not a number", "not a mentor"],
+    ["", "?remove=999999", "?remove=abc", "?remove=SALES", "?remove=%C2%B3", "?remove=&remove=W&remove=%C2%B3"],
+    ids=["no id", "unknown id", "not a number", "not a mentor", "a superscript digit", "several, one a superscript digit"],
 )
 def test_what_if_input_errors_are_422_naming_remove(client, token, small_org, compute, query):
     compute()
