@@ -267,12 +267,16 @@ def _frozen(value: object) -> bool:
     return isinstance(value, _FROZEN)
 
 
-def _recent() -> RecentValues:
-    recent = current_app.extensions.get("community.recent_values")
+def recent_values(name: str, seconds: float, size: int = 512) -> RecentValues:
+    """The app's RecentValues called `name` (one per process and app), made on first use."""
+    recent = current_app.extensions.get(f"community.{name}")
     if recent is None:
-        recent = current_app.extensions["community.recent_values"] = RecentValues(
-            current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5), size=1024)
+        recent = current_app.extensions[f"community.{name}"] = RecentValues(seconds, size=size)
     return recent
+
+
+def _recent() -> RecentValues:
+    return recent_values("recent_values", current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5), size=1024)
 
 
 def kept(key: str, compute: Callable[[], tuple[Any, bool]], *, recent: RecentValues, timeout: int | None = None,

@@ -65,7 +65,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from community.caching import AREAS, RecentValues, changed_here, generation, kept
+from community.caching import AREAS, RecentValues, changed_here, generation, kept, recent_values
 
 _HOLE_PREFIX = "<!--hole:"
 _HOLE_RE = re.compile(r"<!--hole:([A-Za-z0-9_-]+):([0-9a-f]{16})-->")
@@ -189,11 +189,7 @@ def _cut(html: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
 
 
 def _prepared() -> RecentValues:
-    prepared = current_app.extensions.get("community.prepared_pages")
-    if prepared is None:
-        prepared = current_app.extensions["community.prepared_pages"] = RecentValues(
-            current_app.config.get("CACHE_FRAGMENT_SECONDS", 30), size=256)
-    return prepared
+    return recent_values("prepared_pages", current_app.config.get("CACHE_FRAGMENT_SECONDS", 30), size=256)
 
 
 def cache_fragment(name: str, render: Callable[[], Any], *, areas: str | Iterable[str], vary: Iterable[Any] = (),
@@ -222,10 +218,7 @@ def stored(vary: tuple, render: Callable[[], tuple[str, bool]], *, areas: tuple[
 
 
 def _local() -> RecentValues:
-    recent = current_app.extensions.get("community.fragments")
-    if recent is None:
-        recent = current_app.extensions["community.fragments"] = RecentValues(current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5))
-    return recent
+    return recent_values("fragments", current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5))
 
 
 def _template_fragment(name: str, areas: str | Iterable[str] | None = None, vary: Iterable[Any] = (),

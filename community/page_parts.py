@@ -111,14 +111,12 @@ def _person_holes(user) -> dict:
     from flask import get_template_attribute, request
     from flask_babel import get_locale
 
-    from community.caching import RecentValues
+    from community.caching import recent_values
     from community.templating import account_url, unread_for
 
     unread = unread_for(user)
     key = repr((user.id, user.name, user.handle, unread, str(get_locale()), request.script_root))
-    made = current_app.extensions.get("community.person_holes")
-    if made is None:
-        made = current_app.extensions["community.person_holes"] = RecentValues(300, size=2048)
+    made = recent_values("person_holes", 300, size=2048)
     holes = made.get(key)
     if holes is None:
         avatar = get_template_attribute("macros/ui.html", "avatar")

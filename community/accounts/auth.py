@@ -86,13 +86,9 @@ def _local():
     on the next request of the same login session or token. The keys carry the "accounts"
     generation, so a change misses here too. The objects kept are never attached to a session
     (each request merges a copy), so threads can share them."""
-    from community.caching import RecentValues
+    from community.caching import recent_values
 
-    local = current_app.extensions.get("community.identities")
-    if local is None:
-        local = current_app.extensions["community.identities"] = RecentValues(
-            current_app.config.get("IDENTITY_CACHE_SECONDS", 5), size=1024)
-    return local
+    return recent_values("identities", current_app.config.get("IDENTITY_CACHE_SECONDS", 5), size=1024)
 
 
 def _remembered(key: str):
