@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
 from community.errors import DomainError, NotFoundError, PermissionDenied
@@ -70,13 +72,29 @@ def write_after_read() -> None:
         return
     g.begin_for_writing = True
     try:
-        db.session.add_all(pending)
+        # A Core insert per kind of row: nothing reads these objects back, so the ORM's flush
+        # (identity map, events, fetching the new ids) would be a third of an audited page's CPU.
+        for model, rows in _rows_by_model(pending).items():
+            db.session.execute(insert(model.__table__), rows)
         commit()
     except BaseException:
         rollback()
         raise
     finally:
         g.begin_for_writing = False
+
+
+def _rows_by_model(objects: list[Any]) -> dict[type, list[dict[str, Any]]]:
+    """New ORM objects as the column values of their rows (primary keys left to the database)."""
+    grouped: dict[type, list[dict[str, Any]]] = {}
+    for obj in objects:
+        mapper = sa_inspect(type(obj))
+        row = {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
+        for key in mapper.primary_key:
+            if row.get(key.key) is None:
+                row.pop(key.key, None)
+        grouped.setdefault(type(obj), []).append(row)
+    return grouped
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flask import g, has_request_context, request
 
 from community.audit.models import AuditEvent
+from community.database import utcnow
 from community.extensions import db
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def record(
         ip=request.remote_addr if has_request_context() else None,
     )
     if has_request_context() and g.get("in_unit_of_work") and request.method in READ_METHODS:
+        event.created_at = utcnow()  # the time of the view, not of the write after it
         g.setdefault("write_after_read", []).append(event)
     else:
         db.session.add(event)

@@ -8,6 +8,7 @@ without an audited view.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from markupsafe import Markup
 from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
+from community.caching import recent_values
 from community.network import bp, briefing, drawing, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.page_parts import cached_html, cached_page
@@ -101,8 +103,17 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def picture_token(event: AuditEvent) -> str:
-    """Ties the pictures of a page to its audited view (and to the viewer)."""
-    return _serializer().dumps([current_user.id, event.id])
+    """Ties the pictures of a page to its audited view (and to the viewer). The signature's
+    timestamp counts whole seconds, so within one second the same viewer and view get the
+    same token: the process keeps it for that second instead of signing again."""
+    payload = [current_user.id, event.id]
+    key = f"{payload}:{int(time.time())}"
+    recent = recent_values("picture_tokens", seconds=1, size=256)
+    token = recent.get(key)
+    if token is None:
+        token = _serializer().dumps(payload)
+        recent.put(key, token)
+    return token
 
 
 def _check_picture_token() -> None:

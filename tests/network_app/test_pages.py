@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from tests.conftest import login, text_of
 
@@ -53,12 +53,21 @@ def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, ana
                                                           create_user, db):
     from community.audit.models import AuditEvent
 
+    from community.database import utcnow
+    from community.network.models import AnalysisSnapshot
+
     compute()
     login_as(analyst)
+    before = utcnow()
     client.get("/network")
     client.get("/network")
+    after = utcnow()
     views = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "network.viewed")).all()
     assert [(v.actor_id, v.note) for v in views] == [(analyst.id, "dashboard")] * 2
+    # The whole row is stored (a read's events are inserted after its answer is ready).
+    latest = db.session.scalar(select(func.max(AnalysisSnapshot.id)))
+    assert {(v.subject_type, v.subject_id, v.ip, v.data) for v in views} == {("analysis_snapshot", latest, "127.0.0.1", None)}
+    assert all(before <= v.created_at.replace(tzinfo=before.tzinfo) <= after for v in views)
     admin_browser = client.application.test_client()
     login(admin_browser, create_user(roles=("admin",)))
     audit_page = text_of(admin_browser.get("/admin/audit?action=network."))
