@@ -7,7 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -82,8 +93,11 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
     if terms:
         found = matches(terms)
         if topic is not None:
+            # Only the people found or holding the topic are read (a semi-join on their ids):
+            # the outer joins alone let PostgreSQL read every person and filter afterwards.
+            candidates = union(select(found.c.user_id), select(PersonTag.user_id).where(PersonTag.tag_id == topic.id))
             stmt = stmt.outerjoin(found, found.c.user_id == User.id).where(
-                or_(found.c.user_id.is_not(None), holds.user_id.is_not(None)))
+                User.id.in_(candidates), or_(found.c.user_id.is_not(None), holds.user_id.is_not(None)))
         else:
             stmt = stmt.join(found, found.c.user_id == User.id)
         order.append(func.coalesce(found.c.score, 0).desc())

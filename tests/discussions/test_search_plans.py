@@ -135,6 +135,17 @@ def test_searches_use_their_indexes_on_a_large_organisation_without_nudging(app,
     # A selective term (a number in eleven names among 100,000) and a rare word in the posts.
     directory = _plans(app, client, "/people?q=1234", "to_tsquery", discourage_seqscan=False)
     assert all("ix_person_search_tsv" in plan for plan in directory), "\n\n".join(directory)
+    # A word that names a topic: the people found or holding it (about 15,000 here) are read
+    # by their ids, never every person (with PostgreSQL's default random_page_cost of 4 the
+    # planner read the whole users table for that; the app's connections set 1.1).
+    with app.app_context():
+        from community.expertise.models import FIELDS, Tag
+
+        db.session.add(Tag(slug="excel", name="Excel", field=FIELDS[0]))
+        db.session.commit()
+    topic = "\n".join(_plans(app, client, "/people?q=excel", "to_tsquery", discourage_seqscan=False))
+    assert "ix_person_search_tsv" in topic and "Seq Scan on users" not in topic, topic
+    assert "Index Cond: (id = matches" in topic, topic  # each person found looked up by id
     community = "\n".join(_plans(app, client, "/community/search?q=zettelkasten", "to_tsquery", discourage_seqscan=False))
     assert "ix_threads_search" in community and "ix_posts_search" in community, community
     # A word in a quarter of the posts: the threads are walked newest first, each asked for a
