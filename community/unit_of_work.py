@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
@@ -74,8 +74,8 @@ def write_after_read() -> None:
     try:
         # A Core insert per kind of row: nothing reads these objects back, so the ORM's flush
         # (identity map, events, fetching the new ids) would be a third of an audited page's CPU.
-        for model, rows in _rows_by_model(pending).items():
-            db.session.execute(insert(model.__table__), rows)
+        for table, rows in _rows_by_table(pending).items():
+            db.session.execute(insert(table), rows)
         commit()
     except BaseException:
         rollback()
@@ -84,16 +84,16 @@ def write_after_read() -> None:
         g.begin_for_writing = False
 
 
-def _rows_by_model(objects: list[Any]) -> dict[type, list[dict[str, Any]]]:
+def _rows_by_table(objects: list[Any]) -> dict[Table, list[dict[str, Any]]]:
     """New ORM objects as the column values of their rows (primary keys left to the database)."""
-    grouped: dict[type, list[dict[str, Any]]] = {}
+    grouped: dict[Table, list[dict[str, Any]]] = {}
     for obj in objects:
         mapper = sa_inspect(type(obj))
         row = {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
         for key in mapper.primary_key:
             if row.get(key.key) is None:
                 row.pop(key.key, None)
-        grouped.setdefault(type(obj), []).append(row)
+        grouped.setdefault(cast(Table, mapper.local_table), []).append(row)
     return grouped
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 ROLES = ("mentor", "executive", "staff", "change_manager", "admin")
 LEVELS = ("interested", "practitioner", "expert")
+# The people the directory may list (active and visible), as SQL for the index on them.
+LISTED_CONDITION = "active IS true AND directory_visible IS true"
 
 
 class User(UserMixin, TimestampMixin, Model):
@@ -47,6 +49,13 @@ class User(UserMixin, TimestampMixin, Model):
     analysis_opt_out: Mapped[bool] = mapped_column(default=False)
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     ambassador_since: Mapped[datetime | None]
+
+    # The directory's order over the people it may list (profiles.queries.visible_people);
+    # a search for a very common word walks it (profiles.search.walks_people).
+    __table_args__ = (
+        Index("ix_users_directory_name", "name", "id", sqlite_where=text(LISTED_CONDITION),
+              postgresql_where=text(LISTED_CONDITION)),
+    )
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -113,7 +113,7 @@ def picture_token(event: AuditEvent) -> str:
     if token is None:
         token = _serializer().dumps(payload)
         recent.put(key, token)
-    return token
+    return str(token)
 
 
 def _check_picture_token() -> None:

@@ -30,7 +30,7 @@ from community.extensions import db
 from community.mentoring.models import MentoringSession, Mentorship
 from community.pagination import Page, paginate
 from community.profiles.models import LEVEL_RANK, PersonTag, level_rank
-from community.profiles.search import matches, search_terms
+from community.profiles.search import has_match, matches, search_terms, walks_people
 
 FILTERS = ("q", "tag", "role", "department", "location", "language")
 COUNT_LIMIT = 100  # people counted at most by a search with words (beyond the current page)
@@ -90,7 +90,10 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
         holds = aliased(PersonTag)
         stmt = stmt.outerjoin(holds, and_(holds.user_id == User.id, holds.tag_id == topic.id))
         order.append(level_rank(holds.level).desc())
-    if terms:
+    if terms and topic is None and walks_people(terms):
+        # A very common word: the people it finds in name order (see search.walks_people).
+        stmt = stmt.where(has_match(terms, User.id))
+    elif terms:
         found = matches(terms)
         if topic is not None:
             # Only the people found or holding the topic are read (a semi-join on their ids):

@@ -52,7 +52,6 @@ def test_change_manager_recomputes_and_sees_each_finding_with_links(client, logi
 def test_every_dashboard_view_is_audited_and_admins_see_it(client, login_as, analyst, small_org, compute,
                                                           create_user, db):
     from community.audit.models import AuditEvent
-
     from community.database import utcnow
     from community.network.models import AnalysisSnapshot
 

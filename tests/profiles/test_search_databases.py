@@ -95,3 +95,39 @@ def test_sqlite_and_postgresql_return_the_same_people(app, db, tmp_path):
     on_sqlite_results = contextvars.Context().run(on_sqlite)
     assert on_sqlite_results == on_postgresql
     assert any(on_postgresql) and not all(on_postgresql)
+
+
+def test_a_very_common_word_lists_the_same_people_by_name(app, db, monkeypatch):
+    """PostgreSQL: a word in many documents walks the listed people in name order (no ranking of
+    every match); it finds exactly the people the ranked search finds, and never a hidden one."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the walk is PostgreSQL's way (FTS5 ranks its matches)")
+    from community.profiles import search
+
+    isolated(app, build, app)
+    ranked = isolated(app, results, app)
+    monkeypatch.setattr(search, "WALK_FROM_PEOPLE", 0)
+    monkeypatch.setattr(search, "WALK_FROM_SHARE", 0.0)
+    walked = isolated(app, results, app)
+    assert walked == ranked
+
+    def common_word() -> tuple[list[str], int, bool]:
+        from sqlalchemy import select
+
+        from community.accounts.models import User
+        from community.profiles.queries import DirectoryQuery, search_people
+
+        with app.app_context():
+            hidden = db.session.scalar(select(User).where(User.name == "Ben Weber"))
+            hidden.directory_visible = False
+            db.session.commit()
+            assert search.walks_people(["e"])
+            found = search_people(DirectoryQuery(q="e"), page=1, per_page=3)
+            rest = search_people(DirectoryQuery(q="e"), page=2, per_page=3)
+            names = [user.name for user in found.page.items + rest.page.items]
+            everyone = [user.name for user in search_people(DirectoryQuery(), page=1, per_page=50).page.items]
+            return names, found.page.total, [name for name in everyone if name in names]
+
+    names, total, directory_order = isolated(app, common_word)
+    # Three of the six have a word beginning with "e"; Ben Weber ("einen") is hidden now.
+    assert names == directory_order and len(names) == total == 3 and "Ben Weber" not in names
