@@ -68,3 +68,18 @@ def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True, to
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars() if scalars else result.all())
     return Page(items=items, page=page, per_page=per_page, total=total, more=more)
+
+
+def paginate_capped(stmt: Select, *, page: int, per_page: int, count_limit: int) -> Page:
+    """`paginate(..., count_limit=…, scalars=True)` in one statement, for narrow statements
+    (ids): the rows from this page up to the counting limit are read at once, the page is the
+    first of them and the count follows from how many there were. A search then finds its
+    matches once instead of twice. A page past the end counts as `paginate` does."""
+    limit = max(count_limit, page * per_page) + 1
+    offset = (page - 1) * per_page
+    rows = list(db.session.scalars(stmt.limit(limit - offset).offset(offset)))
+    if not rows and page > 1:
+        return paginate(stmt, page=page, per_page=per_page, count_limit=count_limit)
+    total = offset + len(rows)
+    more = total == limit
+    return Page(items=rows[:per_page], page=page, per_page=per_page, total=limit - 1 if more else total, more=more)

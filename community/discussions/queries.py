@@ -37,7 +37,7 @@ from community.discussions.services import (
 )
 from community.expertise.models import Tag
 from community.extensions import db
-from community.pagination import Page, paginate
+from community.pagination import Page, paginate, paginate_capped
 
 # Lists show a thread's topics by name: their synonyms are not loaded with them.
 THREAD_TAG_LOADS = (selectinload(Thread.tag_rows).joinedload(ThreadTag.tag).lazyload(Tag.synonyms),)
@@ -147,8 +147,8 @@ def list_threads(user: User, *, page: int, per_page: int, category_id: int | Non
     takes the page's ids first, then loads those threads with what lists show."""
     if not q:
         return paginate(thread_list_statement(user, category_id=category_id, tag=tag), page=page, per_page=per_page)
-    found = paginate(thread_list_statement(user, category_id=category_id, tag=tag, q=q, ids_only=True), page=page,
-                     per_page=per_page, count_limit=search.COUNT_LIMIT)
+    found = paginate_capped(thread_list_statement(user, category_id=category_id, tag=tag, q=q, ids_only=True),
+                            page=page, per_page=per_page, count_limit=search.COUNT_LIMIT)
     threads = {thread.id: thread for thread in db.session.scalars(
         select(Thread).where(Thread.id.in_(found.items)).options(*THREAD_LOADS, *THREAD_TAG_LOADS)).unique()}
     found.items = [threads[thread_id] for thread_id in found.items]
