@@ -141,7 +141,9 @@ class PeerSchema(ma.Schema):
 @blp.response(200, page_of(PersonSchema))
 @blp.alt_response(422, schema=ErrorSchema, description="Unknown topic or role in a filter")
 def list_people(args: dict):
-    """Directory search: full text (`q`, prefix per word) and filters; hidden people are not listed."""
+    """Directory search: full text (`q`, prefix per word) and filters; hidden people are not listed.
+    By relevance, then name; people holding a topic the words name come first; a very common
+    word (PostgreSQL: in at least 5 % of the directory) lists the people it finds by name."""
     query = queries.DirectoryQuery(**{name: (args.get(name) or "").strip() for name in queries.FILTERS})
     page, per_page = args["page"], args["per_page"]
 

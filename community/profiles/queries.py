@@ -80,7 +80,8 @@ def visible_people() -> ColumnElement[bool]:
 def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
     """Directory search: full text, then filters; by relevance (text rank, level for a topic
     filter), then name. When the search words name a topic (its name or a synonym), the
-    people who hold that topic come first, strongest level first."""
+    people who hold that topic come first, strongest level first. A very common word
+    (PostgreSQL, search.walks_people) lists the people it finds by name."""
     stmt = select(User).where(visible_people())
     order = []
     terms = search_terms(query.q)
