@@ -117,9 +117,11 @@ def register_blueprints(app: Flask) -> None:
         if hasattr(package, "bp"):
             app.register_blueprint(package.bp)
     api.init_app(app)
+    from community.extensions import skip_idle_limit_check
     from community.unit_of_work import wrap_all_views
 
     wrap_all_views(app)
+    skip_idle_limit_check(app)
 
 
 def register_errors(app: Flask) -> None:
