@@ -52,7 +52,10 @@ def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> di
         server = [f"-c lock_timeout={lock_timeout_ms}"]
         page_cost = os.environ.get("DB_RANDOM_PAGE_COST", "1.1").strip()
         if page_cost:
-            server.append(f"-c random_page_cost={float(page_cost)}")
+            try:
+                server.append(f"-c random_page_cost={float(page_cost)}")
+            except ValueError:
+                raise ValueError(f"DB_RANDOM_PAGE_COST must be a number (e.g. 1.1) or empty, not {page_cost!r}") from None
         options["connect_args"] = {"connect_timeout": 5, "options": " ".join(server)}
         options["pool_timeout"] = 10
     else:

@@ -74,7 +74,7 @@ def write_after_read() -> None:
     try:
         # A Core insert per kind of row: nothing reads these objects back, so the ORM's flush
         # (identity map, events, fetching the new ids) would be a third of an audited page's CPU.
-        for table, rows in _rows_by_table(pending).items():
+        for (table, _columns), rows in _rows_by_table(pending).items():
             db.session.execute(insert(table), rows)
         commit()
     except BaseException:
@@ -84,16 +84,21 @@ def write_after_read() -> None:
         g.begin_for_writing = False
 
 
-def _rows_by_table(objects: list[Any]) -> dict[Table, list[dict[str, Any]]]:
-    """New ORM objects as the column values of their rows (primary keys left to the database)."""
-    grouped: dict[Table, list[dict[str, Any]]] = {}
+def _rows_by_table(objects: list[Any]) -> dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]:
+    """New ORM objects as the column values of their rows, grouped by table and by the columns
+    they give (one executemany each). A column left empty that has a default (a primary key,
+    `created_at`) is left out, so the default applies as it would in a flush."""
+    grouped: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
     for obj in objects:
         mapper = sa_inspect(type(obj))
-        row = {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
-        for key in mapper.primary_key:
-            if row.get(key.key) is None:
-                row.pop(key.key, None)
-        grouped.setdefault(cast(Table, mapper.local_table), []).append(row)
+        row = {}
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            value = getattr(obj, attr.key)
+            if value is None and (column.primary_key or column.default is not None or column.server_default is not None):
+                continue
+            row[column.key] = value
+        grouped.setdefault((cast(Table, mapper.local_table), tuple(row)), []).append(row)
     return grouped
 
 

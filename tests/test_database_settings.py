@@ -19,7 +19,7 @@ def test_postgresql_connections_price_random_reads_for_ssds_unless_told_otherwis
     monkeypatch.setenv("DB_RANDOM_PAGE_COST", "")  # the server's own setting
     assert server_options() == "-c lock_timeout=5000"
     monkeypatch.setenv("DB_RANDOM_PAGE_COST", "cheap; DROP TABLE users")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="DB_RANDOM_PAGE_COST must be a number"):
         server_options()  # a number or nothing: never text in the connection's options
     assert "options" not in _engine_options("sqlite:///community.sqlite3", 5000)["connect_args"]
 

@@ -167,3 +167,26 @@ def test_a_real_page_refusal_keeps_the_form_and_stores_nothing(client, db, creat
     assert "An account with this e-mail address exists already." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 2
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "user.created")) == 0
+
+
+def test_events_left_by_a_read_are_stored_whole_with_their_defaults(app, db):
+    """A read's audit events are inserted after its answer (one Core insert per set of columns):
+    every value given is stored, and a column left empty takes its default (created_at)."""
+    from flask import g
+    from sqlalchemy import select
+
+    from community.audit.models import AuditEvent
+    from community.database import utcnow
+    from community.unit_of_work import write_after_read
+
+    before = utcnow()
+    with app.test_request_context("/network", method="GET"):
+        g.write_after_read = [
+            AuditEvent(action="test.viewed", subject_type="thing", subject_id=7, note="a", data={"k": [1, 2]}),
+            AuditEvent(action="test.viewed", note="b", created_at=before),
+        ]
+        write_after_read()
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "test.viewed").order_by(AuditEvent.note)).all()
+    assert [(r.note, r.subject_type, r.subject_id, r.data) for r in rows] == [("a", "thing", 7, {"k": [1, 2]}),
+                                                                           ("b", None, None, None)]
+    assert all(r.created_at is not None for r in rows)
