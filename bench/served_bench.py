@@ -199,16 +199,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(app_spec: str, env: dict, port: int, extra: list[str]) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603 - fixed argument list
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, app_spec],
-        cwd=ROOT, env=env,
-    )
+def start_server(app_spec: str, env: dict, port: int, extra: list[str], log_path: Path) -> subprocess.Popen:
+    """A gunicorn server; what it logs (an audit line per dashboard view, say) goes to `log_path`,
+    as a deployment's logs go to a file or the journal, not through the terminal of the run."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(WORKERS),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, app_spec],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.time() + 60
     while time.time() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn for {app_spec} exited with {process.returncode}")
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise SystemExit(f"gunicorn for {app_spec} exited with {process.returncode}:\n{tail}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/livez" if app_spec == "wsgi:app" else "/")
@@ -394,8 +398,8 @@ def main() -> None:
         if REDIS_URL:
             env["REDIS_URL"] = REDIS_URL
         app_port, bare_port = free_port(), free_port()
-        servers.append(start_server("wsgi:app", env, app_port, []))
-        servers.append(start_server("bare_app:app", {**env, "PYTHONPATH": str(HERE)}, bare_port, []))
+        servers.append(start_server("wsgi:app", env, app_port, [], workdir / "app.log"))
+        servers.append(start_server("bare_app:app", {**env, "PYTHONPATH": str(HERE)}, bare_port, [], workdir / "bare.log"))
         creds = {"cookie": login_cookie(app_port, ids["email"], ids["password"]), "token": ids["token"]}
         database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         print(f"\ngunicorn {WORKERS} workers (gunicorn.conf.py, COMMUNITY_ENV=production, {database}, "
@@ -433,6 +437,11 @@ def main() -> None:
             goal = 0.9 if target.key == "livez" else 0.2
             verdict = "ok" if result.rps / bare >= goal and result.p99_ms < 50 else "below target"
             print(f"  {target.label:40} {result.rps / bare:6.1%}   p99 {result.p99_ms:6.1f} ms   {verdict}")
+    except BaseException:
+        log = workdir / "app.log"
+        if log.exists():
+            print(f"The product's server log ends with:\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+        raise
     finally:
         for server in servers:
             server.terminate()
