@@ -25,10 +25,10 @@ import re
 from collections.abc import Callable, Iterable
 
 from flask import current_app
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community.fragments import cache_fragment, hole
+from community.security import csrf_token
 
 # The callers name everything about the viewer in `parts`; no role class is added to the key.
 VIEWER = ("page-part",)
@@ -40,7 +40,7 @@ def cached_html(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     `submission` token and the other per-request `secrets` (e.g. a signed token in a link;
     named, when the page around is kept whole and fills them itself) are never stored."""
     named = secrets if isinstance(secrets, dict) else {f"secret{i}": value for i, value in enumerate(secrets, start=1)}
-    values = {"csrf": generate_csrf(), "submission": submission, **named}
+    values = {"csrf": csrf_token(), "submission": submission, **named}
 
     def with_holes() -> str:
         html = str(render())
@@ -76,7 +76,7 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     if (request.method != "GET" or "_flashes" in session or not current_app.config.get("PAGE_CACHE", True)
             or any(changed_here(area) for area in wanted)):
         return render()
-    csrf = generate_csrf()
+    csrf = csrf_token()
 
     def capture() -> tuple[str, bool]:
         g.page_capture = captured = {"per_viewer": False, "holes": frozenset(holes or ())}

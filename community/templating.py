@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from community.accounts.auth import peek_user
+from community.security import csrf_token
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -190,5 +190,5 @@ def init_app(app: Flask) -> None:
             # The layout's own small forms (language, log out) are plain HTML with the CSRF
             # token: no form object reads the request body (an error page for a 413 must not
             # parse the body that caused it).
-            "csrf_token_value": generate_csrf,
+            "csrf_token_value": csrf_token,
         }

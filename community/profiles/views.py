@@ -18,7 +18,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from community import submissions
@@ -40,6 +39,7 @@ from community.profiles.forms import (
     language_choices,
     timezone_choices,
 )
+from community.security import csrf_token
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
@@ -328,7 +328,7 @@ def _render_contacts(slug: str, ask_form=None, asked_person_id=None):
         asked_person_id = request.args.get("ask", type=int)
     # The page's body is cached too (community.fragments, the template); the ask form's tokens
     # are holes. A form sent back with its errors is rendered afresh.
-    tokens = {"csrf": generate_csrf, "submission": submissions.new_token if ask_form is None else ask_form.submission.data}
+    tokens = {"csrf": csrf_token, "submission": submissions.new_token if ask_form is None else ask_form.submission.data}
     body_key = (tag_id, week, page, per_page, excluded, asked_person_id)
 
     def render() -> str:
