@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Table, insert
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
@@ -80,9 +80,21 @@ def write_after_read() -> None:
         # write lock first (SQLite: the writers' turn, then BEGIN IMMEDIATE).
         with db.engine.begin() as connection:
             for (table, _columns), rows in _rows_by_table(pending).items():
-                connection.execute(insert(table), rows)
+                connection.execute(_insert_into(table), rows)
     finally:
         g.begin_for_writing = False
+
+
+_INSERTS: dict[Table, Insert] = {}
+
+
+def _insert_into(table: Table) -> Insert:
+    """One INSERT statement per table, built once: its cache key is worked out on first use
+    and kept on it, so later executions find the compiled SQL without building anything."""
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)
+    return statement
 
 
 def _rows_by_table(objects: list[Any]) -> dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]:
