@@ -20,10 +20,11 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Table
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
+from community.database import append_rows
 from community.errors import DomainError, NotFoundError, PermissionDenied
 from community.extensions import db
 
@@ -72,29 +73,15 @@ def write_after_read() -> None:
         return
     g.begin_for_writing = True
     try:
-        # A Core insert per kind of row, straight on a connection: nothing reads these rows
-        # back, no cached page depends on them and they start no task, so neither the ORM's
-        # flush (identity map, fetching the new ids) nor the session's transaction and commit
-        # events (cache generations, tasks) have anything to do; together they were a quarter
-        # of the audited network dashboard's time. The engine's own events still apply: the
-        # write lock first (SQLite: the writers' turn, then BEGIN IMMEDIATE).
-        with db.engine.begin() as connection:
-            for (table, _columns), rows in _rows_by_table(pending).items():
-                connection.execute(_insert_into(table), rows)
+        # Plain inserts in one transaction of their own, outside the session: nothing reads
+        # these rows back, no cached page depends on them and they start no task, so neither
+        # the ORM's flush (identity map, fetching the new ids) nor the session's transaction
+        # and commit events (cache generations, tasks) have anything to do; with them this was
+        # a quarter of the audited network dashboard's time. The write lock comes first
+        # (SQLite: the writers' turn, then BEGIN IMMEDIATE; see community.database.append_rows).
+        append_rows(db.engine, [(table, rows) for (table, _columns), rows in _rows_by_table(pending).items()])
     finally:
         g.begin_for_writing = False
-
-
-_INSERTS: dict[Table, Insert] = {}
-
-
-def _insert_into(table: Table) -> Insert:
-    """One INSERT statement per table, built once: its cache key is worked out on first use
-    and kept on it, so later executions find the compiled SQL without building anything."""
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = insert(table)
-    return statement
 
 
 def _rows_by_table(objects: list[Any]) -> dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]:
