@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import pickle
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
@@ -120,17 +121,40 @@ def _remember(key: str, value, *, detached: bool = False) -> None:
         return
     if detached:
         _local().put(key, value)
+    else:
+        value = _portable(value)
     try:
         cache.set(key, value, timeout=seconds)
     except Exception:  # noqa: BLE001
         log.debug("identity cache unavailable", exc_info=True)
 
 
+def _portable(value):
+    """What the cache keeps of an identity (a user, or a token's tuple with its user): a
+    detached copy whose roles and languages are plain names instead of rows, so each request
+    merges one object instead of five (community.accounts.models.User._role_names). The
+    request's own objects are left as they are."""
+    if isinstance(value, tuple):
+        return tuple(_portable(item) for item in value)
+    if not isinstance(value, User):
+        return value
+    copy = pickle.loads(pickle.dumps(value))  # noqa: S301 - our own object, never outside data
+    state = copy.__dict__
+    for rows, names, field in (("role_rows", User.IDENTITY_ROLES, "role"), ("language_rows", User.IDENTITY_LANGUAGES, "code")):
+        if rows in state:  # loaded (never guessed empty when it was not)
+            state[names] = tuple(getattr(row, field) for row in state.pop(rows))
+    return copy
+
+
 def _attach(user: User) -> User:
     """A remembered user into this request's session as a copy of its own, merged without a
-    query (with its roles and languages): the remembered object stays detached and unchanged
-    for the next request."""
-    return db.session.merge(user, load=False)
+    query; its roles and languages come along as names. The remembered object stays detached
+    and unchanged for the next request."""
+    merged = db.session.merge(user, load=False)
+    for name in (User.IDENTITY_ROLES, User.IDENTITY_LANGUAGES):
+        if name in user.__dict__ and name not in merged.__dict__:
+            merged.__dict__[name] = user.__dict__[name]
+    return merged
 
 
 def load_session_user(user_id: str) -> User | None:

@@ -74,13 +74,26 @@ class User(UserMixin, TimestampMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # A signed-in person remembered for a few seconds (community.accounts.auth) joins each
+    # request's session without their role and language rows, which would cost more to copy in
+    # than the rest of them; they carry the names instead. Rows loaded in this request (a
+    # change of one's own roles) always win.
+    IDENTITY_ROLES = "_identity_roles"
+    IDENTITY_LANGUAGES = "_identity_languages"
+
+    def _role_names(self) -> tuple[str, ...]:
+        state = self.__dict__
+        if "role_rows" not in state and self.IDENTITY_ROLES in state:
+            return state[self.IDENTITY_ROLES]
+        return tuple(row.role for row in self.role_rows)
+
     @property
     def roles(self) -> list[str]:
-        held = {row.role for row in self.role_rows}
+        held = set(self._role_names())
         return [role for role in ROLES if role in held]
 
     def has_role(self, *roles: str) -> bool:
-        return any(row.role in roles for row in self.role_rows)
+        return any(role in roles for role in self._role_names())
 
     @property
     def is_admin(self) -> bool:
@@ -92,6 +105,9 @@ class User(UserMixin, TimestampMixin, Model):
 
     @property
     def languages(self) -> list[str]:
+        state = self.__dict__
+        if "language_rows" not in state and self.IDENTITY_LANGUAGES in state:
+            return list(state[self.IDENTITY_LANGUAGES])
         return [row.code for row in self.language_rows]
 
     def __repr__(self) -> str:
