@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
@@ -119,6 +119,22 @@ def read_apart() -> Iterator[None]:
     finally:
         g.reading_apart = previous
         db.session.commit()  # ends the read; nothing was written
+
+
+@contextmanager
+def reading_connection() -> Iterator[Connection]:
+    """A connection of its own, outside the request's session, for reads that take no write
+    lock (SQLite: a deferred BEGIN, even in a POST request); its transaction ends when the
+    block does. A write that first reads what it needs here holds the write lock only while it
+    writes; what it read can change meanwhile, so the write checks it (see
+    community.discussions.services.reply)."""
+    previous = g.get("reading_apart", False)
+    g.reading_apart = True
+    try:
+        with db.engine.connect() as connection:
+            yield connection
+    finally:
+        g.reading_apart = previous
 
 
 def transactional(view: F) -> F:

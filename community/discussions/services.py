@@ -36,7 +36,7 @@ from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community import tasks
 from community.accounts.models import User, UserRole
-from community.database import utcnow
+from community.database import rowcount, utcnow
 from community.discussions.models import (
     FLAG_OUTCOMES,
     LEVELS,
@@ -91,7 +91,7 @@ def sees_mentor_areas(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
 
 
-def can_see(user: User, category: Category | ThreadFacts) -> bool:
+def can_see(user: User, category: Category | ThreadFacts | ReplyTarget) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
@@ -392,12 +392,58 @@ def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
 _REPLY_RECIPIENTS = {False: _reply_recipients_stmt(False), True: _reply_recipients_stmt(True)}
 
 
-def reply_recipients(thread: Thread, exclude: Iterable[int]) -> list[int]:
+def reply_recipients(thread: Thread | ReplyTarget, exclude: Iterable[int]) -> list[int]:
     """Followers told about a reply in `thread` (see `_reply_recipients_stmt`), minus `exclude`."""
-    stmt = _REPLY_RECIPIENTS[thread.category.visibility != "members"]
+    target = thread if isinstance(thread, ReplyTarget) else ReplyTarget.of(thread)
     skip = set(exclude)
-    return [uid for uid in db.session.scalars(stmt, {"thread_id": thread.id, "category_id": thread.category_id})
+    if target.followers is not None:
+        return [uid for uid in target.followers if uid not in skip]
+    stmt = _REPLY_RECIPIENTS[target.visibility != "members"]
+    return [uid for uid in db.session.scalars(stmt, {"thread_id": target.id, "category_id": target.category_id})
             if uid not in skip]
+
+
+class ReplyTarget(NamedTuple):
+    """What a reply needs of its thread, read before the write begins (`reply_target`): the
+    thread, its category and who follows it. `followers` is None when they are to be looked up
+    in the reply's own transaction."""
+
+    id: int
+    category_id: int
+    visibility: str
+    locked: bool
+    title: str
+    followers: tuple[int, ...] | None = None
+
+    @classmethod
+    def of(cls, thread: Thread) -> ReplyTarget:
+        return cls(thread.id, thread.category_id, thread.category.visibility, thread.locked, thread.title)
+
+
+def reply_target(user: User, thread_id: int) -> ReplyTarget:
+    """A thread the person may reply to (404 like get_thread, 403 when locked), with its
+    followers, read apart on a connection of its own that takes no write lock
+    (community.unit_of_work.reading_connection). The reply then writes only: on SQLite writers
+    take turns, so a reply that read under the write lock kept every other writer waiting
+    meanwhile. `reply` checks in its own transaction that the thread is as it was read."""
+    from community.unit_of_work import reading_connection
+
+    with reading_connection() as connection:
+        row = connection.execute(_REPLY_TARGET, {"thread_id": thread_id}).first()
+        target = ReplyTarget(*row) if row is not None else None
+        if target is None or not can_see(user, target):
+            raise NotFoundError(_("No such thread."))
+        require_can_post(user, target)
+        followers = tuple(connection.scalars(_REPLY_RECIPIENTS[target.visibility != "members"],
+                                             {"thread_id": target.id, "category_id": target.category_id}))
+    return target._replace(followers=followers)
+
+
+_REPLY_TARGET = (
+    select(Thread.id, Thread.category_id, Category.visibility, Thread.locked, Thread.title)
+    .join(Category, Category.id == Thread.category_id)
+    .where(Thread.id == bindparam("thread_id", type_=Integer))
+)
 
 
 def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[int]:
@@ -415,10 +461,10 @@ def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[in
     )
 
 
-def _notify_mentions(actor: User, post: Post, thread: Thread, people: list[User]) -> set[int]:
+def _notify_mentions(actor: User, post: Post, thread: Thread | ReplyTarget, people: list[User]) -> set[int]:
     """Mention rows and notifications for people newly mentioned in this post (once per post,
     only people who can see the category, muted thread or category wins)."""
-    category = thread.category
+    category = thread if isinstance(thread, ReplyTarget) else thread.category
     candidates = {u.id: u for u in people if u.id != getattr(actor, "id", None) and can_see(u, category)}
     if not candidates:
         return set()
@@ -468,35 +514,37 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
     return thread
 
 
-def require_can_post(user: User, thread: Thread) -> None:
+def require_can_post(user: User, thread: Thread | ReplyTarget) -> None:
     if thread.locked and not is_moderator(user):
         raise PermissionDenied(_("This thread is locked; only moderators can reply."))
 
 
-def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | None = None) -> Post:
-    """Add a post; the thread's count and last activity move in the same transaction."""
-    if not can_see(actor, thread.category):
+def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post_id: int | None = None) -> Post:
+    """Add a post; the thread's count and last activity move in the same transaction.
+
+    `thread` is the thread as loaded (its page) or as read apart (`reply_target`). Either way
+    the thread moves on only as it was seen: not locked since (unless the writer moderates)
+    and still in the same category; otherwise it is looked at again in this transaction."""
+    target = thread if isinstance(thread, ReplyTarget) else ReplyTarget.of(thread)
+    if not can_see(actor, target):
         raise NotFoundError(_("No such thread."))
-    require_can_post(actor, thread)
+    require_can_post(actor, target)
     body = check_body(body)
     parent = None
     if reply_to_post_id is not None:
         parent = db.session.get(Post, reply_to_post_id)
-        if parent is None or parent.thread_id != thread.id:
+        if parent is None or parent.thread_id != target.id:
             message = _("You can only reply to a post of this thread.")
             raise ValidationFailed(message, {"reply_to": [message]})
-    html, mentioned = render_body(body, actor, thread_id=thread.id)
+    html, mentioned = render_body(body, actor, thread_id=target.id)
     now = utcnow()
-    post = Post(thread_id=thread.id, author_id=actor.id, body=body, html=html, created_at=now,
-                reply_to_post_id=parent.id if parent else None, hidden=False)
-    # Known already: answering with the new post needs no query for its author.
-    post.author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
-    db.session.add(post)
-    db.session.flush()
     # Atomic in SQL: concurrent replies never lose an increment.
-    db.session.execute(
+    seen = [Thread.id == target.id, Thread.category_id == target.category_id]
+    if not is_moderator(actor):
+        seen.append(Thread.locked.is_(False))
+    moved = db.session.execute(
         update(Thread)
-        .where(Thread.id == thread.id)
+        .where(*seen)
         .values(
             post_count=Thread.post_count + 1,
             last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
@@ -504,11 +552,26 @@ def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | Non
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(thread, ["post_count", "last_post_at", "last_poster_id", "last_poster"])
-    watch_by_default(actor.id, thread.id)
-    told = _notify_mentions(actor, post, thread, mentioned)
-    mute = [("thread", thread.id), ("category", thread.category_id)]
-    recipients = set(reply_recipients(thread, exclude=told | {actor.id}))
+    if not rowcount(moved):
+        # Locked, moved or gone since it was read: look again, now in this transaction.
+        fresh = get_thread(actor, target.id, people=False)
+        if isinstance(thread, Thread) and fresh is thread:
+            db.session.refresh(fresh)
+        if ReplyTarget.of(fresh)[:5] == target[:5]:
+            raise ConflictError(_("The thread changed while you replied; please try again."))  # never loops
+        return reply(actor, fresh, body, reply_to_post_id=reply_to_post_id)
+    post = Post(thread_id=target.id, author_id=actor.id, body=body, html=html, created_at=now,
+                reply_to_post_id=parent.id if parent else None, hidden=False)
+    # Known already: answering with the new post needs no query for its author.
+    post.author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    db.session.add(post)
+    db.session.flush()
+    if isinstance(thread, Thread):
+        db.session.expire(thread, ["post_count", "last_post_at", "last_poster_id", "last_poster"])
+    watch_by_default(actor.id, target.id)
+    told = _notify_mentions(actor, post, target, mentioned)
+    mute = [("thread", target.id), ("category", target.category_id)]
+    recipients = set(reply_recipients(target, exclude=told | {actor.id}))
     # The author of the post replied to hears about it unless they muted the thread.
     if (
         parent is not None
@@ -517,7 +580,7 @@ def reply(actor: User, thread: Thread, body: str, *, reply_to_post_id: int | Non
         and not _muted_among([parent.author_id], mute)
     ):
         recipients.add(parent.author_id)
-    notify_many(recipients, "discussion_reply", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
+    notify_many(recipients, "discussion_reply", actor=actor, link=thread_link(target.id, post.id), thread=target.title)
     return post
 
 
