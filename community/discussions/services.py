@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
+    Executable,
     Integer,
     Select,
     and_,
@@ -268,12 +269,21 @@ def _insert_ignore(model: type[Subscription]) -> postgresql.Insert | sqlite.Inse
     return sqlite.insert(model)
 
 
+_WATCH_BY_DEFAULT: dict[str, Executable] = {}
+
+
 def watch_by_default(user_id: int, thread_id: int) -> None:
-    """Authors and repliers watch their threads, unless they chose a level before."""
-    stmt = _insert_ignore(Subscription).values(
-        user_id=user_id, target_kind="thread", target_id=thread_id, level="watching", updated_at=utcnow()
-    )
-    db.session.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"]))
+    """Authors and repliers watch their threads, unless they chose a level before (one
+    statement per database, built once and run with bound values: every reply runs it)."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = _WATCH_BY_DEFAULT.get(dialect)
+    if stmt is None:
+        stmt = _WATCH_BY_DEFAULT[dialect] = _insert_ignore(Subscription).values(
+            user_id=bindparam("watcher", type_=Integer), target_kind="thread",
+            target_id=bindparam("watched_thread", type_=Integer), level="watching",
+            updated_at=bindparam("moment", type_=Subscription.__table__.c.updated_at.type),
+        ).on_conflict_do_nothing(index_elements=["user_id", "target_kind", "target_id"])
+    db.session.execute(stmt, {"watcher": user_id, "watched_thread": thread_id, "moment": utcnow()})
 
 
 def remembered_subscription_level(user: User, kind: str, target_id: int) -> str | None:
@@ -519,6 +529,27 @@ def require_can_post(user: User, thread: Thread | ReplyTarget) -> None:
         raise PermissionDenied(_("This thread is locked; only moderators can reply."))
 
 
+def _thread_moves_on(moderator: bool) -> Executable:
+    """A reply's UPDATE of its thread (count, last activity, last poster), only while the
+    thread is as the reply saw it: same category and, unless a moderator writes, not locked.
+    Built once per case and run with bound values."""
+    now = bindparam("moment", type_=Thread.__table__.c.last_post_at.type)
+    seen = [Thread.id == bindparam("seen_thread", type_=Integer), Thread.category_id == bindparam("seen_category", type_=Integer)]
+    if not moderator:
+        seen.append(Thread.locked.is_(False))
+    return (
+        update(Thread)
+        .where(*seen)
+        .values(post_count=Thread.post_count + 1,
+                last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
+                last_poster_id=bindparam("poster", type_=Integer))
+        .execution_options(synchronize_session=False)
+    )
+
+
+_THREAD_MOVES_ON = {False: _thread_moves_on(False), True: _thread_moves_on(True)}
+
+
 def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post_id: int | None = None) -> Post:
     """Add a post; the thread's count and last activity move in the same transaction.
 
@@ -539,19 +570,8 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
     html, mentioned = render_body(body, actor, thread_id=target.id)
     now = utcnow()
     # Atomic in SQL: concurrent replies never lose an increment.
-    seen = [Thread.id == target.id, Thread.category_id == target.category_id]
-    if not is_moderator(actor):
-        seen.append(Thread.locked.is_(False))
-    moved = db.session.execute(
-        update(Thread)
-        .where(*seen)
-        .values(
-            post_count=Thread.post_count + 1,
-            last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
-            last_poster_id=actor.id,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    moved = db.session.execute(_THREAD_MOVES_ON[is_moderator(actor)], {
+        "seen_thread": target.id, "seen_category": target.category_id, "moment": now, "poster": actor.id})
     if not rowcount(moved):
         # Locked, moved or gone since it was read: look again, now in this transaction.
         fresh = get_thread(actor, target.id, people=False)
