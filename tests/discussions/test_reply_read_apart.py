@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from tests.conftest import login
 from tests.discussions.test_notifications import notes_of
+from tests.writers import hold_a_write
 
 
 @pytest.fixture
@@ -116,7 +117,6 @@ def test_reading_the_thread_takes_no_write_lock(app, client, db, create_user, cr
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("PostgreSQL readers never wait for writers")
     from community.accounts.models import User
-    from community.database import install_sqlite_transactions
     from community.discussions import services
 
     thread = create_thread(create_user())
@@ -125,21 +125,7 @@ def test_reading_the_thread_takes_no_write_lock(app, client, db, create_user, cr
         assert replier.roles == ["staff"]
         db.session.expunge(replier)
     held, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-        install_sqlite_transactions(engine, 5.0)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("INSERT INTO audit_events (created_at, action) VALUES (CURRENT_TIMESTAMP, 'held.write')"))
-                held.set()
-                done.wait(10)
-        finally:
-            held.set()
-            engine.dispose()
-
-    writer = threading.Thread(target=hold, daemon=True)
-    writer.start()
+    writer = hold_a_write(app.config["SQLALCHEMY_DATABASE_URI"], held, done)
     assert held.wait(10)
     try:
         with app.test_request_context(f"/api/v1/threads/{thread.id}/posts", method="POST"):

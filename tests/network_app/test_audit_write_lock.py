@@ -9,9 +9,10 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from community.config import _engine_options
+from tests.writers import hold_a_write
 
 
 @pytest.fixture
@@ -31,28 +32,12 @@ def test_a_view_that_cannot_be_recorded_answers_503_and_the_next_one_is_recorded
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if not url.startswith("sqlite"):
         pytest.skip("PostgreSQL inserts never wait for each other")
-    from community.database import install_sqlite_transactions
-
     compute()
     login_as(analyst)
     assert client.get("/network").status_code == 200  # warm: the page itself comes from the cache
     before = _views(db)
     held, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        engine = create_engine(url)
-        install_sqlite_transactions(engine, 5.0)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("INSERT INTO audit_events (created_at, action) VALUES (CURRENT_TIMESTAMP, 'held.write')"))
-                held.set()
-                done.wait(10)
-        finally:
-            held.set()
-            engine.dispose()
-
-    writer = threading.Thread(target=hold, daemon=True)
-    writer.start()
+    writer = hold_a_write(url, held, done)
     assert held.wait(10)
     started = time.monotonic()
     refused = client.get("/network")

@@ -9,32 +9,15 @@ waits for the lock like any writer. Run on both databases.
 from __future__ import annotations
 
 import threading
-import time
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
+
+from tests.writers import hold_a_write
 
 
 def _hold_a_write(url: str, started: threading.Event, seconds: float) -> threading.Thread:
-    """Another process's write transaction (an audit row, like a snapshot or another export),
-    held open for `seconds`. That process is the product too (another gunicorn worker, a CLI
-    command): on SQLite its writers take turns with the others (community.database.WriterTurn)."""
-    from community.database import install_sqlite_transactions
-
-    def hold() -> None:
-        engine = create_engine(url)
-        install_sqlite_transactions(engine, 5.0)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("INSERT INTO audit_events (created_at, action) VALUES (CURRENT_TIMESTAMP, 'held.write')"))
-                started.set()
-                time.sleep(seconds)
-        finally:
-            started.set()
-            engine.dispose()
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    return thread
+    """Another process's write transaction (an audit row), held open for `seconds`."""
+    return hold_a_write(url, started, threading.Event(), seconds)
 
 
 def _exports(db) -> int:
