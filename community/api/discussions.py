@@ -172,9 +172,9 @@ def get_thread(args: dict, thread_id: int):
 @blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
 def create_post(data: dict, thread_id: int):
     """Reply in a thread (Markdown body; @handle mentions notify people)."""
-    thread = services.reply_target(current_user, thread_id)  # read before the write lock
-    post = services.reply(current_user, thread, data["body"], reply_to_post_id=data.get("reply_to_post_id"))
-    return post
+    user = current_user._get_current_object()  # once, not through the proxy at every use
+    thread = services.reply_target(user, thread_id)  # read before the write lock
+    return services.reply(user, thread, data["body"], reply_to_post_id=data.get("reply_to_post_id"))
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])

@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    insert,
     not_,
     or_,
     select,
@@ -32,7 +33,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload, lazyload
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    aliased,
+    joinedload,
+    lazyload,
+    make_transient_to_detached,
+)
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community import tasks
@@ -265,8 +272,8 @@ def thread_link(thread_id: int, post_id: int | None = None) -> str:
 
 def _insert_ignore(model: type[Subscription]) -> postgresql.Insert | sqlite.Insert:
     if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(model.__table__)
+    return sqlite.insert(model.__table__)
 
 
 _WATCH_BY_DEFAULT: dict[str, Executable] = {}
@@ -415,8 +422,10 @@ def reply_recipients(thread: Thread | ReplyTarget, exclude: Iterable[int]) -> li
 
 class ReplyTarget(NamedTuple):
     """What a reply needs of its thread, read before the write begins (`reply_target`): the
-    thread, its category and who follows it. `followers` is None when they are to be looked up
-    in the reply's own transaction."""
+    thread, its category, who follows it, which of them may want the reply e-mailed at once
+    (None: any of them) and whether the replier chose a level for the thread already (None:
+    not known). `followers` is None when they are to be looked up in the reply's own
+    transaction."""
 
     id: int
     category_id: int
@@ -424,6 +433,8 @@ class ReplyTarget(NamedTuple):
     locked: bool
     title: str
     followers: tuple[int, ...] | None = None
+    emailed: frozenset[int] | None = None
+    subscribed: bool | None = None
 
     @classmethod
     def of(cls, thread: Thread) -> ReplyTarget:
@@ -435,7 +446,10 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
     followers, read apart on a connection of its own that takes no write lock
     (community.unit_of_work.reading_connection). The reply then writes only: on SQLite writers
     take turns, so a reply that read under the write lock kept every other writer waiting
-    meanwhile. `reply` checks in its own transaction that the thread is as it was read."""
+    meanwhile. `reply` checks in its own transaction that the thread is as it was read; what
+    else was read here (who follows, who wants e-mail at once, the replier's own level) is as
+    of a moment before the reply, like a reply sent a moment earlier."""
+    from community.outreach.services import email_candidates
     from community.unit_of_work import reading_connection
 
     with reading_connection() as connection:
@@ -446,13 +460,19 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
         require_can_post(user, target)
         followers = tuple(connection.scalars(_REPLY_RECIPIENTS[target.visibility != "members"],
                                              {"thread_id": target.id, "category_id": target.category_id}))
-    return target._replace(followers=followers)
+        emailed = email_candidates(connection, "discussion_reply", (uid for uid in followers if uid != user.id))
+        subscribed = connection.scalar(_SUBSCRIBED, {"watcher": user.id, "watched_thread": target.id}) is not None
+    return target._replace(followers=followers, emailed=emailed, subscribed=subscribed)
 
 
 _REPLY_TARGET = (
     select(Thread.id, Thread.category_id, Category.visibility, Thread.locked, Thread.title)
     .join(Category, Category.id == Thread.category_id)
     .where(Thread.id == bindparam("thread_id", type_=Integer))
+)
+_SUBSCRIBED = select(Subscription.level).where(
+    Subscription.user_id == bindparam("watcher", type_=Integer), Subscription.target_kind == "thread",
+    Subscription.target_id == bindparam("watched_thread", type_=Integer),
 )
 
 
@@ -532,22 +552,27 @@ def require_can_post(user: User, thread: Thread | ReplyTarget) -> None:
 def _thread_moves_on(moderator: bool) -> Executable:
     """A reply's UPDATE of its thread (count, last activity, last poster), only while the
     thread is as the reply saw it: same category and, unless a moderator writes, not locked.
-    Built once per case and run with bound values."""
-    now = bindparam("moment", type_=Thread.__table__.c.last_post_at.type)
-    seen = [Thread.id == bindparam("seen_thread", type_=Integer), Thread.category_id == bindparam("seen_category", type_=Integer)]
+    Built once per case on the table (no ORM bulk-update machinery; the loaded thread, if any,
+    is expired by `reply`) and run with bound values."""
+    threads = Thread.__table__
+    now = bindparam("moment", type_=threads.c.last_post_at.type)
+    seen = [threads.c.id == bindparam("seen_thread", type_=Integer),
+            threads.c.category_id == bindparam("seen_category", type_=Integer)]
     if not moderator:
-        seen.append(Thread.locked.is_(False))
+        seen.append(threads.c.locked.is_(False))
     return (
-        update(Thread)
+        update(threads)
         .where(*seen)
-        .values(post_count=Thread.post_count + 1,
-                last_post_at=case((Thread.last_post_at < now, now), else_=Thread.last_post_at),
+        .values(post_count=threads.c.post_count + 1,
+                last_post_at=case((threads.c.last_post_at < now, now), else_=threads.c.last_post_at),
                 last_poster_id=bindparam("poster", type_=Integer))
-        .execution_options(synchronize_session=False)
     )
 
 
 _THREAD_MOVES_ON = {False: _thread_moves_on(False), True: _thread_moves_on(True)}
+
+
+_NEW_POST = insert(Post.__table__).returning(Post.__table__.c.id)
 
 
 def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post_id: int | None = None) -> Post:
@@ -580,18 +605,23 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
         if ReplyTarget.of(fresh)[:5] == target[:5]:
             raise ConflictError(_("The thread changed while you replied; please try again."))  # never loops
         return reply(actor, fresh, body, reply_to_post_id=reply_to_post_id)
-    post = Post(thread_id=target.id, author_id=actor.id, body=body, html=html, created_at=now,
-                reply_to_post_id=parent.id if parent else None, hidden=False)
-    # Known already: answering with the new post needs no query for its author.
+    values = {"thread_id": target.id, "author_id": actor.id, "body": body, "html": html, "created_at": now,
+              "reply_to_post_id": parent.id if parent else None, "hidden": False}
+    # The table's own INSERT (no unit of work to sort out for one row); the post then joins
+    # the session as a loaded row, its author known already (no query to answer with it).
+    post = Post(id=db.session.execute(_NEW_POST, values).scalar_one(), edited_at=None, deleted_at=None,
+                deleted_by_id=None, **values)
     post.author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    make_transient_to_detached(post)
     db.session.add(post)
-    db.session.flush()
     if isinstance(thread, Thread):
         db.session.expire(thread, ["post_count", "last_post_at", "last_poster_id", "last_poster"])
-    watch_by_default(actor.id, target.id)
+    if not target.subscribed:  # a level chosen before stays (and then there is nothing to write)
+        watch_by_default(actor.id, target.id)
     told = _notify_mentions(actor, post, target, mentioned)
     mute = [("thread", target.id), ("category", target.category_id)]
     recipients = set(reply_recipients(target, exclude=told | {actor.id}))
+    emailed = target.emailed
     # The author of the post replied to hears about it unless they muted the thread.
     if (
         parent is not None
@@ -600,7 +630,9 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
         and not _muted_among([parent.author_id], mute)
     ):
         recipients.add(parent.author_id)
-    notify_many(recipients, "discussion_reply", actor=actor, link=thread_link(target.id, post.id), thread=target.title)
+        emailed = None  # not among the followers read before: the e-mail task looks
+    notify_many(recipients, "discussion_reply", actor=actor, link=thread_link(target.id, post.id), emailed=emailed,
+                thread=target.title)
     return post
 
 

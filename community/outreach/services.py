@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
@@ -105,6 +105,30 @@ def mode_for(user: User, kind: str) -> str:
         NotificationPreference.user_id == user.id, NotificationPreference.kind == pref.key))
     mode = stored or pref.default
     return "immediately" if mode == "digest" and not pref.digestable else mode
+
+
+_CHOSE_IMMEDIATELY = (
+    select(NotificationPreference.user_id)
+    .where(NotificationPreference.kind == bindparam("pref_key"), NotificationPreference.mode == "immediately",
+           NotificationPreference.user_id.in_(bindparam("people", expanding=True)))
+)
+
+
+def email_candidates(connection: Connection, kind: str, user_ids: Iterable[int]) -> frozenset[int] | None:
+    """Of these people, those who may want a notification of `kind` e-mailed right away, read
+    on `connection` (apart, before a write): None when that can be anyone (the kind is e-mailed
+    at once unless one chose otherwise), else those who chose "immediately" for it. The task
+    `outreach.notification_emails` still decides, after the commit; this only spares it (and
+    a query per reply in the request) when nobody of a thread's followers could want one."""
+    pref = PREF_OF_KIND.get(kind)
+    if pref is None:
+        return frozenset()
+    if pref.default == "immediately" or not pref.digestable:
+        return None
+    people = sorted(set(user_ids))
+    if not people:
+        return frozenset()
+    return frozenset(connection.scalars(_CHOSE_IMMEDIATELY, {"pref_key": pref.key, "people": people}))
 
 
 def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:

@@ -207,3 +207,56 @@ def test_an_api_reply_emails_followers_who_want_replies_immediately_and_only_the
     mails = list(db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == "discussion_reply")))
     assert [m.user_id for m in mails] == [eager.id]
     assert "Rae Replier" in mails[0].subject and "Offsite ideas" in mails[0].subject
+
+
+def test_an_api_reply_to_a_post_emails_its_author_who_stopped_following_but_wants_replies_at_once(
+    client, create_user, api_token, create_thread, first_post, db
+):
+    """Who may want an e-mail is read with the followers before the write; the author of the
+    post replied to is not among them (level "normal") and is still e-mailed at once."""
+    from community.accounts.models import User
+    from community.discussions import services
+    from community.outreach import services as outreach
+    from community.outreach.models import OutgoingMessage
+
+    author, replier = create_user(name="Ada Author"), create_user(name="Rae Replier")
+    thread = create_thread(author, title="Offsite ideas")
+    services.set_subscription(db.session.get(User, author.id), "thread", thread.id, "normal")
+    outreach.set_preferences(db.session.get(User, author.id), {"reply": "immediately"})
+    db.session.commit()
+    token = api_token(replier)
+
+    general = client.send_json("POST", f"/api/v1/threads/{thread.id}/posts", {"body": "A boat trip?"}, token=token)
+    direct = client.send_json("POST", f"/api/v1/threads/{thread.id}/posts",
+                              {"body": "Or a hike?", "reply_to_post_id": first_post(thread).id}, token=token)
+
+    assert general.status_code == 201 and direct.status_code == 201
+    db.session.expire_all()
+    mails = list(db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == "discussion_reply")))
+    assert [m.user_id for m in mails] == [author.id]
+    assert "Rae Replier" in mails[0].subject
+
+
+def test_an_api_reply_watches_the_thread_for_a_newcomer_and_keeps_a_level_chosen_before(
+    client, create_user, api_token, create_thread, db
+):
+    from community.accounts.models import User
+    from community.discussions import services
+    from community.discussions.models import Post, Subscription
+
+    quiet, newcomer = create_user(), create_user()
+    thread = create_thread(create_user())
+    services.set_subscription(db.session.get(User, quiet.id), "thread", thread.id, "normal")
+    db.session.commit()
+
+    for person in (quiet, newcomer, newcomer):
+        answer = client.send_json("POST", f"/api/v1/threads/{thread.id}/posts", {"body": "Count me in"}, token=api_token(person))
+        assert answer.status_code == 201
+        assert answer.json["author"]["id"] == person.id and answer.json["html"] == "<p>Count me in</p>\n"
+
+    db.session.expire_all()
+    levels = dict(db.session.execute(select(Subscription.user_id, Subscription.level).where(
+        Subscription.target_kind == "thread", Subscription.target_id == thread.id, Subscription.user_id.in_([quiet.id, newcomer.id]))
+    ).all())
+    assert levels == {quiet.id: "normal", newcomer.id: "watching"}
+    assert db.session.scalar(select(func.count()).select_from(Post).where(Post.thread_id == thread.id)) == 4
