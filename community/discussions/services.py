@@ -448,32 +448,52 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
     take turns, so a reply that read under the write lock kept every other writer waiting
     meanwhile. `reply` checks in its own transaction that the thread is as it was read; what
     else was read here (who follows, who wants e-mail at once, the replier's own level) is as
-    of a moment before the reply, like a reply sent a moment earlier."""
-    from community.outreach.services import email_candidates
+    of a moment before the reply, like a reply sent a moment earlier. Two statements: the
+    thread with the replier's level, the followers with their e-mail choice."""
     from community.unit_of_work import reading_connection
 
     with reading_connection() as connection:
-        row = connection.execute(_REPLY_TARGET, {"thread_id": thread_id}).first()
-        target = ReplyTarget(*row) if row is not None else None
-        if target is None or not can_see(user, target):
+        row = connection.execute(_REPLY_TARGET, {"thread_id": thread_id, "watcher": user.id}).first()
+        if row is None:
+            raise NotFoundError(_("No such thread."))
+        *seen, subscribed = row
+        target = ReplyTarget(*seen, subscribed=subscribed)
+        if not can_see(user, target):
             raise NotFoundError(_("No such thread."))
         require_can_post(user, target)
-        followers = tuple(connection.scalars(_REPLY_RECIPIENTS[target.visibility != "members"],
-                                             {"thread_id": target.id, "category_id": target.category_id}))
-        emailed = email_candidates(connection, "discussion_reply", (uid for uid in followers if uid != user.id))
-        subscribed = connection.scalar(_SUBSCRIBED, {"watcher": user.id, "watched_thread": target.id}) is not None
-    return target._replace(followers=followers, emailed=emailed, subscribed=subscribed)
+        pref_key, followers_stmt = _reply_followers(target.visibility != "members")
+        rows = connection.execute(followers_stmt, {"thread_id": target.id, "category_id": target.category_id,
+                                                   "pref_key": pref_key}).all()
+    followers = tuple(uid for uid, _at_once in rows)
+    emailed = None if pref_key is None else frozenset(uid for uid, at_once in rows if at_once)
+    return target._replace(followers=followers, emailed=emailed)
 
 
 _REPLY_TARGET = (
-    select(Thread.id, Thread.category_id, Category.visibility, Thread.locked, Thread.title)
+    select(Thread.id, Thread.category_id, Category.visibility, Thread.locked, Thread.title,
+           exists().where(Subscription.user_id == bindparam("watcher", type_=Integer),
+                          Subscription.target_kind == "thread", Subscription.target_id == Thread.id))
     .join(Category, Category.id == Thread.category_id)
     .where(Thread.id == bindparam("thread_id", type_=Integer))
 )
-_SUBSCRIBED = select(Subscription.level).where(
-    Subscription.user_id == bindparam("watcher", type_=Integer), Subscription.target_kind == "thread",
-    Subscription.target_id == bindparam("watched_thread", type_=Integer),
-)
+_REPLY_FOLLOWERS: dict[bool, tuple[str | None, Executable]] = {}
+
+
+def _reply_followers(mentor_area: bool) -> tuple[str | None, Executable]:
+    """The followers of a reply (`_reply_recipients_stmt`), each with whether they chose to
+    have replies e-mailed at once (community.outreach.services.at_once_choice); the choice's
+    key, or None when anyone may want it (then every follower is a candidate)."""
+    found = _REPLY_FOLLOWERS.get(mentor_area)
+    if found is None:
+        from community.outreach.models import NotificationPreference
+        from community.outreach.services import at_once_choice
+
+        pref_key = at_once_choice("discussion_reply")
+        chose = exists().where(NotificationPreference.user_id == Subscription.user_id,
+                               NotificationPreference.kind == bindparam("pref_key"),
+                               NotificationPreference.mode == "immediately")
+        found = _REPLY_FOLLOWERS[mentor_area] = (pref_key, _reply_recipients_stmt(mentor_area).add_columns(chose))
+    return found
 
 
 def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[int]:

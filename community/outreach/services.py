@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, Select, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
@@ -107,28 +107,17 @@ def mode_for(user: User, kind: str) -> str:
     return "immediately" if mode == "digest" and not pref.digestable else mode
 
 
-_CHOSE_IMMEDIATELY = (
-    select(NotificationPreference.user_id)
-    .where(NotificationPreference.kind == bindparam("pref_key"), NotificationPreference.mode == "immediately",
-           NotificationPreference.user_id.in_(bindparam("people", expanding=True)))
-)
-
-
-def email_candidates(connection: Connection, kind: str, user_ids: Iterable[int]) -> frozenset[int] | None:
-    """Of these people, those who may want a notification of `kind` e-mailed right away, read
-    on `connection` (apart, before a write): None when that can be anyone (the kind is e-mailed
-    at once unless one chose otherwise), else those who chose "immediately" for it. The task
-    `outreach.notification_emails` still decides, after the commit; this only spares it (and
-    a query per reply in the request) when nobody of a thread's followers could want one."""
+def at_once_choice(kind: str) -> str | None:
+    """For a notification kind mostly taken as a digest, the preference key under which a
+    person who stored "immediately" wants it e-mailed at once; None when anyone may want it so
+    (the kind's default). Lets a write that notifies many read, before it writes, who could
+    want an e-mail (see community.discussions.services.reply_target): the task
+    `outreach.notification_emails` still decides after the commit; this spares it, and a
+    query per reply, when none of a thread's followers could want one."""
     pref = PREF_OF_KIND.get(kind)
-    if pref is None:
-        return frozenset()
-    if pref.default == "immediately" or not pref.digestable:
+    if pref is None or pref.default == "immediately" or not pref.digestable:
         return None
-    people = sorted(set(user_ids))
-    if not people:
-        return frozenset()
-    return frozenset(connection.scalars(_CHOSE_IMMEDIATELY, {"pref_key": pref.key, "people": people}))
+    return pref.key
 
 
 def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
