@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
@@ -37,11 +38,12 @@ def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | No
     return note
 
 
+_INSERT_PLAIN = insert(Notification.__table__)
 _INSERT_MANY = insert(Notification.__table__).returning(Notification.__table__.c.id, Notification.__table__.c.user_id)
 
 
 def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None,
-                emailed: Collection[int] | None = None, **params: Any) -> int:
+                emailed: AbstractSet[int] | None = None, **params: Any) -> int:
     """One notification per person (not the actor). `emailed`, when known, are those of them
     who may want it e-mailed right away (community.outreach.services.email_candidates, read
     before the write): only their notifications go to the e-mail task. None: any of them."""
@@ -49,11 +51,12 @@ def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None
     if ids:
         now, actor_id = utcnow(), getattr(actor, "id", None)
         # The table's own INSERT (no ORM bulk machinery): one statement for every follower.
-        created = db.session.execute(
-            _INSERT_MANY,
-            [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
-             for uid in ids],
-        ).all()
+        rows = [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
+                for uid in ids]
+        if emailed is not None and emailed.isdisjoint(ids):
+            db.session.execute(_INSERT_PLAIN, rows)  # no e-mail to look at: the ids are not needed
+            return len(ids)
+        created = db.session.execute(_INSERT_MANY, rows).all()
         to_mail = [note_id for note_id, uid in created if emailed is None or uid in emailed]
         if to_mail:
             tasks.enqueue("outreach.notification_emails", to_mail)
