@@ -456,8 +456,8 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
         row = connection.execute(_REPLY_TARGET, {"thread_id": thread_id, "watcher": user.id}).first()
         if row is None:
             raise NotFoundError(_("No such thread."))
-        *seen, subscribed = row
-        target = ReplyTarget(*seen, subscribed=subscribed)
+        thread, category_id, visibility, locked, title, subscribed = row
+        target = ReplyTarget(thread, category_id, visibility, locked, title, subscribed=bool(subscribed))
         if not can_see(user, target):
             raise NotFoundError(_("No such thread."))
         require_can_post(user, target)
