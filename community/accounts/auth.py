@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, Select, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from community.accounts.models import ApiToken, LoginSession, User
 from community.database import utcnow
@@ -169,7 +169,7 @@ def load_session_user(user_id: str) -> User | None:
     remembered = _remembered(key)
     if remembered is not None:
         return _attach(remembered)
-    row = db.session.execute(
+    found = _look_up_apart(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
@@ -181,10 +181,12 @@ def load_session_user(user_id: str) -> User | None:
             LoginSession.created_at >= utcnow() - current_app.permanent_session_lifetime,
         )
         .options(*_identity_loads())
-    ).unique().scalar_one_or_none()
-    if row is not None:
-        _remember(key, row)
-    return row
+    )
+    if found is None:
+        return None
+    user = _portable(found[0])
+    _remember(key, user, detached=True)
+    return _attach(user)
 
 
 def load_token_user(req) -> User | None:
@@ -202,7 +204,7 @@ def load_token_user(req) -> User | None:
         g.api_token_id, g.api_token_identity_key = token_id, key
         g.api_token_last_used_at = last_used_at
         return _attach(user)
-    found = db.session.execute(
+    found = _look_up_apart(
         select(ApiToken.id, ApiToken.last_used_at, User)
         .join(User, User.id == ApiToken.user_id)
         .where(
@@ -211,15 +213,28 @@ def load_token_user(req) -> User | None:
             User.active.is_(True),
         )
         .options(*_identity_loads())
-    ).unique().first()
+    )
     if found is None:
         g.bad_token = True
         return None
-    token_id, last_used_at, user = found
+    token_id, last_used_at, user = _portable(tuple(found))
     g.api_token_id, g.api_token_identity_key = token_id, key
     g.api_token_last_used_at = last_used_at
-    _remember(key, (token_id, last_used_at, user))
-    return user
+    _remember(key, (token_id, last_used_at, user), detached=True)
+    return _attach(user)
+
+
+def _look_up_apart(stmt: Select) -> Row | None:
+    """Who a login session or token belongs to, looked up on a connection and in a session of
+    their own that take no write lock (community.unit_of_work.reading_connection): the first
+    request of a login session or token in a few seconds, a POST too, does not begin its write
+    transaction with this read (on SQLite that took the write lock before the request's own
+    reads, a reply's read apart included). The row's objects come back detached with what an
+    identity carries loaded; they are remembered and attached like a remembered identity."""
+    from community.unit_of_work import reading_connection
+
+    with reading_connection() as connection, Session(bind=connection) as lookup:
+        return lookup.execute(stmt).unique().first()
 
 
 TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)

@@ -99,3 +99,41 @@ def test_editing_ones_own_languages_while_remembered(app, client, create_user, l
 
     assert isolated(app, stored) == ["de", "fr"]
     assert "German, French" in client.get(f"/people/{me.id}").get_data(as_text=True)
+
+
+def test_the_first_post_of_a_token_reads_who_it_is_without_the_write_lock(app, db, create_user, api_token):
+    """Not yet remembered, a token is looked up apart (community.accounts.auth._look_up_apart):
+    while another process writes, a POST still learns who sent it at once, and the request's
+    own write transaction has not begun. Then it is remembered: the next request reads nothing."""
+    import threading
+    import time
+
+    from flask import request
+
+    from community.accounts.auth import load_token_user
+    from tests.writers import hold_a_write
+
+    person = create_user(name="Wanda Writer", roles=["mentor"])
+    token = api_token(person)
+    held, done = threading.Event(), threading.Event()
+    writer = hold_a_write(app.config["SQLALCHEMY_DATABASE_URI"], held, done)
+    assert held.wait(10)
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with app.test_request_context("/api/v1/threads/1/posts", method="POST", headers=headers):
+            started = time.monotonic()
+            user = load_token_user(request)
+            took = time.monotonic() - started
+            assert user is not None and user.id == person.id and user.name == "Wanda Writer"
+            assert sorted(user.roles) == ["mentor"]
+            assert user in db.session
+    finally:
+        done.set()
+        writer.join(10)
+    assert took < 1.0
+
+    def again():
+        with app.test_request_context("/api/v1/me", headers=headers):
+            assert load_token_user(request).id == person.id
+
+    assert _statements(app, again) == []  # remembered: no roles or languages read
