@@ -15,10 +15,13 @@
 3. wrk (Debian package `wrk`; a small Python load generator when it is missing) with
    BENCH_CONNECTIONS (8) connections for BENCH_SECONDS (10) per page, after a one-second warm-up.
    Signed in as the demo admin: a browser login session (cookie) for pages, an API token for the
-   API. The bare app is measured first and last; "share" is against the mean of the two.
+   API. The bare app is measured before each page and after the last (BENCH_BARE_SECONDS, 5 s
+   each after the first): a page's "share" is against the mean of the bare runs just before and
+   just after it, so a machine whose speed drifts during the run (other work on shared cores)
+   moves the page and its reference together. The first and last bare runs are printed too.
 
 Options by environment: BENCH_QUICK=1, BENCH_PEOPLE, BENCH_SEED (1), BENCH_SECONDS,
-BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PAGES (a comma-separated
+BENCH_BARE_SECONDS, BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PAGES (a comma-separated
 subset of the page keys, e.g. `me,livez`). Prints a table; asserts nothing.
 """
 
@@ -49,6 +52,7 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 PEOPLE = int(os.environ.get("BENCH_PEOPLE") or (1000 if QUICK else 10_000))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 SECONDS = float(os.environ.get("BENCH_SECONDS") or (3 if QUICK else 10))
+BARE_SECONDS = float(os.environ.get("BENCH_BARE_SECONDS") or (2 if QUICK else 5))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or ""
@@ -420,23 +424,29 @@ def main() -> None:
         row = "{:42} {:8.0f} {:8.1f} {:8.1f} {:>7}  {}"
         print(row.format("bare Flask (first)", bare_runs[0].rps, bare_runs[0].p50_ms, bare_runs[0].p99_ms, "", bare_runs[0].bad),
               flush=True)
-        results: list[tuple[Target, Result]] = []
+        measured: list[tuple[Target, Result, Result]] = []  # each page with the bare run before it
         for target in targets(ids):
             url = f"http://127.0.0.1:{app_port}{target.path}"
             headers = headers_for(target, creds)
             check(url, headers, target.method, target.expect)
+            before = bare_runs[-1]
             result = measure(url, headers, target.method, warm=target.method == "GET")
-            results.append((target, result))
+            measured.append((target, result, before))
+            bare_runs.append(runner(bare_url, {}, BARE_SECONDS, "GET", workdir))  # the reference right after it
+            reference = (before.rps + bare_runs[-1].rps) / 2
             print(row.format(target.label, result.rps, result.p50_ms, result.p99_ms,
-                             f"{result.rps / bare_runs[0].rps:.0%}", result.bad), flush=True)
-        bare_runs.append(measure(bare_url, {}, warm=False))
-        bare = statistics.fmean(r.rps for r in bare_runs)
-        print(row.format("bare Flask (last)", bare_runs[1].rps, bare_runs[1].p50_ms, bare_runs[1].p99_ms, "", bare_runs[1].bad))
-        print(f"\nShare of bare Flask (mean of first and last: {bare:.0f} req/s):")
-        for target, result in results:
+                             f"{result.rps / reference:.0%}", result.bad), flush=True)
+        last = bare_runs[-1]
+        print(row.format("bare Flask (last)", last.rps, last.p50_ms, last.p99_ms, "", last.bad))
+        rates = [r.rps for r in bare_runs]
+        print(f"\nShare of bare Flask (each page against the bare runs just before and after it; bare Flask "
+              f"{min(rates):.0f}–{max(rates):.0f} req/s in this run, mean {statistics.fmean(rates):.0f}):")
+        for index, (target, result, before) in enumerate(measured):
+            reference = (before.rps + bare_runs[index + 1].rps) / 2
             goal = 0.9 if target.key == "livez" else 0.2
-            verdict = "ok" if result.rps / bare >= goal and result.p99_ms < 50 else "below target"
-            print(f"  {target.label:40} {result.rps / bare:6.1%}   p99 {result.p99_ms:6.1f} ms   {verdict}")
+            verdict = "ok" if result.rps / reference >= goal and result.p99_ms < 50 else "below target"
+            print(f"  {target.label:40} {result.rps / reference:6.1%}   p99 {result.p99_ms:6.1f} ms   "
+                  f"(bare {reference:5.0f} req/s)   {verdict}")
     except BaseException:
         log = workdir / "app.log"
         if log.exists():
