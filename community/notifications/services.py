@@ -45,8 +45,9 @@ _INSERT_MANY = insert(Notification.__table__).returning(Notification.__table__.c
 def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None,
                 emailed: AbstractSet[int] | None = None, **params: Any) -> int:
     """One notification per person (not the actor). `emailed`, when known, are those of them
-    who may want it e-mailed right away (community.outreach.services.email_candidates, read
-    before the write): only their notifications go to the e-mail task. None: any of them."""
+    who may want it e-mailed right away, read before the write (a reply's followers with their
+    choice: community.discussions.services.reply_target, community.outreach.services
+    .at_once_choice): only their notifications go to the e-mail task. None: any of them."""
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
         now, actor_id = utcnow(), getattr(actor, "id", None)
