@@ -148,14 +148,19 @@ def csrf_token() -> str:
 
     if "csrf_token" in g:
         return g.csrf_token
-    raw = session.get("csrf_token")
-    if not isinstance(raw, str) or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
-        return generate_csrf()  # the first page of a session (no raw token yet), or tokens that expire
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()  # tokens that expire are signed afresh
     signed = recent_values("csrf-tokens", 300, size=2048)
-    token = signed.get(raw)
+    raw = session.get("csrf_token")
+    token = signed.get(raw) if isinstance(raw, str) else None
     if token is None:
+        # Also the first page of a session, which has no raw token yet: generate_csrf makes one,
+        # and what it signed is kept under it, so the session's later pages carry the same token
+        # (signed again a second later, the token would differ by its timestamp).
         token = generate_csrf()
-        signed.put(raw, token)
+        raw = session.get("csrf_token")
+        if isinstance(raw, str):
+            signed.put(raw, token)
     else:
         g.csrf_token = token  # where Flask-WTF's forms and generate_csrf look first
     return token

@@ -5,6 +5,10 @@ it, and a new login gets a new one."""
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
+
+import itsdangerous.timed
 
 from tests.conftest import login
 
@@ -13,9 +17,12 @@ def _csrf(html: str) -> str:
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
 
 
-def test_later_pages_carry_the_same_token_and_it_still_works(client, create_user):
+def test_later_pages_carry_the_same_token_and_it_still_works(client, create_user, monkeypatch):
     login(client, create_user(roles=["mentor"], name="Nora Northwind"))
     first = _csrf(client.get("/community").get_data(as_text=True))
+    # Seconds later: a token signed again would carry another timestamp.
+    later = time.time() + 5
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: later))
     second = _csrf(client.get("/people").get_data(as_text=True))
     assert first == second
     switched = client.post("/locale", data={"csrf_token": second, "locale": "de", "next": "/people"})
