@@ -51,8 +51,16 @@
     var id = "suggest-" + (++counter);
     var wrap = document.createElement("div");
     wrap.className = "suggest-wrap";
+    // Moving the field into its wrapper takes the focus away from it: someone already typing
+    // (the script arrived late) keeps the focus and the caret, and no keystroke is lost.
+    var typing = document.activeElement === field;
+    var from = field.selectionStart, to = field.selectionEnd, way = field.selectionDirection;
     field.parentNode.insertBefore(wrap, field);
     wrap.appendChild(field);
+    if (typing) {
+      field.focus({ preventScroll: true });
+      try { field.setSelectionRange(from, to, way || "none"); } catch (e) { /* not a text field */ }
+    }
     var list = document.createElement("ul");
     list.id = id + "-list";
     list.className = "suggest-list list-group shadow-sm";

@@ -52,3 +52,28 @@ def test_time_zone_search_narrows_the_grouped_list(live_server, page, org):
     expect(page.get_by_label("Time zone", exact=True)).to_have_value("Asia/Tokyo")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Asia/Tokyo")).to_be_visible()
+
+
+def test_typing_before_the_picker_script_arrives_loses_nothing(live_server, page, org, app):
+    """On a slow connection the picker script can arrive while someone is already typing in the
+    post box; fitting the box with its picker must not take the focus or the caret away."""
+    from community.discussions.models import Category
+    from community.extensions import db
+
+    with app.app_context():
+        db.session.add(Category(slug="tools", name="Tools", description="Tools worth showing", position=1))
+        db.session.commit()
+    log_in(page, live_server, org["expert"])
+    held = []
+    page.route(re.compile(r"/js/suggest\.js"), lambda route: held.append(route))  # held back until the test lets it through
+    page.goto(f"{live_server}/community/new", wait_until="commit")
+    post = page.get_by_label("Your post")
+    post.click()
+    page.keyboard.type("Which whiteboard")
+    while not held:  # the page asked for the script (its request is held)
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    expect(post).to_have_attribute("data-suggest-ready", "1")
+    page.keyboard.type(" do you use?")
+    expect(post).to_have_value("Which whiteboard do you use?")
+    expect(post).to_be_focused()
