@@ -187,7 +187,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PoolTimeoutError)
     def database_unavailable(error):
         _rollback()
-        log.error("database unavailable: %s", type(error).__name__)
+        # The driver's error class and SQLSTATE say which (a lock waited for too long, no
+        # connection, a server gone) without the statement or its values (personal data).
+        cause = getattr(error, "orig", None)
+        code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None) or getattr(cause, "sqlite_errorname", None)
+        log.error("database unavailable: %s (%s%s)", type(error).__name__, type(cause).__name__ if cause else "-",
+                  f" {code}" if code else "")
         return respond(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(IntegrityError)

@@ -132,8 +132,9 @@ def test_signed_in_pages_are_not_cached(client, login_as, create_user):
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
 
-def test_a_lock_held_longer_than_the_timeout_gives_503_with_retry_after(database_url, create_user):
-    """Another transaction holds the lock on the person's row; the write gives up politely."""
+def test_a_lock_held_longer_than_the_timeout_gives_503_with_retry_after(database_url, create_user, caplog):
+    """Another transaction holds the lock on the person's row; the write gives up politely. The
+    log names the driver's error and its code (what went wrong), never the statement."""
     from sqlalchemy import create_engine, text
 
     from tests.conftest import CSRFClient, login
@@ -161,6 +162,10 @@ def test_a_lock_held_longer_than_the_timeout_gives_503_with_retry_after(database
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) > 0
     assert_nothing_leaks(response)
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("database unavailable")]
+    expected = "(OperationalError SQLITE_BUSY)" if database_url.startswith("sqlite") else "(LockNotAvailable 55P03)"
+    assert logged and expected in logged[0], logged
+    assert "UPDATE" not in logged[0] and "SELECT" not in logged[0]
     assert client.post_form("/locale", {"locale": "de", "next": "/"}).status_code == 302
     with app.app_context():
         from community.extensions import db
