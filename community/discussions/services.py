@@ -103,6 +103,12 @@ def can_see(user: User, category: Category | ThreadFacts | ReplyTarget) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
 
+def may_hear(person: User | None, thread: Thread | ReplyTarget) -> bool:
+    """Whether `person` may be told about something in `thread`: active, and able to see it."""
+    where = thread.category if isinstance(thread, Thread) else thread
+    return person is not None and person.active and can_see(person, where)
+
+
 def visible_categories_clause(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Category: the categories this person may see."""
     if sees_mentor_areas(user):
@@ -642,11 +648,13 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
     mute = [("thread", target.id), ("category", target.category_id)]
     recipients = set(reply_recipients(target, exclude=told | {actor.id}))
     emailed = target.emailed
-    # The author of the post replied to hears about it unless they muted the thread.
+    # The author of the post replied to hears about it unless they muted the thread, or can
+    # no longer see it (moved to a mentors-only category, or they lost the role since).
     if (
         parent is not None
         and parent.author_id
         and parent.author_id not in told | {actor.id} | recipients
+        and may_hear(parent.author, target)
         and not _muted_among([parent.author_id], mute)
     ):
         recipients.add(parent.author_id)
@@ -744,7 +752,7 @@ def set_hidden(actor: User, post: Post, hidden: bool, note: str | None = None) -
     post.hidden = hidden
     db.session.flush()
     _log(actor, "post.hidden" if hidden else "post.restored", thread_id=thread.id, post_id=post.id, note=note)
-    if hidden and post.author_id:
+    if hidden and post.author_id and may_hear(post.author, thread):
         notify_many([post.author_id], "discussion_hidden", actor=actor, link=thread_link(thread.id, post.id), thread=thread.title)
 
 

@@ -197,3 +197,63 @@ def test_a_thread_set_to_normal_wins_over_watching_its_category(
     client.post_form(f"/community/follow/thread/{thread.id}", {"level": "normal"})
     add_reply(create_user(), thread, "a general remark")
     assert notes_of(db, fan) == []
+
+
+def _move(db, thread, category):
+    from community.discussions.models import Thread
+
+    db.session.get(Thread, thread.id).category_id = category.id
+    db.session.commit()
+
+
+def test_a_reply_to_a_post_is_not_told_to_its_author_who_can_no_longer_see_the_thread(
+    client, login_as, db, create_user, create_category, create_thread, add_reply, first_post
+):
+    """The thread moved to a mentors-only category: its staff author gets nothing (no title, no
+    link to a 404), on the page or by e-mail; a mentor author of another post still hears."""
+    staff = create_user(roles=["staff"])
+    thread = create_thread(staff, category=create_category(visibility="members"), title="Plans for the new intranet")
+    login_as(staff)
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "normal"})  # hears direct replies only
+    _move(db, thread, create_category(visibility="mentors"))
+    add_reply(create_user(roles=["mentor"]), thread, "Answering the opener", reply_to=first_post(thread))
+    assert notes_of(db, staff) == []
+    assert "Plans for the new intranet" not in text_of(client.get("/notifications/"))
+    assert client.get(f"/threads/{thread.id}").status_code == 404
+
+    colleague = create_user(roles=["mentor"])
+    post = add_reply(colleague, thread, "A mentor's take")
+    add_reply(create_user(roles=["mentor"]), thread, "Answering the mentor", reply_to=post)
+    assert [n.kind for n in notes_of(db, colleague)] == ["discussion_reply"]
+
+
+def test_a_former_mentor_is_not_told_of_replies_to_their_post_in_the_mentor_lounge(
+    db, create_user, create_category, create_thread, add_reply, first_post
+):
+    from community.accounts.models import UserRole
+    from community.discussions.models import Subscription
+
+    leaver = create_user(roles=["mentor"])
+    thread = create_thread(leaver, category=create_category(visibility="mentors"), title="Doubts about the pilot")
+    db.session.execute(UserRole.__table__.update().where(UserRole.user_id == leaver.id).values(role="staff"))
+    db.session.execute(Subscription.__table__.delete().where(Subscription.user_id == leaver.id))
+    db.session.commit()
+    add_reply(create_user(roles=["mentor"]), thread, "Re: doubts", reply_to=first_post(thread))
+    assert notes_of(db, leaver) == []
+
+
+def test_a_hidden_post_is_not_told_to_its_author_who_can_no_longer_see_the_thread(
+    db, create_user, create_category, create_thread, add_reply
+):
+    from community.discussions import services
+    from community.discussions.models import Post
+
+    staff = create_user(roles=["staff"])
+    moderator = create_user(roles=["admin"])
+    thread = create_thread(create_user(roles=["mentor"]), category=create_category(visibility="members"))
+    post = add_reply(staff, thread, "An opinion")
+    _move(db, thread, create_category(visibility="mentors"))
+    services.set_hidden(moderator, db.session.get(Post, post.id), True)
+    db.session.commit()
+    assert notes_of(db, staff) == []
+    assert db.session.get(Post, post.id).hidden is True
