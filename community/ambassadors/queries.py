@@ -27,6 +27,7 @@ from community.mentoring.models import (
 )
 from community.pagination import Page, paginate
 from community.profiles.models import PersonTag
+from community.profiles.queries import listed_for
 
 ACTIVITY_WEIGHT = {"thread": 2.0, "post": 1.0}
 HALF_LIFE_DAYS = 90.0
@@ -221,10 +222,13 @@ def candidates(criteria: AmbassadorCriteria, sort: str = "score") -> list[Candid
     return sorted(rows, key=key)
 
 
-def ambassadors(*, tag: str | None, department: str | None, location: str | None, page: int, per_page: int) -> Page:
+def ambassadors(viewer: User, *, tag: str | None, department: str | None, location: str | None, page: int,
+                per_page: int) -> Page:
+    """The ambassadors `viewer` may see named: someone hidden from the directory is listed only
+    for themselves, change managers and admins (community.profiles.queries.listed_for)."""
     stmt = (
         select(User)
-        .where(User.is_ambassador.is_(True), User.active.is_(True))
+        .where(User.is_ambassador.is_(True), listed_for(viewer))
         .options(selectinload(User.tag_rows).joinedload(PersonTag.tag), selectinload(User.language_rows))
     )
     if tag:
@@ -236,9 +240,9 @@ def ambassadors(*, tag: str | None, department: str | None, location: str | None
     return paginate(stmt.order_by(User.name, User.id), page=page, per_page=per_page)
 
 
-def ambassador_facets() -> dict[str, list[str]]:
-    """Departments and locations that have ambassadors, for the directory filters."""
-    base = and_(User.is_ambassador.is_(True), User.active.is_(True))
+def ambassador_facets(viewer: User) -> dict[str, list[str]]:
+    """Departments and locations that have ambassadors `viewer` sees listed, for the filters."""
+    base = and_(User.is_ambassador.is_(True), listed_for(viewer))
     departments = [d for d in db.session.scalars(select(User.department).where(base).distinct().order_by(User.department)) if d]
     locations = [d for d in db.session.scalars(select(User.location).where(base).distinct().order_by(User.location)) if d]
     return {"departments": departments, "locations": locations}

@@ -48,8 +48,8 @@ def directory():
     filters = {key: (request.args.get(key) or None) for key in ("tag", "department", "location")}
     return render_template(
         "ambassadors/directory.html",
-        page=queries.ambassadors(**filters, page=page, per_page=per_page),
-        filters=filters, facets=queries.ambassador_facets(), tags=all_tags(), step_down_form=StepDownForm(),
+        page=queries.ambassadors(current_user, **filters, page=page, per_page=per_page),
+        filters=filters, facets=queries.ambassador_facets(current_user), tags=all_tags(), step_down_form=StepDownForm(),
     )
 
 

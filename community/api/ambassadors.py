@@ -120,6 +120,6 @@ def withdraw(nomination_id):
 @blp.arguments(AmbassadorListArgs, location="query")
 @blp.response(200, page_of(AmbassadorSchema))
 def list_ambassadors(args):
-    page = queries.ambassadors(tag=args.get("tag"), department=args.get("department"), location=args.get("location"),
+    page = queries.ambassadors(current_user, tag=args.get("tag"), department=args.get("department"), location=args.get("location"),
                                page=args["page"], per_page=args["per_page"])
     return page.as_dict(ambassador_data)

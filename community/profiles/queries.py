@@ -77,6 +77,16 @@ def visible_people() -> ColumnElement[bool]:
     return and_(User.active.is_(True), User.directory_visible.is_(True))
 
 
+def listed_for(viewer: User) -> ColumnElement[bool]:
+    """People a list may show `viewer` by name (services.can_view in SQL): the visible ones,
+    the viewer, and for change managers and admins the hidden ones too."""
+    from community.profiles.services import sees_hidden
+
+    if sees_hidden(viewer):
+        return User.active.is_(True)
+    return and_(User.active.is_(True), or_(User.directory_visible.is_(True), User.id == viewer.id))
+
+
 def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
     """Directory search: full text, then filters; by relevance (text rank, level for a topic
     filter), then name. When the search words name a topic (its name or a synonym), the
