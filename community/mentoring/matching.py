@@ -19,6 +19,7 @@ from community.expertise.services import resolve_tags
 from community.extensions import db
 from community.mentoring.models import OPEN_STATUSES, Mentorship, MentorshipGoal
 from community.profiles.models import PersonTag
+from community.profiles.naming import nameable_ids
 
 LEVEL_WEIGHT = {"expert": 1.0, "practitioner": 0.7, "interested": 0.15}
 WEIGHTS = {"fit": 0.55, "free": 0.2, "language": 0.1, "department": 0.1, "new": 0.05}
@@ -102,12 +103,14 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
     )
     is_mentor = (UserRole.user_id == User.id) & (UserRole.role == "mentor")
     rows = db.session.execute(
-        select(User.id, User.department, User.capacity, func.coalesce(load.c.n, 0))
+        select(User.id, User.department, User.capacity, func.coalesce(load.c.n, 0), User.active, User.directory_visible)
         .join(UserRole, is_mentor)
         .outerjoin(load, load.c.mentor_id == User.id)
         .where(User.active.is_(True), User.mentoring_paused.is_(False), User.id != executive.id)
         .order_by(User.id)
     ).all()
+    nameable = nameable_ids(actor, rows)  # a mentor hidden from the directory is not suggested
+    rows = [row for row in rows if row.id in nameable]
     if not rows:
         return []
 
@@ -135,7 +138,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
 
     languages = set(executive.languages)
     ranked = []
-    for mentor_id, department, capacity, taken in rows:
+    for mentor_id, department, capacity, taken, _active, _visible in rows:
         past = history.get(mentor_id, set())
         if past & set(OPEN_STATUSES):
             continue  # already asked or working together

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Case, ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -358,8 +359,9 @@ def change_counts(session_ids: list[int]) -> dict[int, int]:
     )
 
 
-def mentors_with_room() -> list[tuple[int, str, str | None]]:
-    """(id, name, department) of mentors who can take another mentee, for the request form."""
+def mentors_with_room() -> list[Any]:
+    """Rows (id, name, department, active, directory_visible) of mentors who can take another
+    mentee, for the request form (the service keeps those its author may name)."""
     from community.accounts.models import User, UserRole
     from community.mentoring.models import OPEN_STATUSES
 
@@ -370,7 +372,7 @@ def mentors_with_room() -> list[tuple[int, str, str | None]]:
         .subquery()
     )
     stmt = (
-        select(User.id, User.name, User.department)
+        select(User.id, User.name, User.department, User.active, User.directory_visible)
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mentor"))
         .outerjoin(load, load.c.mentor_id == User.id)
         .where(User.active.is_(True))

@@ -48,6 +48,7 @@ from community.mentoring.models import (
 )
 from community.notifications.services import notify, register_kind
 from community.pagination import Page
+from community.profiles.naming import may_name, nameable_ids
 
 MIN_DURATION, MAX_DURATION = 15, 480
 TEXT_MAX = 5_000
@@ -168,8 +169,10 @@ def request_choices(actor: User) -> RequestChoices:
     from community.mentoring import queries
 
     cohorts = db.session.scalars(select(Cohort).where(Cohort.status != "closed").order_by(Cohort.starts_on.desc())).all()
+    rows = queries.mentors_with_room()
+    nameable = nameable_ids(actor, rows)  # a mentor hidden from the directory is not offered
     return RequestChoices(
-        mentors=queries.mentors_with_room(),
+        mentors=[(row.id, row.name, row.department) for row in rows if row.id in nameable],
         cohorts=list(cohorts),
         executives=queries.executives() if actor.has_role("change_manager") else None,
         own_executive_id=actor.id if actor.has_role("executive") else 0,
@@ -444,7 +447,8 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
     if executive is None or not executive.active or not executive.has_role("executive"):
         _refuse("executive_id", _("Mentoring is for executives: choose a person with the executive role."))
     mentor = db.session.get(User, mentor_id) if mentor_id else None
-    if mentor is None or not mentor.active or not mentor.has_role("mentor"):
+    if mentor is None or not mentor.active or not mentor.has_role("mentor") or not may_name(actor, mentor):
+        # Someone hidden from the directory the actor may not name answers like nobody.
         _refuse("mentor_id", _("Choose a person with the mentor role."))
     if mentor.id == executive.id:
         _refuse("mentor_id", _("Nobody can mentor themselves."))
@@ -713,7 +717,8 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
 
     valid_id = isinstance(mentor_id, int) and 0 < mentor_id <= MAX_ID
     mentor = db.session.get(User, mentor_id) if valid_id else None
-    if mentor is None or not mentor.active or not mentor.has_role("mentor") or mentor.erased_at is not None:
+    if (mentor is None or not mentor.active or not mentor.has_role("mentor") or mentor.erased_at is not None
+            or not may_name(actor, mentor)):  # hidden from the directory: like nobody
         _refuse("mentor_id", _("Choose a person with the mentor role."))
     if mentor.id == mentorship.executive_id:
         _refuse("mentor_id", _("Nobody can mentor themselves."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -23,6 +24,7 @@ from community.network import demand as demand_model
 from community.network import substitutes as substitute_model
 from community.network.models import AnalysisSnapshot, PersonFigure
 from community.profiles.models import PersonTag, TopicQuestion
+from community.profiles.naming import nameable_ids
 
 
 def demand_signals(since: datetime) -> list[demand_model.DemandSignal]:
@@ -58,20 +60,22 @@ def demand_signals(since: datetime) -> list[demand_model.DemandSignal]:
     return signals
 
 
-def _mentor_rows() -> list[tuple[int, str | None, int, bool, int]]:
+def _mentor_rows() -> list[Any]:
+    """Rows (id, department, capacity, paused, load, active, directory_visible) of the mentors."""
     load = (
         select(Mentorship.mentor_id, func.count().label("n"))
         .where(Mentorship.status.in_(OPEN_STATUSES))
         .group_by(Mentorship.mentor_id)
         .subquery()
     )
-    return [tuple(row) for row in db.session.execute(
-        select(User.id, User.department, User.capacity, User.mentoring_paused, func.coalesce(load.c.n, 0))
+    return list(db.session.execute(
+        select(User.id, User.department, User.capacity, User.mentoring_paused, func.coalesce(load.c.n, 0),
+               User.active, User.directory_visible)
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "mentor"))
         .outerjoin(load, load.c.mentor_id == User.id)
         .where(User.active.is_(True), User.erased_at.is_(None))
         .order_by(User.id)
-    )]
+    ))
 
 
 def _mentor_levels() -> dict[int, dict[str, str]]:
@@ -95,7 +99,7 @@ def mentor_supply() -> list[demand_model.MentorSupply]:
     return [
         demand_model.MentorSupply(mentor_id=user_id, capacity=max(0, capacity or 0), load=load,
                                   levels=levels.get(user_id, {}), paused=bool(paused))
-        for user_id, _department, capacity, paused, load in _mentor_rows()
+        for user_id, _department, capacity, paused, load, _active, _visible in _mentor_rows()
     ]
 
 
@@ -114,7 +118,11 @@ def latest_communities() -> dict[int, int]:
     ) if community is not None}
 
 
-def substitute_candidates(communities: dict[int, int]) -> list[substitute_model.Candidate]:
+def substitute_candidates(viewer: User, communities: dict[int, int]) -> list[substitute_model.Candidate]:
+    """The mentors who could take over, among those `viewer` may name (community.profiles.naming:
+    someone hidden from the directory is not offered to an executive)."""
+    rows = _mentor_rows()
+    nameable = nameable_ids(viewer, rows)
     levels = _mentor_levels()
     spoken: dict[int, set[str]] = defaultdict(set)
     for user_id, code in db.session.execute(
@@ -128,7 +136,7 @@ def substitute_candidates(communities: dict[int, int]) -> list[substitute_model.
             capacity=max(0, capacity or 0), load=load, levels=levels.get(user_id, {}),
             community=communities.get(user_id), paused=bool(paused),
         )
-        for user_id, department, capacity, paused, load in _mentor_rows()
+        for user_id, department, capacity, paused, load, _active, _visible in rows if user_id in nameable
     ]
 
 

@@ -196,7 +196,7 @@ def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> lis
         raise ConflictError(_("This mentorship cannot be handed over (it is not active, or was handed over already)."))
     communities = queries.latest_communities()
     ranked = substitute_model.rank_substitutes(
-        queries.handing_of(mentorship, communities), queries.substitute_candidates(communities), limit=limit)
+        queries.handing_of(mentorship, communities), queries.substitute_candidates(actor, communities), limit=limit)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     tags = queries.tag_names()
     views = []

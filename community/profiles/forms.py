@@ -103,7 +103,8 @@ class ProfileForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     directory_visible = BooleanField(_l("List me in the people directory, as a topic contact and as a peer"),
-                                     description=_l("When off, only you, change managers and administrators see your profile."))
+                                     description=_l("When off, only you, change managers and administrators see your profile, and "
+                                                     "executives are not offered you as a mentor (change managers can still match you)."))
     analysis_opt_out = BooleanField(_l("Leave me out of the network analysis"),
                                     description=_l("Your mentoring still counts for the programme, but you are not named in network reports."))
     locale = SelectField(_l("Language"), choices=lambda: as_choices([("en", "English"), ("de", "Deutsch")]))

@@ -9,6 +9,7 @@ always may.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from sqlalchemy import and_, or_, select
 
@@ -16,7 +17,18 @@ from community.accounts.models import User
 from community.extensions import db
 
 
-def nameable_ids(viewer: User, people: Iterable[User], *, thread_id: int | None = None) -> set[int]:
+class Listed(Protocol):
+    """What the rule reads of a person: a User, or a row selected with these three columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def directory_visible(self) -> bool: ...
+
+
+def nameable_ids(viewer: User, people: Iterable[Listed], *, thread_id: int | None = None) -> set[int]:
     """The ids among `people` that `viewer` may name or link (inactive people: never)."""
     from community.profiles.services import sees_hidden
 
