@@ -375,7 +375,7 @@ def mentors_with_room() -> list[Any]:
         select(User.id, User.name, User.department, User.active, User.directory_visible)
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mentor"))
         .outerjoin(load, load.c.mentor_id == User.id)
-        .where(User.active.is_(True))
+        .where(User.active.is_(True), User.mentoring_paused.is_(False))  # a paused mentor takes no requests
         .where(func.coalesce(load.c.n, 0) < User.capacity)
         .order_by(User.name, User.id)
     )

@@ -186,6 +186,10 @@ def test_pausing_shows_on_the_profile_refuses_requests_skips_suggestions_and_ask
     assert refused.status_code == 422
     suggestions = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").get_json()
     assert sub.id not in [item["person"]["id"] for item in suggestions["items"]]
+    client.post_form("/logout")
+    login_as(executive)
+    form = text_of(client.get("/mentoring/request"))
+    assert "Otto Other" in form and "Sam Substitute" not in form  # the request form does not offer them either
     # The leaver pauses: their three mentorships need a handover; staff cannot pause.
     assert api(org["leaver"])("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 200
     assert _notes(app, org["cm"].id).count("handover_needed") == 3
