@@ -65,6 +65,28 @@ PAGES = {
     "not-found": (lambda ids: "/threads/999999", (MENTOR,)),
 }
 
+# What axe does not see: a person's card no taller than the fullest card's content (a row of
+# cards may share the tallest one's height; the peers' cards once stretched to their whole
+# column, 6,000 px), and the placeholder of a deleted or hidden post drawn as text, not as a
+# bar (Bootstrap's own `.placeholder` class once painted it over in its text colour).
+LAYOUT_CHECKS = """() => {
+  const problems = [];
+  const cards = [...document.querySelectorAll('.person-card')];
+  const reach = card => Math.max(0, ...[...card.querySelectorAll('h3, p, ul')].map(
+    el => el.getBoundingClientRect().bottom - card.getBoundingClientRect().top));  // its body stretches with it
+  const fullest = Math.max(0, ...cards.map(reach));
+  const tall = cards.map(card => Math.round(card.getBoundingClientRect().height)).filter(h => h > fullest + 48);
+  if (tall.length) problems.push(`person cards ${tall} px tall, their content at most ${fullest} px`);
+  for (const gone of document.querySelectorAll('.post.deleted .post-main > p:first-of-type, .post.hidden-post .post-main > p:first-of-type')) {
+    const style = getComputedStyle(gone);
+    if (style.backgroundColor !== 'rgba(0, 0, 0, 0)') problems.push(`"${gone.textContent.trim()}" drawn on ${style.backgroundColor}`);
+  }
+  if (location.pathname.startsWith('/threads/') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
+    problems.push('the thread shows no deleted and hidden post to check');
+  return problems;
+}"""
+
+
 def _params():
     for name in PAGES:
         yield pytest.param(name, id=name)
@@ -76,7 +98,7 @@ def demo_site(database_url):
     from community import create_app, demo, unit_of_work
     from community.accounts.models import User
     from community.config import config_for_tests
-    from community.discussions.models import Category, Thread
+    from community.discussions.models import Category, Post, Thread
     from community.expertise.models import Tag
     from community.extensions import db
     from community.mentoring.models import Cohort
@@ -93,6 +115,13 @@ def demo_site(database_url):
         lounge = db.session.scalar(select(Category).where(Category.visibility == "members").order_by(Category.position))
         thread = db.session.scalar(select(Thread).where(Thread.category_id == lounge.id).order_by(Thread.post_count.desc()))
         tag = db.session.scalar(select(Tag).where(Tag.slug == "microsoft-teams")) or db.session.scalar(select(Tag).order_by(Tag.id))
+        # A deleted and a hidden post in the thread: their placeholders must be readable too.
+        replies = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).offset(1).limit(2)))
+        if replies:
+            replies[0].deleted_at = replies[0].created_at
+        if len(replies) > 1:
+            replies[1].hidden = True
+        unit_of_work.commit()
         cohort = db.session.scalar(select(Cohort).order_by(Cohort.id))
         question = db.session.scalar(select(Question).order_by(Question.id))
         if question is not None and mentor.id not in (question.asker_id, question.contact_id):
@@ -171,4 +200,5 @@ def test_axe_finds_no_violation(name, demo_site, signed_in):
                 results = axe.run(page)
                 if results.violations_count:
                     problems.append(f"{path} as {who}, {language}, {width} px:\n{_describe(results)}")
+                problems += [f"{path} as {who}, {language}, {width} px: {problem}" for problem in page.evaluate(LAYOUT_CHECKS)]
     assert not problems, "\n".join(problems)
