@@ -23,6 +23,7 @@ VISIBLE_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 NOT_PAGES = (".csv", ".xlsx", ".ics", ".json", ".graphml", ".svg", ".png", ".txt")
 PAGES_PER_LANGUAGE = 160
 PER_SHAPE = 2  # pages of one shape (ids replaced) visited at most
+TITLE_MARKUP = re.compile(r"<title>[^<]*<(?!/title>)")
 
 
 class _Page(HTMLParser):
@@ -81,9 +82,12 @@ def crawl(client, start: list[str], counter: dict[str, int]) -> dict[str, set[st
         counter["pages"] += 1
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        html = response.get_data(as_text=True)
         page = _Page()
-        page.feed(response.get_data(as_text=True))
+        page.feed(html)
         hits = {match for text in page.texts for match in SNAKE.findall(text)} - ALLOWED
+        if TITLE_MARKUP.search(html):
+            hits.add("markup in the page title")  # the browser tab would show it as text
         if hits:
             found[url] = hits
         for href in page.links:
