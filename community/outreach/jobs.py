@@ -278,6 +278,8 @@ def post_promotion(nomination_id: int) -> None:
     if nomination is None or hook is None or nomination.status != "promoted":
         return
     person = nomination.nominee
+    if not (person.active and person.directory_visible):
+        return  # someone hidden from the directory is not announced to everyone by name
     message = services.webhook_post(
         hook, key=f"promotion:{nomination.id}:channel:{hook.id}", kind="nomination_promoted",
         title=_("%(name)s is now a change ambassador", name=person.name),

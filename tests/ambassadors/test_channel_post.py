@@ -32,3 +32,21 @@ def test_promotion_is_posted_to_the_ambassador_news_channel(client, login_as, cr
     body = post["json"]["attachments"][0]["content"]["body"]
     assert body[0]["text"] == "Mara Mentor is now a change ambassador"
     assert {"title": "Department", "value": "IT"} in body[2]["facts"]
+
+
+def test_promoting_someone_hidden_from_the_directory_is_not_announced(client, login_as, create_user, api_token,
+                                                                      create_nomination, webhook_receiver, db):
+    from sqlalchemy import select
+
+    from community.accounts.models import User
+
+    manager = create_user(roles=["change_manager"], name="Carla Change")
+    hidden = create_user(roles=["mentor"], name="Hanna Hidden", department="Legal", directory_visible=False)
+    login_as(manager)
+    assert client.post_form("/community/channels/ambassadors", {"url": webhook_receiver.url}).status_code == 302
+    nomination_id = create_nomination(hidden, create_user(roles=["change_manager"]))  # sees hidden people
+    decided = client.send_json("POST", f"/api/v1/nominations/{nomination_id}/decision",
+                               {"decision": "promote", "note": "Strong evidence."}, token=api_token(manager))
+    assert decided.status_code == 200
+    assert db.session.scalar(select(User.is_ambassador).where(User.id == hidden.id)) is True
+    assert webhook_receiver.posts == []
