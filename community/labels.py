@@ -7,6 +7,7 @@ Pages never show a raw identifier (`communities_reached`, `person_tags`): templa
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 FIGURE_LABELS = {
@@ -28,6 +29,7 @@ FIGURE_LABELS = {
     "rare_tag_max_mentors": _l("Most mentors for a rare topic"),
     "rare_tags": _l("Rare topics"),
     "sessions_done": _l("Sessions held"),
+    "ties": _l("Ties"),
     "top_percent": _l("Top share of the network (%)"),
     "weighted_degree": _l("Weighted ties"),
 }
@@ -79,7 +81,50 @@ def subject_label(name: object) -> str:
     return str(label) if label is not None else _words(name)
 
 
+# Texts the product writes itself into stored records (why sessions were cancelled, why a
+# mentorship needs a new mentor): stored as a marked code, shown in the reader's language on
+# pages, in e-mails, exports and the API. Records written before were stored in English.
+PHRASES = {
+    "mentorship_handed_over": _l("The mentorship was handed over to another mentor."),
+    "request_withdrawn": _l("The request was withdrawn."),
+    "mentorship_completed": _l("The mentorship was completed."),
+    "account_erased": _l("The account was erased."),
+    "handover_left": _l("the mentor left the company"),
+    "handover_deactivated": _l("the mentor's account was deactivated"),
+    "handover_paused": _l("the mentor paused mentoring"),
+    "handover_erased": _l("the mentor's account was erased"),
+}
+_MARK = "\u2063phrase:"  # an invisible separator: no typed text starts with it
+_LEGACY: dict[str, str] = {}  # English text as stored before -> code (read once, in English)
+
+
+def _legacy() -> dict[str, str]:
+    if not _LEGACY:
+        with force_locale("en"):
+            _LEGACY.update({str(text): code for code, text in PHRASES.items()})
+        _LEGACY["account erased"] = "account_erased"
+    return _LEGACY
+
+
+def stored_phrase(code: str) -> str:
+    """What a record stores for one of the PHRASES."""
+    if code not in PHRASES:
+        raise KeyError(code)
+    return _MARK + code
+
+
+def shown(value: object) -> object:
+    """A stored text as the reader reads it: one of the PHRASES in the reader's language,
+    anything else (what a person typed) unchanged."""
+    if not isinstance(value, str):
+        return value
+    code = value[len(_MARK):] if value.startswith(_MARK) else _legacy().get(value)
+    phrase = PHRASES.get(code) if code else None
+    return str(phrase) if phrase is not None else value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["shown"] = shown
     app.jinja_env.filters["subject_label"] = subject_label
     app.jinja_env.filters["figure_label"] = figure_label
     app.jinja_env.filters["tag_use_label"] = tag_use_label

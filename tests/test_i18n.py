@@ -98,3 +98,13 @@ def test_pager_links_keep_working_in_both_languages(client, login_as, create_use
     login_as(user)
     text = text_of(client.get("/notifications/?page=2"))
     assert "Zurück" in text and "Weiter" in text and "Seite 2 von 3" in text
+
+
+def test_every_figure_a_finding_names_has_words_in_german(app):
+    """The roles tab lists each finding's figures by name: "ties" read "Ties" on German pages."""
+    from flask_babel import force_locale
+
+    from community.labels import figure_label
+
+    with app.test_request_context(), force_locale("de"):
+        assert figure_label("ties") == "Verbindungen"

@@ -22,6 +22,7 @@ from community.api.schemas import (
 from community.database import MAX_ID
 from community.errors import ValidationFailed
 from community.extensions import db
+from community.labels import shown
 from community.mentoring import calendar, matching, queries, services
 from community.mentoring.models import GOAL_PROGRESS, MENTORSHIP_STATUSES, SessionNote
 from community.mentoring.services import MAX_DURATION, MIN_DURATION
@@ -183,7 +184,7 @@ def mentorship_json(m) -> dict:
                            "changed_at": goal.progress_changed_at} for goal in m.goals],
         "goal_text": m.goal_text,
         "requested_by": m.requested_by if m.requested_by_id else None, "requested_at": m.requested_at,
-        "decided_at": m.decided_at, "decision_reason": m.decision_reason, "completed_at": m.completed_at,
+        "decided_at": m.decided_at, "decision_reason": shown(m.decision_reason), "completed_at": m.completed_at,
         "completion_reason": m.completion_reason,
     }
 
@@ -205,22 +206,22 @@ def sessions_json(sessions) -> list[dict]:
         m = s.mentorship
         note = notes.get(s.id)
         view = feedback[s.id]
-        shown = []
+        given = []
         for row in (view.mine, view.theirs):
             if row is not None:
-                shown.append(_feedback_json(row, m.mentor if row.author_id == m.mentor_id else m.executive))
+                given.append(_feedback_json(row, m.mentor if row.author_id == m.mentor_id else m.executive))
         result.append({
             "id": s.id, "mentorship_id": s.mentorship_id, "starts_at": s.starts_at, "ends_at": s.ends_at,
             "duration_minutes": s.duration_minutes, "location": s.location,
             "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda, "status": s.status,
-            "version": s.version, "cancel_reason": s.cancel_reason,
+            "version": s.version, "cancel_reason": shown(s.cancel_reason),
             "history": [
                 {"kind": c.kind, "at": c.changed_at, "by": c.changed_by, "old_starts_at": c.old_starts_at,
-                 "new_starts_at": c.new_starts_at, "reason": c.reason}
+                 "new_starts_at": c.new_starts_at, "reason": shown(c.reason)}
                 for c in s.changes
             ],
             "notes": note.notes if note else None, "tried": note.tried if note else None,
-            "feedback": shown,
+            "feedback": given,
             "ics_url": services.path_for("api_mentoring.session_ics", session_id=s.id),
         })
     return result

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select, update
 
 from community.database import rowcount, utcnow
 from community.extensions import db
+from community.labels import shown, stored_phrase
 from community.mentoring.models import (
     CalendarFeed,
     MentoringSession,
@@ -26,7 +27,7 @@ from community.mentoring.models import (
 if TYPE_CHECKING:
     from community.accounts.models import User
 
-ERASED_REASON = "account erased"
+ERASED_REASON = stored_phrase("account_erased")  # shown in the reader's language
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -78,7 +79,7 @@ def _session_records(user, session_ids: list[int]) -> tuple[dict[int, list[dict]
     for c in changes:
         history.setdefault(c.session_id, []).append({
             "kind": c.kind, "at": _iso(c.changed_at), "by_me": c.changed_by_id == user.id,
-            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at), "reason": c.reason,
+            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at), "reason": shown(c.reason),
         })
     return history, notes, list(feedback)
 
@@ -89,7 +90,7 @@ def _mentorship_data(user, m: Mentorship) -> dict:
             "mentor": m.mentor.name, "executive": m.executive.name, "cohort": m.cohort.name if m.cohort else None,
             "status": m.status, "goals": [g.tag.slug for g in m.goals],
             "goal_progress": {g.tag.slug: g.progress for g in m.goals}, "goal_text": m.goal_text,
-            "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": m.decision_reason,
+            "requested_at": _iso(m.requested_at), "decided_at": _iso(m.decided_at), "decision_reason": shown(m.decision_reason),
             "completed_at": _iso(m.completed_at), "completion_reason": m.completion_reason}
 
 
@@ -98,7 +99,7 @@ def _session_data(s: MentoringSession, history: dict[int, list[dict]], notes: di
     return {"id": s.id, "mentorship_id": s.mentorship_id, "starts_at": _iso(s.starts_at),
             "duration_minutes": s.duration_minutes,
             "location": s.location, "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda,
-            "status": s.status, "cancel_reason": s.cancel_reason, "history": history.get(s.id, []),
+            "status": s.status, "cancel_reason": shown(s.cancel_reason), "history": history.get(s.id, []),
             "notes": note.notes if note is not None else None, "tried": note.tried if note is not None else None}
 
 

@@ -31,6 +31,7 @@ from community.errors import ConflictError, NotFoundError, PermissionDenied, Val
 from community.expertise.services import resolve_tags
 from community.extensions import db
 from community.i18n import datetime_for
+from community.labels import PHRASES, stored_phrase
 from community.mentoring.models import (
     COHORT_STATUSES,
     GOAL_PROGRESS,
@@ -75,12 +76,7 @@ register_kind("handed_over_executive", _l("%(actor)s handed your mentorship over
 register_kind("handed_over_new", _l("%(actor)s handed the mentorship of %(executive)s over to you (it continues from %(previous)s)"))
 register_kind("mentoring_paused", _l("%(actor)s paused mentoring; their mentorships need a handover"))
 
-HANDOVER_WHY = {
-    "left": _l("the mentor left the company"),
-    "deactivated": _l("the mentor's account was deactivated"),
-    "paused": _l("the mentor paused mentoring"),
-    "erased": _l("the mentor's account was erased"),
-}
+HANDOVER_WHY = {reason: PHRASES[f"handover_{reason}"] for reason in HANDOVER_REASONS}
 
 
 # Access --------------------------------------------------------------------------------
@@ -554,7 +550,7 @@ def withdraw_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
         raise ConflictError(_("Only a request still waiting for an answer can be withdrawn."))
     reason = clean_text(reason, "reason", 2_000)
     now = utcnow()
-    _cancel_planned_and_tell(actor, mentorship, now, _("The request was withdrawn."))
+    _cancel_planned_and_tell(actor, mentorship, now, stored_phrase("request_withdrawn"))
     mentorship.status = "withdrawn"
     mentorship.decided_at = now
     mentorship.decision_reason = reason
@@ -575,7 +571,7 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
         raise ConflictError(_("Only an active mentorship can be completed."))
     reason = clean_text(reason, "reason", 2_000)
     now = utcnow()
-    _cancel_planned_and_tell(actor, mentorship, now, _("The mentorship was completed."))
+    _cancel_planned_and_tell(actor, mentorship, now, stored_phrase("mentorship_completed"))
     mentorship.status = "completed"
     mentorship.completed_at = now
     mentorship.completion_reason = reason
@@ -659,7 +655,7 @@ def request_handover(mentorship: Mentorship, reason: str) -> None:
             continue
         mentor_name = str(_("Former member")) if reason == "erased" else mentorship.mentor.name
         notify(user_id, "handover_needed", link=link, mentor=mentor_name,
-               executive=mentorship.executive.name, why=str(HANDOVER_WHY[reason]))
+               executive=mentorship.executive.name, why=stored_phrase(f"handover_{reason}"))
 
 
 def mentorships_needing_handover(mentor: User) -> list[Mentorship]:
@@ -747,7 +743,7 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
         raise ConflictError(message, {"mentor_id": [message]})
     now = utcnow()
     previous_mentor = mentorship.mentor
-    _cancel_planned(actor, mentorship, now, _("The mentorship was handed over to another mentor."))
+    _cancel_planned(actor, mentorship, now, stored_phrase("mentorship_handed_over"))
     mentorship.status = "completed"
     mentorship.completed_at = mentorship.completed_at or now
     mentorship.handed_over_at = now

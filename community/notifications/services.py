@@ -122,7 +122,9 @@ FORMER_MEMBER = "\u2063former-member"  # stored in place of an erased person's n
 def _params(note: Notification) -> dict[str, str]:
     from flask_babel import gettext as _
 
-    params = {key: str(value) for key, value in (note.params or {}).items()}
+    from community.labels import shown
+
+    params = {key: str(shown(value)) for key, value in (note.params or {}).items()}
     for key, value in params.items():
         if value == FORMER_MEMBER:
             params[key] = _("Former member")
