@@ -30,7 +30,10 @@ def export(user: User) -> list[dict]:
 # Parameters that quote what the actor wrote (a decline reason, a question), and parameters
 # that carry a person's name (see the register_kind texts of the features).
 QUOTED_PARAMS = ("reason", "message", "note")
-NAME_PARAMS = ("nominee", "executive", "mentor")
+NAME_PARAMS = ("nominee", "executive", "mentor", "other", "previous")
+# The other parameters name no person: things, times, counts (a test checks every registered
+# text's parameters are sorted into one of the three).
+OTHER_PARAMS = ("category", "circle", "days", "old", "run", "thread", "topic", "when", "why")
 
 
 def erase(user: User) -> None:

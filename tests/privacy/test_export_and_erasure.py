@@ -142,3 +142,39 @@ def test_retention_removes_login_sessions_of_closed_browsers_too(app, runner, cr
     assert result.exit_code == 0, result.output
     remaining = db.session.scalars(select(LoginSession)).all()
     assert len(remaining) == 1 and remaining[0].created_at > utcnow() - timedelta(days=1)
+
+
+def test_an_erased_persons_name_leaves_everyone_elses_notifications(app, client, login_as, create_user, db):
+    """A session reminder names the other participant, a handover the previous mentor: after
+    erasure both read "Former member" (they kept the name)."""
+    from community.accounts.models import User
+    from community.notifications.services import notify
+    from community.privacy.services import erase_as_system
+
+    mentor = create_user(roles=["mentor"], name="Mona Leaving")
+    executive = create_user(roles=["executive"], name="Eva Staying")
+    successor = create_user(roles=["mentor"], name="Nils Next")
+    with app.test_request_context():
+        notify(executive.id, "reminder_session", link="/mentoring/", other=mentor.name, when="Monday 10:00")
+        notify(successor.id, "handed_over_new", link="/mentoring/", executive=executive.name, previous=mentor.name)
+        erase_as_system(db.session.get(User, mentor.id))
+        db.session.commit()
+    for reader in (executive, successor):
+        login_as(reader)
+        page = text_of(client.get("/notifications/"))
+        assert "Former member" in page and "Mona Leaving" not in page
+        client.post_form("/logout")
+
+
+def test_every_notification_parameter_is_known_to_name_a_person_or_not(app):
+    """Erasure replaces names only in the parameters known to carry one: a new notification text
+    with a new parameter must be sorted into one of the lists first."""
+    import re
+
+    from community.notifications import privacy
+    from community.notifications.services import _MESSAGES
+
+    known = {"actor", *privacy.QUOTED_PARAMS, *privacy.NAME_PARAMS, *privacy.OTHER_PARAMS}
+    with app.test_request_context():
+        used = {name for text in _MESSAGES.values() for name in re.findall(r"%\((\w+)\)", str(text))}
+    assert used - known == set()
