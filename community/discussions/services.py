@@ -11,6 +11,7 @@ Who may do what:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -265,6 +266,25 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
     html, _handles = render_with_mentions(body, resolve_all)
     mentioned = {user.id: user for _handle, user in sorted(people.items())}
     return html, list(mentioned.values())[:MAX_MENTIONS]
+
+
+_THREAD_LINK = re.compile(r"/threads/(\d+)(?:[?#]|$)")
+
+
+def still_visible(user: User, notes: Iterable[Notification]) -> list[Notification]:
+    """The notifications among `notes` about threads `user` can still see (the thread may have
+    moved to a mentors-only category since, or the person lost the role, or it is gone);
+    notifications about anything else pass unchanged."""
+    notes = list(notes)
+    threads = {note.id: int(found.group(1)) for note in notes
+               if note.link and (found := _THREAD_LINK.match(note.link))}
+    if not threads:
+        return notes
+    seen = set(db.session.scalars(
+        select(Thread.id).join(Category, Category.id == Thread.category_id)
+        .where(Thread.id.in_(set(threads.values())), visible_categories_clause(user))
+    ))
+    return [note for note in notes if note.id not in threads or threads[note.id] in seen]
 
 
 def thread_link(thread_id: int, post_id: int | None = None) -> str:

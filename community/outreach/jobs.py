@@ -160,6 +160,9 @@ def daily_digests(now: datetime | None = None) -> None:
         notes = list(db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.kind.in_(wanted), Notification.created_at > since,
             Notification.created_at <= now).order_by(Notification.id)))
+        from community.discussions.services import still_visible
+
+        notes = still_visible(user, notes)  # a thread may have moved out of their sight since
         if not notes:
             continue
         from community.notifications.services import render_plain

@@ -257,3 +257,34 @@ def test_a_hidden_post_is_not_told_to_its_author_who_can_no_longer_see_the_threa
     db.session.commit()
     assert notes_of(db, staff) == []
     assert db.session.get(Post, post.id).hidden is True
+
+
+def test_the_daily_digest_leaves_out_threads_the_reader_can_no_longer_see(
+    app, db, create_user, create_category, create_thread, add_reply
+):
+    from datetime import timedelta
+
+    from community import tasks
+    from community.database import utcnow
+    from community.outreach.models import OutgoingMessage
+    from tests.conftest import isolated
+
+    app.config["DIGEST_HOUR"] = 0  # any hour of the day will do
+    staff = create_user(roles=["staff"], timezone="UTC")
+    public = create_category(visibility="members")
+    moved = create_thread(staff, category=public, title="Plans for the new intranet")
+    stays = create_thread(staff, category=public, title="Tips for video calls")
+    mentor = create_user(roles=["mentor"])
+    add_reply(mentor, moved, "A reply before the move")
+    add_reply(mentor, stays, "A reply that stays in sight")
+    _move(db, moved, create_category(visibility="mentors"))
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.daily_digests", utcnow() + timedelta(minutes=1))
+
+    isolated(app, run)
+    [digest] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == "daily_digest",
+                                                                OutgoingMessage.user_id == staff.id)).all()
+    assert "1 new notification" in digest.subject
+    assert "Tips for video calls" in digest.body_text and "Plans for the new intranet" not in digest.body_text
