@@ -1,6 +1,7 @@
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -99,6 +100,21 @@ class ProfileForm(FlaskForm):
                        description=_l("A web page about you (http:// or https://)."))
     directory_visible = BooleanField(_l("List me in the people directory and as a topic contact"))
     tags = FieldList(FormField(TagRowForm), label=_l("My topics"))
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+        """A topic chosen in two rows is refused on the later row: one row would silently win
+        over the other (an expert level replaced by "interested")."""
+        valid = super().validate(extra_validators)
+        seen: set[str] = set()
+        for row in self.tags:
+            topic = row.form.tag.data
+            if not topic or row.form.level.data == "remove":
+                continue
+            if topic in seen:
+                row.form.tag.errors = [*row.form.tag.errors, _("This topic is in another row already; change its level there.")]
+                valid = False
+            seen.add(topic)
+        return valid
 
 
 class SettingsForm(FlaskForm):

@@ -92,6 +92,25 @@ def test_edit_form_refuses_bad_values_with_field_errors(client, create_user, log
     assert db.session.get(User, me.id).bio is None  # nothing half-saved
 
 
+def test_a_topic_chosen_in_two_rows_is_refused_and_keeps_its_level(client, create_user, login_as, db, give_tags, taxonomy):
+    from community.profiles.models import PersonTag
+
+    me = create_user(roles=["mentor"], name="Mo Owner")
+    give_tags(me, {"microsoft-teams": "expert"})
+    login_as(me)
+    response = client.post_form(f"/people/{me.id}/edit", edit_form(
+        me, bio="kept?", **{"tags-0-tag": "microsoft-teams", "tags-0-level": "expert",
+                            "tags-1-tag": "microsoft-teams", "tags-1-level": "interested"}))
+    assert response.status_code == 200
+    assert "This topic is in another row already; change its level there." in text_of(response)
+    assert db.session.scalars(select(PersonTag.level).where(PersonTag.user_id == me.id)).all() == ["expert"]
+    # Removing it in one row while keeping it in the other is fine.
+    response = client.post_form(f"/people/{me.id}/edit", edit_form(
+        me, **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner",
+               "tags-1-tag": "microsoft-teams", "tags-1-level": "remove"}))
+    assert response.status_code == 302
+
+
 def test_only_the_owner_or_an_admin_edits_a_profile(client, create_user, login_as, api_token, db):
     from community.accounts.models import User
 
