@@ -101,7 +101,7 @@ class ProfileForm(FlaskForm):
     directory_visible = BooleanField(_l("List me in the people directory and as a topic contact"))
     tags = FieldList(FormField(TagRowForm), label=_l("My topics"))
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+    def validate(self, extra_validators=None) -> bool:
         """A topic chosen in two rows is refused on the later row: one row would silently win
         over the other (an expert level replaced by "interested")."""
         valid = super().validate(extra_validators)
