@@ -35,7 +35,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
+MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{0,38}[a-z0-9])", re.IGNORECASE)  # ends in a letter or digit: "@ann." ends a sentence
 
 
 def _parser() -> MarkdownIt:

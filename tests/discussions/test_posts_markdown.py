@@ -92,8 +92,11 @@ def test_mention_at_the_end_of_a_sentence_still_counts(app, create_user):
 
     ann = create_user(name="Ann Berg")
     with app.test_request_context():
-        _html, people = services.render_body(f"Thanks to @{ann.handle}.")
+        html, people = services.render_body(f"Thanks to @{ann.handle}. And @{ann.handle}-, @{ann.handle}_!")
     assert [p.id for p in people] == [ann.id]
+    # The full stop ends the sentence, outside the link.
+    assert f'class="mention" rel="nofollow noopener noreferrer">@{ann.handle}</a>. And' in html
+    assert f'@{ann.handle}</a>-, ' in html and f'@{ann.handle}</a>_!' in html
 
 
 # CPU time of this thread, best of two: other work on a shared machine does not make these flaky.
