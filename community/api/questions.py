@@ -76,7 +76,9 @@ class AnswerCreateSchema(ma.Schema):
 
 
 class ResolveSchema(ma.Schema):
-    helpful = JsonBoolean(required=True, metadata={"description": "Whether the answers helped"})
+    helpful = JsonBoolean(required=True, allow_none=True, metadata={
+        "description": "Whether the answers helped; null closes the question without rating it (the only choice "
+                       "before there is an answer)"})
 
 
 @blp.route("/questions")
@@ -116,10 +118,10 @@ def answer_question(body: dict, question_id: int):
 @blp.response(200, QuestionSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Only the asker resolves")
 @blp.alt_response(404, schema=ErrorSchema, description="No such question, or not the caller's")
-@blp.alt_response(409, schema=ErrorSchema, description="Resolved already")
+@blp.alt_response(409, schema=ErrorSchema, description="Resolved already, or rated before there is an answer")
 @blp.alt_response(422, schema=ErrorSchema, description="`helpful` missing or not a boolean")
 def resolve_question(body: dict, question_id: int):
-    """The asker says whether the answers helped; the question is then resolved."""
+    """The asker says whether the answers helped (or closes it without rating); the question is then resolved."""
     question = questions.get_question(current_user, question_id)
     questions.resolve(current_user, question, body["helpful"])
     return question_json(question)

@@ -167,16 +167,20 @@ def answer(actor: User, question: Question, body: str | None) -> Answer:
     return reply
 
 
-def resolve(actor: User, question: Question, helpful: bool) -> Question:
-    """The asker says whether the answers helped; the question is then resolved."""
+def resolve(actor: User, question: Question, helpful: bool | None) -> Question:
+    """The asker says whether the answers helped, or (None) closes the question without rating
+    it; the question is then resolved. Only answers can be rated: an unanswered question can
+    only be closed, and counts for the contact's ranking as received, not answered, not rated."""
     if not question.involves(actor.id):
         raise NotFoundError(_("No such question."))
     if actor.id != question.asker_id:
         raise PermissionDenied(_("Only the person who asked can resolve the question."))
     if question.status == "resolved":
         raise ConflictError(_("This question is resolved already."))
+    if helpful is not None and question.answered_at is None:
+        raise ConflictError(_("There is no answer to rate yet; you can close the question without rating it."))
     now = utcnow()
-    question.status, question.helpful, question.resolved_at, question.updated_at = "resolved", bool(helpful), now, now
+    question.status, question.helpful, question.resolved_at, question.updated_at = "resolved", helpful, now, now
     kind = "question_helpful" if helpful else "question_closed"
     notify(question.contact_id, kind, actor=actor, link=question_path(question.id), topic=question.tag.name)
     db.session.flush()

@@ -76,9 +76,10 @@ def resolve(question_id: int):
     form = ResolveForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            if form.helpful.data not in ("yes", "no"):
+            verdicts = {"yes": True, "no": False, "close": None}
+            if form.helpful.data not in verdicts:
                 raise ValidationFailed(_("Choose helpful or not helpful."), {"helpful": [_("Choose helpful or not helpful.")]})
-            questions.resolve(current_user, question, form.helpful.data == "yes")
+            questions.resolve(current_user, question, verdicts[form.helpful.data])
         if attempt.ok:
             flash(_("Thank you: the question is resolved."), "success")
             return redirect(url_for("questions.show", question_id=question.id))

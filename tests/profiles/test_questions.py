@@ -49,7 +49,7 @@ def test_ask_answer_and_resolve_on_the_pages(client, pair, db):
     assert page.status_code == 200
     text = text_of(page)
     assert "How do I share a channel with a partner?" in text and "waiting for an answer" in text
-    assert "Resolve: helpful" in text
+    assert "Close the question" in text and "Resolve: helpful" not in text  # nothing to rate yet
 
     note = db.session.scalar(select(Notification).where(Notification.user_id == expert.id))
     assert note.kind == "topic_question" and note.link == f"/questions/{qid}"
@@ -67,6 +67,7 @@ def test_ask_answer_and_resolve_on_the_pages(client, pair, db):
     mine = text_of(me.get("/questions?box=asked"))
     assert "To Erik Expert about Microsoft Teams" in mine and "answered" in mine
     assert "Use a shared channel" in text_of(me.get(f"/questions/{qid}"))
+    assert "Resolve: helpful" in text_of(me.get(f"/questions/{qid}"))
 
     resolved = me.post_form(f"/questions/{qid}/resolve", {"helpful": "yes"})
     assert resolved.status_code == 302
@@ -142,6 +143,31 @@ def test_the_api_loop(client, pair, api_token):
     assert client.send_json("POST", f"/api/v1/questions/{qid}/resolve", {"helpful": True}, token=mine).status_code == 409
     assert client.send_json("POST", f"/api/v1/questions/{qid}/answers", {"body": "more"}, token=theirs).status_code == 409
     assert client.send_json("GET", f"/api/v1/questions/{qid}", token=theirs).json["helpful"] is False
+
+
+def test_an_unanswered_question_cannot_be_rated_only_closed(client, pair, api_token, db):
+    """A verdict on no answer fed the contact's ranking; now the asker can only close it."""
+    from community.profiles.questions import answer_stats
+
+    asker, expert = pair
+    mine = api_token(asker)
+    qid = client.send_json("POST", f"/api/v1/tags/{TEAMS}/questions",
+                           {"person_id": expert.id, "message": "Where are recordings kept?"}, token=mine).json["id"]
+    browser = _browser(client, asker)
+    page = text_of(browser.get(f"/questions/{qid}"))
+    assert "No answer yet" in page and "Close the question" in page and "Resolve: helpful" not in page
+    refused = client.send_json("POST", f"/api/v1/questions/{qid}/resolve", {"helpful": True}, token=mine)
+    assert refused.status_code == 409 and "no answer to rate yet" in refused.json["error"]["message"]
+    rated = browser.post_form(f"/questions/{qid}/resolve", {"helpful": "yes"})
+    assert rated.status_code == 422 and "no answer to rate yet" in text_of(rated)
+    closed = browser.post_form(f"/questions/{qid}/resolve", {"helpful": "close"})
+    assert closed.status_code == 302
+    page = text_of(browser.get(f"/questions/{qid}"))
+    assert "closed the question without rating it" in page
+    got = client.send_json("GET", f"/api/v1/questions/{qid}", token=mine).json
+    assert got["status"] == "resolved" and got["helpful"] is None
+    stats = answer_stats([expert.id])[expert.id]
+    assert (stats.received, stats.answered, stats.rated) == (1, 0, 0)
 
 
 def test_the_openapi_document_describes_questions(client):
