@@ -24,7 +24,7 @@ class ThreadForm(SubmissionMixin, FlaskForm):
     body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
                          render_kw=MENTION_PICKER)
     tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)],
-                       description=_l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, wiki”."))
+                       description=_l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, sharepoint”."))
 
     def tag_terms(self) -> list[str]:
         return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]

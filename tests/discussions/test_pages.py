@@ -357,3 +357,22 @@ def test_profile_shows_community_activity_the_viewer_may_see(app, client, login_
     assert "Threads started 1" in page and "Posts 2" in page
     quiet = create_user(roles=["staff"], name="Quinn Quiet")
     assert "No posts in the community yet." in text_of(client.get(f"/people/{quiet.id}"))
+
+
+def test_the_topic_hint_names_topics_that_exist(app, db):
+    """The new-thread form's example topics are accepted (it suggested "wiki", then refused it)."""
+    import re
+
+    from flask_babel import force_locale
+
+    from community.discussions.forms import ThreadForm
+    from community.expertise.services import find_tag, seed_taxonomy
+
+    with app.test_request_context():
+        seed_taxonomy()
+        db.session.commit()
+        for language in ("en", "de"):
+            with force_locale(language):
+                hint = str(ThreadForm.tags.kwargs["description"])
+                example = re.search(r"[“„]([^”“]+)[”“]", hint).group(1)
+                assert all(find_tag(word.strip()) is not None for word in example.split(",")), (language, example)
