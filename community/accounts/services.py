@@ -50,8 +50,9 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 def normalise_email(raw: str) -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise ValidationFailed(_("Enter a valid e-mail address."), {"email": [str(error)]}) from None
+    except EmailNotValidError:
+        message = _("Enter a valid e-mail address, e.g. name@example.com.")  # the validator says why in English only
+        raise ValidationFailed(message, {"email": [message]}) from None
 
 
 def email_domain_allowed(email: str) -> bool:

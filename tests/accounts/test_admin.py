@@ -29,6 +29,16 @@ def test_admin_form_errors_are_shown_on_the_fields(client, login_as, create_user
     assert "This field is required" in text
 
 
+def test_a_bad_e_mail_address_is_explained_in_the_readers_language(client, login_as, create_user):
+    login_as(create_user(roles=["admin"], locale="de"))
+    response = client.post_form("/admin/users/new", {"name": "Jonas", "email": "jonas.example.com", "roles": ["staff"],
+                                                    "password": "a-first-passphrase"})
+    assert response.status_code in (200, 422)
+    text = text_of(response)
+    assert "Geben Sie eine gültige E-Mail-Adresse ein, z. B. name@example.com." in text
+    assert "@-sign" not in text  # the validator's own English words
+
+
 def test_role_change_is_audited_with_before_and_after(client, login_as, create_user, db):
     from community.audit.models import AuditEvent
 
