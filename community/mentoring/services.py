@@ -62,7 +62,9 @@ register_kind("mentorship_requested", _l("%(actor)s asks you to be their mentor"
 register_kind("mentorship_requested_for", _l("%(actor)s asks you to mentor %(executive)s"))
 register_kind("mentorship_requested_on_behalf", _l("%(actor)s asked %(mentor)s to be your mentor"))
 register_kind("mentorship_accepted", _l("%(actor)s accepted the mentoring request for %(executive)s"))
+register_kind("mentorship_accepted_yours", _l("%(actor)s accepted your mentoring request"))
 register_kind("mentorship_declined", _l("%(actor)s declined the mentoring request for %(executive)s: %(reason)s"))
+register_kind("mentorship_declined_yours", _l("%(actor)s declined your mentoring request: %(reason)s"))
 register_kind("mentorship_withdrawn", _l("%(actor)s withdrew the mentoring request for %(executive)s"))
 register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of %(mentor)s and %(executive)s"))
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
@@ -510,7 +512,8 @@ def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = 
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
-        notify(user_id, "mentorship_accepted", actor=actor, link=link, executive=mentorship.executive.name)
+        kind = "mentorship_accepted_yours" if user_id == mentorship.executive_id else "mentorship_accepted"
+        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive.name)
     audit.record("mentorship.accepted", actor=actor, subject_type="mentorship", subject_id=mentorship.id)
     return mentorship
 
@@ -529,7 +532,8 @@ def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) 
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
-        notify(user_id, "mentorship_declined", actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
+        kind = "mentorship_declined_yours" if user_id == mentorship.executive_id else "mentorship_declined"
+        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
     audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 

@@ -39,7 +39,13 @@ def test_mentor_accepts_and_executive_and_requester_hear_of_it(client, login_as,
     assert "Eva Executive asks you to be their mentor" in text_of(client.get("/mentoring/"))
     client.post_form(f"/mentoring/mentorships/{mentorship_id}/accept")
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
-    assert (executive.id, "mentorship_accepted") in kinds and (manager.id, "mentorship_accepted") in kinds
+    assert (executive.id, "mentorship_accepted_yours") in kinds and (manager.id, "mentorship_accepted") in kinds
+    client.post_form("/logout")
+    login_as(executive)  # told in the second person, not "… the mentoring request for Eva Executive"
+    assert "Mia Mentor accepted your mentoring request" in text_of(client.get("/notifications/"))
+    client.post_form("/logout")
+    login_as(manager)
+    assert "Mia Mentor accepted the mentoring request for Eva Executive" in text_of(client.get("/notifications/"))
     assert api(mentor)("GET", f"/api/v1/mentorships/{mentorship_id}").json["status"] == "active"
 
 
