@@ -22,6 +22,16 @@ from community.network.models import (
 from community.network.redaction import PERSON_LISTS, redact_findings
 
 
+def _counted(value: Any) -> Any:
+    """A finding about the person with other people's ids counted instead of listed (who would
+    be cut off if they left is the analysts' to see, not part of the person's own data)."""
+    if isinstance(value, dict):
+        return {key: item if key == "person_id" else _counted(item) for key, item in value.items()}
+    if isinstance(value, list) and value and all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        return len(value)
+    return value
+
+
 def export(user: User) -> dict[str, Any]:
     """The person's figures in every snapshot and the findings that name them."""
     rows = db.session.execute(
@@ -46,7 +56,7 @@ def export(user: User) -> dict[str, Any]:
             for entry in (stored or {}).get(name) or []:
                 if entry.get("person_id") == user.id:
                     findings.append({"snapshot_id": snapshot_id, "computed_at": computed_at.isoformat(),
-                                     "finding": name, **entry})
+                                     "finding": name, **_counted(entry)})
     if not figures and not findings:
         return {}
     return {"analysis_opt_out": bool(user.analysis_opt_out), "figures": figures, "findings": findings}

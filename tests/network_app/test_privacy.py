@@ -222,6 +222,21 @@ def test_export_holds_a_persons_figures_and_the_findings_naming_them(db, small_o
     assert {f["finding"] for f in data["findings"]} >= {"overloaded", "single_points_of_failure"}
     assert privacy.export(db.session.get(User, small_org["lonely"].id))["findings"][0]["finding"] == (
         "unmatched_executives")
+    # Who would be cut off if Mia left is counted, not listed: other people's ids are not her data.
+    spof = next(f for f in data["findings"] if f["finding"] == "single_points_of_failure")
+    assert isinstance(spof["cuts_off"]["executives"], int) and spof["cuts_off"]["executives"] >= 1
+    assert not any(_id_lists(f) for f in data["findings"])
+
+
+def _id_lists(value) -> list:
+    """Lists of ids anywhere in a finding."""
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _id_lists(item)]
+    if isinstance(value, list):
+        if value and all(isinstance(x, int) and not isinstance(x, bool) for x in value):
+            return [value]
+        return [found for item in value for found in _id_lists(item)]
+    return []
 
 
 def test_erasure_removes_figures_and_the_id_from_stored_findings(db, small_org, compute, settle):
