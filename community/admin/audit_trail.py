@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,7 +18,7 @@ from community.pagination import Page, paginate
 
 AREAS = {
     "ambassador": _l("Ambassadors"), "calendar_feed": _l("Calendar feed"), "circle": _l("Peer circles"),
-    "circles": _l("Peer circles"), "cohort": _l("Programme runs"), "mentoring": _l("Mentoring"),
+    "circles": _l("Circle proposals"), "cohort": _l("Programme runs"), "mentoring": _l("Mentoring"),
     "mentorship": _l("Mentorships"), "network": _l("Network analysis"), "outreach": _l("Notifications"),
     "people": _l("People import"), "post": _l("Community posts"), "privacy": _l("Privacy"),
     "run_report": _l("Run reports"), "scim": _l("Directory sync (SCIM)"), "survey": _l("Surveys"),
@@ -113,7 +113,7 @@ DATA_KEYS = {
     "after": _l("After"), "before": _l("Before"), "by": _l("By"), "category": _l("Category"),
     "changed": _l("Changed"), "count": _l("Count"), "created": _l("Created"), "description": _l("Description"),
     "errors": _l("Refused rows"), "format": _l("Format"), "from": _l("From"), "kind": _l("Kind"),
-    "members": _l("Members"), "months": _l("Months"), "moved": _l("Moved"), "name": _l("Name"),
+    "months": _l("Months"), "moved": _l("Moved"), "name": _l("Name"),
     "people": _l("People"), "pseudonym": _l("Pseudonym"), "pseudonymised": _l("Pseudonymised mode"),
     "remove": _l("Mentors who leave"), "removed": _l("Removed"), "roles": _l("Roles"), "rows": _l("Rows"),
     "seconds": _l("Seconds"), "status": _l("Status"), "to": _l("To"), "unchanged": _l("Skipped (unchanged)"),
@@ -161,6 +161,7 @@ class AuditRow:
     subject: str
     subject_url_id: int | None  # a person's id, for a link to the profile
     note: str
+    details: list[tuple[str, str]] = field(default_factory=list)  # (label, value) in words
 
 
 def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
@@ -201,6 +202,8 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
     found = paginate(stmt.order_by(AuditEvent.id.desc()), page=page, per_page=per_page)
     events: list[AuditEvent] = list(found.items)
     names = _subject_names(events)
+    wanted = _person_ids(events)
+    people = {uid: name for uid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))} if wanted else {}
     rows = []
     for event in events:
         subject = ""
@@ -218,14 +221,32 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
         note = event.note or ""
         if event.action.startswith("network.") and note in NOTES:
             note = str(NOTES[note])
-        rows.append(AuditRow(event, action_label(event.action), subject, person, note))
+        rows.append(AuditRow(event, action_label(event.action), subject, person, note, describe_data(event.data, people)))
     return found, rows
 
 
-def describe_data(data: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """An event's details as (label, value) pairs in words."""
+# Details that hold people's ids: shown as their names (a former member once erased).
+PERSON_KEYS = {
+    "executive_id": _l("Executive"), "mentor_id": _l("Mentor"), "to_mentor_id": _l("New mentor"),
+    "members": _l("Members"), "updated_ids": _l("Updated people"),
+}
+
+
+def _person_ids(events: list[AuditEvent]) -> set[int]:
+    ids: set[int] = set()
+    for event in events:
+        for key in PERSON_KEYS:
+            value = (event.data or {}).get(key)
+            values = value if isinstance(value, list) else [value]
+            ids.update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+    return ids
+
+
+def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = None) -> list[tuple[str, str]]:
+    """An event's details as (label, value) pairs in words; `people` names the ids of PERSON_KEYS."""
     if not data:
         return []
+    people = people or {}
     from community.accounts.models import ROLES
     from community.labels import figure_label
     from community.templating import role_label
@@ -233,8 +254,15 @@ def describe_data(data: dict[str, Any] | None) -> list[tuple[str, str]]:
     def word(item: Any) -> str:
         return role_label(item) if isinstance(item, str) and item in ROLES else str(item)
 
+    def person(item: Any) -> str:
+        return people.get(item) or str(_l("a former member"))
+
     pairs = []
     for key, value in sorted(data.items()):
+        if key in PERSON_KEYS:
+            names = [person(item) for item in (value if isinstance(value, list) else [value])]
+            pairs.append((str(PERSON_KEYS[key]), ", ".join(names)))
+            continue
         if isinstance(value, list):
             text = ", ".join(word(item) for item in value)
         elif isinstance(value, bool):

@@ -6,14 +6,16 @@ as `flask --app wsgi people import` (community.accounts.importing). Admins only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
 
 from community.accounts import services as accounts
-from community.accounts.importing import IMPORTABLE_ROLES, MAX_ROWS, SPLIT, read_csv
+from community.accounts.importing import MAX_ROWS, RowChecker, read_csv, row_error
 from community.accounts.models import User
 from community.admin.models import PeopleImport
 from community.errors import DomainError, NotFoundError
@@ -23,65 +25,90 @@ PREVIEW_ROWS = 5
 ERRORS_KEPT = 1000
 
 
-def _row_problem(row: dict[str, str], seen: dict[str, int], line: int) -> str | None:
-    """Why a row would be refused, checked without writing (the import checks again)."""
-    if not any(row.values()):
-        return _("Empty row.")
-    try:
-        email = accounts.normalise_email(row.get("email", ""))
-    except DomainError as error:
-        return f"{error.message} ({row.get('email', '')[:80]})" if row.get("email") else error.message
-    if email in seen:
-        return _("Duplicate of line %(line)d.", line=seen[email])
-    seen[email] = line
-    if not " ".join(row.get("name", "").split()):
-        return _("Enter a name.")
-    roles = [r.strip().lower() for r in SPLIT.split(row.get("roles", "")) if r.strip()]
-    bad = [r for r in roles if r not in IMPORTABLE_ROLES]
-    if bad:
-        return _("Unknown or non-importable role: %(roles)s (allowed: %(allowed)s).",
-                 roles=", ".join(bad), allowed=", ".join(IMPORTABLE_ROLES))
-    try:
-        accounts.check_languages(SPLIT.split(row.get("languages", "")))
-        if row.get("timezone"):
-            accounts.check_timezone(row["timezone"])
-    except DomainError as error:
-        return error.message
-    for column in ("department", "location"):
-        if len(row.get(column, "")) > 120:
-            return _("%(column)s has more than 120 characters.", column=column)
-    return None
+PREVIEW_CELL = 500  # characters of a cell kept for the preview
 
 
-def check_rows(header: list[str], rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[int, list[list[str]], list[list[Any]]]:
-    """(number of rows, the first rows for the preview, [line, reason] of every bad row)."""
-    total = 0
-    preview: list[list[str]] = []
-    errors: list[list[Any]] = []
-    seen: dict[str, int] = {}
+def _preview_row(line: int, kind: str, name: str, values: list[str]) -> list[str]:
+    """A stored preview row: [line, kind (created | updated | unchanged | refused), the existing
+    person's name, *cells]."""
+    cells = [v if len(v) <= PREVIEW_CELL else v[:PREVIEW_CELL] + "…" for v in values]
+    return [str(line), kind, name, *cells]
+
+
+@dataclass
+class CheckResult:
+    total: int = 0
+    preview: list[list[str]] = field(default_factory=list)  # the first rows, then every row updating someone
+    errors: list[list[Any]] = field(default_factory=list)  # [line, reason] of every refused row
+    outcomes: Counter[str] = field(default_factory=Counter)  # created / updated / unchanged, as the import counts
+
+
+def check_rows(header: list[str], rows: Iterable[tuple[int, dict[str, str]]]) -> CheckResult:
+    """Run every row through the import's own checks (`RowChecker`), writing nothing."""
+    result = CheckResult()
+    checker = RowChecker(trial=True)
+    updates_kept = 0
     for line, row in rows:
-        total += 1
-        if total > MAX_ROWS:
-            errors.append([line, _("More than %(n)d rows; split the file.", n=MAX_ROWS)])
+        result.total += 1
+        if result.total > MAX_ROWS:
+            result.errors.append([line, _("More than %(n)d rows; split the file.", n=MAX_ROWS)])
             break
-        if len(preview) < PREVIEW_ROWS:
-            preview.append([row.get(column, "") for column in header])
-        problem = _row_problem(row, seen, line)
-        if problem:
-            errors.append([line, problem])
-    return total, preview, errors
+        try:
+            plan = checker.check(line, row)
+        except DomainError as error:
+            result.errors.append([line, row_error(error)])
+            kind, name = "refused", ""
+        else:
+            kind, name = plan.outcome, plan.existing.name if plan.existing is not None else ""
+            result.outcomes[kind] += 1
+        values = [row.get(column, "") for column in header]
+        # the first rows, and every row that updates someone (the page lists those)
+        if result.total <= PREVIEW_ROWS or (kind == "updated" and updates_kept < ERRORS_KEPT):
+            result.preview.append(_preview_row(line, kind, name, values))
+        if kind == "updated":
+            updates_kept += 1
+    return result
+
+
+@dataclass
+class PreviewRow:
+    line: str
+    kind: str  # created | updated | unchanged | refused; "" for an import checked before kinds were kept
+    name: str  # the existing person's name (updated, unchanged)
+    cells: list[str]
+    email: str
+
+
+def preview_rows(job: PeopleImport) -> tuple[list[PreviewRow], list[PreviewRow]]:
+    """(the first rows, the rows that update an existing person) of a checked import."""
+    width = len(job.header)
+    email_at = job.header.index("email") if "email" in job.header else 0
+    rows = []
+    for stored in job.preview or []:
+        if len(stored) == width + 3 and stored[1] in KINDS:
+            line, kind, name, cells = str(stored[0]), stored[1], stored[2], list(stored[3:])
+        else:  # stored before the check kept what each row does
+            line, kind, name, cells = "", "", "", list(stored)
+        rows.append(PreviewRow(line, kind, name, cells, cells[email_at] if email_at < len(cells) else ""))
+    return rows[:PREVIEW_ROWS], [r for r in rows if r.kind == "updated"]
+
+
+KINDS = ("created", "updated", "unchanged", "refused")
 
 
 def check_upload(actor: User, filename: str, data: bytes) -> PeopleImport:
     """Read and check an uploaded CSV; store it, waiting for the start."""
     accounts.require_admin(actor)
-    header, rows = read_csv(data)  # DomainError: not UTF-8, a required column missing
-    total, preview, errors = check_rows(header, rows)
-    if total == 0:
+    header, rows = read_csv(data)  # DomainError: not UTF-8, a required column missing, a quote left open…
+    result = check_rows(header, rows)
+    if result.total == 0:
         raise DomainError(_("The file has a header but no rows."))
+    # Until the import starts, created / updated / unchanged hold what the check expects.
     job = PeopleImport(created_by_id=actor.id, filename=(filename or "people.csv")[:200],
-                       content=data.decode("utf-8-sig"), status="checked", total_rows=total, header=header,
-                       preview=preview, check_errors=errors[:ERRORS_KEPT], errors=[])
+                       content=data.decode("utf-8-sig"), status="checked", total_rows=result.total, header=header,
+                       preview=result.preview, check_errors=result.errors[:ERRORS_KEPT], errors=[],
+                       created=result.outcomes["created"], updated=result.outcomes["updated"],
+                       unchanged=result.outcomes["unchanged"])
     db.session.add(job)
     db.session.flush()
     return job
@@ -100,7 +127,7 @@ def start_import(actor: User, import_id: int) -> tuple[PeopleImport, bool]:
     job = get_import(actor, import_id)
     claimed = cast(CursorResult[Any], db.session.execute(
         update(PeopleImport).where(PeopleImport.id == job.id, PeopleImport.status == "checked")
-        .values(status="queued").execution_options(synchronize_session=False)
+        .values(status="queued", created=0, updated=0, unchanged=0).execution_options(synchronize_session=False)
     ))
     db.session.refresh(job)
     if claimed.rowcount != 1:

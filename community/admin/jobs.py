@@ -67,5 +67,5 @@ def run_import(import_id: int) -> None:
     job.status, job.finished_at, job.content = "done", utcnow(), ""
     audit.record("people.imported", actor=actor, subject_type="import", subject_id=job.id,
                  data={"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-                       "errors": len(report.errors)})
+                       "errors": len(report.errors), "updated_ids": report.updated_ids[:ERRORS_KEPT]})
     commit()

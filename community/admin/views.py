@@ -116,7 +116,7 @@ def audit():
     action = request.args.get("action") or None
     events, rows = audit_trail.audit_rows(current_user, action=action, page=page, per_page=per_page)
     return render_template("admin/audit.html", page=events, rows=rows, action=action,
-                           groups=audit_trail.action_choices(), describe=audit_trail.describe_data)
+                           groups=audit_trail.action_choices())
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -136,7 +136,9 @@ def import_people():
 @bp.get("/import/<int:import_id>")
 def import_show(import_id: int):
     job = importing.get_import(current_user, import_id)
-    return render_template("admin/import_show.html", job=job, start_form=EmptyForm())
+    first_rows, update_rows = importing.preview_rows(job)
+    return render_template("admin/import_show.html", job=job, start_form=EmptyForm(),
+                           first_rows=first_rows, update_rows=update_rows)
 
 
 @bp.get("/import/<int:import_id>/progress")

@@ -278,6 +278,16 @@ def import_tags_column(user: User, raw: str) -> bool:
     return add_person_tags(user, parse_tag_column(raw))
 
 
+def check_tags_column(user: User | None, raw: str) -> bool:
+    """The `tags` column checked without writing (the import's check): refused exactly as
+    `import_tags_column` refuses it; whether it would change `user` (None: a new person)."""
+    wanted = _tag_levels(parse_tag_column(raw))
+    if user is None:
+        return bool(wanted)
+    rows = _tag_rows(user.id)
+    return any(tag.id not in rows or rows[tag.id].level != level for tag, level in wanted)
+
+
 def update_settings(actor: User, *, directory_visible: bool | _Unset = UNSET, analysis_opt_out: bool | _Unset = UNSET,
                     locale: str | None = None, timezone: str | None = None) -> None:
     """The settings page: privacy switches plus language and time zone."""

@@ -67,3 +67,25 @@ def test_audit_trail_names_the_snapshot_a_view_was_of(client, login_as, create_u
     rows = page.get_data(as_text=True).split("<tbody>")[1]
     assert "Network analysis viewed" in rows and "Snapshot of " in rows and "Risks" in rows
     assert "analysis_snapshot" not in rows
+
+
+def test_audit_details_name_people_instead_of_their_ids(app, client, login_as, create_user, db):
+    """A handover's new mentor and a circle's members were shown as ids ("To mentor id: 36")."""
+    from community.audit import services as audit
+
+    admin = create_user(roles=["admin"], name="Ada Admin")
+    mentor = create_user(roles=["mentor"], name="Nils Next")
+    members = [create_user(roles=["mentor"], name=name) for name in ("Mia Member", "Max Member")]
+    with app.test_request_context():
+        audit.record("mentorship.handed_over", subject_type="mentorship", subject_id=7,
+                     data={"to_mentor_id": mentor.id, "new_mentorship_id": 8})
+        audit.record("circle.created", subject_type="circle", subject_id=3,
+                     data={"members": [m.id for m in members] + [999_999]})
+        db.session.commit()
+    login_as(admin)
+    text = text_of(client.get("/admin/audit"))
+    assert "New mentor: Nils Next" in text and "Members: Mia Member, Max Member, a former member" in text
+    assert f"To mentor id: {mentor.id}" not in text
+    body = client.get("/admin/audit").get_data(as_text=True)
+    labels = re.findall(r'<option value="[a-z_]+\.">([^<]+)</option>', body)
+    assert len(labels) == len(set(labels)), labels  # "All of Peer circles" was listed twice

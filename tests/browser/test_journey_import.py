@@ -30,7 +30,7 @@ def test_admin_imports_people_from_the_web(live_server, page, create_user, tmp_p
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", name="The first rows")).to_be_visible()
     expect(page.get_by_role("cell", name="Ulla Upload")).to_be_visible()
-    expect(page.get_by_role("row", name="3 Enter a valid e-mail address. (not-an-address)")).to_be_visible()
+    expect(page.get_by_role("row", name="3 Enter a valid e-mail address, e.g. name@example.com. (not-an-address)")).to_be_visible()
     page.get_by_role("button", name="Import 2 rows").click()
     expect(page.get_by_text("The import is done.")).to_be_visible()
     expect(page.locator(".import-result")).to_contain_text("Created")
