@@ -11,6 +11,7 @@ from enum import Enum, auto
 from typing import Any, Final, NamedTuple, NoReturn
 from urllib.parse import urlsplit
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from community.accounts import services as accounts
 from community.accounts.models import User, UserLanguage
 from community.errors import NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
-from community.expertise.services import find_tag
+from community.expertise.services import find_tag, normalise_term
 from community.extensions import db
 from community.profiles.models import LEVEL_RANK, LEVELS, PersonTag
 
@@ -205,9 +206,13 @@ def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
     """Tags for (slug or synonym, level) pairs; each topic once (the last level given wins)."""
     chosen: dict[int, tuple[Tag, str]] = {}
     unknown = []
+    known = g.setdefault("tags_by_term", {})  # an import names the same few topics row after row
     for term, level in pairs:
         check_level(level)
-        tag = find_tag(term or "")
+        key = normalise_term(term or "")
+        if key not in known:
+            known[key] = find_tag(term or "")
+        tag = known[key]
         if tag is None:
             unknown.append((term or "").strip())
         else:
