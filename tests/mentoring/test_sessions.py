@@ -229,6 +229,8 @@ def test_executive_reschedules_and_history_keeps_old_time(client, login_as, beco
     page = text_of(client.get(f"/sessions/{session_id}"))
     assert "rescheduled" in page and "Board meeting moved" in page
     assert "from " + old.astimezone(BERLIN).strftime("%-d %b %Y, %H:%M") in page
+    listed = client.get(f"/mentoring/mentorships/{mentorship_id}").get_data(as_text=True)
+    assert re.search(r"</a>\s*<span class=\"meta\">\s+· moved 1 time</span>", listed)  # "10:00 · moved", not "10:00· moved"
     assert db.session.scalar(select(Notification.kind).where(Notification.user_id == mentor.id)) == "session_rescheduled"
     become(mentor)
     assert "Board meeting moved" in text_of(client.get("/notifications/"))
