@@ -118,7 +118,7 @@ def _cases(ids: dict) -> dict[str, Case]:
         "handover": Case(
             "change_manager", f"/mentoring/mentorships/{ids['mentorship']}/handover",
             f"/mentoring/mentorships/{ids['mentorship']}/handover",
-            {"other_mentor_id": ids["user_admin_mentor"], "note": "Holiday cover"},
+            {"other_mentor": "@" + ids["handle_second_mentor"], "note": "Holiday cover"},
             "community.mentoring.models:Mentorship"),
     }
 
@@ -132,6 +132,7 @@ def world(app, create_user):
     made = isolated(app, build_world, app)
     second_mentor = create_user(roles=("mentor",), name="Second Mentor", capacity=3)
     made.ids["user_admin_mentor"] = second_mentor.id
+    made.ids["handle_second_mentor"] = second_mentor.handle
     return made
 
 

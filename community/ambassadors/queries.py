@@ -256,23 +256,3 @@ def nominations_for(actor: User, *, status: str | None, page: int, per_page: int
         stmt = stmt.where(Nomination.status == status)
     return paginate(stmt.order_by(Nomination.created_at.desc(), Nomination.id.desc()), page=page, per_page=per_page)
 
-
-def mentor_choices_by_handle(term: str, viewer: User) -> User | None:
-    """Find a person by @handle, or by e-mail for those who see e-mail addresses (change
-    managers, admins, the person), for the nomination form. Someone the viewer may not name
-    (community.profiles.naming) is not found, exactly like nobody."""
-    from community.profiles.naming import may_name
-
-    term = term.strip().lstrip("@").lower()
-    if not term:
-        return None
-    by_email = "@" in term
-    if by_email and not viewer.has_role("change_manager", "admin") and term != viewer.email:
-        return None  # an e-mail address would confirm that an account exists, and name it
-    person: User | None = db.session.scalar(
-        select(User).where(User.email == term if by_email else User.handle == term, User.active.is_(True))
-    )
-    if person is None or not may_name(viewer, person):
-        return None
-    return person
-

@@ -25,6 +25,7 @@ from community.errors import ValidationFailed
 from community.expertise.services import all_tags
 from community.extensions import db, limiter
 from community.pagination import clamp
+from community.profiles.naming import person_by_handle
 from community.unit_of_work import form_attempt
 
 # Upper ends of the bars where a criterion has a natural one (feedback is rated 1–5).
@@ -65,7 +66,7 @@ def nominate():
         if person is not None and may_name(current_user, person):
             form.nominee.data = "@" + person.handle
     if form.validate_on_submit():
-        nominee = queries.mentor_choices_by_handle(form.nominee.data or "", current_user)
+        nominee = person_by_handle(form.nominee.data or "", current_user)
         if nominee is None:
             form.nominee.errors = [*form.nominee.errors, _("Nobody you can nominate has this @handle.")]
         elif replay := submissions.claim(current_user, form):

@@ -17,8 +17,10 @@ from community.submissions import SubmissionMixin
 
 class HandoverForm(SubmissionMixin, FlaskForm):
     mentor_id = RadioField(_l("New mentor"), coerce=int, validate_choice=False, validators=[Optional()])
-    other_mentor_id = IntegerField(_l("Or another mentor's number"), validators=[Optional()],
-                                   description=_l("The number at the end of the mentor's profile address (/people/…)."))
+    other_mentor = StringField(_l("Or another mentor"), validators=[Optional(), Length(max=254)],
+                               description=_l("Their @handle, shown on their profile."),
+                               # static/js/suggest.js: a picker of mentors by name or @handle.
+                               render_kw={"data-suggest": "people", "data-suggest-role": "mentor", "autocomplete": "off"})
     note = TextAreaField(_l("Note to the new mentor (optional)"), validators=[Length(max=2000)])
 
 

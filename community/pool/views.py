@@ -14,6 +14,7 @@ from community.mentoring import services as mentoring
 from community.pool import bp, fading, queries, services
 from community.pool import circles as circle_services
 from community.pool.forms import CircleForm, CirclePostForm, HandoverForm, PauseForm, RhythmForm
+from community.profiles.naming import person_by_handle
 from community.unit_of_work import form_attempt
 
 
@@ -51,10 +52,15 @@ def handover(mentorship_id: int):
     if request.method == "POST" and mentoring.handover_open(mentorship):
         form.mentor_id.choices = []
         if form.validate_on_submit():
-            chosen = form.other_mentor_id.data or form.mentor_id.data
+            other = (form.other_mentor.data or "").strip()
+            named = person_by_handle(other, current_user) if other else None
+            chosen = named.id if named is not None else (None if other else form.mentor_id.data)
             if replay := submissions.claim(current_user, form):
                 return replay
             with form_attempt(form) as attempt:
+                if other and named is None:
+                    message = _("Nobody you can choose has this @handle.")
+                    raise ValidationFailed(message, {"other_mentor": [message]})
                 if not chosen:
                     message = _("Choose the new mentor.")
                     raise ValidationFailed(message, {"mentor_id": [message]})

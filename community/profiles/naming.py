@@ -70,3 +70,21 @@ def _related(viewer_id: int, hidden: list[int], thread_id: int | None) -> set[in
         select(Post.author_id).where(Post.author_id.in_(hidden), shared, Post.deleted_at.is_(None)).distinct()
     ))
     return related
+
+
+def person_by_handle(term: str, viewer: User) -> User | None:
+    """Find a person by @handle, or by e-mail for those who see e-mail addresses (change
+    managers, admins, the person), for forms that take a person (a nomination, a handover).
+    Someone the viewer may not name is not found, exactly like nobody."""
+    term = term.strip().lstrip("@").lower()
+    if not term:
+        return None
+    by_email = "@" in term
+    if by_email and not viewer.has_role("change_manager", "admin") and term != viewer.email:
+        return None  # an e-mail address would confirm that an account exists, and name it
+    person: User | None = db.session.scalar(
+        select(User).where(User.email == term if by_email else User.handle == term, User.active.is_(True))
+    )
+    if person is None or not may_name(viewer, person):
+        return None
+    return person

@@ -170,10 +170,12 @@ def test_a_change_manager_hands_over_on_the_page(app, org, client, login_as):
     assert "Sam Substitute" in text and "Frida Full" not in text
     empty = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover", {"mentor_id": ""})
     assert empty.status_code == 422 and "Choose the new mentor" in text_of(empty)
+    unknown = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover", {"other_mentor": "@nobody.here"})
+    assert unknown.status_code == 422 and "Nobody you can choose has this @handle." in text_of(unknown)
     done = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover",
-                            {"mentor_id": str(org["sub"].id), "note": "Welcome"}, follow_redirects=True)
+                            {"other_mentor": "@" + org["far"].handle, "note": "Welcome"}, follow_redirects=True)
     assert done.status_code == 200
-    assert "continues with Sam Substitute" in text_of(done)
+    assert "continues with Otto Other" in text_of(done)  # named by @handle, not a number
 
 
 def test_pausing_shows_on_the_profile_refuses_requests_skips_suggestions_and_asks_for_handovers(app, org, api, client, login_as):
