@@ -77,6 +77,10 @@ def test_admin_cannot_deactivate_themselves(client, login_as, create_user, db):
     login_as(admin)
     client.post_form(f"/admin/users/{admin.id}/active")
     assert db.session.get(User, admin.id).active is True
+    own = text_of(client.get(f"/admin/users/{admin.id}"))
+    assert "You cannot deactivate your own account." in own and "Deactivate account…" not in own  # not offered
+    other = create_user(roles=["staff"])
+    assert "Deactivate account…" in text_of(client.get(f"/admin/users/{other.id}"))
 
 
 def test_people_without_admin_role_get_403_on_admin_pages(client, login_as, create_user):
