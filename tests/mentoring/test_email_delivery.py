@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tests.conftest import text_of
 from tests.mentoring.conftest import in_days, in_hours
 from tests.outreach_servers import parts, smtp_server  # noqa: F401 - fixture
 
@@ -157,7 +158,7 @@ def test_unreachable_mail_server_never_fails_the_request_and_ends_as_failed_for_
     admin = create_user(roles=("admin",))
     login_as(admin)
     page = client.get("/admin/outbox?status=failed").get_data(as_text=True)
-    assert executive.email in page and "failed" in page
+    assert executive.email in page and "Failed" in page
 
 
 def test_without_mail_server_messages_wait_in_the_outbox(people, create_mentorship, api, create_user, login_as, client,
@@ -173,6 +174,10 @@ def test_without_mail_server_messages_wait_in_the_outbox(people, create_mentorsh
     login_as(create_user(roles=("admin",)))
     detail = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert "invite.ics" in detail and "List-Unsubscribe" in detail
+    assert "In the outbox" in detail and "Attempts" not in detail  # never tried: no attempts to count
+    client.post_form("/locale", {"locale": "de", "next": "/"})
+    listed = text_of(client.get("/admin/outbox"))
+    assert "Im Postausgang" in listed and "(UTC)" not in listed  # in words and the reader's time zone
 
 
 def test_reminder_for_a_session_tomorrow_is_sent_once(people, create_mentorship, create_session, smtp_server, app):
