@@ -75,7 +75,10 @@ def nominate():
             with form_attempt(form) as attempt:
                 nomination = services.nominate(current_user, nominee.id, form.reason.data or "")
             if not attempt.ok and "nominee_id" in attempt.fields:
-                form.nominee.errors = list(form.nominee.errors) + attempt.fields["nominee_id"]
+                # The service names the id; the form's field is the @handle: shown there, once.
+                moved = attempt.fields["nominee_id"]
+                form.nominee.errors = list(form.nominee.errors) + moved
+                form.form_errors[:] = [e for e in form.form_errors if e not in moved and e != attempt.message]
             if attempt.ok:
                 flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
                 return submissions.done(current_user, form, url_for("ambassadors.nomination", nomination_id=nomination.id))

@@ -248,6 +248,7 @@ def test_nomination_form_finds_people_by_handle_and_explains_refusals(client, lo
     assert text_of(by_email).replace(people["executive"].email, "@nobody.here") == text_of(unknown)  # e-mail confirms nothing
     not_mentor = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["executive"].handle, "reason": "A long enough reason."})
     assert "not a mentor" in text_of(not_mentor)
+    assert text_of(not_mentor).count("not a mentor") == 2  # in the summary (linked to the field) and at the field, not a third time
     ok = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle, "reason": "A long enough reason."})
     assert ok.status_code == 302
 
