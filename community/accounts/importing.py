@@ -167,36 +167,17 @@ class RowChecker:
     def check(self, line: int, row: dict[str, str]) -> RowPlan:
         if not any(row.values()):
             raise DomainError(_("Empty row."))
-        raw_email = row.get("email", "")
-        try:
-            email = services.normalise_email(raw_email)
-        except DomainError as error:
-            raise DomainError(f"{error.message} ({raw_email[:80]})" if raw_email else error.message) from None
-        if email in self.seen:
-            raise DomainError(_("Duplicate of line %(line)d.", line=self.seen[email]))
-        self.seen[email] = line
+        email = self._email(line, row.get("email", ""))
         name = " ".join(row.get("name", "").split())
         if not name:
             raise DomainError(_("Enter a name."))
         if len(name) > MAX_NAME:
             raise DomainError(_("Names have at most 120 characters."))
-        roles = list(dict.fromkeys(r.strip().lower() for r in SPLIT.split(row.get("roles", "")) if r.strip()))
-        bad = [r for r in roles if r not in IMPORTABLE_ROLES]
-        if bad:
-            raise DomainError(
-                ngettext("Unknown or non-importable role: %(roles)s (allowed: %(allowed)s).",
-                         "Unknown or non-importable roles: %(roles)s (allowed: %(allowed)s).", len(bad),
-                         roles=", ".join(bad), allowed=", ".join(IMPORTABLE_ROLES))
-            )
-        languages = services.check_languages(SPLIT.split(row.get("languages", "")))
-        timezone = row.get("timezone") or None
-        if timezone:
-            services.check_timezone(timezone)
+        plan = RowPlan(email=email, name=name, roles=_roles(row), languages=services.check_languages(SPLIT.split(row.get("languages", ""))),
+                       timezone=_timezone(row), existing=self.by_email.get(email))
         for column in ("department", "location"):
             if len(row.get(column, "")) > 120:
                 raise DomainError(_("%(column)s has more than 120 characters.", column=column))
-        plan = RowPlan(email=email, name=name, roles=roles, languages=languages, timezone=timezone,
-                       existing=self.by_email.get(email))
         columns_change = False
         for column, check in COLUMN_CHECKS.items():
             if row.get(column):
@@ -207,6 +188,17 @@ class RowChecker:
         if self.trial and any(row.get(c) for c in COLUMN_HANDLERS if c not in COLUMN_CHECKS):
             plan.outcome = self._try(plan, row)
         return plan
+
+    def _email(self, line: int, raw: str) -> str:
+        """The row's e-mail address, valid and not used by an earlier row of the file."""
+        try:
+            email = services.normalise_email(raw)
+        except DomainError as error:
+            raise DomainError(f"{error.message} ({raw[:80]})" if raw else error.message) from None
+        if email in self.seen:
+            raise DomainError(_("Duplicate of line %(line)d.", line=self.seen[email]))
+        self.seen[email] = line
+        return email
 
     def _try(self, plan: RowPlan, row: dict[str, str]) -> str:
         """Write the row in a savepoint and roll it back: the registered columns' own rules."""
@@ -219,6 +211,25 @@ class RowChecker:
         finally:
             if savepoint.is_active:
                 savepoint.rollback()
+
+def _roles(row: dict[str, str]) -> list[str]:
+    roles = list(dict.fromkeys(r.strip().lower() for r in SPLIT.split(row.get("roles", "")) if r.strip()))
+    bad = [r for r in roles if r not in IMPORTABLE_ROLES]
+    if bad:
+        raise DomainError(
+            ngettext("Unknown or non-importable role: %(roles)s (allowed: %(allowed)s).",
+                     "Unknown or non-importable roles: %(roles)s (allowed: %(allowed)s).", len(bad),
+                     roles=", ".join(bad), allowed=", ".join(IMPORTABLE_ROLES))
+        )
+    return roles
+
+
+def _timezone(row: dict[str, str]) -> str | None:
+    timezone = row.get("timezone") or None
+    if timezone:
+        services.check_timezone(timezone)
+    return timezone
+
 
 def _changes(user: User, plan: RowPlan, row: dict[str, str]) -> dict[str, Any]:
     """What importing the row changes on an existing person (name, department, location,

@@ -81,7 +81,7 @@ LAYOUT_CHECKS = """() => {
     const style = getComputedStyle(gone);
     if (style.backgroundColor !== 'rgba(0, 0, 0, 0)') problems.push(`"${gone.textContent.trim()}" drawn on ${style.backgroundColor}`);
   }
-  if (location.pathname.startsWith('/threads/') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
+  if (document.querySelector('.post-item') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
     problems.push('the thread shows no deleted and hidden post to check');
   return problems;
 }"""
