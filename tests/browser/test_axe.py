@@ -62,6 +62,7 @@ PAGES = {
     "admin-users": (lambda ids: "/admin/users", (ADMIN,)),
     "admin-user": (lambda ids: f"/admin/users/{ids['mentor_id']}", (ADMIN,)),
     "admin-outbox": (lambda ids: "/admin/outbox", (ADMIN,)),
+    "ambassador-candidates": (lambda ids: "/ambassadors/candidates", (ADMIN,)),
     "not-found": (lambda ids: "/threads/999999", (MENTOR,)),
 }
 
@@ -80,6 +81,14 @@ LAYOUT_CHECKS = """() => {
   for (const gone of document.querySelectorAll('.post.deleted .post-main > p:first-of-type, .post.hidden-post .post-main > p:first-of-type')) {
     const style = getComputedStyle(gone);
     if (style.backgroundColor !== 'rgba(0, 0, 0, 0)') problems.push(`"${gone.textContent.trim()}" drawn on ${style.backgroundColor}`);
+  }
+  // Nothing written over anything else in a row of label, bar and value (the candidates' criteria did).
+  for (const row of document.querySelectorAll('.criteria-bars li, .candidate-figure')) {
+    const boxes = [...row.children].map(child => child.getBoundingClientRect());
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+        problems.push(`"${row.textContent.trim()}" drawn over itself`);
+    }));
   }
   if (document.querySelector('.post-item') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
     problems.push('the thread shows no deleted and hidden post to check');
