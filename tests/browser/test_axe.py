@@ -90,6 +90,12 @@ LAYOUT_CHECKS = """() => {
         problems.push(`"${row.textContent.trim()}" drawn over itself`);
     }));
   }
+  // A form's checkbox inside the form's column (they hung in the margin, cut off at 390 px).
+  for (const box of document.querySelectorAll('.field.form-check > .form-check-input')) {
+    const column = box.closest('form') || box.parentElement.parentElement;
+    if (box.getBoundingClientRect().left < column.getBoundingClientRect().left - 1)
+      problems.push(`the checkbox "${box.parentElement.textContent.trim().slice(0, 40)}" sticks out of its form`);
+  }
   if (document.querySelector('.post-item') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
     problems.push('the thread shows no deleted and hidden post to check');
   return problems;
