@@ -55,21 +55,24 @@ class DemandView:
     department_max: float = 0.0
 
 
-def _number(value: float) -> str:
+def _number(value: float, digits: int = 1) -> str:
     from flask_babel import format_decimal
 
-    return str(format_decimal(round(value, 1), format="#,##0.#"))
+    return str(format_decimal(round(value, digits), format="#,##0." + "#" * digits))
 
 
 def arithmetic(row: demand_model.TopicDemand) -> str:
-    """The recruitment need in words and figures, e.g. "demand 6.4 − supply 2.6 = 3.8 places short …"."""
+    """The recruitment need in words and figures, e.g. "demand 6.4 − supply 2.6 = 3.8 places short …".
+    Figures have one decimal, or two when a shortfall would round to 0 (it read "1.2 − 1.2 = 0
+    places short … = 1 to recruit")."""
     if row.places_short <= 0:
         return str(_("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
                      demand=_number(row.demand), supply=_number(row.supply)))
+    digits = 1 if round(row.places_short, 1) > 0 else 2
     return str(_("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
                  "(median capacity) = %(need)d to recruit",
-                 demand=_number(row.demand), supply=_number(row.supply), short=_number(row.places_short),
-                 per=row.places_per_mentor, need=row.need))
+                 demand=_number(row.demand, digits), supply=_number(row.supply, digits),
+                 short=_number(row.places_short, digits), per=row.places_per_mentor, need=row.need))
 
 
 def clamp_months(months: int | None) -> int:

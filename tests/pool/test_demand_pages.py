@@ -95,3 +95,29 @@ def test_every_view_of_the_demand_is_audited(app, org, client, login_as):
 
     done = isolated(app, actions)
     assert "network.demand_viewed" in done and "network.demand_exported" in done
+
+
+def test_the_arithmetic_of_a_small_shortfall_adds_up(app):
+    """A shortfall under a twentieth of a place read "1.2 − 1.2 = 0 places short … = 1 to recruit"."""
+    from flask_babel import force_locale
+
+    from community.network.demand import TopicDemand
+    from community.pool.services import arithmetic
+
+    row = TopicDemand(slug="sharepoint", demand=1.24, supply=1.2, places_short=0.04, places_per_mentor=3, need=1,
+                      signals={"goal": 1}, mentors=1, free_places=2)
+    with app.test_request_context():
+        assert arithmetic(row).startswith("demand 1.24 − supply 1.2 = 0.04 places short; ÷ 3 places per mentor")
+        with force_locale("de"):
+            assert "1,24" in arithmetic(row) and "0,04" in arithmetic(row)  # German decimal commas
+        row.demand, row.places_short = 3.4, 2.2
+        assert arithmetic(row).startswith("demand 3.4 − supply 1.2 = 2.2 places short")  # one decimal as before
+
+
+def test_a_topics_signals_are_counted_in_words_with_plurals(org, client, login_as):
+    login_as(org["cm"])
+    page = text_of(client.get("/network/demand?months=12"))
+    # Teams: one goal, Mia with no free place; LinkedIn: two goals, one agenda, one question
+    assert "1 goal · 0 agendas · 0 questions · 1 mentor with 0 free places" in page
+    assert "2 goals · 1 agenda · 1 question · 0 mentors with 0 free places" in page
+    assert "1 goals" not in page and "1 mentors" not in page
