@@ -96,6 +96,9 @@ LAYOUT_CHECKS = """() => {
     if (box.getBoundingClientRect().left < column.getBoundingClientRect().left - 1)
       problems.push(`the checkbox "${box.parentElement.textContent.trim().slice(0, 40)}" sticks out of its form`);
   }
+  // Nothing makes a phone's page scroll sideways (the German run report's badges did).
+  if (window.innerWidth <= 400 && document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
   if (document.querySelector('.post-item') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
     problems.push('the thread shows no deleted and hidden post to check');
   return problems;
