@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
-from flask_babel import get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from community.accounts.models import User
@@ -48,6 +48,7 @@ def picture_words() -> drawing.Words:
         more=lambda n: _("… and %(num)d more", num=n),
         nothing=_("Nothing to show"),
         wanted=lambda n: ngettext("wanted %(num)d time", "wanted %(num)d times", n),
+        number=lambda value: str(format_decimal(value, format="#,##0.#")),
     )
 
 
@@ -99,6 +100,7 @@ def load_svg(viewer: User) -> str:
     return drawing.draw_bar_chart(
         drawing.load_bars(load, capacity, labels), title=_("Mentor load"),
         value_label=_("active mentorships"), marker_label=_("capacity"), words=picture_words(),
+        value_words=lambda n: ngettext("%(num)d active mentorship", "%(num)d active mentorships", int(n)),
     )
 
 
@@ -113,7 +115,8 @@ def coverage_svg(viewer: User) -> str:
         bars = drawing.coverage_bars(coverage.demand, coverage.providers,
                                      min_providers=coverage.min_providers, labels=names, words=words)
         return drawing.draw_bar_chart(bars, title=_("Topic coverage"),
-                                      value_label=_("mentors"), marker_label=_("needed"), words=words)
+                                      value_label=_("mentors"), marker_label=_("needed"), words=words,
+                                      value_words=lambda n: ngettext("%(num)d mentor", "%(num)d mentors", int(n)))
 
     return _picture(("coverage",), draw)
 

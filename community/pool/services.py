@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -63,16 +64,26 @@ def _number(value: float, digits: int = 1) -> str:
 
 def arithmetic(row: demand_model.TopicDemand) -> str:
     """The recruitment need in words and figures, e.g. "demand 6.4 − supply 2.6 = 3.8 places short …".
-    Figures have one decimal, or two when a shortfall would round to 0 (it read "1.2 − 1.2 = 0
-    places short … = 1 to recruit")."""
+    Figures have one decimal, or two when the rounded figures would not add up: a shortfall that
+    rounds to 0 (it read "1.2 − 1.2 = 0 places short … = 1 to recruit") or a subtraction that is
+    off by the rounding ("6.5 − 2.6 = 3.8" for 6.46 − 2.64 = 3.82). The model's figures have two
+    decimals, so two always add up."""
     if row.places_short <= 0:
         return str(_("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
                      demand=_number(row.demand), supply=_number(row.supply)))
-    digits = 1 if round(row.places_short, 1) > 0 else 2
+    digits = 1 if shown_sum_adds_up(row, 1) else 2
     return str(_("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
                  "(median capacity) = %(need)d to recruit",
                  demand=_number(row.demand, digits), supply=_number(row.supply, digits),
                  short=_number(row.places_short, digits), per=row.places_per_mentor, need=row.need))
+
+
+def shown_sum_adds_up(row: demand_model.TopicDemand, digits: int) -> bool:
+    """Whether "demand − supply = places short; ÷ places per mentor = to recruit" holds with the
+    figures rounded to `digits` decimals (3.01 places short shown as "3.0 … ÷ 3 = 2" does not)."""
+    short = round(row.places_short, digits)
+    return (short > 0 and abs(round(row.demand, digits) - round(row.supply, digits) - short) < 10 ** -(digits + 2)
+            and math.ceil(short / row.places_per_mentor - 1e-9) == row.need)
 
 
 def clamp_months(months: int | None) -> int:
@@ -182,7 +193,9 @@ def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) 
     if code == "similar_topics":
         return str(_("%(percent)d %% topic overlap with the current mentor", percent=values["percent"]))
     if code == "free":
-        return str(_("%(free)d of %(capacity)d places free", free=values["free"], capacity=values["capacity"]))
+        capacity = values["capacity"]
+        return str(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free",
+                            capacity if isinstance(capacity, int) else 0, free=values["free"]))
     if code == "language":
         return str(_("speaks %(languages)s", languages=", ".join(code.upper() for code in _words(values["languages"]))))
     if code == "no_language":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from community.network.drawing.svg import (
@@ -12,7 +12,6 @@ from community.network.drawing.svg import (
     Words,
     _n,
     _serialise,
-    _shorten,
     _svg,
     _text,
 )
@@ -42,14 +41,21 @@ def draw_bar_chart(
     width: int = 640,
     max_bars: int = 40,
     words: Words = ENGLISH,
+    value_words: Callable[[float], str] | None = None,
 ) -> str:
     """Horizontal bars in the given order with an optional capacity marker per bar.
 
-    Bars beyond `max_bars` are summarised in one line ("… and 12 more").
+    Each bar's value is printed at the end of its bar (over the marker line, with a white halo,
+    when the marker is there too), never beside the marker, where it read as the capacity. Labels
+    longer than the room left of the bars are shortened to fit, with the full label as a tooltip.
+    `value_words` puts a value in words for the tooltips ("1 active mentorship"); without it the
+    value is followed by `value_label`. Bars beyond `max_bars` are summarised in one line
+    ("… and 12 more").
     """
     shown = list(bars[:max_bars])
     hidden = len(bars) - len(shown)
-    row, top, label_width, value_room = 22, 44, 190, 70
+    row, top, value_room = 22, 44, 70
+    label_width = round(min(MAX_LABEL_ROOM, max([MIN_LABEL_ROOM] + [text_width(bar.label) + 16 for bar in shown])))
     height = top + row * max(1, len(shown)) + (24 if hidden else 0) + 30
     root = _svg(width, height, title, f"{words.bars(len(bars))} {value_label}".strip())
     _text(root, 12, 22, title, **{"font-size": "15", "font-weight": "600"})
@@ -59,10 +65,19 @@ def draw_bar_chart(
     )
     scale_max = scale_max if scale_max > 0 else 1.0
     span = width - label_width - value_room
+
+    def in_words(value: float) -> str:
+        if value_words is not None:
+            return value_words(value)
+        return f"{words.number(value)} {value_label}".strip()
+
     chart = ET.SubElement(root, "g", {"class": "bars"})
     for index, bar in enumerate(shown):
         y = top + index * row
-        _text(chart, label_width - 8, y + 14, _shorten(bar.label, 28), **{"text-anchor": "end"})
+        label = fit_label(bar.label, label_width - 8)
+        label_text = _text(chart, label_width - 8, y + 14, label, **{"text-anchor": "end"})
+        if label != bar.label:
+            ET.SubElement(label_text, "title").text = bar.label
         length = max(0.0, bar.value) / scale_max * span
         rect = ET.SubElement(
             chart,
@@ -76,17 +91,14 @@ def draw_bar_chart(
                 "fill": "#D55E00" if bar.alarming else "#0072B2",
             },
         )
-        tooltip = f"{bar.label}: {_number(bar.value)} {value_label}".strip()
+        tooltip = f"{bar.label}: {in_words(bar.value)}"
         if bar.capacity is not None:
-            tooltip += f" ({marker_label} {_number(bar.capacity)})"
+            tooltip += f" ({marker_label} {words.number(bar.capacity)})"
         if bar.note:
             tooltip += f" — {bar.note}"
         ET.SubElement(rect, "title").text = tooltip
-        marker_at = max(0.0, bar.capacity) / scale_max * span if bar.capacity is not None else 0.0
-        # The value sits right of both the bar and the marker, so neither hides it.
-        _text(chart, label_width + max(length, marker_at) + 6, y + 14, _number(bar.value))
         if bar.capacity is not None:
-            x = label_width + marker_at
+            x = label_width + max(0.0, bar.capacity) / scale_max * span
             marker = ET.SubElement(
                 chart,
                 "line",
@@ -99,7 +111,12 @@ def draw_bar_chart(
                     "stroke-width": "2",
                 },
             )
-            ET.SubElement(marker, "title").text = f"{marker_label} {_number(bar.capacity)}"
+            ET.SubElement(marker, "title").text = f"{marker_label} {words.number(bar.capacity)}"
+        # The value at the end of its own bar, drawn after the marker: a white halo keeps it
+        # readable where the marker line passes behind it.
+        value = _text(chart, label_width + length + 5, y + 14, words.number(bar.value),
+                      **{"class": "bar-value", "stroke": "#fff", "stroke-width": "3", "paint-order": "stroke"})
+        ET.SubElement(value, "title").text = tooltip
     baseline = top + row * max(1, len(shown))
     ET.SubElement(
         root,
@@ -120,8 +137,36 @@ def draw_bar_chart(
     return _serialise(root)
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}"
+# Room for the labels left of the bars (of a 640 px wide chart), and a label's estimated width at
+# 12 px: the drawing is made on the server, without the browser's font metrics, so the estimate
+# takes the widest common sans-serif (DejaVu Sans, about 0.6 em a lowercase letter) and a little more.
+MIN_LABEL_ROOM, MAX_LABEL_ROOM = 120, 250
+NARROW, MEDIUM, WIDE = frozenset("ijlI.,:;'!|"), frozenset("frt ()[]-"), frozenset("mwMW@%")
+
+
+def text_width(label: str, size: float = 12) -> float:
+    """A generous estimate of `label`'s width in pixels at `size` px."""
+    def em(ch: str) -> float:
+        if ch in NARROW:
+            return 0.3
+        if ch in MEDIUM:
+            return 0.42
+        if ch in WIDE:
+            return 1.0
+        return 0.76 if ch.isupper() else 0.64
+
+    return sum(em(ch) for ch in label) * size
+
+
+def fit_label(label: str, room: float) -> str:
+    """`label`, shortened with "…" until its estimated width fits in `room` pixels."""
+    if text_width(label) <= room:
+        return label
+    for cut in range(len(label) - 1, 0, -1):
+        shorter = label[:cut].rstrip() + "…"
+        if text_width(shorter) <= room:
+            return shorter
+    return "…"
 
 
 def load_bars(

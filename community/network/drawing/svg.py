@@ -68,6 +68,8 @@ class Words:
     more: Callable[[int], str] = lambda n: f"… and {n} more"
     nothing: str = "Nothing to show"
     wanted: Callable[[int], str] = lambda n: f"wanted {n} times"
+    number: Callable[[float], str] = lambda value: (
+        f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}")  # figures on bar charts
 
 
 ENGLISH = Words()
