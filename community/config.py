@@ -131,7 +131,7 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Rate limits (Flask-Limiter syntax)
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": redis_url or "community-memory://",  # community.ratelimit_storage
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "community"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
@@ -208,7 +208,7 @@ def config_for_tests(database_url: str, lock_timeout_ms: int = 5000) -> dict:
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url, lock_timeout_ms),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "community-memory://",
         "REDIS_URL": None,
         "SERVER_NAME": None,
         "CELERY_BROKER_URL": None,

@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from community import ratelimit_storage  # noqa: F401 - registers community-memory://
 from community.database import Base
 
 db = SQLAlchemy(model_class=Base)
