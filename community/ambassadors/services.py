@@ -179,7 +179,7 @@ def nominate(actor: User, nominee_id: int, reason: str) -> Nomination:
                  data={"nomination_id": nomination.id, "self": actor.id == nominee.id})
     link = f"/ambassadors/nominations/{nomination.id}"
     notify(nominee.id, "nomination_received", actor=actor, link=link)
-    notify_many(change_manager_ids(), "nomination_submitted", actor=actor, link=link, nominee=nominee.name)
+    notify_many(change_manager_ids(), "nomination_submitted", actor=actor, link=link, nominee=nominee)
     return nomination
 
 
@@ -249,7 +249,7 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
     link = f"/ambassadors/nominations/{nomination.id}"
     kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
     recipients = {uid for uid in (nominee.id, nomination.nominated_by_id) if uid is not None}
-    notify_many(recipients, kind, actor=actor, link=link, nominee=nominee.name)
+    notify_many(recipients, kind, actor=actor, link=link, nominee=nominee)
     if new_status == "promoted":
         tasks.enqueue("outreach.post_promotion", nomination.id)  # to the ambassador-news channel, if any
     return nomination

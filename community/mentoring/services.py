@@ -47,7 +47,7 @@ from community.mentoring.models import (
     SessionFeedback,
     SessionNote,
 )
-from community.notifications.services import notify, register_kind
+from community.notifications.services import FORMER_MEMBER, notify, register_kind
 from community.pagination import Page
 from community.profiles.naming import may_name, nameable_ids
 
@@ -429,8 +429,8 @@ def request_mentorship(actor: User, *, mentor_id: int | None, executive_id: int 
     if actor.id == executive.id:
         notify(mentor.id, "mentorship_requested", actor=actor, link=link)
     else:
-        notify(mentor.id, "mentorship_requested_for", actor=actor, link=link, executive=executive.name)
-        notify(executive.id, "mentorship_requested_on_behalf", actor=actor, link=link, mentor=mentor.name)
+        notify(mentor.id, "mentorship_requested_for", actor=actor, link=link, executive=executive)
+        notify(executive.id, "mentorship_requested_on_behalf", actor=actor, link=link, mentor=mentor)
     audit.record("mentorship.requested", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
                  data={"mentor_id": mentor.id, "executive_id": executive.id})
     return mentorship
@@ -513,7 +513,7 @@ def accept_mentorship(actor: User, mentorship: Mentorship, reason: str | None = 
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         kind = "mentorship_accepted_yours" if user_id == mentorship.executive_id else "mentorship_accepted"
-        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive.name)
+        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive)
     audit.record("mentorship.accepted", actor=actor, subject_type="mentorship", subject_id=mentorship.id)
     return mentorship
 
@@ -533,7 +533,7 @@ def decline_mentorship(actor: User, mentorship: Mentorship, reason: str | None) 
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in {uid for uid in (mentorship.executive_id, mentorship.requested_by_id) if uid is not None}:
         kind = "mentorship_declined_yours" if user_id == mentorship.executive_id else "mentorship_declined"
-        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive.name, reason=reason)
+        notify(user_id, kind, actor=actor, link=link, executive=mentorship.executive, reason=reason)
     audit.record("mentorship.declined", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
@@ -560,7 +560,7 @@ def withdraw_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     mentorship.decision_reason = reason
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    notify(mentorship.mentor_id, "mentorship_withdrawn", actor=actor, link=link, executive=mentorship.executive.name)
+    notify(mentorship.mentor_id, "mentorship_withdrawn", actor=actor, link=link, executive=mentorship.executive)
     audit.record("mentorship.withdrawn", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
@@ -584,7 +584,7 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for user_id in (mentorship.mentor_id, mentorship.executive_id):
         notify(user_id, "mentorship_completed", actor=actor, link=link,
-               mentor=mentorship.mentor.name, executive=mentorship.executive.name)
+               mentor=mentorship.mentor, executive=mentorship.executive)
     audit.record("mentorship.completed", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
@@ -657,9 +657,10 @@ def request_handover(mentorship: Mentorship, reason: str) -> None:
     for user_id in change_manager_ids():
         if user_id in (mentorship.mentor_id, mentorship.executive_id):
             continue
-        mentor_name = str(_("Former member")) if reason == "erased" else mentorship.mentor.name
-        notify(user_id, "handover_needed", link=link, mentor=mentor_name,
-               executive=mentorship.executive.name, why=stored_phrase(f"handover_{reason}"))
+        # An erased mentor is "Former member" in each reader's language, as after any erasure.
+        mentor: User | str = FORMER_MEMBER if reason == "erased" else mentorship.mentor
+        notify(user_id, "handover_needed", link=link, mentor=mentor,
+               executive=mentorship.executive, why=stored_phrase(f"handover_{reason}"))
 
 
 def mentorships_needing_handover(mentor: User) -> list[Mentorship]:
@@ -763,11 +764,11 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
     old_link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     executive = mentorship.executive
     if previous_mentor.active and previous_mentor.erased_at is None:
-        notify(previous_mentor.id, "handed_over_old", actor=actor, link=old_link, executive=executive.name,
-               mentor=mentor.name)
-    notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor.name)
-    notify(mentor.id, "handed_over_new", actor=actor, link=link, executive=executive.name,
-           previous=previous_mentor.name)
+        notify(previous_mentor.id, "handed_over_old", actor=actor, link=old_link, executive=executive,
+               mentor=mentor)
+    notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor)
+    notify(mentor.id, "handed_over_new", actor=actor, link=link, executive=executive,
+           previous=previous_mentor)
     audit.record("mentorship.handed_over", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
                  data={"to_mentor_id": mentor.id, "new_mentorship_id": successor.id}, note=note)
     return successor
@@ -827,8 +828,8 @@ def decline_open_requests_for_leaver(user: User, reason: str) -> int:
         link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
         recipients = {mentorship.executive_id, mentorship.requested_by_id, mentorship.mentor_id} - {None, user.id}
         for user_id in (r for r in recipients if r is not None):
-            notify(user_id, "mentorship_declined_leaver", link=link, mentor=mentorship.mentor.name,
-                   executive=mentorship.executive.name)
+            notify(user_id, "mentorship_declined_leaver", link=link, mentor=mentorship.mentor,
+                   executive=mentorship.executive)
         audit.record("mentorship.declined", subject_type="mentorship", subject_id=mentorship.id, note=reason,
                      data={"by": "leaver"})
     db.session.flush()

@@ -38,22 +38,35 @@ OTHER_PARAMS = ("category", "circle", "days", "old", "run", "thread", "topic", "
 
 def erase(user: User) -> None:
     """Their own notifications go; in other people's, their words go and their name becomes
-    "former member" (the texts are phrased when shown, so the stored parameters must change)."""
+    "former member" (the texts are phrased when shown, so the stored parameters must change).
+    A person is found by the id stored beside their name (`executive_id`, see
+    community.notifications.services.stored_params), whatever they were called then and
+    never mixed up with someone of the same name; notifications made before ids were stored
+    (no `<key>_id` beside the name) are found by the person's present name."""
     from community.notifications.services import FORMER_MEMBER
 
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     for note in db.session.scalars(select(Notification).where(Notification.actor_id == user.id)):
         note.params = {k: v for k, v in (note.params or {}).items() if k not in QUOTED_PARAMS}
-    name_in_json = json.dumps(user.name)[1:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    naming = select(Notification).where(cast(Notification.params, String).like(f"%{name_in_json}%", escape="\\"))
-    for note in db.session.scalars(naming):
+    as_text = cast(Notification.params, String)
+    by_name = as_text.like(f"%{_like_escaped(json.dumps(user.name)[1:-1])}%", escape="\\")
+    id_in_json = _like_escaped(f'_id": {user.id}')  # e.g. "executive_id": 12 (and 123: checked below)
+    by_id = as_text.like(f"%{id_in_json}%", escape="\\")
+    for note in db.session.scalars(select(Notification).where(by_name | by_id)):
         params = dict(note.params or {})
         for key in NAME_PARAMS:
-            if params.get(key) == user.name:
+            named = f"{key}_id"
+            if params.get(named) == user.id or (named not in params and params.get(key) == user.name):
                 params[key] = FORMER_MEMBER
-        note.params = params
+                params.pop(named, None)
+        if params != note.params:
+            note.params = params
     db.session.flush()
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_id=None))
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def retain(cutoff: datetime) -> dict[str, int]:

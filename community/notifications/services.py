@@ -27,10 +27,30 @@ def register_kind(kind: str, message: LazyString) -> None:
     _MESSAGES[kind] = message
 
 
+def stored_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as stored: a person given as a parameter (`executive=mentorship.executive`)
+    is kept as their name, shown as it was when the notification was made, and their id beside
+    it (`executive_id`), by which their erasure finds it (community.notifications.privacy)."""
+    from community.accounts.models import User
+
+    if not any(isinstance(value, User) for value in params.values()):
+        return params
+    stored: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, User):
+            stored[key], stored[f"{key}_id"] = value.name, value.id
+        else:
+            stored[key] = value
+    return stored
+
+
 def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> Notification | None:
+    """One notification. Name people by passing them (`mentor=mentor`), not their name (see
+    `stored_params`)."""
     if actor is not None and actor.id == user_id:
         return None  # nobody needs to be told about their own action
-    note = Notification(user_id=user_id, kind=kind, actor_id=getattr(actor, "id", None), link=link, params=params)
+    note = Notification(user_id=user_id, kind=kind, actor_id=getattr(actor, "id", None), link=link,
+                        params=stored_params(params))
     db.session.add(note)
     db.session.flush()
     # After the commit: an e-mail for those who want this kind immediately (community.outreach).
@@ -47,10 +67,11 @@ def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None
     """One notification per person (not the actor). `emailed`, when known, are those of them
     who may want it e-mailed right away, read before the write (a reply's followers with their
     choice: community.discussions.services.reply_target, community.outreach.services
-    .at_once_choice): only their notifications go to the e-mail task. None: any of them."""
+    .at_once_choice): only their notifications go to the e-mail task. None: any of them.
+    People named in it are passed, not their names (see `stored_params`)."""
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
-        now, actor_id = utcnow(), getattr(actor, "id", None)
+        now, actor_id, params = utcnow(), getattr(actor, "id", None), stored_params(params)
         # The table's own INSERT (no ORM bulk machinery): one statement for every follower.
         rows = [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
                 for uid in ids]

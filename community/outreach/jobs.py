@@ -87,7 +87,7 @@ def reminders(now: datetime | None = None) -> None:
             if tasks.claim_period(f"reminder_session:{session.id}:{person.id}:{session.starts_at.isoformat()}"):
                 other = mentorship.executive if person.id == mentorship.mentor_id else mentorship.mentor
                 notify(person.id, "reminder_session", link=path_for("mentoring.session_detail", session_id=session.id),
-                       when=local_time_for(person, session.starts_at), other=other.name)
+                       when=local_time_for(person, session.starts_at), other=other)
     # A request unanswered for 3 days goes to the mentor, after 7 days to the change managers.
     waiting = db.session.scalars(select(Mentorship).where(
         Mentorship.status == "requested", Mentorship.requested_at <= now - timedelta(days=3)))
@@ -95,12 +95,12 @@ def reminders(now: datetime | None = None) -> None:
     for mentorship in waiting:
         link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
         if tasks.claim_period(f"reminder_request:{mentorship.id}"):
-            notify(mentorship.mentor_id, "reminder_request", link=link, executive=mentorship.executive.name,
+            notify(mentorship.mentor_id, "reminder_request", link=link, executive=mentorship.executive,
                    days=(now - mentorship.requested_at).days)
         if mentorship.requested_at <= now - timedelta(days=7) and tasks.claim_period(f"reminder_request_escalated:{mentorship.id}"):
             managers = change_manager_ids() if managers is None else managers
-            notify_many(managers, "reminder_request_escalated", link=link, executive=mentorship.executive.name,
-                        mentor=mentorship.mentor.name, days=(now - mentorship.requested_at).days)
+            notify_many(managers, "reminder_request_escalated", link=link, executive=mentorship.executive,
+                        mentor=mentorship.mentor, days=(now - mentorship.requested_at).days)
     # Feedback due the day after a session that took place.
     done = db.session.scalars(select(MentoringSession).where(
         MentoringSession.status == "done", MentoringSession.ends_at <= now - timedelta(days=1),

@@ -178,3 +178,74 @@ def test_every_notification_parameter_is_known_to_name_a_person_or_not(app):
     with app.test_request_context():
         used = {name for text in _MESSAGES.values() for name in re.findall(r"%\((\w+)\)", str(text))}
     assert used - known == set()
+
+
+def _notifications_of(client, login_as, reader) -> str:
+    login_as(reader)
+    page = text_of(client.get("/notifications/"))
+    client.post_form("/logout")
+    return page
+
+
+def test_erasure_finds_a_person_under_the_name_they_had_and_spares_a_namesake(app, client, login_as, create_user, db):
+    """Notifications keep the name a person had when they were made. Erasing someone who was
+    renamed since clears their old name too; erasing one of two people with the same name
+    leaves the other's notifications alone."""
+    from community.accounts.models import User
+    from community.notifications.services import notify
+    from community.privacy.services import erase_as_system
+
+    leaving = create_user(roles=["executive"], name="Anna Schmidt")
+    namesake = create_user(roles=["executive"], name="Anna Schmidt")
+    renamed = create_user(roles=["executive"], name="Berta Alt")
+    mentor = create_user(roles=["mentor"], name="Mia Mentor")
+    other_mentor = create_user(roles=["mentor"], name="Max Mentor")
+    with app.test_request_context():
+        notify(mentor.id, "mentorship_withdrawn", link="/mentoring/", executive=db.session.get(User, leaving.id))
+        notify(other_mentor.id, "mentorship_withdrawn", link="/mentoring/", executive=db.session.get(User, namesake.id))
+        notify(mentor.id, "reminder_request", link="/mentoring/", executive=db.session.get(User, renamed.id), days=4)
+        db.session.get(User, renamed.id).name = "Berta Neu"
+        db.session.flush()
+        erase_as_system(db.session.get(User, leaving.id))
+        erase_as_system(db.session.get(User, renamed.id))
+        db.session.commit()
+    mine = _notifications_of(client, login_as, mentor)
+    assert "Anna Schmidt" not in mine and "Berta Alt" not in mine and mine.count("Former member") == 2
+    theirs = _notifications_of(client, login_as, other_mentor)
+    assert "Anna Schmidt" in theirs and "Former member" not in theirs
+
+
+def test_notifications_stored_with_names_only_are_still_erased_by_the_name(app, client, login_as, create_user, db):
+    """Notifications from before ids were kept beside names hold the name alone."""
+    from community.accounts.models import User
+    from community.notifications.services import notify
+    from community.privacy.services import erase_as_system
+
+    leaving = create_user(roles=["executive"], name="Carla Früher")
+    mentor = create_user(roles=["mentor"])
+    with app.test_request_context():
+        notify(mentor.id, "mentorship_withdrawn", link="/mentoring/", executive="Carla Früher")
+        erase_as_system(db.session.get(User, leaving.id))
+        db.session.commit()
+    page = _notifications_of(client, login_as, mentor)
+    assert "Carla Früher" not in page and "Former member" in page
+
+
+def test_a_handover_after_erasure_reads_former_member_in_the_readers_language(app, client, login_as, create_user, db):
+    from community.accounts.models import User
+    from community.privacy.services import erase_as_system
+
+    mentor = create_user(roles=["mentor"], name="Otto Gone")
+    executive = create_user(roles=["executive"], name="Ida Exec")
+    manager = create_user(roles=["change_manager"], name="Kim Manager", locale="de")
+    from community.database import utcnow
+    from community.mentoring.models import Mentorship
+
+    db.session.add(Mentorship(mentor_id=mentor.id, executive_id=executive.id, status="active",
+                              requested_by_id=executive.id, requested_at=utcnow(), decided_at=utcnow()))
+    db.session.commit()
+    with app.test_request_context():
+        erase_as_system(db.session.get(User, mentor.id))
+        db.session.commit()
+    page = _notifications_of(client, login_as, manager)
+    assert "Ehemaliges Mitglied" in page and "Former member" not in page and "Otto Gone" not in page
