@@ -116,11 +116,14 @@ def check_community(db, world, was):
 
 def check_notifications(db, world, was):
     from community.notifications.models import Notification
+    from community.notifications.privacy import NAME_PARAMS
 
     assert _count(db, Notification, Notification.user_id == was["id"]) == 0
     for note in db.session.scalars(select(Notification)):
         stored = json.dumps(note.params or {}, ensure_ascii=False)
         assert was["name"] not in stored, (note.kind, stored)
+        named_ids = "|".join(NAME_PARAMS)  # the id kept beside a name (not a session's id)
+        assert not re.search(rf'"({named_ids})_id": {was["id"]}\b', stored), (note.kind, stored)
         assert DECLINE_REASON not in stored and QUESTION not in stored, (note.kind, stored)
     assert _count(db, Notification, Notification.actor_id == was["id"]) == 0
 
