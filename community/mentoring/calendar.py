@@ -52,7 +52,7 @@ def _zone(user: User) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int) -> Event:
+def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int, link: str | None = None) -> Event:
     mentorship = session.mentorship
     other = mentorship.executive if viewer.id == mentorship.mentor_id else mentorship.mentor
     event = Event()
@@ -70,7 +70,7 @@ def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: in
         lines.append(_("Topics: %(topics)s", topics=topics))
     if session.agenda:
         lines.append(session.agenda)
-    lines.append(url_for("mentoring.session_detail", session_id=session.id, _external=True))
+    lines.append(link or url_for("mentoring.session_detail", session_id=session.id, _external=True))
     event.add("description", "\n\n".join(lines))  # the agenda only: private notes never leave the page
     event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
     if session.created_at:
@@ -115,9 +115,14 @@ def invitation_ics(session: MentoringSession, recipient, method: str, organizer:
     event they hold instead of adding a second one."""
     from icalendar import vCalAddress
 
+    from community.outreach.services import site_link
+
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar(method)
-    event = _event(session, recipient, _zone(recipient), sequence)
+    # The site's address (BASE_URL), as the e-mail's own links: not the host of the request that
+    # happened to cause the e-mail (an internal name behind the proxy, "localhost" in a worker).
+    link = site_link("mentoring.session_detail", session_id=session.id)
+    event = _event(session, recipient, _zone(recipient), sequence, link=link)
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     boss = vCalAddress(f"mailto:{organizer}")

@@ -202,6 +202,12 @@ def absolute(link: str | None) -> str:
     return base_url() + (link if link.startswith("/") else "/" + link)
 
 
+def site_link(endpoint: str, **values: Any) -> str:
+    """The absolute address of a page for an e-mail: BASE_URL and the route's path, whatever
+    request (or none) is being served while the e-mail is made."""
+    return absolute(current_app.url_map.bind("localhost").build(endpoint, values))
+
+
 def locale_of(user: User) -> str:
     return str(user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
 
@@ -418,7 +424,7 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
             "mimetype": f"text/calendar; method={method}; charset=UTF-8",
             "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
         }
-        link = absolute(f"/mentoring/sessions/{session.id}")
+        link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
                           pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
                           attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()))
