@@ -224,11 +224,15 @@ def as_reader(user: User) -> Iterator[None]:
     """Render in the recipient's language, with links to this site, outside any request."""
     from flask import has_request_context
 
+    from community.i18n import FORMAT_LOCALES
+
+    # As the pages do (community.i18n.select_locale): English with European dates, "6 Aug 2026".
+    locale = FORMAT_LOCALES.get(locale_of(user), locale_of(user))
     if has_request_context():
-        with force_locale(locale_of(user)):
+        with force_locale(locale):
             yield
         return
-    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale_of(user)):
+    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale):
         yield
 
 
@@ -262,7 +266,7 @@ def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, 
     settings_url = absolute("/settings/notifications")
     pref = DIGEST if pref_key == DIGEST.key else PREF_BY_KEY[pref_key]
     context.update(user=user, subject=subject, unsubscribe_url=unsubscribe_url, settings_url=settings_url,
-                   kind_label=str(pref.label), base_url=base_url())
+                   kind_label=str(pref.label), base_url=base_url(), lang=locale_of(user))
     text = render_template(f"outreach/email/{template}.txt", **context)
     html = render_template(f"outreach/email/{template}.html", **context)
     message = OutgoingMessage(

@@ -56,3 +56,40 @@ def test_the_schedulers_calendar_copy_opens_the_session_and_invitations_link_the
     for message in (copy, invitation):
         description = str(_event(message)["DESCRIPTION"])
         assert session_page in description and "localhost" not in description
+
+
+def test_a_german_reader_gets_html_marked_german_and_an_english_one_european_dates(create_user, app, db):
+    """Screen readers read the HTML part in the language it declares; English dates read as on
+    the pages (6 Aug 2026), not in the American order (Aug 6, 2026)."""
+    from datetime import timedelta
+
+    from community import tasks
+    from community.database import utcnow
+    from community.network.models import AnalysisSnapshot
+    from tests.conftest import isolated
+
+    english = create_user(roles=("change_manager",), name="Carla Change", timezone="UTC", locale="en")
+    german = create_user(roles=("change_manager",), name="Gerd Wandel", timezone="UTC", locale="de")
+    now = utcnow()
+    monday = now + timedelta(minutes=1) if now.weekday() == 0 else \
+        (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=30)
+    before = monday - timedelta(days=20)
+    app.config["DIGEST_HOUR"] = 0
+
+    def run():
+        with app.app_context():
+            from community.extensions import db as database
+
+            database.session.add(AnalysisSnapshot(computed_at=before, summary={"idle": 5}))
+            database.session.add(AnalysisSnapshot(computed_at=monday - timedelta(hours=1), summary={"idle": 7}))
+            database.session.commit()
+            tasks.run_now("outreach.weekly_briefing", monday)
+
+    isolated(app, run)
+    [english_mail] = _emails(db, english.email)
+    [german_mail] = _emails(db, german.email)
+    assert '<html lang="de">' in german_mail.body_html and "Hallo Gerd Wandel" in german_mail.body_text
+    assert '<html lang="en">' in english_mail.body_html
+    assert re.search(rf"7 idle mentors \(\+2 since {before.day} [A-Z][a-z]{{2,4}} {before.year}\)", english_mail.body_text), \
+        english_mail.body_text  # "6 Aug 2026"
+    assert f"(+2 seit {before:%d.%m.%Y})" in german_mail.body_text
