@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tests.conftest import text_of
 from tests.mentoring.conftest import in_days
 
 BASE = "https://mentoring.example.org"
@@ -93,3 +94,24 @@ def test_a_german_reader_gets_html_marked_german_and_an_english_one_european_dat
     assert re.search(rf"7 idle mentors \(\+2 since {before.day} [A-Z][a-z]{{2,4}} {before.year}\)", english_mail.body_text), \
         english_mail.body_text  # "6 Aug 2026"
     assert f"(+2 seit {before:%d.%m.%Y})" in german_mail.body_text
+
+
+def test_session_times_are_in_each_readers_zone_and_name_it(people, create_mentorship, api, db, login_as, client):
+    """Mentor in Berlin, executive in New York: each reads the session in their own zone, named."""
+    from datetime import UTC, datetime
+
+    mentor, executive = people(mentor_fields={"timezone": "Europe/Berlin", "locale": "de"},
+                               executive_fields={"timezone": "America/New_York", "locale": "en"})
+    mentorship_id = create_mentorship(mentor, executive)
+    starts = datetime(datetime.now(UTC).year + 1, 1, 15, 15, 0, tzinfo=UTC)  # winter: UTC-5 and UTC+1
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": starts.isoformat(), "duration_minutes": 60})
+    assert made.status_code == 201, made.json
+    [invitation] = _emails(db, executive.email)
+    year = starts.year
+    assert f"15 Jan {year}, 10:00 (America/New_York)" in invitation.subject
+    assert f"15 Jan {year}, 10:00 (America/New_York)" in invitation.body_text
+    [copy] = _emails(db, mentor.email)
+    assert f"15.01.{year}, 16:00 (Europe/Berlin)" in copy.subject
+    login_as(executive)  # the notification in the app reads the same
+    assert f"15 Jan {year}, 10:00 (America/New_York)" in text_of(client.get("/notifications/"))
