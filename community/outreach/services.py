@@ -378,7 +378,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
     attachments = []
     with as_reader(user):
         text = render_plain(note)
-        subject = text if len(text) <= 120 else text[:117] + "…"
+        subject = subject_of(text)
         session_id = (note.params or {}).get("session_id")
         if note.kind in SESSION_KINDS and isinstance(session_id, int):
             from community.mentoring import calendar
@@ -395,6 +395,25 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=text, link=absolute(note.link),
                           sent_at=format_time(user, note.created_at))
+
+
+SUBJECT_MAX = 120
+
+
+def subject_of(text: str) -> str:
+    """A notification's text as a subject: whole when short; else its first sentence when that
+    says enough, or the words that fit and "…" (never a word cut in half: "pau…")."""
+    text = " ".join(text.split())
+    if len(text) <= SUBJECT_MAX:
+        return text
+    for end in (". ", "? ", "! "):
+        cut = text.find(end)
+        if 30 <= cut < SUBJECT_MAX:
+            return text[:cut + 1]
+    words = text[:SUBJECT_MAX - 1].rsplit(" ", 1)[0]
+    if words.rfind("(") > words.rfind(")") and words.rfind("(") >= 30:
+        words = words[:words.rfind("(")]  # no parenthesis left open: "… Mentor (der Mentor…"
+    return words.rstrip(" ,;:(–-") + "…"
 
 
 def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMessage | None:

@@ -115,3 +115,39 @@ def test_session_times_are_in_each_readers_zone_and_name_it(people, create_mento
     assert f"15.01.{year}, 16:00 (Europe/Berlin)" in copy.subject
     login_as(executive)  # the notification in the app reads the same
     assert f"15 Jan {year}, 10:00 (America/New_York)" in text_of(client.get("/notifications/"))
+
+
+@pytest.mark.parametrize(("locale", "subject"), [
+    ("en", "How is mentoring going for you?"),
+    ("de", "Wie läuft das Mentoring für Sie?"),
+])
+def test_a_long_notification_gives_a_subject_of_whole_words(create_user, app, db, locale, subject):
+    """The check-in's subject was its whole text cut at 117 characters: "… your mentee…"."""
+    from community import tasks
+    from community.extensions import db as database
+    from community.notifications.services import notify
+    from tests.conftest import isolated
+
+    mentor = create_user(roles=("mentor",), name="Mia Mentor", locale=locale)
+
+    def run():
+        with app.app_context():
+            note = notify(mentor.id, "fading_checkin", link=f"/people/{mentor.id}")
+            database.session.commit()
+            tasks.run_now("outreach.notification_emails", [note.id])
+
+    isolated(app, run)
+    [message] = _emails(db, mentor.email)
+    assert message.subject == subject
+    assert message.body_text.count("pause") + message.body_text.count("pausieren") == 1  # the whole text is in the body
+
+
+def test_a_long_subject_is_cut_between_words():
+    from community.outreach.services import subject_of
+
+    text = ("Das Mentoring von Yusuf Klein und Wolfgang Schröder braucht eine neue Mentorin oder einen neuen "
+            "Mentor (der Mentor pausiert das Mentoring)")
+    cut = subject_of(text)
+    assert cut.endswith("…") and len(cut) <= 120
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "  # ends after a whole word
+    assert cut == "Das Mentoring von Yusuf Klein und Wolfgang Schröder braucht eine neue Mentorin oder einen neuen Mentor…"
