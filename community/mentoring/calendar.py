@@ -109,19 +109,14 @@ def feed_ics(user: User, sessions: list[MentoringSession]) -> bytes:
     return calendar.to_ical()
 
 
-def invitation_ics(session: MentoringSession, recipient, method: str, organizer: str) -> bytes:
+def invitation_ics(session: MentoringSession, recipient, method: str, organizer: str, link: str | None = None) -> bytes:
     """The invitation an e-mail carries: METHOD:REQUEST (new or moved) or METHOD:CANCEL, with the
     session's stable UID and a SEQUENCE that grows with every move, so calendars update the
     event they hold instead of adding a second one."""
     from icalendar import vCalAddress
 
-    from community.outreach.services import site_link
-
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar(method)
-    # The site's address (BASE_URL), as the e-mail's own links: not the host of the request that
-    # happened to cause the e-mail (an internal name behind the proxy, "localhost" in a worker).
-    link = site_link("mentoring.session_detail", session_id=session.id)
     event = _event(session, recipient, _zone(recipient), sequence, link=link)
     if method == "CANCEL":
         event["status"] = "CANCELLED"

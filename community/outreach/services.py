@@ -381,20 +381,29 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
         subject = subject_of(text)
         session_id = (note.params or {}).get("session_id")
         if note.kind in SESSION_KINDS and isinstance(session_id, int):
-            from community.mentoring import calendar
             from community.mentoring.models import MentoringSession
 
             session = db.session.get(MentoringSession, session_id)
             if session is not None:
                 method = SESSION_KINDS[note.kind]
-                attachments.append({
-                    "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
-                    "mimetype": f"text/calendar; method={method}; charset=UTF-8",
-                    "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
-                })
+                attachments.append(invitation_attachment(session, user, method))
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=text, link=absolute(note.link),
                           sent_at=format_time(user, note.created_at))
+
+
+def invitation_attachment(session: Any, user: User, method: str) -> dict[str, Any]:
+    """The .ics invitation (REQUEST) or cancellation (CANCEL) of a session for one participant.
+    Its link is BASE_URL's, as the e-mail's own links: not the host of the request that caused
+    the e-mail (an internal name behind the proxy, "localhost" in tests)."""
+    from community.mentoring import calendar
+
+    link = site_link("mentoring.session_detail", session_id=session.id)
+    return {
+        "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+        "mimetype": f"text/calendar; method={method}; charset=UTF-8",
+        "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1], link=link).decode(),
+    }
 
 
 SUBJECT_MAX = 120
@@ -420,7 +429,6 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
     """The person who scheduled, moved or cancelled a session gets the calendar invitation (or
     cancellation) too, so their own calendar follows: the other side's notification carries it
     for them. Sent when that kind of e-mail is not switched off; one per session version."""
-    from community.mentoring import calendar
     from community.mentoring.models import MentoringSession
 
     session = db.session.get(MentoringSession, session_id)
@@ -442,11 +450,7 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
             text = _("For your calendar: your session with %(name)s is now on %(when)s.", name=other_name, when=when)
         else:
             text = _("For your calendar: your session with %(name)s on %(when)s is cancelled.", name=other_name, when=when)
-        attachment = {
-            "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
-            "mimetype": f"text/calendar; method={method}; charset=UTF-8",
-            "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
-        }
+        attachment = invitation_attachment(session, user, method)
         link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
                           pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
