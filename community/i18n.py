@@ -86,10 +86,12 @@ def local_time_range(start: datetime | None, end: datetime | None) -> str:
 
 
 def datetime_for(value: datetime, zone, locale: str | None) -> str:
-    """Like local_datetime for another reader (texts stored now and read later)."""
+    """Like local_datetime for another reader (texts stored now and read later, e-mails), with
+    the zone named as the session page names it: "9 Dec 2026, 10:30 (America/New_York)". The
+    two people of a session often live in different zones, and an e-mail is read anywhere."""
     language = FORMAT_LOCALES.get(locale or "en", locale or "en")
     return f"{babel_dates.format_date(value.astimezone(zone), 'medium', locale=language)}, " \
-           f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)}"
+           f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)} ({getattr(zone, 'key', None) or zone})"
 
 
 def local_date(value, fmt: str = "medium") -> str:

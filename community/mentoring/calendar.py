@@ -52,7 +52,7 @@ def _zone(user: User) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int) -> Event:
+def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int, link: str | None = None) -> Event:
     mentorship = session.mentorship
     other = mentorship.executive if viewer.id == mentorship.mentor_id else mentorship.mentor
     event = Event()
@@ -70,7 +70,7 @@ def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: in
         lines.append(_("Topics: %(topics)s", topics=topics))
     if session.agenda:
         lines.append(session.agenda)
-    lines.append(url_for("mentoring.session_detail", session_id=session.id, _external=True))
+    lines.append(link or url_for("mentoring.session_detail", session_id=session.id, _external=True))
     event.add("description", "\n\n".join(lines))  # the agenda only: private notes never leave the page
     event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
     if session.created_at:
@@ -109,7 +109,7 @@ def feed_ics(user: User, sessions: list[MentoringSession]) -> bytes:
     return calendar.to_ical()
 
 
-def invitation_ics(session: MentoringSession, recipient, method: str, organizer: str) -> bytes:
+def invitation_ics(session: MentoringSession, recipient, method: str, organizer: str, link: str | None = None) -> bytes:
     """The invitation an e-mail carries: METHOD:REQUEST (new or moved) or METHOD:CANCEL, with the
     session's stable UID and a SEQUENCE that grows with every move, so calendars update the
     event they hold instead of adding a second one."""
@@ -117,7 +117,7 @@ def invitation_ics(session: MentoringSession, recipient, method: str, organizer:
 
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar(method)
-    event = _event(session, recipient, _zone(recipient), sequence)
+    event = _event(session, recipient, _zone(recipient), sequence, link=link)
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     boss = vCalAddress(f"mailto:{organizer}")

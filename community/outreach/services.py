@@ -202,6 +202,12 @@ def absolute(link: str | None) -> str:
     return base_url() + (link if link.startswith("/") else "/" + link)
 
 
+def site_link(endpoint: str, **values: Any) -> str:
+    """The absolute address of a page for an e-mail: BASE_URL and the route's path, whatever
+    request (or none) is being served while the e-mail is made."""
+    return absolute(current_app.url_map.bind("localhost").build(endpoint, values))
+
+
 def locale_of(user: User) -> str:
     return str(user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
 
@@ -218,11 +224,15 @@ def as_reader(user: User) -> Iterator[None]:
     """Render in the recipient's language, with links to this site, outside any request."""
     from flask import has_request_context
 
+    from community.i18n import FORMAT_LOCALES
+
+    # As the pages do (community.i18n.select_locale): English with European dates, "6 Aug 2026".
+    locale = FORMAT_LOCALES.get(locale_of(user), locale_of(user))
     if has_request_context():
-        with force_locale(locale_of(user)):
+        with force_locale(locale):
             yield
         return
-    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale_of(user)):
+    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale):
         yield
 
 
@@ -256,7 +266,7 @@ def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, 
     settings_url = absolute("/settings/notifications")
     pref = DIGEST if pref_key == DIGEST.key else PREF_BY_KEY[pref_key]
     context.update(user=user, subject=subject, unsubscribe_url=unsubscribe_url, settings_url=settings_url,
-                   kind_label=str(pref.label), base_url=base_url())
+                   kind_label=str(pref.label), base_url=base_url(), lang=locale_of(user))
     text = render_template(f"outreach/email/{template}.txt", **context)
     html = render_template(f"outreach/email/{template}.html", **context)
     message = OutgoingMessage(
@@ -368,30 +378,57 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
     attachments = []
     with as_reader(user):
         text = render_plain(note)
-        subject = text if len(text) <= 120 else text[:117] + "…"
+        subject = subject_of(text)
         session_id = (note.params or {}).get("session_id")
         if note.kind in SESSION_KINDS and isinstance(session_id, int):
-            from community.mentoring import calendar
             from community.mentoring.models import MentoringSession
 
             session = db.session.get(MentoringSession, session_id)
             if session is not None:
                 method = SESSION_KINDS[note.kind]
-                attachments.append({
-                    "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
-                    "mimetype": f"text/calendar; method={method}; charset=UTF-8",
-                    "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
-                })
+                attachments.append(invitation_attachment(session, user, method))
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=text, link=absolute(note.link),
                           sent_at=format_time(user, note.created_at))
+
+
+def invitation_attachment(session: Any, user: User, method: str) -> dict[str, Any]:
+    """The .ics invitation (REQUEST) or cancellation (CANCEL) of a session for one participant.
+    Its link is BASE_URL's, as the e-mail's own links: not the host of the request that caused
+    the e-mail (an internal name behind the proxy, "localhost" in tests)."""
+    from community.mentoring import calendar
+
+    link = site_link("mentoring.session_detail", session_id=session.id)
+    return {
+        "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+        "mimetype": f"text/calendar; method={method}; charset=UTF-8",
+        "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1], link=link).decode(),
+    }
+
+
+SUBJECT_MAX = 120
+
+
+def subject_of(text: str) -> str:
+    """A notification's text as a subject: whole when short; else its first sentence when that
+    says enough, or the words that fit and "…" (never a word cut in half: "pau…")."""
+    text = " ".join(text.split())
+    if len(text) <= SUBJECT_MAX:
+        return text
+    for end in (". ", "? ", "! "):
+        cut = text.find(end)
+        if 30 <= cut < SUBJECT_MAX:
+            return text[:cut + 1]
+    words = text[:SUBJECT_MAX - 1].rsplit(" ", 1)[0]
+    if words.rfind("(") > words.rfind(")") and words.rfind("(") >= 30:
+        words = words[:words.rfind("(")]  # no parenthesis left open: "… Mentor (der Mentor…"
+    return words.rstrip(" ,;:(–-") + "…"
 
 
 def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMessage | None:
     """The person who scheduled, moved or cancelled a session gets the calendar invitation (or
     cancellation) too, so their own calendar follows: the other side's notification carries it
     for them. Sent when that kind of e-mail is not switched off; one per session version."""
-    from community.mentoring import calendar
     from community.mentoring.models import MentoringSession
 
     session = db.session.get(MentoringSession, session_id)
@@ -413,12 +450,8 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
             text = _("For your calendar: your session with %(name)s is now on %(when)s.", name=other_name, when=when)
         else:
             text = _("For your calendar: your session with %(name)s on %(when)s is cancelled.", name=other_name, when=when)
-        attachment = {
-            "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
-            "mimetype": f"text/calendar; method={method}; charset=UTF-8",
-            "content": calendar.invitation_ics(session, user, method, organizer=parseaddr(sender())[1]).decode(),
-        }
-        link = absolute(f"/mentoring/sessions/{session.id}")
+        attachment = invitation_attachment(session, user, method)
+        link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
                           pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
                           attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()))
