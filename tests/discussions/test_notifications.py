@@ -288,3 +288,37 @@ def test_the_daily_digest_leaves_out_threads_the_reader_can_no_longer_see(
                                                                 OutgoingMessage.user_id == staff.id)).all()
     assert "1 new notification" in digest.subject
     assert "Tips for video calls" in digest.body_text and "Plans for the new intranet" not in digest.body_text
+
+
+def test_a_reply_e_mail_sent_late_is_not_sent_once_the_thread_left_the_readers_sight(
+    app, db, create_user, create_category, create_thread, add_reply
+):
+    """With a task queue the e-mail for a reply is made a moment (or, after retries, minutes)
+    after the reply: a thread moved to a mentors-only category meanwhile is not e-mailed to a
+    follower who can no longer see it; a follower who still can gets it."""
+    from community.notifications.models import Notification
+    from community.outreach.models import NotificationPreference
+    from community.outreach.services import at_once_choice, notification_email
+
+    staff = create_user(roles=["staff"])
+    mentor = create_user(roles=["mentor"])
+    thread = create_thread(create_user(roles=["mentor"]), category=create_category(visibility="members"),
+                           title="Plans for the new intranet")
+    for person in (staff, mentor):
+        db.session.add(NotificationPreference(user_id=person.id, kind=at_once_choice("discussion_reply"),
+                                              mode="immediately"))
+    db.session.commit()
+    from community.discussions import services
+
+    for person in (staff, mentor):
+        with app.test_request_context():
+            services.set_subscription(db.session.get(type(person), person.id), "thread", thread.id, "watching")
+            db.session.commit()
+    app.config["TASKS_IN_PROCESS"] = False  # the e-mail task waits in a queue (this test's app only)
+    add_reply(create_user(roles=["mentor"]), thread, "The plan is ready")
+    _move(db, thread, create_category(visibility="mentors"))
+    notes = {n.user_id: n.id for n in db.session.scalars(select(Notification).where(Notification.kind == "discussion_reply"))}
+    with app.test_request_context():
+        assert notification_email(notes[staff.id]) is None
+        sent = notification_email(notes[mentor.id])
+        assert sent is not None and "Plans for the new intranet" in sent.body_text
