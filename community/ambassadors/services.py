@@ -25,6 +25,9 @@ register_kind("nomination_received", _l("%(actor)s nominated you for the ambassa
 register_kind("nomination_submitted", _l("%(actor)s nominated %(nominee)s for the ambassador programme."))
 register_kind("nomination_promoted", _l("%(nominee)s is now a change ambassador (decided by %(actor)s)."))
 register_kind("nomination_declined", _l("The nomination of %(nominee)s was declined by %(actor)s."))
+# To the nominee themselves.
+register_kind("nomination_promoted_you", _l("%(actor)s made you a change ambassador."))
+register_kind("nomination_declined_you", _l("%(actor)s declined your nomination for the ambassador programme."))
 register_kind("ambassador_stepped_down", _l("%(actor)s stepped down as a change ambassador."))
 register_kind("ambassadorship_ended", _l("%(actor)s ended your ambassadorship."))
 
@@ -248,8 +251,9 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
                  data={"nomination_id": nomination.id})
     link = f"/ambassadors/nominations/{nomination.id}"
     kind = "nomination_promoted" if decision == "promote" else "nomination_declined"
-    recipients = {uid for uid in (nominee.id, nomination.nominated_by_id) if uid is not None}
-    notify_many(recipients, kind, actor=actor, link=link, nominee=nominee)
+    notify(nominee.id, f"{kind}_you", actor=actor, link=link)
+    if nomination.nominated_by_id is not None and nomination.nominated_by_id != nominee.id:
+        notify(nomination.nominated_by_id, kind, actor=actor, link=link, nominee=nominee)
     if new_status == "promoted":
         tasks.enqueue("outreach.post_promotion", nomination.id)  # to the ambassador-news channel, if any
     return nomination

@@ -67,6 +67,9 @@ register_kind("mentorship_declined", _l("%(actor)s declined the mentoring reques
 register_kind("mentorship_declined_yours", _l("%(actor)s declined your mentoring request: %(reason)s"))
 register_kind("mentorship_withdrawn", _l("%(actor)s withdrew the mentoring request for %(executive)s"))
 register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of %(mentor)s and %(executive)s"))
+# To each of the pair: by the other one, or by someone else (a change manager, an admin).
+register_kind("mentorship_completed_yours", _l("%(actor)s completed your mentorship"))
+register_kind("mentorship_completed_for_you", _l("%(actor)s completed your mentorship with %(other)s"))
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
@@ -582,9 +585,11 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     mentorship.completed_by_id = actor.id
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    for user_id in (mentorship.mentor_id, mentorship.executive_id):
-        notify(user_id, "mentorship_completed", actor=actor, link=link,
-               mentor=mentorship.mentor, executive=mentorship.executive)
+    for person, other in ((mentorship.mentor, mentorship.executive), (mentorship.executive, mentorship.mentor)):
+        if actor.id == other.id:
+            notify(person.id, "mentorship_completed_yours", actor=actor, link=link)
+        else:
+            notify(person.id, "mentorship_completed_for_you", actor=actor, link=link, other=other)
     audit.record("mentorship.completed", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 

@@ -287,3 +287,21 @@ def test_people_who_left_the_analysis_drop_off_the_shortlist_and_viewing_it_is_a
     assert "Mara Mentor" not in client.get("/ambassadors/candidates.csv").get_data(as_text=True)
     viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ambassador.candidates_viewed")).all()
     assert len(viewed) == 2 and all(e.actor_id == people["cm"].id for e in viewed)
+
+
+@pytest.mark.parametrize("decision, to_nominee, to_nominator", [
+    ("promote", "Carla Change made you a change ambassador.", "Mara Mentor is now a change ambassador (decided by Carla Change)."),
+    ("decline", "Carla Change declined your nomination for the ambassador programme.",
+     "The nomination of Mara Mentor was declined by Carla Change."),
+])
+def test_the_nominee_is_told_of_the_decision_in_the_second_person(client, login_as, api_token, people, create_nomination,
+                                                                 decision, to_nominee, to_nominator):
+    """The nominee read "The nomination of Mara Mentor was declined …" about themselves."""
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    api(client, api_token, people["cm"], "POST", f"/api/v1/nominations/{nomination_id}/decision",
+        {"decision": decision, "note": "Considered."})
+    login_as(people["mentor"])
+    assert to_nominee in text_of(client.get("/notifications/"))
+    client.post_form("/logout")
+    login_as(people["staff"])
+    assert to_nominator in text_of(client.get("/notifications/"))

@@ -273,3 +273,24 @@ def test_the_reasons_for_accepting_declining_and_completing_show_on_the_mentorsh
     client.post_form("/logout")
     login_as(create_user(roles=("mentor",)))
     assert client.get(f"/mentoring/mentorships/{other}").status_code == 404
+
+
+def test_each_of_the_pair_is_told_of_the_completion_as_their_own(people, create_mentorship, create_user, api, client,
+                                                                  login_as):
+    """They read "Mia Mentor completed the mentorship of Mia Mentor and Erik Exec" about themselves."""
+    mentor, executive = people()
+    first = create_mentorship(mentor, executive)
+    assert api(mentor)("POST", f"/api/v1/mentorships/{first}/complete", {}).status_code == 200
+    login_as(executive)
+    page = text_of(client.get("/notifications/"))
+    assert f"{mentor.name} completed your mentorship" in page and executive.name + " and" not in page
+    client.post_form("/logout")
+    login_as(mentor)
+    assert "completed" not in text_of(client.get("/notifications/"))  # their own act
+    client.post_form("/logout")
+
+    second = create_mentorship(mentor, create_user(roles=("executive",), name="Elena Zweite"))
+    manager = create_user(roles=("change_manager",), name="Kim Change")
+    assert api(manager)("POST", f"/api/v1/mentorships/{second}/complete", {"reason": "Programme ended"}).status_code == 200
+    login_as(mentor)
+    assert "Kim Change completed your mentorship with Elena Zweite" in text_of(client.get("/notifications/"))
