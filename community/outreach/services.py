@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -16,14 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
 from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -382,6 +385,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
         return None  # a thread moved out of their sight before the e-mail went (a queue's delay)
     pref = PREF_OF_KIND[note.kind]
     attachments = []
+    details: list[Detail] = []
     with as_reader(user):
         text = render_plain(note)
         subject = subject_of(text)
@@ -393,9 +397,67 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
             if session is not None:
                 method = SESSION_KINDS[note.kind]
                 attachments.append(invitation_attachment(session, user, method))
+                details = session_details(session, user)
+        elif note.kind in POST_KINDS:
+            details = post_details(note.link)
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=text, link=absolute(note.link),
-                          sent_at=format_time(user, note.created_at))
+                          sent_at=format_time(user, note.created_at), details=details)
+
+
+POST_KINDS = ("discussion_mention", "discussion_reply", "discussion_thread")
+EXCERPT_LENGTH = 300
+_POST_IN_LINK = re.compile(r"^/threads/\d+\?post=(\d+)")
+
+
+class Detail(NamedTuple):
+    """A line of an e-mail under its text: "Where: Room 4.12", or a quoted excerpt (no label)."""
+
+    label: str | None
+    value: str
+    url: str | None = None
+
+
+def session_details(session: Any, user: User) -> list[Detail]:
+    """What an invitation's reader needs without opening the attachment: the time from start to
+    end in their zone, the place or video link, the topics and the agenda (never the private
+    notes)."""
+    from community.i18n import FORMAT_LOCALES, datetime_for
+
+    zone, locale = zone_of(user), locale_of(user)
+    end = babel_dates.format_time(session.ends_at, "short", tzinfo=zone, locale=FORMAT_LOCALES.get(locale, locale))
+    start = datetime_for(session.starts_at, zone, locale)  # "15 Jan 2027, 10:00 (Europe/Berlin)"
+    when = start.replace(" (", f"–{end} (", 1) if " (" in start else f"{start}–{end}"
+    details = [Detail(_("When"), when + " · " + ngettext("%(num)d minute", "%(num)d minutes", session.duration_minutes))]
+    if session.location:
+        link = session.location if session.location.startswith(("https://", "http://")) else None
+        details.append(Detail(_("Where"), session.location, link))
+    topics = ", ".join(row.tag.display_name for row in session.agenda_tags)
+    if topics:
+        details.append(Detail(_("Topics"), topics))
+    if session.agenda:
+        details.append(Detail(_("Agenda"), _shortened(session.agenda, 1000)))
+    return details
+
+
+def post_details(link: str | None) -> list[Detail]:
+    """The post a mention or reply is about, as a plain-text excerpt, while it is still shown
+    (not hidden by a moderator, not deleted): the reader sees what was said before opening it."""
+    from community.discussions.models import Post
+
+    found = _POST_IN_LINK.match(link or "")
+    post = db.session.get(Post, int(found.group(1))) if found else None
+    if post is None or not post.visible:
+        return []
+    text = Markup(post.html or "").striptags()  # noqa: S704 - the stored, sanitised HTML, for its text only
+    return [Detail(None, _shortened(text, EXCERPT_LENGTH))]
+
+
+def _shortened(text: str, length: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 def invitation_attachment(session: Any, user: User, method: str) -> dict[str, Any]:
@@ -460,7 +522,8 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
         link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
                           pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
-                          attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()))
+                          attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()),
+                          details=session_details(session, user))
 
 
 def format_time(user: User, value: datetime) -> str:

@@ -322,3 +322,35 @@ def test_a_reply_e_mail_sent_late_is_not_sent_once_the_thread_left_the_readers_s
         assert notification_email(notes[staff.id]) is None
         sent = notification_email(notes[mentor.id])
         assert sent is not None and "Plans for the new intranet" in sent.body_text
+
+
+def test_a_mention_e_mail_quotes_the_post_and_not_once_a_moderator_hid_it(app, db, create_user, create_thread, add_reply):
+    """The reader sees what was said before opening it: the post as plain text, cut between
+    words; nothing of it once a moderator has hidden it."""
+    from community.discussions import services
+    from community.discussions.models import Post
+    from community.notifications.models import Notification
+    from community.outreach.models import OutgoingMessage
+    from community.outreach.services import notification_email
+
+    reader = create_user(roles=["mentor"], name="Paula Peer")
+    author = create_user(roles=["mentor"], name="Mia Mentor")
+    thread = create_thread(author, title="Whiteboards")
+    body = f"@{reader.handle} which **whiteboard** do you use in *hybrid* workshops? " + "More detail. " * 40
+    post = add_reply(author, thread, body)
+    note = db.session.scalar(select(Notification).where(Notification.user_id == reader.id,
+                                                        Notification.kind == "discussion_mention"))
+    db.session.execute(OutgoingMessage.__table__.delete())  # made after the reply, if wanted at once
+    db.session.commit()
+    with app.test_request_context():
+        message = notification_email(note.id)
+    assert message is not None
+    assert "which whiteboard do you use in hybrid workshops?" in message.body_text
+    assert "**" not in message.body_text and "More detail. More detail…”" in message.body_text
+    assert "<blockquote" in message.body_html and "which whiteboard" in message.body_html
+    db.session.execute(OutgoingMessage.__table__.delete())
+    services.set_hidden(create_user(roles=["admin"]), db.session.get(Post, post.id), True)
+    db.session.commit()
+    with app.test_request_context():
+        hidden = notification_email(note.id)
+    assert hidden is not None and "whiteboard" not in hidden.body_text

@@ -151,3 +151,26 @@ def test_a_long_subject_is_cut_between_words():
     assert cut.endswith("…") and len(cut) <= 120
     assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "  # ends after a whole word
     assert cut == "Das Mentoring von Yusuf Klein und Wolfgang Schröder braucht eine neue Mentorin oder einen neuen Mentor…"
+
+
+def test_a_session_e_mail_tells_when_where_and_what_without_opening_the_invitation(
+        people, create_mentorship, api, db, create_user):
+    from community.accounts.models import User
+
+    mentor, executive = people()
+    user = db.session.get(User, executive.id)
+    user.locale, user.timezone = "de", "Europe/Berlin"
+    db.session.commit()
+    mentorship_id = create_mentorship(mentor, executive)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions", {
+        "starts_at": in_days(3).isoformat(), "duration_minutes": 45, "location": "https://teams.example/meet/42",
+        "agenda_tags": ["linkedin"], "agenda": "Inbox rules\nand channels"})
+    assert made.status_code == 201, made.json
+    [invitation] = _emails(db, executive.email)
+    lines = invitation.body_text.splitlines()
+    [when] = [line for line in lines if line.startswith("Wann: ")]
+    assert when.endswith("(Europe/Berlin) · 45 Minuten") and "–" in when  # start–end in their zone
+    assert "Wo: https://teams.example/meet/42" in lines and "Themen: LinkedIn" in lines
+    assert "Agenda: Inbox rules and channels" in lines
+    assert '<a href="https://teams.example/meet/42">' in invitation.body_html
+
