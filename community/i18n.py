@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     format_date,
     format_datetime,
@@ -41,6 +41,9 @@ def _chosen_language() -> str:
 
 
 def select_timezone() -> str:
+    reader: str | None = g.get("reader_timezone")  # an e-mail being made (community.outreach.services.in_zone_of)
+    if reader:
+        return reader
     user = peek_user()
     if user is not None and user.timezone:
         return user.timezone

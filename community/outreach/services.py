@@ -234,11 +234,28 @@ def as_reader(user: User) -> Iterator[None]:
     # As the pages do (community.i18n.select_locale): English with European dates, "6 Aug 2026".
     locale = FORMAT_LOCALES.get(locale_of(user), locale_of(user))
     if has_request_context():
-        with force_locale(locale):
+        with in_zone_of(user), force_locale(locale):
             yield
         return
-    with current_app.test_request_context("/", base_url=base_url()), force_locale(locale):
+    with current_app.test_request_context("/", base_url=base_url()), in_zone_of(user), force_locale(locale):
         yield
+
+
+@contextmanager
+def in_zone_of(user: User) -> Iterator[None]:
+    """Flask-Babel's dates and times in the recipient's time zone (community.i18n.select_timezone
+    reads `g.reader_timezone`), not the zone of whoever's request made the e-mail."""
+    from flask import g
+    from flask_babel import refresh
+
+    before = g.get("reader_timezone")
+    g.reader_timezone = zone_of(user).key
+    refresh()
+    try:
+        yield
+    finally:
+        g.reader_timezone = before
+        refresh()
 
 
 class Addressee(Protocol):

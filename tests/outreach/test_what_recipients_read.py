@@ -174,3 +174,25 @@ def test_a_session_e_mail_tells_when_where_and_what_without_opening_the_invitati
     assert "Agenda: Inbox rules and channels" in lines
     assert '<a href="https://teams.example/meet/42">' in invitation.body_html
 
+
+
+def test_dates_in_an_e_mail_are_in_the_recipients_zone_whoever_caused_it(app, create_user, login_as, client):
+    """The weekly briefing's "since 6 Dec 2026" was in the site's default zone; an e-mail made
+    in someone's request took their zone."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask_babel import format_date
+
+    from community.outreach.briefing import PoolChanges, since_words
+    from community.outreach.services import as_reader
+
+    reader = create_user(timezone="America/New_York")
+    moment = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 7 Dec in Berlin, still 6 Dec in New York
+    changes = PoolChanges(snapshot_id=1, computed_at=moment + timedelta(days=3), now={}, before={}, before_at=moment)
+    with app.test_request_context():
+        assert format_date(moment, "medium") == "7 Dec 2026"  # the default zone, Europe/Berlin
+        with as_reader(reader):
+            assert since_words(changes) == "6 Dec 2026"
+        assert format_date(moment, "medium") == "7 Dec 2026"  # and back after the e-mail
+    with app.app_context(), as_reader(reader):
+        assert since_words(changes) == "6 Dec 2026"
