@@ -105,6 +105,7 @@ from community.network.whatif import (
     WHAT_IF_MAX,
     WhatIfView,
     mentor_choices,
+    min_providers_needed,
     parse_refs,
     what_if,
 )
@@ -147,6 +148,7 @@ __all__ = [
     "load_input",
     "load_svg",
     "mentor_choices",
+    "min_providers_needed",
     "network_svg",
     "open_job",
     "opted_out_ids",
