@@ -29,6 +29,7 @@ from community.network.access import (
 from community.network.explorer import (
     EXPLORER_MAX_PEOPLE,
     explorer_data,
+    explorer_texts,
     explorer_what_if,
 )
 from community.network.exports import (
@@ -135,6 +136,7 @@ __all__ = [
     "ego_svg",
     "export_graph",
     "explorer_data",
+    "explorer_texts",
     "explorer_what_if",
     "exported_graph",
     "findings_csv",

@@ -255,7 +255,7 @@ def what_if() -> ResponseReturnValue:
 def explorer() -> ResponseReturnValue:
     context = _briefing("explorer", limit=0)
     remove = ",".join(services.parse_refs(request.args.getlist("remove")))[:500]
-    context.update(remove=remove, explorer_limit=services.EXPLORER_MAX_PEOPLE)
+    context.update(remove=remove, explorer_limit=services.EXPLORER_MAX_PEOPLE, explorer_texts=services.explorer_texts())
     return render_template("network/explorer.html", **context)
 
 
