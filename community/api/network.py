@@ -179,7 +179,11 @@ class WhatIfSchema(ma.Schema):
     executives_losing_coverage = ma.fields.List(ma.fields.Nested(PersonSchema), required=True)
     executives_opted_out = ma.fields.Integer()
     departments_losing_coverage = ma.fields.List(ma.fields.String(), required=True)
-    topics_losing_coverage = ma.fields.List(ma.fields.String(), required=True)
+    topics_losing_coverage = ma.fields.List(ma.fields.String(), required=True, metadata={
+        "description": "demanded topics left without any mentor who can teach them"})
+    topics_becoming_uncovered = ma.fields.List(ma.fields.String(), metadata={
+        "description": "demanded topics left with fewer mentors who can teach them than the analysis needs: "
+                       "one for each topic that `health.uncovered_topics` gains"})
     health = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(HealthSchema))
 
 
@@ -306,6 +310,7 @@ def what_if(args):
         "executives_opted_out": view.executives_opted_out,
         "departments_losing_coverage": view.departments,
         "topics_losing_coverage": [slug for slug, _name in view.topics],
+        "topics_becoming_uncovered": [slug for slug, _name, _left in view.topics_uncovered],
         "health": view.health,
     }
 

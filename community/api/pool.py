@@ -145,8 +145,17 @@ class CircleCreateSchema(ma.Schema):
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
+class ProposalMemberSchema(MentorPersonSchema):
+    id = ma.fields.Integer(required=True, allow_none=True,
+                           metadata={"description": "null in the network's pseudonymised mode"})
+    name = ma.fields.String(required=True, metadata={"description": "the name, or the pseudonym"})
+    pseudonym = ma.fields.String(allow_none=True)
+
+
 class ProposalSchema(ma.Schema):
-    members = ma.fields.List(ma.fields.Nested(MentorPersonSchema), required=True)
+    members = ma.fields.List(ma.fields.Nested(ProposalMemberSchema), required=True, metadata={
+        "description": "in pseudonymised mode `{id: null, name: pseudonym, pseudonym, department, is_ambassador}`, "
+                       "as on the network API; the department only where enough people share it"})
     topics = ma.fields.List(ma.fields.String(), required=True)
     reasons = ma.fields.List(ma.fields.String(), required=True)
     score = ma.fields.Float()
@@ -181,8 +190,9 @@ def list_circles(args: dict):
 @blp.alt_response(403, schema=ErrorSchema, description="Change managers only")
 def circle_proposals():
     """Proposed circles of 4–6 mentors from the network's communities, each with its reasons."""
-    return {"items": [{"members": [_person(m) for m in p.members], "topics": [t.slug for t in p.topics],
-                       "reasons": p.reasons, "score": p.score} for p in circle_services.proposals(current_user)]}
+    return {"items": [{"members": [ref.as_dict() for ref in p.people] if p.pseudonymised else [_person(m) for m in p.members],
+                       "topics": [t.slug for t in p.topics], "reasons": p.reasons, "score": p.score}
+                      for p in circle_services.proposals(current_user)]}
 
 
 @blp.route("/circles", methods=["POST"])

@@ -9,7 +9,7 @@ Large organisations get the best-connected people only, so the browser stays res
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -120,6 +120,28 @@ def _explorer_payload(live: LiveNetwork, hidden: frozenset[int], mode: bool, lim
                               "%(num)d people who opted out are not shown.", left_out))
     return {"nodes": nodes, "edges": edges, "shown": shown, "total": total, "opted_out_people": left_out,
             "pseudonymised": mode, "notes": notes}
+
+
+def explorer_texts() -> dict[str, dict[str, str]]:
+    """The explorer's sentences with a count, for one and for more ({"one", "other"}).
+
+    The script fills in the count (people cut off in the picture, ties shown: only the browser
+    knows them) and the placeholders in braces. English and German take the first form for
+    exactly one, like the catalogue's plural rule."""
+
+    def forms(text: Callable[[int], str]) -> dict[str, str]:
+        return {"one": text(1), "other": text(2)}
+
+    return {
+        "left": forms(lambda n: ngettext("If %(names)s left:", "If %(names)s left:", n, names="{names}")),
+        "executives": forms(lambda n: ngettext("%(count)s executive loses their mentor",
+                                               "%(count)s executives lose their mentor", n, count="{num}")),
+        "separated": forms(lambda n: ngettext("%(count)s person is cut off from the rest",
+                                              "%(count)s people are cut off from the rest", n, count="{num}")),
+        "ties": forms(lambda n: ngettext("%(name)s: %(count)s tie shown in the picture.",
+                                         "%(name)s: %(count)s ties shown in the picture.", n, name="{name}",
+                                         count="{num}")),
+    }
 
 
 def explorer_what_if(viewer: User, refs: Iterable[str]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from community.network.access import (
 from community.network.explorer import (
     EXPLORER_MAX_PEOPLE,
     explorer_data,
+    explorer_texts,
     explorer_what_if,
 )
 from community.network.exports import (
@@ -105,6 +106,7 @@ from community.network.whatif import (
     WHAT_IF_MAX,
     WhatIfView,
     mentor_choices,
+    min_providers_needed,
     parse_refs,
     what_if,
 )
@@ -134,6 +136,7 @@ __all__ = [
     "ego_svg",
     "export_graph",
     "explorer_data",
+    "explorer_texts",
     "explorer_what_if",
     "exported_graph",
     "findings_csv",
@@ -147,6 +150,7 @@ __all__ = [
     "load_input",
     "load_svg",
     "mentor_choices",
+    "min_providers_needed",
     "network_svg",
     "open_job",
     "opted_out_ids",

@@ -244,7 +244,9 @@ def what_if() -> ResponseReturnValue:
     if "remove" in request.args or "others" in request.args:
         with form_attempt(form):
             result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
+    min_providers = result.min_providers if result else services.min_providers_needed()
     return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
+                           min_providers=min_providers,
                            pseudonymised=services.pseudonymised(), tab="what_if", tabs=TABS,
                            job=None, report=None)
 
@@ -253,7 +255,7 @@ def what_if() -> ResponseReturnValue:
 def explorer() -> ResponseReturnValue:
     context = _briefing("explorer", limit=0)
     remove = ",".join(services.parse_refs(request.args.getlist("remove")))[:500]
-    context.update(remove=remove, explorer_limit=services.EXPLORER_MAX_PEOPLE)
+    context.update(remove=remove, explorer_limit=services.EXPLORER_MAX_PEOPLE, explorer_texts=services.explorer_texts())
     return render_template("network/explorer.html", **context)
 
 

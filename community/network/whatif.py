@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from community.accounts.models import User
 from community.audit import services as audit
+from community.database import utcnow
 from community.errors import ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
-from community.network.loading import live_network, stored_coverage
+from community.network.loading import analysis_params, live_network, stored_coverage
 from community.network.pseudonyms import pseudonymised, resolve_person
 from community.network.queries import (
     PersonRef,
@@ -32,8 +33,18 @@ class WhatIfView:
     executives: list[PersonRef]
     executives_opted_out: int
     departments: list[str]
-    topics: list[tuple[str, str]]  # (slug, name)
+    topics: list[tuple[str, str]]  # (slug, name): demanded topics left without any mentor
     health: dict[str, dict[str, int]]
+    # (slug, name, mentors left who can teach it): the topics the "uncovered topics" figure
+    # gains, one each; fewer than `min_providers` mentors are left for each of them.
+    topics_uncovered: list[tuple[str, str, int]] = field(default_factory=list)
+    min_providers: int = 2
+
+    @property
+    def topics_already_uncovered(self) -> list[tuple[str, str]]:
+        """Topics left without any mentor that were uncovered already (the figure does not grow)."""
+        newly = {slug for slug, _name, _left in self.topics_uncovered}
+        return [(slug, name) for slug, name in self.topics if slug not in newly]
 
 
 def parse_refs(values: Iterable[str | int]) -> list[str]:
@@ -83,7 +94,8 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
     result = analysis.what_if_on(index, ids)
     visible_executives = [pid for pid in result.executives_losing_coverage if pid not in hidden]
     refs_by_id = people_refs([*result.removed, *visible_executives], mode)
-    names = tag_names(result.topics_losing_coverage)
+    names = tag_names([*result.topics_losing_coverage, *result.topics_becoming_uncovered])
+    removed_set = frozenset(result.removed)
     audit.record("network.what_if", actor=actor, data={"remove": list(result.removed)})
     return WhatIfView(
         removed=[refs_by_id[pid] for pid in result.removed],
@@ -92,7 +104,20 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
         departments=list(result.departments_losing_coverage),
         topics=[(slug, names.get(slug, slug)) for slug in result.topics_losing_coverage],
         health=result.to_dict()["health"],
+        topics_uncovered=[
+            (slug, names.get(slug, slug), len(index.providers.get(slug, frozenset()) - removed_set))
+            for slug in result.topics_becoming_uncovered
+        ],
+        min_providers=index.min_providers,
     )
+
+
+def min_providers_needed() -> int:
+    """How many mentors who can teach a demanded topic the analysis needs before it is covered."""
+    stored = stored_coverage()
+    if stored is not None:
+        return stored[1].min_providers
+    return analysis_params(utcnow()).min_providers_per_topic
 
 
 def mentor_choices(limit: int = 2000) -> tuple[list[tuple[str, str]], int]:

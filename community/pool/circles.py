@@ -3,6 +3,7 @@ invitations accepted or declined, a private discussion and a meeting rhythm with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,8 @@ from community.extensions import db
 from community.markdown import render
 from community.mentoring.services import path_for
 from community.network import circles as model
+from community.network.pseudonyms import pseudonymised, resolve_person
+from community.network.queries import PersonRef, people_refs
 from community.notifications.services import notify, register_kind
 from community.pool import queries
 from community.pool.models import Circle, CircleMember, CirclePost, CircleTopic
@@ -69,10 +72,18 @@ def get_circle(actor: User, circle_id: int) -> Circle:
 
 @dataclass
 class ProposalView:
-    members: list[User]
+    members: list[User]  # empty in pseudonymised mode: `people` then holds pseudonyms only
     topics: list[Tag]
     reasons: list[str] = field(default_factory=list)
     score: float = 0.0
+    people: list[PersonRef] = field(default_factory=list)  # names, or pseudonyms, as on the network pages
+    pseudonymised: bool = False
+    member_ids: list[int] = field(default_factory=list)  # for the server only (the demo), never shown
+
+    @property
+    def member_keys(self) -> str:
+        """How the proposal's form names its members: ids, or pseudonyms in pseudonymised mode."""
+        return ",".join(ref.key for ref in self.people)
 
 
 def existing_pairs() -> list[frozenset[int]]:
@@ -84,8 +95,12 @@ def existing_pairs() -> list[frozenset[int]]:
     return [frozenset((a, b)) for ids in by_circle.values() for a in ids for b in ids if a < b]
 
 
-def _reason(code: str, values: dict, tags: dict[str, Tag]) -> str:
+def _reason(code: str, values: dict, tags: dict[str, Tag], pseudonymised_mode: bool = False) -> str:
     names = ", ".join(tags[s].display_name if s in tags else s for s in values.get("topics", []))
+    if code == "departments" and pseudonymised_mode:
+        # Beside pseudonyms the departments are counted, not named (a small group's departments
+        # would single its members out, as the network pages' k-anonymity rule says).
+        return ngettext("%(num)d department", "%(num)d departments", int(values["n"]))
     if code == "departments":
         return ngettext("%(num)d department: %(names)s", "%(num)d departments: %(names)s", int(values["n"]),
                         names=", ".join(values["names"]))
@@ -117,13 +132,25 @@ def proposals(actor: User, limit: int = 12) -> list[ProposalView]:
     mentors = [model.CircleMentor(uid, department, levels.get(uid, {}), communities.get(uid), bool(ambassador))
                for uid, department, ambassador in rows]
     found = model.propose_circles(mentors, existing_pairs(), limit=limit)
-    people = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_([i for p in found for i in p.member_ids])))}
+    # The proposals come from the network analysis' communities: in pseudonymised mode they show
+    # pseudonyms, like every network page (people_refs), and no profile of a member.
+    mode = pseudonymised()
+    member_ids = [i for p in found for i in p.member_ids]
+    refs = people_refs(member_ids, mode)
+    people = {} if mode else {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(member_ids)))}
     tags = queries.tag_names()
-    audit.record("circles.proposals_viewed", actor=actor, data={"proposals": len(found)})
-    return [ProposalView(members=[people[i] for i in p.member_ids], topics=[tags[s] for s in p.topics if s in tags],
-                         reasons=[_reason(code, values, tags) for code, values in p.reasons], score=p.score)
+    audit.record("circles.proposals_viewed", actor=actor, data={"proposals": len(found), "pseudonymised": mode})
+    return [ProposalView(members=[] if mode else [people[i] for i in p.member_ids],
+                         topics=[tags[s] for s in p.topics if s in tags],
+                         reasons=[_reason(code, values, tags, mode) for code, values in p.reasons], score=p.score,
+                         people=[refs[i] for i in p.member_ids], pseudonymised=mode, member_ids=list(p.member_ids))
             for p in found]
+
+
+def member_ids_from(keys: str) -> list[int]:
+    """The people a proposal's form names, by id or by pseudonym (ids are refused in
+    pseudonymised mode); 0 for a name nobody has, which `create_circle` refuses."""
+    return [resolve_person(part) or 0 for part in re.split(r"[\s,;]+", keys or "") if part]
 
 
 # --------------------------------------------------------------------------- circles

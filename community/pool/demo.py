@@ -79,7 +79,7 @@ def seed(ctx) -> None:
         proposal = found[0]
         first_meeting = (ctx.now + timedelta(days=10)).replace(hour=15, minute=0)
         circle = circles.create_circle(manager, name="Digital workplace circle",
-                                       member_ids=[m.id for m in proposal.members],
+                                       member_ids=proposal.member_ids,
                                        topic_slugs=[t.slug for t in proposal.topics[:3]], rhythm_weeks=4,
                                        first_meeting_at=first_meeting, location="Room 2.01 or Teams")
         joined = [m.user for m in circle.members[:2]]

@@ -140,10 +140,7 @@ def circle_proposals():
         if replay := submissions.claim(current_user, form):
             return replay
         with form_attempt(form) as attempt:
-            try:
-                ids = [int(part) for part in (form.member_ids.data or "").split(",") if part.strip()]
-            except ValueError:
-                ids = []
+            ids = circle_services.member_ids_from(form.member_ids.data or "")
             slugs = [part for part in (form.topic_slugs.data or "").split(",") if part.strip()]
             circle = circle_services.create_circle(current_user, name=form.name.data or "", member_ids=ids, topic_slugs=slugs)
         if attempt.ok:

@@ -19,6 +19,10 @@
   var d = root.dataset;
   var roleNames = {};
   try { roleNames = JSON.parse(d.roles || "{}"); } catch (e) { roleNames = {}; }
+  // Sentences with a count, translated by the server with a form for one and for more.
+  var texts = {};
+  try { texts = JSON.parse(d.texts || "{}"); } catch (e) { texts = {}; }
+  var lang = document.documentElement.lang || "en";
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#A6761D"];
   var OTHER = "#C8CED4";
   var ROLE_COLOURS = { ambassador: "#009E73", executive: "#D55E00", mentor: "#0072B2",
@@ -31,6 +35,13 @@
     });
   }
   function say(text) { statusBox.textContent = text; }
+  function count(n) { return Number(n).toLocaleString(lang); }
+  // English and German (the catalogue's languages) use the first form for exactly one.
+  function plural(name, n, values) {
+    var forms = texts[name] || {};
+    var v = Object.assign({ num: count(n) }, values || {});
+    return fmt(n === 1 ? forms.one : forms.other, v);
+  }
 
   app.hidden = false;
   say(d.msgLoading);
@@ -135,7 +146,7 @@
     node.connectedEdges().addClass("highlight");
     around.nodes().addClass("labelled");
     statusBox.textContent = "";
-    statusBox.appendChild(document.createTextNode(fmt(d.msgTies, { name: node.data("label"), num: node.degree() }) + " "));
+    statusBox.appendChild(document.createTextNode(plural("ties", node.degree(), { name: node.data("label") }) + " "));
     var link = document.createElement("a");
     link.href = d.personUrl.replace("__KEY__", encodeURIComponent(node.id()));
     link.textContent = node.data("label") + " →";
@@ -185,9 +196,9 @@
     cut.addClass("cut");
     var executives = result.executives.length + (result.executives_opted_out || 0);
     say(fmt(d.msgCut, {
-      names: result.removed_names.join(", "),
-      executives: executives,
-      separated: separated.length,
+      left: plural("left", result.removed_names.length, { names: result.removed_names.join(", ") }),
+      executives: plural("executives", executives),
+      separated: plural("separated", separated.length),
       departments: result.departments.length ? result.departments.join(", ") : d.msgNone,
       topics: result.topics.length ? result.topics.join(", ") : d.msgNone
     }));

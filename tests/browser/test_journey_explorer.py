@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_journey_mentoring import log_in
@@ -13,9 +14,19 @@ from tests.network_app.conftest import (  # noqa: F401 - fixtures
     compute,
     give_topic,
     mentorship,
+    settle,
     small_org,
     topic,
 )
+
+# (language, one tie, leaving cuts off one executive and one person): the counts read "1 ties",
+# "1 executives lose their mentor, 1 people are cut off" (German "1 Personen werden …").
+ONE_OF_EACH = [
+    ("en", "Erik Only: 1 tie shown in the picture.",
+     "If Anna Alone left: 1 executive loses their mentor, 1 person is cut off from the rest."),
+    ("de", "Erik Only: 1 Verbindung im Bild.",
+     "Wenn Anna Alone ginge: 1 Führungskraft verliert ihr Mentoring, 1 Person wird vom Rest abgeschnitten."),
+]
 
 
 def test_briefing_explorer_and_what_if(live_server, page, analyst, small_org, compute):  # noqa: F811
@@ -62,3 +73,37 @@ def test_explorer_without_javascript_shows_the_drawing(live_server, browser, ana
     expect(page.locator(".explorer-fallback img")).to_be_visible()
     expect(page.locator(".explorer-app")).to_be_hidden()
     context.close()
+
+
+def _speaks(user_id: int, language: str) -> None:
+    from community.accounts.models import User
+    from community.extensions import db
+
+    db.session.get(User, user_id).locale = language
+
+
+@pytest.mark.parametrize(("language", "ties", "cut"), ONE_OF_EACH)
+def test_explorer_counts_read_in_the_singular_for_one(live_server, page, analyst, create_user,  # noqa: F811
+                                                     mentorship, compute, settle, language, ties, cut):  # noqa: F811
+    """Anna alone mentors Erik and shares Ella with Ben: Erik has one tie, and Anna leaving cuts
+    off one executive (Erik) and one person from the rest of the picture."""
+    anna = create_user(roles=("mentor",), name="Anna Alone", department="IT")
+    ben = create_user(roles=("mentor",), name="Ben Backup", department="IT")
+    erik = create_user(roles=("executive",), name="Erik Only", department="Sales")
+    ella = create_user(roles=("executive",), name="Ella Shared", department="Finance")
+    mentorship(anna, erik)
+    mentorship(anna, ella)
+    mentorship(ben, ella)
+    compute()
+    log_in(page, live_server, analyst)
+    settle(_speaks, analyst.id, language)
+    page.goto(f"{live_server}/network/explorer")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    status = page.locator(".explorer-status")
+    page.locator("#explorer-search").fill("Erik Only")
+    page.locator(".explorer-controls button[type=submit]").click()
+    expect(status).to_contain_text(ties)
+    page.locator("#explorer-search").fill("Anna Alone")
+    page.locator(".explorer-controls button[type=submit]").click()
+    page.locator("[data-action=remove]").click()
+    expect(status).to_contain_text(cut)

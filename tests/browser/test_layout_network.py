@@ -59,3 +59,56 @@ def test_network_pages_do_not_scroll_sideways_on_a_phone_in_german(demo_site, si
     page.goto(base + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     assert page.evaluate("[...document.querySelectorAll('.pseudonym')].every(p => getComputedStyle(p).whiteSpace === 'nowrap')")
+
+
+# The explorer's controls: each label sits above its own control, no two controls overlap, no
+# button's words wrap inside it, and all of them stay inside the form.
+EXPLORER_CONTROLS = """() => {
+  const form = document.querySelector('.explorer-controls');
+  const box = e => e.getBoundingClientRect();
+  const controls = [...form.querySelectorAll('.input-group, select, button')].filter(e => !e.closest('.input-group') || e.classList.contains('input-group'));
+  const problems = [];
+  const name = e => (e.id || e.className.split(' ')[0]) + ':' + e.textContent.trim().slice(0, 24);
+  const all = [...form.querySelectorAll('label'), ...controls];
+  for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
+    const a = box(all[i]), b = box(all[j]);
+    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1)
+      problems.push('overlap ' + name(all[i]) + ' / ' + name(all[j]));
+  }
+  for (const label of form.querySelectorAll('label')) {
+    const control = document.getElementById(label.htmlFor).closest('.input-group') || document.getElementById(label.htmlFor);
+    if (box(label).bottom > box(control).top + 1) problems.push('label not above its control ' + name(label));
+  }
+  const f = box(form);
+  for (const button of form.querySelectorAll('button')) {
+    const line = parseFloat(getComputedStyle(button).lineHeight);
+    const inner = box(button).height - parseFloat(getComputedStyle(button).paddingTop) - parseFloat(getComputedStyle(button).paddingBottom);
+    if (inner > 1.5 * line) problems.push('wrapped ' + name(button));
+  }
+  for (const e of all) if (box(e).left < f.left - 1 || box(e).right > f.right + 1) problems.push('outside the form ' + name(e));
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_explorer_controls_neither_overlap_nor_wrap_at_any_width(demo_site, signed_in, language):  # noqa: F811
+    """At 576 px the German "Was, wenn sie gingen?" broke onto two lines in a column too narrow for
+    it, and from 576 to 991 px the buttons stood at the height of the labels, not of the controls."""
+    app, base, ids = demo_site
+    _set_language(app, ids, language)
+    page = signed_in[("admin", 1280)]
+    page.goto(f"{base}/network/explorer")
+    page.locator(".explorer-app").wait_for(state="visible")
+    found = {}
+    for width in (1280, 1024, 992, 900, 768, 700, 640, 576, 480, 390, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        problems = page.evaluate(EXPLORER_CONTROLS)
+        if problems:
+            found[width] = problems
+        search = page.locator(".explorer-controls .input-group").bounding_box()
+        buttons = page.locator(".explorer-controls [data-action]")
+        for n in range(buttons.count()):
+            if buttons.nth(n).bounding_box()["y"] < search["y"] - 2:
+                found.setdefault(width, []).append(f"button {n + 1} stands beside the labels, above the controls")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not found, found

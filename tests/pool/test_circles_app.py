@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import text_of
@@ -128,3 +130,61 @@ def test_export_lists_circles_and_erasure_leaves_them(app, org, api, create_user
     client.post_form(f"/admin/users/{m[0].id}/erase", {"confirm": m[0].email})
     members = api(org["cm"])("GET", f"/api/v1/circles/{circle['id']}").get_json()["members"]
     assert m[0].id not in [x["person"]["id"] for x in members]
+
+
+@pytest.fixture
+def pseudonymised_mode(create_user, app):
+    """The network's pseudonymised mode, switched on by an admin."""
+    from tests.conftest import isolated
+
+    admin = create_user(roles=("admin",), name="Ada Admin")
+
+    def switch():
+        from community.accounts.models import User
+        from community.extensions import db
+        from community.network import services
+
+        with app.app_context():
+            services.set_pseudonymised(db.session.get(User, admin.id), True)
+            db.session.commit()
+
+    isolated(app, switch)
+
+
+def test_in_pseudonymised_mode_proposals_show_pseudonyms_on_the_page_and_in_the_api(org, api, client, login_as,
+                                                                                    pseudonymised_mode):
+    """The proposals, drawn from the network analysis, named every member (with a link to the
+    profile and the department) while the network pages showed only pseudonyms."""
+    names = [m.name for m in org["mentors"]]
+    login_as(org["cm"])
+    page = client.get("/circles/proposals")
+    body, text = page.get_data(as_text=True), text_of(page)
+    assert "Create this circle" in text
+    assert not [name for name in names if name in text]
+    assert not re.search(r'href="/people/\d+"', body.split("<main", 1)[1])
+    shown = set(re.findall(r"P-[0-9A-F]{10}", text))
+    assert len(shown) >= 4
+    member_keys = re.search(r'name="member_ids" value="([^"]+)"', body).group(1)
+    assert all(key.startswith("P-") for key in member_keys.split(","))  # no id ties a pseudonym to a profile
+    departments = {"IT", "Sales", "HR", "Finance", "Legal", "Marketing"}
+    assert not departments & set(re.findall(r"\b[A-Z][A-Za-z]+\b", text.split("Proposal 1", 1)[1].split("Create this")[0]))
+
+    items = api(org["cm"])("GET", "/api/v1/circles/proposals").get_json()["items"]
+    members = [m for item in items for m in item["members"]]
+    assert members and not [name for name in names if name in str(items)]
+    assert all(m["id"] is None and m["name"] == m["pseudonym"] and m["pseudonym"].startswith("P-") for m in members)
+    assert not any(set(m) & {"handle", "location", "languages", "capacity"} for m in members)
+
+    # A proposal's form still creates the circle: its pseudonyms name the members.
+    created = client.post_form("/circles/proposals", {"name": "Pseudonymous circle", "member_ids": member_keys,
+                                                       "topic_slugs": ""}, follow_redirects=True)
+    assert "its members are invited" in text_of(created)
+    refused = client.post_form("/circles/proposals", {"name": "By ids", "topic_slugs": "",
+                                                       "member_ids": ",".join(str(m.id) for m in org["mentors"][4:8])})
+    assert refused.status_code == 422 and "Unknown person" in text_of(refused)
+
+
+def test_without_pseudonymised_mode_proposals_name_their_members(org, client, login_as):
+    login_as(org["cm"])
+    text = text_of(client.get("/circles/proposals"))
+    assert any(m.name in text for m in org["mentors"]) and not re.search(r"P-[0-9A-F]{10}", text)

@@ -424,6 +424,9 @@ class WhatIfResult:
     # largest_component
     health: Mapping[str, HealthChange]
     unknown_ids: tuple[int, ...] = ()
+    # Demanded topics left with fewer than min_providers mentors who can teach them (the
+    # "uncovered_topics" health figure's growth); topics_losing_coverage are those left with none.
+    topics_becoming_uncovered: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = plain_data(self)
@@ -462,13 +465,18 @@ def what_if_on(index: CoverageIndex, remove_ids: Iterable[int]) -> WhatIfResult:
     removed_set = frozenset(removed)
 
     executives_losing, departments_losing, topics_losing = _losses(index, removed_set)
+    uncovered_before = index.uncovered_topics()
+    uncovered_after = index.uncovered_topics(removed_set)
     return WhatIfResult(
         removed=tuple(removed),
         executives_losing_coverage=tuple(executives_losing),
         departments_losing_coverage=tuple(departments_losing),
         topics_losing_coverage=tuple(topics_losing),
-        health=_health_changes(index, removed_set),
+        health=_health_changes(index, removed_set, uncovered_before, uncovered_after),
         unknown_ids=tuple(unknown),
+        # Removing mentors only takes providers away: the topics uncovered before stay
+        # uncovered, so this list has exactly as many topics as "uncovered_topics" grows by.
+        topics_becoming_uncovered=tuple(sorted(set(uncovered_after) - set(uncovered_before))),
     )
 
 
@@ -503,7 +511,12 @@ def _losses(
     return executives_losing, departments_losing, topics_losing
 
 
-def _health_changes(index: CoverageIndex, removed_set: frozenset[int]) -> dict[str, HealthChange]:
+def _health_changes(
+    index: CoverageIndex,
+    removed_set: frozenset[int],
+    uncovered_before: Collection[str],
+    uncovered_after: Collection[str],
+) -> dict[str, HealthChange]:
     """The health figures before and after the removal."""
     components_before = index.components_without()
     components_after = index.components_without(removed_set)
@@ -511,9 +524,7 @@ def _health_changes(index: CoverageIndex, removed_set: frozenset[int]) -> dict[s
         "unmatched_executives": HealthChange(
             len(index.unmatched_executives()), len(index.unmatched_executives(removed_set))
         ),
-        "uncovered_topics": HealthChange(
-            len(index.uncovered_topics()), len(index.uncovered_topics(removed_set))
-        ),
+        "uncovered_topics": HealthChange(len(uncovered_before), len(uncovered_after)),
         "departments_without_mentors": HealthChange(
             len(index.departments_without_mentors()),
             len(index.departments_without_mentors(removed_set)),
