@@ -328,6 +328,8 @@ def test_what_if_lists_each_topic_the_uncovered_figure_gains(client, login_as, a
     assert listed.startswith("Okrs ") and re.search(r"\b1\b", listed)
     assert "Miro" not in _what_if_topics(body, "topics-uncovered")
     assert _what_if_topics(body, "topics-without-mentor") == ""
+    if locale == "de":  # one person: "ginge", not "ginge(n)"
+        assert f"Wenn {two_teachers['olga'].name} ginge" in text and "ginge(n)" not in text
 
 
 def test_what_if_says_when_an_uncovered_topic_loses_its_last_mentor(client, login_as, analyst, two_teachers, compute):
