@@ -25,7 +25,7 @@ from community.extensions import db
 from community.markdown import render
 from community.mentoring.services import path_for
 from community.network import circles as model
-from community.network.pseudonyms import pseudonymised, resolve_person
+from community.network.pseudonyms import pseudonymised, pseudonyms_for, resolve_person
 from community.network.queries import PersonRef, people_refs
 from community.notifications.services import notify, register_kind
 from community.pool import queries
@@ -210,7 +210,10 @@ def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs:
     for uid in ids:
         person = people.get(uid)
         if person is None or not person.active or not (person.has_role("mentor") or person.is_ambassador):
-            _refuse("member_ids", _("Circles are for mentors and ambassadors: person %(id)d is neither.", id=uid))
+            # Named as the form named them: in pseudonymised mode by pseudonym, never by the id
+            # behind it (that would tie the pseudonym to a profile).
+            shown = pseudonyms_for([uid]).get(uid, "?") if pseudonymised() else str(uid)
+            _refuse("member_ids", _("Circles are for mentors and ambassadors: %(person)s is neither.", person=shown))
     tags = resolve_tags(topic_slugs or (), field="topic_slugs")
     rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
     circle = Circle(name=name, created_by_id=actor.id, created_at=utcnow(), rhythm_weeks=rhythm,

@@ -188,3 +188,19 @@ def test_without_pseudonymised_mode_proposals_name_their_members(org, client, lo
     login_as(org["cm"])
     text = text_of(client.get("/circles/proposals"))
     assert any(m.name in text for m in org["mentors"]) and not re.search(r"P-[0-9A-F]{10}", text)
+
+
+def test_in_pseudonymised_mode_a_refusal_names_the_pseudonym_not_the_id_behind_it(org, client, login_as,
+                                                                                pseudonymised_mode):
+    """Typing the pseudonym of someone who is no mentor (an executive's, from the network pages)
+    answered "person 123 is neither": the id behind the pseudonym, one click from the profile."""
+    from community.network.pseudonyms import pseudonyms_for
+
+    login_as(org["cm"])
+    with client.application.app_context():
+        staff_pseudonym = pseudonyms_for([org["staff"].id])[org["staff"].id]
+        keys = list(pseudonyms_for([m.id for m in org["mentors"][:3]]).values()) + [staff_pseudonym]
+    refused = client.post_form("/circles/proposals", {"name": "Mixed", "topic_slugs": "", "member_ids": ",".join(keys)})
+    text = text_of(refused)
+    assert refused.status_code == 422 and f"{staff_pseudonym} is neither" in text
+    assert str(org["staff"].id) not in re.findall(r"\b\d+\b", text.split("Circles are for", 1)[1][:80])
