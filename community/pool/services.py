@@ -94,6 +94,15 @@ def clamp_months(months: int | None) -> int:
     return min(MONTHS_MAX, max(1, months))
 
 
+PERIODS = (3, 6, 12, 24)
+
+
+def period_choices(shown: int) -> list[int]:
+    """The periods offered above the demand figures, with the one shown among them: an address
+    asking for 5 months shows 5 months, and the choice must say so (it showed "last 3 months")."""
+    return sorted({*PERIODS, shown})
+
+
 def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as: str = "network.demand_viewed") -> DemandView:
     """Demand, supply and need per topic (change managers and admins); every view is audited."""
     require_analyst(actor)

@@ -23,7 +23,7 @@ from community.unit_of_work import form_attempt
 def demand():
     view = services.demand_report(current_user, request.args.get("months", type=int))
     return render_template("pool/demand.html", view=view, heat=services.heat,
-                           months_choices=(3, 6, 12, 24))
+                           months_choices=services.period_choices(len(view.months)))
 
 
 @bp.get("/network/demand.csv")

@@ -121,3 +121,16 @@ def test_a_topics_signals_are_counted_in_words_with_plurals(org, client, login_a
     assert "1 goal · 0 agendas · 0 questions · 1 mentor with 0 free places" in page
     assert "2 goals · 1 agenda · 1 question · 0 mentors with 0 free places" in page
     assert "1 goals" not in page and "1 mentors" not in page
+
+
+@pytest.mark.parametrize("asked, shown", [("5", 5), ("0", 1), ("-3", 1), ("999", 36), ("abc", 12), ("", 12)])
+def test_the_period_chosen_above_the_figures_is_the_period_they_cover(org, client, login_as, asked, shown):
+    """?months=5 showed five months of figures under a choice reading "last 3 months"."""
+    import re
+
+    login_as(org["cm"])
+    body = client.get(f"/network/demand?months={asked}").get_data(as_text=True)
+    select = re.search(r'<select id="months".*?</select>', body, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)" selected', select) == [str(shown)]
+    month_columns = re.search(r"Demand by month.*?<thead>(.*?)</thead>", body, re.S).group(1)
+    assert len(re.findall(r'<th scope="col" class="num">', month_columns)) == shown
