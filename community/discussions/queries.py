@@ -32,9 +32,9 @@ from community.discussions.services import (
     is_moderator,
     require_moderator,
     subscription_level,
-    visible_categories_clause,
     visible_post_clause,
 )
+from community.discussions.visibility import visible_categories_clause
 from community.expertise.models import Tag
 from community.extensions import db
 from community.pagination import Page, paginate, paginate_capped

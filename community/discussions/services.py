@@ -11,7 +11,6 @@ Who may do what:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -65,6 +64,9 @@ from community.discussions.models import (
     Thread,
     ThreadTag,
 )
+from community.discussions.visibility import (
+    sees_mentor_areas,
+)
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
@@ -96,10 +98,6 @@ def is_moderator(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(*MODERATOR_ROLES))
 
 
-def sees_mentor_areas(user: User) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_role(*MENTOR_AREA_ROLES))
-
-
 def can_see(user: User, category: Category | ThreadFacts | ReplyTarget) -> bool:
     return category.visibility == "members" or sees_mentor_areas(user)
 
@@ -108,13 +106,6 @@ def may_hear(person: User | None, thread: Thread | ReplyTarget) -> bool:
     """Whether `person` may be told about something in `thread`: active, and able to see it."""
     where = thread.category if isinstance(thread, Thread) else thread
     return person is not None and person.active and can_see(person, where)
-
-
-def visible_categories_clause(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on Category: the categories this person may see."""
-    if sees_mentor_areas(user):
-        return Category.id.is_not(None)
-    return Category.visibility == "members"
 
 
 def can_edit(user: User, post: Post) -> bool:
@@ -266,25 +257,6 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
     html, _handles = render_with_mentions(body, resolve_all)
     mentioned = {user.id: user for _handle, user in sorted(people.items())}
     return html, list(mentioned.values())[:MAX_MENTIONS]
-
-
-_THREAD_LINK = re.compile(r"/threads/(\d+)(?:[?#]|$)")
-
-
-def still_visible(user: User, notes: Iterable[Notification]) -> list[Notification]:
-    """The notifications among `notes` about threads `user` can still see (the thread may have
-    moved to a mentors-only category since, or the person lost the role, or it is gone);
-    notifications about anything else pass unchanged."""
-    notes = list(notes)
-    threads = {note.id: int(found.group(1)) for note in notes
-               if note.link and (found := _THREAD_LINK.match(note.link))}
-    if not threads:
-        return notes
-    seen = set(db.session.scalars(
-        select(Thread.id).join(Category, Category.id == Thread.category_id)
-        .where(Thread.id.in_(set(threads.values())), visible_categories_clause(user))
-    ))
-    return [note for note in notes if note.id not in threads or threads[note.id] in seen]
 
 
 def thread_link(thread_id: int, post_id: int | None = None) -> str:

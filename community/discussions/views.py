@@ -25,6 +25,7 @@ from community.discussions.forms import (
     SubscriptionForm,
     ThreadForm,
 )
+from community.discussions.visibility import sees_mentor_areas
 from community.errors import NotFoundError, ValidationFailed
 from community.expertise.services import get_tag
 from community.extensions import limiter
@@ -88,7 +89,7 @@ def index():
 
     # The same for everyone who sees the same categories and moderation links, until a
     # category, thread, post, person or topic changes (community.page_parts).
-    parts = (services.sees_mentor_areas(user), services.is_moderator(user))
+    parts = (sees_mentor_areas(user), services.is_moderator(user))
     return cached_page("community-index", ("community", "directory"), parts, lambda: render_template(
         "discussions/index.html", body=cached_html("community-index", ("community", "directory"), parts, render)))
 

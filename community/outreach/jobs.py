@@ -160,7 +160,7 @@ def daily_digests(now: datetime | None = None) -> None:
         notes = list(db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.kind.in_(wanted), Notification.created_at > since,
             Notification.created_at <= now).order_by(Notification.id)))
-        from community.discussions.services import still_visible
+        from community.discussions.visibility import still_visible
 
         notes = still_visible(user, notes)  # a thread may have moved out of their sight since
         if not notes:

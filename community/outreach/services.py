@@ -396,7 +396,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
     user = db.session.get(User, note.user_id)
     if user is None or not reachable(user) or mode_for(user, note.kind) != "immediately":
         return None
-    from community.discussions.services import still_visible
+    from community.discussions.visibility import still_visible
 
     if not still_visible(user, [note]):
         return None  # a thread moved out of their sight before the e-mail went (a queue's delay)

@@ -171,7 +171,8 @@ def monthly_posts(viewer: User, person_id: int, months: int = 12, now: datetime 
     as far as `viewer` may see them (deleted and hidden posts, and posts in categories the viewer
     cannot see, are not counted); one statement."""
     from community.discussions.models import Category, Post, Thread
-    from community.discussions.services import visible_categories_clause, visible_post_clause
+    from community.discussions.services import visible_post_clause
+    from community.discussions.visibility import visible_categories_clause
 
     now = now or utcnow()
     first = date(now.year, now.month, 1)

@@ -219,7 +219,7 @@ def show(person_id: int):
 
 def _sees_mentor_areas(viewer: User) -> bool | None:
     try:
-        from community.discussions.services import sees_mentor_areas
+        from community.discussions.visibility import sees_mentor_areas
     except ImportError:
         return None
     return sees_mentor_areas(viewer)
