@@ -65,3 +65,20 @@ def test_every_german_plural_entry_has_both_forms():
     missing = [message.id[0] for message in catalog if message.pluralizable and message.id
                and not all(message.string)]
     assert missing == []
+
+
+def test_a_suggested_mentors_reasons_agree_with_their_numbers(app):
+    """The request form's suggestions read "knows LinkedIn (1 of 1 goals)" and "1 of 1 places free"."""
+    from types import SimpleNamespace
+
+    from community.expertise.models import Tag
+    from community.mentoring.matching import Suggestion, _explain
+
+    def explain(locale: str) -> list[str]:
+        suggestion = Suggestion(person_id=1, score=1.0, free_places=1, topics=[(Tag(slug="linkedin", name="LinkedIn"), "expert")],
+                                facts={"department": None, "capacity": 1, "busy": False, "shared": [], "wanted": 1,
+                                       "past": False, "asked_languages": False})
+        return _in(app, locale, lambda: _explain(suggestion, SimpleNamespace(department=None)))
+
+    assert explain("en")[:2] == ["knows LinkedIn (1 of 1 goal)", "1 of 1 place free"]
+    assert explain("de")[:2] == ["kennt sich aus mit LinkedIn (1 von 1 Ziel)", "1 von 1 Platz frei"]

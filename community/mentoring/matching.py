@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from community.accounts.models import User, UserLanguage, UserRole
@@ -186,13 +187,14 @@ def _explain(suggestion: Suggestion, executive: User) -> list[str]:
     suggestion.topics.sort(key=lambda pair: (-LEVEL_WEIGHT[pair[1]], pair[0].display_name))
     strong = [tag.display_name for tag, level in suggestion.topics if level in ("expert", "practitioner")]
     if strong:
-        reasons.append(_("knows %(topics)s (%(n)d of %(total)d goals)", topics=", ".join(strong), n=len(strong),
-                         total=facts["wanted"]))
+        reasons.append(ngettext("knows %(topics)s (%(n)d of %(num)d goal)", "knows %(topics)s (%(n)d of %(num)d goals)",
+                                int(facts["wanted"]), topics=", ".join(strong), n=len(strong)))
     elif suggestion.topics:
         reasons.append(_("is learning %(topics)s too", topics=", ".join(tag.display_name for tag, _level in suggestion.topics)))
     elif facts["wanted"]:
         reasons.append(_("no listed expertise on the goals"))
-    reasons.append(_("%(free)d of %(capacity)d places free", free=suggestion.free_places, capacity=facts["capacity"]))
+    reasons.append(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", int(facts["capacity"]),
+                            free=suggestion.free_places))
     if facts["busy"]:
         reasons.append(_("already quite busy"))
     if facts["shared"]:

@@ -10,13 +10,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from community.accounts.models import User, UserRole
 from community.discussions.models import Post
 from community.extensions import db
+from community.i18n import local_number
 from community.mentoring.models import MentoringSession, Mentorship, SessionChange
 from community.mentoring.services import path_for
 from community.network import fading as model
@@ -109,22 +110,40 @@ if add_to_snapshot not in network.SNAPSHOT_HOOKS:
     network.SNAPSHOT_HOOKS.append(add_to_snapshot)
 
 
+def _figure(value: Any) -> str:
+    """A rate over an earlier window, in the reader's notation: "3", "3.3" (German "3,3")."""
+    number = float(value or 0)
+    return local_number(number, 0 if number.is_integer() else 1)
+
+
+def _places_taken(v: dict[str, Any]) -> str:
+    return ngettext("%(load)d of %(num)d place taken", "%(load)d of %(num)d places taken", int(v["capacity"]),
+                    load=int(v["load"]))
+
+
 def reason_words(code: str, v: dict[str, Any]) -> str:
+    """Why a mentor may be fading, as a phrase with its figures in the reader's notation and
+    plurals ("held 1 session …, against 3.3 before (1 of 1 place taken)")."""
     if code == "changes":
-        return _("caused %(recent)d reschedules or cancellations in the last 90 days, against %(baseline)s before",
-                 recent=v["recent"], baseline=v["baseline"])
+        return ngettext("caused %(num)d reschedule or cancellation in the last 90 days, against %(baseline)s before",
+                        "caused %(num)d reschedules or cancellations in the last 90 days, against %(baseline)s before",
+                        int(v["recent"]), baseline=_figure(v["baseline"]))
     if code == "answers":
-        return _("answers requests after %(recent)d hours (median), against %(baseline)d hours before",
-                 recent=v["recent_hours"], baseline=v["baseline_hours"])
+        before = ngettext("%(num)d hour", "%(num)d hours", int(v["baseline_hours"]))
+        return ngettext("answers requests after %(num)d hour (median), against %(before)s before",
+                        "answers requests after %(num)d hours (median), against %(before)s before",
+                        int(v["recent_hours"]), before=before)
     if code == "posts":
-        return _("%(recent)d community posts in the last 90 days, against %(baseline)s before",
-                 recent=v["recent"], baseline=v["baseline"])
+        return ngettext("%(num)d community post in the last 90 days, against %(baseline)s before",
+                        "%(num)d community posts in the last 90 days, against %(baseline)s before",
+                        int(v["recent"]), baseline=_figure(v["baseline"]))
     if code == "sessions":
-        return _("held %(recent)d sessions in the last 90 days, against %(baseline)s before (%(load)d of %(capacity)d places taken)",
-                 recent=v["recent"], baseline=v["baseline"], load=v["load"], capacity=v["capacity"])
+        return ngettext("held %(num)d session in the last 90 days, against %(baseline)s before (%(places)s)",
+                        "held %(num)d sessions in the last 90 days, against %(baseline)s before (%(places)s)",
+                        int(v["recent"]), baseline=_figure(v["baseline"]), places=_places_taken(v))
     if code == "declining":
-        return _("declined %(declined)d requests with %(load)d of %(capacity)d places taken",
-                 declined=v["declined"], load=v["load"], capacity=v["capacity"])
+        return ngettext("declined %(num)d request with %(places)s", "declined %(num)d requests with %(places)s",
+                        int(v["declined"]), places=_places_taken(v))
     return code
 
 

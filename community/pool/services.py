@@ -191,8 +191,8 @@ def _topic_list(slugs: object, tags: dict[str, Tag]) -> str:
 
 def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) -> str:
     if code == "knows_goals":
-        return str(_("knows %(topics)s (%(n)d of %(total)d goals)", topics=_topic_list(values["topics"], tags),
-                     n=values["n"], total=values["total"]))
+        return str(ngettext("knows %(topics)s (%(n)d of %(num)d goal)", "knows %(topics)s (%(n)d of %(num)d goals)",
+                            int(str(values["total"])), topics=_topic_list(values["topics"], tags), n=values["n"]))
     if code == "learning_goals":
         return str(_("is learning %(topics)s too", topics=_topic_list(values["topics"], tags)))
     if code == "no_goals":

@@ -82,3 +82,28 @@ def test_the_mentor_reads_a_friendly_check_in(app, org, api, client, login_as):
     login_as(org["doubling"])
     text = text_of(client.get("/notifications/"))
     assert "How is mentoring going for you?" in text and "pause" in text
+
+
+@pytest.mark.parametrize("code, values, english, german", [
+    ("sessions", {"recent": 1, "baseline": 3.3, "load": 1, "capacity": 1},
+     "held 1 session in the last 90 days, against 3.3 before (1 of 1 place taken)",
+     "hatte in den letzten 90 Tagen 1 Mentoring-Termin, vorher 3,3 (1 von 1 Platz belegt)"),
+    ("posts", {"recent": 2, "baseline": 4.0}, "2 community posts in the last 90 days, against 4 before",
+     "2 Community-Beiträge in den letzten 90 Tagen, vorher 4"),
+    ("changes", {"recent": 1, "baseline": 0.5}, "caused 1 reschedule or cancellation in the last 90 days, against 0.5 before",
+     "hat in den letzten 90 Tagen 1 Verschiebung oder Absage verursacht, vorher 0,5"),
+    ("answers", {"recent_hours": 30, "baseline_hours": 1}, "answers requests after 30 hours (median), against 1 hour before",
+     "beantwortet Anfragen nach 30 Stunden (Median), vorher nach 1 Stunde"),
+    ("declining", {"declined": 1, "load": 0, "capacity": 2}, "declined 1 request with 0 of 2 places taken",
+     "hat 1 Anfrage abgelehnt (0 von 2 Plätzen belegt)"),
+])
+def test_fading_reasons_read_with_plurals_and_the_readers_decimal_comma(app, code, values, english, german):
+    """They read "held 1 sessions …, against 3.3 before (1 of 1 places taken)", in German "vorher 3.3"."""
+    from flask_babel import force_locale
+
+    from community.pool.fading import reason_words
+
+    with app.test_request_context():
+        assert reason_words(code, values) == english
+        with force_locale("de"):
+            assert reason_words(code, values) == german
