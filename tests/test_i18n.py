@@ -108,3 +108,19 @@ def test_every_figure_a_finding_names_has_words_in_german(app):
 
     with app.test_request_context(), force_locale("de"):
         assert figure_label("ties") == "Verbindungen"
+
+
+def test_german_calls_a_mentoring_session_a_termin_throughout():
+    """The same meeting was a "Termin" on most pages, a "Sitzung" in calendar e-mails and
+    profile figures and a "Session" elsewhere; login sessions were "Sitzungen" too. German says
+    "Termin" for a mentoring session and "Anmeldung" for a login session."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    mixed = []
+    for message in catalog:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"Sitzung|Session", text or "") for text in texts):
+            mixed.append(message.id)
+    assert mixed == []
+    seeds = (ROOT / "community/discussions/services.py").read_text()
+    assert "Sitzung" not in seeds.split("STARTER_CATEGORIES", 1)[1].split("\n)\n", 1)[0]

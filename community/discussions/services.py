@@ -847,15 +847,15 @@ def visible_post_clause() -> ColumnElement[bool]:
 
 STARTER_CATEGORIES = (
     # slug, name, German name, description, German description, visibility
-    ("sessions-that-worked", "Sessions that worked", "Sitzungen, die funktioniert haben",
+    ("sessions-that-worked", "Sessions that worked", "Termine, die funktioniert haben",
      "Share a mentoring session that went well: what you showed, what stuck.",
-     "Teilt eine gelungene Mentoring-Sitzung: was ihr gezeigt habt und was hängen blieb.", "members"),
+     "Teilt einen gelungenen Mentoring-Termin: was ihr gezeigt habt und was hängen blieb.", "members"),
     ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
      "Features, shortcuts and small tricks worth showing an executive.",
      "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members"),
     ("mentor-lounge", "Mentor lounge", "Mentoren-Lounge",
      "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
-     "Nur für Mentorinnen und Mentoren (und das Programmteam): Zweifel, schwierige Sitzungen, kollegialer Rat.",
+     "Nur für Mentorinnen und Mentoren (und das Programmteam): Zweifel, schwierige Termine, kollegialer Rat.",
      "mentors"),
     ("ambassador-corner", "Ambassador corner", "Ambassador-Ecke",
      "Change ambassadors plan events, share materials and report from their departments.",
