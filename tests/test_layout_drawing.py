@@ -100,7 +100,7 @@ def _row(demand: float, supply: float, per: int = 3):
 
 
 def _shown(text: str) -> tuple[float, float, float, int, int]:
-    found = re.match(r"demand ([\d.]+) − supply ([\d.]+) = ([\d.]+) places short; ÷ (\d+) places per mentor "
+    found = re.match(r"demand ([\d.]+) − supply ([\d.]+) = ([\d.]+) places? short; ÷ (\d+) places? per mentor "
                      r"\(median capacity\) = (\d+) to recruit", text)
     assert found, text
     d, s, short, per, need = found.groups()

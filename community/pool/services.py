@@ -72,10 +72,16 @@ def arithmetic(row: demand_model.TopicDemand) -> str:
         return str(_("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
                      demand=_number(row.demand), supply=_number(row.supply)))
     digits = 1 if shown_sum_adds_up(row, 1) else 2
-    return str(_("demand %(demand)s − supply %(supply)s = %(short)s places short; ÷ %(per)d places per mentor "
-                 "(median capacity) = %(need)d to recruit",
+    # "1 place short" and "÷ 1 place per mentor" are singular (a capacity of 1 read "÷ 1 places");
+    # a figure with decimals ("0.04 places short") takes the plural in English and German.
+    shown_short = round(row.places_short, digits)
+    short = ngettext("%(short)s place short", "%(short)s places short", 1 if shown_short == 1 else 2,
+                     short=_number(row.places_short, digits))
+    per = ngettext("÷ %(num)d place per mentor (median capacity)", "÷ %(num)d places per mentor (median capacity)",
+                   row.places_per_mentor)
+    return str(_("demand %(demand)s − supply %(supply)s = %(short)s; %(per)s = %(need)d to recruit",
                  demand=_number(row.demand, digits), supply=_number(row.supply, digits),
-                 short=_number(row.places_short, digits), per=row.places_per_mentor, need=row.need))
+                 short=short, per=per, need=row.need))
 
 
 def shown_sum_adds_up(row: demand_model.TopicDemand, digits: int) -> bool:
@@ -101,6 +107,16 @@ def period_choices(shown: int) -> list[int]:
     """The periods offered above the demand figures, with the one shown among them: an address
     asking for 5 months shows 5 months, and the choice must say so (it showed "last 3 months")."""
     return sorted({*PERIODS, shown})
+
+
+def month_label(key: str) -> str:
+    """A month of the demand figures in the reader's words ("Aug 2026", German "Aug. 2026"), not "2026-08"."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    year, month = (int(part) for part in key.split("-"))
+    return str(format_date(date(year, month, 1), "MMM yyyy"))
 
 
 def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as: str = "network.demand_viewed") -> DemandView:

@@ -21,9 +21,11 @@ from community.unit_of_work import form_attempt
 @bp.get("/network/demand")
 @login_required
 def demand():
-    view = services.demand_report(current_user, request.args.get("months", type=int))
-    return render_template("pool/demand.html", view=view, heat=services.heat,
-                           months_choices=services.period_choices(len(view.months)))
+    asked = request.args.get("months", type=int)
+    view = services.demand_report(current_user, asked)
+    return render_template("pool/demand.html", view=view, heat=services.heat, month_label=services.month_label,
+                           months_choices=services.period_choices(len(view.months)), asked=asked,
+                           months_max=services.MONTHS_MAX)
 
 
 @bp.get("/network/demand.csv")

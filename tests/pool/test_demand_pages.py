@@ -134,3 +134,54 @@ def test_the_period_chosen_above_the_figures_is_the_period_they_cover(org, clien
     assert re.findall(r'<option value="(\d+)" selected', select) == [str(shown)]
     month_columns = re.search(r"Demand by month.*?<thead>(.*?)</thead>", body, re.S).group(1)
     assert len(re.findall(r'<th scope="col" class="num">', month_columns)) == shown
+
+
+def test_german_demand_page_writes_figures_months_and_plurals_the_german_way(app, org, client, login_as, create_user):
+    """The department heatmap read "1.5" under a German page, the month columns "2026-08", and the
+    signals "1 Mentor:in mit 0 freie Plätze" (the dative is "mit 0 freien Plätzen")."""
+    import re
+
+    login_as(create_user(roles=("change_manager",), locale="de"))
+    body = client.get("/network/demand?months=12").get_data(as_text=True)
+    departments = re.search(r"Bedarf nach Abteilung.*?<tbody>(.*?)</tbody>", body, re.S).group(1)
+    cells = re.findall(r'<td class="num heat-\d">([^<]*)</td>', departments)
+    assert any("," in cell for cell in cells), cells
+    assert not any(re.fullmatch(r"\d+\.\d+", cell) for cell in cells), cells
+    months = re.search(r"Bedarf nach Monat.*?<thead>(.*?)</thead>", body, re.S).group(1)
+    assert not re.search(r"\d{4}-\d{2}", months)
+    page = text_of(client.get("/network/demand?months=12"))
+    assert "1 Mentor:in mit 0 freien Plätzen" in page and "freie Plätze" not in page
+    assert re.search(r"Zahlen für die letzten 12 Monate: \S+ \d{4} bis \S+ \d{4}\.", page)
+
+
+@pytest.mark.parametrize("asked, sentence, note", [
+    ("5", "Figures for the last 5 months:", False),
+    ("1", "Figures for the last 1 month:", False),
+    ("999", "Figures for the last 36 months:", True),
+    ("-1", "Figures for the last 1 month:", True),
+    ("abc", "Figures for the last 12 months:", False),
+])
+def test_the_page_says_which_period_its_figures_cover(org, client, login_as, asked, sentence, note):
+    login_as(org["cm"])
+    page = text_of(client.get(f"/network/demand?months={asked}"))
+    assert sentence in page
+    assert ("Periods of 1 to 36 months can be shown." in page) is note
+
+
+def test_a_whole_place_short_and_one_place_per_mentor_are_singular(app):
+    """A median capacity of 1 read "÷ 1 places per mentor", a shortfall of one place "1 places short"."""
+    from flask_babel import force_locale
+
+    from community.network.demand import TopicDemand
+    from community.pool.services import arithmetic
+
+    row = TopicDemand(slug="sharepoint", demand=3.0, supply=2.0, places_short=1.0, places_per_mentor=1, need=1,
+                      signals={"goal": 3}, mentors=1, free_places=2)
+    with app.test_request_context():
+        assert arithmetic(row) == ("demand 3 − supply 2 = 1 place short; ÷ 1 place per mentor (median capacity) "
+                                   "= 1 to recruit")
+        with force_locale("de"):
+            assert arithmetic(row) == ("Bedarf 3 − Angebot 2 = 1 fehlender Platz; ÷ 1 Platz pro Mentor:in "
+                                       "(Median der Kapazität) = 1 zu gewinnen")
+        row.demand, row.places_short, row.places_per_mentor, row.need = 4.5, 2.5, 3, 1
+        assert "= 2.5 places short; ÷ 3 places per mentor" in arithmetic(row)
