@@ -42,6 +42,7 @@ class EvidenceItem:
     threshold: float | int | None
     met: bool
     source: object
+    count: int = 0  # how many figures the value stands on (the ratings behind a feedback average)
 
 
 @dataclass
@@ -110,7 +111,8 @@ def evidence_for(user_ids: list[int], criteria: AmbassadorCriteria, now: datetim
                          _l("executives in active or completed mentorships")),
             EvidenceItem("feedback", _l("Feedback average"), f_avg,
                          f"{f_avg:.1f} ({f_count})" if f_avg is not None else "—", criteria.min_feedback_avg,
-                         f_avg is not None and f_avg >= criteria.min_feedback_avg, _l("ratings from executives after sessions (count in brackets)")),
+                         f_avg is not None and f_avg >= criteria.min_feedback_avg, _l("ratings from executives after sessions (count in brackets)"),
+                         count=f_count),
             EvidenceItem("community", _l("Community activity"), c, str(c), criteria.min_community_score, c >= criteria.min_community_score,
                          _l("posts and threads of the last %(days)d days, recent ones weigh more", days=criteria.activity_days)),
             EvidenceItem("topics", _l("Topic breadth"), t, str(t), criteria.min_topics, t >= criteria.min_topics,

@@ -34,6 +34,7 @@ from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
 from community.caching import recent_values
+from community.i18n import local_number
 from community.network import bp, briefing, drawing, queries, services
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.page_parts import cached_html, cached_page
@@ -296,7 +297,7 @@ def recompute() -> ResponseReturnValue:
         flash(_("The organisation is large: the analysis runs in the background (job %(id)d). "
                 "Reload this page in a minute.", id=outcome.id), "info")
     else:
-        flash(_("A new snapshot was computed in %(seconds)s seconds.", seconds=f"{outcome.duration:.1f}"),
+        flash(_("A new snapshot was computed in %(seconds)s seconds.", seconds=local_number(outcome.duration, 1)),
               "success")
     return redirect(url_for("network.dashboard"))
 

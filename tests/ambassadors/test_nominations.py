@@ -305,3 +305,16 @@ def test_the_nominee_is_told_of_the_decision_in_the_second_person(client, login_
     client.post_form("/logout")
     login_as(people["staff"])
     assert to_nominator in text_of(client.get("/notifications/"))
+
+
+def test_a_single_rating_is_counted_in_the_singular_and_the_average_has_a_german_comma(
+        client, login_as, people, create_nomination, mentoring_record):
+    """The evidence read "(1 ratings)", in German "(1 Bewertungen)"."""
+    mentoring_record(people["mentor"], people["executive"], sessions=1, rating=4)
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    login_as(people["mentor"])
+    text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    assert re.search(r"Feedback average (met|not yet) 4\.0 of \d\.\d needed \(1 rating\)", text)
+    client.post_form("/locale", {"locale": "de", "next": "/"})
+    german = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    assert "(1 Bewertung)" in german and "4,0 von" in german

@@ -95,3 +95,22 @@ def test_requests_join_the_running_programme_run_by_default(people, taxonomy, ap
     assert response.json["cohort_id"] == running.id
     refused = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"], "cohort_id": closed.id})
     assert refused.status_code == 422 and "cohort_id" in refused.json["error"]["fields"]
+
+
+def test_german_run_page_writes_the_average_rating_with_a_decimal_comma(app, client, login_as, people, create_user,
+                                                                        create_mentorship, create_session, api, db):
+    """The run page read "4.5 / 5" on the German page."""
+    from community.mentoring.models import Cohort
+
+    cohort = Cohort(name="Lauf 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), status="running")
+    db.session.add(cohort)
+    db.session.commit()
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, cohort_id=cohort.id)
+    for days, rating in ((-10, 5), (-3, 4)):
+        session_id = create_session(mentorship_id, starts_at=in_days(days), status="done")
+        api(executive)("POST", f"/api/v1/sessions/{session_id}/feedback", {"rating": rating})
+    app.config["REPORT_MIN_GROUP"] = 1
+    login_as(create_user(roles=("change_manager",), locale="de"))
+    page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
+    assert "4,5 / 5 (2 Bewertungen)" in page and "4.5" not in page

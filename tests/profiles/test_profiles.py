@@ -335,3 +335,12 @@ def test_languages_are_saved_from_the_ticked_boxes(client, create_user, login_as
     response = client.post_form(f"/people/{me.id}/edit", {"languages": ["fr", "en"], "timezone": "Europe/Paris", "capacity": 0})
     assert response.status_code == 302
     assert db.session.get(User, me.id).languages == ["fr", "en"] or sorted(db.session.get(User, me.id).languages) == ["en", "fr"]
+
+
+def test_a_single_mentoring_place_is_counted_in_the_singular(client, create_user, login_as):
+    """A mentor with one place read "1 of 1 places free" on the profile, in German "1 von 1 Plätzen frei"."""
+    mentor = create_user(roles=["mentor"], name="Uma Single", capacity=1)
+    login_as(create_user())
+    assert "1 of 1 place free" in text_of(client.get(f"/people/{mentor.id}"))
+    client.post_form("/locale", {"locale": "de", "next": "/"})
+    assert "1 von 1 Platz frei" in text_of(client.get(f"/people/{mentor.id}"))
