@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import validate
 
@@ -134,15 +135,27 @@ class CircleSchema(ma.Schema):
 
 class CircleCreateSchema(ma.Schema):
     name = text_field(120)
-    member_ids = ma.fields.List(id_field(), required=True,
+    member_ids = ma.fields.List(id_field(),
                                 validate=[validate.Length(min=circle_services.MIN_MEMBERS, max=circle_services.MAX_MEMBERS), distinct],
-                                metadata={"uniqueItems": True, "description": "mentors or ambassadors"})
+                                metadata={"uniqueItems": True, "description": "mentors or ambassadors, by id; "
+                                          "give either `member_ids` or `members`"})
+    members = ma.fields.List(
+        ma.fields.String(validate=validate.Length(min=1, max=20)),
+        validate=[validate.Length(min=circle_services.MIN_MEMBERS, max=circle_services.MAX_MEMBERS), distinct],
+        metadata={"uniqueItems": True, "description": "mentors or ambassadors as `GET /circles/proposals` names "
+                  "them: ids as strings, or in the network's pseudonymised mode their pseudonyms (ids are "
+                  "refused then); give either `member_ids` or `members`"})
     topic_slugs = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
                                  validate=validate.Length(max=20))
     rhythm_weeks = JsonInteger(load_default=4, validate=validate.Range(min=1, max=12))
     duration_minutes = JsonInteger(load_default=60, validate=validate.Range(min=15, max=480))
     first_meeting_at = ma.fields.AwareDateTime(format="iso", allow_none=True)
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
+
+    @ma.validates_schema
+    def _one_way_of_naming(self, data: dict, **_kwargs) -> None:
+        if ("member_ids" in data) == ("members" in data):
+            raise ma.ValidationError(_("Give either member_ids or members."), "members")
 
 
 class ProposalMemberSchema(MentorPersonSchema):

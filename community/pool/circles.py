@@ -25,7 +25,7 @@ from community.extensions import db
 from community.markdown import render
 from community.mentoring.services import path_for
 from community.network import circles as model
-from community.network.pseudonyms import pseudonymised, pseudonyms_for, resolve_person
+from community.network.pseudonyms import pseudonymised, resolve_person
 from community.network.queries import PersonRef, people_refs
 from community.notifications.services import notify, register_kind
 from community.pool import queries
@@ -147,10 +147,28 @@ def proposals(actor: User, limit: int = 12) -> list[ProposalView]:
             for p in found]
 
 
-def member_ids_from(keys: str) -> list[int]:
-    """The people a proposal's form names, by id or by pseudonym (ids are refused in
-    pseudonymised mode); 0 for a name nobody has, which `create_circle` refuses."""
-    return [resolve_person(part) or 0 for part in re.split(r"[\s,;]+", keys or "") if part]
+def member_ids_from(keys: str | Sequence[str]) -> list[int]:
+    """The people a proposal's form (a comma-separated string) or the API (a list) names, by id
+    or by pseudonym (ids are refused in pseudonymised mode); 0 for a name nobody has, which
+    `create_circle` refuses."""
+    return list(members_named(keys))
+
+
+def members_named(keys: str | Sequence[str]) -> dict[int, str]:
+    """`member_ids_from` with how each person was named (id or pseudonym), in order: refusals
+    name a person as the caller did, never by what stands behind a pseudonym. Names nobody has
+    map from 0, -1, -2 … (each refused as unknown)."""
+    parts = re.split(r"[\s,;]+", keys or "") if isinstance(keys, str) else [str(k) for k in keys]
+    named: dict[int, str] = {}
+    unknown = 0
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        uid = resolve_person(part)
+        if uid is None:
+            uid, unknown = unknown, unknown - 1
+        named.setdefault(uid, part.upper() if not part.isdecimal() else part)
+    return named
 
 
 # --------------------------------------------------------------------------- circles
@@ -192,28 +210,36 @@ def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_
     return rhythm, duration, first_meeting_at, location
 
 
-def create_circle(actor: User, *, name: str, member_ids: list[int], topic_slugs: Sequence[str] = (),
+def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = None,
+                  members: Sequence[str] | None = None, topic_slugs: Sequence[str] = (),
                   rhythm_weeks: int = 4, duration_minutes: int = 60, first_meeting_at: datetime | None = None,
                   location: str | None = None) -> Circle:
+    """A circle of 4–6 mentors or ambassadors, named by `member_ids` or by `members` (ids or,
+    as the proposals show them in pseudonymised mode, pseudonyms; `member_ids_from`). A refusal
+    names a person as the caller did: never the id behind a pseudonym, nor the pseudonym of an
+    id (either would tie the network pages' pseudonyms to profiles)."""
     require_change_manager(actor)
+    field_name = "members" if members is not None else "member_ids"
     name = " ".join((name or "").split())
     if not name:
         _refuse("name", _("Give the circle a name."))
     if len(name) > NAME_MAX:
         _refuse("name", _("At most %(n)d characters.", n=NAME_MAX))
-    ids = list(dict.fromkeys(int(i) for i in member_ids or ()))
-    if any(not 0 < i <= MAX_ID for i in ids):
-        _refuse("member_ids", _("Unknown person."))
+    named = members_named(members) if members is not None else {int(i): str(int(i)) for i in member_ids or ()}
+    unknown = [shown for uid, shown in named.items() if not 0 < uid <= MAX_ID]
+    if unknown and members is not None and unknown[0].isdecimal() and pseudonymised():
+        _refuse(field_name, _("The network is pseudonymised: name the members by their pseudonyms, not by ids."))
+    if unknown:
+        _refuse(field_name, _("Unknown person: %(person)s.", person=unknown[0]))
+    ids = list(named)
     if not MIN_MEMBERS <= len(ids) <= MAX_MEMBERS:
-        _refuse("member_ids", _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
+        _refuse(field_name, _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     for uid in ids:
         person = people.get(uid)
         if person is None or not person.active or not (person.has_role("mentor") or person.is_ambassador):
-            # Named as the form named them: in pseudonymised mode by pseudonym, never by the id
-            # behind it (that would tie the pseudonym to a profile).
-            shown = pseudonyms_for([uid]).get(uid, "?") if pseudonymised() else str(uid)
-            _refuse("member_ids", _("Circles are for mentors and ambassadors: %(person)s is neither.", person=shown))
+            _refuse(field_name, _("Circles are for mentors and ambassadors: %(person)s is neither.",
+                                  person=named[uid]))
     tags = resolve_tags(topic_slugs or (), field="topic_slugs")
     rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
     circle = Circle(name=name, created_by_id=actor.id, created_at=utcnow(), rhythm_weeks=rhythm,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -142,9 +144,10 @@ def circle_proposals():
         if replay := submissions.claim(current_user, form):
             return replay
         with form_attempt(form) as attempt:
-            ids = circle_services.member_ids_from(form.member_ids.data or "")
+            members = [part for part in re.split(r"[\s,;]+", form.member_ids.data or "") if part]
             slugs = [part for part in (form.topic_slugs.data or "").split(",") if part.strip()]
-            circle = circle_services.create_circle(current_user, name=form.name.data or "", member_ids=ids, topic_slugs=slugs)
+            circle = circle_services.create_circle(current_user, name=form.name.data or "", members=members,
+                                                   topic_slugs=slugs)
         if attempt.ok:
             flash(_("The circle %(name)s is created; its members are invited.", name=circle.name), "success")
             return submissions.done(current_user, form, url_for("pool.circle", circle_id=circle.id))

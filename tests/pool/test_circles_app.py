@@ -181,7 +181,7 @@ def test_in_pseudonymised_mode_proposals_show_pseudonyms_on_the_page_and_in_the_
     assert "its members are invited" in text_of(created)
     refused = client.post_form("/circles/proposals", {"name": "By ids", "topic_slugs": "",
                                                        "member_ids": ",".join(str(m.id) for m in org["mentors"][4:8])})
-    assert refused.status_code == 422 and "Unknown person" in text_of(refused)
+    assert refused.status_code == 422 and "name the members by their pseudonyms" in text_of(refused)
 
 
 def test_without_pseudonymised_mode_proposals_name_their_members(org, client, login_as):
@@ -204,3 +204,57 @@ def test_in_pseudonymised_mode_a_refusal_names_the_pseudonym_not_the_id_behind_i
     text = text_of(refused)
     assert refused.status_code == 422 and f"{staff_pseudonym} is neither" in text
     assert str(org["staff"].id) not in re.findall(r"\b\d+\b", text.split("Circles are for", 1)[1][:80])
+
+
+def test_in_pseudonymised_mode_the_api_creates_a_proposed_circle_by_its_pseudonyms(org, api, app, pseudonymised_mode):
+    """The proposals API names members by pseudonym only (id null), and `POST /api/v1/circles`
+    took ids only: an API client could not create a proposed circle, as the page can."""
+    call = api(org["cm"])
+    proposal = call("GET", "/api/v1/circles/proposals").get_json()["items"][0]
+    keys = [m["pseudonym"] for m in proposal["members"]]
+    created = call("POST", "/api/v1/circles", {"name": "Pseudonymous API circle", "members": keys})
+    assert created.status_code == 201, created.get_json()
+    from community.network.pseudonyms import pseudonyms_for
+
+    with app.app_context():
+        behind = pseudonyms_for([m.id for m in org["mentors"]])
+    invited = {m["person"]["id"] for m in created.get_json()["members"]}
+    assert {behind[uid] for uid in invited} == set(keys)
+    assert {m["status"] for m in created.get_json()["members"]} == {"invited"}
+
+    # Ids are refused in this mode (they would tie the proposals' pseudonyms to profiles) …
+    by_ids = call("POST", "/api/v1/circles", {"name": "By ids", "members": [str(m.id) for m in org["mentors"][:4]]})
+    assert by_ids.status_code == 422
+    assert "pseudonyms" in by_ids.get_json()["error"]["fields"]["members"][0]
+    # … and an unknown pseudonym is named as given.
+    unknown = call("POST", "/api/v1/circles", {"name": "Unknown", "members": keys[:3] + ["P-0000000000"]})
+    assert unknown.status_code == 422
+    assert unknown.get_json()["error"]["fields"]["members"] == ["Unknown person: P-0000000000."]
+
+
+def test_in_pseudonymised_mode_a_refused_id_is_named_by_the_id_not_its_pseudonym(org, api, app, pseudonymised_mode):
+    """`member_ids` with a non-mentor's id answered "P-… is neither": the pseudonym of that id,
+    so any id could be tied to its pseudonym on the network pages."""
+    from community.network.pseudonyms import pseudonyms_for
+
+    call = api(org["cm"])
+    staff = org["staff"]
+    refused = call("POST", "/api/v1/circles", {"name": "Probe", "member_ids": [m.id for m in org["mentors"][:3]] + [staff.id]})
+    assert refused.status_code == 422
+    message = refused.get_json()["error"]["fields"]["member_ids"][0]
+    with app.app_context():
+        assert pseudonyms_for([staff.id])[staff.id] not in message
+    assert message == f"Circles are for mentors and ambassadors: {staff.id} is neither."
+
+
+def test_a_circle_is_named_by_member_ids_or_members_but_not_both(org, api):
+    call = api(org["cm"])
+    ids = [m.id for m in org["mentors"][:4]]
+    neither = call("POST", "/api/v1/circles", {"name": "Neither"})
+    both = call("POST", "/api/v1/circles", {"name": "Both", "member_ids": ids, "members": [str(i) for i in ids]})
+    for refused in (neither, both):
+        assert refused.status_code == 422
+        assert refused.get_json()["error"]["fields"]["members"] == ["Give either member_ids or members."]
+    by_keys = call("POST", "/api/v1/circles", {"name": "By keys", "members": [str(i) for i in ids]})
+    assert by_keys.status_code == 201
+    assert sorted(m["person"]["id"] for m in by_keys.get_json()["members"]) == sorted(ids)
