@@ -124,3 +124,5 @@ def test_german_calls_a_mentoring_session_a_termin_throughout():
     assert mixed == []
     seeds = (ROOT / "community/discussions/services.py").read_text()
     assert "Sitzung" not in seeds.split("STARTER_CATEGORIES", 1)[1].split("\n)\n", 1)[0]
+    # The demo organisation's German threads and posts (what a newcomer reads first) too.
+    assert "Sitzung" not in (ROOT / "community/discussions/demo.py").read_text()

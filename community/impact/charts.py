@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from community.i18n import local_number
 from community.network.drawing.svg import (
     PALETTE,
     TEXT_COLOUR,
@@ -97,4 +98,5 @@ def bar_chart(bars: Sequence[Bar], *, title: str, scale: tuple[float, float], ti
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """An axis figure in the reader's locale (a tick of 2.5 reads "2,5" on a German page)."""
+    return str(int(value)) if float(value).is_integer() else local_number(value, 1)

@@ -24,10 +24,12 @@ from community.unit_of_work import form_attempt
 @login_required
 def demand():
     asked = request.args.get("months", type=int)
+    # `?months=abc` (or empty) shows the default period and says which periods can be shown.
+    unreadable = asked is None and "months" in request.args
     view = services.demand_report(current_user, asked)
     return render_template("pool/demand.html", view=view, heat=services.heat, month_label=services.month_label,
                            months_choices=services.period_choices(len(view.months)), asked=asked,
-                           months_max=services.MONTHS_MAX)
+                           unreadable=unreadable, months_max=services.MONTHS_MAX)
 
 
 @bp.get("/network/demand.csv")
