@@ -187,8 +187,12 @@ def test_the_readme_list_and_the_checks_are_the_same():
 
 @pytest.mark.parametrize("item", list(CHECKS))
 def test_erasure_removes_what_the_readme_lists(item, db, erased):
+    """Each README item has its check (asserting inside) run on the erased mentor's world."""
+    from community.accounts.models import User
+
     world, was = erased
     db.session.expire_all()
+    assert db.session.get(User, was["id"]).erased_at is not None  # the world the checks look at was erased
     CHECKS[item](db, world, was)
 
 
