@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from icalendar import Calendar, Event, vRecur
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from community.accounts.models import User, UserRole
 from community.audit import services as audit
@@ -242,6 +242,7 @@ def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = 
                                   person=named[uid]))
     tags = resolve_tags(topic_slugs or (), field="topic_slugs")
     rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
+    _refuse_a_second_circle(ids, field_name)
     circle = Circle(name=name, created_by_id=actor.id, created_at=utcnow(), rhythm_weeks=rhythm,
                     duration_minutes=duration, first_meeting_at=first, location=location)
     circle.members = [CircleMember(user_id=uid, status="invited") for uid in ids]
@@ -253,6 +254,31 @@ def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = 
         notify(uid, "circle_invited", actor=actor, link=link, circle=name)
     audit.record("circle.created", actor=actor, subject_type="circle", subject_id=circle.id, data={"members": ids})
     return circle
+
+
+def _refuse_a_second_circle(ids: list[int], field_name: str) -> None:
+    """The same people (all of them invited or members of one circle already) make no second
+    circle: a stale proposal page, a second tab or a second change manager sent the same
+    proposal again, and each copy invited everyone once more. Circles are created one at a time
+    for these people (SQLite: writes take turns; PostgreSQL: their rows are locked in id order)."""
+    for uid in sorted(ids):
+        db.session.execute(select(User.id).where(User.id == uid).with_for_update())
+    existing = db.session.execute(
+        select(Circle.id, Circle.name)
+        .where(Circle.id.in_(
+            select(CircleMember.circle_id)
+            .where(CircleMember.user_id.in_(ids), CircleMember.status != "declined")
+            .group_by(CircleMember.circle_id)
+            .having(func.count() == len(ids))
+        ))
+        .order_by(Circle.id).limit(1)
+    ).first()
+    if existing is None:
+        return
+    if pseudonymised():
+        # The circle's page names its members: naming it here would tie the pseudonyms to them.
+        _refuse(field_name, _("These people are all in one circle already."))
+    _refuse(field_name, _("These people are all in the circle “%(name)s” already.", name=existing.name))
 
 
 def respond(actor: User, circle: Circle, accept: bool) -> Circle:

@@ -258,3 +258,36 @@ def test_a_circle_is_named_by_member_ids_or_members_but_not_both(org, api):
     by_keys = call("POST", "/api/v1/circles", {"name": "By keys", "members": [str(i) for i in ids]})
     assert by_keys.status_code == 201
     assert sorted(m["person"]["id"] for m in by_keys.get_json()["members"]) == sorted(ids)
+
+
+def test_the_same_people_make_no_second_circle(org, api):
+    """A stale proposal page (or a second tab, or a second change manager) sent the same
+    proposal again: each post created another circle and invited everyone once more."""
+    call = api(org["cm"])
+    ids = [m.id for m in org["mentors"][:4]]
+    first = call("POST", "/api/v1/circles", {"name": "Teams circle", "member_ids": ids})
+    assert first.status_code == 201
+    again = call("POST", "/api/v1/circles", {"name": "Teams circle", "member_ids": list(reversed(ids))})
+    assert again.status_code == 422
+    assert again.get_json()["error"]["fields"]["member_ids"] == ["These people are all in the circle “Teams circle” already."]
+    within = call("POST", "/api/v1/circles", {"name": "Subset", "members": [str(i) for i in ids[:3]] + [str(org["mentors"][5].id)]})
+    assert within.status_code == 201  # three of them with someone new is another circle
+    listed = api(org["mentors"][0])("GET", "/api/v1/circles").get_json()
+    assert listed["total"] == 2
+
+
+def test_once_someone_declined_the_rest_may_start_a_new_circle_with_them_again(org, api):
+    call = api(org["cm"])
+    ids = [m.id for m in org["mentors"][:4]]
+    circle = call("POST", "/api/v1/circles", {"name": "First try", "member_ids": ids}).get_json()
+    assert api(org["mentors"][0])("POST", f"/api/v1/circles/{circle['id']}/decline").status_code == 200
+    assert call("POST", "/api/v1/circles", {"name": "Second try", "member_ids": ids}).status_code == 201
+
+
+def test_in_pseudonymised_mode_the_refusal_of_a_second_circle_does_not_name_the_first(org, api, pseudonymised_mode):
+    call = api(org["cm"])
+    keys = [m["pseudonym"] for m in call("GET", "/api/v1/circles/proposals").get_json()["items"][0]["members"]]
+    assert call("POST", "/api/v1/circles", {"name": "Secret name", "members": keys}).status_code == 201
+    again = call("POST", "/api/v1/circles", {"name": "Again", "members": keys})
+    assert again.status_code == 422
+    assert again.get_json()["error"]["fields"]["members"] == ["These people are all in one circle already."]
