@@ -119,3 +119,43 @@ def test_a_404_never_names_the_kind_of_thing_or_a_person(client, login_as, creat
     assert "does not exist, or you cannot see it" in text_of(page)
     api = client.get("/api/v1/mentorships/999999", headers={"Authorization": f"Bearer {api_token(create_user())}"})
     assert api.status_code == 404 and api.json["error"]["message"] == "This page or object does not exist, or you cannot see it."
+
+
+# Ids sent in the query string, which the route list above does not see: the address (with {}
+# for the id) and the world's object asked about, hidden from the directory for the test.
+QUERY_IDS = (
+    ("/api/v1/mentors/suggestions?executive={}", "user_executive"),
+    ("/mentoring/suggestions?executive={}", "user_executive"),
+)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_hidden_ids_in_the_query_string_answer_exactly_like_missing_ones(app, hidden_world, role):
+    def hide_everyone_asked_about():
+        from community.accounts.models import User
+        from community.extensions import db
+
+        with app.app_context():
+            for _address, key in QUERY_IDS:
+                db.session.get(User, hidden_world.ids[key]).directory_visible = False
+            db.session.commit()
+
+    isolated(app, hide_everyone_asked_about)
+    client = isolated(app, signed_in_client, app, hidden_world, role)
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {hidden_world.tokens[role]}"}
+
+    def get(address: str):
+        return isolated(app, (api.get if address.startswith("/api/") else client.get), address,
+                        headers=headers if address.startswith("/api/") else None)
+
+    oracles = []
+    for address, key in QUERY_IDS:
+        present, absent = get(address.format(hidden_world.ids[key])), get(address.format(MISSING))
+        if present.status_code in (403, 404) and absent.status_code == 404:
+            if present.status_code == 403 and get(VIEWS["person_id"].format(hidden_world.ids[key])).status_code == 200:
+                continue  # the role sees this person: refusing to act on them reveals nothing
+            if present.status_code != absent.status_code or _body(present) != _body(absent):
+                oracles.append(f"GET {address}: hidden {present.status_code} {_body(present)[:120]!r} "
+                               f"vs missing {absent.status_code} {_body(absent)[:120]!r}")
+    assert oracles == []

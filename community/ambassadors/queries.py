@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, distinct, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from community.accounts.models import User
 from community.ambassadors.models import AmbassadorCriteria, Nomination
@@ -58,8 +58,13 @@ class Evidence:
         return {i.key: i.value for i in self.items}
 
 
-def evidence_for(user_ids: list[int], criteria: AmbassadorCriteria, now: datetime | None = None) -> dict[int, Evidence]:
-    """Numbers behind a nomination: sessions, mentees, feedback, community, topics, reach."""
+def evidence_for(user_ids: list[int], criteria: AmbassadorCriteria, now: datetime | None = None,
+                 viewer: User | None = None) -> dict[int, Evidence]:
+    """Numbers behind a nomination: sessions, mentees, feedback, community, topics, reach.
+
+    A mentor looking at their own evidence (`viewer`) counts an executive's rating only once they
+    have rated that session too, as the session pages reveal the other side's feedback: the
+    average must not show them a rating, or a new one, earlier."""
     now = now or utcnow()
     if not user_ids:
         return {}
@@ -73,15 +78,18 @@ def evidence_for(user_ids: list[int], criteria: AmbassadorCriteria, now: datetim
         .where(Mentorship.mentor_id.in_(ids), Mentorship.status.in_(("active", "completed")))
         .group_by(Mentorship.mentor_id)
     ).all())
-    feedback = {
-        mentor_id: (count, avg)
-        for mentor_id, count, avg in db.session.execute(
-            select(MentoringSession.mentor_id, func.count(SessionFeedback.id), func.avg(SessionFeedback.rating))
-            .join(SessionFeedback, SessionFeedback.session_id == MentoringSession.id)
-            .where(MentoringSession.mentor_id.in_(ids), SessionFeedback.author_id != MentoringSession.mentor_id)
-            .group_by(MentoringSession.mentor_id)
-        ).all()
-    }
+    ratings = (
+        select(MentoringSession.mentor_id, func.count(SessionFeedback.id), func.avg(SessionFeedback.rating))
+        .join(SessionFeedback, SessionFeedback.session_id == MentoringSession.id)
+        .where(MentoringSession.mentor_id.in_(ids), SessionFeedback.author_id != MentoringSession.mentor_id)
+        .group_by(MentoringSession.mentor_id)
+    )
+    if viewer is not None:
+        own = aliased(SessionFeedback)
+        rated_by_mentor = exists().where(own.session_id == MentoringSession.id, own.author_id == MentoringSession.mentor_id)
+        ratings = ratings.where(or_(MentoringSession.mentor_id != viewer.id, rated_by_mentor))
+    feedback = {mentor_id: (count, avg) for mentor_id, count, avg in db.session.execute(ratings).all()}
+    own_view = {viewer.id} if viewer is not None else set()
     topic_rows = db.session.execute(
         select(PersonTag.user_id, PersonTag.tag_id).where(PersonTag.user_id.in_(ids), PersonTag.level.in_(("practitioner", "expert")))
         .union(
@@ -111,7 +119,9 @@ def evidence_for(user_ids: list[int], criteria: AmbassadorCriteria, now: datetim
                          _l("executives in active or completed mentorships")),
             EvidenceItem("feedback", _l("Feedback average"), f_avg,
                          f"{f_avg:.1f} ({f_count})" if f_avg is not None else "—", criteria.min_feedback_avg,
-                         f_avg is not None and f_avg >= criteria.min_feedback_avg, _l("ratings from executives after sessions (count in brackets)"),
+                         f_avg is not None and f_avg >= criteria.min_feedback_avg,
+                         _l("ratings from executives on sessions you have rated too (count in brackets)") if uid in own_view
+                         else _l("ratings from executives after sessions (count in brackets)"),
                          count=f_count),
             EvidenceItem("community", _l("Community activity"), c, str(c), criteria.min_community_score, c >= criteria.min_community_score,
                          _l("posts and threads of the last %(days)d days, recent ones weigh more", days=criteria.activity_days)),

@@ -107,7 +107,7 @@ def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, Eviden
         if found is None:
             raise NotFoundError(_("No such person."))
         person = found
-    return person, queries.evidence_for([person.id], get_criteria())[person.id]
+    return person, queries.evidence_for([person.id], get_criteria(), viewer=actor)[person.id]
 
 
 def candidates_view(actor: User, sort: str) -> tuple[list[Candidate], object | None, AmbassadorCriteria]:

@@ -110,7 +110,7 @@ def _render_nomination(nomination, decision_form=None, status=200):
     show_evidence = services.can_see_evidence(current_user, nomination.nominee_id)
     evidence = None
     if show_evidence:
-        evidence = queries.evidence_for([nomination.nominee_id], services.get_criteria())[nomination.nominee_id]
+        evidence = queries.evidence_for([nomination.nominee_id], services.get_criteria(), viewer=current_user)[nomination.nominee_id]
     return render_template(
         "ambassadors/nomination.html",
         nomination=nomination,

@@ -325,10 +325,11 @@ def update_goal(data: dict, mentorship_id: int, slug: str):
 @blp.route("/mentors/suggestions", methods=["GET"])
 @blp.arguments(MentorSuggestionArgsSchema, location="query")
 @blp.response(200, MentorSuggestionListSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="Only the executive and change managers")
-@blp.alt_response(404, schema=ErrorSchema, description="No such executive")
+@blp.alt_response(404, schema=ErrorSchema, description="No such executive, or not the caller's to see: "
+                                                         "only the executive and change managers see suggestions")
 def mentor_suggestions(args: dict):
-    """Mentors ranked for an executive's learning goals, with the reasons in words."""
+    """Mentors ranked for an executive's learning goals, with the reasons in words. Anyone but
+    the executive and change managers gets 404 whatever the id."""
     executive = matching.get_executive(current_user, args["executive"])
     goals = args.get("goal") or None
     items = matching.suggest_mentors(current_user, executive, goals=goals, limit=args["limit"])

@@ -203,7 +203,8 @@ def patch_person(changes: dict, person_id: int):
 @blp.response(200, page_of(PeerSchema))
 @blp.alt_response(404, schema=ErrorSchema, description="Unknown person, or not a mentor")
 def person_peers(args: dict, person_id: int):
-    """Similar and complementary mentors the mentor is not yet connected to, with reasons."""
+    """Similar and complementary mentors, with reasons. For the mentor themself and change
+    managers, mentors already connected to them (sharing an executive) are left out."""
     _mentor, found = peers.find_peers(current_user, person_id)
     page, per_page = args["page"], args["per_page"]
     chosen = found[(page - 1) * per_page: page * per_page]

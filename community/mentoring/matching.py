@@ -38,8 +38,8 @@ class Suggestion:
     facts: dict = field(default_factory=dict)
 
 
-def can_see_suggestions(actor: User, executive: User) -> bool:
-    return actor.id == executive.id or actor.has_role("change_manager")
+def can_see_suggestions(actor: User, executive_id: int) -> bool:
+    return actor.id == executive_id or actor.has_role("change_manager")
 
 
 def own_executive(actor: User) -> User | None:
@@ -60,11 +60,14 @@ def executive_choices(actor: User) -> list[Any]:
 
 
 def get_executive(actor: User, executive_id: int) -> User:
+    """The executive whose suggestions the actor asks for. Anyone but that executive and change
+    managers gets the 404 of a missing id for every id, so no answer tells whether an id names
+    an executive, or one hidden from the directory."""
+    if not can_see_suggestions(actor, executive_id):
+        raise NotFoundError(_("No such executive."))
     executive = db.session.get(User, executive_id)
     if executive is None or not executive.active or not executive.has_role("executive"):
         raise NotFoundError(_("No such executive."))
-    if not can_see_suggestions(actor, executive):
-        raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
     return executive
 
 
@@ -90,7 +93,7 @@ def goals_for(executive: User, goals=None) -> list[Tag]:
 
 
 def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -> list[Suggestion]:
-    if not can_see_suggestions(actor, executive):
+    if not can_see_suggestions(actor, executive.id):
         raise PermissionDenied(_("Only the executive and change managers see mentor suggestions."))
     wanted = goals_for(executive, goals)
     wanted_ids = [tag.id for tag in wanted]

@@ -1,5 +1,9 @@
 """The mentors' peer finder: similar and complementary mentors one is not yet connected to.
 
+"Connected" comes from mentorships, which only the pair and change managers see: so the mentor
+themself and change managers get the mentors already connected left out; anyone else gets the
+list without that step, which would tell them who shares an executive.
+
 The scoring is network.analysis's PeerIndex (Adamic–Adar on the mentor–topic graph for similar
 mentors, topics the mentor lacks in their own fields for complementary ones); this module loads
 the records in three queries and puts the reasons into words.
@@ -55,6 +59,11 @@ def connected_mentor_ids(mentor_id: int) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
+def sees_connections(viewer: User, mentor: User) -> bool:
+    """Whether the peer finder leaves out the mentors already connected to `mentor` for this viewer."""
+    return getattr(viewer, "id", None) == mentor.id or viewer.has_role("change_manager")
+
+
 def mentor_records(include_id: int | None = None) -> tuple[list[PersonRecord], list[TagRecord], dict[str, Tag]]:
     """Every listable mentor with their topics, and the taxonomy: three queries in all."""
     is_mentor = select(UserRole.user_id).where(UserRole.role == "mentor")
@@ -104,14 +113,16 @@ def _reasons(suggestion, tags: dict[str, Tag]) -> list[str]:
 
 
 def find_peers(viewer: User, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) -> tuple[User, list[Peer]]:
-    """Peer suggestions for a mentor the viewer may see; 404 for someone who is not a mentor."""
+    """Peer suggestions for a mentor the viewer may see; 404 for someone who is not a mentor.
+    Mentors already connected are left out only where `sees_connections`."""
     mentor = get_person(viewer, mentor_id)
     if not mentor.has_role("mentor"):
         not_mentor = NotFoundError(_("%(name)s is not a mentor; the peer finder is for mentors.", name=mentor.name))
         not_mentor.informative = True  # the viewer may see this person: nothing is revealed
         raise not_mentor
     people, tag_records, tags = mentor_records(include_id=mentor.id)
-    suggestions = peer_suggestions(people, tag_records, mentor.id, connected_mentor_ids(mentor.id), limit)
+    connected = connected_mentor_ids(mentor.id) if sees_connections(viewer, mentor) else set()
+    suggestions = peer_suggestions(people, tag_records, mentor.id, connected, limit)
     found = people_by_id([s.person_id for s in suggestions])
     peers = [
         Peer(person=found[s.person_id], kind=s.kind, score=round(s.score, 3), reasons=_reasons(s, tags))

@@ -288,7 +288,8 @@ def edit(person_id: int):
 def peer_finder(person_id: int):
     mentor, found = peers.find_peers(current_user, person_id)
     return render_template(
-        "profiles/peers.html", mentor=mentor,
+        "profiles/peers.html", mentor=mentor, own=getattr(current_user, "id", None) == mentor.id,
+        unconnected=peers.sees_connections(current_user, mentor),
         similar=[p for p in found if p.kind == "similar"],
         complementary=[p for p in found if p.kind == "complementary"],
     )

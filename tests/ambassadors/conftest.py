@@ -23,7 +23,10 @@ def create_nomination(app):
 
 @pytest.fixture
 def mentoring_record(app):
-    """Factory: give a mentor done sessions with an executive, with feedback ratings."""
+    """Factory: give a mentor done sessions with an executive, with feedback ratings -> session ids.
+
+    The executive rates each session `rating`; with `mentor_rating` the mentor rates it too
+    (only then does the mentor see the executive's rating)."""
     from datetime import timedelta
 
     from community.database import utcnow
@@ -31,8 +34,9 @@ def mentoring_record(app):
     from community.mentoring.models import MentoringSession, Mentorship, SessionFeedback
     from tests.conftest import isolated
 
-    def make(mentor, executive, sessions=3, rating=5):
+    def make(mentor, executive, sessions=3, rating=5, mentor_rating=None) -> list[int]:
         def _make():
+            session_ids = []
             with app.app_context():
                 ship = Mentorship(mentor_id=mentor.id, executive_id=executive.id, status="active")
                 db.session.add(ship)
@@ -44,7 +48,11 @@ def mentoring_record(app):
                     db.session.add(s)
                     db.session.flush()
                     db.session.add(SessionFeedback(session_id=s.id, author_id=executive.id, rating=rating))
+                    if mentor_rating is not None:
+                        db.session.add(SessionFeedback(session_id=s.id, author_id=mentor.id, rating=mentor_rating))
+                    session_ids.append(s.id)
                 db.session.commit()
+            return session_ids
 
         return isolated(app, _make)
 

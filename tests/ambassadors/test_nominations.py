@@ -184,7 +184,7 @@ def test_nomination_page_is_private_to_the_people_involved(client, login_as, peo
 
 
 def test_nominee_sees_evidence_and_nominator_does_not(client, login_as, people, create_nomination, mentoring_record):
-    mentoring_record(people["mentor"], people["executive"], sessions=4, rating=5)
+    mentoring_record(people["mentor"], people["executive"], sessions=4, rating=5, mentor_rating=4)
     nomination_id = create_nomination(people["mentor"], people["staff"])
     login_as(people["staff"])
     assert "Feedback average" not in text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
@@ -310,7 +310,7 @@ def test_the_nominee_is_told_of_the_decision_in_the_second_person(client, login_
 def test_a_single_rating_is_counted_in_the_singular_and_the_average_has_a_german_comma(
         client, login_as, people, create_nomination, mentoring_record):
     """The evidence read "(1 ratings)", in German "(1 Bewertungen)"."""
-    mentoring_record(people["mentor"], people["executive"], sessions=1, rating=4)
+    mentoring_record(people["mentor"], people["executive"], sessions=1, rating=4, mentor_rating=5)
     nomination_id = create_nomination(people["mentor"], people["staff"])
     login_as(people["mentor"])
     text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
@@ -318,3 +318,31 @@ def test_a_single_rating_is_counted_in_the_singular_and_the_average_has_a_german
     client.post_form("/locale", {"locale": "de", "next": "/"})
     german = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
     assert "(1 Bewertung)" in german and "4,0 von" in german
+
+
+def test_a_mentor_sees_an_executives_rating_in_their_evidence_only_once_they_rated_the_session_too(
+        client, login_as, api_token, people, create_nomination, mentoring_record):
+    """The sessions API hid the executive's rating from the mentor until they gave theirs, but
+    the evidence page and the nomination page showed it as "Feedback average 2.0 (1 rating)"."""
+    mentor, executive = people["mentor"], people["executive"]
+    (session_id,) = mentoring_record(mentor, executive, sessions=1, rating=2)
+    nomination_id = create_nomination(mentor, people["staff"])
+    token = api_token(mentor)
+    mentorship_id = client.send_json("GET", f"/api/v1/sessions/{session_id}", token=token).json["mentorship_id"]
+    assert client.send_json("GET", f"/api/v1/mentorships/{mentorship_id}/sessions", token=token).json["items"][0]["feedback"] == []
+    login_as(mentor)
+    for address in ("/ambassadors/evidence", f"/ambassadors/evidence/{mentor.id}", f"/ambassadors/nominations/{nomination_id}"):
+        text = text_of(client.get(address))
+        assert "2.0" not in text and "rating)" not in text, address
+        assert re.search(r"Feedback average not yet no value yet ratings from executives on sessions you have rated too", text), address
+    client.post_form("/logout")
+    login_as(people["cm"])
+    for address in (f"/ambassadors/evidence/{mentor.id}", f"/ambassadors/nominations/{nomination_id}"):
+        text = text_of(client.get(address))  # change managers see every rating, as before
+        assert re.search(r"Feedback average not yet 2\.0 of \d\.\d needed \(1 rating\) ratings from executives after sessions", text)
+
+    assert client.send_json("POST", f"/api/v1/sessions/{session_id}/feedback", {"rating": 4}, token=token).status_code == 201
+    assert client.send_json("GET", f"/api/v1/mentorships/{mentorship_id}/sessions", token=token).json["items"][0]["feedback"] != []
+    client.post_form("/logout")
+    login_as(mentor)
+    assert re.search(r"Feedback average not yet 2\.0 of \d\.\d needed \(1 rating\)", text_of(client.get("/ambassadors/evidence")))

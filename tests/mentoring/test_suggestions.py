@@ -81,7 +81,9 @@ def test_who_may_see_suggestions(people, create_user, taxonomy, api):
     manager = create_user(roles=("change_manager",))
     assert api(manager)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").status_code == 200
     for other in (create_user(roles=("executive",)), create_user(roles=("staff",)), create_user(roles=("admin",))):
-        assert api(other)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}").status_code == 403
+        refused = api(other)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}")
+        missing = api(other)("GET", "/api/v1/mentors/suggestions?executive=999999")
+        assert refused.status_code == missing.status_code == 404 and refused.json == missing.json
     assert api(manager)("GET", "/api/v1/mentors/suggestions?executive=999999").status_code == 404
     missing = api(manager)("GET", "/api/v1/mentors/suggestions")
     assert missing.status_code == 422 and "executive" in missing.json["error"]["fields"]
@@ -114,6 +116,29 @@ def test_change_manager_picks_an_executive_on_the_suggestions_page(client, login
 def test_staff_cannot_open_the_suggestions_of_an_executive(client, login_as, people, create_user):
     _mentor, executive = people()
     login_as(create_user(roles=("staff",)))
-    assert client.get(f"/mentoring/suggestions?executive={executive.id}").status_code == 403
+    assert client.get(f"/mentoring/suggestions?executive={executive.id}").status_code == 404
     assert client.get("/mentoring/suggestions").status_code == 403
     assert client.get("/mentoring/request").status_code == 403
+
+
+def test_nobody_but_the_executive_and_change_managers_learns_whom_an_id_names(people, create_user, api, client, login_as,
+                                                                            taxonomy):
+    """An executive hidden from the directory, a visible one, a person who is no executive and
+    a missing id answer alike, on the API and the page, for everyone not allowed to ask."""
+    _mentor, executive = people()
+    hidden = create_user(roles=("executive",), name="Hilde Hidden", directory_visible=False)
+    asked = {"hidden executive": hidden.id, "visible executive": executive.id,
+             "not an executive": create_user(roles=("staff",)).id, "missing": 999_999}
+    for role in ("staff", "executive", "mentor", "admin"):
+        asker = create_user(roles=(role,))
+        answers = {what: api(asker)("GET", f"/api/v1/mentors/suggestions?executive={id_}") for what, id_ in asked.items()}
+        assert {what: (a.status_code, a.json) for what, a in answers.items()} == {
+            what: (404, answers["missing"].json) for what in asked}, role
+        client.post_form("/logout")
+        login_as(asker)
+        pages = {what: client.get(f"/mentoring/suggestions?executive={id_}") for what, id_ in asked.items()}
+        assert {what: (p.status_code, text_of(p)) for what, p in pages.items()} == {
+            what: (404, text_of(pages["missing"])) for what in asked}, role
+    manager = create_user(roles=("change_manager",))
+    assert api(manager)("GET", f"/api/v1/mentors/suggestions?executive={hidden.id}").status_code == 200
+    assert api(hidden)("GET", f"/api/v1/mentors/suggestions?executive={hidden.id}").status_code == 200

@@ -48,10 +48,49 @@ def test_mentor_sees_similar_and_complementary_peers_with_reasons(client, create
     assert all(item["score"] > 0 for item in items.values())
 
 
-def test_connected_hidden_and_non_mentors_are_not_suggested(client, create_user, api_token, pool):
-    response = client.get(f"/api/v1/people/{pool.id}/peers", headers={"Authorization": f"Bearer {api_token(create_user())}"})
+def test_connected_hidden_and_non_mentors_are_not_suggested(client, api_token, pool):
+    response = client.get(f"/api/v1/people/{pool.id}/peers", headers={"Authorization": f"Bearer {api_token(pool)}"})
     names = {item["person"]["name"] for item in response.json["items"]}
     assert names == {"Sam Similar", "Cleo Complementary", "Dana Data"}
+
+
+def test_only_the_mentor_and_change_managers_see_connected_mentors_left_out(client, create_user, api_token, login_as,
+                                                                            give_tags, mentoring, taxonomy):
+    """Mentors A and B each mentored the same executive, hidden from the directory; C did not.
+    A staff member saw C only among A's peers but A and B among C's: B's absence told them that
+    A and B share an executive, which only the pair and change managers may see."""
+    topics = {"microsoft-teams": "expert", "sharepoint": "expert", "video-calls": "practitioner"}
+    a, b, c = (create_user(roles=["mentor"], name=name) for name in ("Anna A", "Bert B", "Cora C"))
+    for mentor in (a, b, c):
+        give_tags(mentor, topics)
+    executive = create_user(roles=["executive"], name="Hidden Executive", directory_visible=False)
+    mentoring.mentorship(a, executive, status="completed", days_ago=200)
+    mentoring.mentorship(b, executive, status="active", days_ago=20)
+    staff, manager = create_user(roles=["staff"]), create_user(roles=["change_manager"])
+
+    def peers_of(viewer, mentor) -> set[str]:
+        response = client.get(f"/api/v1/people/{mentor.id}/peers", headers={"Authorization": f"Bearer {api_token(viewer)}"})
+        return {item["person"]["name"] for item in response.json["items"]}
+
+    for viewer in (staff, c, create_user(roles=["admin"])):
+        assert peers_of(viewer, a) == {"Bert B", "Cora C"}
+        assert peers_of(viewer, c) == {"Anna A", "Bert B"}
+    for viewer in (a, manager):
+        assert peers_of(viewer, a) == {"Cora C"}
+    assert peers_of(b, b) == {"Cora C"}
+
+    login_as(staff)
+    page = html.unescape(text_of(client.get(f"/people/{a.id}/peers")))
+    assert "Bert B" in page and "Cora C" in page
+    assert "not yet connected" not in page and "Mentors who work on the same topics as Anna A" in page
+    client.post_form("/logout")
+    login_as(a)
+    page = html.unescape(text_of(client.get(f"/people/{a.id}/peers")))
+    assert "Bert B" not in page and "Mentors you are not yet connected to" in page
+    client.post_form("/logout")
+    login_as(manager)
+    page = html.unescape(text_of(client.get(f"/people/{a.id}/peers")))
+    assert "Bert B" not in page and "Mentors not yet connected to Anna A" in page
 
 
 def test_connected_mentors_are_those_sharing_an_executive(app, db, pool):
