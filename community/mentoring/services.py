@@ -47,6 +47,7 @@ from community.mentoring.models import (
     SessionFeedback,
     SessionNote,
 )
+from community.notifications.models import Notification
 from community.notifications.services import FORMER_MEMBER, notify, register_kind
 from community.pagination import Page
 from community.profiles.naming import may_name, nameable_ids
@@ -774,6 +775,14 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
     notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor)
     notify(mentor.id, "handed_over_new", actor=actor, link=link, executive=executive,
            previous=previous_mentor)
+    # The change managers' "needs a new mentor" notices are answered now: read for everyone, so
+    # none stays "new" and leads to a page with nothing left to do.
+    db.session.execute(
+        update(Notification)
+        .where(Notification.kind == "handover_needed", Notification.read_at.is_(None),
+               Notification.link == path_for("pool.handover", mentorship_id=mentorship.id))
+        .values(read_at=now)
+    )
     audit.record("mentorship.handed_over", actor=actor, subject_type="mentorship", subject_id=mentorship.id,
                  data={"to_mentor_id": mentor.id, "new_mentorship_id": successor.id}, note=note)
     return successor

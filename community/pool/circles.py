@@ -226,20 +226,7 @@ def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = 
     if len(name) > NAME_MAX:
         _refuse("name", _("At most %(n)d characters.", n=NAME_MAX))
     named = members_named(members) if members is not None else {int(i): str(int(i)) for i in member_ids or ()}
-    unknown = [shown for uid, shown in named.items() if not 0 < uid <= MAX_ID]
-    if unknown and members is not None and unknown[0].isdecimal() and pseudonymised():
-        _refuse(field_name, _("The network is pseudonymised: name the members by their pseudonyms, not by ids."))
-    if unknown:
-        _refuse(field_name, _("Unknown person: %(person)s.", person=unknown[0]))
-    ids = list(named)
-    if not MIN_MEMBERS <= len(ids) <= MAX_MEMBERS:
-        _refuse(field_name, _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    for uid in ids:
-        person = people.get(uid)
-        if person is None or not person.active or not (person.has_role("mentor") or person.is_ambassador):
-            _refuse(field_name, _("Circles are for mentors and ambassadors: %(person)s is neither.",
-                                  person=named[uid]))
+    ids = _check_members(named, field_name, by_key=members is not None)
     tags = resolve_tags(topic_slugs or (), field="topic_slugs")
     rhythm, duration, first, location = _check_rhythm(rhythm_weeks, duration_minutes, first_meeting_at, location)
     _refuse_a_second_circle(ids, field_name)
@@ -254,6 +241,26 @@ def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = 
         notify(uid, "circle_invited", actor=actor, link=link, circle=name)
     audit.record("circle.created", actor=actor, subject_type="circle", subject_id=circle.id, data={"members": ids})
     return circle
+
+
+def _check_members(named: dict[int, str], field_name: str, *, by_key: bool) -> list[int]:
+    """The ids of 4–6 active mentors or ambassadors, refusing on `field_name` and naming each
+    person as the caller did (`named`: id -> how they were named)."""
+    unknown = [shown for uid, shown in named.items() if not 0 < uid <= MAX_ID]
+    if unknown and by_key and unknown[0].isdecimal() and pseudonymised():
+        _refuse(field_name, _("The network is pseudonymised: name the members by their pseudonyms, not by ids."))
+    if unknown:
+        _refuse(field_name, _("Unknown person: %(person)s.", person=unknown[0]))
+    ids = list(named)
+    if not MIN_MEMBERS <= len(ids) <= MAX_MEMBERS:
+        _refuse(field_name, _("A circle has %(min)d to %(max)d members.", min=MIN_MEMBERS, max=MAX_MEMBERS))
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    for uid in ids:
+        person = people.get(uid)
+        if person is None or not person.active or not (person.has_role("mentor") or person.is_ambassador):
+            _refuse(field_name, _("Circles are for mentors and ambassadors: %(person)s is neither.",
+                                  person=named[uid]))
+    return ids
 
 
 def _refuse_a_second_circle(ids: list[int], field_name: str) -> None:

@@ -46,7 +46,8 @@ def _render_handover(mentorship, form, status=200):
     form.mentor_id.choices = as_choices([(s.person.id, s.person.name) for s in substitutes])
     return render_template("pool/handover.html", mentorship=mentorship, form=form, substitutes=substitutes,
                            reason=services.handover_reason_label(mentorship),
-                           open=mentoring.handover_open(mentorship)), status
+                           open=mentoring.handover_open(mentorship),
+                           successor_id=mentoring.successor_id(mentorship)), status
 
 
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/handover", methods=["GET", "POST"])

@@ -223,3 +223,48 @@ def test_sessions_and_times_are_untouched_by_a_refused_handover(org, api):
     assert api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["full"].id}).status_code == 409
     session = api(org["executives"][0])("GET", f"/api/v1/sessions/{org['planned']}").get_json()
     assert session["status"] == "planned"
+
+
+def test_after_the_handover_the_notice_is_read_and_its_page_leads_to_the_continuing_mentorship(app, org, client, login_as):
+    """A change manager's "needs a new mentor" notice stayed new after the handover, and its page
+    said "A new mentor is needed" and then "cannot be handed over", with no way on."""
+    import re
+
+    from community.mentoring import services
+
+    def request():
+        from community.extensions import db
+        from community.mentoring.models import Mentorship
+
+        with app.test_request_context():
+            services.request_handover(db.session.get(Mentorship, org["ships"][1]), "left")
+            db.session.commit()
+
+    isolated(app, request)
+    login_as(org["cm"])
+    assert "needs a new mentor" in text_of(client.get("/notifications/"))
+    client.post_form(f"/mentoring/mentorships/{org['ships'][1]}/handover", {"mentor_id": str(org["sub"].id)})
+
+    def unread():
+        from community.extensions import db
+        from community.notifications.models import Notification
+
+        with app.app_context():
+            return db.session.query(Notification).filter_by(kind="handover_needed", read_at=None).count()
+
+    assert isolated(app, unread) == 0
+    page = client.get(f"/mentoring/mentorships/{org['ships'][1]}/handover")
+    text = text_of(page)
+    assert "Handed over to another mentor on" in text
+    assert "A new mentor is needed" not in text and "cannot be handed over" not in text
+    successor = re.search(r'href="/mentoring/mentorships/(\d+)">Open the continuing mentorship', page.get_data(as_text=True))
+    assert successor and int(successor.group(1)) != org["ships"][1]
+    assert "Sam Substitute" in text_of(client.get(f"/mentoring/mentorships/{successor.group(1)}"))
+
+
+def test_a_mentorship_that_simply_ended_still_says_it_cannot_be_handed_over(app, org, client, login_as, api):
+    assert api(org["leaver"])("POST", f"/api/v1/mentorships/{org['ships'][0]}/complete",
+                              {"reason": "Goals reached"}).status_code == 200
+    login_as(org["cm"])
+    text = text_of(client.get(f"/mentoring/mentorships/{org['ships'][0]}/handover"))
+    assert "cannot be handed over" in text and "Handed over to another mentor" not in text
