@@ -2,7 +2,10 @@
 
 People appear as `{id, name, pseudonym, department, is_ambassador}`; in pseudonymised mode
 `id` is null and `name` is the pseudonym. People who opted out of the analysis are never
-listed; `opted_out` counts them per list.
+listed; `opted_out` counts them per list. In pseudonymised mode a finding carries no exact
+figure about its person that a member could match with a profile: `figures` is empty, load and
+capacity come as bands (`load_band`, `capacity_band`), and a department only where the
+person's department is shown at all (queries.shown_entry).
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ class RoleSchema(ma.Schema):
     role = ma.fields.String(required=True, metadata={"enum": ["central_connector", "broker", "boundary_spanner",
                                                                "peripheral_specialist"]})
     label = ma.fields.String()
-    figures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(), required=True)
+    figures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(), required=True,
+                             metadata={"description": "empty in pseudonymised mode"})
     explanation = ma.fields.String()
     tags = ma.fields.List(ma.fields.String())
 
@@ -67,6 +71,8 @@ class OverloadedSchema(ma.Schema):
     # marshmallow takes declared fields off the class, so this does not hide Schema.load.
     load = ma.fields.Integer()  # type: ignore[assignment]
     capacity = ma.fields.Integer()
+    load_band = ma.fields.String(metadata={"description": "pseudonymised mode, instead of the exact figure: 0, 1–2, 3–4 or 5+"})
+    capacity_band = ma.fields.String(metadata={"description": "pseudonymised mode, instead of the exact figure: 0, 1–2, 3–4 or 5+"})
     median_load = ma.fields.Float()
     reasons = ma.fields.List(ma.fields.String())
     reason = ma.fields.String()
@@ -75,7 +81,8 @@ class OverloadedSchema(ma.Schema):
 class IdleSchema(ma.Schema):
     person = ma.fields.Nested(PersonSchema, required=True)
     capacity = ma.fields.Integer()
-    days_since_last_seen = ma.fields.Float(allow_none=True)
+    capacity_band = ma.fields.String(metadata={"description": "pseudonymised mode, instead of the exact figure: 0, 1–2, 3–4 or 5+"})
+    days_since_last_seen = ma.fields.Float(allow_none=True, metadata={"description": "not in pseudonymised mode"})
     reason = ma.fields.String()
 
 
@@ -98,8 +105,9 @@ class DepartmentSchema(ma.Schema):
 
 class UnmatchedSchema(ma.Schema):
     person = ma.fields.Nested(PersonSchema, required=True)
-    department = ma.fields.String(allow_none=True)
-    past_mentorships = ma.fields.Integer()
+    department = ma.fields.String(allow_none=True, metadata={
+        "description": "in pseudonymised mode the person's generalised department (null where it is withheld)"})
+    past_mentorships = ma.fields.Integer(metadata={"description": "not in pseudonymised mode"})
     reason = ma.fields.String()
 
 
@@ -108,7 +116,8 @@ class CandidateSchema(ma.Schema):
     score = ma.fields.Float(required=True)
     parts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(), required=True,
                            metadata={"description": "outcomes, community, reach (0..1)"})
-    figures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True))
+    figures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True),
+                             metadata={"description": "empty in pseudonymised mode"})
     reason = ma.fields.String()
 
 

@@ -73,7 +73,7 @@ def bands(values: Mapping[int, float], k: int = K_ANONYMITY, most: int = BANDS) 
 
 
 def capacity_band(capacity: int | None) -> str:
-    """Capacity (places for mentees) generalised for pages in pseudonymised mode."""
+    """Capacity (places for mentees) or load (active mentorships) generalised for pseudonymised mode."""
     places = capacity or 0
     if places <= 0:
         return "0"

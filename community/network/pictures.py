@@ -95,8 +95,12 @@ def load_svg(viewer: User) -> str:
     load = {pid: value or 0 for pid, value, _capacity in rows}
     capacity = {pid: value or 0 for pid, _load, value in rows}
     top = sorted(load, key=lambda pid: (-load[pid], pid))[:40]
-    refs = people_refs(top, pseudonymised())
-    labels = {pid: ref.name for pid, ref in refs.items()}
+    if pseudonymised():
+        # A pseudonym beside its exact load and capacity matches the profile's "1 of 3 places
+        # free": the bars keep the spread of load, not who carries it.
+        labels = {pid: _("Mentor") for pid in top}
+    else:
+        labels = {pid: ref.name for pid, ref in people_refs(top, False).items()}
     return drawing.draw_bar_chart(
         drawing.load_bars(load, capacity, labels), title=_("Mentor load"),
         value_label=_("active mentorships"), marker_label=_("capacity"), words=picture_words(),

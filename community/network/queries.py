@@ -22,7 +22,7 @@ from community.accounts.models import User, UserRole
 from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
-from community.network.anonymity import K_ANONYMITY, bands, capacity_band, generalise
+from community.network.anonymity import capacity_band, generalise
 from community.network.models import AnalysisJob, AnalysisSnapshot, PersonFigure
 from community.network.pseudonyms import pseudonymised as pseudonymised_mode
 from community.network.pseudonyms import pseudonyms_for
@@ -229,51 +229,6 @@ def snapshot_figures(snapshot_id: int | None = None) -> dict[int, PersonFigure]:
     return {f.user_id: f for f in db.session.scalars(select(PersonFigure).where(PersonFigure.snapshot_id == snapshot_id))}
 
 
-def band_label(band: int, number: int) -> str:
-    """"lower third", "upper half" ...: a figure's band among `number` bands by rank."""
-    if number <= 1:
-        return _("like most people")
-    if number == 2:
-        return _("lower half") if band == 1 else _("upper half")
-    return {1: _("lower third"), 2: _("middle third")}.get(band, _("upper third"))
-
-
-@dataclass
-class BandedFigures:
-    """One person's figures as the pseudonymised person page shows them (community.network.anonymity):
-    each figure as its band by rank among everybody in the snapshot (every band holds at least
-    K_ANONYMITY people), the community only when at least K_ANONYMITY people share it, the
-    capacity as a band. `rows` are (label, text) pairs for the page."""
-
-    rows: list[tuple[str, str]]
-
-
-def banded_figures(figure: PersonFigure) -> BandedFigures:
-    hidden = opted_out_ids()
-    figures = {pid: f for pid, f in snapshot_figures(figure.snapshot_id).items() if pid not in hidden}
-    figures[figure.user_id] = figure
-
-    def band_of(values: dict[int, float]) -> str:
-        banded = bands(values)
-        return band_label(banded[figure.user_id], max(banded.values()))
-
-    rows = [
-        (_("Ties"), band_of({pid: float(f.degree or 0) for pid, f in figures.items()})),
-        (_("Weighted ties"), band_of({pid: float(f.weighted_degree or 0) for pid, f in figures.items()})),
-        (_("Betweenness"), band_of({pid: float(f.betweenness or 0) for pid, f in figures.items()})),
-        (_("PageRank"), band_of({pid: float(f.pagerank or 0) for pid, f in figures.items()})),
-        (_("Departments reached"), band_of({pid: float(f.departments_reached or 0) for pid, f in figures.items()})),
-    ]
-    community = figure.community
-    shared = community is not None and sum(f.community == community for f in figures.values()) >= K_ANONYMITY
-    rows.append((_("Community"), str(community) if shared else "—"))
-    if figure.load is not None:
-        loads = {pid: float(f.load) for pid, f in figures.items() if f.load is not None}
-        rows.append((_("Load (active mentorships)"), band_of(loads)))
-        rows.append((_("Capacity"), capacity_band(figure.capacity)))
-    return BandedFigures(rows)
-
-
 def dashboard_state() -> tuple[int | None, tuple[Any, ...], tuple[Any, ...] | None, bool]:
     """What decides the dashboard's kept page: the latest snapshot and the snapshots' stamp,
     the latest job's state and the pseudonymised mode; remembered until a snapshot, job or
@@ -370,6 +325,18 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
     return ""
 
 
+def role_explanation_in_words(role: str) -> str:
+    """Why a person holds a network role, without the figures (pseudonymised mode: exact figures
+    beside a pseudonym single people out)."""
+    return {
+        "central_connector": _("Has many direct ties, among the most connected people of the network."),
+        "broker": _("Lies on many shortest paths between others and has ties into several communities."),
+        "boundary_spanner": _("Has ties into several other departments; many of their ties cross a department "
+                              "boundary."),
+        "peripheral_specialist": _("Has few ties but holds rare topics that few mentors cover."),
+    }.get(role, "")
+
+
 def _count(value: Any) -> int:
     """A figure as a whole number for ngettext (missing or odd values count as 0)."""
     try:
@@ -403,6 +370,18 @@ def overload_reason(entry: dict[str, Any]) -> str:
     if "far_above_median" in (entry.get("reasons") or []):
         parts.append(_("Load %(load)d, far above the median load of %(median)s",
                        load=int(entry.get("load") or 0), median=_num(entry.get("median_load"))))
+    return "; ".join(parts)
+
+
+def overload_reason_in_bands(entry: dict[str, Any]) -> str:
+    """overload_reason for pseudonymised mode: load and capacity as bands (the profile shows the
+    exact current mentees and free places to every member)."""
+    parts = []
+    if "over_capacity" in (entry.get("reasons") or []):
+        parts.append(_("Load above capacity (load %(load)s, capacity %(capacity)s)",
+                       load=entry.get("load_band", ""), capacity=entry.get("capacity_band", "")))
+    if "far_above_median" in (entry.get("reasons") or []):
+        parts.append(_("Load far above the median load of %(median)s", median=_num(entry.get("median_load"))))
     return "; ".join(parts)
 
 
@@ -441,9 +420,52 @@ def department_reason(entry: dict[str, Any]) -> str:
              people=int(entry.get("people") or 0), executives=int(entry.get("executives") or 0))
 
 
+# What a finding stores about its person that pseudonymised mode never shows beside a pseudonym:
+# the department as stored (the PersonRef carries the generalised one) and exact figures a member
+# can match with a profile or the directory (capacity, current mentees, sessions held, last post).
+EXACT_PERSON_FIELDS = frozenset({"department", "load", "capacity", "days_since_last_seen", "past_mentorships"})
+
+
+def shown_entry(entry: dict[str, Any], ref: PersonRef) -> dict[str, Any]:
+    """A finding's entry as pseudonymised mode shows it: the generalised department, load and
+    capacity as bands (0, 1–2, 3–4, 5+), no other exact figure about the person."""
+    shown = {name: value for name, value in entry.items() if name not in EXACT_PERSON_FIELDS}
+    if "department" in entry:
+        shown["department"] = ref.department
+    if "load" in entry:
+        shown["load_band"] = capacity_band(entry["load"])
+    if "capacity" in entry:
+        shown["capacity_band"] = capacity_band(entry["capacity"])
+    if "figures" in entry:
+        shown["figures"] = {}
+    return shown
+
+
 PERSON_FINDINGS = ("roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives",
                    "ambassador_shortlist")
 Entries = list[dict[str, Any]]
+
+
+def _shown_lists(lists: dict[str, Entries], refs: dict[int, PersonRef]) -> dict[str, Entries]:
+    """Every list's entries as pseudonymised mode shows them (shown_entry); unmatched executives
+    then read "No active or requested mentorship." without the count of earlier ones."""
+    return {name: [shown_entry(e, refs[e["person_id"]]) for e in entries] for name, entries in lists.items()}
+
+
+def _role_reason(entry: dict[str, Any], pseudonymised: bool) -> str:
+    if pseudonymised:
+        return role_explanation_in_words(entry["role"])
+    return role_explanation(entry["role"], entry.get("figures") or {})
+
+
+def _overload_reason(entry: dict[str, Any], pseudonymised: bool) -> str:
+    return overload_reason_in_bands(entry) if pseudonymised else overload_reason(entry)
+
+
+def _idle_reason(entry: dict[str, Any], pseudonymised: bool) -> str:
+    if pseudonymised:  # how many days ago matches the date of their last post
+        return _("No active mentorship and no recent community activity.")
+    return idle_reason(entry)
 
 
 def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
@@ -461,12 +483,13 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
     ids, slugs = _mentioned(lists, topics)
     refs = people_refs(ids, mode)
     names = tag_names(slugs)
+    lists = _shown_lists(lists, refs) if mode else lists
 
     def topic_pairs(values: Iterable[str] | None) -> list[tuple[str, str]]:
         return [(slug, names.get(slug, slug)) for slug in values or []]
 
     roles = [
-        Finding("role", refs[e["person_id"]], e, role_explanation(e["role"], e.get("figures") or {}),
+        Finding("role", refs[e["person_id"]], e, _role_reason(e, mode),
                 label=str(ROLE_LABELS.get(e["role"], e["role"])), topics=topic_pairs(e.get("tags")))
         for e in lists["roles"]
     ]
@@ -479,8 +502,9 @@ def build_report(snapshot: AnalysisSnapshot, *, limit: int | None = None,
         opted_out_people=len(hidden),
         roles=roles,
         single_points_of_failure=spofs,
-        overloaded=[Finding("overloaded", refs[e["person_id"]], e, overload_reason(e)) for e in lists["overloaded"]],
-        idle=[Finding("idle", refs[e["person_id"]], e, idle_reason(e)) for e in lists["idle"]],
+        overloaded=[Finding("overloaded", refs[e["person_id"]], e, _overload_reason(e, mode))
+                    for e in lists["overloaded"]],
+        idle=[Finding("idle", refs[e["person_id"]], e, _idle_reason(e, mode)) for e in lists["idle"]],
         uncovered_topics=[
             Finding("uncovered_topic", None, t, topic_reason(t, min_providers),
                     label=names.get(t["slug"]) or t["slug"],

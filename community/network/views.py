@@ -36,6 +36,7 @@ from community.audit.models import AuditEvent
 from community.caching import recent_values
 from community.i18n import local_number
 from community.network import bp, briefing, drawing, queries, services
+from community.network.banded import banded_figures, banded_figures_of
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.page_parts import cached_html, cached_page
 from community.templating import Card, CardItem, register_home_card
@@ -223,7 +224,13 @@ def risks() -> ResponseReturnValue:
 
 @bp.get("/network/roles")
 def roles() -> ResponseReturnValue:
-    return render_template("network/roles.html", **_briefing("roles"))
+    context = _briefing("roles")
+    report = context["report"]
+    if report is not None and report.pseudonymised:
+        # Beside a pseudonym the figures are bands, as on the person page.
+        people = [f.entry["person_id"] for f in (*report.roles, *report.ambassador_shortlist)]
+        context["banded"] = banded_figures_of(report.snapshot.id, people)
+    return render_template("network/roles.html", **context)
 
 
 @bp.get("/network/coverage")
@@ -279,7 +286,7 @@ def person(ref: str) -> ResponseReturnValue:
     page = queries.person_report(person_id, mode)
     event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
                          note="person")
-    banded = queries.banded_figures(page.figure) if mode and page.figure is not None else None
+    banded = banded_figures(page.figure) if mode and page.figure is not None else None
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
                "banded": banded,
                "role_labels": queries.ROLE_LABELS,

@@ -14,6 +14,7 @@ from community.database import utcnow
 from community.errors import ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
+from community.network.anonymity import capacity_band
 from community.network.loading import analysis_params, live_network, stored_coverage
 from community.network.pseudonyms import pseudonymised, resolve_person
 from community.network.queries import (
@@ -131,8 +132,14 @@ def mentor_choices(limit: int = 2000) -> tuple[list[tuple[str, str]], int]:
     choices = []
     for person_id, load, capacity in shown:
         ref = refs[person_id]
-        choices.append((ref.key, _("%(name)s (load %(load)d of %(capacity)d)", name=ref.name,
-                                   load=load or 0, capacity=capacity or 0)))
-    if not mode:
-        choices.sort(key=lambda choice: choice[1].lower())
+        if mode:
+            # Exact load and capacity beside a pseudonym match the profile's "1 of 3 places free".
+            label = _("%(name)s (load %(load)s, capacity %(capacity)s)", name=ref.name,
+                      load=capacity_band(load), capacity=capacity_band(capacity))
+        else:
+            label = _("%(name)s (load %(load)d of %(capacity)d)", name=ref.name, load=load or 0,
+                      capacity=capacity or 0)
+        choices.append((ref.key, label))
+    # By name or pseudonym: busiest first would rank the pseudonyms by their exact load.
+    choices.sort(key=lambda choice: choice[1].lower())
     return choices, len(rows)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
+import re
 
 import networkx as nx
 
@@ -166,3 +168,179 @@ def test_the_pseudonymised_person_page_shows_bands_not_figures(
     assert f"{pagerank:.4f}" not in html
     assert any(word in html for word in ("lower third", "middle third", "upper third"))
     assert capacity is not None and (">1–2<" in html or ">3–4<" in html)
+
+
+# --------------------------------------------------------------------------- findings beside pseudonyms
+
+PERSON_LISTS = ("roles", "single_points_of_failure", "overloaded", "idle", "unmatched_executives",
+                "ambassador_shortlist")
+FINDING_PAGES = ("/network", "/network/risks", "/network/roles", "/network/coverage")
+
+
+def _what_members_read(settle, small_org) -> dict[str, dict]:
+    """pseudonym -> the person's department and the exact figures any member reads on their
+    profile (capacity, mentees, current mentees, sessions held or attended, mentors, free places)."""
+    people = [small_org[name] for name in ("mia", "max", "mo", "ida", "lonely")] + small_org["sales"] + small_org["finance"]
+
+    def read():
+        from community.accounts.models import User
+        from community.extensions import db
+        from community.network.pseudonyms import pseudonyms_for
+        from community.profiles.queries import mentoring_figures
+
+        names = pseudonyms_for([person.id for person in people])
+        found = {}
+        for person in people:
+            user = db.session.get(User, person.id)
+            figures = mentoring_figures(person.id)
+            capacity = user.capacity or 0
+            numbers = {capacity, figures.mentees, figures.current_mentees, figures.sessions_held, figures.mentors,
+                       figures.sessions_attended, max(capacity - figures.open_mentorships, 0)}
+            found[names[person.id]] = {"department": user.department, "numbers": {n for n in numbers if n > 0}}
+        return found
+
+    return settle(read)
+
+
+def _exact_figures(numbers: set[int], text: str) -> set[int]:
+    """The numbers that stand alone in the text (a band such as "1–2" or a "0.85" is no match)."""
+    return {n for n in numbers if re.search(rf"(?<![\w–.,]){n}(?![\w–.,])", text)}
+
+
+# A single point of failure counts the executives it lists by pseudonym anyway (and the people a
+# departure would cut off): what the list shows, not a figure about the mentor's profile.
+SPOF_COUNTS = r"lose their only mentor link: [^.]*\.|\d+ (?:person|people) would be cut off from the network\."
+# An ambassador candidate's score and its parts run from 0 to 1: no count on a profile.
+SCORE = r"Score [^()]*\(geometric mean\)\."
+
+
+def _items(page: str, about: str | None = None) -> list[tuple[str, str]]:
+    """(pseudonym, visible text) of each list item, table row or option that starts with a
+    pseudonym: the person the line is about (on a person page: every line, about that person).
+    Score bars (0..1) and community numbers are not about a profile."""
+    found = []
+    for chunk in re.split(r'(?=<li class="(?:list-group-item|mb-2)[ "]|<tr>|<option )', page)[1:]:
+        chunk = re.split(r"</section>|</tbody>|</select>", chunk)[0]
+        chunk = re.sub(r'<span class="score-bar".*?</span></span><span class="small">[^<]*</span>', " ", chunk)
+        text = " ".join(re.sub(r"<[^>]+>", " ", chunk).split())
+        text = re.sub(r"Community:? \d+", " ", text)
+        text = re.sub(SCORE, " ", re.sub(SPOF_COUNTS, " ", text))
+        first = re.match(r"P-[0-9A-F]{10}", text)
+        if about or first:
+            found.append((about or first.group(), text))
+    return found
+
+
+def test_pseudonymised_findings_never_show_a_stored_department_beside_a_pseudonym(
+    app, client, login_as, create_user, analyst, small_org, compute, settle
+):
+    """Una is the only unmatched executive and one of three in Finance: k-anonymity withholds her
+    department, so no list may show it from what the snapshot stored."""
+    create_user(roles=("admin",), email="admin-switch@example.com")
+    pseudonymise(app, settle)
+    compute()
+    login_as(analyst)
+    members_read = _what_members_read(settle, small_org)
+    analysis = client.get("/api/v1/network/analysis").json
+    assert analysis["unmatched_executives"]
+    for name in PERSON_LISTS:
+        for entry in analysis[name]:
+            if entry["person"]["department"] is None:
+                assert entry.get("department") is None, (name, entry)
+    lines = 0
+    for url in FINDING_PAGES:
+        for pseudonym, text in _items(client.get(url).get_data(as_text=True)):
+            lines += 1
+            assert members_read[pseudonym]["department"] not in text, (url, text)
+    assert lines >= 8
+    coverage = client.get("/network/coverage").get_data(as_text=True)
+    unmatched = coverage[coverage.index('id="unmatched-heading"'):]
+    assert "Finance" not in unmatched
+
+
+def test_pseudonymised_findings_show_no_exact_figure_a_member_reads_on_a_profile(
+    app, client, login_as, create_user, analyst, small_org, compute, settle
+):
+    """Mia's profile says "3 current mentees" and "0 of 2 places free": a line "P-… load 3 for a
+    capacity of 2" would name her without the audited reveal. Lists show bands (1–2, 3–4) instead."""
+    create_user(roles=("admin",), email="admin-switch@example.com")
+    pseudonymise(app, settle)
+    compute()
+    login_as(analyst)
+    members_read = _what_members_read(settle, small_org)
+    analysis = client.get("/api/v1/network/analysis").json
+    assert analysis["ambassador_shortlist"]
+    for name in ("roles", "ambassador_shortlist"):  # small_org has no network roles: see the next test
+        assert all(entry["figures"] == {} for entry in analysis[name]), name
+    (mia,) = analysis["overloaded"]
+    assert (mia["load_band"], mia["capacity_band"]) == ("3–4", "1–2")
+    assert analysis["idle"]
+    for name in ("overloaded", "idle", "unmatched_executives"):
+        for entry in analysis[name]:
+            assert not {"load", "capacity", "days_since_last_seen", "past_mentorships"} & set(entry), (name, entry)
+    for name in PERSON_LISTS:
+        if name == "ambassador_shortlist":
+            continue  # its reason is the score and its parts (0..1), not a count
+        for entry in analysis[name]:
+            numbers = members_read[entry["person"]["name"]]["numbers"]
+            reason = re.sub(SPOF_COUNTS, " ", entry["reason"] + " " + entry.get("explanation", ""))
+            assert _exact_figures(numbers, reason) == set(), entry
+    # Each list on each page, the person pages of everyone listed and the what-if chooser.
+    pages = [client.get(url).get_data(as_text=True) for url in FINDING_PAGES]
+    listed = {pseudonym for page in pages for pseudonym, _text in _items(page)}
+    assert len(listed) >= 5  # the four mentors and Una
+    pages.append(client.get("/network/what-if").get_data(as_text=True))
+    lines = [line for page in pages for line in _items(page)]
+    for pseudonym in sorted(listed):
+        lines += _items(client.get(f"/network/people/{pseudonym}").get_data(as_text=True), about=pseudonym)
+    assert len(lines) >= 20
+    for pseudonym, text in lines:
+        assert _exact_figures(members_read[pseudonym]["numbers"], text) == set(), text
+    # The findings CSV: every reason about a person.
+    rows = csv.DictReader(io.StringIO(client.get("/network/findings.csv").get_data(as_text=True)))
+    for row in rows:
+        if row["person"].startswith("P-") and row["finding"] != "Ambassador candidate":
+            details = re.sub(SPOF_COUNTS, " ", row["details"])
+            assert _exact_figures(members_read[row["person"]]["numbers"], details) == set(), row
+
+
+def test_pseudonymised_load_picture_names_no_mentor(
+    app, client, login_as, create_user, analyst, small_org, compute, settle
+):
+    """The bars of load against capacity keep the spread of load, not who carries it."""
+    create_user(roles=("admin",), email="admin-switch@example.com")
+    pseudonymise(app, settle)
+    compute()
+    login_as(analyst)
+    risks = client.get("/network/risks").get_data(as_text=True)
+    (load,) = [html.unescape(src) for src in re.findall(r'<img src="(/network/[^"]+)"', risks) if "/load.svg" in src]
+    picture = client.get(load).get_data(as_text=True)
+    assert picture.startswith("<svg") or "<svg" in picture
+    assert re.findall(r"P-[0-9A-F]{10}", picture) == []
+
+
+def test_pseudonymised_network_roles_show_bands_not_figures(
+    app, client, login_as, create_user, mentorship, give_topic, analyst, compute, settle
+):
+    """A role's figures (ties, betweenness, departments reached) are as good as a name once joined
+    with the ties: the roles list explains each role in words and shows the person page's bands."""
+    _mentors, executives = _world(create_user, mentorship, give_topic)
+    hub = create_user(roles=("mentor",), department="IT", capacity=6)
+    for executive in executives[:6]:  # six mentees: a central connector across departments
+        mentorship(hub, executive, sessions=1)
+    create_user(roles=("admin",), email="admin-switch@example.com")
+    pseudonymise(app, settle)
+    compute()
+    login_as(analyst)
+    roles = client.get("/api/v1/network/analysis").json["roles"]
+    assert roles
+    for role in roles:
+        assert role["figures"] == {}
+        assert role["explanation"] and not re.search(r"\d", role["explanation"]), role
+    page = client.get("/network/roles").get_data(as_text=True)
+    section = page[page.index('id="roles-heading"'):page.index('id="shortlist-heading"')]
+    lines = _items(section)
+    assert len(lines) == len(roles)
+    for _pseudonym, text in lines:
+        assert any(band in text for band in ("lower third", "middle third", "upper third", "like most people")), text
+        assert not re.search(r"\d", re.sub(r"P-[0-9A-F]{10}|Capacity: (?:0|1–2|3–4|5\+)", "", text)), text
