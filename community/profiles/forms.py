@@ -1,6 +1,9 @@
+import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
+from babel.core import get_global
+from babel.dates import get_timezone_location
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -37,8 +40,30 @@ def level_choices():
 
 @cache
 def _zones() -> tuple[str, ...]:
+    """The places to choose from: one zone per place, without the old names kept as aliases
+    ("Asia/Istanbul" beside "Europe/Istanbul", "Africa/Asmera" beside "Africa/Asmara")."""
     zones = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))}
+    aliases = get_global("zone_aliases")
+    zones = {z for z in zones if aliases.get(z, z) == z or aliases[z] not in zones}
     return (*sorted(zones), "UTC")
+
+
+@cache
+def _places(locale: str) -> dict[str, str]:
+    """Each zone's place in the reader's language, as CLDR names it ("Wien", "Tokio" in
+    German); worked out once per language (it takes a fifth of a second)."""
+    places = {}
+    for zone in _zones():
+        try:
+            places[zone] = get_timezone_location(zone, locale=locale, return_city=True)
+        except (LookupError, ValueError):  # a zone newer than Babel's data: its own name
+            places[zone] = zone.rpartition("/")[2].replace("_", " ")
+    return places
+
+
+def _sort_key(text: str) -> str:
+    """Alphabetical whatever the accents ("Zürich" between "Zagreb" and "Zurich", not after "Z")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 TIMEZONE_REGIONS = {
@@ -52,7 +77,11 @@ COMMON_LANGUAGES = ("ar", "cs", "da", "de", "el", "en", "es", "fi", "fr", "hi", 
 
 
 def timezone_choices():
-    """Time zones grouped by region (optgroups), each by its place: "Europe" › "Berlin"."""
+    """Time zones grouped by region (optgroups), each by its place in the reader's language:
+    "Europe" › "Wien" on a German page, "Vienna" on an English one."""
+    from flask_babel import get_locale
+
+    places = _places(str(get_locale() or "en"))
     choices = []
     for zone in _zones():
         region, _sep, place = zone.partition("/")
@@ -60,10 +89,9 @@ def timezone_choices():
             choices.append(SelectChoice(zone, zone, optgroup=str(_l("Other"))))
             continue
         label = TIMEZONE_REGIONS.get(region)
-        choices.append(SelectChoice(zone, place.replace("_", " ").replace("/", " / "),
-                                    optgroup=str(label if label is not None else region)))
+        choices.append(SelectChoice(zone, places[zone], optgroup=str(label if label is not None else region)))
     order = {str(label): i for i, label in enumerate(TIMEZONE_REGIONS.values())}
-    return sorted(choices, key=lambda c: (order.get(str(c.optgroup), len(order)), c.label.lower()))
+    return sorted(choices, key=lambda c: (order.get(str(c.optgroup), len(order)), _sort_key(c.label)))
 
 
 def language_choices(extra=()):

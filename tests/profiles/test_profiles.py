@@ -344,3 +344,21 @@ def test_a_single_mentoring_place_is_counted_in_the_singular(client, create_user
     assert "1 of 1 place free" in text_of(client.get(f"/people/{mentor.id}"))
     client.post_form("/locale", {"locale": "de", "next": "/"})
     assert "1 von 1 Platz frei" in text_of(client.get(f"/people/{mentor.id}"))
+
+
+def test_time_zones_are_named_in_the_readers_language_once_each(client, create_user, login_as):
+    """The German settings listed "Vienna", "Zurich", "Tokyo": a search for "Wien" found nothing;
+    "Istanbul" stood there twice and "Asmara" beside its old spelling "Asmera"."""
+    me = create_user(timezone="Europe/Vienna")
+    login_as(me)
+    english = client.get("/settings").get_data(as_text=True)
+    assert '<option selected value="Europe/Vienna">Vienna</option>' in english
+    client.post_form("/locale", {"locale": "de"})
+    german = client.get("/settings").get_data(as_text=True)
+    assert '<option selected value="Europe/Vienna">Wien</option>' in german
+    for zone, place in (("Asia/Tokyo", "Tokio"), ("Europe/Zurich", "Zürich"), ("Europe/Moscow", "Moskau")):
+        assert f'<option value="{zone}">{place}</option>' in german
+    assert german.count(">Istanbul</option>") == 1 and 'value="Africa/Asmera"' not in german
+    europe = re.search(r'<optgroup label="Europa">(.*?)</optgroup>', german, re.S).group(1)
+    places = re.findall(r">([^<]+)</option>", europe)
+    assert places.index("Zagreb") < places.index("Zürich")  # alphabetical, accents or not
