@@ -183,7 +183,7 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
         for sid, computed_at in db.session.execute(
             select(AnalysisSnapshot.id, AnalysisSnapshot.computed_at).where(AnalysisSnapshot.id.in_(ids["analysis_snapshot"]))
         ):
-            names[("analysis_snapshot", sid)] = str(_l("Snapshot of %(when)s", when=local_datetime(computed_at, "short")))
+            names[("analysis_snapshot", sid)] = str(_l("Snapshot of %(when)s", when=local_datetime(computed_at)))
     if ids.get("nomination"):
         for nid, name in db.session.execute(
             select(Nomination.id, User.name).join(User, User.id == Nomination.nominee_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -31,6 +30,7 @@ from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
 from community.htmx import is_htmx, redirect_client
+from community.i18n import local_datetime
 from community.page_parts import cached_html, cached_page
 from community.pagination import clamp
 from community.templating import register_home_card
@@ -475,7 +475,7 @@ def community_card(user: User):
     threads = queries.recent_threads(user, 5)
     return Card(
         title=_l("Community"),
-        items=[CardItem(t.title, url_for("discussions.thread", thread_id=t.id), format_datetime(t.last_post_at, "short"))
+        items=[CardItem(t.title, url_for("discussions.thread", thread_id=t.id), local_datetime(t.last_post_at))
                for t in threads],
         empty=_l("No discussions yet. Start one!"),
         more_url=url_for("discussions.index"),

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
@@ -30,7 +29,7 @@ from community.database import rowcount, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.services import resolve_tags
 from community.extensions import db
-from community.i18n import datetime_for
+from community.i18n import datetime_for, local_datetime
 from community.labels import PHRASES, stored_phrase
 from community.mentoring.models import (
     COHORT_STATUSES,
@@ -890,7 +889,7 @@ def _check_free(mentorship: Mentorship, starts_at: datetime, ends_at: datetime, 
     clash = db.session.scalar(stmt)
     if clash is None:
         return
-    span = {"start": format_datetime(clash.starts_at, "short"), "end": format_datetime(clash.ends_at, "short")}
+    span = {"start": local_datetime(clash.starts_at), "end": local_datetime(clash.ends_at)}
     if clash.mentor_id == mentorship.mentor_id:
         message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
                     name=mentorship.mentor.name, **span)

@@ -600,7 +600,7 @@ def mentoring_card(user) -> Card | None:
         other = services.other_participant(user, session.mentorship)
         items.append(CardItem(_("Session with %(name)s", name=other.name),
                               url_for("mentoring.session_detail", session_id=session.id),
-                              local_datetime(session.starts_at, "short")))
+                              local_datetime(session.starts_at)))
     return Card(title=_("Mentoring"), items=items, empty=_("No upcoming sessions and no requests waiting."),
                 more_url=url_for("mentoring.index"), more_label=_("All my mentoring"))
 

@@ -376,3 +376,23 @@ def test_the_topic_hint_names_topics_that_exist(app, db):
                 hint = str(ThreadForm.tags.kwargs["description"])
                 example = re.search(r"[“„]([^”“]+)[”“]", hint).group(1)
                 assert all(find_tag(word.strip()) is not None for word in example.split(",")), (language, example)
+
+
+def test_dates_read_the_same_on_every_page_of_a_language(client, login_as, create_user, create_thread):
+    """German pages wrote "04.12.26, 22:27" (two-digit year) in the community and notifications
+    and "04.12.2026" on the mentoring pages; English ones "04/12/2026, 10:27" beside
+    "15 Jan 2027, 09:30"."""
+    import re
+
+    author = create_user(locale="de")
+    thread = create_thread(author, title="Datumsformat")
+    login_as(author)
+    for url in ("/community", f"/threads/{thread.id}", "/"):
+        text = text_of(client.get(url))
+        assert re.search(r"\b\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\b", text), url
+        assert not re.search(r"\b\d{2}\.\d{2}\.\d{2}, \d{2}:\d{2}\b", text), url
+    client.post_form("/locale", {"locale": "en"})
+    for url in ("/community", f"/threads/{thread.id}"):
+        text = text_of(client.get(url))
+        assert re.search(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b", text), url
+        assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", text), url
