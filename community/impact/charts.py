@@ -44,7 +44,11 @@ def bar_chart(bars: Sequence[Bar], *, title: str, scale: tuple[float, float], ti
     """One row per bar; a marker (◆) shows a second value on the same row."""
     label_width, value_width, top, row = 230, 110, 34, 26
     groups = sum(1 for i, b in enumerate(bars) if b.group and (i == 0 or bars[i - 1].group != b.group))
-    height = top + row * len(bars) + 22 * groups + (46 if legend else 24)
+    # The legend's two entries side by side when they fit, else one under the other (a long
+    # German label ran off the picture's edge).
+    legend_rows = 0 if not legend else 1 if 16 + len(legend[0]) * 6.6 + 34 + len(legend[1]) * 6.6 <= width else 2
+    legend_space = 24 + 22 * legend_rows
+    height = top + row * len(bars) + 22 * groups + legend_space
     root = _svg(width, height, title, description or title)
     _text(root, 0, 18, title, **{"font-size": "14", "font-weight": "600"})
     low, high = scale
@@ -55,7 +59,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, scale: tuple[float, float], ti
         return plot_left + (value - low) / (high - low) * plot_width if high > low else plot_left
 
     grid = ET.SubElement(root, "g", {"stroke": GRID_COLOUR})
-    bottom = height - (46 if legend else 24)
+    bottom = height - legend_space
     for tick in ticks:
         ET.SubElement(grid, "line", {"x1": _n(x_of(tick)), "y1": _n(top - 6), "x2": _n(x_of(tick)), "y2": _n(bottom)})
         _text(root, x_of(tick), bottom + 14, _number(tick), **{"text-anchor": "middle", "font-size": "10", "fill": MUTED})
@@ -87,10 +91,13 @@ def bar_chart(bars: Sequence[Bar], *, title: str, scale: tuple[float, float], ti
             ET.SubElement(root, "polygon", {"points": points, "fill": MARKER_COLOUR, "stroke": "#ffffff", "stroke-width": "1"})
         y += row
     if legend:
-        legend_y = height - 6
-        ET.SubElement(root, "rect", {"x": _n(plot_left), "y": _n(legend_y - 9), "width": "12", "height": "10", "fill": BAR_COLOUR})
-        _text(root, plot_left + 16, legend_y, legend[0], fill=MUTED)
-        mx = plot_left + 16 + len(legend[0]) * 6.6 + 24
+        legend_y = height - 6 - 22 * (legend_rows - 1)
+        ET.SubElement(root, "rect", {"x": "0", "y": _n(legend_y - 9), "width": "12", "height": "10", "fill": BAR_COLOUR})
+        _text(root, 16, legend_y, legend[0], fill=MUTED)
+        if legend_rows == 1:
+            mx = 16 + len(legend[0]) * 6.6 + 24
+        else:
+            mx, legend_y = 6, legend_y + 22
         ET.SubElement(root, "polygon", {"points": f"{_n(mx)},{_n(legend_y - 10)} {_n(mx + 5)},{_n(legend_y - 5)} {_n(mx)},{legend_y} {_n(mx - 5)},{_n(legend_y - 5)}",
                                         "fill": MARKER_COLOUR})
         _text(root, mx + 10, legend_y, legend[1], fill=MUTED)
