@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from community.extensions import db
-from community.impact.dimensions import DIMENSIONS, dimension_label
+from community.impact.dimensions import DIMENSIONS, KIND_LABELS, SIDE_LABELS, dimension_label
 from community.impact.queries import Figure, RunReport
+from community.mentoring.labels import goal_progress_label, status_label
 from community.mentoring.models import MentoringSession, Mentorship
 from community.mentoring.queries import AGENDA, MENTORSHIP_LIST
 
@@ -102,16 +103,22 @@ def _when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def _stamp(value: datetime | None) -> str:
+    """A moment in a table, in UTC to the minute ("2026-12-04 21:14"), as the headers say."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
 def mentorship_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
-    header = [_("Mentorship"), _("Mentor"), _("Executive"), _("Status"), _("Requested"), _("Accepted or declined"),
-              _("Completed"), _("Learning goals (progress)")]
+    header = [_("Mentorship"), _("Mentor"), _("Executive"), _("Status"), _("Requested (UTC)"),
+              _("Accepted or declined (UTC)"), _("Completed (UTC)"), _("Learning goals (progress)")]
     rows = []
     for m in db.session.scalars(
         select(Mentorship).where(Mentorship.cohort_id == report.cohort.id).options(*MENTORSHIP_LIST).order_by(Mentorship.id)
     ).unique():
-        goals = "; ".join(f"{g.tag.display_name} ({g.progress})" for g in sorted(m.goals, key=lambda g: g.tag.display_name))
-        rows.append([m.id, m.mentor.name, m.executive.name, m.status, _when(m.requested_at), _when(m.decided_at),
-                     _when(m.completed_at), goals])
+        goals = "; ".join(f"{g.tag.display_name} ({goal_progress_label(g.progress)})"
+                          for g in sorted(m.goals, key=lambda g: g.tag.display_name))
+        rows.append([m.id, m.mentor.name, m.executive.name, status_label(m.status), _stamp(m.requested_at),
+                     _stamp(m.decided_at), _stamp(m.completed_at), goals])
     return header, rows
 
 
@@ -125,14 +132,22 @@ def session_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
         .options(AGENDA, lazyload(MentoringSession.mentorship))
         .order_by(MentoringSession.starts_at, MentoringSession.id)
     ).unique():
-        rows.append([s.id, s.mentorship_id, _when(s.starts_at), s.duration_minutes, s.status,
+        rows.append([s.id, s.mentorship_id, _stamp(s.starts_at), s.duration_minutes, status_label(s.status),
                      "; ".join(sorted(row.tag.display_name for row in s.agenda_tags))])
     return header, rows
 
 
 def _response_rows(report: RunReport) -> list[list[Any]]:
-    return [[_("response rate"), r.kind, r.side, "", r.answered, r.rate if r.rate is not None else "", ""]
+    return [[_("response rate"), _kind(r.kind), _side(r.side), "", r.answered, r.rate if r.rate is not None else "", ""]
             for r in report.responses]
+
+
+def _kind(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def _side(side: str) -> str:
+    return str(SIDE_LABELS.get(side, side))
 
 
 def _dimension_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
@@ -141,7 +156,7 @@ def _dimension_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
         for side, dims in DIMENSIONS.items():
             for dimension in dims:
                 f = report.dimension(kind, side, dimension)
-                rows.append([_("average rating (1–5)"), kind, side, dimension_label(dimension), f.n,
+                rows.append([_("average rating (1–5)"), _kind(kind), _side(side), dimension_label(dimension), f.n,
                              suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
     return rows
 
@@ -153,24 +168,24 @@ def _competence_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
     for t in [report.competence_overall, *report.competence]:
         for label, f in ((_("level before (0–4)"), t.before), (_("level after (0–4)"), t.after)):
             count = f.n if not f.suppressed or not t.name else ""
-            rows.append([label, "start" if f is t.before else "end", "executive", t.name or _("all goal topics"), count,
+            rows.append([label, _kind("start" if f is t.before else "end"), _side("executive"), t.name or _("all goal topics"), count,
                          suppressed if f.suppressed else f.mean, "" if f.suppressed else f.spread])
     return rows
 
 
 def _activity_rows(report: RunReport) -> list[list[Any]]:
     """Mentorships by status, done sessions per pair and learning goals by progress."""
-    rows: list[list[Any]] = [[_("mentorships"), "", "", status, "", n, ""]
+    rows: list[list[Any]] = [[_("mentorships"), "", "", status_label(status), "", n, ""]
                              for status, n in sorted(report.mentorships.items())]
     rows.append([_("done sessions per pair"), "", "", "", report.per_pair.pairs,
                  report.per_pair.mean if report.per_pair.mean is not None else "", ""])
-    rows.extend([_("learning goals"), "", "", progress, "", n, ""] for progress, n in report.goals.items())
+    rows.extend([_("learning goals"), "", "", goal_progress_label(progress), "", n, ""] for progress, n in report.goals.items())
     return rows
 
 
 def _multiplier_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
     m = report.multiplier
-    return [[label, "", "executive", "", m.executives, suppressed if m.suppressed else count, ""]
+    return [[label, "", _side("executive"), "", m.executives, suppressed if m.suppressed else count, ""]
             for label, count in ((_("executives posting after their mentorship"), m.posted),
                                  (_("executives answering others after their mentorship"), m.answered),
                                  (_("executives who became topic contacts"), m.topic_contacts),
@@ -178,7 +193,7 @@ def _multiplier_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
 
 
 def _comment_rows(report: RunReport) -> list[list[Any]]:
-    return [[_("shared comment"), c.kind, c.side, dimension_label(c.dimension), "", c.text, ""]
+    return [[_("shared comment"), _kind(c.kind), _side(c.side), dimension_label(c.dimension), "", c.text, ""]
             for c in report.comments]
 
 
@@ -201,23 +216,31 @@ def tables(report: RunReport) -> list[tuple[str, list[str], list[list[Any]]]]:
             (_("Survey figures"), *aggregate_rows(report))]
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as plain text."""
+def _cell(value: Any, *, decimal_comma: bool = False) -> Any:
+    """Text that a spreadsheet would run as a formula is written as plain text; a fraction with
+    the reader's decimal mark."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    if decimal_comma and isinstance(value, float):
+        return repr(value).replace(".", ",")
     return value
 
 
 def to_csv(report: RunReport) -> str:
-    """The three tables one below the other, each under its title row."""
+    """The three tables one below the other, each under its title row. For a German reader as
+    German spreadsheets read CSV: fields between semicolons, decimal commas (with a comma
+    between fields and "0.875" Excel there split the rows wrongly or read dates)."""
+    from flask_babel import get_locale
+
+    german = str(get_locale() or "en").startswith("de")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if german else ",")
     for index, (title, header, rows) in enumerate(tables(report)):
         if index:
             writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows([_cell(v, decimal_comma=german) for v in row] for row in rows)
     return out.getvalue()
 
 

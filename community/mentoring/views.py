@@ -16,7 +16,7 @@ from community.errors import DomainError, NotFoundError, PermissionDenied
 from community.expertise.services import all_tags
 from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
-from community.mentoring import bp, calendar, matching, queries, services
+from community.mentoring import bp, calendar, labels, matching, queries, services
 from community.mentoring.forms import (
     CancelForm,
     CohortForm,
@@ -30,20 +30,14 @@ from community.mentoring.forms import (
     VersionForm,
     tag_choices,
 )
+from community.mentoring.labels import GOAL_PROGRESS_LABELS
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
-STATUS_LABELS = {
-    "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
-    "withdrawn": _l("withdrawn"),
-    "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
-    "running": _l("running"), "closed": _l("closed"),
-}
 CHANGE_LABELS = {
     "created": _l("scheduled"), "rescheduled": _l("rescheduled"), "cancelled": _l("cancelled"), "done": _l("marked done"),
 }
-GOAL_PROGRESS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "reached": _l("reached")}
 LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
 # Bootstrap badge colours; the status is always written out too (never colour alone).
 STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "requested": "text-bg-warning",
@@ -52,9 +46,8 @@ STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "request
                 "closed": "text-bg-secondary"}
 
 
-@bp.app_template_global("mentoring_status")
-def mentoring_status(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+bp.add_app_template_global(labels.status_label, "mentoring_status")
+bp.add_app_template_global(labels.goal_progress_label, "goal_progress_label")
 
 
 @bp.app_template_global("mentoring_badge")
@@ -65,11 +58,6 @@ def mentoring_badge(status: str) -> str:
 @bp.app_template_global("mentoring_change")
 def mentoring_change(kind: str) -> str:
     return str(CHANGE_LABELS.get(kind, kind))
-
-
-@bp.app_template_global("goal_progress_label")
-def goal_progress_label(progress: str) -> str:
-    return str(GOAL_PROGRESS_LABELS.get(progress, progress))
 
 
 @bp.app_template_global("mentoring_level")
@@ -281,7 +269,7 @@ def goal_progress(mentorship_id: int):
                                               request.form.get("progress", ""))
         if attempt.ok:
             flash(_("%(topic)s: %(progress)s.", topic=goal.tag.display_name,
-                    progress=goal_progress_label(goal.progress)), "success")
+                    progress=labels.goal_progress_label(goal.progress)), "success")
         else:
             flash(attempt.error.message if attempt.error else _("Nothing changed."), "error")
     return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id) + "#goals-heading")

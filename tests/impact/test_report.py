@@ -227,3 +227,38 @@ def test_the_multiplier_counts_questions_answered_as_a_topic_contact(app, db, cl
     db.session.commit()
     multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
     assert multiplier["answered"] == 1 and multiplier["any"] == 1
+
+
+def test_csv_export_reads_like_the_report_page_in_each_language(client, login_as, make_run, answer, create_session):
+    """The German CSV had German headers but raw values ("completed", "in_progress", "start",
+    "executive"), times like "2026-12-04T21:14:39.524267+00:00" and decimal points that a German
+    spreadsheet misreads (and commas between fields, which it does not split)."""
+    import csv
+    import io
+    import re
+
+    run = make_run(pairs=5, open_kinds=("start",))
+    create_session(run.mentorships[0], starts_at=in_days(-3), status="done")
+    create_session(run.mentorships[1], starts_at=in_days(-2), status="done")
+    create_session(run.mentorships[1], starts_at=in_days(-1), status="done")
+    for index, executive in enumerate(run.executives):
+        answer(executive, run.surveys["start"], rating=4 + index % 2)
+    login_as(run.manager)
+    english = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(english)))
+    mentorships = rows[2:2 + 5]
+    assert {row[3] for row in mentorships} == {"active"} and "(planned)" in mentorships[0][7]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", mentorships[0][4])
+    assert "Requested (UTC)" in rows[1]
+    figures = [row for row in rows if row and row[0] == "average rating (1–5)"]
+    assert figures and {row[1] for row in figures} <= {"Start survey", "End survey"}
+    assert {row[2] for row in figures} == {"Executives", "Mentors"}
+    assert "in_progress" not in english and "+00:00" not in english
+
+    client.post_form("/locale", {"locale": "de"})
+    german = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(german), delimiter=";"))
+    assert rows[1][0] == "Mentoring" and len(rows[1]) == 8  # split at the semicolons
+    assert {row[3] for row in rows[2:7]} == {"aktiv"}
+    pairs = next(row for row in rows if row and row[0] == "erledigte Termine je Tandem")
+    assert re.fullmatch(r"\d+,\d+", pairs[5]), pairs
