@@ -354,3 +354,20 @@ def test_what_if_api_names_the_topics_the_uncovered_figure_gains(client, api_tok
     assert data["health"]["uncovered_topics"]["change"] == len(data["topics_becoming_uncovered"]) == 1
     assert data["topics_becoming_uncovered"] == ["okrs"]
     assert data["topics_losing_coverage"] == ["miro"]
+
+
+def test_single_points_of_failure_on_a_phone_are_cards_without_empty_headings(client, login_as, analyst, small_org,
+                                                                               compute):
+    """At 390 px the table scrolled sideways, its "Topics cut off" and "Why" columns off-screen and
+    rows tall and mostly blank. Each row is now a card on a phone (headings beside their values),
+    and a cell with nothing in it carries no heading."""
+    compute()
+    login_as(analyst)
+    body = client.get("/network/risks").get_data(as_text=True)
+    table = re.search(r'<table class="table[^"]*table-stack[^"]*">.*?</table>', body, re.S).group(0)
+    rows = re.findall(r"<tr><th scope=\"row\".*?</tr>", table, re.S)
+    assert rows
+    for row in rows:
+        assert 'data-label="Why"' in row
+        for cell in re.findall(r"<td data-label=\"[^\"]+\">(.*?)</td>", row, re.S):
+            assert cell.strip(), row  # a heading over nothing
