@@ -94,8 +94,9 @@ def _names(slugs, tags: dict[str, Tag]) -> str:
     return ", ".join(names) + (", …" if len(slugs) > NAMED_TOPICS else "")
 
 
-def _reasons(suggestion, tags: dict[str, Tag]) -> list[str]:
-    """"shares 3 topics: …" and "covers … in your field …"; the reason for its kind first."""
+def _reasons(suggestion, tags: dict[str, Tag], own: bool = True) -> list[str]:
+    """"shares 3 topics: …" and "covers … in your field …" (for the mentor themself; "in the
+    field …" for anyone else); the reason for its kind first."""
     shared = []
     if suggestion.shared_tags:
         n = len(suggestion.shared_tags)
@@ -106,7 +107,8 @@ def _reasons(suggestion, tags: dict[str, Tag]) -> list[str]:
         if slug in tags:
             by_field[tags[slug].field].append(slug)
     covers = [
-        _("covers %(names)s in your field %(field)s", names=_names(slugs, tags), field=field_label(field_name))
+        _("covers %(names)s in your field %(field)s", names=_names(slugs, tags), field=field_label(field_name)) if own
+        else _("covers %(names)s in the field %(field)s", names=_names(slugs, tags), field=field_label(field_name))
         for field_name, slugs in sorted(by_field.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
     return covers + shared if suggestion.kind == "complementary" else shared + covers
@@ -125,7 +127,7 @@ def find_peers(viewer: User, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) ->
     suggestions = peer_suggestions(people, tag_records, mentor.id, connected, limit)
     found = people_by_id([s.person_id for s in suggestions])
     peers = [
-        Peer(person=found[s.person_id], kind=s.kind, score=round(s.score, 3), reasons=_reasons(s, tags))
+        Peer(person=found[s.person_id], kind=s.kind, score=round(s.score, 3), reasons=_reasons(s, tags, own=viewer.id == mentor.id))
         for s in suggestions if s.person_id in found
     ]
     return mentor, peers

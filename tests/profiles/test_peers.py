@@ -41,11 +41,16 @@ def test_mentor_sees_similar_and_complementary_peers_with_reasons(client, create
     assert "Microsoft Teams" in items["Sam Similar"]["reasons"][0]
     assert items["Cleo Complementary"]["kind"] == "complementary"
     assert items["Cleo Complementary"]["reasons"] == [
-        "covers OneDrive & file sharing, Digital whiteboards in your field Collaboration"
+        "covers OneDrive & file sharing, Digital whiteboards in the field Collaboration"  # Mia's field, not the reader's
     ]
     assert items["Dana Data"]["kind"] == "complementary"
-    assert "in your field Data & AI" in items["Dana Data"]["reasons"][0]
+    assert "in the field Data & AI" in items["Dana Data"]["reasons"][0]
     assert all(item["score"] > 0 for item in items.values())
+    own = client.get(f"/api/v1/people/{pool.id}/peers", headers={"Authorization": f"Bearer {api_token(pool)}"})
+    mine = {item["person"]["name"]: item for item in own.json["items"]}
+    assert mine["Cleo Complementary"]["reasons"] == [
+        "covers OneDrive & file sharing, Digital whiteboards in your field Collaboration"
+    ]
 
 
 def test_connected_hidden_and_non_mentors_are_not_suggested(client, api_token, pool):
@@ -107,7 +112,8 @@ def test_peers_page_shows_both_kinds(client, create_user, login_as, pool):
     page = html.unescape(text_of(client.get(f"/people/{pool.id}/peers")))
     assert "Similar mentors" in page and "Complementary mentors" in page
     assert "Sam Similar" in page and "shares 3 topics" in page
-    assert "covers OneDrive & file sharing, Digital whiteboards in your field Collaboration" in page
+    assert "covers OneDrive & file sharing, Digital whiteboards in the field Collaboration" in page
+    assert "your field" not in page and "Add topics to your profile" not in page
 
 
 def test_peer_finder_is_only_for_mentors(client, create_user, api_token, login_as):
