@@ -376,3 +376,25 @@ def test_the_topic_hint_names_topics_that_exist(app, db):
                 hint = str(ThreadForm.tags.kwargs["description"])
                 example = re.search(r"[“„]([^”“]+)[”“]", hint).group(1)
                 assert all(find_tag(word.strip()) is not None for word in example.split(",")), (language, example)
+
+
+def test_a_category_page_past_the_end_shows_its_last_threads(client, create_user, login_as, create_category, create_thread):
+    author = create_user()
+    category = create_category()
+    for n in range(3):
+        create_thread(author, category=category, title=f"Thread number {n}")
+    login_as(author)
+    response = client.get(f"/community/c/{category.slug}?per_page=2&page=500")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/community/c/{category.slug}?per_page=2&page=2"
+    last = text_of(client.get(response.headers["Location"]))
+    assert "Thread number 0" in last and "No threads here" not in last
+
+
+def test_a_thread_page_past_the_end_shows_its_last_posts(client, create_user, login_as, create_thread):
+    author = create_user()
+    thread = create_thread(author, title="Only one page", body="The very first post")
+    login_as(author)
+    response = client.get(f"/threads/{thread.id}?page=7")
+    assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}?page=1"
+    assert "The very first post" in client.get(response.headers["Location"]).get_data(as_text=True)
