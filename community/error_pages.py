@@ -172,6 +172,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if status == 429 and error.response is not None:
+            return error.response  # a limit's own answer (on_breach), e.g. the login page again
         headers = {}
         if status == 403:
             _log_forbidden()
