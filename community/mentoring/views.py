@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -121,7 +123,8 @@ def _session_checks_too(form) -> None:
     round after another. Only fields the form found nothing wrong with are checked."""
     if not form.is_submitted():
         return
-    checks = [(form.duration_minutes, lambda: services.check_duration(form.duration_minutes.data))]
+    checks: list[tuple[Any, Callable[[], object]]] = [
+        (form.duration_minutes, lambda: services.check_duration(form.duration_minutes.data))]
     if isinstance(form.starts_at.data, datetime):
         checks.append((form.starts_at, lambda: services.check_start(_to_utc(form.starts_at, form))))
     if hasattr(form, "location"):
