@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
@@ -18,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from community.errors import DomainError, NotFoundError
+from community.pagination import PastTheLastPage
 
 log = logging.getLogger("community.errors")
 
@@ -154,6 +156,15 @@ def init_app(app: Flask) -> None:
             return respond(404)  # the same answer for missing and hidden things
         return respond(error.status, error.message, error.code, error.fields)
 
+    @app.errorhandler(PastTheLastPage)
+    def past_the_last_page(error: PastTheLastPage):
+        # ?page=500 of 20 pages (or a number too large to count): the last page, at its own
+        # address, with the rest of the query (filters, search) kept.
+        _rollback()
+        args = request.args.copy()
+        args["page"] = str(error.last)
+        return redirect(f"{request.script_root}{request.path}?{urlencode(list(args.items(multi=True)))}")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return respond(400, _("The form expired or was sent from elsewhere; reload it and try again."), "csrf_failed")
@@ -161,6 +172,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if status == 429 and error.response is not None:
+            return error.response  # a limit's own answer (on_breach), e.g. the login page again
         headers = {}
         if status == 403:
             _log_forbidden()

@@ -11,6 +11,21 @@ from sqlalchemy import Select, func, select
 from community.extensions import db
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # the API's bound too: a larger number would overflow the database's offset
+
+
+class PageNumber(int):
+    """A page number read from a page's address (`clamp`): a page past the end stands for the
+    last page, so `Page` sends the reader there (`PastTheLastPage`). The API validates its page
+    strictly and answers an empty page past the end instead (its documented `page_of` shape)."""
+
+
+class PastTheLastPage(Exception):
+    """A page's address asked for a page after the last one; the reader is sent to `last`."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
 
 
 @dataclass
@@ -20,6 +35,11 @@ class Page:
     per_page: int
     total: int
     more: bool = False  # counting stopped: there are more than `total` items
+
+    def __post_init__(self) -> None:
+        # Every list page builds its Page here, whatever query filled it: one check for all.
+        if isinstance(self.page, PageNumber) and self.page > self.pages and not self.more:
+            raise PastTheLastPage(self.pages)
 
     @property
     def pages(self) -> int:
@@ -39,11 +59,17 @@ class Page:
 
 
 def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, int]:
-    """Tolerant parsing for pages (the API validates strictly before it gets here)."""
-    try:
-        page = max(1, int(page))
-    except (TypeError, ValueError):
-        page = 1
+    """Tolerant parsing for pages (the API validates strictly before it gets here): anything
+    that is not a number is page 1; a number past the end (however large) is the last page."""
+    text = str(page if page is not None else "").strip()
+    if text.isdecimal() and len(text.lstrip("0")) > len(str(MAX_PAGE)):
+        number = MAX_PAGE  # past any last page (and, past 4300 digits, too long for int())
+    else:
+        try:
+            number = int(text)
+        except ValueError:
+            number = 1
+    page = PageNumber(min(max(1, number), MAX_PAGE))
     try:
         per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
     except (TypeError, ValueError):

@@ -23,3 +23,67 @@ def test_the_page_and_its_capped_count_in_one_statement_match_two_statements(app
     assert first.items == list(range(size, max(size - 20, 0), -1))
     # "More than 100" once there are more than 100, the exact number up to 100.
     assert (first.total, first.more) == ((100, True) if size > 100 else (size, False))
+
+
+def test_page_numbers_from_an_address_are_read_tolerantly():
+    from community.pagination import MAX_PAGE, PageNumber, clamp
+
+    assert clamp("3", "10") == (3, 10)
+    assert clamp("abc", None, 30) == (1, 30)
+    assert clamp("-4", "0") == (1, 1)
+    assert clamp("99999999999999999999999", "20") == (MAX_PAGE, 20)
+    assert clamp("9" * 5000, "20") == (MAX_PAGE, 20)  # longer than int() takes
+    assert isinstance(clamp("2", "20")[0], PageNumber)
+
+
+def _location(response) -> str:
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(response.headers["Location"])
+    return f"{parts.path}?{'&'.join(f'{k}={v}' for k, v in sorted(parse_qsl(parts.query, keep_blank_values=True)))}"
+
+
+@pytest.mark.parametrize("asked", ["500", "99999999999999999999999"])
+def test_a_page_past_the_end_of_a_list_sends_the_reader_to_the_last_page(client, create_user, login_as, asked):
+    from tests.conftest import text_of
+
+    admin = create_user(roles=("admin",), name="Ada Admin")
+    for n in range(4):
+        create_user(name=f"Listed {n}")
+    login_as(admin)
+
+    response = client.get(f"/admin/users?per_page=2&q=&page={asked}")
+    # 5 people, 2 a page: page 3 is the last; the rest of the query stays.
+    assert response.status_code == 302
+    assert _location(response) == "/admin/users?page=3&per_page=2&q="
+    last = text_of(client.get(response.headers["Location"]))
+    assert "Page 3 of 3" in last and "Nobody matches" not in last
+
+    people = client.get(f"/people?per_page=2&page={asked}")
+    assert people.status_code == 302 and "page=" in people.headers["Location"]
+    shown = text_of(client.get(people.headers["Location"]))
+    assert "Nobody matches" not in shown and "Page 500" not in shown
+
+
+def test_empty_lists_past_page_one_go_back_to_page_one(client, create_user, login_as):
+
+    login_as(create_user(roles=("admin",)))
+    for path in ("/notifications/", "/mentoring/sessions", "/community/moderation/log"):
+        response = client.get(f"{path}?page=500")
+        assert response.status_code == 302, path
+        assert _location(response) == f"{path}?page=1"
+        assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_garbage_page_numbers_show_the_first_page(client, create_user, login_as):
+    login_as(create_user(roles=("admin",)))
+    assert client.get("/admin/users?page=abc").status_code == 200
+    assert client.get("/notifications/?page=").status_code == 200
+
+
+def test_the_api_still_answers_an_empty_page_past_the_end(client, create_user, api_token):
+    user = create_user()
+    token = api_token(user)
+    body = client.send_json("GET", "/api/v1/people?page=500", token=token).get_json()
+    assert body["page"] == 500 and body["items"] == [] and body["total"] >= 1
+    assert client.send_json("GET", "/api/v1/people?page=99999999999999999999999", token=token).status_code == 422

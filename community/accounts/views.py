@@ -3,12 +3,24 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_time, format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -32,6 +44,8 @@ from community.templating import settings_links
 from community.unit_of_work import form_attempt
 
 if TYPE_CHECKING:
+    from flask_limiter import RequestLimit
+
     from community.accounts.models import User
 
 
@@ -99,10 +113,40 @@ def sign_in(user: User) -> None:
         session["locale"] = locale
 
 
+def _too_many_logins(limit: RequestLimit) -> Response | None:
+    """A login limit reached (per account and address, or per address): the login page again,
+    the e-mail address as typed, saying when the next try is let through, with the 429 status.
+    The limiter calls this for each limit reached; the latest reset wins. JSON callers keep
+    the JSON 429 (community.error_pages)."""
+    from community.error_pages import wants_json
+
+    if wants_json():
+        return None
+    retry_at = max(int(limit.reset_at), g.get("login_retry_at", 0))
+    g.login_retry_at = retry_at
+    wait = max(1, retry_at - int(time.time()))
+    when = format_timedelta(timedelta(seconds=wait), add_direction=True)
+    if wait >= 300:
+        message = _("Too many log-in attempts. Please try again %(when)s, at %(time)s.", when=when,
+                    time=format_time(datetime.fromtimestamp(retry_at, UTC), "short"))
+    else:
+        message = _("Too many log-in attempts. Please try again %(when)s.", when=when)
+    endpoint = request.endpoint or "accounts.login"
+    password_form = endpoint == "accounts.login_password" or not oidc.only()
+    form = LoginForm() if password_form else None  # a password field never shows what was typed
+    if form is not None:
+        form.form_errors.append(message)
+    response = make_response(render_template(
+        "accounts/login.html", form=form, form_endpoint=endpoint, refused=message,
+        admins_only=endpoint == "accounts.login_password" and oidc.only(), next=request.args.get("next", "")), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _login_limits(view):
     view = limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_login_account_key,
-                         methods=["POST"])(view)
-    return limiter.limit(_login_limit, methods=["POST"])(view)
+                         methods=["POST"], on_breach=_too_many_logins)(view)
+    return limiter.limit(_login_limit, methods=["POST"], on_breach=_too_many_logins)(view)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +14,7 @@ from flask_login import current_user, login_required
 from community import submissions
 from community.accounts.forms import EmptyForm
 from community.database import utcnow
-from community.errors import DomainError, NotFoundError, PermissionDenied
+from community.errors import DomainError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.services import all_tags
 from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
@@ -101,6 +103,27 @@ def _to_utc(form_field, form=None):
     choice = getattr(form, "clock_change", None) if form is not None else None
     fold = int(choice.data) if choice is not None and choice.data in ("0", "1") else None
     return services.aware_from_local(form_field.data, select_timezone(), field=form_field.name, fold=fold)
+
+
+def _session_checks_too(form) -> None:
+    """A session form refused for some fields also shows what the service would refuse in the
+    others (their checks run only once the form is valid): every error at once, not one
+    round after another. Only fields the form found nothing wrong with are checked."""
+    if not form.is_submitted():
+        return
+    checks: list[tuple[Any, Callable[[], object]]] = [
+        (form.duration_minutes, lambda: services.check_duration(form.duration_minutes.data))]
+    if isinstance(form.starts_at.data, datetime):
+        checks.append((form.starts_at, lambda: services.check_start(_to_utc(form.starts_at, form))))
+    if hasattr(form, "location"):
+        checks.append((form.location, lambda: services.check_location(form.location.data)))
+    for field, check in checks:
+        if field.errors:
+            continue
+        try:
+            check()
+        except ValidationFailed as refused:
+            field.errors = [*field.errors, *refused.fields.get(field.name, [refused.message])]
 
 
 # My mentoring ----------------------------------------------------------------------------
@@ -347,6 +370,8 @@ def schedule(mentorship_id: int):
         if attempt.ok:
             flash(_("Session scheduled."), "success")
             return submissions.done(current_user, form, url_for("mentoring.session_detail", session_id=session.id))
+    else:
+        _session_checks_too(form)
     return render_template("mentoring/schedule.html", mentorship=mentorship, form=form, next_topics=next_topics,
                            zone=select_timezone())
 
@@ -435,6 +460,8 @@ def reschedule(session_id: int):
         if attempt.ok:
             flash(_("Session moved."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
+    else:
+        _session_checks_too(form)
     return render_template("mentoring/reschedule.html", session=session, form=form, zone=select_timezone())
 
 

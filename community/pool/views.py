@@ -117,6 +117,9 @@ def person_activity(person_id: int, months: int = 12) -> dict:
     counts = [count for _month, count in series]
     return {
         "months": [(format_date(month, "MMM yyyy"), count) for month, count in series],
+        # The months are calendar months, the current one included: the total is "since" the
+        # first of them (a rolling "last 12 months" would count other posts than the bars show).
+        "since": format_date(series[0][0], "MMMM yyyy") if series else "",
         "total": sum(counts),
         "peak": max(counts) if counts else 0,
         "svg": Markup(sparkline_svg(counts, width=160, height=32)),  # noqa: S704 - built with ElementTree

@@ -68,6 +68,28 @@ def test_guessing_from_another_address_does_not_lock_the_owner_out(app, create_u
     assert login(owner, user).status_code == 302  # ... the owner, elsewhere, is not
 
 
+@pytest.mark.parametrize("app_config", [{"LOGIN_ACCOUNT_RATE_LIMIT": "3 per hour", "LOGIN_RATE_LIMIT": "100 per minute"}])
+def test_an_account_limit_shows_the_login_form_again_with_when_to_try(app, create_user):
+    user = create_user(locale="de")
+    guesser = from_address(app.test_client(), "203.0.113.67")
+    for _ in range(3):
+        login(guesser, user, "guess")
+    refused = login(guesser, user, "secret-guess")
+    assert refused.status_code == 429
+    assert 3000 < int(refused.headers["Retry-After"]) <= 3600  # an hour's window: not "a moment"
+    page, html = text_of(refused), refused.get_data(as_text=True)
+    assert "Too many log-in attempts. Please try again in 1 hour, at " in page
+    assert f'value="{user.email}"' in html and "secret-guess" not in html
+    assert '<form method="post" action="/login"' in html
+    # In German the wait is in German words; a JSON caller gets the JSON 429 it always had.
+    german = from_address(app.test_client(), "203.0.113.67")
+    german.post_form("/locale", {"locale": "de", "next": "/login"})
+    assert "in 1 Stunde" in text_of(login(german, user, "guess"))
+    as_json = german.post("/login", data={"email": user.email, "password": "x", "csrf_token": german.csrf_token()},
+                          headers={"Accept": "application/json"})
+    assert as_json.status_code == 429 and as_json.get_json()["error"]["code"] == "rate_limited"
+
+
 @pytest.mark.parametrize("app_config", [{
     "LOGIN_ACCOUNT_RATE_LIMIT": "100 per hour", "LOGIN_RATE_LIMIT": "100 per minute",
     "LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_MAX_SECONDS": 1.0,

@@ -276,8 +276,13 @@ def test_repeated_login_attempts_are_rate_limited_with_retry_after(client, creat
         assert login(client, user, "wrong").status_code == 200
     response = login(client, user, "wrong")
     assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) > 0
-    assert "Too many requests" in text_of(response)
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    # The login page again, the e-mail as typed (never the password), and when to try again.
+    page = text_of(response)
+    assert "Too many log-in attempts. Please try again in " in page and "Too many requests" not in page
+    html = response.get_data(as_text=True)
+    assert f'value="{user.email}"' in html and 'value="wrong"' not in html
+    assert 'name="password"' in html
 
 
 def test_a_login_expires_on_the_server_after_its_lifetime(app, client, login_as, create_user, db):

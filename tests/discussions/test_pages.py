@@ -354,7 +354,7 @@ def test_profile_shows_community_activity_the_viewer_may_see(app, client, login_
     community = page.split("Lately wrote in")[1]
     assert "Loop components explained" in community and "Who uses Planner?" in community
     assert "Secret mentor matters" not in page
-    assert "Threads started 1" in page and "Posts 2" in page
+    assert "Threads started in total 1" in page and "Posts in total 2" in page
     quiet = create_user(roles=["staff"], name="Quinn Quiet")
     assert "No posts in the community yet." in text_of(client.get(f"/people/{quiet.id}"))
 
@@ -396,3 +396,25 @@ def test_dates_read_the_same_on_every_page_of_a_language(client, login_as, creat
         text = text_of(client.get(url))
         assert re.search(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b", text), url
         assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", text), url
+
+
+def test_a_category_page_past_the_end_shows_its_last_threads(client, create_user, login_as, create_category, create_thread):
+    author = create_user()
+    category = create_category()
+    for n in range(3):
+        create_thread(author, category=category, title=f"Thread number {n}")
+    login_as(author)
+    response = client.get(f"/community/c/{category.slug}?per_page=2&page=500")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/community/c/{category.slug}?per_page=2&page=2"
+    last = text_of(client.get(response.headers["Location"]))
+    assert "Thread number 0" in last and "No threads here" not in last
+
+
+def test_a_thread_page_past_the_end_shows_its_last_posts(client, create_user, login_as, create_thread):
+    author = create_user()
+    thread = create_thread(author, title="Only one page", body="The very first post")
+    login_as(author)
+    response = client.get(f"/threads/{thread.id}?page=7")
+    assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}?page=1"
+    assert "The very first post" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -53,6 +53,41 @@ def test_executive_schedules_a_session_entered_in_their_time_zone(client, login_
     assert note.kind == "session_scheduled"
 
 
+def test_the_schedule_form_shows_every_field_error_at_once(client, login_as, people, create_mentorship, db):
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(in_days(-2)), "duration_minutes": "99999999999999999999999",
+        "location": "x" * 1000, "agenda": "y" * 100_000, "agenda_tags": [],
+    })
+    assert response.status_code == 200
+    page = text_of(response)
+    # The form's own checks (lengths) and the service's (time, duration) in one answer.
+    assert "A session lasts between 15 and 480 minutes." in page
+    assert "A session cannot start in the past." in page
+    assert page.count("Field cannot be longer than") == 2 * 2  # summary and inline, location and agenda
+    assert db.session.scalar(select(MentoringSession)) is None
+    # The service's own check of a place shows beside a refused agenda too.
+    page = text_of(client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(in_days(3)), "duration_minutes": 5, "location": "ftp://files.example.com/x",
+        "agenda": "y" * 5001, "agenda_tags": [],
+    }))
+    assert "A session lasts between 15 and 480 minutes." in page and "A link must start with http:// or https://." in page
+
+
+def test_the_reschedule_form_shows_the_duration_error_beside_a_missing_reason(client, login_as, people, create_mentorship,
+                                                                               create_session):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(3))
+    login_as(mentor)
+    page = text_of(client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(in_days(6)), "duration_minutes": 1000, "reason": "", "version": 1}))
+    assert "This field is required." in page and "A session lasts between 15 and 480 minutes." in page
+
+
 def test_sessions_across_a_dst_change_keep_their_wall_clock_time(client, login_as, people, create_mentorship, db):
     """10:00 in Berlin is 09:00 or 08:00 UTC depending on the season; the page shows 10:00 both times."""
     from community.mentoring.models import MentoringSession

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.conftest import text_of
 
@@ -82,7 +82,11 @@ def test_activity_sparkline_partial_counts_posts_per_month(app, create_user, db)
             '{% from "network/_sparkline.html" import activity_sparkline %}{{ activity_sparkline(person) }}',
             person=db.session.get(User, person.id))
     assert "<svg" in html and "polyline" in html
-    assert "3 community posts in the last 12 months" in html  # the deleted and the old one not counted
+    first = date(now.year, now.month, 1)
+    for _step in range(11):
+        first = (first - timedelta(days=1)).replace(day=1)
+    # Twelve calendar months, this one included: the deleted and the 400 days old post not counted.
+    assert f"3 community posts since {first.strftime('%B %Y')}" in html
 
 
 def test_person_page_draws_ties_over_time(client, login_as, analyst, small_org, compute):
