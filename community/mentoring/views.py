@@ -149,7 +149,9 @@ def _request_form(choices: services.RequestChoices) -> RequestForm:
     form.mentor_id.choices = as_choices(
         [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.mentors]
     )
-    form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in choices.cohorts])
+    # The current run once, by its name (it was offered as "the current run" and by name).
+    current = _("%(name)s (current run)", name=choices.current.name) if choices.current else _("No programme run")
+    form.cohort_id.choices = as_choices([(0, current)] + [(c.id, c.name) for c in choices.cohorts])
     if is_manager:
         form.executive_id.choices = as_choices(
             [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives or []]
