@@ -239,6 +239,20 @@ def mentorship_title(viewer, mentorship) -> str:
     return _("%(mentor)s mentors %(executive)s — active", mentor=mentor, executive=executive)
 
 
+def mentorship_heading(viewer, mentorship) -> str:
+    """The page's heading: the title without the status words the badge beside it already shows
+    ("Piotr Novak mentors Sabine Beck — active" next to an "active" badge). A request waiting
+    keeps whose answer it waits for, which the badge does not say."""
+    mentor, executive = mentorship.mentor.name, mentorship.executive.name
+    if mentorship.status == "requested":
+        return mentorship_title(viewer, mentorship)
+    if mentorship.status in ("declined", "withdrawn"):
+        return _("Request to %(name)s", name=mentor)
+    if mentorship.status == "completed":
+        return _("%(mentor)s mentored %(executive)s", mentor=mentor, executive=executive)
+    return _("%(mentor)s mentors %(executive)s", mentor=mentor, executive=executive)
+
+
 def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
     participant = services.is_participant(current_user, mentorship)
     sessions_ = queries.sessions_of_mentorship(mentorship)
@@ -256,6 +270,7 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         can_withdraw=services.can_withdraw(current_user, mentorship),
         withdraw_form=OptionalReasonForm(formdata=None),
         title=mentorship_title(current_user, mentorship),
+        heading=mentorship_heading(current_user, mentorship),
         goal_form=EmptyForm(formdata=None),
         goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
         can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),

@@ -324,3 +324,25 @@ def test_without_a_running_programme_run_the_request_says_it_joins_none(client, 
     _, executive = people()
     login_as(executive)
     assert "No programme run" in text_of(client.get("/mentoring/request"))
+
+
+def test_suggested_next_topics_explain_themselves_in_plain_words(client, login_as, people, create_mentorship):
+    mentor, executive = people()
+    ship = create_mentorship(mentor, executive)
+    login_as(executive)
+    page = text_of(client.get(f"/mentoring/mentorships/{ship}"))
+    assert "Goals not yet covered in a completed session." in page and "no done session" not in page
+
+
+def test_a_goals_progress_select_and_its_button_stay_on_one_line(client, login_as, people, create_mentorship):
+    """The Update button wrapped below its select at 1280 px: the select was a full-width block."""
+    import re
+    from pathlib import Path
+
+    mentor, executive = people()
+    ship = create_mentorship(mentor, executive)
+    login_as(executive)
+    body = client.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
+    assert re.search(r'<select name="progress"[^>]*class="[^"]*\bw-auto\b', body)
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
+    assert re.search(r"\.goal-progress form\.inline \{[^}]*inline-flex[^}]*nowrap", css)
