@@ -173,3 +173,20 @@ def test_one_english_word_with_several_meanings_has_a_german_word_per_meaning():
         for context, german in meanings.items():
             if context in by_word.get(word, {}):
                 assert by_word[word][context] == german, (word, context)
+
+
+def test_german_writes_gender_inclusive_forms_one_way():
+    """German mixed "Botschafter/in" and "Expertin/Experte" with "Botschafter:innen", and
+    "Mentorinnen und Mentoren" with "Mentor:innen"; one person's role badge read "Mitarbeitende
+    IT · Berlin" (a plural)."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    mixed = []
+    for message in catalog:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"[a-zäöü]/in(nen)?\b|[a-zäöü]in(nen)?/[A-ZÄÖÜ]|[a-zäöü]innen und [A-ZÄÖÜ]", text or "") for text in texts):
+            mixed.append(message.id)
+    assert mixed == []
+    # Role labels name one person: "Mitarbeiter:in", "Administrator:in" beside "Mentor:in".
+    assert catalog.get("Staff").string == "Mitarbeiter:in"
+    assert catalog.get("Administrator").string == "Administrator:in"
