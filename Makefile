@@ -44,7 +44,7 @@ translations: $(APP_STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy -d community/translations
 
 messages: $(APP_STAMP)  ## re-extract strings and update the German catalog
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o community/translations/messages.pot .
 	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
 
 db-upgrade: $(APP_STAMP)

@@ -56,7 +56,7 @@ def test_every_user_facing_string_has_a_german_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), str(ROOT)],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), str(ROOT)],
         check=True, cwd=ROOT, capture_output=True,
     )
     with open(pot, "rb") as fh:
@@ -67,7 +67,7 @@ def test_every_user_facing_string_has_a_german_translation(tmp_path):
     for message in template:
         if not message.id:
             continue
-        translated = catalog.get(message.id)
+        translated = catalog.get(message.id, context=message.context)
         strings = translated.string if translated else None
         if not strings or (isinstance(strings, tuple) and not all(strings)) or (translated and translated.fuzzy):
             missing.append(message.id)
@@ -126,3 +126,67 @@ def test_german_calls_a_mentoring_session_a_termin_throughout():
     assert "Sitzung" not in seeds.split("STARTER_CATEGORIES", 1)[1].split("\n)\n", 1)[0]
     # The demo organisation's German threads and posts (what a newcomer reads first) too.
     assert "Sitzung" not in (ROOT / "community/discussions/demo.py").read_text()
+
+
+def _extracted(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), str(ROOT)],
+        check=True, cwd=ROOT, capture_output=True,
+    )
+    with open(pot, "rb") as fh:
+        return read_po(fh)
+
+
+# English words with several meanings on the pages, each meaning with its own context: one
+# entry per word had German say "Melden" (flag a post) for the programme's report and "Wandel"
+# (change management) for the session's actions and the what-if table's difference.
+MEANINGS = {
+    "Report": {"flag a post for moderators": "Melden", "impact report of a programme run": "Bericht"},
+    "Change": {"topic field: change management": "Wandel", "actions on a mentoring session": "Ändern",
+               "difference between two figures": "Änderung"},
+}
+
+
+def test_words_with_several_meanings_are_marked_with_their_meaning(tmp_path):
+    template = _extracted(tmp_path)
+    for word, meanings in MEANINGS.items():
+        contexts = {message.context for message in template if message.id == word}
+        assert contexts == set(meanings), word  # no bare entry left, every meaning marked
+
+
+def test_one_english_word_with_several_meanings_has_a_german_word_per_meaning():
+    """Where the catalog has one English word in several contexts, German tells them apart,
+    with the words the pages need (once the catalog has the contexts)."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    by_word: dict[object, dict[object, object]] = {}
+    for message in catalog:
+        if message.id:
+            by_word.setdefault(message.id, {})[message.context] = message.string
+    for word, translations in by_word.items():
+        if len(translations) > 1:
+            texts = [t for t in translations.values() if t]
+            assert len(set(map(str, texts))) == len(texts), (word, translations)
+    for word, meanings in MEANINGS.items():
+        for context, german in meanings.items():
+            if context in by_word.get(word, {}):
+                assert by_word[word][context] == german, (word, context)
+
+
+def test_german_writes_gender_inclusive_forms_one_way():
+    """German mixed "Botschafter/in" and "Expertin/Experte" with "Botschafter:innen", and
+    "Mentorinnen und Mentoren" with "Mentor:innen"; one person's role badge read "Mitarbeitende
+    IT · Berlin" (a plural)."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    mixed = []
+    for message in catalog:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"[a-zäöü]/in(nen)?\b|[a-zäöü]in(nen)?/[A-ZÄÖÜ]|[a-zäöü]innen und [A-ZÄÖÜ]", text or "") for text in texts):
+            mixed.append(message.id)
+    assert mixed == []
+    # Role labels name one person: "Mitarbeiter:in", "Administrator:in" beside "Mentor:in".
+    assert catalog.get("Staff").string == "Mitarbeiter:in"
+    assert catalog.get("Administrator").string == "Administrator:in"

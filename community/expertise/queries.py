@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Column, ColumnElement, FromClause, and_, func, select
 from sqlalchemy.orm import lazyload
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
@@ -22,7 +23,7 @@ FIELD_LABELS = {
     "productivity": _l("Productivity"),
     "data-ai": _l("Data & AI"),
     "security": _l("Security"),
-    "change": _l("Change"),
+    "change": lazy_pgettext("topic field: change management", "Change"),
 }
 
 

@@ -75,8 +75,8 @@ class VersionForm(FlaskForm):
 
 
 class NotesForm(FlaskForm):
-    notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)],
-                          description=_l("Only you and the other participant can read these notes."))
+    # The page's "Private notes" heading names the field and says who reads the notes.
+    notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)], render_kw={"aria-describedby": "notes-who"})
     tried = TextAreaField(_l("What I tried since"), validators=[Length(max=20000)],
                           description=_l("Tools and ideas you tried out after the session."))
 

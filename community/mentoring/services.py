@@ -144,7 +144,8 @@ class RequestChoices:
     """What the request form offers its author."""
 
     mentors: list[Any]
-    cohorts: list[Cohort]
+    cohorts: list[Cohort]  # open runs other than the current one
+    current: Cohort | None  # the run a request without a chosen run joins
     executives: list[Any] | None  # None: the author asks for themselves (not a change manager)
     own_executive_id: int  # the author, when an executive (0 otherwise)
 
@@ -170,11 +171,13 @@ def request_choices(actor: User) -> RequestChoices:
     from community.mentoring import queries
 
     cohorts = db.session.scalars(select(Cohort).where(Cohort.status != "closed").order_by(Cohort.starts_on.desc())).all()
+    current = current_cohort()
     rows = queries.mentors_with_room()
     nameable = nameable_ids(actor, rows)  # a mentor hidden from the directory is not offered
     return RequestChoices(
         mentors=[(row.id, row.name, row.department) for row in rows if row.id in nameable],
-        cohorts=list(cohorts),
+        cohorts=[cohort for cohort in cohorts if cohort is not current],
+        current=current,
         executives=queries.executives() if actor.has_role("change_manager") else None,
         own_executive_id=actor.id if actor.has_role("executive") else 0,
     )
@@ -447,7 +450,9 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
     executive = db.session.get(User, executive_id)
     if executive is None or not executive.active or not executive.has_role("executive"):
         _refuse("executive_id", _("Mentoring is for executives: choose a person with the executive role."))
-    mentor = db.session.get(User, mentor_id) if mentor_id else None
+    if not mentor_id:  # the form's "— choose a mentor —"
+        _refuse("mentor_id", _("Please choose a mentor."))
+    mentor = db.session.get(User, mentor_id)
     if mentor is None or not mentor.active or not mentor.has_role("mentor") or not may_name(actor, mentor):
         # Someone hidden from the directory the actor may not name answers like nobody.
         _refuse("mentor_id", _("Choose a person with the mentor role."))
@@ -721,6 +726,8 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
     note = clean_text(note, "note", 2_000)
     from community.database import MAX_ID
 
+    if not mentor_id:  # nobody chosen
+        _refuse("mentor_id", _("Please choose a mentor."))
     valid_id = isinstance(mentor_id, int) and 0 < mentor_id <= MAX_ID
     mentor = db.session.get(User, mentor_id) if valid_id else None
     if (mentor is None or not mentor.active or not mentor.has_role("mentor") or mentor.erased_at is not None

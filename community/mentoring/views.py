@@ -160,7 +160,9 @@ def _request_form(choices: services.RequestChoices) -> RequestForm:
     form.mentor_id.choices = as_choices(
         [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.mentors]
     )
-    form.cohort_id.choices = as_choices([(0, _("the current run"))] + [(c.id, c.name) for c in choices.cohorts])
+    # The current run once, by its name (it was offered as "the current run" and by name).
+    current = _("%(name)s (current run)", name=choices.current.name) if choices.current else _("No programme run")
+    form.cohort_id.choices = as_choices([(0, current)] + [(c.id, c.name) for c in choices.cohorts])
     if is_manager:
         form.executive_id.choices = as_choices(
             [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives or []]
@@ -248,6 +250,20 @@ def mentorship_title(viewer, mentorship) -> str:
     return _("%(mentor)s mentors %(executive)s — active", mentor=mentor, executive=executive)
 
 
+def mentorship_heading(viewer, mentorship) -> str:
+    """The page's heading: the title without the status words the badge beside it already shows
+    ("Piotr Novak mentors Sabine Beck — active" next to an "active" badge). A request waiting
+    keeps whose answer it waits for, which the badge does not say."""
+    mentor, executive = mentorship.mentor.name, mentorship.executive.name
+    if mentorship.status == "requested":
+        return mentorship_title(viewer, mentorship)
+    if mentorship.status in ("declined", "withdrawn"):
+        return _("Request to %(name)s", name=mentor)
+    if mentorship.status == "completed":
+        return _("%(mentor)s mentored %(executive)s", mentor=mentor, executive=executive)
+    return _("%(mentor)s mentors %(executive)s", mentor=mentor, executive=executive)
+
+
 def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
     participant = services.is_participant(current_user, mentorship)
     sessions_ = queries.sessions_of_mentorship(mentorship)
@@ -265,6 +281,7 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         can_withdraw=services.can_withdraw(current_user, mentorship),
         withdraw_form=OptionalReasonForm(formdata=None),
         title=mentorship_title(current_user, mentorship),
+        heading=mentorship_heading(current_user, mentorship),
         goal_form=EmptyForm(formdata=None),
         goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
         can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),

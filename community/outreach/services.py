@@ -46,6 +46,9 @@ class PrefKind:
     kinds: tuple[str, ...]
     default: str = "immediately"
     digestable: bool = True
+    # What "immediately" means for this kind, where it comes on a schedule (a weekly summary is
+    # "Weekly"); the stored mode stays "immediately".
+    on_label: Any = None
 
 
 # What a person chooses per kind. `kinds` are the in-app notification kinds it covers.
@@ -82,7 +85,8 @@ PREF_KINDS: tuple[PrefKind, ...] = (
              "digest"),
     PrefKind("surveys", _l("Programme surveys to answer"), ("survey_open_start", "survey_open_end")),
     PrefKind("checkin", _l("A friendly check-in about my mentoring"), ("fading_checkin",)),
-    PrefKind("weekly_briefing", _l("Weekly briefing for change managers"), ("weekly_briefing",), digestable=False),
+    PrefKind("weekly_briefing", _l("Weekly briefing for change managers"), ("weekly_briefing",), digestable=False,
+             on_label=_l("Weekly")),
 )
 PREF_BY_KEY = {pref.key: pref for pref in PREF_KINDS}
 # The unsubscribe link of a digest switches off every kind the person gets as a digest.
@@ -133,7 +137,8 @@ def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
         if pref is None:
             errors[key] = [_("Unknown kind of notification.")]
         elif mode not in MODES or (mode == "digest" and not pref.digestable):
-            errors[key] = [_("Choose immediately, daily digest or off.") if pref.digestable else _("Choose immediately or off.")]
+            errors[key] = [_("Choose immediately, daily digest or off.") if pref.digestable
+                           else _("Choose weekly or off.") if pref.on_label is not None else _("Choose immediately or off.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked choices."), fields=errors)
     for key, mode in changes.items():
@@ -147,7 +152,8 @@ def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
 
 
 def choices_for(pref: PrefKind) -> list[tuple[str, str]]:
-    options = [("immediately", _("Immediately")), ("digest", _("In the daily digest")), ("off", _("Off"))]
+    options = [("immediately", str(pref.on_label) if pref.on_label is not None else _("Immediately")),
+               ("digest", _("In the daily digest")), ("off", _("Off"))]
     return [option for option in options if pref.digestable or option[0] != "digest"]
 
 

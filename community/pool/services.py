@@ -43,6 +43,8 @@ class TopicRow:
     name: str
     row: demand_model.TopicDemand
     arithmetic: str
+    demand: str = ""  # as the table shows it: with the decimals the arithmetic uses
+    supply: str = ""
 
 
 @dataclass
@@ -71,7 +73,7 @@ def arithmetic(row: demand_model.TopicDemand) -> str:
     if row.places_short <= 0:
         return str(_("demand %(demand)s − supply %(supply)s: no places short, nobody to recruit",
                      demand=_number(row.demand), supply=_number(row.supply)))
-    digits = 1 if shown_sum_adds_up(row, 1) else 2
+    digits = figure_digits(row)
     # "1 place short" and "÷ 1 place per mentor" are singular (a capacity of 1 read "÷ 1 places");
     # a figure with decimals ("0.04 places short") takes the plural in English and German.
     shown_short = round(row.places_short, digits)
@@ -82,6 +84,13 @@ def arithmetic(row: demand_model.TopicDemand) -> str:
     return str(_("demand %(demand)s − supply %(supply)s = %(short)s; %(per)s = %(need)d to recruit",
                  demand=_number(row.demand, digits), supply=_number(row.supply, digits),
                  short=short, per=per, need=row.need))
+
+
+def figure_digits(row: demand_model.TopicDemand) -> int:
+    """The decimals a topic's figures are shown with, in the table as in its arithmetic: one,
+    or two when one would hide the shortfall (demand 1.22 and supply 1.2 read "1.2 | 1.2 | 1 to
+    recruit")."""
+    return 1 if row.places_short <= 0 or shown_sum_adds_up(row, 1) else 2
 
 
 def shown_sum_adds_up(row: demand_model.TopicDemand, digits: int) -> bool:
@@ -132,7 +141,9 @@ def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as:
         tag = tags.get(row.slug)
         if tag is None or (row.demand == 0 and row.supply == 0 and row.mentors == 0):
             continue
-        rows.append(TopicRow(slug=row.slug, name=tag.display_name, row=row, arithmetic=arithmetic(row)))
+        digits = figure_digits(row)
+        rows.append(TopicRow(slug=row.slug, name=tag.display_name, row=row, arithmetic=arithmetic(row),
+                             demand=_number(row.demand, digits), supply=_number(row.supply, digits)))
     audit.record(audit_as, actor=actor, data={"months": months})
     return DemandView(
         computed_at=now, months=report.months, departments=report.departments, topics=rows,

@@ -20,6 +20,21 @@ def test_topics_are_listed_by_field_and_found_by_synonym(client, create_user, lo
     assert "No topic matches" in text_of(client.get("/tags?q=%22NEAR*("))
 
 
+def test_a_topics_synonyms_are_introduced_in_words_not_a_stray_dot(client, create_user, login_as, taxonomy):
+    """The synonyms line of a search result wrapped onto its own line starting with "· "."""
+    import re
+
+    login_as(create_user())
+    body = client.get("/tags?q=teams").get_data(as_text=True)
+    lines = [" ".join(re.sub(r"<[^>]+>", " ", line).split())
+             for line in re.findall(r'<span class="[^"]*\bsynonyms\b[^"]*">(.*?)</span>', body, re.S)]
+    assert lines and all(line.startswith("Also known as: ") for line in lines), lines
+    assert "Also known as: ms teams, teams" in lines
+    client.post_form("/logout")
+    login_as(create_user(locale="de"))
+    assert "Auch bekannt als: ms teams, teams" in text_of(client.get("/tags?q=teams"))
+
+
 def test_german_readers_see_german_topic_names(client, create_user, login_as, taxonomy):
     login_as(create_user(locale="de"))
     assert "Führen auf Distanz" in text_of(client.get("/tags"))

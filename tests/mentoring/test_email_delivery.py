@@ -351,3 +351,22 @@ def test_a_change_manager_completing_cancels_the_session_for_both_participants(p
     before = len(smtp_server.messages)
     assert api(manager)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 409
     assert len(smtp_server.messages) == before
+
+
+def test_the_weekly_briefing_is_chosen_weekly_or_off(login_as, client, create_user, api, db):
+    """A weekly summary offered "Immediately" or "Off"; it offers "Weekly" or "Off" now, stored as before."""
+    import re
+
+    from community.outreach.models import NotificationPreference
+
+    manager = create_user(roles=("change_manager",))
+    login_as(manager)
+    body = client.get("/settings/notifications").get_data(as_text=True)
+    select_ = re.search(r'<select[^>]*id="weekly_briefing".*?</select>', body, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="(\w+)"[^>]*>([^<]*)</option>', select_) == [("immediately", "Weekly"), ("off", "Off")]
+    assert client.post_form("/settings/notifications", {"weekly_briefing": "off"}).status_code == 302
+    assert client.post_form("/settings/notifications", {"weekly_briefing": "immediately"}).status_code == 302
+    assert db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == manager.id, NotificationPreference.kind == "weekly_briefing")) == "immediately"
+    refused = api(manager)("PATCH", "/api/v1/me", {"notification_prefs": {"weekly_briefing": "digest"}})
+    assert refused.status_code == 422 and "Choose weekly or off." in str(refused.json)

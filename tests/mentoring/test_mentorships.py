@@ -294,3 +294,55 @@ def test_each_of_the_pair_is_told_of_the_completion_as_their_own(people, create_
     assert api(manager)("POST", f"/api/v1/mentorships/{second}/complete", {"reason": "Programme ended"}).status_code == 200
     login_as(mentor)
     assert "Kim Change completed your mentorship with Elena Zweite" in text_of(client.get("/notifications/"))
+
+
+def test_a_request_without_a_mentor_asks_for_one_and_the_current_run_is_offered_once(
+        client, login_as, people, taxonomy, db):
+    """Sending the form without a mentor read "Choose a person with the mentor role.", and the
+    run select offered "the current run" beside the same run by its name."""
+    import re
+    from datetime import date
+
+    from community.mentoring.models import Cohort
+
+    running = Cohort(name="Run 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), status="running")
+    planned = Cohort(name="Run 2027", starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31), status="planned")
+    db.session.add_all([running, planned])
+    db.session.commit()
+    _, executive = people()
+    login_as(executive)
+    page = client.post_form("/mentoring/request", {"mentor_id": 0, "cohort_id": 0, "goals": ["linkedin"]})
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Please choose a mentor." in text and "mentor role" not in text
+    body = page.get_data(as_text=True)
+    select_ = re.search(r'<select[^>]*id="cohort_id".*?</select>', body, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", select_) == ["Run 2026 (current run)", "Run 2027"]
+
+
+def test_without_a_running_programme_run_the_request_says_it_joins_none(client, login_as, people, taxonomy):
+    _, executive = people()
+    login_as(executive)
+    assert "No programme run" in text_of(client.get("/mentoring/request"))
+
+
+def test_suggested_next_topics_explain_themselves_in_plain_words(client, login_as, people, create_mentorship):
+    mentor, executive = people()
+    ship = create_mentorship(mentor, executive)
+    login_as(executive)
+    page = text_of(client.get(f"/mentoring/mentorships/{ship}"))
+    assert "Goals not yet covered in a completed session." in page and "no done session" not in page
+
+
+def test_a_goals_progress_select_and_its_button_stay_on_one_line(client, login_as, people, create_mentorship):
+    """The Update button wrapped below its select at 1280 px: the select was a full-width block."""
+    import re
+    from pathlib import Path
+
+    mentor, executive = people()
+    ship = create_mentorship(mentor, executive)
+    login_as(executive)
+    body = client.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
+    assert re.search(r'<select name="progress"[^>]*class="[^"]*\bw-auto\b', body)
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
+    assert re.search(r"\.goal-progress form\.inline \{[^}]*inline-flex[^}]*nowrap", css)

@@ -103,3 +103,25 @@ def test_feedback_form_shows_errors_next_to_the_field(client, login_as, people, 
     login_as(executive)
     response = client.post_form(f"/sessions/{session_id}/feedback", {"comment": "no rating"})
     assert response.status_code == 200 and "This field is required" in text_of(response)
+
+
+def test_the_private_notes_are_named_once_with_one_hint(client, login_as, people, create_mentorship, create_session):
+    """The heading "Private notes" was followed by a field labelled "Private notes" with a second
+    hint ("Only you and the other participant can read these notes.")."""
+    import re
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    login_as(executive)
+    html = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    section = re.search(r'<section id="private-notes".*?</section>', html, re.S).group(0)
+    words = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    visible = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r'<label[^>]*class="visually-hidden"[^>]*>.*?</label>', "",
+                                                        section, flags=re.S)).split())
+    assert visible.count("Private notes") == 1
+    assert words.count("these notes") == 1
+    assert "Only Mia Mentor and Eva Executive can see these notes." in words
+    # The field keeps its name for screen readers and points at the hint.
+    assert re.search(r'<label[^>]*class="visually-hidden"[^>]*for="notes"|<label[^>]*for="notes"[^>]*class="visually-hidden"',
+                     section)
+    assert re.search(r'<textarea[^>]*aria-describedby="notes-who"', section)

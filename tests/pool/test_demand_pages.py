@@ -156,17 +156,38 @@ def test_german_demand_page_writes_figures_months_and_plurals_the_german_way(app
 
 @pytest.mark.parametrize("asked, sentence, note", [
     ("5", "Figures for the last 5 months:", False),
-    ("1", "Figures for the last 1 month:", False),
+    ("1", "Figures for the last month:", False),
     ("999", "Figures for the last 36 months:", True),
-    ("-1", "Figures for the last 1 month:", True),
+    ("-1", "Figures for the last month:", True),
     ("abc", "Figures for the last 12 months:", True),  # it said nothing about the value it could not read
     ("", "Figures for the last 12 months:", True),
 ])
 def test_the_page_says_which_period_its_figures_cover(org, client, login_as, asked, sentence, note):
     login_as(org["cm"])
     page = text_of(client.get(f"/network/demand?months={asked}"))
-    assert sentence in page
+    assert sentence in page and "last 1 month" not in page  # one month is "the last month"
     assert ("Periods of 1 to 36 months can be shown." in page) is note
+
+
+def test_a_shortfall_hidden_by_rounding_shows_in_the_table_too(org, client, login_as, monkeypatch):
+    """A row read demand 1.2, supply 1.2 and 1 mentor to recruit (demand 1.22 against 1.2): the
+    table shows the figures with the decimals its arithmetic needs, so they do not contradict."""
+    import re
+
+    from community.network.demand import DemandReport, TopicDemand
+    from community.pool import services
+
+    rows = [TopicDemand(slug="microsoft-teams", demand=1.22, supply=1.2, places_short=0.02, places_per_mentor=2,
+                        need=1, signals={"goal": 1, "agenda": 0, "question": 0}, mentors=1, free_places=1),
+            TopicDemand(slug="linkedin", demand=3.44, supply=1.2, places_short=2.24, places_per_mentor=2,
+                        need=2, signals={"goal": 2, "agenda": 0, "question": 0}, mentors=1, free_places=1)]
+    monkeypatch.setattr(services.demand_model, "topic_demand",
+                        lambda *a, **k: DemandReport(months=["2026-08"], departments=[], topics=rows, places_per_mentor=2))
+    login_as(org["cm"])
+    body = client.get("/network/demand?months=1").get_data(as_text=True)
+    cells = re.findall(r'<td class="num" data-label="(?:Demand|Supply)">([^<]*)</td>', body)
+    assert cells == ["1.22", "1.2", "3.4", "1.2"]  # two decimals only where one would hide the shortfall
+    assert "demand 1.22 − supply 1.2 = 0.02 places short" in text_of(client.get("/network/demand?months=1"))
 
 
 def test_a_whole_place_short_and_one_place_per_mentor_are_singular(app):
