@@ -16,6 +16,14 @@ DEPARTMENTS = ("IT", "Sales", "Finance", "HR", "Legal", "Logistics", "Marketing"
 LEVELS = ("learning", "practitioner", "expert")
 
 
+def pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst) -> None:
+    """Pseudonymised mode switched on by an admin, a snapshot computed, the analyst signed in."""
+    create_user(roles=("admin",), email="admin-switch@example.com")
+    pseudonymise(app, settle)
+    compute()
+    login_as(analyst)
+
+
 def _directory(client, api_token, member) -> list[dict]:
     headers = {"Authorization": f"Bearer {api_token(member)}"}
     people, page = [], 1
@@ -66,10 +74,7 @@ def test_joining_the_pseudonymised_export_with_the_directory_names_nobody(
     app, client, login_as, create_user, mentorship, give_topic, analyst, compute, api_token, settle
 ):
     _world(create_user, mentorship, give_topic)
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     graph = client.get("/api/v1/network/graph?format=json").json
     assert graph["graph"]["pseudonymised"] is True
     nodes = graph["nodes"]
@@ -98,10 +103,7 @@ def test_joining_the_pseudonymised_export_with_the_directory_names_nobody(
 def test_findings_and_dashboard_show_a_department_only_where_five_people_share_it(
     app, client, login_as, create_user, small_org, analyst, compute, settle
 ):
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     rows = list(csv.DictReader(io.StringIO(client.get("/network/findings.csv").get_data(as_text=True))))
     people_rows = [row for row in rows if row["person"].startswith("P-")]
     assert people_rows
@@ -120,10 +122,7 @@ def test_figures_in_the_pseudonymised_export_single_nobody_out(
     department once joined with the graph: exact values never leave; bands and ids travel
     only inside a combination of attributes shared by at least five people."""
     _world(create_user, mentorship, give_topic)
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     graph = client.get("/api/v1/network/graph?format=json").json
     nodes = graph["nodes"]
     assert not any(name in node for node in nodes for name in ("pagerank", "betweenness", "weighted_degree"))
@@ -148,10 +147,7 @@ def test_the_pseudonymised_person_page_shows_bands_not_figures(
     app, client, login_as, create_user, mentorship, give_topic, analyst, compute, settle
 ):
     mentors, _executives = _world(create_user, mentorship, give_topic)
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     from community.extensions import db
     from community.network.models import PersonFigure
     from community.network.pseudonyms import pseudonyms_for
@@ -236,10 +232,7 @@ def test_pseudonymised_findings_never_show_a_stored_department_beside_a_pseudony
 ):
     """Una is the only unmatched executive and one of three in Finance: k-anonymity withholds her
     department, so no list may show it from what the snapshot stored."""
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     members_read = _what_members_read(settle, small_org)
     analysis = client.get("/api/v1/network/analysis").json
     assert analysis["unmatched_executives"]
@@ -263,10 +256,7 @@ def test_pseudonymised_findings_show_no_exact_figure_a_member_reads_on_a_profile
 ):
     """Mia's profile says "3 current mentees" and "0 of 2 places free": a line "P-… load 3 for a
     capacity of 2" would name her without the audited reveal. Lists show bands (1–2, 3–4) instead."""
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     members_read = _what_members_read(settle, small_org)
     analysis = client.get("/api/v1/network/analysis").json
     assert analysis["ambassador_shortlist"]
@@ -308,10 +298,7 @@ def test_pseudonymised_load_picture_names_no_mentor(
     app, client, login_as, create_user, analyst, small_org, compute, settle
 ):
     """The bars of load against capacity keep the spread of load, not who carries it."""
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     risks = client.get("/network/risks").get_data(as_text=True)
     (load,) = [html.unescape(src) for src in re.findall(r'<img src="(/network/[^"]+)"', risks) if "/load.svg" in src]
     picture = client.get(load).get_data(as_text=True)
@@ -328,10 +315,7 @@ def test_pseudonymised_network_roles_show_bands_not_figures(
     hub = create_user(roles=("mentor",), department="IT", capacity=6)
     for executive in executives[:6]:  # six mentees: a central connector across departments
         mentorship(hub, executive, sessions=1)
-    create_user(roles=("admin",), email="admin-switch@example.com")
-    pseudonymise(app, settle)
-    compute()
-    login_as(analyst)
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     roles = client.get("/api/v1/network/analysis").json["roles"]
     assert roles
     for role in roles:
