@@ -53,14 +53,7 @@ def test_api_errors_follow_the_persons_language(client, create_user, api_token):
 
 def test_every_user_facing_string_has_a_german_translation(tmp_path):
     """Extract all marked strings afresh and check the German catalog covers each one."""
-    pot = tmp_path / "messages.pot"
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), str(ROOT)],
-        check=True, cwd=ROOT, capture_output=True,
-    )
-    with open(pot, "rb") as fh:
-        template = read_po(fh)
+    template = _extracted(tmp_path)
     with open(CATALOG, "rb") as fh:
         catalog = read_po(fh)
     missing = []
