@@ -178,6 +178,9 @@ def test_german_writes_gender_inclusive_forms_one_way():
     "Mentorinnen und Mentoren" with "Mentor:innen"; one person's role badge read "Mitarbeitende
     IT · Berlin" (a plural)."""
     assert _german_matching(r"[a-zäöü]/in(nen)?\b|[a-zäöü]in(nen)?/[A-ZÄÖÜ]|[a-zäöü]innen und [A-ZÄÖÜ]") == []
+    # Groups of people with the colon too ("Moderatoren (Change-Manager und Administratoren)" read
+    # beside "Change-Manager:innen und Admins").
+    assert _german_matching(r"\b(Moderatoren|Administratoren|Change-Managern)\b|Change-Manager\s+(und|werden)\b") == []
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle)
     # Role labels name one person: "Mitarbeiter:in", "Administrator:in" beside "Mentor:in".
