@@ -26,6 +26,8 @@ from community.mentoring import services as mentoring
 from community.mentoring.models import Mentorship
 from community.network import demand as demand_model
 from community.network import substitutes as substitute_model
+from community.network.access import is_analyst
+from community.network.pseudonyms import pseudonymised
 from community.network.services import require_analyst
 from community.pool import queries
 
@@ -251,12 +253,17 @@ def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> lis
         queries.handing_of(mentorship, communities), queries.substitute_candidates(actor, communities), limit=limit)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     tags = queries.tag_names()
+    # "In the same cluster of the mentor network" is the network analysis speaking: only for
+    # those who see its communities (analysts, and not beside names in pseudonymised mode); the
+    # executive choosing a substitute for their own mentorship reads the other reasons.
+    clusters_shown = is_analyst(actor) and not pseudonymised()
     views = []
     for s in ranked:
         free = next((v["free"] for code, v in s.reasons if code == "free"), 0)
         views.append(SubstituteView(person=people[s.person_id], score=s.score,
                                     free_places=free if isinstance(free, int) else 0,
-                                    reasons=[reason_words(code, values, tags) for code, values in s.reasons]))
+                                    reasons=[reason_words(code, values, tags) for code, values in s.reasons
+                                             if clusters_shown or code != "same_cluster"]))
     return views
 
 

@@ -268,3 +268,30 @@ def test_a_mentorship_that_simply_ended_still_says_it_cannot_be_handed_over(app,
     login_as(org["cm"])
     text = text_of(client.get(f"/mentoring/mentorships/{org['ships'][0]}/handover"))
     assert "cannot be handed over" in text and "Handed over to another mentor" not in text
+
+
+def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_cluster(app, org, api):
+    """The executive choosing a substitute read "in the same cluster of the mentor network as the
+    current mentor": a network-analysis result the dashboard keeps for change managers."""
+    from community.extensions import db
+    from community.network.models import AnalysisSnapshot, PersonFigure
+
+    def snapshot():
+        with app.app_context():
+            taken = AnalysisSnapshot()
+            db.session.add(taken)
+            db.session.flush()
+            for person in (org["leaver"], org["sub"], org["far"]):
+                db.session.add(PersonFigure(snapshot_id=taken.id, user_id=person.id, community=7))
+            db.session.commit()
+
+    isolated(app, snapshot)
+    ship = org["ships"][0]
+
+    def reasons(user):
+        items = api(user)("GET", f"/api/v1/mentorships/{ship}/substitutes").get_json()["items"]
+        return " · ".join(r for item in items for r in item["reasons"])
+
+    assert "same cluster of the mentor network" in reasons(org["cm"])
+    executive_reads = reasons(org["executives"][0])
+    assert "Microsoft Teams" in executive_reads and "cluster" not in executive_reads
