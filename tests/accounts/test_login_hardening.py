@@ -92,11 +92,13 @@ def test_an_account_limit_shows_the_login_form_again_with_when_to_try(app, creat
 
 @pytest.mark.parametrize("app_config", [{
     "LOGIN_ACCOUNT_RATE_LIMIT": "100 per hour", "LOGIN_RATE_LIMIT": "100 per minute",
-    "LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_MAX_SECONDS": 1.0,
+    "LOGIN_SLOW_AFTER": 3, "LOGIN_SLOW_MAX_SECONDS": 2.0,
 }])
 def test_an_account_guessed_from_many_addresses_is_slowed_not_locked(app, create_user):
+    """A 2 s slow-down against a normal login: on a loaded machine (a full suite on two cores) a
+    normal login once took 0.5 s, more than the margin a 1 s slow-down left."""
     user = create_user()
-    for n in range(8):
+    for n in range(12):  # the ninth attempt over LOGIN_SLOW_AFTER waits the full 2 s
         guesser = from_address(app.test_client(), f"203.0.113.{n + 1}")
         assert login(guesser, user, "guess").status_code == 200
     owner = from_address(app.test_client(), "198.51.100.7")
@@ -104,11 +106,11 @@ def test_an_account_guessed_from_many_addresses_is_slowed_not_locked(app, create
     response = login(owner, user)
     slowed = time.perf_counter() - start
     assert response.status_code == 302  # not locked
-    assert slowed >= 1.0  # but slowed
+    assert slowed >= 2.0  # but slowed
     other = create_user()
     start = time.perf_counter()
     assert login(owner, other).status_code == 302
-    assert slowed - (time.perf_counter() - start) > 0.6  # other accounts are not slowed
+    assert slowed - (time.perf_counter() - start) > 1.0  # other accounts are not slowed
 
 
 def test_a_failed_login_never_says_whether_the_account_exists(client, create_user):
