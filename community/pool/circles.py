@@ -147,17 +147,11 @@ def proposals(actor: User, limit: int = 12) -> list[ProposalView]:
             for p in found]
 
 
-def member_ids_from(keys: str | Sequence[str]) -> list[int]:
-    """The people a proposal's form (a comma-separated string) or the API (a list) names, by id
-    or by pseudonym (ids are refused in pseudonymised mode); 0 for a name nobody has, which
-    `create_circle` refuses."""
-    return list(members_named(keys))
-
-
 def members_named(keys: str | Sequence[str]) -> dict[int, str]:
-    """`member_ids_from` with how each person was named (id or pseudonym), in order: refusals
-    name a person as the caller did, never by what stands behind a pseudonym. Names nobody has
-    map from 0, -1, -2 … (each refused as unknown)."""
+    """The people a proposal's form (a comma-separated string) or the API (a list) names, by id
+    or by pseudonym (ids are refused in pseudonymised mode), each with how it was named, in
+    order: refusals name a person as the caller did, never by what stands behind a pseudonym.
+    Names nobody has map from 0, -1, -2 … (each refused as unknown)."""
     parts = re.split(r"[\s,;]+", keys or "") if isinstance(keys, str) else [str(k) for k in keys]
     named: dict[int, str] = {}
     unknown = 0
@@ -211,11 +205,11 @@ def _check_rhythm(rhythm_weeks: object, duration_minutes: object, first_meeting_
 
 
 def create_circle(actor: User, *, name: str, member_ids: Sequence[int] | None = None,
-                  members: Sequence[str] | None = None, topic_slugs: Sequence[str] = (),
+                  members: str | Sequence[str] | None = None, topic_slugs: Sequence[str] = (),
                   rhythm_weeks: int = 4, duration_minutes: int = 60, first_meeting_at: datetime | None = None,
                   location: str | None = None) -> Circle:
     """A circle of 4–6 mentors or ambassadors, named by `member_ids` or by `members` (ids or,
-    as the proposals show them in pseudonymised mode, pseudonyms; `member_ids_from`). A refusal
+    as the proposals show them in pseudonymised mode, pseudonyms; `members_named`). A refusal
     names a person as the caller did: never the id behind a pseudonym, nor the pseudonym of an
     id (either would tie the network pages' pseudonyms to profiles)."""
     require_change_manager(actor)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -150,7 +148,7 @@ def circle_proposals():
         if replay := submissions.claim(current_user, form):
             return replay
         with form_attempt(form) as attempt:
-            members = [part for part in re.split(r"[\s,;]+", form.member_ids.data or "") if part]
+            members = form.member_ids.data or ""  # ids or pseudonyms, as the proposal names them
             slugs = [part for part in (form.topic_slugs.data or "").split(",") if part.strip()]
             circle = circle_services.create_circle(current_user, name=form.name.data or "", members=members,
                                                    topic_slugs=slugs)
