@@ -3,6 +3,7 @@ the pages and in the run report's exports alike."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
@@ -20,3 +21,35 @@ def status_label(status: str) -> str:
 
 def goal_progress_label(progress: str) -> str:
     return str(GOAL_PROGRESS_LABELS.get(progress, progress))
+
+
+def mentorship_title(viewer, mentorship) -> str:
+    """The page's title says where the request or mentorship stands, from the viewer's side:
+    "Request to Lisa Ferrari — waiting for an answer"."""
+    mentor, executive = mentorship.mentor.name, mentorship.executive.name
+    is_mentor = getattr(viewer, "id", None) == mentorship.mentor_id
+    if mentorship.status == "requested":
+        if is_mentor:
+            return _("Request from %(name)s — waiting for your answer", name=executive)
+        return _("Request to %(name)s — waiting for an answer", name=mentor)
+    if mentorship.status == "declined":
+        return _("Request to %(name)s — declined", name=mentor)
+    if mentorship.status == "withdrawn":
+        return _("Request to %(name)s — withdrawn", name=mentor)
+    if mentorship.status == "completed":
+        return _("%(mentor)s mentored %(executive)s — completed", mentor=mentor, executive=executive)
+    return _("%(mentor)s mentors %(executive)s — active", mentor=mentor, executive=executive)
+
+
+def mentorship_heading(viewer, mentorship) -> str:
+    """The page's heading: the title without the status words the badge beside it already shows
+    ("Piotr Novak mentors Sabine Beck — active" next to an "active" badge). A request waiting
+    keeps whose answer it waits for, which the badge does not say."""
+    mentor, executive = mentorship.mentor.name, mentorship.executive.name
+    if mentorship.status == "requested":
+        return mentorship_title(viewer, mentorship)
+    if mentorship.status in ("declined", "withdrawn"):
+        return _("Request to %(name)s", name=mentor)
+    if mentorship.status == "completed":
+        return _("%(mentor)s mentored %(executive)s", mentor=mentor, executive=executive)
+    return _("%(mentor)s mentors %(executive)s", mentor=mentor, executive=executive)

@@ -32,7 +32,7 @@ from community.mentoring.forms import (
     VersionForm,
     tag_choices,
 )
-from community.mentoring.labels import GOAL_PROGRESS_LABELS
+from community.mentoring.labels import GOAL_PROGRESS_LABELS, mentorship_heading, mentorship_title
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
@@ -231,38 +231,6 @@ def suggestions():
 
 
 # Mentorships --------------------------------------------------------------------------------
-
-def mentorship_title(viewer, mentorship) -> str:
-    """The page's title says where the request or mentorship stands, from the viewer's side:
-    "Request to Lisa Ferrari — waiting for an answer"."""
-    mentor, executive = mentorship.mentor.name, mentorship.executive.name
-    is_mentor = getattr(viewer, "id", None) == mentorship.mentor_id
-    if mentorship.status == "requested":
-        if is_mentor:
-            return _("Request from %(name)s — waiting for your answer", name=executive)
-        return _("Request to %(name)s — waiting for an answer", name=mentor)
-    if mentorship.status == "declined":
-        return _("Request to %(name)s — declined", name=mentor)
-    if mentorship.status == "withdrawn":
-        return _("Request to %(name)s — withdrawn", name=mentor)
-    if mentorship.status == "completed":
-        return _("%(mentor)s mentored %(executive)s — completed", mentor=mentor, executive=executive)
-    return _("%(mentor)s mentors %(executive)s — active", mentor=mentor, executive=executive)
-
-
-def mentorship_heading(viewer, mentorship) -> str:
-    """The page's heading: the title without the status words the badge beside it already shows
-    ("Piotr Novak mentors Sabine Beck — active" next to an "active" badge). A request waiting
-    keeps whose answer it waits for, which the badge does not say."""
-    mentor, executive = mentorship.mentor.name, mentorship.executive.name
-    if mentorship.status == "requested":
-        return mentorship_title(viewer, mentorship)
-    if mentorship.status in ("declined", "withdrawn"):
-        return _("Request to %(name)s", name=mentor)
-    if mentorship.status == "completed":
-        return _("%(mentor)s mentored %(executive)s", mentor=mentor, executive=executive)
-    return _("%(mentor)s mentors %(executive)s", mentor=mentor, executive=executive)
-
 
 def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
     participant = services.is_participant(current_user, mentorship)

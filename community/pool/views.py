@@ -11,6 +11,7 @@ from community.errors import ValidationFailed
 from community.forms import as_choices
 from community.i18n import select_timezone, user_zone
 from community.mentoring import services as mentoring
+from community.mentoring.labels import mentorship_heading
 from community.pool import bp, fading, queries, services
 from community.pool import circles as circle_services
 from community.pool.forms import CircleForm, CirclePostForm, HandoverForm, PauseForm, RhythmForm
@@ -45,7 +46,8 @@ def _render_handover(mentorship, form, status=200):
     return render_template("pool/handover.html", mentorship=mentorship, form=form, substitutes=substitutes,
                            reason=services.handover_reason_label(mentorship),
                            open=mentoring.handover_open(mentorship),
-                           successor_id=mentoring.successor_id(mentorship)), status
+                           successor_id=mentoring.successor_id(mentorship),
+                           pair=mentorship_heading(current_user, mentorship)), status
 
 
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/handover", methods=["GET", "POST"])

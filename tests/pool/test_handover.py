@@ -258,6 +258,7 @@ def test_after_the_handover_the_notice_is_read_and_its_page_leads_to_the_continu
     assert "Handed over to another mentor on" in text
     assert "A new mentor is needed" not in text and "cannot be handed over" not in text
     assert "a new one starts at once" not in text  # what a handover would do: done already
+    assert " mentored " in text and " mentors " not in text  # the past, beside the "completed" badge
     successor = re.search(r'href="/mentoring/mentorships/(\d+)">Open the continuing mentorship', page.get_data(as_text=True))
     assert successor and int(successor.group(1)) != org["ships"][1]
     assert "Sam Substitute" in text_of(client.get(f"/mentoring/mentorships/{successor.group(1)}"))
