@@ -109,7 +109,7 @@ def health_cards(points: list[TrendPoint]) -> list[HealthCard]:
             continue
         value = int(latest.get(figure.key) or 0)
         before = int(previous.summary.get(figure.key) or 0) if previous is not None else None
-        change, direction = change_words(value, before, previous.label if previous is not None else "")
+        change, direction = change_words(value, before, previous.day if previous is not None else "")
         series = [int(point.summary.get(figure.key) or 0) for point in points]
         label = str(figure.label)
         title = _("%(figure)s across %(num)s snapshots", figure=label, num=number(len(series)))

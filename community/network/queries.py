@@ -191,7 +191,13 @@ class TrendPoint:
 
     @property
     def label(self) -> str:
+        """Short, for a chart's axis (07.08.26)."""
         return format_date(self.computed_at, "short") if has_request_context() else self.computed_at.date().isoformat()
+
+    @property
+    def day(self) -> str:
+        """In a sentence, as every page gives a date (07.08.2026 · 7 Aug 2026)."""
+        return format_date(self.computed_at, "medium") if has_request_context() else self.computed_at.date().isoformat()
 
 
 def health_trend(limit: int = 12) -> list[TrendPoint]:

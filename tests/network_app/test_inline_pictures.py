@@ -11,13 +11,17 @@ from tests.conftest import text_of
 def test_health_cards_have_a_sparkline_and_say_what_changed(client, login_as, analyst, small_org, compute):
     from community.database import utcnow
 
-    compute(utcnow() - timedelta(days=7))
+    week_ago = utcnow() - timedelta(days=7)
+    compute(week_ago)
     compute()
     login_as(analyst)
     page = client.get("/network")
     body, text = page.get_data(as_text=True), text_of(page)
     assert body.count('class="sparkline"') >= 8
     assert "Unchanged since" in text or "more than on" in text or "fewer than on" in text
+    # The earlier snapshot's day reads as on every page ("7 Aug 2026"), not as a chart's "8/7/26".
+    day = f"{week_ago.day} {week_ago:%b %Y}"
+    assert f"since {day}" in text or f"than on {day}" in text
     assert "Executives without an active or requested mentorship." in text  # every figure explained
     assert "single_points_of_failure" not in text
 
