@@ -171,6 +171,7 @@ def _build_demo(database_url: str, people: int) -> None:
         started = time.perf_counter()
         demo.build(people=people, seed=DEMO_SEED)
         db.session.commit()
+        demo.gather_statistics()
         print(f"  demo organisation of {people:,} people built in {time.perf_counter() - started:.0f} s",
               file=sys.stderr, flush=True)
         db.session.remove()

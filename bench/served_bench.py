@@ -119,6 +119,7 @@ def build_database(database_url: str) -> None:
         started = time.perf_counter()
         summary = demo.build(people=PEOPLE, seed=SEED)
         db.session.commit()
+        demo.gather_statistics()
         print(f"  demo organisation built: {PEOPLE} people in {time.perf_counter() - started:.0f} s "
               f"({summary.get('threads', '?')} threads, {summary.get('posts', '?')} posts)", flush=True)
         db.session.remove()

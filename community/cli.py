@@ -109,6 +109,7 @@ def demo_command(people: int, seed: int, if_empty: bool):
         _fail("the database has people already; demo data goes into an empty database.")
     summary = demo.build(people=people, seed=seed)
     unit_of_work.commit()
+    demo.gather_statistics()
     click.echo(json.dumps(summary, indent=2))
 
 

@@ -32,6 +32,18 @@ FEED_PAST_DAYS = 90
 _BARE_PERSON = (lazyload(User.role_rows), lazyload(User.language_rows))
 
 
+def mentor_loads(statuses: tuple[str, ...]) -> dict[int, int]:
+    """Mentorships per mentor in these statuses (mentors with none are absent).
+
+    Read on its own, not joined to the mentors as a grouped subquery: on PostgreSQL with
+    statistics not yet gathered (just after a bulk import) the planner estimated a handful of
+    rows and re-ran the grouping for every mentor, 11 s at 10,000 mentors instead of 10 ms."""
+    rows = db.session.execute(
+        select(Mentorship.mentor_id, func.count()).where(Mentorship.status.in_(statuses)).group_by(Mentorship.mentor_id)
+    )
+    return {mentor_id: count for mentor_id, count in rows}
+
+
 def _people(path: _AbstractLoad) -> tuple[_AbstractLoad, _AbstractLoad]:
     return (path.joinedload(Mentorship.mentor).options(*_BARE_PERSON),
             path.joinedload(Mentorship.executive).options(*_BARE_PERSON))

@@ -12,13 +12,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.accounts.models import User, UserRole
 from community.discussions.models import Post
 from community.extensions import db
 from community.i18n import local_number
 from community.mentoring.models import MentoringSession, Mentorship, SessionChange
+from community.mentoring.queries import mentor_loads
 from community.mentoring.services import path_for
 from community.network import fading as model
 from community.network import services as network
@@ -35,12 +36,10 @@ PARAMS = model.FadingParams()
 def load_activity(now: datetime, hidden: frozenset[int] = frozenset()) -> list[model.MentorActivity]:
     """Every active mentor's own history over the baseline and recent windows."""
     since = now - timedelta(days=PARAMS.recent_days + PARAMS.baseline_days)
-    load = (select(Mentorship.mentor_id, func.count().label("n")).where(Mentorship.status == "active")
-            .group_by(Mentorship.mentor_id).subquery())
-    mentors = [(uid, capacity, n) for uid, capacity, n in db.session.execute(
-        select(User.id, User.capacity, func.coalesce(load.c.n, 0))
+    loads = mentor_loads(("active",))
+    mentors = [(uid, capacity, loads.get(uid, 0)) for uid, capacity in db.session.execute(
+        select(User.id, User.capacity)
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "mentor"))
-        .outerjoin(load, load.c.mentor_id == User.id)
         .where(User.active.is_(True), User.erased_at.is_(None), User.analysis_opt_out.is_(False),
                User.mentoring_paused.is_(False))
     ) if uid not in hidden]

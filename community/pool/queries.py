@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -20,6 +20,7 @@ from community.mentoring.models import (
     MentorshipGoal,
     SessionAgendaTag,
 )
+from community.mentoring.queries import mentor_loads
 from community.network import demand as demand_model
 from community.network import substitutes as substitute_model
 from community.network.models import AnalysisSnapshot, PersonFigure
@@ -60,22 +61,28 @@ def demand_signals(since: datetime) -> list[demand_model.DemandSignal]:
     return signals
 
 
-def _mentor_rows() -> list[Any]:
-    """Rows (id, department, capacity, paused, load, active, directory_visible) of the mentors."""
-    load = (
-        select(Mentorship.mentor_id, func.count().label("n"))
-        .where(Mentorship.status.in_(OPEN_STATUSES))
-        .group_by(Mentorship.mentor_id)
-        .subquery()
-    )
-    return list(db.session.execute(
-        select(User.id, User.department, User.capacity, User.mentoring_paused, func.coalesce(load.c.n, 0),
-               User.active, User.directory_visible)
-        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "mentor"))
-        .outerjoin(load, load.c.mentor_id == User.id)
-        .where(User.active.is_(True), User.erased_at.is_(None))
-        .order_by(User.id)
-    ))
+class MentorRow(NamedTuple):
+    id: int
+    department: str | None
+    capacity: int | None
+    mentoring_paused: bool
+    load: int
+    active: bool
+    directory_visible: bool
+
+
+def _mentor_rows() -> list[MentorRow]:
+    """The active mentors, each with their open mentorships (requested or active)."""
+    loads = mentor_loads(OPEN_STATUSES)
+    return [
+        MentorRow(uid, department, capacity, paused, loads.get(uid, 0), active, visible)
+        for uid, department, capacity, paused, active, visible in db.session.execute(
+            select(User.id, User.department, User.capacity, User.mentoring_paused, User.active, User.directory_visible)
+            .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "mentor"))
+            .where(User.active.is_(True), User.erased_at.is_(None))
+            .order_by(User.id)
+        )
+    ]
 
 
 def _mentor_levels() -> dict[int, dict[str, str]]:
