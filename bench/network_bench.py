@@ -160,6 +160,7 @@ def _build_demo(database_url: str, people: int) -> None:
     from sqlalchemy import text
 
     from community import demo
+    from community.database import gather_statistics
     from community.extensions import db
 
     app = _make_app(database_url)
@@ -171,7 +172,7 @@ def _build_demo(database_url: str, people: int) -> None:
         started = time.perf_counter()
         demo.build(people=people, seed=DEMO_SEED)
         db.session.commit()
-        demo.gather_statistics()
+        gather_statistics(db.engine)
         print(f"  demo organisation of {people:,} people built in {time.perf_counter() - started:.0f} s",
               file=sys.stderr, flush=True)
         db.session.remove()

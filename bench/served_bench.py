@@ -109,6 +109,7 @@ def build_database(database_url: str) -> None:
 
     app = make_app(database_url)
     from community import demo
+    from community.database import gather_statistics
     from community.extensions import db
 
     with app.app_context():
@@ -119,7 +120,7 @@ def build_database(database_url: str) -> None:
         started = time.perf_counter()
         summary = demo.build(people=PEOPLE, seed=SEED)
         db.session.commit()
-        demo.gather_statistics()
+        gather_statistics(db.engine)
         print(f"  demo organisation built: {PEOPLE} people in {time.perf_counter() - started:.0f} s "
               f"({summary.get('threads', '?')} threads, {summary.get('posts', '?')} posts)", flush=True)
         db.session.remove()

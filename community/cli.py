@@ -11,7 +11,9 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from community import unit_of_work
+from community.database import BULK_ROWS, gather_statistics
 from community.errors import DomainError
+from community.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -80,6 +82,8 @@ def import_people_command(file: Path):
     try:
         report = import_people(file.read_bytes())
         unit_of_work.commit()
+        if report.created + report.updated >= BULK_ROWS:
+            gather_statistics(db.engine)
     except DomainError as error:
         unit_of_work.rollback()
         _fail(error.message)
@@ -109,7 +113,7 @@ def demo_command(people: int, seed: int, if_empty: bool):
         _fail("the database has people already; demo data goes into an empty database.")
     summary = demo.build(people=people, seed=seed)
     unit_of_work.commit()
-    demo.gather_statistics()
+    gather_statistics(db.engine)
     click.echo(json.dumps(summary, indent=2))
 
 

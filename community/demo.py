@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import time
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from community.database import utcnow
 from community.demo_support import (  # noqa: F401 - the demo's names, kept importable here
@@ -49,17 +49,6 @@ def steps():
         network_demo.seed,
         impact_demo.seed,
     ]
-
-
-def gather_statistics() -> None:
-    """After the demo's bulk load is committed: PostgreSQL's planner statistics for every table,
-    as after any bulk import (autovacuum would gather them later, or never where it is off; until
-    then the planner takes tables of 100,000 rows for a handful). SQLite needs nothing."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
-        connection.commit()
 
 
 def build(*, people: int, seed: int) -> dict:

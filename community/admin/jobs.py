@@ -11,7 +11,7 @@ from community.accounts.importing import ImportReport, import_people
 from community.admin.importing import ERRORS_KEPT
 from community.admin.models import PeopleImport
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import BULK_ROWS, gather_statistics, utcnow
 from community.errors import DomainError
 from community.extensions import db
 from community.tasks import task
@@ -69,3 +69,5 @@ def run_import(import_id: int) -> None:
                  data={"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
                        "errors": len(report.errors), "updated_ids": report.updated_ids[:ERRORS_KEPT]})
     commit()
+    if report.created + report.updated >= BULK_ROWS:
+        gather_statistics(db.engine)

@@ -145,3 +145,30 @@ def test_demo_admin_can_log_in(runner, client):
 
     assert runner.invoke(args=["demo", "--people", "40", "--seed", "2"]).exit_code == 0
     assert login(client, DEMO_ADMIN_EMAIL, DEMO_PASSWORD).status_code == 302
+
+
+def test_a_large_import_leaves_postgresql_with_planner_statistics(runner, tmp_path, db):
+    """A thousand new people at once: the planner, without statistics, took the tables for
+    nearly empty (see tests/network_app/test_cli_and_demo.py); a small import does not analyse."""
+    import pytest
+    from sqlalchemy import text
+
+    from community.database import BULK_ROWS
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def estimated() -> float:
+        with db.engine.connect() as connection:
+            return connection.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'users'")).scalar()
+
+    small = tmp_path / "small.csv"
+    small.write_text(CSV_OK, encoding="utf-8")
+    assert "2 created" in runner.invoke(args=["people", "import", str(small)]).output
+    assert estimated() < 2  # never analysed (-1) or empty: a small import leaves it to autovacuum
+    rows = [f"Person {n},person{n}@example.com,Dept {n % 7},City,staff" for n in range(BULK_ROWS)]
+    large = tmp_path / "large.csv"
+    large.write_text("name,email,department,location,roles\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["people", "import", str(large)])
+    assert f"{BULK_ROWS} created" in result.output, result.output
+    assert estimated() == BULK_ROWS + 2
