@@ -89,7 +89,7 @@ def seed(ctx) -> None:
             langs.add(rng.choice(["fr", "tr", "it", "pl", "es"]))
         languages.extend({"user_id": i, "code": code} for code in sorted(langs))
         ctx.department_of[i] = department
-    db.session.execute(insert(User), users)
+    db.session.execute(insert(User.__table__), users)  # rows by column (the "name" column is User.stored_name)
     db.session.execute(insert(UserRole), roles)
     db.session.execute(insert(UserLanguage), languages)
     reset_sequence("users", n)

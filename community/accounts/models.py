@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, SQLColumnExpression, String, Text, UniqueConstraint, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import TimestampMixin, utcnow
@@ -21,6 +23,16 @@ LEVELS = ("interested", "practitioner", "expert")
 LISTED_CONDITION = "active IS true AND directory_visible IS true"
 
 
+def former_member() -> str:
+    """What an erased person is called, in the reader's language."""
+    return gettext("Former member")
+
+
+def shown_name(stored: str, erased_at: datetime | None) -> str:
+    """`User.name` for a row read in SQL (`User.stored_name`, `User.erased_at`)."""
+    return former_member() if erased_at is not None else stored
+
+
 class User(UserMixin, TimestampMixin, Model):
     """A person in the organisation; SPEC calls the public view of it a Person."""
 
@@ -28,7 +40,9 @@ class User(UserMixin, TimestampMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    # The name as stored; read `name`, which says "Former member" for an erased person in the
+    # reader's language (the stored text is in the language of whoever erased them).
+    stored_name: Mapped[str] = mapped_column("name", String(120))
     handle: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     department: Mapped[str | None] = mapped_column(String(120), index=True)
@@ -56,6 +70,21 @@ class User(UserMixin, TimestampMixin, Model):
         Index("ix_users_directory_name", "name", "id", sqlite_where=text(LISTED_CONDITION),
               postgresql_where=text(LISTED_CONDITION)),
     )
+
+    @hybrid_property
+    def name(self) -> str:
+        if self.erased_at is not None:
+            return former_member()
+        return self.stored_name
+
+    @name.inplace.setter
+    def _name_setter(self, value: str) -> None:
+        self.stored_name = value
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls) -> SQLColumnExpression[str]:
+        return cls.stored_name  # in SQL (search, order, Core reads): the stored text
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

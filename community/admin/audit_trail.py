@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from community.accounts.models import User
+from community.accounts.models import User, shown_name
 from community.accounts.services import require_admin
 from community.audit.models import AuditEvent
 from community.extensions import db
@@ -174,8 +174,10 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
             ids[event.subject_type].add(event.subject_id)
     names: dict[tuple[str, int], str] = {}
     if ids.get("user"):
-        for pid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids["user"]))):
-            names[("user", pid)] = name
+        for pid, name, erased_at in db.session.execute(
+            select(User.id, User.stored_name, User.erased_at).where(User.id.in_(ids["user"]))
+        ):
+            names[("user", pid)] = shown_name(name, erased_at)
     if ids.get("analysis_snapshot"):
         from community.i18n import local_datetime
         from community.network.models import AnalysisSnapshot
@@ -185,11 +187,11 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
         ):
             names[("analysis_snapshot", sid)] = str(_l("Snapshot of %(when)s", when=local_datetime(computed_at)))
     if ids.get("nomination"):
-        for nid, name in db.session.execute(
-            select(Nomination.id, User.name).join(User, User.id == Nomination.nominee_id)
+        for nid, name, erased_at in db.session.execute(
+            select(Nomination.id, User.stored_name, User.erased_at).join(User, User.id == Nomination.nominee_id)
             .where(Nomination.id.in_(ids["nomination"]))
         ):
-            names[("nomination", nid)] = str(_l("Nomination of %(name)s", name=name))
+            names[("nomination", nid)] = str(_l("Nomination of %(name)s", name=shown_name(name, erased_at)))
     return names
 
 
@@ -203,7 +205,8 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
     events: list[AuditEvent] = list(found.items)
     names = _subject_names(events)
     wanted = _person_ids(events)
-    people = {uid: name for uid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))} if wanted else {}
+    people = {uid: shown_name(name, erased_at) for uid, name, erased_at in db.session.execute(
+        select(User.id, User.stored_name, User.erased_at).where(User.id.in_(wanted)))} if wanted else {}
     rows = []
     for event in events:
         subject = ""

@@ -18,7 +18,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from community.accounts.models import User, UserRole
+from community.accounts.models import User, UserRole, shown_name
 from community.errors import NotFoundError
 from community.expertise.models import Tag
 from community.extensions import db
@@ -97,7 +97,7 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
     wanted = sorted({int(pid) for pid in ids})
     if not wanted:
         return {}
-    stmt = select(User.id, User.name, User.department, User.is_ambassador)
+    stmt = select(User.id, User.stored_name, User.erased_at, User.department, User.is_ambassador)
     if len(wanted) <= IN_LIST_MAX:
         stmt = stmt.where(User.id.in_(wanted))
     wanted_set = set(wanted)
@@ -114,7 +114,8 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
         elif row is None:
             refs[pid] = PersonRef(None, _("former member"), known=False)
         else:
-            refs[pid] = PersonRef(pid, row.name, None, row.department, bool(row.is_ambassador))
+            refs[pid] = PersonRef(pid, shown_name(row.stored_name, row.erased_at), None, row.department,
+                                  bool(row.is_ambassador))
     return refs
 
 

@@ -44,7 +44,7 @@ from community.profiles.models import POSTGRES_TSVECTOR, PersonSearch, PersonTag
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 200
 CHUNK = 500
-PROFILE_TEXT_FIELDS = ("name", "bio", "department", "location")
+PROFILE_TEXT_FIELDS = ("stored_name", "bio", "department", "location")  # mapped attributes (User.name reads stored_name)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Letters without a Unicode decomposition that still have an obvious ASCII spelling.
 _SPELLED = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})

@@ -72,3 +72,23 @@ def test_a_moderators_export_lists_their_moderation_acts(client, create_user, cr
     data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {api_token(moderator)}"}).json
     acts = data["discussions"]["moderation_acts"]
     assert [(a["action"], a["note"]) for a in acts] == [("post.hidden", "Advertising")]
+
+
+def test_an_erased_author_is_a_former_member_in_each_readers_language(
+        app, client, create_user, create_thread, login_as, db):
+    """The name was stored in the language of whoever erased the person: an English admin's
+    erasure read "Former member" to every German reader, a German admin's "Ehemaliges Mitglied"
+    to every English one. The audit trail reads the name in SQL and follows the same rule."""
+    alice = create_user(roles=["mentor"], name="Alice Author")
+    thread = create_thread(alice, title="Teams etiquette", body="Mute when you are not talking.")
+    admin = create_user(roles=["admin"], locale="en")
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{alice.id}/erase", {"confirm": "y"}).status_code == 302
+    assert "Former member" in text_of(client.get("/admin/audit"))
+    for locale, shown, not_shown in (("de", "Ehemaliges Mitglied", "Former member"),
+                                     ("en", "Former member", "Ehemaliges Mitglied")):
+        reader = app.test_client_class(app, app.response_class, use_cookies=True)
+        assert login(reader, create_user(roles=["staff"], locale=locale)).status_code == 302
+        page = text_of(reader.get(f"/threads/{thread.id}"))
+        assert "Mute when you are not talking." in page and shown in page and not_shown not in page
+        assert "Alice Author" not in page
