@@ -373,25 +373,20 @@ def change_counts(session_ids: list[int]) -> dict[int, int]:
 
 def mentors_with_room() -> list[Any]:
     """Rows (id, name, department, active, directory_visible) of mentors who can take another
-    mentee, for the request form (the service keeps those its author may name)."""
+    mentee, for the request form (the service keeps those its author may name). The loads are
+    read apart (`mentor_loads`), whatever the planner knows of the tables."""
     from community.accounts.models import User, UserRole
     from community.mentoring.models import OPEN_STATUSES
 
-    load = (
-        select(Mentorship.mentor_id, func.count().label("n"))
-        .where(Mentorship.status.in_(OPEN_STATUSES))
-        .group_by(Mentorship.mentor_id)
-        .subquery()
-    )
+    loads = mentor_loads(OPEN_STATUSES)
     stmt = (
-        select(User.id, User.name, User.department, User.active, User.directory_visible)
+        select(User.id, User.name, User.department, User.active, User.directory_visible, User.capacity)
         .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "mentor"))
-        .outerjoin(load, load.c.mentor_id == User.id)
         .where(User.active.is_(True), User.mentoring_paused.is_(False))  # a paused mentor takes no requests
-        .where(func.coalesce(load.c.n, 0) < User.capacity)
+        .where(User.capacity > 0)
         .order_by(User.name, User.id)
     )
-    return list(db.session.execute(stmt).all())
+    return [row for row in db.session.execute(stmt) if loads.get(row.id, 0) < row.capacity]
 
 
 def executives() -> list[tuple[int, str, str | None]]:
