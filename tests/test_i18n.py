@@ -186,3 +186,11 @@ def test_german_writes_gender_inclusive_forms_one_way():
     # Role labels name one person: "Mitarbeiter:in", "Administrator:in" beside "Mentor:in".
     assert catalog.get("Staff").string == "Mitarbeiter:in"
     assert catalog.get("Administrator").string == "Administrator:in"
+
+
+def test_german_names_the_product_and_the_mentor_one_way():
+    """The pages say "Mentoren-Community"; three e-mails (a notification's button, the sign-up
+    mails) said "Mentor Community". A handover's reason said "der Mentor pausiert" where the
+    other reasons say "die Mentorin oder der Mentor"."""
+    assert _german_matching(r"Mentor Community") == []
+    assert _german_matching(r"(?<!oder )\bder Mentor (pausiert|hat)") == []
