@@ -391,6 +391,13 @@ def wanted_now(note_ids: Iterable[int]) -> list[int]:
     return wanted
 
 
+def as_sentence(text: str) -> str:
+    """A notification's words as the e-mail's sentence: with its full stop (the bell's list and
+    the subject go without; "… needs a new mentor (the mentor left the company)")."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?:…" else text + "."
+
+
 def notification_email(note_id: int) -> OutgoingMessage | None:
     """The e-mail for one in-app notification, if its person wants it now."""
     from community.notifications.models import Notification
@@ -424,7 +431,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
         elif note.kind in POST_KINDS:
             details = post_details(note.link)
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
-                          template="notification", attachments=attachments, text=text, link=absolute(note.link),
+                          template="notification", attachments=attachments, text=as_sentence(text), link=absolute(note.link),
                           sent_at=format_time(user, note.created_at), details=details)
 
 

@@ -54,6 +54,9 @@ def test_the_schedulers_calendar_copy_opens_the_session_and_invitations_link_the
 
     # The invitation in either e-mail links the site's address, not the host the request came to.
     [invitation] = _emails(db, executive.email)
+    # The notification's words are the e-mail's sentence, with its full stop (the subject has none).
+    sentence = invitation.body_text.split("\n\n")[1]
+    assert sentence.endswith(".") and not invitation.subject.endswith("."), sentence
     for message in (copy, invitation):
         description = str(_event(message)["DESCRIPTION"])
         assert session_page in description and "localhost" not in description
