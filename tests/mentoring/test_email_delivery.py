@@ -332,6 +332,10 @@ def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(pe
         assert "3 einzelne Ausfallpunkte (+2 seit letzter Woche)" in part
         assert "1 Mentor:in, die nachlassen könnte (+1 seit letzter Woche)" in part
         assert "Fritz Fading" in part and "Olga Optout" not in part
+    # The plain text's sections stand apart (nominations and fading mentors ran on from the list before).
+    text = text.replace("\r\n", "\n")
+    assert "\n\n1 neue Nominierung\n" in text and "\n\nMentor:innen, die nachlassen könnten\n" in text
+    assert "\n\n-- \n" in text
 
 
 def test_a_change_manager_completing_cancels_the_session_for_both_participants(people, create_mentorship, create_user,
