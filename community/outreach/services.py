@@ -430,6 +430,8 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
                 details = session_details(session, user)
         elif note.kind in POST_KINDS:
             details = post_details(note.link)
+        elif note.kind in MENTORSHIP_KINDS:
+            details = mentorship_details(note.link)
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=as_sentence(text), link=absolute(note.link),
                           sent_at=format_time(user, note.created_at), details=details)
@@ -467,6 +469,29 @@ def session_details(session: Any, user: User) -> list[Detail]:
         details.append(Detail(_("Topics"), topics))
     if session.agenda:
         details.append(Detail(_("Agenda"), _shortened(session.agenda, 1000)))
+    return details
+
+
+# A request, or a handover, asks its mentor to take someone on: what they would work on.
+MENTORSHIP_KINDS = ("mentorship_requested", "mentorship_requested_for", "handed_over_new")
+_MENTORSHIP_IN_LINK = re.compile(r"^/mentoring/mentorships/(\d+)$")
+
+
+def mentorship_details(link: str | None) -> list[Detail]:
+    """The learning goals (topics and the executive's own words) of the mentorship a request or
+    handover is about, for the mentor it asks: enough to answer from the e-mail's link."""
+    from community.mentoring.models import Mentorship
+
+    found = _MENTORSHIP_IN_LINK.match(link or "")
+    mentorship = db.session.get(Mentorship, int(found.group(1))) if found else None
+    if mentorship is None:
+        return []
+    details = []
+    topics = ", ".join(sorted(goal.tag.display_name for goal in mentorship.goals))
+    if topics:
+        details.append(Detail(_("Learning goals"), topics))
+    if mentorship.goal_text:
+        details.append(Detail(None, _shortened(mentorship.goal_text, 1000)))
     return details
 
 

@@ -374,3 +374,21 @@ def test_the_weekly_briefing_is_chosen_weekly_or_off(login_as, client, create_us
         NotificationPreference.user_id == manager.id, NotificationPreference.kind == "weekly_briefing")) == "immediately"
     refused = api(manager)("PATCH", "/api/v1/me", {"notification_prefs": {"weekly_briefing": "digest"}})
     assert refused.status_code == 422 and "Choose weekly or off." in str(refused.json)
+
+
+def test_a_request_e_mail_tells_the_mentor_what_the_executive_wants_to_learn(people, api, smtp_server, taxonomy):
+    """The mentor asked had to open the site to see what the request was about: the e-mail now
+    names the learning goals and quotes the executive's own words."""
+    mentor, executive = people()
+    made = api(executive)("POST", "/api/v1/mentorships", {
+        "mentor_id": mentor.id, "goals": ["linkedin", "microsoft-teams"],
+        "goal_text": "Posting on LinkedIn without embarrassing myself."})
+    assert made.status_code == 201, made.json
+    [request] = smtp_server.to(mentor.email)
+    text, html, _ = parts(request)
+    assert "Learning goals: LinkedIn, Microsoft Teams" in text
+    assert ">Learning goals</th>" in html and ">LinkedIn, Microsoft Teams</td>" in html
+    for part in (text, html):
+        assert "Posting on LinkedIn without embarrassing myself." in part
+    # Nobody else's e-mail carries the goals.
+    assert all("Learning goals" not in parts(m)[0] for m in smtp_server.to(executive.email))
