@@ -389,3 +389,10 @@ def circles_of(actor: User) -> list[Circle]:
         .where(CircleMember.user_id == actor.id, CircleMember.status.in_(("invited", "accepted")))
         .order_by(Circle.id.desc())
     ).unique())
+
+
+def all_circles(actor: User) -> list[Circle]:
+    """Every circle, newest first, for the change managers who start them and keep them going
+    (members and topics come with them)."""
+    require_change_manager(actor)
+    return list(db.session.scalars(select(Circle).order_by(Circle.id.desc())))

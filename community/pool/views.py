@@ -138,7 +138,8 @@ def pool_fading(snapshot, pseudonymised: bool) -> list:
 @bp.get("/circles")
 @login_required
 def circles():
-    return render_template("pool/circles.html", circles=circle_services.circles_of(current_user))
+    every = circle_services.all_circles(current_user) if current_user.has_role("change_manager") else None
+    return render_template("pool/circles.html", circles=circle_services.circles_of(current_user), every=every)
 
 
 @bp.route("/circles/proposals", methods=["GET", "POST"])

@@ -291,3 +291,21 @@ def test_in_pseudonymised_mode_the_refusal_of_a_second_circle_does_not_name_the_
     again = call("POST", "/api/v1/circles", {"name": "Again", "members": keys})
     assert again.status_code == 422
     assert again.get_json()["error"]["fields"]["members"] == ["These people are all in one circle already."]
+
+
+def test_change_managers_find_every_circle_on_the_circles_page(org, api, client, login_as):
+    """A change manager who started a circle without joining it found it nowhere afterwards: the
+    page listed only the circles one is in. It now lists every circle for change managers, with
+    the invitations still open; a mentor still sees only their own."""
+    members = [m.id for m in org["mentors"][:4]]
+    made = api(org["cm"])("POST", "/api/v1/circles", {"name": "Teams pioneers", "member_ids": members,
+                                                      "topic_slugs": ["linkedin"]})
+    assert made.status_code == 201, made.json
+    login_as(org["cm"])
+    page = text_of(client.get("/circles"))
+    assert "You are not in a circle yet." in page and "All circles" in page
+    assert "Teams pioneers" in page and "4 invitations not answered yet" in page
+    client.post_form("/logout")
+    login_as(org["mentors"][5])
+    outsider = text_of(client.get("/circles"))
+    assert "Teams pioneers" not in outsider and "All circles" not in outsider
