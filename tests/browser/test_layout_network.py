@@ -114,15 +114,17 @@ def test_explorer_controls_neither_overlap_nor_wrap_at_any_width(demo_site, sign
     assert not found, found
 
 
-def test_the_nominations_list_is_readable_on_a_phone_in_german(demo_site, signed_in):  # noqa: F811
-    """At 390 px the nominations table was cut at its status column ("abgelehn…") inside a box
-    that scrolled with no hint; on a phone each nomination is now a card of labelled lines."""
+@pytest.mark.parametrize("path", ["/ambassadors/nominations", "/admin/audit"])
+def test_lists_in_tables_are_readable_on_a_phone_in_german(demo_site, signed_in, path):  # noqa: F811
+    """At 390 px the nominations table was cut at its status column ("abgelehn…"), the audit
+    trail at its subject, each inside a box that scrolled with no hint; on a phone each row is
+    now a card of labelled lines."""
     app, base, ids = demo_site
     _set_language(app, ids, "de")
     page = signed_in[("admin", 390)]
-    page.goto(f"{base}/ambassadors/nominations")
+    page.goto(base + path)
     cells = page.evaluate("""() => [...document.querySelectorAll('main table td')].map(td => {
       const box = td.getBoundingClientRect(); return {right: box.right, text: td.textContent.trim()}; })""")
-    assert cells, "no nomination listed"
+    assert cells, "nothing listed"
     assert [c["text"] for c in cells if c["right"] > 391] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
