@@ -114,7 +114,7 @@ def test_explorer_controls_neither_overlap_nor_wrap_at_any_width(demo_site, sign
     assert not found, found
 
 
-@pytest.mark.parametrize("path", ["/ambassadors/nominations", "/admin/audit"])
+@pytest.mark.parametrize("path", ["/ambassadors/nominations", "/admin/audit", "/network/trend"])
 def test_lists_in_tables_are_readable_on_a_phone_in_german(demo_site, signed_in, path):  # noqa: F811
     """At 390 px the nominations table was cut at its status column ("abgelehn…"), the audit
     trail at its subject, each inside a box that scrolled with no hint; on a phone each row is
@@ -128,3 +128,18 @@ def test_lists_in_tables_are_readable_on_a_phone_in_german(demo_site, signed_in,
     assert cells, "nothing listed"
     assert [c["text"] for c in cells if c["right"] > 391] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+def test_network_charts_keep_a_readable_size_on_a_phone(demo_site, signed_in):  # noqa: F811
+    """Shrunk to 390 px the trend chart's labels were 4 px tall; it keeps its size now and
+    scrolls sideways in its own box (the page itself does not)."""
+    app, base, ids = demo_site
+    _set_language(app, ids, "de")
+    page = signed_in[("admin", 390)]
+    page.goto(f"{base}/network/trend")
+    found = page.evaluate("""() => { const img = document.querySelector('.network-picture img');
+      const box = img.parentElement; return {width: img.getBoundingClientRect().width,
+      scrolls: getComputedStyle(box).overflowX}; }""")
+    assert found["width"] >= 500 and found["scrolls"] == "auto", found
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+
