@@ -143,3 +143,13 @@ def test_network_charts_keep_a_readable_size_on_a_phone(demo_site, signed_in):  
     assert found["width"] >= 500 and found["scrolls"] == "auto", found
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
 
+
+
+def test_the_trend_table_fits_a_desktop_in_german(demo_site, signed_in):  # noqa: F811
+    """Eight figure columns with long German headings ran past the card at 1280 px."""
+    app, base, ids = demo_site
+    _set_language(app, ids, "de")
+    page = signed_in[("admin", 1280)]
+    page.goto(f"{base}/network/trend")
+    card = page.evaluate("() => { const c = document.querySelector('.table-card'); return [c.scrollWidth, c.clientWidth]; }")
+    assert card[0] <= card[1] + 1, card
