@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from community.expertise.services import all_tags
 from community.extensions import db, limiter
 from community.pagination import clamp
 from community.profiles.naming import person_by_handle
+from community.spreadsheets import csv_response, csv_text
 from community.unit_of_work import form_attempt
 
 # Upper ends of the bars where a criterion has a natural one (feedback is rated 1–5).
@@ -206,27 +206,17 @@ def candidates():
 @login_required
 def candidates_csv():
     rows = services.export_candidates(current_user, request.args.get("sort", "score"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     keys = ["sessions", "mentees", "feedback", "community", "topics", "reach"]
-    writer.writerow(["id", "name", "department", "location", "score", "outcomes", "community_part", "reach_part",
-                     "nomination", "criteria_met", *keys])
+    table: list[list[Any]] = [["id", "name", "department", "location", "score", "outcomes", "community_part",
+                               "reach_part", "nomination", "criteria_met", *keys]]
     for c in rows:
         values = c.evidence.as_dict()
-        writer.writerow([_cell(v) for v in [
-            c.person.id, c.person.name, c.person.department or "", c.person.location or "",
-            c.score if c.score is not None else "", c.parts.get("outcomes", ""), c.parts.get("community", ""), c.parts.get("reach", ""),
-            c.nomination.id if c.nomination else "", c.evidence.met_count, *[values.get(k) if values.get(k) is not None else "" for k in keys],
-        ]])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=ambassador-candidates.csv"})
-
-
-def _cell(value):
-    """Spreadsheets execute cells that start with = + - @; neutralise them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        table.append([
+            c.person.id, c.person.name, c.person.department, c.person.location, c.score, c.parts.get("outcomes"),
+            c.parts.get("community"), c.parts.get("reach"), c.nomination.id if c.nomination else None,
+            c.evidence.met_count, *[values.get(k) for k in keys],
+        ])
+    return csv_response(csv_text(table), "ambassador-candidates.csv")
 
 
 @bp.route("/ambassadors/criteria", methods=["GET", "POST"])

@@ -8,7 +8,6 @@ reasons and feedback texts are never exported.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -25,8 +24,7 @@ from community.impact.queries import Figure, RunReport
 from community.mentoring.labels import goal_progress_label, status_label
 from community.mentoring.models import MentoringSession, Mentorship
 from community.mentoring.queries import AGENDA, MENTORSHIP_LIST
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from community.spreadsheets import csv_text
 
 
 def _figure_json(f: Figure, *, count_when_suppressed: bool = True, distribution: bool = True) -> dict[str, Any]:
@@ -216,32 +214,15 @@ def tables(report: RunReport) -> list[tuple[str, list[str], list[list[Any]]]]:
             (_("Survey figures"), *aggregate_rows(report))]
 
 
-def _cell(value: Any, *, decimal_comma: bool = False) -> Any:
-    """Text that a spreadsheet would run as a formula is written as plain text; a fraction with
-    the reader's decimal mark."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if decimal_comma and isinstance(value, float):
-        return repr(value).replace(".", ",")
-    return value
-
-
 def to_csv(report: RunReport) -> str:
-    """The three tables one below the other, each under its title row. For a German reader as
-    German spreadsheets read CSV: fields between semicolons, decimal commas (with a comma
-    between fields and "0.875" Excel there split the rows wrongly or read dates)."""
-    from flask_babel import get_locale
-
-    german = str(get_locale() or "en").startswith("de")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",")
-    for index, (title, header, rows) in enumerate(tables(report)):
+    """The three tables one below the other, each under its title row, for the reader's
+    spreadsheet (community.spreadsheets: a German reader's gets semicolons and decimal commas)."""
+    rows: list[Sequence[Any]] = []
+    for index, (title, header, table_rows) in enumerate(tables(report)):
         if index:
-            writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows([_cell(v, decimal_comma=german) for v in row] for row in rows)
-    return out.getvalue()
+            rows.append([])
+        rows += [[title], header, *table_rows]
+    return csv_text(rows)
 
 
 def to_xlsx(report: RunReport) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import networkx as nx
@@ -26,8 +24,7 @@ from community.network.queries import (
     people_refs,
     snapshot_figures,
 )
-
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from community.spreadsheets import csv_text
 
 
 def exported_graph(live: LiveNetwork, hidden: frozenset[int]) -> nx.Graph:
@@ -113,50 +110,35 @@ def export_graph(viewer: User, fmt: str) -> tuple[bytes | dict[str, Any], str]:
     return analysis.to_node_link(exported, **options), fmt
 
 
-def _cell(value: Any) -> str:
-    """CSV cells that spreadsheets would run as formulas get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def findings_csv(viewer: User) -> str:
-    """Every finding of the latest snapshot as CSV rows with their reasons; audited."""
+    """Every finding of the latest snapshot as CSV rows with their reasons, for the reader's
+    spreadsheet (community.spreadsheets); audited."""
     require_analyst(viewer)
     snapshot = latest_snapshot()
     if snapshot is None:
         raise NotFoundError(_("There is no network analysis yet."))
     report = build_report(snapshot)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["finding", "person", "person_id", "department", "details"])
+    rows: list[list[Any]] = [["finding", "person", "person_id", "department", "details"]]
 
     def person_cells(person: PersonRef | None) -> list[Any]:
         if person is None:
             return ["", "", ""]
         return [person.name, person.id if person.id is not None else "", person.department or ""]
 
-    for item in report.roles:
-        writer.writerow([_cell(v) for v in [item.label, *person_cells(item.person), item.reason]])
-    for item in report.single_points_of_failure:
-        writer.writerow([_cell(v) for v in [_("Single point of failure"), *person_cells(item.person), item.reason]])
-    for item in report.overloaded:
-        writer.writerow([_cell(v) for v in [_("Overloaded mentor"), *person_cells(item.person), item.reason]])
-    for item in report.idle:
-        writer.writerow([_cell(v) for v in [_("Idle mentor"), *person_cells(item.person), item.reason]])
-    for item in report.unmatched_executives:
-        writer.writerow([_cell(v) for v in [_("Unmatched executive"), *person_cells(item.person), item.reason]])
-    for item in report.ambassador_shortlist:
-        writer.writerow([_cell(v) for v in [_("Ambassador candidate"), *person_cells(item.person), item.reason]])
-    for topic in report.uncovered_topics:
-        writer.writerow([_cell(v) for v in [_("Uncovered topic"), "", "", "", topic.reason]])
-    for department in report.departments_without_mentors:
-        writer.writerow([_cell(v) for v in [_("Department without mentors"), "", "", department["department"],
-                                           department["reason"]]])
+    rows += [[item.label, *person_cells(item.person), item.reason] for item in report.roles]
+    for label, items in ((_("Single point of failure"), report.single_points_of_failure),
+                         (_("Overloaded mentor"), report.overloaded), (_("Idle mentor"), report.idle),
+                         (_("Unmatched executive"), report.unmatched_executives),
+                         (_("Ambassador candidate"), report.ambassador_shortlist)):
+        rows += [[label, *person_cells(item.person), item.reason] for item in items]
+    rows += [[_("Uncovered topic"), "", "", "", topic.reason] for topic in report.uncovered_topics]
+    rows += [[_("Department without mentors"), "", "", department["department"], department["reason"]]
+             for department in report.departments_without_mentors]
     if report.opted_out_people:
-        writer.writerow([_cell(v) for v in [_("Opted out"), "", "", "",
-                                           ngettext("%(num)d person who opted out is counted but not named.",
-                                                    "%(num)d people who opted out are counted but not named.",
-                                                    report.opted_out_people)]])
+        rows.append([_("Opted out"), "", "", "",
+                     ngettext("%(num)d person who opted out is counted but not named.",
+                              "%(num)d people who opted out are counted but not named.",
+                              report.opted_out_people)])
     audit.record("network.exported", actor=viewer, subject_type="analysis_snapshot", subject_id=snapshot.id,
                  data={"format": "csv", "pseudonymised": report.pseudonymised})
-    return out.getvalue()
+    return csv_text(rows)

@@ -33,7 +33,6 @@ from community.network.explorer import (
     explorer_what_if,
 )
 from community.network.exports import (
-    CSV_FORMULA_START,
     export_graph,
     exported_graph,
     findings_csv,
@@ -113,7 +112,6 @@ from community.network.whatif import (
 
 __all__ = [
     "ANALYST_ROLES",
-    "CSV_FORMULA_START",
     "EXPLORER_MAX_PEOPLE",
     "LiveNetwork",
     "NetworkData",

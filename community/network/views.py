@@ -39,6 +39,7 @@ from community.network import bp, briefing, drawing, queries, services
 from community.network.banded import banded_figures, banded_figures_of
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
 from community.page_parts import cached_html, cached_page
+from community.spreadsheets import csv_response
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
 
@@ -341,8 +342,7 @@ def settings() -> ResponseReturnValue:
 def findings_csv() -> ResponseReturnValue:
     content = services.findings_csv(current_user)
     filename = f"network-findings-{date.today().isoformat()}.csv"
-    return Response(content, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(content, filename)
 
 
 # --------------------------------------------------------------------------- pictures

@@ -6,11 +6,10 @@ code); this module reads the data, checks who may see it, audits views and write
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -30,10 +29,10 @@ from community.network.access import is_analyst
 from community.network.pseudonyms import pseudonymised
 from community.network.services import require_analyst
 from community.pool import queries
+from community.spreadsheets import csv_text
 
 MONTHS_DEFAULT = 12
 MONTHS_MAX = 36
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- demand
@@ -170,25 +169,18 @@ def demand_json(view: DemandView) -> dict[str, object]:
     }
 
 
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def demand_csv(actor: User, months: int | None = MONTHS_DEFAULT) -> str:
     view = demand_report(actor, months, audit_as="network.demand_exported")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["slug", "topic", "demand", "supply", "places_short", "places_per_mentor", "need", "mentors",
-                     "free_places", "goals", "agendas", "questions", "arithmetic",
-                     *[f"department:{name}" for name in view.departments], *[f"month:{m}" for m in view.months]])
+    rows: list[list[Any]] = [["slug", "topic", "demand", "supply", "places_short", "places_per_mentor", "need",
+                              "mentors", "free_places", "goals", "agendas", "questions", "arithmetic",
+                     *[f"department:{name}" for name in view.departments], *[f"month:{m}" for m in view.months]]]
     for t in view.topics:
         r = t.row
-        writer.writerow([_cell(x) for x in (
+        rows.append([
             t.slug, t.name, r.demand, r.supply, r.places_short, r.places_per_mentor, r.need, r.mentors, r.free_places,
             r.signals["goal"], r.signals["agenda"], r.signals["question"], t.arithmetic,
-            *[r.by_department.get(name, 0) for name in view.departments], *[r.by_month.get(m, 0) for m in view.months])])
-    return out.getvalue()
+            *[r.by_department.get(name, 0) for name in view.departments], *[r.by_month.get(m, 0) for m in view.months]])
+    return csv_text(rows)
 
 
 def heat(value: float, top: float) -> int:

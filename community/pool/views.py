@@ -16,6 +16,7 @@ from community.pool import bp, fading, queries, services
 from community.pool import circles as circle_services
 from community.pool.forms import CircleForm, CirclePostForm, HandoverForm, PauseForm, RhythmForm
 from community.profiles.naming import person_by_handle
+from community.spreadsheets import csv_response
 from community.unit_of_work import form_attempt
 
 
@@ -36,8 +37,7 @@ def demand():
 def demand_csv():
     months = services.clamp_months(request.args.get("months", type=int))
     body = services.demand_csv(current_user, months)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="topic-demand-{months}m.csv"'})
+    return csv_response(body, f"topic-demand-{months}m.csv")
 
 
 def _render_handover(mentorship, form, status=200):

@@ -1,5 +1,7 @@
 """Nominations, decisions with audit, badges, step-down and the candidate list."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -215,6 +217,12 @@ def test_candidates_page_and_csv_are_for_change_managers_only(client, login_as, 
     assert "Mara Mentor" in text_of(client.get("/ambassadors/candidates"))
     csv_text = client.get("/ambassadors/candidates.csv").get_data(as_text=True)
     assert "Mara Mentor" in csv_text.splitlines()[1]
+
+    # In German: a spreadsheet's columns split at semicolons, the umlaut-safe byte-order mark first.
+    client.post_form("/locale", {"locale": "de"})
+    body = client.get("/ambassadors/candidates.csv").data
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert body.startswith("\ufeff".encode()) and [row["name"] for row in rows] == ["Mara Mentor"]
 
 
 def test_csv_cells_cannot_start_formulas(create_user, client, login_as, people, create_nomination):

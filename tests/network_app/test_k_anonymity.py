@@ -104,7 +104,7 @@ def test_findings_and_dashboard_show_a_department_only_where_five_people_share_i
     app, client, login_as, create_user, small_org, analyst, compute, settle
 ):
     pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
-    rows = list(csv.DictReader(io.StringIO(client.get("/network/findings.csv").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/network/findings.csv").data.decode("utf-8-sig"))))
     people_rows = [row for row in rows if row["person"].startswith("P-")]
     assert people_rows
     # small_org has two IT mentors, two Logistics mentors, three Sales executives: all too few.
@@ -287,7 +287,7 @@ def test_pseudonymised_findings_show_no_exact_figure_a_member_reads_on_a_profile
     for pseudonym, text in lines:
         assert _exact_figures(members_read[pseudonym]["numbers"], text) == set(), text
     # The findings CSV: every reason about a person.
-    rows = csv.DictReader(io.StringIO(client.get("/network/findings.csv").get_data(as_text=True)))
+    rows = csv.DictReader(io.StringIO(client.get("/network/findings.csv").data.decode("utf-8-sig")))
     for row in rows:
         if row["person"].startswith("P-") and row["finding"] != "Ambassador candidate":
             details = re.sub(SPOF_COUNTS, " ", row["details"])

@@ -154,7 +154,7 @@ def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as,
     login_as(analyst)
     response = client.get("/network/findings.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     findings = {(row["finding"], row["person"]) for row in rows}
     assert ("Overloaded mentor", "Mia Mentor") in findings
     assert ("Single point of failure", "Mia Mentor") in findings

@@ -72,7 +72,7 @@ def test_demand_csv_and_refusals(org, client, login_as):
     login_as(org["cm"])
     response = client.get("/network/demand.csv?months=6")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert {r["slug"] for r in rows} >= {"linkedin", "microsoft-teams"}
     assert "department:Sales" in rows[0]
     client.post_form("/logout")
@@ -207,3 +207,16 @@ def test_a_whole_place_short_and_one_place_per_mentor_are_singular(app):
                                        "(Median der Kapazität) = 1 zu gewinnen")
         row.demand, row.places_short, row.places_per_mentor, row.need = 4.5, 2.5, 3, 1
         assert "= 2.5 places short; ÷ 3 places per mentor" in arithmetic(row)
+
+
+def test_demand_csv_opens_in_a_german_spreadsheet(org, client, login_as):
+    """A German reader's Excel splits rows at semicolons and reads decimal commas; the
+    byte-order mark makes it read the umlauts as UTF-8."""
+    login_as(org["cm"])
+    client.post_form("/locale", {"locale": "de"})
+    body = client.get("/network/demand.csv?months=6").data
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert {r["slug"] for r in rows} >= {"linkedin", "microsoft-teams"}
+    ratios = [r["places_per_mentor"] for r in rows if r["places_per_mentor"] not in ("", "0")]
+    assert ratios and all("." not in value for value in ratios), ratios
