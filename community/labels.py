@@ -89,6 +89,8 @@ PHRASES = {
     "request_withdrawn": _l("The request was withdrawn."),
     "mentorship_completed": _l("The mentorship was completed."),
     "account_erased": _l("The account was erased."),
+    "account_deactivated": _l("The account was deactivated."),
+    "person_left": _l("The person has left the organisation."),
     "handover_left": _l("the mentor left the company"),
     "handover_deactivated": _l("the mentor's account was deactivated"),
     "handover_paused": _l("the mentor paused mentoring"),

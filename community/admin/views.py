@@ -79,7 +79,7 @@ def toggle_active(user_id: int):
         with form_attempt(form) as attempt:
             accounts.set_active(current_user, user, not user.active)
         if attempt.ok:
-            flash(_("Account activated.") if user.active else _("Account deactivated; its sessions have ended."), "success")
+            flash(_("Account activated.") if user.active else _("Account deactivated: it is signed out everywhere, and its planned mentoring sessions are cancelled."), "success")
         else:
             flash(attempt.message, "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -88,13 +88,13 @@ def toggle_active(user_id: int):
 @bp.get("/users/<int:user_id>/deactivate")
 def confirm_deactivate(user_id: int):
     """Check before deactivating: the mentorships that will need a new mentor."""
-    from community.mentoring.services import mentorships_needing_handover
+    from community.mentoring.services import mentorships_needing_handover, planned_sessions_of
 
     user = accounts.manage_user(current_user, user_id)
     if not user.active:
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/deactivate.html", user=user, active_form=EmptyForm(prefix="active"),
-                           mentorships=mentorships_needing_handover(user))
+                           mentorships=mentorships_needing_handover(user), planned=planned_sessions_of(user))
 
 
 @bp.post("/users/<int:user_id>/password")

@@ -104,7 +104,7 @@ def _session_data(s: MentoringSession, history: dict[int, list[dict]], notes: di
 
 
 def erase(user: User) -> None:
-    from community.mentoring.services import request_handovers_for_mentor
+    from community.mentoring.services import cancel_sessions_of_leaver, request_handovers_for_mentor
 
     # Their executives need a new mentor: the change managers are told before the mentorships end.
     for mentorship in request_handovers_for_mentor(user, "erased"):
@@ -113,18 +113,9 @@ def erase(user: User) -> None:
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     mine = select(Mentorship.id).where(_involving(user))
     sessions = select(MentoringSession.id).where(MentoringSession.mentorship_id.in_(mine))
-    # Planned sessions are called off and open mentorships end: the person is gone.
-    for session_id, starts_at in db.session.execute(
-        select(MentoringSession.id, MentoringSession.starts_at)
-        .where(MentoringSession.mentorship_id.in_(mine), MentoringSession.status == "planned")
-    ).all():
-        db.session.add(SessionChange(session_id=session_id, kind="cancelled", changed_at=now, old_starts_at=starts_at,
-                                     reason=ERASED_REASON))
-    db.session.execute(
-        update(MentoringSession).where(MentoringSession.mentorship_id.in_(mine), MentoringSession.status == "planned")
-        .values(status="cancelled", cancel_reason=ERASED_REASON, version=MentoringSession.version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    # Planned sessions are called off (the other one of each pair is told, with the calendar
+    # cancellation) and open mentorships end: the person is gone.
+    cancel_sessions_of_leaver(user, ERASED_REASON)
     # The mentor's own words when accepting or declining go (the other side's export too).
     db.session.execute(
         update(Mentorship).where(Mentorship.mentor_id == user.id, Mentorship.decision_reason.is_not(None))

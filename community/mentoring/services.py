@@ -73,6 +73,8 @@ register_kind("mentorship_completed_for_you", _l("%(actor)s completed your mento
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
+# A session called off because the other person's account ended (left, deactivated, erased).
+register_kind("session_cancelled_gone", _l("The mentoring session with %(other)s on %(when)s was cancelled: %(reason)s"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
 register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor (%(why)s)"))
@@ -609,16 +611,6 @@ def handover_reason_label(reason: str | None) -> str:
     return str(labels.get(reason or "", reason or ""))
 
 
-def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
-    planned = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
-    ).all()
-    for session in planned:
-        _bump(session, session.version, status="cancelled", cancel_reason=why)
-        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
-                                     old_starts_at=session.starts_at, reason=why))
-
-
 def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
     """Cancel the still-planned sessions of a mentorship that ends, and tell each participant
     other than `actor` as a cancelled session is told (the e-mail carries the .ics CANCEL with the
@@ -635,6 +627,8 @@ def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime,
                                      old_starts_at=starts_at, reason=why))
         link = path_for("mentoring.session_detail", session_id=session.id)
         for person in (mentorship.mentor, mentorship.executive):
+            if not person.active or person.erased_at is not None:
+                continue  # a mentor who left or was erased keeps no calendar here
             if person.id != actor.id:
                 notify(person.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
                        when=local_time_for(person, starts_at), reason=why)
@@ -691,6 +685,7 @@ def request_handovers_for_mentor(mentor: User, reason: str) -> list[Mentorship]:
 
 def _handover_on_deactivation(user: User) -> None:
     request_handovers_for_mentor(user, "deactivated")
+    cancel_sessions_of_leaver(user, stored_phrase("account_deactivated"))
 
 
 accounts.on_deactivation(_handover_on_deactivation)
@@ -760,7 +755,8 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
         raise ConflictError(message, {"mentor_id": [message]})
     now = utcnow()
     previous_mentor = mentorship.mentor
-    _cancel_planned(actor, mentorship, now, stored_phrase("mentorship_handed_over"))
+    # The old pair's planned sessions end, and their calendars are told (the .ics CANCEL).
+    _cancel_planned_and_tell(actor, mentorship, now, stored_phrase("mentorship_handed_over"))
     mentorship.status = "completed"
     mentorship.completed_at = mentorship.completed_at or now
     mentorship.handed_over_at = now
@@ -830,6 +826,47 @@ def earlier_sessions(mentorship: Mentorship) -> list[MentoringSession]:
     return list(db.session.scalars(
         select(MentoringSession).where(MentoringSession.mentorship_id.in_(ids)).order_by(MentoringSession.starts_at)
     ).unique())
+
+
+def planned_sessions_of(user: User) -> list[MentoringSession]:
+    """The planned sessions a person takes part in (what ends if their account ends)."""
+    return list(db.session.scalars(
+        select(MentoringSession).join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(MentoringSession.status == "planned",
+               or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id))
+        .order_by(MentoringSession.starts_at)
+    ))
+
+
+def cancel_sessions_of_leaver(user: User, reason: str) -> int:
+    """A person whose account ends (left, deactivated, erased): their planned sessions are
+    called off, and the other one of each pair is told as for any cancellation, with the
+    calendar cancellation (same UID, higher SEQUENCE) so the entry leaves their calendar.
+    `reason` is a stored phrase (community.labels). Returns how many sessions ended."""
+    planned = planned_sessions_of(user)
+    now = utcnow()
+    # Erased: named "former member" in each reader's language, never by the name they had.
+    named: User | str = FORMER_MEMBER if user.erased_at is not None or reason == stored_phrase("account_erased") else user
+    if planned:  # no optimistic lock: the account ends, whatever was edited meanwhile
+        db.session.execute(
+            update(MentoringSession)
+            .where(MentoringSession.id.in_([session.id for session in planned]), MentoringSession.status == "planned")
+            .values(status="cancelled", cancel_reason=reason, version=MentoringSession.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    for session in planned:
+        starts_at = session.starts_at
+        db.session.expire(session, ["status", "cancel_reason", "version"])
+        db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_at=now,
+                                     old_starts_at=starts_at, reason=reason))
+        mentorship = session.mentorship
+        other = mentorship.executive if mentorship.mentor_id == user.id else mentorship.mentor
+        if other.active and other.erased_at is None:
+            notify(other.id, "session_cancelled_gone", session_id=session.id, other=named, reason=reason,
+                   link=path_for("mentoring.session_detail", session_id=session.id),
+                   when=local_time_for(other, starts_at))
+    db.session.flush()
+    return len(planned)
 
 
 def decline_open_requests_for_leaver(user: User, reason: str) -> int:

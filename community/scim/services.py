@@ -14,8 +14,6 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from scim2_models import (
     Context,
     InvalidFilterException,
@@ -35,6 +33,7 @@ from community.accounts.models import ApiToken, User
 from community.audit import services as audit
 from community.database import rowcount, utcnow
 from community.extensions import db
+from community.labels import stored_phrase
 from community.scim.models import ScimToken, ScimUser
 from community.scim.schema import enterprise_model, user_model
 
@@ -370,15 +369,20 @@ def deactivate(user: User, reason: str) -> dict[str, int]:
     """The leaver flow: the account stops working at once, their open requests are declined and
     each active mentorship is put in front of the change managers for a handover."""
     from community.mentoring.models import Mentorship
-    from community.mentoring.services import decline_open_requests_for_leaver, request_handover
+    from community.mentoring.services import (
+        cancel_sessions_of_leaver,
+        decline_open_requests_for_leaver,
+        request_handover,
+    )
 
     user.active = False
     accounts.close_all_login_sessions(user)
     tokens = rowcount(db.session.execute(
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
     ))
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        declined = decline_open_requests_for_leaver(user, _("The person has left the organisation."))
+    # Shown in each reader's language (stored as a phrase, community.labels).
+    declined = decline_open_requests_for_leaver(user, stored_phrase("person_left"))
+    sessions = cancel_sessions_of_leaver(user, stored_phrase("account_erased" if reason == "erased" else "person_left"))
     active = db.session.scalars(
         select(Mentorship).where(Mentorship.status == "active",
                                  or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id))
@@ -386,7 +390,8 @@ def deactivate(user: User, reason: str) -> dict[str, int]:
     for mentorship in active:
         request_handover(mentorship, reason)
     db.session.flush()
-    figures = {"api_tokens_revoked": tokens, "requests_declined": declined, "handovers_requested": len(active)}
+    figures = {"api_tokens_revoked": tokens, "requests_declined": declined, "handovers_requested": len(active),
+               "sessions_cancelled": sessions}
     audit.record("scim.user_deactivated", subject_type="user", subject_id=user.id, data=figures)
     return figures
 
