@@ -127,6 +127,9 @@ def invitation_ics(session: MentoringSession, recipient, method: str, organizer:
     attendee.params["cn"] = recipient.name
     attendee.params["role"] = "REQ-PARTICIPANT"
     attendee.params["partstat"] = "ACCEPTED" if method == "CANCEL" else "NEEDS-ACTION"
+    # The organizer is the platform's sender, which reads no replies: calendars are told not to
+    # send an accept or decline (the pair agree on a date here, by moving or cancelling).
+    attendee.params["rsvp"] = "FALSE"
     event.add("attendee", attendee)
     calendar.add_component(event)
     calendar.add_missing_timezones()

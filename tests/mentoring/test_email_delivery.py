@@ -44,6 +44,9 @@ def test_session_invitation_then_move_updates_the_same_calendar_event(people, cr
     calendar, event = _event(ics)
     assert str(calendar["METHOD"]) == "REQUEST" and int(event["SEQUENCE"]) == 0
     uid = str(event["UID"])
+    # The sender reads no replies: the calendar is asked not to send an accept or decline.
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == f"mailto:{executive.email}" and attendee.params["RSVP"] == "FALSE"
 
     moved = api(mentor)("PATCH", f"/api/v1/sessions/{made.json['id']}",
                         {"starts_at": in_days(4).isoformat(), "reason": "Travel", "version": 1})
