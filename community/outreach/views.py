@@ -34,8 +34,9 @@ def unsubscribe(token: str):
     user, pref = services.read_unsubscribe_token(token)
     if request.method == "POST":
         services.unsubscribe(token)
-        return render_template("outreach/unsubscribed.html", pref=pref, done=True)
-    return render_template("outreach/unsubscribed.html", pref=pref, done=False, token=token)
+    # In the language the e-mail was written in (the person's), whatever the browser asks for.
+    with services.as_reader(user):
+        return render_template("outreach/unsubscribed.html", pref=pref, done=request.method == "POST", token=token)
 
 
 @bp.get("/admin/outbox")

@@ -103,6 +103,21 @@ def test_unsubscribe_link_works_without_login_and_stops_that_kind(people, create
     assert client.post("/unsubscribe/forged-token").status_code == 404
 
 
+def test_unsubscribe_page_speaks_the_language_the_email_was_written_in(people, client, db):
+    from community.outreach.models import NotificationPreference
+    from community.outreach.services import unsubscribe_token
+
+    _mentor, executive = people(executive_fields={"locale": "de"})
+    path = f"/unsubscribe/{unsubscribe_token(executive.id, 'session_scheduled')}"
+    page = client.get(path, headers={"Accept-Language": "en"})  # a browser set to English
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "E-Mails abbestellen für" in body and '<html lang="de">' in body
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"}, headers={"Accept-Language": "en"})
+    assert done.status_code == 200 and "Abbestellen" in done.get_data(as_text=True)
+    assert db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == executive.id, NotificationPreference.kind == "session_scheduled")) == "off"
+
+
 def test_settings_page_and_api_choose_per_kind(people, login_as, client, api, db):
     mentor, executive = people()
     login_as(executive)
