@@ -535,18 +535,23 @@ SUBJECT_MAX = 120
 
 def subject_of(text: str) -> str:
     """A notification's text as a subject: whole when short; else its first sentence when that
-    says enough, or the words that fit and "…" (never a word cut in half: "pau…")."""
+    says enough, or the words that fit and "…" (never a word cut in half: "pau…"). A subject
+    line ends without a full stop, as subjects do ("… is cancelled", not "… is cancelled.")."""
     text = " ".join(text.split())
     if len(text) <= SUBJECT_MAX:
-        return text
+        return _no_full_stop(text)
     for end in (". ", "? ", "! "):
         cut = text.find(end)
         if 30 <= cut < SUBJECT_MAX:
-            return text[:cut + 1]
+            return _no_full_stop(text[:cut + 1])
     words = text[:SUBJECT_MAX - 1].rsplit(" ", 1)[0]
     if words.rfind("(") > words.rfind(")") and words.rfind("(") >= 30:
         words = words[:words.rfind("(")]  # no parenthesis left open: "… Mentor (der Mentor…"
     return words.rstrip(" ,;:(–-") + "…"
+
+
+def _no_full_stop(subject: str) -> str:
+    return subject[:-1] if subject.endswith(".") and not subject.endswith("..") else subject
 
 
 def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMessage | None:
@@ -577,7 +582,7 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
         attachment = invitation_attachment(session, user, method)
         link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
-                          pref_key=PREF_OF_KIND[kind].key, subject=text, template="notification",
+                          pref_key=PREF_OF_KIND[kind].key, subject=subject_of(text), template="notification",
                           attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()),
                           details=session_details(session, user))
 

@@ -116,6 +116,8 @@ def test_session_times_are_in_each_readers_zone_and_name_it(people, create_mento
     assert f"15 Jan {year}, 10:00 (America/New_York)" in invitation.body_text
     [copy] = _emails(db, mentor.email)
     assert f"15.01.{year}, 16:00 (Europe/Berlin)" in copy.subject
+    # A subject line, not a sentence: no full stop at its end (the body keeps it).
+    assert copy.subject.endswith("(Europe/Berlin)") and copy.subject + "." in copy.body_text
     login_as(executive)  # the notification in the app reads the same
     assert f"15 Jan {year}, 10:00 (America/New_York)" in text_of(client.get("/notifications/"))
 
