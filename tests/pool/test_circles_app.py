@@ -309,3 +309,17 @@ def test_change_managers_find_every_circle_on_the_circles_page(org, api, client,
     login_as(org["mentors"][5])
     outsider = text_of(client.get("/circles"))
     assert "Teams pioneers" not in outsider and "All circles" not in outsider
+
+
+@pytest.mark.parametrize(("locale", "pattern"), [("en", r'name="name"[^>]*value="[^"]+ circle"'),
+                                                 ("de", r'name="name"[^>]*value="Lernkreis [^"]+"')])
+def test_a_proposal_suggests_a_name_that_reads_right_in_the_language(org, client, login_as, db, locale, pattern):
+    """The suggested name was the topic and the word "circle" glued together: "Microsoft Teams Kreis"."""
+    from community.accounts.models import User
+
+    db.session.get(User, org["cm"].id).locale = locale
+    db.session.commit()
+    login_as(org["cm"])
+    page = client.get("/circles/proposals").get_data(as_text=True)
+    assert re.search(pattern, page), page[:200]
+    assert " Kreis\"" not in page
