@@ -128,3 +128,17 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"current_locale": str(get_locale()), "current_timezone": select_timezone()}
+
+
+def language_name(code: str | None) -> str:
+    """A language code ("de") by its name in the reader's language ("German", "Deutsch")."""
+    if not code:
+        return ""
+    locale = get_locale()
+    name = locale.languages.get(code.lower()) if locale is not None else None
+    return name[:1].upper() + name[1:] if name else code
+
+
+def language_names(codes) -> str:
+    """Language codes as names, listed: "German, English" ("Deutsch, Englisch")."""
+    return ", ".join(language_name(code) for code in codes)

@@ -18,6 +18,7 @@ from community.errors import NotFoundError, PermissionDenied
 from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
 from community.extensions import db
+from community.i18n import language_names
 from community.mentoring.models import OPEN_STATUSES, Mentorship, MentorshipGoal
 from community.profiles.models import PersonTag
 from community.profiles.naming import nameable_ids
@@ -201,7 +202,7 @@ def _explain(suggestion: Suggestion, executive: User) -> list[str]:
     if facts["busy"]:
         reasons.append(_("already quite busy"))
     if facts["shared"]:
-        reasons.append(_("speaks %(languages)s", languages=", ".join(code.upper() for code in facts["shared"])))
+        reasons.append(_("speaks %(languages)s", languages=language_names(facts["shared"])))
     elif facts["asked_languages"]:
         reasons.append(_("no shared language listed"))
     department = facts["department"]

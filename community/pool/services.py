@@ -21,6 +21,7 @@ from community.database import utcnow
 from community.errors import ConflictError
 from community.expertise.models import Tag
 from community.extensions import db
+from community.i18n import language_names
 from community.mentoring import services as mentoring
 from community.mentoring.models import Mentorship
 from community.network import demand as demand_model
@@ -219,7 +220,7 @@ def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) 
     if code == "no_goals":
         return str(_("no listed expertise on the goals"))
     if code == "same_cluster":
-        return str(_("in the same cluster of the mentor network as the current mentor"))
+        return str(_("in the same community of the mentor network as the current mentor"))
     if code == "similar_topics":
         return str(_("%(percent)d %% topic overlap with the current mentor", percent=values["percent"]))
     if code == "free":
@@ -227,7 +228,7 @@ def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) 
         return str(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free",
                             capacity if isinstance(capacity, int) else 0, free=values["free"]))
     if code == "language":
-        return str(_("speaks %(languages)s", languages=", ".join(code.upper() for code in _words(values["languages"]))))
+        return str(_("speaks %(languages)s", languages=language_names(_words(values["languages"]))))
     if code == "no_language":
         return str(_("no shared language listed"))
     if code == "other_department":
@@ -245,7 +246,7 @@ def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> lis
         queries.handing_of(mentorship, communities), queries.substitute_candidates(actor, communities), limit=limit)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     tags = queries.tag_names()
-    # "In the same cluster of the mentor network" is the network analysis speaking: only for
+    # "In the same community of the mentor network" is the network analysis speaking: only for
     # those who see its communities (analysts, and not beside names in pseudonymised mode); the
     # executive choosing a substitute for their own mentorship reads the other reasons.
     clusters_shown = is_analyst(actor) and not pseudonymised()

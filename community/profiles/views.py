@@ -28,6 +28,7 @@ from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags, tag_id_for
 from community.forms import as_choices
+from community.i18n import language_name
 from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, questions, services
@@ -72,14 +73,7 @@ bp.context_processor(label_context)
 
 # Directory -------------------------------------------------------------------------------------
 
-@bp.app_template_filter("language_name")
-def language_name(code: str | None) -> str:
-    """A language code ("de") by its name in the reader's language ("German", "Deutsch")."""
-    if not code:
-        return ""
-    locale = get_locale()
-    name = locale.languages.get(code.lower()) if locale is not None else None
-    return name[:1].upper() + name[1:] if name else code
+bp.add_app_template_filter(language_name, "language_name")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def test_mentors_are_ranked_by_fit_to_the_goals_with_reasons(people, create_user
     assert top["score"] > response.json["items"][1]["score"]
     reasons = " · ".join(top["reasons"])
     assert "knows LinkedIn, Microsoft Teams (2 of 2 goals)" in reasons
-    assert "2 of 2 places free" in reasons and "speaks DE" in reasons
+    assert "2 of 2 places free" in reasons and "speaks German" in reasons
     assert "another department (IT)" in reasons
     assert response.json["goals"] == ["microsoft-teams", "linkedin"]
 

@@ -55,7 +55,7 @@ def test_substitutes_come_with_reasons_and_never_someone_at_capacity(org, api):
         assert names[0] == "Sam Substitute"
         assert "Frida Full" not in names and "Lena Leaver" not in names
         reasons = " · ".join(items[0]["reasons"])
-        assert "Microsoft Teams" in reasons and "places free" in reasons and "DE" in reasons
+        assert "Microsoft Teams" in reasons and "places free" in reasons and "speaks German" in reasons
 
 
 def test_the_executive_sees_substitutes_for_their_own_mentorship_others_do_not(org, api):
@@ -294,6 +294,6 @@ def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_cluster
         items = api(user)("GET", f"/api/v1/mentorships/{ship}/substitutes").get_json()["items"]
         return " · ".join(r for item in items for r in item["reasons"])
 
-    assert "same cluster of the mentor network" in reasons(org["cm"])
+    assert "same community of the mentor network" in reasons(org["cm"])
     executive_reads = reasons(org["executives"][0])
-    assert "Microsoft Teams" in executive_reads and "cluster" not in executive_reads
+    assert "Microsoft Teams" in executive_reads and "community of the mentor network" not in executive_reads
