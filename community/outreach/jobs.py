@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
@@ -259,12 +260,13 @@ def post_thread(thread_id: int) -> None:
         return
     author = db.session.get(User, thread.author_id) if thread.author_id else None
     category = thread.category
-    message = services.webhook_post(
-        hook, key=f"thread:{thread.id}:channel:{hook.id}", kind="discussion_thread",
-        title=thread.title, text=_("New thread in %(category)s", category=category.name),
-        link=services.absolute(f"/threads/{thread.id}"),
-        facts=[(_("Category"), category.name), (_("Started by"), author.name if author else "—")],
-    )
+    with force_locale(services.channel_locale()):  # not the language of whoever started the thread
+        message = services.webhook_post(
+            hook, key=f"thread:{thread.id}:channel:{hook.id}", kind="discussion_thread",
+            title=thread.title, text=_("New thread in %(category)s", category=category.name),
+            link=services.absolute(f"/threads/{thread.id}"),
+            facts=[(_("Category"), category.name), (_("Started by"), author.name if author else "—")],
+        )
     if message is not None:
         db.session.flush()
         tasks.enqueue("outreach.deliver", message.id)
@@ -283,13 +285,14 @@ def post_promotion(nomination_id: int) -> None:
     person = nomination.nominee
     if not (person.active and person.directory_visible):
         return  # someone hidden from the directory is not announced to everyone by name
-    message = services.webhook_post(
-        hook, key=f"promotion:{nomination.id}:channel:{hook.id}", kind="nomination_promoted",
-        title=_("%(name)s is now a change ambassador", name=person.name),
-        text=_("Welcome the new change ambassador!"),
-        link=services.absolute(f"/people/{person.id}"),
-        facts=[(_("Department"), person.department or "—")],
-    )
+    with force_locale(services.channel_locale()):  # not the language of whoever decided
+        message = services.webhook_post(
+            hook, key=f"promotion:{nomination.id}:channel:{hook.id}", kind="nomination_promoted",
+            title=_("%(name)s is now a change ambassador", name=person.name),
+            text=_("Welcome the new change ambassador!"),
+            link=services.absolute(f"/people/{person.id}"),
+            facts=[(_("Department"), person.department or "—")],
+        )
     if message is not None:
         db.session.flush()
         tasks.enqueue("outreach.deliver", message.id)

@@ -832,6 +832,13 @@ def set_channel(actor: User, scope: str, category_id: int | None, url: str | Non
     return hook
 
 
+def channel_locale() -> str:
+    """The language channel posts are written in: one for the whole channel, whoever started
+    the thread or decided the promotion (CHANNEL_LANGUAGE, else the default language)."""
+    chosen = current_app.config.get("CHANNEL_LANGUAGE")
+    return str(chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def webhook_post(hook: ChannelWebhook, *, key: str, kind: str, title: str, text: str, link: str,
                  facts: list[tuple[str, str]]) -> OutgoingMessage | None:
     """A post for one channel, once per key: an Adaptive Card for Teams, Block Kit for Slack."""

@@ -50,3 +50,24 @@ def test_promoting_someone_hidden_from_the_directory_is_not_announced(client, lo
     assert decided.status_code == 200
     assert db.session.scalar(select(User.is_ambassador).where(User.id == hidden.id)) is True
     assert webhook_receiver.posts == []
+
+
+@pytest.mark.parametrize(("app_config", "title", "button"), [
+    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3}, "Mara Mentor is now a change ambassador", "Open"),
+    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3, "CHANNEL_LANGUAGE": "de"},
+     "Mara Mentor ist jetzt Change-Botschafter:in", "Öffnen"),
+])
+def test_the_channel_reads_its_own_language_not_the_deciders(client, login_as, create_user, api_token,
+                                                             create_nomination, webhook_receiver, title, button):
+    """The post was written in the language of whoever decided (in-process tasks run in their request)."""
+    manager = create_user(roles=["change_manager"], name="Carla Change", locale="de")
+    mentor = create_user(roles=["mentor"], name="Mara Mentor", department="IT")
+    login_as(manager)
+    assert client.post_form("/community/channels/ambassadors", {"url": webhook_receiver.url}).status_code == 302
+    nomination_id = create_nomination(mentor, create_user(roles=["staff"]))
+    decided = client.send_json("POST", f"/api/v1/nominations/{nomination_id}/decision",
+                               {"decision": "promote", "note": "Strong evidence."}, token=api_token(manager))
+    assert decided.status_code == 200
+    [post] = webhook_receiver.posts
+    content = post["json"]["attachments"][0]["content"]
+    assert content["body"][0]["text"] == title and content["actions"][0]["title"] == button
