@@ -57,17 +57,23 @@ def pool_changes(now: datetime) -> PoolChanges | None:
     if latest is None:
         return None
     earlier = db.session.execute(
-        select(AnalysisSnapshot.computed_at, AnalysisSnapshot.summary)
+        select(AnalysisSnapshot.computed_at, AnalysisSnapshot.summary, AnalysisSnapshot.id)
         .where(AnalysisSnapshot.computed_at <= latest[1] - timedelta(days=6)).order_by(*order).limit(1)
     ).first() or db.session.execute(
-        select(AnalysisSnapshot.computed_at, AnalysisSnapshot.summary)
+        select(AnalysisSnapshot.computed_at, AnalysisSnapshot.summary, AnalysisSnapshot.id)
         .where(AnalysisSnapshot.id != latest[0], AnalysisSnapshot.computed_at <= latest[1]).order_by(*order).limit(1)
     ).first()
     figures = _figures(latest[2])
     figures["fading_mentors"] = len(_visible_fading(latest[0]))
+    before = None
+    if earlier:
+        # Counted alike on both sides: someone who opted out since is in neither count, so the
+        # change is not an opt-out read as a mentor who recovered.
+        before = _figures(earlier[1])
+        before["fading_mentors"] = len(_visible_fading(earlier[2]))
     return PoolChanges(
         snapshot_id=latest[0], computed_at=latest[1], now=figures,
-        before=_figures(earlier[1]) if earlier else None, before_at=earlier[0] if earlier else None,
+        before=before, before_at=earlier[0] if earlier else None,
     )
 
 

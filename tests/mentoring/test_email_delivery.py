@@ -314,7 +314,11 @@ def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(pe
         with app.app_context():
             base = {"single_points_of_failure": 1, "overloaded": 2, "idle": 0, "uncovered_topics": 3,
                     "unmatched_executives": 1, "fading_mentors": 0}
-            db.session.add(AnalysisSnapshot(computed_at=now - timedelta(days=7, hours=1), summary=base, findings={}))
+            # A week ago only the person who has since opted out was flagged: not counted then either.
+            db.session.add(AnalysisSnapshot(computed_at=now - timedelta(days=7, hours=1),
+                                            summary={**base, "fading_mentors": 1},
+                                            findings={"fading_mentors": [{"person_id": hidden.id, "score": 0.9,
+                                                                          "reasons": []}]}))
             db.session.add(AnalysisSnapshot(
                 computed_at=now - timedelta(hours=1),
                 summary={**base, "single_points_of_failure": 3, "idle": 1, "uncovered_topics": 2, "fading_mentors": 2},
