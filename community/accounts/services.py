@@ -355,6 +355,28 @@ def on_deactivation(hook: Callable[[User], object]) -> None:
         _DEACTIVATION_HOOKS.append(hook)
 
 
+_VISIBILITY_HOOKS: list[Callable[[User], object]] = []
+
+
+def on_visibility_change(hook: Callable[[User], object]) -> None:
+    """Features react when whether others may see a person changes (listed in the directory,
+    active): the discussions re-link or unlink their @mentions, in the same transaction."""
+    if hook not in _VISIBILITY_HOOKS:
+        _VISIBILITY_HOOKS.append(hook)
+
+
+def visibility_changed(user: User) -> None:
+    db.session.flush()
+    for hook in _VISIBILITY_HOOKS:
+        hook(user)
+
+
+def set_directory_visible(user: User, visible: bool) -> None:
+    if user.directory_visible != visible:
+        user.directory_visible = visible
+        visibility_changed(user)
+
+
 def set_active(actor: User, user: User, active: bool) -> None:
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators activate or deactivate accounts."))
@@ -369,6 +391,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         close_all_login_sessions(user)
         for hook in _DEACTIVATION_HOOKS:
             hook(user)
+    visibility_changed(user)
     audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user", subject_id=user.id)
     db.session.flush()
 
@@ -456,7 +479,7 @@ def update_settings(user: User, *, locale: str | None = None, timezone: str | No
                     directory_visible: bool | None = None, analysis_opt_out: bool | None = None) -> None:
     """Personal settings any person may change about themselves."""
     if directory_visible is not None:
-        user.directory_visible = bool(directory_visible)
+        set_directory_visible(user, bool(directory_visible))
     if analysis_opt_out is not None:
         user.analysis_opt_out = bool(analysis_opt_out)
     if timezone is not None:

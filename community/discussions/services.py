@@ -43,6 +43,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community import tasks
+from community.accounts import services as accounts
 from community.accounts.models import User, UserRole
 from community.database import rowcount, utcnow
 from community.discussions.models import (
@@ -257,6 +258,25 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
     html, _handles = render_with_mentions(body, resolve_all)
     mentioned = {user.id: user for _handle, user in sorted(people.items())}
     return html, list(mentioned.values())[:MAX_MENTIONS]
+
+
+def relink_mentions_of(person: User) -> int:
+    """Whether others may see a person changed (hidden from the directory, deactivated, back
+    again): the posts that mention them are rendered anew, as if written now, so "@handle"
+    links to the profile only while its writer may name them — never to a page that answers
+    "not found". Returns how many posts changed."""
+    changed = 0
+    mentioned_in = select(Mention.post_id).where(Mention.user_id == person.id)
+    for post in db.session.scalars(select(Post).where(Post.id.in_(mentioned_in)).order_by(Post.id)):
+        html = render_body(post.body, post.author, thread_id=post.thread_id)[0]
+        if html != post.html:
+            post.html = html
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+accounts.on_visibility_change(relink_mentions_of)
 
 
 def thread_link(thread_id: int, post_id: int | None = None) -> str:

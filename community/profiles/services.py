@@ -174,7 +174,7 @@ def update_profile(actor: User, person: User, *, bio: str | None | _Unset = UNSE
         (link, lambda p, v: setattr(p, "link", check_link(v))),
         (capacity, lambda p, v: setattr(p, "capacity", _clean_capacity(v))),
         (timezone, lambda p, v: setattr(p, "timezone", accounts.check_timezone(v or ""))),
-        (directory_visible, lambda p, v: setattr(p, "directory_visible", bool(v))),
+        (directory_visible, lambda p, v: accounts.set_directory_visible(p, bool(v))),
         (languages, _set_languages),
     )
     for value, apply in changes:  # in this order: the first refusal is the one shown

@@ -362,6 +362,7 @@ def _apply(user: User, data: Incoming) -> None:
         deactivate(user, "deactivated")
     elif not before["active"] and data.active:
         user.active = True
+        accounts.visibility_changed(user)
         audit.record("scim.user_reactivated", subject_type="user", subject_id=user.id)
 
 
@@ -377,6 +378,7 @@ def deactivate(user: User, reason: str) -> dict[str, int]:
 
     user.active = False
     accounts.close_all_login_sessions(user)
+    accounts.visibility_changed(user)
     tokens = rowcount(db.session.execute(
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
     ))

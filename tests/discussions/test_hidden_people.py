@@ -86,3 +86,34 @@ def test_a_visible_mentor_is_still_nominated_by_handle(client, login_as, create_
     login_as(create_user())
     assert client.get(f"/ambassadors/nominate?person={mentor.id}").get_data(as_text=True).count("@" + mentor.handle) >= 1
     assert client.post_form("/ambassadors/nominate", {"nominee": "@" + mentor.handle, "reason": REASON}).status_code == 302
+
+
+def test_a_mention_links_the_profile_only_while_others_may_see_it(client, login_as, create_user, create_thread,
+                                                                  api_token):
+    """A person who hid from the directory (or whose account was deactivated) after being
+    mentioned stayed linked: every reader clicking "@handle" got "not found"."""
+    mentor = create_user(roles=("mentor",), name="Mona Mentor")
+    writer, reader = create_user(), create_user()
+    admin = create_user(roles=("admin",))
+    thread = create_thread(writer, body=f"Ask @{mentor.handle} about it")
+    link = f'href="/people/{mentor.id}"'
+
+    def page() -> str:
+        return client.get(f"/threads/{thread.id}").get_data(as_text=True)
+
+    login_as(reader)
+    assert link in page()
+    hidden = client.send_json("PATCH", "/api/v1/me", {"directory_visible": False}, token=api_token(mentor))
+    assert hidden.status_code == 200
+    body = page()
+    assert link not in body and f"@{mentor.handle}" in body  # the words stay as written
+    assert client.get(f"/people/{mentor.id}").status_code == 404  # what the link led to
+    client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mentor))
+    assert link in page()  # listed again: linked again
+
+    client.post_form("/logout")
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{mentor.id}/active").status_code == 302
+    client.post_form("/logout")
+    login_as(reader)
+    assert link not in page() and f"@{mentor.handle}" in page()
