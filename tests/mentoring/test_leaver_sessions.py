@@ -71,6 +71,7 @@ def test_deactivating_a_mentor_cancels_their_sessions_and_tells_the_executive(
     login_as(admin)
     check = text_of(client.get(f"/admin/users/{mentor.id}/deactivate"))
     assert "1 planned session will be cancelled" in check
+    assert f"{mentor.name} mentors {executive.name}" in check.split("Planned mentoring sessions", 1)[1]
     assert client.post_form(f"/admin/users/{mentor.id}/active").status_code == 302
 
     session = db.session.get(MentoringSession, session_id)
