@@ -612,12 +612,14 @@ def handover_reason_label(reason: str | None) -> str:
 
 
 def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
-    """Cancel the still-planned sessions of a mentorship that ends, and tell each participant
+    """Cancel the sessions still to come of a mentorship that ends (one that has started stays as
+    it is, to be marked done), and tell each participant
     other than `actor` as a cancelled session is told (the e-mail carries the .ics CANCEL with the
     same UID and a higher SEQUENCE, so calendars drop the entry); an actor who takes part gets the
     cancellation for their own calendar."""
     planned = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned")
+        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned",
+                                       MentoringSession.starts_at > now)
         .order_by(MentoringSession.starts_at)
     ).all()
     for session in planned:
@@ -829,10 +831,11 @@ def earlier_sessions(mentorship: Mentorship) -> list[MentoringSession]:
 
 
 def planned_sessions_of(user: User) -> list[MentoringSession]:
-    """The planned sessions a person takes part in (what ends if their account ends)."""
+    """The planned sessions still to come that a person takes part in (what ends if their account
+    ends; one that has started is not called off, nor announced as cancelled)."""
     return list(db.session.scalars(
         select(MentoringSession).join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
-        .where(MentoringSession.status == "planned",
+        .where(MentoringSession.status == "planned", MentoringSession.starts_at > utcnow(),
                or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id))
         .order_by(MentoringSession.starts_at)
     ))

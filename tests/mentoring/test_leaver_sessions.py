@@ -131,3 +131,41 @@ def test_an_executive_who_leaves_through_hr_ends_the_sessions_and_requests_in_ea
     client.post_form("/logout")
     login_as(mentor)
     assert "Die Person hat das Unternehmen verlassen." in text_of(client.get(f"/sessions/{session_id}"))
+
+
+def test_a_session_that_already_took_place_is_neither_cancelled_nor_announced(
+        people, create_user, create_mentorship, api, smtp_server, db, client, login_as):
+    """A past session not yet marked done happened (or not): an account that ends, or a
+    mentorship that completes, leaves it as it is and sends no cancellation for it."""
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    admin = create_user(roles=("admin",))
+    mentorship_id, past_id = _planned_session(api, mentor, executive, create_mentorship)
+    db.session.get(MentoringSession, past_id).starts_at = in_days(-2)
+    db.session.commit()
+    coming = api(executive)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                            {"starts_at": in_days(6).isoformat(), "duration_minutes": 45})
+    assert coming.status_code == 201, coming.json
+    sent_before = len(_calendars(smtp_server, executive.email))
+
+    login_as(admin)
+    assert "1 planned session will be cancelled" in text_of(client.get(f"/admin/users/{mentor.id}/deactivate"))
+    assert client.post_form(f"/admin/users/{mentor.id}/active").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, past_id).status == "planned"
+    assert db.session.get(MentoringSession, coming.json["id"]).status == "cancelled"
+    assert [method for method, _ in _calendars(smtp_server, executive.email)[sent_before:]] == ["CANCEL"]
+
+
+def test_completing_a_mentorship_leaves_a_past_session_to_be_marked_done(
+        people, create_mentorship, api, db):
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id, past_id = _planned_session(api, mentor, executive, create_mentorship)
+    db.session.get(MentoringSession, past_id).starts_at = in_days(-1)
+    db.session.commit()
+    ended = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {})
+    assert ended.status_code == 200, ended.json
+    assert api(executive)("GET", f"/api/v1/sessions/{past_id}").json["status"] == "planned"
