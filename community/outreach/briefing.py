@@ -64,25 +64,36 @@ def pool_changes(now: datetime) -> PoolChanges | None:
         .where(AnalysisSnapshot.id != latest[0], AnalysisSnapshot.computed_at <= latest[1]).order_by(*order).limit(1)
     ).first()
     figures = _figures(latest[2])
-    figures["fading_mentors"] = len(_visible_fading(latest[0]))
+    _count_fading(figures, latest[0])
     before = None
     if earlier:
         # Counted alike on both sides: someone who opted out since is in neither count, so the
         # change is not an opt-out read as a mentor who recovered.
         before = _figures(earlier[1])
-        before["fading_mentors"] = len(_visible_fading(earlier[2]))
+        _count_fading(before, earlier[2])
     return PoolChanges(
         snapshot_id=latest[0], computed_at=latest[1], now=figures,
         before=before, before_at=earlier[0] if earlier else None,
     )
 
 
-def _visible_fading(snapshot_id: int) -> list[int]:
-    """The flagged mentors of a snapshot, without anyone who opted out of the analysis since."""
+def _count_fading(figures: dict, snapshot_id: int) -> None:
+    """The count of fading mentors without anyone who opted out since; a snapshot stored before
+    the list was kept keeps its summary figure (no list is not "nobody fading")."""
+    flagged = _visible_fading(snapshot_id)
+    if flagged is not None:
+        figures["fading_mentors"] = len(flagged)
+
+
+def _visible_fading(snapshot_id: int) -> list[int] | None:
+    """The flagged mentors of a snapshot, without anyone who opted out of the analysis since
+    (None when the snapshot holds no list)."""
     from community.network.models import AnalysisSnapshot
     from community.network.services import opted_out_ids
 
     findings = db.session.scalar(select(AnalysisSnapshot.findings).where(AnalysisSnapshot.id == snapshot_id)) or {}
+    if not isinstance(findings.get("fading_mentors"), list):
+        return None
     hidden = opted_out_ids()
     return [int(entry["person_id"]) for entry in findings.get("fading_mentors") or []
             if isinstance(entry, dict) and isinstance(entry.get("person_id"), int) and entry["person_id"] not in hidden]
