@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from community.discussions.models import (
     Flag,
@@ -96,19 +96,20 @@ def _without_handle(handle: str):
 
 def erase(user: User) -> None:
     """Runs before accounts anonymise the person, so their handle is still known here."""
-    from community.discussions.services import render_body
+    from community.discussions.services import naming_posts, render_body
 
     db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
     # Mentions of them in other people's posts (and the earlier versions) lose the handle,
     # which is built from the name; the search index follows the bodies.
     scrub = _without_handle(user.handle)
-    mentioned_in = select(Mention.post_id).where(Mention.user_id == user.id)
+    mentioned_in = select(Post.id).where(naming_posts(user))
     for post in db.session.scalars(select(Post).where(Post.id.in_(mentioned_in))):
         body = scrub(post.body)
         if body != post.body:
             post.body = body
             post.html = render_body(body, post.author)[0] if post.author else render_body(body)[0]
-    for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id.in_(mentioned_in))):
+    said_before = func.lower(PostRevision.previous_body).contains(f"@{user.handle.lower()}", autoescape=True)
+    for revision in db.session.scalars(select(PostRevision).where(or_(PostRevision.post_id.in_(mentioned_in), said_before))):
         revision.previous_body = scrub(revision.previous_body)
     db.session.flush()
     db.session.execute(delete(Mention).where(Mention.user_id == user.id))

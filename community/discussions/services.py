@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    func,
     insert,
     not_,
     or_,
@@ -247,6 +248,8 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
 
             allowed = nameable_ids(actor, found.values(), thread_id=thread_id)
             found = {handle: user for handle, user in found.items() if user.id in allowed}
+        elif found:  # no writer (erased): only people everyone may name
+            found = {handle: user for handle, user in found.items() if user.directory_visible}
         urls = {}
         for handle in wanted:
             user = found.get(handle) or found.get(handle.rstrip("._-"))
@@ -260,23 +263,54 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
     return html, list(mentioned.values())[:MAX_MENTIONS]
 
 
-def relink_mentions_of(person: User) -> int:
+def naming_posts(person: User) -> ColumnElement[bool]:
+    """The posts that mention a person: those that notified them (Mention rows) and any whose
+    text holds "@handle" — written while the writer could not name them, to oneself, in a
+    category they cannot see, beyond the mentions a post notifies. A few may merely look
+    alike ("@anna.bergmann"); rendering them anew changes nothing."""
+    return or_(
+        Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id)),
+        func.lower(Post.body).contains(f"@{person.handle.lower()}", autoescape=True),
+    )
+
+
+def relink_mentions_of(person: User, *, everywhere: bool = False) -> int:
     """Whether others may see a person changed (hidden from the directory, deactivated, back
     again): the posts that mention them are rendered anew, as if written now, so "@handle"
     links to the profile only while its writer may name them — never to a page that answers
-    "not found". Returns how many posts changed."""
+    "not found". Without `everywhere` only the posts with a Mention row (indexed: what linked
+    them and told them); with it every post naming them (a scan of the posts' text). A post
+    edited meanwhile keeps the HTML of its new text. Returns how many posts changed."""
     changed = 0
-    mentioned_in = select(Mention.post_id).where(Mention.user_id == person.id)
-    for post in db.session.scalars(select(Post).where(Post.id.in_(mentioned_in)).order_by(Post.id)):
+    where = naming_posts(person) if everywhere else Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id))
+    for post in db.session.scalars(select(Post).where(where).order_by(Post.id)):
         html = render_body(post.body, post.author, thread_id=post.thread_id)[0]
         if html != post.html:
-            post.html = html
-            changed += 1
+            changed += rowcount(db.session.execute(
+                update(Post).where(Post.id == post.id, Post.body == post.body).values(html=html)
+                .execution_options(synchronize_session=False)
+            ))
+            db.session.expire(post, ["html"])
     db.session.flush()
     return changed
 
 
-accounts.on_visibility_change(relink_mentions_of)
+def _on_visibility_change(person: User) -> None:
+    """The posts that link or told them change at once (they are indexed); the rest — a mention
+    written while they were hidden, to oneself, in a category they cannot see — follow as a task,
+    which reads every post's text (seconds at a million posts, not the request's to wait for)."""
+    relink_mentions_of(person)
+    tasks.enqueue("discussions.relink_mentions", person.id)
+
+
+@tasks.task("discussions.relink_mentions")
+def relink_mentions_everywhere(person_id: int) -> None:
+    person = db.session.get(User, int(person_id))
+    if person is not None and person.erased_at is None:  # erasure took their handle out
+        relink_mentions_of(person, everywhere=True)
+
+
+accounts.on_visibility_change(_on_visibility_change)
 
 
 def thread_link(thread_id: int, post_id: int | None = None) -> str:

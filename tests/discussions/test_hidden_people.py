@@ -117,3 +117,51 @@ def test_a_mention_links_the_profile_only_while_others_may_see_it(client, login_
     client.post_form("/logout")
     login_as(reader)
     assert link not in page() and f"@{mentor.handle}" in page()
+
+
+def test_a_mention_written_while_hidden_is_linked_once_listed_again(client, login_as, create_user, create_thread,
+                                                                    api_token):
+    """Written while the writer could not name her, the mention stayed plain text (and told
+    nobody); once she is listed again it links like any other."""
+    mentor = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    writer, reader = create_user(), create_user()
+    thread = create_thread(writer, body=f"Does anyone know @{mentor.handle}?")
+    link = f'href="/people/{mentor.id}"'
+    login_as(reader)
+    assert link not in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    listed = client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mentor))
+    assert listed.status_code == 200
+    assert link in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+
+
+def test_a_post_whose_writer_was_erased_never_links_a_hidden_person(client, login_as, create_user, create_thread,
+                                                                    api_token):
+    mentor = create_user(roles=("mentor",), name="Mona Mentor")
+    writer, reader = create_user(), create_user()
+    admin = create_user(roles=("admin",))
+    thread = create_thread(writer, body=f"Ask @{mentor.handle} about it")
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{writer.id}/erase", {"confirm": "y"}).status_code == 302
+    client.post_form("/logout")
+    hidden = client.send_json("PATCH", "/api/v1/me", {"directory_visible": False}, token=api_token(mentor))
+    assert hidden.status_code == 200
+    login_as(reader)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert f'href="/people/{mentor.id}"' not in page and f"@{mentor.handle}" in page
+
+
+def test_erasing_someone_removes_their_handle_also_where_it_never_linked(client, login_as, create_user,
+                                                                          create_thread, db, first_post):
+    """A mention written while she was hidden (plain text, no notification) still spelled the
+    handle built from her name: erasure takes it out there too."""
+    mentor = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    writer, admin = create_user(), create_user(roles=("admin",))
+    handle = mentor.handle
+    thread = create_thread(writer, body=f"Does anyone know @{handle}? Or @{handle.upper()}.")
+    own = create_thread(mentor, body=f"Write to me as @{handle}.")  # to oneself: no Mention row either
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{mentor.id}/erase", {"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    for post in (first_post(thread), first_post(own)):
+        assert handle not in post.body.lower() and handle not in post.html.lower()
+    assert first_post(thread).body.count("@former-member") == 2

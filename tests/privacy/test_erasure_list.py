@@ -170,7 +170,8 @@ def check_words(db, world, was):
 CHECKS = {
     "name, e-mail address, @handle, password, department, location, language, bio, availability and link": check_account,
     "roles, languages, topics, API tokens, login sessions and the calendar feed": check_rows,
-    "follows, mentions of them, and their @handle in other people's posts and earlier versions": check_community,
+    "follows, mentions of them, and their @handle in other people's posts and earlier versions "
+    "(also where it never linked: written while they were hidden, or to oneself)": check_community,
     "notifications to them; in other people's notifications their name (also a name they had before being renamed; never a namesake's) and their quoted words": check_notifications,
     "their analysis figures, and their id in stored findings": check_analysis,
     "questions they asked or received": check_questions,
