@@ -713,6 +713,26 @@ def test_the_index_stored_with_a_snapshot_answers_what_if_like_the_live_one(inp,
     assert single_points_of_failure(stored) == list(result.single_points_of_failure)
 
 
+def _version_1(index: CoverageIndex) -> dict:
+    """The document snapshots stored before version 2 (ties as a flat id list, no inverse maps)."""
+    plain = index.to_plain()
+    nodes = plain["nodes"]
+    plain["ties"] = [x for a, near in zip(nodes, plain.pop("neighbours"), strict=True) for b in near if a < b for x in (a, b)]
+    for key in ("mentees", "department_links", "department_mentors", "providers"):
+        del plain[key]
+    return {**json.loads(json.dumps(plain)), "version": 1}
+
+
+def test_an_index_stored_by_an_earlier_version_still_answers_alike():
+    inp = synthetic_organisation(2000, seed=3)
+    index = analyse(inp, params()).coverage
+    earlier = CoverageIndex.from_plain(_version_1(index))
+    mentors = sorted(index.mentors)
+    for leaving in (mentors[:1], mentors[5:8], mentors[100:130]):
+        assert what_if_on(earlier, leaving) == what_if_on(index, leaving)
+    assert single_points_of_failure(earlier) == single_points_of_failure(index)
+
+
 def test_stored_index_of_a_synthetic_organisation_gives_the_same_what_if_answers():
     inp = synthetic_organisation(3000, seed=7)
     index = analyse(inp, params()).coverage
@@ -747,6 +767,46 @@ def test_components_left_after_people_leave_agree_with_networkx(inp, leaving):
     rest = core.subgraph(set(core) - set(leaving))
     sizes = [len(c) for c in nx.connected_components(rest)]
     assert result.coverage.components_without(leaving) == (len(sizes), max(sizes, default=0))
+
+
+def _bare_index(graph: nx.Graph) -> CoverageIndex:
+    """An index that knows only who is tied to whom (what components_without reads)."""
+    adjacency = {node: list(graph[node]) for node in graph if graph[node]}
+    structure = graph_structure(adjacency)
+    members: dict[int, list[int]] = {}
+    for node, component in structure.component_of.items():
+        members.setdefault(component, []).append(node)
+    return CoverageIndex(
+        min_providers=2, mentors=frozenset(), executives=frozenset(), department_of={}, active_mentors_of={},
+        matched_mentors_of={}, mentees_of={}, department_links={}, providers={}, provided_by={}, demand={},
+        department_people={}, department_executives={}, department_mentors={}, adjacency=adjacency,
+        structure=structure, component_members={c: tuple(nodes) for c, nodes in members.items()},
+    )
+
+
+@FAST
+@given(st.integers(2, 60), st.floats(0.5, 3.0), st.integers(0, 10_000), st.data())
+def test_pieces_left_when_many_leave_agree_with_networkx(people, ties_each, seed, data):
+    """Several people leave at once (the searches that take turns and meet): the same pieces
+    as networkx counts, in graphs from sparse trees to dense clusters."""
+    graph = nx.gnm_random_graph(people, int(people * ties_each), seed=seed)
+    connected = [node for node in graph if graph[node]]
+    if not connected:
+        return
+    leaving = data.draw(st.lists(st.sampled_from(connected), min_size=2, max_size=12, unique=True))
+    rest = graph.subgraph(set(connected) - set(leaving))
+    sizes = [len(c) for c in nx.connected_components(rest)]
+    assert _bare_index(graph).components_without(leaving) == (len(sizes), max(sizes, default=0))
+
+
+def test_pieces_of_a_large_component_without_a_few_people():
+    graph = nx.connected_watts_strogatz_graph(5000, 4, 0.05, seed=3)
+    graph.add_edges_from([(5000, 5001), (5001, 5002), (5002, 7), (5003, 9)])  # small branches
+    index = _bare_index(graph)
+    for leaving in ([7, 9], [7, 9, 100, 2500], list(range(0, 5000, 250)), [5001, 5003, 12]):
+        rest = graph.subgraph(set(graph) - set(leaving))
+        sizes = [len(c) for c in nx.connected_components(rest)]
+        assert index.components_without(leaving) == (len(sizes), max(sizes)), leaving
 
 
 @FAST
