@@ -21,6 +21,9 @@ ROLES = ("mentor", "executive", "staff", "change_manager", "admin")
 LEVELS = ("interested", "practitioner", "expert")
 # The people the directory may list (active and visible), as SQL for the index on them.
 LISTED_CONDITION = "active IS true AND directory_visible IS true"
+# As SQLAlchemy writes `User.analysis_opt_out.is_(True)` for each database, so that each
+# planner sees the query's condition is the index's.
+OPTED_OUT_CONDITION = {"sqlite": "analysis_opt_out IS 1", "postgresql": "analysis_opt_out IS true"}
 
 
 def former_member() -> str:
@@ -69,6 +72,9 @@ class User(UserMixin, TimestampMixin, Model):
     __table_args__ = (
         Index("ix_users_directory_name", "name", "id", sqlite_where=text(LISTED_CONDITION),
               postgresql_where=text(LISTED_CONDITION)),
+        # The few who left the network analysis, read by every analysis page and what-if.
+        Index("ix_users_analysis_opt_out", "id", sqlite_where=text(OPTED_OUT_CONDITION["sqlite"]),
+              postgresql_where=text(OPTED_OUT_CONDITION["postgresql"])),
     )
 
     @hybrid_property

@@ -343,6 +343,9 @@ def stored_coverage() -> tuple[int, analysis.CoverageIndex] | None:
             data = None
         if not isinstance(data, dict) or data.get("version") not in (1, 2):
             return None
-        index = analysis.CoverageIndex.from_plain(data)
+        try:
+            index = analysis.CoverageIndex.from_plain(data)
+        except (KeyError, TypeError, ValueError):
+            return None  # not a document this version reads: what-if uses the live graph
     remember_coverage(snapshot_id, index)
     return snapshot_id, index

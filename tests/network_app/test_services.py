@@ -223,3 +223,23 @@ def test_what_if_in_another_process_answers_from_the_stored_snapshot_without_reb
     assert sorted(p.id for p in view.executives) == sorted(e.id for e in small_org["sales"])
     assert view.departments == ["Sales"]
     assert view.health["unmatched_executives"] == {"before": 1, "after": 4, "change": 3}
+
+
+def test_what_if_answers_from_the_live_graph_when_the_stored_index_cannot_be_read(
+        app, db, small_org, compute, settle, analyst):
+    """A stored document this version does not read (written by another, or damaged) is passed
+    over: the same answer from the current data, never an error page."""
+    from sqlalchemy import update
+
+    from community.network import services
+    from community.network.models import SnapshotCoverage
+
+    snapshot_id = compute()
+    expected = settle(lambda: services.what_if(_reload(analyst), [small_org["mia"].id]))
+    for damaged in ({"version": 2, "mentors": "not a list"}, {"version": 2}, {"version": 9}):
+        db.session.execute(update(SnapshotCoverage).where(SnapshotCoverage.snapshot_id == snapshot_id)
+                           .values(data=damaged))
+        db.session.commit()
+        app.extensions.pop("network.live", None)
+        view = settle(lambda: services.what_if(_reload(analyst), [small_org["mia"].id]))
+        assert (view.executives, view.health) == (expected.executives, expected.health), damaged

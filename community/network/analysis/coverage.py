@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -50,6 +50,8 @@ class CoverageIndex:
     adjacency: Mapping[int, Collection[int]]  # ties among connected people (neighbours of each)
     structure: Structure
     component_members: Mapping[int, tuple[int, ...]]
+    # The figures with nobody removed, worked out once per index (every what-if compares with them).
+    before: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -115,21 +117,24 @@ class CoverageIndex:
             relevant.update(_inverse(links))
         structure = self.structure
         nodes = list(self.adjacency)
+        people = sorted(relevant)
+        departments = sorted({d for pid in people if (d := self.department_of.get(pid)) is not None})
+        position: dict[str | None, int] = {department: i for i, department in enumerate(departments)}
         return {
             "version": 2,
             "min_providers": self.min_providers,
             "mentors": sorted(self.mentors),
             "executives": sorted(self.executives),
-            "department_of": [
-                [pid, self.department_of.get(pid)] for pid in sorted(relevant)
-            ],
+            # Each person's department as a position in the list of names (-1: none).
+            "people": people,
+            "departments": departments,
+            "department_index": [position.get(self.department_of.get(pid), -1) for pid in people],
             "active": _rows(self.active_mentors_of),
             "matched": _rows(self.matched_mentors_of),
             "mentees": _rows(self.mentees_of),
             "department_links": _rows(self.department_links),
             "department_mentors": _rows(self.department_mentors),
-            "providers": _rows(self.providers),
-            "provided_by": [[m, list(tags)] for m, tags in sorted(self.provided_by.items()) if tags],
+            "providers": _rows(self.providers),  # each mentor's tags are read off it (TagsOf)
             "demand": dict(sorted(self.demand.items())),
             "department_people": dict(sorted(self.department_people.items())),
             "department_executives": dict(sorted(self.department_executives.items())),
@@ -150,18 +155,19 @@ class CoverageIndex:
             return cls._from_plain_v1(data)
         nodes = data["nodes"]
         component_of = dict(zip(nodes, data["component_of"], strict=True))
-        provided_by = {m: tuple(tags) for m, tags in data["provided_by"]}
+        names = [*data["departments"], None]  # position -1: no department
+        providers = _sets(data["providers"])
         return cls(
             min_providers=int(data["min_providers"]),
             mentors=frozenset(data["mentors"]),
             executives=frozenset(data["executives"]),
-            department_of=dict(data["department_of"]),
+            department_of=dict(zip(data["people"], map(names.__getitem__, data["department_index"]), strict=True)),
             active_mentors_of=_sets(data["active"]),
             matched_mentors_of=_sets(data["matched"]),
             mentees_of=_sets(data["mentees"]),
             department_links=_sets(data["department_links"]),
-            providers=_sets(data["providers"]),
-            provided_by=provided_by,
+            providers=providers,
+            provided_by=TagsOf(providers),
             demand=dict(data["demand"]),
             department_people=dict(data["department_people"]),
             department_executives=dict(data["department_executives"]),
@@ -206,13 +212,25 @@ class CoverageIndex:
     # The health lists; `removed` answers the same questions as if those people had left.
 
     def unmatched_executives(self, removed: Collection[int] = frozenset()) -> list[int]:
+        """Executives with no active or requested mentorship left. With people removed, only the
+        removed mentors' mentees can change: the rest are as they were."""
         gone = frozenset(removed)
-        return sorted(
+        if "unmatched" not in self.before:
+            self.before["unmatched"] = sorted(
+                executive_id
+                for executive_id in self.executives
+                if not self.matched_mentors_of.get(executive_id)
+            )
+        unmatched: list[int] = self.before["unmatched"]
+        if not gone:
+            return list(unmatched)
+        affected = {e for mentor_id in gone for e in self.mentees_of.get(mentor_id, ())}
+        newly = {
             executive_id
-            for executive_id in self.executives
-            if executive_id not in gone
-            and not (self.matched_mentors_of.get(executive_id, frozenset()) - gone)
-        )
+            for executive_id in affected
+            if executive_id in self.executives and not (self.matched_mentors_of.get(executive_id, frozenset()) - gone)
+        }
+        return sorted({*unmatched, *newly} - gone)
 
     def uncovered_topics(self, removed: Collection[int] = frozenset()) -> list[str]:
         gone = frozenset(removed)
@@ -348,6 +366,34 @@ def _department_links(
         if department is not None:
             links[department].update(linked)
     return links
+
+
+class TagsOf(Mapping[int, tuple[str, ...]]):
+    """mentor -> the tags they can teach, read off tag -> mentors: what-if asks for the few
+    mentors who leave (a look at each tag), so the whole map is made only when walked."""
+
+    __slots__ = ("_all", "_providers")
+
+    def __init__(self, providers: Mapping[str, frozenset[int]]) -> None:
+        self._providers = providers
+        self._all: dict[int, tuple[str, ...]] | None = None
+
+    def __getitem__(self, mentor_id: int) -> tuple[str, ...]:
+        tags = tuple(sorted(slug for slug, mentors in self._providers.items() if mentor_id in mentors))
+        if not tags:
+            raise KeyError(mentor_id)
+        return tags
+
+    def _whole(self) -> dict[int, tuple[str, ...]]:
+        if self._all is None:
+            self._all = {m: tuple(sorted(tags)) for m, tags in _inverse(self._providers).items()}
+        return self._all
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
 
 
 def _rows(mapping: Mapping[Any, Collection[int]]) -> list[list[Any]]:
