@@ -205,12 +205,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(app_spec: str, env: dict, port: int, extra: list[str], log_path: Path) -> subprocess.Popen:
+def start_server(app_spec: str, env: dict, port: int, extra: list[str], log_path: Path,
+                 workers: int | None = None) -> subprocess.Popen:
     """A gunicorn server; what it logs (an audit line per dashboard view, say) goes to `log_path`,
     as a deployment's logs go to a file or the journal, not through the terminal of the run."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(WORKERS),
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers or WORKERS),
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, app_spec],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
