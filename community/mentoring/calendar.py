@@ -121,7 +121,7 @@ def invitation_ics(session: MentoringSession, recipient, method: str, organizer:
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     boss = vCalAddress(f"mailto:{organizer}")
-    boss.params["cn"] = "Mentor Community"
+    boss.params["cn"] = _("Mentor Community")  # as the reader's e-mail names the platform
     event.add("organizer", boss)
     attendee = vCalAddress(f"mailto:{recipient.email}")
     attendee.params["cn"] = recipient.name

@@ -47,6 +47,7 @@ def test_session_invitation_then_move_updates_the_same_calendar_event(people, cr
     # The sender reads no replies: the calendar is asked not to send an accept or decline.
     attendee = event["ATTENDEE"]
     assert str(attendee) == f"mailto:{executive.email}" and attendee.params["RSVP"] == "FALSE"
+    assert event["ORGANIZER"].params["CN"] == "Mentoren-Community"  # named as the German e-mail names it
 
     moved = api(mentor)("PATCH", f"/api/v1/sessions/{made.json['id']}",
                         {"starts_at": in_days(4).isoformat(), "reason": "Travel", "version": 1})
@@ -412,5 +413,15 @@ def test_a_request_e_mail_tells_the_mentor_what_the_executive_wants_to_learn(peo
     assert ">Learning goals</th>" in html and ">LinkedIn, Microsoft Teams</td>" in html
     for part in (text, html):
         assert "Posting on LinkedIn without embarrassing myself." in part
+    assert "“Posting on LinkedIn without embarrassing myself.”" in text
     # Nobody else's e-mail carries the goals.
     assert all("Learning goals" not in parts(m)[0] for m in smtp_server.to(executive.email))
+
+
+def test_a_german_request_e_mail_quotes_the_executives_words_the_german_way(people, api, smtp_server, taxonomy):
+    mentor, executive = people(mentor_fields={"locale": "de"})
+    made = api(executive)("POST", "/api/v1/mentorships", {
+        "mentor_id": mentor.id, "goals": ["linkedin"], "goal_text": "Auf LinkedIn posten, ohne mich zu blamieren."})
+    assert made.status_code == 201, made.json
+    text = parts(smtp_server.to(mentor.email)[-1])[0]
+    assert "„Auf LinkedIn posten, ohne mich zu blamieren.“" in text

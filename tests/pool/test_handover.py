@@ -297,3 +297,12 @@ def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_cluster
     assert "same community of the mentor network" in reasons(org["cm"])
     executive_reads = reasons(org["executives"][0])
     assert "Microsoft Teams" in executive_reads and "community of the mentor network" not in executive_reads
+
+
+def test_the_new_mentor_reads_in_german_whom_they_take_over_from(app, org, api, client, login_as):
+    assert api(org["sub"])("PATCH", "/api/v1/me", {"locale": "de"}).status_code == 200
+    response = api(org["cm"])("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover", {"mentor_id": org["sub"].id})
+    assert response.status_code == 201, response.get_json()
+    login_as(org["sub"])
+    told = text_of(client.get("/notifications/"))
+    assert "hat Ihnen das Mentoring von Eve 1 übergeben (Sie übernehmen es von Lena Leaver)" in told
