@@ -1025,6 +1025,10 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
         _refuse("version", _("Send the version of the session you are changing."))
     if session.status != "planned":
         raise ConflictError(_("Only a planned session can be rescheduled."))
+    if session.mentorship.status != "active":
+        # A session that had started when the mentorship ended stays, to be marked done or
+        # cancelled; it is not moved into a future the pair no longer has.
+        raise ConflictError(_("The mentorship has ended: its sessions cannot be moved."))
     version = _check_version(session, version)
     new_start = check_start(starts_at)
     duration = check_duration(duration_minutes if duration_minutes is not None else session.duration_minutes)

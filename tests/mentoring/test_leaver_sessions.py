@@ -169,3 +169,24 @@ def test_completing_a_mentorship_leaves_a_past_session_to_be_marked_done(
     ended = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {})
     assert ended.status_code == 200, ended.json
     assert api(executive)("GET", f"/api/v1/sessions/{past_id}").json["status"] == "planned"
+    # ... but not moved into a future the pair no longer has (no reminder, no slot taken).
+    moved = api(mentor)("PATCH", f"/api/v1/sessions/{past_id}",
+                        {"starts_at": in_days(7).isoformat(), "reason": "Forgot", "version": 1})
+    assert moved.status_code == 409, moved.json
+    assert "ended" in moved.json["error"]["message"]
+    done = api(mentor)("PATCH", f"/api/v1/sessions/{past_id}", {"status": "done", "version": 1})
+    assert done.status_code == 200 and done.json["status"] == "done", done.json
+
+
+def test_the_session_page_of_an_ended_mentorship_offers_no_move(people, create_mentorship, api, db, client, login_as):
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id, past_id = _planned_session(api, mentor, executive, create_mentorship)
+    db.session.get(MentoringSession, past_id).starts_at = in_days(-1)
+    db.session.commit()
+    login_as(mentor)
+    assert "Move to another time" in text_of(client.get(f"/sessions/{past_id}"))
+    assert api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 200
+    page = text_of(client.get(f"/sessions/{past_id}"))
+    assert "Move to another time" not in page and "Mark as done" in page
