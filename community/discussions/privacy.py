@@ -89,8 +89,11 @@ ERASED_MENTION = "@former-member"
 
 
 def _without_handle(handle: str):
-    """"@anna.berg" as a mention (also before a full stop), not as part of "@anna.berg.x"."""
-    pattern = re.compile(rf"(?<![\w@/.])@{re.escape(handle)}(?![a-z0-9_-]|\.[a-z0-9_-])", re.IGNORECASE)
+    """"@anna.berg" wherever the renderer reads it as a mention: also with Markdown around it
+    ("_@anna.berg_", "**@anna.berg**"), escaped ("@anna\\.berg") or before a full stop; not
+    as part of "@anna.berg.x" or "a@anna.berg"."""
+    spelled = "".join(re.escape(ch) if ch.isalnum() else r"\\?" + re.escape(ch) for ch in handle)
+    pattern = re.compile(rf"(?<![a-z0-9@/.])@{spelled}(?![a-z0-9]|[._-]+[a-z0-9])", re.IGNORECASE)
     return lambda text: pattern.sub(ERASED_MENTION, text) if text else text
 
 
@@ -102,12 +105,11 @@ def erase(user: User) -> None:
     # Mentions of them in other people's posts (and the earlier versions) lose the handle,
     # which is built from the name; the search index follows the bodies.
     scrub = _without_handle(user.handle)
-    mentioned_in = select(Post.id).where(naming_posts(user))
+    mentioned_in = list(db.session.scalars(select(Post.id).where(naming_posts(user))))  # before any is changed
     for post in db.session.scalars(select(Post).where(Post.id.in_(mentioned_in))):
-        body = scrub(post.body)
-        if body != post.body:
-            post.body = body
-            post.html = render_body(body, post.author)[0] if post.author else render_body(body)[0]
+        # The page is rendered anew even where the text kept nothing of them: no link to them stays.
+        post.body = scrub(post.body)
+        post.html = render_body(post.body, post.author, thread_id=post.thread_id, never=user.id)[0]
     said_before = func.lower(PostRevision.previous_body).contains(f"@{user.handle.lower()}", autoescape=True)
     for revision in db.session.scalars(select(PostRevision).where(or_(PostRevision.post_id.in_(mentioned_in), said_before))):
         revision.previous_body = scrub(revision.previous_body)

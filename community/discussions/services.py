@@ -227,7 +227,8 @@ def profile_path(user_id: int) -> str:
     return f"/people/{user_id}"
 
 
-def render_body(body: str, actor: User | None = None, *, thread_id: int | None = None) -> tuple[str, list[User]]:
+def render_body(body: str, actor: User | None = None, *, thread_id: int | None = None,
+                never: int | None = None) -> tuple[str, list[User]]:
     """Sanitised HTML with @handles linked to profiles, and the people mentioned.
 
     The Markdown is parsed once and one query resolves every handle of the post. A person
@@ -242,7 +243,7 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
         candidates = sorted(set(wanted) | {h.rstrip("._-") for h in wanted})
         found = {u.handle.lower(): u for u in db.session.scalars(
             select(User).where(User.handle.in_(candidates), User.active.is_(True))
-        )}
+        ) if u.id != never}  # never: a person being erased
         if actor is not None and found:
             from community.profiles.naming import nameable_ids
 
@@ -265,12 +266,17 @@ def render_body(body: str, actor: User | None = None, *, thread_id: int | None =
 
 def naming_posts(person: User) -> ColumnElement[bool]:
     """The posts that mention a person: those that notified them (Mention rows) and any whose
-    text holds "@handle" — written while the writer could not name them, to oneself, in a
-    category they cannot see, beyond the mentions a post notifies. A few may merely look
-    alike ("@anna.bergmann"); rendering them anew changes nothing."""
+    text or page holds "@handle" or links them — written while the writer could not name them,
+    to oneself, in a category they cannot see, beyond the mentions a post notifies. A few may
+    merely look alike ("@anna.bergmann"); rendering them anew changes nothing."""
+    handle = f"@{person.handle.lower()}"
     return or_(
         Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id)),
-        func.lower(Post.body).contains(f"@{person.handle.lower()}", autoescape=True),
+        func.lower(Post.body).contains(handle, autoescape=True),
+        # As rendered: a link to them, or their handle as the reader sees it however it was
+        # written ("_@anna.berg_", "@anna\\.berg").
+        Post.html.contains(f'href="{profile_path(person.id)}"', autoescape=True),
+        func.lower(Post.html).contains(handle, autoescape=True),
     )
 
 

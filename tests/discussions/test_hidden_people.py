@@ -159,9 +159,30 @@ def test_erasing_someone_removes_their_handle_also_where_it_never_linked(client,
     handle = mentor.handle
     thread = create_thread(writer, body=f"Does anyone know @{handle}? Or @{handle.upper()}.")
     own = create_thread(mentor, body=f"Write to me as @{handle}.")  # to oneself: no Mention row either
+    # Written so that the handle only shows once Markdown is read: emphasis, an escaped dot.
+    escaped = handle.replace(".", "\\.")
+    styled = create_thread(writer, body=f"Thanks _@{handle}_ and **@{escaped}**!")
+    linked = first_post(styled).html
+    assert linked.count(f'href="/people/{mentor.id}"') == 0  # hidden: never linked for this writer
     login_as(admin)
     assert client.post_form(f"/admin/users/{mentor.id}/erase", {"confirm": "y"}).status_code == 302
     db.session.expire_all()
-    for post in (first_post(thread), first_post(own)):
+    for post in (first_post(thread), first_post(own), first_post(styled)):
         assert handle not in post.body.lower() and handle not in post.html.lower()
+        assert f'href="/people/{mentor.id}"' not in post.html
     assert first_post(thread).body.count("@former-member") == 2
+    assert first_post(styled).body == "Thanks _@former-member_ and **@former-member**!"
+
+
+def test_erasing_a_listed_person_unlinks_mentions_written_with_markdown_around_them(client, login_as, create_user,
+                                                                                   create_thread, db, first_post):
+    mentor = create_user(roles=("mentor",), name="Mona Mentor")
+    writer, admin = create_user(), create_user(roles=("admin",))
+    escaped = mentor.handle.replace(".", "\\.")
+    thread = create_thread(writer, body=f"Thanks _@{mentor.handle}_ and @{escaped}!")
+    assert first_post(thread).html.count(f'href="/people/{mentor.id}"') == 2
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{mentor.id}/erase", {"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    post = first_post(thread)
+    assert f'href="/people/{mentor.id}"' not in post.html and mentor.handle not in post.html.lower()
