@@ -24,6 +24,8 @@ def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[s
     result = dict(findings)
     counts = dict(findings.get("opted_out") or {})
     for name in PERSON_LISTS:
+        if name not in findings:
+            continue  # a list this snapshot never kept stays absent: an empty one would read as "nobody"
         kept = []
         for entry in findings.get(name) or []:
             if entry.get("person_id") in hidden:
@@ -32,7 +34,7 @@ def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[s
             kept.append(entry)
         result[name] = kept
     spofs = []
-    for entry in result["single_points_of_failure"]:
+    for entry in result.get("single_points_of_failure") or []:
         cuts = dict(entry.get("cuts_off") or {})
         executives = cuts.get("executives") or []
         visible = [pid for pid in executives if pid not in hidden]
@@ -40,7 +42,8 @@ def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[s
             cuts["executives"] = visible
             cuts["executives_opted_out"] = cuts.get("executives_opted_out", 0) + len(executives) - len(visible)
         spofs.append({**entry, "cuts_off": cuts})
-    result["single_points_of_failure"] = spofs
+    if "single_points_of_failure" in findings:
+        result["single_points_of_failure"] = spofs
     topics = []
     for entry in findings.get("uncovered_topics") or []:
         providers = entry.get("providers") or []
@@ -49,6 +52,7 @@ def redact_findings(findings: dict[str, Any], hidden: Collection[int]) -> dict[s
             entry = {**entry, "providers": visible,
                      "providers_opted_out": entry.get("providers_opted_out", 0) + len(providers) - len(visible)}
         topics.append(entry)
-    result["uncovered_topics"] = topics
+    if "uncovered_topics" in findings:
+        result["uncovered_topics"] = topics
     result["opted_out"] = counts
     return result

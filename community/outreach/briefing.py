@@ -64,25 +64,20 @@ def pool_changes(now: datetime) -> PoolChanges | None:
         .where(AnalysisSnapshot.id != latest[0], AnalysisSnapshot.computed_at <= latest[1]).order_by(*order).limit(1)
     ).first()
     figures = _figures(latest[2])
-    _count_fading(figures, latest[0])
-    before = None
-    if earlier:
-        # Counted alike on both sides: someone who opted out since is in neither count, so the
-        # change is not an opt-out read as a mentor who recovered.
-        before = _figures(earlier[1])
-        _count_fading(before, earlier[2])
+    before = _figures(earlier[1]) if earlier else None
+    # Counted alike on both sides: someone who opted out since is in neither count, so the
+    # change is not an opt-out read as a mentor who recovered. When either snapshot kept no
+    # list (stored before lists were kept), both keep their summary figures.
+    flagged_now = _visible_fading(latest[0])
+    flagged_before = _visible_fading(earlier[2]) if earlier else None
+    if flagged_now is not None and (earlier is None or flagged_before is not None):
+        figures["fading_mentors"] = len(flagged_now)
+        if before is not None and flagged_before is not None:
+            before["fading_mentors"] = len(flagged_before)
     return PoolChanges(
         snapshot_id=latest[0], computed_at=latest[1], now=figures,
         before=before, before_at=earlier[0] if earlier else None,
     )
-
-
-def _count_fading(figures: dict, snapshot_id: int) -> None:
-    """The count of fading mentors without anyone who opted out since; a snapshot stored before
-    the list was kept keeps its summary figure (no list is not "nobody fading")."""
-    flagged = _visible_fading(snapshot_id)
-    if flagged is not None:
-        figures["fading_mentors"] = len(flagged)
 
 
 def _visible_fading(snapshot_id: int) -> list[int] | None:

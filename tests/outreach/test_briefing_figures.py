@@ -41,3 +41,23 @@ def test_someone_who_opted_out_since_is_left_out_of_both_weeks(db, create_user):
     changes = pool_changes(now)
     assert changes is not None and changes.before is not None
     assert (changes.before["fading_mentors"], changes.now["fading_mentors"]) == (1, 1)
+
+
+def test_a_snapshot_redacted_after_an_opt_out_still_has_no_list_to_count(db, create_user):
+    """Someone opting out redacts every stored snapshot; one that kept no list of fading mentors
+    must not gain an empty one (it would read as nobody fading: a false '+N' again)."""
+    from community.database import utcnow
+    from community.network.redaction import redact_findings
+    from community.outreach.briefing import pool_changes
+
+    flagged = create_user(roles=("mentor",), name="Fritz Fading")
+    gone = create_user(roles=("mentor",), name="Olga Optout", analysis_opt_out=True)
+    assert "fading_mentors" not in redact_findings({"roles": []}, {gone.id})
+    now = utcnow()
+    _snapshot(db, now - timedelta(days=7), 3, redact_findings({"expired": True}, {gone.id}))
+    _snapshot(db, now - timedelta(hours=1), 2, {"fading_mentors": [{"person_id": flagged.id, "score": 0.8, "reasons": []},
+                                                                    {"person_id": gone.id, "score": 0.7, "reasons": []}]})
+    changes = pool_changes(now)
+    assert changes is not None and changes.before is not None
+    # Last week kept no list: both weeks by their summary figures, compared alike.
+    assert (changes.before["fading_mentors"], changes.now["fading_mentors"]) == (3, 2)
