@@ -306,7 +306,7 @@ def live_network() -> LiveNetwork:
     return remember_live(latest_id, data, params, network, coverage)
 
 
-def remember_coverage(snapshot_id: int, index: analysis.CoverageIndex) -> None:
+def remember_coverage(snapshot_id: int, index: analysis.CoverageIndex | None) -> None:
     with _LIVE_LOCK:
         current_app.extensions.setdefault("network.live", {})["coverage"] = (snapshot_id, index)
 
@@ -330,22 +330,26 @@ def stored_coverage() -> tuple[int, analysis.CoverageIndex] | None:
     with _LIVE_LOCK:
         cached = current_app.extensions.setdefault("network.live", {}).get("coverage")
     if cached is not None and cached[0] == snapshot_id:
-        return cast("tuple[int, analysis.CoverageIndex]", cached)
+        # (id, None): this snapshot's document could not be read; not parsed again each time.
+        return None if cached[1] is None else cast("tuple[int, analysis.CoverageIndex]", cached)
     # Decoding makes a few hundred thousand small objects at 100,000 people; the collector's
     # full passes over them (collector_paused) doubled or tripled a cold what-if's time.
     # The document is read as text and parsed by orjson (a few MB at 100,000 people: the
     # standard library's parser, which the database drivers use, takes about twice as long).
     with collector_paused():
         text = db.session.scalar(select(sql_cast(SnapshotCoverage.data, Text)).where(SnapshotCoverage.snapshot_id == snapshot_id))
-        try:
-            data = orjson.loads(text) if text else None
-        except orjson.JSONDecodeError:
-            data = None
+        index = _read_coverage(text)
+    remember_coverage(snapshot_id, index)
+    return None if index is None else (snapshot_id, index)
+
+
+def _read_coverage(text: str | None) -> analysis.CoverageIndex | None:
+    """The index a stored document holds; None when it is not one this version reads (written
+    by another, or damaged): what-if then answers from the live graph."""
+    try:
+        data = orjson.loads(text) if text else None
         if not isinstance(data, dict) or data.get("version") not in (1, 2):
             return None
-        try:
-            index = analysis.CoverageIndex.from_plain(data)
-        except (KeyError, TypeError, ValueError):
-            return None  # not a document this version reads: what-if uses the live graph
-    remember_coverage(snapshot_id, index)
-    return snapshot_id, index
+        return analysis.CoverageIndex.from_plain(data)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # JSONDecodeError is a ValueError
+        return None

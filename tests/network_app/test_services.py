@@ -236,7 +236,9 @@ def test_what_if_answers_from_the_live_graph_when_the_stored_index_cannot_be_rea
 
     snapshot_id = compute()
     expected = settle(lambda: services.what_if(_reload(analyst), [small_org["mia"].id]))
-    for damaged in ({"version": 2, "mentors": "not a list"}, {"version": 2}, {"version": 9}):
+    stored = db.session.scalar(select(SnapshotCoverage.data).where(SnapshotCoverage.snapshot_id == snapshot_id))
+    positions_out_of_range = {**stored, "department_index": [99] * len(stored["department_index"])}
+    for damaged in ({"version": 2, "mentors": "not a list"}, {"version": 2}, {"version": 9}, positions_out_of_range):
         db.session.execute(update(SnapshotCoverage).where(SnapshotCoverage.snapshot_id == snapshot_id)
                            .values(data=damaged))
         db.session.commit()
