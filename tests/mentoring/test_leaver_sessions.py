@@ -190,3 +190,10 @@ def test_the_session_page_of_an_ended_mentorship_offers_no_move(people, create_m
     assert api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/complete", {}).status_code == 200
     page = text_of(client.get(f"/sessions/{past_id}"))
     assert "Move to another time" not in page and "Mark as done" in page
+    # The form, reached by its address, refuses with the reason instead of moving it.
+    refused = client.post_form(f"/sessions/{past_id}/reschedule", {
+        "starts_at": in_days(7).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "45", "reason": "Forgot", "version": "1"})
+    assert refused.status_code in (200, 409, 422)
+    assert "The mentorship has ended: its sessions cannot be moved." in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, past_id).starts_at < in_days(0)
