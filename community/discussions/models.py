@@ -158,6 +158,17 @@ class Mention(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
+class MentionRelink(Model):
+    """Someone whose visibility to others changed, waiting for the posts that name them to be
+    rendered anew (community.discussions.services.relink_queued_mentions): one row per person
+    however often they changed meanwhile, so a background run covers everyone queued at once."""
+
+    __tablename__ = "mention_relinks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Subscription(Model):
     """How closely a person follows a thread, a category or a tag."""
 

@@ -11,7 +11,9 @@ Who may do what:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
@@ -24,6 +26,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -42,6 +45,7 @@ from sqlalchemy.orm import (
     make_transient_to_detached,
 )
 from sqlalchemy.orm.strategy_options import _AbstractLoad
+from sqlalchemy.orm.util import identity_key
 
 from community import tasks
 from community.accounts import services as accounts
@@ -59,6 +63,7 @@ from community.discussions.models import (
     Category,
     Flag,
     Mention,
+    MentionRelink,
     ModerationAction,
     Post,
     PostRevision,
@@ -76,6 +81,7 @@ from community.extensions import db
 from community.markdown import render_with_mentions
 from community.notifications.models import Notification
 from community.notifications.services import notify_many, register_kind
+from community.unit_of_work import read_apart
 
 MAX_TAGS = 5
 MAX_MENTIONS = 50  # more handles than this in one post are not notified (no mass pings)
@@ -280,40 +286,98 @@ def naming_posts(person: User) -> ColumnElement[bool]:
     )
 
 
-def relink_mentions_of(person: User, *, everywhere: bool = False) -> int:
+def relink_mentions_of(person: User) -> int:
     """Whether others may see a person changed (hidden from the directory, deactivated, back
-    again): the posts that mention them are rendered anew, as if written now, so "@handle"
-    links to the profile only while its writer may name them — never to a page that answers
-    "not found". Without `everywhere` only the posts with a Mention row (indexed: what linked
-    them and told them); with it every post naming them (a scan of the posts' text). A post
-    edited meanwhile keeps the HTML of its new text. Returns how many posts changed."""
+    again): the posts that told them (Mention rows, indexed) are rendered anew, as if written
+    now, so "@handle" links to the profile only while its writer may name them — never to a
+    page that answers "not found". The other posts naming them follow in the background
+    (`relink_queued_mentions`). A post edited meanwhile keeps the HTML of its new text.
+    Returns how many posts changed."""
+    posts = db.session.scalars(select(Post).where(
+        Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id))).order_by(Post.id))
+    changes = [(post.id, post.body, html) for post in posts
+               if (html := render_body(post.body, post.author, thread_id=post.thread_id)[0]) != post.html]
+    return _store_renders(changes)
+
+
+def _store_renders(changes: list[tuple[int, str, str]]) -> int:
+    """The posts' new HTML, each only while its text is still the one rendered."""
     changed = 0
-    where = naming_posts(person) if everywhere else Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id))
-    for post in db.session.scalars(select(Post).where(where).order_by(Post.id)):
-        html = render_body(post.body, post.author, thread_id=post.thread_id)[0]
-        if html != post.html:
-            changed += rowcount(db.session.execute(
-                update(Post).where(Post.id == post.id, Post.body == post.body).values(html=html)
-                .execution_options(synchronize_session=False)
-            ))
+    for post_id, body, html in changes:
+        changed += rowcount(db.session.execute(
+            update(Post).where(Post.id == post_id, Post.body == body).values(html=html)
+            .execution_options(synchronize_session=False)
+        ))
+        post = db.session.identity_map.get(identity_key(Post, post_id))
+        if post is not None:
             db.session.expire(post, ["html"])
-    db.session.flush()
     return changed
+
+
+RELINK_BATCH = 200  # people per run: one pass over the posts covers them all
+RELINK_STALE = timedelta(minutes=15)  # a queued person whose run never came is queued again
 
 
 def _on_visibility_change(person: User) -> None:
     """The posts that link or told them change at once (they are indexed); the rest — a mention
-    written while they were hidden, to oneself, in a category they cannot see — follow as a task,
-    which reads every post's text (seconds at a million posts, not the request's to wait for)."""
+    written while they were hidden, to oneself, in a category they cannot see — follow in the
+    background, which reads the text of every post that holds an "@" (seconds at a million
+    posts, not the request's to wait for). The person is queued once however often they change
+    before it runs, and one run covers everyone queued: a mass deactivation through SCIM reads
+    the posts once, not once per person."""
     relink_mentions_of(person)
-    tasks.enqueue("discussions.relink_mentions", person.id)
+    now = utcnow()
+    before = db.session.scalar(select(MentionRelink.queued_at).where(MentionRelink.user_id == person.id))
+    db.session.execute(_insert_ignore(MentionRelink).values(user_id=person.id, queued_at=now)
+                       .on_conflict_do_update(index_elements=["user_id"], set_={"queued_at": now}))
+    if before is None or before < now - RELINK_STALE:
+        tasks.enqueue("discussions.relink_mentions")
 
 
 @tasks.task("discussions.relink_mentions")
-def relink_mentions_everywhere(person_id: int) -> None:
-    person = db.session.get(User, int(person_id))
-    if person is not None and person.erased_at is None:  # erasure took their handle out
-        relink_mentions_of(person, everywhere=True)
+def relink_queued_mentions(_person_id: int | None = None) -> int:
+    """Render anew every post naming someone queued by `_on_visibility_change`. The posts are
+    read and rendered apart, without the write lock (SQLite: no other writer waits for the
+    scan); then only the changed posts are written, each while its text is unchanged. Someone
+    queued again meanwhile stays queued and the task runs again, as it does while more people
+    wait than one run takes. (Its argument, a person's id, is what tasks queued by earlier
+    versions carry; everyone queued is covered.) Returns how many posts changed."""
+    started = utcnow()
+    with read_apart():
+        queued = db.session.execute(select(MentionRelink.user_id, MentionRelink.queued_at)
+                                    .order_by(MentionRelink.queued_at, MentionRelink.user_id).limit(RELINK_BATCH)).all()
+        people = list(db.session.scalars(select(User).where(
+            User.id.in_([user_id for user_id, _at in queued]), User.erased_at.is_(None))))  # erasure took the handle out
+        changes = _renders_naming(people) if people else []
+    changed = _store_renders(changes)
+    for user_id, queued_at in queued:
+        db.session.execute(delete(MentionRelink).where(MentionRelink.user_id == user_id,
+                                                       MentionRelink.queued_at == queued_at))
+    if len(queued) == RELINK_BATCH or db.session.scalar(
+            select(MentionRelink.user_id).where(MentionRelink.queued_at >= started).limit(1)) is not None:
+        tasks.enqueue("discussions.relink_mentions")
+    return changed
+
+
+def _renders_naming(people: list[User]) -> list[tuple[int, str, str]]:
+    """The posts naming any of `people` whose HTML renders differently now: (id, text, HTML).
+    Naming is what `naming_posts` says, matched here in one pass over the posts whose text
+    holds an "@" (every mention is written with one), whatever the number of people."""
+    ids = [person.id for person in people]
+    told = set(db.session.scalars(select(Mention.post_id).where(Mention.user_id.in_(ids))))
+    handles = re.compile("|".join(re.escape(f"@{person.handle.lower()}") for person in people), re.IGNORECASE)
+    links = re.compile('href="(?:' + "|".join(re.escape(profile_path(user_id)) for user_id in ids) + ')"')
+    rows = db.session.execute(
+        select(Post.id, Post.body, Post.html, Post.author_id, Post.thread_id)
+        .where(Post.body.contains("@", autoescape=True)).order_by(Post.id).execution_options(yield_per=2000))
+    changes = []
+    for post_id, body, html, author_id, thread_id in rows:
+        if post_id in told or handles.search(body) or handles.search(html) or links.search(html):
+            author = db.session.get(User, author_id) if author_id is not None else None
+            rendered = render_body(body, author, thread_id=thread_id)[0]
+            if rendered != html:
+                changes.append((post_id, body, rendered))
+    return changes
 
 
 accounts.on_visibility_change(_on_visibility_change)
@@ -328,7 +392,7 @@ def thread_link(thread_id: int, post_id: int | None = None) -> str:
 
 # Subscriptions ----------------------------------------------------------------------------------
 
-def _insert_ignore(model: type[Subscription]) -> postgresql.Insert | sqlite.Insert:
+def _insert_ignore(model: type[Subscription] | type[MentionRelink]) -> postgresql.Insert | sqlite.Insert:
     if db.session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model.__table__)
     return sqlite.insert(model.__table__)

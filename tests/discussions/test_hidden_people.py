@@ -186,3 +186,75 @@ def test_erasing_a_listed_person_unlinks_mentions_written_with_markdown_around_t
     db.session.expire_all()
     post = first_post(thread)
     assert f'href="/people/{mentor.id}"' not in post.html and mentor.handle not in post.html.lower()
+
+
+def _queued_tasks(monkeypatch) -> list[tuple[str, tuple]]:
+    """Tasks handed over after each commit, kept instead of run (as a broker would hold them)."""
+    from community import tasks
+
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(tasks, "send", lambda name, *args: sent.append((name, args)))
+    return sent
+
+
+def test_people_listed_again_are_relinked_by_one_background_run(client, create_user, create_thread, db, first_post,
+                                                                api_token, monkeypatch):
+    """A mass change (an HR sync listing or ending many accounts) read every post once per
+    person; now each person is queued once, however often they change before the run, and one
+    run covers everyone queued."""
+    from community import tasks
+    from community.discussions.models import MentionRelink
+
+    sent = _queued_tasks(monkeypatch)
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    otto = create_user(roles=("mentor",), name="Otto Mentor", directory_visible=False)
+    writer = create_user()
+    thread = create_thread(writer, body=f"Does anyone know @{mona.handle} or @{otto.handle}?")
+    assert "href=" not in first_post(thread).html
+    for visible in (True, False, True):  # Mona changes her mind twice before the run
+        assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": visible},
+                                token=api_token(mona)).status_code == 200
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(otto)).status_code == 200
+    relinks = [args for name, args in sent if name == "discussions.relink_mentions"]
+    assert len(relinks) == 2  # once per person, not per change
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(MentionRelink)) == 2
+
+    assert tasks.run_now("discussions.relink_mentions", *relinks[0])
+    db.session.expire_all()
+    html = first_post(thread).html
+    assert f'href="/people/{mona.id}"' in html and f'href="/people/{otto.id}"' in html
+    assert db.session.scalar(select(func.count()).select_from(MentionRelink)) == 0
+    assert tasks.run_now("discussions.relink_mentions", *relinks[1])  # nobody left: nothing to read or write
+    assert [name for name, _args in sent].count("discussions.relink_mentions") == 2  # and no run asks for another
+
+
+def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_changed_meanwhile(
+        client, create_user, create_thread, db, first_post, api_token, monkeypatch):
+    """The run reads and renders every post holding an "@" (seconds at a million posts): other
+    writers go on meanwhile (on SQLite the run held the write lock for its whole scan). Someone
+    who changes again during the scan stays queued, and another run follows."""
+    from community import tasks
+    from community.database import utcnow
+    from community.discussions import services
+    from community.discussions.models import MentionRelink
+
+    sent = _queued_tasks(monkeypatch)
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
+    scan = services._renders_naming
+
+    def meanwhile(people):
+        found = scan(people)
+        with db.engine.begin() as other:  # another process's write, during the scan
+            other.execute(MentionRelink.__table__.update().values(queued_at=utcnow()))
+        return found
+
+    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    sent.clear()
+    assert tasks.run_now("discussions.relink_mentions")
+    db.session.expire_all()
+    assert f'href="/people/{mona.id}"' in first_post(thread).html
+    assert db.session.scalar(select(MentionRelink.user_id)) == mona.id  # still queued
+    assert sent == [("discussions.relink_mentions", ())]  # and run again
