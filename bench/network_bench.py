@@ -319,19 +319,28 @@ def _served_what_if(database_url: str, analyst_id: int, mentors: list[int]) -> d
     """The what-if API as served: gunicorn with the production settings and one worker, so that
     the first what-if (after a few other requests) is that worker's first read of the snapshot's
     coverage index. Three fresh servers give three cold answers; 20 more on the last, warm ones."""
-    import urllib.parse
-
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
-    import served_bench
 
     from community.accounts import services as accounts
     from community.accounts.models import User
     from community.extensions import db
 
     analyst = db.session.get_one(User, analyst_id)
-    _row, token = accounts.create_api_token(analyst, f"network bench {time.time():.3f}")
+    row, token = accounts.create_api_token(analyst, f"network bench {time.time():.3f}")
     db.session.commit()
+    try:
+        return _what_if_servers(database_url, token, mentors)
+    finally:  # a reused (PostgreSQL) bench database keeps no live token of past runs
+        accounts.revoke_api_token(analyst, row.id)
+        db.session.commit()
+
+
+def _what_if_servers(database_url: str, token: str, mentors: list[int]) -> dict:
+    import urllib.parse
+
+    import served_bench
+
     env = {**os.environ, "COMMUNITY_ENV": "production", "SECRET_KEY": served_bench.SECRET,
            "DATABASE_URL": database_url, "TASKS_PERIODIC_SECONDS": "0"}
     env.pop("REDIS_URL", None)

@@ -173,7 +173,8 @@ def fixtures(database_url: str) -> dict:
 
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
-        _row, token = accounts.create_api_token(admin, f"bench {time.time():.0f}")
+        row, token = accounts.create_api_token(admin, f"bench {time.time():.0f}")
+        token_id, admin_id = row.id, admin.id
         slug = db.session.scalar(
             select(Tag.slug).join(PersonTag, PersonTag.tag_id == Tag.id)
             .where(Tag.id.in_(select(ThreadTag.tag_id)))  # the busiest topic with a discussion
@@ -192,8 +193,21 @@ def fixtures(database_url: str) -> dict:
         )
         db.session.commit()
         db.engine.dispose()
-    return {"token": token, "slug": slug, "thread": threads[0], "write_thread": threads[-1],
+    return {"token": token, "token_id": token_id, "admin_id": admin_id, "slug": slug, "thread": threads[0], "write_thread": threads[-1],
             "person": mentor, "email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}
+
+
+def revoke_token(database_url: str, ids: dict) -> None:
+    """The run's API token stops working, so a reused bench database keeps no live token."""
+    app = make_app(database_url)
+    from community.accounts import services as accounts
+    from community.accounts.models import User
+    from community.extensions import db
+
+    with app.app_context():
+        accounts.revoke_api_token(db.session.get_one(User, ids["admin_id"]), ids["token_id"])
+        db.session.commit()
+        db.engine.dispose()
 
 
 # ---------------------------------------------------------------- servers
@@ -394,6 +408,7 @@ def main() -> None:
     runner = run_wrk if shutil.which("wrk") else run_python
     workdir = Path(tempfile.mkdtemp(prefix="community-bench-"))
     servers: list[subprocess.Popen] = []
+    ids: dict = {}
     try:
         database_url = prepare_database(workdir)
         ids = fixtures(database_url)
@@ -463,6 +478,8 @@ def main() -> None:
                 server.wait(15)
             except subprocess.TimeoutExpired:
                 server.kill()
+        if DATABASE_URL and ids:
+            revoke_token(DATABASE_URL, ids)  # the PostgreSQL bench database is reused
         shutil.rmtree(workdir, ignore_errors=True)
 
 
