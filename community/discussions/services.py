@@ -334,14 +334,15 @@ def _on_visibility_change(person: User) -> None:
         tasks.enqueue("discussions.relink_mentions")
 
 
-@tasks.task("discussions.relink_mentions")
+@tasks.task("discussions.relink_mentions", every=60 * 60)
 def relink_queued_mentions(_person_id: int | None = None) -> int:
     """Render anew every post naming someone queued by `_on_visibility_change`. The posts are
     read and rendered apart, without the write lock (SQLite: no other writer waits for the
     scan); then only the changed posts are written, each while its text is unchanged. Someone
     queued again meanwhile stays queued and the task runs again, as it does while more people
-    wait than one run takes. (Its argument, a person's id, is what tasks queued by earlier
-    versions carry; everyone queued is covered.) Returns how many posts changed."""
+    wait than one run takes; and hourly, for anyone whose run failed for good. (Its argument,
+    a person's id, is what tasks queued by earlier versions carry; everyone queued is covered.)
+    Returns how many posts changed."""
     started = utcnow()
     with read_apart():
         queued = db.session.execute(select(MentionRelink.user_id, MentionRelink.queued_at)

@@ -258,3 +258,20 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
     assert f'href="/people/{mona.id}"' in first_post(thread).html
     assert db.session.scalar(select(MentionRelink.user_id)) == mona.id  # still queued
     assert sent == [("discussions.relink_mentions", ())]  # and run again
+
+
+def test_someone_whose_run_never_came_is_relinked_by_the_hourly_run(client, create_user, create_thread, db, first_post,
+                                                                    api_token, monkeypatch, app):
+    """A run lost for good (its worker failed every retry) leaves the person queued; the
+    periodic tasks pick them up."""
+    sent = _queued_tasks(monkeypatch)
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
+    assert ("discussions.relink_mentions", ()) in sent  # handed over, then lost
+    assert "href=" not in first_post(thread).html
+    monkeypatch.undo()
+    result = app.test_cli_runner().invoke(args=["tasks", "periodic"])
+    assert "ran discussions.relink_mentions" in result.output
+    db.session.expire_all()
+    assert f'href="/people/{mona.id}"' in first_post(thread).html
