@@ -95,6 +95,14 @@ def enqueue(name: str, *args: Any) -> None:
     db.session.info.setdefault(PENDING, []).append((name, tuple(args)))
 
 
+def enqueue_once(name: str, *args: Any) -> None:
+    """`enqueue`, unless the same task with the same arguments is pending in this transaction
+    already (a task that covers everything queued needs no second run for one request)."""
+    pending = db.session.info.setdefault(PENDING, [])
+    if (name, tuple(args)) not in pending:
+        pending.append((name, tuple(args)))
+
+
 def discard_pending() -> None:
     """The transaction is rolled back: what it enqueued never happens."""
     db.session.info.pop(PENDING, None)

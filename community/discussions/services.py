@@ -331,7 +331,7 @@ def _on_visibility_change(person: User) -> None:
     db.session.execute(_insert_ignore(MentionRelink).values(user_id=person.id, queued_at=now)
                        .on_conflict_do_update(index_elements=["user_id"], set_={"queued_at": now}))
     if before is None or before < now - RELINK_STALE:
-        tasks.enqueue("discussions.relink_mentions")
+        tasks.enqueue_once("discussions.relink_mentions")  # one run, however many change in this request
 
 
 @tasks.task("discussions.relink_mentions", every=60 * 60)

@@ -275,3 +275,23 @@ def test_someone_whose_run_never_came_is_relinked_by_the_hourly_run(client, crea
     assert "ran discussions.relink_mentions" in result.output
     db.session.expire_all()
     assert f'href="/people/{mona.id}"' in first_post(thread).html
+
+
+def test_many_people_changed_in_one_transaction_need_one_run(app, create_user, db, monkeypatch):
+    """An import that lists several people again asks for one run, not one per person."""
+    from community import tasks
+    from community.accounts import services as accounts
+    from community.discussions.models import MentionRelink
+    from community.unit_of_work import commit
+
+    sent = _queued_tasks(monkeypatch)
+    people = [create_user(roles=("mentor",), directory_visible=False) for _ in range(3)]
+    with app.test_request_context(method="POST"):
+        for person in people:
+            person = db.session.merge(person)
+            person.directory_visible = True
+            accounts.visibility_changed(person)
+        commit()
+        tasks.dispatch_ready()
+    assert sent == [("discussions.relink_mentions", ())]
+    assert db.session.scalar(select(func.count()).select_from(MentionRelink)) == 3
