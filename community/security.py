@@ -64,8 +64,10 @@ def json_body_problem(raw: bytes) -> str | None:
             depth -= 1
     try:
         value = json.loads(text)
-    except ValueError:
+    except json.JSONDecodeError:
         return None  # the API's own parser answers malformed JSON with its usual 400
+    except ValueError:  # well-formed, but a number with more digits than Python converts
+        return _("The JSON body holds a number with too many digits.")
     if _has_lone_surrogate(value):
         return _("The JSON body contains an invalid character (a lone surrogate).")
     return None

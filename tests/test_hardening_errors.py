@@ -22,6 +22,8 @@ BAD_JSON = {
     "lone low surrogate in a key": '{"\\udfff": 1}',
     "deeply nested arrays": "[" * 100_000 + "]" * 100_000,
     "deeply nested objects": '{"a":' * 5_000 + "1" + "}" * 5_000,
+    # Well-formed JSON, but more digits than Python converts (a ValueError, not a decode error).
+    "an integer of 5,000 digits": '{"reply_to_post_id": ' + "1" * 5_000 + ', "body": "x", "timezone": "UTC"}',
 }
 
 

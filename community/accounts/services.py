@@ -308,9 +308,18 @@ def change_password(user: User, current: str, new: str, *, keep_secret: str | No
     db.session.flush()
 
 
+def require_not_erased(user: User) -> None:
+    """An erased account stays, as "Former member", only so that other people's records keep
+    their shape: nothing is written back into it — no profile, topics, roles, password or
+    activation (409)."""
+    if user.erased_at is not None:
+        raise ConflictError(_("This account was erased; nothing about it can be changed."))
+
+
 def set_password(actor: User, user: User, new: str) -> None:
     """An administrator sets a password (e.g. a first password); all sessions end."""
     require_admin(actor)
+    require_not_erased(user)
     problems = password_problems(new, email=user.email, name=user.name)
     if problems:
         raise ValidationFailed(problems[0], {"password": problems})
@@ -322,6 +331,7 @@ def set_password(actor: User, user: User, new: str) -> None:
 def set_roles(actor: User, user: User, roles: Iterable[str]) -> None:
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators change roles."))
+    require_not_erased(user)
     roles = check_roles(roles)
     if not roles:
         raise ValidationFailed(_("Keep at least one role."), {"roles": [_("Keep at least one role.")]})
@@ -380,6 +390,7 @@ def set_directory_visible(user: User, visible: bool) -> None:
 def set_active(actor: User, user: User, active: bool) -> None:
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators activate or deactivate accounts."))
+    require_not_erased(user)
     if user.id == actor.id and not active:
         raise ConflictError(_("You cannot deactivate your own account."))
     if user.active == active:

@@ -151,7 +151,9 @@ class MentoringSessionSchema(ma.Schema):
 
 class MentoringSessionCreateSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime(format="iso", required=True, metadata={"description": "ISO 8601 with offset"})
-    duration_minutes = ma.fields.Integer(required=True)
+    # A JSON integer ("45" and 45.9 are refused, not read as 45); the service checks the range
+    # and says it in words ("between 15 and 480 minutes", "must end after it starts").
+    duration_minutes = JsonInteger(required=True, metadata={"minimum": MIN_DURATION, "maximum": MAX_DURATION})
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
     agenda_tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,
                                  validate=validate.Length(max=30))

@@ -114,6 +114,7 @@ def get_person(viewer: User, person_id: int) -> User:
 def require_editor(viewer: User, person: User) -> None:
     if not can_edit(viewer, person):
         raise PermissionDenied(_("Only the person themselves or an administrator may edit this profile."))
+    accounts.require_not_erased(person)
 
 
 # Checking values -------------------------------------------------------------------------------

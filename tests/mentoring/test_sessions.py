@@ -197,6 +197,8 @@ def test_bad_session_input_is_refused_with_the_field_named(people, create_mentor
         ({"starts_at": future, "duration_minutes": -30}, "duration_minutes", "end after it starts"),
         ({"starts_at": future, "duration_minutes": 5}, "duration_minutes", "between 15 and 480"),
         ({"starts_at": future, "duration_minutes": 600}, "duration_minutes", "between 15 and 480"),
+        ({"starts_at": future, "duration_minutes": "45"}, "duration_minutes", "integer"),  # was read as 45
+        ({"starts_at": future, "duration_minutes": 45.9}, "duration_minutes", "integer"),  # was cut to 45
         ({"starts_at": future, "duration_minutes": 60, "location": "javascript:alert(1)"}, "location", "http"),
         ({"starts_at": future, "duration_minutes": 60, "agenda_tags": ["no-such-topic"]}, "agenda_tags", "no-such-topic"),
     ]

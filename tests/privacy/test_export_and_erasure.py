@@ -75,6 +75,37 @@ def test_admin_erases_a_leaver_and_it_is_audited(client, login_as, create_user, 
     assert event.actor_id == admin.id and event.subject_id == leaver.id
 
 
+def test_nothing_is_written_back_into_an_erased_account(client, login_as, create_user, db, api_token):
+    """An administrator could give an erased account a biography, a department and topics
+    again (API and profile form), roles, a password, or activate it: personal data back in an
+    account whose person asked to be forgotten. Every such change is refused (409), the admin
+    page says why and offers none of them."""
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"])
+    leaver = create_user(name="Lars Leaver", roles=["mentor"])
+    login_as(admin)
+    assert client.post_form(f"/admin/users/{leaver.id}/erase", {"confirm": "y"}).status_code == 302
+    answer = client.send_json("PATCH", f"/api/v1/people/{leaver.id}",
+                              {"bio": "This was Lars Leaver", "department": "Sales"}, token=api_token(admin))
+    assert answer.status_code == 409 and "erased" in answer.get_json()["error"]["message"]
+    assert client.get(f"/people/{leaver.id}/edit").status_code == 409
+    assert client.post_form(f"/people/{leaver.id}/edit", {"bio": "This was Lars Leaver"}).status_code == 409
+    before = db.session.get(User, leaver.id)
+    roles, password_hash = sorted(before.roles), before.password_hash
+    token = client.csrf_token()
+    client.post_form(f"/admin/users/{leaver.id}", {"roles-roles": ["admin", "mentor"], "roles-csrf_token": token})
+    toggled = client.post_form(f"/admin/users/{leaver.id}/active", {"active-csrf_token": token}, follow_redirects=True)
+    assert "nothing about it can be changed" in text_of(toggled)
+    client.post_form(f"/admin/users/{leaver.id}/password", {"pw-password": "A-long-new-passw0rd!", "pw-csrf_token": token})
+    db.session.expire_all()
+    erased = db.session.get(User, leaver.id)
+    assert (erased.bio, erased.department, erased.active) == (None, None, False)
+    assert sorted(erased.roles) == roles and erased.password_hash == password_hash
+    page = text_of(client.get(f"/admin/users/{leaver.id}"))
+    assert "was erased on" in page and "Save roles" not in page and "Activate account" not in page
+
+
 def test_only_admins_erase_others(client, login_as, create_user):
     login_as(create_user(roles=["change_manager"]))
     victim = create_user()
