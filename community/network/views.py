@@ -251,8 +251,10 @@ def what_if() -> ResponseReturnValue:
     form, mentors_total = _what_if_form(request.args)
     result = None
     if "remove" in request.args or "others" in request.args:
-        with form_attempt(form):
-            result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""])
+        ticked = set(services.parse_refs(form.remove.data or []))
+        with form_attempt(form):  # an entry that is not a mentor is named under the field it came from
+            result = services.what_if(current_user, [*(form.remove.data or []), form.others.data or ""],
+                                      field_of=lambda ref: "remove" if ref in ticked else "others")
     min_providers = result.min_providers if result else services.min_providers_needed()
     return render_template("network/what_if.html", form=form, result=result, mentors_total=mentors_total,
                            min_providers=min_providers,

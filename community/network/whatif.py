@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -58,8 +58,12 @@ def parse_refs(values: Iterable[str | int]) -> list[str]:
     return refs
 
 
-def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
+def what_if(actor: User, remove_ids: Iterable[str | int], *,
+            field_of: Callable[[str], str] | None = None) -> WhatIfView:
     """What the pool loses if these mentors leave, on the latest snapshot; audited.
+
+    A refusal names each entry that is not a mentor in the analysis under the field it came
+    from: `field_of(ref)` (a form with a list and a text field), else "remove".
 
     Answered from the coverage index stored with the snapshot (the same figures the
     snapshot's lists show); without a stored index, from the live graph of the current data.
@@ -78,20 +82,22 @@ def what_if(actor: User, remove_ids: Iterable[str | int]) -> WhatIfView:
     index = stored[1] if stored is not None else live_network().coverage
     hidden = opted_out_ids()
     ids: list[int] = []
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     for ref in refs:
+        field = field_of(ref) if field_of else "remove"
         person_id = resolve_person(ref, pseudonymised_mode=mode)
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
         if person_id is None or person_id not in index.mentors or person_id in hidden:
             if mode and ref.strip().isdecimal():
-                problems.append(_("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20]))
+                problem = _("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20])
             else:
-                problems.append(_("%(ref)s is not a mentor in the analysis.", ref=ref[:20]))
+                problem = _("%(ref)s is not a mentor in the analysis.", ref=ref[:20])
+            problems.setdefault(field, []).append(problem)
         else:
             ids.append(person_id)
     if problems:
-        raise ValidationFailed(problems[0], {"remove": problems})
+        raise ValidationFailed(next(iter(problems.values()))[0], problems)
     result = analysis.what_if_on(index, ids)
     visible_executives = [pid for pid in result.executives_losing_coverage if pid not in hidden]
     refs_by_id = people_refs([*result.removed, *visible_executives], mode)

@@ -147,6 +147,20 @@ def test_what_if_page_shows_field_errors_for_bad_choices(client, login_as, analy
     assert "If " not in text_of(response).split("Choose mentors")[0].split("What if mentors leave?")[-1]
 
 
+def test_what_if_page_names_each_bad_entry_under_the_field_it_was_typed_in(client, login_as, analyst, small_org,
+                                                                           compute):
+    """The text field's entries were refused under the checkbox list, and the summary named
+    only the first of them."""
+    compute()
+    login_as(analyst)
+    page = client.get("/network/what-if?remove=999998&others=abc,99999").get_data(as_text=True)
+    ticked = page.split('id="remove-errors"')[1].split("</ul>")[0]
+    typed = page.split('id="others-errors"')[1].split("</ul>")[0]
+    assert "999998 is not a mentor" in ticked and "abc" not in ticked
+    assert "abc is not a mentor" in typed and "99999 is not a mentor" in typed and "999998" not in typed
+    assert 'value="abc,99999"' in page  # what was typed stays
+
+
 def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as, analyst, small_org, compute, db):
     from community.audit.models import AuditEvent
 
