@@ -32,6 +32,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 MAX_JSON_DEPTH = 32  # no request body of this API nests deeper than a few levels
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# PostgreSQL's text cannot hold NUL (it refused with "a value is out of range", naming no
+# field) and SQLite stored it: refused alike on both, before anything reads the body.
+_NUL = re.compile("\x00")
 
 
 def json_body_problem(raw: bytes) -> str | None:
@@ -68,18 +71,21 @@ def json_body_problem(raw: bytes) -> str | None:
         return None  # the API's own parser answers malformed JSON with its usual 400
     except ValueError:  # well-formed, but a number with more digits than Python converts
         return _("The JSON body holds a number with too many digits.")
-    if _has_lone_surrogate(value):
+    if _holds(value, _LONE_SURROGATE):
         return _("The JSON body contains an invalid character (a lone surrogate).")
+    if _holds(value, _NUL):
+        return _("The JSON body contains a NUL character (\\u0000), which no field can hold.")
     return None
 
 
-def _has_lone_surrogate(value: object) -> bool:
+def _holds(value: object, pattern: re.Pattern[str]) -> bool:
+    """Whether any string in a JSON value (keys too) matches `pattern`."""
     if isinstance(value, str):
-        return bool(_LONE_SURROGATE.search(value))
+        return bool(pattern.search(value))
     if isinstance(value, list):
-        return any(_has_lone_surrogate(item) for item in value)
+        return any(_holds(item, pattern) for item in value)
     if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+        return any(_holds(k, pattern) or _holds(v, pattern) for k, v in value.items())
     return False
 
 
@@ -200,6 +206,16 @@ def init_app(app: Flask) -> None:
             problem = json_body_problem(raw)
             if problem:
                 abort(400, description=problem)
+        return None
+
+    @app.before_request
+    def reject_nul_in_forms():
+        """400 for a form value holding NUL (no browser sends one from what a person types)."""
+        if request.method in SAFE_METHODS or request.mimetype not in ("application/x-www-form-urlencoded",
+                                                                      "multipart/form-data"):
+            return None
+        if any("\x00" in value for values in request.form.listvalues() for value in values):
+            abort(400, description=_("The form contains a NUL character, which no field can hold."))
         return None
 
     constant = constant_headers(app)

@@ -22,6 +22,8 @@ BAD_JSON = {
     "lone low surrogate in a key": '{"\\udfff": 1}',
     "deeply nested arrays": "[" * 100_000 + "]" * 100_000,
     "deeply nested objects": '{"a":' * 5_000 + "1" + "}" * 5_000,
+    # PostgreSQL cannot store NUL (it answered "a value is out of range", naming no field); SQLite kept it.
+    "a NUL in a value": '{"timezone": "UTC", "title": "a\\u0000b", "body": "x"}',
     # Well-formed JSON, but more digits than Python converts (a ValueError, not a decode error).
     "an integer of 5,000 digits": '{"reply_to_post_id": ' + "1" * 5_000 + ', "body": "x", "timezone": "UTC"}',
 }
@@ -45,6 +47,14 @@ def test_unusable_json_gets_the_documented_400(client, create_user, api_token, m
     response = client.open(path, method=method, data=body,
                            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     assert_product_error(response, 400)
+
+
+def test_a_form_value_holding_nul_is_refused_alike_on_every_database(client, login_as, create_user):
+    login_as(create_user())
+    response = client.post_form("/settings", {"locale": "en", "timezone": "Europe/Zurich\x00"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    assert "object-src 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_a_paired_surrogate_is_an_ordinary_character(client, create_user, api_token):
