@@ -10,6 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from itsdangerous import URLSafeTimedSerializer
 
+from community.errors import ValidationFailed
 from community.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -73,9 +74,24 @@ def json_body_problem(raw: bytes) -> str | None:
         return _("The JSON body holds a number with too many digits.")
     if _holds(value, _LONE_SURROGATE):
         return _("The JSON body contains an invalid character (a lone surrogate).")
-    if _holds(value, _NUL):
-        return _("The JSON body contains a NUL character (\\u0000), which no field can hold.")
     return None
+
+
+def json_nul_fields(raw: bytes) -> dict[str, list[str]]:
+    """The fields of a JSON body whose text holds a NUL character ("\\u0000"), each with its
+    message; {} when none does (or the body is not JSON: its parser answers that)."""
+    if b"\\u0000" not in raw:  # JSON must escape NUL so; a raw NUL byte is malformed JSON
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    message = _("Remove the NUL character (\\u0000): no field can hold it.")
+    if isinstance(value, dict):
+        named = {("body" if _holds(key, _NUL) else str(key)) for key, item in value.items()
+                 if _holds(key, _NUL) or _holds(item, _NUL)}
+        return {field: [message] for field in sorted(named)}
+    return {"body": [message]} if _holds(value, _NUL) else {}
 
 
 def _holds(value: object, pattern: re.Pattern[str]) -> bool:
@@ -206,6 +222,9 @@ def init_app(app: Flask) -> None:
             problem = json_body_problem(raw)
             if problem:
                 abort(400, description=problem)
+            fields = json_nul_fields(raw)
+            if fields:  # well-formed, but no database stores it: 422 naming the field, on every database
+                raise ValidationFailed(_("Some fields are not valid."), fields)
         return None
 
     @app.before_request

@@ -295,23 +295,36 @@ def relink_mentions_of(person: User) -> int:
     Returns how many posts changed."""
     posts = db.session.scalars(select(Post).where(
         Post.id.in_(select(Mention.post_id).where(Mention.user_id == person.id))).order_by(Post.id))
-    changes = [(post.id, post.body, html) for post in posts
+    changes = [Render(post.id, post.body, post.html, html) for post in posts
                if (html := render_body(post.body, post.author, thread_id=post.thread_id)[0]) != post.html]
-    return _store_renders(changes)
+    return _store_renders(changes)[0]
 
 
-def _store_renders(changes: list[tuple[int, str, str]]) -> int:
-    """The posts' new HTML, each only while its text is still the one rendered."""
-    changed = 0
-    for post_id, body, html in changes:
-        changed += rowcount(db.session.execute(
-            update(Post).where(Post.id == post_id, Post.body == body).values(html=html)
-            .execution_options(synchronize_session=False)
-        ))
-        post = db.session.identity_map.get(identity_key(Post, post_id))
+class Render(NamedTuple):
+    """A post rendered anew: its text and HTML as read, and the new HTML."""
+
+    post_id: int
+    body: str
+    html_read: str
+    html: str
+
+
+def _store_renders(changes: list[Render]) -> tuple[int, int]:
+    """The posts' new HTML, each only while its text and HTML are still the ones read (an edit
+    or another rendering meanwhile wins). Returns (stored, refused)."""
+    stored = refused = 0
+    for change in changes:
+        if rowcount(db.session.execute(
+            update(Post).where(Post.id == change.post_id, Post.body == change.body, Post.html == change.html_read)
+            .values(html=change.html).execution_options(synchronize_session=False)
+        )):
+            stored += 1
+        else:
+            refused += 1
+        post = db.session.identity_map.get(identity_key(Post, change.post_id))
         if post is not None:
             db.session.expire(post, ["html"])
-    return changed
+    return stored, refused
 
 
 RELINK_BATCH = 200  # people per run: one pass over the posts covers them all
@@ -326,58 +339,83 @@ def _on_visibility_change(person: User) -> None:
     before it runs, and one run covers everyone queued: a mass deactivation through SCIM reads
     the posts once, not once per person."""
     relink_mentions_of(person)
+    _queue_relink([person.id])
+
+
+def _queue_relink(user_ids: list[int]) -> None:
+    """Queue people for `relink_queued_mentions` (again: their time moves on) and ask for a run
+    unless one was asked for lately."""
     now = utcnow()
-    before = db.session.scalar(select(MentionRelink.queued_at).where(MentionRelink.user_id == person.id))
-    db.session.execute(_insert_ignore(MentionRelink).values(user_id=person.id, queued_at=now)
-                       .on_conflict_do_update(index_elements=["user_id"], set_={"queued_at": now}))
-    if before is None or before < now - RELINK_STALE:
+    recent = set(db.session.scalars(select(MentionRelink.user_id).where(
+        MentionRelink.user_id.in_(user_ids), MentionRelink.queued_at >= now - RELINK_STALE)))
+    for user_id in user_ids:
+        db.session.execute(_insert_ignore(MentionRelink).values(user_id=user_id, queued_at=now)
+                           .on_conflict_do_update(index_elements=["user_id"], set_={"queued_at": now}))
+    if set(user_ids) - recent:
         tasks.enqueue_once("discussions.relink_mentions")  # one run, however many change in this request
 
 
 @tasks.task("discussions.relink_mentions", every=60 * 60)
-def relink_queued_mentions(_person_id: int | None = None) -> int:
-    """Render anew every post naming someone queued by `_on_visibility_change`. The posts are
-    read and rendered apart, without the write lock (SQLite: no other writer waits for the
-    scan); then only the changed posts are written, each while its text is unchanged. Someone
-    queued again meanwhile stays queued and the task runs again, as it does while more people
-    wait than one run takes; and hourly, for anyone whose run failed for good. (Its argument,
-    a person's id, is what tasks queued by earlier versions carry; everyone queued is covered.)
-    Returns how many posts changed."""
-    started = utcnow()
+def relink_queued_mentions(person_id: int | None = None) -> int:
+    """Render anew every post naming someone queued by `_on_visibility_change`.
+
+    The posts are read and rendered apart, without the write lock (SQLite: no other writer
+    waits for the scan). The write then first checks, holding the queue's rows, that nobody it
+    covered changed since (their queued time is the one read): otherwise what it read may be
+    stale, so it writes nothing and runs again for whoever is still queued. A post is written
+    only while its text and HTML are the ones read; one changed meanwhile queues the run's
+    people again. The task also runs again while more people wait than one run takes, and
+    hourly, for anyone whose run failed for good. `person_id`: a task queued by an earlier
+    version names the person it is for. Returns how many posts changed."""
     with read_apart():
         queued = db.session.execute(select(MentionRelink.user_id, MentionRelink.queued_at)
                                     .order_by(MentionRelink.queued_at, MentionRelink.user_id).limit(RELINK_BATCH)).all()
+        ids = {user_id for user_id, _at in queued} | ({int(person_id)} if person_id is not None else set())
         people = list(db.session.scalars(select(User).where(
-            User.id.in_([user_id for user_id, _at in queued]), User.erased_at.is_(None))))  # erasure took the handle out
+            User.id.in_(ids), User.erased_at.is_(None)))) if ids else []  # erasure took the handle out
         changes = _renders_naming(people) if people else []
-    changed = _store_renders(changes)
+    if not ids:
+        return 0
+    seen = dict(queued)
+    now_queued = dict(db.session.execute(  # on PostgreSQL a visibility change waits for this write
+        select(MentionRelink.user_id, MentionRelink.queued_at).where(MentionRelink.user_id.in_(list(seen)))
+        .with_for_update()).all()) if seen else {}
+    if now_queued != seen:  # changed again, or taken by another run, since the scan
+        if now_queued:
+            tasks.enqueue("discussions.relink_mentions")
+        return 0
+    stored, refused = _store_renders(changes)
     for user_id, queued_at in queued:
         db.session.execute(delete(MentionRelink).where(MentionRelink.user_id == user_id,
                                                        MentionRelink.queued_at == queued_at))
-    if len(queued) == RELINK_BATCH or db.session.scalar(
-            select(MentionRelink.user_id).where(MentionRelink.queued_at >= started).limit(1)) is not None:
+    if refused:  # a post changed since it was read: look again
+        _queue_relink([person.id for person in people])
+        tasks.enqueue_once("discussions.relink_mentions")
+    elif len(queued) == RELINK_BATCH:
         tasks.enqueue("discussions.relink_mentions")
-    return changed
+    return stored
 
 
-def _renders_naming(people: list[User]) -> list[tuple[int, str, str]]:
-    """The posts naming any of `people` whose HTML renders differently now: (id, text, HTML).
-    Naming is what `naming_posts` says, matched here in one pass over the posts whose text
-    holds an "@" (every mention is written with one), whatever the number of people."""
+def _renders_naming(people: list[User]) -> list[Render]:
+    """The posts naming any of `people` whose HTML renders differently now. Naming is what
+    `naming_posts` says, matched here in one pass, whatever the number of people, over the
+    posts whose text or page holds an "@": every mention is written with one, or with an
+    entity the page shows as one ("&#64;anna.berg")."""
     ids = [person.id for person in people]
     told = set(db.session.scalars(select(Mention.post_id).where(Mention.user_id.in_(ids))))
     handles = re.compile("|".join(re.escape(f"@{person.handle.lower()}") for person in people), re.IGNORECASE)
     links = re.compile('href="(?:' + "|".join(re.escape(profile_path(user_id)) for user_id in ids) + ')"')
     rows = db.session.execute(
         select(Post.id, Post.body, Post.html, Post.author_id, Post.thread_id)
-        .where(Post.body.contains("@", autoescape=True)).order_by(Post.id).execution_options(yield_per=2000))
+        .where(or_(Post.body.contains("@", autoescape=True), Post.html.contains("@", autoescape=True)))
+        .order_by(Post.id).execution_options(yield_per=2000))
     changes = []
     for post_id, body, html, author_id, thread_id in rows:
         if post_id in told or handles.search(body) or handles.search(html) or links.search(html):
             author = db.session.get(User, author_id) if author_id is not None else None
             rendered = render_body(body, author, thread_id=thread_id)[0]
             if rendered != html:
-                changes.append((post_id, body, rendered))
+                changes.append(Render(post_id, body, html, rendered))
     return changes
 
 

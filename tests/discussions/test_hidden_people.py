@@ -233,7 +233,8 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
         client, create_user, create_thread, db, first_post, api_token, monkeypatch):
     """The run reads and renders every post holding an "@" (seconds at a million posts): other
     writers go on meanwhile (on SQLite the run held the write lock for its whole scan). Someone
-    who changes again during the scan stays queued, and another run follows."""
+    who changes again during the scan makes what the run read stale: it writes nothing, they
+    stay queued, and another run follows, which does the work."""
     from community import tasks
     from community.database import utcnow
     from community.discussions import services
@@ -255,9 +256,101 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
     sent.clear()
     assert tasks.run_now("discussions.relink_mentions")
     db.session.expire_all()
-    assert f'href="/people/{mona.id}"' in first_post(thread).html
+    assert "href=" not in first_post(thread).html  # nothing written from a stale read
     assert db.session.scalar(select(MentionRelink.user_id)) == mona.id  # still queued
     assert sent == [("discussions.relink_mentions", ())]  # and run again
+    monkeypatch.setattr(services, "_renders_naming", scan)
+    assert tasks.run_now(*sent[0][:1])
+    db.session.expire_all()
+    assert f'href="/people/{mona.id}"' in first_post(thread).html
+    assert db.session.scalar(select(func.count()).select_from(MentionRelink)) == 0
+
+
+def test_a_run_that_read_before_a_change_writes_nothing_stale(client, create_user, create_thread, db, first_post,
+                                                              api_token, monkeypatch):
+    """Two runs at once (several workers, or the hourly run beside one a change asked for):
+    run A read while Mona was listed; she hid, and run B rendered that and took her off the
+    queue; A's late write linked the hidden Mona for good. A now sees its read is stale."""
+    from community import tasks
+    from community.accounts.models import User
+    from community.discussions import services
+    from community.discussions.models import MentionRelink, Post
+
+    _queued_tasks(monkeypatch)
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    unlinked = first_post(thread).html
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
+    scan = services._renders_naming
+
+    def meanwhile(people):
+        found = scan(people)
+        with db.engine.begin() as other:  # Mona hides; run B stores the unlinked page and takes her off the queue
+            other.execute(User.__table__.update().where(User.id == mona.id).values(directory_visible=False))
+            other.execute(Post.__table__.update().values(html=unlinked))
+            other.execute(MentionRelink.__table__.delete())
+        return found
+
+    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    assert tasks.run_now("discussions.relink_mentions")
+    db.session.expire_all()
+    assert f'href="/people/{mona.id}"' not in first_post(thread).html
+
+
+def test_a_post_changed_since_the_scan_keeps_its_page_and_is_looked_at_again(client, create_user, create_thread, db,
+                                                                             first_post, api_token, monkeypatch):
+    """Another rendering (an edit, another person's relinking) since the scan wins over the
+    run's older one; the run's people are queued again."""
+    from community import tasks
+    from community.discussions import services
+    from community.discussions.models import MentionRelink, Post
+
+    sent = _queued_tasks(monkeypatch)
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
+    scan = services._renders_naming
+
+    def meanwhile(people):
+        found = scan(people)
+        with db.engine.begin() as other:
+            other.execute(Post.__table__.update().values(html="<p>rendered meanwhile</p>"))
+        return found
+
+    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    sent.clear()
+    assert tasks.run_now("discussions.relink_mentions")
+    db.session.expire_all()
+    assert first_post(thread).html == "<p>rendered meanwhile</p>"
+    assert db.session.scalar(select(MentionRelink.user_id)) == mona.id and sent == [("discussions.relink_mentions", ())]
+
+
+def test_a_mention_written_as_an_entity_follows_the_persons_visibility(client, create_user, create_thread, db,
+                                                                      first_post, api_token, create_category):
+    """"&#64;handle" is read as "@handle": the page shows and links it, though the text holds no "@"."""
+    staff = create_user(roles=("staff",), name="Sara Staff")  # cannot see a mentors' category: no Mention row
+    thread = create_thread(create_user(roles=("mentor",)), category=create_category(visibility="mentors"),
+                           body=f"Ask &#64;{staff.handle} about it")
+    assert f'href="/people/{staff.id}"' in first_post(thread).html
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": False}, token=api_token(staff)).status_code == 200
+    db.session.expire_all()
+    assert f'href="/people/{staff.id}"' not in first_post(thread).html
+
+
+def test_a_task_queued_by_the_previous_version_still_relinks_its_person(app, create_user, create_thread, db,
+                                                                       first_post):
+    """Tasks in the broker at an upgrade carry the person's id, and the person has no queue row."""
+    from community import tasks
+    from community.accounts.models import User
+
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    with app.app_context():
+        db.session.execute(User.__table__.update().where(User.id == mona.id).values(directory_visible=True))
+        db.session.commit()
+    assert tasks.run_now("discussions.relink_mentions", mona.id)
+    db.session.expire_all()
+    assert f'href="/people/{mona.id}"' in first_post(thread).html
 
 
 def test_someone_whose_run_never_came_is_relinked_by_the_hourly_run(client, create_user, create_thread, db, first_post,
