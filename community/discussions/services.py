@@ -720,7 +720,7 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
     watch = [("category", category.id)] + [("tag", tag.id) for tag in tag_list]
     recipients = _recipients(watch, watch, category, exclude=told | {actor.id})
     notify_many(recipients, "discussion_thread", actor=actor, link=thread_link(thread.id),
-                thread=thread.title, category=category.name)
+                thread=thread.title, category=category)
     tasks.enqueue("outreach.post_thread", thread.id)  # to the category's Teams / Slack channel, if any
     return thread
 

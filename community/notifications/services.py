@@ -30,15 +30,20 @@ def register_kind(kind: str, message: LazyString) -> None:
 def stored_params(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters as stored: a person given as a parameter (`executive=mentorship.executive`)
     is kept as their name, shown as it was when the notification was made, and their id beside
-    it (`executive_id`), by which their erasure finds it (community.notifications.privacy)."""
+    it (`executive_id`), by which their erasure finds it (community.notifications.privacy). A
+    topic or category (names in English and German) is kept as both names, and each reader
+    reads the one in their language (`_params`)."""
     from community.accounts.models import User
+    from community.database import BilingualMixin
 
-    if not any(isinstance(value, User) for value in params.values()):
+    if not any(isinstance(value, User | BilingualMixin) for value in params.values()):
         return params
     stored: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, User):
             stored[key], stored[f"{key}_id"] = value.name, value.id
+        elif isinstance(value, BilingualMixin):
+            stored[key] = {"en": value.name, "de": value.name_de or value.name}
         else:
             stored[key] = value
     return stored
@@ -141,11 +146,14 @@ FORMER_MEMBER = "\u2063former-member"  # stored in place of an erased person's n
 
 
 def _params(note: Notification) -> dict[str, str]:
+    from flask_babel import get_locale
     from flask_babel import gettext as _
 
     from community.labels import shown
 
-    params = {key: str(shown(value)) for key, value in (note.params or {}).items()}
+    language = str(get_locale() or "en")
+    params = {key: str(value.get(language) or value.get("en", "")) if isinstance(value, dict) else str(shown(value))
+              for key, value in (note.params or {}).items()}
     for key, value in params.items():
         if value == FORMER_MEMBER:
             params[key] = _("Former member")

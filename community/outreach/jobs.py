@@ -263,9 +263,9 @@ def post_thread(thread_id: int) -> None:
     with force_locale(services.channel_locale()):  # not the language of whoever started the thread
         message = services.webhook_post(
             hook, key=f"thread:{thread.id}:channel:{hook.id}", kind="discussion_thread",
-            title=thread.title, text=_("New thread in %(category)s", category=category.name),
+            title=thread.title, text=_("New thread in %(category)s", category=category.display_name),
             link=services.absolute(f"/threads/{thread.id}"),
-            facts=[(_("Category"), category.name), (_("Started by"), author.name if author else "—")],
+            facts=[(_("Category"), category.display_name), (_("Started by"), author.name if author else "—")],
         )
     if message is not None:
         db.session.flush()

@@ -440,7 +440,7 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
 
 POST_KINDS = ("discussion_mention", "discussion_reply", "discussion_thread")
 EXCERPT_LENGTH = 300
-_POST_IN_LINK = re.compile(r"^/threads/\d+\?post=(\d+)")
+_POST_IN_LINK = re.compile(r"^/threads/(\d+)(?:\?post=(\d+))?(?:#|$)")
 
 
 class Detail(NamedTuple):
@@ -497,12 +497,19 @@ def mentorship_details(link: str | None) -> list[Detail]:
 
 
 def post_details(link: str | None) -> list[Detail]:
-    """The post a mention or reply is about, as a plain-text excerpt, while it is still shown
-    (not hidden by a moderator, not deleted): the reader sees what was said before opening it."""
+    """The post a mention or reply is about (a new thread: its first post), as a plain-text
+    excerpt, while it is still shown (not hidden by a moderator, not deleted): the reader sees
+    what was said before opening it."""
     from community.discussions.models import Post
 
     found = _POST_IN_LINK.match(link or "")
-    post = db.session.get(Post, int(found.group(1))) if found else None
+    if found is None:
+        post = None
+    elif found.group(2):
+        post = db.session.get(Post, int(found.group(2)))
+    else:  # a thread: its first post
+        post = db.session.scalar(select(Post).where(Post.thread_id == int(found.group(1)))
+                                 .order_by(Post.created_at, Post.id).limit(1))
     if post is None or not post.visible:
         return []
     text = Markup(post.html or "").striptags()  # noqa: S704 - the stored, sanitised HTML, for its text only

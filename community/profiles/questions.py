@@ -101,7 +101,7 @@ def ask(actor: User, person_id: int, slug: str, body: str | None) -> Question:
                         created_at=now, updated_at=now)
     db.session.add(question)
     db.session.flush()
-    notify(person.id, "topic_question", actor=actor, link=question_path(question.id), topic=tag.name,
+    notify(person.id, "topic_question", actor=actor, link=question_path(question.id), topic=tag,
            message=_snippet(body))
     return question
 
@@ -159,9 +159,9 @@ def answer(actor: User, question: Question, body: str | None) -> Answer:
         if question.answered_at is None:
             question.answered_at = now
         question.status = "answered"
-        notify(question.asker_id, "question_answered", actor=actor, link=question_path(question.id), topic=question.tag.name)
+        notify(question.asker_id, "question_answered", actor=actor, link=question_path(question.id), topic=question.tag)
     else:
-        notify(question.contact_id, "question_followup", actor=actor, link=question_path(question.id), topic=question.tag.name)
+        notify(question.contact_id, "question_followup", actor=actor, link=question_path(question.id), topic=question.tag)
     db.session.flush()
     db.session.refresh(question, ["answers"])
     return reply
@@ -182,7 +182,7 @@ def resolve(actor: User, question: Question, helpful: bool | None) -> Question:
     now = utcnow()
     question.status, question.helpful, question.resolved_at, question.updated_at = "resolved", helpful, now, now
     kind = "question_helpful" if helpful else "question_closed"
-    notify(question.contact_id, kind, actor=actor, link=question_path(question.id), topic=question.tag.name)
+    notify(question.contact_id, kind, actor=actor, link=question_path(question.id), topic=question.tag)
     db.session.flush()
     return question
 

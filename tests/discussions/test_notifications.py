@@ -354,3 +354,38 @@ def test_a_mention_e_mail_quotes_the_post_and_not_once_a_moderator_hid_it(app, d
     with app.test_request_context():
         hidden = notification_email(note.id)
     assert hidden is not None and "whiteboard" not in hidden.body_text
+
+
+def test_a_new_thread_is_told_with_the_category_in_the_readers_language_and_its_first_post_quoted(
+        app, client, login_as, db, create_user, create_category, create_thread):
+    """A German reader read the English category name ("Tools & tricks") in the notification,
+    the e-mail and the digest; and a new thread's e-mail quoted nothing of what was written."""
+    from community.notifications.models import Notification
+    from community.notifications.services import render_plain
+    from community.outreach.models import NotificationPreference
+    from community.outreach.services import at_once_choice, notification_email
+
+    category = create_category(name="Tools & tricks", name_de="Kniffe und Werkzeuge")
+    german, english = create_user(locale="de"), create_user(locale="en")
+    db.session.add(NotificationPreference(user_id=german.id, kind=at_once_choice("discussion_thread"),
+                                          mode="immediately"))
+    db.session.commit()
+    for reader in (german, english):
+        login_as(reader)
+        client.post_form(f"/community/follow/category/{category.id}", {"level": "watching"})
+        client.post_form("/logout")
+    create_thread(create_user(name="Ivan Schmidt"), category=category, title="Whiteboards",
+                  body="Which **whiteboard** do you use in hybrid workshops?")
+    notes = {note.user_id: note for note in db.session.scalars(select(Notification))}
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("de"):
+            assert render_plain(notes[german.id]) == "Ivan Schmidt hat „Whiteboards“ in Kniffe und Werkzeuge begonnen"
+        with force_locale("en"):
+            assert render_plain(notes[english.id]) == "Ivan Schmidt started “Whiteboards” in Tools & tricks"
+        mail = notification_email(notes[german.id].id)
+    assert mail is not None and "Kniffe und Werkzeuge" in mail.subject
+    assert "Which whiteboard do you use in hybrid workshops?" in mail.body_text
+    login_as(german)
+    assert "Kniffe und Werkzeuge" in text_of(client.get("/notifications/"))
