@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_time, format_timedelta, ngettext
+from flask_babel import format_time, format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -212,7 +212,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.start_registration(email=form.email.data or "", locale=session.get("locale"))
+            # The language this page is in (chosen, or the browser's): the e-mail and the account follow it.
+            services.start_registration(email=form.email.data or "", locale=str(get_locale() or "") or None)
         if attempt.ok:
             # The same page for a new and for a taken address: only the mailbox tells them apart.
             return render_template("accounts/register_sent.html", hours=services.registration_link_hours())

@@ -302,3 +302,17 @@ def test_a_login_expires_on_the_server_after_its_lifetime(app, client, login_as,
     db.session.commit()
     response = client.get("/notifications/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_registration_e_mail_and_the_account_follow_the_language_the_page_was_shown_in(client, db):
+    """A German browser saw the page in German but got the e-mail (and the account) in English:
+    only a language chosen with the switcher was passed on."""
+    from community.accounts.models import User
+
+    page = client.post_form("/register", {"email": "lea.becker@example.com"}, headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert "Posteingang" in text_of(page) or "E-Mail" in text_of(page)
+    [message] = outbox_to(db, "lea.becker@example.com")
+    assert "Registrierung" in message.subject and 'lang="de"' in message.body_html
+    path = link_in(message)
+    assert finish(client, path).status_code == 302
+    assert db.session.scalar(select(User.locale).where(User.email == "lea.becker@example.com")) == "de"
