@@ -366,7 +366,7 @@ def circle_ics(actor: User, circle: Circle) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    from flask import current_app
+    from flask import current_app, url_for
 
     event.add("uid", f"circle-{circle.id}@{current_app.config.get('CALENDAR_UID_DOMAIN') or 'mentor-community.local'}")
     event.add("dtstamp", utcnow())
@@ -376,7 +376,7 @@ def circle_ics(actor: User, circle: Circle) -> bytes:
     event.add("summary", _("Peer learning circle: %(name)s", name=circle.name))
     if circle.location:
         event.add("location", circle.location)
-    event.add("description", path_for("pool.circle", circle_id=circle.id))
+    event.add("description", url_for("pool.circle", circle_id=circle.id, _external=True))  # opened from a calendar app
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

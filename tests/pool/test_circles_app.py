@@ -93,6 +93,7 @@ def test_a_rhythm_gives_meetings_and_a_repeating_calendar_entry(org, api, client
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     body = ics.get_data(as_text=True)
     assert "RRULE:FREQ=WEEKLY;INTERVAL=2" in body and "Room 1" in body
+    assert f"DESCRIPTION:http://localhost/circles/{circle['id']}" in body  # a calendar app opens it (it was a bare path)
     saved = client.post_form(f"/circles/{circle['id']}/rhythm", {"rhythm_weeks": "4", "first_meeting_at": (first + timedelta(days=30)).strftime("%Y-%m-%dT10:00"),
                                                                "duration_minutes": "90", "location": "Online"},
                              follow_redirects=True)
