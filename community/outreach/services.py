@@ -897,7 +897,7 @@ def slack_blocks(title: str, text: str, link: str, facts: list[tuple[str, str]])
     blocks.append({"type": "actions", "elements": [
         {"type": "button", "text": {"type": "plain_text", "text": str(_("Open"))}, "url": link}
     ]})
-    return {"text": title, "blocks": blocks}
+    return {"text": _slack_escape(title), "blocks": blocks}  # the fallback (phone notifications) is mrkdwn too
 
 
 # --------------------------------------------------------------------------- privacy

@@ -64,7 +64,7 @@ def test_slack_gets_block_kit_and_a_failing_channel_is_retried_then_shown(client
     webhook_receiver.fail_next = 1
     author = create_user(roles=["mentor"])
     created = client.send_json("POST", "/api/v1/threads", {
-        "category_id": category.id, "title": "Huddles", "body": "Who uses them?"}, token=api_token(author))
+        "category_id": category.id, "title": "Huddles <!channel> & more", "body": "Who uses them?"}, token=api_token(author))
     assert created.status_code == 201  # the channel failing never fails the request
     message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.channel == "webhook"))
     assert message.status == "queued" and message.last_error == "HTTP 500"
@@ -80,7 +80,9 @@ def test_slack_gets_block_kit_and_a_failing_channel_is_retried_then_shown(client
 
     isolated(app, sweep)
     [post] = webhook_receiver.posts
-    assert post["json"]["blocks"][0]["type"] == "header" and post["json"]["text"] == "Huddles"
+    assert post["json"]["blocks"][0]["type"] == "header"
+    # The fallback text (phone notifications) is read as mrkdwn: "<!channel>" would notify everyone.
+    assert post["json"]["text"] == "Huddles &lt;!channel&gt; &amp; more"
     db.session.expire_all()
     assert db.session.get(OutgoingMessage, message.id).status == "sent"
     assert db.session.get(ChannelWebhook, message.webhook_id).last_error is None
