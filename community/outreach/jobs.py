@@ -13,7 +13,8 @@ from typing import cast
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import String, exists, func, literal, select
+from sqlalchemy import cast as sql_cast
 
 from community import tasks
 from community.accounts.models import User, UserRole
@@ -160,7 +161,10 @@ def daily_digests(now: datetime | None = None) -> None:
         since = max(previous or now - timedelta(days=1), now - timedelta(days=7))
         notes = list(db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.kind.in_(wanted), Notification.created_at > since,
-            Notification.created_at <= now).order_by(Notification.id)))
+            Notification.created_at <= now,
+            # e-mailed at once before they chose the digest: not again
+            ~exists().where(OutgoingMessage.key == literal("notification:") + sql_cast(Notification.id, String)),
+        ).order_by(Notification.id)))
         from community.discussions.visibility import still_visible
 
         notes = still_visible(user, notes)  # a thread may have moved out of their sight since

@@ -290,6 +290,43 @@ def test_the_daily_digest_leaves_out_threads_the_reader_can_no_longer_see(
     assert "Tips for video calls" in digest.body_text and "Plans for the new intranet" not in digest.body_text
 
 
+def test_the_daily_digest_leaves_out_what_was_e_mailed_at_once_before_the_reader_chose_the_digest(
+    app, db, create_user, create_thread, add_reply
+):
+    from datetime import timedelta
+
+    from community import tasks
+    from community.database import utcnow
+    from community.notifications.models import Notification
+    from community.outreach.models import NotificationPreference, OutgoingMessage
+    from community.outreach.services import at_once_choice, notification_email
+    from tests.conftest import isolated
+
+    app.config["DIGEST_HOUR"] = 0  # any hour of the day will do
+    reader = create_user(timezone="UTC")
+    choice = NotificationPreference(user_id=reader.id, kind=at_once_choice("discussion_reply"), mode="immediately")
+    db.session.add(choice)
+    db.session.commit()
+    thread = create_thread(reader, title="Tips for video calls")
+    add_reply(create_user(), thread, "Mute when you are not speaking")
+    [note] = db.session.scalars(select(Notification).where(Notification.user_id == reader.id)).all()
+    with app.test_request_context():
+        assert notification_email(note.id) is not None  # e-mailed at once
+    db.session.commit()
+    db.session.execute(NotificationPreference.__table__.delete())  # replies as a digest from now on
+    db.session.commit()
+    add_reply(create_user(), thread, "Use a headset")
+
+    def run():
+        with app.app_context():
+            tasks.run_now("outreach.daily_digests", utcnow() + timedelta(minutes=1))
+
+    isolated(app, run)
+    [digest] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == "daily_digest",
+                                                                OutgoingMessage.user_id == reader.id)).all()
+    assert "1 new notification" in digest.subject  # the reply e-mailed already is not in it again
+
+
 def test_a_reply_e_mail_sent_late_is_not_sent_once_the_thread_left_the_readers_sight(
     app, db, create_user, create_category, create_thread, add_reply
 ):
