@@ -207,8 +207,10 @@ def candidates():
 def candidates_csv():
     rows = services.export_candidates(current_user, request.args.get("sort", "score"))
     keys = ["sessions", "mentees", "feedback", "community", "topics", "reach"]
-    table: list[list[Any]] = [["id", "name", "department", "location", "score", "outcomes", "community_part",
-                               "reach_part", "nomination", "criteria_met", *keys]]
+    table: list[list[Any]] = [[  # in the reader's language, as the rows are
+        _("Id"), _("Name"), _("Department"), _("Location"), _("Score"), _("Outcomes part"), _("Community part"),
+        _("Reach part"), _("Nomination"), _("Criteria met"), _("Sessions"), _("Mentees"), _("Feedback"),
+        _("Community"), _("Topics"), _("Reach")]]
     for c in rows:
         values = c.evidence.as_dict()
         table.append([

@@ -118,7 +118,7 @@ def findings_csv(viewer: User) -> str:
     if snapshot is None:
         raise NotFoundError(_("There is no network analysis yet."))
     report = build_report(snapshot)
-    rows: list[list[Any]] = [["finding", "person", "person_id", "department", "details"]]
+    rows: list[list[Any]] = [[_("Finding"), _("Person"), _("Person id"), _("Department"), _("Details")]]
 
     def person_cells(person: PersonRef | None) -> list[Any]:
         if person is None:

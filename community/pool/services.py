@@ -172,9 +172,11 @@ def demand_json(view: DemandView) -> dict[str, object]:
 
 def demand_csv(actor: User, months: int | None = MONTHS_DEFAULT) -> str:
     view = demand_report(actor, months, audit_as="network.demand_exported")
-    rows: list[list[Any]] = [["slug", "topic", "demand", "supply", "places_short", "places_per_mentor", "need",
-                              "mentors", "free_places", "goals", "agendas", "questions", "arithmetic",
-                     *[f"department:{name}" for name in view.departments], *[f"month:{m}" for m in view.months]]]
+    rows: list[list[Any]] = [[  # in the reader's language, as the rows are
+        _("Topic key"), _("Topic"), _("Demand"), _("Supply"), _("Places short"), _("Places per mentor"), _("Mentors to recruit"),
+        _("Mentors"), _("Free places"), _("Learning goals"), _("Session agendas"), _("Questions"), _("How it is computed"),
+        *[_("Department: %(name)s", name=name) for name in view.departments],
+        *[_("Month: %(month)s", month=m) for m in view.months]]]
     for t in view.topics:
         r = t.row
         rows.append([

@@ -222,7 +222,7 @@ def test_candidates_page_and_csv_are_for_change_managers_only(client, login_as, 
     client.post_form("/locale", {"locale": "de"})
     body = client.get("/ambassadors/candidates.csv").data
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    assert body.startswith("\ufeff".encode()) and [row["name"] for row in rows] == ["Mara Mentor"]
+    assert body.startswith("\ufeff".encode()) and [row["Name"] for row in rows] == ["Mara Mentor"]
 
 
 def test_csv_cells_cannot_start_formulas(create_user, client, login_as, people, create_nomination):

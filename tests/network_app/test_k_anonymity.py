@@ -105,10 +105,10 @@ def test_findings_and_dashboard_show_a_department_only_where_five_people_share_i
 ):
     pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
     rows = list(csv.DictReader(io.StringIO(client.get("/network/findings.csv").data.decode("utf-8-sig"))))
-    people_rows = [row for row in rows if row["person"].startswith("P-")]
+    people_rows = [row for row in rows if row["Person"].startswith("P-")]
     assert people_rows
     # small_org has two IT mentors, two Logistics mentors, three Sales executives: all too few.
-    assert all(row["department"] == "" for row in people_rows)
+    assert all(row["Department"] == "" for row in people_rows)
 
 
 FIGURES = ("pagerank_band", "betweenness_band", "weighted_degree_band", "community", "network_roles")
@@ -289,9 +289,9 @@ def test_pseudonymised_findings_show_no_exact_figure_a_member_reads_on_a_profile
     # The findings CSV: every reason about a person.
     rows = csv.DictReader(io.StringIO(client.get("/network/findings.csv").data.decode("utf-8-sig")))
     for row in rows:
-        if row["person"].startswith("P-") and row["finding"] != "Ambassador candidate":
-            details = re.sub(SPOF_COUNTS, " ", row["details"])
-            assert _exact_figures(members_read[row["person"]]["numbers"], details) == set(), row
+        if row["Person"].startswith("P-") and row["Finding"] != "Ambassador candidate":
+            details = re.sub(SPOF_COUNTS, " ", row["Details"])
+            assert _exact_figures(members_read[row["Person"]]["numbers"], details) == set(), row
 
 
 def test_pseudonymised_load_picture_names_no_mentor(

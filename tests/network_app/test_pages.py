@@ -169,14 +169,14 @@ def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as,
     response = client.get("/network/findings.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    findings = {(row["finding"], row["person"]) for row in rows}
+    findings = {(row["Finding"], row["Person"]) for row in rows}
     assert ("Overloaded mentor", "Mia Mentor") in findings
     assert ("Single point of failure", "Mia Mentor") in findings
     assert ("Idle mentor", "Ida Idle") in findings
     assert ("Unmatched executive", "Una Unmatched") in findings
-    assert any(row["finding"] == "Uncovered topic" and "Demand 1" in row["details"] for row in rows)
-    overloaded = next(row for row in rows if row["finding"] == "Overloaded mentor")
-    assert overloaded["details"] == "Load 3 for a capacity of 2"
+    assert any(row["Finding"] == "Uncovered topic" and "Demand 1" in row["Details"] for row in rows)
+    overloaded = next(row for row in rows if row["Finding"] == "Overloaded mentor")
+    assert overloaded["Details"] == "Load 3 for a capacity of 2"
     assert db.session.scalar(select(AuditEvent.data).where(AuditEvent.action == "network.exported"))["format"] == "csv"
 
 

@@ -73,8 +73,8 @@ def test_demand_csv_and_refusals(org, client, login_as):
     response = client.get("/network/demand.csv?months=6")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert {r["slug"] for r in rows} >= {"linkedin", "microsoft-teams"}
-    assert "department:Sales" in rows[0]
+    assert {r["Topic key"] for r in rows} >= {"linkedin", "microsoft-teams"}
+    assert "Department: Sales" in rows[0]
     client.post_form("/logout")
     login_as(org["staff"])
     assert client.get("/network/demand").status_code == 403
@@ -217,6 +217,6 @@ def test_demand_csv_opens_in_a_german_spreadsheet(org, client, login_as):
     body = client.get("/network/demand.csv?months=6").data
     assert body.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    assert {r["slug"] for r in rows} >= {"linkedin", "microsoft-teams"}
-    ratios = [r["places_per_mentor"] for r in rows if r["places_per_mentor"] not in ("", "0")]
+    assert {r["Themenschlüssel"] for r in rows} >= {"linkedin", "microsoft-teams"}  # headers in German too
+    ratios = [r["Plätze je Mentor:in"] for r in rows if r["Plätze je Mentor:in"] not in ("", "0")]
     assert ratios and all("." not in value for value in ratios), ratios
