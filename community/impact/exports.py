@@ -101,9 +101,20 @@ def _when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
-def _stamp(value: datetime | None) -> str:
-    """A moment in a table, in UTC to the minute ("2026-12-04 21:14"), as the headers say."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+def _stamp(value: datetime | None) -> datetime | None:
+    """A moment in a table, in UTC to the minute, as the headers say: a date cell in the Excel
+    file, "2026-12-04 21:14" in the CSV file (`_cell`); None stays an empty cell."""
+    return value.astimezone(UTC).replace(second=0, microsecond=0, tzinfo=None) if value is not None else None
+
+
+STAMP = "%Y-%m-%d %H:%M"
+
+
+def _cell(value: Any) -> Any:
+    """A table's value as CSV text takes it."""
+    if isinstance(value, datetime):
+        return value.strftime(STAMP)
+    return "" if value is None else value
 
 
 def mentorship_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
@@ -221,24 +232,27 @@ def to_csv(report: RunReport) -> str:
     for index, (title, header, table_rows) in enumerate(tables(report)):
         if index:
             rows.append([])
-        rows += [[title], header, *table_rows]
+        rows += [[title], header, *[[_cell(value) for value in row] for row in table_rows]]
     return csv_text(rows)
 
 
 def to_xlsx(report: RunReport) -> bytes:
-    """One sheet per table; texts are written as strings, never as formulas."""
+    """One sheet per table; texts are written as strings, never as formulas; moments as dates."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})  # a date Excel sorts and filters
     for title, header, rows in tables(report):
         sheet = workbook.add_worksheet(title[:31])
         sheet.write_row(0, 0, header, bold)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                if isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                elif value is None:
+                if isinstance(value, datetime):
+                    sheet.write_datetime(r, c, value, moment)
+                elif value == "" or value is None:
                     sheet.write_blank(r, c, None)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
                 else:
                     sheet.write_number(r, c, value)
         sheet.freeze_panes(1, 0)

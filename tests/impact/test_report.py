@@ -263,3 +263,23 @@ def test_csv_export_reads_like_the_report_page_in_each_language(client, login_as
     assert {row[3] for row in rows[2:7]} == {"aktiv"}
     pairs = next(row for row in rows if row and row[0] == "erledigte Termine je Tandem")
     assert re.fullmatch(r"\d+,\d+", pairs[5]), pairs
+
+
+def test_the_excel_file_holds_moments_as_dates_and_empty_cells_blank(client, login_as, make_run):
+    """Requested, decided, completed and start times were text ("2026-08-31 00:00") that Excel
+    could neither sort as dates nor filter; the CSV keeps the text."""
+    import re
+
+    run = make_run(pairs=2)
+    login_as(run.manager)
+    data = client.get(f"/runs/{run.cohort_id}/export?format=xlsx").data
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        styles = book.read("xl/styles.xml").decode()
+    requested = re.search(r'<c r="E2"([^>]*)>(.*?)</c>', sheet)
+    assert requested is not None and 't="s"' not in requested.group(1)  # a number (a date), not a string
+    assert float(re.search(r"<v>(.*?)</v>", requested.group(2)).group(1)) > 40000  # days since 1900: this century
+    assert "yyyy-mm-dd hh:mm" in styles
+    assert not re.search(r'<c r="G2"[^>]*t="s"', sheet)  # completed: a date; not yet: no cell, not an empty string
+    csv_text = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", csv_text)
