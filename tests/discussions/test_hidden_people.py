@@ -229,6 +229,34 @@ def test_people_listed_again_are_relinked_by_one_background_run(client, create_u
     assert [name for name, _args in sent].count("discussions.relink_mentions") == 2  # and no run asks for another
 
 
+def _listed_again(client, create_user, create_thread, api_token, first_post):
+    """Mona, asked for in a thread while she was hidden, then listed again (her relinking
+    queued, not yet run); with the thread and its page as it was before."""
+    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
+    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
+    before = first_post(thread).html
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
+    return mona, thread, before
+
+
+def _during_the_scan(monkeypatch, db, *statements):
+    """The next relinking run meets `statements`, committed by another connection (another
+    process) while it scans; returns the scan as it is."""
+    from community.discussions import services
+
+    scan = services._renders_naming
+
+    def meanwhile(people):
+        found = scan(people)
+        with db.engine.begin() as other:
+            for statement in statements:
+                other.execute(statement)
+        return found
+
+    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    return scan
+
+
 def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_changed_meanwhile(
         client, create_user, create_thread, db, first_post, api_token, monkeypatch):
     """The run reads and renders every post holding an "@" (seconds at a million posts): other
@@ -241,18 +269,8 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
     from community.discussions.models import MentionRelink
 
     sent = _queued_tasks(monkeypatch)
-    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
-    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
-    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
-    scan = services._renders_naming
-
-    def meanwhile(people):
-        found = scan(people)
-        with db.engine.begin() as other:  # another process's write, during the scan
-            other.execute(MentionRelink.__table__.update().values(queued_at=utcnow()))
-        return found
-
-    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    mona, thread, _before = _listed_again(client, create_user, create_thread, api_token, first_post)
+    scan = _during_the_scan(monkeypatch, db, MentionRelink.__table__.update().values(queued_at=utcnow()))
     sent.clear()
     assert tasks.run_now("discussions.relink_mentions")
     db.session.expire_all()
@@ -273,25 +291,13 @@ def test_a_run_that_read_before_a_change_writes_nothing_stale(client, create_use
     queue; A's late write linked the hidden Mona for good. A now sees its read is stale."""
     from community import tasks
     from community.accounts.models import User
-    from community.discussions import services
     from community.discussions.models import MentionRelink, Post
 
     _queued_tasks(monkeypatch)
-    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
-    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
-    unlinked = first_post(thread).html
-    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
-    scan = services._renders_naming
-
-    def meanwhile(people):
-        found = scan(people)
-        with db.engine.begin() as other:  # Mona hides; run B stores the unlinked page and takes her off the queue
-            other.execute(User.__table__.update().where(User.id == mona.id).values(directory_visible=False))
-            other.execute(Post.__table__.update().values(html=unlinked))
-            other.execute(MentionRelink.__table__.delete())
-        return found
-
-    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    mona, thread, unlinked = _listed_again(client, create_user, create_thread, api_token, first_post)
+    _during_the_scan(monkeypatch, db,  # Mona hides; run B stores the unlinked page and takes her off the queue
+                     User.__table__.update().where(User.id == mona.id).values(directory_visible=False),
+                     Post.__table__.update().values(html=unlinked), MentionRelink.__table__.delete())
     assert tasks.run_now("discussions.relink_mentions")
     db.session.expire_all()
     assert f'href="/people/{mona.id}"' not in first_post(thread).html
@@ -302,22 +308,11 @@ def test_a_post_changed_since_the_scan_keeps_its_page_and_is_looked_at_again(cli
     """Another rendering (an edit, another person's relinking) since the scan wins over the
     run's older one; the run's people are queued again."""
     from community import tasks
-    from community.discussions import services
     from community.discussions.models import MentionRelink, Post
 
     sent = _queued_tasks(monkeypatch)
-    mona = create_user(roles=("mentor",), name="Mona Mentor", directory_visible=False)
-    thread = create_thread(create_user(), body=f"Ask @{mona.handle}.")
-    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=api_token(mona)).status_code == 200
-    scan = services._renders_naming
-
-    def meanwhile(people):
-        found = scan(people)
-        with db.engine.begin() as other:
-            other.execute(Post.__table__.update().values(html="<p>rendered meanwhile</p>"))
-        return found
-
-    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    mona, thread, _before = _listed_again(client, create_user, create_thread, api_token, first_post)
+    _during_the_scan(monkeypatch, db, Post.__table__.update().values(html="<p>rendered meanwhile</p>"))
     sent.clear()
     assert tasks.run_now("discussions.relink_mentions")
     db.session.expire_all()
