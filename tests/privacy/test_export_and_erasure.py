@@ -104,6 +104,7 @@ def test_nothing_is_written_back_into_an_erased_account(client, login_as, create
     assert sorted(erased.roles) == roles and erased.password_hash == password_hash
     page = text_of(client.get(f"/admin/users/{leaver.id}"))
     assert "was erased on" in page and "Save roles" not in page and "Activate account" not in page
+    assert "erased.invalid" not in page  # the placeholder address is nobody's
 
 
 def test_only_admins_erase_others(client, login_as, create_user):
