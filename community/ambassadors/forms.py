@@ -1,7 +1,18 @@
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from community.forms import as_choices
 from community.submissions import SubmissionMixin
@@ -31,11 +42,34 @@ class EndForm(FlaskForm):
     note = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=3, max=2000)])
 
 
+class TenthsField(DecimalField):
+    """A finite decimal with at most one decimal place (`places=1`): what the form shows is what is stored
+    ("4.55" was stored and shown as "4.5", so saving the form unchanged changed the threshold;
+    "sNaN" failed in the range check)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        try:
+            exact = self.data.is_finite() and self.data == self.data.quantize(Decimal("0.1"))
+        except InvalidOperation:  # too many digits to have a tenths place
+            exact = False
+        if not exact:
+            finite = self.data.is_finite()
+            self.data = None
+            raise ValueError(_("Use at most one decimal place.") if finite else self.gettext("Not a valid decimal value."))
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()  # its own message says it; the range cannot be checked
+
+
 class CriteriaForm(FlaskForm):
     min_sessions = IntegerField(_l("Sessions held, at least"), validators=[InputRequired(), NumberRange(min=0, max=1000)])
     min_mentees = IntegerField(_l("Mentees, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])
-    min_feedback_avg = DecimalField(_l("Feedback average, at least (1–5)"), places=1, validators=[InputRequired(), NumberRange(min=0, max=5)])
-    min_community_score = DecimalField(_l("Community activity score, at least"), places=1, validators=[InputRequired(), NumberRange(min=0, max=10000)])
+    min_feedback_avg = TenthsField(_l("Feedback average, at least (1–5)"), places=1, validators=[InputRequired(), NumberRange(min=0, max=5)])
+    min_community_score = TenthsField(_l("Community activity score, at least"), places=1, validators=[InputRequired(), NumberRange(min=0, max=10000)])
     min_topics = IntegerField(_l("Topics, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     min_reach = IntegerField(_l("Departments reached in the network, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     activity_days = IntegerField(_l("Community activity counts for (days)"), validators=[InputRequired(), NumberRange(min=7, max=1095)])

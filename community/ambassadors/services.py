@@ -79,11 +79,14 @@ def criteria_for(actor: User) -> AmbassadorCriteria:
 
 
 def ambassador_to_end(actor: User, person_id: int) -> User:
-    """The person whose ambassadorship a change manager is about to end."""
+    """The ambassador whose ambassadorship a change manager is about to end: the form is
+    refused before anything is typed into it for anyone else (404) and for oneself (403)."""
     require_change_manager(actor)
     person = db.session.get(User, person_id)
-    if person is None:
-        raise NotFoundError(_("No such person."))
+    if person is None or not person.is_ambassador:
+        raise NotFoundError(_("No such ambassador."))
+    if person.id == actor.id:
+        raise PermissionDenied(_("Use “step down” to end your own ambassadorship."))
     return person
 
 

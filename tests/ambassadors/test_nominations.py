@@ -177,6 +177,9 @@ def test_change_manager_ends_an_ambassadorship_with_a_note(client, login_as, api
     assert missing_note.status_code == 200 and "required" in text_of(missing_note)
     assert client.post_form(f"/ambassadors/{people['mentor'].id}/end", {"note": "Left the company."}).status_code == 302
     assert db.session.get(User, people["mentor"].id).is_ambassador is False
+    # No longer an ambassador (or never one): the form is not offered, so no reason is typed in vain.
+    assert client.get(f"/ambassadors/{people['mentor'].id}/end").status_code == 404
+    assert client.get(f"/ambassadors/{people['staff'].id}/end").status_code == 404
 
 
 def test_nomination_page_is_private_to_the_people_involved(client, login_as, people, create_user, create_nomination):
@@ -246,6 +249,14 @@ def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as,
     assert db.session.scalar(select(AmbassadorCriteria.min_sessions)) == 8
     bad = client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "9"})
     assert bad.status_code == 200 and "between" in text_of(bad).lower()
+    # "sNaN" failed inside the range check (500); "4.55" was stored, shown as "4.5" and so
+    # changed by the next save of the unchanged form.
+    for value, words in (("sNaN", "not a valid decimal value"), ("Infinity", "not a valid decimal value"),
+                         ("4.55", "at most one decimal place")):
+        refused = client.post_form("/ambassadors/criteria", {**data, "min_community_score": value})
+        assert refused.status_code == 200 and words in text_of(refused).lower(), value
+        assert f'value="{value}"' in refused.get_data(as_text=True)  # what was typed stays
+    assert db.session.scalar(select(AmbassadorCriteria.min_community_score)) == 5
 
 
 def test_nomination_form_finds_people_by_handle_and_explains_refusals(client, login_as, people):
