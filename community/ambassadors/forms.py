@@ -49,8 +49,8 @@ class TenthsField(DecimalField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
-        if self.data is None:
-            return
+        if not valuelist or not isinstance(self.data, Decimal):
+            return  # nothing sent: the stored value stays as it was given (a float)
         try:
             exact = self.data.is_finite() and self.data == self.data.quantize(Decimal("0.1"))
         except InvalidOperation:  # too many digits to have a tenths place
