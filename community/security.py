@@ -224,7 +224,8 @@ def init_app(app: Flask) -> None:
                 abort(400, description=problem)
             fields = json_nul_fields(raw)
             if fields:  # well-formed, but no database stores it: 422 naming the field, on every database
-                raise ValidationFailed(_("Some fields are not valid."), fields)
+                raise ValidationFailed(_("Remove the NUL character (\\u0000) from: %(fields)s.",
+                                         fields=", ".join(fields)), fields)
         return None
 
     @app.before_request

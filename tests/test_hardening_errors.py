@@ -57,6 +57,7 @@ def test_a_nul_character_is_refused_naming_its_field_on_every_database(client, c
     assert_product_error(response, 422)
     assert sorted(response.json["error"]["fields"]) == ["tags", "title"]
     assert "NUL" in response.json["error"]["fields"]["title"][0]
+    assert response.json["error"]["message"].endswith("from: tags, title.")  # SCIM shows only this line
     escaped = client.open("/api/v1/me", method="PATCH", data='{"timezone": "Europe/Berlin\\\\u0000"}',
                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     assert escaped.status_code == 422 and "timezone" in escaped.json["error"]["fields"]  # a backslash, then "u0000"
