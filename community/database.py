@@ -131,8 +131,17 @@ def gather_statistics(engine: Engine) -> None:
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether text is a plain number in ASCII digits. `str.isdecimal()` and `int()` also read
+    other scripts' digits ("١٩" is 19): an id typed that way is no id here, as in the URLs."""
+    return text.isascii() and text.isdecimal()
+
+
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in URLs: ids beyond what the database stores are simply not found (404)."""
+    """`<int:...>` in URLs: ids beyond what the database stores are simply not found (404),
+    and so are ids in other scripts' digits (Werkzeug's `\\d` matches "١٩")."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from community.database import ascii_digits
 from community.extensions import db
 
 MAX_PER_PAGE = 100
@@ -62,13 +63,12 @@ def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, in
     """Tolerant parsing for pages (the API validates strictly before it gets here): anything
     that is not a number is page 1; a number past the end (however large) is the last page."""
     text = str(page if page is not None else "").strip()
-    if text.isdecimal() and len(text.lstrip("0")) > len(str(MAX_PAGE)):
+    if not ascii_digits(text):
+        number = 1  # also for other scripts' digits, which int() would read
+    elif len(text.lstrip("0")) > len(str(MAX_PAGE)):
         number = MAX_PAGE  # past any last page (and, past 4300 digits, too long for int())
     else:
-        try:
-            number = int(text)
-        except ValueError:
-            number = 1
+        number = int(text)
     page = PageNumber(min(max(1, number), MAX_PAGE))
     try:
         per_page = min(MAX_PER_PAGE, max(1, int(per_page)))

@@ -83,6 +83,23 @@ def test_a_paired_surrogate_is_an_ordinary_character(client, create_user, api_to
     assert json_body_problem(b'{"name": "\\ud83d\\ude00"}') is None
 
 
+def test_ids_in_other_scripts_digits_are_no_ids(app, client, login_as, create_user):
+    """Python reads "١٩" (Arabic-Indic digits) as 19, and Werkzeug's <int:> matched it: a second
+    address for every page. Only ASCII digits name an id, in URLs and in parameters."""
+    user = create_user()
+    login_as(user)
+    arabic = "".join(chr(0x0660 + int(d)) for d in str(user.id))
+    assert client.get(f"/people/{user.id}").status_code == 200
+    assert client.get(f"/people/{arabic}").status_code == 404
+    from community.network.pseudonyms import resolve_person
+    from community.pagination import clamp
+
+    with app.test_request_context():
+        assert resolve_person(arabic, pseudonymised_mode=False) is None
+        assert resolve_person(str(user.id), pseudonymised_mode=False) == user.id
+    assert clamp("٣", 20)[0] == 1 and clamp("3", 20)[0] == 3
+
+
 @pytest.fixture
 def database_fails(app):
     """Every statement fails from now on, as when the database went away mid-request."""

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from community.accounts.models import ApiToken, LoginSession, User
-from community.database import utcnow
+from community.database import ascii_digits, utcnow
 from community.extensions import db
 
 SESSION_KEY = "login_secret"
@@ -162,7 +162,7 @@ def load_session_user(user_id: str) -> User | None:
     if request.path.startswith("/api/") and request.headers.get("Authorization"):
         return None  # an explicit token always wins over a cookie
     secret = session.get(SESSION_KEY)
-    if not secret or not user_id.isdecimal():
+    if not secret or not ascii_digits(user_id):
         return None
     hashed = secret_hash(secret)
     key = _identity_key("session", hashed, user_id)

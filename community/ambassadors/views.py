@@ -20,6 +20,7 @@ from community.ambassadors.forms import (
     NominationForm,
     StepDownForm,
 )
+from community.database import ascii_digits
 from community.errors import ValidationFailed
 from community.expertise.services import all_tags
 from community.extensions import db, limiter
@@ -59,7 +60,7 @@ def directory():
 @limiter.limit(lambda: current_app.config["NOMINATION_RATE_LIMIT"], methods=["POST"], key_func=lambda: f"nominate:{current_user.id}")
 def nominate():
     form = NominationForm()
-    if request.method == "GET" and request.args.get("person", "").isdecimal():
+    if request.method == "GET" and ascii_digits(request.args.get("person", "")):
         from community.profiles.naming import may_name
 
         person = db.session.get(User, int(request.args["person"]))

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from community import submissions
 from community.accounts.forms import EmptyForm
 from community.accounts.views import safe_next
+from community.database import ascii_digits
 from community.discussions import bp, queries, search, services
 from community.discussions.forms import (
     CategoryForm,
@@ -159,7 +160,7 @@ def new_thread():
 def _reply_target(view, form: ReplyForm) -> Post | None:
     """The post a reply answers, so the reply box can name its author (not its number)."""
     raw = form.reply_to.data or ""
-    if not raw.isdecimal():
+    if not ascii_digits(raw):
         return None
     wanted = int(raw)
     for post in [*view.posts.items, *view.parents.values()]:
@@ -226,14 +227,14 @@ def thread(thread_id: int):
     facts = services.visible_thread(user, thread_id)  # 404 before anything kept is looked at
     services.mark_thread_read(user, thread_id)  # stored by the request's one commit
     page, per_page = _page_args(POSTS_PER_PAGE)
-    if request.args.get("post", "").isdecimal():
+    if ascii_digits(request.args.get("post", "")):
         page = queries.page_of_post(thread_id, int(request.args["post"]), per_page)
     reply_to = request.args.get("reply_to", "")
 
     def render() -> str:
         thread = services.get_thread(user, thread_id)
         form = ReplyForm(formdata=None)
-        if reply_to.isdecimal():
+        if ascii_digits(reply_to):
             form.reply_to.data = reply_to
         return _render_thread(thread, page=page, per_page=per_page, form=form)
 
@@ -256,7 +257,7 @@ def reply(thread_id: int):
     services.require_can_post(current_user, thread)
     form = ReplyForm()
     if form.validate_on_submit():
-        reply_to = int(form.reply_to.data or "") if (form.reply_to.data or "").isdecimal() else None
+        reply_to = int(form.reply_to.data or "") if ascii_digits(form.reply_to.data or "") else None
         replay = submissions.claim(current_user, form)
         if replay:
             return redirect_client(replay)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from community.accounts.models import User
 from community.audit import services as audit
+from community.database import ascii_digits
 from community.errors import ValidationFailed
 from community.extensions import db
 from community.network.access import require_admin, require_analyst
@@ -108,7 +109,7 @@ def resolve_person(ref: str | int, *, pseudonymised_mode: bool | None = None) ->
     """
     mode = pseudonymised() if pseudonymised_mode is None else pseudonymised_mode
     text = str(ref).strip().upper()
-    if text.isdecimal():
+    if ascii_digits(text):
         if mode or len(text) > 12:
             return None
         return int(text)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from community.accounts.models import User
 from community.audit import services as audit
-from community.database import utcnow
+from community.database import ascii_digits, utcnow
 from community.errors import ValidationFailed
 from community.network import analysis
 from community.network.access import require_analyst
@@ -89,7 +89,7 @@ def what_if(actor: User, remove_ids: Iterable[str | int], *,
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
         if person_id is None or person_id not in index.mentors or person_id in hidden:
-            if mode and ref.strip().isdecimal():
+            if mode and ascii_digits(ref.strip()):
                 problem = _("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20])
             else:
                 problem = _("%(ref)s is not a mentor in the analysis.", ref=ref[:20])

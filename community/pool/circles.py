@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 
 from community.accounts.models import User, UserRole
 from community.audit import services as audit
-from community.database import MAX_ID, utcnow
+from community.database import MAX_ID, ascii_digits, utcnow
 from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
 from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
@@ -161,7 +161,7 @@ def members_named(keys: str | Sequence[str]) -> dict[int, str]:
         uid = resolve_person(part)
         if uid is None:
             uid, unknown = unknown, unknown - 1
-        named.setdefault(uid, part.upper() if not part.isdecimal() else part)
+        named.setdefault(uid, part.upper() if not ascii_digits(part) else part)
     return named
 
 
@@ -241,7 +241,7 @@ def _check_members(named: dict[int, str], field_name: str, *, by_key: bool) -> l
     """The ids of 4–6 active mentors or ambassadors, refusing on `field_name` and naming each
     person as the caller did (`named`: id -> how they were named)."""
     unknown = [shown for uid, shown in named.items() if not 0 < uid <= MAX_ID]
-    if unknown and by_key and unknown[0].isdecimal() and pseudonymised():
+    if unknown and by_key and ascii_digits(unknown[0]) and pseudonymised():
         _refuse(field_name, _("The network is pseudonymised: name the members by their pseudonyms, not by ids."))
     if unknown:
         _refuse(field_name, _("Unknown person: %(person)s.", person=unknown[0]))

@@ -31,7 +31,7 @@ from community.accounts import services as accounts
 from community.accounts.auth import secret_hash
 from community.accounts.models import ApiToken, User
 from community.audit import services as audit
-from community.database import rowcount, utcnow
+from community.database import ascii_digits, rowcount, utcnow
 from community.extensions import db
 from community.labels import stored_phrase
 from community.scim.models import ScimToken, ScimUser
@@ -84,7 +84,7 @@ def authenticate(header: str | None) -> ScimToken | None:
 # Reading --------------------------------------------------------------------------------
 
 def get_user(resource_id: str) -> User:
-    user = db.session.get(User, int(resource_id)) if resource_id.isdecimal() and len(resource_id) < 12 else None
+    user = db.session.get(User, int(resource_id)) if ascii_digits(resource_id) and len(resource_id) < 12 else None
     if user is None or user.erased_at is not None:
         raise NotFoundException(detail=f"Resource {resource_id} not found")
     return user
@@ -186,7 +186,7 @@ def _fast_condition(ast: Any) -> Any:
         return User.id.in_(select(ScimUser.user_id).where(ScimUser.external_id == value))
     if attribute in ("emails.value", "emails"):
         return func.lower(User.email) == wanted
-    return User.id == int(value) if value.isdecimal() and len(value) < 12 else User.id == -1
+    return User.id == int(value) if ascii_digits(value) and len(value) < 12 else User.id == -1
 
 
 # Writing --------------------------------------------------------------------------------
