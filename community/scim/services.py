@@ -215,29 +215,31 @@ def _text(value: Any, field: str, limit: int) -> str | None:
     return text or None
 
 
-def _email(value: str) -> str:
+def _email(value: str, stored: str | None = None) -> str:
+    """A valid address; one being set or changed must be in an allowed domain (the stored one
+    may be outside them: made by an administrator, a demo account, or the domains changed)."""
     try:
         email = validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise InvalidValueException(detail=f"{value!r} is not a valid e-mail address") from None
-    if not accounts.email_domain_allowed(email):
+    if email != (stored or "").lower() and not accounts.email_domain_allowed(email):
         raise InvalidValueException(
             detail="e-mail addresses must be in one of the allowed domains: " + ", ".join(current_app.config["ALLOWED_EMAIL_DOMAINS"])
         )
     return email
 
 
-def read_incoming(resource: Any, *, keep_active: bool = True) -> Incoming:
+def read_incoming(resource: Any, *, keep_active: bool = True, stored_email: str | None = None) -> Incoming:
     user_name = _text(resource.user_name, "userName", 254)
     if not user_name:
         raise InvalidValueException(detail="userName is required")
     emails = list(resource.emails or [])
     chosen = next((e for e in emails if e.primary and e.value), None) or next((e for e in emails if e.value), None)
     if chosen is not None:
-        email, email_type = _email(str(chosen.value)), _text(chosen.type, "emails.type", 20)
+        email, email_type = _email(str(chosen.value), stored_email), _text(chosen.type, "emails.type", 20)
         email_primary = chosen.primary
     elif "@" in user_name:
-        email, email_type, email_primary = _email(user_name), None, None
+        email, email_type, email_primary = _email(user_name, stored_email), None, None
     else:
         email, email_type, email_primary = None, None, None
     name = resource.name
@@ -313,7 +315,7 @@ def replace(user: User, resource: Any) -> User:
     """PUT: what the client sends replaces what is stored (omitted optional attributes are cleared)."""
     if resource.id is not None and str(resource.id) != str(user.id):
         raise MutabilityException(detail="id cannot be changed")
-    data = read_incoming(resource, keep_active=user.active)
+    data = read_incoming(resource, keep_active=user.active, stored_email=user.email)
     _apply(user, data)
     return user
 
@@ -333,7 +335,7 @@ def patch(user: User, operations: Any, base_url: str) -> User:
             )
         except ValueError as error:
             raise InvalidValueException(detail=str(error).splitlines()[0][:300]) from None
-        _apply(user, read_incoming(revalidated, keep_active=user.active))
+        _apply(user, read_incoming(revalidated, keep_active=user.active, stored_email=user.email))
     return user
 
 

@@ -267,3 +267,33 @@ def test_entra_id_style_requests_work(scim, db):
     db.session.expire_all()
     user = db.session.get(User, int(user_id))
     assert (user.email, user.department, user.active) == ("ada@example.com", "Engines", False)
+
+
+@pytest.mark.parametrize("app_config", [{"ALLOWED_EMAIL_DOMAINS": ["corp.example"]}])
+def test_hr_can_change_and_deactivate_an_account_whose_stored_address_is_outside_the_allowed_domains(scim, create_user, db):
+    """An administrator made the account (or it is a demo account): its address is kept as it is,
+    and only an address being set or changed has to be in an allowed domain."""
+    from community.accounts.models import User
+
+    contractor = create_user(email="kim.contractor@partner.example", name="Kim Contractor")
+    renamed = scim("PATCH", f"/Users/{contractor.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "displayName", "value": "Kim Contractor-Ng"}]})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert renamed.get_json()["emails"][0]["value"] == "kim.contractor@partner.example"
+    replaced = scim("PUT", f"/Users/{contractor.id}", new_user("kim.contractor@partner.example", displayName="Kim Ng"))
+    assert replaced.status_code == 200, replaced.get_json()
+    left = scim("PATCH", f"/Users/{contractor.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": False}]})
+    assert left.status_code == 200, left.get_json()
+    db.session.expire_all()
+    user = db.session.get(User, contractor.id)
+    assert (user.name, user.email, user.active) == ("Kim Ng", "kim.contractor@partner.example", False)
+
+    # Setting or changing an address still needs an allowed domain.
+    moved = scim("PATCH", f"/Users/{contractor.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": 'emails[type eq "work"].value', "value": "kim@elsewhere.example"}]})
+    assert "allowed domains" in assert_scim_error(moved, 400, "invalidValue")["detail"]
+    assert_scim_error(scim("POST", "/Users", new_user("new.person@partner.example")), 400, "invalidValue")
+    assert scim("POST", "/Users", new_user("new.person@corp.example")).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(User, contractor.id).email == "kim.contractor@partner.example"
