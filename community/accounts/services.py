@@ -350,6 +350,11 @@ def set_roles(actor: User, user: User, roles: Iterable[str]) -> None:
     audit.record("user.roles_changed", actor=actor, subject_type="user", subject_id=user.id, data={"before": before, "after": user.roles})
 
 
+def is_last_active_admin(user: User) -> bool:
+    """Whether deactivating or erasing `user` would leave nobody able to administer."""
+    return user.active and user.is_admin and _active_admin_count() <= 1
+
+
 def _active_admin_count() -> int:
     return db.session.execute(
         select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active.is_(True))
@@ -395,7 +400,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         raise ConflictError(_("You cannot deactivate your own account."))
     if user.active == active:
         return
-    if not active and user.is_admin and _active_admin_count() <= 1:
+    if not active and is_last_active_admin(user):
         raise ConflictError(_("The last administrator cannot be deactivated."))
     user.active = active
     if not active:

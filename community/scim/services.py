@@ -343,7 +343,18 @@ def parse_patch(body: Any) -> Any:
     return PatchOp[user_model()].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)  # type: ignore[misc]
 
 
+def _refuse_last_admin(user: User) -> None:
+    """As the admin pages do: the last active administrator is never deactivated (nobody could
+    administer then). 400 mutability: the change does not fit the account's current state."""
+    if accounts.is_last_active_admin(user):
+        raise MutabilityException(
+            detail="The last active administrator cannot be deactivated or deleted; make another person an administrator first"
+        )
+
+
 def _apply(user: User, data: Incoming) -> None:
+    if user.active and not data.active:
+        _refuse_last_admin(user)
     _check_unique(data, user.id)
     before = {"email": user.email, "name": user.name, "department": user.department, "active": user.active}
     row = row_of(user)
@@ -404,6 +415,7 @@ def delete(user: User) -> None:
     """DELETE: the leaver flow, then erasure exactly as `flask privacy erase` does it."""
     from community.privacy.services import erase_as_system
 
+    _refuse_last_admin(user)
     if user.active:
         deactivate(user, "erased")
     erase_as_system(user, by="scim")

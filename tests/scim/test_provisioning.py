@@ -297,3 +297,32 @@ def test_hr_can_change_and_deactivate_an_account_whose_stored_address_is_outside
     assert scim("POST", "/Users", new_user("new.person@corp.example")).status_code == 201
     db.session.expire_all()
     assert db.session.get(User, contractor.id).email == "kim.contractor@partner.example"
+
+
+def test_hr_cannot_deactivate_or_delete_the_last_administrator(scim, create_user, db):
+    """As on the admin pages: somebody must be left to administer. SCIM answers 400 mutability
+    (the change does not fit the account's current state) and changes nothing."""
+    from community.accounts.models import User
+
+    admin = create_user(roles=("admin",), name="Ada Admin", email="ada.admin@example.com")
+    refusals = [
+        scim("PATCH", f"/Users/{admin.id}", {"schemas": [PATCH], "Operations": [
+            {"op": "replace", "path": "displayName", "value": "Ada Gone"},
+            {"op": "replace", "path": "active", "value": False}]}),
+        scim("PUT", f"/Users/{admin.id}", new_user("ada.admin@example.com", displayName="Ada Gone", active=False)),
+        scim("DELETE", f"/Users/{admin.id}"),
+    ]
+    for response in refusals:
+        assert "last active administrator" in assert_scim_error(response, 400, "mutability")["detail"]
+    db.session.expire_all()
+    user = db.session.get(User, admin.id)
+    assert (user.active, user.erased_at, user.name) == (True, None, "Ada Admin")
+    assert scim("GET", f"/Users/{admin.id}").get_json()["displayName"] == "Ada Admin"
+    assert audit_actions(db, admin.id) == []
+
+    # With a second administrator the first can leave.
+    create_user(roles=("admin",))
+    left = scim("PATCH", f"/Users/{admin.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": False}]})
+    assert left.status_code == 200 and left.get_json()["active"] is False
+    assert scim("DELETE", f"/Users/{admin.id}").status_code == 204
