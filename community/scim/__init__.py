@@ -12,4 +12,11 @@ def _errors_in_scim_format(_state) -> None:
 
     ERROR_RENDERERS["/scim/"] = render_error
 
+
+@bp.record_once
+def _admin_changes_shown(_state) -> None:
+    from community.scim.account_hooks import register
+
+    register()
+
 from community.scim import views  # noqa: E402,F401

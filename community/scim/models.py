@@ -40,7 +40,8 @@ class ScimUser(Model):
     email_primary: Mapped[bool | None]
     # False: the client sent no e-mail address (the account holds a placeholder or the last one)
     email_provided: Mapped[bool] = mapped_column(default=True)
-    # Whether the client has stated `active` (the value shown is always the account's own)
+    # False: the client cleared `active` (PATCH remove, PUT without it), so it is left out of the
+    # resource, until an administrator deactivates the account (then it shows active: false)
     active_stated: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

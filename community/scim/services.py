@@ -103,6 +103,9 @@ def to_resource(user: User, row: ScimUser | None, base_url: str) -> Any:
         external_id=row.external_id if row else None,
         user_name=row.user_name_display if row else user.email,
         display_name=row.display_name if row else user.name,
+        # Sent unless the client itself cleared it (PATCH remove, PUT without it): one an
+        # administrator deactivated shows `active: false` (community.scim.account_hooks), and
+        # identity providers (Entra, Okta) compare it on every sync.
         active=user.active if row is None or row.active_stated else None,
         meta=Meta(
             resource_type="User",
@@ -155,8 +158,11 @@ def list_users(filter_text: str | None, start_index: int, count: int, base_url: 
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         users = db.session.scalars(stmt.order_by(User.id).offset(start_index - 1).limit(count)).all() if count else []
         return total, _resources(users, base_url)
-    every = _resources(db.session.scalars(stmt.order_by(User.id)).all(), base_url)
-    matching = [r for r in every if matcher.match(r)]
+    users = db.session.scalars(stmt.order_by(User.id)).all()
+    # Filters see each account's real state, also where the client cleared `active`.
+    matching = [resource for user, resource in zip(users, _resources(users, base_url), strict=True)
+                if matcher.match(resource if resource.active is not None
+                                 else resource.model_copy(update={"active": user.active}))]
     return len(matching), matching[start_index - 1:start_index - 1 + count]
 
 
@@ -174,6 +180,8 @@ def _fast_condition(ast: Any) -> Any:
         return None
     attribute = str(ast.attr_path).lower().removeprefix("urn:ietf:params:scim:schemas:core:2.0:user:")
     value = ast.value
+    if attribute == "active" and isinstance(value, bool):
+        return User.active.is_(value)
     if attribute not in _FAST_FILTERS or not isinstance(value, str):
         return None
     wanted = value.strip().lower()
@@ -288,6 +296,7 @@ def create(resource: Any) -> User:
     user = accounts.create_user(email=email, name=_person_name(data), roles=["staff"], department=data.department)
     row = ScimUser(user_id=user.id)
     _store(row, data)
+    row.active_stated = True  # a new account is active unless the client said otherwise
     db.session.add(row)
     db.session.flush()
     audit.record("scim.user_created", subject_type="user", subject_id=user.id,

@@ -326,3 +326,45 @@ def test_hr_cannot_deactivate_or_delete_the_last_administrator(scim, create_user
         {"op": "replace", "path": "active", "value": False}]})
     assert left.status_code == 200 and left.get_json()["active"] is False
     assert scim("DELETE", f"/Users/{admin.id}").status_code == 204
+
+
+def test_an_account_an_administrator_deactivated_shows_as_inactive_to_the_identity_provider(
+        scim, create_user, login_as, client):
+    """The admin pages deactivate without the provisioning client knowing; SCIM tells the truth
+    (`active` is always sent) and `active eq false` finds the account, by itself or combined."""
+    admin = create_user(roles=("admin",))
+    provisioned_id = scim("POST", "/Users", {k: v for k, v in new_user().items() if k != "active"}).get_json()["id"]
+    assert scim("GET", f"/Users/{provisioned_id}").get_json()["active"] is True
+    before = create_user(email="bea.before@example.com")
+    login_as(admin)
+    for person in (provisioned_id, before.id):
+        response = client.post_form(f"/admin/users/{person}/active")
+        assert response.status_code in (200, 302, 303), response.status_code
+
+    for person in (provisioned_id, before.id):
+        assert scim("GET", f"/Users/{person}").get_json()["active"] is False
+    inactive = scim("GET", "/Users?filter=active eq false").get_json()
+    assert sorted(r["id"] for r in inactive["Resources"]) == sorted([provisioned_id, str(before.id)])
+    assert inactive["totalResults"] == 2
+    both = scim("GET", '/Users?filter=active eq false and userName eq "ada.lovelace@example.com"').get_json()
+    assert [r["id"] for r in both["Resources"]] == [provisioned_id]
+    active = scim("GET", "/Users?filter=active eq true").get_json()
+    assert [r["id"] for r in active["Resources"]] == [str(admin.id)]
+    listed = {r["id"]: r["active"] for r in scim("GET", "/Users").get_json()["Resources"]}
+    assert listed == {str(admin.id): True, provisioned_id: False, str(before.id): False}
+
+
+def test_active_is_left_out_only_after_the_client_removed_it_and_never_for_an_inactive_account(
+        scim, create_user, login_as, client):
+    admin = create_user(roles=("admin",))
+    user_id = scim("POST", "/Users", new_user()).get_json()["id"]
+    removed = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "active"}]})
+    assert removed.status_code == 200 and "active" not in removed.get_json()  # RFC 7644 §3.5.2.2
+    assert [r["id"] for r in scim("GET", "/Users?filter=active eq true").get_json()["Resources"]] == [str(admin.id), user_id]
+    combined = scim("GET", '/Users?filter=active eq true and userName eq "ada.lovelace@example.com"').get_json()
+    assert [r["id"] for r in combined["Resources"]] == [user_id]
+
+    login_as(admin)
+    client.post_form(f"/admin/users/{user_id}/active")
+    assert scim("GET", f"/Users/{user_id}").get_json()["active"] is False
+    assert [r["id"] for r in scim("GET", "/Users?filter=active eq false").get_json()["Resources"]] == [user_id]
