@@ -24,6 +24,7 @@ from community.scim import bp
 
 MEDIA_TYPE = "application/scim+json"
 MAX_RESULTS = 200  # community.scim.schema.MAX_RESULTS, kept here to spare the import
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 log = logging.getLogger(__name__)
 csrf.exempt(bp)  # bearer tokens only; a browser's cookies are never looked at here
 
@@ -128,12 +129,24 @@ def _response_parameters(source: dict[str, Any] | None = None) -> Any:
 def _int_param(value: Any, name: str, default: int) -> int:
     from scim2_models import InvalidValueException
 
+    from community.database import ascii_digits
+
     if value in (None, ""):
         return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidValueException(detail=f"{name} must be an integer") from None
+    text = str(value)
+    if not ascii_digits(text.removeprefix("-").removeprefix("+")):  # int() also reads "１" and " 1"
+        raise InvalidValueException(detail=f"{name} must be an integer")
+    return int(text)
+
+
+def _in_range(value: int, name: str) -> int:
+    """startIndex and count are 32-bit integers (within that, below 1 and above MAX_RESULTS are
+    read as RFC 7644 §3.4.2.4 says); beyond, a SCIM error rather than the database's overflow."""
+    from scim2_models import InvalidValueException
+
+    if not INT_MIN <= value <= INT_MAX:
+        raise InvalidValueException(detail=f"{name} must be between {INT_MIN} and {INT_MAX}")
+    return value
 
 
 def _dump(resource: Any, context: Any, parameters: Any = None) -> dict[str, Any]:
@@ -211,8 +224,8 @@ def _listing(filter_text: str | None, start_index: int, count: int, parameters: 
     from community.scim import services
     from community.scim.schema import user_model
 
-    start_index = max(start_index, 1)
-    count = min(max(count, 0), MAX_RESULTS)
+    start_index = max(_in_range(start_index, "startIndex"), 1)
+    count = min(max(_in_range(count, "count"), 0), MAX_RESULTS)
     total, resources = services.list_users(filter_text, start_index, count, base_url())
     listing = ListResponse[user_model()](  # type: ignore[misc,operator]
         total_results=total, start_index=start_index, items_per_page=len(resources), resources=resources

@@ -368,3 +368,26 @@ def test_active_is_left_out_only_after_the_client_removed_it_and_never_for_an_in
     client.post_form(f"/admin/users/{user_id}/active")
     assert scim("GET", f"/Users/{user_id}").get_json()["active"] is False
     assert [r["id"] for r in scim("GET", "/Users?filter=active eq false").get_json()["Resources"]] == [user_id]
+
+
+@pytest.mark.parametrize("query", [
+    "startIndex=99999999999999999999", "count=99999999999999999999", "startIndex=-99999999999999999999",
+    "startIndex=9223372036854775807", 'startIndex=99999999999999999999&filter=displayName eq "x"',
+    "startIndex=%EF%BC%91", "count=%D9%A3",  # fullwidth 1, Arabic-Indic 3: int() reads them
+])
+def test_paging_numbers_out_of_range_or_not_ascii_get_400_invalid_value(scim, query):
+    assert_scim_error(scim("GET", f"/Users?{query}"), 400, "invalidValue")
+
+
+@pytest.mark.parametrize("body", [{"startIndex": 99999999999999999999}, {"count": 9223372036854775808}])
+def test_a_search_with_paging_numbers_out_of_range_gets_400_invalid_value(scim, body):
+    search = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], **body}
+    assert_scim_error(scim("POST", "/Users/.search", search), 400, "invalidValue")
+
+
+def test_paging_numbers_in_range_are_read_as_rfc_7644_says(scim, create_user):
+    create_user()
+    assert scim("GET", "/Users?startIndex=-5&count=-1").get_json()["startIndex"] == 1
+    far = scim("GET", "/Users?startIndex=2147483647&count=2147483647")
+    assert far.status_code == 200 and far.get_json().get("Resources", []) == []
+    assert len(scim("GET", "/Users?startIndex=%2B1&count=5").get_json()["Resources"]) == 1
