@@ -75,7 +75,8 @@ def _file_error(message: str) -> DomainError:
 def read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """(header, rows as (line, {column: value})). A file that is not clean CSV text raises
     DomainError naming the line, also while the rows are read: not UTF-8, a NUL character, a
-    required column missing, a quote that is not closed, a cell longer than the csv limit."""
+    required column missing, a column heading used twice, a quote that is not closed, a cell
+    longer than the csv limit."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -98,6 +99,13 @@ def read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     if missing:
         raise DomainError(ngettext("The header lacks the column: %(cols)s.", "The header lacks the columns: %(cols)s.", len(missing),
                                    cols=", ".join(missing)))
+    # Two columns with one heading (e.g. two "email" columns) would let the last one win unseen.
+    repeated = list(dict.fromkeys(c for i, c in enumerate(header) if c and c in header[:i]))
+    if repeated:
+        raise _file_error(ngettext(
+            "The header has the column %(cols)s more than once; keep one of them and check the file again.",
+            "The header has the columns %(cols)s more than once; keep one of each and check the file again.",
+            len(repeated), cols=", ".join(repeated)))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in records:

@@ -172,3 +172,13 @@ def test_a_large_import_leaves_postgresql_with_planner_statistics(runner, tmp_pa
     result = runner.invoke(args=["people", "import", str(large)])
     assert f"{BULK_ROWS} created" in result.output, result.output
     assert estimated() == BULK_ROWS + 2
+
+
+def test_import_refuses_a_file_with_a_column_heading_twice(runner, tmp_path, db):
+    from community.accounts.models import User
+
+    path = tmp_path / "twice.csv"
+    path.write_text("name,email,email\nAnna Twice,anna.old@example.com,anna.new@example.com\n")
+    result = runner.invoke(args=["people", "import", str(path)])
+    assert result.exit_code == 1 and "The header has the column email more than once" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0

@@ -223,3 +223,19 @@ def test_a_row_the_database_refuses_is_that_rows_error_and_the_job_finishes(clie
     assert job.errors == [[152, "The database refused this row; check its values."]]
     assert count_named(db, "Safe") == 199
     assert "Refused 1" in text_of(client.get(show))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,email,email\nAnna Twice,anna.old@example.com,anna.new@example.com\n",
+     "The header has the column email more than once; keep one of them and check the file again."),
+    ("name,Email,department,EMAIL ,Department\nAnna Twice,a@example.com,IT,b@example.com,HR\n",
+     "The header has the columns email, department more than once; keep one of each and check the file again."),
+])
+def test_a_file_with_two_columns_of_one_heading_is_refused_naming_the_heading(client, login_as, create_user, db,
+                                                                              content, message):
+    """Before, the last of the two columns was used without a word."""
+    login_as(create_user(roles=["admin"]))
+    response = upload(client, content)
+    assert response.status_code in (200, 422)
+    assert message in text_of(response)
+    assert imports(db) == 0 and count_named(db, "Twice") == 0
