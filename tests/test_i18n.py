@@ -194,3 +194,9 @@ def test_german_names_the_product_and_the_mentor_one_way():
     other reasons say "die Mentorin oder der Mentor"."""
     assert _german_matching(r"Mentor Community") == []
     assert _german_matching(r"(?<!oder )\bder Mentor (pausiert|hat)") == []
+
+
+def test_german_calls_the_last_administrator_a_person_not_a_department():
+    """"The last administrator cannot be deactivated" read "Die letzte Administration …" (the
+    department); the role-keeping message beside it already names the person."""
+    assert _german_matching(r"\b[Dd]ie letzte Administration\b") == []
