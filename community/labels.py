@@ -51,12 +51,18 @@ SUBJECT_LABELS = {
     "analysis_job": _l("Analysis job"),
     "analysis_snapshot": _l("Analysis snapshot"),
     "api_token": _l("API token"),
+    "ambassadors": _l("Ambassadors' channel"),
+    "category": _l("Category"),
     "circle": _l("Peer circle"),
     "cohort": _l("Programme run"),
+    "import": _l("CSV import"),
     "mentorship": _l("Mentorship"),
+    "nomination": _l("Nomination"),
+    "post": _l("Post"),
     "scim_token": _l("SCIM token"),
     "survey": _l("Survey"),
     "tag": _l("Topic"),
+    "thread": _l("Thread"),
     "user": _l("Person"),
 }
 

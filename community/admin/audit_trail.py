@@ -14,6 +14,7 @@ from community.accounts.models import User, shown_name
 from community.accounts.services import require_admin
 from community.audit.models import AuditEvent
 from community.extensions import db
+from community.labels import subject_label
 from community.pagination import Page, paginate
 
 AREAS = {
@@ -108,22 +109,36 @@ NOTES = {
     "trend": _l("Trend"), "explorer": _l("Explorer"), "person": _l("Person page"),
 }
 
-# The words for the details events carry (their keys are the code's).
+# The words for the details events carry (their keys are the code's); every key an event
+# writes has one (tests/admin/test_audit_trail.py checks the calls in the code).
 DATA_KEYS = {
-    "after": _l("After"), "before": _l("Before"), "by": _l("By"), "category": _l("Category"),
-    "changed": _l("Changed"), "count": _l("Count"), "created": _l("Created"), "description": _l("Description"),
-    "errors": _l("Refused rows"), "format": _l("Format"), "from": _l("From"), "kind": _l("Kind"),
-    "months": _l("Months"), "moved": _l("Moved"), "name": _l("Name"),
-    "people": _l("People"), "pseudonym": _l("Pseudonym"), "pseudonymised": _l("Pseudonymised mode"),
-    "remove": _l("Mentors who leave"), "removed": _l("Removed"), "roles": _l("Roles"), "rows": _l("Rows"),
-    "seconds": _l("Seconds"), "status": _l("Status"), "to": _l("To"), "unchanged": _l("Skipped (unchanged)"),
-    "updated": _l("Updated"),
+    "after": _l("After"), "api_tokens_revoked": _l("API tokens revoked"), "before": _l("Before"), "by": _l("By"),
+    "category": _l("Category"), "changed": _l("Changed"), "cohort_id": _l("Programme run"), "count": _l("Count"),
+    "created": _l("Created"), "description": _l("Description"), "errors": _l("Refused rows"),
+    "externalId": _l("ID in the HR system"), "feedback_comments": _l("Feedback comments"),
+    "flavour": _l("Kind of channel"), "format": _l("Format"), "from": _l("From"),
+    "handovers_requested": _l("Handovers requested"), "issuer": _l("Identity provider"), "kind": _l("Kind"),
+    "login_sessions": _l("Login sessions"), "months": _l("Months"), "moved": _l("Moved"), "name": _l("Name"),
+    "name_de": _l("Name in German"), "network_figures": _l("Network figures"),
+    "network_snapshot_findings": _l("Findings of analysis snapshots"), "new_mentorship_id": _l("New mentorship"),
+    "nomination_id": _l("Nomination"), "notifications": _l("Notifications"), "people": _l("People"),
+    "prefix": _l("Token beginning"), "proposals": _l("Proposals"), "pseudonym": _l("Pseudonym"),
+    "pseudonymised": _l("Pseudonymised mode"), "remove": _l("Mentors who leave"), "removed": _l("Removed"),
+    "requests_declined": _l("Requests declined"), "roles": _l("Roles"), "rows": _l("Rows"), "seconds": _l("Seconds"),
+    "self": _l("Own nomination"), "session_notes": _l("Session notes"), "sessions_cancelled": _l("Sessions cancelled"),
+    "slug": _l("Address (slug)"), "source": _l("Merged topic"), "source_id": _l("Merged topic"),
+    "status": _l("Status"), "term": _l("Synonym"), "to": _l("To"), "told": _l("People told"),
+    "topic_questions": _l("Questions about a topic"), "unchanged": _l("Skipped (unchanged)"), "updated": _l("Updated"),
+    "userName": _l("User name in the HR system"),
 }
 
-SUBJECT_TYPES = {
-    "analysis_snapshot": _l("Analysis snapshot"), "circle": _l("Peer circle"), "cohort": _l("Programme run"),
-    "mentorship": _l("Mentorship"), "nomination": _l("Nomination"), "post": _l("Post"), "survey": _l("Survey"),
-    "tag": _l("Topic"), "thread": _l("Thread"), "token": _l("API token"), "import": _l("CSV import"),
+# Values that are the code's names, per key: who did something, which account fields changed.
+DATA_VALUES = {
+    "by": {
+        "admin": _l("an administrator"), "cli": _l("the command line"), "leaver": _l("the person leaving"),
+        "oidc": _l("company sign-in"), "scim": _l("directory sync (SCIM)"), "self": _l("the person themselves"),
+    },
+    "changed": {"active": _l("Account status"), "department": _l("Department"), "email": _l("E-mail"), "name": _l("Name")},
 }
 
 
@@ -219,8 +234,7 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
             elif event.subject_type == "user":
                 subject = str(_l("a former member"))
             else:
-                kind = SUBJECT_TYPES.get(event.subject_type)
-                subject = f"{kind if kind is not None else _words(event.subject_type)} {event.subject_id}"
+                subject = f"{subject_label(event.subject_type)} {event.subject_id}"
         note = event.note or ""
         if event.action.startswith("network.") and note in NOTES:
             note = str(NOTES[note])
@@ -250,8 +264,9 @@ def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = N
     if not data:
         return []
     people = people or {}
+    from flask_babel import format_decimal, format_number
+
     from community.accounts.models import ROLES
-    from community.labels import figure_label
     from community.templating import role_label
 
     def word(item: Any) -> str:
@@ -260,18 +275,33 @@ def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = N
     def person(item: Any) -> str:
         return people.get(item) or str(_l("a former member"))
 
+    def text(key: str, value: Any) -> str:
+        if isinstance(value, dict):
+            return "; ".join(f"{label(k)}: {text(k, v)}" for k, v in sorted(value.items()))
+        if isinstance(value, list):
+            return ", ".join(text(key, item) for item in value)
+        if isinstance(value, bool):
+            return str(_l("yes")) if value else str(_l("no"))
+        if isinstance(value, int):
+            return format_number(value)
+        if isinstance(value, float):
+            return format_decimal(value)
+        named = DATA_VALUES.get(key, {}).get(value) if isinstance(value, str) else None
+        return str(named) if named is not None else word(value)
+
     pairs = []
     for key, value in sorted(data.items()):
         if key in PERSON_KEYS:
             names = [person(item) for item in (value if isinstance(value, list) else [value])]
             pairs.append((str(PERSON_KEYS[key]), ", ".join(names)))
             continue
-        if isinstance(value, list):
-            text = ", ".join(word(item) for item in value)
-        elif isinstance(value, bool):
-            text = str(_l("yes")) if value else str(_l("no"))
-        else:
-            text = word(value)
-        label = DATA_KEYS.get(key)
-        pairs.append((str(label) if label is not None else figure_label(key), text))
+        pairs.append((label(key), text(key, value)))
     return pairs
+
+
+def label(key: str) -> str:
+    """A detail's key in words (an analysis figure's own label where the key is one)."""
+    from community.labels import figure_label
+
+    named = DATA_KEYS.get(key)
+    return str(named) if named is not None else figure_label(key)
