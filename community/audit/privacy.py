@@ -25,10 +25,15 @@ def export(user: User) -> list[dict]:
     ]
 
 
+# Details that name the person (an HR system's userName is often the address, its externalId
+# the personnel number): they go with the person; counts and lists of changed fields stay.
+IDENTIFYING_KEYS = frozenset({"userName", "externalId", "email", "name"})
+
+
 def erase(user: User) -> None:
     db.session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip=None))
-    db.session.execute(
-        update(AuditEvent)
-        .where(AuditEvent.subject_type == "user", AuditEvent.subject_id == user.id)
-        .values(ip=None, note=None)
-    )
+    about = (AuditEvent.subject_type == "user") & (AuditEvent.subject_id == user.id)
+    db.session.execute(update(AuditEvent).where(about).values(ip=None, note=None))
+    for event in db.session.scalars(select(AuditEvent).where(about)):
+        if isinstance(event.data, dict) and IDENTIFYING_KEYS & event.data.keys():
+            event.data = {key: value for key, value in event.data.items() if key not in IDENTIFYING_KEYS}
