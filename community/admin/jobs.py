@@ -53,6 +53,7 @@ def run_import(import_id: int) -> None:
         failed = db.session.get(PeopleImport, import_id)
         if failed is not None:
             failed.status, failed.finished_at, failed.errors = "failed", utcnow(), [[0, error.message]]
+            failed.content, failed.preview = "", []
             commit()
         return
     except Exception:
@@ -61,10 +62,12 @@ def run_import(import_id: int) -> None:
         failed = db.session.get(PeopleImport, import_id)
         if failed is not None:
             failed.status, failed.finished_at = "failed", utcnow()
+            failed.content, failed.preview = "", []
             commit()
         return
     _save(job, job.total_rows, report)
-    job.status, job.finished_at, job.content = "done", utcnow(), ""
+    # The file and its preview go once done: people's rows are kept only while they are needed.
+    job.status, job.finished_at, job.content, job.preview = "done", utcnow(), "", []
     audit.record("people.imported", actor=actor, subject_type="import", subject_id=job.id,
                  data={"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
                        "errors": len(report.errors), "updated_ids": report.updated_ids[:ERRORS_KEPT]})
