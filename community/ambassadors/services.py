@@ -107,7 +107,7 @@ def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, Eviden
         if not can_see_evidence(actor, person_id):
             raise PermissionDenied(_("You are not allowed to do this."))
         found = db.session.get(User, person_id)
-        if found is None:
+        if found is None or found.erased_at is not None:
             raise NotFoundError(_("No such person."))
         person = found
     return person, queries.evidence_for([person.id], get_criteria(), viewer=actor)[person.id]

@@ -97,13 +97,24 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
+class AmbassadorBadge(ma.fields.Boolean):
+    """The ambassador badge beside a name: not for people hidden from the directory, whom the
+    ambassador list leaves out too (a badge on their posts would tell what the list keeps)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing) -> Any:
+        value = super().get_value(obj, attr, accessor, default)
+        if value is ma.missing:
+            return value
+        return bool(value) and super().get_value(obj, "directory_visible", accessor, True) is not False
+
+
 class PersonRefSchema(ma.Schema):
     """A person in short, as embedded in threads, mentorships, nominations."""
 
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     handle = ma.fields.String()
-    is_ambassador = ma.fields.Boolean(dump_default=False)
+    is_ambassador = AmbassadorBadge(dump_default=False)
 
 
 def text_field(max_length: int, *, min_length: int = 1, required: bool = True, too_large: bool = False,

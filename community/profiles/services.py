@@ -7,6 +7,7 @@ itself (community.profiles.search).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from enum import Enum, auto
 from typing import Any, Final, NamedTuple, NoReturn
 from urllib.parse import urlsplit
@@ -51,7 +52,11 @@ def sees_hidden(viewer: User) -> bool:
 
 
 def can_view(viewer: User, person: User | PersonFacts) -> bool:
-    """Hidden or deactivated people stay reachable for themselves, change managers and admins."""
+    """Hidden or deactivated people stay reachable for themselves, change managers and admins.
+    An erased account is no person any more: not found for anyone, as if it never existed (its
+    administration page stays, /admin/users/<id>)."""
+    if person.erased_at is not None:
+        return False
     if person.id == viewer.id or sees_hidden(viewer):
         return True
     return person.active and person.directory_visible
@@ -85,6 +90,7 @@ class PersonFacts(NamedTuple):
     id: int
     active: bool
     directory_visible: bool
+    erased_at: datetime | None
 
 
 def visible_person(viewer: User, person_id: int) -> PersonFacts:
@@ -94,10 +100,10 @@ def visible_person(viewer: User, person_id: int) -> PersonFacts:
 
     def load() -> PersonFacts | tuple[()]:
         row = db.session.execute(
-            select(User.id, User.active, User.directory_visible).where(User.id == person_id)).first()
+            select(User.id, User.active, User.directory_visible, User.erased_at).where(User.id == person_id)).first()
         return PersonFacts(*row) if row is not None else ()
 
-    facts: PersonFacts | tuple[()] = cached(("person-facts", person_id), load)
+    facts: PersonFacts | tuple[()] = cached(("person-facts", 2, person_id), load)
     if not isinstance(facts, PersonFacts) or not can_view(viewer, facts):
         raise NotFoundError(_("No such person."))
     return facts
