@@ -725,6 +725,52 @@ def require_admin(actor: User) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
+# Messages about what only its participants see (a question, a mentoring session and its
+# feedback) and a person's digest of their notifications: administrators see that such a message
+# went to whom and how its delivery went, never its subject, text or attachments.
+PRIVATE_PREFIXES = ("question_", "session_")
+PRIVATE_KINDS = frozenset({"topic_question", "reminder_session", "reminder_feedback", "feedback_received",
+                           "daily_digest"})
+
+
+def private_label(kind: str) -> str | None:
+    """What the outbox says in place of a private message's subject; None: not private."""
+    if kind.startswith("question_") or kind == "topic_question":
+        return _("About a question: private to its participants")
+    if kind.startswith("session_") or kind in ("reminder_session", "reminder_feedback", "feedback_received"):
+        return _("About a mentoring session: private to its participants")
+    if kind in PRIVATE_KINDS:
+        return _("A personal digest: private to its recipient")
+    return None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A message as an administrator sees it in the outbox."""
+
+    id: int
+    channel: str
+    recipient: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    subject: str
+    body_text: str | None  # None: private, not shown
+    headers: dict[str, Any]
+    attachments: list[dict[str, Any]]
+    private: bool
+
+    @classmethod
+    def of(cls, message: OutgoingMessage) -> OutboxEntry:
+        label = private_label(message.kind) if message.channel == "email" else None
+        return cls(id=message.id, channel=message.channel, recipient=message.recipient, status=message.status,
+                   attempts=message.attempts, last_error=message.last_error, created_at=message.created_at,
+                   subject=label or message.subject, body_text=None if label else message.body_text,
+                   headers={} if label else dict(message.headers or {}),
+                   attachments=[] if label else list(message.attachments or []), private=label is not None)
+
+
 def outbox(actor: User, *, status: str | None, page: int, per_page: int) -> Any:
     from community.pagination import paginate
 
@@ -732,10 +778,16 @@ def outbox(actor: User, *, status: str | None, page: int, per_page: int) -> Any:
     stmt = select(OutgoingMessage)
     if status in ("queued", "sending", "sent", "outbox", "failed"):
         stmt = stmt.where(OutgoingMessage.status == status)
-    return paginate(stmt.order_by(OutgoingMessage.id.desc()), page=page, per_page=per_page)
+    found = paginate(stmt.order_by(OutgoingMessage.id.desc()), page=page, per_page=per_page)
+    found.items = [OutboxEntry.of(message) for message in found.items]
+    return found
 
 
-def outbox_message(actor: User, message_id: int) -> OutgoingMessage:
+def outbox_message(actor: User, message_id: int) -> OutboxEntry:
+    return OutboxEntry.of(_outbox_row(actor, message_id))
+
+
+def _outbox_row(actor: User, message_id: int) -> OutgoingMessage:
     require_admin(actor)
     message = db.session.get(OutgoingMessage, message_id)
     if message is None:
@@ -745,7 +797,7 @@ def outbox_message(actor: User, message_id: int) -> OutgoingMessage:
 
 def retry(actor: User, message_id: int) -> OutgoingMessage:
     """An admin sends a failed message again (after fixing the mail server, say)."""
-    message = outbox_message(actor, message_id)
+    message = _outbox_row(actor, message_id)
     if message.status != "failed":
         raise ValidationFailed(_("Only a failed message can be sent again."))
     message.status, message.attempts, message.next_attempt_at = "queued", 0, None
@@ -917,6 +969,17 @@ def erase(user: User) -> None:
     db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
     if user.email:  # the registration e-mail went to the address before the account existed
         db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
+    # Messages to others that name the person ("Frieda Vogel asks you about …"): not sent yet,
+    # they are not sent at all; sent ones keep their place in the sent-log, not their text.
+    names = [value for value in (user.name, user.email, f"@{user.handle}" if user.handle else None)
+             if value and len(value) >= 4]  # a name of two letters would match half the outbox
+    if names:
+        naming = or_(*(column.contains(value, autoescape=True) for value in names
+                       for column in (OutgoingMessage.subject, OutgoingMessage.body_text)))
+        db.session.execute(delete(OutgoingMessage).where(naming, OutgoingMessage.status == "queued"))
+        db.session.execute(update(OutgoingMessage).where(naming, OutgoingMessage.status != "queued").values(
+            subject=_("Removed: it named a person whose account was erased"), body_text="", body_html=None,
+            headers={}, attachments=[]).execution_options(synchronize_session=False))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
 
 

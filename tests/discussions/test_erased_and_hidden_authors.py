@@ -44,7 +44,7 @@ def test_an_erased_authors_posts_name_a_former_member_without_a_link(client, era
     _admin, leaver, thread = erased
     html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert f'href="/people/{leaver.id}"' not in html
-    assert "former member" in html
+    assert "Former member" in html
 
 
 def test_a_hidden_ambassador_posts_without_the_badge(client, login_as, api_token, create_user, create_thread):
