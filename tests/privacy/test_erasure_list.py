@@ -69,6 +69,17 @@ def erased(app, db):
                                          reason="Mentor's move reason", version=session.version)
             thread = database.session.get(Thread, world.ids["thread"])
             discussions.reply(executive, thread, f"Thanks again @{mentor.handle}!")
+            from community.admin.models import PeopleImport
+            from community.audit import services as audit
+            from community.outreach.models import OutgoingMessage
+
+            database.session.add(OutgoingMessage(
+                key="test:kept", recipient=executive.email, user_id=executive.id, kind="mentorship_declined",
+                subject=f"{mentor.name} declined", body_text=f"{mentor.name} (@{mentor.handle}) declined.", status="outbox"))
+            database.session.add(PeopleImport(filename="hr.csv", content=f"name,email\nM,{mentor.email}\n",
+                                              header=["name", "email"], preview=[["2", "updated", mentor.name, "M", mentor.email]]))
+            audit.record("scim.user_created", subject_type="user", subject_id=mentor.id,
+                         data={"userName": mentor.email, "externalId": "hr-0042"})
             database.session.commit()
             snapshot = {"name": mentor.name, "handle": mentor.handle, "email": mentor.email, "id": mentor.id,
                         "executive": executive.id}
@@ -167,6 +178,20 @@ def check_words(db, world, was):
     assert _count(db, SessionChange, SessionChange.reason == "Mentor's move reason") == 0
 
 
+def check_traces(db, world, was):
+    from community.admin.models import PeopleImport
+    from community.audit.models import AuditEvent
+    from community.outreach.models import OutgoingMessage
+
+    for message in db.session.scalars(select(OutgoingMessage)):
+        text = message.subject + message.body_text + (message.body_html or "")
+        assert was["name"] not in text and was["email"] not in text + message.recipient and "@" + was["handle"] not in text
+    for job in db.session.scalars(select(PeopleImport)):
+        assert was["email"] not in job.content + json.dumps(job.preview)
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == was["id"])):
+        assert "hr-0042" not in json.dumps(event.data) and was["email"] not in json.dumps(event.data)
+
+
 CHECKS = {
     "name, e-mail address, @handle, password, department, location, language, bio, availability and link": check_account,
     "roles, languages, topics, API tokens, login sessions and the calendar feed": check_rows,
@@ -179,6 +204,9 @@ CHECKS = {
     "the private notes of all their sessions (the note is shared: the other participant's text goes too)": check_notes,
     "their feedback comments and goal texts (ratings stay), their reasons for accepting or declining a request, "
     "and their reasons for moving or cancelling a session": check_words,
+    "in e-mails kept for others in the outbox, their name, address and @handle (unsent ones are not sent); "
+    "in people imports, their rows (one waiting to start is called off); in the audit trail, "
+    "the userName and externalId an HR system gave them": check_traces,
 }
 
 
