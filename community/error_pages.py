@@ -263,7 +263,9 @@ def _retry_after() -> int:
 
 
 def flatten_messages(messages) -> dict[str, list[str]]:
-    """webargs/marshmallow nest messages by location and field; SPEC wants field → [msg]."""
+    """webargs/marshmallow nest messages by location and field; SPEC wants field → [msg], in
+    the reader's language (marshmallow's own messages are English)."""
+    from community.field_messages import translated
     fields: dict[str, list[str]] = {}
 
     def walk(prefix: str, value):
@@ -271,7 +273,7 @@ def flatten_messages(messages) -> dict[str, list[str]]:
             for key, inner in value.items():
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            fields.setdefault(prefix or "_schema", []).extend(value)
+            fields.setdefault(prefix or "_schema", []).extend(translated(v) for v in value)
         else:
             fields.setdefault(prefix or "_schema", []).append(str(value))
 

@@ -51,6 +51,49 @@ def test_api_errors_follow_the_persons_language(client, create_user, api_token):
     assert "gibt es nicht" in response.json["error"]["message"] or "nicht" in response.json["error"]["message"]
 
 
+def test_api_field_messages_follow_the_persons_language(client, create_user, api_token):
+    """marshmallow writes its own field messages in English: a German reader got "Zu kurz, …"
+    as the headline and "Not a valid integer." under the field."""
+    token = api_token(create_user(locale="de"))
+    response = client.open("/api/v1/threads?per_page=0", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["per_page"] == ["Muss größer oder gleich 1 und kleiner oder gleich 100 sein."]
+    response = client.open("/api/v1/threads", method="POST", json={"category_id": "x", "title": "t" * 300},
+                           headers={"Authorization": f"Bearer {token}"})
+    fields = response.json["error"]["fields"]
+    assert fields["category_id"] == ["Keine gültige Ganzzahl."] and fields["body"] == ["Fehlende Angabe für ein Pflichtfeld."]
+    english = client.open("/api/v1/threads?per_page=0", headers={"Authorization": f"Bearer {api_token(create_user(locale='en'))}"})
+    assert english.json["error"]["fields"]["per_page"] == ["Must be greater than or equal to 1 and less than or equal to 100."]
+
+
+def test_every_message_marshmallow_writes_has_a_template():
+    import inspect
+
+    from marshmallow import fields, validate
+
+    from community.field_messages import TEMPLATES
+
+    known = set(TEMPLATES)
+    for _name, cls in inspect.getmembers(fields, inspect.isclass):
+        for message in getattr(cls, "default_error_messages", {}).values():
+            concrete = message.replace("{awareness} {obj_type}", "aware datetime").replace("{obj_type}", "datetime")
+            assert concrete in known or "cannot be formatted" in message, message  # (the last: dumping only)
+    for validator, value in ((validate.Length(min=2), "a"), (validate.Length(max=1), "ab"), (validate.Length(2, 3), "a"),
+                             (validate.Length(equal=2), "a"), (validate.OneOf(["a"]), "b"), (validate.Equal("a"), "b"),
+                             (validate.Range(min=1), 0), (validate.Range(max=1), 2), (validate.Range(1, 2), 5),
+                             (validate.Range(1, 2, min_inclusive=False, max_inclusive=False), 5),
+                             (validate.Regexp("a"), "b"), (validate.URL(), "x"), (validate.Email(), "x")):
+        try:
+            validator(value)
+        except Exception as error:  # noqa: BLE001
+            from community.field_messages import _patterns
+
+            message = error.messages[0]
+            assert any(pattern.match(message) for pattern, _template in _patterns()), message
+        else:
+            raise AssertionError(validator)
+
+
 def test_every_user_facing_string_has_a_german_translation(tmp_path):
     """Extract all marked strings afresh and check the German catalog covers each one."""
     template = _extracted(tmp_path)

@@ -3,10 +3,18 @@ session's details; and an erased person's name leaves the messages sent to other
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import text_of
-from tests.profiles.test_questions import _ask, _browser, pair  # noqa: F401  (the fixture)
+from tests.profiles.test_questions import TEAMS, _ask, _browser
+
+
+@pytest.fixture
+def pair(create_user, give_tags, taxonomy):
+    expert = create_user(name="Erik Expert", roles=("mentor",))
+    give_tags(expert, {TEAMS: "expert"})
+    return create_user(name="Asking Colleague"), expert
 
 
 def _outbox_rows(db):
