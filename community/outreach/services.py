@@ -736,11 +736,11 @@ PRIVATE_KINDS = frozenset({"topic_question", "reminder_session", "reminder_feedb
 def private_label(kind: str) -> str | None:
     """What the outbox says in place of a private message's subject; None: not private."""
     if kind.startswith("question_") or kind == "topic_question":
-        return _("About a question: private to its participants")
+        return str(_("About a question: private to its participants"))
     if kind.startswith("session_") or kind in ("reminder_session", "reminder_feedback", "feedback_received"):
-        return _("About a mentoring session: private to its participants")
+        return str(_("About a mentoring session: private to its participants"))
     if kind in PRIVATE_KINDS:
-        return _("A personal digest: private to its recipient")
+        return str(_("A personal digest: private to its recipient"))
     return None
 
 
