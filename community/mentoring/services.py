@@ -487,10 +487,15 @@ def _require_free_place(mentor: User, executive: User) -> None:
     if pair_open is not None:
         message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name, executive=executive.name)
         raise ConflictError(message, {"mentor_id": [message]})
-    capacity = capacity_of(mentor)
-    if open_count(mentor.id) >= capacity:
-        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
-                    name=mentor.name, capacity=capacity)
+    _require_room(mentor)
+
+
+def _require_room(mentor: User) -> None:
+    """A free place with the mentor (mentor locked); the refusal names the places taken."""
+    capacity, taken = capacity_of(mentor), open_count(mentor.id)
+    if taken >= capacity:
+        message = _("%(name)s has no free mentoring place (%(taken)d of %(capacity)d taken); please choose another mentor.",
+                    name=mentor.name, taken=taken, capacity=capacity)
         raise ConflictError(message, {"mentor_id": [message]})
 
 
@@ -750,11 +755,7 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
         message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name,
                     executive=mentorship.executive.name)
         raise ConflictError(message, {"mentor_id": [message]})
-    capacity = capacity_of(mentor)
-    if open_count(mentor.id) >= capacity:
-        message = _("%(name)s has no free mentoring place (%(capacity)d of %(capacity)d taken); please choose another mentor.",
-                    name=mentor.name, capacity=capacity)
-        raise ConflictError(message, {"mentor_id": [message]})
+    _require_room(mentor)
     now = utcnow()
     previous_mentor = mentorship.mentor
     # The old pair's planned sessions end, and their calendars are told (the .ics CANCEL).

@@ -346,3 +346,14 @@ def test_a_goals_progress_select_and_its_button_stay_on_one_line(client, login_a
     assert re.search(r'<select name="progress"[^>]*class="[^"]*\bw-auto\b', body)
     css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
     assert re.search(r"\.goal-progress form\.inline \{[^}]*inline-flex[^}]*nowrap", css)
+
+
+def test_a_full_mentor_is_refused_with_the_places_really_taken(people, create_mentorship, create_user, taxonomy, api):
+    """A mentor who lowered their capacity below their open mentorships: the refusal names the real
+    load ("3 of 2 taken"), not the capacity twice ("2 of 2 taken")."""
+    mentor, executive = people(capacity=2)
+    for _ in range(3):
+        create_mentorship(mentor, create_user(roles=("executive",)), status="active")
+    response = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]})
+    assert response.status_code == 409
+    assert "(3 of 2 taken)" in response.json["error"]["message"]
