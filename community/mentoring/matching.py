@@ -26,6 +26,7 @@ from community.profiles.naming import nameable_ids
 LEVEL_WEIGHT = {"expert": 1.0, "practitioner": 0.7, "interested": 0.15}
 WEIGHTS = {"fit": 0.55, "free": 0.2, "language": 0.1, "department": 0.1, "new": 0.05}
 BUSY_SHARE = 0.75  # at or above this share of capacity a mentor counts as busy
+MENTORED_STATUSES = frozenset({"active", "completed"})  # mentorships that took place
 
 
 @dataclass
@@ -151,8 +152,11 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
         free = capacity - taken
         if free <= 0:
             continue  # a suggestion nobody can act on
+        # Only a mentorship that took place makes them known to each other; a request declined or
+        # withdrawn does not.
+        mentored = bool(past & MENTORED_STATUSES)
         ranked.append(_score(mentor_id, department, spoken.get(mentor_id, set()), taken, capacity, free, wanted,
-                             levels.get(mentor_id, {}), tags_by_id, languages, executive, past))
+                             levels.get(mentor_id, {}), tags_by_id, languages, executive, mentored))
     ranked.sort(key=lambda s: (-s.score, s.person_id))
     ranked = ranked[:limit]
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
@@ -163,7 +167,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
 
 
 def _score(mentor_id, department, mentor_languages, taken, capacity, free, wanted, levels, tags_by_id, languages,
-           executive: User, past) -> Suggestion:
+           executive: User, mentored: bool) -> Suggestion:
     """Numbers only; the words are written for the shown few (see `_explain`)."""
     topics = [(tags_by_id[tag_id], level) for tag_id, level in levels.items()]
     fit = sum(LEVEL_WEIGHT.get(level, 0) for level in levels.values()) / len(wanted) if wanted else 0.0
@@ -178,11 +182,11 @@ def _score(mentor_id, department, mentor_languages, taken, capacity, free, wante
         + WEIGHTS["free"] * (free / capacity if capacity else 0) * (0.5 if busy else 1.0)
         + WEIGHTS["language"] * (1.0 if shared else 0.0)
         + WEIGHTS["department"] * department_score
-        + WEIGHTS["new"] * (0.0 if past else 1.0)
+        + WEIGHTS["new"] * (0.0 if mentored else 1.0)
     )
     return Suggestion(person_id=mentor_id, score=round(score, 3), free_places=free, topics=topics,
                       facts={"department": department, "capacity": capacity, "busy": busy, "shared": shared,
-                             "wanted": len(wanted), "past": bool(past), "asked_languages": bool(languages)})
+                             "wanted": len(wanted), "past": mentored, "asked_languages": bool(languages)})
 
 
 def _explain(suggestion: Suggestion, executive: User) -> list[str]:

@@ -142,3 +142,25 @@ def test_nobody_but_the_executive_and_change_managers_learns_whom_an_id_names(pe
     manager = create_user(roles=("change_manager",))
     assert api(manager)("GET", f"/api/v1/mentors/suggestions?executive={hidden.id}").status_code == 200
     assert api(hidden)("GET", f"/api/v1/mentors/suggestions?executive={hidden.id}").status_code == 200
+
+
+def test_a_declined_or_withdrawn_request_is_no_earlier_mentorship(people, create_user, give_tags, create_mentorship,
+                                                                   taxonomy, api):
+    executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
+    declined = create_user(roles=("mentor",), name="Dora Declined", department="IT", languages=["de"], capacity=2)
+    withdrawn = create_user(roles=("mentor",), name="Willi Withdrawn", department="IT", languages=["de"], capacity=2)
+    fresh = create_user(roles=("mentor",), name="Fritz Fresh", department="IT", languages=["de"], capacity=2)
+    before = create_user(roles=("mentor",), name="Bea Before", department="IT", languages=["de"], capacity=2)
+    for person in (declined, withdrawn, fresh, before):
+        give_tags(person, {"linkedin": "expert"})
+    create_mentorship(declined, executive, status="declined")
+    create_mentorship(withdrawn, executive, status="withdrawn")
+    create_mentorship(before, executive, status="completed")
+    response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=linkedin")
+    items = {i["person"]["name"]: i for i in response.json["items"]}
+    for name in ("Dora Declined", "Willi Withdrawn"):
+        assert "a new contact for this executive" in items[name]["reasons"]
+        assert "has mentored this executive before" not in items[name]["reasons"]
+        assert items[name]["score"] == items["Fritz Fresh"]["score"]
+    assert "has mentored this executive before" in items["Bea Before"]["reasons"]
+    assert items["Bea Before"]["score"] < items["Fritz Fresh"]["score"]
