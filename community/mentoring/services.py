@@ -919,31 +919,30 @@ def set_goal_progress(actor: User, mentorship: Mentorship, tag_slug: str, progre
 # Sessions ------------------------------------------------------------------------------
 
 def _check_free(mentorship: Mentorship, starts_at: datetime, ends_at: datetime, *, excluding: int | None = None) -> None:
-    """Neither the mentor nor the executive may have another planned session at that time."""
+    """Neither the mentor nor the executive may have another planned session at that time, in
+    either role (someone who is a mentor and an executive has sessions on both sides)."""
+    pair = (mentorship.mentor_id, mentorship.executive_id)
     stmt = (
-        select(MentoringSession)
+        select(MentoringSession, Mentorship.executive_id)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
         .where(
             MentoringSession.status == "planned",
             MentoringSession.starts_at < ends_at,
             MentoringSession.ends_at > starts_at,
-            or_(MentoringSession.mentor_id == mentorship.mentor_id, Mentorship.executive_id == mentorship.executive_id),
+            or_(MentoringSession.mentor_id.in_(pair), Mentorship.executive_id.in_(pair)),
         )
         .order_by(MentoringSession.starts_at)
         .limit(1)
     )
     if excluding is not None:
         stmt = stmt.where(MentoringSession.id != excluding)
-    clash = db.session.scalar(stmt)
-    if clash is None:
+    row = db.session.execute(stmt).first()
+    if row is None:
         return
-    span = {"start": local_datetime(clash.starts_at), "end": local_datetime(clash.ends_at)}
-    if clash.mentor_id == mentorship.mentor_id:
-        message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
-                    name=mentorship.mentor.name, **span)
-    else:
-        message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
-                    name=mentorship.executive.name, **span)
+    clash, clash_executive_id = row
+    busy = mentorship.mentor if mentorship.mentor_id in (clash.mentor_id, clash_executive_id) else mentorship.executive
+    message = _("%(name)s already has a session from %(start)s to %(end)s; choose another time.",
+                name=busy.name, start=local_datetime(clash.starts_at), end=local_datetime(clash.ends_at))
     raise ValidationFailed(message, {"starts_at": [message]})
 
 

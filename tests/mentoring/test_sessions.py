@@ -423,3 +423,37 @@ def test_a_german_reader_sees_german_dates_with_the_session_span(client, login_a
     login_as(mentor)
     page = text_of(client.get(f"/sessions/{session_id}"))
     assert "15.01.2031, 10:00–10:45" in page  # Berlin time, German date, no seconds
+
+
+def test_someone_who_mentors_and_is_mentored_cannot_be_double_booked(create_mentorship, create_session, create_user,
+                                                                     taxonomy, api):
+    both = create_user(roles=("mentor", "executive"), name="Bo Both", capacity=2)
+    their_mentee = create_user(roles=("executive",), name="Ed Mentee")
+    their_mentor = create_user(roles=("mentor",), name="Mo Mentor", capacity=2)
+    as_mentor = create_mentorship(both, their_mentee)
+    as_executive = create_mentorship(their_mentor, both)
+    start = in_days(4, hour=9)
+    create_session(as_mentor, starts_at=start, duration=60)
+    # Mo Mentor books Bo (as executive) while Bo mentors Ed: refused, naming Bo.
+    response = api(their_mentor)("POST", f"/api/v1/mentorships/{as_executive}/sessions",
+                                 {"starts_at": (start + timedelta(minutes=30)).isoformat(), "duration_minutes": 60})
+    assert response.status_code == 422, response.json
+    assert "Bo Both already has a session" in response.json["error"]["fields"]["starts_at"][0]
+    # The other way round: Bo has a session as executive; Ed cannot book Bo (as mentor) then.
+    later = start + timedelta(days=1)
+    create_session(as_executive, starts_at=later, duration=60)
+    response = api(their_mentee)("POST", f"/api/v1/mentorships/{as_mentor}/sessions",
+                                 {"starts_at": (later + timedelta(minutes=15)).isoformat(), "duration_minutes": 30})
+    assert response.status_code == 422, response.json
+    assert "Bo Both already has a session" in response.json["error"]["fields"]["starts_at"][0]
+    # Nor can a session be moved onto it.
+    movable = create_session(as_mentor, starts_at=start + timedelta(days=2), duration=60)
+    version = api(their_mentee)("GET", f"/api/v1/sessions/{movable}").json["version"]
+    response = api(their_mentee)("PATCH", f"/api/v1/sessions/{movable}",
+                                 {"starts_at": later.isoformat(), "reason": "clash test", "version": version})
+    assert response.status_code == 422, response.json
+    assert "Bo Both already has a session" in response.json["error"]["fields"]["starts_at"][0]
+    # Back to back stays fine.
+    ok = api(their_mentee)("POST", f"/api/v1/mentorships/{as_mentor}/sessions",
+                           {"starts_at": (later + timedelta(minutes=60)).isoformat(), "duration_minutes": 30})
+    assert ok.status_code == 201, ok.json
