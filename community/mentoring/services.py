@@ -66,6 +66,11 @@ register_kind("mentorship_accepted_yours", _l("%(actor)s accepted your mentoring
 register_kind("mentorship_declined", _l("%(actor)s declined the mentoring request for %(executive)s: %(reason)s"))
 register_kind("mentorship_declined_yours", _l("%(actor)s declined your mentoring request: %(reason)s"))
 register_kind("mentorship_withdrawn", _l("%(actor)s withdrew the mentoring request for %(executive)s"))
+# The executive withdrew their own request: to the mentor, and to whoever asked on their behalf.
+register_kind("mentorship_withdrawn_own", _l("%(actor)s withdrew their mentoring request"))
+register_kind("mentorship_withdrawn_for_requester", _l("%(actor)s withdrew their mentoring request to %(mentor)s"))
+# Someone else (who asked on the executive's behalf) withdrew it: to the executive.
+register_kind("mentorship_withdrawn_for_you", _l("%(actor)s withdrew the request asking %(mentor)s to be your mentor"))
 register_kind("mentorship_completed", _l("%(actor)s completed the mentorship of %(mentor)s and %(executive)s"))
 # To each of the pair: by the other one, or by someone else (a change manager, an admin).
 register_kind("mentorship_completed_yours", _l("%(actor)s completed your mentorship"))
@@ -575,9 +580,33 @@ def withdraw_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     mentorship.decision_reason = reason
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
-    notify(mentorship.mentor_id, "mentorship_withdrawn", actor=actor, link=link, executive=mentorship.executive)
+    _tell_withdrawn(actor, mentorship, link, now)
     audit.record("mentorship.withdrawn", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
+
+
+REQUEST_KINDS = ("mentorship_requested", "mentorship_requested_for", "mentorship_requested_on_behalf")
+
+
+def _tell_withdrawn(actor: User, mentorship: Mentorship, link: str, now: datetime) -> None:
+    """The mentor, the executive and whoever asked on the executive's behalf hear of a withdrawal
+    (not the one who withdrew). The request's own notices are answered now: marked read, so none
+    stays "new" and asks the mentor to answer a request that is gone."""
+    if actor.id == mentorship.executive_id:
+        notify(mentorship.mentor_id, "mentorship_withdrawn_own", actor=actor, link=link)
+        if mentorship.requested_by_id is not None and mentorship.requested_by_id != mentorship.executive_id:
+            notify(mentorship.requested_by_id, "mentorship_withdrawn_for_requester", actor=actor, link=link,
+                   mentor=mentorship.mentor)
+    else:
+        notify(mentorship.mentor_id, "mentorship_withdrawn", actor=actor, link=link, executive=mentorship.executive)
+        notify(mentorship.executive_id, "mentorship_withdrawn_for_you", actor=actor, link=link, mentor=mentorship.mentor)
+    db.session.execute(
+        update(Notification)
+        .where(Notification.kind.in_(REQUEST_KINDS), Notification.read_at.is_(None), Notification.link == link,
+               Notification.user_id.in_((mentorship.mentor_id, mentorship.executive_id)))
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None = None) -> Mentorship:

@@ -37,8 +37,10 @@ def test_the_executive_withdraws_a_pending_request_and_the_mentor_is_told(client
     assert "Request to Lisa Ferrari — withdrawn" in after and "Found a course instead." in after
     assert "Withdraw the request" not in after
     note = db.session.scalar(select(Notification).where(Notification.user_id == mentor.id))
-    assert note.kind == "mentorship_withdrawn" and note.link == f"/mentoring/mentorships/{ship}"
-    assert "Eva Exec withdrew the mentoring request for Eva Exec" in text_of(_browser(client, mentor).get("/notifications/"))
+    assert note.kind == "mentorship_withdrawn_own" and note.link == f"/mentoring/mentorships/{ship}"
+    notifications = text_of(_browser(client, mentor).get("/notifications/"))
+    assert "Eva Exec withdrew their mentoring request" in notifications
+    assert "withdrew the mentoring request for Eva Exec" not in notifications
 
 
 def test_only_a_pending_request_of_ones_own_can_be_withdrawn(client, create_user, create_mentorship, api_token):
@@ -73,3 +75,42 @@ def test_titles_name_the_status_of_active_and_completed_mentorships(client, crea
         assert f"<title>{title}" in body
         assert re.search(r"<h1>([^<]*)</h1>", body).group(1) == heading
         assert re.search(r'<span class="badge[^"]*">' + badge + "</span>", body)
+
+
+def test_the_mentor_is_not_left_with_a_stale_request_after_a_withdrawal(client, create_user, taxonomy, api_token, db):
+    from community.notifications.models import Notification
+
+    mentor = create_user(roles=("mentor",), name="Lisa Ferrari", capacity=2)
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    mine = api_token(executive)
+    ship = client.send_json("POST", "/api/v1/mentorships", {"mentor_id": mentor.id, "goals": ["linkedin"]}, token=mine)
+    assert ship.status_code == 201
+    browser = _browser(client, mentor)
+    assert "Eva Exec asks you to be their mentor" in text_of(browser.get("/notifications/?unread=1"))
+    assert client.send_json("POST", f"/api/v1/mentorships/{ship.json['id']}/withdraw", {}, token=mine).status_code == 200
+    unread = text_of(browser.get("/notifications/?unread=1"))
+    assert "Eva Exec withdrew their mentoring request" in unread
+    assert "asks you to be their mentor" not in unread
+    request_note = db.session.scalar(select(Notification).where(Notification.user_id == mentor.id,
+                                                                Notification.kind == "mentorship_requested"))
+    assert request_note.read_at is not None
+
+
+def test_a_withdrawal_by_the_change_manager_is_told_to_the_executive_and_back(client, create_user, taxonomy, api_token):
+    mentor = create_user(roles=("mentor",), name="Lisa Ferrari", capacity=3)
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    manager = create_user(roles=("change_manager",), name="Carl Manager")
+    theirs, mine = api_token(manager), api_token(executive)
+    body = {"mentor_id": mentor.id, "executive_id": executive.id, "goals": ["linkedin"]}
+    first = client.send_json("POST", "/api/v1/mentorships", body, token=theirs).json["id"]
+    assert client.send_json("POST", f"/api/v1/mentorships/{first}/withdraw", {}, token=theirs).status_code == 200
+    assert "Carl Manager withdrew the request asking Lisa Ferrari to be your mentor" in text_of(
+        _browser(client, executive).get("/notifications/"))
+    mentor_view = text_of(_browser(client, mentor).get("/notifications/?unread=1"))
+    assert "Carl Manager withdrew the mentoring request for Eva Exec" in mentor_view
+    assert "asks you to mentor" not in mentor_view
+    # The executive withdraws a request the change manager made for them: the manager is told.
+    second = client.send_json("POST", "/api/v1/mentorships", body, token=theirs).json["id"]
+    assert client.send_json("POST", f"/api/v1/mentorships/{second}/withdraw", {}, token=mine).status_code == 200
+    assert "Eva Exec withdrew their mentoring request to Lisa Ferrari" in text_of(
+        _browser(client, manager).get("/notifications/"))
