@@ -25,7 +25,7 @@ def goal_progress_label(progress: str) -> str:
 
 def mentorship_title(viewer, mentorship) -> str:
     """The page's title says where the request or mentorship stands, from the viewer's side:
-    "Request to Lisa Ferrari — waiting for an answer"."""
+    "Request to Lisa Ferrari — waiting for an answer"; the mentor reads "Request from …"."""
     mentor, executive = mentorship.mentor.name, mentorship.executive.name
     is_mentor = getattr(viewer, "id", None) == mentorship.mentor_id
     if mentorship.status == "requested":
@@ -33,8 +33,12 @@ def mentorship_title(viewer, mentorship) -> str:
             return _("Request from %(name)s — waiting for your answer", name=executive)
         return _("Request to %(name)s — waiting for an answer", name=mentor)
     if mentorship.status == "declined":
+        if is_mentor:
+            return _("Request from %(name)s — declined", name=executive)
         return _("Request to %(name)s — declined", name=mentor)
     if mentorship.status == "withdrawn":
+        if is_mentor:
+            return _("Request from %(name)s — withdrawn", name=executive)
         return _("Request to %(name)s — withdrawn", name=mentor)
     if mentorship.status == "completed":
         return _("%(mentor)s mentored %(executive)s — completed", mentor=mentor, executive=executive)
@@ -49,6 +53,8 @@ def mentorship_heading(viewer, mentorship) -> str:
     if mentorship.status == "requested":
         return mentorship_title(viewer, mentorship)
     if mentorship.status in ("declined", "withdrawn"):
+        if getattr(viewer, "id", None) == mentorship.mentor_id:
+            return _("Request from %(name)s", name=executive)
         return _("Request to %(name)s", name=mentor)
     if mentorship.status == "completed":
         return _("%(mentor)s mentored %(executive)s", mentor=mentor, executive=executive)

@@ -114,3 +114,18 @@ def test_a_withdrawal_by_the_change_manager_is_told_to_the_executive_and_back(cl
     assert client.send_json("POST", f"/api/v1/mentorships/{second}/withdraw", {}, token=mine).status_code == 200
     assert "Eva Exec withdrew their mentoring request to Lisa Ferrari" in text_of(
         _browser(client, manager).get("/notifications/"))
+
+
+def test_the_mentor_reads_a_closed_request_as_one_from_the_executive(client, create_user, create_mentorship):
+    mentor = create_user(roles=("mentor",), name="Lisa Ferrari", capacity=3)
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    declined = create_mentorship(mentor, executive, status="declined")
+    withdrawn = create_mentorship(mentor, executive, status="withdrawn")
+    theirs, mine = _browser(client, mentor), _browser(client, executive)
+    for ship, state in ((declined, "declined"), (withdrawn, "withdrawn")):
+        body = theirs.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
+        assert f"<title>Request from Eva Exec — {state}" in body
+        assert re.search(r"<h1>([^<]*)</h1>", body).group(1) == "Request from Eva Exec"
+        assert "Request to Lisa Ferrari" not in body
+        # The executive's side is unchanged.
+        assert f"<title>Request to Lisa Ferrari — {state}" in mine.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
