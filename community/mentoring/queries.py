@@ -288,12 +288,22 @@ class SideAggregate:
     respondents: int = 0  # distinct authors: averages of fewer than REPORT_MIN_GROUP are not shown
 
 
+@dataclass(frozen=True)
+class SharedComment:
+    """A comment its author shared with the programme team: its side and its words only. Its
+    rating stays out (the author agreed to share the comment, and a side's ratings are shown
+    only as an average of enough respondents)."""
+
+    side: str  # mentor | executive
+    text: str
+
+
 @dataclass
 class CohortReport:
     by_status: dict[str, int]
     sessions: dict[str, int]
     feedback: dict[str, SideAggregate]
-    comments: list[tuple[str, SessionFeedback]]
+    comments: list[SharedComment]
     session_counts: dict[int, dict[str, int]]
 
 
@@ -328,7 +338,7 @@ def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int 
         feedback[side_name] = SideAggregate(average=round(float(average), 2) if average is not None else None, count=count,
                                          respondents=respondents)
     comments = db.session.execute(
-        select(side, SessionFeedback)
+        select(side, SessionFeedback.comment)
         .join(MentoringSession, MentoringSession.id == SessionFeedback.session_id)
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
         .where(
@@ -348,7 +358,7 @@ def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int 
         ):
             session_counts[mentorship_id][status] = n
     return CohortReport(by_status=by_status, sessions=sessions, feedback=feedback,
-                        comments=[(s, f) for s, f in comments], session_counts=session_counts)
+                        comments=[SharedComment(s, text) for s, text in comments if text], session_counts=session_counts)
 
 
 def cohort_mentorships(cohort: Cohort, *, page: int, per_page: int) -> Page:

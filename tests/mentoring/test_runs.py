@@ -114,3 +114,26 @@ def test_german_run_page_writes_the_average_rating_with_a_decimal_comma(app, cli
     login_as(create_user(roles=("change_manager",), locale="de"))
     page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
     assert "4,5 / 5 (2 Bewertungen)" in page and "4.5" not in page
+
+
+def test_a_shared_comment_is_shown_without_the_rating_the_report_suppresses(client, login_as, people, create_user,
+                                                                             create_mentorship, create_session, api, db):
+    """"Mentors: fewer than 5 respondents", then "from a mentor · 1 of 5 · …" gave the single
+    rating away; the author agreed to share the comment, not the rating."""
+    from community.mentoring.models import Cohort
+
+    cohort = Cohort(name="Run 2027", starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31), status="running")
+    db.session.add(cohort)
+    db.session.commit()
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, cohort_id=cohort.id)
+    session_id = create_session(mentorship_id, starts_at=in_days(-3), status="done")
+    api(mentor)("POST", f"/api/v1/sessions/{session_id}/feedback",
+                {"rating": 1, "comment": "MENTOR-SHARED", "shared_with_programme": True})
+    api(executive)("POST", f"/api/v1/sessions/{session_id}/feedback",
+                   {"rating": 2, "comment": "EXEC-SHARED", "shared_with_programme": True})
+    login_as(create_user(roles=("change_manager",)))
+    page = text_of(client.get(f"/mentoring/runs/{cohort.id}"))
+    assert "Mentors: fewer than 5 respondents" in page and "Executives: fewer than 5 respondents" in page
+    assert "from a mentor MENTOR-SHARED" in page and "from an executive EXEC-SHARED" in page
+    assert "1 of 5" not in page and "2 of 5" not in page
