@@ -116,6 +116,8 @@ class SessionHistorySchema(ma.Schema):
     by = ma.fields.Nested(PersonRefSchema, allow_none=True)
     old_starts_at = ma.fields.DateTime(allow_none=True)
     new_starts_at = ma.fields.DateTime(allow_none=True)
+    old_ends_at = ma.fields.DateTime(allow_none=True, metadata={"description": "rescheduled: the end before"})
+    new_ends_at = ma.fields.DateTime(allow_none=True, metadata={"description": "rescheduled: the end after"})
     reason = ma.fields.String(allow_none=True)
 
 
@@ -219,7 +221,8 @@ def sessions_json(sessions) -> list[dict]:
             "version": s.version, "cancel_reason": shown(s.cancel_reason),
             "history": [
                 {"kind": c.kind, "at": c.changed_at, "by": c.changed_by, "old_starts_at": c.old_starts_at,
-                 "new_starts_at": c.new_starts_at, "reason": shown(c.reason)}
+                 "new_starts_at": c.new_starts_at, "old_ends_at": c.old_ends_at, "new_ends_at": c.new_ends_at,
+                 "reason": shown(c.reason)}
                 for c in s.changes
             ],
             "notes": note.notes if note else None, "tried": note.tried if note else None,

@@ -142,7 +142,8 @@ class SessionAgendaTag(Model):
 
 
 class SessionChange(Model):
-    """History of a session: created, rescheduled (old and new time), cancelled, done."""
+    """History of a session: created, rescheduled (old and new time, and old and new end when the
+    length changed too), cancelled, done."""
 
     __tablename__ = "session_changes"
 
@@ -153,6 +154,9 @@ class SessionChange(Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     old_starts_at: Mapped[datetime | None]
     new_starts_at: Mapped[datetime | None]
+    # Rescheduled: the end before and after (a change of length only keeps the start).
+    old_ends_at: Mapped[datetime | None]
+    new_ends_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[MentoringSession] = relationship(back_populates="changes")

@@ -79,7 +79,8 @@ def _session_records(user, session_ids: list[int]) -> tuple[dict[int, list[dict]
     for c in changes:
         history.setdefault(c.session_id, []).append({
             "kind": c.kind, "at": _iso(c.changed_at), "by_me": c.changed_by_id == user.id,
-            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at), "reason": shown(c.reason),
+            "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at),
+            "old_ends_at": _iso(c.old_ends_at), "new_ends_at": _iso(c.new_ends_at), "reason": shown(c.reason),
         })
     return history, notes, list(feedback)
 

@@ -77,6 +77,9 @@ register_kind("mentorship_completed_yours", _l("%(actor)s completed your mentors
 register_kind("mentorship_completed_for_you", _l("%(actor)s completed your mentorship with %(other)s"))
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
+# Only the length changed (the start stayed): "now 3 Feb 2027, 10:00–11:30 (Europe/Berlin) instead of 10:00–10:45".
+register_kind("session_resized", _l("%(actor)s changed the length of the mentoring session: now %(when)s instead of "
+                                    "%(old)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
 # A session called off because the other person's account ended (left, deactivated, erased).
 register_kind("session_cancelled_gone", _l("The mentoring session with %(other)s on %(when)s was cancelled: %(reason)s"))
@@ -337,13 +340,42 @@ def check_location(value: str | None, field: str = "location") -> str | None:
     return location
 
 
+def _zone_of(user: User) -> tzinfo:
+    try:
+        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+    except (KeyError, ValueError):
+        return UTC
+
+
 def local_time_for(user: User, value: datetime) -> str:
     """A time in the reader's own zone and language, for texts stored now and read later."""
-    try:
-        zone: tzinfo = ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
-    except (KeyError, ValueError):
-        zone = UTC
-    return datetime_for(value, zone, user.locale)
+    return datetime_for(value, _zone_of(user), user.locale)
+
+
+def local_span_for(user: User, start: datetime, end: datetime) -> str:
+    """A session's time from start to end in the reader's zone and language, for texts stored
+    now and read later: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)"."""
+    day, clock = _day_and_clock(user, start, end)
+    return f"{day}, {clock}"
+
+
+def _day_and_clock(user: User, start: datetime, end: datetime, *, zone_named: bool = True) -> tuple[str, str]:
+    """("3 Feb 2027", "10:00–11:30 (Europe/Berlin)"); the end's date only when it is another day."""
+    from babel import dates as babel_dates
+
+    from community.i18n import FORMAT_LOCALES
+
+    zone = _zone_of(user)
+    language = FORMAT_LOCALES.get(user.locale or "en", user.locale or "en")
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = babel_dates.format_date(local_start, "medium", locale=language)
+    tail = babel_dates.format_time(local_end, "short", locale=language)
+    if local_end.date() != local_start.date():
+        tail = f"{babel_dates.format_date(local_end, 'medium', locale=language)}, {tail}"
+    clock = f"{babel_dates.format_time(local_start, 'short', locale=language)}–{tail}"
+    if zone_named:
+        clock = f"{clock} ({getattr(zone, 'key', None) or zone})"
+    return day, clock
 
 
 def path_for(endpoint: str, **values: Any) -> str:
@@ -1068,13 +1100,24 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
     mentorship = session.mentorship
     lock_pair(mentorship)
     _check_free(mentorship, new_start, ends_at, excluding=session.id)
-    old_start = session.starts_at
+    old_start, old_end, old_duration = session.starts_at, session.ends_at, session.duration_minutes
     _bump(session, version, starts_at=new_start, ends_at=ends_at, duration_minutes=duration)
     db.session.add(SessionChange(session_id=session.id, kind="rescheduled", changed_by_id=actor.id, changed_at=utcnow(),
-                                 old_starts_at=old_start, new_starts_at=new_start, reason=reason))
+                                 old_starts_at=old_start, new_starts_at=new_start, old_ends_at=old_end,
+                                 new_ends_at=ends_at, reason=reason))
     other = other_participant(actor, mentorship)
-    notify(other.id, "session_rescheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
-           old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
+    link = path_for("mentoring.session_detail", session_id=session.id)
+    if new_start == old_start:  # only the length changed: say the old and the new end
+        _day, before = _day_and_clock(other, old_start, old_end, zone_named=False)
+        notify(other.id, "session_resized", actor=actor, link=link, session_id=session.id,
+               when=local_span_for(other, new_start, ends_at), old=before, reason=reason)
+    elif duration != old_duration:
+        notify(other.id, "session_rescheduled", actor=actor, link=link, session_id=session.id,
+               old=local_span_for(other, old_start, old_end), when=local_span_for(other, new_start, ends_at),
+               reason=reason)
+    else:
+        notify(other.id, "session_rescheduled", actor=actor, link=link, session_id=session.id,
+               old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
     _calendar_copy(actor, session, "session_rescheduled")
     db.session.flush()
     return session

@@ -69,7 +69,7 @@ PREF_KINDS: tuple[PrefKind, ...] = (
     PrefKind("mentorship_completed", _l("A mentorship was completed"),
              ("mentorship_completed", "mentorship_completed_yours", "mentorship_completed_for_you")),
     PrefKind("session_scheduled", _l("A session was scheduled (with calendar invitation)"), ("session_scheduled",)),
-    PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled",)),
+    PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled", "session_resized")),
     PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"), ("session_cancelled", "session_cancelled_gone")),
     PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",)),
     PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted")),
@@ -93,8 +93,8 @@ PREF_BY_KEY = {pref.key: pref for pref in PREF_KINDS}
 # The unsubscribe link of a digest switches off every kind the person gets as a digest.
 DIGEST = PrefKind("digest", _l("the daily digest"), ())
 PREF_OF_KIND = {kind: pref for pref in PREF_KINDS for kind in pref.kinds}
-SESSION_KINDS = {"session_scheduled": "REQUEST", "session_rescheduled": "REQUEST", "session_cancelled": "CANCEL",
-                 "session_cancelled_gone": "CANCEL"}
+SESSION_KINDS = {"session_scheduled": "REQUEST", "session_rescheduled": "REQUEST", "session_resized": "REQUEST",
+                 "session_cancelled": "CANCEL", "session_cancelled_gone": "CANCEL"}
 
 
 # --------------------------------------------------------------------------- preferences

@@ -428,3 +428,23 @@ def test_a_german_request_e_mail_quotes_the_executives_words_the_german_way(peop
     assert made.status_code == 201, made.json
     text = parts(smtp_server.to(mentor.email)[-1])[0]
     assert "„Auf LinkedIn posten, ohne mich zu blamieren.“" in text
+
+
+def test_a_longer_session_is_announced_by_email_with_both_spans_and_the_calendar_update(
+        people, create_mentorship, api, smtp_server, client):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    start = in_days(3)
+    made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
+                       {"starts_at": start.isoformat(), "duration_minutes": 45})
+    assert made.status_code == 201, made.json
+    longer = api(mentor)("PATCH", f"/api/v1/sessions/{made.json['id']}",
+                         {"starts_at": start.isoformat(), "duration_minutes": 90, "reason": "More to cover", "version": 1})
+    assert longer.status_code == 200, longer.json
+    update = smtp_server.to(executive.email)[-1]
+    text, _html, [ics] = parts(update)
+    assert "changed the length of the mentoring session: now" in " ".join(text.split())
+    assert "moved the mentoring session" not in text
+    calendar, event = _event(ics)
+    assert str(calendar["METHOD"]) == "REQUEST" and int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=90)

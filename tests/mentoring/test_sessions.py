@@ -457,3 +457,54 @@ def test_someone_who_mentors_and_is_mentored_cannot_be_double_booked(create_ment
     ok = api(their_mentee)("POST", f"/api/v1/mentorships/{as_mentor}/sessions",
                            {"starts_at": (later + timedelta(minutes=60)).isoformat(), "duration_minutes": 30})
     assert ok.status_code == 201, ok.json
+
+
+def test_a_change_of_length_only_says_the_old_and_new_end(client, login_as, become, people, create_mentorship,
+                                                          create_session, api, db):
+    """It read "moved from 3 Feb 2027, 10:00 to 3 Feb 2027, 10:00" in the history and in the notice."""
+    from community.mentoring.models import SessionChange
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    start = in_days(3, hour=9)
+    session_id = create_session(mentorship_id, starts_at=start, duration=45)
+    login_as(executive)
+    response = client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(start), "duration_minutes": 90, "reason": "More to cover", "version": 1,
+    })
+    assert response.status_code == 302, text_of(response)
+    change = db.session.scalar(select(SessionChange).where(SessionChange.kind == "rescheduled"))
+    assert (change.old_starts_at, change.new_starts_at) == (start, start)
+    assert (change.old_ends_at, change.new_ends_at) == (start + timedelta(minutes=45), start + timedelta(minutes=90))
+    local = start.astimezone(BERLIN)
+    day, begin = local.strftime("%-d %b %Y"), local.strftime("%H:%M")
+    old_end = (local + timedelta(minutes=45)).strftime("%H:%M")
+    new_end = (local + timedelta(minutes=90)).strftime("%H:%M")
+    page = text_of(client.get(f"/sessions/{session_id}"))
+    assert f"now {day}, {begin}–{new_end} instead of {day}, {begin}–{old_end}" in page
+    assert f"from {day}, {begin} to {day}, {begin}" not in page
+    history = api(executive)("GET", f"/api/v1/sessions/{session_id}").json["history"][-1]
+    assert history["old_ends_at"] == (start + timedelta(minutes=45)).isoformat()
+    assert history["new_ends_at"] == (start + timedelta(minutes=90)).isoformat()
+    become(mentor)
+    told = text_of(client.get("/notifications/"))
+    assert (f"Eva Executive changed the length of the mentoring session: now {day}, {begin}–{new_end} "
+            f"(Europe/Berlin) instead of {begin}–{old_end}: More to cover") in told
+    assert "moved the mentoring session" not in told
+
+
+def test_a_move_with_a_new_length_names_both_spans(people, create_mentorship, create_session, api, login_as, client):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    start = in_days(3, hour=9)
+    session_id = create_session(mentorship_id, starts_at=start, duration=45)
+    later = start + timedelta(days=1)
+    moved = api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {
+        "starts_at": later.isoformat(), "duration_minutes": 90, "reason": "Clash", "version": 1})
+    assert moved.status_code == 200, moved.json
+    old, new = start.astimezone(BERLIN), later.astimezone(BERLIN)
+    login_as(mentor)
+    told = text_of(client.get("/notifications/"))
+    assert (f"moved the mentoring session of {old.strftime('%-d %b %Y, %H:%M')}–"
+            f"{(old + timedelta(minutes=45)).strftime('%H:%M')} (Europe/Berlin) to {new.strftime('%-d %b %Y, %H:%M')}–"
+            f"{(new + timedelta(minutes=90)).strftime('%H:%M')} (Europe/Berlin): Clash") in told
