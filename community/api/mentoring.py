@@ -146,6 +146,8 @@ class MentoringSessionSchema(ma.Schema):
     history = ma.fields.List(ma.fields.Nested(SessionHistorySchema), required=True)
     notes = ma.fields.String(allow_none=True, metadata={"description": "private: the two participants only"})
     tried = ma.fields.String(allow_none=True, metadata={"description": "the executive's “what I tried since”"})
+    notes_version = ma.fields.String(metadata={"description": "fingerprint of `notes`: send it back with a change of "
+                                                              "the notes to refuse (409) a save over someone else's"})
     feedback = ma.fields.List(ma.fields.Nested(SessionFeedbackSchema),
                               metadata={"description": "yours, and the other side's once you have given yours"})
     ics_url = ma.fields.String()
@@ -170,6 +172,9 @@ class MentoringSessionPatchSchema(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(["cancelled", "done"]))
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
     tried = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+    notes_version = ma.fields.String(validate=validate.Length(max=64), metadata={
+        "description": "optional, with `notes`: the `notes_version` the change starts from; notes saved by someone "
+                       "else since answer 409 and nothing is saved. Without it the notes are written as sent"})
 
 
 class SessionFeedbackCreateSchema(ma.Schema):
@@ -226,6 +231,7 @@ def sessions_json(sessions) -> list[dict]:
                 for c in s.changes
             ],
             "notes": note.notes if note else None, "tried": note.tried if note else None,
+            "notes_version": services.notes_fingerprint(note),
             "feedback": given,
             "ics_url": services.path_for("api_mentoring.session_ics", session_id=s.id),
         })
@@ -381,11 +387,13 @@ def get_session(session_id: int):
 @blp.arguments(MentoringSessionPatchSchema)
 @blp.response(200, MentoringSessionSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such session, or not one of yours")
-@blp.alt_response(409, schema=ErrorSchema, description="Stale version, or the session is not planned")
+@blp.alt_response(409, schema=ErrorSchema, description="Stale version, the session is not planned, or the notes "
+                                                          "were saved by someone else since `notes_version`")
 @blp.alt_response(422, schema=ErrorSchema, description="Invalid time, missing reason or version")
 def patch_session(data: dict, session_id: int):
     """`{starts_at, reason, version}` reschedules; `{status: "cancelled", reason}` cancels;
-    `{status: "done"}` completes; `{notes}` / `{tried}` edit the private notes."""
+    `{status: "done"}` completes; `{notes}` / `{tried}` edit the private notes (`notes_version`, optional,
+    refuses a save over notes changed since)."""
     session = services.get_session(current_user, session_id)
     if "starts_at" in data and "status" in data:
         raise ValidationFailed(_("Reschedule or change the status, not both at once."),
@@ -405,7 +413,7 @@ def patch_session(data: dict, session_id: int):
         raise ValidationFailed(_("Send starts_at with the new duration."), {"starts_at": [_("Send starts_at with the new duration.")]})
     note_fields = {key: data[key] for key in ("notes", "tried") if key in data}
     if note_fields:
-        services.update_notes(current_user, session, **note_fields)
+        services.update_notes(current_user, session, notes_version=data.get("notes_version"), **note_fields)
         acted = True
     if not acted:
         raise ValidationFailed(_("Nothing to change."), {"_schema": [_("Nothing to change.")]})

@@ -79,6 +79,7 @@ class NotesForm(FlaskForm):
     notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)], render_kw={"aria-describedby": "notes-who"})
     tried = TextAreaField(_l("What I tried since"), validators=[Length(max=20000)],
                           description=_l("Tools and ideas you tried out after the session."))
+    notes_version = HiddenField()  # the fingerprint of the notes the editor started from
 
 
 class FeedbackForm(SubmissionMixin, FlaskForm):

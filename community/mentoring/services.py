@@ -6,6 +6,7 @@ refuse illegal state changes with 409, flush and never commit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -1171,21 +1172,49 @@ def notes_of(user: User, session: MentoringSession) -> SessionNote | None:
     return db.session.get(SessionNote, session.id)
 
 
+def notes_fingerprint(note: SessionNote | None) -> str:
+    """The version of a session's private notes an editor starts from: a fingerprint of the
+    text (the notes change without a version counter of their own)."""
+    return _text_fingerprint(note.notes if note else None)
+
+
+def _text_fingerprint(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
+
+
 def update_notes(actor: User, session: MentoringSession, *, notes: str | None | _Unchanged = _UNCHANGED,
-                 tried: str | None | _Unchanged = _UNCHANGED) -> SessionNote:
-    """Private notes (either participant) and the executive's "what I tried since"."""
+                 tried: str | None | _Unchanged = _UNCHANGED, notes_version: str | None = None) -> SessionNote:
+    """Private notes (either participant) and the executive's "what I tried since".
+
+    `notes_version` (optional; `notes_fingerprint` of the notes the editor started from) refuses
+    a save over notes someone else saved in the meantime, instead of silently losing their
+    text; notes sent back as they were found are left as they are now. Without it the notes
+    are written as sent."""
     if not is_participant(actor, session.mentorship):
         raise NotFoundError(_("No such session."))
     if tried is not _UNCHANGED and actor.id != session.mentorship.executive_id:
         raise PermissionDenied(_("Only the executive writes what they tried since."))
-    note = db.session.get(SessionNote, session.id)
+    if notes_version is not None and not isinstance(notes_version, str):
+        _refuse("notes_version", _("Not a valid version."))
+    cleaned_notes = clean_text(notes, "notes", NOTES_MAX) if notes is not _UNCHANGED else _UNCHANGED
+    cleaned_tried = clean_text(tried, "tried", NOTES_MAX) if tried is not _UNCHANGED else _UNCHANGED
+    if notes_version:
+        lock_pair(session.mentorship)  # two saves of the pair's notes take turns, the first one row included
+    note = db.session.get(SessionNote, session.id, populate_existing=bool(notes_version))
+    if cleaned_notes is not _UNCHANGED and notes_version:
+        if _text_fingerprint(cleaned_notes) == notes_version:
+            cleaned_notes = _UNCHANGED  # left as found: nothing of this editor's to write
+        elif notes_fingerprint(note) != notes_version:
+            message = _("The notes were changed after you opened them, and your text was not saved. "
+                        "Compare it with the current notes, then save again.")
+            raise ConflictError(message, {"notes": [message]})
     if note is None:
         note = SessionNote(session_id=session.id)
         db.session.add(note)
-    if notes is not _UNCHANGED:
-        note.notes = clean_text(notes, "notes", NOTES_MAX)
-    if tried is not _UNCHANGED:
-        note.tried = clean_text(tried, "tried", NOTES_MAX)
+    if cleaned_notes is not _UNCHANGED:
+        note.notes = cleaned_notes
+    if cleaned_tried is not _UNCHANGED:
+        note.tried = cleaned_tried
     note.updated_by_id = actor.id
     note.updated_at = utcnow()
     db.session.flush()

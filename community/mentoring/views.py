@@ -14,7 +14,13 @@ from flask_login import current_user, login_required
 from community import submissions
 from community.accounts.forms import EmptyForm
 from community.database import utcnow
-from community.errors import DomainError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from community.expertise.services import all_tags
 from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
@@ -361,12 +367,16 @@ def schedule(mentorship_id: int):
                            zone=select_timezone())
 
 
-def _render_session(session, *, notes_form=None, feedback_form=None):
+def _render_session(session, *, notes_form=None, feedback_form=None, notes_conflict=False):
     mentorship = session.mentorship
     is_executive = current_user.id == mentorship.executive_id
     note = services.notes_of(current_user, session)
     if notes_form is None:
         notes_form = NotesForm(formdata=None, notes=note.notes if note else None, tried=note.tried if note else None)
+    if notes_conflict or not notes_form.notes_version.data:
+        # From now on the editor starts from the notes shown (after a refusal: the current ones,
+        # shown above the kept text, so saving again is a choice made having seen them).
+        notes_form.notes_version.data = services.notes_fingerprint(note)
     if not is_executive and hasattr(notes_form, "tried"):
         del notes_form.tried
     return render_template(
@@ -377,6 +387,7 @@ def _render_session(session, *, notes_form=None, feedback_form=None):
         is_executive=is_executive,
         note=note,
         notes_form=notes_form,
+        notes_conflict=notes_conflict,
         feedback=queries.feedback_view(current_user, session),
         feedback_form=feedback_form or FeedbackForm(formdata=None),
         version_form=VersionForm(formdata=None, version=session.version),
@@ -404,10 +415,12 @@ def save_notes(session_id: int):
         if is_executive:
             values["tried"] = form.tried.data
         with form_attempt(form) as attempt:
-            services.update_notes(current_user, session, **values)
+            services.update_notes(current_user, session, notes_version=form.notes_version.data or None, **values)
         if attempt.ok:
             flash(_("Notes saved."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id) + "#private-notes")
+        if isinstance(attempt.error, ConflictError):  # saved by someone else meanwhile: their text and the kept one
+            return _render_session(session, notes_form=form, notes_conflict=True), 409
     return _render_session(session, notes_form=form)
 
 

@@ -125,3 +125,75 @@ def test_the_private_notes_are_named_once_with_one_hint(client, login_as, people
     assert re.search(r'<label[^>]*class="visually-hidden"[^>]*for="notes"|<label[^>]*for="notes"[^>]*class="visually-hidden"',
                      section)
     assert re.search(r'<textarea[^>]*aria-describedby="notes-who"', section)
+
+
+def _notes_version(html: str) -> str:
+    import re
+
+    return re.search(r'name="notes_version"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="notes_version"', html).group(1)
+
+
+def test_two_participants_saving_notes_at_once_lose_nothing(client, people, create_mentorship, create_session):
+    """The second of two saves started from the same notes is refused, with the typed text kept
+    in the box and the other's text shown; saving again then is a choice made having seen it."""
+    from tests.conftest import login
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    hers, his = client.application.test_client(), client.application.test_client()
+    login(hers, mentor)
+    login(his, executive)
+    url = f"/sessions/{session_id}"
+    her_start, his_start = _notes_version(hers.get(url).get_data(as_text=True)), _notes_version(his.get(url).get_data(as_text=True))
+    saved = hers.post_form(f"{url}/notes", {"notes": "MENTOR-TEXT", "notes_version": her_start})
+    assert saved.status_code == 302
+    refused = his.post_form(f"{url}/notes", {"notes": "EXEC-TEXT", "tried": "Tried Loop", "notes_version": his_start})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "The notes were changed after you opened them, and your text was not saved." in text_of(refused)
+    assert "EXEC-TEXT</textarea>" in page and "Tried Loop</textarea>" in page  # what he typed is kept
+    assert "The notes as they are now" in text_of(refused) and "MENTOR-TEXT" in text_of(refused)
+    assert "MENTOR-TEXT" in text_of(hers.get(url)) and "EXEC-TEXT" not in text_of(hers.get(url))
+    # Having seen hers, he saves his merged text: now it goes through.
+    again = his.post_form(f"{url}/notes", {"notes": "MENTOR-TEXT + EXEC-TEXT", "tried": "Tried Loop",
+                                           "notes_version": _notes_version(page)})
+    assert again.status_code == 302
+    assert "MENTOR-TEXT + EXEC-TEXT" in text_of(hers.get(url))
+
+
+def test_notes_left_as_found_are_not_written_back_over_newer_ones(client, people, create_mentorship, create_session):
+    """The executive changes only "what I tried since": the notes in the same form, as he found
+    them, do not overwrite the mentor's newer notes, and his save is not refused."""
+    from tests.conftest import login
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    hers, his = client.application.test_client(), client.application.test_client()
+    login(hers, mentor)
+    login(his, executive)
+    url = f"/sessions/{session_id}"
+    his_start = _notes_version(his.get(url).get_data(as_text=True))
+    hers.post_form(f"{url}/notes", {"notes": "MENTOR-TEXT", "notes_version": _notes_version(hers.get(url).get_data(as_text=True))})
+    saved = his.post_form(f"{url}/notes", {"notes": "", "tried": "Tried Loop", "notes_version": his_start})
+    assert saved.status_code == 302
+    page = text_of(hers.get(url))
+    assert "MENTOR-TEXT" in page and "Tried Loop" in page
+
+
+def test_the_api_refuses_a_stale_notes_version_and_without_one_writes_as_before(people, create_mentorship,
+                                                                                 create_session, api):
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2))
+    url = f"/api/v1/sessions/{session_id}"
+    start = api(executive)("GET", url).json["notes_version"]
+    assert api(mentor)("PATCH", url, {"notes": "MENTOR-TEXT", "notes_version": start}).status_code == 200
+    stale = api(executive)("PATCH", url, {"notes": "EXEC-TEXT", "notes_version": start})
+    assert stale.status_code == 409
+    assert stale.json["error"]["code"] and "notes" in stale.json["error"]["fields"]
+    assert "your text was not saved" in stale.json["error"]["message"]
+    current = api(executive)("GET", url).json
+    assert current["notes"] == "MENTOR-TEXT"
+    fresh = api(executive)("PATCH", url, {"notes": "BOTH", "notes_version": current["notes_version"]})
+    assert fresh.status_code == 200 and fresh.json["notes"] == "BOTH"
+    # A client that sends no version writes as it always did.
+    assert api(mentor)("PATCH", url, {"notes": "LAST"}).json["notes"] == "LAST"
