@@ -2,14 +2,14 @@
 alone reads "10:00–11:30 instead of 10:00–10:45" (it read "moved from 10:00 to 10:00").
 
 Revision ID: 9e2c4a7b1d35
-Revises: 8b4e1f7c2a90
-Create Date: 2026-12-06 10:00:00
+Revises: 3f9a6c1d7e52
+Create Date: 2026-12-05 22:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '9e2c4a7b1d35'
-down_revision = '8b4e1f7c2a90'
+down_revision = '3f9a6c1d7e52'
 branch_labels = None
 depends_on = None
 
