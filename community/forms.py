@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import get_translations
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
 from community.errors import DomainError
 
 
+def _unknown_choices(count: int) -> str:
+    # WTForms' own wording has no German in its catalog ("'zzz' is not a valid choice for this
+    # field." on a German page); its caller fills in %(value)s.
+    # (Unformatted: flask_babel's ngettext would fill in its placeholders itself.)
+    return str(get_translations().ngettext("Not a valid choice: '%(value)s'.", "Not valid choices: '%(value)s'.", count))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", _unknown_choices)
+        super().__init__(*args, **kwargs)
 
 
 def apply_errors(form, error: DomainError) -> None:

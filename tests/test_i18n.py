@@ -66,6 +66,13 @@ def test_api_field_messages_follow_the_persons_language(client, create_user, api
     assert english.json["error"]["fields"]["per_page"] == ["Must be greater than or equal to 1 and less than or equal to 100."]
 
 
+def test_an_unknown_choice_in_a_german_form_is_refused_in_german(client, login_as, create_user):
+    """WTForms has no German for its "'zzz' is not a valid choice for this field."."""
+    login_as(create_user(roles=("executive",), locale="de"))
+    page = client.post_form("/mentoring/request", {"goals": ["zzz"], "mentor_id": "1"}).get_data(as_text=True)
+    assert "Ungültige Auswahl: „zzz“." in page and "not a valid choice" not in page
+
+
 def test_every_message_marshmallow_writes_has_a_template():
     import inspect
 
