@@ -41,6 +41,7 @@ TAG_USE_LABELS = {
     "session_agenda_tags": _l("Session agendas"),
     "survey_levels": _l("Survey self-ratings"),
     "thread_tags": _l("Discussion topics"),
+    "discussion_subscriptions": _l("People following the topic"),
     "questions": _l("Questions about a topic"),
 }
 

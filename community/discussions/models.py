@@ -10,18 +10,24 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
+    FromClause,
     Index,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    and_,
+    exists,
     text,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import BilingualMixin, register_schema_extra, utcnow
 from community.expertise.links import TagLink, register_tag_link
-from community.extensions import Model
+from community.extensions import Model, db
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -229,6 +235,32 @@ class ModerationAction(Model):
 
 
 register_tag_link(TagLink(ThreadTag.__table__, "tag_id", ("thread_id",)))
+
+
+def _follows_a_tag(table: FromClause) -> ColumnElement[bool]:
+    return table.c.target_kind == "tag"
+
+
+def _keep_stronger_follow(table: Table, source_id: int, target_id: int) -> None:
+    """Before a merge drops a person's follow of the source topic (they follow the target too),
+    give the kept follow the stronger choice: muted wins, as it does everywhere here (a
+    "never tell me" is never undone behind the person's back), then watching over normal."""
+    source = table.alias("source_follow")
+    same_person = and_(source.c.user_id == table.c.user_id, source.c.target_kind == "tag",
+                       source.c.target_id == source_id)
+    follows_target = and_(table.c.target_kind == "tag", table.c.target_id == target_id)
+    db.session.execute(update(table).where(follows_target, table.c.level != "muted",
+                                           exists().where(same_person, source.c.level == "muted"))
+                       .values(level="muted"))
+    db.session.execute(update(table).where(follows_target, table.c.level == "normal",
+                                           exists().where(same_person, source.c.level == "watching"))
+                       .values(level="watching"))
+
+
+# Follows of a topic move with a merge (and go when a topic is deleted): no foreign key points
+# at tags from here, since the same column holds threads and categories too.
+register_tag_link(TagLink(Subscription.__table__, "target_id", ("user_id",), fold=_keep_stronger_follow,
+                          scope=_follows_a_tag))
 
 
 # Full-text search --------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, FromClause, Table, delete, event
+from sqlalchemy.orm import Session
 
 from community.expertise.models import Tag, TagSynonym
 from community.extensions import db
@@ -26,6 +27,15 @@ class TagLink:
     # Called before duplicates are dropped, to fold the source row into the target row
     # (e.g. keep the higher level of a person's two tags).
     fold: Callable[[Table, int, int], None] | None = None
+    # For a table that points at other things too (no foreign key to tags, e.g. follows of a
+    # thread, a category or a topic): which of its rows point at tags. Such rows are also
+    # deleted with their tag, which no ON DELETE CASCADE does for them.
+    scope: Callable[[FromClause], ColumnElement[bool]] | None = None
+
+    def where_tag(self, table: FromClause, tag_id: int) -> ColumnElement[bool]:
+        """Rows of `table` (the link's table or an alias of it) that point at `tag_id`."""
+        found = table.c[self.tag_column] == tag_id
+        return found if self.scope is None else found & self.scope(table)
 
 
 TAG_LINKS: list[TagLink] = []
@@ -68,3 +78,17 @@ def tag_links() -> list[TagLink]:
                     owners = ()
                 links.append(TagLink(table, fk.parent.name, owners))
     return links
+
+
+def _forget_uses_of_deleted_tags(session: Session, flush_context, instances) -> None:
+    """Rows of scoped links (no foreign key) go with their tag; otherwise a later tag given the
+    same id (SQLite reuses the highest one) would inherit them."""
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Tag) and obj.id is not None]
+    for link in TAG_LINKS if gone else ():
+        if link.scope is not None:
+            column = link.table.c[link.tag_column]
+            session.execute(delete(link.table).where(column.in_(gone), link.scope(link.table)))
+
+
+if not event.contains(Session, "before_flush", _forget_uses_of_deleted_tags):
+    event.listen(Session, "before_flush", _forget_uses_of_deleted_tags)

@@ -71,16 +71,16 @@ def merge_preview(source: Tag, target: Tag) -> MergePreview:
     """What a merge would move: uses per table, owners holding both, names kept as synonyms."""
     moves, both = [], {}
     for link in tag_links():
-        table, column = link.table, link.table.c[link.tag_column]
-        count = db.session.scalar(select(func.count()).select_from(table).where(column == source.id))
+        table = link.table
+        count = db.session.scalar(select(func.count()).select_from(table).where(link.where_tag(table, source.id)))
         moves.append((table.name, count or 0))
         if link.owner_columns and count:
             twin = table.alias("twin")
             owners = [table.c[c] for c in link.owner_columns]
             overlap = db.session.scalar(
                 select(func.count()).select_from(table).join(
-                    twin, (twin.c[link.tag_column] == target.id) & _all_equal(owners, twin)
-                ).where(column == source.id)
+                    twin, link.where_tag(twin, target.id) & _all_equal(owners, twin)
+                ).where(link.where_tag(table, source.id))
             )
             both[table.name] = overlap or 0
     from community.expertise.services import normalise_term

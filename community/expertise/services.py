@@ -241,7 +241,7 @@ def merge_tags(actor: User, source: Tag, target: Tag) -> dict[str, int]:
         raise ValidationFailed(_("Choose two different topics."), {"target": [_("Choose two different topics.")]})
     moved: dict[str, int] = {}
     for link in tag_links():
-        table, tag_col = link.table, link.table.c[link.tag_column]
+        table = link.table
         owners = [table.c[c] for c in link.owner_columns]
         if link.fold is not None:
             link.fold(table, source.id, target.id)
@@ -249,10 +249,10 @@ def merge_tags(actor: User, source: Tag, target: Tag) -> dict[str, int]:
             # Owners that have both: the source row is a duplicate once moved; drop it.
             twin = table.alias("twin")
             duplicate = exists().where(
-                and_(twin.c[link.tag_column] == target.id, *[twin.c[c.name] == c for c in owners])
+                and_(link.where_tag(twin, target.id), *[twin.c[c.name] == c for c in owners])
             )
-            db.session.execute(delete(table).where(tag_col == source.id, duplicate))
-        result = db.session.execute(update(table).where(tag_col == source.id).values({link.tag_column: target.id}))
+            db.session.execute(delete(table).where(link.where_tag(table, source.id), duplicate))
+        result = db.session.execute(update(table).where(link.where_tag(table, source.id)).values({link.tag_column: target.id}))
         moved[table.name] = rowcount(result)
     terms = {normalise_term(t) for t in [source.name, source.slug, source.name_de or "", *source.synonym_terms] if t}
     terms -= {normalise_term(t) for t in [target.name, target.slug, target.name_de or "", *target.synonym_terms] if t}
