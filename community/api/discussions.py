@@ -192,7 +192,7 @@ def edit_post(data: dict, post_id: int):
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(403, schema=ErrorSchema, description="Not your post")
+@blp.alt_response(403, schema=ErrorSchema, description="Not your post, or (as for editing) a locked thread or a hidden post")
 @blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
 def delete_post(post_id: int):
     """Soft-delete a post: it stays in the thread as "deleted"."""

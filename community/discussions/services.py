@@ -125,7 +125,13 @@ def can_edit(user: User, post: Post) -> bool:
 
 
 def can_delete(user: User, post: Post) -> bool:
-    return post.deleted_at is None and (is_moderator(user) or post.author_id == user.id)
+    """Like can_edit: not once hidden (unless a moderator deletes). A locked thread is checked
+    apart, as for editing: by delete_post, and by the page, which knows the thread."""
+    if post.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    return post.author_id == user.id and not post.hidden
 
 
 def can_see_history(user: User, post: Post) -> bool:
@@ -853,7 +859,11 @@ def delete_post(actor: User, post: Post) -> None:
     if post.deleted_at is not None:
         return
     if not can_delete(actor, post):
+        if post.author_id == actor.id:
+            raise PermissionDenied(_("A moderator hid this post; it can no longer be deleted."))
         raise PermissionDenied(_("You can only delete your own posts."))
+    if thread.locked and not is_moderator(actor):
+        raise PermissionDenied(_("This thread is locked; posts can no longer be deleted."))
     post.deleted_at = utcnow()
     post.deleted_by_id = actor.id
     db.session.flush()
