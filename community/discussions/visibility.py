@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Integer, cast, exists, func, not_, or_, select
 
 from community.accounts.models import User
 from community.discussions.models import MENTOR_AREA_ROLES, Category, Thread
 from community.extensions import db
 from community.notifications.models import Notification
+from community.notifications.services import register_in_sight
 
 
 def sees_mentor_areas(user: User) -> bool:
@@ -43,3 +44,28 @@ def still_visible(user: User, notes: Iterable[Notification]) -> list[Notificatio
         .where(Thread.id.in_(set(threads.values())), visible_categories_clause(user))
     ))
     return [note for note in notes if note.id not in threads or threads[note.id] in seen]
+
+
+_THREAD_PREFIX = "/threads/"
+
+
+def _linked_thread_id() -> ColumnElement[int]:
+    """The thread id of a notification's link (`/threads/12`, `/threads/12?post=3#post-3`)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.substring(Notification.link, r"^/threads/([0-9]+)"), Integer)
+    # SQLite's CAST reads the leading digits and stops at "?" or "#".
+    return cast(func.substr(Notification.link, len(_THREAD_PREFIX) + 1), Integer)
+
+
+def notification_in_sight(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on Notification, `still_visible` in SQL: a notification about a thread
+    only while the thread exists in a category the person may see (found by the thread's
+    primary key, so it costs the same however many threads there are)."""
+    return or_(
+        Notification.link.is_(None),
+        not_(Notification.link.like(_THREAD_PREFIX + "%")),
+        exists().where(Thread.id == _linked_thread_id(), Category.id == Thread.category_id, visible_categories_clause(user)),
+    )
+
+
+register_in_sight(notification_in_sight)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from markupsafe import Markup, escape
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 
 from community import tasks
 from community.database import rowcount, utcnow
@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from community.accounts.models import User
 
 _MESSAGES: dict[str, LazyString] = {}
+# Functions (reader) -> WHERE clause on Notification: the notifications the reader may still
+# be shown (e.g. not about a thread moved since into a category they cannot see). Features
+# register them; the list and the unread count both apply every one.
+_IN_SIGHT: list[Callable[[User], ColumnElement[bool]]] = []
+
+
+def register_in_sight(clause: Callable[[User], ColumnElement[bool]]) -> None:
+    if clause not in _IN_SIGHT:
+        _IN_SIGHT.append(clause)
+
+
+def _in_sight(user: User) -> list[ColumnElement[bool]]:
+    return [clause(user) for clause in _IN_SIGHT]
 
 
 def register_kind(kind: str, message: LazyString) -> None:
@@ -92,7 +105,8 @@ def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None
 
 def unread_count(user: User) -> int:
     return db.session.execute(
-        select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
+                                                             *_in_sight(user))
     ).scalar_one()
 
 
@@ -102,14 +116,16 @@ UNREAD_CACHE_SECONDS = 10
 def remembered_unread(user: User) -> int:
     """unread_count, remembered for a few seconds until any notification changes (counted
     afresh by a request that itself changed some: a thread page marking them read)."""
-    from community.caching import cached
+    from community.caching import cached, generation
 
-    count: int = cached(("unread", user.id), lambda: unread_count(user), timeout=UNREAD_CACHE_SECONDS)
+    # What the reader may see changes with the community (a thread moved) and their roles.
+    count: int = cached(("unread", user.id, generation("community"), generation("accounts")), lambda: unread_count(user),
+                        timeout=UNREAD_CACHE_SECONDS)
     return count
 
 
 def list_for(user: User, *, page: int, per_page: int, unread_only: bool = False) -> Page:
-    stmt = select(Notification).where(Notification.user_id == user.id)
+    stmt = select(Notification).where(Notification.user_id == user.id, *_in_sight(user))
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return paginate(stmt.order_by(Notification.id.desc()), page=page, per_page=per_page)
