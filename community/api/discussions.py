@@ -67,6 +67,11 @@ class PostSchema(ma.Schema):
     deleted = ma.fields.Boolean(required=True)
     hidden = ma.fields.Boolean(required=True)
     reply_to_post_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Method("body_version", metadata={
+        "type": "integer", "description": "The body's version; send it back with an edit (PATCH) to refuse overwriting a newer edit"})
+
+    def body_version(self, post) -> int:
+        return services.post_version(post)
 
     def _shown(self, post) -> bool:
         return post.visible or services.is_moderator(current_user)
@@ -105,6 +110,9 @@ class PostCreateSchema(ma.Schema):
 
 class PostEditSchema(ma.Schema):
     body = text_field(MAX_BODY_CHARS, too_large=True)
+    # Optional, so clients that never sent it keep working (their edit replaces what is there).
+    version = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0), metadata={
+        "description": "The post's `version` the edit is based on; if the post was edited since: 409"})
 
 
 def _detail(thread, page: int, per_page: int):
@@ -182,11 +190,12 @@ def create_post(data: dict, thread_id: int):
 @blp.response(200, PostSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Not your post")
 @blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
+@blp.alt_response(409, schema=ErrorSchema, description="The post was deleted, or edited since `version`")
 @blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
 def edit_post(data: dict, post_id: int):
     """Edit a post; the previous body is kept in the history."""
     post = services.get_post(current_user, post_id)
-    services.edit_post(current_user, post, data["body"])
+    services.edit_post(current_user, post, data["body"], version=data.get("version"))
     return post
 
 

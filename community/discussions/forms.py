@@ -39,6 +39,9 @@ class ReplyForm(SubmissionMixin, FlaskForm):
 class EditPostForm(FlaskForm):
     body = TextAreaField(_l("Post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
                          render_kw=MENTION_PICKER)
+    # The post's version the editor started from (services.post_version): a save based on an
+    # older one is refused instead of overwriting someone else's edit.
+    version = HiddenField()
 
 
 class FlagForm(FlaskForm):

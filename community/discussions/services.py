@@ -11,6 +11,7 @@ Who may do what:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from datetime import timedelta
@@ -44,6 +45,7 @@ from sqlalchemy.orm import (
     lazyload,
     make_transient_to_detached,
 )
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 from sqlalchemy.orm.util import identity_key
 
@@ -836,16 +838,43 @@ def require_can_edit(actor: User, post: Post) -> Thread:
     return thread
 
 
-def edit_post(actor: User, post: Post, body: str) -> Post:
-    """Change a post's body; the previous body is kept as a revision."""
+def post_version(post: Post) -> int:
+    """Which version of its body a post has: 0 until its first edit, then the moment of its last
+    edit in microseconds (UTC). An editor sends back the version they started from."""
+    if post.edited_at is None:
+        return 0
+    moment = post.edited_at
+    return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
+
+
+def edit_post(actor: User, post: Post, body: str, *, version: int | None = None) -> Post:
+    """Change a post's body; the previous body is kept as a revision.
+
+    `version` is the post's version the editor started from (post_version; None: the one
+    loaded now). A post edited since, by anyone, is not overwritten: ConflictError."""
     thread = require_can_edit(actor, post)
     body = check_body(body)
+    stale = ConflictError(_("Someone changed this post while you were editing it. Your text is kept below; "
+                            "compare it with the current version and save again."),
+                          {"body": [_("This post was changed meanwhile; save again to replace that version.")]})
+    if version is not None and version != post_version(post):
+        raise stale
     if body == post.body:
         return post
     html, mentioned = render_body(body, actor, thread_id=thread.id)
-    now = utcnow()
-    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, edited_at=now, previous_body=post.body))
-    post.body, post.html, post.edited_at = body, html, now
+    now, seen_edit, previous_body = utcnow(), post.edited_at, post.body
+    # Compare and set: of two edits saved at the same moment from the same version, one wins.
+    saved = db.session.execute(
+        update(Post).where(Post.id == post.id, Post.deleted_at.is_(None),
+                           Post.edited_at.is_(None) if seen_edit is None else Post.edited_at == seen_edit)
+        .values(body=body, html=html, edited_at=now).execution_options(synchronize_session=False)
+    )
+    if not rowcount(saved):
+        raise stale
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, edited_at=now, previous_body=previous_body))
+    set_committed_value(post, "body", body)
+    set_committed_value(post, "html", html)
+    set_committed_value(post, "edited_at", now)
     db.session.flush()
     _notify_mentions(actor, post, thread, mentioned)  # only people not mentioned before
     if post.author_id != actor.id:

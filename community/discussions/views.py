@@ -26,7 +26,7 @@ from community.discussions.forms import (
     ThreadForm,
 )
 from community.discussions.visibility import sees_mentor_areas
-from community.errors import NotFoundError, ValidationFailed
+from community.errors import ConflictError, NotFoundError, ValidationFailed
 from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
@@ -282,14 +282,25 @@ def reply(thread_id: int):
 def edit_post(post_id: int):
     post = services.get_post(current_user, post_id)
     thread = services.require_can_edit(current_user, post)
-    form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
+    form = EditPostForm(data={"body": post.body, "version": services.post_version(post)} if request.method == "GET" else None)
+    changed_meanwhile = False
     if form.validate_on_submit():
-        with form_attempt(form, show=ValidationFailed) as attempt:
-            services.edit_post(current_user, post, form.body.data or "")
+        raw_version = form.version.data or ""
+        version = int(raw_version) if ascii_digits(raw_version) else None
+        with form_attempt(form, show=(ValidationFailed, ConflictError)) as attempt:
+            services.edit_post(current_user, post, form.body.data or "", version=version)
         if attempt.ok:
             flash(_("Your changes are saved; the previous version is kept in the history."), "success")
             return redirect(services.thread_link(thread.id, post.id))
-    return render_template("discussions/edit_post.html", form=form, post=post, thread=thread)
+        if isinstance(attempt.error, ConflictError):
+            # The typed text stays; the current version is shown above it, and saving again
+            # (now knowingly) replaces it.
+            changed_meanwhile = True
+            form.form_errors.append(attempt.message)
+            form.version.data = str(services.post_version(post))
+            form.version.raw_data = [form.version.data]
+    return render_template("discussions/edit_post.html", form=form, post=post, thread=thread,
+                           changed_meanwhile=changed_meanwhile)
 
 
 @bp.post("/posts/<int:post_id>/delete")
