@@ -540,13 +540,15 @@ def _recipients(watch: list[tuple[str, int]], mute: list[tuple[str, int]], categ
 
 def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
     """People who hear about a reply, in one statement (built once, run with bound values):
-    those watching the thread, and those watching its category unless they chose "normal" for
-    the thread itself (a thread's own level wins over its category's); minus anyone who muted
-    the thread or the category (muted wins), minus inactive people, and in a mentors-only
-    category minus people who cannot see it. A watcher of the thread has no other row for it,
-    so one NOT EXISTS on the unique (user, kind, id) index covers both refusals."""
+    those watching the thread, and those watching its category or one of its topics unless
+    they chose "normal" for the thread itself (a thread's own level wins over its category's
+    and topics'); minus anyone who muted the thread, the category or one of its topics (muted
+    wins), minus inactive people, and in a mentors-only category minus people who cannot see
+    it. A watcher of the thread has no other row for it, so one NOT EXISTS on the unique
+    (user, kind, id) index covers both refusals."""
     thread_id, category_id = bindparam("thread_id", type_=Integer), bindparam("category_id", type_=Integer)
     other = aliased(Subscription)
+    thread_topics = select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread_id).scalar_subquery()
     stmt = (
         select(Subscription.user_id)
         .join(User, User.id == Subscription.user_id)
@@ -554,6 +556,7 @@ def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
             or_(
                 and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
                 and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
+                and_(Subscription.target_kind == "tag", Subscription.target_id.in_(thread_topics)),
             ),
             Subscription.level == "watching",
             ~exists().where(
@@ -562,6 +565,7 @@ def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
                     and_(other.target_kind == "thread", other.target_id == thread_id,
                          other.level.in_(["muted", "normal"])),
                     and_(other.target_kind == "category", other.target_id == category_id, other.level == "muted"),
+                    and_(other.target_kind == "tag", other.target_id.in_(thread_topics), other.level == "muted"),
                 ),
             ),
             User.active.is_(True),

@@ -69,3 +69,35 @@ def test_a_new_topic_never_inherits_the_follows_of_a_deleted_one(app, client, lo
     reborn = create_tag("new-topic")
     _switch(client, login_as, follower)
     assert '<option selected value="watching">' not in client.get(f"/community/topics/{reborn.slug}").get_data(as_text=True)
+
+
+def test_watching_a_topic_tells_about_every_new_post_in_its_threads_unless_the_thread_is_muted(
+    client, login_as, db, create_user, create_category, create_tag, create_thread, add_reply
+):
+    topic = create_tag("sharepoint")
+    watcher, muted_thread, normal_thread = create_user(), create_user(), create_user()
+    thread = create_thread(create_user(), category=create_category(), title="Sharing pages", tags=["sharepoint"])
+    other = create_thread(create_user(), category=create_category(), title="Unrelated")
+    for person in (watcher, muted_thread, normal_thread):
+        _follow(client, login_as, person, topic, "watching")
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "normal"})  # normal_thread's own choice
+    _switch(client, login_as, muted_thread)
+    client.post_form(f"/community/follow/thread/{thread.id}", {"level": "muted"})
+
+    add_reply(create_user(), thread, "Use the share dialog")
+    add_reply(create_user(), other, "Not about the topic")
+
+    assert [(n.kind, n.params["thread"]) for n in notes_of(db, watcher)] == [("discussion_reply", "Sharing pages")]
+    assert notes_of(db, muted_thread) == [] and notes_of(db, normal_thread) == []
+
+
+def test_a_muted_topic_silences_replies_a_category_watch_would_bring(
+    client, login_as, db, create_user, create_category, create_tag, create_thread, add_reply
+):
+    topic, category = create_tag("gossip"), create_category()
+    person = create_user()
+    _follow(client, login_as, person, topic, "muted")
+    client.post_form(f"/community/follow/category/{category.id}", {"level": "watching"})
+    thread = create_thread(create_user(), category=category, tags=["gossip"])
+    add_reply(create_user(), thread, "More gossip")
+    assert notes_of(db, person) == []
