@@ -54,7 +54,7 @@ AREA_FOR_PART = {"directory": "directory", "directory-options": "directory", "ta
                  "community-categories": "community", "unread": "notifications",
                  "notification-prefs": "accounts", "tag-id": "directory", "person-facts": "directory",
                  "thread-facts": "community", "thread-authors": "community", "subscription": "community",
-                 "unread-on-thread": "notifications", "network-state": "network"}
+                 "unread-on-page": "notifications", "network-state": "network"}
 
 
 def _key(area: str) -> str:

@@ -37,7 +37,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
     InstrumentedAttribute,
     aliased,
@@ -81,7 +80,6 @@ from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
 from community.extensions import db
 from community.markdown import render_with_mentions
-from community.notifications.models import Notification
 from community.notifications.services import notify_many, register_kind
 from community.unit_of_work import read_apart
 
@@ -1013,36 +1011,10 @@ def move_thread(actor: User, thread: Thread, category_id: int, note: str | None 
 # Notifications for a thread ----------------------------------------------------------------------
 
 def mark_thread_read(user: User, thread_id: int) -> int:
-    """Opening a thread marks its notifications read. Best effort: a busy database never
-    turns reading a thread into an error. A reader without unread notifications (the
-    remembered counter) costs no statement."""
-    from community.caching import cached
-    from community.notifications.services import UNREAD_CACHE_SECONDS, remembered_unread
+    """Opening a thread marks its notifications read (community.notifications.services.mark_read_about)."""
+    from community.notifications.services import mark_read_about
 
-    if not remembered_unread(user):
-        return 0
-
-    def unread_about_thread() -> tuple[int, ...]:
-        prefix = thread_link(thread_id)
-        return tuple(db.session.scalars(select(Notification.id).where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            or_(Notification.link == prefix, Notification.link.like(prefix + "?%"), Notification.link.like(prefix + "#%")),
-        )))
-
-    # Remembered until any notification changes (marking these read is such a change).
-    ids: tuple[int, ...] = cached(("unread-on-thread", user.id, thread_id), unread_about_thread, timeout=UNREAD_CACHE_SECONDS)
-    if not ids:
-        return 0
-    try:
-        with db.session.begin_nested():
-            db.session.execute(
-                update(Notification).where(Notification.id.in_(ids), Notification.read_at.is_(None)).values(read_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-    except OperationalError:
-        return 0
-    return len(ids)
+    return mark_read_about(user, thread_link(thread_id))
 
 
 def visible_post_clause() -> ColumnElement[bool]:

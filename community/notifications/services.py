@@ -124,6 +124,41 @@ def remembered_unread(user: User) -> int:
     return count
 
 
+def mark_read_about(user: User, path: str) -> int:
+    """Opening a page marks the person's notifications that link to it read (`/threads/7`, also
+    `/threads/7?post=3` and `/threads/7#post-3`). Best effort: a busy database never turns
+    reading a page into an error. A reader without unread notifications (the remembered
+    counter) costs no statement."""
+    from sqlalchemy import or_
+    from sqlalchemy.exc import OperationalError
+
+    from community.caching import cached
+
+    if not remembered_unread(user):
+        return 0
+
+    def unread_about_page() -> tuple[int, ...]:
+        return tuple(db.session.scalars(select(Notification.id).where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            or_(Notification.link == path, Notification.link.like(path + "?%"), Notification.link.like(path + "#%")),
+        )))
+
+    # Remembered until any notification changes (marking these read is such a change).
+    ids: tuple[int, ...] = cached(("unread-on-page", user.id, path), unread_about_page, timeout=UNREAD_CACHE_SECONDS)
+    if not ids:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(Notification).where(Notification.id.in_(ids), Notification.read_at.is_(None)).values(read_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+    except OperationalError:
+        return 0
+    return len(ids)
+
+
 def list_for(user: User, *, page: int, per_page: int, unread_only: bool = False) -> Page:
     stmt = select(Notification).where(Notification.user_id == user.id, *_in_sight(user))
     if unread_only:

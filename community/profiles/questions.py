@@ -116,6 +116,13 @@ def get_question(viewer: User, question_id: int) -> Question:
     return question
 
 
+def mark_question_read(viewer: User, question: Question) -> int:
+    """Opening a question marks the viewer's notifications about it read, as a thread does."""
+    from community.notifications.services import mark_read_about
+
+    return mark_read_about(viewer, question_path(question.id))
+
+
 def questions_for(viewer: User, box: str, *, page: int, per_page: int, status: str | None = None) -> Page:
     """The viewer's questions: `asked` by them or `received` as a contact, newest activity first."""
     if box not in BOXES:

@@ -48,7 +48,9 @@ def _render(question, answer_form=None, resolve_form=None, status_code=200):
 
 @bp.get("/questions/<int:question_id>")
 def show(question_id: int):
-    return _render(questions.get_question(current_user, question_id))
+    question = questions.get_question(current_user, question_id)  # 404 for anyone but its two people
+    questions.mark_question_read(current_user, question)  # stored by the request's one commit
+    return _render(question)
 
 
 @bp.post("/questions/<int:question_id>/answers")

@@ -74,7 +74,7 @@ def test_ask_answer_and_resolve_on_the_pages(client, pair, db):
     final = text_of(me.get(f"/questions/{qid}"))
     assert "resolved: helpful" in final and "Send" not in final.split("found the answers helpful")[-1]
     assert "resolved: helpful" in text_of(contact.get("/questions?box=received"))
-    thanks = db.session.scalars(select(Notification).where(Notification.user_id == expert.id)).all()
+    thanks = db.session.scalars(select(Notification).where(Notification.user_id == expert.id).order_by(Notification.id)).all()
     assert [n.kind for n in thanks][-1] == "question_helpful"
 
 
@@ -280,3 +280,22 @@ def test_the_question_and_its_answer_reach_each_side_by_email_with_a_link_to_the
     mails = {m.recipient: m for m in db.session.scalars(select(OutgoingMessage))}
     assert f"/questions/{qid}" in mails[expert.email].body_text and mails[expert.email].kind == "topic_question"
     assert f"/questions/{qid}" in mails[asker.email].body_text and mails[asker.email].kind == "question_answered"
+
+
+def test_opening_a_question_marks_its_notifications_read_as_a_thread_does(client, pair, db):
+    from community.notifications.models import Notification
+
+    asker, expert = pair
+    me = _browser(client, asker)
+    qid = _question_id(_ask(me, expert))
+    other = _question_id(_ask(me, expert, message="And how do I pin a tab?"))
+    contact = _browser(client, expert)
+    assert "data-unread>2<" in contact.get("/questions?box=received").get_data(as_text=True)
+
+    page = contact.get(f"/questions/{qid}").get_data(as_text=True)
+    assert "data-unread>1<" in page  # the bell of the very page that opened it
+    db.session.expire_all()
+    unread = db.session.scalars(select(Notification.link).where(Notification.user_id == expert.id,
+                                                                Notification.read_at.is_(None))).all()
+    assert unread == [f"/questions/{other}"]
+    assert "data-unread>1<" in contact.get("/notifications/").get_data(as_text=True)
