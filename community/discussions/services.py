@@ -782,7 +782,7 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
         parent = db.session.get(Post, reply_to_post_id)
         if parent is None or parent.thread_id != target.id:
             message = _("You can only reply to a post of this thread.")
-            raise ValidationFailed(message, {"reply_to": [message]})
+            raise ValidationFailed(message, {"reply_to_post_id": [message]})
     html, mentioned = render_body(body, actor, thread_id=target.id)
     now = utcnow()
     # Atomic in SQL: concurrent replies never lose an increment.

@@ -260,3 +260,13 @@ def test_an_api_reply_watches_the_thread_for_a_newcomer_and_keeps_a_level_chosen
     ).all())
     assert levels == {quiet.id: "normal", newcomer.id: "watching"}
     assert db.session.scalar(select(func.count()).select_from(Post).where(Post.thread_id == thread.id)) == 4
+
+
+def test_a_reply_to_a_post_of_another_thread_names_the_api_field(client, create_user, api_token, create_thread, first_post):
+    author = create_user()
+    thread, elsewhere = create_thread(author), create_thread(author)
+    response = client.send_json("POST", f"/api/v1/threads/{thread.id}/posts",
+                                {"body": "Re", "reply_to_post_id": first_post(elsewhere).id}, token=api_token(author))
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["reply_to_post_id"]
+    assert response.json["error"]["fields"]["reply_to_post_id"] == ["You can only reply to a post of this thread."]
