@@ -1079,6 +1079,25 @@ def _category_fields(name: str | None, name_de: str | None, description: str | N
             "description_de": clean(description_de), "visibility": visibility, "position": position}
 
 
+def _check_names_free(fields: dict[str, Any], category_id: int | None = None) -> None:
+    """No two categories share a name, in either language and whatever the case ("tools &
+    TRICKS" is "Tools & tricks"; a German name may not be another category's English one)."""
+    taken: dict[str, str] = {}
+    for other_id, name, name_de in db.session.execute(select(Category.id, Category.name, Category.name_de)):
+        if other_id != category_id:
+            for term in (name, name_de):
+                if term:
+                    taken.setdefault(" ".join(term.split()).casefold(), name)
+    errors: dict[str, list[str]] = {}
+    for field in ("name", "name_de"):
+        value = fields.get(field)
+        other = taken.get(" ".join(value.split()).casefold()) if value else None
+        if other is not None:
+            errors[field] = [_("The category “%(name)s” has this name already.", name=other)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+
+
 def _unique_slug(name: str, category_id: int | None = None) -> str:
     from community.accounts.services import slugify
 
@@ -1097,6 +1116,7 @@ def create_category(actor: User, *, name: str | None, name_de: str | None = None
                     position: int | None = 0) -> Category:
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
+    _check_names_free(fields)
     category = Category(slug=_unique_slug(fields["name"]), **fields)
     db.session.add(category)
     db.session.flush()
@@ -1110,6 +1130,7 @@ def update_category(actor: User, category: Category, *, name: str | None, name_d
     """Rename, describe, reorder or change who sees it; the address (slug) stays, so links keep working."""
     require_moderator(actor)
     fields = _category_fields(name, name_de, description, description_de, visibility, position)
+    _check_names_free(fields, category.id)
     changed = {key: value for key, value in fields.items() if getattr(category, key) != value}
     for key, value in changed.items():
         setattr(category, key, value)

@@ -154,3 +154,26 @@ def test_a_category_named_without_latin_letters_gets_a_neutral_address(client, l
     login_as(create_user(roles=["change_manager"]))
     assert client.post_form("/community/categories/new", category_form(name="Обмен опытом")).status_code == 302
     assert db.session.scalar(select(Category.slug)) == "category"
+
+
+def test_a_second_category_with_a_taken_name_is_refused_in_either_language(client, login_as, create_user, create_category, db):
+    from community.discussions.models import Category
+
+    create_category(name="Tools & tricks", name_de="Werkzeuge & Kniffe")
+    create_category(name="Mentor lounge")
+    login_as(create_user(roles=["change_manager"]))
+    for data, field in ((category_form(name="Tools & tricks", name_de=""), "name"),
+                        (category_form(name="TOOLS &  TRICKS", name_de=""), "name"),
+                        (category_form(name="Data & AI", name_de="werkzeuge & kniffe"), "name_de"),
+                        (category_form(name="Werkzeuge & Kniffe", name_de=""), "name")):
+        response = client.post_form("/community/categories/new", data)
+        assert response.status_code == 200
+        assert "The category “Tools &amp; tricks” has this name already." in response.get_data(as_text=True)
+        assert f'id="{field}-error' in response.get_data(as_text=True) or f'aria-describedby="{field}-' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Category)) == 2
+
+    lounge = db.session.scalar(select(Category).where(Category.name == "Mentor lounge"))
+    renamed = client.post_form(f"/community/categories/{lounge.id}/edit", category_form(name="tools & Tricks", name_de=""))
+    assert "has this name already" in renamed.get_data(as_text=True)
+    kept = client.post_form(f"/community/categories/{lounge.id}/edit", category_form(name="Mentor Lounge", name_de=""))
+    assert kept.status_code == 302  # its own name, in another case, is no clash
