@@ -289,6 +289,24 @@ def moderation_log(actor: User, *, page: int, per_page: int) -> Page:
     return paginate(stmt, page=page, per_page=per_page)
 
 
+def log_category_names(entries: Iterable[ModerationAction]) -> dict[str, str]:
+    """The names, in the reader's language, of the categories log entries name by slug: a
+    category's current name while it exists, else the name kept with the entry (one query)."""
+    from flask_babel import get_locale
+
+    language = str(get_locale() or "en")
+    names: dict[str, str] = {}
+    for entry in entries:
+        for slug, kept in ((entry.data or {}).get("names") or {}).items():
+            names[slug] = kept.get(language) or kept.get("en") or slug
+    slugs = {str(value) for entry in entries for key, value in (entry.data or {}).items()
+             if key in ("from", "to", "category") and value}
+    if slugs:
+        for category in db.session.scalars(select(Category).where(Category.slug.in_(slugs))):
+            names[category.slug] = category.display_name
+    return names
+
+
 # For the network analysis --------------------------------------------------------------------------
 
 def _period(column: InstrumentedAttribute[datetime], since: datetime | None,

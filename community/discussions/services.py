@@ -910,6 +910,12 @@ def revisions(user: User, post: Post) -> list[PostRevision]:
 
 # Moderation ------------------------------------------------------------------------------------
 
+def _names_of(*categories: Category) -> dict[str, dict[str, str]]:
+    """Categories' names in both languages by slug, kept with a log entry: the log names a
+    category in its reader's language even once it is deleted."""
+    return {c.slug: {"en": c.name, "de": c.name_de or c.name} for c in categories}
+
+
 def _log(actor: User, action: str, *, thread_id: int | None = None, post_id: int | None = None,
          note: str | None = None, data: dict[str, Any] | None = None) -> ModerationAction:
     entry = ModerationAction(actor_id=actor.id, action=action, thread_id=thread_id, post_id=post_id,
@@ -1005,7 +1011,8 @@ def move_thread(actor: User, thread: Thread, category_id: int, note: str | None 
     thread.category_id = target.id
     db.session.flush()
     db.session.expire(thread, ["category"])
-    _log(actor, "thread.moved", thread_id=thread.id, note=note, data={"from": source.slug, "to": target.slug})
+    _log(actor, "thread.moved", thread_id=thread.id, note=note,
+         data={"from": source.slug, "to": target.slug, "names": _names_of(source, target)})
 
 
 # Notifications for a thread ----------------------------------------------------------------------
@@ -1120,7 +1127,7 @@ def create_category(actor: User, *, name: str | None, name_de: str | None = None
     category = Category(slug=_unique_slug(fields["name"]), **fields)
     db.session.add(category)
     db.session.flush()
-    _log(actor, "category.created", data={"category": category.slug})
+    _log(actor, "category.created", data={"category": category.slug, "names": _names_of(category)})
     return category
 
 
@@ -1135,7 +1142,8 @@ def update_category(actor: User, category: Category, *, name: str | None, name_d
     for key, value in changed.items():
         setattr(category, key, value)
     if changed:
-        _log(actor, "category.changed", data={"category": category.slug, "changed": sorted(changed)})
+        _log(actor, "category.changed", data={"category": category.slug, "changed": sorted(changed),
+                                              "names": _names_of(category)})
     db.session.flush()
     return category
 
@@ -1147,6 +1155,6 @@ def delete_category(actor: User, category: Category) -> None:
         raise ConflictError(_("Move the threads of this category elsewhere first."))
     db.session.execute(Subscription.__table__.delete().where(Subscription.target_kind == "category",
                                                             Subscription.target_id == category.id))
-    _log(actor, "category.deleted", data={"category": category.slug})
+    _log(actor, "category.deleted", data={"category": category.slug, "names": _names_of(category)})
     db.session.delete(category)
     db.session.flush()

@@ -477,7 +477,8 @@ def delete_category(category_id: int):
 @login_required
 def moderation_log():
     page, per_page = _page_args(50)
-    return render_template("discussions/log.html", entries=queries.moderation_log(current_user, page=page, per_page=per_page))
+    entries = queries.moderation_log(current_user, page=page, per_page=per_page)
+    return render_template("discussions/log.html", entries=entries, category_names=queries.log_category_names(entries.items))
 
 
 def community_card(user: User):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import func, select
 
 from tests.conftest import login, text_of
@@ -135,7 +137,27 @@ def test_category_changes_appear_in_the_moderation_log(client, login_as, create_
     login_as(create_user(roles=["change_manager"]))
     client.post_form("/community/categories/new", category_form(name="Automation"))
     log = text_of(client.get("/community/moderation/log"))
-    assert "opened a category" in log and "(automation)" in log
+    assert "opened a category" in log and "(Automation)" in log
+
+
+def test_the_moderation_log_names_categories_in_the_readers_language_not_by_slug(
+    client, login_as, create_user, create_category, create_thread
+):
+    tools = create_category(name="Tools & tricks", name_de="Tools & Tricks", slug="tools-and-tricks")
+    lounge = create_category(name="Mentor lounge", name_de="Mentoren-Lounge", slug="mentor-lounge", visibility="mentors")
+    thread = create_thread(create_user(), category=tools)
+    login_as(create_user(roles=["change_manager"], locale="de"))
+    assert client.post_form(f"/threads/{thread.id}/move", {"category": lounge.id}).status_code == 302
+    doomed = create_category(name="Short-lived", name_de="Kurzlebig", slug="category")
+    assert client.post_form(f"/community/categories/{doomed.id}/delete", {}).status_code == 302
+
+    log = html.unescape(text_of(client.get("/community/moderation/log")))
+    assert "(Tools & Tricks → Mentoren-Lounge)" in log and "(Kurzlebig)" in log
+    assert "tools-and-tricks" not in log and "(category)" not in log
+    client.post_form("/logout")
+    login_as(create_user(roles=["admin"], locale="en"))
+    log = html.unescape(text_of(client.get("/community/moderation/log")))
+    assert "(Tools & tricks → Mentor lounge)" in log and "(Short-lived)" in log
 
 
 def test_demo_data_goes_into_an_installation_prepared_with_setup(runner, db):
