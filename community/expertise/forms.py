@@ -25,6 +25,12 @@ class NewTagForm(SubmissionMixin, TagForm):
     synonyms = StringField(_l("Synonyms"), validators=[Optional(), Length(max=500)],
                            description=_l("Other words for the topic, separated by commas."))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A new topic has no old name to keep: the edit form's hint about renaming does not fit
+        # (set here, not by declaring the field again, which would move it down the form).
+        self.name.description = _l("The name people see and search for; no other topic may use it already.")
+
 
 class SynonymForm(FlaskForm):
     term = StringField(_l("New synonym"), validators=[DataRequired(), Length(max=80)])

@@ -156,3 +156,12 @@ def test_topic_page_shows_a_new_holder_and_a_new_ambassador_badge_at_once(client
     db.session.execute(update(User).where(User.id == eve.id).values(is_ambassador=True))
     db.session.commit()
     assert "Eve Expert Ambassador" in text_of(client.get("/tags/linkedin"))
+
+
+def test_the_new_topic_form_has_its_own_hint_for_the_name(client, create_user, login_as, taxonomy):
+    login_as(create_user(roles=["change_manager"]))
+    new = html.unescape(text_of(client.get("/tags/new")))
+    assert "Renaming keeps the old name" not in new
+    assert "The name people see and search for; no other topic may use it already." in new
+    assert new.index("Name (English)") < new.index("Name (German)")  # still the first field
+    assert "Renaming keeps the old name as a synonym" in html.unescape(text_of(client.get("/tags/linkedin/edit")))
