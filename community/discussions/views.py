@@ -406,8 +406,12 @@ def resolve_flag(flag_id: int):
     services.require_moderator(current_user)
     form = ResolveFlagForm()
     if form.validate_on_submit():
-        services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
-        flash(_("The report is resolved."), "success")
+        with form_attempt(form, show=ConflictError) as attempt:
+            services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
+        if attempt.ok:
+            flash(_("The report is resolved."), "success")
+        else:  # another moderator was quicker: back to the queue, which no longer lists it
+            flash(attempt.message, "info")
     return redirect(url_for("discussions.moderation"))
 
 

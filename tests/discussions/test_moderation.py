@@ -130,3 +130,26 @@ def test_reporting_needs_a_reason(client, login_as, create_user, create_thread, 
     login_as(create_user())
     response = client.post_form(f"/posts/{first_post(thread).id}/flag", {"reason": "  "})
     assert response.status_code == 200 and "This field is required" in text_of(response)
+
+
+def test_a_report_another_moderator_resolved_first_returns_to_the_queue_with_a_message(
+    app, client, login_as, db, create_user, create_thread, first_post
+):
+    from community.discussions.models import Flag
+    from tests.discussions.test_categories import signed_in
+
+    thread = create_thread(create_user(), body="Borderline joke")
+    post = first_post(thread)
+    login_as(create_user())
+    client.post_form(f"/posts/{post.id}/flag", {"reason": "Not funny"})
+    client.post_form("/logout")
+    flag_id = db.session.scalar(select(Flag.id))
+
+    quicker = signed_in(app, create_user(roles=["admin"]))
+    assert quicker.post_form(f"/community/flags/{flag_id}/resolve", {"outcome": "dismissed"}).status_code == 302
+    login_as(create_user(roles=["change_manager"]))
+    late = client.post_form(f"/community/flags/{flag_id}/resolve", {"outcome": "hidden"}, follow_redirects=True)
+    assert late.status_code == 200 and late.request.path == "/community/moderation"
+    assert "This report was resolved already." in text_of(late) and "No open reports" in text_of(late)
+    db.session.expire_all()
+    assert db.session.get(Flag, flag_id).outcome == "dismissed"
