@@ -397,7 +397,13 @@ def as_sentence(text: str) -> str:
     """A notification's words as the e-mail's sentence: with its full stop (the bell's list and
     the subject go without; "… needs a new mentor (the mentor left the company)")."""
     text = text.rstrip()
-    return text if not text or text[-1] in ".!?:…" else text + "."
+    # A quotation that ends its own sentence ends this one too: …“How do I share a page?”
+    # (never …?”.); closing quotes in English, German and French style.
+    last = text.rstrip(CLOSING_QUOTES)
+    return text if not last or last[-1] in ".!?:…" else text + "."
+
+
+CLOSING_QUOTES = "”“’‘\"'»«›‹"
 
 
 def notification_email(note_id: int) -> OutgoingMessage | None:

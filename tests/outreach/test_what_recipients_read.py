@@ -201,3 +201,35 @@ def test_dates_in_an_e_mail_are_in_the_recipients_zone_whoever_caused_it(app, cr
         assert format_date(moment, "medium") == "7 Dec 2026"  # and back after the e-mail
     with app.app_context(), as_reader(reader):
         assert since_words(changes) == "6 Dec 2026"
+
+
+@pytest.mark.parametrize(("locale", "question", "ends"), [
+    ("en", "How do I share a SharePoint page with externals?", "externals?”"),
+    ("en", "Please show me the new planner!", "planner!”"),
+    ("de", "Wie teile ich eine Seite mit Externen?", "Externen?“"),
+])
+def test_a_question_in_an_e_mail_ends_with_its_own_punctuation(create_user, app, db, locale, question, ends):
+    from community import tasks
+    from community.expertise.models import Tag
+    from community.extensions import db as database
+    from community.notifications.services import notify
+    from tests.conftest import isolated
+
+    contact = create_user(roles=("mentor",), name="Erik Expert", locale=locale)
+    asker = create_user(name="Asking Colleague")
+
+    def run():
+        with app.app_context():
+            from community.accounts.models import User
+
+            tag = Tag(slug="sharepoint", name="SharePoint", field="collaboration")
+            database.session.add(tag)
+            database.session.flush()
+            note = notify(contact.id, "topic_question", actor=database.session.get(User, asker.id), link="/questions/1",
+                          topic=tag, message=question)
+            database.session.commit()
+            tasks.run_now("outreach.notification_emails", [note.id])
+
+    isolated(app, run)
+    [message] = _emails(db, contact.email)
+    assert ends in message.body_text and ends + "." not in message.body_text
