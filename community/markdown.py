@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 MAX_SOURCE_CHARS = 50_000
@@ -38,15 +39,54 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{0,38}[a-z0-9])", re.IGNORECASE)  # ends in a letter or digit: "@ann." ends a sentence
 
 
+MAX_NESTING = 20
+# What opens a nested block at a line's start: quote markers, bullets, numbers ("> > - 1. ").
+_BLOCK_MARKERS = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
-    # Guard against pathological nesting (e.g. thousands of '>' or list markers).
-    md.options["maxNesting"] = 20
+    # Guard against pathological nesting (e.g. thousands of '>' or list markers): blocks
+    # nested deeper are parsed no further (no deep recursion), but their text is kept.
+    md.options["maxNesting"] = MAX_NESTING
+    _keep_text_beyond_nesting(md)
     return md
 
 
+def _keep_text_beyond_nesting(md: MarkdownIt) -> None:
+    """markdown-it skips everything nested deeper than maxNesting, text included. Instead,
+    each line there becomes a plain paragraph at the deepest level, without its quote and list
+    markers: a list nested 30 levels deep shows its innermost items, only flatter."""
+    tokenize = md.block.tokenize
+
+    def tokenize_or_flatten(state: StateBlock, start_line: int, end_line: int) -> None:
+        if state.level < MAX_NESTING:
+            tokenize(state, start_line, end_line)
+            return
+        for line in range(start_line, end_line):
+            text = _BLOCK_MARKERS.sub("", state.getLines(line, line + 1, state.blkIndent, False)).strip()
+            if not text:
+                continue
+            opening = state.push("paragraph_open", "p", 1)
+            opening.map, opening.meta = [line, line + 1], {"flattened": True}
+            inline = state.push("inline", "", 0)
+            inline.content, inline.map, inline.children = text, [line, line + 1], []
+            state.push("paragraph_close", "p", -1).meta = {"flattened": True}
+        state.line = end_line
+
+    md.block.tokenize = tokenize_or_flatten  # type: ignore[method-assign,assignment]
+
+
 _MD = _parser()
+
+
+def _parse(source: str, env: dict) -> list[Token]:
+    tokens = _MD.parse(source, env)
+    for token in tokens:
+        if token.meta.get("flattened"):
+            token.hidden = False  # a tight list hides its items' paragraphs: these lines would run together
+    return tokens
 
 
 def _link_mentions(tokens: list[Token], resolve: Callable[[str], str | None]) -> None:
@@ -116,7 +156,7 @@ def _text(content: str) -> Token:
 def mentioned_handles(source: str) -> set[str]:
     """Handles written as @handle in a Markdown text (outside code), lower-cased."""
     handles: set[str] = set()
-    for block in _MD.parse(source[:MAX_SOURCE_CHARS]):
+    for block in _parse(source[:MAX_SOURCE_CHARS], {}):
         if block.type == "inline" and block.children:
             for tok in block.children:
                 if tok.type == "text":
@@ -130,7 +170,7 @@ def render(source: str | None, *, mentions: Mapping[str, str] | Callable[[str], 
         return ""
     source = source[:MAX_SOURCE_CHARS]
     env: dict = {}
-    tokens = _MD.parse(source, env)
+    tokens = _parse(source, env)
     _images_as_links(tokens)
     if mentions is not None:
         resolve = mentions.get if isinstance(mentions, Mapping) else mentions
@@ -163,7 +203,7 @@ def render_with_mentions(
         return "", set()
     source = source[:MAX_SOURCE_CHARS]
     env: dict = {}
-    tokens = _MD.parse(source, env)
+    tokens = _parse(source, env)
     _images_as_links(tokens)
     handles: set[str] = set()
     for block in tokens:

@@ -154,3 +154,19 @@ def test_the_rendering_is_cached_on_the_post_and_refreshed_on_edit(db, create_us
         services.edit_post(db.session.get(User, author.id), db.session.get(Post, post.id), "**after**")
         db.session.commit()
     assert db.session.scalar(select(Post.html)) == "<p><strong>after</strong></p>\n"
+
+
+def test_deeply_nested_lists_and_quotes_never_lose_their_text(client, login_as, create_user, create_category, create_thread):
+    nested_list = "".join("  " * level + f"- item at level {level}\n" for level in range(12))
+    nested_quote = "> " * 20 + "the innermost quote"
+    mixed = "".join("  " * level + "- > " + f"mixed {level} **bold**\n" for level in range(15))
+    author = create_user()
+    thread = create_thread(author, title="Deep", body=f"{nested_list}\n{nested_quote}\n\n{mixed}")
+    login_as(author)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    for level in range(12):
+        assert f"item at level {level}<" in page or f"item at level {level}\n" in page
+    assert "the innermost quote" in page
+    for level in range(15):
+        assert f"mixed {level} <strong>bold</strong>" in page
+    assert "item at level 10item at level 11" not in page  # each keeps its own line
