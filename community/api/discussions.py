@@ -33,10 +33,14 @@ def _post_limit() -> str:
 
 
 class CategorySchema(ma.Schema):
+    """Names and descriptions in English and German, as topics (GET /api/v1/tags) give them."""
+
     id = ma.fields.Integer(required=True)
     slug = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
+    name_de = ma.fields.String(allow_none=True)
     description = ma.fields.String(allow_none=True)
+    description_de = ma.fields.String(allow_none=True)
     visibility = ma.fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
 
 

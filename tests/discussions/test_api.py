@@ -270,3 +270,16 @@ def test_a_reply_to_a_post_of_another_thread_names_the_api_field(client, create_
     assert response.status_code == 422
     assert list(response.json["error"]["fields"]) == ["reply_to_post_id"]
     assert response.json["error"]["fields"]["reply_to_post_id"] == ["You can only reply to a post of this thread."]
+
+
+def test_categories_give_their_german_name_and_description_as_topics_do(client, create_user, api_token, create_category):
+    create_category(name="Tools & tricks", name_de="Tools & Tricks", description="Shortcuts", description_de="Abkürzungen")
+    create_category(name="English only")
+    reader = create_user(locale="de")
+    items = client.get("/api/v1/categories", headers={"Authorization": f"Bearer {api_token(reader)}"}).json["items"]
+    by_name = {item["name"]: item for item in items}
+    tools, english = by_name["Tools & tricks"], by_name["English only"]
+    assert (tools["name"], tools["name_de"], tools["description_de"]) == ("Tools & tricks", "Tools & Tricks", "Abkürzungen")
+    assert english["name"] == "English only" and english["name_de"] is None
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Category"]["properties"]
+    assert {"name", "name_de", "description", "description_de"} <= set(schema)
