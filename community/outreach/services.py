@@ -27,8 +27,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.accounts.models import User
 from community.database import rowcount, utcnow
@@ -976,18 +989,40 @@ def erase(user: User) -> None:
     db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
     if user.email:  # the registration e-mail went to the address before the account existed
         db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
-    # Messages to others that name the person ("Frieda Vogel asks you about …"): not sent yet,
-    # they are not sent at all; sent ones keep their place in the sent-log, not their text.
-    names = [value for value in (user.name, user.email, f"@{user.handle}" if user.handle else None)
-             if value and len(value) >= 4]  # a name of two letters would match half the outbox
-    if names:
-        naming = or_(*(column.contains(value, autoescape=True) for value in names
-                       for column in (OutgoingMessage.subject, OutgoingMessage.body_text)))
-        db.session.execute(delete(OutgoingMessage).where(naming, OutgoingMessage.status == "queued"))
-        db.session.execute(update(OutgoingMessage).where(naming, OutgoingMessage.status != "queued").values(
-            subject=_("Removed: it named a person whose account was erased"), body_text="", body_html=None,
-            headers={}, attachments=[]).execution_options(synchronize_session=False))
+    # Messages to others about the person ("Frieda Vogel asks you about …"): those made from a
+    # notification of theirs, or naming their address or @handle (whole, not "@uwe.vogel" in
+    # "@uwe.vogel2"). A name alone tells nothing: every e-mail greets its recipient by name,
+    # and a namesake's must stay. Not yet delivered, they are not delivered at all (nor can they
+    # be sent again); delivered ones keep their place in the sent-log, not their text.
+    from community.notifications.models import Notification
+
+    keys = select(literal("notification:") + cast(Notification.id, String)).where(Notification.actor_id == user.id)
+    about: list[ColumnElement[bool]] = [OutgoingMessage.key.in_(keys)]
+    tokens = [token for token in (user.email, f"@{user.handle}" if user.handle else None) if token]
+    for token in tokens:
+        about += [OutgoingMessage.subject.contains(token, autoescape=True),
+                  OutgoingMessage.body_text.contains(token, autoescape=True)]
+    whole = [re.compile(rf"(?<![\w.@+-]){re.escape(token)}(?![\w-]|\.\w)", re.IGNORECASE) for token in tokens]
+    for message in db.session.scalars(select(OutgoingMessage).where(or_(*about), OutgoingMessage.channel == "email")):
+        if not message.key.startswith("notification:") or not _made_by_notification_of(message, user.id):
+            text = f"{message.subject}\n{message.body_text}"
+            if not any(pattern.search(text) for pattern in whole):
+                continue  # a longer address or handle that only begins like theirs
+        if message.status in ("sent", "sending"):
+            message.subject, message.body_text, message.body_html = _("Removed: it named a person whose account was erased"), "", None
+            message.headers, message.attachments = {}, []
+        else:
+            db.session.delete(message)
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+
+
+def _made_by_notification_of(message: OutgoingMessage, user_id: int) -> bool:
+    from community.notifications.models import Notification
+
+    number = message.key.removeprefix("notification:")
+    if not number.isascii() or not number.isdecimal():
+        return False
+    return db.session.scalar(select(Notification.actor_id).where(Notification.id == int(number))) == user_id
 
 
 def retain(cutoff: datetime) -> dict[str, int]:

@@ -204,7 +204,8 @@ CHECKS = {
     "the private notes of all their sessions (the note is shared: the other participant's text goes too)": check_notes,
     "their feedback comments and goal texts (ratings stay), their reasons for accepting or declining a request, "
     "and their reasons for moving or cancelling a session": check_words,
-    "in e-mails kept for others in the outbox, their name, address and @handle (unsent ones are not sent); "
+    "in e-mails kept for others in the outbox, those their notifications made and those naming their address or "
+    "@handle (undelivered ones are not delivered; a namesake's stay); "
     "in people imports, their rows (one waiting to start is called off); in the audit trail, "
     "the userName and externalId an HR system gave them": check_traces,
 }

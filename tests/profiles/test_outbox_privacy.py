@@ -49,3 +49,36 @@ def test_erasing_the_asker_removes_their_name_from_the_e_mail_kept_for_the_conta
     for message in _outbox_rows(db):
         assert "Asking Colleague" not in message.subject + message.body_text + (message.body_html or "")
         assert asker.email not in message.subject + message.body_text + message.recipient
+
+
+def test_erasure_leaves_a_namesakes_mail_and_a_longer_handle_alone_and_nothing_of_theirs_can_be_sent_again(
+        app, client, create_user, login_as, db):
+    from community.outreach.models import OutgoingMessage
+    from tests.conftest import isolated
+
+    leaver = create_user(name="Jürgen Schneider", email="j.schneider@example.com", handle="uwe.vogel")
+    namesake = create_user(name="Jürgen Schneider", email="juergen.schneider@example.com", handle="uwe.vogel2")
+    other = create_user(name="Olga Other")
+
+    def arrange():
+        from community.extensions import db as database
+
+        with app.app_context():
+            database.session.add_all([
+                OutgoingMessage(key="k:namesake", recipient=namesake.email, user_id=namesake.id, kind="discussion_reply",
+                                subject="New reply", body_text="Hello Jürgen Schneider, @uwe.vogel2 replied.", status="queued"),
+                OutgoingMessage(key="k:failed", recipient=other.email, user_id=other.id, kind="discussion_mention",
+                                subject="Mention", body_text="Hello Olga, @uwe.vogel mentioned you.", status="failed"),
+                OutgoingMessage(key="k:sent", recipient=other.email, user_id=other.id, kind="discussion_mention",
+                                subject="Mention", body_text="Write to j.schneider@example.com.", status="sent"),
+            ])
+            database.session.commit()
+
+    isolated(app, arrange)
+    login_as(create_user(roles=("admin",)))
+    assert client.post_form(f"/admin/users/{leaver.id}/erase", {"confirm": "y"}).status_code == 302
+    by_key = {m.key: m for m in _outbox_rows(db)}
+    assert by_key["k:namesake"].body_text == "Hello Jürgen Schneider, @uwe.vogel2 replied."  # still to be sent, whole
+    assert by_key["k:namesake"].status == "queued"
+    assert "k:failed" not in by_key  # undelivered: gone, so "Send again" cannot deliver it
+    assert by_key["k:sent"].body_text == "" and by_key["k:sent"].status == "sent"  # the sent-log keeps its place
