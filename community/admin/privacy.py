@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from community.admin.models import PeopleImport
 from community.database import utcnow
+from community.errors import DomainError
 from community.extensions import db
 
 if TYPE_CHECKING:
@@ -17,7 +18,20 @@ if TYPE_CHECKING:
 
 
 def _names(row: list[str], email: str) -> bool:
-    return any(isinstance(cell, str) and email in cell.lower() for cell in row)
+    """A row holding the address as a whole cell ("ann@…" is not in "joann@…")."""
+    return any(isinstance(cell, str) and cell.strip().lower() == email for cell in row)
+
+
+def _file_names(content: str, email: str) -> bool:
+    from community.accounts.importing import read_csv
+
+    if email not in content.lower():
+        return False  # the common case, without reading the file
+    try:
+        _header, rows = read_csv(content.encode("utf-8"))
+        return any(_names(list(row.values()), email) for _line, row in rows)
+    except DomainError:
+        return True  # unreadable now: better called off than importing the person anew
 
 
 def erase(user: User) -> None:
@@ -29,12 +43,12 @@ def erase(user: User) -> None:
     waiting = db.session.scalars(select(PeopleImport).where(
         PeopleImport.status.in_(("checked", "queued")),
         func.lower(PeopleImport.content).contains(email, autoescape=True)))
-    for job in waiting:
+    for job in [job for job in waiting if _file_names(job.content, email)]:
         job.status, job.finished_at, job.content, job.preview = "failed", utcnow(), "", []
         job.errors = [[0, _("Someone in this file was erased after the check. Upload the file again.")]]
     # Finished ones keep their counts and refusals, not the person's row.
     for job in db.session.scalars(select(PeopleImport).where(PeopleImport.status.in_(("done", "failed")))):
         if any(_names(row, email) for row in job.preview or []):
             job.preview = [row for row in job.preview if not _names(row, email)]
-        if email in (job.content or "").lower():
+        if job.content and _file_names(job.content, email):
             job.content = ""

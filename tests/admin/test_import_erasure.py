@@ -41,3 +41,17 @@ def test_a_finished_import_keeps_no_rows_of_the_people_it_imported(client, login
     db.session.expire_all()
     job = db.session.scalars(select(PeopleImport)).one()
     assert job.content == "" and job.preview == [] and job.created == 1
+
+
+def test_erasing_someone_leaves_an_import_of_someone_whose_address_only_ends_like_theirs(client, login_as, create_user, db):
+    from community.admin.models import PeopleImport
+
+    admin = create_user(roles=["admin"])
+    ann = create_user(email="ann@example.com", name="Ann Short")
+    login_as(admin)
+    show = upload(client, "name,email,department\nJo Ann,joann@example.com,Sales\n").headers["Location"]
+    assert client.post_form(f"/admin/users/{ann.id}/erase", {"confirm": "ann@example.com"}).status_code == 302
+    db.session.expire_all()
+    job = db.session.scalars(select(PeopleImport)).one()
+    assert job.status == "checked" and "joann@example.com" in job.content
+    assert "Import 1 row" in text_of(client.get(show))
