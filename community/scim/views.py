@@ -134,8 +134,11 @@ def _int_param(value: Any, name: str, default: int) -> int:
     if value in (None, ""):
         return default
     text = str(value)
-    if not ascii_digits(text.removeprefix("-").removeprefix("+")):  # int() also reads "１" and " 1"
+    digits = text[1:] if text[:1] in ("-", "+") else text  # one sign at most: "-+1" is no integer
+    if not ascii_digits(digits):  # int() also reads "１" and " 1"
         raise InvalidValueException(detail=f"{name} must be an integer")
+    if len(digits.lstrip("0")) > 12:  # far outside any range (and int() refuses 4,300 digits)
+        raise InvalidValueException(detail=f"{name} must be between {INT_MIN} and {INT_MAX}")
     return int(text)
 
 

@@ -374,6 +374,7 @@ def test_active_is_left_out_only_after_the_client_removed_it_and_never_for_an_in
     "startIndex=99999999999999999999", "count=99999999999999999999", "startIndex=-99999999999999999999",
     "startIndex=9223372036854775807", 'startIndex=99999999999999999999&filter=displayName eq "x"',
     "startIndex=%EF%BC%91", "count=%D9%A3",  # fullwidth 1, Arabic-Indic 3: int() reads them
+    "startIndex=-%2B1", "count=%2B-5", "startIndex=1" + "0" * 5000,  # two signs; more digits than int() reads
 ])
 def test_paging_numbers_out_of_range_or_not_ascii_get_400_invalid_value(scim, query):
     assert_scim_error(scim("GET", f"/Users?{query}"), 400, "invalidValue")
