@@ -180,7 +180,8 @@ class AuditRow:
 
 
 def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
-    """Names of the events' subjects, one statement per kind of subject."""
+    """Names of the events' subjects, one statement per kind of subject (and ("erased", id) for
+    people erased since)."""
     from community.ambassadors.models import Nomination
 
     ids: dict[str, set[int]] = defaultdict(set)
@@ -193,6 +194,8 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
             select(User.id, User.stored_name, User.erased_at).where(User.id.in_(ids["user"]))
         ):
             names[("user", pid)] = shown_name(name, erased_at)
+            if erased_at is not None:
+                names[("erased", pid)] = ""  # a former member: no profile to link to
     if ids.get("analysis_snapshot"):
         from community.i18n import local_datetime
         from community.network.models import AnalysisSnapshot
@@ -230,7 +233,7 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
             key = (event.subject_type, event.subject_id)
             if key in names:
                 subject = names[key]
-                person = event.subject_id if event.subject_type == "user" else None
+                person = event.subject_id if event.subject_type == "user" and ("erased", event.subject_id) not in names else None
             elif event.subject_type == "user":
                 subject = str(_l("a former member"))
             else:

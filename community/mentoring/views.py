@@ -74,9 +74,12 @@ def mentoring_level(level: str) -> str:
 
 
 @bp.app_template_global("mentoring_person_url")
-def person_url(user_id: int) -> str | None:
+def person_url(user: Any) -> str | None:
+    """A person's profile link; none for an erased account (no profile any more)."""
+    if getattr(user, "erased_at", None) is not None:
+        return None
     if "profiles.show" in current_app.view_functions:
-        return url_for("profiles.show", person_id=user_id)
+        return url_for("profiles.show", person_id=getattr(user, "id", user))
     return None
 
 
