@@ -83,7 +83,7 @@ def test_a_paired_surrogate_is_an_ordinary_character(client, create_user, api_to
     assert json_body_problem(b'{"name": "\\ud83d\\ude00"}') is None
 
 
-def test_ids_in_other_scripts_digits_are_no_ids(app, client, login_as, create_user):
+def test_ids_in_other_scripts_digits_are_no_ids(app, client, login_as, create_user, api_token):
     """Python reads "١٩" (Arabic-Indic digits) as 19, and Werkzeug's <int:> matched it: a second
     address for every page. Only ASCII digits name an id, in URLs and in parameters."""
     user = create_user()
@@ -98,6 +98,10 @@ def test_ids_in_other_scripts_digits_are_no_ids(app, client, login_as, create_us
         assert resolve_person(arabic, pseudonymised_mode=False) is None
         assert resolve_person(str(user.id), pseudonymised_mode=False) == user.id
     assert clamp("٣", 20)[0] == 1 and clamp("3", 20)[0] == 3
+    api = client.open("/api/v1/people?page=٣", headers={"Authorization": f"Bearer {api_token(user)}"})
+    assert api.status_code == 422 and "page" in api.json["error"]["fields"]
+    assert client.open("/api/v1/people?per_page=٣", headers={"Authorization": f"Bearer {api_token(user)}"}).status_code == 422
+    assert client.open("/api/v1/people?page=2", headers={"Authorization": f"Bearer {api_token(user)}"}).status_code == 200
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from community.api.schemas import (
     JsonInteger,
     PageArgsSchema,
     PersonRefSchema,
+    QueryInteger,
     id_field,
     page_of,
 )
@@ -107,7 +108,7 @@ class MentorSuggestionArgsSchema(ma.Schema):
 
     executive = id_field(query=True, required=True)
     goal = ma.fields.List(ma.fields.String(), load_default=list)
-    limit = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+    limit = QueryInteger(load_default=10, validate=validate.Range(min=1, max=50))
 
 
 class SessionHistorySchema(ma.Schema):

@@ -14,6 +14,7 @@ from community.api.schemas import (
     JsonInteger,
     PageArgsSchema,
     PersonRefSchema,
+    QueryInteger,
     distinct,
     id_field,
     page_of,
@@ -30,7 +31,7 @@ class DemandArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    months = ma.fields.Integer(load_default=12, validate=validate.Range(min=1, max=services.MONTHS_MAX))
+    months = QueryInteger(load_default=12, validate=validate.Range(min=1, max=services.MONTHS_MAX))
 
 
 class TopicDemandSchema(ma.Schema):

@@ -61,12 +61,25 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorDetailSchema, required=True)
 
 
+class QueryInteger(ma.fields.Integer):
+    """An integer in a query string: ASCII digits with at most one sign. int() also reads other
+    scripts' digits ("٣" is 3), which the addresses of the pages do not."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            digits = value.strip()
+            digits = digits[1:] if digits[:1] in ("-", "+") else digits
+            if not (digits.isascii() and digits.isdecimal()):
+                raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class PageArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = QueryInteger(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = QueryInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 def dumped(data: Any, status: int = 200) -> Response:
@@ -167,5 +180,5 @@ class JsonInteger(ma.fields.Integer):
 def id_field(*, query: bool = False, **kwargs: Any) -> ma.fields.Integer:
     """The id of a stored thing: 1 to 2**31 - 1 (what the database stores); in a JSON body a
     JSON integer, in a query string its digits."""
-    field = ma.fields.Integer if query else JsonInteger
+    field = QueryInteger if query else JsonInteger
     return field(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
