@@ -201,7 +201,7 @@ def start_registration(*, email: str, locale: str | None = None) -> None:
         account_email(
             recipient=email, locale=existing.locale or locale, key=f"register:{digest}:{window}", kind="account_exists",
             subject=_l("You have an account in the Mentor Community already"), template="account_exists", user=existing,
-            link=absolute(url_for("accounts.login")),
+            link=absolute(url_for("accounts.login")), reset=reset_link(existing), hours=registration_link_hours(),
         )
         return
     token = _registration_serializer().dumps({"email": email, "locale": locale})
@@ -240,6 +240,85 @@ def complete_registration(*, token: str, name: str, password: str, locale: str |
         # Whoever holds the link owns the mailbox: telling them is no oracle.
         raise ConflictError(_("Your account exists already; log in with your e-mail address and password."))
     return create_user(email=email, name=name, password=password, roles=["staff"], locale=locale or link_locale)
+
+
+# --------------------------------------------------------------------------- a forgotten password
+
+RESET_SALT = "accounts.password-reset"
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes with the password: a reset link works once, and no more after any new password."""
+    return secret_hash(f"{user.id}:{user.password_hash or '-'}")[:16]
+
+
+def _may_reset(user: User | None) -> bool:
+    if user is None or not user.active or user.erased_at is not None:
+        return False
+    # Where everyone signs in with the company account, passwords are the administrators' alone.
+    return not (current_app.config.get("OIDC_ISSUER") and current_app.config.get("OIDC_ONLY")) or user.is_admin
+
+
+def reset_link(user: User) -> str | None:
+    """A signed, expiring link to set a new password; None where the person may not have one."""
+    from community.outreach.services import absolute
+
+    if not _may_reset(user):
+        return None
+    token = _reset_serializer().dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+    return absolute(url_for("accounts.reset_password", token=token))
+
+
+def start_password_reset(*, email: str, locale: str | None = None) -> None:
+    """"Forgot your password?": the page answers "check your inbox" whatever the address; an
+    active account gets a link to set a new password (also one that never had a password:
+    imported or provisioned people). At most one such e-mail per address and window."""
+    from community.outreach.services import account_email
+
+    email = normalise_email(email)
+    user: User | None = db.session.scalar(select(User).where(User.email == email))
+    link = reset_link(user) if user is not None else None
+    if user is None or link is None:
+        return
+    window = int(time.time() // max(int(current_app.config.get("REGISTRATION_MAIL_WINDOW", 600)), 1))
+    account_email(
+        recipient=email, locale=user.locale or locale, key=f"reset:{secret_hash(email)[:32]}:{window}", kind="password_reset",
+        subject=_l("Set a new password for the Mentor Community"), template="password_reset", user=user, link=link,
+        hours=registration_link_hours(),
+    )
+
+
+def read_reset_link(token: str) -> User:
+    """The person a reset link was sent to; NotFoundError when it is forged, expired, used (the
+    password changed since) or the account can no longer have one."""
+    gone = NotFoundError(_("This link is not valid any more: it has expired or was used. Ask for a new one."))
+    try:
+        data = _reset_serializer().loads(token, max_age=int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)))
+    except BadSignature:  # SignatureExpired is one too
+        raise gone from None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        raise gone
+    user = db.session.get(User, data["uid"])
+    if user is None or not _may_reset(user) or data.get("fp") != _password_fingerprint(user):
+        raise gone
+    return user
+
+
+def reset_password(*, token: str, new: str) -> User:
+    """Set the new password from the link; every browser and app signed in as the person with the
+    old one is logged out (API tokens stay: they are revoked in the settings)."""
+    user = read_reset_link(token)
+    problems = password_problems(new, email=user.email, name=user.name)
+    if problems:
+        raise ValidationFailed(problems[0], {"password": problems})
+    user.password_hash = hash_password(new)
+    close_all_login_sessions(user)
+    audit.record("user.password_reset", actor=user, subject_type="user", subject_id=user.id)
+    return user
 
 
 def authenticate(email: str, password: str) -> User | None:

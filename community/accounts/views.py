@@ -32,9 +32,11 @@ from community.accounts.forms import (
     CompleteRegistrationForm,
     ConfirmForm,
     EmptyForm,
+    ForgotPasswordForm,
     LocaleForm,
     LoginForm,
     RegisterForm,
+    ResetPasswordForm,
     TokenForm,
 )
 from community.errors import NotFoundError
@@ -241,6 +243,41 @@ def complete_registration(token: str):
             flash(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/register_complete.html", form=form, email=email, token=token)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.change_password"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            services.start_password_reset(email=form.email.data or "", locale=str(get_locale() or "") or None)
+        if attempt.ok:
+            # The same page whether or not the address has an account: only the mailbox tells.
+            return render_template("accounts/password_forgot_sent.html", hours=services.registration_link_hours())
+    return render_template("accounts/password_forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def reset_password(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.change_password"))  # signed in: the settings change it
+    try:
+        person = services.read_reset_link(token)
+    except NotFoundError as error:
+        return render_template("accounts/password_reset_invalid.html", message=error.message), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        with form_attempt(form) as attempt:
+            user = services.reset_password(token=token, new=form.password.data or "")
+        if attempt.ok:
+            sign_in(user)
+            flash(_("Your new password is set. Other browsers signed in as you have been logged out."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/password_reset.html", form=form, email=person.email, token=token)
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])

@@ -100,6 +100,7 @@ ACTIONS = {
     "user.oidc_linked": _l("Company sign-in linked"),
     "user.password_changed": _l("Password changed"),
     "user.password_set": _l("Password set by an admin"),
+    "user.password_reset": _l("Password reset from the e-mailed link"),
     "user.roles_changed": _l("Roles changed"),
 }
 
