@@ -10,6 +10,7 @@ from marshmallow import validate
 from community.api.schemas import (
     Blueprint,
     ErrorSchema,
+    JsonInteger,
     PageArgsSchema,
     PersonRefSchema,
     id_field,
@@ -115,7 +116,7 @@ class PostCreateSchema(ma.Schema):
 class PostEditSchema(ma.Schema):
     body = text_field(MAX_BODY_CHARS, too_large=True)
     # Optional, so clients that never sent it keep working (their edit replaces what is there).
-    version = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0), metadata={
+    version = JsonInteger(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**53 - 1), metadata={
         "description": "The post's `version` the edit is based on; if the post was edited since: 409"})
 
 

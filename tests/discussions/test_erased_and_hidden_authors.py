@@ -25,7 +25,7 @@ def test_an_erased_account_is_the_same_404_as_no_account_for_admins_and_change_m
     for path in ("/people/{}", "/people/{}/peers", "/ambassadors/evidence/{}"):
         gone, missing = client.get(path.format(leaver.id)), client.get(path.format(never))
         assert gone.status_code == missing.status_code == 404, path
-        assert text_of(gone).replace(str(leaver.id), "#") == text_of(missing).replace(str(never), "#"), path
+        assert text_of(gone) == text_of(missing), path
     token = api_token(admin)
     gone = client.send_json("GET", f"/api/v1/people/{leaver.id}", None, token=token)
     missing = client.send_json("GET", f"/api/v1/people/{never}", None, token=token)

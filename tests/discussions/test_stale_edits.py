@@ -72,3 +72,17 @@ def test_the_api_refuses_an_edit_based_on_an_older_version(app, client, api_toke
     assert ok.status_code == 200 and ok.json["body"] == "Based on the newest" and ok.json["version"] != fresh
     # Clients that never send a version keep working.
     assert client.send_json("PATCH", f"/api/v1/posts/{post.id}", {"body": "No version"}, token=token).status_code == 200
+
+
+def test_the_api_takes_the_version_only_as_a_json_integer(client, api_token, create_user, create_thread, add_reply, db):
+    """A version of 2.5e-42 (or "1") was read as 0 and the edit went through (schemathesis)."""
+    from community.discussions.models import Post
+
+    author = create_user()
+    post = add_reply(author, create_thread(create_user()), "First version")
+    token = api_token(author)
+    for bad in (2.5890419884777833e-42, "1", True, 2**60):
+        answer = client.send_json("PATCH", f"/api/v1/posts/{post.id}", {"body": "Changed", "version": bad}, token=token)
+        assert answer.status_code == 422 and "version" in answer.json["error"]["fields"], bad
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "First version"
