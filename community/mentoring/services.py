@@ -867,8 +867,27 @@ def set_mentoring_paused(actor: User, paused: bool) -> list[Mentorship]:
     audit.record("mentoring.paused" if paused else "mentoring.resumed", actor=actor, subject_type="user",
                  subject_id=actor.id)
     if not paused:
+        _withdraw_paused_handovers(actor)
         return []
     return request_handovers_for_mentor(actor, "paused")
+
+
+def _withdraw_paused_handovers(mentor: User) -> None:
+    """A mentor who resumes keeps their mentees: the handovers their pause asked for are no
+    longer needed (handovers asked for another reason stay), nor the notices about them."""
+    from community.notifications.models import Notification
+
+    waiting = list(db.session.scalars(select(Mentorship).where(
+        Mentorship.mentor_id == mentor.id, Mentorship.status == "active", Mentorship.handed_over_at.is_(None),
+        Mentorship.handover_requested_at.is_not(None), Mentorship.handover_reason == "paused")))
+    for mentorship in waiting:
+        mentorship.handover_requested_at, mentorship.handover_reason = None, None
+    if waiting:
+        links = [path_for("pool.handover", mentorship_id=m.id) for m in waiting]
+        db.session.execute(update(Notification).where(
+            Notification.kind == "handover_needed", Notification.link.in_(links), Notification.read_at.is_(None))
+            .values(read_at=utcnow()))
+    db.session.flush()
 
 
 def successor_id(mentorship: Mentorship) -> int | None:

@@ -306,3 +306,21 @@ def test_the_new_mentor_reads_in_german_whom_they_take_over_from(app, org, api, 
     login_as(org["sub"])
     told = text_of(client.get("/notifications/"))
     assert "hat Ihnen das Mentoring von Eve 1 übergeben (Sie übernehmen es von Lena Leaver)" in told
+
+
+def test_resuming_withdraws_the_handovers_the_pause_asked_for(app, org, api, client, login_as, db):
+    from community.mentoring.models import Mentorship
+
+    leaver = org["leaver"]
+    assert api(leaver)("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 200
+    assert _notes(app, org["cm"].id).count("handover_needed") == 3
+    assert api(leaver)("PATCH", "/api/v1/me", {"mentoring_paused": False}).status_code == 200
+    db.session.expire_all()
+    ships = [db.session.get(Mentorship, ship) for ship in org["ships"]]
+    assert all(ship.handover_requested_at is None and ship.handover_reason is None for ship in ships)
+    login_as(org["cm"])
+    assert "Needs a handover" not in text_of(client.get("/mentoring/runs"))
+    from community.notifications.models import Notification
+
+    notices = db.session.query(Notification).filter_by(user_id=org["cm"].id, kind="handover_needed").all()
+    assert len(notices) == 3 and all(note.read_at is not None for note in notices)  # nothing left to act on
