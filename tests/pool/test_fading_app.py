@@ -77,6 +77,17 @@ def test_fading_mentors_are_stored_listed_with_reasons_and_checked_in_once(app, 
     assert "Fading mentors" in text and "Dora Doubling" in text and "Pia Private" not in text
 
 
+def test_a_fading_mentor_who_opts_out_is_counted_as_left_out_on_the_risks_tab(app, org, api, client, login_as):
+    call = api(org["cm"])
+    assert call("POST", "/api/v1/network/analysis").status_code == 201
+    assert api(org["doubling"])("PATCH", "/api/v1/me", {"analysis_opt_out": True}).status_code == 200
+    login_as(org["cm"])
+    text = text_of(client.get("/network/risks"))
+    fading = text[text.index("Fading mentors"):]
+    assert "Dora Doubling" not in text
+    assert "1 person who opted out of the analysis is not listed." in fading  # "None." alone hid her from the count
+
+
 def test_the_mentor_reads_a_friendly_check_in(app, org, api, client, login_as):
     api(org["cm"])("POST", "/api/v1/network/analysis")
     login_as(org["doubling"])
