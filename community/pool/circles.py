@@ -282,6 +282,14 @@ def _refuse_a_second_circle(ids: list[int], field_name: str) -> None:
     _refuse(field_name, _("These people are all in the circle “%(name)s” already.", name=existing.name))
 
 
+def answered(actor: User, circle_id: int) -> str | None:
+    """How the actor answered this circle's invitation ("accepted", "declined"; None: not yet,
+    or not invited), for a form sent twice (a double click)."""
+    status = db.session.scalar(select(CircleMember.status).where(
+        CircleMember.circle_id == circle_id, CircleMember.user_id == actor.id))
+    return status if status in ("accepted", "declined") else None
+
+
 def respond(actor: User, circle: Circle, accept: bool) -> Circle:
     member = membership(circle, actor)
     if member is None or member.status == "declined":

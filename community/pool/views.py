@@ -189,6 +189,10 @@ def circle(circle_id: int):
 @bp.post("/circles/<int:circle_id>/answer")
 @login_required
 def circle_answer(circle_id: int):
+    # The same answer sent again (a double click) goes where the first one went.
+    answer = "accepted" if request.form.get("answer") == "accept" else "declined"
+    if circle_services.answered(current_user, circle_id) == answer:
+        return redirect(url_for("pool.circle", circle_id=circle_id) if answer == "accepted" else url_for("pool.circles"))
     found = circle_services.get_circle(current_user, circle_id)
     if PauseForm().validate_on_submit():
         accept = request.form.get("answer") == "accept"

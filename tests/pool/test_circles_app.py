@@ -324,3 +324,19 @@ def test_a_proposal_suggests_a_name_that_reads_right_in_the_language(org, client
     page = client.get("/circles/proposals").get_data(as_text=True)
     assert re.search(pattern, page), page[:200]
     assert " Kreis\"" not in page
+
+
+def test_a_double_click_on_join_or_decline_goes_where_the_first_click_went(org, api, client, login_as):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Double click circle", "member_ids": [x.id for x in m[:4]],
+                                                        "topic_slugs": ["sharepoint"]}).get_json()
+    login_as(m[0])
+    for _click in range(2):
+        joined = client.post_form(f"/circles/{circle['id']}/answer", {"answer": "accept"})
+        assert joined.status_code == 302 and joined.headers["Location"].endswith(f"/circles/{circle['id']}")
+    client.post_form("/logout")
+    login_as(m[1])
+    for _click in range(2):
+        declined = client.post_form(f"/circles/{circle['id']}/answer", {"answer": "decline"})
+        assert declined.status_code == 302 and declined.headers["Location"].endswith("/circles")
+    assert api(m[0])("GET", f"/api/v1/circles/{circle['id']}").get_json()["your_status"] == "accepted"
