@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -38,8 +39,14 @@ class CircleForm(SubmissionMixin, FlaskForm):
 
 class RhythmForm(FlaskForm):
     rhythm_weeks = SelectField(_l("Meets every"), coerce=int, default=4,
-                               choices=as_choices([(1, _l("week")), (2, _l("2 weeks")), (3, _l("3 weeks")),
-                                                   (4, _l("4 weeks")), (6, _l("6 weeks")), (8, _l("8 weeks"))]))
+                               # "Meets every" + the choice: German needs its own words for the pair.
+                               choices=as_choices([
+                                   (1, lazy_pgettext("a circle meets every …", "week")),
+                                   (2, lazy_pgettext("a circle meets every …", "2 weeks")),
+                                   (3, lazy_pgettext("a circle meets every …", "3 weeks")),
+                                   (4, lazy_pgettext("a circle meets every …", "4 weeks")),
+                                   (6, lazy_pgettext("a circle meets every …", "6 weeks")),
+                                   (8, lazy_pgettext("a circle meets every …", "8 weeks"))]))
     first_meeting_at = DateTimeLocalField(_l("First meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                           validators=[DataRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])

@@ -340,3 +340,13 @@ def test_a_double_click_on_join_or_decline_goes_where_the_first_click_went(org, 
         declined = client.post_form(f"/circles/{circle['id']}/answer", {"answer": "decline"})
         assert declined.status_code == 302 and declined.headers["Location"].endswith("/circles")
     assert api(m[0])("GET", f"/api/v1/circles/{circle['id']}").get_json()["your_status"] == "accepted"
+
+
+def test_the_rhythm_choice_reads_right_in_german(org, api, client, login_as, create_user):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Rhythm circle", "member_ids": [x.id for x in m[:4]],
+                                                        "topic_slugs": ["sharepoint"]}).get_json()
+    login_as(create_user(roles=("change_manager",), locale="de"))
+    page = client.get(f"/circles/{circle['id']}").get_data(as_text=True)
+    assert "Trifft sich" in page and ">jede Woche<" in page and ">alle 2 Wochen<" in page
+    assert "Trifft sich alle<" not in page and ">Woche<" not in page  # "Trifft sich alle Woche"
