@@ -304,7 +304,13 @@ def _num(value: Any, digits: int = 3) -> str:
     number = float(value)
     if number.is_integer():
         return str(int(number))
-    return f"{number:.{digits}g}"
+    # Significant digits as before, with the reader's decimal sign ("0,153" in German).
+    from babel.numbers import get_decimal_symbol
+    from flask_babel import get_locale
+
+    text = f"{number:.{digits}g}"
+    locale = get_locale()
+    return text.replace(".", get_decimal_symbol(locale)) if locale is not None and "e" not in text else text
 
 
 def role_explanation(role: str, figures: dict[str, Any]) -> str:

@@ -20,7 +20,10 @@ def test_health_cards_have_a_sparkline_and_say_what_changed(client, login_as, an
     assert body.count('class="sparkline"') >= 8
     assert "Unchanged since" in text or "more than on" in text or "fewer than on" in text
     # The earlier snapshot's day reads as on every page ("7 Aug 2026"), not as a chart's "8/7/26".
-    day = f"{week_ago.day} {week_ago:%b %Y}"
+    from zoneinfo import ZoneInfo
+
+    shown = week_ago.astimezone(ZoneInfo(analyst.timezone or "Europe/Berlin"))  # the reader's day (late UTC evenings)
+    day = f"{shown.day} {shown:%b %Y}"
     assert f"since {day}" in text or f"than on {day}" in text
     assert "Executives without an active or requested mentorship." in text  # every figure explained
     assert "single_points_of_failure" not in text
