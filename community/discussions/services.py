@@ -857,8 +857,7 @@ def edit_post(actor: User, post: Post, body: str, *, version: int | None = None)
     thread = require_can_edit(actor, post)
     body = check_body(body)
     stale = ConflictError(_("Someone changed this post while you were editing it. Your text is kept below; "
-                            "compare it with the current version and save again."),
-                          {"body": [_("This post was changed meanwhile; save again to replace that version.")]})
+                            "compare it with the current version and save again."))
     if version is not None and version != post_version(post):
         raise stale
     if body == post.body:

@@ -295,8 +295,7 @@ def edit_post(post_id: int):
         if isinstance(attempt.error, ConflictError):
             # The typed text stays; the current version is shown above it, and saving again
             # (now knowingly) replaces it.
-            changed_meanwhile = True
-            form.form_errors.append(attempt.message)
+            changed_meanwhile = True  # (form_attempt put the one message on the form)
             form.version.data = str(services.post_version(post))
             form.version.raw_data = [form.version.data]
     return render_template("discussions/edit_post.html", form=form, post=post, thread=thread,
