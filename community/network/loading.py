@@ -160,7 +160,7 @@ def _mentorships(now: datetime) -> tuple[list[analysis.MentorshipRecord], Counte
 
     mentorship_rows = db.session.execute(
         select(Mentorship.id, Mentorship.mentor_id, Mentorship.executive_id, Mentorship.status,
-               Mentorship.decided_at, Mentorship.completed_at)
+               Mentorship.decided_at, Mentorship.completed_at, Mentorship.continues_id)
         .where(Mentorship.requested_at <= now)
         .order_by(Mentorship.id)
     ).all()
@@ -200,7 +200,9 @@ def _mentorships(now: datetime) -> tuple[list[analysis.MentorshipRecord], Counte
                 executive_id=row.executive_id,
                 status=_status_at(row.status, row.decided_at, row.completed_at, now),
                 sessions_done=done,
-                goals=tuple(goals.get(row.id, ())),
+                # A handed-over mentorship carries its predecessor's goals: the executive wants
+                # them once, so they count as demand once (the topic demand page counts so too).
+                goals=() if row.continues_id is not None else tuple(goals.get(row.id, ())),
                 agenda_tags=tuple(agenda.get(row.id, ())),
             )
         )

@@ -324,3 +324,22 @@ def test_resuming_withdraws_the_handovers_the_pause_asked_for(app, org, api, cli
 
     notices = db.session.query(Notification).filter_by(user_id=org["cm"].id, kind="handover_needed").all()
     assert len(notices) == 3 and all(note.read_at is not None for note in notices)  # nothing left to act on
+
+
+def test_a_handover_does_not_count_the_executives_goals_twice_as_topic_demand(app, org, api):
+    """The analysis counted the goals of the old and of the continuing mentorship: each handover
+    raised the demand for its topics by one (the topic demand page counted them once)."""
+    from collections import Counter
+
+    from community.database import utcnow
+    from community.network.loading import _mentorships
+
+    def demand() -> Counter:
+        with app.app_context():
+            records, _sessions = _mentorships(utcnow())
+            return Counter(goal for record in records for goal in record.goals)
+
+    before = demand()
+    assert api(org["cm"])("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover",
+                          {"mentor_id": org["sub"].id}).status_code == 201
+    assert demand() == before and before["sharepoint"] == 3
