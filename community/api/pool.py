@@ -188,12 +188,18 @@ def circle_json(c) -> dict:
             "next_meetings": circle_services.next_meetings(c), "your_status": mine.status if mine else None}
 
 
+class CircleListArgs(PageArgsSchema):
+    all = ma.fields.Boolean(load_default=False, metadata={
+        "description": "true: every circle, as the circles page lists them for change managers (403 for others)"})
+
+
 @blp.route("/circles")
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(CircleListArgs, location="query")
 @blp.response(200, page_of(CircleSchema))
+@blp.alt_response(403, schema=ErrorSchema, description="`all=true` from someone who is not a change manager")
 def list_circles(args: dict):
-    """The caller's peer learning circles (invited or joined)."""
-    found = circle_services.circles_of(current_user)
+    """The caller's peer learning circles (invited or joined); with `all=true` every circle (change managers)."""
+    found = circle_services.all_circles(current_user) if args.get("all") else circle_services.circles_of(current_user)
     start = (args["page"] - 1) * args["per_page"]
     return {"items": [circle_json(c) for c in found[start:start + args["per_page"]]], "page": args["page"],
             "per_page": args["per_page"], "total": len(found)}

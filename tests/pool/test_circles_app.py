@@ -350,3 +350,13 @@ def test_the_rhythm_choice_reads_right_in_german(org, api, client, login_as, cre
     page = client.get(f"/circles/{circle['id']}").get_data(as_text=True)
     assert "Trifft sich" in page and ">jede Woche<" in page and ">alle 2 Wochen<" in page
     assert "Trifft sich alle<" not in page and ">Woche<" not in page  # "Trifft sich alle Woche"
+
+
+def test_change_managers_list_every_circle_through_the_api(org, api):
+    m = org["mentors"]
+    api(org["cm"])("POST", "/api/v1/circles", {"name": "API circle", "member_ids": [x.id for x in m[:4]],
+                                               "topic_slugs": ["sharepoint"]})
+    assert api(org["cm"])("GET", "/api/v1/circles").get_json()["total"] == 0  # their own: none
+    every = api(org["cm"])("GET", "/api/v1/circles?all=true").get_json()
+    assert every["total"] == 1 and every["items"][0]["name"] == "API circle"
+    assert api(m[0])("GET", "/api/v1/circles?all=true").status_code == 403
