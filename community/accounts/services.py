@@ -11,6 +11,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
@@ -217,15 +218,24 @@ def registration_link_hours() -> int:
     return max(int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)) // 3600, 1)
 
 
+def _link_payload(serializer: URLSafeTimedSerializer, token: str, gone: NotFoundError) -> dict[str, Any]:
+    """What an e-mailed link carries; `gone` when it is forged, damaged or older than
+    REGISTRATION_LINK_MAX_AGE."""
+    try:
+        data = serializer.loads(token, max_age=int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)))
+    except BadSignature:  # SignatureExpired is one too
+        raise gone from None
+    if not isinstance(data, dict):
+        raise gone
+    return data
+
+
 def read_registration_link(token: str) -> tuple[str, str | None]:
     """The address (and language) a registration link was sent for; NotFoundError when the link
     is forged, damaged or older than REGISTRATION_LINK_MAX_AGE."""
     gone = NotFoundError(_("This registration link is not valid or has expired. Register again to get a new one."))
-    try:
-        data = _registration_serializer().loads(token, max_age=int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)))
-    except BadSignature:  # SignatureExpired is one too
-        raise gone from None
-    if not isinstance(data, dict) or not isinstance(data.get("email"), str):
+    data = _link_payload(_registration_serializer(), token, gone)
+    if not isinstance(data.get("email"), str):
         raise gone
     locale = data.get("locale")
     return data["email"], locale if isinstance(locale, str) else None
@@ -296,11 +306,8 @@ def read_reset_link(token: str) -> User:
     """The person a reset link was sent to; NotFoundError when it is forged, expired, used (the
     password changed since) or the account can no longer have one."""
     gone = NotFoundError(_("This link is not valid any more: it has expired or was used. Ask for a new one."))
-    try:
-        data = _reset_serializer().loads(token, max_age=int(current_app.config.get("REGISTRATION_LINK_MAX_AGE", 24 * 3600)))
-    except BadSignature:  # SignatureExpired is one too
-        raise gone from None
-    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+    data = _link_payload(_reset_serializer(), token, gone)
+    if not isinstance(data.get("uid"), int):
         raise gone
     user = db.session.get(User, data["uid"])
     if user is None or not _may_reset(user) or data.get("fp") != _password_fingerprint(user):
