@@ -319,12 +319,7 @@ def reset_password(*, token: str, new: str) -> User:
     """Set the new password from the link; every browser and app signed in as the person with the
     old one is logged out (API tokens stay: they are revoked in the settings)."""
     user = read_reset_link(token)
-    problems = password_problems(new, email=user.email, name=user.name)
-    if problems:
-        raise ValidationFailed(problems[0], {"password": problems})
-    user.password_hash = hash_password(new)
-    close_all_login_sessions(user)
-    audit.record("user.password_reset", actor=user, subject_type="user", subject_id=user.id)
+    _replace_password(user, new, action="user.password_reset", actor=user)
     return user
 
 
@@ -406,12 +401,18 @@ def set_password(actor: User, user: User, new: str) -> None:
     """An administrator sets a password (e.g. a first password); all sessions end."""
     require_admin(actor)
     require_not_erased(user)
+    _replace_password(user, new, action="user.password_set", actor=actor)
+
+
+def _replace_password(user: User, new: str, *, action: str, actor: User) -> None:
+    """A password set by an administrator or from a new-password link: checked, stored, every
+    login of the person ended, recorded."""
     problems = password_problems(new, email=user.email, name=user.name)
     if problems:
         raise ValidationFailed(problems[0], {"password": problems})
     user.password_hash = hash_password(new)
     close_all_login_sessions(user)
-    audit.record("user.password_set", actor=actor, subject_type="user", subject_id=user.id)
+    audit.record(action, actor=actor, subject_type="user", subject_id=user.id)
 
 
 def set_roles(actor: User, user: User, roles: Iterable[str]) -> None:
