@@ -173,7 +173,11 @@ def test_long_values_wrap_in_the_preview(client, login_as, create_user):
     login_as(create_user(roles=["admin"]))
     show = upload(client, "name,email,department\nAnna Wrap,anna.wrap@example.com," + "d" * 400 + "\n").headers["Location"]
     body = client.get(show).get_data(as_text=True)
-    assert '<td class="text-break">' + "d" * 400 + "</td>" in body
+    assert '<td class="import-cell">' + "d" * 400 + "</td>" in body  # a cell that wraps (static/css/app.css)
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
+    assert ".import-cell {" in css and "overflow-wrap: break-word" in css
 
 
 def test_a_long_name_for_an_existing_person_is_refused_and_the_rest_imported(client, login_as, create_user, db):

@@ -72,7 +72,11 @@ def test_slack_gets_block_kit_and_a_failing_channel_is_retried_then_shown(client
     assert "HTTP 500" in page and "secret-part-XYZ" not in page
     failed_at = db.session.scalar(select(ChannelWebhook.last_error_at))
     # When, as every page gives a time (the reader's zone, "4 Dec 2026, 22:27"), not "2026-12-04 22:27 UTC".
-    assert f"Last error ({failed_at.day} {failed_at:%b %Y}, " in page and " UTC)" not in page
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    shown = failed_at.replace(tzinfo=failed_at.tzinfo or UTC).astimezone(ZoneInfo("Europe/Berlin"))  # the reader's day
+    assert f"Last error ({shown.day} {shown:%b %Y}, " in page and " UTC)" not in page
 
     def sweep():
         with app.app_context():
