@@ -79,6 +79,9 @@ def erase_as_system(user: User, *, by: str = "cli") -> None:
     """Erasure without an acting account: an operator on the command line, or HR provisioning."""
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
+    if user.is_admin and user.active and _other_active_admins(user) == 0:
+        # Nobody could administer the app afterwards (the admin pages and SCIM refuse this too).
+        raise ConflictError(_("The last administrator cannot be erased. Make someone else an administrator first."))
     _erase_everywhere(user)
     audit.record("user.erased", subject_type="user", subject_id=user.id, data={"by": by})
     db.session.flush()

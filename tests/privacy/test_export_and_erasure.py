@@ -157,6 +157,18 @@ def test_cli_erases_a_leaver(runner, create_user, db):
     assert db.session.get(User, user.id).erased_at is not None
 
 
+def test_cli_refuses_to_erase_the_last_administrator(runner, create_user, db):
+    from community.accounts.models import User
+
+    only_admin = create_user(roles=("admin",))
+    result = runner.invoke(args=["privacy", "erase", only_admin.email])
+    assert result.exit_code != 0 and "last administrator" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, only_admin.id).erased_at is None
+    create_user(roles=("admin",))  # with a second one, the first may go
+    assert runner.invoke(args=["privacy", "erase", only_admin.email]).exit_code == 0
+
+
 def test_retention_removes_login_sessions_of_closed_browsers_too(app, runner, create_user, db, client, login_as):
     from datetime import timedelta
 
