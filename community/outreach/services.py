@@ -748,13 +748,21 @@ def require_admin(actor: User) -> None:
 # Messages about what only its participants see (a question, a mentoring session and its
 # feedback) and a person's digest of their notifications: administrators see that such a message
 # went to whom and how its delivery went, never its subject, text or attachments.
-PRIVATE_PREFIXES = ("question_", "session_")
 PRIVATE_KINDS = frozenset({"topic_question", "reminder_session", "reminder_feedback", "feedback_received",
                            "daily_digest"})
 
 
-def private_label(kind: str) -> str | None:
-    """What the outbox says in place of a private message's subject; None: not private."""
+LINK_KINDS = frozenset({"registration", "account_exists", "password_reset"})
+
+
+def private_label(kind: str, status: str = "sent") -> str | None:
+    """What the outbox says in place of a private message's subject; None: not private.
+
+    E-mails holding a registration or new-password link are their recipient's alone once a mail
+    server delivers them (an administrator reading the link could take the account over). Without
+    a mail server (status "outbox", development) the outbox is where they are read."""
+    if kind in LINK_KINDS:
+        return None if status == "outbox" else str(_("Holds a personal sign-in link: private to its recipient"))
     if kind.startswith("question_") or kind == "topic_question":
         return str(_("About a question: private to its participants"))
     if kind.startswith("session_") or kind in ("reminder_session", "reminder_feedback", "feedback_received"):
@@ -783,7 +791,7 @@ class OutboxEntry:
 
     @classmethod
     def of(cls, message: OutgoingMessage) -> OutboxEntry:
-        label = private_label(message.kind) if message.channel == "email" else None
+        label = private_label(message.kind, message.status) if message.channel == "email" else None
         return cls(id=message.id, channel=message.channel, recipient=message.recipient, status=message.status,
                    attempts=message.attempts, last_error=message.last_error, created_at=message.created_at,
                    subject=label or message.subject, body_text=None if label else message.body_text,

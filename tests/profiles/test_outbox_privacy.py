@@ -82,3 +82,26 @@ def test_erasure_leaves_a_namesakes_mail_and_a_longer_handle_alone_and_nothing_o
     assert by_key["k:namesake"].status == "queued"
     assert "k:failed" not in by_key  # undelivered: gone, so "Send again" cannot deliver it
     assert by_key["k:sent"].body_text == "" and by_key["k:sent"].status == "sent"  # the sent-log keeps its place
+
+
+def test_a_delivered_new_password_link_is_not_readable_in_the_outbox(app, client, create_user, login_as, db):
+    """With a mail server the link is the recipient's alone: an administrator reading it could take
+    the account over. Without one (development) the outbox is where it is read."""
+    create_user(email="fay@example.com", name="Fay Forgetful")
+    client.post_form("/password/forgot", {"email": "fay@example.com"})
+    [message] = [m for m in _outbox_rows(db) if m.kind == "password_reset"]
+    login_as(create_user(roles=("admin",)))
+    assert "/password/reset/" in client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)  # status "outbox"
+    from community.outreach.models import OutgoingMessage
+    from tests.conftest import isolated
+
+    def delivered():
+        from community.extensions import db as database
+
+        with app.app_context():
+            database.session.execute(OutgoingMessage.__table__.update().values(status="sent"))
+            database.session.commit()
+
+    isolated(app, delivered)
+    page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert "/password/reset/" not in page and "Holds a personal sign-in link" in page
