@@ -20,8 +20,7 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       description=_l("We send you a link to set a new password."))
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])  # the page's lead says the rest
 
 
 class ResetPasswordForm(FlaskForm):
