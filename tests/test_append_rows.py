@@ -59,3 +59,34 @@ def test_a_column_with_neither_value_nor_default_is_refused_before_anything_is_w
 
     with app.app_context(), pytest.raises((ValueError, IntegrityError)):
         append_rows(db.engine, [(Post.__table__, [{"body": "no thread, no author"}])])
+
+
+def test_rows_of_one_table_are_stored_together_or_not_at_all(app, db):
+    """On PostgreSQL one table's rows go in one statement sent in autocommit (no BEGIN and
+    COMMIT round trips): a failing row must still leave none of the others."""
+    from community.database import append_rows
+
+    table = AuditEvent.__table__
+    with app.app_context(), pytest.raises(IntegrityError):
+        append_rows(db.engine, [(table, [{"action": "one.kept.not", "note": "first"}, {"action": None, "note": "no action"}])])
+    assert _stored(db, "one.%") == []
+    with app.app_context():
+        append_rows(db.engine, [(table, [{"action": "one.a", "note": "ä", "data": None}, {"action": "one.b", "note": None, "data": {"n": 2}}])])
+        append_rows(db.engine, [(table, [{"action": "one.c"}])])
+    assert [(e.action, e.note, e.data) for e in _stored(db, "one.%")] == [("one.a", "ä", None), ("one.b", None, {"n": 2}),
+                                                                          ("one.c", None, None)]
+
+
+def test_the_connection_goes_back_to_the_pool_with_transactions_again(app, db):
+    """After a write in autocommit the pooled connection is handed out again: a session's
+    work on it must still be one transaction that a rollback undoes."""
+    from community.database import append_rows
+
+    table = AuditEvent.__table__
+    with app.app_context():
+        for _ in range(3):  # whichever pooled connection the session gets next was used above
+            append_rows(db.engine, [(table, [{"action": "pool.audit"}])])
+        db.session.add(AuditEvent(action="pool.rolled-back"))
+        db.session.flush()
+        db.session.rollback()
+    assert [e.action for e in _stored(db, "pool.%")] == ["pool.audit"] * 3
