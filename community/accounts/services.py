@@ -457,6 +457,15 @@ def on_deactivation(hook: Callable[[User], object]) -> None:
         _DEACTIVATION_HOOKS.append(hook)
 
 
+_ACTIVATION_HOOKS: list[Callable[[User], object]] = []
+
+
+def on_activation(hook: Callable[[User], object]) -> None:
+    """Features react when an administrator reactivates an account, in the same transaction."""
+    if hook not in _ACTIVATION_HOOKS:
+        _ACTIVATION_HOOKS.append(hook)
+
+
 _VISIBILITY_HOOKS: list[Callable[[User], object]] = []
 
 
@@ -492,8 +501,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         close_all_login_sessions(user)
-        for hook in _DEACTIVATION_HOOKS:
-            hook(user)
+    for hook in _DEACTIVATION_HOOKS if not active else _ACTIVATION_HOOKS:
+        hook(user)
     visibility_changed(user)
     audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user", subject_id=user.id)
     db.session.flush()

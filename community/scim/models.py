@@ -41,7 +41,7 @@ class ScimUser(Model):
     # False: the client sent no e-mail address (the account holds a placeholder or the last one)
     email_provided: Mapped[bool] = mapped_column(default=True)
     # False: the client cleared `active` (PATCH remove, PUT without it), so it is left out of the
-    # resource, until an administrator deactivates the account (then it shows active: false)
+    # resource, until an administrator deactivates or reactivates the account (then it shows again)
     active_stated: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -104,7 +104,7 @@ def to_resource(user: User, row: ScimUser | None, base_url: str) -> Any:
         user_name=row.user_name_display if row else user.email,
         display_name=row.display_name if row else user.name,
         # Sent unless the client itself cleared it (PATCH remove, PUT without it): one an
-        # administrator deactivated shows `active: false` (community.scim.account_hooks), and
+        # administrator deactivated or reactivated shows it again (community.scim.account_hooks), and
         # identity providers (Entra, Okta) compare it on every sync.
         active=user.active if row is None or row.active_stated else None,
         meta=Meta(

@@ -370,6 +370,27 @@ def test_active_is_left_out_only_after_the_client_removed_it_and_never_for_an_in
     assert [r["id"] for r in scim("GET", "/Users?filter=active eq false").get_json()["Resources"]] == [user_id]
 
 
+def test_active_is_shown_again_after_an_administrator_reactivates_an_account_whose_client_removed_it(
+        scim, create_user, login_as, client, db):
+    """The client deactivated the account, then cleared `active`; an administrator turning the
+    account back on must tell the identity provider so (`active: true`), not leave it guessing."""
+    from community.accounts.models import User
+
+    admin = create_user(roles=("admin",))
+    user_id = scim("POST", "/Users", new_user()).get_json()["id"]
+    scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]})
+    removed = scim("PATCH", f"/Users/{user_id}", {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "active"}]})
+    assert removed.status_code == 200 and "active" not in removed.get_json()
+
+    login_as(admin)
+    response = client.post_form(f"/admin/users/{user_id}/active")
+    assert response.status_code in (200, 302, 303)
+    assert db.session.get(User, int(user_id)).active is True
+    assert scim("GET", f"/Users/{user_id}").get_json()["active"] is True
+    assert sorted(r["id"] for r in scim("GET", "/Users?filter=active eq true").get_json()["Resources"]) == sorted(
+        [str(admin.id), user_id])
+
+
 @pytest.mark.parametrize("query", [
     "startIndex=99999999999999999999", "count=99999999999999999999", "startIndex=-99999999999999999999",
     "startIndex=9223372036854775807", 'startIndex=99999999999999999999&filter=displayName eq "x"',
