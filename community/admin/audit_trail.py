@@ -140,7 +140,24 @@ DATA_VALUES = {
         "oidc": _l("company sign-in"), "scim": _l("directory sync (SCIM)"), "self": _l("the person themselves"),
     },
     "changed": {"active": _l("Account status"), "department": _l("Department"), "email": _l("E-mail"), "name": _l("Name")},
+    "flavour": {"slack": "Slack", "teams": "Microsoft Teams"},  # product names, the same in every language
+    "format": {
+        "csv": _l("CSV file"), "graphml": _l("GraphML file"), "json": _l("JSON data"), "xlsx": _l("Excel workbook"),
+    },
 }
+
+
+def _feature_values() -> dict[str, Any]:
+    """Values whose words the features keep (imported late: loading a feature package at import
+    time would load its views before the models are all defined)."""
+    from community.impact.dimensions import KIND_LABELS
+    from community.mentoring.labels import STATUS_LABELS
+
+    return {
+        "kind": KIND_LABELS,  # only surveys write a kind (start, end)
+        # a programme run's (cohort.updated; mentoring.models.COHORT_STATUSES)
+        "status": {status: STATUS_LABELS[status] for status in ("planned", "running", "closed")},
+    }
 
 
 def _words(text: str) -> str:
@@ -273,6 +290,8 @@ def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = N
     from community.accounts.models import ROLES
     from community.templating import role_label
 
+    values = {**DATA_VALUES, **_feature_values()}
+
     def word(item: Any) -> str:
         return role_label(item) if isinstance(item, str) and item in ROLES else str(item)
 
@@ -290,7 +309,7 @@ def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = N
             return format_number(value)
         if isinstance(value, float):
             return format_decimal(value)
-        named = DATA_VALUES.get(key, {}).get(value) if isinstance(value, str) else None
+        named = values.get(key, {}).get(value) if isinstance(value, str) else None
         return str(named) if named is not None else word(value)
 
     pairs = []

@@ -138,19 +138,63 @@ def test_every_detail_key_and_subject_the_code_records_has_words():
     import ast
     from pathlib import Path
 
-    from community.admin.audit_trail import DATA_KEYS, PERSON_KEYS
+    from community.admin.audit_trail import DATA_KEYS, DATA_VALUES, PERSON_KEYS, _feature_values
     from community.labels import SUBJECT_LABELS
 
-    keys, subjects = set(), set()
+    keys, subjects, coded = set(), set(), set()
     for path in Path(__file__).resolve().parents[2].joinpath("community").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "record":
                 for keyword in node.keywords:
                     if keyword.arg == "data" and isinstance(keyword.value, ast.Dict):
                         keys.update(k.value for k in keyword.value.keys if isinstance(k, ast.Constant))
+                        coded.update((k.value, v.value) for k, v in zip(keyword.value.keys, keyword.value.values, strict=True)
+                                     if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+                                     and isinstance(v.value, str))
                     if keyword.arg == "subject_type" and isinstance(keyword.value, ast.Constant):
                         subjects.add(keyword.value.value)
     # the leaver flow's figures are a dict of its own (community.scim.services.deactivate)
     keys |= {"api_tokens_revoked", "requests_declined", "handovers_requested", "sessions_cancelled"}
     assert keys - set(DATA_KEYS) - set(PERSON_KEYS) == set()
     assert subjects - set(SUBJECT_LABELS) == set()
+    # a value written as text ("format": "csv") is a code name that needs its words too
+    values = {**DATA_VALUES, **_feature_values()}
+    assert {(key, value) for key, value in coded if value not in values.get(key, {})} == set()
+
+
+def test_audit_values_of_run_status_survey_kind_export_format_and_channel_read_in_words(
+        app, client, login_as, create_user, db):
+    """A run's status, a survey's kind, an export's format and a chat channel's kind showed as the
+    code's names ("Status: running", "Kind: start", "Format: xlsx"), in German too."""
+    from community.audit import services as audit
+
+    admin = create_user(roles=["admin"], name="Ada Admin")
+    with app.test_request_context():
+        for status in ("planned", "running", "closed"):
+            audit.record("cohort.updated", subject_type="cohort", subject_id=1, data={"status": status})
+        for kind in ("start", "end"):
+            audit.record("survey.created", subject_type="cohort", subject_id=1, data={"cohort_id": 1, "kind": kind})
+        for fmt in ("csv", "xlsx", "json"):
+            audit.record("run_report.exported", subject_type="cohort", subject_id=1, data={"format": fmt})
+        audit.record("network.exported", data={"format": "graphml", "pseudonymised": False, "people": 3})
+        for flavour in ("slack", "teams"):
+            audit.record("outreach.channel_set", subject_type="category", subject_id=1, data={"flavour": flavour})
+        db.session.commit()
+    login_as(admin)
+    code_words = re.compile(r"\b(planned|running|closed|start|end|csv|xlsx|json|graphml|slack|teams)\b")
+
+    english = text_of(client.get("/admin/audit")).split("Audit trail", 1)[-1]
+    for words in ("Status: planned", "Status: running", "Status: closed", "Kind: Start survey", "Kind: End survey",
+                  "Format: CSV file", "Format: Excel workbook", "Format: JSON data", "Format: GraphML file",
+                  "Kind of channel: Slack", "Kind of channel: Microsoft Teams"):
+        assert words in english, words
+    english_details = client.get("/admin/audit").get_data(as_text=True).split("<tbody>")[1]
+    assert not code_words.findall(re.sub(r"Status: (planned|running|closed)", "", " ".join(
+        re.sub(r"<[^>]+>", " ", english_details).split())))
+
+    client.post_form("/locale", {"locale": "de", "next": "/admin/audit"})
+    german_rows = client.get("/admin/audit").get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    german = " ".join(re.sub(r"<[^>]+>", " ", german_rows).split())
+    assert not code_words.findall(german), code_words.findall(german)
+    for words in ("läuft", "abgeschlossen", "geplant", "Eingangsbefragung", "Abschlussbefragung", "Microsoft Teams"):
+        assert words in german, words
