@@ -142,6 +142,8 @@ class MentoringSessionSchema(ma.Schema):
     agenda_tags = ma.fields.List(ma.fields.String(), required=True)
     agenda = ma.fields.String(allow_none=True)
     status = ma.fields.String(required=True, metadata={"enum": ["planned", "done", "cancelled"]})
+    not_recorded = ma.fields.Boolean(metadata={"description": "planned, but its time is over and nobody recorded "
+                                                              "whether it took place (`done`, or cancelled as not held)"})
     version = ma.fields.Integer(required=True)
     cancel_reason = ma.fields.String(allow_none=True)
     history = ma.fields.List(ma.fields.Nested(SessionHistorySchema), required=True)
@@ -224,7 +226,7 @@ def sessions_json(sessions) -> list[dict]:
             "id": s.id, "mentorship_id": s.mentorship_id, "starts_at": s.starts_at, "ends_at": s.ends_at,
             "duration_minutes": s.duration_minutes, "location": s.location,
             "agenda_tags": [row.tag.slug for row in s.agenda_tags], "agenda": s.agenda, "status": s.status,
-            "version": s.version, "cancel_reason": shown(s.cancel_reason),
+            "not_recorded": s.not_recorded, "version": s.version, "cancel_reason": shown(s.cancel_reason),
             "history": [
                 {"kind": c.kind, "at": c.changed_at, "by": c.changed_by, "old_starts_at": c.old_starts_at,
                  "new_starts_at": c.new_starts_at, "old_ends_at": c.old_ends_at, "new_ends_at": c.new_ends_at,

@@ -37,6 +37,7 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipGoal,
 )
+from community.mentoring.queries import add_session_count, sessions_over
 from community.profiles.models import Answer, PersonTag, Question
 
 TAKING_PART = ("active", "completed")
@@ -318,14 +319,14 @@ def _assessed(survey_by_id: dict[int, Survey]) -> dict[int, int]:
 
 def _sessions(ids: list[int]) -> dict[int, dict[str, int]]:
     sessions: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for cohort_id, status, n in db.session.execute(
-        select(Mentorship.cohort_id, MentoringSession.status, func.count())
+    for cohort_id, status, n, over in db.session.execute(
+        select(Mentorship.cohort_id, MentoringSession.status, func.count(), sessions_over())
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
         .where(Mentorship.cohort_id.in_(ids))
         .group_by(Mentorship.cohort_id, MentoringSession.status)
     ):
         assert cohort_id is not None  # in_(ids) matches no NULL
-        sessions[cohort_id][status] = n
+        add_session_count(sessions[cohort_id], status, n, over)  # planned and over: "not_recorded"
     return sessions
 
 

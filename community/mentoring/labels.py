@@ -10,6 +10,8 @@ STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
     "withdrawn": _l("withdrawn"),
     "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
+    # A session whose time is over with no outcome recorded (MentoringSession.shown_status).
+    "not_recorded": _l("not recorded"),
     "running": _l("running"), "closed": _l("closed"),
 }
 GOAL_PROGRESS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "reached": _l("reached")}

@@ -124,6 +124,17 @@ class MentoringSession(Model):
         back_populates="session", cascade="all, delete-orphan", order_by="SessionChange.id"
     )
 
+    @property
+    def not_recorded(self) -> bool:
+        """Its time is over and nobody said whether it took place (marked done, or cancelled as
+        not held): it is shown as "not recorded", never counted as held."""
+        return self.status == "planned" and self.ends_at <= utcnow()
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the pages say it: planned | not_recorded | done | cancelled."""
+        return "not_recorded" if self.not_recorded else self.status
+
     __table_args__ = (
         Index("ix_mentoring_sessions_mentor_time", "mentor_id", "status", "starts_at"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),

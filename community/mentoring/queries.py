@@ -71,6 +71,22 @@ STATUS_ORDER = case(
 )
 
 
+def sessions_over() -> ColumnElement[int]:
+    """Beside a count by status: how many of them are over. A planned session that is over has
+    no outcome recorded: it is counted as "not_recorded", neither held nor still to come."""
+    return func.sum(case((MentoringSession.ends_at <= utcnow(), 1), else_=0))
+
+
+def add_session_count(counts: dict[str, int], status: str, n: int, over: int | None) -> None:
+    """Add a (status, count, over) row of a count by status to `counts`, planned sessions that are over apart."""
+    if status == "planned" and over:
+        counts["not_recorded"] = counts.get("not_recorded", 0) + int(over)
+        n -= int(over)
+        if not n:
+            return
+    counts[status] = counts.get(status, 0) + n
+
+
 def _involving(user: User) -> ColumnElement[bool]:
     return or_(Mentorship.mentor_id == user.id, Mentorship.executive_id == user.id)
 
@@ -250,7 +266,8 @@ class CohortRow:
     cohort: Cohort
     by_status: dict[str, int] = field(default_factory=dict)
     sessions_done: int = 0
-    sessions_planned: int = 0
+    sessions_planned: int = 0  # still to come
+    sessions_not_recorded: int = 0  # their time is over, no outcome recorded
 
     @property
     def mentorships(self) -> int:
@@ -267,17 +284,19 @@ def cohorts_overview() -> list[CohortRow]:
     ):
         if cohort_id in rows:
             rows[cohort_id].by_status[status] = n
-    for cohort_id, status, n in db.session.execute(
-        select(Mentorship.cohort_id, MentoringSession.status, func.count())
+    for cohort_id, status, n, over in db.session.execute(
+        select(Mentorship.cohort_id, MentoringSession.status, func.count(), sessions_over())
         .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
         .where(Mentorship.cohort_id.is_not(None))
         .group_by(Mentorship.cohort_id, MentoringSession.status)
     ):
         if cohort_id in rows:
-            if status == "done":
-                rows[cohort_id].sessions_done = n
-            elif status == "planned":
-                rows[cohort_id].sessions_planned = n
+            counts: dict[str, int] = {}
+            add_session_count(counts, status, n, over)
+            row = rows[cohort_id]
+            row.sessions_done += counts.get("done", 0)
+            row.sessions_planned += counts.get("planned", 0)
+            row.sessions_not_recorded += counts.get("not_recorded", 0)
     return list(rows.values())
 
 
@@ -318,14 +337,14 @@ def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int 
             select(Mentorship.status, func.count()).where(Mentorship.cohort_id == cohort.id).group_by(Mentorship.status)
         ).all()
     )
-    sessions = dict(
-        db.session.execute(
-            select(MentoringSession.status, func.count())
-            .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
-            .where(Mentorship.cohort_id == cohort.id)
-            .group_by(MentoringSession.status)
-        ).all()
-    )
+    sessions: dict[str, int] = {}
+    for status, n, over in db.session.execute(
+        select(MentoringSession.status, func.count(), sessions_over())
+        .join(Mentorship, Mentorship.id == MentoringSession.mentorship_id)
+        .where(Mentorship.cohort_id == cohort.id)
+        .group_by(MentoringSession.status)
+    ):
+        add_session_count(sessions, status, n, over)
     side = _side()
     feedback = {"mentor": SideAggregate(), "executive": SideAggregate()}
     for side_name, average, count, respondents in db.session.execute(
@@ -351,12 +370,12 @@ def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int 
     ).all()
     session_counts: dict[int, dict[str, int]] = {mid: {} for mid in mentorship_ids}
     if mentorship_ids:
-        for mentorship_id, status, n in db.session.execute(
-            select(MentoringSession.mentorship_id, MentoringSession.status, func.count())
+        for mentorship_id, status, n, over in db.session.execute(
+            select(MentoringSession.mentorship_id, MentoringSession.status, func.count(), sessions_over())
             .where(MentoringSession.mentorship_id.in_(mentorship_ids))
             .group_by(MentoringSession.mentorship_id, MentoringSession.status)
         ):
-            session_counts[mentorship_id][status] = n
+            add_session_count(session_counts[mentorship_id], status, n, over)
     return CohortReport(by_status=by_status, sessions=sessions, feedback=feedback,
                         comments=[SharedComment(s, text) for s, text in comments if text], session_counts=session_counts)
 

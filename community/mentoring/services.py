@@ -48,7 +48,7 @@ from community.mentoring.models import (
     SessionNote,
 )
 from community.notifications.models import Notification
-from community.notifications.services import FORMER_MEMBER, notify, register_kind
+from community.notifications.services import FORMER_MEMBER, notify, register_addendum, register_kind
 from community.pagination import Page
 from community.profiles.naming import may_name, nameable_ids
 
@@ -82,6 +82,12 @@ register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session o
 register_kind("session_resized", _l("%(actor)s changed the length of the mentoring session: now %(when)s instead of "
                                     "%(old)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))
+# A session whose time had come is recorded as not held (no calendar cancellation: it is past).
+register_kind("session_not_held", _l("%(actor)s recorded that the mentoring session of %(when)s did not take place: "
+                                     "%(reason)s"))
+# The end of a mentorship (completed, handed over) says once which sessions still to come it
+# cancelled, instead of one notice per session; its e-mail carries each calendar cancellation.
+register_addendum("cancelled_sessions", _l("The sessions still planned are cancelled: %(cancelled_sessions)s"))
 # A session called off because the other person's account ended (left, deactivated, erased).
 register_kind("session_cancelled_gone", _l("The mentoring session with %(other)s on %(when)s was cancelled: %(reason)s"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
@@ -652,7 +658,7 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
         raise ConflictError(_("Only an active mentorship can be completed."))
     reason = clean_text(reason, "reason", 2_000)
     now = utcnow()
-    _cancel_planned_and_tell(actor, mentorship, now, stored_phrase("mentorship_completed"))
+    cancelled = _cancel_planned(actor, mentorship, now, stored_phrase("mentorship_completed"))
     mentorship.status = "completed"
     mentorship.completed_at = now
     mentorship.completion_reason = reason
@@ -660,10 +666,11 @@ def complete_mentorship(actor: User, mentorship: Mentorship, reason: str | None 
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id)
     for person, other in ((mentorship.mentor, mentorship.executive), (mentorship.executive, mentorship.mentor)):
+        told = _cancelled_params(person, cancelled)
         if actor.id == other.id:
-            notify(person.id, "mentorship_completed_yours", actor=actor, link=link)
+            notify(person.id, "mentorship_completed_yours", actor=actor, link=link, **told)
         else:
-            notify(person.id, "mentorship_completed_for_you", actor=actor, link=link, other=other)
+            notify(person.id, "mentorship_completed_for_you", actor=actor, link=link, other=other, **told)
     audit.record("mentorship.completed", actor=actor, subject_type="mentorship", subject_id=mentorship.id, note=reason)
     return mentorship
 
@@ -678,32 +685,54 @@ def handover_reason_label(reason: str | None) -> str:
     return str(labels.get(reason or "", reason or ""))
 
 
-def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
+@dataclass(frozen=True)
+class CancelledSession:
+    id: int
+    starts_at: datetime
+
+
+def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str) -> list[CancelledSession]:
     """Cancel the sessions still to come of a mentorship that ends (one that has started stays as
-    it is, to be marked done), and tell each participant
-    other than `actor` as a cancelled session is told (the e-mail carries the .ics CANCEL with the
-    same UID and a higher SEQUENCE, so calendars drop the entry); an actor who takes part gets the
-    cancellation for their own calendar."""
+    it is, to be recorded as held or not), each with `why` in its history. Nobody is told here:
+    the end's own notice says which (`_cancelled_params`), and its e-mail carries each calendar
+    cancellation (the .ics CANCEL with the same UID and a higher SEQUENCE, so calendars drop the
+    entry). An actor who takes part gets the cancellations for their own calendar, in one e-mail."""
     planned = db.session.scalars(
         select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned",
                                        MentoringSession.starts_at > now)
         .order_by(MentoringSession.starts_at)
     ).all()
+    cancelled = []
     for session in planned:
         starts_at = session.starts_at
         _bump(session, session.version, status="cancelled", cancel_reason=why)
         db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
                                      old_starts_at=starts_at, reason=why))
-        link = path_for("mentoring.session_detail", session_id=session.id)
-        for person in (mentorship.mentor, mentorship.executive):
-            if not person.active or person.erased_at is not None:
-                continue  # a mentor who left or was erased keeps no calendar here
-            if person.id != actor.id:
-                notify(person.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
-                       when=local_time_for(person, starts_at), reason=why)
-            else:
-                _calendar_copy(actor, session, "session_cancelled")
+        cancelled.append(CancelledSession(session.id, starts_at))
     db.session.flush()
+    if cancelled and is_participant(actor, mentorship):
+        _calendar_cancellations(actor, [c.id for c in cancelled])
+    return cancelled
+
+
+def _cancelled_params(person: User, cancelled: list[CancelledSession]) -> dict[str, Any]:
+    """What an end-of-mentorship notice adds about the sessions it cancelled: their times in
+    the reader's zone and language, and their ids (for the calendar cancellations)."""
+    if not cancelled:
+        return {}
+    return {"cancelled_sessions": "; ".join(local_time_for(person, c.starts_at) for c in cancelled),
+            "cancelled_session_ids": [c.id for c in cancelled]}
+
+
+def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime, why: str) -> None:
+    """A request that ends (declined, withdrawn) has no end notice for its pair: should it hold
+    sessions, each is told as a cancelled session is."""
+    for cancelled in _cancel_planned(actor, mentorship, now, why):
+        link = path_for("mentoring.session_detail", session_id=cancelled.id)
+        for person in (mentorship.mentor, mentorship.executive):
+            if person.active and person.erased_at is None and person.id != actor.id:
+                notify(person.id, "session_cancelled", actor=actor, link=link, session_id=cancelled.id,
+                       when=local_time_for(person, cancelled.starts_at), reason=why)
 
 
 # Handover ------------------------------------------------------------------------------
@@ -820,8 +849,9 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
     _require_room(mentor)
     now = utcnow()
     previous_mentor = mentorship.mentor
-    # The old pair's planned sessions end, and their calendars are told (the .ics CANCEL).
-    _cancel_planned_and_tell(actor, mentorship, now, stored_phrase("mentorship_handed_over"))
+    # The old pair's planned sessions end; the handover's notices name them, and their e-mails
+    # carry the calendar cancellations (the .ics CANCEL).
+    cancelled = _cancel_planned(actor, mentorship, now, stored_phrase("mentorship_handed_over"))
     mentorship.status = "completed"
     mentorship.completed_at = mentorship.completed_at or now
     mentorship.handed_over_at = now
@@ -838,8 +868,9 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
     executive = mentorship.executive
     if previous_mentor.active and previous_mentor.erased_at is None:
         notify(previous_mentor.id, "handed_over_old", actor=actor, link=old_link, executive=executive,
-               mentor=mentor)
-    notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor)
+               mentor=mentor, **_cancelled_params(previous_mentor, cancelled))
+    notify(executive.id, "handed_over_executive", actor=actor, link=link, mentor=mentor,
+           **_cancelled_params(executive, cancelled))
     notify(mentor.id, "handed_over_new", actor=actor, link=link, executive=executive,
            previous=previous_mentor)
     # The change managers' "needs a new mentor" notices are answered now: read for everyone, so
@@ -1070,6 +1101,11 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     _refresh_status(mentorship)
     if mentorship.status != "active":
         raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
+    other = other_participant(actor, mentorship)
+    if not other.active or other.erased_at is not None:
+        # Their account ended (its sessions were cancelled): the mentorship waits for a handover.
+        raise ConflictError(_("%(name)s can no longer take part: the mentorship waits for a new mentor or its end.",
+                              name=other.name))
     _check_free(mentorship, starts_at, ends_at)
     now = utcnow()
     session = MentoringSession(
@@ -1082,7 +1118,6 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     db.session.flush()
     db.session.add(SessionChange(session_id=session.id, kind="created", changed_by_id=actor.id, changed_at=now,
                                  new_starts_at=starts_at))
-    other = other_participant(actor, mentorship)
     notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
            when=local_time_for(other, starts_at))
     _calendar_copy(actor, session, "session_scheduled")
@@ -1097,6 +1132,20 @@ def _calendar_copy(actor: User, session: MentoringSession, kind: str) -> None:
 
     if "outreach.calendar_copy" in tasks.registered():
         tasks.enqueue("outreach.calendar_copy", session.id, actor.id, kind)
+
+
+def _calendar_cancellations(actor: User, session_ids: list[int]) -> None:
+    """The actor's own calendar drops the sessions an end of their mentorship cancelled: one
+    e-mail with every cancellation (community.outreach.jobs.calendar_cancellations)."""
+    from community import tasks
+
+    if "outreach.calendar_cancellations" in tasks.registered():
+        tasks.enqueue("outreach.calendar_cancellations", session_ids, actor.id)
+
+
+def has_started(session: MentoringSession) -> bool:
+    """Its time has come: it is recorded as held (done) or not held, no longer called off."""
+    return session.starts_at <= utcnow()
 
 
 def reschedule_session(actor: User, session: MentoringSession, *, starts_at: datetime | None, reason: str | None,
@@ -1154,9 +1203,14 @@ def cancel_session(actor: User, session: MentoringSession, *, reason: str | None
     db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=utcnow(),
                                  old_starts_at=starts_at, reason=reason))
     other = other_participant(actor, session.mentorship)
-    notify(other.id, "session_cancelled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
-           when=local_time_for(other, starts_at), reason=reason)
-    _calendar_copy(actor, session, "session_cancelled")
+    link = path_for("mentoring.session_detail", session_id=session.id)
+    if starts_at <= utcnow():
+        # Not held: the other one hears of it, without a calendar cancellation of a past event.
+        notify(other.id, "session_not_held", actor=actor, link=link, when=local_time_for(other, starts_at), reason=reason)
+    else:
+        notify(other.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
+               when=local_time_for(other, starts_at), reason=reason)
+        _calendar_copy(actor, session, "session_cancelled")
     db.session.flush()
     return session
 

@@ -49,7 +49,7 @@ CHANGE_LABELS = {
 LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
 # Bootstrap badge colours; the status is always written out too (never colour alone).
 STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "requested": "text-bg-warning",
-                "planned": "text-bg-warning", "declined": "text-bg-danger", "cancelled": "text-bg-danger",
+                "planned": "text-bg-warning", "not_recorded": "text-bg-warning", "declined": "text-bg-danger", "cancelled": "text-bg-danger",
                 "running": "text-bg-success", "completed": "text-bg-secondary", "withdrawn": "text-bg-secondary",
                 "closed": "text-bg-secondary"}
 
@@ -86,11 +86,6 @@ def person_url(user: Any) -> str | None:
 @bp.app_template_global("mentoring_is_link")
 def is_link(location: str | None) -> bool:
     return services.is_link(location)
-
-
-@bp.app_template_global("mentoring_now")
-def mentoring_now():
-    return utcnow()
 
 
 def _local(value):
@@ -470,16 +465,19 @@ def reschedule(session_id: int):
 @login_required
 def cancel(session_id: int):
     session = services.get_session(current_user, session_id)
+    started = services.has_started(session)  # then it is recorded as not held, not called off
     form = CancelForm()
+    if started:
+        form.reason.label.text = _("Why did it not take place?")
     if request.method == "GET":
         form.version.data = str(session.version)
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
             services.cancel_session(current_user, session, reason=form.reason.data, version=form.version.data)
         if attempt.ok:
-            flash(_("Session cancelled."), "success")
+            flash(_("Recorded: the session did not take place.") if started else _("Session cancelled."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
-    return render_template("mentoring/cancel.html", session=session, form=form)
+    return render_template("mentoring/cancel.html", session=session, form=form, started=started)
 
 
 @bp.post("/sessions/<int:session_id>/done")

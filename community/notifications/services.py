@@ -40,6 +40,15 @@ def register_kind(kind: str, message: LazyString) -> None:
     _MESSAGES[kind] = message
 
 
+_ADDENDA: dict[str, LazyString] = {}
+
+
+def register_addendum(param: str, message: LazyString) -> None:
+    """A sentence added to any notification that carries `param` (e.g. the sessions an end of a
+    mentorship cancelled), so one notice says it instead of one notice per thing."""
+    _ADDENDA[param] = message
+
+
 def stored_params(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters as stored: a person given as a parameter (`executive=mentorship.executive`)
     is kept as their name, shown as it was when the notification was made, and their id beside
@@ -212,13 +221,25 @@ def _params(note: Notification) -> dict[str, str]:
     return params
 
 
+def _addenda(note: Notification) -> list[str]:
+    return [str(message) for param, message in _ADDENDA.items() if (note.params or {}).get(param)]
+
+
+def _joined(first: str, *more: str) -> str:
+    """Sentences one after the other: "… completed your mentorship. The sessions …"."""
+    text = first
+    for sentence in more:
+        text = (text if text.rstrip().endswith((".", "!", "?", ":", "…")) else text + ".") + " " + sentence
+    return text
+
+
 def render_plain(note: Notification) -> str:
     """The notification as plain text in the reader's language (exports, not HTML)."""
     message = _MESSAGES.get(note.kind)
     if message is None:
         return note.kind
     try:
-        return str(message) % _params(note)
+        return _joined(str(message), *_addenda(note)) % _params(note)
     except (KeyError, ValueError, TypeError):
         return str(message)
 
@@ -230,6 +251,7 @@ def render_text(note: Notification) -> Markup:
     if message is None:
         return escape(note.kind)
     try:
-        return escape(str(message)) % _params(note)  # Markup % escapes each parameter once
+        # Markup % escapes each parameter once
+        return escape(_joined(str(message), *_addenda(note))) % _params(note)
     except (KeyError, ValueError, TypeError):
         return escape(str(message))

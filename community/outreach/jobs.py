@@ -50,6 +50,15 @@ def calendar_copy(session_id: int, user_id: int, kind: str) -> None:
         tasks.enqueue("outreach.deliver", message.id)
 
 
+@tasks.task("outreach.calendar_cancellations")
+def calendar_cancellations(session_ids: list[int], user_id: int) -> None:
+    """The cancellations, for their own calendar, of the sessions a person's ending of their mentorship called off."""
+    message = services.calendar_cancellations_email([int(i) for i in session_ids], int(user_id))
+    if message is not None:
+        db.session.flush()
+        tasks.enqueue("outreach.deliver", message.id)
+
+
 @tasks.task("outreach.deliver")
 def deliver(message_id: int) -> None:
     message = services.claim(int(message_id))

@@ -7,6 +7,7 @@ after claiming the row, retried with backoff, and shown to admins as failed when
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -83,7 +84,8 @@ PREF_KINDS: tuple[PrefKind, ...] = (
              ("mentorship_completed", "mentorship_completed_yours", "mentorship_completed_for_you")),
     PrefKind("session_scheduled", _l("A session was scheduled (with calendar invitation)"), ("session_scheduled",)),
     PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled", "session_resized")),
-    PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"), ("session_cancelled", "session_cancelled_gone")),
+    PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"),
+             ("session_cancelled", "session_cancelled_gone", "session_not_held")),
     PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",)),
     PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted")),
     PrefKind("nomination_decision", _l("Decisions on nominations and ambassadorships"),
@@ -453,6 +455,12 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
             details = post_details(note.link)
         elif note.kind in MENTORSHIP_KINDS:
             details = mentorship_details(note.link)
+        # An end of a mentorship names the sessions it cancelled: each one's calendar cancellation.
+        cancelled_ids = (note.params or {}).get("cancelled_session_ids")
+        if isinstance(cancelled_ids, list):
+            for session in cancelled_sessions(cancelled_ids):
+                attachments.append(invitation_attachment(session, user, "CANCEL"))
+                details.append(Detail(_("Cancelled"), format_time(user, session.starts_at)))
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
                           template="notification", attachments=attachments, text=as_sentence(text), link=absolute(note.link),
                           sent_at=format_time(user, note.created_at), details=details)
@@ -579,6 +587,41 @@ def subject_of(text: str) -> str:
 
 def _no_full_stop(subject: str) -> str:
     return subject[:-1] if subject.endswith(".") and not subject.endswith("..") else subject
+
+
+def cancelled_sessions(session_ids: list[Any]) -> list[Any]:
+    """The sessions of these ids that are cancelled, by time (ids of other kinds are skipped)."""
+    from community.mentoring.models import MentoringSession
+
+    ids = [i for i in session_ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(MentoringSession).where(MentoringSession.id.in_(ids), MentoringSession.status == "cancelled")
+        .order_by(MentoringSession.starts_at, MentoringSession.id)
+    ).unique())
+
+
+def calendar_cancellations_email(session_ids: list[int], user_id: int) -> OutgoingMessage | None:
+    """The participant who ended a mentorship gets the cancellations of its sessions still to
+    come for their own calendar, in one e-mail (the other side's end notice carries theirs)."""
+    user = db.session.get(User, user_id)
+    sessions = cancelled_sessions(session_ids)
+    if user is None or not sessions or not reachable(user) or mode_for(user, "session_cancelled") == "off":
+        return None
+    with as_reader(user):
+        whens = "; ".join(format_time(user, session.starts_at) for session in sessions)
+        text = ngettext("For your calendar: your session on %(when)s is cancelled.",
+                        "For your calendar: your sessions on %(when)s are cancelled.", len(sessions), when=whens)
+        first = sessions[0]
+        versions = ",".join(f"{s.id}.{s.version}" for s in sessions)
+        key = f"calendar-cancel:{hashlib.sha256(versions.encode()).hexdigest()[:32]}:{user.id}"
+        return make_email(user, key=key, kind="session_cancelled", pref_key=PREF_OF_KIND["session_cancelled"].key,
+                          subject=subject_of(text), template="notification",
+                          attachments=[invitation_attachment(session, user, "CANCEL") for session in sessions],
+                          text=text, link=site_link("mentoring.mentorship_detail", mentorship_id=first.mentorship_id),
+                          sent_at=format_time(user, utcnow()),
+                          details=[Detail(_("Cancelled"), format_time(user, s.starts_at)) for s in sessions])
 
 
 def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMessage | None:
