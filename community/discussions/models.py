@@ -78,10 +78,18 @@ class Thread(Model):
     # Every post row, deleted ones included (they keep their place in the thread). Kept
     # exact under concurrency by an atomic UPDATE in the posting transaction.
     post_count: Mapped[int] = mapped_column(default=0)
+    # The last change of the title or topics (None: as started); the version an editor sends back.
+    edited_at: Mapped[datetime | None]
+    # Removed by a moderator: kept (and restorable), but gone for members everywhere.
+    removed_at: Mapped[datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User | None] = relationship("User", foreign_keys=[author_id], lazy="joined")
     last_poster: Mapped[User | None] = relationship("User", foreign_keys=[last_poster_id], lazy="joined")
+    # Shown only on a removed thread's page (moderators): not joined into every list.
+    removed_by: Mapped[User | None] = relationship("User", foreign_keys=[removed_by_id], lazy="select")
     # Loaded when shown (lists ask for them with selectinload); posting needs no tags.
     tag_rows: Mapped[list[ThreadTag]] = relationship(back_populates="thread", cascade="all, delete-orphan")
 
@@ -93,6 +101,10 @@ class Thread(Model):
     @property
     def tags(self):
         return sorted((row.tag for row in self.tag_rows), key=lambda tag: tag.slug)
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.title!r}>"
@@ -217,7 +229,7 @@ class Flag(Model):
 
 
 class ModerationAction(Model):
-    """The moderation log: every hide, restore, lock, pin, move, flag decision and delete."""
+    """The moderation log: every hide, restore, lock, pin, move, removal, flag decision and delete."""
 
     __tablename__ = "moderation_actions"
 

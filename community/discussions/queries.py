@@ -34,7 +34,7 @@ from community.discussions.services import (
     subscription_level,
     visible_post_clause,
 )
-from community.discussions.visibility import visible_categories_clause
+from community.discussions.visibility import visible_categories_clause, visible_threads_clause
 from community.expertise.models import Tag
 from community.extensions import db
 from community.pagination import Page, paginate, paginate_capped
@@ -69,18 +69,20 @@ def category_page(user: User, *, page: int, per_page: int) -> Page:
 
 def _category_figures() -> dict[int, tuple[int, int, datetime | None, int | None]]:
     """Per category (all of them): threads, posts, time of the last post and the id of the
-    thread with the latest post. Two aggregates over every thread, so they are cached until
-    the community's data changes (community.caching, area "community")."""
+    thread with the latest post, removed threads left out. Two aggregates over every thread,
+    so they are cached until the community's data changes (community.caching, area "community")."""
+    kept = Thread.removed_at.is_(None)
     counts = db.session.execute(
         select(
             Thread.category_id,
             func.count(Thread.id).label("threads"),
             func.coalesce(func.sum(Thread.post_count), 0).label("posts"),
             func.max(Thread.last_post_at).label("last_post_at"),
-        ).group_by(Thread.category_id)
+        ).where(kept).group_by(Thread.category_id)
     ).all()
     newest = (
         select(Thread.category_id, func.max(Thread.last_post_at).label("at"))
+        .where(kept)
         .group_by(Thread.category_id)
         .subquery()
     )
@@ -88,6 +90,7 @@ def _category_figures() -> dict[int, tuple[int, int, datetime | None, int | None
     for thread_id, category_id in db.session.execute(
         select(Thread.id, Thread.category_id)
         .join(newest, (newest.c.category_id == Thread.category_id) & (newest.c.at == Thread.last_post_at))
+        .where(kept)
         .order_by(Thread.id)
     ):
         latest.setdefault(category_id, thread_id)
@@ -127,10 +130,11 @@ def category_summaries(user: User) -> list[CategorySummary]:
 
 def thread_list_statement(user: User, *, category_id: int | None = None, tag: Tag | None = None, q: str = "",
                           ids_only: bool = False) -> Select[Any]:
-    """Visible threads, pinned first, then by latest activity; optional filters and search.
-    `ids_only`: their ids (a search sorts and cuts its matches before anything is joined)."""
+    """Visible threads (not removed), pinned first, then by latest activity; optional filters
+    and search. `ids_only`: their ids (a search sorts and cuts its matches before anything is
+    joined)."""
     stmt = select(Thread.id) if ids_only else select(Thread).options(*THREAD_LOADS, *THREAD_TAG_LOADS)
-    stmt = stmt.join(Category, Category.id == Thread.category_id).where(visible_categories_clause(user))
+    stmt = stmt.join(Category, Category.id == Thread.category_id).where(visible_threads_clause(user))
     if category_id is not None:
         stmt = stmt.where(Thread.category_id == category_id)
     if tag is not None:
@@ -168,8 +172,9 @@ class PersonActivity:
 
 
 def person_activity(viewer: User, person_id: int, limit: int = 3) -> PersonActivity:
-    """What a person did in the community, as far as the viewer may see it: two queries."""
-    visible = and_(Post.author_id == person_id, visible_post_clause(), visible_categories_clause(viewer))
+    """What a person did in the community, as far as the viewer may see it (not in removed
+    threads): two queries."""
+    visible = and_(Post.author_id == person_id, visible_post_clause(), visible_threads_clause(viewer))
     posts, started = db.session.execute(
         select(func.count(Post.id), func.count(func.distinct(case((Thread.author_id == person_id, Thread.id)))))
         .join(Thread, Thread.id == Post.thread_id).join(Category, Category.id == Thread.category_id)
@@ -280,6 +285,19 @@ def open_flags(actor: User, *, page: int, per_page: int) -> Page:
     require_moderator(actor)
 
     stmt = select(Flag).where(Flag.resolved_at.is_(None)).order_by(Flag.created_at, Flag.id)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def removed_threads(actor: User, *, page: int, per_page: int) -> Page:
+    """Threads moderators removed, most recently removed first (moderators only), in the
+    categories the moderator sees."""
+    require_moderator(actor)
+    stmt = (
+        select(Thread).options(*THREAD_LOADS, *THREAD_TAG_LOADS, selectinload(Thread.removed_by))
+        .join(Category, Category.id == Thread.category_id)
+        .where(visible_categories_clause(actor), Thread.removed_at.is_not(None))
+        .order_by(Thread.removed_at.desc(), Thread.id.desc())
+    )
     return paginate(stmt, page=page, per_page=per_page)
 
 

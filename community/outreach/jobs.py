@@ -266,7 +266,7 @@ def post_thread(thread_id: int) -> None:
     from community.discussions.models import Thread
 
     thread = db.session.get(Thread, int(thread_id))
-    if thread is None:
+    if thread is None or thread.removed:  # removed by a moderator before it was announced
         return
     hook = services.channel_for_category(thread.category_id)
     if hook is None:

@@ -175,11 +175,11 @@ def pending_handovers(limit: int = 50) -> list[Mentorship]:
 
 def monthly_posts(viewer: User, person_id: int, months: int = 12, now: datetime | None = None) -> list[tuple[date, int]]:
     """Community posts a person wrote in each of the last `months` calendar months, oldest first
-    as far as `viewer` may see them (deleted and hidden posts, and posts in categories the viewer
-    cannot see, are not counted); one statement."""
+    as far as `viewer` may see them (deleted and hidden posts, posts in removed threads and in
+    categories the viewer cannot see are not counted); one statement."""
     from community.discussions.models import Category, Post, Thread
     from community.discussions.services import visible_post_clause
-    from community.discussions.visibility import visible_categories_clause
+    from community.discussions.visibility import visible_threads_clause
 
     now = now or utcnow()
     first = date(now.year, now.month, 1)
@@ -195,7 +195,7 @@ def monthly_posts(viewer: User, person_id: int, months: int = 12, now: datetime 
         select(Post.created_at)
         .join(Thread, Thread.id == Post.thread_id).join(Category, Category.id == Thread.category_id)
         .where(Post.author_id == person_id, Post.created_at >= since, visible_post_clause(),
-               visible_categories_clause(viewer))
+               visible_threads_clause(viewer))
     ):
         key = date(created_at.year, created_at.month, 1)
         if key in counts:
