@@ -56,9 +56,20 @@ class ThreadSchema(ma.Schema):
     pinned = ma.fields.Boolean(required=True)
     created_at = ma.fields.DateTime(required=True)
     last_post_at = ma.fields.DateTime(required=True)
+    edited_at = ma.fields.DateTime(allow_none=True, metadata={"description": "The last change of the title or topics"})
+    version = ma.fields.Method("title_version", metadata={
+        "type": "integer", "description": "The title's and topics' version; send it back with a PATCH to refuse overwriting a newer change"})
+    # Only moderators ever see a removed thread; for everyone else it does not exist (404).
+    removed = ma.fields.Boolean(required=True)
+    removed_at = ma.fields.DateTime(allow_none=True)
+    removed_by = ma.fields.Nested(PersonRefSchema, allow_none=True, metadata={"description": "The moderator who removed it"})
+    removal_reason = ma.fields.String(allow_none=True)
 
     def tag_slugs(self, thread) -> list[str]:
         return [tag.slug for tag in thread.tags]
+
+    def title_version(self, thread) -> int:
+        return services.thread_version(thread)
 
 
 class PostSchema(ma.Schema):
@@ -106,6 +117,30 @@ class ThreadCreateSchema(ma.Schema):
     title = text_field(MAX_TITLE_CHARS)
     body = text_field(MAX_BODY_CHARS, too_large=True)
     tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list, validate=validate.Length(max=20))
+
+
+class ThreadEditSchema(ma.Schema):
+    """What a PATCH may change; a field left out stays as it is."""
+
+    title = text_field(MAX_TITLE_CHARS, required=False)
+    tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), validate=validate.Length(max=20),
+                          metadata={"description": "Topic slugs or synonyms (at most five), replacing the thread's topics"})
+    version = JsonInteger(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**53 - 1), metadata={
+        "description": "The thread's `version` the change is based on; if it was changed since: 409"})
+
+
+class ThreadRemovalSchema(ma.Schema):
+    BODY_OPTIONAL = True  # removing needs no body at all
+
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=services.MAX_REMOVAL_REASON), metadata={
+        "description": "Why (optional): shown to moderators, and to the author in their notification"})
+
+
+class ThreadRestoreSchema(ma.Schema):
+    BODY_OPTIONAL = True  # restoring needs no body at all
+
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=1000), metadata={
+        "description": "A note for the moderation log (optional)"})
 
 
 class PostCreateSchema(ma.Schema):
@@ -176,11 +211,49 @@ def get_thread(args: dict, thread_id: int):
     return _detail(thread, args["page"], args["per_page"])
 
 
+@blp.route("/threads/<int:thread_id>", methods=["PATCH"])
+@blp.arguments(ThreadEditSchema)
+@blp.response(200, ThreadSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Not your thread, or (as for posts) a locked thread")
+@blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
+@blp.alt_response(409, schema=ErrorSchema, description="The title or topics were changed since `version`")
+def edit_thread(data: dict, thread_id: int):
+    """Change a thread's title and/or topics (its author while it is not locked, moderators)."""
+    thread = services.get_thread(current_user, thread_id)
+    return services.edit_thread(current_user, thread, title=data.get("title"), tags=data.get("tags"),
+                                version=data.get("version"))
+
+
+@blp.route("/threads/<int:thread_id>", methods=["DELETE"])
+@blp.arguments(ThreadRemovalSchema, required=False)
+@blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema, description="Only moderators remove threads")
+@blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
+def remove_thread(data: dict, thread_id: int):
+    """Remove a thread (moderators): kept and restorable, but gone for members (404 like a
+    thread that never was). The author is told, with the `reason` if given."""
+    thread = services.get_thread(current_user, thread_id)
+    services.remove_thread(current_user, thread, reason=data.get("reason"))
+    return None
+
+
+@blp.route("/threads/<int:thread_id>/restore", methods=["POST"])
+@blp.arguments(ThreadRestoreSchema, required=False)
+@blp.response(200, ThreadSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Only moderators restore threads")
+@blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
+def restore_thread(data: dict, thread_id: int):
+    """Bring a removed thread back (moderators); a thread that is not removed stays as it is."""
+    thread = services.get_thread(current_user, thread_id)
+    services.restore_thread(current_user, thread, note=data.get("note"))
+    return thread
+
+
 @blp.route("/threads/<int:thread_id>/posts", methods=["POST"])
 @limiter.limit(_post_limit, methods=["POST"], key_func=_poster_key)
 @blp.arguments(PostCreateSchema)
 @blp.response(201, PostSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="The thread is locked")
+@blp.alt_response(403, schema=ErrorSchema, description="The thread is locked (or, for moderators, removed)")
 @blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
 @blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
 def create_post(data: dict, thread_id: int):

@@ -18,13 +18,26 @@ def level_choices():
                        ("muted", _l("Muted: never notify me"))])
 
 
+TOPICS_HINT = _l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, sharepoint”.")
+
+
 class ThreadForm(SubmissionMixin, FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
     body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
                          render_kw=MENTION_PICKER)
-    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)],
-                       description=_l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, sharepoint”."))
+    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT)
+
+    def tag_terms(self) -> list[str]:
+        return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]
+
+
+class EditThreadForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
+    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT)
+    # The thread's version the editor started from (services.thread_version): a save based on
+    # an older one is refused instead of overwriting someone else's change.
+    version = HiddenField()
 
     def tag_terms(self) -> list[str]:
         return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]

@@ -4,9 +4,13 @@ moderation. Services flush and never commit; the request commits once.
 Who may do what:
 - a category with visibility "mentors" exists only for mentors, change managers and admins
   (404 for everyone else, threads and posts in it too);
-- moderators (change managers, admins) hide/restore posts, lock/pin/move threads, resolve
-  flags, may post in locked threads and edit or delete any post; every such act is logged;
-- authors edit and delete their own posts (not in a locked thread, not once hidden).
+- moderators (change managers, admins) hide/restore posts, lock/pin/move threads, remove
+  and restore threads, resolve flags, may post in locked threads and edit or delete any post
+  or change any thread's title and topics; every such act is logged;
+- a removed thread is gone for everyone else: 404 like a thread that never was, in no list,
+  search, count or notification; moderators still open it (and restore it);
+- authors edit and delete their own posts, and change their own thread's title and topics
+  (not in a locked thread, not once hidden).
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ register_kind("discussion_mention", _l("%(actor)s mentioned you in “%(thread)s
 register_kind("discussion_reply", _l("%(actor)s replied in “%(thread)s”"))
 register_kind("discussion_thread", _l("%(actor)s started “%(thread)s” in %(category)s"))
 register_kind("discussion_hidden", _l("A moderator hid your post in “%(thread)s”"))
+register_kind("discussion_removed", _l("A moderator removed your thread “%(thread)s”"))
+register_kind("discussion_removed_reason", _l("A moderator removed your thread “%(thread)s”: %(reason)s"))
+register_kind("discussion_restored", _l("A moderator restored your thread “%(thread)s”"))
 
 
 class BodyTooLong(ValidationFailed):
@@ -159,36 +166,43 @@ THREAD_ONLY = (lazyload(Thread.author), lazyload(Thread.last_poster))
 
 class ThreadFacts(NamedTuple):
     """What a kept thread page needs to know before it is looked up: who may see it (the
-    category's visibility), whether it is locked, how many posts it has."""
+    category's visibility; removed: moderators only), whether it is locked, how many posts it
+    has, who started it (they may change its title). Defaults: facts kept before these were."""
 
     id: int
     visibility: str
     locked: bool
     post_count: int
+    removed: bool = False
+    author_id: int | None = None
 
 
 def visible_thread(user: User, thread_id: int) -> ThreadFacts:
     """get_thread's answer without loading the thread (remembered until the community changes);
-    404 the same way for a missing thread and one in a category the reader may not see."""
+    404 the same way for a missing thread, a removed one and one in a category the reader may
+    not see."""
     from community.caching import cached
 
     def load() -> ThreadFacts | tuple[()]:
         row = db.session.execute(
-            select(Thread.id, Category.visibility, Thread.locked, Thread.post_count)
+            select(Thread.id, Category.visibility, Thread.locked, Thread.post_count, Thread.removed_at, Thread.author_id)
             .join(Category, Category.id == Thread.category_id).where(Thread.id == thread_id)).first()
-        return ThreadFacts(*row) if row is not None else ()
+        if row is None:
+            return ()
+        return ThreadFacts(row[0], row[1], bool(row[2]), row[3], row[4] is not None, row[5])
 
     facts: ThreadFacts | tuple[()] = cached(("thread-facts", thread_id), load)
-    if not isinstance(facts, ThreadFacts) or not can_see(user, facts):
+    if not isinstance(facts, ThreadFacts) or not can_see(user, facts) or (facts.removed and not is_moderator(user)):
         raise NotFoundError(_("No such thread."))
     return facts
 
 
 def get_thread(user: User, thread_id: int, *, people: bool = True) -> Thread:
-    """A thread the person may see (404 otherwise), with its category; with its author and
-    last poster unless `people` is False (answering with a new post shows neither)."""
+    """A thread the person may see (404 otherwise: also a removed one, but for moderators),
+    with its category; with its author and last poster unless `people` is False (answering
+    with a new post shows neither)."""
     thread = db.session.get(Thread, thread_id, options=THREAD_LOADS if people else THREAD_ONLY)
-    if thread is None or not can_see(user, thread.category):
+    if thread is None or not can_see(user, thread.category) or (thread.removed_at is not None and not is_moderator(user)):
         raise NotFoundError(_("No such thread."))
     return thread
 
@@ -594,9 +608,9 @@ def reply_recipients(thread: Thread | ReplyTarget, exclude: Iterable[int]) -> li
 class ReplyTarget(NamedTuple):
     """What a reply needs of its thread, read before the write begins (`reply_target`): the
     thread, its category, who follows it, which of them may want the reply e-mailed at once
-    (None: any of them) and whether the replier chose a level for the thread already (None:
-    not known). `followers` is None when they are to be looked up in the reply's own
-    transaction."""
+    (None: any of them), whether the replier chose a level for the thread already (None:
+    not known) and whether a moderator removed it. `followers` is None when they are to be
+    looked up in the reply's own transaction."""
 
     id: int
     category_id: int
@@ -606,10 +620,12 @@ class ReplyTarget(NamedTuple):
     followers: tuple[int, ...] | None = None
     emailed: frozenset[int] | None = None
     subscribed: bool | None = None
+    removed: bool = False
 
     @classmethod
     def of(cls, thread: Thread) -> ReplyTarget:
-        return cls(thread.id, thread.category_id, thread.category.visibility, thread.locked, thread.title)
+        return cls(thread.id, thread.category_id, thread.category.visibility, thread.locked, thread.title,
+                   removed=thread.removed)
 
 
 def reply_target(user: User, thread_id: int) -> ReplyTarget:
@@ -627,8 +643,9 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
         row = connection.execute(_REPLY_TARGET, {"thread_id": thread_id, "watcher": user.id}).first()
         if row is None:
             raise NotFoundError(_("No such thread."))
-        thread, category_id, visibility, locked, title, subscribed = row
-        target = ReplyTarget(thread, category_id, visibility, locked, title, subscribed=bool(subscribed))
+        thread, category_id, visibility, locked, title, subscribed, removed_at = row
+        target = ReplyTarget(thread, category_id, visibility, locked, title, subscribed=bool(subscribed),
+                             removed=removed_at is not None)
         if not can_see(user, target):
             raise NotFoundError(_("No such thread."))
         require_can_post(user, target)
@@ -643,7 +660,8 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
 _REPLY_TARGET = (
     select(Thread.id, Thread.category_id, Category.visibility, Thread.locked, Thread.title,
            exists().where(Subscription.user_id == bindparam("watcher", type_=Integer),
-                          Subscription.target_kind == "thread", Subscription.target_id == Thread.id))
+                          Subscription.target_kind == "thread", Subscription.target_id == Thread.id),
+           Thread.removed_at)
     .join(Category, Category.id == Thread.category_id)
     .where(Thread.id == bindparam("thread_id", type_=Integer))
 )
@@ -736,19 +754,24 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
 
 
 def require_can_post(user: User, thread: Thread | ReplyTarget) -> None:
+    if thread.removed:
+        if not is_moderator(user):
+            raise NotFoundError(_("No such thread."))  # as if it never was
+        raise PermissionDenied(_("This thread was removed; restore it before replying."))
     if thread.locked and not is_moderator(user):
         raise PermissionDenied(_("This thread is locked; only moderators can reply."))
 
 
 def _thread_moves_on(moderator: bool) -> Executable:
     """A reply's UPDATE of its thread (count, last activity, last poster), only while the
-    thread is as the reply saw it: same category and, unless a moderator writes, not locked.
+    thread is as the reply saw it: same category, not removed and, unless a moderator writes,
+    not locked.
     Built once per case on the table (no ORM bulk-update machinery; the loaded thread, if any,
     is expired by `reply`) and run with bound values."""
     threads = Thread.__table__
     now = bindparam("moment", type_=threads.c.last_post_at.type)
     seen = [threads.c.id == bindparam("seen_thread", type_=Integer),
-            threads.c.category_id == bindparam("seen_category", type_=Integer)]
+            threads.c.category_id == bindparam("seen_category", type_=Integer), threads.c.removed_at.is_(None)]
     if not moderator:
         seen.append(threads.c.locked.is_(False))
     return (
@@ -770,8 +793,9 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
     """Add a post; the thread's count and last activity move in the same transaction.
 
     `thread` is the thread as loaded (its page) or as read apart (`reply_target`). Either way
-    the thread moves on only as it was seen: not locked since (unless the writer moderates)
-    and still in the same category; otherwise it is looked at again in this transaction."""
+    the thread moves on only as it was seen: not locked since (unless the writer moderates),
+    not removed and still in the same category; otherwise it is looked at again in this
+    transaction."""
     target = thread if isinstance(thread, ReplyTarget) else ReplyTarget.of(thread)
     if not can_see(actor, target):
         raise NotFoundError(_("No such thread."))
@@ -789,10 +813,11 @@ def reply(actor: User, thread: Thread | ReplyTarget, body: str, *, reply_to_post
     moved = db.session.execute(_THREAD_MOVES_ON[is_moderator(actor)], {
         "seen_thread": target.id, "seen_category": target.category_id, "moment": now, "poster": actor.id})
     if not rowcount(moved):
-        # Locked, moved or gone since it was read: look again, now in this transaction.
+        # Locked, moved, removed or gone since it was read: look again, now in this transaction.
         fresh = get_thread(actor, target.id, people=False)
         if isinstance(thread, Thread) and fresh is thread:
             db.session.refresh(fresh)
+        require_can_post(actor, fresh)
         if ReplyTarget.of(fresh)[:5] == target[:5]:
             raise ConflictError(_("The thread changed while you replied; please try again."))  # never loops
         return reply(actor, fresh, body, reply_to_post_id=reply_to_post_id)
@@ -881,6 +906,91 @@ def edit_post(actor: User, post: Post, body: str, *, version: int | None = None)
     if post.author_id != actor.id:
         _log(actor, "post.edited", thread_id=thread.id, post_id=post.id)
     return post
+
+
+def can_edit_thread(user: User, thread: Thread) -> bool:
+    """Who may change a thread's title and topics: moderators, and its author while it is not
+    locked (as for their posts)."""
+    if is_moderator(user):
+        return True
+    return thread.author_id is not None and thread.author_id == user.id and not thread.locked
+
+
+def require_can_edit_thread(actor: User, thread: Thread) -> None:
+    if can_edit_thread(actor, thread):
+        return
+    if thread.author_id is not None and thread.author_id == actor.id:
+        raise PermissionDenied(_("This thread is locked; its title can no longer be changed."))
+    raise PermissionDenied(_("You can only change the title of your own threads."))
+
+
+def thread_version(thread: Thread) -> int:
+    """Which version of its title and topics a thread has (as post_version: 0 until the first
+    change, then the moment of the last one in microseconds)."""
+    if thread.edited_at is None:
+        return 0
+    moment = thread.edited_at
+    return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
+
+
+def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: Iterable[str] | None = None,
+                version: int | None = None) -> Thread:
+    """Change a thread's title and/or topics (None: unchanged), checked as when it was started.
+    `version` is the thread's version the editor started from (thread_version; None: the one
+    loaded now): a change saved meanwhile by anyone is not overwritten (ConflictError). A
+    moderator's change of someone else's thread is logged with the titles before and after."""
+    require_can_edit_thread(actor, thread)
+    errors: dict[str, list[str]] = {}
+    new_title = thread.title
+    if title is not None:
+        try:
+            new_title = check_title(title)
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    tag_list: list[Tag] | None = None
+    if tags is not None:
+        try:
+            tag_list = resolve_tags(list(tags), field="tags")
+        except ValidationFailed as error:
+            errors.update(error.fields)
+        else:
+            if len(tag_list) > MAX_TAGS:
+                errors["tags"] = [_("Choose at most %(max)d topics.", max=MAX_TAGS)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    stale = ConflictError(_("Someone changed this thread's title or topics while you were editing them. "
+                            "Compare with the current version and save again."))
+    if version is not None and version != thread_version(thread):
+        raise stale
+    old_tags = [tag.slug for tag in thread.tags]
+    new_tags = sorted(tag.slug for tag in tag_list) if tag_list is not None else old_tags
+    if new_title == thread.title and new_tags == old_tags:
+        return thread
+    now, seen_edit, old_title = utcnow(), thread.edited_at, thread.title
+    # Compare and set: of two changes saved at the same moment from the same version, one wins.
+    saved = db.session.execute(
+        update(Thread).where(Thread.id == thread.id,
+                             Thread.edited_at.is_(None) if seen_edit is None else Thread.edited_at == seen_edit)
+        .values(title=new_title, edited_at=now).execution_options(synchronize_session=False)
+    )
+    if not rowcount(saved):
+        raise stale
+    set_committed_value(thread, "title", new_title)
+    set_committed_value(thread, "edited_at", now)
+    if tag_list is not None and new_tags != old_tags:
+        wanted = {tag.id for tag in tag_list}
+        for row in list(thread.tag_rows):
+            if row.tag_id not in wanted:
+                thread.tag_rows.remove(row)
+        kept = {row.tag_id for row in thread.tag_rows}
+        thread.tag_rows.extend(ThreadTag(tag_id=tag.id, tag=tag) for tag in tag_list if tag.id not in kept)
+    db.session.flush()
+    if thread.author_id != actor.id:
+        data: dict[str, Any] = {"old_title": old_title, "new_title": new_title}
+        if new_tags != old_tags:
+            data.update(old_tags=old_tags, new_tags=new_tags)
+        _log(actor, "thread.edited", thread_id=thread.id, data=data)
+    return thread
 
 
 def delete_post(actor: User, post: Post) -> None:
@@ -1012,6 +1122,52 @@ def move_thread(actor: User, thread: Thread, category_id: int, note: str | None 
     db.session.expire(thread, ["category"])
     _log(actor, "thread.moved", thread_id=thread.id, note=note,
          data={"from": source.slug, "to": target.slug, "names": _names_of(source, target)})
+
+
+MAX_REMOVAL_REASON = 1000
+
+
+def _category_link(thread: Thread) -> str:
+    return f"/community/c/{thread.category.slug}"
+
+
+def remove_thread(actor: User, thread: Thread, reason: str | None = None) -> None:
+    """Take a thread down (soft: kept, restorable). Members no longer find it anywhere; it
+    answers 404 like a thread that never was. The author is told, with the reason if given
+    (their notification leads to the category: the thread is out of their sight)."""
+    require_moderator(actor)
+    reason = " ".join((reason or "").split()) or None
+    if reason is not None and len(reason) > MAX_REMOVAL_REASON:
+        message = _("At most %(max)d characters.", max=MAX_REMOVAL_REASON)
+        raise ValidationFailed(message, {"reason": [message]})
+    if thread.removed_at is not None:
+        return
+    thread.removed_at = utcnow()
+    thread.removed_by_id = actor.id
+    thread.removal_reason = reason
+    db.session.flush()
+    _log(actor, "thread.removed", thread_id=thread.id, note=reason)
+    if thread.author_id and may_hear(thread.author, thread):
+        link = _category_link(thread)
+        if reason:
+            notify_many([thread.author_id], "discussion_removed_reason", actor=actor, link=link, thread=thread.title,
+                        reason=reason)
+        else:
+            notify_many([thread.author_id], "discussion_removed", actor=actor, link=link, thread=thread.title)
+
+
+def restore_thread(actor: User, thread: Thread, note: str | None = None) -> None:
+    """Bring a removed thread back as it was; its author, told of the removal, is told of this too."""
+    require_moderator(actor)
+    if thread.removed_at is None:
+        return
+    thread.removed_at = None
+    thread.removed_by_id = None
+    thread.removal_reason = None
+    db.session.flush()
+    _log(actor, "thread.restored", thread_id=thread.id, note=note)
+    if thread.author_id and may_hear(thread.author, thread):
+        notify_many([thread.author_id], "discussion_restored", actor=actor, link=thread_link(thread.id), thread=thread.title)
 
 
 # Notifications for a thread ----------------------------------------------------------------------

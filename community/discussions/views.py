@@ -17,6 +17,7 @@ from community.discussions import bp, queries, search, services
 from community.discussions.forms import (
     CategoryForm,
     EditPostForm,
+    EditThreadForm,
     FlagForm,
     ModerationNoteForm,
     MoveThreadForm,
@@ -183,7 +184,7 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, templat
             # The empty reply box: the same for every reader of the page but for its tokens.
             reply_view = view
             extra["reply_html"] = cached_html(
-                "thread-reply", ("community",), (thread.id, view.posts.page, view.posts.pages, thread.locked, view.moderator),
+                "thread-reply", ("community",), (thread.id, view.posts.page, view.posts.pages, thread.locked, thread.removed, view.moderator),
                 lambda: render_template("discussions/_reply.html", view=reply_view, thread=thread, form=form, reply_target=None),
                 submission=form.submission.data or "")
     else:
@@ -191,7 +192,8 @@ def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, templat
     follow_form = SubscriptionForm(formdata=None, level=view.level or "normal", next=url_for("discussions.thread", thread_id=thread.id))
     return render_template(
         template, view=view, thread=thread, form=form, follow_form=follow_form,
-        mod_form=mod_form, reply_target=_reply_target(view, form), **extra,
+        mod_form=mod_form, reply_target=_reply_target(view, form),
+        may_edit_thread=services.can_edit_thread(current_user, thread), **extra,
     )
 
 
@@ -239,13 +241,15 @@ def thread(thread_id: int):
         return _render_thread(thread, page=page, per_page=per_page, form=form)
 
     # The whole page is the same for every reader with the same roles, moderation rights, own
-    # posts on the page (their Edit/Delete buttons) and way of following the thread, until the
-    # community changes (community.page_parts): a hit loads neither the thread nor its posts.
+    # posts on the page (their Edit/Delete buttons), authorship of the thread (Edit title) and
+    # way of following the thread, until the community changes (community.page_parts): a hit
+    # loads neither the thread nor its posts.
     if reply_to:
         return render()  # a reply box answering one post: this reader's own
     own = queries.own_posts_on_page(user, thread_id, page=page, per_page=per_page)
     parts = (thread_id, page, per_page, facts.locked, facts.post_count, services.is_moderator(user), own,
-             services.remembered_subscription_level(user, "thread", thread_id))
+             services.remembered_subscription_level(user, "thread", thread_id), facts.removed,
+             facts.author_id is not None and facts.author_id == user.id)
     return cached_page("thread", ("community", "directory"), parts, render)
 
 
@@ -302,6 +306,33 @@ def edit_post(post_id: int):
                            changed_meanwhile=changed_meanwhile)
 
 
+@bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_thread(thread_id: int):
+    """Change a thread's title and topics: its author (while not locked) and moderators."""
+    thread = services.get_thread(current_user, thread_id)
+    services.require_can_edit_thread(current_user, thread)
+    form = EditThreadForm(data={
+        "title": thread.title, "tags": ", ".join(tag.slug for tag in thread.tags),
+        "version": str(services.thread_version(thread))} if request.method == "GET" else None)
+    changed_meanwhile = False
+    if form.validate_on_submit():
+        raw_version = form.version.data or ""
+        version = int(raw_version) if ascii_digits(raw_version) else None
+        with form_attempt(form, show=(ValidationFailed, ConflictError)) as attempt:
+            services.edit_thread(current_user, thread, title=form.title.data or "", tags=form.tag_terms(), version=version)
+        if attempt.ok:
+            flash(_("The title and topics are saved."), "success")
+            return redirect(url_for("discussions.thread", thread_id=thread.id))
+        if isinstance(attempt.error, ConflictError):
+            # What was typed stays; the current title is shown above it, and saving again
+            # (now knowingly) replaces it.
+            changed_meanwhile = True
+            form.version.data = str(services.thread_version(thread))
+            form.version.raw_data = [form.version.data]
+    return render_template("discussions/edit_thread.html", form=form, thread=thread, changed_meanwhile=changed_meanwhile)
+
+
 @bp.post("/posts/<int:post_id>/delete")
 @login_required
 def delete_post(post_id: int):
@@ -345,7 +376,7 @@ def moderate_post(post_id: int, action: str):
     return redirect(services.thread_link(post.thread_id, post.id))
 
 
-@bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin):action>")
+@bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin, remove, restore):action>")
 @login_required
 def moderate_thread(thread_id: int, action: str):
     thread = services.get_thread(current_user, thread_id)
@@ -353,11 +384,19 @@ def moderate_thread(thread_id: int, action: str):
     if form.validate_on_submit():
         if action in ("lock", "unlock"):
             services.set_locked(current_user, thread, action == "lock", note=form.note.data)
-        else:
+        elif action in ("pin", "unpin"):
             services.set_pinned(current_user, thread, action == "pin", note=form.note.data)
+        elif action == "remove":  # the note is the reason, told to the author
+            services.remove_thread(current_user, thread, reason=form.note.data)
+        else:
+            services.restore_thread(current_user, thread, note=form.note.data)
         messages = {"lock": _("The thread is locked."), "unlock": _("The thread is open again."),
-                    "pin": _("The thread is pinned."), "unpin": _("The thread is no longer pinned.")}
+                    "pin": _("The thread is pinned."), "unpin": _("The thread is no longer pinned."),
+                    "remove": _("The thread is removed: members no longer see it. You can restore it here."),
+                    "restore": _("The thread is restored: members see it again.")}
         flash(messages[action], "success")
+    elif form.note.errors:
+        flash(form.note.errors[0], "error")
     return redirect(url_for("discussions.thread", thread_id=thread.id))
 
 
@@ -474,6 +513,15 @@ def delete_category(category_id: int):
             return redirect(url_for("discussions.edit_category", category_id=category.id))
         flash(_("The category is deleted."), "success")
     return redirect(url_for("discussions.categories"))
+
+
+@bp.get("/community/moderation/removed")
+@login_required
+def removed_threads():
+    page, per_page = _page_args(30)
+    return render_template("discussions/removed.html",
+                           threads=queries.removed_threads(current_user, page=page, per_page=per_page),
+                           mod_form=ModerationNoteForm(formdata=None))
 
 
 @bp.get("/community/moderation/log")
