@@ -159,3 +159,43 @@ def test_hidden_ids_in_the_query_string_answer_exactly_like_missing_ones(app, hi
                 oracles.append(f"GET {address}: hidden {present.status_code} {_body(present)[:120]!r} "
                                f"vs missing {absent.status_code} {_body(absent)[:120]!r}")
     assert oracles == []
+
+
+@pytest.fixture
+def removed_world(app):
+    """The access-matrix world with its members' thread (the mentor's, with the staff member's
+    reply) removed by a moderator."""
+
+    def build():
+        from community.accounts.models import User
+        from community.discussions import services
+        from community.discussions.models import Thread
+        from community.extensions import db
+
+        world = build_world(app)
+        with app.test_request_context():
+            moderator = db.session.get(User, world.users["change_manager"].id)
+            services.remove_thread(moderator, db.session.get(Thread, world.ids["thread"]), reason="Spam")
+            db.session.commit()
+        return world
+
+    return isolated(app, build)
+
+
+@pytest.mark.parametrize("role", ("mentor", "executive", "staff"))
+def test_a_removed_thread_answers_exactly_like_a_missing_one_even_to_its_author(app, removed_world, role):
+    """Every page and API route about the removed thread or a post in it, for members (the
+    mentor started it, the staff member replied in it): the answer of an id never used."""
+    missing = _missing_ids(removed_world)
+    client = isolated(app, signed_in_client, app, removed_world, role)
+    oracles, checked = [], 0
+    for rule_obj, method in all_routes(app):
+        if not {"thread_id", "post_id"} & set(rule_obj.arguments) and rule_obj.endpoint != "discussions.follow":
+            continue
+        absent = isolated(app, _send, app, removed_world, missing, role, rule_obj, method, client)
+        present = isolated(app, _send, app, removed_world, removed_world, role, rule_obj, method, client)
+        checked += 1
+        if present.status_code != absent.status_code or _body(present) != _body(absent):
+            oracles.append(f"{method} {rule_obj.rule}: removed {present.status_code} {_body(present)[:120]!r} "
+                           f"vs missing {absent.status_code} {_body(absent)[:120]!r}")
+    assert checked >= 15 and oracles == [], "\n".join(oracles)

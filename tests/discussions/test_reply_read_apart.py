@@ -1,7 +1,7 @@
 """A reply through the API reads its thread and the thread's followers before its write begins
 (services.reply_target, on a connection of its own that takes no write lock), then writes only.
 What was read can change in between: the write checks that the thread is as it was read, and a
-thread locked, moved or hidden meanwhile is refused or followed as if read afresh. Both databases."""
+thread locked, moved, removed or hidden meanwhile is refused or followed as if read afresh. Both databases."""
 
 from __future__ import annotations
 
@@ -83,6 +83,17 @@ def test_a_thread_locked_after_it_was_read_refuses_the_reply_and_nothing_is_writ
     response = _reply(client, api_token(create_user()), thread.id)
     assert response.status_code == 403
     assert response.json["error"]["code"] == "forbidden" and "locked" in response.json["error"]["message"]
+    assert _posts(db, thread.id) == (1, 1)
+
+
+def test_a_thread_removed_after_it_was_read_is_not_found_and_nothing_is_written(
+        client, db, create_user, create_thread, api_token, change_after_read):
+    thread = create_thread(create_user())
+    change_after_read("UPDATE threads SET removed_at = CURRENT_TIMESTAMP WHERE id = :id", id=thread.id)
+    response = _reply(client, api_token(create_user()), thread.id)
+    never = client.post("/api/v1/threads/987654/posts", json={"body": "A reply"},
+                        headers={"Authorization": f"Bearer {api_token(create_user())}"})
+    assert response.status_code == 404 and response.json == never.json
     assert _posts(db, thread.id) == (1, 1)
 
 
