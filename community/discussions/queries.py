@@ -408,18 +408,20 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
 
 def activity_records(since: datetime | None = None) -> list[tuple[int, str, datetime]]:
     """(person_id, "thread" | "post", at): a "thread" for each thread started, a "post" for
-    each reply (a thread's first post is its "thread"); visible posts of existing people."""
+    each reply (a thread's first post is its "thread"); visible posts of existing people, none
+    of a thread a moderator removed (a spam thread is no evidence of community activity)."""
     first = select(func.min(Post.id)).group_by(Post.thread_id)
+    removed = select(Thread.id).where(Thread.removed_at.is_not(None))
     threads = db.session.execute(
         select(Thread.author_id, Thread.created_at)
-        .where(Thread.author_id.is_not(None), *_period(Thread.created_at, since, None))
+        .where(Thread.author_id.is_not(None), Thread.removed_at.is_(None), *_period(Thread.created_at, since, None))
         .order_by(Thread.created_at, Thread.id)
     )
     records: list[tuple[int, str, datetime]] = [(a, "thread", at) for a, at in threads if a is not None]
     posts = db.session.execute(
         select(Post.author_id, Post.created_at)
         .where(
-            Post.author_id.is_not(None), visible_post_clause(), Post.id.not_in(first),
+            Post.author_id.is_not(None), visible_post_clause(), Post.id.not_in(first), Post.thread_id.not_in(removed),
             *_period(Post.created_at, since, None),
         )
         .order_by(Post.created_at, Post.id)

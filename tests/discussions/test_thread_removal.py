@@ -222,3 +222,26 @@ def test_moderators_remove_and_restore_through_the_api(client, db, spam_world, a
     kinds = list(db.session.scalars(select(Notification.kind).where(Notification.user_id == world["author"].id)
                                     .order_by(Notification.id)))
     assert kinds[-2:] == ["discussion_removed_reason", "discussion_restored"]
+
+
+def test_a_removed_thread_is_no_evidence_of_community_activity(app, db, spam_world):
+    """Ambassador evidence and the network analysis count threads and replies
+    (queries.activity_records): none of a removed thread, until it is restored."""
+    from community.accounts.models import User
+    from community.discussions import queries, services
+    from community.discussions.models import Thread
+
+    def records() -> set[tuple[int, str]]:
+        return {(person, kind) for person, kind, _at in queries.activity_records()}
+
+    author, reader = spam_world["author"].id, spam_world["reader"].id
+    assert {(author, "thread"), (author, "post"), (reader, "post")} <= records()
+    with app.test_request_context():
+        moderator = db.session.get(User, spam_world["moderator"].id)
+        services.remove_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
+        db.session.flush()
+        assert records().isdisjoint({(author, "thread"), (author, "post"), (reader, "post")})
+        services.restore_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
+        db.session.flush()
+        assert {(author, "thread"), (author, "post"), (reader, "post")} <= records()
+        db.session.rollback()
