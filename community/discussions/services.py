@@ -933,21 +933,16 @@ def thread_version(thread: Thread) -> int:
     return calendar.timegm(moment.utctimetuple()) * 1_000_000 + moment.microsecond
 
 
-def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: Iterable[str] | None = None,
-                version: int | None = None) -> Thread:
-    """Change a thread's title and/or topics (None: unchanged), checked as when it was started.
-    `version` is the thread's version the editor started from (thread_version; None: the one
-    loaded now): a change saved meanwhile by anyone is not overwritten (ConflictError). A
-    moderator's change of someone else's thread is logged with the titles before and after."""
-    require_can_edit_thread(actor, thread)
+def _thread_changes(thread: Thread, title: str | None, tags: Iterable[str] | None) -> tuple[str, list[Tag] | None]:
+    """The title and topics asked for (None: unchanged), checked as when a thread is started;
+    every field's error at once."""
     errors: dict[str, list[str]] = {}
-    new_title = thread.title
+    new_title, tag_list = thread.title, None
     if title is not None:
         try:
             new_title = check_title(title)
         except ValidationFailed as error:
             errors.update(error.fields)
-    tag_list: list[Tag] | None = None
     if tags is not None:
         try:
             tag_list = resolve_tags(list(tags), field="tags")
@@ -958,6 +953,26 @@ def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: 
                 errors["tags"] = [_("Choose at most %(max)d topics.", max=MAX_TAGS)]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    return new_title, tag_list
+
+
+def _replace_topics(thread: Thread, tag_list: list[Tag]) -> None:
+    wanted = {tag.id for tag in tag_list}
+    for row in list(thread.tag_rows):
+        if row.tag_id not in wanted:
+            thread.tag_rows.remove(row)
+    kept = {row.tag_id for row in thread.tag_rows}
+    thread.tag_rows.extend(ThreadTag(tag_id=tag.id, tag=tag) for tag in tag_list if tag.id not in kept)
+
+
+def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: Iterable[str] | None = None,
+                version: int | None = None) -> Thread:
+    """Change a thread's title and/or topics (None: unchanged), checked as when it was started.
+    `version` is the thread's version the editor started from (thread_version; None: the one
+    loaded now): a change saved meanwhile by anyone is not overwritten (ConflictError). A
+    moderator's change of someone else's thread is logged with the titles before and after."""
+    require_can_edit_thread(actor, thread)
+    new_title, tag_list = _thread_changes(thread, title, tags)
     stale = ConflictError(_("Someone changed this thread's title or topics while you were editing them. "
                             "Compare with the current version and save again."))
     if version is not None and version != thread_version(thread):
@@ -978,12 +993,7 @@ def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: 
     set_committed_value(thread, "title", new_title)
     set_committed_value(thread, "edited_at", now)
     if tag_list is not None and new_tags != old_tags:
-        wanted = {tag.id for tag in tag_list}
-        for row in list(thread.tag_rows):
-            if row.tag_id not in wanted:
-                thread.tag_rows.remove(row)
-        kept = {row.tag_id for row in thread.tag_rows}
-        thread.tag_rows.extend(ThreadTag(tag_id=tag.id, tag=tag) for tag in tag_list if tag.id not in kept)
+        _replace_topics(thread, tag_list)
     db.session.flush()
     if thread.author_id != actor.id:
         data: dict[str, Any] = {"old_title": old_title, "new_title": new_title}
