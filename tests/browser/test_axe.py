@@ -35,6 +35,9 @@ PAGES = {
     "community-category": (lambda ids: f"/community/c/{ids['category']}", (ADMIN, MENTOR)),
     "thread": (lambda ids: f"/threads/{ids['thread_id']}", (ADMIN, MENTOR)),
     "community-search": (lambda ids: "/community/search?q=teams", (ADMIN, MENTOR)),
+    "thread-edit": (lambda ids: f"/threads/{ids['thread_id']}/edit", (ADMIN,)),
+    "removed-thread": (lambda ids: f"/threads/{ids['removed_thread_id']}", (ADMIN,)),
+    "removed-threads": (lambda ids: "/community/moderation/removed", (ADMIN,)),
     "ambassadors": (lambda ids: "/ambassadors", (ADMIN, MENTOR)),
     "circles": (lambda ids: "/circles", (ADMIN, MENTOR)),
     "notifications": (lambda ids: "/notifications/", (ADMIN, MENTOR)),
@@ -133,12 +136,16 @@ def demo_site(database_url):
         lounge = db.session.scalar(select(Category).where(Category.visibility == "members").order_by(Category.position))
         thread = db.session.scalar(select(Thread).where(Thread.category_id == lounge.id).order_by(Thread.post_count.desc()))
         tag = db.session.scalar(select(Tag).where(Tag.slug == "microsoft-teams")) or db.session.scalar(select(Tag).order_by(Tag.id))
-        # A deleted and a hidden post in the thread: their placeholders must be readable too.
-        replies = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).offset(1).limit(2)))
-        if replies:
-            replies[0].deleted_at = replies[0].created_at
-        if len(replies) > 1:
-            replies[1].hidden = True
+        # A thread a moderator removed, with a reason: its banner and the list of removed threads.
+        removed = db.session.scalar(select(Thread).where(Thread.id != thread.id).order_by(Thread.post_count.desc()))
+        removed.removed_at, removed.removed_by_id, removed.removal_reason = removed.created_at, admin.id, "Advertising"
+        # A deleted and a hidden post in the threads: their placeholders must be readable too.
+        for shown in (thread, removed):
+            replies = list(db.session.scalars(select(Post).where(Post.thread_id == shown.id).order_by(Post.id).offset(1).limit(2)))
+            if replies:
+                replies[0].deleted_at = replies[0].created_at
+            if len(replies) > 1:
+                replies[1].hidden = True
         unit_of_work.commit()
         cohort = db.session.scalar(select(Cohort).order_by(Cohort.id))
         question = db.session.scalar(select(Question).order_by(Question.id))
@@ -146,7 +153,7 @@ def demo_site(database_url):
             mentor = db.session.get(User, question.contact_id)  # the mentor is one of its two people
         ids = {
             "admin_email": admin.email, "mentor_email": mentor.email, "mentor_id": mentor.id,
-            "thread_id": thread.id, "question_id": question.id if question else 0, "category": lounge.slug, "tag": tag.slug, "cohort_id": cohort.id if cohort else 1,
+            "thread_id": thread.id, "removed_thread_id": removed.id, "question_id": question.id if question else 0, "category": lounge.slug, "tag": tag.slug, "cohort_id": cohort.id if cohort else 1,
             "user_ids": {ADMIN: admin.id, MENTOR: mentor.id},
         }
     server = make_server("127.0.0.1", 0, app, threaded=True)
