@@ -241,7 +241,7 @@ def thread(thread_id: int):
         return _render_thread(thread, page=page, per_page=per_page, form=form)
 
     # The whole page is the same for every reader with the same roles, moderation rights, own
-    # posts on the page (their Edit/Delete buttons), authorship of the thread (Edit title) and
+    # posts on the page (their Edit/Delete buttons), authorship of the thread (Change title) and
     # way of following the thread, until the community changes (community.page_parts): a hit
     # loads neither the thread nor its posts.
     if reply_to:
