@@ -346,12 +346,14 @@ def interaction_edges(since: datetime | None = None, until: datetime | None = No
     - "co_thread": people posting in the same thread, one edge per pair (source: the one
       whose latest post is later), dated by the later of the two latest posts; only the
       CO_THREAD_PARTICIPANTS most recent participants of a thread are paired.
-    Deleted and hidden posts (on either side), erased authors and self-pairs are left out.
+    Deleted and hidden posts (on either side), threads a moderator removed, erased authors and
+    self-pairs are left out.
     Three SQL statements, whatever the number of posts.
     """
     p = aliased(Post, name="p")
     target = aliased(Post, name="target")
-    visible_p = (p.deleted_at.is_(None), p.hidden.is_(False), p.author_id.is_not(None))
+    removed = select(Thread.id).where(Thread.removed_at.is_not(None))  # a spam thread ties nobody together
+    visible_p = (p.deleted_at.is_(None), p.hidden.is_(False), p.author_id.is_not(None), p.thread_id.not_in(removed))
     first = (
         select(Post.thread_id, func.min(Post.id).label("first_id"))
         .group_by(Post.thread_id)

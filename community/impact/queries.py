@@ -475,7 +475,8 @@ def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:
     for cohort_id, person_id in db.session.execute(select(finished.c.cohort_id, finished.c.person_id)):
         people[cohort_id].add(person_id)
     visible_post = and_(Post.author_id == finished.c.person_id, Post.created_at > finished.c.done_at,
-                        Post.deleted_at.is_(None), Post.hidden.is_(False))
+                        Post.deleted_at.is_(None), Post.hidden.is_(False),
+                        Post.thread_id.not_in(select(Thread.id).where(Thread.removed_at.is_not(None))))
     posted: dict[int, set[int]] = defaultdict(set)
     for cohort_id, person_id in db.session.execute(
         select(finished.c.cohort_id, finished.c.person_id).join(Post, visible_post).distinct()

@@ -3,7 +3,7 @@ interaction edges and activity records."""
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 
 def count_statements(db, fn):
@@ -130,6 +130,29 @@ def test_interaction_edges_on_a_hand_built_community(app, db, create_user):
         [(a, "thread"), (d, "thread"), (b, "post"), (c, "post"), (a, "post"), (c, "post")]
     )
     assert sorted(p for p, _k, _at in activity_records(since=at(25))) == sorted([a, d, c])
+
+
+def test_a_removed_thread_ties_nobody_together_until_it_is_restored(app, db, create_user):
+    """A spam thread a moderator removed gives the network analysis no reply, mention or
+    shared-thread edge (it would make its posters look connected); restored, it counts again."""
+    from community.discussions.models import Thread
+    from community.discussions.queries import interaction_edges
+
+    a, b, c = (create_user(roles=["mentor"]).id for _ in range(3))
+    _build(db, [
+        ("p1", "spam", a, 0, None, [], None),
+        ("p2", "spam", b, 10, "p1", [c], None),
+        ("q1", "kept", a, 20, None, [], None),
+        ("q2", "kept", c, 30, "q1", [], None),
+    ])
+    spam = db.session.scalar(select(Thread).where(Thread.title == "spam"))
+    assert {(s, t, k) for s, t, k, _ in interaction_edges()} >= {(b, a, "reply"), (b, c, "mention")}
+    spam.removed_at = T0 + timedelta(days=1)
+    db.session.commit()
+    assert sorted((s, t, k) for s, t, k, _ in interaction_edges()) == sorted([(c, a, "reply"), (c, a, "co_thread")])
+    spam.removed_at = None
+    db.session.commit()
+    assert {(s, t, k) for s, t, k, _ in interaction_edges()} >= {(b, a, "reply"), (b, c, "mention")}
 
 
 def test_co_thread_pairs_only_the_most_recent_participants(app, db, create_user):

@@ -186,6 +186,11 @@ def test_multipliers_count_executives_active_after_their_mentorship(app, db, cli
     multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
     assert multiplier == {"executives": 3, "suppressed": False, "posted": 2, "answered": 1, "topic_contacts": 1, "any": 3,
                           "share": 1.0}
+    # A thread a moderator removed (spam) is no sign of activity: its answer no longer counts.
+    colleague_thread.removed_at = utcnow()
+    db.session.commit()
+    multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
+    assert (multiplier["posted"], multiplier["answered"], multiplier["any"]) == (1, 0, 2)
     app.config["REPORT_MIN_GROUP"] = 5
     multiplier = _api_report(client, api_token, run.manager, run.cohort_id).get_json()["multiplier"]
     assert multiplier == {"executives": 3, "suppressed": True}
