@@ -124,3 +124,22 @@ def test_only_admins_import(client, login_as, create_user):
     assert client.get("/admin/import").status_code == 403
     assert upload(client, GOOD_AND_BAD).status_code == 403
     assert client.get("/admin/import/1").status_code in (403, 404)
+
+
+def test_on_a_phone_the_people_to_update_are_cards_and_the_preview_scrolls_with_a_hint(client, login_as, create_user):
+    """At 390 px the e-mail of a person to be updated broke mid-word ("…@demo.exa / mple") and the
+    preview was cut at its third column with nothing saying that it scrolls."""
+    from tests.stacked import tables_in, unlabelled
+
+    create_user(roles=["staff"], name="Old Name", email="known@example.com")
+    login_as(create_user(roles=["admin"]))
+    show = upload(client, "name,email,department\nNew Name,known@example.com,Sales\nNina New,nina@example.com,IT\n")
+    tables = tables_in(client.get(show.headers["Location"]).get_data(as_text=True))
+    updates = next(t for t in tables if t.headings == ["Line", "E-mail", "Person"])
+    assert unlabelled(updates) == []
+    assert [(c.label, c.text) for c in updates.rows[0]] == [
+        ("Line", "2"), ("E-mail", "known@example.com"), ("Person", "updates Old Name")]
+    # The raw rows keep their columns side by side (a stack would lose the file's shape); the
+    # box they scroll in shows a shadow at its cut edge (static/css/app.css).
+    preview = next(t for t in tables if "department" in t.headings)
+    assert "import-preview" in preview.classes and not preview.stacks

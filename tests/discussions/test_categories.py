@@ -199,3 +199,20 @@ def test_a_second_category_with_a_taken_name_is_refused_in_either_language(clien
     assert "has this name already" in renamed.get_data(as_text=True)
     kept = client.post_form(f"/community/categories/{lounge.id}/edit", category_form(name="Mentor Lounge", name_de=""))
     assert kept.status_code == 302  # its own name, in another case, is no clash
+
+
+def test_manage_categories_is_a_list_of_cards_on_a_phone(client, login_as, create_user, create_thread, create_category):
+    """At 390 px its Threads and Edit columns were cut off at the screen's edge: each category is
+    now a card, its name as the title and position, audience and thread count labelled."""
+    from tests.stacked import tables_in, unlabelled
+
+    lounge = create_category(name="Lounge", visibility="mentors", position=2)
+    create_category(name="Empty", position=1)
+    create_thread(create_user(roles=["mentor"]), category=lounge, title="Doubts")
+    login_as(create_user(roles=["change_manager"]))
+    [table] = tables_in(client.get("/community/categories").get_data(as_text=True))
+    assert unlabelled(table) == []
+    row = next(r for r in table.rows if "Lounge" in r[1].text)
+    assert row[1].is_title
+    assert [(c.label, c.text) for c in (row[0], row[2], row[3])] == [
+        ("Position", "2"), ("Who sees it", "Mentors and the programme team only"), ("Threads", "1")]

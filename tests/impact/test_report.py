@@ -288,3 +288,31 @@ def test_the_excel_file_holds_moments_as_dates_and_empty_cells_blank(client, log
     assert not re.search(r'<c r="G2"[^>]*t="s"', sheet)  # completed: a date; not yet: no cell, not an empty string
     csv_text = client.get(f"/runs/{run.cohort_id}/export?format=csv").get_data(as_text=True)
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", csv_text)
+
+
+def test_the_report_tables_are_cards_on_a_phone_with_each_mean_beside_its_spread(app, client, login_as, make_run,
+                                                                                answer):
+    """At 390 px the incentives table was cut at its End survey column and the runs compared at
+    their second one; on a phone each row is now a card, each figure beside its heading."""
+    import re
+
+    from tests.stacked import tables_in, unlabelled
+
+    run = make_run(pairs=5, open_kinds=("start",))
+    for executive in run.executives:
+        answer(executive, run.surveys["start"], level=1)
+    set_status(app, run.manager, run.surveys["start"], "close")
+    set_status(app, run.manager, run.surveys["end"], "open")
+    for executive in run.executives:
+        answer(executive, run.surveys["end"], level=3)
+    login_as(run.manager)
+    html = client.get(f"/runs/{run.cohort_id}/report").get_data(as_text=True)
+    tables = tables_in(html)
+    incentives = next(t for t in tables if "Incentive" in t.headings)
+    competence = next(t for t in tables if "Gain" in t.headings)
+    runs = next(t for t in tables if "Multipliers" in t.headings)
+    for table in (incentives, competence, runs):
+        assert table.rows and "label-figure" in table.classes and unlabelled(table) == [], table.headings
+    assert runs.rows[0][0].is_title and runs.rows[0][0].text == "Run 2026"
+    # The mean and its spread are one element: side by side, not spread across the card's line.
+    assert re.search(r'data-label="End survey"><span>[\d.]+ <span class="meta">± [\d.]+ · n = 5</span></span>', html)

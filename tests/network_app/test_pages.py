@@ -385,3 +385,27 @@ def test_single_points_of_failure_on_a_phone_are_cards_without_empty_headings(cl
         assert 'data-label="Why"' in row
         for cell in re.findall(r"<td data-label=\"[^\"]+\">(.*?)</td>", row, re.S):
             assert cell.strip(), row  # a heading over nothing
+
+
+def test_roles_coverage_and_a_persons_history_are_cards_on_a_phone(client, login_as, analyst, small_org, compute):
+    """At 390 px the shortlist, the communities, the uncovered topics and a person's figures over
+    time were cut off at the screen's edge (reasons squeezed to a word a line); on a phone each
+    row is now a card, its name or date as the title and each figure beside its heading."""
+    from tests.stacked import tables_in, unlabelled
+
+    compute()
+    compute()  # a second snapshot: the person page shows the figures over time
+    login_as(analyst)
+    roles = tables_in(client.get("/network/roles").get_data(as_text=True))
+    shortlist = next(t for t in roles if "Outcomes" in t.headings)
+    communities = next(t for t in roles if "Main departments" in t.headings)
+    coverage = next(t for t in tables_in(client.get("/network/coverage").get_data(as_text=True)) if "Why" in t.headings)
+    mia = small_org["mia"]
+    history = next(t for t in tables_in(client.get(f"/network/people/{mia.id}").get_data(as_text=True))
+                   if "Departments reached" in t.headings)
+    for table in (shortlist, communities, coverage, history):
+        assert table.rows and unlabelled(table) == [], table.headings
+    assert {"label-figure"} <= shortlist.classes & communities.classes & history.classes
+    assert "labels-above" in coverage.classes  # "Mentors who can teach it" is too long to stand beside its names
+    assert [c.label for c in shortlist.rows[0][1:]] == ["Score", "Outcomes", "Community", "Reach"]
+    assert len(history.rows) == 2 and all(row[0].is_title for row in history.rows)

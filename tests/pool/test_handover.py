@@ -343,3 +343,18 @@ def test_a_handover_does_not_count_the_executives_goals_twice_as_topic_demand(ap
     assert api(org["cm"])("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover",
                           {"mentor_id": org["sub"].id}).status_code == 201
     assert demand() == before and before["sharepoint"] == 3
+
+
+def test_the_earlier_sessions_are_cards_on_a_phone(org, api, client, login_as):
+    """The table of sessions before the handover scrolled sideways at 390 px; on a phone each is
+    now a card, its date as the title and the mentor, topics and status under their headings."""
+    from tests.stacked import tables_in, unlabelled
+
+    new = api(org["executives"][0])("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover",
+                                    {"mentor_id": org["sub"].id}).get_json()
+    login_as(org["sub"])
+    html = client.get(f"/mentoring/mentorships/{new['id']}").get_data(as_text=True)
+    [earlier] = [t for t in tables_in(html) if "Mentor" in t.headings]
+    assert unlabelled(earlier) == []
+    done = next(row for row in earlier.rows if "Lena Leaver" in row[1].text)
+    assert done[0].is_title and [c.label for c in done[1:]] == ["Mentor", "Topics", "Status"]

@@ -362,3 +362,17 @@ def test_time_zones_are_named_in_the_readers_language_once_each(client, create_u
     europe = re.search(r'<optgroup label="Europa">(.*?)</optgroup>', german, re.S).group(1)
     places = re.findall(r">([^<]+)</option>", europe)
     assert places.index("Zagreb") < places.index("Zürich")  # alphabetical, accents or not
+
+
+def test_the_topic_editor_stacks_each_topic_above_its_level_on_a_phone(client, create_user, login_as, give_tags, taxonomy):
+    """At 390 px the two selects shared a row and cut the topic names to a dozen letters
+    ("Advanced Exce"); on a phone each row is a card with the topic, then the level, full width."""
+    from tests.stacked import tables_in, unlabelled
+
+    me = create_user(roles=["mentor"], locale="de")
+    give_tags(me, {"microsoft-teams": "expert"})
+    login_as(me)
+    [editor] = tables_in(client.get(f"/people/{me.id}/edit").get_data(as_text=True))
+    assert {"labels-above"} <= editor.classes and unlabelled(editor) == []
+    assert editor.headings == ["Thema", "Stufe"] and len(editor.rows) > 1
+    assert all([c.label for c in row] == ["Thema", "Stufe"] for row in editor.rows)
