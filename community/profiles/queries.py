@@ -143,14 +143,25 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
 
 
 def filter_options() -> dict[str, list[str]]:
-    """Values offered by the directory's filters, in one statement that reads only the indexes
-    on department, location and language (department and place names are not secret, so
-    values of hidden people may appear)."""
-    parts = [
-        select(literal(kind).label("kind"), column.label("value")).where(column.is_not(None)).distinct()
-        for kind, column in (("departments", User.department), ("locations", User.location),
-                             ("languages", UserLanguage.code))
-    ]
+    """Values offered by the directory's filters: only those of people the directory lists (a
+    value that only hidden, deactivated or erased people have would tell that someone hidden
+    works there). The same for every viewer, as the directory lists the same people for all
+    (hidden people not even for change managers), so one cached copy serves everyone.
+
+    One statement: each value read from the index on its column, then kept if one listed
+    person has it (the index again, stopping at the first) — as fast as reading the values
+    alone, where joining every row to its person took ten times as long."""
+    holder, spoken = aliased(User), aliased(UserLanguage)
+    listed = and_(holder.active.is_(True), holder.directory_visible.is_(True))
+    parts = []
+    for kind, column, held in (
+        ("departments", User.department, lambda value: exists().where(holder.department == value, listed)),
+        ("locations", User.location, lambda value: exists().where(holder.location == value, listed)),
+        ("languages", UserLanguage.code, lambda value: exists().where(
+            spoken.code == value, holder.id == spoken.user_id, listed)),
+    ):
+        values = select(column.label("value")).where(column.is_not(None)).distinct().subquery()
+        parts.append(select(literal(kind).label("kind"), values.c.value).where(held(values.c.value)))
     options: dict[str, list[str]] = {"departments": [], "locations": [], "languages": []}
     for kind, value in db.session.execute(union_all(*parts)):
         if value:

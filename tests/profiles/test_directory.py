@@ -252,3 +252,43 @@ def test_search_as_you_type_answers_htmx_with_the_results_only(client, create_us
     assert "<html" in full.get_data(as_text=True)
     page = client.get("/people?q=hilde").get_data(as_text=True)
     assert "<html" in page and 'hx-get="/people"' in page and 'hx-push-url="true"' in page
+
+
+def _filter_options(html: str, name: str) -> list[str]:
+    import re
+
+    select = re.search(rf'<select[^>]*id="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return [value for value in re.findall(r'<option value="([^"]*)"', select.group(1)) if value]
+
+
+def test_filters_offer_no_department_place_or_language_only_hidden_people_have(
+        client, create_user, login_as, api_token, people):
+    """A drop-down value that only hidden people have would tell that someone hidden works there."""
+    create_user(name="Lena Hidden", department="Legal", location="Lisbon", languages=["pt"], directory_visible=False)
+    create_user(name="Otto Gone", department="Procurement", location="Oslo", languages=["fi"], active=False)
+    for viewer in (create_user(roles=["staff"]), create_user(roles=["change_manager", "admin"])):
+        login_as(viewer)
+        html = client.get("/people").get_data(as_text=True)
+        assert _filter_options(html, "department") == ["Finance", "IT", "Sales"]
+        assert _filter_options(html, "location") == ["Hamburg", "Munich"]
+        assert _filter_options(html, "language") == ["de", "en"]
+        # Choosing a hidden person's department by hand shows what an unknown one shows.
+        legal, nowhere = (text_of(client.get(f"/people?department={d}")).replace(d, "…") for d in ("Legal", "Nowhere"))
+        assert legal == nowhere
+        client.post_form("/logout")
+
+
+def test_a_value_leaves_the_filters_when_its_only_person_hides_and_returns_when_they_show(
+        client, create_user, login_as, api_token, people):
+    """The options are cached; hiding or showing oneself changes them at once."""
+    ben_token = api_token(people["ben"])
+    login_as(create_user(roles=["staff"]))
+    assert "IT" in _filter_options(client.get("/people").get_data(as_text=True), "department")
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": False}, token=ben_token).status_code == 200
+    html = client.get("/people").get_data(as_text=True)
+    assert "IT" not in _filter_options(html, "department")
+    assert "Hamburg" not in _filter_options(html, "location")
+    assert _filter_options(html, "language") == ["de", "en"]  # Anna speaks English too
+    assert client.send_json("PATCH", "/api/v1/me", {"directory_visible": True}, token=ben_token).status_code == 200
+    assert "IT" in _filter_options(client.get("/people").get_data(as_text=True), "department")
