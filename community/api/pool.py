@@ -132,6 +132,10 @@ class CircleSchema(ma.Schema):
     location = ma.fields.String(allow_none=True)
     next_meetings = ma.fields.List(ma.fields.DateTime())
     your_status = ma.fields.String(allow_none=True)
+    others_invited = ma.fields.Integer(metadata={
+        "description": "members invited and not named to you: people who keep their profile out of the directory "
+                       "are named to the other members only once they join; `members` leaves them out, and "
+                       "whoever declined (change managers see everyone)"})
 
 
 class CircleCreateSchema(ma.Schema):
@@ -181,8 +185,10 @@ class ProposalListSchema(ma.Schema):
 
 def circle_json(c) -> dict:
     mine = circle_services.membership(c, current_user)
+    shown = circle_services.members_shown(current_user, c)
     return {"id": c.id, "name": c.name,
-            "members": [{"person": m.user, "status": m.status} for m in c.members],
+            "members": [{"person": m.user, "status": m.status} for m in shown.named],
+            "others_invited": shown.others_invited,
             "topics": [t.tag.slug for t in c.topics], "rhythm_weeks": c.rhythm_weeks,
             "first_meeting_at": c.first_meeting_at, "duration_minutes": c.duration_minutes, "location": c.location,
             "next_meetings": circle_services.next_meetings(c), "your_status": mine.status if mine else None}
@@ -237,6 +243,8 @@ def get_circle(circle_id: int):
 @blp.alt_response(404, schema=ErrorSchema, description="Not invited")
 @blp.alt_response(409, schema=ErrorSchema, description="Answered already")
 def accept_circle(circle_id: int):
+    """Join the circle: its members see your name and department from then on, also if your
+    profile is hidden from the directory."""
     circle = circle_services.get_circle(current_user, circle_id)
     return circle_json(circle_services.respond(current_user, circle, True))
 

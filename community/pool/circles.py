@@ -67,6 +67,38 @@ def get_circle(actor: User, circle_id: int) -> Circle:
     return circle
 
 
+@dataclass
+class MembersShown:
+    """A circle's members as one person may see them."""
+
+    named: list[CircleMember]  # with their status
+    others_invited: int = 0  # invited, not named: out of the directory until they join
+    linked: set[int] = field(default_factory=set)  # whose profile the viewer may open
+
+
+def members_shown(viewer: User, circle: Circle) -> MembersShown:
+    """Change managers (who run the circles and see everyone in the pool) see every member as
+    they answered. The others see the members who joined (joining, they chose to meet the
+    group), the invited ones the directory lists, and themselves; someone invited who keeps
+    their profile out of the directory is only counted until they join, and whoever declined
+    is not shown at all (their answer is theirs, as is who was asked)."""
+    from community.profiles.services import can_view
+
+    runs_circles = viewer.has_role("change_manager")
+    named: list[CircleMember] = []
+    others_invited = 0
+    for member in circle.members:
+        person = member.user
+        listed = person.active and person.directory_visible and person.erased_at is None
+        if runs_circles or member.user_id == viewer.id or member.status == "accepted" or (
+                member.status == "invited" and listed):
+            named.append(member)
+        elif member.status == "invited":
+            others_invited += 1
+    return MembersShown(named=named, others_invited=others_invited,
+                        linked={m.user_id for m in named if can_view(viewer, m.user)})
+
+
 # --------------------------------------------------------------------------- proposals
 
 
@@ -300,7 +332,10 @@ def respond(actor: User, circle: Circle, accept: bool) -> Circle:
     member.responded_at = utcnow()
     db.session.flush()
     link = path_for("pool.circle", circle_id=circle.id)
-    told = {m.user_id for m in circle.members if m.status == "accepted"}
+    # Who joined is told to the members who joined (joining, one meets the group); who declined
+    # only to the change manager who started the circle: the members never learn who said no,
+    # nor who was asked if they keep their profile out of the directory (members_shown).
+    told = {m.user_id for m in circle.members if m.status == "accepted"} if accept else set()
     if circle.created_by_id is not None:
         told.add(circle.created_by_id)
     for uid in told:

@@ -171,7 +171,7 @@ def _render_circle(circle, *, post_form=None, rhythm_form=None, status=200):
             "first_meeting_at": circle.first_meeting_at.astimezone(user_zone()).replace(tzinfo=None)
             if circle.first_meeting_at else None})
     return render_template(
-        "pool/circle.html", circle=circle, accepted=accepted,
+        "pool/circle.html", circle=circle, accepted=accepted, shown=circle_services.members_shown(current_user, circle),
         invited=circle_services.is_member(circle, current_user, "invited"),
         posts=circle_services.posts(current_user, circle) if accepted else [],
         meetings=circle_services.next_meetings(circle), answer_form=PauseForm(),

@@ -154,14 +154,14 @@ def filter_options() -> dict[str, list[str]]:
     holder, spoken = aliased(User), aliased(UserLanguage)
     listed = and_(holder.active.is_(True), holder.directory_visible.is_(True))
     parts = []
-    for kind, column, held in (
-        ("departments", User.department, lambda value: exists().where(holder.department == value, listed)),
-        ("locations", User.location, lambda value: exists().where(holder.location == value, listed)),
-        ("languages", UserLanguage.code, lambda value: exists().where(
-            spoken.code == value, holder.id == spoken.user_id, listed)),
-    ):
+    for kind, column, held_by in (("departments", User.department, holder.department),
+                                  ("locations", User.location, holder.location),
+                                  ("languages", UserLanguage.code, spoken.code)):
         values = select(column.label("value")).where(column.is_not(None)).distinct().subquery()
-        parts.append(select(literal(kind).label("kind"), values.c.value).where(held(values.c.value)))
+        holds = exists().where(held_by == values.c.value, listed)
+        if kind == "languages":
+            holds = holds.where(holder.id == spoken.user_id)
+        parts.append(select(literal(kind).label("kind"), values.c.value).where(holds))
     options: dict[str, list[str]] = {"departments": [], "locations": [], "languages": []}
     for kind, value in db.session.execute(union_all(*parts)):
         if value:

@@ -360,3 +360,79 @@ def test_change_managers_list_every_circle_through_the_api(org, api):
     every = api(org["cm"])("GET", "/api/v1/circles?all=true").get_json()
     assert every["total"] == 1 and every["items"][0]["name"] == "API circle"
     assert api(m[0])("GET", "/api/v1/circles?all=true").status_code == 403
+
+
+@pytest.fixture
+def hidden_circle(org, api, create_user, give_tags):
+    """Four mentors and Hanna, who keeps her profile out of the directory, invited to one circle."""
+    hanna = create_user(roles=("mentor",), name="Hanna Hidden", department="Treasury", capacity=2,
+                        directory_visible=False)
+    members = org["mentors"][:4] + [hanna]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Quiet circle", "member_ids": [x.id for x in members]})
+    assert circle.status_code == 201
+    return {"id": circle.get_json()["id"], "hanna": hanna, "mentors": org["mentors"][:4]}
+
+
+def _members_box(client, circle_id: int) -> str:
+    html = client.get(f"/circles/{circle_id}").get_data(as_text=True)
+    return html[html.index('id="members-heading"'):html.index('id="rhythm-heading"')]
+
+
+def test_a_hidden_invited_mentor_is_counted_not_named_until_they_accept(org, api, client, login_as, become,
+                                                                       hidden_circle):
+    circle_id, hanna, m = hidden_circle["id"], hidden_circle["hanna"], hidden_circle["mentors"]
+    assert api(m[0])("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
+    for viewer in (m[0], m[1]):  # one who joined, one still invited
+        body = api(viewer)("GET", f"/api/v1/circles/{circle_id}").get_json()
+        assert hanna.id not in [x["person"]["id"] for x in body["members"]]
+        assert "Hanna" not in str(body) and "Treasury" not in str(body) and hanna.handle not in str(body)
+        assert body["others_invited"] == 1
+        listed = api(viewer)("GET", "/api/v1/circles").get_json()["items"][0]
+        assert "Hanna" not in str(listed) and listed["others_invited"] == 1
+        become(viewer)
+        box = _members_box(client, circle_id)
+        assert "Hanna" not in box and "Treasury" not in box and f"/people/{hanna.id}" not in box
+        assert "1 more invited member" in box
+    # The change manager who runs the circle, and Hanna herself, see her.
+    cm_body = api(org["cm"])("GET", f"/api/v1/circles/{circle_id}").get_json()
+    assert hanna.id in [x["person"]["id"] for x in cm_body["members"]] and cm_body["others_invited"] == 0
+    become(org["cm"])
+    assert "Hanna Hidden" in _members_box(client, circle_id)
+    become(hanna)
+    page = text_of(client.get(f"/circles/{circle_id}"))
+    assert "Hanna Hidden" in page
+    assert "the circle’s members see your name and department" in page  # before she accepts
+
+    assert api(hanna)("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
+    body = api(m[1])("GET", f"/api/v1/circles/{circle_id}").get_json()
+    assert hanna.id in [x["person"]["id"] for x in body["members"]] and body["others_invited"] == 0
+    become(m[1])
+    box = _members_box(client, circle_id)
+    assert "Hanna Hidden" in box
+    assert f'href="/people/{hanna.id}"' not in box  # her profile stays hidden: no link to a 404
+
+
+def test_members_are_not_told_who_declined_a_circle(org, api, client, login_as, become, hidden_circle):
+    from community.extensions import db
+    from community.notifications.models import Notification
+    from community.notifications.services import render_plain
+
+    circle_id, hanna, m = hidden_circle["id"], hidden_circle["hanna"], hidden_circle["mentors"]
+    assert api(m[0])("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
+    assert api(hanna)("POST", f"/api/v1/circles/{circle_id}/decline").status_code == 200
+    assert api(m[1])("POST", f"/api/v1/circles/{circle_id}/decline").status_code == 200
+    body = api(m[0])("GET", f"/api/v1/circles/{circle_id}").get_json()
+    named = [x["person"]["name"] for x in body["members"]]
+    assert "Hanna Hidden" not in named and "Mentor 1" not in named and body["others_invited"] == 0
+    become(m[0])
+    box = _members_box(client, circle_id)
+    assert "Hanna" not in box and "Mentor 1" not in box and "declined" not in box
+    with client.application.app_context():
+        told = [render_plain(n) for n in db.session.query(Notification).filter_by(user_id=m[0].id)]
+        assert not [t for t in told if "declined" in t or "Hanna" in t], told
+        told_cm = [render_plain(n) for n in db.session.query(Notification).filter_by(user_id=org["cm"].id)]
+    # The change manager who started the circle is told, by name, and sees who declined.
+    assert any("Hanna Hidden declined" in t for t in told_cm) and any("Mentor 1 declined" in t for t in told_cm)
+    become(org["cm"])
+    box = _members_box(client, circle_id)
+    assert "Hanna Hidden" in box and "declined" in box
