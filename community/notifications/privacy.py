@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, cast, delete, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, or_, select, update
 
 from community.database import rowcount
 from community.extensions import db
@@ -36,6 +36,25 @@ NAME_PARAMS = ("nominee", "executive", "mentor", "other", "previous")
 OTHER_PARAMS = ("category", "circle", "days", "old", "run", "thread", "topic", "when", "why")
 
 
+def naming(user_id: int) -> ColumnElement[bool]:
+    """Notifications that may name the person (SQL, a first pass: `people_named` decides, as
+    "executive_id": 12 also begins "executive_id": 123)."""
+    id_in_json = _like_escaped(f'_id": {user_id}')
+    return or_(Notification.actor_id == user_id, cast(Notification.params, String).like(f"%{id_in_json}%", escape="\\"))
+
+
+def people_named(note: Notification) -> set[int]:
+    """The people a notification names: its actor and the people among its parameters (by
+    the id stored beside each name, see community.notifications.services.stored_params)."""
+    named = {note.actor_id} if note.actor_id is not None else set()
+    params = note.params or {}
+    for key in NAME_PARAMS:
+        value = params.get(f"{key}_id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            named.add(value)
+    return named
+
+
 def erase(user: User) -> None:
     """Their own notifications go; in other people's, their words go and their name becomes
     "former member" (the texts are phrased when shown, so the stored parameters must change).
@@ -47,7 +66,9 @@ def erase(user: User) -> None:
 
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     for note in db.session.scalars(select(Notification).where(Notification.actor_id == user.id)):
-        note.params = {k: v for k, v in (note.params or {}).items() if k not in QUOTED_PARAMS}
+        # Their words go; the actor reads "Former member" (not "—") once the link to them is cut.
+        note.params = {**{k: v for k, v in (note.params or {}).items() if k not in QUOTED_PARAMS},
+                       "actor": FORMER_MEMBER}
     as_text = cast(Notification.params, String)
     by_name = as_text.like(f"%{_like_escaped(json.dumps(user.name)[1:-1])}%", escape="\\")
     id_in_json = _like_escaped(f'_id": {user.id}')  # e.g. "executive_id": 12 (and 123: checked below)

@@ -161,3 +161,10 @@ def fading_names(changes: PoolChanges | None) -> list[str]:
 
     snapshot = db.session.get(AnalysisSnapshot, changes.snapshot_id)
     return [str(entry["person"].name) for entry in fading_list(snapshot, pseudonymised()) if entry["person"].known]
+
+
+def fading_ids(changes: PoolChanges | None) -> list[int]:
+    """The ids of the people `fading_names` names (kept with the briefing for their erasure)."""
+    if changes is None:
+        return []
+    return _visible_fading(changes.snapshot_id) or []

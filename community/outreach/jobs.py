@@ -8,7 +8,7 @@ claim before talking to the mail server, so a second worker never sends the same
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
@@ -179,6 +179,7 @@ def daily_digests(now: datetime | None = None) -> None:
         notes = still_visible(user, notes)  # a thread may have moved out of their sight since
         if not notes:
             continue
+        from community.notifications.privacy import people_named
         from community.notifications.services import render_plain
 
         with services.as_reader(user):
@@ -189,7 +190,8 @@ def daily_digests(now: datetime | None = None) -> None:
             subject = ngettext("Your daily digest: %(num)d new notification",
                                "Your daily digest: %(num)d new notifications", len(items))
             message = services.make_email(user, key=key, kind="daily_digest", pref_key=services.DIGEST.key,
-                                          subject=subject, template="digest", items=items)
+                                          subject=subject, template="digest", items=items,
+                                          named=[i for n in notes for i in people_named(n)])
         if message is not None:
             db.session.flush()
             tasks.enqueue("outreach.deliver", message.id)
@@ -216,14 +218,16 @@ def weekly_briefing(now: datetime | None = None) -> None:
             continue
         figures = figures if figures is not None else briefing_figures(now)
         changes = cast("briefing.PoolChanges | None", figures["pool"])
+        nominations = cast("list[dict[str, Any]]", figures["nominations"])
         with services.as_reader(user):
             subject = _("Weekly briefing: the mentor pool in week %(week)d", week=week)
             message = services.make_email(user, key=key, kind="weekly_briefing", pref_key="weekly_briefing",
                                           subject=subject, template="briefing", figures=figures,
-                                          nominations=figures["nominations"], pool_lines=briefing.pool_lines(changes),
+                                          nominations=nominations, pool_lines=briefing.pool_lines(changes),
                                           fading_line=briefing.fading_line(changes),
                                           fading_names=briefing.fading_names(changes),
-                                          network_url=services.absolute("/network"))
+                                          network_url=services.absolute("/network"),
+                                          named=[n["person_id"] for n in nominations] + briefing.fading_ids(changes))
         if message is not None:
             db.session.flush()
             tasks.enqueue("outreach.deliver", message.id)
@@ -249,7 +253,8 @@ def briefing_figures(now: datetime) -> dict[str, object]:
     completed = count(select(func.count(Mentorship.id)).where(
         Mentorship.status == "completed", Mentorship.completed_at > week_ago))
     nominations = [
-        {"name": n.nominee.name, "link": services.absolute(f"/ambassadors/nominations/{n.id}")}
+        {"name": n.nominee.name, "link": services.absolute(f"/ambassadors/nominations/{n.id}"),
+         "person_id": n.nominee_id}
         for n in db.session.scalars(select(Nomination).where(Nomination.created_at > week_ago).order_by(Nomination.id))
     ]
     return {"mentors": mentors, "new_mentors": new_mentors, "active": active, "requested": requested,
@@ -279,6 +284,7 @@ def post_thread(thread_id: int) -> None:
             title=thread.title, text=_("New thread in %(category)s", category=category.display_name),
             link=services.absolute(f"/threads/{thread.id}"),
             facts=[(_("Category"), category.display_name), (_("Started by"), author.name if author else "—")],
+            named=[thread.author_id],
         )
     if message is not None:
         db.session.flush()
@@ -305,6 +311,7 @@ def post_promotion(nomination_id: int) -> None:
             text=_("Welcome the new change ambassador!"),
             link=services.absolute(f"/people/{person.id}"),
             facts=[(_("Department"), person.department or "—")],
+            named=[person.id],
         )
     if message is not None:
         db.session.flush()

@@ -40,6 +40,11 @@ class OutgoingMessage(Model):
     next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # The ids of the people the message names or was made from, besides its recipient (the
+    # actors and people of the notifications a digest collects, a briefing's nominees, a
+    # channel post's author), so that erasing one of them finds it by who they are, never by
+    # a name a namesake shares. None: made before this was kept (community.outreach.services.erase).
+    named_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'sending', 'sent', 'outbox', 'failed')", name="status_known"),

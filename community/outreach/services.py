@@ -36,6 +36,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    func,
     literal,
     or_,
     select,
@@ -303,9 +304,11 @@ def sender() -> str:
 
 
 def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, template: str,
-               attachments: Iterable[dict[str, Any]] = (), **context: Any) -> OutgoingMessage | None:
+               attachments: Iterable[dict[str, Any]] = (), named: Iterable[int | None] = (),
+               **context: Any) -> OutgoingMessage | None:
     """Render text and HTML parts (already inside `as_reader(user)`) and store the message once
-    per key; None when that key was made before (another worker, a repeated task)."""
+    per key; None when that key was made before (another worker, a repeated task). `named`:
+    the ids of the people it names or was made from (kept for their erasure: `named_ids`)."""
     if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
         return None
     unsubscribe_url = absolute(f"/unsubscribe/{unsubscribe_token(user.id, pref_key)}")
@@ -318,6 +321,7 @@ def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, 
     message = OutgoingMessage(
         key=key, channel="email", user_id=user.id, recipient=user.email, kind=kind, subject=subject[:300],
         body_text=text, body_html=html, attachments=list(attachments), status="queued", created_at=utcnow(),
+        named_ids=named_ids(named, but=user.id),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -351,7 +355,7 @@ def account_email(*, recipient: str, locale: str | None, key: str, kind: str, su
     message = OutgoingMessage(
         key=key, channel="email", user_id=user.id if user is not None else None, recipient=recipient, kind=kind,
         subject=subject[:300], body_text=text, body_html=html, attachments=[], status="queued", created_at=utcnow(),
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated"}, named_ids=[],
     )
     try:
         with db.session.begin_nested():
@@ -360,6 +364,11 @@ def account_email(*, recipient: str, locale: str | None, key: str, kind: str, su
         return None
     tasks.enqueue("outreach.deliver", message.id)
     return message
+
+
+def named_ids(ids: Iterable[int | None], *, but: int | None = None) -> list[int]:
+    """The people a message names, as stored (sorted, once each, without its recipient)."""
+    return sorted({int(i) for i in ids if i is not None and i != but})
 
 
 def plain(value: str) -> str:
@@ -425,6 +434,7 @@ CLOSING_QUOTES = "”“’‘\"'»«›‹"
 def notification_email(note_id: int) -> OutgoingMessage | None:
     """The e-mail for one in-app notification, if its person wants it now."""
     from community.notifications.models import Notification
+    from community.notifications.privacy import people_named
     from community.notifications.services import render_plain
 
     note = db.session.get(Notification, note_id)
@@ -463,7 +473,8 @@ def notification_email(note_id: int) -> OutgoingMessage | None:
                 attachments.append(invitation_attachment(session, user, "CANCEL"))
                 details.append(Detail(_("Cancelled"), format_time(user, session.starts_at)))
         return make_email(user, key=f"notification:{note.id}", kind=note.kind, pref_key=pref.key, subject=subject,
-                          template="notification", attachments=attachments, text=as_sentence(text), link=absolute(note.link),
+                          template="notification", attachments=attachments, named=people_named(note),
+                          text=as_sentence(text), link=absolute(note.link),
                           sent_at=format_time(user, note.created_at), details=details)
 
 
@@ -654,7 +665,8 @@ def calendar_copy_email(session_id: int, user_id: int, kind: str) -> OutgoingMes
         link = site_link("mentoring.session_detail", session_id=session.id)
         return make_email(user, key=f"calendar-copy:{session.id}:{user.id}:{session.version}", kind=kind,
                           pref_key=PREF_OF_KIND[kind].key, subject=subject_of(text), template="notification",
-                          attachments=[attachment], text=text, link=link, sent_at=format_time(user, utcnow()),
+                          attachments=[attachment], named=[other_id], text=text, link=link,
+                          sent_at=format_time(user, utcnow()),
                           details=session_details(session, user))
 
 
@@ -971,14 +983,16 @@ def channel_locale() -> str:
 
 
 def webhook_post(hook: ChannelWebhook, *, key: str, kind: str, title: str, text: str, link: str,
-                 facts: list[tuple[str, str]]) -> OutgoingMessage | None:
-    """A post for one channel, once per key: an Adaptive Card for Teams, Block Kit for Slack."""
+                 facts: list[tuple[str, str]], named: Iterable[int | None] = ()) -> OutgoingMessage | None:
+    """A post for one channel, once per key: an Adaptive Card for Teams, Block Kit for Slack.
+    `named`: the people it names (kept for their erasure)."""
     if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
         return None
     payload = teams_card(title, text, link, facts) if hook.flavour == "teams" else slack_blocks(title, text, link, facts)
     message = OutgoingMessage(
         key=key, channel="webhook", webhook_id=hook.id, recipient=mask(hook.url), kind=kind, subject=title[:300],
         body_text=json.dumps(payload), status="queued", created_at=utcnow(), headers={}, attachments=[],
+        named_ids=named_ids(named),
     )
     try:
         with db.session.begin_nested():
@@ -1041,40 +1055,102 @@ def erase(user: User) -> None:
     db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.user_id == user.id))
     if user.email:  # the registration e-mail went to the address before the account existed
         db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
-    # Messages to others about the person ("Frieda Vogel asks you about …"): those made from a
-    # notification of theirs, or naming their address or @handle (whole, not "@uwe.vogel" in
-    # "@uwe.vogel2"). A name alone tells nothing: every e-mail greets its recipient by name,
-    # and a namesake's must stay. Not yet delivered, they are not delivered at all (nor can they
-    # be sent again); delivered ones keep their place in the sent-log, not their text.
-    from community.notifications.models import Notification
-
-    keys = select(literal("notification:") + cast(Notification.id, String)).where(Notification.actor_id == user.id)
-    about: list[ColumnElement[bool]] = [OutgoingMessage.key.in_(keys)]
-    tokens = [token for token in (user.email, f"@{user.handle}" if user.handle else None) if token]
-    for token in tokens:
-        about += [OutgoingMessage.subject.contains(token, autoescape=True),
-                  OutgoingMessage.body_text.contains(token, autoescape=True)]
-    whole = [re.compile(rf"(?<![\w.@+-]){re.escape(token)}(?![\w-]|\.\w)", re.IGNORECASE) for token in tokens]
-    for message in db.session.scalars(select(OutgoingMessage).where(or_(*about), OutgoingMessage.channel == "email")):
-        if not message.key.startswith("notification:") or not _made_by_notification_of(message, user.id):
-            text = f"{message.subject}\n{message.body_text}"
-            if not any(pattern.search(text) for pattern in whole):
-                continue  # a longer address or handle that only begins like theirs
+    # Messages to others about the person (_about): not yet delivered, they are not delivered
+    # at all (nor can they be sent again; a digest or briefing is made afresh at its next run,
+    # as its key is free again, from what is left: "Former member"); delivered ones keep their
+    # place in the sent-log, not their text.
+    for message in _about(user):
         if message.status in ("sent", "sending"):
             message.subject, message.body_text, message.body_html = _("Removed: it named a person whose account was erased"), "", None
-            message.headers, message.attachments = {}, []
+            message.headers, message.attachments, message.named_ids = {}, [], []
         else:
             db.session.delete(message)
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
 
 
-def _made_by_notification_of(message: OutgoingMessage, user_id: int) -> bool:
+def _about(user: User) -> list[OutgoingMessage]:
+    """Messages kept for others that name the person or were made from what they did:
+
+    - those that record them among the people they name (`named_ids`: the notifications a
+      digest or e-mail was made from, with their actors and the people they name; a
+      briefing's nominees and fading mentors; a calendar copy's partner; a channel post's
+      author or new ambassador) — by who they are, never by a name;
+    - made before that was recorded: an e-mail made from a notification naming them, and a
+      daily digest of its recipient's notifications when one of that digest's own period
+      names them and the digest shows that name (a namesake's digest has no such notification);
+    - any e-mail naming their address or @handle (whole, not "@uwe.vogel" in "@uwe.vogel2").
+
+    A name alone tells nothing: every e-mail greets its recipient by name, and a namesake's
+    must stay. Runs before the notifications are erased (features erase in reverse order)."""
     from community.notifications.models import Notification
+    from community.notifications.privacy import naming
+
+    recorded = and_(OutgoingMessage.named_ids.is_not(None),
+                    cast(OutgoingMessage.named_ids, String).like(f"%{user.id}%"))
+    legacy = OutgoingMessage.named_ids.is_(None)
+    keys = select(literal("notification:") + cast(Notification.id, String)).where(naming(user.id))
+    recipients = select(Notification.user_id).where(naming(user.id))
+    about: list[ColumnElement[bool]] = [
+        recorded,
+        and_(legacy, OutgoingMessage.key.in_(keys)),
+        and_(legacy, OutgoingMessage.kind == "daily_digest", OutgoingMessage.user_id.in_(recipients)),
+    ]
+    tokens = [token for token in (user.email, f"@{user.handle}" if user.handle else None) if token]
+    for token in tokens:
+        about += [and_(OutgoingMessage.channel == "email", OutgoingMessage.subject.contains(token, autoescape=True)),
+                  and_(OutgoingMessage.channel == "email", OutgoingMessage.body_text.contains(token, autoescape=True))]
+    whole = [re.compile(rf"(?<![\w.@+-]){re.escape(token)}(?![\w-]|\.\w)", re.IGNORECASE) for token in tokens]
+    found = []
+    for message in db.session.scalars(select(OutgoingMessage).where(or_(*about)).order_by(OutgoingMessage.id)):
+        text = f"{message.subject}\n{message.body_text}"
+        if message.named_ids is not None:
+            hit = user.id in message.named_ids
+        else:
+            hit = _made_by_notification_naming(message, user.id) or _legacy_digest_naming(message, user)
+        if not hit and message.channel == "email":
+            hit = any(pattern.search(text) for pattern in whole)
+        if hit:
+            found.append(message)
+    return found
+
+
+def _made_by_notification_naming(message: OutgoingMessage, user_id: int) -> bool:
+    from community.notifications.models import Notification
+    from community.notifications.privacy import people_named
 
     number = message.key.removeprefix("notification:")
-    if not number.isascii() or not number.isdecimal():
+    if not message.key.startswith("notification:") or not number.isascii() or not number.isdecimal():
         return False
-    return db.session.scalar(select(Notification.actor_id).where(Notification.id == int(number))) == user_id
+    note = db.session.get(Notification, int(number))
+    return note is not None and user_id in people_named(note)
+
+
+def _legacy_digest_naming(message: OutgoingMessage, user: User) -> bool:
+    """A digest made before the outbox recorded whom it names: one of the notifications of its
+    period (after its recipient's previous digest, at most 7 days) names the person, and the
+    digest shows the name that notification gave them."""
+    from community.notifications.models import Notification
+    from community.notifications.privacy import NAME_PARAMS, naming, people_named
+
+    if message.kind != "daily_digest" or message.user_id is None:
+        return False
+    previous = db.session.scalar(select(func.max(OutgoingMessage.created_at)).where(
+        OutgoingMessage.user_id == message.user_id, OutgoingMessage.kind == "daily_digest",
+        OutgoingMessage.created_at < message.created_at))
+    since = max(previous or message.created_at - timedelta(days=7), message.created_at - timedelta(days=7))
+    notes = db.session.scalars(select(Notification).where(
+        Notification.user_id == message.user_id, Notification.created_at > since,
+        Notification.created_at <= message.created_at, naming(user.id)))
+    text = f"{message.subject}\n{message.body_text}"
+    for note in notes:
+        if user.id not in people_named(note):
+            continue
+        params = note.params or {}
+        shown = {user.stored_name} if note.actor_id == user.id else set()
+        shown |= {str(params[key]) for key in NAME_PARAMS if params.get(f"{key}_id") == user.id and params.get(key)}
+        if any(name and name in text for name in shown):
+            return True
+    return False
 
 
 def retain(cutoff: datetime) -> dict[str, int]:

@@ -104,3 +104,24 @@ def test_bad_webhook_address_is_refused_and_only_managers_set_channels(client, l
         response = _set_channel(client, login_as, manager, category.id, bad)
         assert response.status_code == 200 and "incoming webhook" in response.get_data(as_text=True)
     assert db.session.scalar(select(ChannelWebhook)) is None
+
+
+def test_erasing_a_threads_author_blanks_the_channel_post_kept_in_the_sent_log(
+        client, login_as, create_user, create_category, api_token, webhook_receiver, db):
+    from community.outreach.models import OutgoingMessage
+
+    manager = create_user(roles=["change_manager"], name="Carla Change")
+    category = create_category(name="Teams tips")
+    assert _set_channel(client, login_as, manager, category.id, webhook_receiver.url).status_code == 302
+    author = create_user(roles=["mentor"], name="Max Mentor")
+    assert client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "Channels per topic",
+                                                        "body": "What do you think?"}, token=api_token(author)).status_code == 201
+    db.session.expire_all()
+    [kept] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.channel == "webhook")).all()
+    assert kept.status == "sent" and "Max Mentor" in kept.body_text
+    client.post_form("/logout")
+    login_as(create_user(roles=["admin"]))
+    assert client.post_form(f"/admin/users/{author.id}/erase", {"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    [kept] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.channel == "webhook")).all()
+    assert "Max Mentor" not in kept.subject + kept.body_text and kept.body_text == ""

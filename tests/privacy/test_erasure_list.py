@@ -76,6 +76,11 @@ def erased(app, db):
             database.session.add(OutgoingMessage(
                 key="test:kept", recipient=executive.email, user_id=executive.id, kind="mentorship_declined",
                 subject=f"{mentor.name} declined", body_text=f"{mentor.name} (@{mentor.handle}) declined.", status="outbox"))
+            # A delivered digest naming them by name only, made from their notification.
+            database.session.add(OutgoingMessage(
+                key="digest:kept", recipient=executive.email, user_id=executive.id, kind="daily_digest",
+                subject="Your daily digest", body_text=f"- {mentor.name} declined your request", status="sent",
+                named_ids=[mentor.id]))
             database.session.add(PeopleImport(filename="hr.csv", content=f"name,email\nM,{mentor.email}\n",
                                               header=["name", "email"], preview=[["2", "updated", mentor.name, "M", mentor.email]]))
             audit.record("scim.user_created", subject_type="user", subject_id=mentor.id,
@@ -204,8 +209,10 @@ CHECKS = {
     "the private notes of all their sessions (the note is shared: the other participant's text goes too)": check_notes,
     "their feedback comments and goal texts (ratings stay), their reasons for accepting or declining a request, "
     "and their reasons for moving or cancelling a session": check_words,
-    "in e-mails kept for others in the outbox, those their notifications made and those naming their address or "
-    "@handle (undelivered ones are not delivered; a namesake's stay); "
+    "in e-mails and channel posts kept for others in the outbox, those made from notifications by or about them "
+    "(daily digests too), those naming them as a nominee, fading mentor, session partner or thread author, and those "
+    "naming their address or @handle (delivered ones keep only their place in the sent-log; undelivered ones are "
+    "not delivered, and a digest or briefing is made again without them; a namesake's stay); "
     "in people imports, their rows (one waiting to start is called off); in the audit trail, "
     "the userName and externalId an HR system gave them": check_traces,
 }
