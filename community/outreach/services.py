@@ -1056,9 +1056,9 @@ def erase(user: User) -> None:
     if user.email:  # the registration e-mail went to the address before the account existed
         db.session.execute(delete(OutgoingMessage).where(OutgoingMessage.recipient == user.email))
     # Messages to others about the person (_about): not yet delivered, they are not delivered
-    # at all (nor can they be sent again; a digest or briefing is made afresh at its next run,
-    # as its key is free again, from what is left: "Former member"); delivered ones keep their
-    # place in the sent-log, not their text.
+    # at all (nor can they be sent again; a daily digest is made afresh at its next run, as its
+    # key is free again, from what is left: "Former member"); delivered ones keep their place
+    # in the sent-log, not their text.
     for message in _about(user):
         if message.status in ("sent", "sending"):
             message.subject, message.body_text, message.body_html = _("Removed: it named a person whose account was erased"), "", None

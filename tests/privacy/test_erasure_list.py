@@ -212,7 +212,7 @@ CHECKS = {
     "in e-mails and channel posts kept for others in the outbox, those made from notifications by or about them "
     "(daily digests too), those naming them as a nominee, fading mentor, session partner or thread author, and those "
     "naming their address or @handle (delivered ones keep only their place in the sent-log; undelivered ones are "
-    "not delivered, and a digest or briefing is made again without them; a namesake's stay); "
+    "not delivered, and a daily digest is made again without them; a namesake's stay); "
     "in people imports, their rows (one waiting to start is called off); in the audit trail, "
     "the userName and externalId an HR system gave them": check_traces,
 }
