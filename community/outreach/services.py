@@ -1085,8 +1085,10 @@ def _about(user: User) -> list[OutgoingMessage]:
     from community.notifications.models import Notification
     from community.notifications.privacy import naming
 
-    recorded = and_(OutgoingMessage.named_ids.is_not(None),
-                    cast(OutgoingMessage.named_ids, String).like(f"%{user.id}%"))
+    # The list as stored ("[3, 12, 45]"): the id whole, not 12 in 123 (the rows found are checked).
+    as_text = cast(OutgoingMessage.named_ids, String)
+    recorded = and_(OutgoingMessage.named_ids.is_not(None), or_(*(
+        as_text.like(f"%{before}{user.id}{after}%") for before in ("[", " ") for after in ("]", ","))))
     legacy = OutgoingMessage.named_ids.is_(None)
     keys = select(literal("notification:") + cast(Notification.id, String)).where(naming(user.id))
     recipients = select(Notification.user_id).where(naming(user.id))
