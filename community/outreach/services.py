@@ -304,11 +304,12 @@ def sender() -> str:
 
 
 def make_email(user: User, *, key: str, kind: str, pref_key: str, subject: str, template: str,
-               attachments: Iterable[dict[str, Any]] = (), named: Iterable[int | None] = (),
+               named: Iterable[int | None], attachments: Iterable[dict[str, Any]] = (),
                **context: Any) -> OutgoingMessage | None:
     """Render text and HTML parts (already inside `as_reader(user)`) and store the message once
-    per key; None when that key was made before (another worker, a repeated task). `named`:
-    the ids of the people it names or was made from (kept for their erasure: `named_ids`)."""
+    per key; None when that key was made before (another worker, a repeated task). `named`
+    (required, so that no kind of e-mail forgets it): the ids of the people it names, quotes or
+    was made from, also in its attachments (kept for their erasure: `named_ids`)."""
     if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
         return None
     unsubscribe_url = absolute(f"/unsubscribe/{unsubscribe_token(user.id, pref_key)}")
@@ -983,7 +984,7 @@ def channel_locale() -> str:
 
 
 def webhook_post(hook: ChannelWebhook, *, key: str, kind: str, title: str, text: str, link: str,
-                 facts: list[tuple[str, str]], named: Iterable[int | None] = ()) -> OutgoingMessage | None:
+                 facts: list[tuple[str, str]], named: Iterable[int | None]) -> OutgoingMessage | None:
     """A post for one channel, once per key: an Adaptive Card for Teams, Block Kit for Slack.
     `named`: the people it names (kept for their erasure)."""
     if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)) is not None:
