@@ -632,6 +632,8 @@ def calendar_cancellations_email(session_ids: list[int], user_id: int) -> Outgoi
         return make_email(user, key=key, kind="session_cancelled", pref_key=PREF_OF_KIND["session_cancelled"].key,
                           subject=subject_of(text), template="notification",
                           attachments=[invitation_attachment(session, user, "CANCEL") for session in sessions],
+                          named=sorted({pid for s in sessions for pid in (s.mentorship.mentor_id, s.mentorship.executive_id)
+                                        if pid != user.id}),
                           text=text, link=site_link("mentoring.mentorship_detail", mentorship_id=first.mentorship_id),
                           sent_at=format_time(user, utcnow()),
                           details=[Detail(_("Cancelled"), format_time(user, s.starts_at)) for s in sessions])

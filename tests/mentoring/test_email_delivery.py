@@ -274,7 +274,7 @@ def test_weekly_briefing_tells_change_managers_about_new_nominations(people, cre
     assert "The network analysis has not run yet" in text and "may be fading" not in text
 
 
-def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(people, create_mentorship, api, smtp_server):
+def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(db, people, create_mentorship, api, smtp_server):
     mentor, executive = people(executive_fields={"locale": "de"})
     mentorship_id = create_mentorship(mentor, executive)
     made = api(mentor)("POST", f"/api/v1/mentorships/{mentorship_id}/sessions",
@@ -296,6 +296,11 @@ def test_completing_a_mentorship_cancels_its_planned_sessions_in_the_calendar(pe
     own = [_event(parts(m)[2][0]) for m in smtp_server.to(mentor.email) if parts(m)[2]]
     assert [str(calendar["METHOD"]) for calendar, _ in own] == ["REQUEST", "CANCEL"]
     assert {str(event["UID"]) for _, event in own} == {uid}
+    # That e-mail names the executive (in its calendar entry): erasing them finds it by their id.
+    from community.outreach.models import OutgoingMessage
+
+    [kept] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.key.like("calendar-cancel:%"))).all()
+    assert kept.named_ids == [executive.id]
 
 
 def test_weekly_briefing_tells_what_changed_in_the_pool_and_who_may_be_fading(people, create_user, smtp_server, app, api):

@@ -3,14 +3,14 @@ notifications, a briefing's nominees), so erasing one of them finds every messag
 by who they are, never by a name a namesake shares. Messages made before stay NULL.
 
 Revision ID: 5b8d2e6f0a47
-Revises: 9e2c4a7b1d35
+Revises: 5c1e8a3f9b27
 Create Date: 2026-12-06 02:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5b8d2e6f0a47'
-down_revision = '9e2c4a7b1d35'
+down_revision = '5c1e8a3f9b27'
 branch_labels = None
 depends_on = None
 
