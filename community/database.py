@@ -351,23 +351,12 @@ def append_rows(engine: Engine, batches: list[tuple[Table, list[dict[str, Any]]]
         return
     writer = _WRITERS.get(engine)
     if engine.dialect.name == "postgresql" and len(batches) == 1:
-        # One statement is a transaction of its own: sent in autocommit, it needs no BEGIN and
-        # no COMMIT round trip (three trips to the server become one). Several rows go in one
-        # multi-row INSERT, so they are stored together or not at all.
-        table, rows = batches[0]
-        statement = _INSERTS.get(table)
-        if statement is None:
-            statement = _INSERTS[table] = insert(table)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(statement.values(rows) if len(rows) > 1 else statement, rows[0] if len(rows) == 1 else None)
+        _insert_in_autocommit(engine, *batches[0])
         return
     if engine.dialect.name != "sqlite" or writer is None:
         with engine.begin() as connection:
             for table, rows in batches:
-                statement = _INSERTS.get(table)
-                if statement is None:
-                    statement = _INSERTS[table] = insert(table)  # its cache key is kept on it
-                connection.execute(statement, rows)
+                connection.execute(_insert_of(table), rows)
         return
     lock_path, timeout = writer
     statements = []
@@ -404,6 +393,24 @@ def append_rows(engine: Engine, batches: list[tuple[Table, list[dict[str, Any]]]
         _count_write_commit(pooled.dbapi_connection)
     finally:
         pooled.close()
+
+
+def _insert_of(table: Table) -> Insert:
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)  # its cache key is kept on it
+    return statement
+
+
+def _insert_in_autocommit(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One statement is a transaction of its own: sent in autocommit, it needs no BEGIN and no
+    COMMIT round trip (three trips to the server become one). Several rows go in one multi-row
+    INSERT, so they are stored together or not at all."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if len(rows) == 1:
+            connection.execute(_insert_of(table), rows[0])
+        else:
+            connection.execute(_insert_of(table).values(rows))
 
 
 def _plain_insert(engine: Engine, table: Table, columns: tuple[str, ...]) -> tuple[str, list[Callable[[dict], Any]]]:
