@@ -130,8 +130,8 @@ def test_report_and_exports_are_for_change_managers_only_and_audited(app, db, cl
     assert formats == ["csv", "json", "xlsx"]
 
 
-def test_competence_gain_goals_sessions_and_runs_compared(app, db, client, login_as, api_token, make_run, answer,
-                                                         create_session):
+def _surveyed_before_and_after(app, make_run, answer):
+    """A run of five pairs whose executives rated themselves 1 at the start and 3 at the end."""
     run = make_run(pairs=5, open_kinds=("start",))
     for executive in run.executives:
         answer(executive, run.surveys["start"], level=1)
@@ -139,6 +139,12 @@ def test_competence_gain_goals_sessions_and_runs_compared(app, db, client, login
     set_status(app, run.manager, run.surveys["end"], "open")
     for executive in run.executives:
         answer(executive, run.surveys["end"], level=3)
+    return run
+
+
+def test_competence_gain_goals_sessions_and_runs_compared(app, db, client, login_as, api_token, make_run, answer,
+                                                         create_session):
+    run = _surveyed_before_and_after(app, make_run, answer)
     for _ in range(2):
         create_session(run.mentorships[0], starts_at=in_days(-10 - _), status="done")
     other = make_run(pairs=1, name="Earlier run", manager=run.manager)
@@ -298,13 +304,7 @@ def test_the_report_tables_are_cards_on_a_phone_with_each_mean_beside_its_spread
 
     from tests.stacked import tables_in, unlabelled
 
-    run = make_run(pairs=5, open_kinds=("start",))
-    for executive in run.executives:
-        answer(executive, run.surveys["start"], level=1)
-    set_status(app, run.manager, run.surveys["start"], "close")
-    set_status(app, run.manager, run.surveys["end"], "open")
-    for executive in run.executives:
-        answer(executive, run.surveys["end"], level=3)
+    run = _surveyed_before_and_after(app, make_run, answer)
     login_as(run.manager)
     html = client.get(f"/runs/{run.cohort_id}/report").get_data(as_text=True)
     tables = tables_in(html)
