@@ -208,6 +208,7 @@ MATRIX: dict[str, dict] = {
     "GET api_discussions.get_thread": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
     "GET api_discussions.list_categories": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
     "GET api_discussions.list_threads": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
+    "GET api_discussions.list_removed_threads": dict(zip(ROLES, (401, 403, 403, 403, 200, 200), strict=True)),
     "GET api_me.export_me": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
     "GET api_me.get_me": dict(zip(ROLES, (401, 200, 200, 200, 200, 200), strict=True)),
     "GET api_mentoring.get_mentorship": dict(zip(ROLES, (401, 200, 200, 404, 200, 404), strict=True)),

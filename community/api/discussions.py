@@ -72,6 +72,21 @@ class ThreadSchema(ma.Schema):
         return services.thread_version(thread)
 
 
+class CategoryRefSchema(ma.Schema):
+    """A category in short, as a removed thread names it (names in English and German)."""
+
+    id = ma.fields.Integer(required=True)
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    name_de = ma.fields.String(allow_none=True)
+
+
+class RemovedThreadSchema(ThreadSchema):
+    """A removed thread as moderators list them: the thread with its category by name."""
+
+    category = ma.fields.Nested(CategoryRefSchema, required=True)
+
+
 class PostSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     thread_id = ma.fields.Integer(required=True)
@@ -186,6 +201,17 @@ def list_threads(args: dict):
         current_user, page=args["page"], per_page=args["per_page"], category_id=args.get("category_id"),
         tag=tag, q=(args.get("q") or "").strip(),
     )
+
+
+@blp.route("/threads/removed")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_of(RemovedThreadSchema))
+@blp.alt_response(403, schema=ErrorSchema, description="Only moderators (change managers and administrators)")
+def list_removed_threads(args: dict):
+    """Threads moderators removed, most recently removed first (moderators only): each with its
+    category, author, who removed it and when (`removed_by`, `removed_at`) and the
+    `removal_reason`. Restore one with `POST /threads/{id}/restore`."""
+    return queries.removed_threads(current_user, page=args["page"], per_page=args["per_page"])
 
 
 @blp.route("/threads", methods=["POST"])

@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased, lazyload, selectinload
 
 from community.accounts.models import User
 from community.discussions import search
@@ -41,6 +41,9 @@ from community.pagination import Page, paginate, paginate_capped
 
 # Lists show a thread's topics by name: their synonyms are not loaded with them.
 THREAD_TAG_LOADS = (selectinload(Thread.tag_rows).joinedload(ThreadTag.tag).lazyload(Tag.synonyms),)
+
+# Who removed a thread, shown by name only (one SELECT for the page, without roles and languages).
+REMOVED_BY_LOADS = selectinload(Thread.removed_by).options(lazyload(User.role_rows), lazyload(User.language_rows))
 
 # co_thread edges: only the K most recent participants of a thread are paired (K² / 2 pairs
 # at most per thread instead of n² for a thread with hundreds of posters).
@@ -290,10 +293,11 @@ def open_flags(actor: User, *, page: int, per_page: int) -> Page:
 
 def removed_threads(actor: User, *, page: int, per_page: int) -> Page:
     """Threads moderators removed, most recently removed first (moderators only), in the
-    categories the moderator sees."""
+    categories the moderator sees: with their category, author, topics and who removed them,
+    in the same few statements however many there are (the page and the API list them)."""
     require_moderator(actor)
     stmt = (
-        select(Thread).options(*THREAD_LOADS, *THREAD_TAG_LOADS, selectinload(Thread.removed_by))
+        select(Thread).options(*THREAD_LOADS, *THREAD_TAG_LOADS, REMOVED_BY_LOADS)
         .join(Category, Category.id == Thread.category_id)
         .where(visible_categories_clause(actor), Thread.removed_at.is_not(None))
         .order_by(Thread.removed_at.desc(), Thread.id.desc())
