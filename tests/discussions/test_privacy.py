@@ -92,3 +92,76 @@ def test_an_erased_author_is_a_former_member_in_each_readers_language(
         page = text_of(reader.get(f"/threads/{thread.id}"))
         assert "Mute when you are not talking." in page and shown in page and not_shown not in page
         assert "Alice Author" not in page
+
+
+def test_my_export_marks_the_threads_a_moderator_removed_with_when_and_why_but_not_who(
+        client, create_user, create_thread, add_reply, api_token, login_as):
+    """The author was told "A moderator removed your thread …: reason" (no name): the export says
+    the same of each removed thread, and marks their posts in removed threads, through their thread."""
+    import json
+
+    alice = create_user(roles=["mentor"], name="Alice Author")
+    bob = create_user(roles=["mentor"], name="Bob Starter")
+    moderator = create_user(roles=["change_manager"], name="Mona Moderator")
+    spam = create_thread(alice, title="Cheap watches", body="Buy now")
+    kept = create_thread(alice, title="Teams etiquette", body="Mute when silent")
+    quiet = create_thread(alice, title="Old poll", body="Who comes?")
+    bobs = create_thread(bob, title="Off-topic rant", body="Rant")
+    my_reply = add_reply(alice, bobs, "Agreed!")
+    mod = api_token(moderator)
+    for thread, reason in ((spam, "Advertising"), (quiet, None), (bobs, "Not about the programme")):
+        body = {"reason": reason} if reason else None
+        assert client.send_json("DELETE", f"/api/v1/threads/{thread.id}", body, token=mod).status_code == 204
+
+    token = api_token(alice)
+    whole = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {token}"}).json
+    data = whole["discussions"]
+    started = {t["title"]: t for t in data["threads_started"]}
+    assert started["Cheap watches"]["removed"] is True and started["Cheap watches"]["removal_reason"] == "Advertising"
+    assert started["Cheap watches"]["removed_at"] > started["Cheap watches"]["created_at"]
+    assert started["Old poll"]["removed"] is True and started["Old poll"]["removal_reason"] is None
+    assert started["Old poll"]["removed_at"]
+    assert started["Teams etiquette"] | {"created_at": None} == {
+        "id": kept.id, "title": "Teams etiquette", "created_at": None, "removed": False, "removed_at": None,
+        "removal_reason": None}
+    # Her posts say whether their thread was removed, and since when; the reason only where she was told it.
+    posts = {p["thread_id"]: p for p in data["posts"]}
+    assert {tid: p["thread_removed"] for tid, p in posts.items()} == {
+        spam.id: True, kept.id: False, quiet.id: True, bobs.id: True}
+    assert posts[spam.id]["thread_removed_at"] == started["Cheap watches"]["removed_at"]
+    assert posts[kept.id]["thread_removed_at"] is None and posts[bobs.id]["id"] == my_reply.id
+    assert posts[bobs.id]["thread_removed_at"]
+    text = json.dumps(whole, ensure_ascii=False)
+    assert "Not about the programme" not in text  # Bob's thread: Bob was told, not her
+    assert "Mona Moderator" not in text and moderator.handle not in text and "removed_by" not in text
+
+    # The download on /settings/privacy is the same export; a restored thread is no longer marked.
+    login_as(alice)
+    download = client.get("/settings/privacy/export.json")
+    assert download.status_code == 200 and download.json["discussions"]["threads_started"] == data["threads_started"]
+    assert client.send_json("POST", f"/api/v1/threads/{spam.id}/restore", token=mod).status_code == 200
+    again = client.get("/settings/privacy/export.json").json["discussions"]
+    restored = next(t for t in again["threads_started"] if t["id"] == spam.id)
+    assert restored["removed"] is False and restored["removed_at"] is None and restored["removal_reason"] is None
+    assert next(p for p in again["posts"] if p["thread_id"] == spam.id)["thread_removed"] is False
+
+
+def test_the_export_reads_my_posts_and_their_threads_in_the_same_statements_however_many(
+        client, db, create_user, create_thread, add_reply, api_token):
+    from tests.discussions.test_queries import count_statements
+
+    alice, moderator = create_user(roles=["mentor"]), create_user(roles=["change_manager"])
+    mod, headers = api_token(moderator), {"Authorization": f"Bearer {api_token(alice)}"}
+
+    def write_and_remove(count: int) -> int:
+        for n in range(count):
+            thread = create_thread(create_user(roles=["mentor"]) if n % 2 else alice)
+            add_reply(alice, thread, f"Reply {n}")
+            if n % 3:
+                client.send_json("DELETE", f"/api/v1/threads/{thread.id}", {"reason": f"R{n}"}, token=mod)
+        client.get("/api/v1/me/export", headers=headers)  # remembers the token's owner: not counted
+        return count_statements(db, lambda: client.get("/api/v1/me/export", headers=headers))
+
+    few = write_and_remove(3)
+    many = write_and_remove(12)
+    assert many == few, (few, many)
