@@ -109,6 +109,7 @@ def test_community_moderation_checks_in_its_queries(person, app):
         with app.test_request_context():
             refused(lambda actor=actor: queries.open_flags(actor, page=1, per_page=10))
             refused(lambda actor=actor: queries.moderation_log(actor, page=1, per_page=10))
+            refused(lambda actor=actor: queries.removed_threads(actor, page=1, per_page=10))
             refused(lambda actor=actor: queries.categories_to_manage(actor))
 
 
