@@ -88,8 +88,13 @@ register_kind("session_not_held", _l("%(actor)s recorded that the mentoring sess
 # The end of a mentorship (completed, handed over) says once which sessions still to come it
 # cancelled, instead of one notice per session; its e-mail carries each calendar cancellation.
 register_addendum("cancelled_sessions", _l("The sessions still planned are cancelled: %(cancelled_sessions)s"))
-# A session called off because the other person's account ended (left, deactivated, erased).
+# A session called off because the other person's account ended (left, deactivated, erased):
+# one notice per session, as made before the end notice below (kept so that those still read).
 register_kind("session_cancelled_gone", _l("The mentoring session with %(other)s on %(when)s was cancelled: %(reason)s"))
+# The other person's account ended: one notice per partner, naming every session it cancelled
+# (the `cancelled_sessions` addendum; its e-mail carries each calendar cancellation). It gives no
+# reason, so that a deactivation, a leaver and an erasure read alike.
+register_kind("mentorship_partner_gone", _l("Your mentorship with %(other)s has ended: they are no longer available"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
 register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor (%(why)s)"))
@@ -956,13 +961,10 @@ def planned_sessions_of(user: User) -> list[MentoringSession]:
 
 def cancel_sessions_of_leaver(user: User, reason: str) -> int:
     """A person whose account ends (left, deactivated, erased): their planned sessions are
-    called off, and the other one of each pair is told as for any cancellation, with the
-    calendar cancellation (same UID, higher SEQUENCE) so the entry leaves their calendar.
-    `reason` is a stored phrase (community.labels). Returns how many sessions ended."""
+    called off, each with `reason` (a stored phrase, community.labels) in its history, and the
+    other one of each pair is told once (`_tell_partners_of_leaver`). Returns how many sessions ended."""
     planned = planned_sessions_of(user)
     now = utcnow()
-    # Erased: named "former member" in each reader's language, never by the name they had.
-    named: User | str = FORMER_MEMBER if user.erased_at is not None or reason == stored_phrase("account_erased") else user
     if planned:  # no optimistic lock: the account ends, whatever was edited meanwhile
         db.session.execute(
             update(MentoringSession)
@@ -970,6 +972,7 @@ def cancel_sessions_of_leaver(user: User, reason: str) -> int:
             .values(status="cancelled", cancel_reason=reason, version=MentoringSession.version + 1)
             .execution_options(synchronize_session=False)
         )
+    by_partner: dict[int, tuple[User, Mentorship, list[CancelledSession]]] = {}
     for session in planned:
         starts_at = session.starts_at
         db.session.expire(session, ["status", "cancel_reason", "version"])
@@ -977,12 +980,28 @@ def cancel_sessions_of_leaver(user: User, reason: str) -> int:
                                      old_starts_at=starts_at, reason=reason))
         mentorship = session.mentorship
         other = mentorship.executive if mentorship.mentor_id == user.id else mentorship.mentor
-        if other.active and other.erased_at is None:
-            notify(other.id, "session_cancelled_gone", session_id=session.id, other=named, reason=reason,
-                   link=path_for("mentoring.session_detail", session_id=session.id),
-                   when=local_time_for(other, starts_at))
+        _other, latest, cancelled = by_partner.setdefault(other.id, (other, mentorship, []))
+        cancelled.append(CancelledSession(session.id, starts_at))
+        if mentorship.id > latest.id:
+            by_partner[other.id] = (other, mentorship, cancelled)
     db.session.flush()
+    # Erased: named "former member" in each reader's language, never by the name they had.
+    named: User | str = FORMER_MEMBER if user.erased_at is not None or reason == stored_phrase("account_erased") else user
+    _tell_partners_of_leaver(named, list(by_partner.values()))
     return len(planned)
+
+
+def _tell_partners_of_leaver(named: User | str,
+                             partners: list[tuple[User, Mentorship, list[CancelledSession]]]) -> None:
+    """Each partner of a person whose account ended gets one notice: the mentorship with them has
+    ended, and these sessions are cancelled (in the reader's zone and language); its e-mail
+    carries each calendar cancellation (same UID, higher SEQUENCE), as a completed mentorship's
+    does. It names no reason: the sessions' history and the mentorship's page say what they say."""
+    for other, mentorship, cancelled in partners:
+        if other.active and other.erased_at is None:
+            notify(other.id, "mentorship_partner_gone", other=named,
+                   link=path_for("mentoring.mentorship_detail", mentorship_id=mentorship.id),
+                   **_cancelled_params(other, cancelled))
 
 
 def decline_open_requests_for_leaver(user: User, reason: str) -> int:

@@ -80,7 +80,9 @@ def test_deactivating_a_mentor_cancels_their_sessions_and_tells_the_executive(
     client.post_form("/logout")
     login_as(executive)
     told = text_of(client.get("/notifications/"))
-    assert "The mentoring session with Mia Mentor on" in told and "The account was deactivated." in told
+    # One notice for the pair, naming the session, without the reason (tests/mentoring/test_account_end_notice.py);
+    # the session's page says why it was cancelled.
+    assert "Your mentorship with Mia Mentor has ended" in told and "The sessions still planned are cancelled" in told
     assert "The account was deactivated." in text_of(client.get(f"/sessions/{session_id}"))
 
 
@@ -98,11 +100,13 @@ def test_erasing_a_mentor_tells_the_executive_without_the_name_and_in_their_lang
     mail = smtp_server.to(executive.email)[-1]
     text, html, _ = parts(mail)
     assert "Mia Mentor" not in text + html + str(mail["Subject"])
-    assert "gelöscht" in text  # "Das Konto wurde gelöscht." in the executive's language
+    # In the executive's language: "former member" and the sessions it cancelled.
+    assert "Ehemaliges Mitglied" in text and "Die noch geplanten Termine sind abgesagt" in text
     client.post_form("/logout")
     login_as(executive)
     told = text_of(client.get("/notifications/"))
     assert "Mia Mentor" not in told and "abgesagt" in told
+    assert "gelöscht" in text_of(client.get(f"/sessions/{session_id}"))  # "Das Konto wurde gelöscht.": why
 
 
 def test_an_executive_who_leaves_through_hr_ends_the_sessions_and_requests_in_each_readers_language(
