@@ -119,6 +119,9 @@ def post_handover(data: dict, mentorship_id: int):
 class CircleMemberSchema(ma.Schema):
     person = ma.fields.Nested(PersonRefSchema, required=True)
     status = ma.fields.String(required=True, metadata={"enum": ["invited", "accepted", "declined"]})
+    former_member = ma.fields.Boolean(metadata={
+        "description": "true: their account has ended (deactivated) since they were invited; only change managers "
+                       "see such a member named, the others count them in `former_members`"})
 
 
 class CircleSchema(ma.Schema):
@@ -136,6 +139,10 @@ class CircleSchema(ma.Schema):
         "description": "members invited and not named to you: people who keep their profile out of the directory "
                        "are named to the other members only once they join; `members` leaves them out, and "
                        "whoever declined (change managers see everyone)"})
+    former_members = ma.fields.Integer(metadata={
+        "description": "members who joined and whose account has ended since (deactivated): counted, no longer "
+                       "named in `members` (change managers see them named, with `former_member: true`); "
+                       "named again once reactivated"})
 
 
 class CircleCreateSchema(ma.Schema):
@@ -187,8 +194,9 @@ def circle_json(c) -> dict:
     mine = circle_services.membership(c, current_user)
     shown = circle_services.members_shown(current_user, c)
     return {"id": c.id, "name": c.name,
-            "members": [{"person": m.user, "status": m.status} for m in shown.named],
-            "others_invited": shown.others_invited,
+            "members": [{"person": m.user, "status": m.status, "former_member": m.user_id in shown.ended}
+                        for m in shown.named],
+            "others_invited": shown.others_invited, "former_members": shown.former_members,
             "topics": [t.tag.slug for t in c.topics], "rhythm_weeks": c.rhythm_weeks,
             "first_meeting_at": c.first_meeting_at, "duration_minutes": c.duration_minutes, "location": c.location,
             "next_meetings": circle_services.next_meetings(c), "your_status": mine.status if mine else None}

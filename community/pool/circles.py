@@ -74,29 +74,58 @@ class MembersShown:
     named: list[CircleMember]  # with their status
     others_invited: int = 0  # invited, not named: out of the directory until they join
     linked: set[int] = field(default_factory=set)  # whose profile the viewer may open
+    former_members: int = 0  # joined, and their account has ended since: counted, not named
+    ended: set[int] = field(default_factory=set)  # named (to change managers), though their account has ended
+
+
+def account_ended(person: User) -> bool:
+    """Deactivated (left, by an administrator or the HR system) or erased: out of the directory
+    for good, so a circle names them no more (reactivated, they are named again)."""
+    return not person.active or person.erased_at is not None
+
+
+def _shown_as(viewer: User, member: CircleMember, runs_circles: bool) -> str | None:
+    """How one member appears to the viewer: "named", counted among the "invited" or the
+    "former" members, or not at all (None)."""
+    person = member.user
+    if runs_circles or member.user_id == viewer.id:
+        return "named"
+    if account_ended(person):
+        # Like someone who left anywhere else: a former member, not named. An invitation they
+        # can no longer answer is not counted as waiting.
+        return "former" if member.status == "accepted" else None
+    if member.status == "accepted" or (member.status == "invited" and person.directory_visible):
+        return "named"
+    return "invited" if member.status == "invited" else None
 
 
 def members_shown(viewer: User, circle: Circle) -> MembersShown:
     """Change managers (who run the circles and see everyone in the pool) see every member as
-    they answered. The others see the members who joined (joining, they chose to meet the
-    group), the invited ones the directory lists, and themselves; someone invited who keeps
-    their profile out of the directory is only counted until they join, and whoever declined
-    is not shown at all (their answer is theirs, as is who was asked)."""
+    they answered, those whose account has ended marked so. The others see the members who
+    joined (joining, they chose to meet the group), the invited ones the directory lists, and
+    themselves; someone invited who keeps their profile out of the directory is only counted
+    until they join, and whoever declined is not shown at all (their answer is theirs, as is
+    who was asked). A member whose account has ended since is counted as a former member."""
     from community.profiles.services import can_view
 
     runs_circles = viewer.has_role("change_manager")
-    named: list[CircleMember] = []
-    others_invited = 0
+    shown = MembersShown(named=[])
     for member in circle.members:
-        person = member.user
-        listed = person.active and person.directory_visible and person.erased_at is None
-        if runs_circles or member.user_id == viewer.id or member.status == "accepted" or (
-                member.status == "invited" and listed):
-            named.append(member)
-        elif member.status == "invited":
-            others_invited += 1
-    return MembersShown(named=named, others_invited=others_invited,
-                        linked={m.user_id for m in named if can_view(viewer, m.user)})
+        how = _shown_as(viewer, member, runs_circles)
+        if how == "named":
+            shown.named.append(member)
+        elif how == "invited":
+            shown.others_invited += 1
+        elif how == "former":
+            shown.former_members += 1
+    shown.linked = {m.user_id for m in shown.named if can_view(viewer, m.user)}
+    shown.ended = {m.user_id for m in shown.named if account_ended(m.user)}
+    return shown
+
+
+def _still_here(member: CircleMember) -> bool:
+    """A member who joined and whose account still works: whom circle notices go to."""
+    return member.status == "accepted" and not account_ended(member.user)
 
 
 # --------------------------------------------------------------------------- proposals
@@ -335,9 +364,10 @@ def respond(actor: User, circle: Circle, accept: bool) -> Circle:
     # Who joined is told to the members who joined (joining, one meets the group); who declined
     # only to the change manager who started the circle: the members never learn who said no,
     # nor who was asked if they keep their profile out of the directory (members_shown).
-    told = {m.user_id for m in circle.members if m.status == "accepted"} if accept else set()
-    if circle.created_by_id is not None:
-        told.add(circle.created_by_id)
+    told = {m.user_id for m in circle.members if _still_here(m)} if accept else set()
+    starter = db.session.get(User, circle.created_by_id) if circle.created_by_id is not None else None
+    if starter is not None and not account_ended(starter):
+        told.add(starter.id)
     for uid in told:
         notify(uid, "circle_accepted" if accept else "circle_declined", actor=actor, link=link, circle=circle.name)
     return circle
@@ -365,7 +395,7 @@ def add_post(actor: User, circle: Circle, body: str) -> CirclePost:
     db.session.flush()
     link = path_for("pool.circle", circle_id=circle.id) + f"#post-{post.id}"
     for m in circle.members:
-        if m.status == "accepted":
+        if _still_here(m):  # not to a member whose account has ended
             notify(m.user_id, "circle_post", actor=actor, link=link, circle=circle.name)
     return post
 

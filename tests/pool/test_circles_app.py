@@ -436,3 +436,113 @@ def test_members_are_not_told_who_declined_a_circle(org, api, client, login_as, 
     become(org["cm"])
     box = _members_box(client, circle_id)
     assert "Hanna Hidden" in box and "declined" in box
+
+
+@pytest.fixture
+def joined_circle(org, api, create_user):
+    """Four mentors and Dora from Treasury, all of whom joined; Ivo is invited and has not answered."""
+    dora = create_user(roles=("mentor",), name="Dora Departed", department="Treasury", capacity=2)
+    ivo = create_user(roles=("mentor",), name="Ivo Invited", department="Procurement", capacity=2)
+    members = org["mentors"][:4] + [dora, ivo]
+    made = api(org["cm"])("POST", "/api/v1/circles", {"name": "Steady circle", "member_ids": [x.id for x in members]})
+    assert made.status_code == 201, made.get_json()
+    circle_id = made.get_json()["id"]
+    for person in org["mentors"][:3] + [dora]:
+        assert api(person)("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
+    return {"id": circle_id, "dora": dora, "ivo": ivo, "mentors": org["mentors"][:4]}
+
+
+def _set_active(client, become, admin, person) -> None:
+    become(admin)
+    assert client.post_form(f"/admin/users/{person.id}/active").status_code == 302
+
+
+def test_a_member_deactivated_after_joining_is_a_former_member_counted_not_named(
+        org, api, client, login_as, become, create_user, joined_circle):
+    circle_id, dora, ivo, m = joined_circle["id"], joined_circle["dora"], joined_circle["ivo"], joined_circle["mentors"]
+    become(dora)
+    assert client.post_form(f"/circles/{circle_id}/posts", {"body": "Greetings from Treasury"}).status_code == 302
+    admin = create_user(roles=("admin",))
+    _set_active(client, become, admin, dora)
+    _set_active(client, become, admin, ivo)  # invited, never answered: no longer waited for
+
+    for viewer in (m[0], m[3]):  # one who joined, one still invited
+        body = api(viewer)("GET", f"/api/v1/circles/{circle_id}").get_json()
+        assert dora.id not in [x["person"]["id"] for x in body["members"]]
+        assert "Dora" not in str(body) and "Treasury" not in str(body) and dora.handle not in str(body)
+        assert "Ivo" not in str(body)
+        assert body["former_members"] == 1 and body["others_invited"] == 0
+        assert all(x["former_member"] is False for x in body["members"])
+        listed = api(viewer)("GET", "/api/v1/circles").get_json()["items"][0]
+        assert "Dora" not in str(listed) and listed["former_members"] == 1
+        become(viewer)
+        box = _members_box(client, circle_id)
+        assert "Dora" not in box and "Treasury" not in box and f"/people/{dora.id}" not in box and "Ivo" not in box
+        assert "1 former member" in box and "invited member" not in box
+    # Her post stays in the discussion, signed as a former member's.
+    become(m[0])
+    page = text_of(client.get(f"/circles/{circle_id}"))
+    assert "Greetings from Treasury" in page and "Dora" not in page
+    assert "Former member ·" in page
+    assert "3 members" in text_of(client.get("/circles"))  # three joined and are here; Dora is not counted
+
+    # The change manager who runs the circle sees who left, marked so.
+    cm_body = api(org["cm"])("GET", f"/api/v1/circles/{circle_id}").get_json()
+    dora_row = next(x for x in cm_body["members"] if x["person"]["id"] == dora.id)
+    assert dora_row["former_member"] is True and dora_row["status"] == "accepted" and cm_body["former_members"] == 0
+    become(org["cm"])
+    box = _members_box(client, circle_id)
+    assert "Dora Departed" in box and "no longer active" in box
+
+
+def test_a_reactivated_member_is_named_again(org, api, client, login_as, become, create_user, joined_circle):
+    circle_id, dora, m = joined_circle["id"], joined_circle["dora"], joined_circle["mentors"]
+    admin = create_user(roles=("admin",))
+    _set_active(client, become, admin, dora)
+    assert api(m[0])("GET", f"/api/v1/circles/{circle_id}").get_json()["former_members"] == 1
+    _set_active(client, become, admin, dora)  # activated again
+
+    body = api(m[0])("GET", f"/api/v1/circles/{circle_id}").get_json()
+    assert dora.id in [x["person"]["id"] for x in body["members"]] and body["former_members"] == 0
+    become(m[0])
+    box = _members_box(client, circle_id)
+    assert "Dora Departed" in box and "Treasury" in box and "former member" not in box
+
+
+def test_a_member_whose_account_ended_gets_no_circle_notifications(
+        app, org, api, client, login_as, become, create_user, joined_circle):
+    from sqlalchemy import func, select
+
+    from community.extensions import db
+    from community.notifications.models import Notification
+
+    circle_id, dora, m = joined_circle["id"], joined_circle["dora"], joined_circle["mentors"]
+
+    def dora_told() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(Notification).where(
+                Notification.user_id == dora.id, Notification.kind.like("circle_%")))
+
+    before = dora_told()
+    _set_active(client, become, create_user(roles=("admin",)), dora)
+    become(m[0])
+    assert client.post_form(f"/circles/{circle_id}/posts", {"body": "Anyone for Thursday?"}).status_code == 302
+    assert api(m[3])("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200  # "… joined the circle"
+    assert dora_told() == before
+    # The members still here are told as before.
+    with app.app_context():
+        kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == m[1].id)).all()
+    assert "circle_post" in kinds and "circle_accepted" in kinds
+
+
+def test_a_change_manager_who_left_is_not_told_of_answers(db, org, api, client, become, create_user, joined_circle):
+    from sqlalchemy import select
+
+    from community.notifications.models import Notification
+
+    circle_id, m = joined_circle["id"], joined_circle["mentors"]
+    _set_active(client, become, create_user(roles=("admin",)), org["cm"])
+    before = db.session.scalars(select(Notification.id).where(Notification.user_id == org["cm"].id)).all()
+    assert api(m[3])("POST", f"/api/v1/circles/{circle_id}/decline").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalars(select(Notification.id).where(Notification.user_id == org["cm"].id)).all() == before
