@@ -94,7 +94,7 @@ register_kind("session_cancelled_gone", _l("The mentoring session with %(other)s
 # The other person's account ended: one notice per partner, naming every session it cancelled
 # (the `cancelled_sessions` addendum; its e-mail carries each calendar cancellation). It gives no
 # reason, so that a deactivation, a leaver and an erasure read alike.
-register_kind("mentorship_partner_gone", _l("Your mentorship with %(other)s has ended: they are no longer available"))
+register_kind("mentorship_partner_gone", _l("%(other)s is no longer available for your mentorship"))
 register_kind("mentorship_declined_leaver", _l("The mentoring request of %(executive)s with %(mentor)s was declined: the person left"))
 register_kind("feedback_received", _l("%(actor)s gave feedback on the session of %(when)s"))
 register_kind("handover_needed", _l("The mentorship of %(mentor)s and %(executive)s needs a new mentor (%(why)s)"))

@@ -82,7 +82,7 @@ def test_deactivating_a_mentor_cancels_their_sessions_and_tells_the_executive(
     told = text_of(client.get("/notifications/"))
     # One notice for the pair, naming the session, without the reason (tests/mentoring/test_account_end_notice.py);
     # the session's page says why it was cancelled.
-    assert "Your mentorship with Mia Mentor has ended" in told and "The sessions still planned are cancelled" in told
+    assert "Mia Mentor is no longer available for your mentorship" in told and "The sessions still planned are cancelled" in told
     assert "The account was deactivated." in text_of(client.get(f"/sessions/{session_id}"))
 
 
