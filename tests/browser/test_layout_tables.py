@@ -1,5 +1,7 @@
 """Tables on a phone, seen in the browser: a list of records is a card per row on a 390 px
-screen (nothing cut off at its edge, no sideways scrolling) and stays a table at 1280 px."""
+screen (nothing cut off at its edge, no sideways scrolling) and stays a table at 1280 px. In a
+card each value stands beside its label, all of it: a value's second line (a "by …" line under a
+date, a long reason, a second badge) once ran on under the label."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ PAGES = {
     "network-coverage": (ADMIN, lambda ids: "/network/coverage"),
     "network-person": (ADMIN, lambda ids: f"/network/people/{ids['mentor_id']}"),
     "impact-report": (ADMIN, lambda ids: f"/runs/{ids['cohort_id']}/report"),
+    "removed-threads": (ADMIN, lambda ids: "/community/moderation/removed"),
+    "moderation-log": (ADMIN, lambda ids: "/community/moderation/log"),
 }
 
 # Each stacked table's cells (those on screen: a report's tables wait in closed <details>):
@@ -27,6 +31,26 @@ CELLS = """() => [...document.querySelectorAll('main table.table-stack')].map(ta
   .filter(cell => cell.getClientRects().length).map(cell => ({display: getComputedStyle(cell).display,
     right: cell.getBoundingClientRect().right, text: cell.textContent.trim().slice(0, 40),
     bare: cell.hasAttribute('data-label') && !cell.textContent.trim()})))"""
+
+# Each labelled cell of a card that sets label and value side by side (not the tables whose labels
+# stand above their values, nor those of label and figure): where its label ends, where the
+# leftmost piece of its value begins and how far down its value runs.
+LABEL_AND_VALUE = """() => [...document.querySelectorAll('main table.table-stack:not(.labels-above):not(.label-figure) td[data-label]')]
+  .filter(cell => cell.getClientRects().length).map(cell => {
+    const box = cell.getBoundingClientRect(), style = getComputedStyle(cell), label = getComputedStyle(cell, '::before');
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const pieces = [...range.getClientRects()].filter(piece => piece.width > 0 && piece.height > 0);
+    return {text: cell.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40), time: !!cell.querySelector('time'),
+            labelRight: box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft) + parseFloat(label.marginLeft) + parseFloat(label.width),
+            left: Math.min(...pieces.map(piece => piece.left)), lineHeight: parseFloat(style.lineHeight),
+            height: Math.max(...pieces.map(piece => piece.bottom)) - Math.min(...pieces.map(piece => piece.top))};
+  })"""
+
+
+def _under_labels(cells: list[dict]) -> list[str]:
+    """Values (or a line of one) that start under their label instead of beside it."""
+    return [cell["text"] for cell in cells if cell["left"] < cell["labelRight"] - 0.5]
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +99,49 @@ def test_lists_of_records_are_cards_on_a_phone_in_german_and_tables_on_a_desktop
     tables = phone.evaluate(CELLS)
     assert tables and any(tables), "no stacked table on the page"
     cells = [cell for table in tables for cell in table]
-    assert {cell["display"] for cell in cells} <= {"block", "flex", "none"}, "a row is still a table row on the phone"
+    assert {cell["display"] for cell in cells} <= {"block", "flow-root", "flex", "none"}, "a row is still a table row on the phone"
     assert [cell["text"] for cell in cells if cell["right"] > 391] == []
     assert not any(cell["bare"] for cell in cells), "a heading over an empty value"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    assert _under_labels(phone.evaluate(LABEL_AND_VALUE)) == []
 
     desktop = pages[(who, 1280)]
     desktop.goto(base + path(ids))
     shown = {cell["display"] for table in desktop.evaluate(CELLS) for cell in table}
     assert shown <= {"table-cell"}, shown
+
+
+# A card's title: as wide as its card, its text from the card's left edge (no label column).
+FULL_WIDTH = """cell => { const row = cell.parentElement.getBoundingClientRect(), box = cell.getBoundingClientRect();
+  const style = getComputedStyle(cell.parentElement), range = document.createRange();
+  range.selectNodeContents(cell);
+  const left = Math.min(...[...range.getClientRects()].map(piece => piece.left));
+  return box.width >= row.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 1 && left - box.left < 1; }"""
+
+LONG_REASON = ("Duplicate of an older thread about the same mentoring question; the answers there are more complete, "
+               "please continue the discussion in that thread instead.")
+
+
+def test_a_removed_thread_reads_label_beside_value_on_every_line_of_a_phone(demo_site, signed_in):  # noqa: F811
+    """The removed threads in German at 390 px: the date with "von Ada Admin" under it and a reason
+    of several lines stand in the value column, right of their labels, and every value of the list
+    starts in the same column; the thread's title stays the card's full-width heading."""
+    from community.discussions.models import Thread
+    from community.extensions import db
+
+    app, base, ids = demo_site
+    _set_language(app, ids, "de")
+    with app.app_context():
+        db.session.get(Thread, ids["removed_thread_id"]).removal_reason = LONG_REASON
+        db.session.commit()
+    phone = signed_in[(ADMIN, 390)]
+    phone.goto(base + "/community/moderation/removed")
+    cells = phone.evaluate(LABEL_AND_VALUE)
+    removed = next(cell for cell in cells if cell["time"])
+    reason = next(cell for cell in cells if cell["text"].startswith(LONG_REASON[:40]))
+    assert removed["height"] >= 1.8 * removed["lineHeight"], removed  # the date, and who removed it under it
+    assert reason["height"] >= 2.8 * reason["lineHeight"], reason
+    assert _under_labels(cells) == []
+    assert len({round(cell["left"]) for cell in cells}) == 1, "the values do not start in one column"
+    assert phone.locator("main table.table-stack td.stack-title").first.evaluate(FULL_WIDTH)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
