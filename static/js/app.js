@@ -33,7 +33,29 @@
     if (focus) { focus.focus(); }
   });
 
+  // A tab strip that scrolls sideways (on a phone) shows its current tab, in its middle; again
+  // once the icon font has come (it makes the tabs wider).
+  function showCurrentTabs() {
+    document.querySelectorAll(".tab-strip").forEach(function (strip) {
+      var current = strip.querySelector(".nav-link.active");
+      if (!current || strip.scrollWidth <= strip.clientWidth + 1) { return; }
+      var box = strip.getBoundingClientRect(), tab = current.getBoundingClientRect();
+      if (tab.left < box.left - 1 || tab.right > box.right + 1) {
+        strip.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+      }
+    });
+  }
+  window.addEventListener("load", showCurrentTabs);
+  if (document.fonts) { document.fonts.ready.then(showCurrentTabs); }
+  // A tab reached with the keyboard comes wholly into sight (the browser leaves a tab that is
+  // half in sight as it is).
+  document.addEventListener("focusin", function (event) {
+    var tab = event.target.closest && event.target.closest(".tab-strip .nav-link");
+    if (tab) { tab.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    showCurrentTabs();
     // Selects marked data-autosubmit send their form on change; their submit button hides.
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); });
