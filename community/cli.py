@@ -121,7 +121,7 @@ def demo_command(people: int, seed: int, if_empty: bool):
 @with_appcontext
 def setup_command():
     """Load the built-in topic taxonomy and the starter community categories (safe to repeat)."""
-    from community.discussions.services import seed_categories
+    from community.discussions.categories import seed_categories
     from community.expertise.services import seed_taxonomy
 
     topics = seed_taxonomy()

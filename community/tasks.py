@@ -84,7 +84,7 @@ def _load_task_modules() -> None:
 
 
 # Modules whose import registers tasks.
-TASK_MODULES = ("community.outreach.jobs", "community.admin.jobs", "community.discussions.services")
+TASK_MODULES = ("community.outreach.jobs", "community.admin.jobs", "community.discussions.mentions")
 
 
 # --------------------------------------------------------------------------- after the commit

@@ -18,6 +18,7 @@ class World:
 def build_world(app) -> World:
     from community.accounts import services as accounts
     from community.ambassadors import services as ambassadors
+    from community.discussions import moderation
     from community.discussions import services as discussions
     from community.discussions.models import Category
     from community.expertise.models import TagSynonym
@@ -50,7 +51,7 @@ def build_world(app) -> World:
         db.session.flush()
         thread = discussions.create_thread(mentor, category=members, title="Teams tips", body="Use channels, not chats.")
         post = discussions.reply(staff, thread, "Thanks @mentor.person!")
-        discussions.flag_post(executive, post, "Please check this reply.")
+        moderation.flag_post(executive, post, "Please check this reply.")
         lounge_thread = discussions.create_thread(mentor, category=lounge, title="Mentors only", body="Just between us.")
         world.ids.update(category="tools", category_id=members.id, lounge="lounge", thread=thread.id, post=post.id, lounge_thread=lounge_thread.id,
                          first_post=thread.posts[0].id if hasattr(thread, "posts") else None)

@@ -168,14 +168,14 @@ def removed_world(app):
 
     def build():
         from community.accounts.models import User
-        from community.discussions import services
+        from community.discussions import moderation
         from community.discussions.models import Thread
         from community.extensions import db
 
         world = build_world(app)
         with app.test_request_context():
             moderator = db.session.get(User, world.users["change_manager"].id)
-            services.remove_thread(moderator, db.session.get(Thread, world.ids["thread"]), reason="Spam")
+            moderation.remove_thread(moderator, db.session.get(Thread, world.ids["thread"]), reason="Spam")
             db.session.commit()
         return world
 

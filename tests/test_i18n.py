@@ -170,7 +170,7 @@ def test_german_calls_a_mentoring_session_a_termin_throughout():
     profile figures and a "Session" elsewhere; login sessions were "Sitzungen" too. German says
     "Termin" for a mentoring session and "Anmeldung" for a login session."""
     assert _german_matching(r"Sitzung|Session") == []
-    seeds = (ROOT / "community/discussions/services.py").read_text()
+    seeds = (ROOT / "community/discussions/categories.py").read_text()
     assert "Sitzung" not in seeds.split("STARTER_CATEGORIES", 1)[1].split("\n)\n", 1)[0]
     # The demo organisation's German threads and posts (what a newcomer reads first) too.
     assert "Sitzung" not in (ROOT / "community/discussions/demo.py").read_text()

@@ -471,7 +471,7 @@ _VISIBILITY_HOOKS: list[Callable[[User], object]] = []
 
 def on_visibility_change(hook: Callable[[User], object]) -> None:
     """Features react when whether others may see a person changes (listed in the directory,
-    active): the discussions re-link or unlink their @mentions (see discussions.services)."""
+    active): the discussions re-link or unlink their @mentions (see discussions.mentions)."""
     if hook not in _VISIBILITY_HOOKS:
         _VISIBILITY_HOOKS.append(hook)
 

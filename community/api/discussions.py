@@ -17,7 +17,7 @@ from community.api.schemas import (
     page_of,
     text_field,
 )
-from community.discussions import queries, services
+from community.discussions import access, moderation, queries, services
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS, VISIBILITIES
 from community.expertise.services import find_tag
 from community.extensions import limiter
@@ -105,7 +105,7 @@ class PostSchema(ma.Schema):
         return services.post_version(post)
 
     def _shown(self, post) -> bool:
-        return post.visible or services.is_moderator(current_user)
+        return post.visible or access.is_moderator(current_user)
 
     def visible_body(self, post) -> str:
         return post.body if self._shown(post) else ""
@@ -147,7 +147,7 @@ class ThreadEditSchema(ma.Schema):
 class ThreadRemovalSchema(ma.Schema):
     BODY_OPTIONAL = True  # removing needs no body at all
 
-    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=services.MAX_REMOVAL_REASON), metadata={
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=moderation.MAX_REMOVAL_REASON), metadata={
         "description": "Why (optional): shown to moderators, and to the author in their notification"})
 
 
@@ -196,7 +196,7 @@ def list_threads(args: dict):
 
             return Page(items=[], page=args["page"], per_page=args["per_page"], total=0)
     if args.get("category_id") is not None:
-        services.get_category(current_user, args["category_id"])  # 404 for hidden ones
+        access.get_category(current_user, args["category_id"])  # 404 for hidden ones
     return queries.list_threads(
         current_user, page=args["page"], per_page=args["per_page"], category_id=args.get("category_id"),
         tag=tag, q=(args.get("q") or "").strip(),
@@ -222,7 +222,7 @@ def list_removed_threads(args: dict):
 @blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
 def create_thread(data: dict):
     """Start a thread; its first post is `body` (Markdown)."""
-    category = services.get_category(current_user, data["category_id"])
+    category = access.get_category(current_user, data["category_id"])
     thread = services.create_thread(current_user, category=category, title=data["title"], body=data["body"], tags=data["tags"])
     return _detail(thread, 1, 20)
 
@@ -233,7 +233,7 @@ def create_thread(data: dict):
 @blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
 def get_thread(args: dict, thread_id: int):
     """A thread with its posts in order, paginated by `page` and `per_page`."""
-    thread = services.get_thread(current_user, thread_id)
+    thread = access.get_thread(current_user, thread_id)
     return _detail(thread, args["page"], args["per_page"])
 
 
@@ -245,7 +245,7 @@ def get_thread(args: dict, thread_id: int):
 @blp.alt_response(409, schema=ErrorSchema, description="The title or topics were changed since `version`")
 def edit_thread(data: dict, thread_id: int):
     """Change a thread's title and/or topics (its author while it is not locked, moderators)."""
-    thread = services.get_thread(current_user, thread_id)
+    thread = access.get_thread(current_user, thread_id)
     return services.edit_thread(current_user, thread, title=data.get("title"), tags=data.get("tags"),
                                 version=data.get("version"))
 
@@ -258,8 +258,8 @@ def edit_thread(data: dict, thread_id: int):
 def remove_thread(data: dict, thread_id: int):
     """Remove a thread (moderators): kept and restorable, but gone for members (404 like a
     thread that never was). The author is told, with the `reason` if given."""
-    thread = services.get_thread(current_user, thread_id)
-    services.remove_thread(current_user, thread, reason=data.get("reason"))
+    thread = access.get_thread(current_user, thread_id)
+    moderation.remove_thread(current_user, thread, reason=data.get("reason"))
     return None
 
 
@@ -270,8 +270,8 @@ def remove_thread(data: dict, thread_id: int):
 @blp.alt_response(404, schema=ErrorSchema, description="No such thread (or not visible to you)")
 def restore_thread(data: dict, thread_id: int):
     """Bring a removed thread back (moderators); a thread that is not removed stays as it is."""
-    thread = services.get_thread(current_user, thread_id)
-    services.restore_thread(current_user, thread, note=data.get("note"))
+    thread = access.get_thread(current_user, thread_id)
+    moderation.restore_thread(current_user, thread, note=data.get("note"))
     return thread
 
 
@@ -298,7 +298,7 @@ def create_post(data: dict, thread_id: int):
 @blp.alt_response(413, schema=ErrorSchema, description="The body is longer than 20,000 characters")
 def edit_post(data: dict, post_id: int):
     """Edit a post; the previous body is kept in the history."""
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     services.edit_post(current_user, post, data["body"], version=data.get("version"))
     return post
 
@@ -309,6 +309,6 @@ def edit_post(data: dict, post_id: int):
 @blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
 def delete_post(post_id: int):
     """Soft-delete a post: it stays in the thread as "deleted"."""
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     services.delete_post(current_user, post)
     return None

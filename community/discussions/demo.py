@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from community.accounts.models import User
 from community.demo_support import reset_sequence
+from community.discussions.categories import STARTER_CATEGORIES
 from community.discussions.models import (
     Category,
     Flag,
@@ -23,7 +24,6 @@ from community.discussions.models import (
     Thread,
     ThreadTag,
 )
-from community.discussions.services import STARTER_CATEGORIES
 from community.expertise.models import Tag
 from community.extensions import db
 from community.markdown import render

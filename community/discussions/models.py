@@ -178,7 +178,7 @@ class Mention(Model):
 
 class MentionRelink(Model):
     """Someone whose visibility to others changed, waiting for the posts that name them to be
-    rendered anew (community.discussions.services.relink_queued_mentions): one row per person
+    rendered anew (community.discussions.mentions.relink_queued_mentions): one row per person
     however often they changed meanwhile, so a background run covers everyone queued at once."""
 
     __tablename__ = "mention_relinks"

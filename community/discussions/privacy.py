@@ -114,7 +114,7 @@ def _without_handle(handle: str):
 
 def erase(user: User) -> None:
     """Runs before accounts anonymise the person, so their handle is still known here."""
-    from community.discussions.services import naming_posts, render_body
+    from community.discussions.mentions import naming_posts, render_body
 
     db.session.execute(delete(Subscription).where(Subscription.user_id == user.id))
     # Mentions of them in other people's posts (and the earlier versions) lose the handle,

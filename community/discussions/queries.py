@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased, lazyload, selectinloa
 
 from community.accounts.models import User
 from community.discussions import search
+from community.discussions.access import POST_LOADS, THREAD_LOADS, is_moderator, require_moderator
 from community.discussions.models import (
     Category,
     Mention,
@@ -26,14 +27,8 @@ from community.discussions.models import (
     Thread,
     ThreadTag,
 )
-from community.discussions.services import (
-    POST_LOADS,
-    THREAD_LOADS,
-    is_moderator,
-    require_moderator,
-    subscription_level,
-    visible_post_clause,
-)
+from community.discussions.services import visible_post_clause
+from community.discussions.subscriptions import subscription_level
 from community.discussions.visibility import visible_categories_clause, visible_threads_clause
 from community.expertise.models import Tag
 from community.extensions import db

@@ -13,7 +13,9 @@ from community import submissions
 from community.accounts.forms import EmptyForm
 from community.accounts.views import safe_next
 from community.database import ascii_digits
-from community.discussions import bp, queries, search, services
+from community.discussions import access, bp, queries, search, services, subscriptions
+from community.discussions import categories as category_services
+from community.discussions import moderation as moderation_services
 from community.discussions.forms import (
     CategoryForm,
     EditPostForm,
@@ -71,10 +73,10 @@ def discussion_helpers():
     user = current_user._get_current_object()  # once per page, not once per post
     signed_in = user.is_authenticated
     return {
-        "can_edit_post": lambda post: signed_in and services.can_edit(user, post),
-        "can_delete_post": lambda post: signed_in and services.can_delete(user, post),
-        "can_see_history": lambda post: signed_in and services.can_see_history(user, post),
-        "is_moderator": lambda: services.is_moderator(user),
+        "can_edit_post": lambda post: signed_in and access.can_edit(user, post),
+        "can_delete_post": lambda post: signed_in and access.can_delete(user, post),
+        "can_see_history": lambda post: signed_in and access.can_see_history(user, post),
+        "is_moderator": lambda: access.is_moderator(user),
     }
 
 
@@ -91,7 +93,7 @@ def index():
 
     # The same for everyone who sees the same categories and moderation links, until a
     # category, thread, post, person or topic changes (community.page_parts).
-    parts = (sees_mentor_areas(user), services.is_moderator(user))
+    parts = (sees_mentor_areas(user), access.is_moderator(user))
     return cached_page("community-index", ("community", "directory"), parts, lambda: render_template(
         "discussions/index.html", body=cached_html("community-index", ("community", "directory"), parts, render)))
 
@@ -99,10 +101,10 @@ def index():
 @bp.get("/community/c/<slug>")
 @login_required
 def category(slug: str):
-    category = services.get_category(current_user, slug)
+    category = access.get_category(current_user, slug)
     page, per_page = _page_args(THREADS_PER_PAGE)
     threads = queries.list_threads(current_user, page=page, per_page=per_page, category_id=category.id)
-    form = SubscriptionForm(formdata=None, level=services.subscription_level(current_user, "category", category.id) or "normal",
+    form = SubscriptionForm(formdata=None, level=subscriptions.subscription_level(current_user, "category", category.id) or "normal",
                             next=request.full_path.rstrip("?"))
     return render_template("discussions/category.html", category=category, threads=threads, follow_form=form)
 
@@ -113,7 +115,7 @@ def tag(slug: str):
     topic = get_tag(slug)
     page, per_page = _page_args(THREADS_PER_PAGE)
     threads = queries.list_threads(current_user, page=page, per_page=per_page, tag=topic)
-    form = SubscriptionForm(formdata=None, level=services.subscription_level(current_user, "tag", topic.id) or "normal",
+    form = SubscriptionForm(formdata=None, level=subscriptions.subscription_level(current_user, "tag", topic.id) or "normal",
                             next=request.full_path.rstrip("?"))
     return render_template("discussions/tag.html", topic=topic, threads=threads, follow_form=form)
 
@@ -149,7 +151,7 @@ def new_thread():
         if replay:
             return replay
         with form_attempt(form, show=ValidationFailed) as attempt:
-            category = services.get_category(current_user, form.category.data)
+            category = access.get_category(current_user, form.category.data)
             thread = services.create_thread(
                 current_user, category=category, title=form.title.data or "", body=form.body.data or "", tags=form.tag_terms()
             )
@@ -168,7 +170,7 @@ def _reply_target(view, form: ReplyForm) -> Post | None:
         if post.id == wanted:
             return post
     try:
-        post = services.get_post(current_user, wanted)
+        post = access.get_post(current_user, wanted)
     except NotFoundError:
         return None
     return post if post.thread_id == view.thread.id else None
@@ -226,7 +228,7 @@ def _thread_parts(thread, outline: queries.ThreadOutline, mod_form) -> dict:
 @login_required
 def thread(thread_id: int):
     user = current_user._get_current_object()
-    facts = services.visible_thread(user, thread_id)  # 404 before anything kept is looked at
+    facts = access.visible_thread(user, thread_id)  # 404 before anything kept is looked at
     services.mark_thread_read(user, thread_id)  # stored by the request's one commit
     page, per_page = _page_args(POSTS_PER_PAGE)
     if ascii_digits(request.args.get("post", "")):
@@ -234,7 +236,7 @@ def thread(thread_id: int):
     reply_to = request.args.get("reply_to", "")
 
     def render() -> str:
-        thread = services.get_thread(user, thread_id)
+        thread = access.get_thread(user, thread_id)
         form = ReplyForm(formdata=None)
         if ascii_digits(reply_to):
             form.reply_to.data = reply_to
@@ -247,8 +249,8 @@ def thread(thread_id: int):
     if reply_to:
         return render()  # a reply box answering one post: this reader's own
     own = queries.own_posts_on_page(user, thread_id, page=page, per_page=per_page)
-    parts = (thread_id, page, per_page, facts.locked, facts.post_count, services.is_moderator(user), own,
-             services.remembered_subscription_level(user, "thread", thread_id), facts.removed,
+    parts = (thread_id, page, per_page, facts.locked, facts.post_count, access.is_moderator(user), own,
+             subscriptions.remembered_subscription_level(user, "thread", thread_id), facts.removed,
              facts.author_id is not None and facts.author_id == user.id)
     return cached_page("thread", ("community", "directory"), parts, render)
 
@@ -257,7 +259,7 @@ def thread(thread_id: int):
 @login_required
 @limiter.limit(post_limit, methods=["POST"], key_func=poster_key)
 def reply(thread_id: int):
-    thread = services.get_thread(current_user, thread_id)
+    thread = access.get_thread(current_user, thread_id)
     services.require_can_post(current_user, thread)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -268,7 +270,7 @@ def reply(thread_id: int):
         with form_attempt(form, show=ValidationFailed) as attempt:
             post = services.reply(current_user, thread, form.body.data or "", reply_to_post_id=reply_to)
         if attempt.ok:
-            link = services.thread_link(thread.id, post.id)
+            link = access.thread_link(thread.id, post.id)
             if is_htmx() and (thread.post_count - 1) % POSTS_PER_PAGE:
                 # Reply in place: the new post is on the page the person is reading.
                 submissions.remember(current_user, form, link)
@@ -284,7 +286,7 @@ def reply(thread_id: int):
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int):
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     thread = services.require_can_edit(current_user, post)
     form = EditPostForm(data={"body": post.body, "version": services.post_version(post)} if request.method == "GET" else None)
     changed_meanwhile = False
@@ -295,7 +297,7 @@ def edit_post(post_id: int):
             services.edit_post(current_user, post, form.body.data or "", version=version)
         if attempt.ok:
             flash(_("Your changes are saved; the previous version is kept in the history."), "success")
-            return redirect(services.thread_link(thread.id, post.id))
+            return redirect(access.thread_link(thread.id, post.id))
         if isinstance(attempt.error, ConflictError):
             # The typed text stays; the current version is shown above it, and saving again
             # (now knowingly) replaces it.
@@ -310,7 +312,7 @@ def edit_post(post_id: int):
 @login_required
 def edit_thread(thread_id: int):
     """Change a thread's title and topics: its author (while not locked) and moderators."""
-    thread = services.get_thread(current_user, thread_id)
+    thread = access.get_thread(current_user, thread_id)
     services.require_can_edit_thread(current_user, thread)
     form = EditThreadForm(data={
         "title": thread.title, "tags": ", ".join(tag.slug for tag in thread.tags),
@@ -336,60 +338,60 @@ def edit_thread(thread_id: int):
 @bp.post("/posts/<int:post_id>/delete")
 @login_required
 def delete_post(post_id: int):
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     if ModerationNoteForm().validate_on_submit():
         services.delete_post(current_user, post)
         flash(_("The post was deleted."), "success")
-    return redirect(services.thread_link(post.thread_id, post.id))
+    return redirect(access.thread_link(post.thread_id, post.id))
 
 
 @bp.get("/posts/<int:post_id>/history")
 @login_required
 def post_history(post_id: int):
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     revisions = services.revisions(current_user, post)
-    return render_template("discussions/history.html", post=post, thread=services.thread_of(post), revisions=revisions)
+    return render_template("discussions/history.html", post=post, thread=access.thread_of(post), revisions=revisions)
 
 
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 @login_required
 def flag_post(post_id: int):
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     form = FlagForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.flag_post(current_user, post, form.reason.data or "")
+            moderation_services.flag_post(current_user, post, form.reason.data or "")
         if attempt.ok:
             flash(_("Thank you. Moderators will look at this post."), "success")
-            return redirect(services.thread_link(post.thread_id, post.id))
-    return render_template("discussions/flag.html", form=form, post=post, thread=services.thread_of(post))
+            return redirect(access.thread_link(post.thread_id, post.id))
+    return render_template("discussions/flag.html", form=form, post=post, thread=access.thread_of(post))
 
 
 @bp.post("/posts/<int:post_id>/<any(hide, restore):action>")
 @login_required
 def moderate_post(post_id: int, action: str):
-    post = services.get_post(current_user, post_id)
+    post = access.get_post(current_user, post_id)
     form = ModerationNoteForm()
     if form.validate_on_submit():
-        services.set_hidden(current_user, post, action == "hide", note=form.note.data)
+        moderation_services.set_hidden(current_user, post, action == "hide", note=form.note.data)
         flash(_("The post is hidden.") if action == "hide" else _("The post is visible again."), "success")
-    return redirect(services.thread_link(post.thread_id, post.id))
+    return redirect(access.thread_link(post.thread_id, post.id))
 
 
 @bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin, remove, restore):action>")
 @login_required
 def moderate_thread(thread_id: int, action: str):
-    thread = services.get_thread(current_user, thread_id)
+    thread = access.get_thread(current_user, thread_id)
     form = ModerationNoteForm()
     if form.validate_on_submit():
         if action in ("lock", "unlock"):
-            services.set_locked(current_user, thread, action == "lock", note=form.note.data)
+            moderation_services.set_locked(current_user, thread, action == "lock", note=form.note.data)
         elif action in ("pin", "unpin"):
-            services.set_pinned(current_user, thread, action == "pin", note=form.note.data)
+            moderation_services.set_pinned(current_user, thread, action == "pin", note=form.note.data)
         elif action == "remove":  # the note is the reason, told to the author
-            services.remove_thread(current_user, thread, reason=form.note.data)
+            moderation_services.remove_thread(current_user, thread, reason=form.note.data)
         else:
-            services.restore_thread(current_user, thread, note=form.note.data)
+            moderation_services.restore_thread(current_user, thread, note=form.note.data)
         messages = {"lock": _("The thread is locked."), "unlock": _("The thread is open again."),
                     "pin": _("The thread is pinned."), "unpin": _("The thread is no longer pinned."),
                     "remove": _("The thread is removed: members no longer see it. You can restore it here."),
@@ -403,13 +405,13 @@ def moderate_thread(thread_id: int, action: str):
 @bp.route("/threads/<int:thread_id>/move", methods=["GET", "POST"])
 @login_required
 def move_thread(thread_id: int):
-    thread = services.get_thread(current_user, thread_id)
-    services.require_moderator(current_user)
+    thread = access.get_thread(current_user, thread_id)
+    access.require_moderator(current_user)
     form = MoveThreadForm(data={"category": thread.category_id} if request.method == "GET" else None)
     form.category.choices = _category_choices()
     if form.validate_on_submit():
         with form_attempt(form, show=ValidationFailed) as attempt:
-            services.move_thread(current_user, thread, form.category.data, note=form.note.data)
+            moderation_services.move_thread(current_user, thread, form.category.data, note=form.note.data)
         if attempt.ok:
             flash(_("The thread was moved."), "success")
             return redirect(url_for("discussions.thread", thread_id=thread.id))
@@ -421,7 +423,7 @@ def move_thread(thread_id: int):
 def follow(kind: str, target_id: int):
     form = SubscriptionForm()
     if form.validate_on_submit():
-        services.set_subscription(current_user, kind, target_id, form.level.data)
+        subscriptions.set_subscription(current_user, kind, target_id, form.level.data)
         if is_htmx():  # saved in place: the same form answers with a confirmation
             return render_template("discussions/_follow.html", form=form, kind=kind, target_id=target_id)
         flash(_("Your notification setting is saved."), "success")
@@ -441,11 +443,11 @@ def moderation():
 @bp.post("/community/flags/<int:flag_id>/resolve")
 @login_required
 def resolve_flag(flag_id: int):
-    services.require_moderator(current_user)
+    access.require_moderator(current_user)
     form = ResolveFlagForm()
     if form.validate_on_submit():
         with form_attempt(form, show=ConflictError) as attempt:
-            services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
+            moderation_services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
         if attempt.ok:
             flash(_("The report is resolved."), "success")
         else:  # another moderator was quicker: back to the queue, which no longer lists it
@@ -471,13 +473,13 @@ def categories():
 @bp.route("/community/categories/new", methods=["GET", "POST"])
 @login_required
 def new_category():
-    services.require_moderator(current_user)
+    access.require_moderator(current_user)
     form = CategoryForm()
     if form.validate_on_submit():
         if replay := submissions.claim(current_user, form):
             return replay
         with form_attempt(form) as attempt:
-            category = services.create_category(current_user, **_category_args(form))
+            category = category_services.create_category(current_user, **_category_args(form))
         if attempt.ok:
             flash(_("The category “%(name)s” is open.", name=category.name), "success")
             return submissions.done(current_user, form, url_for("discussions.categories"))
@@ -487,12 +489,12 @@ def new_category():
 @bp.route("/community/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_category(category_id: int):
-    services.require_moderator(current_user)
-    category = services.get_category(current_user, category_id)
+    access.require_moderator(current_user)
+    category = access.get_category(current_user, category_id)
     form = CategoryForm(obj=category if request.method == "GET" else None)
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.update_category(current_user, category, **_category_args(form))
+            category_services.update_category(current_user, category, **_category_args(form))
         if attempt.ok:
             flash(_("The category is saved."), "success")
             return redirect(url_for("discussions.categories"))
@@ -502,12 +504,12 @@ def edit_category(category_id: int):
 @bp.post("/community/categories/<int:category_id>/delete")
 @login_required
 def delete_category(category_id: int):
-    services.require_moderator(current_user)
-    category = services.get_category(current_user, category_id)
+    access.require_moderator(current_user)
+    category = access.get_category(current_user, category_id)
     form = EmptyForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.delete_category(current_user, category)
+            category_services.delete_category(current_user, category)
         if not attempt.ok:
             flash(attempt.message, "error")
             return redirect(url_for("discussions.edit_category", category_id=category.id))

@@ -1,6 +1,6 @@
 """Who may see which discussions, in a module of its own that needs no other feature: the
 e-mails of community.outreach ask it whether a notification's thread is still in sight, and
-community.discussions.services (which re-exports these) builds on it."""
+community.discussions.access builds on it."""
 
 from __future__ import annotations
 

@@ -215,13 +215,13 @@ def test_an_api_reply_to_a_post_emails_its_author_who_stopped_following_but_want
     """Who may want an e-mail is read with the followers before the write; the author of the
     post replied to is not among them (level "normal") and is still e-mailed at once."""
     from community.accounts.models import User
-    from community.discussions import services
+    from community.discussions import subscriptions
     from community.outreach import services as outreach
     from community.outreach.models import OutgoingMessage
 
     author, replier = create_user(name="Ada Author"), create_user(name="Rae Replier")
     thread = create_thread(author, title="Offsite ideas")
-    services.set_subscription(db.session.get(User, author.id), "thread", thread.id, "normal")
+    subscriptions.set_subscription(db.session.get(User, author.id), "thread", thread.id, "normal")
     outreach.set_preferences(db.session.get(User, author.id), {"reply": "immediately"})
     db.session.commit()
     token = api_token(replier)
@@ -241,12 +241,12 @@ def test_an_api_reply_watches_the_thread_for_a_newcomer_and_keeps_a_level_chosen
     client, create_user, api_token, create_thread, db
 ):
     from community.accounts.models import User
-    from community.discussions import services
+    from community.discussions import subscriptions
     from community.discussions.models import Post, Subscription
 
     quiet, newcomer = create_user(), create_user()
     thread = create_thread(create_user())
-    services.set_subscription(db.session.get(User, quiet.id), "thread", thread.id, "normal")
+    subscriptions.set_subscription(db.session.get(User, quiet.id), "thread", thread.id, "normal")
     db.session.commit()
 
     for person in (quiet, newcomer, newcomer):

@@ -242,9 +242,9 @@ def _listed_again(client, create_user, create_thread, api_token, first_post):
 def _during_the_scan(monkeypatch, db, *statements):
     """The next relinking run meets `statements`, committed by another connection (another
     process) while it scans; returns the scan as it is."""
-    from community.discussions import services
+    from community.discussions import mentions
 
-    scan = services._renders_naming
+    scan = mentions._renders_naming
 
     def meanwhile(people):
         found = scan(people)
@@ -253,7 +253,7 @@ def _during_the_scan(monkeypatch, db, *statements):
                 other.execute(statement)
         return found
 
-    monkeypatch.setattr(services, "_renders_naming", meanwhile)
+    monkeypatch.setattr(mentions, "_renders_naming", meanwhile)
     return scan
 
 
@@ -265,7 +265,7 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
     stay queued, and another run follows, which does the work."""
     from community import tasks
     from community.database import utcnow
-    from community.discussions import services
+    from community.discussions import mentions
     from community.discussions.models import MentionRelink
 
     sent = _queued_tasks(monkeypatch)
@@ -277,7 +277,7 @@ def test_the_background_run_reads_without_the_write_lock_and_keeps_whoever_chang
     assert "href=" not in first_post(thread).html  # nothing written from a stale read
     assert db.session.scalar(select(MentionRelink.user_id)) == mona.id  # still queued
     assert sent == [("discussions.relink_mentions", ())]  # and run again
-    monkeypatch.setattr(services, "_renders_naming", scan)
+    monkeypatch.setattr(mentions, "_renders_naming", scan)
     assert tasks.run_now(*sent[0][:1])
     db.session.expire_all()
     assert f'href="/people/{mona.id}"' in first_post(thread).html

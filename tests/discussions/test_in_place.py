@@ -59,7 +59,7 @@ def test_reply_in_place_refuses_what_the_form_refuses(client, login_as, create_u
 
 
 def test_follow_in_place_saves_and_answers_with_the_form(client, login_as, create_user, create_thread):
-    from community.discussions import services
+    from community.discussions import subscriptions
 
     mentor = create_user(roles=["mentor"])
     thread = create_thread(mentor)
@@ -68,7 +68,7 @@ def test_follow_in_place_saves_and_answers_with_the_form(client, login_as, creat
     assert "<html" not in html and "Your notification setting is saved." in html
     assert "selected value=\"watching\"" in html or "value=\"watching\" selected" in html
     with client.application.app_context():
-        assert services.subscription_level(mentor, "thread", thread.id) == "watching"
+        assert subscriptions.subscription_level(mentor, "thread", thread.id) == "watching"
     plain = client.post_form(f"/community/follow/thread/{thread.id}", {"level": "muted", "next": "/community"})
     assert plain.status_code == 302
 

@@ -245,7 +245,7 @@ def test_a_former_mentor_is_not_told_of_replies_to_their_post_in_the_mentor_loun
 def test_a_hidden_post_is_not_told_to_its_author_who_can_no_longer_see_the_thread(
     db, create_user, create_category, create_thread, add_reply
 ):
-    from community.discussions import services
+    from community.discussions import moderation
     from community.discussions.models import Post
 
     staff = create_user(roles=["staff"])
@@ -253,7 +253,7 @@ def test_a_hidden_post_is_not_told_to_its_author_who_can_no_longer_see_the_threa
     thread = create_thread(create_user(roles=["mentor"]), category=create_category(visibility="members"))
     post = add_reply(staff, thread, "An opinion")
     _move(db, thread, create_category(visibility="mentors"))
-    services.set_hidden(moderator, db.session.get(Post, post.id), True)
+    moderation.set_hidden(moderator, db.session.get(Post, post.id), True)
     db.session.commit()
     assert notes_of(db, staff) == []
     assert db.session.get(Post, post.id).hidden is True
@@ -345,11 +345,11 @@ def test_a_reply_e_mail_sent_late_is_not_sent_once_the_thread_left_the_readers_s
         db.session.add(NotificationPreference(user_id=person.id, kind=at_once_choice("discussion_reply"),
                                               mode="immediately"))
     db.session.commit()
-    from community.discussions import services
+    from community.discussions import subscriptions
 
     for person in (staff, mentor):
         with app.test_request_context():
-            services.set_subscription(db.session.get(type(person), person.id), "thread", thread.id, "watching")
+            subscriptions.set_subscription(db.session.get(type(person), person.id), "thread", thread.id, "watching")
             db.session.commit()
     app.config["TASKS_IN_PROCESS"] = False  # the e-mail task waits in a queue (this test's app only)
     add_reply(create_user(roles=["mentor"]), thread, "The plan is ready")
@@ -364,7 +364,7 @@ def test_a_reply_e_mail_sent_late_is_not_sent_once_the_thread_left_the_readers_s
 def test_a_mention_e_mail_quotes_the_post_and_not_once_a_moderator_hid_it(app, db, create_user, create_thread, add_reply):
     """The reader sees what was said before opening it: the post as plain text, cut between
     words; nothing of it once a moderator has hidden it."""
-    from community.discussions import services
+    from community.discussions import moderation
     from community.discussions.models import Post
     from community.notifications.models import Notification
     from community.outreach.models import OutgoingMessage
@@ -386,7 +386,7 @@ def test_a_mention_e_mail_quotes_the_post_and_not_once_a_moderator_hid_it(app, d
     assert "**" not in message.body_text and "More detail. More detail…”" in message.body_text
     assert "<blockquote" in message.body_html and "which whiteboard" in message.body_html
     db.session.execute(OutgoingMessage.__table__.delete())
-    services.set_hidden(create_user(roles=["admin"]), db.session.get(Post, post.id), True)
+    moderation.set_hidden(create_user(roles=["admin"]), db.session.get(Post, post.id), True)
     db.session.commit()
     with app.test_request_context():
         hidden = notification_email(note.id)

@@ -69,7 +69,7 @@ def test_links_get_nofollow_noopener(create_user, create_thread, first_post):
 def test_mentions_link_to_profiles_with_one_query_for_all_handles(app, db, create_user):
     from sqlalchemy import event
 
-    from community.discussions import services
+    from community.discussions import mentions
 
     ann = create_user(name="Ann Berg")
     ben = create_user(name="Ben Ochs")
@@ -78,7 +78,7 @@ def test_mentions_link_to_profiles_with_one_query_for_all_handles(app, db, creat
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            html, people = services.render_body(f"Hi @{ann.handle} and @{ben.handle}, and @nobody.here.")
+            html, people = mentions.render_body(f"Hi @{ann.handle} and @{ben.handle}, and @nobody.here.")
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
     assert f'<a href="/people/{ann.id}" class="mention" rel="nofollow noopener noreferrer">@{ann.handle}</a>' in html
@@ -88,11 +88,11 @@ def test_mentions_link_to_profiles_with_one_query_for_all_handles(app, db, creat
 
 
 def test_mention_at_the_end_of_a_sentence_still_counts(app, create_user):
-    from community.discussions import services
+    from community.discussions import mentions
 
     ann = create_user(name="Ann Berg")
     with app.test_request_context():
-        html, people = services.render_body(f"Thanks to @{ann.handle}. And @{ann.handle}-, @{ann.handle}_!")
+        html, people = mentions.render_body(f"Thanks to @{ann.handle}. And @{ann.handle}-, @{ann.handle}_!")
     assert [p.id for p in people] == [ann.id]
     # The full stop ends the sentence, outside the link.
     assert f'class="mention" rel="nofollow noopener noreferrer">@{ann.handle}</a>. And' in html
@@ -102,13 +102,13 @@ def test_mention_at_the_end_of_a_sentence_still_counts(app, create_user):
 # CPU time of this thread, best of two: other work on a shared machine does not make these flaky.
 @pytest.mark.parametrize("text", ["*" * 20_000, "[a](b)" * 3_333])
 def test_thousands_of_stars_or_links_in_a_post_render_in_under_a_second(app, text):
-    from community.discussions import services
+    from community.discussions import mentions
 
     timings = []
     with app.test_request_context():
         for _ in range(2):
             started = time.thread_time()
-            html, _people = services.render_body(text)
+            html, _people = mentions.render_body(text)
             timings.append(time.thread_time() - started)
     assert min(timings) < 1.0, timings
     assert_inert(html)
@@ -130,11 +130,11 @@ def test_the_renderer_caps_huge_input_and_stays_fast(text):
 ])
 def test_other_pathological_posts_stay_bounded(app, text):
     """No catastrophic blow-up (the limit is generous: CI machines are shared)."""
-    from community.discussions import services
+    from community.discussions import mentions
 
     with app.test_request_context():
         started = time.thread_time()
-        html, _people = services.render_body(text)
+        html, _people = mentions.render_body(text)
         elapsed = time.thread_time() - started
     assert elapsed < 3.0, f"{elapsed:.2f}s"
     assert_inert(html)

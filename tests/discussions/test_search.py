@@ -84,7 +84,7 @@ def test_search_respects_category_visibility(client, login_as, create_user, crea
 
 def test_deleted_and_hidden_posts_are_not_found_and_edits_are(app, db, client, login_as, create_user, create_thread, add_reply):
     from community.accounts.models import User
-    from community.discussions import services
+    from community.discussions import moderation, services
     from community.discussions.models import Post
 
     author = create_user()
@@ -95,7 +95,7 @@ def test_deleted_and_hidden_posts_are_not_found_and_edits_are(app, db, client, l
     edited = add_reply(author, thread, "original wording")
     with app.test_request_context():
         services.delete_post(db.session.get(User, author.id), db.session.get(Post, deleted.id))
-        services.set_hidden(db.session.get(User, moderator.id), db.session.get(Post, hidden.id), True)
+        moderation.set_hidden(db.session.get(User, moderator.id), db.session.get(Post, hidden.id), True)
         services.edit_post(db.session.get(User, author.id), db.session.get(Post, edited.id), "improved phrasing")
         db.session.commit()
     login_as(create_user())
@@ -104,7 +104,7 @@ def test_deleted_and_hidden_posts_are_not_found_and_edits_are(app, db, client, l
     assert "0 threads found" in found(client, "original")
     assert "Misc" in found(client, "improved")
     with app.test_request_context():
-        services.set_hidden(db.session.get(User, moderator.id), db.session.get(Post, hidden.id), False)
+        moderation.set_hidden(db.session.get(User, moderator.id), db.session.get(Post, hidden.id), False)
         db.session.commit()
     assert "Misc" in found(client, "walrus")
 

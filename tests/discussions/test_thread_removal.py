@@ -228,7 +228,7 @@ def test_a_removed_thread_is_no_evidence_of_community_activity(app, db, spam_wor
     """Ambassador evidence and the network analysis count threads and replies
     (queries.activity_records): none of a removed thread, until it is restored."""
     from community.accounts.models import User
-    from community.discussions import queries, services
+    from community.discussions import moderation, queries
     from community.discussions.models import Thread
 
     def records() -> set[tuple[int, str]]:
@@ -238,10 +238,10 @@ def test_a_removed_thread_is_no_evidence_of_community_activity(app, db, spam_wor
     assert {(author, "thread"), (author, "post"), (reader, "post")} <= records()
     with app.test_request_context():
         moderator = db.session.get(User, spam_world["moderator"].id)
-        services.remove_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
+        moderation.remove_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
         db.session.flush()
         assert records().isdisjoint({(author, "thread"), (author, "post"), (reader, "post")})
-        services.restore_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
+        moderation.restore_thread(moderator, db.session.get(Thread, spam_world["spam"].id))
         db.session.flush()
         assert {(author, "thread"), (author, "post"), (reader, "post")} <= records()
         db.session.rollback()

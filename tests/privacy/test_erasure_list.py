@@ -35,6 +35,7 @@ def erased(app, db):
         from community.accounts.models import User
         from community.ambassadors import services as ambassadors
         from community.discussions import services as discussions
+        from community.discussions import subscriptions
         from community.discussions.models import Thread
         from community.extensions import db as database
         from community.mentoring import services as mentoring
@@ -61,7 +62,7 @@ def erased(app, db):
             database.session.flush()
             database.session.refresh(other_mentor)
             ambassadors.nominate(mentor, other_mentor.id, NOMINATION_REASON)
-            discussions.set_subscription(mentor, "category", world.ids["category_id"], "watching")
+            subscriptions.set_subscription(mentor, "category", world.ids["category_id"], "watching")
             session = database.session.get(MentoringSession, world.ids["session"])
             database.session.add(SessionNote(session_id=session.id, notes="Mentor's private words", tried="Executive tried"))
             database.session.add(SessionFeedback(session_id=session.id, author_id=mentor.id, rating=5, comment="Mentor's comment"))
