@@ -32,3 +32,39 @@ def test_the_summary_is_translated(client, login_as, create_user):
     login_as(create_user(locale="de"))
     html = client.post_form("/settings/password", {}).get_data(as_text=True)
     assert "Bitte prüfen Sie Ihre Eingaben" in html
+
+
+def test_a_label_ending_in_its_own_punctuation_gets_no_second_colon(app):
+    """"Warum wird er verschoben?: Dieses Feld…" — a label that ends in ?, ! or : is followed by
+    the error alone; any other label by a colon."""
+    from types import SimpleNamespace
+
+    def field(label: str):
+        return SimpleNamespace(type="StringField", errors=["Required."], id=label[:3].lower(), label=SimpleNamespace(text=label))
+
+    form = [field(label) for label in ("Why is it moved?", "Ready!", "Note:", "Reason ", "Name")]
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string('{% from "macros/forms.html" import form_errors %}{{ form_errors(form) }}')
+        html = template.render(form=form)
+    entries = re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
+    assert entries == ["Why is it moved? Required.", "Ready! Required.", "Note: Required.", "Reason: Required.", "Name: Required."]
+
+
+def test_the_german_reschedule_form_reads_without_doubled_punctuation(client, login_as, create_user, db):
+    from datetime import timedelta
+
+    from community.database import utcnow
+    from community.mentoring.models import MentoringSession, Mentorship
+
+    mentor, executive = create_user(roles=["mentor"], locale="de"), create_user(roles=["executive"])
+    ship = Mentorship(mentor_id=mentor.id, executive_id=executive.id, status="active")
+    db.session.add(ship)
+    db.session.flush()
+    start = utcnow() + timedelta(days=3)
+    session = MentoringSession(mentorship_id=ship.id, mentor_id=mentor.id, starts_at=start, ends_at=start + timedelta(hours=1),
+                               duration_minutes=60, status="planned")
+    db.session.add(session)
+    db.session.commit()
+    login_as(mentor)
+    html = client.post_form(f"/sessions/{session.id}/reschedule", {"reason": "", "version": 1}).get_data(as_text=True)
+    assert "Warum wird er verschoben? " in html and "verschoben?:" not in html
