@@ -21,6 +21,7 @@ from community.api.schemas import (
     page_of,
 )
 from community.caching import cached
+from community.errors import DomainError
 from community.pagination import Page
 from community.profiles import peers, queries, services
 from community.profiles.models import LEVELS
@@ -127,6 +128,26 @@ class ProfilePatchSchema(ma.Schema):
             if refused:
                 raise ValidationError(refused)
         return data
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def service_checks_too(self, data, original_data, **kwargs):
+        """A body refused for some fields also names what the service would refuse in the others
+        (it checks them only once the body is valid): every field's error in one answer, not a
+        capacity of 99 first and the javascript: link on the next try."""
+        if not isinstance(original_data, dict):
+            return
+        # A list keeps what passed of its items: not as sent, it was refused here too.
+        refused_here = {name for name in original_data if name not in data or (
+            isinstance(data[name], list) and data[name] != original_data[name])}
+        if not refused_here:
+            return  # nothing refused here: the service checks it all, after who may edit
+        values = {name: value for name, value in data.items() if name not in refused_here}
+        if "tags" in values:
+            values["tags"] = [(item["slug"], item["level"]) for item in values["tags"]]
+        try:
+            services.check_profile(values)
+        except DomainError as refused:
+            raise ValidationError(refused.fields or {"_schema": [refused.message]}) from None
 
 
 class PeerSchema(ma.Schema):

@@ -6,7 +6,7 @@ itself (community.profiles.search).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import Enum, auto
 from typing import Any, Final, NamedTuple, NoReturn
@@ -163,6 +163,44 @@ def _clean_capacity(value: object) -> int:
     return number
 
 
+def _clean_bio(bio: str | None) -> str | None:
+    bio = (bio or "").strip()
+    if len(bio) > BIO_MAX:
+        _refuse("bio", _("The bio has at most %(n)d characters.", n=BIO_MAX))
+    return bio or None
+
+
+# Each profile field: how its value is checked (and cleaned), and how the clean value is stored.
+PROFILE_CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
+    "bio": _clean_bio,
+    "department": lambda v: _clean_line(v, "department", PLACE_MAX),
+    "location": lambda v: _clean_line(v, "location", PLACE_MAX),
+    "availability": lambda v: _clean_line(v, "availability", AVAILABILITY_MAX),
+    "link": lambda v: check_link(v),
+    "capacity": lambda v: _clean_capacity(v),
+    "timezone": lambda v: accounts.check_timezone(v or ""),
+    "directory_visible": bool,
+    "languages": lambda v: accounts.check_languages(v or []),
+    "tags": lambda v: _tag_levels(v),
+}
+
+
+def check_profile(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Profile values (field name → value, as `update_profile` takes them) checked and cleaned,
+    writing nothing: every field's error at once, one ValidationFailed naming each refused field."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        try:
+            cleaned[name] = PROFILE_CHECKS[name](value)
+        except ValidationFailed as refused:
+            for field, messages in (refused.fields or {name: [refused.message]}).items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    return cleaned
+
+
 # Changing profiles ------------------------------------------------------------------------------
 
 def update_profile(actor: User, person: User, *, bio: str | None | _Unset = UNSET,
@@ -171,42 +209,41 @@ def update_profile(actor: User, person: User, *, bio: str | None | _Unset = UNSE
                    capacity: object = UNSET, availability: str | None | _Unset = UNSET,
                    link: str | None | _Unset = UNSET, tags: Iterable[tuple[str, str]] | _Unset = UNSET,
                    directory_visible: bool | None | _Unset = UNSET) -> User:
-    """Change what is given, all or nothing. `tags` is the complete list of (slug, level)."""
+    """Change what is given, all or nothing; every refused field is named at once.
+    `tags` is the complete list of (slug, level)."""
     require_editor(actor, person)
-    changes: tuple[tuple[object, Callable[[User, Any], None]], ...] = (
-        (bio, _set_bio),
-        (department, lambda p, v: setattr(p, "department", _clean_line(v, "department", PLACE_MAX))),
-        (location, lambda p, v: setattr(p, "location", _clean_line(v, "location", PLACE_MAX))),
-        (availability, lambda p, v: setattr(p, "availability", _clean_line(v, "availability", AVAILABILITY_MAX))),
-        (link, lambda p, v: setattr(p, "link", check_link(v))),
-        (capacity, lambda p, v: setattr(p, "capacity", _clean_capacity(v))),
-        (timezone, lambda p, v: setattr(p, "timezone", accounts.check_timezone(v or ""))),
-        (directory_visible, lambda p, v: accounts.set_directory_visible(p, bool(v))),
-        (languages, _set_languages),
-    )
-    for value, apply in changes:  # in this order: the first refusal is the one shown
-        if value is not UNSET:
-            apply(person, value)
-    if tags is not UNSET:
-        set_person_tags(actor, person, tags)
+    given = {"bio": bio, "department": department, "location": location, "availability": availability, "link": link,
+             "capacity": capacity, "timezone": timezone, "directory_visible": directory_visible, "languages": languages,
+             "tags": tags}
+    cleaned = check_profile({name: value for name, value in given.items() if value is not UNSET})
+    for name, value in cleaned.items():
+        _STORE.get(name, _store_attribute)(person, name, value)
     db.session.flush()
     return person
 
 
-def _set_bio(person: User, bio: str | None) -> None:
-    bio = (bio or "").strip()
-    if len(bio) > BIO_MAX:
-        _refuse("bio", _("The bio has at most %(n)d characters.", n=BIO_MAX))
-    person.bio = bio or None
-    person.bio_html = markdown.render(bio) or None
+def _store_attribute(person: User, name: str, value: object) -> None:
+    setattr(person, name, value)
 
 
-def _set_languages(person: User, languages: Iterable[str] | None) -> None:
-    codes = accounts.check_languages(languages or [])
+def _store_bio(person: User, _name: str, bio: str | None) -> None:
+    person.bio = bio
+    person.bio_html = (markdown.render(bio) or None) if bio else None
+
+
+def _store_languages(person: User, _name: str, codes: list[str]) -> None:
     if codes != person.languages:
         person.language_rows = [row for row in person.language_rows if row.code in codes]
         held = {row.code for row in person.language_rows}
         person.language_rows += [UserLanguage(code=code) for code in codes if code not in held]
+
+
+_STORE: Final[dict[str, Callable[[User, str, Any], None]]] = {
+    "bio": _store_bio,
+    "languages": _store_languages,
+    "directory_visible": lambda person, _name, visible: accounts.set_directory_visible(person, visible),
+    "tags": lambda person, _name, wanted: _replace_tags(person, wanted),
+}
 
 
 def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
@@ -233,7 +270,11 @@ def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
 def set_person_tags(actor: User, person: User, pairs: Iterable[tuple[str, str]]) -> None:
     """Exactly these topics with these levels (others are removed)."""
     require_editor(actor, person)
-    wanted = {tag.id: level for tag, level in _tag_levels(pairs)}
+    _replace_tags(person, _tag_levels(pairs))
+
+
+def _replace_tags(person: User, levels: list[tuple[Tag, str]]) -> None:
+    wanted = {tag.id: level for tag, level in levels}
     rows = _tag_rows(person.id)
     for tag_id, row in rows.items():
         if tag_id not in wanted:

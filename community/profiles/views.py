@@ -24,10 +24,10 @@ from community import submissions
 from community.accounts.models import ROLES
 from community.caching import cached
 from community.database import utcnow
-from community.errors import DomainError
+from community.errors import DomainError, ValidationFailed
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags, tag_id_for
-from community.forms import as_choices
+from community.forms import apply_errors, as_choices
 from community.i18n import language_name
 from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
@@ -254,25 +254,46 @@ def _profile_form(person: User):
     return form
 
 
+def _profile_values(form, *, checked_only: bool = False) -> dict:
+    """The form's values as `services.update_profile` takes them; with `checked_only` only those
+    of fields the form itself found nothing wrong with."""
+    names = ["bio", "department", "location", "timezone", "availability", "link", "directory_visible", "languages", "tags"]
+    if form.capacity is not None:
+        names.append("capacity")
+    if checked_only:
+        names = [name for name in names if not getattr(form, name).errors]
+    values = {name: getattr(form, name).data for name in names if name not in ("languages", "tags")}
+    if "languages" in names:  # ticked boxes; a single "de, en" (an older form, a script) is split as before
+        values["languages"] = [code for value in (form.languages.data or []) for code in value.replace(";", ",").split(",")]
+    if "tags" in names:
+        values["tags"] = [(row.form.tag.data, row.form.level.data) for row in form.tags
+                          if row.form.tag.data and row.form.level.data != "remove"]
+    return values
+
+
+def _profile_checks_too(form) -> None:
+    """A profile form refused for some fields also shows what the service would refuse in the
+    others (its checks run only once the form is valid): every error at once, not one round
+    after another (a capacity of 99 hid a javascript: link)."""
+    try:
+        services.check_profile(_profile_values(form, checked_only=True))
+    except ValidationFailed as refused:
+        apply_errors(form, refused)
+
+
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
     person = services.get_person(current_user, person_id)
     services.require_editor(current_user, person)  # the form page too
     form = _profile_form(person)
     if form.validate_on_submit():
-        pairs = [(row.form.tag.data, row.form.level.data) for row in form.tags
-                 if row.form.tag.data and row.form.level.data != "remove"]
-        values = {name: getattr(form, name).data for name in
-                  ("bio", "department", "location", "timezone", "availability", "link", "directory_visible")}
-        if form.capacity is not None:
-            values["capacity"] = form.capacity.data
-        # Ticked boxes; a single "de, en" (an older form, a script) is split as before.
-        values["languages"] = [code for value in (form.languages.data or []) for code in value.replace(";", ",").split(",")]
         with form_attempt(form) as attempt:
-            services.update_profile(current_user, person, tags=pairs, **values)
+            services.update_profile(current_user, person, **_profile_values(form))
         if attempt.ok:
             flash(_("Profile saved."), "success")
             return redirect(url_for("profiles.show", person_id=person.id))
+    elif form.is_submitted():
+        _profile_checks_too(form)
     return render_template("profiles/edit.html", person=person, form=form)
 
 
