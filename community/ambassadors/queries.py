@@ -268,3 +268,8 @@ def nominations_for(actor: User, *, status: str | None, page: int, per_page: int
         stmt = stmt.where(Nomination.status == status)
     return paginate(stmt.order_by(Nomination.created_at.desc(), Nomination.id.desc()), page=page, per_page=per_page)
 
+
+
+def open_nomination_of(user_id: int) -> Nomination | None:
+    """A person's nomination that waits for a decision (there is at most one)."""
+    return db.session.scalar(select(Nomination).where(Nomination.nominee_id == user_id, Nomination.status == "open"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,13 @@ from community.accounts.models import User, UserRole
 from community.ambassadors.models import AmbassadorCriteria, Nomination
 from community.audit import services as audit
 from community.database import rowcount, utcnow
-from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationFailed,
+)
 from community.extensions import db
 from community.notifications.services import notify, notify_many, register_kind
 
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 
 register_kind("nomination_received", _l("%(actor)s nominated you for the ambassador programme."))
 register_kind("nomination_submitted", _l("%(actor)s nominated %(nominee)s for the ambassador programme."))
+register_kind("nomination_self_submitted", _l("%(actor)s nominated themselves for the ambassador programme."))
 register_kind("nomination_promoted", _l("%(nominee)s is now a change ambassador (decided by %(actor)s)."))
 register_kind("nomination_declined", _l("The nomination of %(nominee)s was declined by %(actor)s."))
 # To the nominee themselves.
@@ -160,42 +167,82 @@ def change_manager_ids() -> list[int]:
 
 def nominate(actor: User, nominee_id: int, reason: str) -> Nomination:
     """Any member nominates a mentor (mentors may nominate themselves); one open nomination each."""
-    from community.profiles.naming import may_name
-
-    nominee = db.session.get(User, nominee_id)
-    if nominee is None or not may_name(actor, nominee):
-        raise NotFoundError(_("No such person."))  # hidden from the actor: as if nobody
-    if not nominee.has_role("mentor"):
-        message = _("%(name)s is not a mentor; the ambassador programme recruits from the mentor pool.", name=nominee.name)
-        raise ValidationFailed(message, {"nominee_id": [message]})
-    if nominee.is_ambassador:
-        message = _("%(name)s is an ambassador already.", name=nominee.name)
-        raise ConflictError(message, {"nominee_id": [message]})
-    reason = _text(reason, "reason", minimum=REASON_MIN, maximum=REASON_MAX)
-    if _open_nomination_of(nominee.id) is not None:
-        raise _already_nominated(nominee)
+    nominee, reason = check_nomination(actor, nominee_id, reason or "")
     nomination = Nomination(nominee_id=nominee.id, nominated_by_id=actor.id, reason=reason)
     try:
         with db.session.begin_nested():
             db.session.add(nomination)
             db.session.flush()
     except IntegrityError:
-        raise _already_nominated(nominee) from None  # a concurrent nomination won the race
+        raise _already_nominated(actor, nominee) from None  # a concurrent nomination won the race
     audit.record("ambassador.nominated", actor=actor, subject_type="user", subject_id=nominee.id,
                  data={"nomination_id": nomination.id, "self": actor.id == nominee.id})
     link = f"/ambassadors/nominations/{nomination.id}"
     notify(nominee.id, "nomination_received", actor=actor, link=link)
-    notify_many(change_manager_ids(), "nomination_submitted", actor=actor, link=link, nominee=nominee)
+    if nominee.id == actor.id:
+        notify_many(change_manager_ids(), "nomination_self_submitted", actor=actor, link=link)
+    else:
+        notify_many(change_manager_ids(), "nomination_submitted", actor=actor, link=link, nominee=nominee)
     return nomination
 
 
-def _already_nominated(nominee: User) -> ConflictError:
-    message = _("%(name)s has an open nomination already; it awaits a decision.", name=nominee.name)
+@overload
+def check_nomination(actor: User, nominee_id: int, reason: str) -> tuple[User, str]: ...
+@overload
+def check_nomination(actor: User, nominee_id: int | None, reason: str | None) -> tuple[User | None, str | None]: ...
+
+
+def check_nomination(actor: User, nominee_id: int | None, reason: str | None) -> tuple[User | None, str | None]:
+    """The nominee and the reason checked together, writing nothing (None: not given, not
+    checked): every field's error at once. Alone, a refusal keeps its kind (a nominee the actor
+    cannot name 404, an ambassador or an open nomination 409, a non-mentor or a bad reason 422);
+    two refusals are one ValidationFailed naming both fields."""
+    refusals: list[DomainError] = []
+    nominee = None
+    if nominee_id is not None:
+        try:
+            nominee = _nominable(actor, nominee_id)
+        except DomainError as refused:
+            refusals.append(refused)
+    if reason is not None:
+        try:
+            reason = _text(reason, "reason", minimum=REASON_MIN, maximum=REASON_MAX)
+        except ValidationFailed as refused:
+            refusals.append(refused)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        fields = {name: messages for refused in refusals for name, messages in refused.fields.items()}
+        raise ValidationFailed(refusals[0].message, fields)
+    return nominee, reason
+
+
+def _nominable(actor: User, nominee_id: int) -> User:
+    """The person to nominate: one the actor may name, a mentor, not an ambassador, not nominated yet."""
+    from community.ambassadors import queries
+    from community.profiles.naming import may_name
+
+    nominee = db.session.get(User, nominee_id)
+    if nominee is None or not may_name(actor, nominee):
+        message = _("No such person.")
+        raise NotFoundError(message, {"nominee_id": [message]})  # hidden from the actor: as if nobody
+    if not nominee.has_role("mentor"):
+        message = _("%(name)s is not a mentor; the ambassador programme recruits from the mentor pool.", name=nominee.name)
+        raise ValidationFailed(message, {"nominee_id": [message]})
+    if nominee.is_ambassador:
+        message = _("%(name)s is an ambassador already.", name=nominee.name)
+        raise ConflictError(message, {"nominee_id": [message]})
+    if queries.open_nomination_of(nominee.id) is not None:
+        raise _already_nominated(actor, nominee)
+    return nominee
+
+
+def _already_nominated(actor: User, nominee: User) -> ConflictError:
+    if actor.id == nominee.id:
+        message = _("Your nomination is open already; it is waiting for a decision.")
+    else:
+        message = _("%(name)s has an open nomination already; it awaits a decision.", name=nominee.name)
     return ConflictError(message, {"nominee_id": [message]})
-
-
-def _open_nomination_of(user_id: int) -> Nomination | None:
-    return db.session.scalar(select(Nomination).where(Nomination.nominee_id == user_id, Nomination.status == "open"))
 
 
 def get_nomination(actor: User, nomination_id: int) -> Nomination:
@@ -226,10 +273,7 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
         raise PermissionDenied(_("Nobody decides on their own nomination."))
     if actor.id == nomination.nominated_by_id:
         raise PermissionDenied(_("Someone other than the nominator decides."))
-    if decision not in ("promote", "decline"):
-        message = _("Choose promote or decline.")
-        raise ValidationFailed(message, {"decision": [message]})
-    note = _text(note, "note", minimum=3, maximum=NOTE_MAX)
+    decision, note = check_decision(decision or "", note or "")
     if nomination.status != "open":
         raise ConflictError(_("This nomination is %(status)s already; it cannot be decided again.", status=status_label(nomination.status)))
     nominee = nomination.nominee
@@ -260,6 +304,28 @@ def decide(actor: User, nomination: Nomination, decision: str, note: str | None)
     if new_status == "promoted":
         tasks.enqueue("outreach.post_promotion", nomination.id)  # to the ambassador-news channel, if any
     return nomination
+
+
+@overload
+def check_decision(decision: str, note: str) -> tuple[str, str]: ...
+@overload
+def check_decision(decision: str | None, note: str | None) -> tuple[str | None, str | None]: ...
+
+
+def check_decision(decision: str | None, note: str | None) -> tuple[str | None, str | None]:
+    """A decision and its note checked together, writing nothing (None: not given, not checked):
+    both fields' errors at once."""
+    errors: dict[str, list[str]] = {}
+    if decision is not None and decision not in ("promote", "decline"):
+        errors["decision"] = [_("Choose promote or decline.")]
+    if note is not None:
+        try:
+            note = _text(note, "note", minimum=3, maximum=NOTE_MAX)
+        except ValidationFailed as refused:
+            errors.update(refused.fields)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    return decision, note
 
 
 def withdraw(actor: User, nomination: Nomination) -> Nomination:

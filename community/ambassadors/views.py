@@ -21,9 +21,10 @@ from community.ambassadors.forms import (
     StepDownForm,
 )
 from community.database import ascii_digits
-from community.errors import ValidationFailed
+from community.errors import DomainError, ValidationFailed
 from community.expertise.services import all_tags
 from community.extensions import db, limiter
+from community.forms import apply_errors
 from community.pagination import clamp
 from community.profiles.naming import person_by_handle
 from community.spreadsheets import csv_response, csv_text
@@ -66,24 +67,65 @@ def nominate():
         person = db.session.get(User, int(request.args["person"]))
         if person is not None and may_name(current_user, person):
             form.nominee.data = "@" + person.handle
-    if form.validate_on_submit():
-        nominee = person_by_handle(form.nominee.data or "", current_user)
-        if nominee is None:
-            form.nominee.errors = [*form.nominee.errors, _("Nobody you can nominate has this @handle.")]
-        elif replay := submissions.claim(current_user, form):
-            return replay
-        else:
+            if person.id == current_user.id and (waiting := queries.open_nomination_of(person.id)) is not None:
+                return render_template("ambassadors/nominate.html", form=None, waiting=waiting)
+    if form.is_submitted():
+        valid = form.validate()
+        nominee = _named_nominee(form)
+        if valid and nominee is not None:
+            if replay := submissions.claim(current_user, form):
+                return replay
             with form_attempt(form) as attempt:
                 nomination = services.nominate(current_user, nominee.id, form.reason.data or "")
-            if not attempt.ok and "nominee_id" in attempt.fields:
-                # The service names the id; the form's field is the @handle: shown there, once.
-                moved = attempt.fields["nominee_id"]
-                form.nominee.errors = list(form.nominee.errors) + moved
-                form.form_errors[:] = [e for e in form.form_errors if e not in moved and e != attempt.message]
+            _nominee_errors_on_handle(form, attempt.error)
             if attempt.ok:
-                flash(_("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name), "success")
+                flash(_nominated_message(nominee), "success")
                 return submissions.done(current_user, form, url_for("ambassadors.nomination", nomination_id=nomination.id))
+        else:
+            _nomination_checks_too(form, nominee)
     return render_template("ambassadors/nominate.html", form=form)
+
+
+def _named_nominee(form: NominationForm) -> User | None:
+    """The person the @handle names; an unknown handle is an error on its field (also while
+    other fields are refused: every error at once)."""
+    if form.nominee.errors:
+        return None
+    nominee = person_by_handle(form.nominee.data or "", current_user)
+    if nominee is None:
+        form.nominee.errors = [*form.nominee.errors, _("Nobody you can nominate has this @handle.")]
+    return nominee
+
+
+def _nominee_errors_on_handle(form: NominationForm, error: DomainError | None) -> None:
+    """The service names the id; the form's field is the @handle: shown there, once."""
+    if error is None or "nominee_id" not in error.fields:
+        return
+    moved = error.fields["nominee_id"]
+    form.nominee.errors = [*form.nominee.errors, *moved]
+    form.form_errors[:] = [e for e in form.form_errors if e not in moved and e != error.message]
+
+
+def _nomination_checks_too(form: NominationForm, nominee: User | None) -> None:
+    """A nomination refused for one field also shows what the service would refuse in the other
+    (an open nomination beside a too short reason), checked only where the form found nothing."""
+    reason = None if form.reason.errors else (form.reason.data or "")
+    try:
+        services.check_nomination(current_user, nominee.id if nominee is not None else None, reason)
+    except DomainError as refused:
+        form.nominee.errors = [*form.nominee.errors, *refused.fields.get("nominee_id", [])]
+        form.reason.errors = [*form.reason.errors, *refused.fields.get("reason", [])]
+
+
+def _nominated_message(nominee: User) -> str | Markup:
+    """What the nominator is told: a change manager, who cannot decide on their own nomination,
+    where it now waits for another change manager's decision; anyone else that one will decide."""
+    if not current_user.has_role("change_manager"):
+        return _("Thank you: %(name)s is nominated. A change manager will decide.", name=nominee.name)
+    text = _("%(name)s is nominated. The nomination is now in the list of open nominations, where another "
+             "change manager decides on it (the nominator does not).", name=nominee.name)
+    return Markup('{} <a href="{}">{}</a>').format(
+        text, url_for("ambassadors.nominations", status="open"), _("Open nominations"))
 
 
 @bp.get("/ambassadors/nominations")
@@ -131,6 +173,7 @@ def decide(nomination_id: int):
     services.require_decider(current_user, nomination)  # before the form is even read
     form = DecisionForm()
     if not form.validate_on_submit():
+        _decision_checks_too(form)
         return _render_nomination(nomination, form)
     with form_attempt(form, show=ValidationFailed) as attempt:  # a conflict stays the 409 page
         services.decide(current_user, nomination, form.decision.data, form.note.data)
@@ -138,6 +181,16 @@ def decide(nomination_id: int):
         return _render_nomination(nomination, form)
     flash(_("Decision recorded."), "success")
     return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
+
+
+def _decision_checks_too(form: DecisionForm) -> None:
+    """A decision refused for one field also shows what the service would refuse in the other
+    (a note of spaces beside no decision), checked only where the form found nothing."""
+    try:
+        services.check_decision(None if form.decision.errors else (form.decision.data or ""),
+                                None if form.note.errors else (form.note.data or ""))
+    except ValidationFailed as refused:
+        apply_errors(form, refused)
 
 
 @bp.post("/ambassadors/nominations/<int:nomination_id>/withdraw")
@@ -189,7 +242,10 @@ def evidence(person_id: int):
 
 
 def _evidence_page(person, items):
-    return render_template("ambassadors/evidence.html", person=person, evidence=items)
+    own = person.id == current_user.id and not person.is_ambassador
+    # One's own open nomination is shown instead of "Nominate myself" (which could only be refused).
+    waiting = queries.open_nomination_of(person.id) if own else None
+    return render_template("ambassadors/evidence.html", person=person, evidence=items, own=own, waiting=waiting)
 
 
 @bp.get("/ambassadors/candidates")

@@ -20,6 +20,7 @@ from community.api.schemas import (
     page_of,
     text_field,
 )
+from community.errors import DomainError
 from community.extensions import limiter
 
 if TYPE_CHECKING:
@@ -43,6 +44,17 @@ class NominationSchema(ma.Schema):
 class NominationCreateSchema(ma.Schema):
     nominee_id = id_field(required=True)
     reason = text_field(services.REASON_MAX, min_length=services.REASON_MIN)
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def service_checks_too(self, data, original_data, **kwargs):
+        """A body refused for one field also names what the service would refuse in the other
+        (an unknown nominee beside a too short reason): every field's error in one 422."""
+        if not isinstance(original_data, dict) or {"nominee_id", "reason"} <= set(data):
+            return  # both fields read: the service checks them together
+        try:
+            services.check_nomination(current_user, data.get("nominee_id"), data.get("reason"))
+        except DomainError as refused:
+            raise ma.ValidationError(refused.fields or {"_schema": [refused.message]}) from None
 
 
 class NominationListArgs(PageArgsSchema):

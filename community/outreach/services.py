@@ -90,7 +90,7 @@ PREF_KINDS: tuple[PrefKind, ...] = (
     PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"),
              ("session_cancelled", "session_cancelled_gone", "session_not_held")),
     PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",)),
-    PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted")),
+    PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted", "nomination_self_submitted")),
     PrefKind("nomination_decision", _l("Decisions on nominations and ambassadorships"),
              ("nomination_promoted", "nomination_declined", "nomination_promoted_you", "nomination_declined_you",
               "ambassador_stepped_down", "ambassadorship_ended")),

@@ -1,0 +1,149 @@
+"""One's own open nomination is shown instead of a form that could only be refused;
+self-nominations and a change manager's own nomination are worded for what they are;
+candidates read in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def people(create_user):
+    return {
+        "mentor": create_user(roles=["mentor"], name="Mara Mentor"),
+        "other_mentor": create_user(roles=["mentor"], name="Otto Mentor"),
+        "staff": create_user(roles=["staff"], name="Sam Staff"),
+        "executive": create_user(roles=["executive"], name="Erik Exec"),
+        "cm": create_user(roles=["change_manager"], name="Carla Change"),
+        "cm2": create_user(roles=["change_manager"], name="Chris Change"),
+    }
+
+
+def summary_of(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary"
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+
+
+def nominations(db) -> int:
+    from community.ambassadors.models import Nomination
+
+    return db.session.scalar(select(func.count()).select_from(Nomination))
+
+
+# One's own open nomination -------------------------------------------------------------------------
+
+def test_a_mentor_with_an_open_nomination_sees_it_instead_of_nominate_myself(client, login_as, people, create_nomination):
+    login_as(people["mentor"])
+    page = text_of(client.get("/ambassadors/evidence"))
+    assert "Nominate myself" in page and "waiting for a decision" not in page
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    response = client.get("/ambassadors/evidence")
+    page = text_of(response)
+    assert "Nominate myself" not in page
+    assert "Your nomination is waiting for a decision" in page
+    assert re.search(r"Sam Staff nominated you on \d+ \w+ \d{4}\. A change manager will decide", page)
+    assert f'href="/ambassadors/nominations/{nomination_id}"' in response.get_data(as_text=True)
+
+
+def test_nominate_myself_shows_the_waiting_nomination_and_no_form(client, login_as, people, create_nomination, db):
+    create_nomination(people["mentor"], people["mentor"])
+    login_as(people["mentor"])
+    response = client.get(f"/ambassadors/nominate?person={people['mentor'].id}")
+    page = text_of(response)
+    assert re.search(r"Your nomination is waiting for a decision You nominated yourself on \d+ \w+ \d{4}\.", page)
+    assert 'name="reason"' not in response.get_data(as_text=True)
+    assert "Nominate someone else" in page
+    # Someone else's name still gives the form.
+    other = client.get(f"/ambassadors/nominate?person={people['other_mentor'].id}").get_data(as_text=True)
+    assert 'name="reason"' in other and f'value="@{people["other_mentor"].handle}"' in other
+
+
+def test_nominating_oneself_again_is_refused_cleanly(client, login_as, people, create_nomination, db):
+    create_nomination(people["mentor"], people["staff"])
+    login_as(people["mentor"])
+    response = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle,
+                                                         "reason": "I ran eight sessions and the Teams tips thread."})
+    assert response.status_code == 200
+    assert "Mentor to nominate: Your nomination is open already; it is waiting for a decision." in summary_of(response)
+    assert nominations(db) == 1
+
+
+# Wording ------------------------------------------------------------------------------------------
+
+def test_a_self_nomination_says_nominated_themselves(client, login_as, people, create_nomination):
+    own = create_nomination(people["mentor"], people["mentor"])
+    create_nomination(people["other_mentor"], people["staff"])
+    login_as(people["cm"])
+    listing = text_of(client.get("/ambassadors/nominations"))
+    assert "Mara Mentor Nominated themselves" in listing and "Otto Mentor Sam Staff" in listing
+    assert re.search(r"Mara Mentor nominated themselves on \d+ \w+ \d{4}", text_of(client.get(f"/ambassadors/nominations/{own}")))
+    client.post_form("/locale", {"locale": "de"})
+    assert "Mara Mentor Hat sich selbst nominiert" in text_of(client.get("/ambassadors/nominations"))
+    assert re.search(r"Mara Mentor hat sich am [\d.]+ selbst nominiert", text_of(client.get(f"/ambassadors/nominations/{own}")))
+
+
+def test_change_managers_are_told_of_a_self_nomination_as_such(client, api_token, people, db):
+    from community.notifications.models import Notification
+    from community.notifications.services import render_plain
+
+    client.send_json("POST", "/api/v1/nominations", {"nominee_id": people["mentor"].id,
+                                                     "reason": "I ran eight sessions and the Teams tips thread."},
+                     token=api_token(people["mentor"]))
+    told = db.session.scalars(select(Notification).where(Notification.user_id == people["cm"].id)).all()
+    assert [note.kind for note in told] == ["nomination_self_submitted"]
+    assert render_plain(told[0]) == "Mara Mentor nominated themselves for the ambassador programme."
+
+
+def test_a_change_manager_who_nominates_is_told_where_the_nomination_waits(client, login_as, people):
+    login_as(people["cm"])
+    response = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle,
+                                                         "reason": "Runs the Teams lunch sessions and helps everyone."},
+                                follow_redirects=True)
+    html = response.get_data(as_text=True)
+    page = text_of(response)
+    assert "A change manager will decide" not in page
+    assert "Mara Mentor is nominated. The nomination is now in the list of open nominations" in page
+    assert '<a href="/ambassadors/nominations?status=open">Open nominations</a>' in html
+
+
+def test_anyone_else_who_nominates_is_told_a_change_manager_decides(client, login_as, people):
+    login_as(people["staff"])
+    response = client.post_form("/ambassadors/nominate", {"nominee": "@" + people["mentor"].handle,
+                                                         "reason": "Runs the Teams lunch sessions and helps everyone."},
+                                follow_redirects=True)
+    assert "Thank you: Mara Mentor is nominated. A change manager will decide." in text_of(response)
+
+
+def test_candidates_read_in_words_and_each_criterion_says_met_or_not(app, client, login_as, people, mentoring_record, db):
+    from community.network import services as network
+    from tests.conftest import isolated
+
+    mentoring_record(people["mentor"], people["executive"], sessions=3, rating=5)
+
+    def compute():
+        with app.app_context():
+            network.compute_snapshot(None, None)
+            db.session.commit()
+
+    isolated(app, compute)
+    login_as(people["cm"])
+    response = client.get("/ambassadors/candidates")
+    page = text_of(response)
+    assert re.search(r"Score \d{1,3} of 100 Outcomes \d{1,3} of 100 Community \d{1,3} of 100 Reach \d{1,3} of 100", page), page
+    assert not re.search(r"\b0\.\d{2,}", page)  # no raw figures such as 0.859
+    assert re.search(r"\d of 6 criteria met\. Sessions held 3 of \d+ needed (met|not yet) Mentees 1 of \d+ needed (met|not yet)", page)
+    badges = re.findall(r'<span class="badge text-bg-(success|warning) criterion-state"><i [^>]*aria-hidden="true"></i> (met|not yet)</span>',
+                        response.get_data(as_text=True))
+    assert badges and len(badges) % 6 == 0 and all((colour == "success") == (words == "met") for colour, words in badges)
+    client.post_form("/locale", {"locale": "de"})
+    german = text_of(client.get("/ambassadors/candidates"))
+    assert "Sortieren nach: Punktzahl" in german and re.search(r"Punktzahl \d{1,3} von 100", german)
+    assert "Wert" not in german.replace("noch kein Wert", "")  # the row called the score "Wert", the sort "Punktzahl"
+    assert re.search(r"Gehaltene Termine 3 von \d+ nötig (erfüllt|noch nicht)", german)
