@@ -54,7 +54,7 @@ FIGURES = (
            _l("Departments where nobody is a mentor."), "lower", "coverage"),
     Figure("unmatched_executives", _l("Unmatched executives"),
            _l("Executives without an active or requested mentorship."), "lower", "coverage"),
-    Figure("communities", _l("Communities"),
+    Figure("communities", _l("Groups in the network"),
            _l("Groups of people who talk more among themselves than with others."), "neutral", "roles"),
 )
 

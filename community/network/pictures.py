@@ -33,9 +33,9 @@ def picture_words() -> drawing.Words:
         people_and_ties=lambda people, ties: " ".join([
             ngettext("%(num)d person", "%(num)d people", people), ngettext("and %(num)d tie.", "and %(num)d ties.", ties)]),
         ties=lambda n: ngettext("%(num)d tie", "%(num)d ties", n),
-        community=lambda n: _("Community %(number)d", number=n),
-        other_communities=_("Other communities"),
-        no_community=_("no community"),
+        community=lambda n: _("Group %(number)d", number=n + 1),  # numbered from 1 on pages (0 in the API)
+        other_communities=_("Other groups"),
+        no_community=_("no group"),
         other_groups=_("Other"),
         groups_of_people=lambda groups, people: " ".join([
             ngettext("%(num)d group", "%(num)d groups", groups), ngettext("of %(num)d person.", "of %(num)d people.", people)]),

@@ -319,10 +319,7 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
         return _("Has %(degree)s direct ties, among the top %(top)s%% of the network (threshold %(threshold)s).",
                  degree=_num(f.get("degree")), top=_num(f.get("top_percent")), threshold=_num(f.get("degree_threshold")))
     if role == "broker":
-        return _("Lies on many shortest paths between others (betweenness %(value)s, threshold %(threshold)s) "
-                 "and has ties into %(communities)s communities.",
-                 value=_num(f.get("betweenness")), threshold=_num(f.get("betweenness_threshold")),
-                 communities=_num(f.get("communities")))
+        return _broker_explanation(f)
     if role == "boundary_spanner":
         return _("Has ties into %(departments)s other departments (threshold %(threshold)s); %(share)s%% of "
                  "their ties cross a department boundary.",
@@ -338,12 +335,21 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
     return ""
 
 
+def _broker_explanation(f: dict[str, Any]) -> str:
+    """In words, not "betweenness 0.07, threshold 0.0452": the exact figures are listed under
+    "Figures" beside it (and in the API)."""
+    ties = ngettext("has ties into %(num)d group", "has ties into %(num)d groups", _count(f.get("communities")))
+    if f.get("top_percent"):  # snapshots before it was stored say less
+        return _("Bridges between groups: high (among the top %(top)s %%); %(ties)s.", top=_num(f.get("top_percent")), ties=ties)
+    return _("Bridges between groups: high; %(ties)s.", ties=ties)
+
+
 def role_explanation_in_words(role: str) -> str:
     """Why a person holds a network role, without the figures (pseudonymised mode: exact figures
     beside a pseudonym single people out)."""
     return {
         "central_connector": _("Has many direct ties, among the most connected people of the network."),
-        "broker": _("Lies on many shortest paths between others and has ties into several communities."),
+        "broker": _("Bridges between groups: lies on many shortest paths between others and has ties into several groups."),
         "boundary_spanner": _("Has ties into several other departments; many of their ties cross a department "
                               "boundary."),
         "peripheral_specialist": _("Has few ties but holds rare topics that few mentors cover."),

@@ -128,7 +128,7 @@
       var text = value;
       if (by === "role") { text = value ? (roleNames[value] || value) : d.labelNoGroup; }
       else if (colour === OTHER) { text = value ? d.labelOther : d.labelNoGroup; }
-      else if (by === "community") { text = fmt(d.labelCommunity, { number: value }); }
+      else if (by === "community") { text = fmt(d.labelCommunity, { number: Number(value) + 1 }); }  // groups are numbered from 1 on pages
       item.appendChild(document.createTextNode(" " + text + " (" + counts[value] + ")"));
       legend.appendChild(item);
     });

@@ -1,5 +1,7 @@
 """Pages show words, never internal identifiers of figures or tables."""
 
+import re
+
 from tests.conftest import text_of
 
 RAW = ("communities_reached", "departments_reached", "feedback_adjusted", "feedback_avg", "pagerank", "degree_threshold",
@@ -11,7 +13,7 @@ def test_the_dashboard_names_its_figures_in_words_in_both_languages(client, logi
     login_as(analyst)
     tabs = ("/network", "/network/risks", "/network/roles", "/network/coverage", "/network/trend", "/network/what-if")
     page = " ".join(text_of(client.get(tab)) for tab in tabs)
-    assert "Direct ties" in page or "Communities reached" in page
+    assert "Direct ties" in page or "Groups reached" in page
     for raw in RAW:
         assert raw not in page, raw
     client.post_form("/locale", {"locale": "de", "next": "/network"})
@@ -24,23 +26,52 @@ def test_figure_and_table_labels_fall_back_to_words(app):
     from community.labels import figure_label, tag_use_label
 
     with app.test_request_context("/"):
-        assert figure_label("communities_reached") == "Communities reached"
+        assert figure_label("communities_reached") == "Groups reached"
         assert tag_use_label("person_tags") == "People's topics"
         assert figure_label("something_new") == "Something new"
 
 
-def test_figures_in_the_role_sentences_use_the_readers_decimal_sign(app):
-    """The German page read "Betweenness 0,153" in the table and "(Betweenness 0.153, Schwelle 0.0635)"
-    in the sentence beside it."""
+def test_a_brokers_reason_reads_in_words_not_figures(app):
+    """The German page read "(Betweenness 0,07, Schwelle 0,0452)" in the sentence: the sentence
+    says it in words, the exact figures stay under "Figures" beside it and in the API."""
     from flask_babel import force_locale
 
     from community.network.queries import role_explanation
 
-    figures = {"betweenness": 0.153, "betweenness_threshold": 0.0635, "communities": 3}
+    figures = {"betweenness": 0.153, "betweenness_threshold": 0.0635, "communities": 3, "top_percent": 10.0}
     with app.test_request_context("/"):
-        with force_locale("de"):
-            german = role_explanation("broker", figures)
         with force_locale("en"):
-            english = role_explanation("broker", figures)
-    assert "0,153" in german and "0,0635" in german and "0.153" not in german
-    assert "0.153" in english and "0.0635" in english
+            assert role_explanation("broker", figures) == "Bridges between groups: high (among the top 10 %); has ties into 3 groups."
+            older = {name: value for name, value in figures.items() if name != "top_percent"}  # a snapshot before it was stored
+            assert role_explanation("broker", older) == "Bridges between groups: high; has ties into 3 groups."
+        with force_locale("de"):
+            assert role_explanation("broker", figures) == (
+                "Brücke zwischen Gruppen: hoch (unter den oberen 10 %); hat Verbindungen in 3 Gruppen.")
+
+
+def test_groups_are_numbered_from_one_in_words_on_the_roles_page(client, login_as, analyst, small_org, compute):
+    """"Community 0" to "7" under an untranslated "Community" header read as codes: groups are
+    "Group 1"… ("Gruppe 1"…), the API keeps its numbers from 0."""
+    compute()
+    login_as(analyst)
+    html = client.get("/network/roles").get_data(as_text=True)
+    assert '<th scope="col">Group</th>' in html and ">Group 1</td>" in html
+    assert "Group 0" not in html and "Community 0" not in html
+    assert re.search(r'title="0(\.\d+)?"[^>]*>.*?<span class="small score-value">\d{1,3} of 100</span>', html)  # the shortlist
+    client.post_form("/locale", {"locale": "de"})
+    german = client.get("/network/roles").get_data(as_text=True)
+    assert '<th scope="col">Gruppe</th>' in german and ">Gruppe 1</td>" in german and "Gemeinschaft" not in german
+
+
+def test_pictures_and_the_explorer_number_groups_from_one_too(app, client, login_as, analyst, small_org, compute):
+    from flask_babel import force_locale
+
+    from community.network.pictures import picture_words
+
+    with app.test_request_context("/"), force_locale("de"):
+        words = picture_words()
+        assert (words.community(0), words.other_communities, words.no_community) == ("Gruppe 1", "Andere Gruppen", "keine Gruppe")
+    compute()
+    login_as(analyst)
+    explorer = client.get("/network/explorer").get_data(as_text=True)
+    assert 'data-label-community="Group {number}"' in explorer and '<option value="community">Group</option>' in explorer

@@ -143,6 +143,7 @@ def network_roles(
                         betweenness=value,
                         betweenness_threshold=betweenness_threshold,
                         communities=spanned,
+                        top_percent=top_percent,
                     )
                 )
             if reach.other_departments >= department_threshold or (

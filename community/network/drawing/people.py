@@ -89,7 +89,7 @@ def draw_network(
             cid = (community_of or {}).get(node)
             if cid is None:
                 return OTHER_COLOUR, others, words.other_communities, words.no_community
-            name = words.community(cid)  # numbered from 0, like the API and the exports
+            name = words.community(cid)  # the app's words number them from 1 (the API and exports from 0)
             if cid not in community_colour:
                 return OTHER_COLOUR, others, words.other_communities, name
             return community_colour[cid], (0, cid), name, name
