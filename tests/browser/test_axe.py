@@ -66,6 +66,9 @@ PAGES = {
     "admin-user": (lambda ids: f"/admin/users/{ids['mentor_id']}", (ADMIN,)),
     "admin-outbox": (lambda ids: "/admin/outbox", (ADMIN,)),
     "ambassador-candidates": (lambda ids: "/ambassadors/candidates", (ADMIN,)),
+    "ambassador-nominations": (lambda ids: "/ambassadors/nominations", (ADMIN,)),
+    "ambassador-evidence": (lambda ids: "/ambassadors/evidence", (MENTOR,)),
+    "circles-proposals": (lambda ids: "/circles/proposals", (ADMIN,)),
     "not-found": (lambda ids: "/threads/999999", (MENTOR,)),
 }
 
