@@ -1,21 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from community.forms import as_choices
-from community.outreach.services import PREF_KINDS, choices_for
+from community.outreach.services import PREF_KINDS, PrefKind, choices_for
 
 
-def preferences_form(current: dict[str, str], formdata=None) -> FlaskForm:  # noqa: ANN001
-    """One select per kind of notification: immediately | daily digest | off."""
+def preferences_form(current: dict[str, str], formdata=None, prefs: Iterable[PrefKind] = PREF_KINDS) -> FlaskForm:  # noqa: ANN001
+    """One select per kind of notification (those in `prefs`): immediately | daily digest | off."""
 
     class PreferencesForm(FlaskForm):
         pass
 
-    for pref in PREF_KINDS:
+    for pref in prefs:
         setattr(PreferencesForm, pref.key, SelectField(pref.label, choices=as_choices(choices_for(pref)), default=current.get(pref.key)))
     form = PreferencesForm() if formdata is None else PreferencesForm(formdata=formdata)
     return form

@@ -64,6 +64,20 @@ class PrefKind:
     # What "immediately" means for this kind, where it comes on a schedule (a weekly summary is
     # "Weekly"); the stored mode stays "immediately".
     on_label: Any = None
+    # The heading it is listed under on the settings page (a key of PREF_GROUPS).
+    group: str = "community"
+    # The roles whose holders can receive it; empty: anyone. Only the settings page filters by
+    # it; the API lists, and saving accepts, every kind (a role may come later).
+    roles: tuple[str, ...] = ()
+
+
+# The headings of the settings page, in order.
+PREF_GROUPS: dict[str, Any] = {
+    "community": _l("Community"), "mentoring": _l("Mentoring"), "ambassadors": _l("Ambassadors"),
+    "programme": _l("Programme"),
+}
+# Who takes part in mentoring: the two partners and the change managers who run the programme.
+MENTORING_ROLES = ("mentor", "executive", "change_manager")
 
 
 # What a person chooses per kind. `kinds` are the in-app notification kinds it covers.
@@ -79,33 +93,33 @@ PREF_KINDS: tuple[PrefKind, ...] = (
     PrefKind("mentorship_requested", _l("Mentoring requests"),
              ("mentorship_requested", "mentorship_requested_for", "mentorship_requested_on_behalf",
               "mentorship_withdrawn", "mentorship_withdrawn_own", "mentorship_withdrawn_for_requester",
-              "mentorship_withdrawn_for_you")),
-    PrefKind("mentorship_accepted", _l("A mentoring request was accepted"), ("mentorship_accepted", "mentorship_accepted_yours")),
-    PrefKind("mentorship_declined", _l("A mentoring request was declined"), ("mentorship_declined", "mentorship_declined_yours")),
+              "mentorship_withdrawn_for_you"), group="mentoring", roles=MENTORING_ROLES),
+    PrefKind("mentorship_accepted", _l("A mentoring request was accepted"), ("mentorship_accepted", "mentorship_accepted_yours"), group="mentoring", roles=MENTORING_ROLES),
+    PrefKind("mentorship_declined", _l("A mentoring request was declined"), ("mentorship_declined", "mentorship_declined_yours"), group="mentoring", roles=MENTORING_ROLES),
     PrefKind("mentorship_completed", _l("A mentorship was completed"),
              ("mentorship_completed", "mentorship_completed_yours", "mentorship_completed_for_you",
-              "mentorship_partner_gone")),
-    PrefKind("session_scheduled", _l("A session was scheduled (with calendar invitation)"), ("session_scheduled",)),
-    PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled", "session_resized")),
+              "mentorship_partner_gone"), group="mentoring", roles=MENTORING_ROLES),
+    PrefKind("session_scheduled", _l("A session was scheduled (with calendar invitation)"), ("session_scheduled",), group="mentoring", roles=("mentor", "executive")),
+    PrefKind("session_moved", _l("A session was moved (calendar update)"), ("session_rescheduled", "session_resized"), group="mentoring", roles=("mentor", "executive")),
     PrefKind("session_cancelled", _l("A session was cancelled (calendar update)"),
-             ("session_cancelled", "session_cancelled_gone", "session_not_held")),
-    PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",)),
-    PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted", "nomination_self_submitted")),
+             ("session_cancelled", "session_cancelled_gone", "session_not_held"), group="mentoring", roles=("mentor", "executive")),
+    PrefKind("feedback", _l("Feedback on a session"), ("feedback_received",), group="mentoring", roles=("mentor", "executive")),
+    PrefKind("nomination", _l("Nominations for the ambassador programme"), ("nomination_received", "nomination_submitted", "nomination_self_submitted"), group="ambassadors", roles=("mentor", "change_manager")),
     PrefKind("nomination_decision", _l("Decisions on nominations and ambassadorships"),
              ("nomination_promoted", "nomination_declined", "nomination_promoted_you", "nomination_declined_you",
-              "ambassador_stepped_down", "ambassadorship_ended")),
+              "ambassador_stepped_down", "ambassadorship_ended"), group="ambassadors"),
     PrefKind("reminders", _l("Reminders (sessions, open requests, feedback, profile)"),
              ("reminder_session", "reminder_request", "reminder_request_escalated", "reminder_feedback",
-              "reminder_profile")),
+              "reminder_profile"), group="mentoring", roles=MENTORING_ROLES),
     PrefKind("handover", _l("Handovers: a mentorship needs or gets a new mentor"),
              ("handover_needed", "handed_over_executive", "handed_over_new", "handed_over_old", "mentoring_paused",
-              "mentorship_declined_leaver")),
+              "mentorship_declined_leaver"), group="mentoring", roles=MENTORING_ROLES),
     PrefKind("circles", _l("Peer learning circles"), ("circle_invited", "circle_accepted", "circle_declined", "circle_post"),
-             "digest"),
-    PrefKind("surveys", _l("Programme surveys to answer"), ("survey_open_start", "survey_open_end")),
-    PrefKind("checkin", _l("A friendly check-in about my mentoring"), ("fading_checkin",)),
+             "digest", roles=("mentor", "change_manager")),
+    PrefKind("surveys", _l("Programme surveys to answer"), ("survey_open_start", "survey_open_end"), group="programme", roles=("mentor", "executive")),
+    PrefKind("checkin", _l("A friendly check-in about my mentoring"), ("fading_checkin",), group="programme", roles=("mentor",)),
     PrefKind("weekly_briefing", _l("Weekly briefing for change managers"), ("weekly_briefing",), digestable=False,
-             on_label=_l("Weekly")),
+             on_label=_l("Weekly"), group="programme", roles=("change_manager",)),
 )
 PREF_BY_KEY = {pref.key: pref for pref in PREF_KINDS}
 # The unsubscribe link of a digest switches off every kind the person gets as a digest.
@@ -116,6 +130,16 @@ SESSION_KINDS = {"session_scheduled": "REQUEST", "session_rescheduled": "REQUEST
 
 
 # --------------------------------------------------------------------------- preferences
+
+
+def pref_groups_for(user: User) -> list[tuple[Any, list[PrefKind]]]:
+    """The kinds that can reach this person (by role), under their headings, for the settings
+    page; headings without a kind are left out."""
+    groups: dict[str, list[PrefKind]] = {key: [] for key in PREF_GROUPS}
+    for pref in PREF_KINDS:
+        if not pref.roles or user.has_role(*pref.roles):
+            groups[pref.group].append(pref)
+    return [(PREF_GROUPS[key], prefs) for key, prefs in groups.items() if prefs]
 
 
 def preferences(user: User) -> dict[str, str]:

@@ -16,15 +16,18 @@ from community.unit_of_work import form_attempt
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def notification_settings():
+    """Only the kinds that can reach the person (by role), under headings; only those are saved."""
     current = services.preferences(current_user)
-    form = preferences_form(current)
+    groups = services.pref_groups_for(current_user)
+    shown = [pref for _heading, prefs in groups for pref in prefs]
+    form = preferences_form(current, prefs=shown)
     if form.validate_on_submit():
         with form_attempt(form) as attempt:
-            services.set_preferences(current_user, {pref.key: getattr(form, pref.key).data for pref in services.PREF_KINDS})
+            services.set_preferences(current_user, {pref.key: getattr(form, pref.key).data for pref in shown})
         if attempt.ok:
             flash(_("Your notification settings are saved."), "success")
             return redirect(url_for("outreach.notification_settings"))
-    return render_template("outreach/settings.html", form=form, prefs=services.PREF_KINDS)
+    return render_template("outreach/settings.html", form=form, groups=groups)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
