@@ -132,7 +132,7 @@ def test_settings_page_and_api_choose_per_kind(people, login_as, client, api, db
     assert patched.status_code == 200 and patched.json["notification_prefs"]["mention"] == "digest"
     bad = api(executive)("PATCH", "/api/v1/me", {"notification_prefs": {"mention": "hourly"}})
     assert bad.status_code == 422
-    refused = client.post_form("/settings/notifications", {"weekly_briefing": "digest"})
+    refused = client.post_form("/settings/notifications", {"feedback": "digest", "mention": "hourly"})
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
 
 
