@@ -19,7 +19,7 @@ def test_audit_trail_names_actions_and_subjects_in_words(client, login_as, creat
     assert "Roles changed" in text and "Petra Person" in text and "Ada Admin" in text
     assert "user.roles_changed" not in text and f"user {person.id}" not in text
     assert f'href="/people/{person.id}"' in body
-    assert '<select class="form-select form-select-sm" id="action" name="action">' in body
+    assert '<select class="form-select" id="action" name="action">' in body
     assert '<option value="user.roles_changed">Roles changed</option>' in body
     assert '<option value="network.">All of Network analysis</option>' in body
 

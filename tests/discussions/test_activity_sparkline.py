@@ -65,4 +65,4 @@ def test_the_profile_says_which_period_each_post_figure_covers(app, client, logi
     page = text_of(client.get(f"/people/{author.id}"))
     assert f"3 community posts since {first_month.strftime('%B %Y')}" in page
     assert "in the last 12 months" not in page
-    assert "Posts in total 5" in page and "Threads started in total 1" in page
+    assert "All-time posts 5" in page and "All-time threads started 1" in page

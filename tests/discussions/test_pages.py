@@ -354,7 +354,7 @@ def test_profile_shows_community_activity_the_viewer_may_see(app, client, login_
     community = page.split("Lately wrote in")[1]
     assert "Loop components explained" in community and "Who uses Planner?" in community
     assert "Secret mentor matters" not in page
-    assert "Threads started in total 1" in page and "Posts in total 2" in page
+    assert "All-time threads started 1" in page and "All-time posts 2" in page
     quiet = create_user(roles=["staff"], name="Quinn Quiet")
     assert "No posts in the community yet." in text_of(client.get(f"/people/{quiet.id}"))
 
