@@ -155,10 +155,40 @@ def can_complete(user: User, mentorship: Mentorship) -> bool:
     return mentorship.status == "active" and (is_participant(user, mentorship) or user.has_role("change_manager"))
 
 
-def require_requester(user: User) -> None:
+def may_request(user: User) -> bool:
     """Mentors are requested by executives, or by change managers on an executive's behalf."""
-    if not user.has_role("executive", "change_manager"):
+    return user.has_role("executive", "change_manager")
+
+
+def require_requester(user: User) -> None:
+    if not may_request(user):
         raise PermissionDenied(_("Mentors are requested by executives, or by change managers on their behalf."))
+
+
+@dataclass(frozen=True)
+class RequestOffer:
+    """What a mentor's profile offers its viewer: `request` (the request form would take this
+    mentor), or why not: `paused`, `full`, or `open` (the viewer's own mentorship with them,
+    `mentorship_id`)."""
+
+    state: str
+    mentorship_id: int | None = None
+
+
+def request_offer(viewer: User, mentor: User) -> RequestOffer | None:
+    """The request form's rules (`request_mentorship`) read for a profile, before anything is
+    sent; None when the viewer could not ask this person at all (not a mentor, oneself,
+    someone the viewer may not name, or a viewer who does not request mentors)."""
+    if not may_request(viewer) or viewer.id == mentor.id or not _askable(viewer, mentor):
+        return None
+    if mentor.mentoring_paused:
+        return RequestOffer("paused")
+    own = _open_pair(mentor.id, viewer.id) if viewer.has_role("executive") else None
+    if own is not None:
+        return RequestOffer("open", own)
+    if not _has_room(mentor):
+        return RequestOffer("full")
+    return RequestOffer("request")
 
 
 @dataclass
@@ -504,7 +534,7 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
     if not mentor_id:  # the form's "— choose a mentor —"
         _refuse("mentor_id", _("Please choose a mentor."))
     mentor = db.session.get(User, mentor_id)
-    if mentor is None or not mentor.active or not mentor.has_role("mentor") or not may_name(actor, mentor):
+    if mentor is None or not _askable(actor, mentor):
         # Someone hidden from the directory the actor may not name answers like nobody.
         _refuse("mentor_id", _("Choose a person with the mentor role."))
     if mentor.id == executive.id:
@@ -512,6 +542,25 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
     if mentor.mentoring_paused:
         _refuse("mentor_id", _("%(name)s has paused mentoring; please choose another mentor.", name=mentor.name))
     return executive, mentor
+
+
+def _askable(actor: User, mentor: User) -> bool:
+    """An active mentor the actor may name (someone hidden from them answers like nobody)."""
+    return mentor.active and mentor.has_role("mentor") and may_name(actor, mentor)
+
+
+def _open_pair(mentor_id: int, executive_id: int) -> int | None:
+    """The id of the pair's open (requested or active) mentorship, if any."""
+    found: int | None = db.session.scalar(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == mentor_id, Mentorship.executive_id == executive_id, Mentorship.status.in_(OPEN_STATUSES)
+        ).limit(1)
+    )
+    return found
+
+
+def _has_room(mentor: User) -> bool:
+    return open_count(mentor.id) < capacity_of(mentor)
 
 
 def _request_cohort(cohort_id: int | None) -> Cohort | None:
@@ -528,12 +577,7 @@ def _request_cohort(cohort_id: int | None) -> Cohort | None:
 
 def _require_free_place(mentor: User, executive: User) -> None:
     """No open mentorship of the pair yet, and a free place with the mentor (mentor locked)."""
-    pair_open = db.session.scalar(
-        select(Mentorship.id).where(
-            Mentorship.mentor_id == mentor.id, Mentorship.executive_id == executive.id, Mentorship.status.in_(OPEN_STATUSES)
-        )
-    )
-    if pair_open is not None:
+    if _open_pair(mentor.id, executive.id) is not None:
         message = _("%(mentor)s and %(executive)s already have an open mentorship.", mentor=mentor.name, executive=executive.name)
         raise ConflictError(message, {"mentor_id": [message]})
     _require_room(mentor)
@@ -541,8 +585,8 @@ def _require_free_place(mentor: User, executive: User) -> None:
 
 def _require_room(mentor: User) -> None:
     """A free place with the mentor (mentor locked); the refusal names the places taken."""
-    capacity, taken = capacity_of(mentor), open_count(mentor.id)
-    if taken >= capacity:
+    if not _has_room(mentor):
+        capacity, taken = capacity_of(mentor), open_count(mentor.id)
         message = _("%(name)s has no free mentoring place (%(taken)d of %(capacity)d taken); please choose another mentor.",
                     name=mentor.name, taken=taken, capacity=capacity)
         raise ConflictError(message, {"mentor_id": [message]})

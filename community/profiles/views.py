@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags, tag_id_for
 from community.forms import apply_errors, as_choices
 from community.i18n import language_name
+from community.mentoring.services import RequestOffer, may_request, request_offer
 from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, questions, services
@@ -194,21 +196,33 @@ def show(person_id: int):
             loaded.append(services.get_person(viewer, person_id))
         return loaded[0]
 
+    offer = _request_offer(viewer, facts, person)
+
     def render() -> str:
         rows = queries.person_with_tags(person())
         return render_template(
             "profiles/_show_body.html", person=person(), groups=queries.tags_by_field(rows), field_label=field_label,
             figures=queries.mentoring_figures(person_id), can_edit=can_edit, sees_email=sees_email,
-            activity=_community_activity(person()),
+            activity=_community_activity(person()), request_offer=offer,
         )
 
     # The body is the same for every viewer with the same rights on this person: whether they
-    # may edit it, see the e-mail address, are the person, and which community posts they may
-    # count (mentors-only categories). Any change to people, topics, mentoring or the community
-    # renders it afresh (community.page_parts).
-    parts = (person_id, can_edit, sees_email, person_id == viewer.id, _sees_mentor_areas(viewer), utcnow().strftime("%Y-%m"))
+    # may edit it, see the e-mail address, are the person, which community posts they may
+    # count (mentors-only categories), and what they may do about asking the person as their
+    # mentor. Any change to people, topics, mentoring or the community renders it afresh
+    # (community.page_parts).
+    parts = (person_id, can_edit, sees_email, person_id == viewer.id, _sees_mentor_areas(viewer), utcnow().strftime("%Y-%m"),
+             offer)
     return cached_page("profile", ("contacts", "community"), parts, lambda: render_template(
         "profiles/show.html", person=person(), body=cached_html("profile", ("contacts", "community"), parts, render)))
+
+
+def _request_offer(viewer: User, facts, person: Callable[[], User]) -> RequestOffer | None:
+    """Whether the profile offers "Request as mentor" (or says why not): only people who request
+    mentors ask (no query for anybody else); the answer is kept until people or mentoring change."""
+    if not may_request(viewer) or facts.id == viewer.id or not facts.active:
+        return None
+    return cached(("request-offer", viewer.id, facts.id), lambda: request_offer(viewer, person()))
 
 
 def _sees_mentor_areas(viewer: User) -> bool | None:
