@@ -44,6 +44,14 @@ class OptionalReasonForm(FlaskForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
 
 
+class CompleteForm(OptionalReasonForm):
+    """Completing cancels the planned sessions: sent only from the page that lists them, whose
+    button says so (`confirm`); a request without it changes nothing."""
+
+    CONFIRMED = "yes"
+    confirm = HiddenField()
+
+
 class SessionForm(SubmissionMixin, FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],

@@ -746,13 +746,8 @@ def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str
     the end's own notice says which (`_cancelled_params`), and its e-mail carries each calendar
     cancellation (the .ics CANCEL with the same UID and a higher SEQUENCE, so calendars drop the
     entry). An actor who takes part gets the cancellations for their own calendar, in one e-mail."""
-    planned = db.session.scalars(
-        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned",
-                                       MentoringSession.starts_at > now)
-        .order_by(MentoringSession.starts_at)
-    ).all()
     cancelled = []
-    for session in planned:
+    for session in sessions_an_end_cancels(mentorship, now):
         starts_at = session.starts_at
         _bump(session, session.version, status="cancelled", cancel_reason=why)
         db.session.add(SessionChange(session_id=session.id, kind="cancelled", changed_by_id=actor.id, changed_at=now,
@@ -762,6 +757,16 @@ def _cancel_planned(actor: User, mentorship: Mentorship, now: datetime, why: str
     if cancelled and is_participant(actor, mentorship):
         _calendar_cancellations(actor, [c.id for c in cancelled])
     return cancelled
+
+
+def sessions_an_end_cancels(mentorship: Mentorship, now: datetime | None = None) -> list[MentoringSession]:
+    """The planned sessions still to come, which completing (or declining, withdrawing) the
+    mentorship now would cancel: what the check before completing lists."""
+    return list(db.session.scalars(
+        select(MentoringSession).where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "planned",
+                                       MentoringSession.starts_at > (now or utcnow()))
+        .order_by(MentoringSession.starts_at)
+    ))
 
 
 def _cancelled_params(person: User, cancelled: list[CancelledSession]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from community.mentoring import bp, calendar, labels, matching, queries, service
 from community.mentoring.forms import (
     CancelForm,
     CohortForm,
+    CompleteForm,
     FeedbackForm,
     NotesForm,
     OptionalReasonForm,
@@ -236,7 +237,7 @@ def suggestions():
 
 # Mentorships --------------------------------------------------------------------------------
 
-def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, status=200):
+def _render_mentorship(mentorship, *, decline_form=None, status=200):
     participant = services.is_participant(current_user, mentorship)
     sessions_ = queries.sessions_of_mentorship(mentorship)
     return render_template(
@@ -248,7 +249,6 @@ def _render_mentorship(mentorship, *, decline_form=None, complete_form=None, sta
         moved=queries.change_counts([s.id for s in sessions_]),
         accept_form=EmptyForm(),
         decline_form=decline_form or ReasonForm(formdata=None),
-        complete_form=complete_form or OptionalReasonForm(formdata=None),
         can_complete=services.can_complete(current_user, mentorship),
         can_withdraw=services.can_withdraw(current_user, mentorship),
         withdraw_form=OptionalReasonForm(formdata=None),
@@ -331,8 +331,23 @@ def withdraw(mentorship_id: int):
 @bp.route("/mentoring/mentorships/<int:mentorship_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete(mentorship_id: int):
-    return _decide(mentorship_id, OptionalReasonForm(), services.complete_mentorship, _("The mentorship is completed."),
-                   "complete")
+    """The check before completing: the sessions it cancels, a note, the confirming button."""
+    mentorship = services.get_mentorship(current_user, mentorship_id)
+    form = CompleteForm()
+    if form.validate_on_submit():
+        if form.confirm.data != CompleteForm.CONFIRMED:
+            form.form_errors.append(_("Nothing was changed: complete the mentorship with the button on this page, "
+                                      "after checking the sessions it cancels."))
+        else:
+            with form_attempt(form) as attempt:
+                services.complete_mentorship(current_user, mentorship, form.reason.data)
+            if attempt.ok:
+                flash(_("The mentorship is completed."), "success")
+                return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship_id))
+    form.confirm.data = CompleteForm.CONFIRMED
+    return render_template("mentoring/complete.html", mentorship=mentorship, form=form,
+                           can_complete=services.can_complete(current_user, mentorship),
+                           cancelled=services.sessions_an_end_cancels(mentorship))
 
 
 # Sessions -------------------------------------------------------------------------------

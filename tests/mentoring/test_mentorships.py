@@ -267,7 +267,7 @@ def test_the_reasons_for_accepting_declining_and_completing_show_on_the_mentorsh
     # Completing through the form keeps the reason too.
     other = create_mentorship(mentor, create_user(roles=("executive",)))
     login_as(mentor)
-    client.post_form(f"/mentoring/mentorships/{other}/complete", {"reason": "Goals reached"})
+    client.post_form(f"/mentoring/mentorships/{other}/complete", {"reason": "Goals reached", "confirm": "yes"})
     assert "Goals reached" in text_of(client.get(f"/mentoring/mentorships/{other}"))
     # People outside the mentorship see nothing of it.
     client.post_form("/logout")
