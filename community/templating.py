@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
+from community import markdown
 from community.accounts.auth import peek_user
 from community.security import csrf_token
 
@@ -161,6 +163,12 @@ def unread_for(user: User) -> int:
     return unread
 
 
+def markdown_html(source: str | None) -> Markup:
+    """A text people write in Markdown (a session's agenda) as the community shows posts:
+    community.markdown's renderer, raw HTML off, sanitised."""
+    return Markup(markdown.render(source))  # noqa: S704 - rendered without raw HTML and sanitised by nh3
+
+
 def init_app(app: Flask) -> None:
     from community import fragments
 
@@ -169,6 +177,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     from community.admin.forms import role_choices
 
+    app.jinja_env.filters["markdown"] = markdown_html
     app.jinja_env.globals.update(
         nav_items=nav_items,
         nav_active=nav_active,

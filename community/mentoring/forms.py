@@ -61,7 +61,8 @@ class SessionForm(SubmissionMixin, FlaskForm):
     location = StringField(_l("Place or video link"), validators=[Length(max=300)],
                            description=_l("A room, or a link starting with https://"))
     agenda_tags = MultiCheckboxField(_l("Agenda topics"))
-    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000)])
+    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000)],
+                           description=_l("Markdown: **bold**, *italic*, [link](https://…), lists."))
 
 
 class RescheduleForm(FlaskForm):
