@@ -27,6 +27,25 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
 
+class GroupedCheckboxField(MultiCheckboxField):
+    """Checkboxes in groups (the choices' optgroups, in their order), each group with its own
+    heading. With `lead_label`, the first group is the lead (a mentorship's goals) and the
+    others follow under `more_label`, folded away unless one of them is ticked."""
+
+    lead_label: str | None = None
+    more_label: str | None = None
+
+    def option_groups(self) -> list[tuple[str, list[Any]]]:
+        """(group label, options) in the order of the choices; the options keep their ids."""
+        groups: list[tuple[str, list[Any]]] = []
+        for option, choice in zip(self, self.choices or [], strict=True):  # options come in the choices' order
+            label = getattr(choice, "optgroup", None) or ""
+            if not groups or groups[-1][0] != label:
+                groups.append((label, []))
+            groups[-1][1].append(option)
+        return groups
+
+
 def apply_errors(form, error: DomainError) -> None:
     """Show a service's refusal on the fields it names, or on the form as a whole."""
     placed = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,12 @@ FIELD_LABELS = {
 }
 
 
+def alphabetical(text: str) -> str:
+    """A sort key for names in the reader's language, whatever the accents and case
+    ("Überblick" with the U's, not after "Z")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
@@ -43,7 +50,7 @@ def tags_grouped(q: str = "", *, synonyms: bool = True) -> list[tuple[str, list[
     else:
         tags = list(db.session.scalars(select(Tag).options(lazyload(Tag.synonyms))))
     groups: dict[str, list[Tag]] = {}
-    for tag in sorted(tags, key=lambda t: t.display_name.lower()):
+    for tag in sorted(tags, key=lambda t: alphabetical(t.display_name)):
         groups.setdefault(tag.field, []).append(tag)
     order = {name: i for i, name in enumerate(FIELDS)}
     return [(name, groups[name]) for name in sorted(groups, key=lambda n: (order.get(n, len(order)), n))]

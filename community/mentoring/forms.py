@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,13 +16,30 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from community.forms import MultiCheckboxField, as_choices
+from community.expertise.models import Tag
+from community.expertise.queries import field_label
+from community.forms import GroupedCheckboxField, MultiCheckboxField, SelectChoice, as_choices
 from community.mentoring.models import COHORT_STATUSES
 from community.submissions import SubmissionMixin
 
 
 def tag_choices(tags) -> list:
     return as_choices((tag.slug, tag.display_name) for tag in tags)
+
+
+def offer_topics(field: GroupedCheckboxField, groups: Sequence[tuple[str, Sequence[Tag]]], lead: Sequence[Tag] = (),
+                 lead_label: str | None = None) -> None:
+    """A topic field's choices: the `lead` topics (a mentorship's goals) first under
+    `lead_label`, then every other topic grouped by its field as the taxonomy groups them
+    (`expertise.queries.tags_grouped`: alphabetical in the reader's language)."""
+    lead_slugs = {tag.slug for tag in lead}
+    choices = [SelectChoice(tag.slug, tag.display_name, optgroup=lead_label) for tag in lead]
+    for name, tags in groups:
+        choices += [SelectChoice(tag.slug, tag.display_name, optgroup=field_label(name))
+                    for tag in tags if tag.slug not in lead_slugs]
+    field.choices = choices
+    field.lead_label = lead_label if lead else None
+    field.more_label = _("Other topics") if lead else None
 
 
 def cohort_status_choices() -> list:
@@ -32,7 +52,7 @@ class RequestForm(SubmissionMixin, FlaskForm):
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
                             description=_l("Only mentors with a free place are listed."))
     cohort_id = SelectField(_l("Programme run"), coerce=int, validators=[Optional()])
-    goals = MultiCheckboxField(_l("Learning goals"), description=_l("Topics you want to learn about."))
+    goals = GroupedCheckboxField(_l("Learning goals"), description=_l("Topics you want to learn about."))
     goal_text = TextAreaField(_l("What would you like to learn?"), validators=[Length(max=5000)])
 
 
@@ -60,7 +80,7 @@ class SessionForm(SubmissionMixin, FlaskForm):
                                     description=_l("Between 15 and 480 minutes."))
     location = StringField(_l("Place or video link"), validators=[Length(max=300)],
                            description=_l("A room, or a link starting with https://"))
-    agenda_tags = MultiCheckboxField(_l("Agenda topics"))
+    agenda_tags = GroupedCheckboxField(_l("Agenda topics"))
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000)],
                            description=_l("Markdown: **bold**, *italic*, [link](https://…), lists."))
 

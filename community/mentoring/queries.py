@@ -181,6 +181,14 @@ def next_topics(mentorship: Mentorship, sessions: list[MentoringSession] | None 
     return sorted((goal.tag for goal in mentorship.goals if goal.tag_id not in covered), key=lambda t: t.display_name)
 
 
+def goals_to_work_on(mentorship: Mentorship, next_topics: list[Tag]) -> list[Tag]:
+    """The goals a new session's agenda starts with: those no done session has covered yet,
+    or, once every goal has been covered, those not yet reached."""
+    if next_topics:
+        return next_topics
+    return [goal.tag for goal in mentorship.goals if goal.progress != "reached"]
+
+
 @dataclass
 class FeedbackView:
     """What one participant may see of a session's feedback."""

@@ -21,7 +21,7 @@ from community.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from community.expertise.services import all_tags
+from community.expertise.queries import alphabetical, tags_grouped
 from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
 from community.mentoring import bp, calendar, labels, matching, queries, services
@@ -37,7 +37,7 @@ from community.mentoring.forms import (
     RescheduleForm,
     SessionForm,
     VersionForm,
-    tag_choices,
+    offer_topics,
 )
 from community.mentoring.labels import GOAL_PROGRESS_LABELS, mentorship_heading, mentorship_title
 from community.pagination import clamp
@@ -160,8 +160,7 @@ def _request_form(choices: services.RequestChoices) -> RequestForm:
     """The request form with its choices, prefilled from the link that led here (GET)."""
     is_manager = choices.executives is not None
     form = RequestForm()
-    tags = all_tags()
-    form.goals.choices = tag_choices(tags)
+    offer_topics(form.goals, tags_grouped(synonyms=False))
     form.mentor_id.choices = as_choices(
         [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.mentors]
     )
@@ -358,11 +357,12 @@ def schedule(mentorship_id: int):
     mentorship = services.get_mentorship(current_user, mentorship_id)
     services.require_participant(current_user, mentorship)
     form = SessionForm()
-    form.agenda_tags.choices = tag_choices(all_tags())
+    goals = sorted((goal.tag for goal in mentorship.goals), key=lambda tag: alphabetical(tag.display_name))
+    offer_topics(form.agenda_tags, tags_grouped(synonyms=False), lead=goals, lead_label=_("Goals of this mentorship"))
     _offer_clock_choice(form)
     next_topics = queries.next_topics(mentorship)
     if request.method == "GET" and not form.agenda_tags.data:
-        form.agenda_tags.data = [tag.slug for tag in next_topics[:2]]
+        form.agenda_tags.data = [tag.slug for tag in queries.goals_to_work_on(mentorship, next_topics)]
     if form.validate_on_submit():
         if replay := submissions.claim(current_user, form):
             return replay

@@ -202,22 +202,27 @@
     // data-suggest-for="goals": the fieldset of the checkboxes named "goals" inside the container.
     var name = outer.getAttribute("data-suggest-for");
     var first = name ? outer.querySelector('input[type=checkbox][name="' + name + '"]') : null;
-    var box = first ? (first.closest("fieldset") || outer) : outer;
+    // Grouped checkboxes: the field's own fieldset (around the groups' fieldsets).
+    var box = first ? (first.closest(".grouped-choices") || first.closest("fieldset") || outer) : outer;
     var legend = box.querySelector("legend");
+    var hint = legend && legend.nextElementSibling && legend.nextElementSibling.classList.contains("hint") ? legend.nextElementSibling : null;
     var label = document.createElement("label");
     var input = document.createElement("input");
     input.type = "search";
     input.className = "form-control form-control-sm suggest-filter";
     input.id = "suggest-filter-" + (++counter);
     label.setAttribute("for", input.id);
-    label.className = "form-label small";
+    // The field's legend is its one visible label; the search box says what it does inside.
+    label.className = "visually-hidden";
     label.textContent = box.getAttribute("data-suggest-label") || t.filter;
+    input.placeholder = label.textContent;
     if (outer.getAttribute("data-suggest-url")) { input.setAttribute("data-suggest-url", outer.getAttribute("data-suggest-url")); }
     var holder = document.createElement("div");
-    holder.className = "mb-2";
+    holder.className = "suggest-filter-holder";
     holder.appendChild(label);
     holder.appendChild(input);
-    box.insertBefore(holder, legend ? legend.nextSibling : box.firstChild);
+    var after = hint || legend;
+    box.insertBefore(holder, after ? after.nextSibling : box.firstChild);
     var said = document.createElement("div");
     said.className = "visually-hidden";
     said.setAttribute("role", "status");
@@ -228,6 +233,8 @@
         box.querySelectorAll("input[type=checkbox]").forEach(function (checkbox) {
           if (name && checkbox.name !== name) { return; }
           if (checkbox.value === item.slug) {
+            var folded = checkbox.closest("details");
+            if (folded) { folded.open = true; }  // a topic from "Other topics" shows where it was ticked
             checkbox.checked = true;
             checkbox.dispatchEvent(new Event("change", { bubbles: true }));
             said.textContent = t.ticked(item.name);

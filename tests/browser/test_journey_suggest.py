@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_journey_mentoring import log_in
+from tests.mentoring.conftest import create_mentorship  # noqa: F401 - fixtures
 from tests.profiles.conftest import give_tags, taxonomy  # noqa: F401 - fixtures
 
 
@@ -77,3 +78,22 @@ def test_typing_before_the_picker_script_arrives_loses_nothing(live_server, page
     page.keyboard.type(" do you use?")
     expect(post).to_have_value("Which whiteboard do you use?")
     expect(post).to_be_focused()
+
+
+def test_a_topic_picked_from_the_folded_other_topics_is_shown_ticked(live_server, page, org, create_mentorship):  # noqa: F811
+    """Scheduling: the mentorship's goals come first and the other topics are folded away; the
+    search box (labelled for screen readers only: the field's legend is its one visible label)
+    ticks a folded topic and unfolds it."""
+    mentorship_id = create_mentorship(org["expert"], org["executive"], goals=("microsoft-teams",))
+    log_in(page, live_server, org["executive"])
+    page.goto(f"{live_server}/mentoring/mentorships/{mentorship_id}/sessions/new")
+    expect(page.get_by_role("checkbox", name="Microsoft Teams")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="SharePoint")).to_be_hidden()
+    picker = page.get_by_role("combobox", name="Find a topic")
+    expect(page.locator(f"label[for='{picker.get_attribute('id')}']")).to_have_class("visually-hidden")
+    picker.press_sequentially("sharep", delay=40)
+    expect(page.get_by_role("option", name=re.compile("SharePoint"))).to_be_visible()
+    picker.press("ArrowDown")
+    picker.press("Enter")
+    expect(page.get_by_role("checkbox", name="SharePoint")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="SharePoint")).to_be_checked()
