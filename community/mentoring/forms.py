@@ -18,13 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.expertise.models import Tag
 from community.expertise.queries import field_label
-from community.forms import GroupedCheckboxField, MultiCheckboxField, SelectChoice, as_choices
+from community.forms import GroupedCheckboxField, SelectChoice, as_choices
 from community.mentoring.models import COHORT_STATUSES
 from community.submissions import SubmissionMixin
-
-
-def tag_choices(tags) -> list:
-    return as_choices((tag.slug, tag.display_name) for tag in tags)
 
 
 def offer_topics(field: GroupedCheckboxField, groups: Sequence[tuple[str, Sequence[Tag]]], lead: Sequence[Tag] = (),
