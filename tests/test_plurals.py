@@ -68,17 +68,20 @@ def test_every_german_plural_entry_has_both_forms():
 
 
 def test_a_suggested_mentors_reasons_agree_with_their_numbers(app):
-    """The request form's suggestions read "knows LinkedIn (1 of 1 goals)" and "1 of 1 places free"."""
+    """The request form's suggestions read "knows LinkedIn (1 of 1 goals)" and "1 of 1 places free";
+    one goal of one is "the goal", more of them are counted."""
     from types import SimpleNamespace
 
     from community.expertise.models import Tag
     from community.mentoring.matching import Suggestion, _explain
 
-    def explain(locale: str) -> list[str]:
+    def explain(locale: str, wanted: int = 1) -> list[str]:
         suggestion = Suggestion(person_id=1, score=1.0, free_places=1, topics=[(Tag(slug="linkedin", name="LinkedIn"), "expert")],
-                                facts={"department": None, "capacity": 1, "busy": False, "shared": [], "wanted": 1,
+                                facts={"department": None, "capacity": 1, "busy": False, "shared": [], "wanted": wanted,
                                        "past": False, "asked_languages": False})
         return _in(app, locale, lambda: _explain(suggestion, SimpleNamespace(department=None)))
 
-    assert explain("en")[:2] == ["knows LinkedIn (1 of 1 goal)", "1 of 1 place free"]
-    assert explain("de")[:2] == ["kennt sich aus mit LinkedIn (1 von 1 Ziel)", "1 von 1 Platz frei"]
+    assert explain("en")[:2] == ["covers the goal: LinkedIn", "1 of 1 place free"]
+    assert explain("de")[:2] == ["deckt das Ziel ab: LinkedIn", "1 von 1 Platz frei"]
+    assert explain("en", 3)[0] == "covers 1 of the 3 goals: LinkedIn"
+    assert explain("de", 3)[0] == "deckt 1 der 3 Ziele ab: LinkedIn"

@@ -162,7 +162,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     for suggestion in ranked:
         suggestion.person = people[suggestion.person_id]
-        suggestion.reasons = _explain(suggestion, executive)
+        suggestion.reasons = _explain(suggestion, executive, to_executive=actor.id == executive.id)
     return ranked
 
 
@@ -189,33 +189,62 @@ def _score(mentor_id, department, mentor_languages, taken, capacity, free, wante
                              "wanted": len(wanted), "past": mentored, "asked_languages": bool(languages)})
 
 
-def _explain(suggestion: Suggestion, executive: User) -> list[str]:
+def _explain(suggestion: Suggestion, executive: User, *, to_executive: bool = True) -> list[str]:
+    """The reasons in words, to the executive ("a new contact for you") or, for a change manager
+    looking on their behalf, about them ("a new contact for Eva Example")."""
     facts = suggestion.facts
-    reasons: list[str] = []
     suggestion.topics.sort(key=lambda pair: (-LEVEL_WEIGHT[pair[1]], pair[0].display_name))
+    reasons = [
+        _topics_reason(suggestion),
+        ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", int(facts["capacity"]),
+                 free=suggestion.free_places),
+        _("already quite busy") if facts["busy"] else None,
+        _language_reason(facts, executive, to_executive),
+        _department_reason(facts, executive, to_executive),
+        _history_reason(facts, executive, to_executive),
+    ]
+    return [reason for reason in reasons if reason]
+
+
+def _topics_reason(suggestion: Suggestion) -> str | None:
+    """Which of the goals the mentor knows (practitioner or expert), or is learning too. The
+    topics come after a colon: German would otherwise need them declined ("mit Digitalem …")."""
+    wanted = int(suggestion.facts["wanted"])
     strong = [tag.display_name for tag, level in suggestion.topics if level in ("expert", "practitioner")]
     if strong:
-        reasons.append(ngettext("knows %(topics)s (%(n)d of %(num)d goal)", "knows %(topics)s (%(n)d of %(num)d goals)",
-                                int(facts["wanted"]), topics=", ".join(strong), n=len(strong)))
-    elif suggestion.topics:
-        reasons.append(_("is learning %(topics)s too", topics=", ".join(tag.display_name for tag, _level in suggestion.topics)))
-    elif facts["wanted"]:
-        reasons.append(_("no listed expertise on the goals"))
-    reasons.append(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", int(facts["capacity"]),
-                            free=suggestion.free_places))
-    if facts["busy"]:
-        reasons.append(_("already quite busy"))
+        if wanted > 1 and len(strong) == wanted:
+            return _("covers all %(num)d goals: %(topics)s", num=wanted, topics=", ".join(strong))
+        return ngettext("covers the goal: %(topics)s", "covers %(n)d of the %(num)d goals: %(topics)s", wanted,
+                        topics=", ".join(strong), n=len(strong))
+    if suggestion.topics:
+        return ngettext("is learning this topic too: %(topics)s", "is learning these topics too: %(topics)s",
+                        len(suggestion.topics), topics=", ".join(tag.display_name for tag, _level in suggestion.topics))
+    return _("no listed expertise on the goals") if wanted else None
+
+
+def _language_reason(facts: dict, executive: User, to_executive: bool) -> str | None:
     if facts["shared"]:
-        reasons.append(_("speaks %(languages)s", languages=language_names(facts["shared"])))
-    elif facts["asked_languages"]:
-        reasons.append(_("no shared language listed"))
+        languages = language_names(facts["shared"])
+        return _("speaks %(languages)s, as you do", languages=languages) if to_executive else \
+            _("speaks %(languages)s, as %(name)s does", languages=languages, name=executive.name)
+    if facts["asked_languages"]:
+        return _("lists no language you speak") if to_executive else \
+            _("lists no language %(name)s speaks", name=executive.name)
+    return None
+
+
+def _department_reason(facts: dict, executive: User, to_executive: bool) -> str | None:
     department = facts["department"]
-    if department and executive.department and department != executive.department:
-        reasons.append(_("brings a view from another department (%(department)s)", department=department))
-    elif department and department == executive.department:
-        reasons.append(_("works in the same department"))
+    if not department or not executive.department:
+        return None
+    if department != executive.department:
+        return _("a view from another department: %(department)s", department=department)
+    return _("works in your department") if to_executive else \
+        _("works in the same department as %(name)s", name=executive.name)
+
+
+def _history_reason(facts: dict, executive: User, to_executive: bool) -> str:
     if facts["past"]:
-        reasons.append(_("has mentored this executive before"))
-    else:
-        reasons.append(_("a new contact for this executive"))
-    return reasons
+        return _("has mentored you before") if to_executive else _("has mentored %(name)s before", name=executive.name)
+    return _("would be a new contact for you") if to_executive else \
+        _("would be a new contact for %(name)s", name=executive.name)

@@ -20,9 +20,9 @@ def test_mentors_are_ranked_by_fit_to_the_goals_with_reasons(people, create_user
     top = response.json["items"][0]
     assert top["score"] > response.json["items"][1]["score"]
     reasons = " · ".join(top["reasons"])
-    assert "knows LinkedIn, Microsoft Teams (2 of 2 goals)" in reasons
-    assert "2 of 2 places free" in reasons and "speaks German" in reasons
-    assert "another department (IT)" in reasons
+    assert "covers all 2 goals: LinkedIn, Microsoft Teams" in reasons
+    assert "2 of 2 places free" in reasons and "speaks German, as you do" in reasons
+    assert "a view from another department: IT" in reasons
     assert response.json["goals"] == ["microsoft-teams", "linkedin"]
 
 
@@ -58,10 +58,10 @@ def test_another_department_a_shared_language_and_a_new_contact_are_preferred(pe
     assert ranked[0] == "Otto Otherdept"
     assert set(ranked[1:]) == {"Sam Samedept", "Nora Nolanguage", "Bea Before"}
     reasons = {i["person"]["name"]: i["reasons"] for i in response.json["items"]}
-    assert "works in the same department" in reasons["Sam Samedept"]
-    assert "no shared language listed" in reasons["Nora Nolanguage"]
-    assert "has mentored this executive before" in reasons["Bea Before"]
-    assert "a new contact for this executive" in reasons["Otto Otherdept"]
+    assert "works in your department" in reasons["Sam Samedept"]
+    assert "lists no language you speak" in reasons["Nora Nolanguage"]
+    assert "has mentored you before" in reasons["Bea Before"]
+    assert "would be a new contact for you" in reasons["Otto Otherdept"]
 
 
 def test_goals_come_from_an_open_request_or_the_executives_interests(people, create_user, give_tags, create_mentorship,
@@ -98,7 +98,7 @@ def test_suggestions_page_links_to_a_prefilled_request(client, login_as, people,
     login_as(executive)
     page = client.get("/mentoring/suggestions")
     assert page.status_code == 200
-    assert "knows LinkedIn" in text_of(page)
+    assert "covers the goal: LinkedIn" in text_of(page)
     html = page.get_data(as_text=True)
     assert f"/mentoring/request?mentor={mentor.id}" in html
     form = client.get(f"/mentoring/request?mentor={mentor.id}&goal=linkedin").get_data(as_text=True)
@@ -159,8 +159,50 @@ def test_a_declined_or_withdrawn_request_is_no_earlier_mentorship(people, create
     response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=linkedin")
     items = {i["person"]["name"]: i for i in response.json["items"]}
     for name in ("Dora Declined", "Willi Withdrawn"):
-        assert "a new contact for this executive" in items[name]["reasons"]
-        assert "has mentored this executive before" not in items[name]["reasons"]
+        assert "would be a new contact for you" in items[name]["reasons"]
+        assert "has mentored you before" not in items[name]["reasons"]
         assert items[name]["score"] == items["Fritz Fresh"]["score"]
-    assert "has mentored this executive before" in items["Bea Before"]["reasons"]
+    assert "has mentored you before" in items["Bea Before"]["reasons"]
     assert items["Bea Before"]["score"] < items["Fritz Fresh"]["score"]
+
+
+def test_a_change_manager_reads_the_reasons_about_the_executive_the_executive_reads_them_to_herself(
+        people, create_user, give_tags, create_mentorship, taxonomy, api):
+    executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
+    same_dept = create_user(roles=("mentor",), name="Sam Samedept", department="Sales", languages=["de"], capacity=2)
+    no_language = create_user(roles=("mentor",), name="Nora Nolanguage", department="IT", languages=["fr"], capacity=2)
+    before = create_user(roles=("mentor",), name="Bea Before", department="IT", languages=["de"], capacity=2)
+    for person in (same_dept, no_language, before):
+        give_tags(person, {"linkedin": "expert"})
+    create_mentorship(before, executive, status="completed")
+    url = f"/api/v1/mentors/suggestions?executive={executive.id}&goal=linkedin"
+    manager = create_user(roles=("change_manager",))
+    about = {i["person"]["name"]: i["reasons"] for i in api(manager)("GET", url).json["items"]}
+    assert "works in the same department as Eva Executive" in about["Sam Samedept"]
+    assert "speaks German, as Eva Executive does" in about["Sam Samedept"]
+    assert "would be a new contact for Eva Executive" in about["Sam Samedept"]
+    assert "lists no language Eva Executive speaks" in about["Nora Nolanguage"]
+    assert "has mentored Eva Executive before" in about["Bea Before"]
+    everything = " ".join(reason for reasons in about.values() for reason in reasons)
+    assert " you" not in everything and "this executive" not in everything
+    own = " ".join(r for i in api(executive)("GET", url).json["items"] for r in i["reasons"])
+    assert "Eva Executive" not in own and "this executive" not in own and "for you" in own
+
+
+def test_the_german_reasons_need_no_declined_topic_names(client, login_as, create_user, give_tags, taxonomy, db):
+    """German read "kennt sich aus mit Digitales Aufgabenmanagement" (a topic name cannot be
+    declined) and "bringt den Blick aus einem anderen Bereich mit (Logistics)"."""
+    from community.accounts.models import User
+
+    executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
+    mentor = create_user(roles=("mentor",), name="Jan Kaya", department="Logistics", languages=["de"], capacity=3)
+    give_tags(mentor, {"linkedin": "expert"})
+    give_tags(executive, {"linkedin": "interested", "sharepoint": "interested"})
+    db.session.get(User, executive.id).locale = "de"
+    db.session.commit()
+    login_as(executive)
+    page = text_of(client.get("/mentoring/suggestions"))
+    assert "kennt sich aus mit" not in page and "mit (Logistics)" not in page and "diese Führungskraft" not in page
+    assert "deckt 1 der 2 Ziele ab: LinkedIn" in page
+    assert "ein Blick aus einem anderen Bereich: Logistics" in page
+    assert "wäre ein neuer Kontakt für Sie" in page
