@@ -97,3 +97,14 @@ def test_a_topic_picked_from_the_folded_other_topics_is_shown_ticked(live_server
     picker.press("Enter")
     expect(page.get_by_role("checkbox", name="SharePoint")).to_be_visible()
     expect(page.get_by_role("checkbox", name="SharePoint")).to_be_checked()
+
+
+def test_the_request_button_of_a_suggestion_is_a_design_system_button(live_server, page, org, give_tags):  # noqa: F811
+    """It read like a default browser button: grey, underlined (a rule for links in list items won)."""
+    give_tags(org["executive"], {"microsoft-teams": "interested"})
+    log_in(page, live_server, org["executive"])
+    page.goto(f"{live_server}/mentoring/suggestions")
+    button = page.get_by_role("link", name="Request Lisa Ferrari")
+    expect(button).to_have_class(re.compile(r"\bbtn btn-outline-primary\b"))
+    expect(button).to_have_css("text-decoration-line", "none")
+    expect(button).to_have_css("border-top-color", "rgb(31, 95, 139)")
