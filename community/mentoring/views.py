@@ -164,9 +164,13 @@ def _request_form(choices: services.RequestChoices) -> RequestForm:
     form.mentor_id.choices = as_choices(
         [(0, _("— choose a mentor —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.mentors]
     )
-    # The current run once, by its name (it was offered as "the current run" and by name).
-    current = _("%(name)s (current run)", name=choices.current.name) if choices.current else _("No programme run")
+    # The current run once, by its name; that it is the current one is said below the select
+    # ("Reverse Mentoring 2026 (laufender Durchlauf)" was cut off on a phone).
+    current = choices.current.name if choices.current else _("No programme run")
     form.cohort_id.choices = as_choices([(0, current)] + [(c.id, c.name) for c in choices.cohorts])
+    if choices.current:
+        form.cohort_id.description = _("%(name)s is the current run; a request joins it unless you choose another.",
+                                       name=choices.current.name)
     if is_manager:
         form.executive_id.choices = as_choices(
             [(0, _("— choose an executive —"))] + [(i, f"{name} · {dept}" if dept else name) for i, name, dept in choices.executives or []]

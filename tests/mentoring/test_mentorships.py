@@ -317,7 +317,9 @@ def test_a_request_without_a_mentor_asks_for_one_and_the_current_run_is_offered_
     assert "Please choose a mentor." in text and "mentor role" not in text
     body = page.get_data(as_text=True)
     select_ = re.search(r'<select[^>]*id="cohort_id".*?</select>', body, re.S).group(0)
-    assert re.findall(r"<option[^>]*>([^<]*)</option>", select_) == ["Run 2026 (current run)", "Run 2027"]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", select_) == ["Run 2026", "Run 2027"]
+    # Which one is the current run is said under the select: an option short enough for a phone.
+    assert "Run 2026 is the current run; a request joins it unless you choose another." in text
 
 
 def test_without_a_running_programme_run_the_request_says_it_joins_none(client, login_as, people, taxonomy):
