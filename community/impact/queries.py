@@ -32,6 +32,7 @@ from community.impact.models import (
 )
 from community.mentoring.models import (
     GOAL_PROGRESS,
+    MENTORSHIP_STATUSES,
     Cohort,
     MentoringSession,
     Mentorship,
@@ -185,6 +186,18 @@ class RunReport:
     @property
     def completed(self) -> int:
         return self.mentorships.get("completed", 0)
+
+    @property
+    def mentorships_total(self) -> int:
+        """Every mentorship of the run, whatever its status (the report's headline figure)."""
+        return sum(self.mentorships.values())
+
+    @property
+    def mentorships_by_status(self) -> list[tuple[str, int]]:
+        """The run's mentorships per status in the order of their life (requested first)."""
+        order = {status: index for index, status in enumerate(MENTORSHIP_STATUSES)}
+        return sorted(((s, n) for s, n in self.mentorships.items() if n),
+                      key=lambda item: (order.get(item[0], len(order)), item[0]))
 
     @property
     def average_gain(self) -> float | None:

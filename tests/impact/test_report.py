@@ -316,3 +316,41 @@ def test_the_report_tables_are_cards_on_a_phone_with_each_mean_beside_its_spread
     assert runs.rows[0][0].is_title and runs.rows[0][0].text == "Run 2026"
     # The mean and its spread are one element: side by side, not spread across the card's line.
     assert re.search(r'data-label="End survey"><span>[\d.]+ <span class="meta">± [\d.]+ · n = 5</span></span>', html)
+
+
+def test_the_mentorships_headline_counts_every_mentorship_of_the_run(app, client, login_as, make_run):
+    """The card read "Mentorships 1" for a run of 19 mentorships: its big figure was the completed
+    ones under a heading that names them all. It counts all of them now; each status is a line."""
+    import re
+
+    run = make_run(pairs=4, status="active")
+    for mentorship_id in run.mentorships[:1]:
+        _set_mentorship_status(app, mentorship_id, "completed")
+    login_as(run.manager)
+    body = client.get(f"/runs/{run.cohort_id}/report").get_data(as_text=True)
+    card = re.search(r"<h2>Mentorships</h2>(.*?)</section>", body, re.S).group(1)
+    assert re.search(r'<p class="stat">\s*4\s*</p>', card), card
+    text = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    assert "mentorships in this run" in text
+    assert text.index("active: 3") < text.index("completed: 1")  # in the order of a mentorship's life
+
+
+def test_a_run_of_one_mentorship_says_so_in_the_singular(app, client, login_as, make_run, create_user):
+    run = make_run(pairs=1, status="requested", manager=create_user(roles=("change_manager",), locale="de"))
+    login_as(run.manager)
+    text = text_of(client.get(f"/runs/{run.cohort_id}/report"))
+    assert "1 Mentoring in diesem Durchlauf" in text and "angefragt: 1" in text
+
+
+def _set_mentorship_status(app, mentorship_id: int, status: str) -> None:
+    from tests.conftest import isolated
+
+    def _go():
+        from community.extensions import db
+        from community.mentoring.models import Mentorship
+
+        with app.app_context():
+            db.session.get(Mentorship, mentorship_id).status = status
+            db.session.commit()
+
+    isolated(app, _go)
