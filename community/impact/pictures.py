@@ -8,7 +8,7 @@ from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from community.impact.charts import Bar, bar_chart
+from community.impact.charts import Bar, responsive_bar_chart
 from community.impact.dimensions import DIMENSIONS, SIDE_LABELS, dimension_label
 from community.impact.queries import RunReport
 
@@ -32,7 +32,7 @@ def dimension_chart(report: RunReport, side: str) -> Markup:
                         low=max(1.0, end.mean - spread), high=min(5.0, end.mean + spread),
                         marker=None if start.suppressed else start.mean))
     title = _("%(side)s: did the incentives come true? (1–5)", side=SIDE_LABELS[side])
-    return Markup(bar_chart(bars, title=title, scale=(1, 5), ticks=(1, 2, 3, 4, 5),  # noqa: S704 - built by ElementTree, every text escaped
+    return Markup(responsive_bar_chart(bars, title=title, scale=(1, 5), ticks=(1, 2, 3, 4, 5),  # noqa: S704 - built by ElementTree, every text escaped
                             legend=(_("end survey: average ± spread"), _("start survey: how much it mattered"))))
 
 
@@ -49,7 +49,7 @@ def competence_chart(report: RunReport) -> Markup:
             continue
         bars.append(Bar(name, topic.after.mean, marker=topic.before.mean,
                         text=_("%(before)s → %(after)s", before=_mean(topic.before.mean), after=_mean(topic.after.mean))))
-    return Markup(bar_chart(bars, title=_("Self-assessed level per goal topic (0–4)"), scale=(0, 4), ticks=(0, 1, 2, 3, 4),  # noqa: S704
+    return Markup(responsive_bar_chart(bars, title=_("Self-assessed level per goal topic (0–4)"), scale=(0, 4), ticks=(0, 1, 2, 3, 4),  # noqa: S704
                             legend=(_("after (end survey)"), _("before (start survey)"))))
 
 
@@ -58,14 +58,14 @@ def goals_chart(report: RunReport) -> Markup:
     total = sum(report.goals.values()) or 1
     bars = [Bar(labels[k], n, text=_("%(n)d (%(share)s)", n=n, share=format_percent(n / total)))
             for k, n in report.goals.items()]
-    return Markup(bar_chart(bars, title=_("Learning goals by progress"), scale=(0, max(report.goals.values(), default=1) or 1)))  # noqa: S704
+    return Markup(responsive_bar_chart(bars, title=_("Learning goals by progress"), scale=(0, max(report.goals.values(), default=1) or 1)))  # noqa: S704
 
 
 def sessions_chart(report: RunReport) -> Markup:
     histogram = report.per_pair.histogram
     bars = [Bar(ngettext("%(num)d done session", "%(num)d done sessions", k), v,
                 text=ngettext("%(num)d pair", "%(num)d pairs", v)) for k, v in histogram.items()]
-    return Markup(bar_chart(bars, title=_("Done sessions per pair"), scale=(0, max(histogram.values(), default=1) or 1)))  # noqa: S704
+    return Markup(responsive_bar_chart(bars, title=_("Done sessions per pair"), scale=(0, max(histogram.values(), default=1) or 1)))  # noqa: S704
 
 
 def comparison_chart(reports: Sequence[RunReport]) -> Markup:
@@ -81,7 +81,7 @@ def comparison_chart(reports: Sequence[RunReport]) -> Markup:
             bars.append(Bar(report.cohort.name, None if value is None else value * 100,
                             text="" if value is None else format_percent(value),
                             note=_("not enough data"), group=str(label)))
-    return Markup(bar_chart(bars, title=_("Runs compared (per cent)"), scale=(0, 100), ticks=(0, 25, 50, 75, 100)))  # noqa: S704
+    return Markup(responsive_bar_chart(bars, title=_("Runs compared (per cent)"), scale=(0, 100), ticks=(0, 25, 50, 75, 100)))  # noqa: S704
 
 
 def _end_rate(report: RunReport) -> float | None:

@@ -153,3 +153,39 @@ def test_the_trend_table_fits_a_desktop_in_german(demo_site, signed_in):  # noqa
     page.goto(f"{base}/network/trend")
     card = page.evaluate("() => { const c = document.querySelector('.table-card'); return [c.scrollWidth, c.clientWidth]; }")
     assert card[0] <= card[1] + 1, card
+
+
+# Each report chart: how many of its drawings are shown, whether its figure scrolls sideways, and
+# each shown text's size on screen and place against the figure's edges.
+REPORT_CHARTS = """() => [...document.querySelectorAll('figure.chart')].map(figure => {
+  const box = figure.getBoundingClientRect();
+  const shown = [...figure.querySelectorAll('svg')].filter(svg => svg.getClientRects().length);
+  return {shown: shown.length, scrolls: figure.scrollWidth > figure.clientWidth + 1,
+    texts: shown.flatMap(svg => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('text')].map(text => { const r = text.getBoundingClientRect();
+        return {text: text.textContent, size: parseFloat(getComputedStyle(text).fontSize) * scale,
+                left: r.left - box.left, right: box.right - r.right}; });
+    })};
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_report_charts_show_their_values_scale_and_legend_at_a_readable_size(demo_site, signed_in, width, language):  # noqa: F811
+    """At 390 px each 720 px chart scrolled sideways inside its figure: the values ("4,2 ± 0,9",
+    "14 (38 %)"), the 1–5 scale and the legend were out of sight. A phone gets the stacked drawing."""
+    app, base, ids = demo_site
+    _set_language(app, ids, language)
+    page = signed_in[("admin", width)]
+    page.goto(f"{base}/runs/{ids['cohort_id']}/report")
+    charts = page.evaluate(REPORT_CHARTS)
+    assert charts, "no chart to check"
+    for index, chart in enumerate(charts):
+        assert chart["shown"] == 1, f"chart {index}: {chart['shown']} drawings shown"
+        assert not chart["scrolls"], f"chart {index} scrolls sideways"
+        small = [t["text"] for t in chart["texts"] if t["size"] < (11.5 if width < 600 else 9.5)]
+        assert small == [], f"chart {index}: text too small: {small}"
+        cut = [t["text"] for t in chart["texts"] if t["left"] < -1 or t["right"] < -1]
+        assert cut == [], f"chart {index}: text cut off at the figure's edge: {cut}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
