@@ -78,6 +78,17 @@ def number(value: float | int) -> str:
     return str(flask_babel.format_decimal(float(f"{float(value):.3g}"), format="#,##0.###"))
 
 
+def duration_words(seconds: float | None) -> str:
+    """How long an analysis took, as people say it: "under a second", "12 seconds", "3 minutes"
+    (the header showed "0.037 s")."""
+    seconds = float(seconds or 0)
+    if seconds < 1:
+        return _("under a second")
+    if seconds < 120:
+        return ngettext("%(num)d second", "%(num)d seconds", round(seconds))
+    return ngettext("%(num)d minute", "%(num)d minutes", round(seconds / 60))
+
+
 def change_words(now: int, before: int | None, when: str) -> tuple[str, str]:
     """What changed since the previous snapshot, in words, and its direction (more / fewer / same / new)."""
     if before is None:

@@ -7,6 +7,7 @@ are shown), topic names, the trend.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -387,9 +388,23 @@ def overload_reason(entry: dict[str, Any]) -> str:
         parts.append(_("Load %(load)d for a capacity of %(capacity)d",
                        load=int(entry.get("load") or 0), capacity=int(entry.get("capacity") or 0)))
     if "far_above_median" in (entry.get("reasons") or []):
-        parts.append(_("Load %(load)d, far above the median load of %(median)s",
-                       load=int(entry.get("load") or 0), median=_num(entry.get("median_load"))))
+        load = int(entry.get("load") or 0)
+        parts.append(ngettext("%(num)d mentee, far more than most mentors (usually %(usual)s)",
+                              "%(num)d mentees, far more than most mentors (usually %(usual)s)",
+                              load, usual=usual_load(entry.get("median_load"))))
     return "; ".join(parts)
+
+
+def usual_load(median: Any) -> str:
+    """The median load as people say it: "1", or "1 to 2" for a median of 1.5 (it read "median
+    load of 1.5")."""
+    try:
+        value = float(median or 0)
+    except (TypeError, ValueError):
+        return "—"
+    if value.is_integer():
+        return str(int(value))
+    return _("%(low)d to %(high)d", low=math.floor(value), high=math.ceil(value))
 
 
 def overload_reason_in_bands(entry: dict[str, Any]) -> str:
@@ -400,7 +415,7 @@ def overload_reason_in_bands(entry: dict[str, Any]) -> str:
         parts.append(_("Load above capacity (load %(load)s, capacity %(capacity)s)",
                        load=entry.get("load_band", ""), capacity=entry.get("capacity_band", "")))
     if "far_above_median" in (entry.get("reasons") or []):
-        parts.append(_("Load far above the median load of %(median)s", median=_num(entry.get("median_load"))))
+        parts.append(_("Far more mentees than most mentors (usually %(usual)s)", usual=usual_load(entry.get("median_load"))))
     return "; ".join(parts)
 
 

@@ -34,7 +34,6 @@ from community.accounts.forms import EmptyForm
 from community.audit import services as audit
 from community.audit.models import AuditEvent
 from community.caching import recent_values
-from community.i18n import local_number
 from community.network import bp, briefing, drawing, queries, services
 from community.network.banded import banded_figures, banded_figures_of
 from community.network.forms import RevealForm, SettingsForm, WhatIfForm
@@ -88,7 +87,7 @@ def require_analyst() -> None:
 
 @bp.context_processor
 def network_helpers() -> dict[str, Any]:
-    return {"profile_url": profile_url}
+    return {"profile_url": profile_url, "duration_words": briefing.duration_words}
 
 
 def profile_url(person_id: int) -> str:
@@ -307,8 +306,7 @@ def recompute() -> ResponseReturnValue:
         flash(_("The organisation is large: the analysis runs in the background (job %(id)d). "
                 "Reload this page in a minute.", id=outcome.id), "info")
     else:
-        flash(_("A new snapshot was computed in %(seconds)s seconds.", seconds=local_number(outcome.duration, 1)),
-              "success")
+        flash(_("A new snapshot was computed in %(time)s.", time=briefing.duration_words(outcome.duration)), "success")
     return redirect(url_for("network.dashboard"))
 
 
