@@ -10,6 +10,8 @@ person's department is shown at all (queries.shown_entry).
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
@@ -201,6 +203,9 @@ class GraphArgs(ma.Schema):
         unknown = ma.EXCLUDE
 
     format = ma.fields.String(load_default="json", validate=validate.OneOf(["graphml", "json"]))
+    download = ma.fields.Boolean(load_default=False, metadata={
+        "description": "`true`: the JSON comes as a file to save (`Content-Disposition: attachment`), as the "
+                       "dashboard's download link asks; the default answers it inline for API clients"})
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -340,5 +345,9 @@ def graph_export(args):
         return Response(content, mimetype="application/graphml+xml",
                         headers={"Content-Disposition": 'attachment; filename="network.graphml"'})
     response = jsonify(content)
-    response.headers["Content-Disposition"] = 'inline; filename="network.json"'
+    # The dashboard's "Graph (JSON)" is a download (it opened raw JSON in the tab); API clients
+    # get the same JSON inline, as before.
+    disposition = "attachment" if args["download"] else "inline"
+    name = f"network-graph-{date.today().isoformat()}.json" if args["download"] else "network.json"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response

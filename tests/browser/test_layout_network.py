@@ -4,6 +4,8 @@ on a phone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.test_axe import _set_language, demo_site, signed_in  # noqa: F401 - fixtures
@@ -189,3 +191,15 @@ def test_report_charts_show_their_values_scale_and_legend_at_a_readable_size(dem
         cut = [t["text"] for t in chart["texts"] if t["left"] < -1 or t["right"] < -1]
         assert cut == [], f"chart {index}: text cut off at the figure's edge: {cut}"
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+
+
+def test_the_graph_json_button_saves_a_file_instead_of_opening_raw_json(demo_site, signed_in):  # noqa: F811
+    """"Graph (JSON)" had a download icon but showed the raw JSON in the tab."""
+    app, base, ids = demo_site
+    _set_language(app, ids, "en")
+    page = signed_in[("admin", 1280)]
+    page.goto(f"{base}/network")
+    with page.expect_download(timeout=5_000) as download:
+        page.get_by_role("link", name="Graph (JSON)").click()
+    assert re.fullmatch(r"network-graph-\d{4}-\d{2}-\d{2}\.json", download.value.suggested_filename)
+    assert page.url == f"{base}/network"
