@@ -58,6 +58,7 @@ class TopicDemand:
     free_places: int  # their free places (paused mentors count none)
     by_department: dict[str, float] = field(default_factory=dict)
     by_month: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> signals
+    signals_by_department: dict[str, int] = field(default_factory=dict)  # department -> signals (unweighted)
 
 
 @dataclass
@@ -109,6 +110,7 @@ def topic_demand(signals: Iterable[DemandSignal], mentors: Sequence[MentorSupply
     demand: dict[str, float] = defaultdict(float)
     by_department: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    department_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     departments: set[str] = set()
     for signal in signals:
@@ -124,6 +126,7 @@ def topic_demand(signals: Iterable[DemandSignal], mentors: Sequence[MentorSupply
         if signal.department:
             departments.add(signal.department)
             by_department[signal.tag][signal.department] += weight
+            department_counts[signal.tag][signal.department] += 1
 
     per_mentor = places_per_mentor(mentors)
     supply: dict[str, float] = defaultdict(float)
@@ -152,6 +155,7 @@ def topic_demand(signals: Iterable[DemandSignal], mentors: Sequence[MentorSupply
             mentors=knowers.get(slug, 0), free_places=free_places.get(slug, 0),
             by_department={name: round(value, 2) for name, value in sorted(by_department[slug].items())},
             by_month={key: by_month[slug].get(key, 0) for key in keys},
+            signals_by_department=dict(sorted(department_counts[slug].items())),
         ))
     rows.sort(key=lambda row: (-row.need, -row.demand, row.slug))
     return DemandReport(months=keys, departments=sorted(departments), topics=rows, places_per_mentor=per_mentor)

@@ -34,6 +34,7 @@ from community.spreadsheets import csv_text
 
 MONTHS_DEFAULT = 12
 MONTHS_MAX = 36
+DEMAND_TOP = 10  # topics on the demand page until "show all"
 
 
 # --------------------------------------------------------------------------- demand
@@ -44,9 +45,13 @@ class TopicRow:
     slug: str
     name: str
     row: demand_model.TopicDemand
-    arithmetic: str
-    demand: str = ""  # as the table shows it: with the decimals the arithmetic uses
+    arithmetic: str  # for the API and the CSV; the page says the gap in words
+    demand: str = ""  # with the decimals the arithmetic uses
     supply: str = ""
+    asked: str = ""  # what was asked for, in counts: "8 goals · 1 question"
+    offered: str = ""  # "1 mentor with 2 free places"
+    gap: str = ""  # "2 more mentors needed" / "enough free places"
+    departments: list[tuple[str, int]] = field(default_factory=list)  # signs per department, most first
 
 
 @dataclass
@@ -57,7 +62,16 @@ class DemandView:
     topics: list[TopicRow]
     places_per_mentor: int
     month_max: int = 0
-    department_max: float = 0.0
+    department_max: int = 0  # signs of one topic from one department, the most of any
+
+    @property
+    def short_topics(self) -> int:
+        """Topics that need more mentors."""
+        return sum(1 for t in self.topics if t.row.need)
+
+    @property
+    def to_recruit(self) -> int:
+        return sum(t.row.need for t in self.topics)
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -145,14 +159,47 @@ def demand_report(actor: User, months: int | None = MONTHS_DEFAULT, *, audit_as:
             continue
         digits = figure_digits(row)
         rows.append(TopicRow(slug=row.slug, name=tag.display_name, row=row, arithmetic=arithmetic(row),
-                             demand=_number(row.demand, digits), supply=_number(row.supply, digits)))
+                             demand=_number(row.demand, digits), supply=_number(row.supply, digits),
+                             asked=asked_words(row), offered=offered_words(row), gap=gap_words(row),
+                             departments=sorted(row.signals_by_department.items(), key=lambda item: (-item[1], item[0]))))
     audit.record(audit_as, actor=actor, data={"months": months})
     return DemandView(
         computed_at=now, months=report.months, departments=report.departments, topics=rows,
         places_per_mentor=report.places_per_mentor,
         month_max=max((v for r in rows for v in r.row.by_month.values()), default=0),
-        department_max=max((v for r in rows for v in r.row.by_department.values()), default=0.0),
+        department_max=max((v for r in rows for v in r.row.signals_by_department.values()), default=0),
     )
+
+
+def department_columns(view: DemandView, topics: list[TopicRow]) -> list[str]:
+    """The departments with any sign of demand for these topics: the heatmap's columns (a column
+    of nothing but "·" only pushed the others off a 1280 px page)."""
+    return [name for name in view.departments if any(t.row.signals_by_department.get(name) for t in topics)]
+
+
+def asked_words(row: demand_model.TopicDemand) -> str:
+    """What was asked for a topic in the period, in counts with the zeros left out ("8 goals · 1 question")."""
+    counts = row.signals
+    parts = [ngettext("%(num)d goal", "%(num)d goals", counts.get("goal", 0)),
+             ngettext("%(num)d agenda", "%(num)d agendas", counts.get("agenda", 0)),
+             ngettext("%(num)d question", "%(num)d questions", counts.get("question", 0))]
+    shown = [part for part, n in zip(parts, (counts.get(k, 0) for k in ("goal", "agenda", "question")), strict=True) if n]
+    return " · ".join(shown) if shown else str(_("nothing asked in this period"))
+
+
+def offered_words(row: demand_model.TopicDemand) -> str:
+    """Who can teach it: "1 mentor with 2 free places", or that nobody can yet."""
+    if not row.mentors:
+        return str(_("no mentor knows it yet"))
+    return ngettext("%(mentors)s with %(num)d free place", "%(mentors)s with %(num)d free places", row.free_places,
+                    mentors=ngettext("%(num)d mentor", "%(num)d mentors", row.mentors))
+
+
+def gap_words(row: demand_model.TopicDemand) -> str:
+    """The gap in words: mentors to recruit, or that the free places are enough."""
+    if row.need:
+        return ngettext("%(num)d more mentor needed", "%(num)d more mentors needed", row.need)
+    return str(_("enough free places"))
 
 
 def demand_json(view: DemandView) -> dict[str, object]:

@@ -27,7 +27,13 @@ def demand():
     # `?months=abc` (or empty) shows the default period and says which periods can be shown.
     unreadable = asked is None and "months" in request.args
     view = services.demand_report(current_user, asked)
-    return render_template("pool/demand.html", view=view, heat=services.heat, month_label=services.month_label,
+    # The topics with the greatest need first; `?all=1` lists every topic (the page ran to 5,500 px).
+    show_all = request.args.get("all") == "1"
+    shown = view.topics if show_all else view.topics[:services.DEMAND_TOP]
+    demanded = [t for t in shown if t.row.demand]
+    return render_template("pool/demand.html", view=view, shown=shown, show_all=show_all, top=services.DEMAND_TOP,
+                           demanded=demanded, department_columns=services.department_columns(view, demanded),
+                           heat=services.heat, month_label=services.month_label,
                            months_choices=services.period_choices(len(view.months)), asked=asked,
                            unreadable=unreadable, months_max=services.MONTHS_MAX)
 

@@ -12,7 +12,7 @@ from tests.browser.test_axe import _set_language, demo_site, signed_in  # noqa: 
 
 # A heatmap either fits its card or shows a shadow at its cut edge (it was cut at the right with
 # no hint that it scrolls), and its topic column stays in view while the figures scroll.
-HEATMAPS = """() => [...document.querySelectorAll('.table-responsive > .heatmap')].map(table => {
+HEATMAPS = """() => [...document.querySelectorAll('.table-responsive > .heatmap')].filter(table => table.getClientRects().length).map(table => {
   const box = table.parentElement;
   const topic = table.querySelector('th[scope=row]');
   return {overflows: box.scrollWidth > box.clientWidth + 1, hint: getComputedStyle(box).backgroundImage,
@@ -34,6 +34,29 @@ def test_demand_heatmaps_fit_or_show_that_they_scroll(demo_site, signed_in, widt
             assert "gradient" in found["hint"], f"heatmap {index} is cut off without a hint"
         assert found["sticky"] == "sticky"
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_demand_page_is_short_and_a_phone_lists_departments_instead_of_a_grid(demo_site, signed_in, width, language):  # noqa: F811
+    """The page ran to 5,500 px on a desktop and 13,900 px on a phone, where the department grid
+    showed one column at a time: it lists the topics with the greatest need (all on request), and a
+    phone reads each topic's departments as a list."""
+    from community.pool.services import DEMAND_TOP
+
+    app, base, ids = demo_site
+    _set_language(app, ids, language)
+    page = signed_in[("admin", width)]
+    page.goto(f"{base}/network/demand")
+    found = page.evaluate("""() => ({
+      rows: document.querySelectorAll('.demand-table tbody tr').length,
+      grid: !!document.querySelector('.heatmap-departments')?.getClientRects().length,
+      list: !!document.querySelector('.demand-departments-list')?.getClientRects().length,
+      height: document.documentElement.scrollHeight})""")
+    assert 0 < found["rows"] <= DEMAND_TOP
+    assert (found["grid"], found["list"]) == ((True, False) if width > 600 else (False, True))
+    if width > 600:
+        assert found["height"] <= 3 * 900, f"{found['height']} px: more than three screens"
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

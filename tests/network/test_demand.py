@@ -70,3 +70,16 @@ def test_months_are_counted_per_calendar_month():
                DemandSignal("teams", "agenda", NOW + timedelta(days=10))]  # planned ahead: this month
     teams = _topic(topic_demand(signals, [], NOW, months=3), "teams")
     assert teams.by_month == {"2026-04": 0, "2026-05": 2, "2026-06": 1}
+
+
+def test_signs_are_also_counted_per_department_unweighted():
+    """The page's department grid shows how many signs came from each department (whole numbers)."""
+    signals = [
+        DemandSignal("teams", "goal", NOW, "Sales"),
+        DemandSignal("teams", "agenda", NOW - timedelta(days=200), "Sales"),
+        DemandSignal("teams", "question", NOW, "Finance"),
+        DemandSignal("teams", "goal", NOW - timedelta(days=900), "Finance"),  # before the window
+        DemandSignal("teams", "goal", NOW),  # no department
+    ]
+    teams = _topic(topic_demand(signals, [], NOW, months=12), "teams")
+    assert teams.signals_by_department == {"Finance": 1, "Sales": 2}

@@ -35,5 +35,5 @@ def test_the_network_page_of_a_person_is_an_icon_button_with_its_own_label(clien
         assert 'aria-hidden="true"' in inside
     person = small_org["sales"][0] if named.startswith("Sales") else mia
     assert f'aria-label="{LABEL[language].format(name=named)}"' in body
-    assert f'href="/people/{person.id}">{named}</a>' in body  # the name itself opens the profile
+    assert f'class="fw-semibold" href="/people/{person.id}">{named}</a>' in body  # the name itself opens the profile
     assert not re.search(rf"{named} {WORD[language]}\b", text_of(response))

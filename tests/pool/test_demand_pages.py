@@ -117,10 +117,11 @@ def test_the_arithmetic_of_a_small_shortfall_adds_up(app):
 def test_a_topics_signals_are_counted_in_words_with_plurals(org, client, login_as):
     login_as(org["cm"])
     page = text_of(client.get("/network/demand?months=12"))
-    # Teams: one goal, Mia with no free place; LinkedIn: two goals, one agenda, one question
-    assert "1 goal · 0 agendas · 0 questions · 1 mentor with 0 free places" in page
-    assert "2 goals · 1 agenda · 1 question · 0 mentors with 0 free places" in page
-    assert "1 goals" not in page and "1 mentors" not in page
+    # Teams: one goal, Mia with no free place; LinkedIn: two goals, one agenda, one question, nobody
+    # who knows it. A count of nothing is left out ("0 agendas · 0 questions" said nothing).
+    assert "Microsoft Teams 1 goal 1 mentor with 0 free places 1 more mentor needed" in page
+    assert "LinkedIn 2 goals · 1 agenda · 1 question no mentor knows it yet 2 more mentors needed" in page
+    assert "1 goals" not in page and "1 mentors" not in page and "0 agendas" not in page
 
 
 @pytest.mark.parametrize("asked, shown", [("5", 5), ("0", 1), ("-3", 1), ("999", 36), ("abc", 12), ("", 12)])
@@ -145,8 +146,7 @@ def test_german_demand_page_writes_figures_months_and_plurals_the_german_way(app
     body = client.get("/network/demand?months=12").get_data(as_text=True)
     departments = re.search(r"Bedarf nach Abteilung.*?<tbody>(.*?)</tbody>", body, re.S).group(1)
     cells = re.findall(r'<td class="num heat-\d">([^<]*)</td>', departments)
-    assert any("," in cell for cell in cells), cells
-    assert not any(re.fullmatch(r"\d+\.\d+", cell) for cell in cells), cells
+    assert cells and all(re.fullmatch(r"\d+|·", cell) for cell in cells), cells  # counts, no decimals to misread
     months = re.search(r"Bedarf nach Monat.*?<thead>(.*?)</thead>", body, re.S).group(1)
     assert not re.search(r"\d{4}-\d{2}", months)
     page = text_of(client.get("/network/demand?months=12"))
@@ -170,8 +170,9 @@ def test_the_page_says_which_period_its_figures_cover(org, client, login_as, ask
 
 
 def test_a_shortfall_hidden_by_rounding_shows_in_the_table_too(org, client, login_as, monkeypatch):
-    """A row read demand 1.2, supply 1.2 and 1 mentor to recruit (demand 1.22 against 1.2): the
-    table shows the figures with the decimals its arithmetic needs, so they do not contradict."""
+    """A row read demand 1.2, supply 1.2 and 1 mentor to recruit (demand 1.22 against 1.2). The page
+    says the gap in words and shows no weighted figures that could contradict it; the CSV keeps
+    them with the decimals the arithmetic needs."""
     import re
 
     from community.network.demand import DemandReport, TopicDemand
@@ -184,10 +185,13 @@ def test_a_shortfall_hidden_by_rounding_shows_in_the_table_too(org, client, logi
     monkeypatch.setattr(services.demand_model, "topic_demand",
                         lambda *a, **k: DemandReport(months=["2026-08"], departments=[], topics=rows, places_per_mentor=2))
     login_as(org["cm"])
-    body = client.get("/network/demand?months=1").get_data(as_text=True)
-    cells = re.findall(r'<td class="num" data-label="(?:Demand|Supply)">([^<]*)</td>', body)
-    assert cells == ["1.22", "1.2", "3.4", "1.2"]  # two decimals only where one would hide the shortfall
-    assert "demand 1.22 − supply 1.2 = 0.02 places short" in text_of(client.get("/network/demand?months=1"))
+    page = text_of(client.get("/network/demand?months=1"))
+    assert "Microsoft Teams 1 goal 1 mentor with 1 free place 1 more mentor needed" in page
+    assert not re.search(r"\d[.,]\d", page.split("How exactly it is weighed")[1].split("Computed")[0].replace("0.6", ""))
+    rows = list(csv.DictReader(io.StringIO(client.get("/network/demand.csv?months=1").data.decode("utf-8-sig"))))
+    arithmetic = {row["Topic key"]: row["How it is computed"] for row in rows}
+    assert arithmetic["microsoft-teams"].startswith("demand 1.22 − supply 1.2 = 0.02 places short")
+    assert arithmetic["linkedin"].startswith("demand 3.4 − supply 1.2 = 2.2 places short")  # one decimal where it adds up
 
 
 def test_a_whole_place_short_and_one_place_per_mentor_are_singular(app):
@@ -220,3 +224,68 @@ def test_demand_csv_opens_in_a_german_spreadsheet(org, client, login_as):
     assert {r["Themenschlüssel"] for r in rows} >= {"linkedin", "microsoft-teams"}  # headers in German too
     ratios = [r["Plätze je Mentor:in"] for r in rows if r["Plätze je Mentor:in"] not in ("", "0")]
     assert ratios and all("." not in value for value in ratios), ratios
+
+
+def test_the_page_explains_the_counting_once_and_says_each_gap_in_words(org, client, login_as):
+    """Every row read "demand 7.3 − supply 2 = 5.3 places short; ÷ 3 places per mentor … = 2 to
+    recruit". One explanation above the list now; each row says its gap in words."""
+    import re
+
+    login_as(org["cm"])
+    body = client.get("/network/demand").get_data(as_text=True)
+    page = text_of(client.get("/network/demand"))
+    assert page.count("Demand is what executives ask to learn in the period") == 1
+    table = re.search(r'<table class="table table-sm align-middle table-stack labels-above demand-table">(.*?)</table>', body, re.S).group(1)
+    assert not re.search(r"−|÷|places short|\d[.,]\d", table), table
+    assert "2 topics need more mentors. 3 mentors to recruit in all." in page
+    gaps = re.findall(r'<td data-label="Gap"><span class="badge text-bg-danger">([^<]+)</span></td>', body)
+    assert gaps == ["2 more mentors needed", "1 more mentor needed"]  # greatest need first
+
+
+def test_the_period_is_a_styled_select_and_each_section_has_room_around_its_heading(org, client, login_as):
+    import re
+
+    login_as(org["cm"])
+    body = client.get("/network/demand").get_data(as_text=True)
+    assert re.search(r'<select id="months" name="months" class="form-select">', body)
+    for heading in ("need-heading", "dept-heading", "month-heading"):
+        # The heading stood on the card's edge: it sits in the card's body now.
+        assert re.search(rf'<section aria-labelledby="{heading}" class="card[^"]*"><div class="card-body">\s*<h2 id="{heading}"', body), heading
+
+
+def test_the_department_demand_counts_signs_and_lists_them_per_topic_for_a_phone(org, client, login_as):
+    """The grid printed weighted decimals ("0,2"); it counts the signs now, as the month grid does,
+    with a legend, and a phone gets each topic's departments as a list instead of the grid."""
+    import re
+
+    login_as(org["cm"])
+    body = client.get("/network/demand").get_data(as_text=True)
+    grid = re.search(r'<table class="table table-sm align-middle heatmap heatmap-departments">(.*?)</table>', body, re.S).group(1)
+    heads = re.findall(r'<th scope="col" class="num">([^<]+)</th>', grid)
+    assert heads == ["Finance", "Sales"]  # departments that asked for something shown, nothing else
+    linkedin = re.search(r'<th scope="row">LinkedIn</th>(.*?)</tr>', grid, re.S).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", linkedin) == ["2", "2"]  # Finance: goal, question; Sales: goal, agenda
+    assert body.count('class="heat-legend') == 2  # under both grids
+    phone = re.search(r'<ul class="list-unstyled mb-0 d-md-none demand-departments-list">(.*?)</ul>', body, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", phone).split()).startswith("LinkedIn Finance 2 · Sales 2 Microsoft Teams Sales 1")
+
+
+def test_the_page_shows_the_topics_with_the_greatest_need_first_and_all_on_request(org, client, login_as, monkeypatch):
+    """The page listed every topic of the taxonomy (5,500 px on a desktop, 13,900 px on a phone)."""
+    import re
+
+    from community.pool import services
+
+    monkeypatch.setattr(services, "DEMAND_TOP", 1)
+    login_as(org["cm"])
+    body = client.get("/network/demand?months=6").get_data(as_text=True)
+    rows = re.findall(r'<th scope="row" class="stack-title"><a href="/tags/([^"]+)">', body)
+    assert rows == ["linkedin"]
+    assert 'href="/network/demand?months=6&amp;all=1#need-heading">Show all 2 topics</a>' in body
+    assert "Microsoft Teams" not in re.search(r'id="month-heading".*?</table>', body, re.S).group(0)
+    every = client.get("/network/demand?months=6&all=1").get_data(as_text=True)
+    assert re.findall(r'<th scope="row" class="stack-title"><a href="/tags/([^"]+)">', every) == ["linkedin", "microsoft-teams"]
+    assert '<input type="hidden" name="all" value="1">' in every  # a new period keeps the whole list
+    assert 'href="/network/demand?months=6#need-heading">Show only the topic with the greatest need</a>' in every
+    odd = client.get("/network/demand?all=yes&months=6")
+    assert odd.status_code == 200 and "Show all 2 topics" in text_of(odd)
