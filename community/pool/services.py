@@ -191,14 +191,14 @@ def offered_words(row: demand_model.TopicDemand) -> str:
     """Who can teach it: "1 mentor with 2 free places", or that nobody can yet."""
     if not row.mentors:
         return str(_("no mentor knows it yet"))
-    return ngettext("%(mentors)s with %(num)d free place", "%(mentors)s with %(num)d free places", row.free_places,
-                    mentors=ngettext("%(num)d mentor", "%(num)d mentors", row.mentors))
+    return str(ngettext("%(mentors)s with %(num)d free place", "%(mentors)s with %(num)d free places", row.free_places,
+                        mentors=ngettext("%(num)d mentor", "%(num)d mentors", row.mentors)))
 
 
 def gap_words(row: demand_model.TopicDemand) -> str:
     """The gap in words: mentors to recruit, or that the free places are enough."""
     if row.need:
-        return ngettext("%(num)d more mentor needed", "%(num)d more mentors needed", row.need)
+        return str(ngettext("%(num)d more mentor needed", "%(num)d more mentors needed", row.need))
     return str(_("enough free places"))
 
 
