@@ -279,12 +279,12 @@ def test_the_page_shows_the_topics_with_the_greatest_need_first_and_all_on_reque
     monkeypatch.setattr(services, "DEMAND_TOP", 1)
     login_as(org["cm"])
     body = client.get("/network/demand?months=6").get_data(as_text=True)
-    rows = re.findall(r'<th scope="row" class="stack-title"><a href="/tags/([^"]+)">', body)
+    rows = re.findall(r'<th scope="row" class="stack-title"><a class="tag" href="/tags/([^"]+)">', body)
     assert rows == ["linkedin"]
     assert 'href="/network/demand?months=6&amp;all=1#need-heading">Show all 2 topics</a>' in body
     assert "Microsoft Teams" not in re.search(r'id="month-heading".*?</table>', body, re.S).group(0)
     every = client.get("/network/demand?months=6&all=1").get_data(as_text=True)
-    assert re.findall(r'<th scope="row" class="stack-title"><a href="/tags/([^"]+)">', every) == ["linkedin", "microsoft-teams"]
+    assert re.findall(r'<th scope="row" class="stack-title"><a class="tag" href="/tags/([^"]+)">', every) == ["linkedin", "microsoft-teams"]
     assert '<input type="hidden" name="all" value="1">' in every  # a new period keeps the whole list
     assert 'href="/network/demand?months=6#need-heading">Show only the topic with the greatest need</a>' in every
     odd = client.get("/network/demand?all=yes&months=6")
