@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from community.forms import as_choices
@@ -61,8 +61,14 @@ class FlagForm(FlaskForm):
     reason = TextAreaField(_l("What is wrong with this post?"), validators=[DataRequired(), Length(max=1000)])
 
 
+CHOOSE_OUTCOME = _l("Choose whether to hide the post or dismiss the report.")
+
+
 class ResolveFlagForm(FlaskForm):
-    outcome = SelectField(_l("Decision"), choices=as_choices([("hidden", _l("Hide the post")), ("dismissed", _l("Dismiss the report"))]))
+    # Nothing chosen beforehand: a click on "Decide" alone hid the post. An unknown value is
+    # refused by the service (moderation.resolve_flag) with the same words, on this field.
+    outcome = RadioField(_l("Decision"), choices=as_choices([("hidden", _l("Hide the post")), ("dismissed", _l("Dismiss the report"))]),
+                         validators=[InputRequired(message=CHOOSE_OUTCOME)], validate_choice=False)
     note = StringField(_l("Note for the log"), validators=[Optional(), Length(max=1000)])
 
 

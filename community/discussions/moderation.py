@@ -92,7 +92,8 @@ def resolve_flag(actor: User, flag_id: int, outcome: str, note: str | None = Non
     same post are resolved alike."""
     require_moderator(actor)
     if outcome not in FLAG_OUTCOMES:
-        raise ValidationFailed(_("Choose hide or dismiss."), {"outcome": [_("Choose hide or dismiss.")]})
+        message = _("Choose whether to hide the post or dismiss the report.")
+        raise ValidationFailed(message, {"outcome": [message]})
     flag = db.session.get(Flag, flag_id)
     if flag is None:
         raise NotFoundError(_("No such report."))

@@ -432,12 +432,15 @@ def follow(kind: str, target_id: int):
 
 # Moderation ---------------------------------------------------------------------------------------
 
+MODERATION_PER_PAGE = 30
+
+
 @bp.get("/community/moderation")
 @login_required
 def moderation():
-    page, per_page = _page_args(30)
+    page, per_page = _page_args(MODERATION_PER_PAGE)
     return render_template("discussions/moderation.html", flags=queries.open_flags(current_user, page=page, per_page=per_page),
-                           form=ResolveFlagForm(formdata=None))
+                           form=ResolveFlagForm(formdata=None), failed_id=None, failed_form=None)
 
 
 @bp.post("/community/flags/<int:flag_id>/resolve")
@@ -446,13 +449,23 @@ def resolve_flag(flag_id: int):
     access.require_moderator(current_user)
     form = ResolveFlagForm()
     if form.validate_on_submit():
-        with form_attempt(form, show=ConflictError) as attempt:
+        with form_attempt(form, show=(ConflictError, ValidationFailed)) as attempt:
             moderation_services.resolve_flag(current_user, flag_id, form.outcome.data, note=form.note.data)
         if attempt.ok:
             flash(_("The report is resolved."), "success")
-        else:  # another moderator was quicker: back to the queue, which no longer lists it
+            return redirect(url_for("discussions.moderation"))
+        if isinstance(attempt.error, ConflictError):  # another moderator was quicker: the queue no longer lists it
             flash(attempt.message, "info")
-    return redirect(url_for("discussions.moderation"))
+            return redirect(url_for("discussions.moderation"))
+    # Nothing decided (no decision chosen, an unknown one, an expired form): the queue again,
+    # the error beside this report's decision and nothing changed.
+    page, per_page = _page_args(MODERATION_PER_PAGE)
+    flags = queries.open_flags(current_user, page=page, per_page=per_page)
+    if not any(flag.id == flag_id for flag in flags.items):  # no longer on that page: say it above the queue
+        flash(str((form.outcome.errors or form.note.errors or [_("The form expired; please send it again.")])[0]), "error")
+        return redirect(url_for("discussions.moderation"))
+    return render_template("discussions/moderation.html", flags=flags, form=ResolveFlagForm(formdata=None),
+                           failed_id=flag_id, failed_form=form), 422
 
 
 # Categories (moderators) --------------------------------------------------------------------------

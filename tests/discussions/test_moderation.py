@@ -2,6 +2,7 @@
 pin, move, and a log of every act."""
 
 import html
+import re
 
 from sqlalchemy import select
 
@@ -153,3 +154,75 @@ def test_a_report_another_moderator_resolved_first_returns_to_the_queue_with_a_m
     assert "This report was resolved already." in text_of(late) and "No open reports" in text_of(late)
     db.session.expire_all()
     assert db.session.get(Flag, flag_id).outcome == "dismissed"
+
+
+def _reported(client, login_as, create_user, create_thread, first_post, body="Borderline words"):
+    from sqlalchemy import select as _select
+
+    from community.discussions.models import Flag
+    from community.extensions import db as _db
+
+    post = first_post(create_thread(create_user(), body=body))
+    login_as(create_user())
+    client.post_form(f"/posts/{post.id}/flag", {"reason": "Please check"})
+    client.post_form("/logout")
+    return post, _db.session.scalar(_select(Flag.id).where(Flag.post_id == post.id))
+
+
+def test_the_queue_preselects_no_decision(client, login_as, create_user, create_thread, first_post):
+    """"Decide" alone hid the post: "Hide the post" was the select's first, chosen option."""
+    _post, flag_id = _reported(client, login_as, create_user, create_thread, first_post)
+    login_as(create_user(roles=["change_manager"]))
+    page = client.get("/community/moderation").get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*name="outcome"[^>]*>', page)
+    assert len(radios) == 2 and not any("checked" in radio for radio in radios), radios
+    assert "selected>Hide the post" not in page and "<option value=\"hidden\"" not in page
+    for number in (0, 1):  # each choice has its own label, per report
+        assert f'for="outcome-{flag_id}-{number}"' in page and f'id="outcome-{flag_id}-{number}"' in page
+
+
+def test_deciding_without_a_choice_is_a_field_error_and_changes_nothing(
+    client, login_as, db, create_user, create_thread, first_post
+):
+    from community.discussions.models import Flag, ModerationAction, Post
+
+    post, flag_id = _reported(client, login_as, create_user, create_thread, first_post)
+    login_as(create_user(roles=["admin"]))
+    response = client.post_form(f"/community/flags/{flag_id}/resolve", {"note": "looked at it"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert f'<a href="#outcome-{flag_id}-0">Decision: Choose whether to hide the post or dismiss the report.</a>' in page
+    assert f'id="outcome-{flag_id}-errors"' in page and f'aria-describedby="outcome-{flag_id}-errors"' in page
+    assert 'value="looked at it"' in page  # what was typed stays
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).hidden is False
+    assert db.session.get(Flag, flag_id).resolved_at is None
+    assert db.session.scalar(select(ModerationAction.id)) is None
+
+
+def test_an_unknown_decision_is_refused_on_the_field(client, login_as, db, create_user, create_thread, first_post):
+    from community.discussions.models import Flag, Post
+
+    post, flag_id = _reported(client, login_as, create_user, create_thread, first_post)
+    login_as(create_user(roles=["change_manager"]))
+    response = client.post_form(f"/community/flags/{flag_id}/resolve", {"outcome": "delete"})
+    assert response.status_code == 422
+    assert "Choose whether to hide the post or dismiss the report." in text_of(response)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).hidden is False and db.session.get(Flag, flag_id).resolved_at is None
+
+
+def test_an_undecided_report_no_longer_in_the_queue_returns_to_it_with_the_message(
+    app, client, login_as, db, create_user, create_thread, first_post
+):
+    from tests.discussions.test_categories import signed_in
+
+    _post, flag_id = _reported(client, login_as, create_user, create_thread, first_post)
+    assert signed_in(app, create_user(roles=["admin"])).post_form(
+        f"/community/flags/{flag_id}/resolve", {"outcome": "dismissed"}).status_code == 302
+    login_as(create_user(roles=["change_manager"]))
+    late = client.post_form(f"/community/flags/{flag_id}/resolve", {}, follow_redirects=True)
+    assert late.status_code == 200 and late.request.path == "/community/moderation"
+    assert "Choose whether to hide the post or dismiss the report." in text_of(late) and "No open reports" in text_of(late)
+
