@@ -156,6 +156,7 @@ def new_thread():
                 current_user, category=category, title=form.title.data or "", body=form.body.data or "", tags=form.tag_terms()
             )
         if attempt.ok:
+            flash(_("Your thread is published."), "success")
             return submissions.done(current_user, form, url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", form=form)
 
@@ -277,6 +278,7 @@ def reply(thread_id: int):
                 last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
                 return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=ReplyForm(formdata=None),
                                       template="discussions/_reply_added.html", new_post=post, saved=True)
+            flash(_("Your reply is posted."), "success")  # (in place, the reply box says it)
             return redirect_client(submissions.done(current_user, form, link))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     template = "discussions/_reply.html" if is_htmx() else "discussions/thread.html"

@@ -95,6 +95,19 @@ def test_member_starts_a_thread_with_topics_and_lands_on_its_fixed_address(
     assert "<strong>one</strong>" in page and "Microsoft Teams" in page
 
 
+
+def test_publishing_a_thread_says_so_and_so_does_a_reply_without_javascript(client, login_as, create_user, create_category):
+    """Replying in place said "Your reply is posted."; publishing a thread said nothing."""
+    category = create_category()
+    login_as(create_user(roles=["mentor"]))
+    published = client.post_form("/community/new", {"category": category.id, "title": "Polls in meetings", "body": "Which app?"},
+                                 follow_redirects=True)
+    assert published.request.path.startswith("/threads/")
+    assert "Your thread is published." in text_of(published)
+    assert "Your thread is published." not in text_of(client.get(published.request.path))  # said once
+    replied = client.post_form(published.request.path + "/reply", {"body": "Forms, built in."}, follow_redirects=True)
+    assert "Your reply is posted." in text_of(replied) and "Forms, built in." in text_of(replied)
+
 def test_unknown_topics_empty_and_oversized_bodies_are_field_errors(client, login_as, create_user, create_category, db):
     from community.discussions.models import Thread
 
