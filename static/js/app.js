@@ -25,6 +25,14 @@
       HTMLFormElement.prototype.submit.call(form);
     }
   });
+  // Selects marked data-autosubmit send their form on change (through htmx where the form has
+  // hx-post), also in content htmx swapped in; the stylesheet hides their data-hide-with-js
+  // submit button while this script runs.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+    if (!select || !select.form) { return; }
+    if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) { return; }
@@ -56,11 +64,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     showCurrentTabs();
-    // Selects marked data-autosubmit send their form on change; their submit button hides.
-    document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); });
-    });
-    document.querySelectorAll("[data-hide-with-js]").forEach(function (el) { el.hidden = true; });
     // Buttons marked data-confirm ask before sending their form.
     document.addEventListener("click", function (event) {
       var el = event.target.closest && event.target.closest("[data-confirm]");

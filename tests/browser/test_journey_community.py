@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.discussions.conftest import create_category, create_thread  # noqa: F401 - fixtures
 
 
 def log_in(page, live_server, user):
@@ -83,12 +84,38 @@ def test_reply_follow_and_mark_read_happen_in_place_without_a_reload(page, live_
     page.get_by_role("button", name=re.compile("Mia Mentor mentioned you")).click()
     expect(page.get_by_role("heading", name="Meeting notes")).to_be_visible()
     page.evaluate("window.notReloaded = true")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_hidden()  # a new level saves itself
+    page.get_by_label("Notifications", exact=True).focus()
     page.get_by_label("Notifications", exact=True).select_option("watching")
-    page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your notification setting is saved.")).to_be_visible()
+    expect(page.get_by_label("Notifications", exact=True)).to_be_focused()  # where it was, for the keyboard
+    expect(page.get_by_label("Notifications", exact=True)).to_have_value("watching")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_hidden()
     page.get_by_label("Your reply").fill("In the meeting chat, pinned.")
     page.get_by_role("button", name="Post reply").click()
     expect(page.get_by_role("article", name="Post 2")).to_contain_text("In the meeting chat, pinned.")
     expect(page.get_by_text("2 posts")).to_be_visible()
     expect(page.get_by_label("Your reply")).to_have_value("")
     assert page.evaluate("window.notReloaded === true")
+
+
+def test_without_javascript_the_notification_level_has_its_save_button(browser, live_server, create_user, create_thread, db):
+    from sqlalchemy import select
+
+    from community.discussions.models import Subscription
+
+    reader = create_user(roles=["mentor"])
+    thread = create_thread(create_user(roles=["mentor"]), title="Polls")
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, reader)
+        page.goto(f"{live_server}/threads/{thread.id}")
+        page.get_by_label("Notifications", exact=True).select_option("muted")
+        expect(page.get_by_text("Your notification setting is saved.")).to_have_count(0)  # nothing sent yet
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_text("Your notification setting is saved.")).to_be_visible()
+        expect(page.get_by_label("Notifications", exact=True)).to_have_value("muted")
+    finally:
+        context.close()
+    assert db.session.scalar(select(Subscription.level).where(Subscription.user_id == reader.id)) == "muted"

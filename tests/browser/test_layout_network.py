@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_axe import _set_language, demo_site, signed_in  # noqa: F401 - fixtures
 
@@ -69,6 +70,7 @@ def test_the_notification_level_shows_its_whole_text_in_the_thread_sidebar(demo_
     select = page.locator("#level-thread")
     one_line = select.evaluate("s => parseFloat(getComputedStyle(s).lineHeight) || 24")
     select.select_option("normal")  # the longest level
+    expect(page.locator("#follow-thread").get_by_role("status")).not_to_be_empty()  # it saved itself: the form came back
     height = select.evaluate("s => s.getBoundingClientRect().height")
     assert height > 1.8 * one_line, "the chosen level is cut to one line"
     box = select.bounding_box()
