@@ -5,6 +5,8 @@ date, a long reason, a second badge) once ran on under the label."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.test_axe import ADMIN, DEMO_PASSWORD, MENTOR, _set_language, demo_site, signed_in  # noqa: F401
@@ -145,3 +147,48 @@ def test_a_removed_thread_reads_label_beside_value_on_every_line_of_a_phone(demo
     assert len({round(cell["left"]) for cell in cells}) == 1, "the values do not start in one column"
     assert phone.locator("main table.table-stack td.stack-title").first.evaluate(FULL_WIDTH)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+# Each entry of a compact list (table-list) on the screen: how its cells are laid out, whether
+# a cell shows a label, where its latest-thread link starts against the entry's text, its line
+# of figures and its height in lines of text.
+COMPACT = """() => [...document.querySelectorAll('main table.table-list tbody tr')].filter(row => row.getClientRects().length).map(row => {
+  const box = row.getBoundingClientRect(), style = getComputedStyle(row), left = box.left + parseFloat(style.paddingLeft);
+  const cells = [...row.cells].filter(cell => cell.getClientRects().length);
+  const latest = row.querySelector('td.category-latest a');
+  const line = row.querySelector('.list-only:not(.visually-hidden)');
+  return {table: row.closest('table').className, displays: cells.map(cell => getComputedStyle(cell).display),
+          labels: cells.filter(cell => !['none', 'normal'].includes(getComputedStyle(cell, '::before').content)).length,
+          latestLeft: latest ? latest.getBoundingClientRect().left - left : null,
+          line: line && line.getClientRects().length ? line.textContent.trim().replace(/\\s+/g, ' ') : null,
+          lines: (box.height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)) / 24};
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_community_index_is_a_compact_list_on_a_phone_and_tables_on_a_desktop(demo_site, signed_in, language):  # noqa: F811
+    """At 390 px each category was a card of "Threads", "Posts" and "Latest activity" labels, its
+    latest thread wrapping under its label (the page 3,600 px long): now a list entry with its
+    description, one line "12 threads · 40 posts" and its latest thread under them from the
+    entry's left edge; each recent thread likewise. At 1280 px both stay tables."""
+    app, base, ids = demo_site
+    _set_language(app, ids, language)
+    phone = signed_in[(MENTOR, 390)]
+    phone.goto(base + "/community")
+    rows = phone.evaluate(COMPACT)
+    categories = [row for row in rows if "categories" in row["table"]]
+    threads = [row for row in rows if "threads" in row["table"]]
+    assert categories and threads
+    assert all(set(row["displays"]) == {"block"} and row["labels"] == 0 for row in rows), rows
+    counts = r"^\d+ (threads?|Diskussion(en)?) · \d+ (posts?|Beitr(a|ä)ge?)$"
+    assert all(re.match(counts, row["line"]) for row in categories), [row["line"] for row in categories]
+    assert all(row["latestLeft"] is not None and abs(row["latestLeft"]) < 1 for row in categories), categories
+    assert all(row["line"] and re.search(r"\d+ (posts?|Beitr(a|ä)ge?) · ", row["line"]) for row in threads), threads
+    assert max(row["lines"] for row in categories) <= 7.5, categories  # a card was 9 lines and more
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+
+    desktop = signed_in[(MENTOR, 1280)]
+    desktop.goto(base + "/community")
+    shown = {display for row in desktop.evaluate(COMPACT) for display in row["displays"]}
+    assert shown == {"table-cell"}, shown
+    assert desktop.locator("main .list-only:not(.visually-hidden)").evaluate_all("lines => lines.filter(l => l.getClientRects().length).length") == 0

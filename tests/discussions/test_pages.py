@@ -26,6 +26,32 @@ def test_community_index_lists_categories_with_exact_counts_and_latest_thread(
     assert sessions.slug in client.get("/community").get_data(as_text=True)
 
 
+
+def test_on_a_phone_the_community_index_is_a_compact_list_not_cards_of_labels(
+    client, login_as, create_user, create_category, create_thread, add_reply
+):
+    """Each category on a phone: its description, "2 threads · 3 posts" in one line and its
+    latest thread, without "Threads", "Posts" and "Latest activity" on every card; each thread
+    likewise with one line of who, where, how many posts and when (tests/stacked.py)."""
+    from tests.stacked import tables_in, unlisted
+
+    mentor = create_user(roles=["mentor"], name="Mia Mentor")
+    tools = create_category(name="Tools & tricks", position=1)
+    create_category(name="Empty corner", position=2)
+    thread = create_thread(mentor, category=tools, title="Whiteboard apps")
+    add_reply(mentor, thread, "One more")
+    create_thread(mentor, category=tools, title="Shared calendars")
+    login_as(mentor)
+    html = client.get("/community").get_data(as_text=True)
+    categories, recent = tables_in(html)
+    assert "data-label" not in html
+    for table in (categories, recent):
+        assert table.rows and unlisted(table) == [], (table.headings, unlisted(table))
+    assert categories.rows[0][0].list_line == "2 threads · 3 posts"
+    assert categories.rows[1][0].list_line == "0 threads · 0 posts"
+    assert categories.rows[0][-1].text == "Latest activity: Shared calendars " + categories.rows[0][-1].text.split("Shared calendars ")[1]
+    assert recent.rows[1][0].list_line.startswith("Mia Mentor · Tools & tricks · 2 posts · ")
+
 def test_mentors_lounge_is_invisible_to_staff_in_lists_pages_and_threads(
     client, login_as, create_user, create_category, create_thread
 ):
