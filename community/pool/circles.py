@@ -22,7 +22,7 @@ from community.errors import ConflictError, NotFoundError, PermissionDenied, Val
 from community.expertise.models import Tag
 from community.expertise.services import resolve_tags
 from community.extensions import db
-from community.markdown import render
+from community.markdown import mentioned_handles, render
 from community.mentoring.services import path_for
 from community.network import circles as model
 from community.network.pseudonyms import pseudonymised, resolve_person
@@ -381,6 +381,17 @@ def require_accepted(actor: User, circle: Circle) -> None:
 def posts(actor: User, circle: Circle) -> list[CirclePost]:
     require_accepted(actor, circle)
     return list(db.session.scalars(select(CirclePost).where(CirclePost.circle_id == circle.id).order_by(CirclePost.id)))
+
+
+def posts_html(viewer: User, posts: Sequence[CirclePost]) -> dict[int, str]:
+    """Each post's HTML as `viewer` reads it: its Markdown with the @handles of people whose
+    profile the viewer may open linked there, as in the community's posts. Rendered when read
+    (a circle's discussion is short), so a mention follows whether its person may be found now;
+    one query for the whole discussion."""
+    from community.profiles.queries import profile_links
+
+    links = profile_links(viewer, {handle for post in posts for handle in mentioned_handles(post.body)})
+    return {post.id: render(post.body, mentions=links) for post in posts}
 
 
 def add_post(actor: User, circle: Circle, body: str) -> CirclePost:

@@ -55,4 +55,6 @@ class RhythmForm(FlaskForm):
 
 class CirclePostForm(SubmissionMixin, FlaskForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10_000)],
-                         description=_l("Markdown. Only the circle's members read it."))
+                         description=_l("Markdown. Only the circle's members read it."),
+                         # static/js/suggest.js completes "@han" to a @handle, as in the community's post box.
+                         render_kw={"data-suggest": "people", "data-suggest-mode": "mention"})

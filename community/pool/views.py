@@ -176,10 +176,11 @@ def _render_circle(circle, *, post_form=None, rhythm_form=None, status=200):
             "location": circle.location,
             "first_meeting_at": circle.first_meeting_at.astimezone(user_zone()).replace(tzinfo=None)
             if circle.first_meeting_at else None})
+    posts = circle_services.posts(current_user, circle) if accepted else []
     return render_template(
         "pool/circle.html", circle=circle, accepted=accepted, shown=circle_services.members_shown(current_user, circle),
         invited=circle_services.is_member(circle, current_user, "invited"),
-        posts=circle_services.posts(current_user, circle) if accepted else [],
+        posts=posts, post_html=circle_services.posts_html(current_user, posts),
         meetings=circle_services.next_meetings(circle), answer_form=PauseForm(),
         post_form=post_form or CirclePostForm(formdata=None), rhythm_form=rhythm_form,
         can_set_rhythm=accepted or current_user.has_role("change_manager"),

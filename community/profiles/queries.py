@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -286,3 +286,26 @@ def suggest_people(q: str, *, role: str | None = None, limit: int = SUGGEST_LIMI
         stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role == role))
     stmt = stmt.order_by(name.like(prefix, escape="\\").desc(), User.name, User.id).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+MAX_LINKED_HANDLES = 100  # more @handles than this in one page's texts stay plain text
+
+
+def profile_links(viewer: User, handles: Iterable[str]) -> dict[str, str]:
+    """Profile addresses by @handle (lower-cased, as written) of the people `viewer` may open,
+    in one query: for @mentions rendered when read, so a mention never links to a page that
+    answers "not found" (a hidden or deactivated person stays "@handle", as nobody does). As
+    in the community's posts, "@anna.berg." at the end of a sentence means @anna.berg."""
+    from community.profiles.services import can_view
+
+    wanted = sorted({handle.lower() for handle in handles})[:MAX_LINKED_HANDLES]
+    if not wanted:
+        return {}
+    candidates = sorted(set(wanted) | {handle.rstrip("._-") for handle in wanted})
+    found = {user.handle.lower(): user for user in db.session.scalars(select(User).where(User.handle.in_(candidates)))}
+    links = {}
+    for handle in wanted:
+        user = found.get(handle) or found.get(handle.rstrip("._-"))
+        if user is not None and can_view(viewer, user):
+            links[handle] = f"/people/{user.id}"
+    return links

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -546,3 +547,36 @@ def test_a_change_manager_who_left_is_not_told_of_answers(db, org, api, client, 
     assert api(m[3])("POST", f"/api/v1/circles/{circle_id}/decline").status_code == 200
     db.session.expire_all()
     assert db.session.scalars(select(Notification.id).where(Notification.user_id == org["cm"].id)).all() == before
+
+
+def test_mentions_in_a_circle_link_to_profiles_as_in_the_community(org, api, client, login_as, become, hidden_circle):
+    """"@marlene.nowak" stayed plain text in a circle, while a community post links it. A member
+    whose profile the reader may not open (hidden from the directory) stays plain "@handle"."""
+    circle_id, hanna, m = hidden_circle["id"], hidden_circle["hanna"], hidden_circle["mentors"]
+    for member in (m[0], m[1], hanna):
+        assert api(member)("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
+    login_as(m[0])
+    body = f"Hi @{m[1].handle}, can you show OneNote? Also @{hanna.handle} and @nobody.here, and `@{m[1].handle}` in code."
+    client.post_form(f"/circles/{circle_id}/posts", {"body": body})
+    become(m[1])
+    html = client.get(f"/circles/{circle_id}").get_data(as_text=True)
+    assert re.search(rf'<a href="/people/{m[1].id}" class="mention"[^>]*>@{re.escape(m[1].handle)}</a>', html)
+    assert f'href="/people/{hanna.id}"' not in html and f"@{hanna.handle}" in html  # her profile answers 404 to them
+    assert "@nobody.here" in html and html.count('class="mention"') == 1
+    become(hanna)  # she may open her own profile
+    assert re.search(rf'<a href="/people/{hanna.id}" class="mention"[^>]*>@{re.escape(hanna.handle)}</a>',
+                     client.get(f"/circles/{circle_id}").get_data(as_text=True))
+
+
+def test_the_message_box_has_room_under_the_last_message(org, api, client, login_as):
+    """The box sat flush under the last post."""
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Gap circle", "member_ids": [x.id for x in m[:4]]}).get_json()
+    api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
+    login_as(m[0])
+    client.post_form(f"/circles/{circle['id']}/posts", {"body": "Hello"})
+    html = client.get(f"/circles/{circle['id']}").get_data(as_text=True)
+    assert re.search(r'<ol class="circle-posts[^"]*">\s*<li><article class="card circle-post"', html)
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
+    assert re.search(r"\.circle-posts \{[^}]*margin: 0 0 1\.5rem", css)
+    assert 'data-suggest="people"' in html and 'data-suggest-mode="mention"' in html  # "@han" completes, as in the community
