@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_axe import ADMIN, _set_language, demo_site, signed_in  # noqa: F401
+from tests.profiles.conftest import give_tags, taxonomy  # noqa: F401 - fixtures
 
 # Where each of a post's actions is (visible ones: the question's own button is not one of them).
 ACTIONS = """post => [...post.querySelectorAll('.post-actions .btn-link')].filter(b => b.getClientRects().length)
@@ -77,3 +78,48 @@ def test_the_moderator_tools_are_named_and_no_word_of_them_wraps(demo_site, sign
     assert moved == [link["top"] for link in links]
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     tools.locator("details.remove-thread > summary").click()
+
+
+# The found topic's chips: contrast of the <mark>'s text on its background, of its background or
+# its underline against the chip, and of the chip's ring against the card (WCAG AA: 4.5:1 text,
+# 3:1 for what marks it out).
+MARKS = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  return [...document.querySelectorAll('.tag.tag-match')].map(chip => {
+    const mark = chip.querySelector('mark'), m = getComputedStyle(mark), c = getComputedStyle(chip);
+    const card = getComputedStyle(chip.closest('.card'));
+    return {level: chip.className, text: ratio(m.color, m.backgroundColor),
+            mark: Math.max(ratio(m.backgroundColor, c.backgroundColor), ratio(m.borderBottomColor, c.backgroundColor)),
+            ring: ratio(c.outlineColor, card.backgroundColor), ringWidth: parseFloat(c.outlineWidth)};
+  });
+}"""
+
+
+def test_the_found_topic_is_marked_visibly_on_every_chip_style(browser, live_server, create_user, give_tags, taxonomy):
+    """/people?q=teams: the ring round a dark "expert" chip was in its white text colour, on a
+    white card: nothing showed which topic matched."""
+    from tests.conftest import PASSWORD
+
+    for level in ("expert", "practitioner", "interested"):
+        give_tags(create_user(roles=("mentor",), name=f"Mentor {level.title()}"), {"microsoft-teams": level})
+    viewer = create_user(roles=("executive",))
+    for width in (1280, 390):
+        context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(live_server + "/login")
+            page.get_by_label("E-mail").fill(viewer.email)
+            page.get_by_label("Password").fill(PASSWORD)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Log in").click()
+            page.goto(f"{live_server}/people?q=teams&role=mentor")
+            marks = page.evaluate(MARKS)
+            assert {chip["level"].split()[1] for chip in marks} == {"level-expert", "level-practitioner", "level-interested"}, marks
+            for chip in marks:
+                assert chip["text"] >= 4.5 and chip["mark"] >= 3 and chip["ring"] >= 3 and chip["ringWidth"] >= 2, chip
+            assert page.locator("mark").first.inner_text() == "Microsoft Teams"
+        finally:
+            context.close()
