@@ -19,6 +19,9 @@ def level_choices():
 
 
 TOPICS_HINT = _l("Up to five topics from the taxonomy, separated by commas, e.g. “teams, sharepoint”.")
+# static/js/suggest.js completes the topic being typed (where the caret is) from /suggest/topics,
+# as the learning goals' "Find a topic" does; without JavaScript it stays a plain text field.
+TOPICS_PICKER = {"data-suggest": "topics", "data-suggest-mode": "list", "autocomplete": "off"}
 
 
 class ThreadForm(SubmissionMixin, FlaskForm):
@@ -26,7 +29,7 @@ class ThreadForm(SubmissionMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
     body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
                          render_kw=MENTION_PICKER)
-    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT)
+    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT, render_kw=TOPICS_PICKER)
 
     def tag_terms(self) -> list[str]:
         return [term.strip() for term in (self.tags.data or "").split(",") if term.strip()]
@@ -34,7 +37,7 @@ class ThreadForm(SubmissionMixin, FlaskForm):
 
 class EditThreadForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
-    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT)
+    tags = StringField(_l("Topics"), validators=[Optional(), Length(max=300)], description=TOPICS_HINT, render_kw=TOPICS_PICKER)
     # The thread's version the editor started from (services.thread_version): a save based on
     # an older one is refused instead of overwriting someone else's change.
     version = HiddenField()

@@ -6,6 +6,10 @@
 //         data-suggest-fill="name"               fills in the name instead of the value.
 //   <textarea data-suggest="people" data-suggest-mode="mention">
 //                                                 completes "@han" to "@handle " where the caret is.
+//   <input data-suggest="topics" data-suggest-mode="list">
+//                                                 a comma-separated list: completes the entry
+//                                                 where the caret is ("teams, sha" ->
+//                                                 "teams, sharepoint, ").
 //   <div data-suggest-checks="topics" data-suggest-for="goals">…checkboxes…</div>
 //                                                 adds a search box above the checkboxes named
 //                                                 "goals" that ticks the chosen topic.
@@ -33,8 +37,23 @@
     return base;
   }
 
-  // The word being completed and where it starts: the whole value, or "@word" before the caret.
-  function currentTerm(field, mention) {
+  // The entry of a comma-separated list where the caret is, without its spaces.
+  function listTerm(field) {
+    var value = field.value;
+    var caret = field.selectionStart === null ? value.length : field.selectionStart;
+    var start = value.lastIndexOf(",", caret - 1) + 1;
+    var next = value.indexOf(",", caret);
+    var end = next === -1 ? value.length : next;
+    var raw = value.slice(start, end);
+    var lead = raw.length - raw.replace(/^\s+/, "").length;
+    return { term: raw.trim(), start: start + lead, end: end };
+  }
+
+  // The word being completed and where it starts: the whole value, the list entry at the caret,
+  // or "@word" before the caret.
+  function currentTerm(field, mode) {
+    if (mode === "list") { return listTerm(field); }
+    var mention = mode === "mention";
     if (!mention) { return { term: field.value.trim(), start: 0, end: field.value.length }; }
     var caret = field.selectionStart || 0;
     var before = field.value.slice(0, caret);
@@ -47,7 +66,8 @@
     if (field.getAttribute("data-suggest-ready")) { return; }
     field.setAttribute("data-suggest-ready", "1");
     var kind = options.kind;
-    var mention = options.mention;
+    var mode = options.mode || "";
+    var mention = mode === "mention";
     var id = "suggest-" + (++counter);
     var wrap = document.createElement("div");
     wrap.className = "suggest-wrap";
@@ -122,6 +142,12 @@
         field.value = field.value.slice(0, range.start) + text + field.value.slice(range.end);
         var caret = range.start + text.length;
         field.setSelectionRange(caret, caret);
+      } else if (mode === "list" && range) {
+        // The entry becomes the chosen value; at the end of the list ", " follows for the next one.
+        var before = field.value.slice(0, range.start), after = field.value.slice(range.end);
+        var entry = (item.value || item.name) + (after.trim() ? "" : ", ");
+        field.value = before + entry + (after.trim() ? after : "");
+        field.setSelectionRange(before.length + entry.length, before.length + entry.length);
       } else {
         field.value = field.getAttribute("data-suggest-fill") === "name" ? item.name : (item.value || item.name);
       }
@@ -159,7 +185,7 @@
     }
 
     function ask() {
-      range = currentTerm(field, mention);
+      range = currentTerm(field, mode);
       if (!range || range.term.length < MIN_CHARS) { close(); return; }
       var url = urlFor(field, kind) + "?q=" + encodeURIComponent(range.term);
       var role = field.getAttribute("data-suggest-role");
@@ -283,8 +309,7 @@
   function init(root) {
     root.querySelectorAll("select[data-filter-select]").forEach(attachFilter);
     root.querySelectorAll("[data-suggest]").forEach(function (field) {
-      var mention = field.getAttribute("data-suggest-mode") === "mention";
-      attach(field, { kind: field.getAttribute("data-suggest"), mention: mention });
+      attach(field, { kind: field.getAttribute("data-suggest"), mode: field.getAttribute("data-suggest-mode") });
     });
     root.querySelectorAll("[data-suggest-checks]").forEach(attachChecks);
   }

@@ -108,3 +108,44 @@ def test_the_request_button_of_a_suggestion_is_a_design_system_button(live_serve
     expect(button).to_have_class(re.compile(r"\bbtn btn-outline-primary\b"))
     expect(button).to_have_css("text-decoration-line", "none")
     expect(button).to_have_css("border-top-color", "rgb(31, 95, 139)")
+
+
+def test_a_threads_topics_complete_as_you_type_and_stay_a_plain_field_without_javascript(browser, live_server, org, app):
+    """The composer's topics were a bare comma-separated field, while other places complete
+    topics; now it completes the entry where the caret is, and without JavaScript it is the same
+    text field as before."""
+    from community.discussions.models import Category
+    from community.extensions import db
+
+    with app.app_context():
+        db.session.add(Category(slug="tools", name="Tools", description="Tools worth showing", position=1))
+        db.session.commit()
+    for javascript in (True, False):
+        context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            log_in(page, live_server, org["expert"])
+            page.goto(f"{live_server}/community/new")
+            page.get_by_label("Title").fill(f"Sharing files in channels ({javascript})")
+            page.get_by_label("Your post").fill("Where do you keep the files of a channel?")
+            if javascript:
+                topics = page.get_by_role("combobox", name="Topics")
+                topics.press_sequentially("share", delay=40)
+                expect(page.get_by_role("option", name=re.compile("SharePoint"))).to_be_visible()
+                topics.press("ArrowDown")
+                topics.press("Enter")
+                expect(topics).to_have_value("sharepoint, ")
+                topics.press_sequentially("tea", delay=40)
+                page.get_by_role("option", name=re.compile("Microsoft Teams")).click()
+                expect(topics).to_have_value("sharepoint, microsoft-teams, ")
+                expect(page.get_by_role("listbox")).to_be_hidden()
+            else:
+                topics = page.get_by_label("Topics")
+                expect(page.get_by_role("combobox", name="Topics")).to_have_count(0)
+                topics.fill("sharepoint, teams")
+            page.get_by_role("button", name="Publish thread").click()
+            expect(page.get_by_text("Your thread is published.")).to_be_visible()
+            expect(page.get_by_role("link", name="SharePoint", exact=True)).to_be_visible()
+            expect(page.get_by_role("link", name="Microsoft Teams", exact=True)).to_be_visible()
+        finally:
+            context.close()
