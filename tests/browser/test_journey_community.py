@@ -99,7 +99,7 @@ def test_reply_follow_and_mark_read_happen_in_place_without_a_reload(page, live_
     assert page.evaluate("window.notReloaded === true")
 
 
-def test_without_javascript_the_notification_level_has_its_save_button(browser, live_server, create_user, create_thread, db):
+def test_without_javascript_the_notification_level_has_its_save_button(browser, live_server, create_user, create_thread, db):  # noqa: F811
     from sqlalchemy import select
 
     from community.discussions.models import Subscription

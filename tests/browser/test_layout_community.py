@@ -98,7 +98,7 @@ MARKS = """() => {
 }"""
 
 
-def test_the_found_topic_is_marked_visibly_on_every_chip_style(browser, live_server, create_user, give_tags, taxonomy):
+def test_the_found_topic_is_marked_visibly_on_every_chip_style(browser, live_server, create_user, give_tags, taxonomy):  # noqa: F811
     """/people?q=teams: the ring round a dark "expert" chip was in its white text colour, on a
     white card: nothing showed which topic matched."""
     from tests.conftest import PASSWORD
