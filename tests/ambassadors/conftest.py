@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -57,3 +59,34 @@ def mentoring_record(app):
         return isolated(app, _make)
 
     return make
+
+
+@pytest.fixture
+def people(create_user):
+    """The cast of the nomination tests, one of each role (two mentors, two change managers)."""
+    return {
+        "mentor": create_user(roles=["mentor"], name="Mara Mentor"),
+        "other_mentor": create_user(roles=["mentor"], name="Otto Mentor"),
+        "staff": create_user(roles=["staff"], name="Sam Staff"),
+        "executive": create_user(roles=["executive"], name="Erik Exec"),
+        "cm": create_user(roles=["change_manager"], name="Carla Change"),
+        "cm2": create_user(roles=["change_manager"], name="Chris Change"),
+        "admin": create_user(roles=["admin"], name="Ada Admin"),
+    }
+
+
+def summary_of(response) -> list[str]:
+    """The items of a page's error summary, as plain text."""
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary"
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+
+
+def nominations(db) -> int:
+    """How many nominations are stored."""
+    from sqlalchemy import func, select
+
+    from community.ambassadors.models import Nomination
+
+    return db.session.scalar(select(func.count()).select_from(Nomination))

@@ -4,8 +4,6 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.ambassadors.test_nominations import people  # noqa: F401 - fixture
-
 
 def _token(page) -> str:
     return re.search(r'name="submission"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submission"', page.get_data(as_text=True)).group(1)

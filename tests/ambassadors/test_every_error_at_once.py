@@ -3,36 +3,9 @@ unknown @handle was named only once a too short reason had been fixed)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from sqlalchemy import func, select
 
-
-@pytest.fixture
-def people(create_user):
-    return {
-        "mentor": create_user(roles=["mentor"], name="Mara Mentor"),
-        "other_mentor": create_user(roles=["mentor"], name="Otto Mentor"),
-        "staff": create_user(roles=["staff"], name="Sam Staff"),
-        "executive": create_user(roles=["executive"], name="Erik Exec"),
-        "cm": create_user(roles=["change_manager"], name="Carla Change"),
-        "cm2": create_user(roles=["change_manager"], name="Chris Change"),
-    }
-
-
-def summary_of(response) -> list[str]:
-    html = response.get_data(as_text=True)
-    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
-    assert summary, "no error summary"
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
-
-
-def nominations(db) -> int:
-    from community.ambassadors.models import Nomination
-
-    return db.session.scalar(select(func.count()).select_from(Nomination))
-
+from tests.ambassadors.conftest import nominations, summary_of
 
 # Every error at once -----------------------------------------------------------------------------
 

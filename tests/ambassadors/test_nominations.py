@@ -10,19 +10,6 @@ from sqlalchemy import func, select
 from tests.conftest import text_of
 
 
-@pytest.fixture
-def people(create_user):
-    return {
-        "mentor": create_user(roles=["mentor"], name="Mara Mentor"),
-        "other_mentor": create_user(roles=["mentor"], name="Otto Mentor"),
-        "staff": create_user(roles=["staff"], name="Sam Staff"),
-        "executive": create_user(roles=["executive"], name="Erik Exec"),
-        "cm": create_user(roles=["change_manager"], name="Carla Change"),
-        "cm2": create_user(roles=["change_manager"], name="Chris Change"),
-        "admin": create_user(roles=["admin"], name="Ada Admin"),
-    }
-
-
 def api(client, api_token, user, method, url, json=None):
     return client.send_json(method, url, json, token=api_token(user))
 
