@@ -90,3 +90,24 @@ def nominations(db) -> int:
     from community.ambassadors.models import Nomination
 
     return db.session.scalar(select(func.count()).select_from(Nomination))
+
+
+@pytest.fixture
+def analysed(app, mentoring_record):
+    """Give `mentor` three well-rated sessions with `executive`, then store a network snapshot
+    (the candidates list reads it)."""
+    def make(mentor, executive) -> None:
+        from community.extensions import db
+        from community.network import services as network
+        from tests.conftest import isolated
+
+        mentoring_record(mentor, executive, sessions=3, rating=5)
+
+        def compute():
+            with app.app_context():
+                network.compute_snapshot(None, None)
+                db.session.commit()
+
+        isolated(app, compute)
+
+    return make

@@ -269,22 +269,13 @@ def test_nomination_list_shows_only_own_nominations_to_members(client, api_token
 
 
 def test_people_who_left_the_analysis_drop_off_the_shortlist_and_viewing_it_is_audited(
-        app, client, login_as, people, mentoring_record, db):
+        app, client, login_as, people, analysed, db):
     from sqlalchemy import update
 
     from community.accounts.models import User
     from community.audit.models import AuditEvent
-    from community.network import services as network
-    from tests.conftest import isolated
 
-    mentoring_record(people["mentor"], people["executive"], sessions=3, rating=5)
-
-    def compute():
-        with app.app_context():
-            network.compute_snapshot(None, None)
-            db.session.commit()
-
-    isolated(app, compute)
+    analysed(people["mentor"], people["executive"])
     login_as(people["cm"])
     assert "Mara Mentor" in text_of(client.get("/ambassadors/candidates"))
     db.session.execute(update(User).where(User.id == people["mentor"].id).values(analysis_opt_out=True))
