@@ -65,13 +65,15 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     from community import i18n
-    from community.database import install_sqlite_transactions
+    from community.database import install_idle_ping, install_sqlite_transactions, install_unbegun_reads
     from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         connect_args = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
         install_sqlite_transactions(db.engine, float(connect_args.get("timeout", 5.0)))
+        install_idle_ping(db.engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
+        install_unbegun_reads(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

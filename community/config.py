@@ -43,8 +43,11 @@ def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> di
         lock_timeout_ms = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
     options: dict = {}
     if database_url.startswith(("postgres://", "postgresql")):
-        # A server connection can drop while pooled (restart, idle timeout): checked on checkout.
-        options["pool_pre_ping"] = True
+        # A server connection can drop while pooled (restart, idle timeout): checked when it is
+        # taken from the pool after DB_PING_AFTER_IDLE_SECONDS unused (community.database.
+        # install_idle_ping); 0 checks it at every checkout (SQLAlchemy's pre-ping).
+        if ping_after_idle_seconds() <= 0:
+            options["pool_pre_ping"] = True
         # The planner's price of a random page read: PostgreSQL's default (4) is for spinning
         # disks; on SSDs or a database that fits in memory 1.1 is the usual setting, and with 4
         # a search for a topic read all 100,000 people instead of the 1,400 it found
@@ -63,6 +66,16 @@ def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> di
         # Read by community.database when it sets PRAGMA busy_timeout.
         options["connect_args"] = {"timeout": lock_timeout_ms / 1000}
     return options
+
+
+def ping_after_idle_seconds() -> float:
+    """DB_PING_AFTER_IDLE_SECONDS (default 1): how long a pooled PostgreSQL connection may rest
+    before it is checked with a ping when it is taken again."""
+    raw = os.environ.get("DB_PING_AFTER_IDLE_SECONDS", "1").strip() or "1"
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise ValueError(f"DB_PING_AFTER_IDLE_SECONDS must be a number of seconds (e.g. 1), not {raw!r}") from None
 
 
 def _list(value: str | None) -> list[str]:
@@ -93,6 +106,7 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY_FALLBACKS": _list_raw(env.get("SECRET_KEY_FALLBACKS")),
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "DB_PING_AFTER_IDLE_SECONDS": ping_after_idle_seconds(),
         "REDIS_URL": redis_url,
         # Accounts
         "ALLOWED_EMAIL_DOMAINS": _list(env.get("ALLOWED_EMAIL_DOMAINS")),

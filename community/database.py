@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import DateTime, Insert, MetaData, Table, event, insert
 from sqlalchemy.engine import CursorResult, Engine, Result
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
@@ -111,6 +112,93 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+IDLE_SINCE = "community_idle_since"
+
+
+def install_idle_ping(engine: Engine, seconds: float) -> None:
+    """PostgreSQL: check a pooled connection with a ping only when it rested `seconds` or more.
+
+    SQLAlchemy's pre-ping asks the server before every checkout: one round trip more for every
+    request, a sixth of a cached page as served. A connection that a request gave back a moment
+    ago was alive then; one that rested (a quiet night, a server restart, a firewall's idle
+    timeout) is asked first, and a dead one is replaced together with every older connection of
+    the pool, before any request sees it. A server that goes away while its connections are in
+    steady use is noticed by the next statement instead: that request answers 503 with
+    Retry-After (community.server_errors) and the whole pool is replaced, so the next request
+    connects anew. With `seconds` 0, or a pool that pings already, nothing changes."""
+    if engine.dialect.name != "postgresql" or seconds <= 0 or getattr(engine.pool, "_pre_ping", False):
+        return
+    dialect = engine.dialect
+
+    def _rested(dbapi_connection, connection_record) -> None:
+        connection_record.info[IDLE_SINCE] = time.monotonic()
+
+    def _taken(dbapi_connection, connection_record, _proxy) -> None:
+        since = connection_record.info.get(IDLE_SINCE)
+        if since is not None and time.monotonic() - since < seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise InvalidatePoolError(str(error)) from error  # the pool connects anew
+            raise
+
+    event.listen(engine, "connect", _rested)  # a new connection is known to be alive
+    event.listen(engine, "checkin", _rested)
+    event.listen(engine, "checkout", _taken)
+
+
+UNBEGUN = "community_unbegun_reads"
+_LOCKING = ("FOR UPDATE", "FOR SHARE", "FOR NO KEY UPDATE", "FOR KEY SHARE")
+
+
+def install_unbegun_reads(engine: Engine) -> None:
+    """PostgreSQL: a request that only reads (GET, HEAD, OPTIONS) sends no BEGIN and no COMMIT.
+
+    Its statements run in autocommit, each seeing the data as of its own start, which is what
+    they see inside a READ COMMITTED transaction too; the two round trips around them were
+    a sixth of a page's time as served. The first statement that could write, lock or needs a
+    transaction (anything but a plain SELECT: INSERT, UPDATE, DELETE, SELECT … FOR UPDATE,
+    SAVEPOINT, a streamed result) begins one first, so what such a request writes is stored
+    together at the commit at the edge, or not at all, as in any other request."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    def _begin(conn) -> None:
+        if not _reads_only():
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection is None or dbapi_connection.info.transaction_status != 0:  # 0: idle
+            return
+        dbapi_connection.autocommit = True
+        conn.info[UNBEGUN] = True
+
+    def _before_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not conn.info.get(UNBEGUN):
+            return
+        head = statement.lstrip()[:6].upper()
+        if (head == "SELECT" and not any(lock in statement for lock in _LOCKING)
+                and not (context is not None and context.execution_options.get("stream_results"))):
+            return
+        conn.info[UNBEGUN] = False
+        cursor.connection.execute("BEGIN")  # from here on one transaction, committed at the edge
+
+    def _returned(dbapi_connection, connection_record) -> None:
+        if connection_record.info.pop(UNBEGUN, None) is not None and dbapi_connection is not None:
+            dbapi_connection.autocommit = False  # idle again: the pool rolled back what was left
+
+    event.listen(engine, "begin", _begin)
+    event.listen(engine, "before_cursor_execute", _before_execute)
+    event.listen(engine, "checkin", _returned)
+
+
+def _reads_only() -> bool:
+    from flask import g, has_request_context, request
+
+    return has_request_context() and request.method not in WRITE_METHODS and not g.get("begin_for_writing")
 
 
 BULK_ROWS = 1000  # people created or changed at once from which an import gathers statistics

@@ -127,11 +127,17 @@ def reading_connection() -> Iterator[Connection]:
     lock (SQLite: a deferred BEGIN, even in a POST request); its transaction ends when the
     block does. A write that first reads what it needs here holds the write lock only while it
     writes; what it read can change meanwhile, so the write checks it (see
-    community.discussions.services.reply)."""
+    community.discussions.services.reply).
+
+    On PostgreSQL the connection runs in autocommit: each statement sees the data as of its
+    own start, as it would in a READ COMMITTED transaction, without the BEGIN and ROLLBACK
+    round trips around it (two of a reply's dozen)."""
     previous = g.get("reading_apart", False)
     g.reading_apart = True
     try:
         with db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
     finally:
         g.reading_apart = previous
