@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from community import ratelimit_storage
+
 
 def _instance_secret(instance_path: str) -> str:
     """A development secret generated once into instance/ and reused by every process."""
@@ -145,7 +147,7 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Rate limits (Flask-Limiter syntax)
-        "RATELIMIT_STORAGE_URI": redis_url or "community-memory://",  # community.ratelimit_storage
+        "RATELIMIT_STORAGE_URI": ratelimit_storage.storage_uri(redis_url),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "community"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

@@ -82,16 +82,20 @@ def test_login_limit_is_shared_by_all_workers(gunicorn_with_redis):
     page = opener.open(base + "/login", timeout=15).read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"csrf_token": token, "email": "a@example.com", "password": "wrong-password"}).encode()
-    statuses = []
+    statuses, remaining, resets = [], [], []
     for _ in range(8):
         # A new connection each time, so the requests spread over both worker processes.
         request = urllib.request.Request(base + "/login", data=body, method="POST", headers={"Connection": "close"})
         try:
             with opener.open(request, timeout=15) as response:
                 statuses.append(response.status)
+                remaining.append(response.headers["X-RateLimit-Remaining"])
+                resets.append(int(response.headers["X-RateLimit-Reset"]))
         except urllib.error.HTTPError as error:
             statuses.append(error.code)
             if error.code == 429:
                 assert int(error.headers["Retry-After"]) > 0
     assert statuses == [200, 200, 200] + [429] * 5
+    assert remaining == ["2", "1", "0"]  # as counted in Redis, whichever worker answered
+    assert all(time.time() < reset <= time.time() + 61 for reset in resets)
     assert any(True for _ in redis_client.scan_iter(f"*{prefix}*")), "limits are stored in Redis"

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import uuid
 
+import pytest
 from limits import RateLimitItemPerSecond, parse
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from community.ratelimit_storage import SweptMemoryStorage
+from community.ratelimit_storage import RememberingRedisStorage, SweptMemoryStorage, storage_uri
 
 
 def _timers_started(monkeypatch) -> list[threading.Timer]:
@@ -66,3 +69,63 @@ def test_the_app_counts_in_it_without_redis(app):
 
     assert app.config["RATELIMIT_STORAGE_URI"] == "community-memory://"
     assert isinstance(limiter.storage, SweptMemoryStorage)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_storages():
+    """Two storages on one Redis, as two workers have, with a key prefix of their own."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    storages = [RememberingRedisStorage(storage_uri(REDIS_URL), key_prefix=prefix) for _ in range(2)]
+    yield storages
+    storages[0].reset()
+
+
+def test_with_redis_a_limit_holds_across_workers(redis_storages):
+    first, second = (FixedWindowRateLimiter(storage) for storage in redis_storages)
+    limit = parse("3 per minute")
+    answers = [first.hit(limit, "poster:1"), second.hit(limit, "poster:1"), first.hit(limit, "poster:1"),
+               second.hit(limit, "poster:1")]
+    assert answers == [True, True, True, False]
+    assert second.hit(limit, "poster:2")
+
+
+def test_a_requests_headers_come_from_its_own_hit_without_asking_redis_again(redis_storages, monkeypatch):
+    from flask import Flask
+
+    storage, other_worker = redis_storages
+    limiter = FixedWindowRateLimiter(storage)
+    limit = parse("5 per minute")
+    FixedWindowRateLimiter(other_worker).hit(limit, "poster:1")
+    with Flask(__name__).test_request_context("/"):
+        assert limiter.hit(limit, "poster:1")
+        asked = []
+        connection = storage.get_connection(True)
+        monkeypatch.setattr(connection, "get", lambda *a: asked.append("GET"))
+        monkeypatch.setattr(connection, "ttl", lambda *a: asked.append("TTL"))
+        reset, remaining = limiter.get_window_stats(limit, "poster:1")
+        assert asked == []
+        assert remaining == 3  # this hit and the other worker's
+        assert time.time() + 55 < reset <= time.time() + 61
+        # A counter this request did not hit is read from Redis, as before.
+        monkeypatch.undo()
+        assert limiter.get_window_stats(limit, "poster:2").remaining == 5
+    with Flask(__name__).test_request_context("/"):  # the next request starts afresh
+        assert limiter.get_window_stats(limit, "poster:1").remaining == 3
+
+
+def test_redis_urls_choose_the_storage_that_remembers_its_hits():
+    assert storage_uri(None) == "community-memory://"
+    assert storage_uri("redis://cache.internal:6379/2") == "community-redis://cache.internal:6379/2"
+    assert storage_uri("rediss://user:pw@cache.internal:6380/0") == "community-rediss://user:pw@cache.internal:6380/0"
+    assert storage_uri("redis+sentinel://s1:26379/mymaster") == "redis+sentinel://s1:26379/mymaster"  # the library's own
