@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User, shown_name
 from community.accounts.services import require_admin
+from community.admin import queries
 from community.audit.models import AuditEvent
+from community.errors import ValidationFailed
 from community.extensions import db
 from community.labels import subject_label
-from community.pagination import Page, paginate
+from community.pagination import Page
 
 AREAS = {
     "ambassador": _l("Ambassadors"), "calendar_feed": _l("Calendar feed"), "circle": _l("Peer circles"),
@@ -127,7 +130,7 @@ DATA_KEYS = {
     "network_snapshot_findings": _l("Findings of analysis snapshots"), "new_mentorship_id": _l("New mentorship"),
     "nomination_id": _l("Nomination"), "notifications": _l("Notifications"), "people": _l("People"),
     "prefix": _l("Token beginning"), "proposals": _l("Proposals"), "pseudonym": _l("Pseudonym"),
-    "pseudonymised": _l("Pseudonymised mode"), "remove": _l("Mentors who leave"), "removed": _l("Removed"),
+    "pseudonymised": _l("Pseudonymised mode"), "removed": _l("Removed"),
     "requests_declined": _l("Requests declined"), "roles": _l("Roles"), "rows": _l("Rows"), "seconds": _l("Seconds"),
     "self": _l("Own nomination"), "session_notes": _l("Session notes"), "sessions_cancelled": _l("Sessions cancelled"),
     "slug": _l("Address (slug)"), "source": _l("Merged topic"), "source_id": _l("Merged topic"),
@@ -200,9 +203,9 @@ class AuditRow:
     details: list[tuple[str, str]] = field(default_factory=list)  # (label, value) in words
 
 
-def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+def _subject_names(events: list[AuditEvent], people: set[int] | None = None) -> dict[tuple[str, int], str]:
     """Names of the events' subjects, one statement per kind of subject (and ("erased", id) for
-    people erased since)."""
+    people erased since); `people` are more people's ids to name with the subjects ("user", id)."""
     from community.ambassadors.models import Nomination
 
     ids: dict[str, set[int]] = defaultdict(set)
@@ -210,6 +213,7 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
         if event.subject_type and event.subject_id is not None:
             ids[event.subject_type].add(event.subject_id)
     names: dict[tuple[str, int], str] = {}
+    ids["user"] |= people or set()
     if ids.get("user"):
         for pid, name, erased_at in db.session.execute(
             select(User.id, User.stored_name, User.erased_at).where(User.id.in_(ids["user"]))
@@ -234,27 +238,103 @@ def _subject_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
     return names
 
 
-def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> tuple[Page, list[AuditRow]]:
-    """A page of the audit trail, newest first, with each event's action and subject in words."""
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit trail is narrowed to: an action (a prefix), a person typed as a name or an
+    e-mail, and a range of days (inclusive, in the reader's time zone)."""
+
+    action: str | None = None
+    person: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.action or self.person.strip() or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """A person the typed text matched, as the chooser shows them."""
+
+    id: int
+    name: str
+    email: str
+    department: str | None
+
+
+PEOPLE_SHOWN = 20  # people offered when a name matches several; more than that asks for more text
+
+
+class SeveralPeopleMatch(ValidationFailed):
+    """The typed name matches several people: the page offers them to choose from."""
+
+    def __init__(self, message: str, people: list[PersonChoice]) -> None:
+        super().__init__(message, {"person": [message]})
+        self.people = people
+
+
+def find_person(actor: User, text: str) -> PersonChoice:
+    """The one person `text` names (their e-mail, or a part of one person's name or e-mail)."""
+    rows = queries.people_matching(actor, text, limit=PEOPLE_SHOWN + 1)
+    typed = text.strip()
+    people = [PersonChoice(pid, shown_name(name, erased_at), email, department)
+              for pid, name, erased_at, email, department in rows]
+    if people and people[0].email.lower() == typed.lower():
+        return people[0]
+    if len(people) == 1:
+        return people[0]
+    if not people:
+        raise ValidationFailed(_("Nobody’s name or e-mail contains “%(text)s”.", text=typed),
+                               {"person": [_("Nobody’s name or e-mail contains “%(text)s”.", text=typed)]})
+    if len(people) > PEOPLE_SHOWN:
+        message = _("More than %(num)d people match “%(text)s”: type more of the name, or the e-mail.",
+                    num=PEOPLE_SHOWN, text=typed)
+        raise SeveralPeopleMatch(message, people[:PEOPLE_SHOWN])
+    raise SeveralPeopleMatch(_("%(num)d people match “%(text)s”: choose one below.", num=len(people), text=typed), people)
+
+
+def _day_start(day: date) -> datetime:
+    """The UTC time the reader's `day` begins."""
+    from community.i18n import user_zone
+
+    return datetime.combine(day, time(), tzinfo=user_zone()).astimezone(UTC)
+
+
+@dataclass
+class AuditTrail:
+    page: Page
+    rows: list[AuditRow]
+    person: PersonChoice | None = None  # the person the trail is narrowed to
+
+
+def audit_rows(actor: User, filters: AuditFilters | None = None, *, page: int, per_page: int) -> AuditTrail:
+    """A page of the audit trail, newest first, with each event's action, subject and the
+    people in its details in words. Refuses (ValidationFailed) a range that ends before it
+    starts and a person it cannot tell (SeveralPeopleMatch offers the candidates)."""
     require_admin(actor)
-    stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    found = paginate(stmt.order_by(AuditEvent.id.desc()), page=page, per_page=per_page)
+    filters = filters or AuditFilters()
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        message = _("The end date cannot be before the start date.")
+        raise ValidationFailed(message, {"date_to": [message]})
+    person = find_person(actor, filters.person) if filters.person.strip() else None
+    found = queries.audit_events(
+        actor, action=filters.action, page=page, per_page=per_page, person_id=person.id if person else None,
+        since=_day_start(filters.date_from) if filters.date_from else None,
+        before=_day_start(filters.date_to + timedelta(days=1)) if filters.date_to else None,
+    )
     events: list[AuditEvent] = list(found.items)
-    names = _subject_names(events)
-    wanted = _person_ids(events)
-    people = {uid: shown_name(name, erased_at) for uid, name, erased_at in db.session.execute(
-        select(User.id, User.stored_name, User.erased_at).where(User.id.in_(wanted)))} if wanted else {}
+    names = _subject_names(events, _person_ids(events))
     rows = []
     for event in events:
         subject = ""
-        person = None
+        subject_person = None
         if event.subject_type and event.subject_id is not None:
             key = (event.subject_type, event.subject_id)
             if key in names:
                 subject = names[key]
-                person = event.subject_id if event.subject_type == "user" and ("erased", event.subject_id) not in names else None
+                if event.subject_type == "user" and ("erased", event.subject_id) not in names:
+                    subject_person = event.subject_id
             elif event.subject_type == "user":
                 subject = str(_l("a former member"))
             else:
@@ -262,14 +342,16 @@ def audit_rows(actor: User, *, action: str | None, page: int, per_page: int) -> 
         note = event.note or ""
         if event.action.startswith("network.") and note in NOTES:
             note = str(NOTES[note])
-        rows.append(AuditRow(event, action_label(event.action), subject, person, note, describe_data(event.data, people)))
-    return found, rows
+        people = {pid: name for (kind, pid), name in names.items() if kind == "user"}
+        rows.append(AuditRow(event, action_label(event.action), subject, subject_person, note,
+                             describe_data(event.data, people)))
+    return AuditTrail(found, rows, person)
 
 
 # Details that hold people's ids: shown as their names (a former member once erased).
 PERSON_KEYS = {
     "executive_id": _l("Executive"), "mentor_id": _l("Mentor"), "to_mentor_id": _l("New mentor"),
-    "members": _l("Members"), "updated_ids": _l("Updated people"),
+    "members": _l("Members"), "updated_ids": _l("Updated people"), "remove": _l("Mentors who leave"),
 }
 
 
@@ -318,8 +400,9 @@ def describe_data(data: dict[str, Any] | None, people: dict[int, str] | None = N
     pairs = []
     for key, value in sorted(data.items()):
         if key in PERSON_KEYS:
-            names = [person(item) for item in (value if isinstance(value, list) else [value])]
-            pairs.append((str(PERSON_KEYS[key]), ", ".join(names)))
+            names = [person(item) for item in (value if isinstance(value, list) else [value]) if item is not None]
+            if names:  # an import that updated nobody says nothing rather than "Updated people:"
+                pairs.append((str(PERSON_KEYS[key]), ", ".join(names)))
             continue
         pairs.append((label(key), text(key, value)))
     return pairs

@@ -1,7 +1,10 @@
+from datetime import date, datetime
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import DateField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.accounts.models import ROLES
@@ -46,3 +49,35 @@ class ImportForm(FlaskForm):
         description=_l("Columns: name, email (required), department, location, roles, tags, languages, timezone. "
                        "UTF-8; comma, semicolon or tab separated."),
     )
+
+
+class DayField(DateField):
+    """A day as a date input sends it (2026-03-31); anything else, or a year no audit event can
+    have, is refused in words the reader can act on."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            day = None
+        if day is None or not date(1900, 1, 1) <= day <= date(2999, 12, 31):
+            self.data = None
+            raise ValueError(gettext("Enter a date such as %(example)s.", example="2026-03-31"))
+        self.data = day
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit trail's filters. Sent with GET, so a filtered trail is a link the page links
+    keep; the action is the page's own grouped list (`action_choices`)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person"), validators=[Optional(), Length(max=254, message=_l("Type at most %(max)d characters."))],
+                         description=_l("Name or e-mail: what they did, and what was done to their account."))
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("Until"), validators=[Optional()], description=_l("Both days included."))

@@ -11,7 +11,14 @@ from community.accounts import services as accounts
 from community.accounts.forms import EmptyForm
 from community.accounts.models import User
 from community.admin import audit_trail, bp, importing, queries
-from community.admin.forms import CreateUserForm, ImportForm, RolesForm, SetPasswordForm
+from community.admin.forms import (
+    AuditFilterForm,
+    CreateUserForm,
+    ImportForm,
+    RolesForm,
+    SetPasswordForm,
+)
+from community.errors import ValidationFailed
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
 
@@ -112,11 +119,24 @@ def set_password(user_id: int):
 
 @bp.get("/audit")
 def audit():
+    """The audit trail, narrowed by action, person and days; a filter it cannot apply is named
+    on its field (200, as the other GET filter forms) and no entries are shown."""
+    accounts.require_admin(current_user)  # the form with its messages is for administrators too
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
-    action = request.args.get("action") or None
-    events, rows = audit_trail.audit_rows(current_user, action=action, page=page, per_page=per_page)
-    return render_template("admin/audit.html", page=events, rows=rows, action=action,
-                           groups=audit_trail.action_choices())
+    action = (request.args.get("action") or "")[:60] or None
+    form = AuditFilterForm(formdata=request.args)
+    trail, candidates = None, []
+    if form.validate():
+        filters = audit_trail.AuditFilters(action=action, person=form.person.data or "",
+                                           date_from=form.date_from.data, date_to=form.date_to.data)
+        with form_attempt(form, show=ValidationFailed) as attempt:
+            trail = audit_trail.audit_rows(current_user, filters, page=page, per_page=per_page)
+        if isinstance(attempt.error, audit_trail.SeveralPeopleMatch):
+            candidates = attempt.error.people
+    filtered = bool(action or request.args.get("person", "").strip() or request.args.get("date_from", "").strip()
+                    or request.args.get("date_to", "").strip())
+    return render_template("admin/audit.html", trail=trail, form=form, action=action, filtered=filtered,
+                           candidates=candidates, groups=audit_trail.action_choices())
 
 
 @bp.route("/import", methods=["GET", "POST"])

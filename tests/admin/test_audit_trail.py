@@ -33,7 +33,7 @@ def test_audit_trail_filters_by_the_chosen_action(client, login_as, create_user)
     rows = body.split("<tbody>")[1].split("</tbody>")[0]
     assert "Roles changed" in rows and "Petra Person" in rows and rows.count("<tr>") == 1
     assert '<option value="user.roles_changed" selected>' in body
-    assert "No audit events match this filter." in text_of(client.get("/admin/audit?action=tag.merged"))
+    assert "No entries match these filters." in text_of(client.get("/admin/audit?action=tag.merged"))
 
 
 def test_audit_trail_shows_local_time_and_german_words(app, client, login_as, create_user, db):
