@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User, UserRole
@@ -25,7 +25,7 @@ def search_users(actor: User, q: str, role: str | None, *, page: int, per_page: 
     return paginate(stmt.order_by(User.name, User.id), page=page, per_page=per_page)
 
 
-def people_matching(actor: User, text: str, *, limit: int) -> list[tuple[int, str, datetime | None, str, str | None]]:
+def people_matching(actor: User, text: str, *, limit: int) -> list[Row[int, str, datetime | None, str, str | None]]:
     """People whose e-mail is `text` (erased ones too: their e-mail is all that is left), or,
     failing that, whose name or e-mail contains it; (id, name, erased_at, email, department)
     rows, an exact e-mail first. At most `limit` rows."""
@@ -36,7 +36,7 @@ def people_matching(actor: User, text: str, *, limit: int) -> list[tuple[int, st
                     or_(User.stored_name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)))
     stmt = (select(User.id, User.stored_name, User.erased_at, User.email, User.department)
             .where(or_(exact, contains)).order_by(exact.desc(), User.stored_name, User.id).limit(limit))
-    return list(db.session.execute(stmt).tuples())
+    return list(db.session.execute(stmt))
 
 
 def audit_events(actor: User, *, action: str | None, page: int, per_page: int, person_id: int | None = None,
