@@ -283,3 +283,22 @@ def test_a_page_of_fifty_events_takes_as_many_statements_as_five(app, client, ca
     for url in urls:
         assert few[url][1] and many[url][1] >= 25, (url, few, many)
         assert many[url][0] == few[url][0], (url, few, many)
+
+
+def test_the_filters_speak_german(client, cast, add_event):
+    """(The German texts come with the branch's translation list, tmp/wt-audit-de.json.)"""
+    admin, petra, _paula, _otto = cast
+    add_event("user.password_changed", actor=petra, subject=petra)
+    client.post_form("/locale", {"locale": "de", "next": "/admin/audit"})
+    several = client.get("/admin/audit?person=person")
+    assert "2 Personen passen zu „person“: Wählen Sie unten eine aus." in field_errors(several, "person")
+    assert "Welche Person meinen Sie?" in text_of(several)
+    assert "Geben Sie ein Datum wie 2026-03-31 ein." in field_errors(client.get("/admin/audit?date_to=morgen"), "date_to")
+    assert "Das Enddatum darf nicht vor dem Anfangsdatum liegen." in field_errors(
+        client.get("/admin/audit?date_from=2026-03-10&date_to=2026-03-09"), "date_to")
+    assert "Kein Name und keine E-Mail-Adresse enthält „zzz“." in field_errors(client.get("/admin/audit?person=zzz"), "person")
+    empty = text_of(client.get("/admin/audit?date_from=2999-01-01"))
+    assert "Keine Einträge passen zu diesen Filtern." in empty and "Filter zurücksetzen" in empty
+    found = text_of(client.get("/admin/audit?person=petra"))
+    assert "Was Petra Person getan hat und was mit dem Konto dieser Person geschah." in found
+    assert "Bis" in found and "Beide Tage eingeschlossen." in found
