@@ -126,13 +126,16 @@ def audit():
     action = (request.args.get("action") or "")[:60] or None
     form = AuditFilterForm(formdata=request.args)
     trail, candidates = None, []
-    if form.validate():
-        filters = audit_trail.AuditFilters(action=action, person=form.person.data or "",
-                                           date_from=form.date_from.data, date_to=form.date_to.data)
-        with form_attempt(form, show=ValidationFailed) as attempt:
+    valid = form.validate()
+    with form_attempt(form, show=ValidationFailed) as attempt:
+        if valid:
+            filters = audit_trail.AuditFilters(action=action, person=form.person.data or "",
+                                               date_from=form.date_from.data, date_to=form.date_to.data)
             trail = audit_trail.audit_rows(current_user, filters, page=page, per_page=per_page)
-        if isinstance(attempt.error, audit_trail.SeveralPeopleMatch):
-            candidates = attempt.error.people
+        elif (form.person.data or "").strip() and not form.person.errors:
+            audit_trail.find_person(current_user, form.person.data or "")  # named too, with a bad date
+    if isinstance(attempt.error, audit_trail.SeveralPeopleMatch):
+        candidates = attempt.error.people
     filtered = bool(action or request.args.get("person", "").strip() or request.args.get("date_from", "").strip()
                     or request.args.get("date_to", "").strip())
     return render_template("admin/audit.html", trail=trail, form=form, action=action, filtered=filtered,

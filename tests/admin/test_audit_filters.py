@@ -168,6 +168,14 @@ def test_dates_that_cannot_be_used_are_named_on_their_field(client, cast, add_ev
     assert rows_of(response) == []
 
 
+def test_a_bad_date_and_an_unknown_person_are_named_together(client, cast):
+    response = client.get("/admin/audit?person=zzz&date_from=soon")
+    assert "Enter a date such as 2026-03-31." in field_errors(response, "date_from")
+    assert "Nobody’s name or e-mail contains “zzz”." in field_errors(response, "person")
+    several = client.get("/admin/audit?person=person&date_to=later")
+    assert "Paula Person" in several.get_data(as_text=True).split("person-choices")[1]
+
+
 def test_filters_combine(client, cast, add_event):
     admin, petra, _paula, otto = cast
     march = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
