@@ -65,7 +65,11 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     from community import i18n
-    from community.database import install_idle_ping, install_sqlite_transactions, install_unbegun_reads
+    from community.database import (
+        install_idle_ping,
+        install_sqlite_transactions,
+        install_unbegun_reads,
+    )
     from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -168,8 +168,8 @@ def install_unbegun_reads(engine: Engine) -> None:
         return
 
     def _begin(conn) -> None:
-        if not _reads_only():
-            return
+        if not _reads_only() or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a connection its user runs in autocommit already (`append_rows`) stays as asked
         dbapi_connection = conn.connection.dbapi_connection
         if dbapi_connection is None or dbapi_connection.info.transaction_status != 0:  # 0: idle
             return

@@ -50,6 +50,14 @@ def pg_app(app, db):
         database.session.execute(select(AuditEvent.id).limit(1).with_for_update()).all()
         return {"ok": True}
 
+    def write_in_autocommit():
+        # As a read's audit rows are written (community.database.append_rows): a connection of
+        # its own, asked for in autocommit; each statement stores itself.
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(AuditEvent.__table__.insert(), {"action": "test.own", "note": "own"})
+        return {"ok": True}
+
+    add("/t/own", write_in_autocommit)
     for rule, view in (("/t/read", read), ("/t/write", read_then_write), ("/t/fail", write_then_fail), ("/t/lock", lock)):
         add(rule, view)
     add("/t/post-read", read, methods=("POST",))
@@ -104,9 +112,14 @@ def test_requests_that_may_write_begin_as_before(pg_app):
 def test_the_connection_goes_back_to_the_pool_as_it_came(pg_app):
     app, _seen = pg_app
     app.test_client().get("/t/read")
-    with app.app_context():
-        with database.engine.connect() as conn:
-            driver = conn.connection.dbapi_connection
-            assert driver.autocommit is False
-            conn.execute(text("SELECT 1"))
-            assert driver.info.transaction_status != 0  # a transaction, as always outside requests
+    with app.app_context(), database.engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        assert driver.autocommit is False
+        conn.execute(text("SELECT 1"))
+        assert driver.info.transaction_status != 0  # a transaction, as always outside requests
+
+
+def test_a_get_that_writes_on_an_autocommit_connection_of_its_own_keeps_the_row(pg_app):
+    app, _seen = pg_app
+    assert app.test_client().get("/t/own").status_code == 200
+    assert _events(app, "test.own") == 1
