@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
 from community import create_app
 from community.config import config_for_tests
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.redis_service import REDIS_URL, redis_or_skip
 
 
 @pytest.fixture
 def redis_app(database_url):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex[:8]}:cache:"
     return create_app({**config_for_tests(database_url), "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL,
                        "CACHE_KEY_PREFIX": prefix})

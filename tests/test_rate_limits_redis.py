@@ -12,21 +12,9 @@ from pathlib import Path
 
 import pytest
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.redis_service import REDIS_URL, redis_or_skip
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _redis_or_skip():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    return client
 
 
 def _free_port() -> int:
@@ -37,7 +25,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def gunicorn_with_redis(database_url):
-    redis_client = _redis_or_skip()
+    redis_client = redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     port = _free_port()
     env = {

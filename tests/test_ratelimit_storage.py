@@ -1,9 +1,9 @@
-"""Rate-limit counters without Redis (community.ratelimit_storage): the same limits as the
-`limits` library's memory storage, without a timer thread started after every burst of hits."""
+"""Rate-limit counters (community.ratelimit_storage): without Redis the same limits as the
+`limits` library's memory storage, without a timer thread started after every burst of hits;
+with Redis the library's storage, whose hits bring back what the rate-limit headers say."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -13,6 +13,7 @@ from limits import RateLimitItemPerSecond, parse
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from community.ratelimit_storage import RememberingRedisStorage, SweptMemoryStorage, storage_uri
+from tests.redis_service import REDIS_URL, redis_or_skip
 
 
 def _timers_started(monkeypatch) -> list[threading.Timer]:
@@ -71,20 +72,10 @@ def test_the_app_counts_in_it_without_redis(app):
     assert isinstance(limiter.storage, SweptMemoryStorage)
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
 @pytest.fixture
 def redis_storages():
     """Two storages on one Redis, as two workers have, with a key prefix of their own."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     storages = [RememberingRedisStorage(storage_uri(REDIS_URL), key_prefix=prefix) for _ in range(2)]
     yield storages
