@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -115,6 +116,11 @@ def _figure(value: Any) -> str:
     return local_number(number, 0 if number.is_integer() else 1)
 
 
+def _plural_of(value: Any) -> int:
+    """The count that picks the plural for a rate: "1 session", but "0.5" or "3.3 sessions"."""
+    return 1 if float(value or 0) == 1 else 2
+
+
 def _places_taken(v: dict[str, Any]) -> str:
     return ngettext("%(load)d of %(num)d place taken", "%(load)d of %(num)d places taken", int(v["capacity"]),
                     load=int(v["load"]))
@@ -122,24 +128,37 @@ def _places_taken(v: dict[str, Any]) -> str:
 
 def reason_words(code: str, v: dict[str, Any]) -> str:
     """Why a mentor may be fading, as a phrase with its figures in the reader's notation and
-    plurals ("held 1 session …, against 3.3 before (1 of 1 place taken)")."""
+    plurals. The earlier figure is the mentor's own rate over the nine months before, scaled to
+    90 days, and says so ("held 1 session in the last 90 days, down from 3.3 sessions per 90 days
+    in the nine months before (1 of 1 place taken)"): "against 3.3 before" named no unit."""
     if code == "changes":
-        return ngettext("caused %(num)d reschedule or cancellation in the last 90 days, against %(baseline)s before",
-                        "caused %(num)d reschedules or cancellations in the last 90 days, against %(baseline)s before",
-                        int(v["recent"]), baseline=_figure(v["baseline"]))
+        baseline = _("%(figure)s per 90 days", figure=_figure(v["baseline"]))
+        return ngettext("caused %(num)d reschedule or cancellation in the last 90 days, "
+                        "up from %(baseline)s in the nine months before",
+                        "caused %(num)d reschedules or cancellations in the last 90 days, "
+                        "up from %(baseline)s in the nine months before",
+                        int(v["recent"]), baseline=baseline)
     if code == "answers":
         before = ngettext("%(num)d hour", "%(num)d hours", int(v["baseline_hours"]))
-        return ngettext("answers requests after %(num)d hour (median), against %(before)s before",
-                        "answers requests after %(num)d hours (median), against %(before)s before",
+        return ngettext("answers requests after %(num)d hour (median) in the last 90 days, "
+                        "after %(before)s in the nine months before",
+                        "answers requests after %(num)d hours (median) in the last 90 days, "
+                        "after %(before)s in the nine months before",
                         int(v["recent_hours"]), before=before)
     if code == "posts":
-        return ngettext("%(num)d community post in the last 90 days, against %(baseline)s before",
-                        "%(num)d community posts in the last 90 days, against %(baseline)s before",
-                        int(v["recent"]), baseline=_figure(v["baseline"]))
+        baseline = ngettext("%(figure)s post per 90 days", "%(figure)s posts per 90 days", _plural_of(v["baseline"]),
+                            figure=_figure(v["baseline"]))
+        return ngettext("%(num)d community post in the last 90 days, down from %(baseline)s in the nine months before",
+                        "%(num)d community posts in the last 90 days, down from %(baseline)s in the nine months before",
+                        int(v["recent"]), baseline=baseline)
     if code == "sessions":
-        return ngettext("held %(num)d session in the last 90 days, against %(baseline)s before (%(places)s)",
-                        "held %(num)d sessions in the last 90 days, against %(baseline)s before (%(places)s)",
-                        int(v["recent"]), baseline=_figure(v["baseline"]), places=_places_taken(v))
+        baseline = ngettext("%(figure)s session per 90 days", "%(figure)s sessions per 90 days",
+                            _plural_of(v["baseline"]), figure=_figure(v["baseline"]))
+        return ngettext("held %(num)d session in the last 90 days, down from %(baseline)s in the nine months before "
+                        "(%(places)s)",
+                        "held %(num)d sessions in the last 90 days, down from %(baseline)s in the nine months before "
+                        "(%(places)s)",
+                        int(v["recent"]), baseline=baseline, places=_places_taken(v))
     if code == "declining":
         return ngettext("declined %(num)d request with %(places)s", "declined %(num)d requests with %(places)s",
                         int(v["declined"]), places=_places_taken(v))

@@ -75,6 +75,9 @@ def test_fading_mentors_are_stored_listed_with_reasons_and_checked_in_once(app, 
     assert "Fading mentors" in text_of(client.get("/network"))  # a health card on the overview
     text = text_of(client.get("/network/risks"))  # named on the risks tab
     assert "Fading mentors" in text and "Dora Doubling" in text and "Pia Private" not in text
+    # Her six earlier reschedules over nine months read as a rate with its unit, not "against 2 before".
+    assert ("caused 4 reschedules or cancellations in the last 90 days, up from 2 per 90 days in the nine months "
+            "before") in text
 
 
 def test_a_fading_mentor_who_opts_out_is_counted_as_left_out_on_the_risks_tab(app, org, api, client, login_as):
@@ -97,19 +100,31 @@ def test_the_mentor_reads_a_friendly_check_in(app, org, api, client, login_as):
 
 @pytest.mark.parametrize("code, values, english, german", [
     ("sessions", {"recent": 1, "baseline": 3.3, "load": 1, "capacity": 1},
-     "held 1 session in the last 90 days, against 3.3 before (1 of 1 place taken)",
-     "hatte in den letzten 90 Tagen 1 Mentoring-Termin, vorher 3,3 (1 von 1 Platz belegt)"),
-    ("posts", {"recent": 2, "baseline": 4.0}, "2 community posts in the last 90 days, against 4 before",
-     "2 Community-Beiträge in den letzten 90 Tagen, vorher 4"),
-    ("changes", {"recent": 1, "baseline": 0.5}, "caused 1 reschedule or cancellation in the last 90 days, against 0.5 before",
-     "hat in den letzten 90 Tagen 1 Verschiebung oder Absage verursacht, vorher 0,5"),
-    ("answers", {"recent_hours": 30, "baseline_hours": 1}, "answers requests after 30 hours (median), against 1 hour before",
-     "beantwortet Anfragen nach 30 Stunden (Median), vorher nach 1 Stunde"),
+     "held 1 session in the last 90 days, down from 3.3 sessions per 90 days in the nine months before "
+     "(1 of 1 place taken)",
+     "hatte in den letzten 90 Tagen 1 Mentoring-Termin, in den neun Monaten davor 3,3 Termine je 90 Tage "
+     "(1 von 1 Platz belegt)"),
+    ("sessions", {"recent": 0, "baseline": 1.0, "load": 2, "capacity": 2},
+     "held 0 sessions in the last 90 days, down from 1 session per 90 days in the nine months before "
+     "(2 of 2 places taken)",
+     "hatte in den letzten 90 Tagen 0 Mentoring-Termine, in den neun Monaten davor 1 Termin je 90 Tage "
+     "(2 von 2 Plätzen belegt)"),
+    ("posts", {"recent": 2, "baseline": 4.0},
+     "2 community posts in the last 90 days, down from 4 posts per 90 days in the nine months before",
+     "2 Community-Beiträge in den letzten 90 Tagen, in den neun Monaten davor 4 Beiträge je 90 Tage"),
+    ("changes", {"recent": 1, "baseline": 0.5},
+     "caused 1 reschedule or cancellation in the last 90 days, up from 0.5 per 90 days in the nine months before",
+     "hat in den letzten 90 Tagen 1 Verschiebung oder Absage verursacht, in den neun Monaten davor 0,5 je 90 Tage"),
+    ("answers", {"recent_hours": 30, "baseline_hours": 1},
+     "answers requests after 30 hours (median) in the last 90 days, after 1 hour in the nine months before",
+     "beantwortet Anfragen in den letzten 90 Tagen nach 30 Stunden (Median), in den neun Monaten davor nach 1 Stunde"),
     ("declining", {"declined": 1, "load": 0, "capacity": 2}, "declined 1 request with 0 of 2 places taken",
      "hat 1 Anfrage abgelehnt (0 von 2 Plätzen belegt)"),
 ])
-def test_fading_reasons_read_with_plurals_and_the_readers_decimal_comma(app, code, values, english, german):
-    """They read "held 1 sessions …, against 3.3 before (1 of 1 places taken)", in German "vorher 3.3"."""
+def test_fading_reasons_name_the_unit_and_window_of_the_earlier_figure(app, code, values, english, german):
+    """They read "held 1 session in the last 90 days, against 3.3 before": 3.3 what, over which
+    time? The earlier figure is the mentor's own rate over the nine months before, per 90 days.
+    Plurals and the reader's decimal comma stay ("vorher 3.3" once)."""
     from flask_babel import force_locale
 
     from community.pool.fading import reason_words
