@@ -111,3 +111,23 @@ def test_candidates_read_in_words_and_each_criterion_says_met_or_not(client, log
     assert "Sortieren nach: Punktzahl" in german and re.search(r"Punktzahl \d{1,3} von 100", german)
     assert "Wert" not in german.replace("noch kein Wert", "")  # the row called the score "Wert", the sort "Punktzahl"
     assert re.search(r"Gehaltene Termine 3 von \d+ nötig (erfüllt|noch nicht)", german)
+
+
+def _link_text(html: str, href: str) -> str:
+    """The visible words of the link to `href` (its icon is an empty <i>)."""
+    link = re.search(rf'<a [^>]*href="{re.escape(href)}"[^>]*>(.*?)</a>', html, re.S)
+    assert link, href
+    return " ".join(re.sub(r"<[^>]+>", " ", link.group(1)).split())
+
+
+def test_a_candidate_with_an_open_nomination_reads_nomination_open_not_a_bare_open(client, login_as, people, create_nomination):
+    """The candidates list labelled the link to a waiting nomination "open", which read as the verb
+    beside "nominate"; it names the state ("Nomination open"), in German "Nominierung offen"."""
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    login_as(people["cm"])
+    html = client.get("/ambassadors/candidates").get_data(as_text=True)
+    assert _link_text(html, f"/ambassadors/nominations/{nomination_id}") == "Nomination open"
+    assert not re.search(r">\s*open\s*</a>", html)
+    client.post_form("/locale", {"locale": "de"})
+    html = client.get("/ambassadors/candidates").get_data(as_text=True)
+    assert _link_text(html, f"/ambassadors/nominations/{nomination_id}") == "Nominierung offen"
