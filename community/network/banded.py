@@ -79,7 +79,7 @@ def banded_figures_of(snapshot_id: int, person_ids: Iterable[int],
         rows = [(str(label), band_label(columns[name][0][pid], columns[name][1])) for name, label in BANDED_COLUMNS]
         community = figure.community
         shared = community is not None and community_sizes[community] >= K_ANONYMITY
-        rows.append((_("Community"), str(community) if shared else "—"))
+        rows.append((_("Group"), str(community + 1) if shared else "—"))  # numbered from 1, as on the pages
         if figure.load is not None:
             rows.append((_("Load (active mentorships)"), band_label(loads[0][pid], loads[1])))
             rows.append((_("Capacity"), capacity_band(figure.capacity)))

@@ -170,7 +170,7 @@ def _reason(code: str, values: dict, tags: dict[str, Tag], pseudonymised_mode: b
     if code == "complementary":
         return _("complementary: each brings %(topics)s", topics=names)
     if code == "community":
-        return _("already close in the mentor network (same community)")
+        return _("already close in the mentor network (same group)")
     if code == "ambassadors":
         return ngettext("with %(num)d ambassador", "with %(num)d ambassadors", values["n"])
     return code

@@ -269,7 +269,7 @@ def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) 
     if code == "no_goals":
         return str(_("no listed expertise on the goals"))
     if code == "same_cluster":
-        return str(_("in the same community of the mentor network as the current mentor"))
+        return str(_("in the same group of the mentor network as the current mentor"))
     if code == "similar_topics":
         return str(_("%(percent)d %% topic overlap with the current mentor", percent=values["percent"]))
     if code == "free":
@@ -295,8 +295,8 @@ def substitutes_for(actor: User, mentorship: Mentorship, limit: int = 10) -> lis
         queries.handing_of(mentorship, communities), queries.substitute_candidates(actor, communities), limit=limit)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     tags = queries.tag_names()
-    # "In the same community of the mentor network" is the network analysis speaking: only for
-    # those who see its communities (analysts, and not beside names in pseudonymised mode); the
+    # "In the same group of the mentor network" is the network analysis speaking: only for
+    # those who see its groups (analysts, and not beside names in pseudonymised mode); the
     # executive choosing a substitute for their own mentorship reads the other reasons.
     clusters_shown = is_analyst(actor) and not pseudonymised()
     views = []

@@ -213,13 +213,13 @@ SCORE = r"Score [^()]*\(geometric mean\)\."
 def _items(page: str, about: str | None = None) -> list[tuple[str, str]]:
     """(pseudonym, visible text) of each list item, table row or option that starts with a
     pseudonym: the person the line is about (on a person page: every line, about that person).
-    Score bars (0..1) and community numbers are not about a profile."""
+    Score bars (0..1) and group numbers are not about a profile."""
     found = []
     for chunk in re.split(r'(?=<li class="(?:list-group-item|mb-2)[ "]|<tr>|<option )', page)[1:]:
         chunk = re.split(r"</section>|</tbody>|</select>", chunk)[0]
         chunk = re.sub(r'<span class="score-bar".*?</span></span><span class="small">[^<]*</span>', " ", chunk)
         text = " ".join(re.sub(r"<[^>]+>", " ", chunk).split())
-        text = re.sub(r"Community:? \d+", " ", text)
+        text = re.sub(r"Group:? \d+", " ", text)
         text = re.sub(SCORE, " ", re.sub(SPOF_COUNTS, " ", text))
         first = re.match(r"P-[0-9A-F]{10}", text)
         if about or first:

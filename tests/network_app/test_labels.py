@@ -75,3 +75,19 @@ def test_pictures_and_the_explorer_number_groups_from_one_too(app, client, login
     login_as(analyst)
     explorer = client.get("/network/explorer").get_data(as_text=True)
     assert 'data-label-community="Group {number}"' in explorer and '<option value="community">Group</option>' in explorer
+
+
+def test_pseudonymised_figures_call_the_group_a_group_numbered_from_one(app, client, login_as, create_user, analyst,
+                                                                         small_org, compute, settle):
+    """In pseudonymised mode the banded figures read "Community: 0" beside the pages' "Group 1":
+    the analysis' groups are "Group" there too, numbered from 1 ("Gruppe" in German)."""
+    from tests.network_app.test_k_anonymity import pseudonymised_dashboard
+
+    pseudonymised_dashboard(app, create_user, settle, compute, login_as, analyst)
+    html = client.get("/network/roles").get_data(as_text=True)
+    rows = re.findall(r"<li>(Group|Community): ([^<]*)</li>", html)
+    assert rows and {label for label, _value in rows} == {"Group"}
+    assert all(value == "—" or int(value) >= 1 for _label, value in rows)
+    client.post_form("/locale", {"locale": "de"})
+    german = client.get("/network/roles").get_data(as_text=True)
+    assert re.search(r"<li>Gruppe: (—|[1-9]\d*)</li>", german) and "<li>Community:" not in german

@@ -186,6 +186,36 @@ def test_in_pseudonymised_mode_proposals_show_pseudonyms_on_the_page_and_in_the_
     assert refused.status_code == 422 and "name the members by their pseudonyms" in text_of(refused)
 
 
+def test_proposals_say_group_for_the_network_analysis_groups(app, org, client, login_as):
+    """The network pages call the analysis' groups "groups" ("Group 3"); the proposals said "the
+    same community of the mentor network" and "(same community)", the word of the product's
+    discussion area. German said "Gemeinschaft" beside the pages' "Gruppe"."""
+    from community.extensions import db
+    from community.network.models import AnalysisSnapshot, PersonFigure
+    from tests.conftest import isolated
+
+    def snapshot():
+        with app.app_context():
+            taken = AnalysisSnapshot()
+            db.session.add(taken)
+            db.session.flush()
+            for mentor in org["mentors"]:
+                db.session.add(PersonFigure(snapshot_id=taken.id, user_id=mentor.id, community=2))
+            db.session.commit()
+
+    isolated(app, snapshot)
+    login_as(org["cm"])
+    text = text_of(client.get("/circles/proposals"))
+    assert "from the same group of the mentor network" in text
+    assert "already close in the mentor network (same group)" in text
+    assert "same community" not in text and "community of the mentor network" not in text
+    client.post_form("/locale", {"locale": "de"})
+    german = text_of(client.get("/circles/proposals"))
+    assert "aus derselben Gruppe des Mentoring-Netzwerks" in german
+    assert "im Mentoring-Netzwerk schon nah beieinander (dieselbe Gruppe)" in german
+    assert "Gemeinschaft" not in german
+
+
 def test_without_pseudonymised_mode_proposals_name_their_members(org, client, login_as):
     login_as(org["cm"])
     text = text_of(client.get("/circles/proposals"))

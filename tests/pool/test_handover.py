@@ -272,9 +272,11 @@ def test_a_mentorship_that_simply_ended_still_says_it_cannot_be_handed_over(app,
     assert "cannot be handed over" in text and "Handed over to another mentor" not in text
 
 
-def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_cluster(app, org, api):
+def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_group(app, org, api, client, login_as):
     """The executive choosing a substitute read "in the same cluster of the mentor network as the
-    current mentor": a network-analysis result the dashboard keeps for change managers."""
+    current mentor": a network-analysis result the dashboard keeps for change managers. The
+    network pages call its groups "groups" ("Group 8"); the reason said "community", the word of
+    the product's discussion area."""
     from community.extensions import db
     from community.network.models import AnalysisSnapshot, PersonFigure
 
@@ -294,9 +296,18 @@ def test_only_analysts_read_that_a_substitute_shares_the_mentors_network_cluster
         items = api(user)("GET", f"/api/v1/mentorships/{ship}/substitutes").get_json()["items"]
         return " · ".join(r for item in items for r in item["reasons"])
 
-    assert "same community of the mentor network" in reasons(org["cm"])
+    assert "same group of the mentor network" in reasons(org["cm"]) and "community" not in reasons(org["cm"])
     executive_reads = reasons(org["executives"][0])
-    assert "Microsoft Teams" in executive_reads and "community of the mentor network" not in executive_reads
+    assert "Microsoft Teams" in executive_reads and "group of the mentor network" not in executive_reads
+
+    login_as(org["cm"])
+    page = text_of(client.get(f"/mentoring/mentorships/{ship}/handover"))
+    assert "in the same group of the mentor network as the current mentor" in page
+    assert "community of the mentor network" not in page
+    client.post_form("/locale", {"locale": "de"})
+    page = text_of(client.get(f"/mentoring/mentorships/{ship}/handover"))
+    assert "in derselben Gruppe des Mentoring-Netzwerks wie die bisherige Mentorin oder der bisherige Mentor" in page
+    assert "Gemeinschaft" not in page
 
 
 def test_the_new_mentor_reads_in_german_whom_they_take_over_from(app, org, api, client, login_as):
