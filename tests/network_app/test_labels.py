@@ -91,3 +91,21 @@ def test_pseudonymised_figures_call_the_group_a_group_numbered_from_one(app, cli
     client.post_form("/locale", {"locale": "de"})
     german = client.get("/network/roles").get_data(as_text=True)
     assert re.search(r"<li>Gruppe: (—|[1-9]\d*)</li>", german) and "<li>Community:" not in german
+
+
+def test_network_pages_use_the_shared_page_title_and_topic_chip(client, login_as, analyst, small_org, compute):
+    """The network frame and the person page sized their title down in markup (<h1 class="h3">)
+    and drew topics as grey "badge text-bg-light border" boxes, where every other page has the
+    plain page title and the blue topic chip (.tag). Max alone teaches Power BI: the topic is cut
+    off with him on the risks tab and on his page."""
+    compute()
+    login_as(analyst)
+    pages = {path: client.get(path).get_data(as_text=True)
+             for path in ("/network", "/network/risks", "/network/roles", f"/network/people/{small_org['max'].id}")}
+    for path, html in pages.items():
+        assert re.findall(r"<h1[^>]*>", html) == ["<h1>"], path
+        assert "badge text-bg-light border" not in html, path
+    assert '<div class="page-head">\n  <h1>Network analysis</h1>' in pages["/network/risks"]
+    chips = re.findall(r'<a class="tag me-1" href="/tags/([^"]+)">([^<]+)</a>', pages["/network/risks"])
+    assert [slug for slug, _name in chips] == ["power-bi"]
+    assert f'<span class="tag me-1">{chips[0][1]}</span>' in pages[f"/network/people/{small_org['max'].id}"]
