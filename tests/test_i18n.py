@@ -246,6 +246,16 @@ def test_german_names_the_product_and_the_mentor_one_way():
     assert _german_matching(r"(?<!oder )\bder Mentor (pausiert|hat)") == []
 
 
+def test_german_says_mentor_innen_for_mentors_as_a_group():
+    """The run report's table of runs read "Mentoren, Abschlussbefragung", a discussion category
+    "Nur für Mentoren", the ambassador refusal "Mentorenpool" and the dashboard's drawing
+    "Mentoren-Netzwerk" (its caption "Mentoring-Netzwerk"), where the catalogue says
+    "Mentor:innen" a hundred times. Only the product's name "Mentoren-Community" stays."""
+    assert _german_matching(r"Mentoren(?!-Community)") == []
+    # Candidates and topic contacts as groups, and one person as "der Mentor" alone, likewise.
+    assert _german_matching(r"\bBotschafter-Kandidaten\b|\bAnsprechpartner\b(?!:in)|\baber der Mentor\b|[a-zäöü]in / [a-z]") == []
+
+
 def test_german_calls_the_last_administrator_a_person_not_a_department():
     """"The last administrator cannot be deactivated" read "Die letzte Administration …" (the
     department); the role-keeping message beside it already names the person."""

@@ -23,16 +23,16 @@ STARTER_CATEGORIES = (
     ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
      "Features, shortcuts and small tricks worth showing an executive.",
      "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members"),
-    ("mentor-lounge", "Mentor lounge", "Mentoren-Lounge",
+    ("mentor-lounge", "Mentor lounge", "Lounge für Mentor:innen",
      "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
-     "Nur für Mentorinnen und Mentoren (und das Programmteam): Zweifel, schwierige Termine, kollegialer Rat.",
+     "Nur für Mentor:innen (und das Programmteam): Zweifel, schwierige Termine, kollegialer Rat.",
      "mentors"),
     ("ambassador-corner", "Ambassador corner", "Ambassador-Ecke",
      "Change ambassadors plan events, share materials and report from their departments.",
      "Change-Ambassadors planen Aktionen, teilen Material und berichten aus ihren Bereichen.", "members"),
     ("questions-from-staff", "Questions from staff", "Fragen aus der Belegschaft",
      "Anyone may ask the mentors about the digital workplace.",
-     "Alle können den Mentorinnen und Mentoren Fragen zum digitalen Arbeitsplatz stellen.", "members"),
+     "Alle können den Mentor:innen Fragen zum digitalen Arbeitsplatz stellen.", "members"),
 )
 
 

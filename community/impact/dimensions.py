@@ -74,7 +74,7 @@ START_ITEMS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("mentor", "network"): (
         "Widening my professional network: other mentors and my executive",
-        "Mein berufliches Netzwerk erweitern: andere Mentoren und meine Führungskraft",
+        "Mein berufliches Netzwerk erweitern: andere Mentor:innen und meine Führungskraft",
     ),
 }
 END_ITEMS: dict[tuple[str, str], tuple[str, str]] = {

@@ -216,3 +216,14 @@ def test_manage_categories_is_a_list_of_cards_on_a_phone(client, login_as, creat
     assert row[1].is_title
     assert [(c.label, c.text) for c in (row[0], row[2], row[3])] == [
         ("Position", "2"), ("Who sees it", "Mentors and the programme team only"), ("Threads", "1")]
+
+
+def test_the_starter_categories_say_mentor_innen_in_german(runner, client, login_as, create_user):
+    """`flask setup` named the mentors' category "Mentoren-Lounge" and described two categories
+    with "Mentorinnen und Mentoren", where every page says "Mentor:innen"."""
+    assert runner.invoke(args=["setup"]).exit_code == 0
+    login_as(create_user(roles=("mentor",), locale="de"))
+    page = text_of(client.get("/community"))
+    assert "Lounge für Mentor:innen" in page and "Nur für Mentor:innen (und das Programmteam)" in page
+    assert "Alle können den Mentor:innen Fragen zum digitalen Arbeitsplatz stellen." in page
+    assert "Mentorinnen und Mentoren" not in page and "Mentoren-Lounge" not in page

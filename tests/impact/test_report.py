@@ -4,6 +4,7 @@ shared, exports without notes, everything for change managers only and audited."
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -354,3 +355,25 @@ def _set_mentorship_status(app, mentorship_id: int, status: str) -> None:
             db.session.commit()
 
     isolated(app, _go)
+
+
+def test_the_runs_table_says_mentor_innen_in_german(client, login_as, make_run):
+    """The table of runs headed its column "Mentoren, Abschlussbefragung" beside the report's
+    "Mentor:innen" everywhere else; column and stacked-card label read the colon form."""
+    run = make_run(pairs=1)
+    login_as(run.manager)
+    client.post_form("/locale", {"locale": "de"})
+    response = client.get(f"/runs/{run.cohort_id}/report")
+    html = response.get_data(as_text=True)
+    assert '<th scope="col">Mentor:innen, Abschlussbefragung</th>' in html
+    assert 'data-label="Mentor:innen, Abschlussbefragung"' in html
+    assert not re.search(r"Mentoren(?!-Community)", html)  # the product's name stays
+
+
+def test_a_mentor_reads_the_german_network_question_with_mentor_innen(client, login_as, make_run):
+    """The mentors' start survey asked about "andere Mentoren" in German."""
+    run = make_run(pairs=1)
+    login_as(run.mentors[0])
+    client.post_form("/locale", {"locale": "de"})
+    body = text_of(client.get(f"/surveys/{run.surveys['start']}"))
+    assert "Mein berufliches Netzwerk erweitern: andere Mentor:innen und meine Führungskraft" in body
