@@ -79,7 +79,8 @@ def banded_figures_of(snapshot_id: int, person_ids: Iterable[int],
         rows = [(str(label), band_label(columns[name][0][pid], columns[name][1])) for name, label in BANDED_COLUMNS]
         community = figure.community
         shared = community is not None and community_sizes[community] >= K_ANONYMITY
-        rows.append((_("Group"), str(community + 1) if shared else "—"))  # numbered from 1, as on the pages
+        # Numbered from 1, as on the pages ("Group 1"); the API keeps its numbers from 0.
+        rows.append((_("Group"), str(community + 1) if shared and community is not None else "—"))
         if figure.load is not None:
             rows.append((_("Load (active mentorships)"), band_label(loads[0][pid], loads[1])))
             rows.append((_("Capacity"), capacity_band(figure.capacity)))
