@@ -15,6 +15,9 @@ STATUS_LABELS = {
     "running": _l("running"), "closed": _l("closed"),
 }
 GOAL_PROGRESS_LABELS = {"planned": _l("planned"), "in_progress": _l("in progress"), "reached": _l("reached")}
+# The buttons that move a goal to another state (the current one is shown once, as a chip).
+GOAL_PROGRESS_ACTIONS = {"in_progress": _l("Mark in progress"), "reached": _l("Mark reached"),
+                         "planned": _l("Back to planned")}
 
 
 def status_label(status: str) -> str:

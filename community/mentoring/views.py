@@ -39,7 +39,7 @@ from community.mentoring.forms import (
     VersionForm,
     offer_topics,
 )
-from community.mentoring.labels import GOAL_PROGRESS_LABELS, mentorship_heading, mentorship_title
+from community.mentoring.labels import GOAL_PROGRESS_ACTIONS, mentorship_heading, mentorship_title
 from community.pagination import clamp
 from community.templating import Card, CardItem, register_home_card
 from community.unit_of_work import form_attempt
@@ -258,7 +258,7 @@ def _render_mentorship(mentorship, *, decline_form=None, status=200):
         title=mentorship_title(current_user, mentorship),
         heading=mentorship_heading(current_user, mentorship),
         goal_form=EmptyForm(formdata=None),
-        goal_progress_choices=[(value, str(label)) for value, label in GOAL_PROGRESS_LABELS.items()],
+        goal_progress_actions=[(value, str(label)) for value, label in GOAL_PROGRESS_ACTIONS.items()],
         can_hand_over=services.can_hand_over(current_user, mentorship) and services.handover_open(mentorship),
         handover_why=str(services.HANDOVER_WHY.get(mentorship.handover_reason or "", "")),
         earlier=services.earlier_sessions(mentorship),
