@@ -101,7 +101,7 @@ class VersionForm(FlaskForm):
 
 class NotesForm(FlaskForm):
     # The page's "Private notes" heading names the field and says who reads the notes.
-    notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)], render_kw={"aria-describedby": "notes-who"})
+    notes = TextAreaField(_l("Private notes"), validators=[Length(max=20000)], render_kw={"aria-describedby": "notes-who notes-format"})
     tried = TextAreaField(_l("What I tried since"), validators=[Length(max=20000)],
                           description=_l("Tools and ideas you tried out after the session."))
     notes_version = HiddenField()  # the fingerprint of the notes the editor started from

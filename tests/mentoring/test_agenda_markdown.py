@@ -3,8 +3,6 @@ and sanitised on the page, as written in e-mails and calendar files."""
 
 from __future__ import annotations
 
-from tests.conftest import text_of
-
 AGENDA = ("Try **Copilot** on a real e-mail\n\n- the *inbox*\n- [AI guideline](https://example.com/ai)\n\n"
           "<script>alert(1)</script> [bad](javascript:alert(1))")
 
@@ -21,7 +19,7 @@ def test_the_session_page_renders_the_agenda_markdown(client, login_as, people, 
         response = client.get(f"/sessions/{session_id}")
         agenda = _agenda_html(response.get_data(as_text=True))
         assert "<strong>Copilot</strong>" in agenda and "<em>inbox</em>" in agenda
-        assert "**" not in text_of(response)
+        assert "**" not in agenda  # (the notes' Markdown hint on the same page shows "**bold**" on purpose)
         assert "<li>" in agenda
         assert '<a href="https://example.com/ai" rel="nofollow noopener noreferrer">AI guideline</a>' in agenda
         client.post_form("/logout")

@@ -124,7 +124,7 @@ def test_the_private_notes_are_named_once_with_one_hint(client, login_as, people
     # The field keeps its name for screen readers and points at the hint.
     assert re.search(r'<label[^>]*class="visually-hidden"[^>]*for="notes"|<label[^>]*for="notes"[^>]*class="visually-hidden"',
                      section)
-    assert re.search(r'<textarea[^>]*aria-describedby="notes-who"', section)
+    assert re.search(r'<textarea[^>]*aria-describedby="notes-who notes-format"', section)
 
 
 def _notes_version(html: str) -> str:
