@@ -31,8 +31,6 @@ from community.profiles.services import (
 )
 from community.submissions import SubmissionMixin
 
-BLANK_TAG_ROWS = 3
-
 
 def level_choices():
     return [("interested", _l("interested")), ("practitioner", _l("practitioner")), ("expert", _l("expert"))]
@@ -106,10 +104,10 @@ def language_choices(extra=()):
 
 
 class TagRowForm(Form):
-    """One topic with its level; an empty topic is ignored, "remove" drops it."""
+    """One of the person's topics with its level (a "Remove" button beside it drops the row)."""
 
     tag = SelectField(_l("Topic"), validate_choice=True)
-    level = SelectField(_l("Level"), choices=lambda: as_choices([*level_choices(), ("remove", _l("remove"))]))
+    level = SelectField(_l("Level"), choices=lambda: as_choices(level_choices()))
 
 
 class ProfileForm(FlaskForm):
@@ -128,6 +126,9 @@ class ProfileForm(FlaskForm):
                        description=_l("A web page about you (http:// or https://)."))
     directory_visible = BooleanField(_l("List me in the people directory and as a topic contact"))
     tags = FieldList(FormField(TagRowForm), label=_l("My topics"))
+    # The "Add a topic" row: added with its "Add" button, or with "Save profile" when chosen.
+    new_tag = SelectField(_l("Add a topic"), validate_choice=False)
+    new_level = SelectField(_l("Level of the new topic"), choices=lambda: as_choices(level_choices()), default="interested")
 
     def validate(self, extra_validators=None) -> bool:
         """A topic chosen in two rows is refused on the later row: one row would silently win
@@ -136,13 +137,38 @@ class ProfileForm(FlaskForm):
         seen: set[str] = set()
         for row in self.tags:
             topic = row.form.tag.data
-            if not topic or row.form.level.data == "remove":
+            if not topic:
                 continue
             if topic in seen:
                 row.form.tag.errors = [*row.form.tag.errors, _("This topic is in another row already; change its level there.")]
                 valid = False
             seen.add(topic)
+        if self.new_tag.data and not self.check_new_topic():
+            valid = False
         return valid
+
+    def chosen_topics(self) -> set[str]:
+        return {row.form.tag.data for row in self.tags if row.form.tag.data}
+
+    def check_new_topic(self, *, required: bool = False) -> bool:
+        """The topic in the "Add a topic" row: one from the list, not one of the person's already.
+        Puts the reason on the field and answers False when it cannot be added."""
+        slug = (self.new_tag.data or "").strip()
+        names = {choice.value: choice.label for choice in self.new_tag.choices if choice.value}
+        if not slug:
+            if required:
+                self.new_tag.errors = [_("Choose a topic to add.")]
+            return not required
+        if slug not in names:
+            self.new_tag.errors = [_("There is no topic “%(topic)s”. Choose one from the list.", topic=slug[:80])]
+            return False
+        if slug in self.chosen_topics():
+            self.new_tag.errors = [_("%(topic)s is one of your topics already; change its level above.", topic=names[slug])]
+            return False
+        if self.new_level.data not in dict(level_choices()):
+            self.new_level.errors = [_("Choose a level: interested, practitioner or expert.")]
+            return False
+        return True
 
 
 class SettingsForm(FlaskForm):

@@ -35,7 +35,6 @@ from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
 from community.profiles import bp, contacts, peers, queries, questions, services
 from community.profiles.forms import (
-    BLANK_TAG_ROWS,
     AskForm,
     ProfileForm,
     SettingsForm,
@@ -253,11 +252,12 @@ def _profile_form(person: User):
             "languages": list(person.languages), "timezone": person.timezone, "capacity": person.capacity or 0,
             "availability": person.availability or "", "link": person.link or "",
             "directory_visible": person.directory_visible,
-            "tags": [{"tag": r.tag.slug, "level": r.level} for r in rows] + [{"tag": "", "level": "interested"}] * BLANK_TAG_ROWS,
+            "tags": [{"tag": r.tag.slug, "level": r.level} for r in rows],
         })
     choices = tag_choices(blank=_("— choose a topic —"))
     for entry in form.tags:
         entry.form.tag.choices = choices
+    form.new_tag.choices = choices
     zones = timezone_choices()
     if person.timezone and person.timezone not in {c.value for c in zones}:
         zones = as_choices([(person.timezone, person.timezone)]) + zones
@@ -280,8 +280,9 @@ def _profile_values(form, *, checked_only: bool = False) -> dict:
     if "languages" in names:  # ticked boxes; a single "de, en" (an older form, a script) is split as before
         values["languages"] = [code for value in (form.languages.data or []) for code in value.replace(";", ",").split(",")]
     if "tags" in names:
-        values["tags"] = [(row.form.tag.data, row.form.level.data) for row in form.tags
-                          if row.form.tag.data and row.form.level.data != "remove"]
+        values["tags"] = [(row.form.tag.data, row.form.level.data) for row in form.tags if row.form.tag.data]
+        if form.new_tag.data and not form.new_tag.errors:  # chosen in "Add a topic", saved without pressing Add
+            values["tags"].append((form.new_tag.data, form.new_level.data))
     return values
 
 
@@ -300,7 +301,12 @@ def edit(person_id: int):
     person = services.get_person(current_user, person_id)
     services.require_editor(current_user, person)  # the form page too
     form = _profile_form(person)
-    if form.validate_on_submit():
+    topic_note = None
+    if form.is_submitted() and ("add_topic" in request.form or "remove_topic" in request.form):
+        # "Add" and "Remove" change the form being edited (whatever else was typed stays);
+        # "Save profile" stores it. Without JavaScript each is one plain post of the whole form.
+        topic_note = _change_topics(form)
+    elif form.validate_on_submit():
         with form_attempt(form) as attempt:
             services.update_profile(current_user, person, **_profile_values(form))
         if attempt.ok:
@@ -308,7 +314,28 @@ def edit(person_id: int):
             return redirect(url_for("profiles.show", person_id=person.id))
     elif form.is_submitted():
         _profile_checks_too(form)
-    return render_template("profiles/edit.html", person=person, form=form)
+    return render_template("profiles/edit.html", person=person, form=form, topic_note=topic_note,
+                           topic_names={c.value: c.label for c in form.new_tag.choices if c.value})
+
+
+def _change_topics(form) -> str | None:
+    """Add the "Add a topic" row's topic to the form's rows, or drop the row whose Remove was
+    pressed; what the page then says about it (a refusal is put on the field instead)."""
+    names = {c.value: c.label for c in form.new_tag.choices if c.value}
+    if "remove_topic" in request.form:
+        slug = request.form.get("remove_topic", "")
+        kept = [entry for entry in form.tags.entries if entry.form.tag.data != slug]
+        if len(kept) == len(form.tags.entries):
+            return None
+        form.tags.entries = kept
+        return _("%(topic)s removed. Save the profile to keep the change.", topic=names.get(slug, slug))
+    if not form.check_new_topic(required=True):
+        return None
+    slug = form.new_tag.data.strip()
+    form.tags.append_entry({"tag": slug, "level": form.new_level.data})
+    form.tags.entries[-1].form.tag.choices = form.new_tag.choices
+    form.new_tag.data, form.new_level.data = "", "interested"
+    return _("%(topic)s added. Save the profile to keep the change.", topic=names[slug])
 
 
 # Peers ------------------------------------------------------------------------------------------

@@ -60,9 +60,12 @@ def test_owner_edits_bio_topics_and_details(client, create_user, login_as, db, t
     levels = dict(db.session.execute(select(PersonTag.tag_id, PersonTag.level).where(PersonTag.user_id == me.id)).all())
     assert sorted(levels.values()) == ["expert", "interested"]
 
-    # Remove one topic, change the other's level.
-    client.post_form(f"/people/{me.id}/edit", edit_form(
-        me, **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner", "tags-1-tag": "linkedin", "tags-1-level": "remove"}))
+    # Remove one topic (its Remove button, then Save), change the other's level.
+    removed = client.post_form(f"/people/{me.id}/edit", edit_form(
+        me, remove_topic="linkedin",
+        **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner", "tags-1-tag": "linkedin", "tags-1-level": "interested"}))
+    assert removed.status_code == 200 and "LinkedIn removed. Save the profile to keep the change." in text_of(removed)
+    client.post_form(f"/people/{me.id}/edit", edit_form(me, **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner"}))
     rows = db.session.execute(select(PersonTag.level).where(PersonTag.user_id == me.id)).scalars().all()
     assert rows == ["practitioner"]
     # The directory finds the new text at once.
@@ -104,10 +107,9 @@ def test_a_topic_chosen_in_two_rows_is_refused_and_keeps_its_level(client, creat
     assert response.status_code == 200
     assert "This topic is in another row already; change its level there." in text_of(response)
     assert db.session.scalars(select(PersonTag.level).where(PersonTag.user_id == me.id)).all() == ["expert"]
-    # Removing it in one row while keeping it in the other is fine.
+    # Saving it in one row is fine.
     response = client.post_form(f"/people/{me.id}/edit", edit_form(
-        me, **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner",
-               "tags-1-tag": "microsoft-teams", "tags-1-level": "remove"}))
+        me, **{"tags-0-tag": "microsoft-teams", "tags-0-level": "practitioner"}))
     assert response.status_code == 302
 
 
@@ -364,15 +366,18 @@ def test_time_zones_are_named_in_the_readers_language_once_each(client, create_u
     assert places.index("Zagreb") < places.index("Zürich")  # alphabetical, accents or not
 
 
-def test_the_topic_editor_stacks_each_topic_above_its_level_on_a_phone(client, create_user, login_as, give_tags, taxonomy):
-    """At 390 px the two selects shared a row and cut the topic names to a dozen letters
-    ("Advanced Exce"); on a phone each row is a card with the topic, then the level, full width."""
-    from tests.stacked import tables_in, unlabelled
-
+def test_the_topic_editor_names_each_topic_with_its_level_and_a_remove_button(client, create_user, login_as, give_tags,
+                                                                               taxonomy):
+    """Each topic is a row of its own (a card-like row that wraps on a phone, no table): its
+    name, a level select labelled with the topic, a Remove button naming it for screen readers."""
     me = create_user(roles=["mentor"], locale="de")
     give_tags(me, {"microsoft-teams": "expert"})
     login_as(me)
-    [editor] = tables_in(client.get(f"/people/{me.id}/edit").get_data(as_text=True))
-    assert {"labels-above"} <= editor.classes and unlabelled(editor) == []
-    assert editor.headings == ["Thema", "Stufe"] and len(editor.rows) > 1
-    assert all([c.label for c in row] == ["Thema", "Stufe"] for row in editor.rows)
+    html = client.get(f"/people/{me.id}/edit").get_data(as_text=True)
+    [row] = re.findall(r'<li class="topic-row">(.*?)</li>', html, re.S)
+    assert '<span class="topic-name">Microsoft Teams</span>' in row
+    assert re.search(r'<label for="tags-0-level" class="visually-hidden">[^<]*Microsoft Teams</label>', row)
+    assert re.search(r'<option selected value="expert">|<option value="expert" selected>', row)
+    assert re.search(r'<button type="submit" name="remove_topic" value="microsoft-teams"[^>]*>Entfernen'
+                     r'<span class="visually-hidden"> Microsoft Teams</span></button>', row)
+    assert "<table" not in html.split('id="my-topics"', 1)[1].split("</fieldset>", 1)[0]
