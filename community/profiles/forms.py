@@ -1,5 +1,6 @@
 import unicodedata
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from babel.core import get_global
@@ -103,6 +104,11 @@ def language_choices(extra=()):
     return as_choices(sorted(((code, name[:1].upper() + name[1:]) for code, name in labelled), key=lambda p: p[1].lower()))
 
 
+def topic_names(choices: Any) -> dict[str, str]:
+    """Topic slug -> name, from the topic select's options (the blank one left out)."""
+    return {choice.value: str(choice.label) for choice in choices or () if choice.value}
+
+
 class TagRowForm(Form):
     """One of the person's topics with its level (a "Remove" button beside it drops the row)."""
 
@@ -154,7 +160,7 @@ class ProfileForm(FlaskForm):
         """The topic in the "Add a topic" row: one from the list, not one of the person's already.
         Puts the reason on the field and answers False when it cannot be added."""
         slug = (self.new_tag.data or "").strip()
-        names = {choice.value: choice.label for choice in self.new_tag.choices if choice.value}
+        names = topic_names(self.new_tag.choices)
         if not slug:
             if required:
                 self.new_tag.errors = [_("Choose a topic to add.")]

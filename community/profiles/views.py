@@ -40,6 +40,7 @@ from community.profiles.forms import (
     SettingsForm,
     language_choices,
     timezone_choices,
+    topic_names,
 )
 from community.security import csrf_token
 from community.templating import Card, CardItem, register_home_card
@@ -315,13 +316,13 @@ def edit(person_id: int):
     elif form.is_submitted():
         _profile_checks_too(form)
     return render_template("profiles/edit.html", person=person, form=form, topic_note=topic_note,
-                           topic_names={c.value: c.label for c in form.new_tag.choices if c.value})
+                           topic_names=topic_names(form.new_tag.choices))
 
 
 def _change_topics(form) -> str | None:
     """Add the "Add a topic" row's topic to the form's rows, or drop the row whose Remove was
     pressed; what the page then says about it (a refusal is put on the field instead)."""
-    names = {c.value: c.label for c in form.new_tag.choices if c.value}
+    names = topic_names(form.new_tag.choices)
     if "remove_topic" in request.form:
         slug = request.form.get("remove_topic", "")
         kept = [entry for entry in form.tags.entries if entry.form.tag.data != slug]
