@@ -336,8 +336,9 @@ def test_suggested_next_topics_explain_themselves_in_plain_words(client, login_a
     assert "Goals not yet covered in a completed session." in page and "no done session" not in page
 
 
-def test_a_goals_progress_select_and_its_button_stay_on_one_line(client, login_as, people, create_mentorship):
-    """The Update button wrapped below its select at 1280 px: the select was a full-width block."""
+def test_a_goals_buttons_sit_together_at_the_end_of_its_row(client, login_as, people, create_mentorship):
+    """The goal's state was a select beside a chip saying the same; now the buttons that move it on
+    sit in one small form at the row's end (wrapping below the topic on a phone)."""
     import re
     from pathlib import Path
 
@@ -345,9 +346,12 @@ def test_a_goals_progress_select_and_its_button_stay_on_one_line(client, login_a
     ship = create_mentorship(mentor, executive)
     login_as(executive)
     body = client.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
-    assert re.search(r'<select name="progress"[^>]*class="[^"]*\bw-auto\b', body)
+    assert '<select name="progress"' not in body
+    forms = re.findall(r'<form method="post" action="/mentoring/mentorships/\d+/goals" class="inline goal-actions">(.*?)</form>',
+                       body, re.S)
+    assert len(forms) == 2 and all(form.count('name="progress"') == 2 for form in forms)
     css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
-    assert re.search(r"\.goal-progress form\.inline \{[^}]*inline-flex[^}]*nowrap", css)
+    assert re.search(r"\.goal-progress form\.goal-actions \{[^}]*inline-flex[^}]*margin-left: auto", css)
 
 
 def test_a_full_mentor_is_refused_with_the_places_really_taken(people, create_mentorship, create_user, taxonomy, api):
