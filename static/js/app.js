@@ -94,6 +94,22 @@
         if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
       });
     });
+    // A profile topic's Remove button drops its row at once instead of sending the form (the
+    // server does the same without JavaScript); "Save profile" then stores the change.
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button[name=remove_topic]");
+      var row = button && button.closest(".topic-row");
+      var editor = row && row.closest("[data-removed-note]");
+      if (!editor) { return; }
+      event.preventDefault();
+      var name = row.querySelector(".topic-name").textContent;
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      var note = editor.querySelector(".topic-note");
+      note.textContent = editor.getAttribute("data-removed-note").replace("__TOPIC__", name);
+      var focusTo = next ? next.querySelector("button[name=remove_topic]") : editor.querySelector("#new_tag");
+      if (focusTo) { focusTo.focus(); }
+    });
     // After a failed submission the error summary takes the focus (GOV.UK pattern), so the
     // page returns to the form; without JavaScript its autofocus attribute does the same.
     var summary = document.querySelector("[data-error-summary]");

@@ -151,3 +151,13 @@ def test_the_topic_editor_reads_in_german(client, create_user, give_tags, login_
     text = text_of(response)
     assert "Meine Themen" in text and "Entfernen LinkedIn" in text
     assert _rows(response.get_data(as_text=True)) == {"LinkedIn": "expert"}
+
+
+def test_with_javascript_remove_has_its_words_ready_and_a_live_region(client, create_user, give_tags, login_as, taxonomy):
+    """static/js/app.js drops a row at once on Remove and says so in the same words as the server."""
+    me = create_user(roles=["mentor"])
+    give_tags(me, {"linkedin": "expert"})
+    login_as(me)
+    page = client.get(f"/people/{me.id}/edit").get_data(as_text=True)
+    assert 'data-removed-note="__TOPIC__ removed. Save the profile to keep the change."' in page
+    assert '<p class="topic-note" role="status"></p>' in page
