@@ -325,27 +325,32 @@ def audit_rows(actor: User, filters: AuditFilters | None = None, *, page: int, p
     )
     events: list[AuditEvent] = list(found.items)
     names = _subject_names(events, _person_ids(events))
-    rows = []
-    for event in events:
-        subject = ""
-        subject_person = None
-        if event.subject_type and event.subject_id is not None:
-            key = (event.subject_type, event.subject_id)
-            if key in names:
-                subject = names[key]
-                if event.subject_type == "user" and ("erased", event.subject_id) not in names:
-                    subject_person = event.subject_id
-            elif event.subject_type == "user":
-                subject = str(_l("a former member"))
-            else:
-                subject = f"{subject_label(event.subject_type)} {event.subject_id}"
-        note = event.note or ""
-        if event.action.startswith("network.") and note in NOTES:
-            note = str(NOTES[note])
-        people = {pid: name for (kind, pid), name in names.items() if kind == "user"}
-        rows.append(AuditRow(event, action_label(event.action), subject, subject_person, note,
-                             describe_data(event.data, people)))
-    return AuditTrail(found, rows, person)
+    people = {pid: name for (kind, pid), name in names.items() if kind == "user"}
+    return AuditTrail(found, [_row(event, names, people) for event in events], person)
+
+
+def _row(event: AuditEvent, names: dict[tuple[str, int], str], people: dict[int, str]) -> AuditRow:
+    """One event in words: its action, its subject by name (a person's page when they are
+    still there) and its details."""
+    subject, subject_person = _subject(event, names)
+    note = event.note or ""
+    if event.action.startswith("network.") and note in NOTES:
+        note = str(NOTES[note])
+    return AuditRow(event, action_label(event.action), subject, subject_person, note, describe_data(event.data, people))
+
+
+def _subject(event: AuditEvent, names: dict[tuple[str, int], str]) -> tuple[str, int | None]:
+    """The event's subject in words, and the person's id when the subject is a person who can
+    still be shown (not erased)."""
+    if not event.subject_type or event.subject_id is None:
+        return "", None
+    key = (event.subject_type, event.subject_id)
+    if key in names:
+        shown = event.subject_type == "user" and ("erased", event.subject_id) not in names
+        return names[key], event.subject_id if shown else None
+    if event.subject_type == "user":
+        return str(_l("a former member")), None
+    return f"{subject_label(event.subject_type)} {event.subject_id}", None
 
 
 # Details that hold people's ids: shown as their names (a former member once erased).
