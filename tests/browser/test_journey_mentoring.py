@@ -114,6 +114,9 @@ def test_request_accept_schedule_reschedule_done_and_feedback(page, live_server,
     move_session_into_the_past(app, session_id)
     log_in(page, live_server, mentor)
     page.goto(f"{live_server}/sessions/{session_id}")
+    # The notes read as text; their editor opens on request and holds them as written.
+    expect(page.locator(".prose.notes")).to_contain_text("Ask about guest access")
+    page.get_by_text("Edit the notes").click()
     expect(page.get_by_role("textbox", name="Private notes")).to_have_value("Ask about guest access")
     page.get_by_role("button", name="Mark as done").click()
     expect(page.get_by_text("Session marked as done.")).to_be_visible()
