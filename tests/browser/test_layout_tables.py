@@ -18,7 +18,6 @@ PAGES = {
     "sessions": (BUSY, lambda ids: "/mentoring/sessions"),
     "runs": (ADMIN, lambda ids: "/mentoring/runs"),
     "categories": (ADMIN, lambda ids: "/community/categories"),
-    "profile-edit": (MENTOR, lambda ids: f"/people/{ids['mentor_id']}/edit"),
     "network-roles": (ADMIN, lambda ids: "/network/roles"),
     "network-coverage": (ADMIN, lambda ids: "/network/coverage"),
     "network-person": (ADMIN, lambda ids: f"/network/people/{ids['mentor_id']}"),
