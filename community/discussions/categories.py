@@ -23,7 +23,7 @@ STARTER_CATEGORIES = (
     ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
      "Features, shortcuts and small tricks worth showing an executive.",
      "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members"),
-    ("mentor-lounge", "Mentor lounge", "Lounge für Mentor:innen",
+    ("mentor-lounge", "Mentor lounge", "Mentoring-Lounge",
      "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
      "Nur für Mentor:innen (und das Programmteam): Zweifel, schwierige Termine, kollegialer Rat.",
      "mentors"),

@@ -224,6 +224,6 @@ def test_the_starter_categories_say_mentor_innen_in_german(runner, client, login
     assert runner.invoke(args=["setup"]).exit_code == 0
     login_as(create_user(roles=("mentor",), locale="de"))
     page = text_of(client.get("/community"))
-    assert "Lounge für Mentor:innen" in page and "Nur für Mentor:innen (und das Programmteam)" in page
+    assert "Mentoring-Lounge" in page and "Nur für Mentor:innen (und das Programmteam)" in page
     assert "Alle können den Mentor:innen Fragen zum digitalen Arbeitsplatz stellen." in page
     assert "Mentorinnen und Mentoren" not in page and "Mentoren-Lounge" not in page
