@@ -29,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from community.extensions import cache
+from community.generation_tracking import TrackedGenerations
 
 GENERATION_KEY = "community-data-generation"
 _DIRECTORY = frozenset({"users", "user_roles", "user_languages", "person_tags", "person_search", "tags", "tag_synonyms"})
@@ -110,17 +111,28 @@ def _read_generations() -> dict[str, str]:
         except OSError:
             current_app.logger.warning("cache generations unreadable", exc_info=True)
             return {area: uuid.uuid4().hex for area in AREAS}  # nothing cached is used
+    tracked = _tracked()
+    known, epoch = tracked.known() if tracked is not None else (None, None)
+    if known is not None:
+        return known  # Redis would have told this process of any change (community.generation_tracking)
     keys = [_key(area) for area in AREAS]
     try:
         values = dict(zip(AREAS, cache.get_many(*keys), strict=True))
+        complete = all(value is not None for value in values.values())
         for area, value in values.items():
             if value is None:
                 cache.add(_key(area), uuid.uuid4().hex, timeout=0)  # only if still absent
                 values[area] = cache.get(_key(area))
     except Exception:  # noqa: BLE001 - without a cache, nothing cached can be stale
         current_app.logger.warning("cache unavailable", exc_info=True)
-        values = {}
+        values, complete = {}, False
+    if complete and tracked is not None:
+        tracked.remember(values, epoch)
     return {area: value or uuid.uuid4().hex for area, value in ((a, values.get(a)) for a in AREAS)}
+
+
+def _tracked() -> TrackedGenerations | None:
+    return current_app.extensions.get("community.tracked_generations")
 
 
 def generation(area: str = "contacts") -> str:
@@ -144,6 +156,9 @@ def bump_generation(areas=None) -> None:
                 cache.set_many({_key(area): uuid.uuid4().hex for area in batch}, timeout=0)
         except Exception:  # noqa: BLE001 - a cache outage must never fail a commit; entries expire anyway
             current_app.logger.warning("could not bump the cache generation", exc_info=True)
+    tracked = _tracked()
+    if tracked is not None:
+        tracked.forget()
     g.pop("data_generations", None)
 
 
@@ -213,6 +228,12 @@ def init_app(app: Flask) -> None:
         app.extensions["community.generation_files"] = GenerationFiles(app.config["CACHE_GENERATIONS_DIR"])
     app.config.setdefault("CACHE_KEY_PREFIX", app.config.get("RATELIMIT_KEY_PREFIX", "community") + ":cache:")
     cache.init_app(app)
+    app.extensions.pop("community.tracked_generations", None)
+    if app.config["CACHE_TYPE"] == "RedisCache" and app.config.get("CACHE_REDIS_URL") and app.config.get(
+            "CACHE_GENERATION_TRACKING", True):
+        app.extensions["community.tracked_generations"] = TrackedGenerations(
+            app.config["CACHE_REDIS_URL"], f"{app.config['CACHE_KEY_PREFIX']}{GENERATION_KEY}:",
+            max_age=float(app.config.get("CACHE_GENERATION_TRACKING_SECONDS", 2.0)))
     for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit), ("do_orm_execute", _after_bulk),
                            ("after_soft_rollback", _after_soft_rollback), ("after_begin", _note_generations)):
         if not event.contains(Session, name, listener):

@@ -184,6 +184,10 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Who a login session or API token belongs to, remembered per worker or in Redis
         # (community.accounts.auth); 0 looks it up on every request
         "IDENTITY_CACHE_SECONDS": int(env.get("IDENTITY_CACHE_SECONDS", "5")),
+        # With Redis each process keeps the data generations until Redis tells it one changed
+        # (community.generation_tracking), trusting them at most this long; 0 turns it off
+        "CACHE_GENERATION_TRACKING": float(env.get("CACHE_GENERATION_TRACKING_SECONDS", "2")) > 0,
+        "CACHE_GENERATION_TRACKING_SECONDS": float(env.get("CACHE_GENERATION_TRACKING_SECONDS", "2")),
         # Task queue (community.tasks): Celery on REDIS_URL (or CELERY_BROKER_URL); without
         # either, tasks run in the web process right after the request's commit
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
