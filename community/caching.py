@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import threading
 import time
 import uuid
@@ -303,14 +304,19 @@ def _recent() -> RecentValues:
     return recent_values("recent_values", current_app.config.get("FRAGMENT_LOCAL_SECONDS", 5), size=1024)
 
 
+class _Pickled(bytes):
+    """A value the process keeps as its pickle (`kept`): each request unpickles its own copy,
+    so what one request changes in it no other sees, and none needs the shared cache's round trip."""
+
+
 def kept(key: str, compute: Callable[[], tuple[Any, bool]], *, recent: RecentValues, timeout: int | None = None,
          copy_here: Callable[[Any], bool] | None = None) -> Any:
     """The value kept under `key`: this process's recent copy, the shared cache's, or
-    compute()'s — (value, keep): kept when keep is true. The process keeps its own copy when
-    copy_here(value) says it may (default: always)."""
+    compute()'s — (value, keep): kept when keep is true. The process keeps the value itself
+    when copy_here(value) says it may be shared (default: always), else its pickle."""
     value = recent.get(key)
     if value is not None:
-        return value
+        return pickle.loads(value) if isinstance(value, _Pickled) else value  # noqa: S301 - pickled by this process
     try:
         value = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage only costs speed
@@ -325,14 +331,17 @@ def kept(key: str, compute: Callable[[], tuple[Any, bool]], *, recent: RecentVal
             current_app.logger.warning("cache unavailable", exc_info=True)
     if copy_here is None or copy_here(value):
         recent.put(key, value)
+    else:
+        recent.put(key, _Pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
     return value
 
 
 def cached(parts: tuple, compute, timeout: int | None = None):
     """compute() once per generation and key parts; plain data only (it may be pickled). A
     request whose own unsaved writes touch the part's area computes afresh (and keeps nothing).
-    Values nothing can change (numbers, strings, tuples of them) are also kept by the process
-    for FRAGMENT_LOCAL_SECONDS under the same key: no round trip, no unpickling."""
+    The process also keeps it for FRAGMENT_LOCAL_SECONDS under the same key, so a hit needs no
+    round trip: as it is when nothing can change it (numbers, strings, tuples of them), else as
+    its pickle, unpickled afresh for each request."""
     if changed_here(AREA_FOR_PART.get(str(parts[0]) if parts else "", "contacts")):
         return compute()
     return kept(fragment_key(*parts), lambda: (compute(), True), recent=_recent(), timeout=timeout, copy_here=_frozen)

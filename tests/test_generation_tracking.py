@@ -185,3 +185,27 @@ def test_a_forked_worker_opens_its_own_connection(make_app):
     _read(app)
     assert tracker._connection is not parents
     assert parents._sock is not None  # the parent's socket is left alone
+
+
+def test_a_cached_part_that_could_be_changed_is_kept_by_the_process_as_a_copy_per_request(make_app, monkeypatch):
+    """A directory page's JSON (a dict) is read from Redis once per process, then each request
+    gets its own copy: what one request changes in it, the next never sees."""
+    from community.caching import cached
+    from community.extensions import cache
+
+    app = make_app()
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"items": [{"id": 1, "name": "Ada"}], "total": 1}
+
+    with app.test_request_context("/"):
+        first = cached(("directory-api", "q=ada"), compute)
+        first["items"][0]["email"] = "ada@example.com"  # one request adds what only its reader may see
+    shared_reads = []
+    monkeypatch.setattr(type(cache), "get", lambda self, key: shared_reads.append(key))
+    with app.test_request_context("/"):
+        second = cached(("directory-api", "q=ada"), compute)
+    assert second == {"items": [{"id": 1, "name": "Ada"}], "total": 1}
+    assert computed == [1] and shared_reads == []
