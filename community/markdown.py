@@ -1,6 +1,7 @@
 """Markdown to safe HTML: markdown-it-py renders (raw HTML off), nh3 sanitises what comes out.
 
-Used for profile bios and community posts. Two layers on purpose: the renderer never emits
+Used for profile bios, community posts and (with `breaks=True`) a mentoring session's agenda
+and notes. Two layers on purpose: the renderer never emits
 raw HTML from the input, and the sanitiser would remove anything dangerous that slipped
 through (javascript:/data: URLs, event attributes, svg/math, style). Links get
 rel="nofollow noopener noreferrer". @handles become profile links when the caller passes a
@@ -44,8 +45,8 @@ MAX_NESTING = 20
 _BLOCK_MARKERS = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+def _parser(*, breaks: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "breaks": breaks})
     md.enable(["table", "strikethrough", "linkify"])
     # Guard against pathological nesting (e.g. thousands of '>' or list markers): blocks
     # nested deeper are parsed no further (no deep recursion), but their text is kept.
@@ -79,10 +80,13 @@ def _keep_text_beyond_nesting(md: MarkdownIt) -> None:
 
 
 _MD = _parser()
+# Session agendas and notes were plain text before they became Markdown: people wrote one item
+# a line, without blank lines between. There a single line break stays a line break (<br>).
+_MD_BREAKS = _parser(breaks=True)
 
 
-def _parse(source: str, env: dict) -> list[Token]:
-    tokens = _MD.parse(source, env)
+def _parse(source: str, env: dict, md: MarkdownIt = _MD) -> list[Token]:
+    tokens = md.parse(source, env)
     for token in tokens:
         if token.meta.get("flattened"):
             token.hidden = False  # a tight list hides its items' paragraphs: these lines would run together
@@ -164,18 +168,25 @@ def mentioned_handles(source: str) -> set[str]:
     return handles
 
 
-def render(source: str | None, *, mentions: Mapping[str, str] | Callable[[str], str | None] | None = None) -> str:
-    """Safe HTML for a Markdown text. `mentions` maps handle -> profile URL (or resolves one)."""
+def render(
+    source: str | None,
+    *,
+    mentions: Mapping[str, str] | Callable[[str], str | None] | None = None,
+    breaks: bool = False,
+) -> str:
+    """Safe HTML for a Markdown text. `mentions` maps handle -> profile URL (or resolves one);
+    with `breaks`, a single line break in a paragraph is kept as a line break."""
     if not source:
         return ""
     source = source[:MAX_SOURCE_CHARS]
     env: dict = {}
-    tokens = _parse(source, env)
+    md = _MD_BREAKS if breaks else _MD
+    tokens = _parse(source, env, md)
     _images_as_links(tokens)
     if mentions is not None:
         resolve = mentions.get if isinstance(mentions, Mapping) else mentions
         _link_mentions(tokens, resolve)
-    html = _MD.renderer.render(tokens, _MD.options, env)
+    html = md.renderer.render(tokens, md.options, env)
     return sanitise(html)
 
 

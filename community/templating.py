@@ -163,10 +163,11 @@ def unread_for(user: User) -> int:
     return unread
 
 
-def markdown_html(source: str | None) -> Markup:
-    """A text people write in Markdown (a session's agenda) as the community shows posts:
-    community.markdown's renderer, raw HTML off, sanitised."""
-    return Markup(markdown.render(source))  # noqa: S704 - rendered without raw HTML and sanitised by nh3
+def markdown_html(source: str | None, breaks: bool = False) -> Markup:
+    """A text people write in Markdown (a session's agenda and notes) as the community shows
+    posts: community.markdown's renderer, raw HTML off, sanitised. `breaks=True` keeps single
+    line breaks, for texts people wrote as plain lines before they became Markdown."""
+    return Markup(markdown.render(source, breaks=breaks))  # noqa: S704 - rendered without raw HTML and sanitised by nh3
 
 
 def init_app(app: Flask) -> None:

@@ -102,3 +102,39 @@ def test_the_notes_as_they_are_now_are_rendered_after_a_conflict(client, people,
     assert refused.status_code == 409
     now = refused.get_data(as_text=True).split('id="notes-now"', 1)[1].split("</div>\n    </div>", 1)[0]
     assert "<strong>MENTOR</strong>" in now and "<script" not in now
+
+
+def test_notes_written_one_item_a_line_keep_their_lines(client, login_as, become, people, create_mentorship,
+                                                        create_session):
+    """Before notes were Markdown, people wrote one thing a line without blank lines between:
+    those lines stay lines instead of running together into one sentence."""
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(2),
+                                agenda="Calendar sharing\nShared mailbox")
+    login_as(executive)
+    client.post_form(f"/sessions/{session_id}/notes", {"notes": "Next: **Loop**\nBook a room", "tried": "Tried Teams\nSet up OneNote"})
+    become(mentor)
+    page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert _rendered(page, "tried") == "<p>Tried Teams<br>\nSet up OneNote</p>\n"
+    assert _rendered(page) == "<p>Next: <strong>Loop</strong><br>\nBook a room</p>\n"
+    assert _rendered(page, "agenda") == "<p>Calendar sharing<br>\nShared mailbox</p>\n"
+    assert _editor(page) == "Next: **Loop**\nBook a room"  # the text itself is kept as written
+
+
+def test_with_line_breaks_kept_lists_paragraphs_and_the_sanitiser_work_as_before():
+    from community.markdown import render
+
+    html = render("Plan\n- one\n- two\n\n1. first\n2. second\n\nA paragraph\nof two lines\n\n"
+                  "<script>alert(1)</script>\n[bad](javascript:alert(2))\n![pic](/network/people/9)", breaks=True)
+    assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html and "<ol>\n<li>first</li>" in html
+    assert "<p>A paragraph<br>\nof two lines</p>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+    assert "<img" not in html and '<a href="/network/people/9" rel="nofollow noopener noreferrer">pic</a>' in html
+    assert render("> " * 30 + "deep\nquote", breaks=True).count("<blockquote>") == 20  # the same nesting guard
+    assert "deep" in render("> " * 30 + "deep\nquote", breaks=True)
+
+
+def test_posts_and_bios_still_join_single_lines_into_one_paragraph():
+    from community.markdown import render
+
+    assert render("one\ntwo") == "<p>one\ntwo</p>\n"
