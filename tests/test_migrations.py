@@ -88,3 +88,30 @@ def test_upgrading_a_populated_database_keeps_every_person_and_indexes_them(tmp_
         db.session.remove()
         db.engine.dispose()
     assert found == {1} and found_zoe == {3}
+
+
+def test_upgrading_marks_the_events_people_did_as_done_by_a_person(tmp_path_factory):
+    """Events written before the audit trail told a deleted account from the system: those that
+    still name their actor were done by a person; those without one stay the system's."""
+    from flask_migrate import upgrade
+
+    from community.extensions import db
+    from tests.conftest import _reset_schema
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_audit_by_person")
+    _reset_schema(url)
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        upgrade(revision="5b8d2e6f0a47")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, email, name, handle, timezone, active, created_at) "
+                "VALUES (1, 'p1@example.com', 'Ada Admin', 'p1', 'Europe/Berlin', :active, CURRENT_TIMESTAMP)"
+            ), {"active": True})
+            conn.execute(text("INSERT INTO audit_events (id, created_at, actor_id, action) VALUES "
+                              "(1, CURRENT_TIMESTAMP, 1, 'user.roles_changed'), (2, CURRENT_TIMESTAMP, NULL, 'privacy.retention')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            marked = dict(conn.execute(text("SELECT id, by_person FROM audit_events")).all())
+        db.engine.dispose()
+    assert marked == {1: True, 2: False}

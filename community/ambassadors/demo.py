@@ -43,7 +43,7 @@ def seed(ctx) -> None:
         rows.append({"nominee_id": person_id, "nominated_by_id": nominator, "reason": REASONS[i % len(REASONS)],
                      "status": "promoted", "created_at": since - timedelta(days=14), "decided_by_id": decider,
                      "decided_at": since, "note": "Clear evidence from sessions, feedback and the community."})
-        audits.append({"action": "ambassador.promoted", "actor_id": decider, "subject_type": "user",
+        audits.append({"action": "ambassador.promoted", "actor_id": decider, "by_person": True, "subject_type": "user",
                        "subject_id": person_id, "note": "Clear evidence from sessions, feedback and the community.", "created_at": since})
         db.session.execute(update(User).where(User.id == person_id).values(is_ambassador=True, ambassador_since=since))
     for i, person_id in enumerate(open_nominees):
@@ -55,7 +55,7 @@ def seed(ctx) -> None:
     rows.append({"nominee_id": declined, "nominated_by_id": rng.choice([m for m in nominators if m != declined]),
                  "reason": REASONS[4], "status": "declined", "created_at": decided_at - timedelta(days=10),
                  "decided_by_id": decider, "decided_at": decided_at, "note": DECLINE_NOTE})
-    audits.append({"action": "ambassador.declined", "actor_id": decider, "subject_type": "user", "subject_id": declined,
+    audits.append({"action": "ambassador.declined", "actor_id": decider, "by_person": True, "subject_type": "user", "subject_id": declined,
                    "note": DECLINE_NOTE, "created_at": decided_at})
     db.session.execute(insert(Nomination), rows)
     db.session.execute(insert(AuditEvent), audits)

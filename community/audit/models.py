@@ -14,11 +14,17 @@ if TYPE_CHECKING:
 
 
 class AuditEvent(Model):
+    """One thing done. `by_person` says a person did it (an actor was given): it stays true when
+    their account is deleted later and `actor_id` becomes NULL, so the trail tells "a deleted
+    account" from the system (periodic tasks, directory sync, the command line). Nothing else
+    about the person is kept for it: a deleted account stays anonymous."""
+
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_person: Mapped[bool] = mapped_column(default=False)
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None]

@@ -34,9 +34,12 @@ def record(
     note: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """An event; without an `actor` it reads as done by the system (a task, HR sync, the CLI)."""
+    actor_id = getattr(actor, "id", None)
     event = AuditEvent(
         action=action,
-        actor_id=getattr(actor, "id", None),
+        actor_id=actor_id,
+        by_person=actor_id is not None,
         subject_type=subject_type,
         subject_id=subject_id,
         note=note,

@@ -19,7 +19,7 @@ def add_event(db):
     from community.audit.models import AuditEvent
 
     def add(action, actor=None, subject=None, when=None, data=None, subject_type="user"):
-        row = AuditEvent(action=action, actor_id=getattr(actor, "id", actor), data=data,
+        row = AuditEvent(action=action, actor_id=getattr(actor, "id", actor), by_person=actor is not None, data=data,
                          subject_type=subject_type if subject is not None else None,
                          subject_id=getattr(subject, "id", subject),
                          created_at=when or datetime.now(UTC))

@@ -198,3 +198,44 @@ def test_audit_values_of_run_status_survey_kind_export_format_and_channel_read_i
     assert not code_words.findall(german), code_words.findall(german)
     for words in ("läuft", "abgeschlossen", "geplant", "Eingangsbefragung", "Abschlussbefragung", "Microsoft Teams"):
         assert words in german, words
+
+
+def _who(page_html: str, action_label: str) -> str:
+    """The Who cell of the (first) row whose action reads `action_label`."""
+    rows = page_html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")
+    row = next(row for row in rows if f'<span class="fw-semibold">{action_label}</span>' in row)
+    return row.split('data-label="Who">', 1)[1].split("</td>", 1)[0]
+
+
+def test_an_event_of_a_deleted_account_reads_as_such_not_as_the_system(app, client, login_as, create_user, db):
+    """The actor's account deleted since (actor_id set to NULL): the trail said "the system" did
+    it. A deleted account reads as one; what the system does still reads "the system"."""
+    from sqlalchemy import delete
+
+    from community.accounts.models import User
+    from community.privacy.services import run_retention
+
+    gone = create_user(roles=["admin"], name="Gerd Gone")
+    reader = create_user(roles=["admin"], name="Ada Admin")
+    person = create_user(name="Petra Person")
+    login_as(gone)
+    client.post_form(f"/admin/users/{person.id}", {"roles-roles": ["mentor"]})
+    client.post_form("/logout")
+    with app.app_context():
+        run_retention(24)  # a periodic task: no actor
+        db.session.execute(delete(User).where(User.id == gone.id))
+        db.session.commit()
+    login_as(reader)
+    body = client.get("/admin/audit").get_data(as_text=True)
+    deleted = _who(body, "Roles changed")
+    assert "a deleted account" in deleted and "the system" not in deleted and "Gerd Gone" not in body
+    assert "avatar-neutral" in deleted
+    system = _who(body, "Old data removed (retention)")
+    assert "the system" in system and "a deleted account" not in system and "avatar" not in system
+    # the person the deleted account acted on is still found by the filter, with that event
+    rows = client.get(f"/admin/audit?person={person.email}").get_data(as_text=True)
+    assert "a deleted account" in _who(rows, "Roles changed")
+
+    client.post_form("/locale", {"locale": "de", "next": "/admin/audit"})
+    german = client.get("/admin/audit").get_data(as_text=True)
+    assert "ein gelöschtes Konto" in german and "das System" in german
