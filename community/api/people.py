@@ -25,7 +25,7 @@ from community.errors import DomainError
 from community.pagination import Page
 from community.profiles import peers, queries, services
 from community.profiles.models import LEVELS
-from community.profiles.services import CAPACITY_MAX
+from community.profiles.services import CAPACITY_MAX, TOPICS_MAX
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -118,7 +118,10 @@ class ProfilePatchSchema(ma.Schema):
     capacity = JsonInteger(validate=validate.Range(min=0, max=CAPACITY_MAX))
     availability = ma.fields.String(allow_none=True)
     link = ma.fields.String(allow_none=True)
-    tags = ma.fields.List(ma.fields.Nested(TagLevelSchema), validate=validate.Length(max=100))
+    # 100 bounds the body; the service refuses more than TOPICS_MAX with its own message on `tags`.
+    tags = ma.fields.List(ma.fields.Nested(TagLevelSchema), validate=validate.Length(max=100), metadata={
+        "description": f"The complete list of topics (it replaces the profile's); a profile has at most {TOPICS_MAX}, "
+                       "more are refused (422 naming `tags`)"})
     directory_visible = JsonBoolean()
 
     @ma.pre_load

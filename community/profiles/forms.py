@@ -7,6 +7,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +30,7 @@ from community.profiles.services import (
     CAPACITY_MAX,
     LINK_MAX,
     PLACE_MAX,
+    TOPICS_MAX,
 )
 from community.submissions import SubmissionMixin
 
@@ -156,8 +158,19 @@ class ProfileForm(FlaskForm):
     def chosen_topics(self) -> set[str]:
         return {row.form.tag.data for row in self.tags if row.form.tag.data}
 
+    @property
+    def topics_full(self) -> bool:
+        """The person's rows hold as many topics as a profile may: the Add row says so instead."""
+        return len(self.chosen_topics()) >= TOPICS_MAX
+
+    @staticmethod
+    def topics_full_message() -> str:
+        return ngettext("A profile has at most %(num)d topic. Remove one to add another.",
+                        "A profile has at most %(num)d topics. Remove one to add another.", TOPICS_MAX)
+
     def check_new_topic(self, *, required: bool = False) -> bool:
-        """The topic in the "Add a topic" row: one from the list, not one of the person's already.
+        """The topic in the "Add a topic" row: one from the list, not one of the person's already,
+        with room for it (TOPICS_MAX).
         Puts the reason on the field and answers False when it cannot be added."""
         slug = (self.new_tag.data or "").strip()
         names = topic_names(self.new_tag.choices)
@@ -165,6 +178,9 @@ class ProfileForm(FlaskForm):
             if required:
                 self.new_tag.errors = [_("Choose a topic to add.")]
             return not required
+        if self.topics_full:
+            self.new_tag.errors = [self.topics_full_message()]
+            return False
         if slug not in names:
             self.new_tag.errors = [_("There is no topic “%(topic)s”. Choose one from the list.", topic=slug[:80])]
             return False

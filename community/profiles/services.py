@@ -31,6 +31,10 @@ AVAILABILITY_MAX = 300
 LINK_MAX = 500
 PLACE_MAX = 120
 CAPACITY_MAX = 10
+# Topics a profile holds: the demo's busiest people have 7 and the taxonomy about 40. Past a
+# few dozen, "expert" and "interested" stop telling the directory, topic contacts and the peer
+# finder what someone actually knows.
+TOPICS_MAX = 30
 
 
 class _Unset(Enum):
@@ -181,7 +185,7 @@ PROFILE_CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "timezone": lambda v: accounts.check_timezone(v or ""),
     "directory_visible": bool,
     "languages": lambda v: accounts.check_languages(v or []),
-    "tags": lambda v: _tag_levels(v),
+    "tags": lambda v: _topics_within_limit(_tag_levels(v)),
 }
 
 
@@ -267,10 +271,21 @@ def _tag_levels(pairs: Iterable[tuple[str, str]]) -> list[tuple[Tag, str]]:
     return list(chosen.values())
 
 
+def _topics_within_limit(levels: list[tuple[Tag, str]], held: int = 0) -> list[tuple[Tag, str]]:
+    """`levels`, refused when a profile would then hold more than TOPICS_MAX topics (`held`: the
+    topics it keeps besides those given)."""
+    count = held + len(levels)
+    if count > TOPICS_MAX:
+        _refuse("tags", ngettext("A profile has at most %(num)d topic; this one would have %(given)d.",
+                                 "A profile has at most %(num)d topics; this one would have %(given)d.",
+                                 TOPICS_MAX, given=count))
+    return levels
+
+
 def set_person_tags(actor: User, person: User, pairs: Iterable[tuple[str, str]]) -> None:
     """Exactly these topics with these levels (others are removed)."""
     require_editor(actor, person)
-    _replace_tags(person, _tag_levels(pairs))
+    _replace_tags(person, _topics_within_limit(_tag_levels(pairs)))
 
 
 def _replace_tags(person: User, levels: list[tuple[Tag, str]]) -> None:
@@ -291,7 +306,9 @@ def add_person_tags(person: User, pairs: Iterable[tuple[str, str]]) -> bool:
     """Add topics or change their levels; never removes one. Returns whether anything changed."""
     changed = False
     rows = _tag_rows(person.id)
-    for tag, level in _tag_levels(pairs):
+    wanted = _tag_levels(pairs)
+    _topics_within_limit([(tag, level) for tag, level in wanted if tag.id not in rows], held=len(rows))
+    for tag, level in wanted:
         row = rows.get(tag.id)
         if row is None:
             db.session.add(PersonTag(user_id=person.id, tag_id=tag.id, level=level))
@@ -336,8 +353,9 @@ def check_tags_column(user: User | None, raw: str) -> bool:
     `import_tags_column` refuses it; whether it would change `user` (None: a new person)."""
     wanted = _tag_levels(parse_tag_column(raw))
     if user is None:
-        return bool(wanted)
+        return bool(_topics_within_limit(wanted))
     rows = _tag_rows(user.id)
+    _topics_within_limit([(tag, level) for tag, level in wanted if tag.id not in rows], held=len(rows))
     return any(tag.id not in rows or rows[tag.id].level != level for tag, level in wanted)
 
 

@@ -316,7 +316,7 @@ def edit(person_id: int):
     elif form.is_submitted():
         _profile_checks_too(form)
     return render_template("profiles/edit.html", person=person, form=form, topic_note=topic_note,
-                           topic_names=topic_names(form.new_tag.choices))
+                           topic_names=topic_names(form.new_tag.choices), topics_max=services.TOPICS_MAX)
 
 
 def _change_topics(form) -> str | None:

@@ -107,6 +107,11 @@
       row.remove();
       var note = editor.querySelector(".topic-note");
       note.textContent = editor.getAttribute("data-removed-note").replace("__TOPIC__", name);
+      var full = editor.querySelector(".topic-add-full");
+      if (full && editor.querySelectorAll(".topic-row").length < Number(editor.getAttribute("data-topics-max"))) {
+        full.remove();  // room for a topic again: the Add row comes back
+        editor.querySelector(".topic-add-fields").hidden = false;
+      }
       var focusTo = next ? next.querySelector("button[name=remove_topic]") : editor.querySelector("#new_tag");
       if (focusTo) { focusTo.focus(); }
     });

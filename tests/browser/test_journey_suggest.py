@@ -149,3 +149,28 @@ def test_a_threads_topics_complete_as_you_type_and_stay_a_plain_field_without_ja
             expect(page.get_by_role("link", name="Microsoft Teams", exact=True)).to_be_visible()
         finally:
             context.close()
+
+
+def test_with_thirty_topics_removing_one_in_place_brings_the_add_row_back(live_server, page, org, give_tags, app):  # noqa: F811
+    """The Add row says a profile is full instead of offering a topic; JavaScript's Remove drops
+    a row without a page load, so the Add row has to come back by itself."""
+    from sqlalchemy import select
+
+    from community.expertise.models import Tag
+    from community.extensions import db
+
+    with app.app_context():
+        slugs = list(db.session.scalars(select(Tag.slug).where(Tag.slug != "microsoft-teams").order_by(Tag.slug)))
+    give_tags(org["expert"], dict.fromkeys(slugs[:29], "interested"))  # and Microsoft Teams: 30
+    log_in(page, live_server, org["expert"])
+    page.goto(f"{live_server}/people/{org['expert'].id}/edit")
+    full = page.get_by_text("A profile has at most 30 topics. Remove one to add another.")
+    expect(full).to_be_visible()
+    expect(page.get_by_label("Add a topic")).to_be_hidden()
+    page.get_by_role("button", name="Remove Microsoft Teams").click()
+    expect(full).to_have_count(0)
+    page.get_by_label("Add a topic").select_option(slugs[29])
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("A profile has at most 30 topics. Remove one to add another.")).to_be_visible()
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Profile saved.")).to_be_visible()
