@@ -45,7 +45,7 @@ translations: $(APP_STAMP)
 
 messages: $(APP_STAMP)  ## re-extract strings and update the German catalog
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o community/translations/messages.pot .
-	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
 
 db-upgrade: $(APP_STAMP)
 	$(FLASK) db upgrade
