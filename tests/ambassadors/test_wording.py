@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.ambassadors.conftest import nominations, summary_of
 from tests.conftest import text_of
+from tests.faces import faces_in
 
 # One's own open nomination -------------------------------------------------------------------------
 
@@ -56,11 +57,21 @@ def test_a_self_nomination_says_nominated_themselves(client, login_as, people, c
     create_nomination(people["other_mentor"], people["staff"])
     login_as(people["cm"])
     listing = text_of(client.get("/ambassadors/nominations"))
-    assert "Mara Mentor Nominated themselves" in listing and "Otto Mentor Sam Staff" in listing
+    # (each person with their avatar: "SS" are Sam Staff's initials)
+    assert "Mara Mentor Nominated themselves" in listing and "Otto Mentor SS Sam Staff" in listing
     assert re.search(r"Mara Mentor nominated themselves on \d+ \w+ \d{4}", text_of(client.get(f"/ambassadors/nominations/{own}")))
     client.post_form("/locale", {"locale": "de"})
     assert "Mara Mentor Hat sich selbst nominiert" in text_of(client.get("/ambassadors/nominations"))
     assert re.search(r"Mara Mentor hat sich am [\d.]+ selbst nominiert", text_of(client.get(f"/ambassadors/nominations/{own}")))
+
+
+def test_the_nominations_show_nominee_and_nominator_with_their_avatars(client, login_as, people, create_nomination):
+    create_nomination(people["mentor"], people["mentor"])
+    create_nomination(people["other_mentor"], people["staff"])
+    login_as(people["cm"])
+    # Newest first; who nominated themselves is not shown twice.
+    assert faces_in(client.get("/ambassadors/nominations").get_data(as_text=True)) == [
+        ("OM", "Otto Mentor"), ("SS", "Sam Staff"), ("MM", "Mara Mentor")]
 
 
 def test_change_managers_are_told_of_a_self_nomination_as_such(client, api_token, people, db):

@@ -3,6 +3,7 @@ as the title and every other value under its column's heading (tests/stacked.py)
 
 from datetime import date
 
+from tests.faces import faces_in
 from tests.mentoring.conftest import in_days
 from tests.stacked import tables_in, unlabelled
 
@@ -51,3 +52,22 @@ def test_a_mentorships_sessions_and_the_programme_runs_are_cards_on_a_phone(clie
     assert len(runs) == 1 and unlabelled(runs[0]) == []
     [row] = runs[0].rows
     assert row[0].is_title and row[0].text.startswith("Run 2026")
+
+
+def test_the_people_in_mentoring_tables_and_lists_have_their_avatar(client, login_as, become, people, create_user,
+                                                                   create_mentorship, create_session, db):
+    """As everywhere else: the run's mentorships, the sessions' "With" and one's own mentorships."""
+    from community.mentoring.models import Cohort
+
+    cohort = Cohort(name="Run 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), status="running")
+    db.session.add(cohort)
+    db.session.commit()
+    mentor, executive = people()
+    create_session(create_mentorship(mentor, executive, cohort_id=cohort.id), starts_at=in_days(3))
+
+    login_as(mentor)
+    mine = client.get("/mentoring/").get_data(as_text=True)
+    assert faces_in(mine) == [("EE", "Eva Executive"), ("EE", "Mentoring Eva Executive")]  # a session, a mentorship
+    become(create_user(roles=("change_manager",)))
+    run = client.get(f"/mentoring/runs/{cohort.id}").get_data(as_text=True)
+    assert faces_in(run) == [("MM", "Mia Mentor"), ("EE", "Eva Executive")]

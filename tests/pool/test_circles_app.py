@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import text_of
+from tests.faces import faces_in
 
 
 @pytest.fixture
@@ -218,8 +219,24 @@ def test_proposals_say_group_for_the_network_analysis_groups(app, org, client, l
 
 def test_without_pseudonymised_mode_proposals_name_their_members(org, client, login_as):
     login_as(org["cm"])
-    text = text_of(client.get("/circles/proposals"))
+    page = client.get("/circles/proposals")
+    text = text_of(page)
     assert any(m.name in text for m in org["mentors"]) and not re.search(r"P-[0-9A-F]{10}", text)
+    faces = faces_in(page.get_data(as_text=True))  # each with their avatar
+    assert faces and {name for _initials, name in faces} <= {m.name for m in org["mentors"]}
+    assert all(initials == "M" + name[-1] for initials, name in faces)
+
+
+def test_a_circle_lists_its_members_with_their_avatars(org, api, client, login_as, become):
+    m = org["mentors"]
+    circle = api(org["cm"])("POST", "/api/v1/circles", {"name": "Sharing circle", "member_ids": [x.id for x in m[:4]],
+                                                        "topic_slugs": ["sharepoint"]}).get_json()
+    api(m[0])("POST", f"/api/v1/circles/{circle['id']}/accept")
+    login_as(org["cm"])
+    assert faces_in(client.get(f"/circles/{circle['id']}").get_data(as_text=True)) == [
+        ("M0", "Mentor 0"), ("M1", "Mentor 1"), ("M2", "Mentor 2"), ("M3", "Mentor 3")]
+    become(m[0])  # a member sees the same faces
+    assert len(faces_in(client.get(f"/circles/{circle['id']}").get_data(as_text=True))) == 4
 
 
 def test_in_pseudonymised_mode_a_refusal_names_the_pseudonym_not_the_id_behind_it(org, client, login_as,
