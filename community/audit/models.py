@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.database import utcnow
@@ -24,7 +24,7 @@ class AuditEvent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    by_person: Mapped[bool] = mapped_column(default=False)
+    by_person: Mapped[bool] = mapped_column(default=False, server_default=false())
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None]
