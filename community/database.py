@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import select
 import time
 import weakref
 from collections.abc import Callable
@@ -481,6 +483,117 @@ def append_rows(engine: Engine, batches: list[tuple[Table, list[dict[str, Any]]]
         _count_write_commit(pooled.dbapi_connection)
     finally:
         pooled.close()
+
+
+class SentRows:
+    """Rows of one INSERT on their way to PostgreSQL (`send_rows`): sent in autocommit, so the
+    server stores and commits them while the request goes on; `collect` waits for its answer
+    and gives the connection back. Collect exactly once; a refused or lost INSERT raises there
+    as SQLAlchemy's DBAPIError (the 503 page for a lost server, like any other statement)."""
+
+    def __init__(self, pooled: Any, sql: str) -> None:
+        self.pooled, self.sql = pooled, sql
+
+    def collect(self) -> None:
+        pooled, self.pooled = self.pooled, None
+        if pooled is None:
+            return
+        import psycopg
+        from psycopg import pq
+
+        connection = pooled.dbapi_connection
+        refused: psycopg.Error | None = None
+        try:
+            pgconn = connection.pgconn
+            while True:
+                pgconn.consume_input()
+                if not pgconn.is_busy():
+                    break
+                _wait_for(pgconn.socket, select.POLLIN)
+            while (result := pgconn.get_result()) is not None:
+                if result.status != pq.ExecStatus.COMMAND_OK and refused is None:
+                    refused = psycopg.errors.error_from_result(result, encoding=connection.info.encoding)
+            if pgconn.status != pq.ConnStatus.OK:  # e.g. the server ended the session meanwhile
+                raise refused or psycopg.OperationalError("the connection is lost")
+            connection.autocommit = False  # as the pool hands its connections out
+        except psycopg.Error as error:  # the connection broke: it is not given back to the pool
+            pooled.invalidate(error)
+            pooled.close()
+            raise DBAPIError.instance(self.sql, None, error, psycopg.Error, connection_invalidated=True) from error
+        pooled.close()
+        if refused is not None:
+            raise DBAPIError.instance(self.sql, None, refused, psycopg.Error) from refused
+
+
+def send_rows(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> SentRows | None:
+    """PostgreSQL: send rows nobody reads back (a page view's audit event) at once, in one
+    INSERT in autocommit on a pooled connection of their own, without waiting for the answer:
+    the server writes and commits them (the wait for its write-ahead log included) while the
+    page is rendered, and `SentRows.collect` picks the answer up before the page is sent. As
+    served, the audited network dashboard spent nearly half its time waiting for that INSERT
+    when it was sent after the page. None elsewhere (SQLite takes the writers' turn after the
+    read, `append_rows`), and for values this plain encoding does not know (then the caller
+    writes the rows the usual way)."""
+    if engine.dialect.name != "postgresql" or not rows:
+        return None
+    columns = tuple(rows[0])
+    try:
+        values = [_as_text(engine, table.c[name], row[name]) for row in rows for name in columns]
+    except TypeError:
+        return None
+    sql, width = _sent_insert(engine, table, columns), len(columns)
+    sql += ", ".join("(" + ", ".join(f"${n * width + i + 1}" for i in range(width)) + ")" for n in range(len(rows)))
+    pooled = engine.raw_connection()
+    try:
+        connection = cast(Any, pooled.dbapi_connection)  # psycopg.Connection
+        connection.autocommit = True
+        pgconn = connection.pgconn
+        pgconn.send_query_params(sql.encode(), values)
+        while pgconn.flush():  # 1: more to send (the connection is non-blocking)
+            _wait_for(pgconn.socket, select.POLLIN | select.POLLOUT)
+            pgconn.consume_input()
+    except Exception as error:
+        import psycopg
+
+        pooled.invalidate(error)
+        pooled.close()
+        if isinstance(error, psycopg.Error):
+            raise DBAPIError.instance(sql, None, error, psycopg.Error) from error
+        raise
+    return SentRows(pooled, sql)
+
+
+def _sent_insert(engine: Engine, table: Table, columns: tuple[str, ...]) -> str:
+    """`INSERT INTO <table> (<columns>) VALUES ` with names quoted by the dialect (the values
+    are bound as $n parameters, never written into the text)."""
+    preparer = engine.dialect.identifier_preparer
+    names = ", ".join(preparer.quote(table.c[name].name) for name in columns)
+    return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES "  # noqa: S608 - quoted names only
+
+
+def _as_text(engine: Engine, column, value: Any) -> bytes | None:
+    """A value in PostgreSQL's text format, after the column's own bind processing (UTC
+    times); the server reads it as the column's type. TypeError for anything else."""
+    process = column.type.bind_processor(engine.dialect)
+    if process is not None:
+        value = process(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return b"t" if value else b"f"
+    if isinstance(value, int | float | str):
+        return str(value).encode()
+    if isinstance(value, datetime):
+        return value.isoformat().encode()
+    if isinstance(value, dict | list):
+        return (getattr(engine.dialect, "_json_serializer", None) or json.dumps)(value).encode()
+    raise TypeError(f"{type(value).__name__} for {column}")
+
+
+def _wait_for(fd: int, events: int) -> None:
+    poller = select.poll()
+    poller.register(fd, events)
+    poller.poll()
 
 
 def _insert_of(table: Table) -> Insert:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
-from community.database import append_rows
+from community.database import append_rows, send_rows
 from community.errors import DomainError, NotFoundError, PermissionDenied
 from community.extensions import db
 
@@ -63,11 +63,44 @@ def rollback() -> None:
     tasks.discard_pending()  # also when no statement had begun a transaction
 
 
+def send_after_read(obj: Any) -> bool:
+    """PostgreSQL: send a read's new row (a page view's audit event) to the database at once,
+    in autocommit on a connection of its own, and go on without waiting; `write_after_read`
+    collects the answer before the page is sent, so a page is never sent unless its row is
+    stored. The row is stored even when the page then fails (it records that the view was
+    granted). One row per request; False when it was not sent (another database, a second
+    row, a value the plain encoding does not know): then it waits for `write_after_read`."""
+    if g.get("sent_after_read") is not None:
+        return False
+    ((table, _columns), rows), = _rows_by_table([obj]).items()
+    sent = send_rows(db.engine, table, rows)
+    if sent is None:
+        return False
+    g.sent_after_read = sent
+    return True
+
+
+def settle_sent_after_read(*, raise_errors: bool = True) -> None:
+    """Collect the answer to a row `send_after_read` sent (its connection goes back to the
+    pool); a refusal raises unless the request fails anyway (then it is logged)."""
+    sent = g.pop("sent_after_read", None)
+    if sent is None:
+        return
+    try:
+        sent.collect()
+    except Exception:
+        if raise_errors:
+            raise
+        current_app.logger.warning("a read's row sent at once was not stored", exc_info=True)
+
+
 def write_after_read() -> None:
     """Store what a read left for after its own transaction (its audit events, see
     community.audit.services) in a short write transaction of its own. It begins with the
     write lock (SQLite: BEGIN IMMEDIATE), so it waits for another writer up to the lock
-    timeout instead of failing on a stale read snapshot."""
+    timeout instead of failing on a stale read snapshot. A row sent at once
+    (`send_after_read`) is collected first."""
+    settle_sent_after_read()
     pending = g.pop("write_after_read", None)
     if not pending:
         return
@@ -151,17 +184,23 @@ def transactional(view: F) -> F:
         g.in_unit_of_work = True
         try:
             result: ResponseReturnValue = view(*args, **kwargs)
+            response = current_app.make_response(result)
         except BaseException:
             rollback()
+            settle_sent_after_read(raise_errors=False)
             raise
-        response = current_app.make_response(result)
         if response.status_code < 400 or g.get("keep_changes"):
-            commit()  # an IntegrityError here reaches the 409 handler like any other
+            try:
+                commit()  # an IntegrityError here reaches the 409 handler like any other
+            except BaseException:
+                settle_sent_after_read(raise_errors=False)
+                raise
             write_after_read()
             for callback in g.pop("after_commit", []):
                 callback()
         else:
             rollback()
+            settle_sent_after_read(raise_errors=False)
             g.pop("after_commit", None)
             g.pop("write_after_read", None)
         return response

@@ -18,6 +18,7 @@ from flask import g, has_request_context, request
 from community.audit.models import AuditEvent
 from community.database import utcnow
 from community.extensions import db
+from community.unit_of_work import send_after_read
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -33,8 +34,13 @@ def record(
     subject_id: int | None = None,
     note: str | None = None,
     data: dict[str, Any] | None = None,
+    at_once: bool = False,
 ) -> AuditEvent:
-    """An event; without an `actor` it reads as done by the system (a task, HR sync, the CLI)."""
+    """An event; without an `actor` it reads as done by the system (a task, HR sync, the CLI).
+
+    `at_once` (a page view recorded once the view is granted, before the page is rendered):
+    on PostgreSQL the event is sent at once and stored while the page is rendered, and stays
+    stored even if the page then fails (community.unit_of_work.send_after_read)."""
     actor_id = getattr(actor, "id", None)
     event = AuditEvent(
         action=action,
@@ -48,7 +54,8 @@ def record(
     )
     if has_request_context() and g.get("in_unit_of_work") and request.method in READ_METHODS:
         event.created_at = utcnow()  # the time of the view, not of the write after it
-        g.setdefault("write_after_read", []).append(event)
+        if not (at_once and send_after_read(event)):
+            g.setdefault("write_after_read", []).append(event)
     else:
         db.session.add(event)
         db.session.flush()

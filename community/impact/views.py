@@ -170,7 +170,7 @@ def report(cohort_id: int):
     runs = queries.all_runs()
     reports = queries.run_reports(runs)
     this = reports[cohort.id]
-    audit.record("run_report.viewed", actor=current_user, subject_type="cohort", subject_id=cohort.id)
+    audit.record("run_report.viewed", actor=current_user, subject_type="cohort", subject_id=cohort.id, at_once=True)
     charts = {
         "executive": pictures.dimension_chart(this, "executive"),
         "mentor": pictures.dimension_chart(this, "mentor"),

@@ -174,7 +174,7 @@ def _briefing(tab: str, limit: int | None = LIST_LIMIT) -> dict[str, Any]:
     report = queries.build_report(snapshot, limit=limit, pseudonymised=mode) if snapshot else None
     event = audit.record(
         "network.viewed", actor=current_user, subject_type="analysis_snapshot",
-        subject_id=snapshot.id if snapshot else None, note="dashboard" if tab == "overview" else tab,
+        subject_id=snapshot.id if snapshot else None, note="dashboard" if tab == "overview" else tab, at_once=True,
     )
     return {
         "tab": tab,
@@ -190,13 +190,14 @@ def _briefing(tab: str, limit: int | None = LIST_LIMIT) -> dict[str, Any]:
 
 @bp.get("/network")
 def dashboard() -> ResponseReturnValue:
-    # Every view is audited (one small insert after the page's read); the body is rendered once
+    # Every view is audited (one small insert, sent before the page is rendered and collected
+    # before it is sent; see community.unit_of_work.send_after_read); the body is rendered once
     # per snapshot, mode, job state and viewer class and cached until people, topics or the
     # snapshots change (community.page_parts). The pictures' signed view token and the CSRF
     # token are put back per viewer, never stored.
     latest_id, stamp, job_state, mode = queries.dashboard_state()
     event = audit.record("network.viewed", actor=current_user, subject_type="analysis_snapshot",
-                         subject_id=latest_id, note="dashboard")
+                         subject_id=latest_id, note="dashboard", at_once=True)
     view = picture_token(event)
     locked = services.pseudonymised_locked()
 
@@ -287,7 +288,7 @@ def person(ref: str) -> ResponseReturnValue:
         abort(404)
     page = queries.person_report(person_id, mode)
     event = audit.record("network.viewed", actor=current_user, subject_type="user", subject_id=person_id,
-                         note="person")
+                         note="person", at_once=True)
     banded = banded_figures(page.figure) if mode and page.figure is not None else None
     context = {"page": page, "pseudonymised": mode, "view": picture_token(event), "ref": page.person.key,
                "banded": banded,
