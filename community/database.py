@@ -541,8 +541,7 @@ def send_rows(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> SentR
         values = [_as_text(engine, table.c[name], row[name]) for row in rows for name in columns]
     except TypeError:
         return None
-    sql, width = _sent_insert(engine, table, columns), len(columns)
-    sql += ", ".join("(" + ", ".join(f"${n * width + i + 1}" for i in range(width)) + ")" for n in range(len(rows)))
+    sql = _sent_insert(engine, table, columns, len(rows))
     pooled = engine.raw_connection()
     try:
         connection = cast(Any, pooled.dbapi_connection)  # psycopg.Connection
@@ -563,12 +562,21 @@ def send_rows(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> SentR
     return SentRows(pooled, sql)
 
 
-def _sent_insert(engine: Engine, table: Table, columns: tuple[str, ...]) -> str:
-    """`INSERT INTO <table> (<columns>) VALUES ` with names quoted by the dialect (the values
-    are bound as $n parameters, never written into the text)."""
-    preparer = engine.dialect.identifier_preparer
-    names = ", ".join(preparer.quote(table.c[name].name) for name in columns)
-    return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES "  # noqa: S608 - quoted names only
+def _sent_insert(engine: Engine, table: Table, columns: tuple[str, ...], count: int) -> str:
+    """`INSERT INTO <table> (<columns>) VALUES ($1, …), …` for `count` rows, names quoted by
+    the dialect (the values are bound as parameters, never written into the text); built once."""
+    key = (table, columns, count)
+    sql = _SENT_INSERTS.get(key)
+    if sql is None:
+        preparer = engine.dialect.identifier_preparer
+        names = ", ".join(preparer.quote(table.c[name].name) for name in columns)
+        width = len(columns)
+        rows = ", ".join("(" + ", ".join(f"${n * width + i + 1}" for i in range(width)) + ")" for n in range(count))
+        sql = _SENT_INSERTS[key] = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES {rows}"  # noqa: S608 - quoted names only
+    return sql
+
+
+_SENT_INSERTS: dict[tuple[Table, tuple[str, ...], int], str] = {}
 
 
 def _as_text(engine: Engine, column, value: Any) -> bytes | None:
