@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Integer,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from community import tasks
 from community.database import rowcount, utcnow
@@ -89,6 +100,22 @@ _INSERT_PLAIN = insert(Notification.__table__)
 _INSERT_MANY = insert(Notification.__table__).returning(Notification.__table__.c.id, Notification.__table__.c.user_id)
 
 
+def _fan_out(returning: bool) -> Executable:
+    """PostgreSQL: one notification per id of an array, in one statement whose text is the
+    same for any number of people (so the server keeps it prepared): `INSERT … SELECT
+    unnest(:user_ids), :kind, …`. A row per person as `executemany` sent them cost the server
+    a parse, bind and execute each, and the worker as many messages to send and read."""
+    table = Notification.__table__
+    names = ("kind", "actor_id", "link", "params", "created_at")
+    source = select(func.unnest(bindparam("user_ids", type_=ARRAY(Integer))),
+                    *(cast(bindparam(name, type_=table.c[name].type), table.c[name].type) for name in names))
+    statement = insert(table).from_select(["user_id", *names], source)
+    return statement.returning(table.c.id, table.c.user_id) if returning else statement
+
+
+_FAN_OUT = {False: _fan_out(False), True: _fan_out(True)}
+
+
 def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None, link: str | None = None,
                 emailed: AbstractSet[int] | None = None, **params: Any) -> int:
     """One notification per person (not the actor). `emailed`, when known, are those of them
@@ -99,13 +126,18 @@ def notify_many(user_ids: Iterable[int], kind: str, *, actor: User | None = None
     ids = sorted({uid for uid in user_ids if actor is None or uid != actor.id})
     if ids:
         now, actor_id, params = utcnow(), getattr(actor, "id", None), stored_params(params)
-        # The table's own INSERT (no ORM bulk machinery): one statement for every follower.
-        rows = [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
-                for uid in ids]
-        if emailed is not None and emailed.isdisjoint(ids):
-            db.session.execute(_INSERT_PLAIN, rows)  # no e-mail to look at: the ids are not needed
+        plain = emailed is not None and emailed.isdisjoint(ids)  # no e-mail to look at: the ids are not needed
+        if db.session.get_bind().dialect.name == "postgresql":
+            values = {"user_ids": ids, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
+            result = db.session.execute(_FAN_OUT[not plain], values)
+        else:
+            # The table's own INSERT (no ORM bulk machinery): one executemany for every follower.
+            rows = [{"user_id": uid, "kind": kind, "actor_id": actor_id, "link": link, "params": params, "created_at": now}
+                    for uid in ids]
+            result = db.session.execute(_INSERT_PLAIN if plain else _INSERT_MANY, rows)
+        if plain:
             return len(ids)
-        created = db.session.execute(_INSERT_MANY, rows).all()
+        created = result.all()
         to_mail = [note_id for note_id, uid in created if emailed is None or uid in emailed]
         if to_mail:
             tasks.enqueue("outreach.notification_emails", to_mail)
