@@ -60,6 +60,7 @@ from community.discussions.subscriptions import (
     _muted_among,
     _recipients,
     _reply_followers,
+    reply_followers,
     reply_recipients,
     watch_by_default,
 )
@@ -168,8 +169,8 @@ def reply_target(user: User, thread_id: int) -> ReplyTarget:
             raise NotFoundError(_("No such thread."))
         require_can_post(user, target)
         pref_key, followers_stmt = _reply_followers(target.visibility != "members")
-        rows = connection.execute(followers_stmt, {"thread_id": target.id, "category_id": target.category_id,
-                                                   "pref_key": pref_key}).all()
+        rows = reply_followers(connection.execute(followers_stmt, {
+            "thread_id": target.id, "category_id": target.category_id, "pref_key": pref_key}))
     followers = tuple(uid for uid, _at_once in rows)
     emailed = None if pref_key is None else frozenset(uid for uid, at_once in rows if at_once)
     return target._replace(followers=followers, emailed=emailed)

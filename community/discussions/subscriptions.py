@@ -16,6 +16,7 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
@@ -196,20 +197,56 @@ _REPLY_FOLLOWERS: dict[bool, tuple[str | None, Executable]] = {}
 
 
 def _reply_followers(mentor_area: bool) -> tuple[str | None, Executable]:
-    """The followers of a reply (`_reply_recipients_stmt`), each with whether they chose to
-    have replies e-mailed at once (community.outreach.services.at_once_choice); the choice's
-    key, or None when anyone may want it (then every follower is a candidate)."""
+    """What decides who follows a reply, for `reply_followers`: every subscription of an active
+    person to the thread, its category or one of its topics, with its kind and level, whether
+    the person chose to have replies e-mailed at once (community.outreach.services
+    .at_once_choice) and, in a mentors-only category, whether they may see it; and the choice's
+    key, or None when anyone may want it (then every follower is a candidate).
+
+    The rules of `_reply_recipients_stmt` are applied to these rows in Python: written as one
+    statement with NOT EXISTS and subqueries, PostgreSQL planned it afresh for every reply
+    (it kept choosing custom plans), which cost it more than running it."""
     found = _REPLY_FOLLOWERS.get(mentor_area)
     if found is None:
         from community.outreach.models import NotificationPreference
         from community.outreach.services import at_once_choice
 
-        pref_key = at_once_choice("discussion_reply")
+        thread_id, category_id = bindparam("thread_id", type_=Integer), bindparam("category_id", type_=Integer)
+        thread_topics = select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread_id).scalar_subquery()
         chose = exists().where(NotificationPreference.user_id == Subscription.user_id,
                                NotificationPreference.kind == bindparam("pref_key"),
                                NotificationPreference.mode == "immediately")
-        found = _REPLY_FOLLOWERS[mentor_area] = (pref_key, _reply_recipients_stmt(mentor_area).add_columns(chose))
+        sees = (exists().where(UserRole.user_id == Subscription.user_id, UserRole.role.in_(MENTOR_AREA_ROLES))
+                if mentor_area else true())
+        stmt = (
+            select(Subscription.user_id, Subscription.target_kind, Subscription.level, chose, sees)
+            .join(User, User.id == Subscription.user_id)
+            .where(
+                or_(
+                    and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
+                    and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
+                    and_(Subscription.target_kind == "tag", Subscription.target_id.in_(thread_topics)),
+                ),
+                User.active.is_(True),
+            )
+        )
+        found = _REPLY_FOLLOWERS[mentor_area] = (at_once_choice("discussion_reply"), stmt)
     return found
+
+
+def reply_followers(rows: Iterable[tuple[int, str, str, bool, bool]]) -> list[tuple[int, bool]]:
+    """The followers of a reply from `_reply_followers`' rows, each with their e-mail choice,
+    by the rules of `_reply_recipients_stmt`: watching the thread, its category or a topic;
+    not if they muted any of them or chose "normal" for the thread itself (a thread's own
+    level wins); only those who may see the category."""
+    watching: dict[int, bool] = {}
+    refused: set[int] = set()
+    for user_id, kind, level, at_once, sees in rows:
+        if not sees or level == "muted" or (kind == "thread" and level == "normal"):
+            refused.add(user_id)
+        elif level == "watching":
+            watching[user_id] = bool(at_once)
+    return sorted((user_id, at_once) for user_id, at_once in watching.items() if user_id not in refused)
 
 
 def _muted_among(user_ids: Iterable[int], mute: list[tuple[str, int]]) -> set[int]:
