@@ -4,6 +4,7 @@ who hears of a new thread or a reply. Flushes, never commits."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -138,6 +139,15 @@ def _recipients(watch: list[tuple[str, int]], mute: list[tuple[str, int]], categ
     return [uid for uid in db.session.scalars(stmt) if uid not in skip]
 
 
+def _on_thread_or_around(thread_id: Any, category_id: Any, topics: Any) -> ColumnElement[bool]:
+    """A subscription to the thread, to its category or to one of its topics."""
+    return or_(
+        and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
+        and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
+        and_(Subscription.target_kind == "tag", Subscription.target_id.in_(topics)),
+    )
+
+
 def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
     """People who hear about a reply, in one statement (built once, run with bound values):
     those watching the thread, and those watching its category or one of its topics unless
@@ -153,11 +163,7 @@ def _reply_recipients_stmt(mentor_area: bool) -> Select[int]:
         select(Subscription.user_id)
         .join(User, User.id == Subscription.user_id)
         .where(
-            or_(
-                and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
-                and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
-                and_(Subscription.target_kind == "tag", Subscription.target_id.in_(thread_topics)),
-            ),
+            _on_thread_or_around(thread_id, category_id, thread_topics),
             Subscription.level == "watching",
             ~exists().where(
                 other.user_id == Subscription.user_id,
@@ -221,14 +227,7 @@ def _reply_followers(mentor_area: bool) -> tuple[str | None, Executable]:
         stmt = (
             select(Subscription.user_id, Subscription.target_kind, Subscription.level, chose, sees)
             .join(User, User.id == Subscription.user_id)
-            .where(
-                or_(
-                    and_(Subscription.target_kind == "thread", Subscription.target_id == thread_id),
-                    and_(Subscription.target_kind == "category", Subscription.target_id == category_id),
-                    and_(Subscription.target_kind == "tag", Subscription.target_id.in_(thread_topics)),
-                ),
-                User.active.is_(True),
-            )
+            .where(_on_thread_or_around(thread_id, category_id, thread_topics), User.active.is_(True))
         )
         found = _REPLY_FOLLOWERS[mentor_area] = (at_once_choice("discussion_reply"), stmt)
     return found
