@@ -43,6 +43,15 @@ def _route(app, rule, view):
     app.add_url_rule(rule, rule, transactional(view), methods=["GET"])
 
 
+def _recording_route(app, rule, action):
+    """A page that records its view at once and answers."""
+    def view():
+        audit.record(action, at_once=True)
+        return {"ok": True}
+
+    _route(app, rule, view)
+
+
 def test_the_view_is_stored_while_the_page_is_still_being_made(pg_app, client, db):
     seen_during: list[int] = []
 
@@ -75,12 +84,8 @@ def test_a_refused_row_fails_the_page_and_the_next_view_is_stored(pg_app, client
         audit.record("sent." + "x" * 80, at_once=True)  # longer than the column holds
         return {"ok": True}
 
-    def fine():
-        audit.record("sent.fine", at_once=True)
-        return {"ok": True}
-
     _route(pg_app, "/t/refused", refused)
-    _route(pg_app, "/t/fine", fine)
+    _recording_route(pg_app, "/t/fine", "sent.fine")
     held = database.engine.pool.checkedout()
     response = client.get("/t/refused")
     assert response.status_code == 422  # the value-out-of-range answer, not the page
@@ -117,12 +122,8 @@ def test_a_connection_lost_before_the_answer_is_a_503_and_the_pool_carries_on(pg
             other.execute("SELECT pg_terminate_backend(%s)", (backend,))
         return {"ok": True}
 
-    def fine():
-        audit.record("sent.after", at_once=True)
-        return {"ok": True}
-
     _route(pg_app, "/t/lost", lost)
-    _route(pg_app, "/t/after", fine)
+    _recording_route(pg_app, "/t/after", "sent.after")
     held = database.engine.pool.checkedout()
     with _outside(pg_app) as locker:
         locker.execute("BEGIN")
