@@ -83,9 +83,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
-    from community import caching
+    from community import caching, unit_of_work
 
     caching.init_app(app)
+    unit_of_work.install_session_hooks()
     from community.accounts import auth
 
     auth.init_login_manager(login_manager)

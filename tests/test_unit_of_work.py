@@ -73,6 +73,23 @@ def app(app):
         keep_changes()  # e.g. a failed attempt that must be remembered
         return jsonify(ok=False), 401
 
+    @app.get("/_uow/untouched")
+    def untouched():
+        return "nothing read"
+
+    @app.get("/_uow/enqueues")
+    def enqueues():
+        from community import tasks
+
+        tasks.enqueue("test.uow", "from a read")
+        return "enqueued"
+
+    @app.get("/_uow/reads")
+    def reads():
+        from community.extensions import db
+
+        return str(db.session.scalar(select(func.count(Tag.id))))
+
     wrap_all_views(app)
     CALLBACKS.clear()
     return app
@@ -125,7 +142,9 @@ def test_a_form_refusal_re_renders_with_the_field_error_and_stores_nothing(clien
     assert response.status_code == 200
     assert "<p>Choose another name.</p>" in response.get_data(as_text=True)
     assert stored(db) == []
-    assert len(commits) == 1  # the re-rendered page commits, but nothing of the refused call is left
+    # The refused call was rolled back and the page shown again reads nothing more: nothing is
+    # left to commit, and nothing of the refused call is stored.
+    assert commits == []
 
 
 def test_a_successful_post_is_committed_once(client, db, commits):
@@ -190,3 +209,43 @@ def test_events_left_by_a_read_are_stored_whole_with_their_defaults(app, db):
     assert [(r.note, r.subject_type, r.subject_id, r.data) for r in rows] == [("a", "thing", 7, {"k": [1, 2]}),
                                                                            ("b", None, None, None)]
     assert all(r.created_at is not None for r in rows)
+
+
+def test_a_request_that_never_reached_the_database_commits_nothing(client, commits):
+    response = client.get("/_uow/untouched")
+    assert response.status_code == 200 and commits == []
+
+
+def test_a_task_enqueued_by_a_request_that_reads_nothing_still_starts(app, client, commits):
+    from community import tasks
+
+    ran: list[str] = []
+    tasks.task("test.uow")(lambda value: ran.append(value))
+    try:
+        response = client.get("/_uow/enqueues")
+    finally:
+        tasks._TASKS.pop("test.uow")
+    assert response.status_code == 200 and ran == ["from a read"] and len(commits) == 1
+
+
+def test_a_read_ends_its_transaction_at_the_edge(client, commits):
+    response = client.get("/_uow/reads")
+    assert response.status_code == 200 and len(commits) == 1
+
+
+def test_the_unwritten_check_follows_the_session_connection(app, db):
+    """The marker that a transaction reached the database is set when it begins a connection
+    and dropped when the transaction ends, so a later request's session starts clean."""
+    from community.unit_of_work import _nothing_to_commit
+
+    with app.test_request_context("/"):
+        session = db.session()
+        session.rollback()
+        assert _nothing_to_commit(session)
+        session.scalar(select(func.count(Tag.id)))
+        assert not _nothing_to_commit(session)
+        session.commit()
+        assert _nothing_to_commit(session)
+        session.add(Tag(slug="pending", name="Pending"))
+        assert not _nothing_to_commit(session)  # not flushed yet: the commit must flush it
+        session.rollback()
