@@ -582,7 +582,11 @@ _SENT_INSERTS: dict[tuple[Table, tuple[str, ...], int], str] = {}
 def _as_text(engine: Engine, column, value: Any) -> bytes | None:
     """A value in PostgreSQL's text format, after the column's own bind processing (UTC
     times); the server reads it as the column's type. TypeError for anything else."""
-    process = column.type.bind_processor(engine.dialect)
+    key = (engine.dialect, column)
+    try:
+        process = _BIND_PROCESSORS[key]
+    except KeyError:
+        process = _BIND_PROCESSORS[key] = column.type.bind_processor(engine.dialect)
     if process is not None:
         value = process(value)
     if value is None:
@@ -596,6 +600,9 @@ def _as_text(engine: Engine, column, value: Any) -> bytes | None:
     if isinstance(value, dict | list):
         return (getattr(engine.dialect, "_json_serializer", None) or json.dumps)(value).encode()
     raise TypeError(f"{type(value).__name__} for {column}")
+
+
+_BIND_PROCESSORS: dict[tuple[Any, Any], Any] = {}  # (dialect, column): its bind processor, made once
 
 
 def _wait_for(fd: int, events: int) -> None:

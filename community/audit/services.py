@@ -42,19 +42,15 @@ def record(
     on PostgreSQL the event is sent at once and stored while the page is rendered, and stays
     stored even if the page then fails (community.unit_of_work.send_after_read)."""
     actor_id = getattr(actor, "id", None)
-    event = AuditEvent(
-        action=action,
-        actor_id=actor_id,
-        by_person=actor_id is not None,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        note=note,
-        data=data,
-        ip=request.remote_addr if has_request_context() else None,
-    )
-    if has_request_context() and g.get("in_unit_of_work") and request.method in READ_METHODS:
-        event.created_at = utcnow()  # the time of the view, not of the write after it
-        if not (at_once and send_after_read(event)):
+    in_request = has_request_context()
+    row = {
+        "action": action, "actor_id": actor_id, "by_person": actor_id is not None, "subject_type": subject_type,
+        "subject_id": subject_id, "note": note, "data": data, "ip": request.remote_addr if in_request else None,
+    }
+    event = AuditEvent(**row)
+    if in_request and g.get("in_unit_of_work") and request.method in READ_METHODS:
+        event.created_at = row["created_at"] = utcnow()  # the time of the view, not of the write after it
+        if not (at_once and send_after_read(event, row)):
             g.setdefault("write_after_read", []).append(event)
     else:
         db.session.add(event)
