@@ -176,6 +176,11 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # the task queue (community.tasks)
         "ANALYSIS_JOBS_QUEUED": env.get("ANALYSIS_JOBS_QUEUED", "1") != "0",
         "ANALYSIS_CACHE_SECONDS": int(env.get("ANALYSIS_CACHE_SECONDS", "120")),
+        # PostgreSQL: 0 lets a page view's audit event (network pages, run reports) count as
+        # stored once the server has it, before its write-ahead log is on disk; a crash of the
+        # database server can then lose the views of its last fraction of a second
+        # (community.unit_of_work.send_after_read). 1, the default, waits for the disk.
+        "AUDIT_VIEWS_SYNCHRONOUS_COMMIT": env.get("AUDIT_VIEWS_SYNCHRONOUS_COMMIT", "1") != "0",
         # Reports show survey figures only for groups of at least this many respondents
         "REPORT_MIN_GROUP": int(env.get("REPORT_MIN_GROUP", "5")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),

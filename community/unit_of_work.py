@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, Table, event
+from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -120,11 +120,36 @@ def send_after_read(obj: Any, row: dict[str, Any] | None = None) -> bool:
         ((table, _columns), rows), = _rows_by_table([obj]).items()
     else:  # the caller's own column values (as _rows_by_table would give them)
         table, rows = sa_inspect(type(obj)).local_table, [row]
-    sent = send_rows(db.engine, table, rows)
+    sent = send_rows(_views_engine(), table, rows)
     if sent is None:
         return False
     g.sent_after_read = sent
     return True
+
+
+def _views_engine() -> Engine:
+    """Where rows sent at once go: the app's engine, or with AUDIT_VIEWS_SYNCHRONOUS_COMMIT=0 on
+    PostgreSQL a small pool of its own whose sessions commit without waiting for the disk
+    (`synchronous_commit=off`; only these rows use it, every other write still waits)."""
+    if current_app.config.get("AUDIT_VIEWS_SYNCHRONOUS_COMMIT", True) or db.engine.dialect.name != "postgresql":
+        return db.engine
+    engine: Engine | None = current_app.extensions.get("community.views_engine")
+    if engine is None:
+        engine = current_app.extensions["community.views_engine"] = views_engine_for(current_app)
+    return engine
+
+
+def views_engine_for(app: Flask) -> Engine:
+    from sqlalchemy import create_engine
+
+    from community.database import install_idle_ping
+
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    connect_args = dict(options.pop("connect_args", {}))
+    connect_args["options"] = f"{connect_args.get('options', '')} -c synchronous_commit=off".strip()
+    engine = create_engine(db.engine.url, connect_args=connect_args, pool_size=2, max_overflow=2, **options)
+    install_idle_ping(engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
+    return engine
 
 
 def settle_sent_after_read(*, raise_errors: bool = True) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from flask import abort, g
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from community.audit import services as audit
@@ -157,3 +157,40 @@ def test_a_view_recorded_at_once_is_stored_on_either_database(app, client, db):
     _route(app, "/t/either", view)
     assert client.get("/t/either").status_code == 200
     assert [(e.action, e.subject_id) for e in _stored(db, "sent.%")] == [("sent.either", 3)]
+
+
+def test_views_may_commit_without_waiting_for_the_disk_and_nothing_else_does(pg_app, client, db):
+    """AUDIT_VIEWS_SYNCHRONOUS_COMMIT=0: the views go through a small pool of their own whose
+    sessions commit without waiting for the write-ahead log; the row is still stored before the
+    page is sent, and the app's own connections (every other write) keep waiting for the disk."""
+    from community.unit_of_work import _views_engine
+
+    pg_app.config["AUDIT_VIEWS_SYNCHRONOUS_COMMIT"] = False
+    settings: dict[str, str] = {}
+
+    def view():
+        audit.record("sent.fast", at_once=True)
+        connection = g.sent_after_read.pooled.dbapi_connection
+        settings["backend"] = str(connection.info.backend_pid)
+        settings["app"] = database.session.execute(select(func.current_setting("synchronous_commit"))).scalar_one()
+        return {"ok": True}
+
+    _route(pg_app, "/t/fast", view)
+    try:
+        assert client.get("/t/fast").status_code == 200
+        with pg_app.app_context():
+            engine = _views_engine()
+            assert engine is not database.engine
+            with engine.connect() as connection:
+                views = connection.execute(select(func.current_setting("synchronous_commit"))).scalar_one()
+                pids = {str(row[0]) for row in connection.exec_driver_sql("SELECT pg_backend_pid()")}
+            assert engine.pool.checkedout() == 0
+    finally:
+        with pg_app.app_context():
+            pg_app.extensions.pop("community.views_engine").dispose()
+    assert views == "off" and settings["app"] == "on"
+    assert settings["backend"] in pids  # the view went through that pool (its one connection)
+    assert [e.action for e in _stored(db, "sent.%")] == ["sent.fast"]
+    pg_app.config["AUDIT_VIEWS_SYNCHRONOUS_COMMIT"] = True
+    with pg_app.app_context():
+        assert _views_engine() is database.engine  # the default: the app's own pool
