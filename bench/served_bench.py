@@ -22,7 +22,9 @@
 
 Options by environment: BENCH_QUICK=1, BENCH_PEOPLE, BENCH_SEED (1), BENCH_SECONDS,
 BENCH_BARE_SECONDS, BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PAGES (a comma-separated
-subset of the page keys, e.g. `me,livez`). Prints a table; asserts nothing.
+subset of the page keys, e.g. `me,livez`), BENCH_FRESH=1 (build the PostgreSQL database again
+even when it holds this demo already: every run adds audit rows and replies to it, and the
+dashboard and the reply slow down as they grow). Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or ""
 REDIS_URL = os.environ.get("BENCH_REDIS_URL") or ""
+FRESH = os.environ.get("BENCH_FRESH", "") not in ("", "0")
 ONLY = {key.strip() for key in os.environ.get("BENCH_PAGES", "").split(",") if key.strip()}
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway key for a local benchmark
 
@@ -134,7 +137,7 @@ def prepare_database(workdir: Path) -> str:
     cache_dir.mkdir(parents=True, exist_ok=True)
     if DATABASE_URL:
         marker = cache_dir / ("pg-" + hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12])
-        if not marker.exists() or marker.read_text() != stamp:
+        if FRESH or not marker.exists() or marker.read_text() != stamp:
             print(f"Building the demo organisation in {DATABASE_URL.split('@')[-1]} …", flush=True)
             build_database(DATABASE_URL)
             marker.write_text(stamp)
