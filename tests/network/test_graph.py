@@ -612,6 +612,25 @@ def test_betweenness_equals_networkx_exact_and_sampled():
     assert max(abs(sampled[n] - reference[n]) for n in graph) < 1e-12
 
 
+def test_pagerank_is_networkx_pagerank_solved_exactly():
+    """The same weighted PageRank as networkx, to networkx's own precision when it is asked
+    for a tight tolerance, on the connected people of a synthetic organisation (several
+    weights) and on a graph of two components; a graph without people has none."""
+    from community.network.analysis.centrality import pagerank
+
+    graph = connected_core(build_graph(synthetic_organisation(1500, seed=5), params()))
+    assert len({round(w, 6) for _a, _b, w in graph.edges(data="weight")}) > 1
+    two_parts = nx.Graph([(1, 2, {"weight": 3.0}), (2, 3, {"weight": 0.5}), (7, 8, {"weight": 1.0})])
+    for case in (graph, two_parts):
+        ranks = pagerank(case)
+        reference = nx.pagerank(case, weight="weight", tol=1e-13, max_iter=10_000)
+        assert set(ranks) == set(case)
+        assert max(abs(ranks[n] - reference[n]) / reference[n] for n in case) < 1e-6
+        assert math.isclose(sum(ranks.values()), 1.0)
+    assert ranks[2] > ranks[1] > ranks[3]  # the hub, then the heavier tie
+    assert pagerank(nx.Graph()) == {}
+
+
 # --------------------------------------------------------------------------- properties
 
 
