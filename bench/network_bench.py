@@ -182,8 +182,8 @@ def _build_demo(database_url: str, people: int) -> None:
         db.engine.dispose()
 
 
-def _create_database(database_url: str) -> None:
-    """Create the PostgreSQL database when it does not exist yet."""
+def create_database(database_url: str) -> bool:
+    """Create the PostgreSQL database when it does not exist yet; True when it was created."""
     from sqlalchemy import create_engine, text
 
     base, name = database_url.rsplit("/", 1)
@@ -191,8 +191,10 @@ def _create_database(database_url: str) -> None:
     admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                return False
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            return True
     finally:
         admin.dispose()
 
@@ -215,7 +217,7 @@ def prepare_database(people: int, database_url: str | None, workdir: Path) -> st
     cached SQLite demo of that size."""
     if database_url:
         database_url = database_url.replace("{people}", str(people))
-        _create_database(database_url)
+        create_database(database_url)
         if _people_in(database_url) != people:
             print(f"Building the demo organisation ({people:,} people) in {database_url.split('@')[-1]} …",
                   file=sys.stderr, flush=True)

@@ -8,7 +8,8 @@
    instance/bench/demo-<people>-<seed>-<stamp>.sqlite3 and reused by later runs; each run
    serves a copy of it (the writes of a run never reach the cached file). With
    BENCH_DATABASE_URL=postgresql://… the organisation is built into that database instead
-   (wiped first, rebuilt only when size, seed or code changed).
+   (created when the server has no database of that name, wiped first, rebuilt only when
+   size, seed or code changed).
 2. Two gunicorn servers on 127.0.0.1 with the same settings (gunicorn.conf.py, BENCH_WORKERS
    workers, default 2): the product with COMMUNITY_ENV=production (REDIS_URL from
    BENCH_REDIS_URL when set), and a bare Flask app (bench/bare_app.py) as the reference.
@@ -137,6 +138,12 @@ def prepare_database(workdir: Path) -> str:
     cache_dir.mkdir(parents=True, exist_ok=True)
     if DATABASE_URL:
         marker = cache_dir / ("pg-" + hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12])
+        if str(HERE) not in sys.path:
+            sys.path.insert(0, str(HERE))
+        from network_bench import create_database
+
+        if create_database(DATABASE_URL):
+            marker.unlink(missing_ok=True)  # a database of that name made anew holds no demo
         if FRESH or not marker.exists() or marker.read_text() != stamp:
             print(f"Building the demo organisation in {DATABASE_URL.split('@')[-1]} …", flush=True)
             build_database(DATABASE_URL)
