@@ -108,8 +108,8 @@ def _dependencies(adjacency: Any, sources: np.ndarray) -> np.ndarray:
 def pagerank(core: nx.Graph) -> dict[int, float]:
     """Weighted PageRank (damping 0.85) of the connected people, solved exactly by igraph's
     PRPACK in C: about 0.01 s for 1,500 connected people, where networkx's power iteration took
-    0.3 s on its first call (importing scipy) and stops at a total error of N x 1e-6, so that at
-    100,000 people the smallest ranks were off by up to a third. The same definition as
+    0.3 s on its first call (importing scipy) and stops at a total error of N x 1e-6, so that on a
+    random graph of 100,000 people some of the smallest ranks were off by up to a third. The same definition as
     `nx.pagerank(core, weight="weight")`; the tests compare both."""
     nodes = list(core)
     if not nodes:
