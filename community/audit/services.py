@@ -35,8 +35,11 @@ def record(
     note: str | None = None,
     data: dict[str, Any] | None = None,
     at_once: bool = False,
+    by_person: bool | None = None,
 ) -> AuditEvent:
-    """An event; without an `actor` it reads as done by the system (a task, HR sync, the CLI).
+    """An event; without an `actor` it reads as done by the system (a task, HR sync, the CLI),
+    unless `by_person` says a person did it whose account is gone by the time it is written (a
+    person erasing their own account): it then reads as done by a deleted account.
 
     `at_once` (a page view recorded once the view is granted, before the page is rendered):
     on PostgreSQL the event is sent at once and stored while the page is rendered, and stays
@@ -44,7 +47,7 @@ def record(
     actor_id = getattr(actor, "id", None)
     in_request = has_request_context()
     row = {
-        "action": action, "actor_id": actor_id, "by_person": actor_id is not None, "subject_type": subject_type,
+        "action": action, "actor_id": actor_id, "by_person": actor_id is not None if by_person is None else by_person, "subject_type": subject_type,
         "subject_id": subject_id, "note": note, "data": data, "ip": request.remote_addr if in_request else None,
     }
     event = AuditEvent(**row)

@@ -70,8 +70,9 @@ def erase_person(actor: User, user: User, *, password: str | None = None) -> Non
     if user.erased_at is not None:
         raise ConflictError(_("This account is erased already."))
     _erase_everywhere(user)
-    audit.record("user.erased", actor=actor if actor.id != user.id else None, subject_type="user", subject_id=user.id,
-                 data={"by": "self" if actor.id == user.id else "admin"})
+    themselves = actor.id == user.id  # their account is gone once this is written: "a deleted account"
+    audit.record("user.erased", actor=None if themselves else actor, by_person=True, subject_type="user",
+                 subject_id=user.id, data={"by": "self" if themselves else "admin"})
     db.session.flush()
 
 

@@ -1,6 +1,7 @@
 """Self-service export and erasure, admin erasure for leavers, retention."""
 
 import json
+import re
 
 from sqlalchemy import func, select
 
@@ -48,6 +49,33 @@ def test_erased_person_is_anonymous_and_cannot_log_in(app, client, login_as, cre
     assert erased.email.endswith("@erased.invalid") and erased.password_hash is None and not erased.active
     assert login(app.test_client(), user.email).status_code == 200  # refused: the form is shown again
     assert client.get("/notifications/").status_code == 302  # this browser is logged out too
+
+
+def test_own_erasure_reads_as_done_by_a_deleted_account_not_the_system(client, login_as, create_user, db, app):
+    """The trail said "Who: the system" beside "By: the person themselves" for a person who
+    erased their own account; the account that did it is gone, so it reads as a deleted
+    account's act. An operator's erasure on the command line still reads as the system's."""
+    from community.accounts.models import User
+    from community.audit.models import AuditEvent
+    from community.privacy.services import erase_as_system
+
+    admin = create_user(roles=["admin"], name="Ada Admin")
+    user = create_user(name="Erik Erase")
+    leaver_id = create_user(name="Lea Leaver").id
+    login_as(user)
+    assert client.post_form("/settings/privacy/erase", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+    with app.test_request_context():
+        erase_as_system(db.session.get(User, leaver_id), by="cli")
+        db.session.commit()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.erased").order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, e.by_person, e.data["by"]) for e in events] == [(None, True, "self"), (None, False, "cli")]
+    login_as(admin)
+    page = client.get("/admin/audit?action=user.erased").get_data(as_text=True)
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in page.split("<tr")[1:]]
+    own = next(row for row in rows if "the person themselves" in row)
+    by_operator = next(row for row in rows if "the command line" in row)
+    assert "a deleted account" in own and "the system" not in own
+    assert "the system" in by_operator
 
 
 def test_api_erasure_requires_the_password_in_the_body(client, create_user, api_token, db):
