@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -134,6 +134,32 @@ def account_url() -> str:
     return url_for(settings_links(1)[0][0])
 
 
+def profile_url(person: Any) -> str | None:
+    """The link to a person where a page names them (a post's author, a mentorship's partner),
+    or None where the reader could not open it: an erased account has no profile, and a
+    deactivated or hidden person's profile answers 404 to everyone but change managers and
+    administrators (community.profiles.services.can_view). The same for every reader of one set
+    of roles, as pages are kept per set of roles: a hidden person's own name is not linked either."""
+    if person is None or getattr(person, "erased_at", None) is not None or "profiles.show" not in current_app.view_functions:
+        return None
+    # A person given by id, or as a reference without these fields, is linked as it is.
+    open_to_all = getattr(person, "active", True) and getattr(person, "directory_visible", True)
+    if not open_to_all and not (current_user.is_authenticated and opens_hidden_profiles(current_user)):
+        return None
+    return url_for("profiles.show", person_id=getattr(person, "id", person))
+
+
+def opens_hidden_profiles(viewer: User) -> bool:
+    """Whether this reader opens the profiles of deactivated and hidden people (change managers
+    and administrators): a part kept for several readers that names people (`profile_url`)
+    carries it in its key."""
+    if "profiles.show" not in current_app.view_functions:
+        return False
+    from community.profiles.services import sees_hidden
+
+    return sees_hidden(viewer)
+
+
 def home_cards() -> list[Card]:
     cards = []
     for provider in HOME_CARDS:
@@ -183,6 +209,7 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         nav_active=nav_active,
         account_url=account_url,
+        profile_url=profile_url,
         home_cards=home_cards,
         settings_links=settings_links,
         role_label=role_label,

@@ -37,7 +37,7 @@ from community.htmx import is_htmx, redirect_client
 from community.i18n import local_datetime
 from community.page_parts import cached_html, cached_page
 from community.pagination import clamp
-from community.templating import register_home_card
+from community.templating import opens_hidden_profiles, register_home_card
 from community.unit_of_work import form_attempt
 
 if TYPE_CHECKING:
@@ -216,11 +216,13 @@ def _thread_parts(thread, outline: queries.ThreadOutline, mod_form) -> dict:
     position = (thread.id, outline.posts.page, outline.posts.per_page, outline.first_number, thread.locked)
     own = tuple(post_id for post_id, author_id in outline.authors if author_id == user.id)
     areas = ("community", "directory")
-    head = cached_html("thread-head", areas, (thread.id,), lambda: render_template(
+    # Authors are linked to the profiles the reader may open (community.templating.profile_url).
+    opens = opens_hidden_profiles(user)
+    head = cached_html("thread-head", areas, (thread.id, opens), lambda: render_template(
         "discussions/_thread_head.html", thread=thread))
-    posts = cached_html("thread-posts", areas, (*position, outline.moderator, own), lambda: render_template(
+    posts = cached_html("thread-posts", areas, (*position, outline.moderator, own, opens), lambda: render_template(
         "discussions/_posts.html", view=full_view(), thread=thread, mod_form=mod_form))
-    people = cached_html("thread-people", areas, position, lambda: render_template(
+    people = cached_html("thread-people", areas, (*position, opens), lambda: render_template(
         "discussions/_thread_people.html", view=full_view()))
     return {"head_html": head, "posts_html": posts, "people_html": people}
 

@@ -76,12 +76,11 @@ def mentoring_level(level: str) -> str:
 
 @bp.app_template_global("mentoring_person_url")
 def person_url(user: Any) -> str | None:
-    """A person's profile link; none for an erased account (no profile any more)."""
-    if getattr(user, "erased_at", None) is not None:
-        return None
-    if "profiles.show" in current_app.view_functions:
-        return url_for("profiles.show", person_id=getattr(user, "id", user))
-    return None
+    """A person's profile link where the reader may open it (community.templating.profile_url:
+    none for an erased, deactivated or hidden account, but for those who see such profiles)."""
+    from community.templating import profile_url
+
+    return profile_url(user)
 
 
 @bp.app_template_global("mentoring_is_link")

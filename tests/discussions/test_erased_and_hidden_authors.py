@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import login, text_of
 
 
 @pytest.fixture
@@ -58,3 +58,30 @@ def test_a_hidden_ambassador_posts_without_the_badge(client, login_as, api_token
     token = api_token(reader)
     assert client.send_json("GET", f"/api/v1/threads/{hidden_thread.id}", None, token=token).json["author"]["is_ambassador"] is False
     assert client.send_json("GET", f"/api/v1/threads/{shown_thread.id}", None, token=token).json["author"]["is_ambassador"] is True
+
+
+def test_a_deactivated_or_hidden_author_is_named_without_a_link_to_a_profile_that_would_be_404(
+        app, create_user, create_thread):
+    """A post's author who left (deactivated) or hid from the directory is still named, but
+    their name linked to a profile that answers 404 to members. Now it links only for those
+    who can open it (change managers and administrators); visible authors stay linked."""
+    left = create_user(roles=["mentor"], name="Lena Left", active=False)
+    hidden = create_user(roles=["mentor"], name="Hugo Hidden", directory_visible=False)
+    shown = create_user(roles=["mentor"], name="Vera Visible")
+    threads = {person: create_thread(person, title=f"{person.name}'s tips") for person in (left, hidden, shown)}
+    member, manager = create_user(roles=["staff"]), create_user(roles=["change_manager"])
+    browsers = {viewer.id: app.test_client() for viewer in (member, manager)}
+    for viewer in (member, manager):  # everyone signs in first: a sign-in renews every kept part
+        assert login(browsers[viewer.id], viewer).status_code == 302
+    links = {}
+    for viewer in (member, manager):  # the member first: what is kept for them must not reach the manager
+        client = browsers[viewer.id]
+        for person, thread in threads.items():
+            page = client.get(f"/threads/{thread.id}")
+            assert person.name in text_of(page)
+            # Started by, the post's author and "In this thread": each linked or none.
+            links[viewer.id, person.id] = page.get_data(as_text=True).count(f'href="/people/{person.id}"')
+            assert client.get(f"/people/{person.id}").status_code == (200 if links[viewer.id, person.id] else 404)
+    assert links[member.id, shown.id] == links[manager.id, shown.id] == 3
+    assert links[member.id, left.id] == links[member.id, hidden.id] == 0
+    assert links[manager.id, left.id] == links[manager.id, hidden.id] == 3

@@ -532,6 +532,8 @@ def test_a_member_deactivated_after_joining_is_a_former_member_counted_not_named
     page = text_of(client.get(f"/circles/{circle_id}"))
     assert "Greetings from Treasury" in page and "Dora" not in page
     assert "Former member ·" in page
+    post = _first_post(client.get(f"/circles/{circle_id}"))
+    assert "avatar-neutral" in post and "/people/" not in post  # the neutral face, no link
     assert "3 members" in text_of(client.get("/circles"))  # three joined and are here; Dora is not counted
 
     # The change manager who runs the circle sees who left, marked so.
@@ -627,3 +629,21 @@ def test_the_message_box_has_room_under_the_last_message(org, api, client, login
     css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
     assert re.search(r"\.circle-posts \{[^}]*margin: 0 0 1\.5rem", css)
     assert 'data-suggest="people"' in html and 'data-suggest-mode="mention"' in html  # "@han" completes, as in the community
+
+
+def _first_post(response) -> str:
+    html = response.get_data(as_text=True)
+    start = html.index('class="card circle-post"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_a_circle_post_is_signed_with_its_authors_face_and_profile_link(client, become, joined_circle):
+    """Like a post in the community: the author's avatar (initials on their colour) and name,
+    linked to their profile."""
+    circle_id, author = joined_circle["id"], joined_circle["mentors"][0]
+    become(author)
+    assert client.post_form(f"/circles/{circle_id}/posts", {"body": "Shall we try Loop?"}).status_code == 302
+    become(joined_circle["mentors"][1])
+    post = _first_post(client.get(f"/circles/{circle_id}"))
+    assert "Shall we try Loop?" in post
+    assert f'avatar-c{author.id % 12}' in post and f'href="/people/{author.id}"' in post and author.name in post
