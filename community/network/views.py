@@ -87,14 +87,8 @@ def require_analyst() -> None:
 
 @bp.context_processor
 def network_helpers() -> dict[str, Any]:
-    return {"profile_url": profile_url, "duration_words": briefing.duration_words}
-
-
-def profile_url(person_id: int) -> str:
-    """The person's profile page (/people/<id>)."""
-    if "profiles.show" in current_app.view_functions:
-        return url_for("profiles.show", person_id=person_id)
-    return f"/people/{person_id}"
+    # Profiles are linked with the app's `profile_url` (community.templating).
+    return {"duration_words": briefing.duration_words}
 
 
 # --------------------------------------------------------------------------- picture tokens

@@ -82,3 +82,18 @@ def test_an_executive_who_worked_with_a_hidden_mentor_may_ask_them_again(org, ap
     assert "Hanna Hidden" in suggested
     again = call("POST", "/api/v1/mentorships", {"mentor_id": org["hidden"].id, "goals": ["microsoft-teams"]})
     assert again.status_code == 201
+
+
+def test_a_mentorship_page_names_a_hidden_mentor_without_a_link_to_their_404_profile(
+        org, create_mentorship, client, become):
+    """The executive's mentorship page names the mentor who hid from the directory, but their
+    profile answers 404 to the executive: the name is no longer a link to it. A visible mentor
+    stays linked."""
+    hidden_pair = create_mentorship(org["hidden"], org["executive"])
+    shown_pair = create_mentorship(org["shown"], org["executive"])
+    become(org["executive"])
+    for mentorship_id, mentor, linked in ((hidden_pair, org["hidden"], False), (shown_pair, org["shown"], True)):
+        page = client.get(f"/mentoring/mentorships/{mentorship_id}")
+        assert page.status_code == 200 and mentor.name in text_of(page)
+        assert (f'href="/people/{mentor.id}"' in page.get_data(as_text=True)) is linked, mentor.name
+        assert client.get(f"/people/{mentor.id}").status_code == (200 if linked else 404)
