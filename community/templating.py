@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -144,7 +144,9 @@ def profile_url(person: Any) -> str | None:
         return None
     # A person given by id, or as a reference without these fields, is linked as it is.
     open_to_all = getattr(person, "active", True) and getattr(person, "directory_visible", True)
-    if not open_to_all and not (current_user.is_authenticated and opens_hidden_profiles(current_user)):
+    # Outside a request (an e-mail made by a worker) nobody reads along who could open them.
+    reader_opens = has_request_context() and current_user.is_authenticated and opens_hidden_profiles(current_user)
+    if not open_to_all and not reader_opens:
         return None
     return url_for("profiles.show", person_id=getattr(person, "id", person))
 

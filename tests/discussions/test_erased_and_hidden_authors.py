@@ -85,3 +85,19 @@ def test_a_deactivated_or_hidden_author_is_named_without_a_link_to_a_profile_tha
     assert links[member.id, shown.id] == links[manager.id, shown.id] == 3
     assert links[member.id, left.id] == links[member.id, hidden.id] == 0
     assert links[manager.id, left.id] == links[manager.id, hidden.id] == 3
+
+
+def test_profile_links_outside_a_request_leave_hidden_people_unlinked(app, create_user, monkeypatch):
+    """What a worker renders (no request, nobody signed in) links only the profiles everyone
+    may open; it never fails for want of a reader."""
+    from community.accounts.models import User
+    from community.extensions import db
+    from community.templating import profile_url
+
+    hidden_id = create_user(name="Hugo Hidden", directory_visible=False).id
+    shown_id = create_user(name="Vera Visible").id
+    monkeypatch.setitem(app.config, "SERVER_NAME", "community.example")  # url_for without a request
+    with app.app_context():
+        assert profile_url(db.session.get(User, hidden_id)) is None
+        assert profile_url(db.session.get(User, shown_id)).endswith(f"/people/{shown_id}")
+        assert profile_url(None) is None
