@@ -3,7 +3,14 @@ interaction edges and activity records."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, select
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Caches that do not expire mid-measurement on a slow machine: warm means warm."""
+    return {"IDENTITY_CACHE_SECONDS": 600, "CACHE_FRAGMENT_SECONDS": 600, "FRAGMENT_LOCAL_SECONDS": 600}
 
 
 def count_statements(db, fn):
