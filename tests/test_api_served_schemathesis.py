@@ -61,6 +61,13 @@ def test_schemathesis_with_every_check_and_phase_against_gunicorn(database_url, 
         command = [
             sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color", "run", f"{base}/api/v1/openapi.json",
             "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
+            # Removing a thread (DELETE /api/v1/threads/{thread_id}) keeps it, restorable, for
+            # moderators: this run's token is an administrator's, so reading it afterwards answers
+            # 200 by design (members get 404, tested in tests/discussions). The API's other DELETEs
+            # leave nothing to read (a post stays as "deleted", an erased account's token is
+            # refused). schemathesis 4.32 lets `--checks all` win over a per-operation switch in
+            # schemathesis.toml, so the check is left out here.
+            "--exclude-checks", "use_after_free",
             "--header", f"Authorization: Bearer {power_token}",
             "--max-examples", "6", "--max-time", str(BUDGET_SECONDS), "--seed", "13",
             # One worker: CPython 3.11's ast module is not thread-safe, and hypothesis reads the
