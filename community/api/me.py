@@ -33,9 +33,11 @@ class MeSchema(ma.Schema):
     mentoring_paused = ma.fields.Boolean(metadata={"description": "mentors: no new requests while paused"})
 
 
-# Every kind of notification by name (an unknown kind is refused, and the document lists them).
+# Every kind of notification by name (an unknown kind is refused, and the document lists them),
+# each with the modes it offers (the weekly briefing has no digest: the document says so).
 NotificationPrefsSchema = ma.Schema.from_dict(
-    {pref.key: ma.fields.String(validate=validate.OneOf(list(outreach.MODES))) for pref in outreach.PREF_KINDS},
+    {pref.key: ma.fields.String(validate=validate.OneOf(list(outreach.modes_of(pref)), error=outreach.mode_refusal(pref)))
+     for pref in outreach.PREF_KINDS},
     name="NotificationPrefsSchema",
 )
 

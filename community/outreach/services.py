@@ -173,6 +173,20 @@ def at_once_choice(kind: str) -> str | None:
     return pref.key
 
 
+def modes_of(pref: PrefKind) -> tuple[str, ...]:
+    """The modes a person may choose for this kind (no digest for a kind that is not collected
+    into one, such as the weekly briefing, whose "immediately" reads "Weekly")."""
+    return MODES if pref.digestable else tuple(mode for mode in MODES if mode != "digest")
+
+
+def mode_refusal(pref: PrefKind) -> Any:
+    """What a person is told who chose a mode this kind does not offer (lazy: also the API
+    schema's message)."""
+    if pref.digestable:
+        return _l("Choose immediately, daily digest or off.")
+    return _l("Choose weekly or off.") if pref.on_label is not None else _l("Choose immediately or off.")
+
+
 def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
     """Store the modes a person chose; unknown kinds or modes are refused with the field named."""
     errors = {}
@@ -180,9 +194,8 @@ def set_preferences(actor: User, changes: dict[str, str]) -> dict[str, str]:
         pref = PREF_BY_KEY.get(key)
         if pref is None:
             errors[key] = [_("Unknown kind of notification.")]
-        elif mode not in MODES or (mode == "digest" and not pref.digestable):
-            errors[key] = [_("Choose immediately, daily digest or off.") if pref.digestable
-                           else _("Choose weekly or off.") if pref.on_label is not None else _("Choose immediately or off.")]
+        elif mode not in modes_of(pref):
+            errors[key] = [str(mode_refusal(pref))]
     if errors:
         raise ValidationFailed(_("Please correct the marked choices."), fields=errors)
     for key, mode in changes.items():

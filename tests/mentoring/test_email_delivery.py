@@ -405,6 +405,10 @@ def test_the_weekly_briefing_is_chosen_weekly_or_off(login_as, client, create_us
         NotificationPreference.user_id == manager.id, NotificationPreference.kind == "weekly_briefing")) == "immediately"
     refused = api(manager)("PATCH", "/api/v1/me", {"notification_prefs": {"weekly_briefing": "digest"}})
     assert refused.status_code == 422 and "Choose weekly or off." in str(refused.json)
+    # The API document offers what the server takes: no digest for the briefing, a digest for others.
+    prefs = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["NotificationPrefs"]["properties"]
+    assert prefs["weekly_briefing"]["enum"] == ["immediately", "off"]
+    assert prefs["new_thread"]["enum"] == ["immediately", "digest", "off"]
 
 
 def test_a_request_e_mail_tells_the_mentor_what_the_executive_wants_to_learn(people, api, smtp_server, taxonomy):
