@@ -71,6 +71,22 @@ def test_blank_text_and_impossible_ids_are_refused_as_the_document_says(client, 
     assert field in _fields(client.send_json("POST", "/api/v1/threads", json=body, token=token))
 
 
+def test_what_the_document_calls_blank_is_what_the_server_strips(client, token):
+    """The document's pattern and the server agree on every character: the separators
+    U+001C-U+001F and U+0085, which Python strips and ECMA 262's \\s leaves, are blank for both,
+    and U+FEFF (a space to ECMA 262, kept by Python) says something for both."""
+    import re
+
+    spec = client.get("/api/v1/openapi.json").json
+    pattern = re.compile(spec["components"]["schemas"]["ThreadCreate"]["properties"]["title"]["pattern"])
+    for blank in ("\x1c", " \x1f ", "\x85", "\u3000\t"):
+        assert pattern.search(blank) is None, repr(blank)
+        refused = client.send_json("POST", "/api/v1/threads", json={"category_id": 1, "title": blank, "body": "Hello"},
+                                   token=token)
+        assert "title" in _fields(refused), repr(blank)
+    assert pattern.search("\ufeff") and pattern.search(" a ")
+
+
 def test_the_document_declares_enums_ranges_and_every_error(client):
     spec = client.get("/api/v1/openapi.json").json
     role = next(p for p in spec["paths"]["/api/v1/people"]["get"]["parameters"] if p["name"] == "role")

@@ -102,6 +102,13 @@ def test_ids_in_other_scripts_digits_are_no_ids(app, client, login_as, create_us
     assert api.status_code == 422 and "page" in api.json["error"]["fields"]
     assert client.open("/api/v1/people?per_page=٣", headers={"Authorization": f"Bearer {api_token(user)}"}).status_code == 422
     assert client.open("/api/v1/people?page=2", headers={"Authorization": f"Bearer {api_token(user)}"}).status_code == 200
+    # An integer written with a fraction of zeros is that integer (JSON Schema counts 2.0 as one);
+    # any other fraction, or an exponent, is refused.
+    token = {"Authorization": f"Bearer {api_token(user)}"}
+    assert client.open("/api/v1/people?page=2.0", headers=token).json["page"] == 2
+    for written in ("2.5", "2e0", ".0", "2.0.0", "0x2"):
+        refused = client.open(f"/api/v1/people?page={written}", headers=token)
+        assert refused.status_code == 422 and "page" in refused.json["error"]["fields"], written
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, cast
 from zoneinfo import available_timezones
@@ -62,16 +63,21 @@ class ErrorSchema(ma.Schema):
 
 
 class QueryInteger(ma.fields.Integer):
-    """An integer in a query string: ASCII digits with at most one sign. int() also reads other
-    scripts' digits ("٣" is 3), which the addresses of the pages do not."""
+    """An integer in a query string: ASCII digits with at most one sign, and a fraction of
+    zeros allowed ("2.0" is 2: the document says integer, and JSON Schema counts 2.0 as one,
+    as JsonInteger does in a body). int() also reads other scripts' digits ("٣" is 3), which
+    the addresses of the pages do not."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
-            digits = value.strip()
-            digits = digits[1:] if digits[:1] in ("-", "+") else digits
-            if not (digits.isascii() and digits.isdecimal()):
+            match = _QUERY_INTEGER.fullmatch(value.strip())
+            if match is None:
                 raise self.make_error("invalid")
+            value = match.group(1)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+_QUERY_INTEGER = re.compile(r"([-+]?[0-9]+)(?:\.0*)?", re.ASCII)
 
 
 class PageArgsSchema(ma.Schema):
@@ -130,13 +136,20 @@ class PersonRefSchema(ma.Schema):
     is_ambassador = AmbassadorBadge(dump_default=False)
 
 
+# A character the server's strip() keeps: not one of Python's spaces, written out because `\S`
+# means another set in the document's regular expressions (ECMA 262 counts U+FEFF as a space but
+# not U+001C-U+001F or U+0085, which Python strips).
+_NOT_SPACE = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 def text_field(max_length: int, *, min_length: int = 1, required: bool = True, too_large: bool = False,
                **kwargs: Any) -> ma.fields.String:
     """Text that must say something: at least `min_length` characters once the spaces around it
     are stripped (the server strips them and refuses what is left too short, so the document
     says so with a pattern). With `too_large` the service refuses a longer text itself with its
     documented 413 (posts), so the length is only declared here."""
-    pattern = r"[\s\S]*\S" if min_length <= 1 else r"[\s\S]*\S[\s\S]{" + str(min_length - 2) + r",}\S"
+    pattern = (f"[\\s\\S]*{_NOT_SPACE}" if min_length <= 1
+               else f"[\\s\\S]*{_NOT_SPACE}[\\s\\S]{{{min_length - 2},}}{_NOT_SPACE}")
     metadata = dict(kwargs.pop("metadata", {}))
     if too_large:
         metadata["maxLength"] = max_length

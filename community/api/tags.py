@@ -57,7 +57,7 @@ class ContactSchema(ma.Schema):
 
 
 class AskSchema(ma.Schema):
-    person_id = id_field(required=True, strict=True)
+    person_id = id_field(required=True)
     message = text_field(questions.QUESTION_MAX)
 
 

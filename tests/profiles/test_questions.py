@@ -117,8 +117,12 @@ def test_a_third_person_and_an_admin_get_the_404_of_a_missing_question(client, p
 def test_the_api_loop(client, pair, api_token):
     asker, expert = pair
     mine, theirs = api_token(asker), api_token(expert)
+    for not_an_id in (str(expert.id), True, expert.id + 0.5):  # a JSON integer only (2.0 is one, as JSON Schema says)
+        refused = client.send_json("POST", f"/api/v1/tags/{TEAMS}/questions",
+                                   {"person_id": not_an_id, "message": "Where are recordings kept?"}, token=mine)
+        assert refused.status_code == 422 and "person_id" in refused.json["error"]["fields"], not_an_id
     created = client.send_json("POST", f"/api/v1/tags/{TEAMS}/questions",
-                               {"person_id": expert.id, "message": "Where are recordings kept?"}, token=mine)
+                               {"person_id": float(expert.id), "message": "Where are recordings kept?"}, token=mine)
     assert created.status_code == 201
     question = created.json
     qid = question["id"]
