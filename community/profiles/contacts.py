@@ -250,6 +250,16 @@ def listed_ids(tag_id: int, tag: Callable[[], Tag]) -> frozenset[int]:
                   lambda: frozenset(c.person_id for c in _ranking(tag(), None)))
 
 
+def askable(viewer_id: int, tag_id: int, tag: Callable[[], Tag], person_id: int | None) -> User | None:
+    """The person an address names to be asked (`?ask=`, from a peer card or a profile), when
+    they are ranked for the topic and are not the viewer: the ask form offers them even when
+    they are not on the page of contacts shown. None for anyone else (hidden, not listed for
+    the topic, unknown): the form then looks as if no one was named."""
+    if person_id is None or person_id == viewer_id or person_id not in listed_ids(tag_id, tag):
+        return None
+    return people_by_id([person_id]).get(person_id)
+
+
 def topic_contacts(viewer: User, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:
     """A page of Contact(person, score, level, reasons) for a topic; the viewer is not listed."""
     ranked = _ranking(tag, now)

@@ -12,6 +12,7 @@ the records in three queries and puts the reasons into words.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ from community.expertise.models import Tag
 from community.expertise.queries import field_label
 from community.extensions import db
 from community.mentoring.models import Mentorship
-from community.network.analysis import PersonRecord, TagRecord, peer_suggestions
+from community.network.analysis import PROVIDER_LEVELS, PersonRecord, TagRecord, peer_suggestions
 from community.profiles.models import PersonTag
 from community.profiles.queries import people_by_id, visible_people
 from community.profiles.services import get_person
@@ -41,6 +42,7 @@ class Peer:
     kind: str  # similar | complementary
     score: float
     reasons: list[str] = field(default_factory=list)
+    ask_topic: Tag | None = None  # what to ask them about: a topic they cover that the mentor lacks, else one shared
 
 
 def connected_mentor_ids(mentor_id: int) -> set[int]:
@@ -126,8 +128,20 @@ def find_peers(viewer: User, mentor_id: int, *, limit: int = MAX_SUGGESTIONS) ->
     connected = connected_mentor_ids(mentor.id) if sees_connections(viewer, mentor) else set()
     suggestions = peer_suggestions(people, tag_records, mentor.id, connected, limit)
     found = people_by_id([s.person_id for s in suggestions])
+    levels = {record.id: record.tags for record in people}
     peers = [
-        Peer(person=found[s.person_id], kind=s.kind, score=round(s.score, 3), reasons=_reasons(s, tags, own=viewer.id == mentor.id))
+        Peer(person=found[s.person_id], kind=s.kind, score=round(s.score, 3), reasons=_reasons(s, tags, own=viewer.id == mentor.id),
+             ask_topic=_ask_topic(s, levels.get(s.person_id, {}), tags))
         for s in suggestions if s.person_id in found
     ]
     return mentor, peers
+
+
+def _ask_topic(suggestion, levels: Mapping[str, str], tags: dict[str, Tag]) -> Tag | None:
+    """The topic a peer card offers to ask the peer about: the first topic they cover that the
+    mentor lacks, else the first shared one they practise or know well (not one they are only
+    interested in). The question is asked on the topic's contacts page, which lists them."""
+    for slug in (*suggestion.complementary_tags, *suggestion.shared_tags):
+        if levels.get(slug) in PROVIDER_LEVELS and slug in tags:
+            return tags[slug]
+    return None

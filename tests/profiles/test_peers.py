@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -141,3 +142,54 @@ def test_peer_records_are_loaded_in_a_few_queries(app, db, create_user, give_tag
     for i in range(15):
         give_tags(create_user(roles=["mentor"], name=f"Mentor {i}"), {"linkedin": "expert", "sharepoint": "interested"})
     assert count_statements(load) == few <= 4  # BEGIN (SQLite) + mentors, topics, taxonomy
+
+
+def test_a_peer_card_offers_to_ask_the_peer_about_a_topic_they_cover(client, login_as, pool):
+    """The action of a peer card: ask the peer about a topic they cover that the mentor lacks
+    (complementary), else one they share; it opens the topic's contacts page with the peer
+    chosen in the ask form, and the question goes to them."""
+    login_as(pool)
+    page = client.get(f"/people/{pool.id}/peers").get_data(as_text=True)
+    cards = {name: card for card in page.split('<article class="card person-card')[1:]
+             for name in ("Sam Similar", "Cleo Complementary", "Dana Data") if name in card}
+    cleo_link = re.search(r'href="(/tags/onedrive/contacts\?ask=(\d+)#ask)"', cards["Cleo Complementary"])
+    assert cleo_link and "Ask about OneDrive &amp; file sharing" in cards["Cleo Complementary"]
+    assert "/tags/dashboards/contacts?ask=" in cards["Dana Data"]  # she practises it, Mia is only interested
+    assert re.search(r'/tags/(microsoft-teams|sharepoint|video-calls)/contacts\?ask=', cards["Sam Similar"])  # shared
+    contacts = client.get(cleo_link.group(1).replace("#ask", "")).get_data(as_text=True)
+    assert f'<option value="{cleo_link.group(2)}" selected>Cleo Complementary</option>' in contacts
+    asked = client.post_form("/tags/onedrive/contacts/ask", {"person_id": cleo_link.group(2), "message": "How do you share?"})
+    assert asked.status_code == 302 and "/questions/" in asked.headers["Location"]
+
+
+def test_the_ask_form_offers_a_named_contact_from_another_page_and_no_one_else(client, create_user, login_as, pool, db):
+    from sqlalchemy import select
+
+    from community.accounts.models import User
+
+    def whom(page: str) -> list[tuple[str, str]]:  # the ask form's choice of person: (id, " selected" or "")
+        select_ = re.search(r'<select class="form-select" id="person_id".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="(\d+)"( selected)?>', select_)
+
+    def contacts(slug: str, ask: int | None = None) -> str:
+        return client.get(f"/tags/{slug}/contacts?per_page=1" + (f"&ask={ask}" if ask else "")).get_data(as_text=True)
+
+    person = {name: db.session.scalar(select(User.id).where(User.name == name))
+              for name in ("Cleo Complementary", "Conny Connected", "Hanna Hidden", "Stefan Staff")}
+    login_as(create_user(name="Reader"))
+    first = contacts("whiteboarding")  # two contacts, one per page
+    assert "2 contacts" in first and len(whom(first)) == 1
+    shown = int(whom(first)[0][0])
+    other = next(i for i in (person["Cleo Complementary"], person["Conny Connected"]) if i != shown)
+    named = contacts("whiteboarding", ask=other)
+    assert whom(named) == [(str(other), " selected"), (str(shown), "")]
+    assert named.count('<article class="card person-card') == 1  # the list itself stays the page's
+    # Hidden from the directory, not listed for the topic, unknown: nothing is added, and the
+    # form reads as if no one had been named.
+    assert "Hanna Hidden" not in contacts("microsoft-teams", ask=person["Hanna Hidden"])
+    for nobody in (person["Stefan Staff"], 99_999):
+        assert whom(contacts("whiteboarding", ask=nobody)) == [(str(shown), "")], nobody
+    # Nor is the reader, who is not listed on their own topic's page.
+    client.post_form("/logout")
+    login_as(db.session.get(User, shown))
+    assert whom(contacts("whiteboarding", ask=shown)) == [(str(other), "")]
