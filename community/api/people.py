@@ -158,6 +158,9 @@ class PeerSchema(ma.Schema):
     score = ma.fields.Float(required=True)
     kind = ma.fields.String(required=True, metadata={"enum": ["similar", "complementary"]})
     reasons = ma.fields.List(ma.fields.String(), required=True)
+    ask_topic = ma.fields.String(allow_none=True, metadata={
+        "description": "The slug of a topic to ask this peer about (POST /api/v1/tags/{slug}/questions): one "
+                       "they practise that the mentor lacks, else one they share; null when there is none"})
 
 
 @blp.route("/people")
@@ -233,5 +236,6 @@ def person_peers(args: dict, person_id: int):
     page, per_page = args["page"], args["per_page"]
     chosen = found[(page - 1) * per_page: page * per_page]
     return Page(items=chosen, page=page, per_page=per_page, total=len(found)).as_dict(
-        lambda p: {"person": person_data(p.person), "score": p.score, "kind": p.kind, "reasons": p.reasons}
+        lambda p: {"person": person_data(p.person), "score": p.score, "kind": p.kind, "reasons": p.reasons,
+                   "ask_topic": p.ask_topic.slug if p.ask_topic is not None else None}
     )

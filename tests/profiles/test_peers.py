@@ -49,6 +49,11 @@ def test_mentor_sees_similar_and_complementary_peers_with_reasons(client, create
     assert all(item["score"] > 0 for item in items.values())
     own = client.get(f"/api/v1/people/{pool.id}/peers", headers={"Authorization": f"Bearer {api_token(pool)}"})
     mine = {item["person"]["name"]: item for item in own.json["items"]}
+    assert mine["Cleo Complementary"]["ask_topic"] == "onedrive" and mine["Dana Data"]["ask_topic"] == "dashboards"
+    asked = client.post(f"/api/v1/tags/{mine['Cleo Complementary']['ask_topic']}/questions",
+                        json={"person_id": mine["Cleo Complementary"]["person"]["id"], "message": "How do you share?"},
+                        headers={"Authorization": f"Bearer {api_token(pool)}"})
+    assert asked.status_code == 201
     assert mine["Cleo Complementary"]["reasons"] == [
         "covers OneDrive & file sharing, Digital whiteboards in your field Collaboration"
     ]
