@@ -63,8 +63,8 @@ def export(user: User) -> dict:
         .order_by(PostRevision.id)
     )
     mentions = db.session.execute(
-        select(Post.id, Post.thread_id, Post.created_at).join(Mention, Mention.post_id == Post.id)
-        .where(Mention.user_id == user.id).order_by(Post.id)
+        select(Post.id, Post.thread_id, Post.created_at, Thread.removed_at).join(Mention, Mention.post_id == Post.id)
+        .join(Thread, Thread.id == Post.thread_id).where(Mention.user_id == user.id).order_by(Post.id)
     )
     follows = db.session.scalars(select(Subscription).where(Subscription.user_id == user.id).order_by(Subscription.id))
     flags = db.session.scalars(select(Flag).where(Flag.reporter_id == user.id).order_by(Flag.id))
@@ -81,7 +81,9 @@ def export(user: User) -> dict:
         "earlier_versions_of_my_posts": [
             {"post_id": pid, "edited_at": _iso(at), "body": body} for pid, at, body in revisions
         ],
-        "mentioned_in": [{"post_id": pid, "thread_id": tid, "created_at": _iso(at)} for pid, tid, at in mentions],
+        # A mention in a removed thread is still stored about me, and says that the thread is removed (as my posts do).
+        "mentioned_in": [{"post_id": pid, "thread_id": tid, "created_at": _iso(at), "thread_removed": removed_at is not None}
+                         for pid, tid, at, removed_at in mentions],
         "following": [{"kind": s.target_kind, "id": s.target_id, "level": s.level} for s in follows],
         "reports_filed": [
             {"post_id": f.post_id, "reason": f.reason, "created_at": _iso(f.created_at), "outcome": f.outcome}

@@ -25,7 +25,8 @@ def test_export_lists_my_posts_follows_reports_and_mentions(client, create_user,
     assert data["threads_started"][0]["title"] == "Teams etiquette"
     assert [p["body"] for p in data["posts"]] == ["Mute yourself when silent."]
     assert data["earlier_versions_of_my_posts"][0]["body"] == "Mute when you are not talking."
-    assert data["mentioned_in"] == [{"post_id": bobs.id, "thread_id": thread.id, "created_at": data["mentioned_in"][0]["created_at"]}]
+    assert data["mentioned_in"] == [{"post_id": bobs.id, "thread_id": thread.id, "created_at": data["mentioned_in"][0]["created_at"],
+                                     "thread_removed": False}]
     assert {"kind": "thread", "id": thread.id, "level": "watching"} in data["following"]
     assert data["reports_filed"][0]["reason"] == "Off topic, sorry"
     # Bob's export does not contain Alice's things; it shows the report on his post, not who filed it.
@@ -34,6 +35,12 @@ def test_export_lists_my_posts_follows_reports_and_mentions(client, create_user,
     assert "Alice" not in str(bob_data["reports_on_my_posts"]) and "reporter" not in str(bob_data["reports_on_my_posts"])
     assert [p["id"] for p in bob_data["posts"]] == [bobs.id] and bob_data["reports_filed"] == []
     assert bob_data["mentioned_in"] == [] and bob_data["threads_started"] == []
+    # Once a moderator removes the thread, the mention is still exported, marked as in a removed thread.
+    moderator = create_user(roles=["admin"], name="Mo Derator")
+    assert client.send_json("DELETE", f"/api/v1/threads/{thread.id}", {"reason": "Duplicate"},
+                            token=api_token(moderator)).status_code == 204
+    data = client.get("/api/v1/me/export", headers={"Authorization": f"Bearer {token}"}).json["discussions"]
+    assert [(m["post_id"], m["thread_removed"]) for m in data["mentioned_in"]] == [(bobs.id, True)]
 
 
 def test_after_erasure_posts_stay_readable_as_former_member_and_personal_traces_go(
