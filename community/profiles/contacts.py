@@ -250,14 +250,19 @@ def listed_ids(tag_id: int, tag: Callable[[], Tag]) -> frozenset[int]:
                   lambda: frozenset(c.person_id for c in _ranking(tag(), None)))
 
 
-def askable(viewer_id: int, tag_id: int, tag: Callable[[], Tag], person_id: int | None) -> User | None:
-    """The person an address names to be asked (`?ask=`, from a peer card or a profile), when
-    they are ranked for the topic and are not the viewer: the ask form offers them even when
-    they are not on the page of contacts shown. None for anyone else (hidden, not listed for
-    the topic, unknown): the form then looks as if no one was named."""
-    if person_id is None or person_id == viewer_id or person_id not in listed_ids(tag_id, tag):
-        return None
-    return people_by_id([person_id]).get(person_id)
+def ask_options(viewer_id: int, tag_id: int, tag: Callable[[], Tag], options: list[tuple[int, str]],
+                asked_id: int | None) -> list[tuple[int, str]]:
+    """Whom the ask form offers: the people on the page of contacts shown (`options`, id and
+    name), and first the person the address names (`?ask=`, from a peer card) when they are on
+    another page, as long as they are ranked for the topic and are not the viewer. Anyone else
+    named (hidden, not listed for the topic, unknown) is not added: the form then looks as if no
+    one was named."""
+    if asked_id is None or asked_id == viewer_id or any(person_id == asked_id for person_id, _name in options):
+        return options
+    if asked_id not in listed_ids(tag_id, tag):
+        return options
+    asked = people_by_id([asked_id]).get(asked_id)
+    return [(asked.id, asked.name), *options] if asked is not None else options
 
 
 def topic_contacts(viewer: User, tag: Tag, *, page: int, per_page: int, now: datetime | None = None) -> Page:

@@ -378,11 +378,7 @@ def _render_contacts(slug: str, ask_form=None, asked_person_id=None):
                     "options": [(c.person.id, c.person.name) for c in result.items], "total": result.total}
 
         found = cached(("contacts", "page", tag_id, week, page, per_page, str(get_locale()), excluded), render_list)
-        options = found["options"]
-        if asked_person_id is not None and all(person_id != asked_person_id for person_id, _name in options):
-            # Named in the address but on another page (or on none shown): offered first.
-            asked = contacts.askable(viewer_id, tag_id, topic, asked_person_id)
-            options = [(asked.id, asked.name), *options] if asked is not None else options
+        options = contacts.ask_options(viewer_id, tag_id, topic, found["options"], asked_person_id)
         # Our own autoescaped template rendered it (cached as a string), so it is safe HTML.
         return {**found, "html": Markup(found["html"]), "options": options,  # noqa: S704
                 "page": Page(items=[], page=page, per_page=per_page, total=found["total"])}
