@@ -341,14 +341,19 @@ def _change_topics(form) -> str | None:
 
 # Peers ------------------------------------------------------------------------------------------
 
+PEERS_SHOWN = 8  # per kind, until the reader asks for all of that kind
+
+
 @bp.get("/people/<int:person_id>/peers")
 def peer_finder(person_id: int):
     mentor, found = peers.find_peers(current_user, person_id)
+    more = request.args.get("more")
     return render_template(
         "profiles/peers.html", mentor=mentor, own=getattr(current_user, "id", None) == mentor.id,
         unconnected=peers.sees_connections(current_user, mentor),
         similar=[p for p in found if p.kind == "similar"],
         complementary=[p for p in found if p.kind == "complementary"],
+        shown={kind: None if more == kind else PEERS_SHOWN for kind in ("similar", "complementary")},
     )
 
 

@@ -198,3 +198,24 @@ def test_the_ask_form_offers_a_named_contact_from_another_page_and_no_one_else(c
     client.post_form("/logout")
     login_as(db.session.get(User, shown))
     assert whom(contacts("whiteboarding", ask=shown)) == [(str(other), "")]
+
+
+def test_a_long_list_of_peers_shows_the_strongest_first_and_the_rest_on_request(client, create_user, give_tags, login_as,
+                                                                                taxonomy):
+    me = create_user(roles=["mentor"], name="Mia Mentor")
+    give_tags(me, {"microsoft-teams": "expert", "sharepoint": "practitioner"})
+    for n in range(11):
+        give_tags(create_user(roles=["mentor"], name=f"Peer {n:02d}"), {"microsoft-teams": "expert", "sharepoint": "expert"})
+    login_as(me)
+
+    def similar_cards(page: str) -> int:
+        section = page.split('id="similar"', 1)[1].split("</section>", 1)[0]
+        return section.count('<article class="card person-card')
+
+    page = client.get(f"/people/{me.id}/peers").get_data(as_text=True)
+    assert similar_cards(page) == 8
+    more = re.search(r'<a href="([^"]+)">Show all 11 similar mentors</a>', page)
+    assert more and more.group(1) == f"/people/{me.id}/peers?more=similar#similar"
+    everyone = client.get(more.group(1).split("#")[0]).get_data(as_text=True)
+    assert similar_cards(everyone) == 11 and "Show all 11 similar mentors" not in everyone
+    assert similar_cards(client.get(f"/people/{me.id}/peers?more=anything").get_data(as_text=True)) == 8
