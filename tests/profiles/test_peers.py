@@ -191,7 +191,8 @@ def test_the_ask_form_offers_a_named_contact_from_another_page_and_no_one_else(c
     assert named.count('<article class="card person-card') == 1  # the list itself stays the page's
     # Hidden from the directory, not listed for the topic, unknown: nothing is added, and the
     # form reads as if no one had been named.
-    assert "Hanna Hidden" not in contacts("microsoft-teams", ask=person["Hanna Hidden"])
+    hidden = contacts("microsoft-teams", ask=person["Hanna Hidden"])
+    assert "Hanna Hidden" not in hidden and whom(hidden) == whom(contacts("microsoft-teams", ask=99_999))
     for nobody in (person["Stefan Staff"], 99_999):
         assert whom(contacts("whiteboarding", ask=nobody)) == [(str(shown), "")], nobody
     # Nor is the reader, who is not listed on their own topic's page.
