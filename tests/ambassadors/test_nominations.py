@@ -197,6 +197,25 @@ def test_evidence_counts_sessions_mentees_feedback_and_topics(app, people, creat
     assert evidence["sessions"] == 5 and evidence["mentees"] == 2 and evidence["feedback"] == 4.4
 
 
+def test_candidate_line_names_the_criteria_not_yet_met_and_folds_the_evidence(client, login_as, people, create_nomination,
+                                                                                mentoring_record):
+    """One line per candidate: who, the score, how many criteria are met and which are not yet;
+    the bars of each criterion folded below it (a <details>, open without JavaScript)."""
+    mentoring_record(people["mentor"], people["executive"], sessions=1, rating=5)
+    create_nomination(people["mentor"], people["staff"], reason="Explains Teams well.")
+    login_as(people["cm"])
+    response = client.get("/ambassadors/candidates")
+    html = response.get_data(as_text=True)
+    line = text_of(response)
+    assert re.search(r"Mara Mentor .*\d of 6 criteria met\. Not yet: Sessions held, Mentees", line), line
+    assert '<details class="candidate-details small">' in html
+    assert "Score parts and criteria" in line and "1 of 6 needed" in line  # the bars are still in the page
+
+    client.post_form("/locale", {"locale": "de"})
+    line = text_of(client.get("/ambassadors/candidates"))
+    assert "Noch nicht: Gehaltene Termine, Mentees" in line and "Teilpunktzahlen und Kriterien" in line
+
+
 def test_candidates_page_and_csv_are_for_change_managers_only(client, login_as, people, create_nomination):
     create_nomination(people["mentor"], people["staff"], reason="=HYPERLINK(\"http://evil\") is what she fights.")
     login_as(people["mentor"])

@@ -88,7 +88,12 @@ LAYOUT_CHECKS = """() => {
     const style = getComputedStyle(gone);
     if (style.backgroundColor !== 'rgba(0, 0, 0, 0)') problems.push(`"${gone.textContent.trim()}" drawn on ${style.backgroundColor}`);
   }
-  // Nothing written over anything else in a row of label, bar and value (the candidates' criteria did).
+  // Nothing written over anything else in a row of label, bar and value (the candidates' criteria did),
+  // the candidates' folded evidence opened; no part of a candidate's line runs out of its column.
+  document.querySelectorAll('details.candidate-details').forEach(details => { details.open = true; });
+  for (const part of document.querySelectorAll('.candidate-line > *')) {
+    if (part.scrollWidth > part.clientWidth + 1) problems.push(`"${part.textContent.trim()}" runs out of its column`);
+  }
   for (const row of document.querySelectorAll('.criteria-bars li, .candidate-figure')) {
     const boxes = [...row.children].map(child => child.getBoundingClientRect());
     boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
