@@ -298,6 +298,28 @@ class Report:
         """How many entries of a list the page does not show."""
         return self.totals.get(name, 0) - len(getattr(self, name))
 
+    def roles_by_kind(self) -> list[tuple[str, list[Finding]]]:
+        """The roles shown, grouped by kind in the order of ROLE_LABELS, each group under a
+        heading with its count ("10 central connectors"); an unknown kind last, by its label."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.roles:
+            groups.setdefault(finding.entry.get("role", ""), []).append(finding)
+        order = [kind for kind in ROLE_LABELS if kind in groups] + [kind for kind in groups if kind not in ROLE_LABELS]
+        return [(_role_heading(kind, groups[kind]), groups[kind]) for kind in order]
+
+
+def _role_heading(kind: str, findings: list[Finding]) -> str:
+    count = len(findings)
+    if kind == "central_connector":
+        return ngettext("%(num)d central connector", "%(num)d central connectors", count)
+    if kind == "broker":
+        return ngettext("%(num)d broker", "%(num)d brokers", count)
+    if kind == "boundary_spanner":
+        return ngettext("%(num)d boundary spanner", "%(num)d boundary spanners", count)
+    if kind == "peripheral_specialist":
+        return ngettext("%(num)d peripheral specialist", "%(num)d peripheral specialists", count)
+    return f"{findings[0].label} ({count})"
+
 
 def _num(value: Any, digits: int = 3) -> str:
     if value is None:

@@ -215,8 +215,8 @@ def _items(page: str, about: str | None = None) -> list[tuple[str, str]]:
     pseudonym: the person the line is about (on a person page: every line, about that person).
     Score bars (0..1) and group numbers are not about a profile."""
     found = []
-    for chunk in re.split(r'(?=<li class="(?:list-group-item|mb-2)[ "]|<tr>|<option )', page)[1:]:
-        chunk = re.split(r"</section>|</tbody>|</select>", chunk)[0]
+    for chunk in re.split(r'(?=<li class="(?:list-group-item|mb-2|col role-card)[ "]|<tr>|<option )', page)[1:]:
+        chunk = re.split(r"</section>|</tbody>|</select>|<h3", chunk)[0]  # a roles group's heading counts people, no one's
         chunk = re.sub(r'<span class="score-bar".*?</span></span><span class="small">[^<]*</span>', " ", chunk)
         text = " ".join(re.sub(r"<[^>]+>", " ", chunk).split())
         text = re.sub(r"Group:? \d+", " ", text)

@@ -409,3 +409,32 @@ def test_roles_coverage_and_a_persons_history_are_cards_on_a_phone(client, login
     assert "labels-above" in coverage.classes  # "Mentors who can teach it" is too long to stand beside its names
     assert [c.label for c in shortlist.rows[0][1:]] == ["Score", "Outcomes", "Community", "Reach"]
     assert len(history.rows) == 2 and all(row[0].is_title for row in history.rows)
+
+
+def test_roles_are_grouped_by_kind_each_under_a_heading_that_counts_its_people(client, login_as, analyst, small_org,
+                                                                             compute, create_user, mentorship):
+    """The roles tab listed every role as a line of its own, the kind repeated as a badge on each;
+    it now gives each kind a heading with its count ("2 central connectors", in the analysis'
+    order of kinds) and the people of that kind as cards under it."""
+    hub = create_user(roles=("mentor",), department="IT", capacity=8)
+    for n in range(6):  # six mentees in three departments: a central connector and a boundary spanner
+        mentorship(hub, create_user(roles=("executive",), department=("Sales", "Finance", "Legal")[n % 3]), sessions=1)
+    compute()
+    login_as(analyst)
+    roles = client.get("/api/v1/network/analysis").json["roles"]
+    assert roles
+    body = client.get("/network/roles").get_data(as_text=True)
+    section = body[body.index('id="roles-heading"'):body.index('id="shortlist-heading"')]
+    groups = re.findall(r'<h3 class="h6 mt-3">([^<]*)</h3>(.*?)(?=<h3|$)', section, re.S)
+    order = ["central connector", "broker", "boundary spanner", "peripheral specialist"]
+    kinds = [next(kind for kind in order if kind in heading) for heading, _cards in groups]
+    assert groups and section.count('<li class="col role-card">') == len(roles)
+    assert kinds == sorted(kinds, key=order.index) and len(set(kinds)) == len(kinds)
+    for heading, cards in groups:
+        count = len(re.findall(r'<li class="col role-card">', cards))
+        kind = next(kind for kind in order if kind in heading)
+        assert heading == (f"1 {kind}" if count == 1 else f"{count} {kind}s"), heading
+        assert count == sum(1 for role in roles if role["label"].lower() == kind)
+    client.post_form("/locale", {"locale": "de"})
+    german = text_of(client.get("/network/roles"))
+    assert re.search(r"\b\d+ (zentrale Verbindungspersonen?|Vermittler:in(nen)?|Grenzgänger:in(nen)?)\b", german)
