@@ -308,17 +308,18 @@ class Report:
         return [(_role_heading(kind, groups[kind]), groups[kind]) for kind in order]
 
 
+# A roles group's heading with its count; literal strings for the catalog (pybabel extract).
+_ROLE_HEADINGS: dict[str, Callable[[int], str]] = {
+    "central_connector": lambda n: ngettext("%(num)d central connector", "%(num)d central connectors", n),
+    "broker": lambda n: ngettext("%(num)d broker", "%(num)d brokers", n),
+    "boundary_spanner": lambda n: ngettext("%(num)d boundary spanner", "%(num)d boundary spanners", n),
+    "peripheral_specialist": lambda n: ngettext("%(num)d peripheral specialist", "%(num)d peripheral specialists", n),
+}
+
+
 def _role_heading(kind: str, findings: list[Finding]) -> str:
-    count = len(findings)
-    if kind == "central_connector":
-        return ngettext("%(num)d central connector", "%(num)d central connectors", count)
-    if kind == "broker":
-        return ngettext("%(num)d broker", "%(num)d brokers", count)
-    if kind == "boundary_spanner":
-        return ngettext("%(num)d boundary spanner", "%(num)d boundary spanners", count)
-    if kind == "peripheral_specialist":
-        return ngettext("%(num)d peripheral specialist", "%(num)d peripheral specialists", count)
-    return f"{findings[0].label} ({count})"
+    heading = _ROLE_HEADINGS.get(kind)
+    return heading(len(findings)) if heading else f"{findings[0].label} ({len(findings)})"
 
 
 def _num(value: Any, digits: int = 3) -> str:
