@@ -146,7 +146,10 @@ class ProfilePatchSchema(ma.Schema):
             return  # nothing refused here: the service checks it all, after who may edit
         values = {name: value for name, value in data.items() if name not in refused_here}
         if "tags" in values:
-            values["tags"] = [(item["slug"], item["level"]) for item in values["tags"]]
+            try:
+                values["tags"] = [(item["slug"], item["level"]) for item in values["tags"]]
+            except (KeyError, TypeError):  # an item without its slug or level: refused here (and named) already
+                del values["tags"]
         try:
             services.check_profile(values)
         except DomainError as refused:

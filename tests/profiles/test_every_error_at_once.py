@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import text_of
 from tests.profiles.test_profiles import edit_form
 
@@ -97,6 +99,24 @@ def test_the_api_names_a_refused_topic_level_beside_a_service_refusal(client, cr
     assert response.status_code == 422
     fields = response.json["error"]["fields"]
     assert "link" in fields and any(name.startswith("tags") for name in fields)
+
+
+@pytest.mark.parametrize("item", [{}, {"slug": "microsoft-teams"}, {"level": "expert"}])
+def test_a_topic_without_its_slug_or_level_beside_another_refusal_is_named_not_a_server_error(
+        client, create_user, api_token, db, taxonomy, item):
+    """The served schemathesis run sent a capacity out of range with a topic item `{}`: the item
+    failed the schema but looked unchanged in what passed, and the service's check read its slug
+    (500). Every refusal is named in one 422, and nothing is stored."""
+    from community.accounts.models import User
+
+    me = create_user(roles=["mentor"], capacity=2)
+    response = client.send_json("PATCH", f"/api/v1/people/{me.id}", {"capacity": 1644, "tags": [item], "bio": "New"},
+                                token=api_token(me))
+    assert response.status_code == 422
+    fields = response.json["error"]["fields"]
+    assert "capacity" in fields and any(name.startswith("tags.0.") for name in fields), fields
+    db.session.expire_all()
+    assert db.session.get(User, me.id).bio is None and db.session.get(User, me.id).capacity == 2
 
 
 def test_someone_elses_profile_is_still_forbidden_before_its_values_are_judged(client, create_user, api_token):
