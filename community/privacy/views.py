@@ -55,6 +55,10 @@ def erase_me():
 @login_required
 def admin_erase(user_id: int):
     person = accounts.manage_user(current_user, user_id)
+    if person.id == current_user.id:
+        # One's own account is deleted in one's privacy settings, where the password confirms it;
+        # this form (for leavers) asks for none, so it only points there.
+        return render_template("privacy/admin_erase.html", form=None, person=person, own=True)
     form = AdminEraseForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:

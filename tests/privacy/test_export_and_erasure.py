@@ -103,6 +103,28 @@ def test_admin_erases_a_leaver_and_it_is_audited(client, login_as, create_user, 
     assert event.actor_id == admin.id and event.subject_id == leaver.id
 
 
+def test_an_admin_is_pointed_to_their_own_privacy_settings_not_asked_for_a_password_the_form_lacks(
+        client, login_as, create_user, db):
+    """The leaver's erase form, opened on one's own record, answered "Your password is not
+    correct." to a form with no password field. One's own account is deleted in one's privacy
+    settings, where the password confirms it; the admin pages point there and erase nothing."""
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"], name="Ada Admin")
+    create_user(roles=["admin"])  # not the last administrator
+    login_as(admin)
+    record = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "/settings/privacy" in record and f"/admin/users/{admin.id}/erase" not in record
+    page = text_of(client.get(f"/admin/users/{admin.id}/erase"))
+    assert "This is your own account. Delete it in your privacy settings" in page and "password is not correct" not in page
+    response = client.post_form(f"/admin/users/{admin.id}/erase", {"confirm": "y"})
+    assert response.status_code == 200 and "Open my privacy settings" in text_of(response)
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).name == "Ada Admin" and db.session.get(User, admin.id).erased_at is None
+    client.post_form("/locale", {"locale": "de"})
+    assert "Das ist Ihr eigenes Konto." in text_of(client.get(f"/admin/users/{admin.id}/erase"))
+
+
 def test_nothing_is_written_back_into_an_erased_account(client, login_as, create_user, db, api_token):
     """An administrator could give an erased account a biography, a department and topics
     again (API and profile form), roles, a password, or activate it: personal data back in an
