@@ -103,7 +103,7 @@ def language_choices(extra=()):
     names = locale.languages if locale is not None else {}
     codes = dict.fromkeys([*COMMON_LANGUAGES, *(c for c in extra if c)])
     labelled = [(code, (names.get(code) or code)) for code in codes]
-    return as_choices(sorted(((code, name[:1].upper() + name[1:]) for code, name in labelled), key=lambda p: p[1].lower()))
+    return as_choices(sorted(((code, name[:1].upper() + name[1:]) for code, name in labelled), key=lambda p: _sort_key(p[1])))  # "Dänisch" before "Deutsch"
 
 
 def topic_names(choices: Any) -> dict[str, str]:

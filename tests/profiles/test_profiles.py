@@ -381,3 +381,16 @@ def test_the_topic_editor_names_each_topic_with_its_level_and_a_remove_button(cl
     assert re.search(r'<button type="submit" name="remove_topic" value="microsoft-teams"[^>]*>Entfernen'
                      r'<span class="visually-hidden"> Microsoft Teams</span></button>', row)
     assert "<table" not in html.split('id="my-topics"', 1)[1].split("</fieldset>", 1)[0]
+
+
+def test_the_language_list_is_alphabetical_in_german_too(client, create_user, login_as):
+    """The edit form's languages were sorted by their letters' codes, so in German "Deutsch" came
+    before "Dänisch"; they sort as a reader looks them up, the umlaut with its letter."""
+    me = create_user(roles=["mentor"])
+    login_as(me)
+    client.post_form("/locale", {"locale": "de"})
+    html = client.get(f"/people/{me.id}/edit").get_data(as_text=True)
+    field = html[html.index('<fieldset class="field" id="languages">'):]
+    names = re.findall(r'<label class="form-check-label" for="languages-\d+">([^<]+)</label>', field[:field.index("</fieldset>")])
+    assert names.index("Dänisch") < names.index("Deutsch") < names.index("Englisch")
+    assert names == sorted(names, key=lambda name: name.replace("ä", "a").replace("ö", "o").replace("ü", "u").casefold())
