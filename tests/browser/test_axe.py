@@ -65,6 +65,7 @@ PAGES = {
     "admin-users": (lambda ids: "/admin/users", (ADMIN,)),
     "admin-user": (lambda ids: f"/admin/users/{ids['mentor_id']}", (ADMIN,)),
     "admin-outbox": (lambda ids: "/admin/outbox", (ADMIN,)),
+    "admin-outbox-message": (lambda ids: f"/admin/outbox/{ids['message_id']}", (ADMIN,)),
     "ambassador-candidates": (lambda ids: "/ambassadors/candidates", (ADMIN,)),
     "ambassador-nominations": (lambda ids: "/ambassadors/nominations", (ADMIN,)),
     "ambassador-evidence": (lambda ids: "/ambassadors/evidence", (MENTOR,)),
@@ -106,6 +107,10 @@ LAYOUT_CHECKS = """() => {
     const column = box.closest('form') || box.parentElement.parentElement;
     if (box.getBoundingClientRect().left < column.getBoundingClientRect().left - 1)
       problems.push(`the checkbox "${box.parentElement.textContent.trim().slice(0, 40)}" sticks out of its form`);
+  }
+  // An e-mail's text wraps inside its box (it was cut off in a box scrolled sideways at 390 px).
+  for (const text of document.querySelectorAll('pre.mail-text')) {
+    if (text.scrollWidth > text.clientWidth + 1) problems.push(`the e-mail text is ${text.scrollWidth} px wide in a ${text.clientWidth} px box`);
   }
   // Nothing makes a phone's page scroll sideways (the German run report's badges did).
   if (window.innerWidth <= 400 && document.documentElement.scrollWidth > window.innerWidth + 1)
@@ -154,6 +159,15 @@ def demo_site(database_url):
                 replies[0].deleted_at = replies[0].created_at
             if len(replies) > 1:
                 replies[1].hidden = True
+        # An e-mail in the outbox with a line longer than a phone's width (its text was cut off at 390 px).
+        from community.outreach.models import OutgoingMessage
+
+        message = OutgoingMessage(
+            key="layout-check-reply", channel="email", user_id=admin.id, recipient=admin.email, kind="discussion_reply",
+            subject="A reply in a thread you follow", status="sent",
+            body_text="Hello,\n\n" + "someone replied in a thread you follow, and this line goes on " * 4
+                      + "\n\nhttps://community.example/threads/1#post-" + "1" * 60 + "\n")
+        db.session.add(message)
         unit_of_work.commit()
         cohort = db.session.scalar(select(Cohort).order_by(Cohort.id))
         question = db.session.scalar(select(Question).order_by(Question.id))
@@ -162,7 +176,7 @@ def demo_site(database_url):
         ids = {
             "admin_email": admin.email, "mentor_email": mentor.email, "mentor_id": mentor.id,
             "thread_id": thread.id, "removed_thread_id": removed.id, "question_id": question.id if question else 0, "category": lounge.slug, "tag": tag.slug, "cohort_id": cohort.id if cohort else 1,
-            "user_ids": {ADMIN: admin.id, MENTOR: mentor.id},
+            "user_ids": {ADMIN: admin.id, MENTOR: mentor.id}, "message_id": message.id,
         }
     server = make_server("127.0.0.1", 0, app, threaded=True)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
