@@ -145,10 +145,18 @@ def _too_many_logins(limit: RequestLimit) -> Response | None:
     return response
 
 
+def _not_signed_in(response) -> bool:
+    """Only an attempt that signed nobody in counts against the login limits (a sign-in answers
+    with a redirect): colleagues signing in from one company address (a proxy, NAT) used up the
+    address's limit with their successful sign-ins and then locked each other out for an hour.
+    Wrong passwords still count, as does every refused or malformed attempt."""
+    return response.status_code != 302
+
+
 def _login_limits(view):
     view = limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_login_account_key,
-                         methods=["POST"], on_breach=_too_many_logins)(view)
-    return limiter.limit(_login_limit, methods=["POST"], on_breach=_too_many_logins)(view)
+                         methods=["POST"], on_breach=_too_many_logins, deduct_when=_not_signed_in)(view)
+    return limiter.limit(_login_limit, methods=["POST"], on_breach=_too_many_logins, deduct_when=_not_signed_in)(view)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -285,6 +285,22 @@ def test_repeated_login_attempts_are_rate_limited_with_retry_after(client, creat
     assert 'name="password"' in html
 
 
+@pytest.mark.parametrize("app_config", [{"LOGIN_RATE_LIMIT": "3 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "3 per hour"}])
+def test_successful_sign_ins_from_one_address_do_not_use_up_its_login_limit(client, create_user):
+    """Colleagues behind one company address (a proxy, NAT) signing in one after another locked
+    everyone out for an hour once the address's limit was reached: only attempts that sign nobody
+    in count, so wrong passwords are still limited."""
+    people = [create_user() for _ in range(5)]
+    for person in people:  # five sign-ins from one address, over a limit of three
+        response = login(client, person)
+        assert response.status_code == 302, response.status_code
+        client.post_form("/logout")
+    for _ in range(3):
+        assert login(client, people[0], "wrong").status_code == 200
+    assert login(client, people[1], "wrong").status_code == 429  # the address's three failures
+    assert login(client, people[1]).status_code == 429  # and then no one signs in from there for a while
+
+
 def test_a_login_expires_on_the_server_after_its_lifetime(app, client, login_as, create_user, db):
     """A cookie kept beyond PERMANENT_SESSION_LIFETIME (12 h) no longer signs anyone in."""
     from datetime import timedelta
