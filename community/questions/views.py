@@ -83,7 +83,10 @@ def resolve(question_id: int):
                 raise ValidationFailed(_("Choose helpful or not helpful."), {"helpful": [_("Choose helpful or not helpful.")]})
             questions.resolve(current_user, question, verdicts[form.helpful.data])
         if attempt.ok:
-            flash(_("Thank you: the question is resolved."), "success")
+            if verdicts[form.helpful.data] is None:  # closed without a verdict: nothing was resolved
+                flash(_("The question is closed."), "success")
+            else:
+                flash(_("Thank you: the question is resolved."), "success")
             return redirect(url_for("questions.show", question_id=question.id))
         question = questions.get_question(current_user, question_id)
     return _render(question, resolve_form=form, status_code=422)

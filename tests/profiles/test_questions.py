@@ -168,6 +168,8 @@ def test_an_unanswered_question_cannot_be_rated_only_closed(client, pair, api_to
     assert closed.status_code == 302
     page = text_of(browser.get(f"/questions/{qid}"))
     assert "closed the question without rating it" in page
+    # Closed, as the page says, not "resolved" (the confirmation said so, beside the status "closed").
+    assert "The question is closed." in page and "the question is resolved" not in page
     got = client.send_json("GET", f"/api/v1/questions/{qid}", token=mine).json
     assert got["status"] == "resolved" and got["helpful"] is None
     stats = answer_stats([expert.id])[expert.id]
