@@ -53,8 +53,9 @@ db-upgrade: $(APP_STAMP)
 demo: db-upgrade
 	$(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 
+# Links in e-mails (the outbox) point to this server unless BASE_URL says otherwise.
 run: translations demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The task queue: with REDIS_URL a Celery worker with its beat scheduler (periodic tasks),
 # without it the embedded worker that runs the periodic tasks in one process.
