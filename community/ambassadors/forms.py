@@ -68,7 +68,7 @@ class TenthsField(DecimalField):
 class CriteriaForm(FlaskForm):
     min_sessions = IntegerField(_l("Sessions held, at least"), validators=[InputRequired(), NumberRange(min=0, max=1000)])
     min_mentees = IntegerField(_l("Mentees, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])
-    min_feedback_avg = TenthsField(_l("Feedback average, at least (1–5)"), places=1, validators=[InputRequired(), NumberRange(min=0, max=5)])
+    min_feedback_avg = TenthsField(_l("Feedback average, at least (1–5)"), places=1, validators=[InputRequired(), NumberRange(min=1, max=5)])
     min_community_score = TenthsField(_l("Community activity score, at least"), places=1, validators=[InputRequired(), NumberRange(min=0, max=10000)])
     min_topics = IntegerField(_l("Topics, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     min_reach = IntegerField(_l("Departments reached in the network, at least"), validators=[InputRequired(), NumberRange(min=0, max=100)])

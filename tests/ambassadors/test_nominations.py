@@ -253,8 +253,12 @@ def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as,
             "min_topics": "3", "min_reach": "2", "activity_days": "180"}
     assert client.post_form("/ambassadors/criteria", data).status_code == 302
     assert db.session.scalar(select(AmbassadorCriteria.min_sessions)) == 8
-    bad = client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "9"})
-    assert bad.status_code == 200 and "between" in text_of(bad).lower()
+    for value in ("9", "0", "0.9"):  # the label says 1–5: a rating below 1 cannot exist
+        bad = client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": value})
+        assert bad.status_code == 200 and "between 1 and 5" in text_of(bad).lower(), value
+    assert client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "1"}).status_code == 302
+    assert db.session.scalar(select(AmbassadorCriteria.min_feedback_avg)) == 1.0
+    assert client.post_form("/ambassadors/criteria", data).status_code == 302
     # "sNaN" failed inside the range check (500); "4.55" was stored, shown as "4.5" and so
     # changed by the next save of the unchanged form.
     for value, words in (("sNaN", "not a valid decimal value"), ("Infinity", "not a valid decimal value"),
