@@ -62,6 +62,16 @@ def _places(locale: str) -> dict[str, str]:
     return places
 
 
+def zone_place(zone: str | None) -> str:
+    """A stored zone as the settings name it: "Europe/Vienna" is "Vienna" ("Wien" in German);
+    a zone outside the list (UTC, an old alias) keeps its own name."""
+    from flask_babel import get_locale
+
+    if not zone:
+        return ""
+    return _places(str(get_locale() or "en")).get(zone, zone)
+
+
 def _sort_key(text: str) -> str:
     """Alphabetical whatever the accents ("Zürich" between "Zagreb" and "Zurich", not after "Z")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))

@@ -25,10 +25,10 @@ from community import submissions
 from community.accounts.models import ROLES
 from community.caching import cached
 from community.database import utcnow
-from community.errors import DomainError, ValidationFailed
+from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags, tag_id_for
-from community.forms import apply_errors, as_choices
+from community.forms import as_choices, service_checks_too
 from community.i18n import language_name
 from community.mentoring.services import RequestOffer, may_request, request_offer
 from community.page_parts import cached_html, cached_page
@@ -41,6 +41,7 @@ from community.profiles.forms import (
     language_choices,
     timezone_choices,
     topic_names,
+    zone_place,
 )
 from community.security import csrf_token
 from community.templating import Card, CardItem, register_home_card
@@ -76,6 +77,7 @@ bp.context_processor(label_context)
 # Directory -------------------------------------------------------------------------------------
 
 bp.add_app_template_filter(language_name, "language_name")
+bp.add_app_template_filter(zone_place, "zone_place")
 
 
 @dataclass(frozen=True)
@@ -291,10 +293,7 @@ def _profile_checks_too(form) -> None:
     """A profile form refused for some fields also shows what the service would refuse in the
     others (its checks run only once the form is valid): every error at once, not one round
     after another (a capacity of 99 hid a javascript: link)."""
-    try:
-        services.check_profile(_profile_values(form, checked_only=True))
-    except ValidationFailed as refused:
-        apply_errors(form, refused)
+    service_checks_too(form, lambda: services.check_profile(_profile_values(form, checked_only=True)))
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

@@ -32,7 +32,7 @@ def test_profile_page_shows_the_person_with_topics_by_field(client, create_user,
     response = client.get(f"/people/{mentor.id}")
     page = text_of(response)
     assert "Mona Mentor" in page and "Ambassador" in page and "Mentor" in page
-    assert "IT" in page and "Berlin" in page and "German, English" in page and "Europe/Berlin" in page and "Mondays" in page
+    assert "IT" in page and "Berlin" in page and "German, English" in page and "Time zone Berlin" in page and "Europe/Berlin" not in page and "Mondays" in page
     assert "Collaboration Microsoft Teams (expert) SharePoint (practitioner)" in page
     assert "Social media LinkedIn (interested)" in page
     assert "Mentees 1 (1 current)" in page and "Sessions held 1" in page and "2 of 3 places free" in page
@@ -237,6 +237,9 @@ def test_settings_page_changes_visibility_opt_out_language_and_time_zone(client,
     user = db.session.get(User, me.id)
     assert (user.directory_visible, user.analysis_opt_out, user.locale, user.timezone) == (False, True, "de", "Europe/Zurich")
     assert client.post_form("/settings", {"locale": "xx", "timezone": "Europe/Zurich"}).status_code == 200
+    # the profile names the zone as the settings do, by its place in the reader's language
+    profile = text_of(client.get(f"/people/{me.id}"))
+    assert "Zürich" in profile and "Europe/Zurich" not in profile
 
 
 def test_settings_form_needs_csrf(client, create_user, login_as):
