@@ -54,21 +54,32 @@ def questions_form(survey, formdata=None) -> FlaskForm:
     return QuestionsForm(formdata=formdata) if formdata is not None else QuestionsForm()
 
 
-def answer_form(items, topics, kind: str) -> FlaskForm:
+def _whole_or_none(value) -> int | None:
+    """A chosen option as a whole number; anything else is no choice, which the service
+    refuses with the scale's own message ("Choose a value from 1 to 5.")."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def answer_form(items, topics, kind: str, locale: str) -> FlaskForm:
     """A 1–5 rating with an optional comment and a "may share" consent per question, and a
-    0–4 level per goal topic."""
+    0–4 level per goal topic. Each rating is labelled with its question and each level with
+    its topic, so that the error summary says which one is missing."""
 
     class AnswerForm(FlaskForm):
         pass
 
     for item in items:
-        setattr(AnswerForm, f"item_{item.id}", RadioField(_l("Rating"), choices=as_choices(RATING_CHOICES), coerce=int, validate_choice=False))
+        setattr(AnswerForm, f"item_{item.id}", RadioField(item.text_for(locale), choices=as_choices(RATING_CHOICES), coerce=_whole_or_none, validate_choice=False))
         setattr(AnswerForm, f"comment_{item.id}",
                 TextAreaField(_l("Comment (optional)"), validators=[Length(max=2000)]))
         setattr(AnswerForm, f"share_{item.id}",
                 BooleanField(_l("The programme team may show my comment, without my name, in the run's report")))
-    label = _l("Your level before the mentorship") if kind == "start" else _l("Your level now")
     for tag in topics:
+        label = (_l("Your level in %(topic)s before the mentorship", topic=tag.display_name) if kind == "start"
+                 else _l("Your level in %(topic)s now", topic=tag.display_name))
         setattr(AnswerForm, f"level_{tag.id}",
-                RadioField(label, choices=as_choices(LEVEL_LABELS.items()), coerce=int, validate_choice=False))
+                RadioField(label, choices=as_choices(LEVEL_LABELS.items()), coerce=_whole_or_none, validate_choice=False))
     return AnswerForm()

@@ -62,7 +62,7 @@ def _locale() -> str:
 @login_required
 def answer(survey_id: int):
     view = services.survey_for(current_user, survey_id)
-    form = answer_form(view.items, view.topics, view.survey.kind)
+    form = answer_form(view.items, view.topics, view.survey.kind, _locale())
     if request.method == "POST" and form.validate_on_submit():
         with form_attempt(form) as attempt:
             services.submit_answers(

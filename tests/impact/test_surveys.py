@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -118,6 +120,17 @@ def test_missing_and_bad_ratings_come_back_with_messages_and_store_nothing(app, 
         response = client.post_form(f"/surveys/{run.surveys['start']}", broken)
         assert response.status_code == 200
         assert "error" in response.get_data(as_text=True)
+    # The error summary names the question and the topic, not "Rating:" once per question.
+    from community.expertise.models import Tag
+    from community.impact.models import SurveyItem
+
+    question = db.session.get(SurveyItem, int(first.split("_")[1])).text_for("en")
+    summary = _error_summary(client.post_form(f"/surveys/{run.surveys['start']}", {
+        **{k: v for k, v in data.items() if not k.startswith("level_")}, first: ""}))
+    assert f"{question}: Choose a value from 1 to 5." in summary and "Rating" not in summary
+    for slug in ("microsoft-teams", "linkedin"):
+        topic = db.session.scalar(select(Tag).where(Tag.slug == slug)).display_name
+        assert f"Your level in {topic} before the mentorship: Choose your level from 0 to 4." in summary
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(SurveyParticipation)) == 0
 
@@ -225,3 +238,10 @@ def test_personal_export_lists_answered_surveys_and_erasure_removes_the_link(app
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(SurveyParticipation)) == 0
     assert db.session.scalar(select(func.count()).select_from(SurveyAnswerSet)) == 1
+
+
+def _error_summary(response) -> str:
+    html = response.get_data(as_text=True)
+    start = html.index('class="error-summary"')
+    part = re.sub(r"<[^>]+>", " ", html[start:html.index("</div>", start)])
+    return " ".join(unescape(part).split()).replace(" :", ":")
