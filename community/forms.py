@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import get_translations
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
-from community.errors import DomainError
+from community.errors import ConflictError, DomainError, ValidationFailed
 
 
 def _unknown_choices(count: int) -> str:
@@ -56,6 +57,22 @@ def apply_errors(form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def service_checks_too(form, check: Callable[[], object]) -> None:
+    """A form its own checks refused also shows what the service would refuse (its checks run
+    only once the form is valid): every error at once, not one round after another. Only the
+    fields the form found nothing wrong with take the service's messages; an expired or forged
+    form (its CSRF token refused) is checked no further."""
+    if getattr(getattr(form, "csrf_token", None), "errors", None):
+        return
+    try:
+        check()
+    except (ValidationFailed, ConflictError) as refused:
+        for name, messages in refused.fields.items():
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "errors") and not field.errors:
+                field.errors = list(messages)
 
 
 def as_choices(pairs) -> list[SelectChoice]:

@@ -26,7 +26,13 @@ from community.accounts.models import ROLES, ApiToken, LoginSession, User, UserL
 from community.accounts.passwords import hash_password, password_problems, verify_password
 from community.audit import services as audit
 from community.database import utcnow
-from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    Refusals,
+    ValidationFailed,
+)
 from community.extensions import db
 
 _DUMMY_HASHES: dict[str, str] = {}
@@ -114,6 +120,31 @@ def check_languages(codes: Iterable[str]) -> list[str]:
     return codes
 
 
+def check_new_account(*, email: str, name: str, password: str | None, roles: Iterable[str] = ("staff",)
+                      ) -> tuple[str, str, list[str]]:
+    """A new account's e-mail address, name, password and roles checked, writing nothing: every
+    refused field at once. The address taken by another account alone is a conflict (409);
+    beside other refusals it is one of them."""
+    refusals = Refusals()
+    email = refusals.check(lambda: normalise_email(email), field="email")
+    name = " ".join(name.split())
+    if not name:
+        refusals.add("name", _("Enter a name."))
+    elif len(name) > 120:
+        refusals.add("name", _("Names have at most 120 characters."))
+    checked_roles = refusals.check(lambda: check_roles(roles), field="roles")
+    if password is not None:
+        for problem in password_problems(password, email=email or "", name=name):
+            refusals.add("password", problem)
+    if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        taken = _("An account with this e-mail address exists already.")
+        if not refusals.fields:
+            raise ConflictError(taken, {"email": [taken]})
+        refusals.add("email", taken)
+    refusals.raise_if_any()
+    return email, name, checked_roles or ["staff"]
+
+
 def create_user(
     *,
     email: str,
@@ -131,19 +162,8 @@ def create_user(
 ) -> User:
     if actor is not None:
         require_admin(actor)  # without an actor: registration, the CLI, imports
-    email = normalise_email(email)
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationFailed(_("Enter a name."), {"name": [_("Enter a name.")]})
-    if len(name) > 120:
-        raise ValidationFailed(_("Names have at most 120 characters."), {"name": [_("Names have at most 120 characters.")]})
-    roles = check_roles(roles) or ["staff"]
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ConflictError(_("An account with this e-mail address exists already."), {"email": [_("An account with this e-mail address exists already.")]})
-    if password is not None and check_password:
-        problems = password_problems(password, email=email, name=name)
-        if problems:
-            raise ValidationFailed(problems[0], {"password": problems})
+    email, name, roles = check_new_account(email=email, name=name, password=password if check_password else None,
+                                           roles=roles)
     user = User(
         email=email,
         name=name,
@@ -373,14 +393,21 @@ def close_all_login_sessions(user: User, *, except_secret: str | None = None) ->
     db.session.execute(stmt.values(revoked_at=utcnow()))
 
 
+def check_password_change(user: User, current: str | None, new: str | None) -> None:
+    """The current password and the new one checked together, writing nothing: both refusals at
+    once. `None` leaves that one unchecked (a form that refused it already)."""
+    refusals = Refusals()
+    if current is not None and not verify_password(user.password_hash, current):
+        refusals.add("current_password", _("Your current password is not correct."))
+    for problem in password_problems(new, email=user.email, name=user.name) if new is not None else ():
+        refusals.add("new_password", problem)
+    refusals.raise_if_any()
+
+
 def change_password(user: User, current: str, new: str, *, keep_secret: str | None, revoke_tokens: bool = False) -> None:
     """Other browsers signed in as this user are logged out; this one stays. With
     `revoke_tokens` every API token of the person stops working too."""
-    if not verify_password(user.password_hash, current):
-        raise ValidationFailed(_("Your current password is not correct."), {"current_password": [_("Your current password is not correct.")]})
-    problems = password_problems(new, email=user.email, name=user.name)
-    if problems:
-        raise ValidationFailed(problems[0], {"new_password": problems})
+    check_password_change(user, current, new)
     user.password_hash = hash_password(new)
     close_all_login_sessions(user, except_secret=keep_secret)
     audit.record("user.password_changed", actor=user, subject_type="user", subject_id=user.id)

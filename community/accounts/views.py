@@ -41,6 +41,7 @@ from community.accounts.forms import (
 )
 from community.errors import NotFoundError
 from community.extensions import limiter
+from community.forms import service_checks_too
 from community.logs import security_event
 from community.templating import settings_links
 from community.unit_of_work import form_attempt
@@ -306,6 +307,10 @@ def change_password():
             if form.revoke_tokens.data:
                 flash(_("All your API tokens have been revoked."), "success")
             return redirect(url_for("accounts.change_password"))
+    elif form.is_submitted():
+        service_checks_too(form, lambda: services.check_password_change(
+            current_user, None if form.current_password.errors else form.current_password.data or "",
+            None if form.new_password.errors else form.new_password.data or ""))
     return render_template("accounts/password.html", form=form)
 
 

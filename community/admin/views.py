@@ -19,6 +19,7 @@ from community.admin.forms import (
     SetPasswordForm,
 )
 from community.errors import ValidationFailed
+from community.forms import service_checks_too
 from community.pagination import clamp
 from community.unit_of_work import form_attempt
 
@@ -56,6 +57,10 @@ def create_user():
         if attempt.ok:
             flash(_("Account for %(name)s created.", name=user.name), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif form.is_submitted():
+        service_checks_too(form, lambda: accounts.check_new_account(
+            email=form.email.data or "", name=form.name.data or "", password=form.password.data or None,
+            roles=form.roles.data or []))
     return render_template("admin/user_new.html", form=form)
 
 

@@ -27,7 +27,13 @@ from community.accounts.auth import secret_hash
 from community.accounts.models import User
 from community.audit import services as audit
 from community.database import rowcount, utcnow
-from community.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    Refusals,
+    ValidationFailed,
+)
 from community.expertise.services import resolve_tags
 from community.extensions import db
 from community.i18n import datetime_for, local_datetime
@@ -1159,11 +1165,13 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     require_participant(actor, mentorship)
     if mentorship.status != "active":
         raise ConflictError(_("Sessions can be scheduled only in an active mentorship."))
-    starts_at = check_start(starts_at)
-    duration = check_duration(duration_minutes)
-    location = check_location(location)
-    tags = resolve_tags(agenda_tags or (), field="agenda_tags")
-    agenda = clean_text(agenda, "agenda")
+    refusals = Refusals()  # every field's error at once
+    starts_at = refusals.check(lambda: check_start(starts_at), field="starts_at")
+    duration = refusals.check(lambda: check_duration(duration_minutes), field="duration_minutes")
+    location = refusals.check(lambda: check_location(location), field="location")
+    tags = refusals.check(lambda: resolve_tags(agenda_tags or (), field="agenda_tags"), field="agenda_tags")
+    agenda = refusals.check(lambda: clean_text(agenda, "agenda"), field="agenda")
+    refusals.raise_if_any()
     ends_at = starts_at + timedelta(minutes=duration)
     lock_pair(mentorship)
     _refresh_status(mentorship)
@@ -1228,9 +1236,13 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
         # cancelled; it is not moved into a future the pair no longer has.
         raise ConflictError(_("The mentorship has ended: its sessions cannot be moved."))
     version = _check_version(session, version)
-    new_start = check_start(starts_at)
-    duration = check_duration(duration_minutes if duration_minutes is not None else session.duration_minutes)
-    reason = required_reason(reason)
+    refusals = Refusals()  # every field's error at once
+    new_start = refusals.check(lambda: check_start(starts_at), field="starts_at")
+    duration = refusals.check(
+        lambda: check_duration(duration_minutes if duration_minutes is not None else session.duration_minutes),
+        field="duration_minutes")
+    reason = refusals.check(lambda: required_reason(reason), field="reason")
+    refusals.raise_if_any()
     if new_start == session.starts_at and duration == session.duration_minutes:
         _refuse("starts_at", _("Choose a different time."))
     ends_at = new_start + timedelta(minutes=duration)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import Enum, auto
+from functools import partial
 from typing import Any, Final, NamedTuple, NoReturn
 from urllib.parse import urlsplit
 
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from community import markdown
 from community.accounts import services as accounts
 from community.accounts.models import User, UserLanguage
-from community.errors import NotFoundError, PermissionDenied, ValidationFailed
+from community.errors import NotFoundError, PermissionDenied, Refusals, ValidationFailed
 from community.expertise.models import Tag
 from community.expertise.services import find_tag, normalise_term
 from community.extensions import db
@@ -192,16 +193,9 @@ PROFILE_CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
 def check_profile(values: Mapping[str, Any]) -> dict[str, Any]:
     """Profile values (field name → value, as `update_profile` takes them) checked and cleaned,
     writing nothing: every field's error at once, one ValidationFailed naming each refused field."""
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in values.items():
-        try:
-            cleaned[name] = PROFILE_CHECKS[name](value)
-        except ValidationFailed as refused:
-            for field, messages in (refused.fields or {name: [refused.message]}).items():
-                errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+    refusals = Refusals()
+    cleaned = {name: refusals.check(partial(PROFILE_CHECKS[name], value), field=name) for name, value in values.items()}
+    refusals.raise_if_any()
     return cleaned
 
 

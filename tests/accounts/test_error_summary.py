@@ -68,3 +68,53 @@ def test_the_german_reschedule_form_reads_without_doubled_punctuation(client, lo
     login_as(mentor)
     html = client.post_form(f"/sessions/{session.id}/reschedule", {"reason": "", "version": 1}).get_data(as_text=True)
     assert "Warum wird er verschoben? " in html and "verschoben?:" not in html
+
+
+def _summary(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary"
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+
+
+def test_the_password_change_names_a_wrong_current_password_and_a_weak_new_one_at_once(client, login_as, create_user):
+    me = create_user()
+    login_as(me)
+    # Both refused by the service: both named, not the current password first and the new one next time.
+    both = _summary(client.post_form("/settings/password", {"current_password": "wrong", "new_password": "password12345",
+                                                            "confirm": "password12345"}))
+    assert "Current password: Your current password is not correct." in both
+    assert any(item.startswith("New password: This password is too common") for item in both), both
+    # The form's own refusal (the repeat differs) beside the service's (too short).
+    mixed = _summary(client.post_form("/settings/password", {"current_password": "wrong", "new_password": "short",
+                                                             "confirm": "shorter"}))
+    assert "Repeat new password: The passwords differ." in mixed
+    assert any(item.startswith("New password: Use at least") for item in mixed), mixed
+    assert "Current password: Your current password is not correct." in mixed
+
+
+def test_a_new_account_names_every_refused_field_at_once(client, login_as, create_user, db):
+    from sqlalchemy import func, select
+
+    from community.accounts.models import User
+
+    admin = create_user(roles=["admin"])
+    taken = create_user(email="taken@example.com")
+    login_as(admin)
+    before = db.session.scalar(select(func.count()).select_from(User))
+    # The form's own refusal (no name) beside the service's (weak password, address taken).
+    items = _summary(client.post_form("/admin/users/new", {"name": "", "email": taken.email, "roles": ["staff"],
+                                                           "password": "password12345"}))
+    assert "Full name: This field is required." in items
+    assert any(item.startswith("First password: This password is too common") for item in items), items
+    assert "E-mail: An account with this e-mail address exists already." in items
+    # Every field passes the form: the service still names each refusal.
+    items = _summary(client.post_form("/admin/users/new", {"name": "Jonas", "email": "jonas.example.com",
+                                                           "roles": ["staff"], "password": "jonas"}))
+    assert "E-mail: Enter a valid e-mail address, e.g. name@example.com." in items
+    assert any(item.startswith("First password: Use at least") for item in items), items
+    # The address taken, alone, as before.
+    alone = _summary(client.post_form("/admin/users/new", {"name": "Jonas", "email": taken.email, "roles": ["staff"],
+                                                           "password": "a-first-passphrase"}))
+    assert alone == ["E-mail: An account with this e-mail address exists already."]
+    assert db.session.scalar(select(func.count()).select_from(User)) == before

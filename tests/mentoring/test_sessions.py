@@ -76,6 +76,13 @@ def test_the_schedule_form_shows_every_field_error_at_once(client, login_as, peo
         "agenda": "y" * 5001, "agenda_tags": [],
     }))
     assert "A session lasts between 15 and 480 minutes." in page and "A link must start with http:// or https://." in page
+    # A form the form's own checks pass: the service names every refused field, not the first.
+    page = text_of(client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(in_days(-1)), "duration_minutes": 60, "location": "ftp://files.example.com/x",
+        "agenda_tags": [],
+    }))
+    assert "A session cannot start in the past." in page and "A link must start with http:// or https://." in page
+    assert db.session.scalar(select(MentoringSession)) is None
 
 
 def test_the_reschedule_form_shows_the_duration_error_beside_a_missing_reason(client, login_as, people, create_mentorship,
@@ -86,6 +93,10 @@ def test_the_reschedule_form_shows_the_duration_error_beside_a_missing_reason(cl
     page = text_of(client.post_form(f"/sessions/{session_id}/reschedule", {
         "starts_at": local_input(in_days(6)), "duration_minutes": 1000, "reason": "", "version": 1}))
     assert "This field is required." in page and "A session lasts between 15 and 480 minutes." in page
+    # Both refused by the service (the form's own checks pass): both named at once.
+    page = text_of(client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(in_days(-1)), "duration_minutes": 1000, "reason": "Travel", "version": 1}))
+    assert "A session cannot start in the past." in page and "A session lasts between 15 and 480 minutes." in page
 
 
 def test_sessions_across_a_dst_change_keep_their_wall_clock_time(client, login_as, people, create_mentorship, db):
@@ -206,6 +217,10 @@ def test_bad_session_input_is_refused_with_the_field_named(people, create_mentor
         response = call("POST", url, body)
         assert response.status_code == 422, (body, response.json)
         assert words in " ".join(response.json["error"]["fields"][field]), response.json
+    together = call("POST", url, {"starts_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+                                  "duration_minutes": 5, "location": "javascript:alert(1)"})
+    assert together.status_code == 422
+    assert set(together.json["error"]["fields"]) == {"starts_at", "duration_minutes", "location"}
     # A plain place name that happens to contain a colon is fine.
     assert call("POST", url, {"starts_at": future, "duration_minutes": 60, "location": "Munich HQ, room 4: east"}).status_code == 201
 
