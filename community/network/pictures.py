@@ -125,7 +125,7 @@ def coverage_svg(viewer: User) -> str:
     return _picture(("coverage",), draw)
 
 
-TREND_SERIES = ("single_points_of_failure", "overloaded", "idle", "uncovered_topics",
+TREND_SERIES = ("single_points_of_failure", "overloaded", "idle", "fading_mentors", "uncovered_topics",
                 "departments_without_mentors", "unmatched_executives")
 
 
@@ -134,14 +134,15 @@ def trend_series_labels() -> dict[str, str]:
         "single_points_of_failure": _("Single points of failure"),
         "overloaded": _("Overloaded mentors"),
         "idle": _("Idle mentors"),
+        "fading_mentors": _("Fading mentors"),
         "uncovered_topics": _("Uncovered topics"),
         "departments_without_mentors": _("Departments without mentors"),
         "unmatched_executives": _("Unmatched executives"),
-        "fading_mentors": _("Fading mentors"),
     }
 
 
-def trend_svg(viewer: User, limit: int = 12) -> str:
+def trend_svg(viewer: User, limit: int = 12, *, narrow: bool = False) -> str:
+    """The health figures across the latest snapshots; `narrow` draws it for a phone."""
     require_analyst(viewer)
     points = health_trend(limit)
     labels = trend_series_labels()
@@ -151,6 +152,7 @@ def trend_svg(viewer: User, limit: int = 12) -> str:
         title=_("Pool health across snapshots"),
         groups=[point.cohort for point in points],
         empty=_("No snapshot yet"),
+        narrow=narrow,
     )
 
 

@@ -193,8 +193,9 @@ class TrendPoint:
 
     @property
     def label(self) -> str:
-        """Short, for a chart's axis (07.08.26)."""
-        return format_date(self.computed_at, "short") if has_request_context() else self.computed_at.date().isoformat()
+        """For a chart's axis, unmistakable in every language (7 Aug 2026 · 07.08.2026), not
+        the short form a reader may take the wrong way round (07/08/2026)."""
+        return self.day
 
     @property
     def day(self) -> str:

@@ -9,7 +9,9 @@ without an audited view.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any, cast
 
 from flask import (
@@ -45,11 +47,12 @@ from community.unit_of_work import form_attempt
 LIST_LIMIT = 25
 WHAT_IF_CHOICES = 400  # checkboxes; the others are named in the text field
 PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
-PICTURES = {
+PICTURES: dict[str, Callable[[Any], str]] = {
     "network": services.network_svg,
     "load": services.load_svg,
     "coverage": services.coverage_svg,
     "trend": services.trend_svg,
+    "trend_narrow": partial(services.trend_svg, narrow=True),  # the <picture>'s source on a phone
 }
 
 

@@ -14,7 +14,7 @@ from tests.conftest import login, text_of
 
 
 def pictures_of(response) -> list[str]:
-    return [html.unescape(src) for src in re.findall(r'<img src="(/network/[^"]+)"', response.get_data(as_text=True))]
+    return [html.unescape(src) for src in re.findall(r'(?:<img src|srcset)="(/network/[^"]+)"', response.get_data(as_text=True))]
 
 
 def test_dashboard_without_a_snapshot_explains_how_to_compute_one(client, login_as, analyst):
@@ -82,7 +82,7 @@ def test_pictures_are_svg_images_tied_to_an_audited_view(client, login_as, analy
         page = client.get(tab)
         pictures += pictures_of(page)
         assert "style=" not in page.get_data(as_text=True) and "<script>" not in page.get_data(as_text=True)
-    assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "coverage", "trend"}
+    assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "coverage", "trend", "trend_narrow"}
     for src in pictures:
         response = client.get(src)
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -16,7 +16,7 @@ NAMES = ("Mia Mentor", "Max Mentor", "Mo Mentor", "Ida Idle", "Sales Exec", "Fin
 
 
 def pictures_of(response) -> list[str]:
-    return [html.unescape(src) for src in re.findall(r'<img src="(/network/[^"]+)"', response.get_data(as_text=True))]
+    return [html.unescape(src) for src in re.findall(r'(?:<img src|srcset)="(/network/[^"]+)"', response.get_data(as_text=True))]
 
 
 def everything_an_analyst_sees(client, extra_urls=()) -> list[str]:
