@@ -24,6 +24,14 @@ GRID_COLOUR = "#d9e0e7"
 LINE_PALETTE = tuple(colour for colour in PALETTE if colour != "#F0E442")
 
 
+def _shorten_middle(label: str, length: int) -> str:
+    """Cut in the middle: runs differ at their end ("Reverse…ing 2025", "Reverse…ing 2026")."""
+    if len(label) <= length:
+        return label
+    head = (length - 1) // 2
+    return label[:head].rstrip() + "…" + label[-(length - 1 - head):].lstrip()
+
+
 def draw_trend(
     labels: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -87,7 +95,7 @@ def draw_trend(
             _text(axis, x_of(index), top + plot_height + font + 6, _shorten(label, 14))
         group = groups[index] if index < len(groups) else None
         if group and group != previous_group:
-            _text(axis, x_of(index), top + plot_height + 2 * font + 10, _shorten(group, 16 if narrow else 24),
+            _text(axis, x_of(index), top + plot_height + 2 * font + 10, _shorten_middle(group, 16 if narrow else 24),
                   fill="#5b6876")
         previous_group = group
     lines = ET.SubElement(root, "g", {"class": "series", "fill": "none", "stroke-width": "2"})

@@ -18,6 +18,10 @@ def test_trend_chart_draws_a_line_and_a_tooltip_per_point():
     assert "Overloaded, 1 Jun: 2" in tooltips and "Idle <b>, 1 Dec: 3" in tooltips
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts.count("Run 2025") == 1 and "Run 2026" in texts  # written where the run changes
+    narrow = ET.fromstring(draw_trend(["1 Jan", "1 Jun"], {"Idle": [1, 2]}, title="Health", narrow=True,  # noqa: S314
+                                      groups=["Reverse Mentoring 2025", "Reverse Mentoring 2026"]))
+    runs = [t.text for t in narrow.iter(f"{SVG}text") if t.text and t.text.endswith(("2025", "2026"))]
+    assert len(runs) == 2 and runs[0] != runs[1] and all(len(run) <= 16 for run in runs)  # cut where they agree
     assert "<script" not in svg and "style=" not in svg and "<b>" not in svg
 
 
