@@ -468,9 +468,11 @@ def candidate_reason(entry: dict[str, Any]) -> str:
 
 def topic_reason(entry: dict[str, Any], needed: int) -> str:
     providers = len(entry.get("providers") or []) + int(entry.get("providers_opted_out") or 0)
-    return _("Demand %(demand)d (learning goals and agendas); mentors who can teach it: %(providers)d of "
-             "%(needed)d needed.",
-             demand=int(entry.get("demand") or 0), providers=providers, needed=needed)
+    return ngettext("Asked for once (learning goals and session agendas of all mentorships); mentors who can "
+                    "teach it: %(providers)d of %(needed)d needed.",
+                    "Asked for %(num)d times (learning goals and session agendas of all mentorships); mentors who "
+                    "can teach it: %(providers)d of %(needed)d needed.",
+                    int(entry.get("demand") or 0), providers=providers, needed=needed)
 
 
 def department_reason(entry: dict[str, Any]) -> str:

@@ -36,13 +36,17 @@ def test_change_manager_recomputes_and_sees_each_finding_with_links(client, logi
     assert f'href="/people/{mia.id}"' in body and f'href="/network/people/{mia.id}"' in body
     assert "Single points of failure" in text and "Sales" in text
     assert "Load 3 for a capacity of 2" in text  # overloaded, with its reason
-    assert "Power Bi" in text and "Demand 1" in text  # uncovered topic
+    assert "Power Bi" in text and "Asked for once" in text  # uncovered topic
     # The overview is a briefing: health cards, then the top of each list; the tabs hold the rest.
     assert "Pool health at a glance" in text and "First snapshot" in text
     for tab in ("/network/risks", "/network/roles", "/network/coverage", "/network/what-if", "/network/trend"):
         assert f'href="{tab}"' in body, tab
     assert "Ida Idle" in text_of(client.get("/network/risks"))
-    assert "Una Unmatched" in text_of(client.get("/network/coverage"))
+    coverage = text_of(client.get("/network/coverage"))
+    assert "Una Unmatched" in coverage
+    # Two different questions, each page saying which it answers and where the other is.
+    assert "knowledge that rests on one or two people" in coverage and "Topic demand and supply" in coverage
+    assert "count something else" in text_of(client.get("/network/demand"))
     roles = text_of(client.get("/network/roles"))
     assert "Ambassador shortlist" in roles and "Outcomes" in roles
     what_if = text_of(client.get("/network/what-if"))
@@ -174,7 +178,7 @@ def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as,
     assert ("Single point of failure", "Mia Mentor") in findings
     assert ("Idle mentor", "Ida Idle") in findings
     assert ("Unmatched executive", "Una Unmatched") in findings
-    assert any(row["Finding"] == "Uncovered topic" and "Demand 1" in row["Details"] for row in rows)
+    assert any(row["Finding"] == "Uncovered topic" and "Asked for once" in row["Details"] for row in rows)
     overloaded = next(row for row in rows if row["Finding"] == "Overloaded mentor")
     assert overloaded["Details"] == "Load 3 for a capacity of 2"
     assert db.session.scalar(select(AuditEvent.data).where(AuditEvent.action == "network.exported"))["format"] == "csv"
