@@ -303,6 +303,10 @@ class _SessionWriter:
         for position, (starts_at, kind) in enumerate(zip(times, kinds, strict=True)):
             self._session(mentorship_id, mentor_id, executive_id, goal_ids, first, position, starts_at, kind)
 
+    def _past(self, moment):
+        """`moment`, or an hour ago if it would lie in the future."""
+        return min(moment, self.now - timedelta(hours=1))
+
     def _change(self, session_id: int, kind: str, **values) -> None:
         self.changes.append({"id": self.next_change, "session_id": session_id, "kind": kind, **values})
         self.next_change += 1
@@ -315,7 +319,9 @@ class _SessionWriter:
         session_id = self.next_session
         self.next_session += 1
         creator = rng.choice((mentor_id, executive_id))
-        created_at = max(first, starts_at - timedelta(days=rng.randint(5, 20)))
+        # Every entry of a history lies in the past, also for an upcoming session: it was
+        # arranged days before it starts, but not after today.
+        created_at = max(first, min(starts_at - timedelta(days=rng.randint(5, 20)), self._past(starts_at)))
         version = 1
         self._change(session_id, "created", changed_by_id=creator, changed_at=created_at, old_starts_at=None,
                      new_starts_at=starts_at, reason=None)
@@ -323,7 +329,8 @@ class _SessionWriter:
             original = starts_at - timedelta(days=rng.choice((-2, -1, 1, 2, 7)))
             self.changes[-1]["new_starts_at"] = original
             self._change(session_id, "rescheduled", changed_by_id=rng.choice((mentor_id, executive_id)),
-                         changed_at=min(created_at + timedelta(days=1), starts_at - timedelta(hours=1)),
+                         changed_at=min(created_at + timedelta(days=1), starts_at - timedelta(hours=1),
+                                        self._past(created_at + timedelta(hours=1))),
                          old_starts_at=original, new_starts_at=starts_at, reason=rng.choice(RESCHEDULE_REASONS))
             version += 1
         cancel_reason = None
@@ -364,13 +371,13 @@ class _SessionWriter:
                     "id": self.next_feedback, "session_id": session_id, "author_id": author,
                     "rating": rng.choices((2, 3, 4, 5), weights=(1, 3, 6, 5), k=1)[0], "comment": comment,
                     "shared_with_programme": bool(comment) and rng.random() < 0.35,
-                    "created_at": done_at + timedelta(hours=rng.randint(1, 72)),
+                    "created_at": self._past(done_at + timedelta(hours=rng.randint(1, 72))),
                 })
                 self.next_feedback += 1
         if rng.random() < 0.3:
             self.notes_out.append({"session_id": session_id, "notes": rng.choice(NOTES),
                                    "tried": rng.choice(TRIED) if rng.random() < 0.6 else None,
-                                   "updated_at": done_at + timedelta(days=1), "updated_by_id": executive_id})
+                                   "updated_at": self._past(done_at + timedelta(days=1)), "updated_by_id": executive_id})
 
     def insert(self) -> None:
         if self.sessions:

@@ -18,6 +18,20 @@ def test_demo_runs_have_answered_surveys_and_a_filled_report(app, runner, client
     surveys = db.session.scalars(select(Survey)).all()
     assert sorted((s.kind, s.status) for s in surveys) == [("end", "closed"), ("end", "open"), ("start", "closed"),
                                                           ("start", "closed")]
+    # Nothing in the demo's histories happened after today: an upcoming session was arranged
+    # in the past, and feedback and notes follow sessions already held.
+    from sqlalchemy import func
+
+    from community.database import utcnow
+    from community.mentoring.models import MentoringSession, SessionChange, SessionFeedback, SessionNote
+
+    now = utcnow()
+    for column in (SessionChange.changed_at, MentoringSession.created_at, SessionFeedback.created_at,
+                   SessionNote.updated_at):
+        latest = db.session.scalar(select(func.max(column)))
+        assert latest is not None and latest.replace(tzinfo=now.tzinfo) <= now, column
+    assert db.session.scalar(select(func.count()).select_from(MentoringSession)
+                             .where(MentoringSession.status == "planned")) > 0  # upcoming ones are among them
     reports = run_reports(all_runs())
     closed = next(r for r in reports.values() if r.cohort.status == "closed")
     shown = [d for d in closed.dimensions if not d.figure.suppressed]
