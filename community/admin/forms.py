@@ -27,7 +27,8 @@ class CreateUserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
-    roles = MultiCheckboxField(_l("Roles"), choices=lambda: as_choices(role_choices()), validators=[DataRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=lambda: as_choices(role_choices()),
+                               validators=[DataRequired(message=_l("Choose at least one role."))])
     password = PasswordField(
         _l("First password"), validators=[DataRequired(), Length(max=200)],
         description=_l("Tell the person; they can change it under Settings."),
@@ -35,7 +36,8 @@ class CreateUserForm(FlaskForm):
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=lambda: as_choices(role_choices()), validators=[DataRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=lambda: as_choices(role_choices()),
+                               validators=[DataRequired(message=_l("Keep at least one role."))])
 
 
 class SetPasswordForm(FlaskForm):

@@ -108,6 +108,7 @@ def test_a_new_account_names_every_refused_field_at_once(client, login_as, creat
     assert "Full name: This field is required." in items
     assert any(item.startswith("First password: This password is too common") for item in items), items
     assert "E-mail: An account with this e-mail address exists already." in items
+    assert "Roles: Choose at least one role." in _summary(client.post_form("/admin/users/new", {"name": "Jonas"}))
     # Every field passes the form: the service still names each refusal.
     items = _summary(client.post_form("/admin/users/new", {"name": "Jonas", "email": "jonas.example.com",
                                                            "roles": ["staff"], "password": "jonas"}))
