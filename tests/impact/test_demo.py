@@ -23,7 +23,12 @@ def test_demo_runs_have_answered_surveys_and_a_filled_report(app, runner, client
     from sqlalchemy import func
 
     from community.database import utcnow
-    from community.mentoring.models import MentoringSession, SessionChange, SessionFeedback, SessionNote
+    from community.mentoring.models import (
+        MentoringSession,
+        SessionChange,
+        SessionFeedback,
+        SessionNote,
+    )
 
     now = utcnow()
     for column in (SessionChange.changed_at, MentoringSession.created_at, SessionFeedback.created_at,
