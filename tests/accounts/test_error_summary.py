@@ -36,18 +36,20 @@ def test_the_summary_is_translated(client, login_as, create_user):
 
 def test_a_label_ending_in_its_own_punctuation_gets_no_second_colon(app):
     """"Warum wird er verschoben?: Dieses Feld…" — a label that ends in ?, ! or : is followed by
-    the error alone; any other label by a colon."""
+    the error alone; one that ends in a full stop (a survey's statement) has it replaced by the
+    colon; any other label is followed by a colon."""
     from types import SimpleNamespace
 
     def field(label: str):
         return SimpleNamespace(type="StringField", errors=["Required."], id=label[:3].lower(), label=SimpleNamespace(text=label))
 
-    form = [field(label) for label in ("Why is it moved?", "Ready!", "Note:", "Reason ", "Name")]
+    form = [field(label) for label in ("Why is it moved?", "Ready!", "Note:", "Reason ", "Name", "It was time well spent.")]
     with app.test_request_context("/"):
         template = app.jinja_env.from_string('{% from "macros/forms.html" import form_errors %}{{ form_errors(form) }}')
         html = template.render(form=form)
     entries = re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
-    assert entries == ["Why is it moved? Required.", "Ready! Required.", "Note: Required.", "Reason: Required.", "Name: Required."]
+    assert entries == ["Why is it moved? Required.", "Ready! Required.", "Note: Required.", "Reason: Required.", "Name: Required.",
+                       "It was time well spent: Required."]
 
 
 def test_the_german_reschedule_form_reads_without_doubled_punctuation(client, login_as, create_user, db):
