@@ -6,7 +6,8 @@ The rule, in points (higher first):
   more for any session in the last 90 days;
 - availability: 5 for a note on when one is available;
 - load (mentors with a capacity): up to 10 for free places; a full mentor loses 30, so a full
-  expert (20) ranks below a free practitioner (42);
+  expert (20) ranks below a free practitioner (42); a mentor who paused mentoring offers no
+  place and counts as full (still a contact for questions, shown as paused);
 - recently asked: 8 less per topic question or mentorship request in the last 30 days (at most
   32 less), so an expert asked three times this month (26) drops below a practitioner (32);
 - answering (from 2 questions received in the last 365 days, any topic): from 10 less (answers
@@ -70,6 +71,7 @@ class Candidate:
     helpful: int = 0
     score: float = 0.0
     tiebreak: int = 0
+    paused: bool = False  # last: a cached tuple of an older process still reads right
 
 
 @dataclass
@@ -101,7 +103,9 @@ def score(c: Candidate) -> float:
         points += RECENT_SESSION_POINTS
     if c.availability:
         points += AVAILABILITY_POINTS
-    if c.is_mentor and c.capacity > 0:
+    if c.is_mentor and c.paused:
+        points -= FULL_PENALTY
+    elif c.is_mentor and c.capacity > 0:
         free = c.capacity - c.open_mentorships
         points += FREE_PLACES_POINTS * free / c.capacity if free > 0 else -FULL_PENALTY
     points -= min(ASKED_PENALTY_MAX, ASKED_PENALTY * c.recently_asked)
@@ -136,7 +140,9 @@ def reasons(c: Candidate) -> list[str]:
         out.append(ngettext("%(num)d session on this topic this year", "%(num)d sessions on this topic this year", c.topic_sessions))
     elif c.recent_sessions:
         out.append(ngettext("%(num)d mentoring session in the last 90 days", "%(num)d mentoring sessions in the last 90 days", c.recent_sessions))
-    if c.is_mentor and c.capacity > 0:
+    if c.is_mentor and c.paused:
+        out.append(_("mentoring paused: takes no new mentees for now"))
+    elif c.is_mentor and c.capacity > 0:
         free = c.capacity - c.open_mentorships
         if free > 0:
             out.append(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", c.capacity,
@@ -159,14 +165,15 @@ def _candidates(tag: Tag, exclude_id: int | None) -> dict[int, Candidate]:
         select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == "mentor").exists()
     )
     stmt = (
-        select(PersonTag.user_id, PersonTag.level, User.capacity, User.availability, is_mentor)
+        select(PersonTag.user_id, PersonTag.level, User.capacity, User.availability, is_mentor, User.mentoring_paused)
         .join(User, User.id == PersonTag.user_id)
         .where(PersonTag.tag_id == tag.id, visible_people())
     )
     if exclude_id is not None:
         stmt = stmt.where(PersonTag.user_id != exclude_id)
     return {
-        row[0]: Candidate(person_id=row[0], level=row[1], capacity=row[2] or 0, availability=row[3], is_mentor=bool(row[4]))
+        row[0]: Candidate(person_id=row[0], level=row[1], capacity=row[2] or 0, availability=row[3], is_mentor=bool(row[4]),
+                          paused=bool(row[5]))
         for row in db.session.execute(stmt)
     }
 

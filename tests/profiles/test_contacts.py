@@ -54,6 +54,24 @@ def test_a_fully_booked_expert_ranks_below_a_free_practitioner(client, create_us
     assert "2 of 2 places free" in body["items"][0]["reasons"]
 
 
+def test_a_mentor_who_paused_mentoring_offers_no_place_and_moves_down(client, create_user, give_tags, api_token,
+                                                                        taxonomy, db):
+    from community.accounts.models import User
+
+    paused = create_user(roles=["mentor"], name="Paul Paused", capacity=4)
+    free = create_user(roles=["mentor"], name="Frank Free", capacity=2)
+    give_tags(paused, {"microsoft-teams": "expert"})
+    give_tags(free, {"microsoft-teams": "practitioner"})
+    db.session.get(User, paused.id).mentoring_paused = True
+    db.session.commit()
+
+    body = contacts(client, api_token(create_user()))
+    assert [item["person"]["name"] for item in body["items"]] == ["Frank Free", "Paul Paused"]
+    reasons = body["items"][1]["reasons"]
+    assert "mentoring paused: takes no new mentees for now" in reasons  # still a contact for questions
+    assert not any("free" in reason for reason in reasons)
+
+
 def test_an_expert_asked_often_lately_drops_below_colleagues(app, client, create_user, give_tags, api_token, taxonomy):
     from community.database import utcnow
     from community.extensions import db
