@@ -137,6 +137,8 @@ def test_what_if_page_shows_lost_coverage_and_is_audited(client, login_as, analy
     assert "If Mia Mentor left" in text
     assert "Sales Exec 0" in text and "Sales Exec 2" in text
     assert "Unmatched executives 1 4 +3" in text
+    # Two department measures side by side, each saying what it counts.
+    assert "Departments whose executives lose every mentor" in text and "counts something else" in text
     event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "network.what_if"))
     assert event_.data == {"remove": [small_org["mia"].id]}
 
