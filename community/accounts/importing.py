@@ -81,6 +81,8 @@ def read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DomainError(_("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")) from None
+    if not text.strip():
+        raise _file_error(_("The file is empty: it needs a header line (name, email, …) and one line per person."))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise _file_error(_("Line %(line)d contains a NUL character; save the file as “CSV UTF-8” and try again.", line=line))

@@ -18,7 +18,7 @@ from community.accounts import services as accounts
 from community.accounts.importing import MAX_ROWS, RowChecker, read_csv, row_error
 from community.accounts.models import User
 from community.admin.models import PeopleImport
-from community.errors import DomainError, NotFoundError
+from community.errors import ConflictError, DomainError, NotFoundError
 from community.extensions import db
 
 PREVIEW_ROWS = 5
@@ -125,6 +125,8 @@ def get_import(actor: User, import_id: int) -> PeopleImport:
 def start_import(actor: User, import_id: int) -> tuple[PeopleImport, bool]:
     """Queue a checked import; a second press (or a second tab) starts nothing. (job, started now?)"""
     job = get_import(actor, import_id)
+    if job.status == "checked" and not job.created + job.updated:
+        raise ConflictError(_("Nothing in this file would change: every row is refused or matches what is stored."))
     claimed = cast(CursorResult[Any], db.session.execute(
         update(PeopleImport).where(PeopleImport.id == job.id, PeopleImport.status == "checked")
         .values(status="queued", created=0, updated=0, unchanged=0).execution_options(synchronize_session=False)

@@ -117,6 +117,26 @@ def test_a_file_without_the_required_columns_is_refused_with_a_message(client, l
     response = upload(client, "name,email\n")
     assert "The file has a header but no rows." in text_of(response)
     assert "Choose a CSV file." in text_of(client.post_form("/admin/import", {}, content_type="multipart/form-data"))
+    for empty in ("", "\ufeff", "\n\n  \n"):  # not "the header lacks the columns"
+        text = text_of(upload(client, empty))
+        assert "The file is empty" in text and "lacks" not in text, repr(empty)
+
+
+def test_a_file_of_refused_rows_offers_no_import(client, login_as, create_user, db):
+    from community.admin.models import PeopleImport
+
+    login_as(create_user(roles=["admin"]))
+    response = upload(client, "name,email,roles\nBert Import,not-an-address,staff\n,nameless@example.com,staff\n")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    text = text_of(page)
+    assert "Nothing in this file would change" in text
+    assert "Import 0 rows" not in text and "the others are imported" not in text
+    assert 'action="/admin/import/' not in page.get_data(as_text=True).split("nothing-to-import")[1]
+    job_id = db.session.scalar(select(PeopleImport.id).order_by(PeopleImport.id.desc()))
+    started = client.post_form(f"/admin/import/{job_id}/start")  # a form kept from before: refused
+    assert started.status_code == 409 and "Nothing in this file would change" in text_of(started)
+    assert users_named(db, "Import") == 0
 
 
 def test_only_admins_import(client, login_as, create_user):
