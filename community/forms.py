@@ -6,10 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
 from community.errors import ConflictError, DomainError, ValidationFailed
+
+# A confirmation box left unticked: "Tick this box to confirm." beside its own words, not
+# "This field is required." (which reads oddly for a box).
+TICK_TO_CONFIRM = _l("Tick this box to confirm.")
 
 
 def _unknown_choices(count: int) -> str:

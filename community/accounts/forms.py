@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from community.accounts.passwords import password_problems
-from community.forms import as_choices
+from community.forms import TICK_TO_CONFIRM, as_choices
 from community.submissions import SubmissionMixin
 
 
@@ -75,4 +75,4 @@ class EmptyForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    confirm = BooleanField(_l("I understand"), validators=[DataRequired()])
+    confirm = BooleanField(_l("I understand"), validators=[DataRequired(message=TICK_TO_CONFIRM)])

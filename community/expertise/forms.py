@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.expertise.queries import field_choices
-from community.forms import as_choices
+from community.forms import TICK_TO_CONFIRM, as_choices
 from community.submissions import SubmissionMixin
 
 DESCRIPTION_MAX = 2_000
@@ -38,4 +38,4 @@ class SynonymForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     target = SelectField(_l("Merge into"), validate_choice=True)
-    confirm = BooleanField(_l("Move every use to the chosen topic and delete this one"), validators=[DataRequired()])
+    confirm = BooleanField(_l("Move every use to the chosen topic and delete this one"), validators=[DataRequired(message=TICK_TO_CONFIRM)])

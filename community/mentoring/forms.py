@@ -69,7 +69,7 @@ class CompleteForm(OptionalReasonForm):
 
 
 class SessionForm(SubmissionMixin, FlaskForm):
-    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
@@ -82,7 +82,7 @@ class SessionForm(SubmissionMixin, FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
@@ -117,7 +117,7 @@ class FeedbackForm(SubmissionMixin, FlaskForm):
 
 class CohortForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
-    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=cohort_status_choices, validators=[DataRequired()])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])

@@ -48,7 +48,7 @@ class RhythmForm(FlaskForm):
                                    (6, lazy_pgettext("a circle meets every …", "6 weeks")),
                                    (8, lazy_pgettext("a circle meets every …", "8 weeks"))]))
     first_meeting_at = DateTimeLocalField(_l("First meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                          validators=[DataRequired()])
+                                          validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])
     location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
 

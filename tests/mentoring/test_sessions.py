@@ -85,6 +85,20 @@ def test_the_schedule_form_shows_every_field_error_at_once(client, login_as, peo
     assert db.session.scalar(select(MentoringSession)) is None
 
 
+def test_a_start_in_another_format_is_called_invalid_not_missing_and_stays_typed(client, login_as, people,
+                                                                                 create_mentorship):
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    login_as(executive)
+    response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": "17.12.2026 16:00", "duration_minutes": 60, "agenda_tags": []})
+    page = text_of(response)
+    assert "Starts at: Not a valid datetime value." in page and "This field is required" not in page
+    assert 'value="17.12.2026 16:00"' in response.get_data(as_text=True)
+    assert "Starts at: This field is required." in text_of(client.post_form(
+        f"/mentoring/mentorships/{mentorship_id}/sessions/new", {"starts_at": "", "duration_minutes": 60}))
+
+
 def test_the_reschedule_form_shows_the_duration_error_beside_a_missing_reason(client, login_as, people, create_mentorship,
                                                                                create_session):
     mentor, executive = people()

@@ -35,6 +35,12 @@ def test_erasure_needs_the_password(client, login_as, create_user, db):
     response = client.post_form("/settings/privacy/erase", {"password": "wrong", "confirm": "y"})
     assert "password is not correct" in text_of(response)
     assert db.session.get(User, user.id).erased_at is None
+    # The box left unticked: the summary reads "<its words>: Tick this box to confirm.", not
+    # "…for good.: This field is required."
+    unticked = text_of(client.post_form("/settings/privacy/erase", {"password": "wrong"}))
+    assert "I understand that my account is deleted for good: Tick this box to confirm." in unticked
+    assert "good.:" not in unticked and "This field is required" not in unticked
+    assert db.session.get(User, user.id).erased_at is None
 
 
 def test_erased_person_is_anonymous_and_cannot_log_in(app, client, login_as, create_user, db):
