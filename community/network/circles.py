@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MIN_SIZE, MAX_SIZE = 4, 6
+SHOWN_TOPICS = 8  # a proposal's topics on the page; its reasons name these and no others
 WINDOW = 60
 STRONG = ("expert", "practitioner")
 
@@ -122,13 +123,16 @@ def _topic_counts(members: list[CircleMentor]) -> dict[str, int]:
 
 
 def _reasons(members: list[CircleMentor], community: int | None, shared: list[str],
-             single: list[str]) -> list[tuple[str, dict[str, object]]]:
+             single: list[str], singles: int) -> list[tuple[str, dict[str, object]]]:
+    """Why these people: departments, the shown topics two or more of them bring, the shown
+    topics one of them brings (`singles` counts those too that are not shown), the group of the
+    mentor network, ambassadors."""
     names = sorted({m.department for m in members if m.department})
     reasons: list[tuple[str, dict[str, object]]] = [("departments", {"n": len(names), "names": names})]
     if shared:
-        reasons.append(("shared", {"topics": shared[:3]}))
-    if single:
-        reasons.append(("complementary", {"topics": single[:5], "n": len(single)}))
+        reasons.append(("shared", {"topics": shared}))
+    if singles:
+        reasons.append(("complementary", {"topics": single, "n": singles}))
     if community is not None:
         reasons.append(("community", {}))
     ambassadors = sum(m.is_ambassador for m in members)
@@ -143,8 +147,13 @@ def _proposal(members: list[CircleMentor], community: int | None) -> CirclePropo
     shared = [s for s in topics if counts[s] >= 2]
     single = [s for s in topics if counts[s] == 1]
     score = len({m.department for m in members}) + 0.5 * len(single) + 0.5 * min(len(shared), 2)
-    return CircleProposal(member_ids=[m.person_id for m in members], topics=topics[:8],
-                          reasons=_reasons(members, community, shared, single), score=round(score, 2))
+    # The reasons name exactly the topics the proposal shows (the shared ones first), and count
+    # the topics brought by one member that did not fit.
+    shown = topics[:SHOWN_TOPICS]
+    reasons = _reasons(members, community, [s for s in shown if counts[s] >= 2],
+                       [s for s in shown if counts[s] == 1], len(single))
+    return CircleProposal(member_ids=[m.person_id for m in members], topics=shown, reasons=reasons,
+                          score=round(score, 2))
 
 
 def _propose_in_community(community: int | None, group: list[CircleMentor], taken_pairs: set[frozenset[int]],

@@ -166,9 +166,16 @@ def _reason(code: str, values: dict, tags: dict[str, Tag], pseudonymised_mode: b
         return ngettext("%(num)d department: %(names)s", "%(num)d departments: %(names)s", int(values["n"]),
                         names=", ".join(values["names"]))
     if code == "shared":
-        return _("common ground: %(topics)s", topics=names)
+        return _("common ground, brought by two or more: %(topics)s", topics=names)
     if code == "complementary":
-        return _("complementary: each brings %(topics)s", topics=names)
+        shown = len(values.get("topics", []))
+        more = int(values.get("n") or shown) - shown
+        if not shown:
+            return ngettext("%(num)d topic brought by one member each", "%(num)d topics brought by one member each", more)
+        if more > 0:
+            return ngettext("brought by one member each: %(topics)s and %(num)d more",
+                            "brought by one member each: %(topics)s and %(num)d more", more, topics=names)
+        return _("brought by one member each: %(topics)s", topics=names)
     if code == "community":
         return _("already close in the mentor network (same group)")
     if code == "ambassadors":

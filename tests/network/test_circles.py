@@ -48,3 +48,24 @@ def test_proposals_never_repeat_a_pair_that_already_shares_a_circle():
 def test_a_single_department_is_no_circle():
     same = [CircleMentor(i, "IT", {"linkedin": "expert"}, community=1) for i in range(10)]
     assert propose_circles(same) == []
+
+
+def test_the_reasons_name_exactly_the_topics_shown_and_count_the_rest():
+    """A proposal showed a shared topic its reasons never named, and named a topic brought by one
+    member that it did not show."""
+    from community.network.circles import SHOWN_TOPICS
+
+    many = [f"topic-{n:02d}" for n in range(14)]
+    mentors = [
+        CircleMentor(person_id=i, department=DEPARTMENTS[i % len(DEPARTMENTS)],
+                     levels={**{slug: "expert" for slug in many[:5]}, many[5 + i]: "practitioner"},
+                     community=1, is_ambassador=False)
+        for i in range(1, 7)
+    ]
+    proposal = propose_circles(mentors)[0]
+    reasons = dict(proposal.reasons)
+    assert len(proposal.topics) == SHOWN_TOPICS
+    named = set(reasons["shared"]["topics"]) | set(reasons["complementary"]["topics"])
+    assert named == set(proposal.topics)  # every topic shown is named, none other
+    assert set(reasons["shared"]["topics"]) == set(many[:5])
+    assert reasons["complementary"]["n"] == len(proposal.member_ids)  # one own topic per member

@@ -37,6 +37,9 @@ def test_proposals_mix_departments_with_reasons_and_never_repeat_a_pair(org, api
     assert 4 <= len(first["members"]) <= 6
     assert len({m["department"] for m in first["members"]}) >= 3
     assert any("departments" in r for r in first["reasons"])
+    # The reasons speak of topics the proposal lists, never "each brings" all of them.
+    topic_reasons = [r for r in first["reasons"] if r.startswith(("common ground", "brought by one member"))]
+    assert topic_reasons and not any("each brings" in r for r in first["reasons"])
     assert "Pia Private" not in str(items)
     ids = [m["id"] for m in first["members"]]
     created = call("POST", "/api/v1/circles", {"name": "Teams circle", "member_ids": ids,
