@@ -165,6 +165,8 @@ def test_what_if_page_names_each_bad_entry_under_the_field_it_was_typed_in(clien
     assert "999998 is not a mentor" in ticked and "abc" not in ticked
     assert "abc is not a mentor" in typed and "99999 is not a mentor" in typed and "999998" not in typed
     assert 'value="abc,99999"' in page  # what was typed stays
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert "abc is not a mentor" in summary and "99999 is not a mentor" in summary  # every entry, not the first
 
 
 def test_findings_csv_lists_people_findings_with_their_reasons(client, login_as, analyst, small_org, compute, db):
