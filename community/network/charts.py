@@ -6,6 +6,7 @@ it renders under the strict Content-Security-Policy as an <img>.
 
 from __future__ import annotations
 
+import textwrap
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses input
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class _Frame:
 def _frame(series_count: int, width: int, height: int, narrow: bool) -> _Frame:
     if narrow:  # the legend under the lines, one figure per row
         bottom = 64 + series_count * 20
-        return _Frame(360, 230 + bottom, 36, 14, 40, bottom, font=12, legend_row=20, inset=40, narrow=True)
+        return _Frame(360, 246 + bottom, 36, 14, 56, bottom, font=12, legend_row=20, inset=40, narrow=True)
     return _Frame(width, height, 44, 220, 40, 60, font=10, legend_row=18, inset=60, narrow=False)
 
 
@@ -99,14 +100,17 @@ def _draw_axis(root: ET.Element, frame: _Frame, labels: Sequence[str], groups: S
                xs: list[float]) -> None:
     axis = ET.SubElement(root, "g", {"class": "axis", "font-size": str(frame.font), "text-anchor": "middle"})
     shown = _shown_dates(frame, labels)
-    previous_group = None
+    previous_group, free_from = None, float("-inf")
     for index, label in enumerate(labels):
         if index in shown:
             _text(axis, xs[index], frame.base + frame.font + 6, _shorten(label, 14))
         group = groups[index] if index < len(groups) else None
         if group and group != previous_group:
-            _text(axis, xs[index], frame.base + 2 * frame.font + 10, _shorten_middle(group, 16 if frame.narrow else 24),
-                  fill="#5b6876")
+            text = _shorten_middle(group, 16 if frame.narrow else 24)
+            half = len(text) * frame.font * 0.31
+            if xs[index] - half >= free_from:  # a run's name that would run into the last one is left out
+                _text(axis, xs[index], frame.base + 2 * frame.font + 10, text, fill="#5b6876")
+                free_from = xs[index] + half + 6
         previous_group = group
 
 
@@ -133,6 +137,19 @@ def _draw_series(root: ET.Element, frame: _Frame, labels: Sequence[str], series:
         _text(legend, row_x + 15, row_y + 9, _shorten(name, 40 if frame.narrow else 30), fill=TEXT_COLOUR)
 
 
+def _draw_title(root: ET.Element, title: str, narrow: bool) -> None:
+    """The title on one line; for a phone in up to two lines of what fits its width."""
+    if not narrow:
+        _text(root, 12, 22, title, **{"font-size": "15", "font-weight": "600"})
+        return
+    fits = int((360 - 24) / (14 * 0.62))
+    lines = textwrap.wrap(title, fits)
+    if len(lines) > 2:
+        lines = [lines[0], _shorten(" ".join(lines[1:]), fits)]
+    for number, line in enumerate(lines):
+        _text(root, 12, 18 + 17 * number, line, **{"font-size": "14", "font-weight": "600"})
+
+
 def draw_trend(
     labels: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -152,7 +169,7 @@ def draw_trend(
     """
     frame = _frame(len(series), width, height, narrow)
     root = _svg(frame.width, frame.height, title, f"{len(labels)} snapshots, {len(series)} figures.")
-    _text(root, 12, 22, _shorten(title, 40) if narrow else title, **{"font-size": "15", "font-weight": "600"})
+    _draw_title(root, title, narrow)
     highest = max(1.0, float(max((v for points in series.values() for v in points), default=0)))
     step = max(1, int(-(-highest // 4)))  # a round top value: the grid lines land on whole numbers
     _draw_grid(root, frame, step * 4, step)

@@ -36,8 +36,9 @@ def test_the_phone_drawing_keeps_text_readable_and_the_legend_inside_the_picture
     names = ["Single points of failure", "Overloaded mentors", "Idle mentors", "Fading mentors",
              "Uncovered topics", "Departments without mentors", "Unmatched executives"]
     labels = [f"{day} Aug 2026" for day in range(1, 13)]
-    svg = draw_trend(labels, {name: list(range(12)) for name in names}, title="Pool health across snapshots",
-                     groups=["Run 2026"] * 12, narrow=True)
+    svg = draw_trend(labels, {name: list(range(12)) for name in names},
+                     title="Gesundheit des Mentoring-Pools über die Momentaufnahmen",
+                     groups=["Run 2025"] * 6 + ["Run 2026"] * 6, narrow=True)
     root = ET.fromstring(svg)  # noqa: S314 - our own output
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     assert width <= 360
@@ -48,6 +49,10 @@ def test_the_phone_drawing_keeps_text_readable_and_the_legend_inside_the_picture
             shown.append((text.text, float(text.get("x")), float(text.get("y")), float(text.get("font-size") or size or 12),
                           text.get("text-anchor", group.get("text-anchor", "start"))))
     assert all(size >= 12 for *_rest, size, _anchor in shown), shown
+    for text, x, _y, size, anchor in shown:  # nothing runs out of the picture, the long title included
+        half = len(text) * size * 0.62 / 2
+        left, right = {"start": (x, x + 2 * half), "end": (x - 2 * half, x)}.get(anchor, (x - half, x + half))
+        assert left >= -0.5 and right <= width + 0.5, text
     for name in names:  # every figure in the legend, inside the picture
         entry = next(t for t in shown if t[0] == name)
         assert entry[1] + len(name) * entry[3] * 0.62 <= width and entry[2] <= height
