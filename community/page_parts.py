@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import Markup
@@ -92,13 +93,32 @@ def cached_page(name: str, areas: Iterable[str], parts: tuple, render: Callable[
     return fill_bytes(html, {**_page_holes(csrf), **(holes or {})})
 
 
+def this_page() -> str:
+    """This request's page, for the forms that come back to it (`_this_page`)."""
+    from flask import request
+
+    return _this_page(request)
+
+
+def _this_page(request) -> str:
+    """Where the language switch and the like return to: this page, or for a form sent back
+    with its errors (the answer to a POST, whose address takes no GET) the page it was sent
+    from."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return ""
+
+
 def _page_holes(csrf: str) -> dict:
     from flask import request
 
     from community.accounts.auth import peek_user
     from community.submissions import new_token
 
-    holes: dict = {"csrf": csrf, "submission": new_token, "next": request.full_path.rstrip("?")}
+    holes: dict = {"csrf": csrf, "submission": new_token, "next": _this_page(request)}
     user = peek_user()
     if user is not None:
         holes.update(_person_holes(user))

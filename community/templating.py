@@ -202,6 +202,9 @@ def init_app(app: Flask) -> None:
     from community import fragments
 
     fragments.init_app(app)
+    from community.page_parts import this_page
+
+    app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     from community.admin.forms import role_choices

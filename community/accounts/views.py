@@ -368,4 +368,20 @@ def set_locale():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             current_user.locale = form.locale.data  # stored by the request's unit of work
-    return redirect(safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path))
+    return redirect(_shown_again(safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path)))
+
+
+def _shown_again(target: str) -> str:
+    """The page to show in the new language: the target if it is a page (answers GET), else
+    the home page (a form's POST address would answer 405)."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    try:
+        current_app.url_map.bind(request.host, script_name=request.script_root or None).match(
+            urlsplit(target).path, method="GET")
+    except RequestRedirect:
+        return target  # e.g. a missing trailing slash: the page redirects itself
+    except HTTPException:
+        return url_for("main.home")
+    return target

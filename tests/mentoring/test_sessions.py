@@ -537,3 +537,25 @@ def test_a_move_with_a_new_length_names_both_spans(people, create_mentorship, cr
     assert (f"moved the mentoring session of {old.strftime('%-d %b %Y, %H:%M')}–"
             f"{(old + timedelta(minutes=45)).strftime('%H:%M')} (Europe/Berlin) to {new.strftime('%-d %b %Y, %H:%M')}–"
             f"{(new + timedelta(minutes=90)).strftime('%H:%M')} (Europe/Berlin): Clash") in told
+
+
+def test_switching_language_on_a_form_sent_back_with_errors_shows_its_page_not_a_405(client, login_as, people,
+                                                                                      create_mentorship, create_session):
+    """After a refused post (the address is then the form's POST address) the language switch
+    returned to that address and answered 405."""
+    import re
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-2), status="done")
+    login_as(executive)
+    refused = client.post_form(f"/sessions/{session_id}/feedback", {"comment": "No rating given"},
+                               headers={"Referer": f"http://localhost/sessions/{session_id}"})
+    assert refused.status_code in (200, 422)
+    back_to = re.search(r'name="next" value="([^"]*)"', refused.get_data(as_text=True)).group(1)
+    assert back_to == f"/sessions/{session_id}"  # the page the form was sent from
+    switched = client.post_form("/locale", {"locale": "de", "next": back_to})
+    assert switched.headers["Location"].endswith(f"/sessions/{session_id}")
+    assert client.get(switched.headers["Location"]).status_code == 200
+    # A POST-only address given anyway (an older page): the home page, not a 405.
+    switched = client.post_form("/locale", {"locale": "en", "next": f"/sessions/{session_id}/feedback"})
+    assert switched.headers["Location"] == "/"
