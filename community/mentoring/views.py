@@ -359,6 +359,9 @@ def complete(mentorship_id: int):
 def schedule(mentorship_id: int):
     mentorship = services.get_mentorship(current_user, mentorship_id)
     services.require_participant(current_user, mentorship)
+    if mentorship.status != "active":  # requested, declined or ended: say so before any form is filled in
+        flash(_("Sessions can be scheduled only in an active mentorship."), "error")
+        return redirect(url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
     form = SessionForm()
     goals = sorted((goal.tag for goal in mentorship.goals), key=lambda tag: alphabetical(tag.display_name))
     offer_topics(form.agenda_tags, tags_grouped(synonyms=False), lead=goals, lead_label=_("Goals of this mentorship"))
