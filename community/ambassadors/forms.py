@@ -48,6 +48,8 @@ class TenthsField(DecimalField):
     "sNaN" failed in the range check)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str) and valuelist[0].count(",") == 1 and "." not in valuelist[0]:
+            valuelist = [valuelist[0].replace(",", "."), *valuelist[1:]]  # "4,5" as German readers write it
         super().process_formdata(valuelist)
         if not valuelist or not isinstance(self.data, Decimal):
             return  # nothing sent: the stored value stays as it was given (a float)
