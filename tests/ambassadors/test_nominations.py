@@ -258,6 +258,8 @@ def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as,
         assert bad.status_code == 200 and "between 1 and 5" in text_of(bad).lower(), value
     assert client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "1"}).status_code == 302
     assert db.session.scalar(select(AmbassadorCriteria.min_feedback_avg)) == 1.0
+    assert client.post_form("/ambassadors/criteria", {**data, "min_feedback_avg": "4,5"}).status_code == 302  # a decimal comma
+    assert db.session.scalar(select(AmbassadorCriteria.min_feedback_avg)) == 4.5
     assert client.post_form("/ambassadors/criteria", data).status_code == 302
     # "sNaN" failed inside the range check (500); "4.55" was stored, shown as "4.5" and so
     # changed by the next save of the unchanged form.
@@ -366,3 +368,16 @@ def test_a_mentor_sees_an_executives_rating_in_their_evidence_only_once_they_rat
     client.post_form("/logout")
     login_as(mentor)
     assert re.search(r"Feedback average not yet 2\.0 of \d\.\d needed \(1 rating\)", text_of(client.get("/ambassadors/evidence")))
+
+
+def test_a_change_manager_is_told_why_their_own_nomination_has_no_decision_form(client, login_as, people,
+                                                                                create_nomination, create_user):
+    nomination_id = create_nomination(people["mentor"], people["cm"])
+    login_as(people["cm"])
+    page = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    assert "Record decision" not in page
+    assert "Another change manager decides on this nomination: nobody decides on a nomination they made." in page
+    client.post_form("/logout")
+    login_as(create_user(roles=["change_manager"]))  # another one decides, and is told nothing of the kind
+    page = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
+    assert "Record decision" in page and "Another change manager decides" not in page

@@ -559,3 +559,19 @@ def test_switching_language_on_a_form_sent_back_with_errors_shows_its_page_not_a
     # A POST-only address given anyway (an older page): the home page, not a 405.
     switched = client.post_form("/locale", {"locale": "en", "next": f"/sessions/{session_id}/feedback"})
     assert switched.headers["Location"] == "/"
+
+
+def test_the_schedule_form_of_a_mentorship_not_yet_accepted_says_so_first(client, login_as, people, create_mentorship,
+                                                                          db):
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, status="requested")
+    login_as(executive)
+    for send in (lambda url: client.get(url), lambda url: client.post_form(url, {
+            "starts_at": local_input(in_days(3)), "duration_minutes": 600})):
+        response = send(f"/mentoring/mentorships/{mentorship_id}/sessions/new")
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/mentoring/mentorships/{mentorship_id}")
+    page = text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
+    assert "Sessions can be scheduled only in an active mentorship." in page
+    assert db.session.scalar(select(MentoringSession)) is None
