@@ -40,8 +40,10 @@ def progress_choices() -> list:
     return as_choices([("planned", _l("planned")), ("in_progress", _l("in progress")), ("reached", _l("reached"))])
 
 
-def questions_form(survey, formdata=None) -> FlaskForm:
-    """One English and one German text field per question of the survey."""
+def questions_form(survey, formdata=None, describe=None) -> FlaskForm:
+    """One English and one German text field per question of the survey. `describe(item)`
+    names the question ("Executives · Flexibility"), so that the error summary says which one's
+    English or German text is missing (the fields themselves sit under the question's heading)."""
 
     class QuestionsForm(FlaskForm):
         pass
@@ -51,7 +53,12 @@ def questions_form(survey, formdata=None) -> FlaskForm:
                 StringField(_l("English"), default=item.text_en, validators=[DataRequired(), Length(max=300)]))
         setattr(QuestionsForm, f"item_{item.id}_de",
                 StringField(_l("German"), default=item.text_de, validators=[DataRequired(), Length(max=300)]))
-    return QuestionsForm(formdata=formdata) if formdata is not None else QuestionsForm()
+    form = QuestionsForm(formdata=formdata) if formdata is not None else QuestionsForm()
+    if describe is not None:
+        for item in survey.items:
+            for suffix, language in (("en", _l("English")), ("de", _l("German"))):
+                form[f"item_{item.id}_{suffix}"].summary_label = f"{describe(item)} ({language})"
+    return form
 
 
 def _whole_or_none(value) -> int | None:

@@ -149,7 +149,7 @@ def survey_status(survey_id: int):
 @login_required
 def questions(survey_id: int):
     survey = services.get_survey(current_user, survey_id)
-    form = questions_form(survey)
+    form = questions_form(survey, describe=lambda item: f"{impact_side(item.side)} · {impact_dimension(item.dimension)}")
     locked = services.answer_count(survey) > 0
     if request.method == "POST" and form.validate_on_submit():
         texts = {item.id: (form[f"item_{item.id}_en"].data, form[f"item_{item.id}_de"].data) for item in survey.items}

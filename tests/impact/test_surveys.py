@@ -184,6 +184,12 @@ def test_change_manager_prepares_edits_in_both_languages_opens_and_closes(app, d
     assert client.post_form(f"/surveys/{run.surveys['end']}/questions", fields).status_code == 302
     empty = client.post_form(f"/surveys/{run.surveys['end']}/questions", {**fields, first_de: " "})
     assert empty.status_code == 200 and "error" in empty.get_data(as_text=True)
+    from community.impact.models import SurveyItem
+
+    item = db.session.get(SurveyItem, int(first_en.split("_")[1]))
+    side = {"executive": "Executives", "mentor": "Mentors"}[item.side]
+    summary = _error_summary(empty)  # which question's German text is missing, not "German:" alone
+    assert f"There is a problem {side} · " in summary and "(German): This field is required." in summary
 
     assert client.post_form(f"/surveys/{run.surveys['end']}/status", {"action": "open"}).status_code == 302
     db.session.rollback()
