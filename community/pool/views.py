@@ -91,11 +91,23 @@ def handover(mentorship_id: int):
     return _render_handover(mentorship, form)
 
 
+@bp.get("/settings/mentoring-pause")
+@login_required
+def pause_page():
+    """Before a pause: what it does, and whose mentorship it hands over (by name)."""
+    if not current_user.has_role("mentor"):
+        abort(403)
+    mentees = [m.executive for m in mentoring.mentorships_needing_handover(current_user)]
+    return render_template("pool/pause.html", form=PauseForm(), mentees=mentees)
+
+
 @bp.post("/settings/mentoring-pause")
 @login_required
 def pause():
     if not current_user.has_role("mentor"):
         abort(403)
+    if request.form.get("paused") == "1" and request.form.get("confirmed") != "1" and not current_user.mentoring_paused:
+        return redirect(url_for("pool.pause_page"))  # a pause is confirmed on its own page first
     if PauseForm().validate_on_submit():
         paused = request.form.get("paused") == "1"
         mentorships = mentoring.set_mentoring_paused(current_user, paused)

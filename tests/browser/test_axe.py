@@ -46,6 +46,7 @@ PAGES = {
     "settings-tokens": (lambda ids: "/settings/tokens", (MENTOR,)),
     "settings-notifications": (lambda ids: "/settings/notifications", (MENTOR,)),
     "settings-privacy": (lambda ids: "/settings/privacy", (MENTOR,)),
+    "settings-pause": (lambda ids: "/settings/mentoring-pause", (MENTOR,)),
     "network": (lambda ids: "/network", (ADMIN,)),
     "network-risks": (lambda ids: "/network/risks", (ADMIN,)),
     "network-roles": (lambda ids: "/network/roles", (ADMIN,)),

@@ -200,10 +200,30 @@ def test_pausing_shows_on_the_profile_refuses_requests_skips_suggestions_and_ask
 
 def test_a_mentor_pauses_and_resumes_on_their_profile(org, client, login_as):
     login_as(org["far"])
-    response = client.post_form("/settings/mentoring-pause", {"paused": "1"}, follow_redirects=True)
+    profile = client.get(f"/people/{org['far'].id}").get_data(as_text=True)
+    assert 'href="/settings/mentoring-pause"' in profile  # a pause is confirmed on its own page
+    assert 'href="/settings/mentoring-pause"' in client.get("/settings").get_data(as_text=True)  # and from the settings
+    # The button without the confirmation (an older page): the confirmation page, nothing paused.
+    response = client.post_form("/settings/mentoring-pause", {"paused": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/settings/mentoring-pause")
+    assert "Mentoring is paused" not in text_of(client.get(f"/people/{org['far'].id}"))
+    response = client.post_form("/settings/mentoring-pause", {"paused": "1", "confirmed": "1"}, follow_redirects=True)
     assert "Mentoring is paused" in text_of(response)
     response = client.post_form("/settings/mentoring-pause", {"paused": "0"}, follow_redirects=True)
     assert "Welcome back" in text_of(response)
+
+
+def test_the_pause_page_names_the_mentees_a_pause_hands_over(org, client, login_as, db):
+    login_as(org["leaver"])
+    page = client.get("/settings/mentoring-pause")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Your 3 current mentees get a new mentor" in text
+    names = page.get_data(as_text=True).split('id="mentees-handed-over"')[1].split("</ul>")[0]
+    assert names.count("<li>") == 3
+    client.post_form("/logout")
+    login_as(org["staff"])
+    assert client.get("/settings/mentoring-pause").status_code == 403  # not a mentor
 
 
 def test_erasing_a_mentor_asks_for_handovers_and_they_can_still_be_handed_over(app, org, client, login_as, api):
