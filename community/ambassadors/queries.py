@@ -191,6 +191,11 @@ class Candidate:
     nomination: Nomination | None
     evidence: Evidence
 
+    @property
+    def zero_parts(self) -> list[str]:
+        """The parts of the score at 0 ("outcomes", "community", "reach"): each makes it 0."""
+        return [key for key in ("outcomes", "community", "reach") if key in self.parts and not self.parts[key]]
+
 
 SORT_KEYS = ("score", "criteria", "sessions", "feedback", "community", "reach", "name")
 

@@ -381,3 +381,24 @@ def test_a_change_manager_is_told_why_their_own_nomination_has_no_decision_form(
     login_as(create_user(roles=["change_manager"]))  # another one decides, and is told nothing of the kind
     page = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
     assert "Record decision" in page and "Another change manager decides" not in page
+
+
+def test_a_score_of_0_names_the_part_at_0(app, client, login_as, people):
+    """"3 of 6 criteria met" beside a score of 0 read as a contradiction: the line names the part
+    that makes it 0 (the parts multiply)."""
+    from types import SimpleNamespace
+
+    from community.ambassadors.queries import Candidate
+
+    evidence = SimpleNamespace(items=[], met_count=3)
+    zero = Candidate(person=people["mentor"], score=0.0, parts={"outcomes": 0.62, "community": 0.0, "reach": 0.4},
+                     nomination=None, evidence=evidence)
+    assert zero.zero_parts == ["community"]
+    assert Candidate(person=people["mentor"], score=None, parts={}, nomination=None, evidence=evidence).zero_parts == []
+    with app.test_request_context("/"):
+        login_as(people["cm"])
+        from flask import render_template
+
+        html = render_template("ambassadors/candidates.html", candidates=[zero], sort="score",
+                               sort_keys=["score"], computed_at=None, evidence_bar=lambda item: "")
+    assert "Community at 0" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
