@@ -451,6 +451,10 @@ def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date
         _refuse("ends_on", _("The run cannot end before it starts."))
     if status not in COHORT_STATUSES:
         _refuse("status", _("Unknown status."))
+    if status == "planned" and ends_on < utcnow().date():
+        # A run over already is recorded as closed (with its dates); "planned" would put it
+        # among the runs to come and open its surveys to nobody.
+        _refuse("ends_on", _("A planned run cannot have ended already; record a past run as closed."))
     taken = db.session.scalar(select(Cohort.id).where(func.lower(Cohort.name) == name.lower()))
     if taken is not None and taken != exclude_id:
         message = _("A programme run with this name exists already.")

@@ -39,6 +39,11 @@ def test_run_dates_and_names_are_checked(client, login_as, create_user):
     bad_status = client.post_form("/mentoring/runs/new", {"name": "Run B", "starts_on": "2027-01-01", "ends_on": "2027-02-01",
                                                           "status": "forever"})
     assert bad_status.status_code == 200 and "Not a valid choice" in text_of(bad_status)
+    # A run over already is recorded as closed, not planned.
+    past = {"name": "Run 2020", "starts_on": "2020-01-01", "ends_on": "2020-06-01"}
+    planned = client.post_form("/mentoring/runs/new", {**past, "status": "planned"})
+    assert planned.status_code == 200 and "A planned run cannot have ended already" in text_of(planned)
+    assert client.post_form("/mentoring/runs/new", {**past, "status": "closed"}).status_code == 302
 
 
 def test_only_change_managers_see_programme_runs(client, login_as, create_user, people):
