@@ -254,6 +254,14 @@ class _Planner:
             return mentor_id
         return None
 
+    def _in_office_hours(self, moment, salt: int):
+        """A day's midnight as a time of that day's working hours (the pages showed "02:00"),
+        never after now; without drawing from the random numbers, so the demo stays the same."""
+        if moment is None or (moment.hour, moment.minute, moment.second) != (0, 0, 0):
+            return moment
+        moment = moment + timedelta(hours=8 + salt % 9, minutes=(salt * 7) % 60)
+        return min(moment, self.now - timedelta(hours=1))
+
     def add(self, executive_id, mentor_id, cohort, status, requested_at, goal_ids, decided=None, reason=None,
             completed=None) -> int:
         rng, ctx = self.rng, self.ctx
@@ -266,7 +274,9 @@ class _Planner:
         self.mentorships.append({
             "id": mentorship_id, "mentor_id": mentor_id, "executive_id": executive_id, "cohort_id": cohort,
             "status": status, "goal_text": text.format(topic=first_goal) if text else None, "requested_by_id": requested_by,
-            "requested_at": requested_at, "decided_at": decided, "decision_reason": reason, "completed_at": completed,
+            "requested_at": self._in_office_hours(requested_at, executive_id),
+            "decided_at": self._in_office_hours(decided, mentor_id * 3 + executive_id),
+            "decision_reason": reason, "completed_at": self._in_office_hours(completed, mentor_id),
         })
         self.goals.extend({"mentorship_id": mentorship_id, "tag_id": g} for g in goal_ids)
         self.had[executive_id].add(mentor_id)

@@ -31,12 +31,16 @@ def test_demo_runs_have_answered_surveys_and_a_filled_report(app, runner, client
     )
 
     now = utcnow()
+    from community.mentoring.models import Mentorship
+
     for column in (SessionChange.changed_at, MentoringSession.created_at, SessionFeedback.created_at,
-                   SessionNote.updated_at):
+                   SessionNote.updated_at, Mentorship.requested_at, Mentorship.decided_at):
         latest = db.session.scalar(select(func.max(column)))
         assert latest is not None and latest.replace(tzinfo=now.tzinfo) <= now, column
     assert db.session.scalar(select(func.count()).select_from(MentoringSession)
                              .where(MentoringSession.status == "planned")) > 0  # upcoming ones are among them
+    decided = db.session.scalars(select(Mentorship.decided_at).where(Mentorship.decided_at.is_not(None))).all()
+    assert sum(1 for moment in decided if (moment.hour, moment.minute) == (0, 0)) < len(decided) / 10  # not all at midnight
     reports = run_reports(all_runs())
     closed = next(r for r in reports.values() if r.cohort.status == "closed")
     shown = [d for d in closed.dimensions if not d.figure.suppressed]
