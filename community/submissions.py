@@ -79,6 +79,18 @@ def _replay(row: FormSubmission | None) -> Response | None:
     return redirect(row.result_url or "/")
 
 
+def sent_before(user: User, form: Any) -> Response | None:
+    """The answer for a form this sender has sent before and that finished, without claiming
+    anything: for forms whose choices the first submission changes (a mentor asked is no longer
+    offered), checked before the form's own checks would refuse the copy."""
+    token = _token(form)
+    if token is None:
+        return None
+    row = db.session.scalar(select(FormSubmission).where(FormSubmission.user_id == user.id, FormSubmission.token == token,
+                                                         FormSubmission.result_url.is_not(None)))
+    return _replay(row)
+
+
 def claim(user: User, form: Any) -> Response | None:
     """Claim the form's token for this request; when the same form was sent before (and has
     finished), the answer that takes this sender to its result. Without a (valid) token the

@@ -10,7 +10,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, auto
 from typing import Any, Final, NoReturn
@@ -206,6 +206,7 @@ class RequestChoices:
     current: Cohort | None  # the run a request without a chosen run joins
     executives: list[Any] | None  # None: the author asks for themselves (not a change manager)
     own_executive_id: int  # the author, when an executive (0 otherwise)
+    waiting: list[Mentorship] = field(default_factory=list)  # the author's own requests not yet answered
 
 
 def runs_overview(actor: User) -> list[Any]:
@@ -232,12 +233,19 @@ def request_choices(actor: User) -> RequestChoices:
     current = current_cohort()
     rows = queries.mentors_with_room()
     nameable = nameable_ids(actor, rows)  # a mentor hidden from the directory is not offered
+    own: list[Mentorship] = []
+    if actor.has_role("executive"):  # one's own mentors and open requests are not offered again
+        own = list(db.session.scalars(select(Mentorship).where(
+            Mentorship.executive_id == actor.id, Mentorship.status.in_(OPEN_STATUSES)).order_by(Mentorship.requested_at)))
+    # (A change manager asks for others too: their list stays whole.)
+    taken = {m.mentor_id for m in own} if not actor.has_role("change_manager") else set()
     return RequestChoices(
-        mentors=[(row.id, row.name, row.department) for row in rows if row.id in nameable],
+        mentors=[(row.id, row.name, row.department) for row in rows if row.id in nameable and row.id not in taken],
         cohorts=[cohort for cohort in cohorts if cohort is not current],
         current=current,
         executives=queries.executives() if actor.has_role("change_manager") else None,
         own_executive_id=actor.id if actor.has_role("executive") else 0,
+        waiting=[m for m in own if m.status == "requested"],
     )
 
 

@@ -194,6 +194,8 @@ def request_mentor():
     choices = services.request_choices(current_user)
     is_manager = choices.executives is not None
     form = _request_form(choices)
+    if request.method == "POST" and (replay := submissions.sent_before(current_user, form)):
+        return replay  # the mentor asked then is no longer among the choices
     if form.validate_on_submit():
         executive_id = form.executive_id.data if is_manager else current_user.id
         replay = submissions.claim(current_user, form)
@@ -207,7 +209,7 @@ def request_mentor():
         if attempt.ok:
             flash(_("Your request was sent to %(name)s.", name=mentorship.mentor.name), "success")
             return submissions.done(current_user, form, url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id))
-    return render_template("mentoring/request.html", form=form)
+    return render_template("mentoring/request.html", form=form, choices=choices)
 
 
 @bp.get("/mentoring/suggestions")

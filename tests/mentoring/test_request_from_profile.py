@@ -101,3 +101,22 @@ def test_the_request_from_the_profile_is_still_checked_by_the_service(client, lo
     text = text_of(response)
     assert "There is a problem" in text and "Not a valid choice" in text  # only mentors with a free place are offered
     assert db.session.scalar(select(func.count()).select_from(Mentorship).where(Mentorship.executive_id == executive.id)) == 0
+
+
+def test_the_request_form_leaves_out_ones_own_mentors_and_names_the_requests_waiting(
+        client, login_as, people, create_user, create_mentorship):
+    """It offered the executive's current mentor again (refused only after sending), and said
+    nothing of a request still waiting for an answer."""
+    mentor, executive = people()
+    asked = create_user(roles=("mentor",), name="Walter Waiting", department="HR", languages=["de"], capacity=2)
+    free = create_user(roles=("mentor",), name="Frida Free", department="HR", languages=["de"], capacity=2)
+    create_mentorship(mentor, executive, status="active")
+    create_mentorship(asked, executive, status="requested")
+    login_as(executive)
+    response = client.get("/mentoring/request")
+    html = response.get_data(as_text=True)
+    options = html.split('name="mentor_id"')[1].split("</select>")[0]
+    assert f'value="{free.id}"' in options
+    assert f'value="{mentor.id}"' not in options and f'value="{asked.id}"' not in options
+    waiting = html.split('id="waiting-requests"')[1].split("</div>")[0]
+    assert "Walter Waiting, asked on" in " ".join(waiting.split()) and "Mia Mentor" not in waiting
