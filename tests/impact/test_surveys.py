@@ -209,6 +209,8 @@ def test_change_manager_prepares_edits_in_both_languages_opens_and_closes(app, d
     assert german.post_form(f"/surveys/{run.surveys['end']}", data).status_code == 302
     locked = client.post_form(f"/surveys/{run.surveys['end']}/questions", fields)
     assert "can no longer change" in text_of(locked)
+    shown = text_of(client.get(f"/surveys/{run.surveys['end']}/questions"))
+    assert "English The sessions fitted me. German Die Treffen passten zu mir." in shown  # each text named
 
     assert client.post_form(f"/surveys/{run.surveys['end']}/status", {"action": "close"}).status_code == 302
     db.session.rollback()
