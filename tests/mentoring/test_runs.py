@@ -83,6 +83,7 @@ def test_run_page_shows_counts_averages_per_side_and_only_shared_comments(app, c
     assert "Executives: 4.5 / 5 (2 ratings)" in page
     assert "SHARED-PRAISE" in page
     assert "PRIVATE-REMARK" not in page and "MENTOR-PRIVATE" not in page
+    assert "Mia Mentor IT" in page and "Eva Executive Sales" in page  # a name with its department
     assert "2 done, 1 planned, 0 cancelled" in page
     overview = text_of(client.get("/mentoring/runs"))
     assert "Run 2026" in overview
