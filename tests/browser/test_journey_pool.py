@@ -34,6 +34,8 @@ def test_pause_demand_page_and_handover(live_server, page, org):
     base = live_server
     log_in(page, base, org["leaver"])
     page.goto(f"{base}/people/{org['leaver'].id}")
+    page.get_by_role("link", name="Pause mentoring").click()  # a page that names the mentees handed over
+    expect(page.locator("#mentees-handed-over li").first).to_be_visible()
     page.get_by_role("button", name="Pause mentoring").click()
     expect(page.get_by_text("Mentoring is paused")).to_be_visible()
     expect(page.get_by_text("Mentoring paused", exact=True)).to_be_visible()
