@@ -88,6 +88,7 @@ class Case:
 
 def _cases(ids: dict) -> dict[str, Case]:
     later = (datetime.now(UTC) + timedelta(days=20)).replace(hour=10, minute=0, second=0, microsecond=0)
+    next_year = later.year + 1  # a planned run cannot have ended
     return {
         "question to a topic contact": Case(
             "staff", f"/tags/{ids['tag']}/contacts", f"/tags/{ids['tag']}/contacts/ask",
@@ -101,7 +102,7 @@ def _cases(ids: dict) -> dict[str, Case]:
             "community.mentoring.models:MentoringSession", {"mentorship_id": ids["mentorship"]}),
         "programme run": Case(
             "change_manager", "/mentoring/runs/new", "/mentoring/runs/new",
-            {"name": "Run 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "description": ""},
+            {"name": "Next run", "starts_on": f"{next_year}-01-01", "ends_on": f"{next_year}-12-31", "description": ""},
             "community.mentoring.models:Cohort"),
         "category": Case(
             "admin", "/community/categories/new", "/community/categories/new",

@@ -7,36 +7,39 @@ from sqlalchemy import select
 from tests.conftest import text_of
 from tests.mentoring.conftest import in_days
 
+# A planned run cannot have ended: the runs made through the form lie in the coming year.
+NEXT_YEAR = date.today().year + 1
+
 
 def test_change_manager_creates_and_edits_a_programme_run(client, login_as, create_user, db):
     from community.mentoring.models import Cohort
 
     login_as(create_user(roles=("change_manager",)))
     response = client.post_form("/mentoring/runs/new", {
-        "name": "Reverse Mentoring 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "status": "planned",
+        "name": f"Reverse Mentoring {NEXT_YEAR}", "starts_on": f"{NEXT_YEAR}-01-01", "ends_on": f"{NEXT_YEAR}-12-31", "status": "planned",
         "description": "Third run",
     })
     assert response.status_code == 302
     cohort = db.session.scalar(select(Cohort))
-    assert (cohort.name, cohort.starts_on, cohort.status) == ("Reverse Mentoring 2027", date(2027, 1, 1), "planned")
+    assert (cohort.name, cohort.starts_on, cohort.status) == (f"Reverse Mentoring {NEXT_YEAR}", date(NEXT_YEAR, 1, 1), "planned")
     client.post_form(f"/mentoring/runs/{cohort.id}/edit", {
-        "name": "Reverse Mentoring 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "status": "running",
+        "name": f"Reverse Mentoring {NEXT_YEAR}", "starts_on": f"{NEXT_YEAR}-01-01", "ends_on": f"{NEXT_YEAR}-12-31", "status": "running",
     })
     db.session.expire_all()
     assert db.session.get(Cohort, cohort.id).status == "running"
-    assert "Reverse Mentoring 2027" in text_of(client.get("/mentoring/runs"))
+    assert f"Reverse Mentoring {NEXT_YEAR}" in text_of(client.get("/mentoring/runs"))
 
 
 def test_run_dates_and_names_are_checked(client, login_as, create_user):
     login_as(create_user(roles=("change_manager",)))
-    response = client.post_form("/mentoring/runs/new", {"name": "Backwards", "starts_on": "2027-06-01", "ends_on": "2027-01-01",
+    response = client.post_form("/mentoring/runs/new", {"name": "Backwards", "starts_on": f"{NEXT_YEAR}-06-01", "ends_on": f"{NEXT_YEAR}-01-01",
                                                         "status": "planned"})
     assert response.status_code == 200 and "cannot end before it starts" in text_of(response)
-    client.post_form("/mentoring/runs/new", {"name": "Run A", "starts_on": "2027-01-01", "ends_on": "2027-02-01", "status": "planned"})
-    again = client.post_form("/mentoring/runs/new", {"name": "run a", "starts_on": "2027-01-01", "ends_on": "2027-02-01",
+    client.post_form("/mentoring/runs/new", {"name": "Run A", "starts_on": f"{NEXT_YEAR}-01-01", "ends_on": f"{NEXT_YEAR}-02-01", "status": "planned"})
+    again = client.post_form("/mentoring/runs/new", {"name": "run a", "starts_on": f"{NEXT_YEAR}-01-01", "ends_on": f"{NEXT_YEAR}-02-01",
                                                      "status": "planned"})
     assert again.status_code == 200 and "exists already" in text_of(again)
-    bad_status = client.post_form("/mentoring/runs/new", {"name": "Run B", "starts_on": "2027-01-01", "ends_on": "2027-02-01",
+    bad_status = client.post_form("/mentoring/runs/new", {"name": "Run B", "starts_on": f"{NEXT_YEAR}-01-01", "ends_on": f"{NEXT_YEAR}-02-01",
                                                           "status": "forever"})
     assert bad_status.status_code == 200 and "Not a valid choice" in text_of(bad_status)
     # A run over already is recorded as closed, not planned.
