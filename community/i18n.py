@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -52,6 +53,15 @@ def select_timezone() -> str:
 
 def user_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
+
+
+def zone_of(user: Any) -> ZoneInfo:
+    """A person's own time zone (the site's default when they chose none), outside their requests:
+    e-mails, calendar files, the dates they enter."""
+    try:
+        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:

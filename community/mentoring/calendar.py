@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from community.database import utcnow
 from community.extensions import db
+from community.i18n import zone_of
 from community.mentoring.models import MentoringSession, SessionChange
 
 if TYPE_CHECKING:
@@ -43,13 +44,6 @@ def sequence_numbers(session_ids: Iterable[int]) -> dict[int, int]:
         .group_by(SessionChange.session_id)
     )
     return dict(rows.all())
-
-
-def _zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _event(session: MentoringSession, viewer: User, zone: ZoneInfo, sequence: int, link: str | None = None) -> Event:
@@ -91,7 +85,7 @@ def session_ics(session: MentoringSession, viewer: User) -> bytes:
     """One session for one participant; a cancelled one as METHOD:CANCEL so it disappears."""
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar("CANCEL" if session.status == "cancelled" else "PUBLISH")
-    calendar.add_component(_event(session, viewer, _zone(viewer), sequence))
+    calendar.add_component(_event(session, viewer, zone_of(viewer), sequence))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -100,7 +94,7 @@ def feed_ics(user: User, sessions: list[MentoringSession]) -> bytes:
     """A person's subscription: recent and upcoming sessions, cancelled ones marked CANCELLED."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", _("Mentoring sessions"))
-    zone = _zone(user)
+    zone = zone_of(user)
     calendar.add("x-wr-timezone", str(zone.key))
     sequences = sequence_numbers(s.id for s in sessions)
     for session in sessions:
@@ -117,7 +111,7 @@ def invitation_ics(session: MentoringSession, recipient, method: str, organizer:
 
     sequence = sequence_numbers([session.id]).get(session.id, 0)
     calendar = _calendar(method)
-    event = _event(session, recipient, _zone(recipient), sequence, link=link)
+    event = _event(session, recipient, zone_of(recipient), sequence, link=link)
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     boss = vCalAddress(f"mailto:{organizer}")

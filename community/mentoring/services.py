@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
 from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
@@ -36,7 +36,7 @@ from community.errors import (
 )
 from community.expertise.services import resolve_tags
 from community.extensions import db
-from community.i18n import datetime_for, local_datetime
+from community.i18n import datetime_for, local_datetime, zone_of
 from community.labels import PHRASES, stored_phrase
 from community.mentoring.models import (
     COHORT_STATUSES,
@@ -396,16 +396,9 @@ def check_location(value: str | None, field: str = "location") -> str | None:
     return location
 
 
-def _zone_of(user: User) -> tzinfo:
-    try:
-        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
-    except (KeyError, ValueError):
-        return UTC
-
-
 def local_time_for(user: User, value: datetime) -> str:
     """A time in the reader's own zone and language, for texts stored now and read later."""
-    return datetime_for(value, _zone_of(user), user.locale)
+    return datetime_for(value, zone_of(user), user.locale)
 
 
 def local_span_for(user: User, start: datetime, end: datetime) -> str:
@@ -421,7 +414,7 @@ def _day_and_clock(user: User, start: datetime, end: datetime, *, zone_named: bo
 
     from community.i18n import FORMAT_LOCALES
 
-    zone = _zone_of(user)
+    zone = zone_of(user)
     language = FORMAT_LOCALES.get(user.locale or "en", user.locale or "en")
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     day = babel_dates.format_date(local_start, "medium", locale=language)
@@ -443,7 +436,7 @@ def path_for(endpoint: str, **values: Any) -> str:
 
 # Programme runs ------------------------------------------------------------------------
 
-def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date | None, status: str,
+def _check_cohort_fields(actor: User, name: str | None, starts_on: date | None, ends_on: date | None, status: str,
                          exclude_id: int | None) -> tuple[str, date, date]:
     """The cleaned name and the two dates, or a field error."""
     name = " ".join((name or "").split())
@@ -459,7 +452,7 @@ def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date
         _refuse("ends_on", _("The run cannot end before it starts."))
     if status not in COHORT_STATUSES:
         _refuse("status", _("Unknown status."))
-    if status == "planned" and ends_on < utcnow().date():
+    if status == "planned" and ends_on < utcnow().astimezone(zone_of(actor)).date():  # today where the actor is
         # A run over already is recorded as closed (with its dates); "planned" would put it
         # among the runs to come and open its surveys to nobody.
         _refuse("ends_on", _("A planned run cannot have ended already; record a past run as closed."))
@@ -473,7 +466,7 @@ def _check_cohort_fields(name: str | None, starts_on: date | None, ends_on: date
 def create_cohort(actor: User, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str = "planned",
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, None)
+    name, starts_on, ends_on = _check_cohort_fields(actor, name, starts_on, ends_on, status, None)
     cohort = Cohort(name=name, starts_on=starts_on, ends_on=ends_on, status=status,
                     description=clean_text(description, "description"))
     db.session.add(cohort)
@@ -485,7 +478,7 @@ def create_cohort(actor: User, *, name: str | None, starts_on: date | None, ends
 def update_cohort(actor: User, cohort: Cohort, *, name: str | None, starts_on: date | None, ends_on: date | None, status: str,
                   description: str | None = None) -> Cohort:
     require_change_manager(actor)
-    cohort.name, starts_on, ends_on = _check_cohort_fields(name, starts_on, ends_on, status, cohort.id)
+    cohort.name, starts_on, ends_on = _check_cohort_fields(actor, name, starts_on, ends_on, status, cohort.id)
     cohort.starts_on, cohort.ends_on, cohort.status = starts_on, ends_on, status
     cohort.description = clean_text(description, "description")
     db.session.flush()

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any, NamedTuple, Protocol
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import current_app, render_template
@@ -49,6 +48,7 @@ from community.accounts.models import User
 from community.database import rowcount, utcnow
 from community.errors import NotFoundError, PermissionDenied, ValidationFailed
 from community.extensions import db
+from community.i18n import zone_of
 from community.outreach.models import ChannelWebhook, NotificationPreference, OutgoingMessage
 
 MODES = ("immediately", "digest", "off")
@@ -278,13 +278,6 @@ def site_link(endpoint: str, **values: Any) -> str:
 
 def locale_of(user: User) -> str:
     return str(user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
-def zone_of(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or current_app.config["DEFAULT_USER_TIMEZONE"])
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 @contextmanager

@@ -449,9 +449,10 @@ def circle_ics(actor: User, circle: Circle) -> bytes:
     require_accepted(actor, circle)
     if circle.first_meeting_at is None:
         raise NotFoundError(_("This circle has no meeting rhythm yet."))
-    from community.mentoring.calendar import PRODID, _zone
+    from community.i18n import zone_of
+    from community.mentoring.calendar import PRODID
 
-    zone = _zone(actor)
+    zone = zone_of(actor)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

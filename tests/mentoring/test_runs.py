@@ -146,3 +146,20 @@ def test_a_shared_comment_is_shown_without_the_rating_the_report_suppresses(clie
     assert "Mentors: fewer than 5 respondents" in page and "Executives: fewer than 5 respondents" in page
     assert "from a mentor MENTOR-SHARED" in page and "from an executive EXEC-SHARED" in page
     assert "1 of 5" not in page and "2 of 5" not in page
+
+
+def test_a_planned_run_ending_today_counts_the_day_where_the_change_manager_is(client, login_as, create_user, monkeypatch):
+    """7 December, 19:00 in Los Angeles is already 8 December in UTC: a run ending 7 December has
+    not ended for that change manager, and one that ended on 6 December has."""
+    from datetime import UTC, datetime
+
+    import community.mentoring.services as services
+
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 12, 8, 3, 0, tzinfo=UTC))
+    login_as(create_user(roles=("change_manager",), timezone="America/Los_Angeles"))
+    today = client.post_form("/mentoring/runs/new", {"name": "Ends today", "starts_on": "2026-11-01",
+                                                     "ends_on": "2026-12-07", "status": "planned"})
+    assert today.status_code == 302
+    yesterday = client.post_form("/mentoring/runs/new", {"name": "Ended yesterday", "starts_on": "2026-11-01",
+                                                         "ends_on": "2026-12-06", "status": "planned"})
+    assert yesterday.status_code == 200 and "A planned run cannot have ended already" in text_of(yesterday)
