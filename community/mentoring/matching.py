@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from community.accounts.models import User, UserLanguage, UserRole
@@ -142,12 +142,19 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
     ):
         history.setdefault(mentor_id, set()).add(status)
 
+    from community.mentoring.queries import recent_declines
+
+    declines = recent_declines(executive.id)
+    # The executive is not offered a mentor who just declined them; a change manager sees them, marked.
+    skip_declined = actor.id == executive.id and not actor.has_role("change_manager")
     languages = set(executive.languages)
     ranked = []
     for mentor_id, department, capacity, taken, _active, _visible in rows:
         past = history.get(mentor_id, set())
         if past & set(OPEN_STATUSES):
             continue  # already asked or working together
+        if skip_declined and mentor_id in declines:
+            continue
         capacity = max(0, capacity or 0)
         free = capacity - taken
         if free <= 0:
@@ -155,8 +162,10 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
         # Only a mentorship that took place makes them known to each other; a request declined or
         # withdrawn does not.
         mentored = bool(past & MENTORED_STATUSES)
-        ranked.append(_score(mentor_id, department, spoken.get(mentor_id, set()), taken, capacity, free, wanted,
-                             levels.get(mentor_id, {}), tags_by_id, languages, executive, mentored))
+        suggestion = _score(mentor_id, department, spoken.get(mentor_id, set()), taken, capacity, free, wanted,
+                            levels.get(mentor_id, {}), tags_by_id, languages, executive, mentored)
+        suggestion.facts["declined_on"] = declines.get(mentor_id)
+        ranked.append(suggestion)
     ranked.sort(key=lambda s: (-s.score, s.person_id))
     ranked = ranked[:limit]
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
@@ -202,6 +211,8 @@ def _explain(suggestion: Suggestion, executive: User, *, to_executive: bool = Tr
         _language_reason(facts, executive, to_executive),
         _department_reason(facts, executive, to_executive),
         _history_reason(facts, executive, to_executive),
+        _("declined a request from %(name)s on %(date)s", name=executive.name, date=format_date(facts["declined_on"]))
+        if facts.get("declined_on") else None,
     ]
     return [reason for reason in reasons if reason]
 

@@ -113,6 +113,22 @@ def waiting_requests(user: User) -> list[Mentorship]:
     )
 
 
+# A mentor who declined an executive's request is not offered to that executive again for this
+# long (a change manager, who may have talked to both, can still ask on the executive's behalf).
+ASK_AGAIN_AFTER = timedelta(days=90)
+
+
+def recent_declines(executive_id: int) -> dict[int, Any]:
+    """Mentor id -> when that mentor last declined this executive's request, within ASK_AGAIN_AFTER."""
+    rows = db.session.execute(
+        select(Mentorship.mentor_id, func.max(Mentorship.decided_at))
+        .where(Mentorship.executive_id == executive_id, Mentorship.status == "declined",
+               Mentorship.decided_at >= utcnow() - ASK_AGAIN_AFTER)
+        .group_by(Mentorship.mentor_id)
+    )
+    return {mentor_id: decided_at for mentor_id, decided_at in rows}
+
+
 def _sessions_of(user: User) -> Select[MentoringSession]:
     return (
         select(MentoringSession)

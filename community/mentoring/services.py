@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
@@ -207,6 +208,8 @@ class RequestChoices:
     executives: list[Any] | None  # None: the author asks for themselves (not a change manager)
     own_executive_id: int  # the author, when an executive (0 otherwise)
     waiting: list[Mentorship] = field(default_factory=list)  # the author's own requests not yet answered
+    # Mentors not offered because they declined the author's request lately: (name, declined on, ask again from)
+    declined: list[tuple[str, datetime, datetime]] = field(default_factory=list)
 
 
 def runs_overview(actor: User) -> list[Any]:
@@ -239,13 +242,18 @@ def request_choices(actor: User) -> RequestChoices:
             Mentorship.executive_id == actor.id, Mentorship.status.in_(OPEN_STATUSES)).order_by(Mentorship.requested_at)))
     # (A change manager asks for others too: their list stays whole.)
     taken = {m.mentor_id for m in own} if not actor.has_role("change_manager") else set()
+    declines = queries.recent_declines(actor.id) if actor.has_role("executive") and not actor.has_role("change_manager") \
+        else {}
     return RequestChoices(
-        mentors=[(row.id, row.name, row.department) for row in rows if row.id in nameable and row.id not in taken],
+        mentors=[(row.id, row.name, row.department) for row in rows
+                 if row.id in nameable and row.id not in taken and row.id not in declines],
         cohorts=[cohort for cohort in cohorts if cohort is not current],
         current=current,
         executives=queries.executives() if actor.has_role("change_manager") else None,
         own_executive_id=actor.id if actor.has_role("executive") else 0,
         waiting=[m for m in own if m.status == "requested"],
+        declined=sorted((row.name, declines[row.id], declines[row.id] + queries.ASK_AGAIN_AFTER)
+                        for row in rows if row.id in nameable and row.id in declines),
     )
 
 
@@ -552,6 +560,14 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
         _refuse("mentor_id", _("Nobody can mentor themselves."))
     if mentor.mentoring_paused:
         _refuse("mentor_id", _("%(name)s has paused mentoring; please choose another mentor.", name=mentor.name))
+    if actor.id == executive.id and not actor.has_role("change_manager"):
+        from community.mentoring import queries
+
+        declined_at = queries.recent_declines(executive.id).get(mentor.id)
+        if declined_at is not None:
+            _refuse("mentor_id", _("%(name)s declined your request on %(date)s; you can ask again from %(again)s, "
+                                   "or ask a change manager to arrange it.", name=mentor.name, date=format_date(declined_at),
+                                   again=format_date(declined_at + queries.ASK_AGAIN_AFTER)))
     return executive, mentor
 
 

@@ -145,7 +145,7 @@ def test_nobody_but_the_executive_and_change_managers_learns_whom_an_id_names(pe
 
 
 def test_a_declined_or_withdrawn_request_is_no_earlier_mentorship(people, create_user, give_tags, create_mentorship,
-                                                                   taxonomy, api):
+                                                                   taxonomy, api, app):
     executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
     declined = create_user(roles=("mentor",), name="Dora Declined", department="IT", languages=["de"], capacity=2)
     withdrawn = create_user(roles=("mentor",), name="Willi Withdrawn", department="IT", languages=["de"], capacity=2)
@@ -153,9 +153,17 @@ def test_a_declined_or_withdrawn_request_is_no_earlier_mentorship(people, create
     before = create_user(roles=("mentor",), name="Bea Before", department="IT", languages=["de"], capacity=2)
     for person in (declined, withdrawn, fresh, before):
         give_tags(person, {"linkedin": "expert"})
-    create_mentorship(declined, executive, status="declined")
+    declined_id = create_mentorship(declined, executive, status="declined")
     create_mentorship(withdrawn, executive, status="withdrawn")
     create_mentorship(before, executive, status="completed")
+    with app.app_context():  # declined long enough ago to be offered again (see test_declined_not_offered)
+        from datetime import timedelta
+
+        from community.extensions import db
+        from community.mentoring.models import Mentorship
+
+        db.session.get(Mentorship, declined_id).decided_at -= timedelta(days=120)
+        db.session.commit()
     response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}&goal=linkedin")
     items = {i["person"]["name"]: i for i in response.json["items"]}
     for name in ("Dora Declined", "Willi Withdrawn"):
