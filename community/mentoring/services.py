@@ -175,11 +175,14 @@ def require_requester(user: User) -> None:
 @dataclass(frozen=True)
 class RequestOffer:
     """What a mentor's profile offers its viewer: `request` (the request form would take this
-    mentor), or why not: `paused`, `full`, or `open` (the viewer's own mentorship with them,
-    `mentorship_id`)."""
+    mentor), or why not: `paused`, `full`, `open` (the viewer's own mentorship with them,
+    `mentorship_id`) or `declined` (the mentor declined the viewer's request lately: on
+    `declined_on`; they can be asked again from `again_from`)."""
 
     state: str
     mentorship_id: int | None = None
+    declined_on: datetime | None = None
+    again_from: datetime | None = None
 
 
 def request_offer(viewer: User, mentor: User) -> RequestOffer | None:
@@ -193,6 +196,12 @@ def request_offer(viewer: User, mentor: User) -> RequestOffer | None:
     own = _open_pair(mentor.id, viewer.id) if viewer.has_role("executive") else None
     if own is not None:
         return RequestOffer("open", own)
+    if viewer.has_role("executive") and not viewer.has_role("change_manager"):
+        from community.mentoring import queries
+
+        declined_on = queries.recent_declines(viewer.id).get(mentor.id)
+        if declined_on is not None:
+            return RequestOffer("declined", declined_on=declined_on, again_from=declined_on + queries.ASK_AGAIN_AFTER)
     if not _has_room(mentor):
         return RequestOffer("full")
     return RequestOffer("request")

@@ -221,10 +221,11 @@ def show(person_id: int):
 
 def _request_offer(viewer: User, facts, person: Callable[[], User]) -> RequestOffer | None:
     """Whether the profile offers "Request as mentor" (or says why not): only people who request
-    mentors ask (no query for anybody else); the answer is kept until people or mentoring change."""
+    mentors ask (no query for anybody else); the answer is kept until people or mentoring change,
+    and for the day at most (a mentor who declined is offered again after a set number of days)."""
     if not may_request(viewer) or facts.id == viewer.id or not facts.active:
         return None
-    return cached(("request-offer", viewer.id, facts.id), lambda: request_offer(viewer, person()))
+    return cached(("request-offer", viewer.id, facts.id, utcnow().date().isoformat()), lambda: request_offer(viewer, person()))
 
 
 def _sees_mentor_areas(viewer: User) -> bool | None:

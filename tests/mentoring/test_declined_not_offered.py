@@ -82,3 +82,13 @@ def test_after_ninety_days_the_mentor_is_offered_again(org, api, app):
     assert "Dora Declined" in _suggested(api(executive), executive)
     again = api(executive)("POST", "/api/v1/mentorships", {"mentor_id": org["declining"].id, "goals": ["microsoft-teams"]})
     assert again.status_code == 201
+
+
+def test_the_mentors_profile_says_when_the_executive_can_ask_again(org, api, client, login_as):
+    _decline(api, org)
+    login_as(org["executive"])
+    profile = client.get(f"/people/{org['declining'].id}")
+    text = text_of(profile)
+    assert "Dora Declined declined your request on" in text and "you can ask again from" in text
+    assert "Request as mentor" not in text
+    assert "Request as mentor" in text_of(client.get(f"/people/{org['other'].id}"))
