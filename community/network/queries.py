@@ -66,6 +66,10 @@ class PersonRef:
     department: str | None = None
     is_ambassador: bool = False
     known: bool = True
+    # Now, not at the analysis (named mode only): a finding about someone who paused mentoring or
+    # was deactivated since reads differently until the next analysis.
+    paused: bool = False
+    deactivated: bool = False
 
     @property
     def key(self) -> str:
@@ -98,7 +102,8 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
     wanted = sorted({int(pid) for pid in ids})
     if not wanted:
         return {}
-    stmt = select(User.id, User.stored_name, User.erased_at, User.department, User.is_ambassador)
+    stmt = select(User.id, User.stored_name, User.erased_at, User.department, User.is_ambassador, User.mentoring_paused,
+                  User.active)
     if len(wanted) <= IN_LIST_MAX:
         stmt = stmt.where(User.id.in_(wanted))
     wanted_set = set(wanted)
@@ -116,7 +121,8 @@ def people_refs(ids: Iterable[int], pseudonymised: bool) -> dict[int, PersonRef]
             refs[pid] = PersonRef(None, _("former member"), known=False)
         else:
             refs[pid] = PersonRef(pid, shown_name(row.stored_name, row.erased_at), None, row.department,
-                                  bool(row.is_ambassador))
+                                  bool(row.is_ambassador), paused=bool(row.mentoring_paused),
+                                  deactivated=not row.active and row.erased_at is None)
     return refs
 
 
