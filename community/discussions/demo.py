@@ -191,8 +191,11 @@ class _Forum:
         self.mentors, self.managers, self.askers = mentors, managers, askers
         self.people = {uid: (handle, locale)
                        for uid, handle, locale in db.session.execute(select(User.id, User.handle, User.locale))}
-        tags: list[tuple[int | None, str]] = [(tag_id, name) for tag_id, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id))]
-        self.tags = tags or [(None, "Microsoft Teams")]
+        # Each topic with its name in each language: a German post names it in German.
+        tags: list[tuple[int | None, dict[str, str]]] = [
+            (tag_id, {"en": name, "de": name_de or name})
+            for tag_id, name, name_de in db.session.execute(select(Tag.id, Tag.name, Tag.name_de).order_by(Tag.id))]
+        self.tags = tags or [(None, {"en": "Microsoft Teams", "de": "Microsoft Teams"})]
         self.category_ids: dict[str, int] = {}
         self.mentor_weights: list[float] = []
         self.active_mentors: list[int] = []
@@ -235,8 +238,8 @@ class _Forum:
         author = self._author(slug)
         lang = self.language(author)
         chosen = rng.sample(self.tags, k=min(len(self.tags), rng.choice((1, 1, 2))))
-        topic = chosen[0][1]
-        title = rng.choice(TITLES[lang][slug]).format(tag=topic)[:200]
+        names = chosen[0][1]
+        title = rng.choice(TITLES[lang][slug]).format(tag=names[lang])[:200]
         # Recent months are busier than old ones.
         started = ctx.now - timedelta(days=DAYS * rng.random() ** 1.4, hours=rng.randint(0, 23))
         for tag_id, _name in chosen:
@@ -249,14 +252,15 @@ class _Forum:
         for index in range(n_replies + 1):
             if index == 0:
                 poster = author
-                body = rng.choice(OPENINGS[lang]).format(tag=topic)
+                body = rng.choice(OPENINGS[lang]).format(tag=names[lang])
             else:
                 at = at + timedelta(hours=rng.expovariate(1 / 14))
                 if at >= ctx.now:
                     break
                 pool = self.active_mentors + self.managers
                 poster = rng.choice(participants) if rng.random() < 0.25 else rng.choice(pool)
-                body = rng.choice(REPLIES[self.language(poster)]).format(tag=topic)
+                reply_lang = self.language(poster)
+                body = rng.choice(REPLIES[reply_lang]).format(tag=names[reply_lang])
             self._post(thread_id, title, index, poster, body, at, participants, thread_posts)
         self.posts.extend(thread_posts)
         for person in participants:

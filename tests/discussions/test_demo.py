@@ -80,3 +80,29 @@ def test_the_demo_clock_is_never_ahead_of_the_real_one(monkeypatch):
     with contextlib.suppress(RuntimeError):
         demo_module.build(people=10, seed=1)
     assert seen["now"] == datetime(2026, 12, 2, 7, 30, tzinfo=UTC)
+
+
+def test_a_demo_thread_names_its_topic_in_the_language_it_is_written_in(app, db):
+    """A German title read "Wie ich Digital whiteboards in 20 Minuten gezeigt habe"."""
+    from community.accounts import demo as accounts_demo
+    from community.accounts.models import User
+    from community.database import utcnow
+    from community.demo import DemoContext
+    from community.discussions import demo
+    from community.discussions.models import Thread
+    from community.expertise import demo as expertise_demo
+    from community.expertise.models import Tag
+
+    ctx = DemoContext(rng=random.Random(5), people=200, now=utcnow().replace(microsecond=0))
+    accounts_demo.seed(ctx)
+    expertise_demo.seed(ctx)
+    demo.seed(ctx)
+    db.session.commit()
+    english_only = [name for name, name_de in db.session.execute(select(Tag.name, Tag.name_de))
+                    if name_de and name_de != name and name not in name_de]
+    german_titles = [title for title, locale in db.session.execute(
+        select(Thread.title, User.locale).join(User, User.id == Thread.author_id)) if locale == "de"]
+    assert german_titles and english_only
+    assert not [title for title in german_titles if any(name in title for name in english_only)]
+    assert any(name_de in title for title in german_titles
+               for (name_de,) in db.session.execute(select(Tag.name_de).where(Tag.name_de.is_not(None))))
