@@ -269,6 +269,16 @@ def test_criteria_are_set_by_change_managers_with_field_errors(client, login_as,
         assert refused.status_code == 200 and words in text_of(refused).lower(), value
         assert f'value="{value}"' in refused.get_data(as_text=True)  # what was typed stays
     assert db.session.scalar(select(AmbassadorCriteria.min_community_score)) == 5
+    # Numbers are typed into text boxes with a number keypad: a browser's number box empties
+    # "12a" before sending it, so the reader read "required" and lost what they typed.
+    form = client.get("/ambassadors/criteria").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="min_sessions"[^>]*>', form).group(0).count('type="text"') == 1
+    assert 'inputmode="numeric"' in re.search(r'<input[^>]*id="min_sessions"[^>]*>', form).group(0)
+    assert 'inputmode="decimal"' in re.search(r'<input[^>]*id="min_feedback_avg"[^>]*>', form).group(0)
+    assert 'type="number"' not in form
+    typo = client.post_form("/ambassadors/criteria", {**data, "min_sessions": "12a"})
+    assert typo.status_code == 200 and "not a valid integer value" in text_of(typo).lower()
+    assert 'value="12a"' in typo.get_data(as_text=True)
 
 
 def test_nomination_form_finds_people_by_handle_and_explains_refusals(client, login_as, people):
