@@ -26,9 +26,19 @@
   var lang = (document.documentElement.lang || "en").slice(0, 2);
   var TEXT = {
     en: { none: "No suggestions", some: function (n) { return n === 1 ? "1 suggestion, use the arrow keys" : n + " suggestions, use the arrow keys"; },
-          filter: "Find a topic", ticked: function (name) { return name + " selected"; } },
+          filter: "Find a topic", ticked: function (name) { return name + " selected"; },
+          filtered: function (n, current) {
+            var found = n < 0 ? "" : n === 0 ? "Nothing matches. " : n === 1 ? "1 match, choose it from the list. " : n + " matches, choose one from the list. ";
+            return found + "Chosen: " + current + ".";
+          },
+          picked: function (current) { return "Chosen: " + current + "."; } },
     de: { none: "Keine Vorschläge", some: function (n) { return n === 1 ? "1 Vorschlag, mit den Pfeiltasten wählen" : n + " Vorschläge, mit den Pfeiltasten wählen"; },
-          filter: "Thema suchen", ticked: function (name) { return name + " ausgewählt"; } }
+          filter: "Thema suchen", ticked: function (name) { return name + " ausgewählt"; },
+          filtered: function (n, current) {
+            var found = n < 0 ? "" : n === 0 ? "Kein Treffer. " : n === 1 ? "1 Treffer, bitte in der Liste wählen. " : n + " Treffer, bitte in der Liste wählen. ";
+            return found + "Gewählt: " + current + ".";
+          },
+          picked: function (current) { return "Gewählt: " + current + "."; } }
   };
   var t = TEXT[lang] || TEXT.en;
 
@@ -270,7 +280,10 @@
     });
   }
 
-  // A search box that narrows a long select (time zones): options that do not match are hidden.
+  // A search box that narrows a long select (time zones): options that do not match are hidden
+  // and the select opens as a list of the matches. Typing never changes the choice: the reader
+  // picks a match (click, arrow keys, or Enter in the box for the first one); a line under the
+  // box says how many match and what is still chosen. Escape or an empty box closes the list.
   function attachFilter(select) {
     if (select.getAttribute("data-suggest-ready")) { return; }
     select.setAttribute("data-suggest-ready", "1");
@@ -285,24 +298,71 @@
     label.setAttribute("for", input.id);
     label.textContent = select.getAttribute("data-filter-select") || (lang === "de" ? "Liste filtern" : "Filter the list");
     input.placeholder = label.textContent;
+    var status = document.createElement("p");
+    status.className = "hint form-text select-filter-status";
+    status.id = input.id + "-status";
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
     select.parentNode.insertBefore(label, select);
     select.parentNode.insertBefore(input, select);
-    input.addEventListener("input", function () {
+    select.parentNode.insertBefore(status, select.nextSibling);
+    var first = null;
+
+    function chosen() {
+      var option = select.selectedOptions[0];
+      return option ? option.text : "";
+    }
+
+    function close() {
+      select.querySelectorAll("option, optgroup").forEach(function (node) { node.hidden = false; });
+      select.removeAttribute("size");
+      status.textContent = "";
+      first = null;
+    }
+
+    function filter() {
       var words = input.value.trim().toLowerCase();
-      var first = null;
+      if (!words) { close(); return; }
+      var count = 0;
+      first = null;
       select.querySelectorAll("optgroup").forEach(function (group) {
         var groupMatches = group.label.toLowerCase().indexOf(words) !== -1;
         var any = false;
         group.querySelectorAll("option").forEach(function (option) {
-          var show = !words || groupMatches || option.text.toLowerCase().indexOf(words) !== -1 ||
+          var show = groupMatches || option.text.toLowerCase().indexOf(words) !== -1 ||
             option.value.toLowerCase().indexOf(words) !== -1;
           option.hidden = !show;
-          if (show) { any = true; if (!first) { first = option; } }
+          if (show) { any = true; count += 1; if (!first) { first = option; } }
         });
         group.hidden = !any;
       });
-      // The first match is chosen, so Enter or the form's Save keeps what was found.
-      if (words && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) { first.selected = true; }
+      select.size = Math.min(Math.max(count + 1, 2), 8);
+      status.textContent = t.filtered(count, chosen());
+    }
+
+    input.addEventListener("input", filter);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // the box is no reason to send the form
+        if (first) {
+          first.selected = true;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+          input.value = "";
+          close();
+          status.textContent = t.picked(chosen());
+          select.focus();
+        }
+      } else if (event.key === "Escape" && input.value) {
+        event.preventDefault();
+        input.value = "";
+        close();
+      } else if (event.key === "ArrowDown" && first) {
+        event.preventDefault();
+        select.focus();
+      }
+    });
+    select.addEventListener("change", function () {
+      if (input.value) { status.textContent = t.filtered(-1, chosen()); }
     });
   }
 
