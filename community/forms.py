@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import flask_wtf
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, widgets
+from wtforms import Field, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms yet
 
 from community.errors import ConflictError, DomainError, ValidationFailed
@@ -15,6 +16,17 @@ from community.errors import ConflictError, DomainError, ValidationFailed
 # A confirmation box left unticked: "Tick this box to confirm." beside its own words, not
 # "This field is required." (which reads oddly for a box).
 TICK_TO_CONFIRM = _l("Tick this box to confirm.")
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Every form of the app. Its hidden CSRF token carries no id: a page holds several forms,
+    and an id may be used once per page."""
+
+    class Meta(flask_wtf.FlaskForm.Meta):
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            if field.type == "CSRFTokenField" or field.name == "submission":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
 
 def _unknown_choices(count: int) -> str:

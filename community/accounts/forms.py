@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from community.accounts.passwords import password_problems
-from community.forms import TICK_TO_CONFIRM, as_choices
+from community.forms import TICK_TO_CONFIRM, FlaskForm, as_choices
 from community.submissions import SubmissionMixin
 
 

@@ -2,13 +2,12 @@ from datetime import date, datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.accounts.models import ROLES
-from community.forms import MultiCheckboxField, as_choices
+from community.forms import FlaskForm, MultiCheckboxField, as_choices
 
 
 def role_choices():

@@ -3,7 +3,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -14,7 +13,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from community.forms import as_choices
+from community.forms import FlaskForm, as_choices
 from community.submissions import SubmissionMixin
 
 

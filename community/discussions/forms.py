@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS
-from community.forms import as_choices
+from community.forms import FlaskForm, as_choices
 from community.submissions import SubmissionMixin
 
 # static/js/suggest.js completes "@han" to a person's @handle in the post box.

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.expertise.queries import field_choices
-from community.forms import TICK_TO_CONFIRM, as_choices
+from community.forms import TICK_TO_CONFIRM, FlaskForm, as_choices
 from community.submissions import SubmissionMixin
 
 DESCRIPTION_MAX = 2_000

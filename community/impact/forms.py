@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from community.forms import as_choices
+from community.forms import FlaskForm, as_choices
 from community.impact.dimensions import LEVEL_LABELS
 from community.impact.models import SURVEY_KINDS
 from community.submissions import SubmissionMixin

@@ -2,7 +2,6 @@ from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.expertise.models import Tag
 from community.expertise.queries import field_label
-from community.forms import GroupedCheckboxField, SelectChoice, as_choices
+from community.forms import FlaskForm, GroupedCheckboxField, SelectChoice, as_choices
 from community.mentoring.models import COHORT_STATUSES
 from community.submissions import SubmissionMixin
 

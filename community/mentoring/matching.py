@@ -120,27 +120,7 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
     if not rows:
         return []
 
-    levels: dict[int, dict[int, str]] = {}
-    if wanted_ids:
-        for user_id, tag_id, level in db.session.execute(
-            select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level)
-            .join(UserRole, (UserRole.user_id == PersonTag.user_id) & (UserRole.role == "mentor"))
-            .where(PersonTag.tag_id.in_(wanted_ids))
-        ):
-            levels.setdefault(user_id, {})[tag_id] = level
-
-    spoken: dict[int, set[str]] = {}
-    for user_id, code in db.session.execute(
-        select(UserLanguage.user_id, UserLanguage.code)
-        .join(UserRole, (UserRole.user_id == UserLanguage.user_id) & (UserRole.role == "mentor"))
-    ):
-        spoken.setdefault(user_id, set()).add(code)
-
-    history: dict[int, set[str]] = {}
-    for mentor_id, status in db.session.execute(
-        select(Mentorship.mentor_id, Mentorship.status).where(Mentorship.executive_id == executive.id)
-    ):
-        history.setdefault(mentor_id, set()).add(status)
+    levels, spoken, history = _mentor_facts(executive, wanted_ids)
 
     from community.mentoring.queries import recent_declines
 
@@ -173,6 +153,34 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
         suggestion.person = people[suggestion.person_id]
         suggestion.reasons = _explain(suggestion, executive, to_executive=actor.id == executive.id)
     return ranked
+
+
+def _mentor_facts(executive: User, wanted_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, set[str]],
+                                                                     dict[int, set[str]]]:
+    """Per mentor: their levels in the wanted topics, the languages they speak, and the statuses
+    of their mentorships with this executive."""
+    levels: dict[int, dict[int, str]] = {}
+    if wanted_ids:
+        for user_id, tag_id, level in db.session.execute(
+            select(PersonTag.user_id, PersonTag.tag_id, PersonTag.level)
+            .join(UserRole, (UserRole.user_id == PersonTag.user_id) & (UserRole.role == "mentor"))
+            .where(PersonTag.tag_id.in_(wanted_ids))
+        ):
+            levels.setdefault(user_id, {})[tag_id] = level
+
+    spoken: dict[int, set[str]] = {}
+    for user_id, code in db.session.execute(
+        select(UserLanguage.user_id, UserLanguage.code)
+        .join(UserRole, (UserRole.user_id == UserLanguage.user_id) & (UserRole.role == "mentor"))
+    ):
+        spoken.setdefault(user_id, set()).add(code)
+
+    history: dict[int, set[str]] = {}
+    for mentor_id, status in db.session.execute(
+        select(Mentorship.mentor_id, Mentorship.status).where(Mentorship.executive_id == executive.id)
+    ):
+        history.setdefault(mentor_id, set()).add(status)
+    return levels, spoken, history
 
 
 def _score(mentor_id, department, mentor_languages, taken, capacity, free, wanted, levels, tags_by_id, languages,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.forms import MultiCheckboxField
+from community.forms import FlaskForm, MultiCheckboxField
 from community.network.pseudonyms import REVEAL_REASON_MAX, REVEAL_REASON_MIN
 
 
-class WhatIfForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
+class WhatIfForm(FlaskForm):
     """Sent with GET (it changes nothing but the audit trail), so it works as a plain link."""
 
     class Meta:
@@ -29,7 +28,7 @@ class WhatIfForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     )
 
 
-class RevealForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
+class RevealForm(FlaskForm):
     pseudonym = StringField(_l("Pseudonym"), validators=[DataRequired(), Length(max=20)])
     reason = TextAreaField(
         _l("Reason"),
@@ -38,7 +37,7 @@ class RevealForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
     )
 
 
-class SettingsForm(FlaskForm):  # type: ignore[misc]  # flask_wtf is untyped
+class SettingsForm(FlaskForm):
     pseudonymised = BooleanField(
         _l("Pseudonymised mode"),
         description=_l("Show people as stable pseudonyms on the dashboard, in findings, pictures and exports."),

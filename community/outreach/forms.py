@@ -3,11 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from community.forms import as_choices
+from community.forms import FlaskForm, as_choices
 from community.outreach.services import PREF_KINDS, PrefKind, choices_for
 
 

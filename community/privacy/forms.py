@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from community.forms import TICK_TO_CONFIRM
+from community.forms import TICK_TO_CONFIRM, FlaskForm
 
 
 class EraseMyAccountForm(FlaskForm):

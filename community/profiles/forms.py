@@ -8,7 +8,6 @@ from babel.dates import get_timezone_location
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -22,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from community.forms import MultiCheckboxField, SelectChoice, as_choices
+from community.forms import FlaskForm, MultiCheckboxField, SelectChoice, as_choices
 from community.profiles.questions import ANSWER_MAX, QUESTION_MAX
 from community.profiles.services import (
     AVAILABILITY_MAX,

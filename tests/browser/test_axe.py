@@ -116,6 +116,13 @@ LAYOUT_CHECKS = """() => {
   // Nothing makes a phone's page scroll sideways (the German run report's badges did).
   if (window.innerWidth <= 400 && document.documentElement.scrollWidth > window.innerWidth + 1)
     problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+  // Every id once (the header's language switch and the settings' language select were both
+  // "locale", so the settings' label focused the header).
+  const seen = new Set();
+  for (const el of document.querySelectorAll('[id]')) {
+    if (seen.has(el.id)) problems.push(`the id "${el.id}" is used twice`);
+    seen.add(el.id);
+  }
   if (document.querySelector('.post-item') && document.querySelectorAll('.post.deleted, .post.hidden-post').length < 2)
     problems.push('the thread shows no deleted and hidden post to check');
   return problems;

@@ -58,7 +58,7 @@ FOCUSED = """() => {
   if (el.matches('a.brand')) return 'brand';
   if (el.matches('.navbar-toggler')) return 'menu button';
   if (el.matches('.main-nav a')) return 'nav: ' + el.textContent.trim();
-  if (el.matches('#locale')) return 'language';
+  if (el.matches('#header-locale')) return 'language';
   if (el.matches('.locale-switch button')) return 'switch language';  // no JavaScript to send on change
   if (el.matches('.header-logout')) return 'log out';
   if (el.matches('#notif-bell')) return 'bell';
