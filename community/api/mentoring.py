@@ -159,7 +159,7 @@ class MentoringSessionSchema(ma.Schema):
 class MentoringSessionCreateSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime(format="iso", required=True, metadata={"description": "ISO 8601 with offset"})
     # A JSON integer ("45" and 45.9 are refused, not read as 45); the service checks the range
-    # and says it in words ("between 15 and 480 minutes", "must end after it starts").
+    # and says it in words ("A session lasts between 15 and 480 minutes.").
     duration_minutes = JsonInteger(required=True, metadata={"minimum": MIN_DURATION, "maximum": MAX_DURATION})
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=300))
     agenda_tags = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)), load_default=list,

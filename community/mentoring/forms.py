@@ -74,7 +74,7 @@ class SessionForm(SubmissionMixin, FlaskForm):
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
                                     description=_l("Between 15 and 480 minutes."))
     location = StringField(_l("Place or video link"), validators=[Length(max=300)],
-                           description=_l("A room, or a link starting with https://"))
+                           description=_l("A room, or a link starting with https:// or http://"))
     agenda_tags = GroupedCheckboxField(_l("Agenda topics"))
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000)],
                            description=_l("Markdown: **bold**, *italic*, [link](https://…), lists."))

@@ -392,8 +392,6 @@ def check_duration(value: int | str | None, field: str = "duration_minutes") -> 
         minutes = whole_number(value)
     except (TypeError, ValueError):
         _refuse(field, _("Give the duration in minutes."))
-    if minutes <= 0:
-        _refuse(field, _("The session must end after it starts."))
     if not MIN_DURATION <= minutes <= MAX_DURATION:
         _refuse(field, _("A session lasts between %(min)d and %(max)d minutes.", min=MIN_DURATION, max=MAX_DURATION))
     return minutes

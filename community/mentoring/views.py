@@ -22,6 +22,7 @@ from community.errors import (
     ValidationFailed,
 )
 from community.expertise.queries import alphabetical, tags_grouped
+from community.extensions import db
 from community.forms import as_choices
 from community.i18n import local_datetime, select_timezone, user_zone
 from community.mentoring import bp, calendar, labels, matching, queries, services
@@ -462,10 +463,34 @@ def feedback(session_id: int):
     return _render_session(session, feedback_form=form)
 
 
+def _settled(session, message: str):
+    """A session done or cancelled says so before any form is filled in (the refusal came only
+    after the reason was typed)."""
+    if session.status == "planned":
+        return None
+    flash(_("This session is %(status)s.", status=labels.status_label(session.status)) + " " + message, "error")
+    return redirect(url_for("mentoring.session_detail", session_id=session.id))
+
+
+def _changed_meanwhile(form, session, attempt) -> None:
+    """Someone else changed the session between this form's page and its sending: the form now
+    carries the session as it is (its version), so sending again after a look works. It kept the
+    old version, so every later try failed the same way."""
+    if "version" not in attempt.fields:
+        return
+    db.session.refresh(session)
+    form.version.data = str(session.version)
+    form.version.errors = []
+    form.form_errors.append(_("Someone changed this session in the meantime; it is shown as it is now. "
+                              "Check your entries and send them again."))
+
+
 @bp.route("/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(session_id: int):
     session = services.get_session(current_user, session_id)
+    if settled := _settled(session, _("Only a planned session can be moved.")):
+        return settled
     form = RescheduleForm()
     if request.method == "GET":
         form.starts_at.data = _local(session.starts_at)
@@ -479,6 +504,7 @@ def reschedule(session_id: int):
         if attempt.ok:
             flash(_("Session moved."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
+        _changed_meanwhile(form, session, attempt)
     else:
         _session_checks_too(form)
     return render_template("mentoring/reschedule.html", session=session, form=form, zone=select_timezone())
@@ -488,6 +514,8 @@ def reschedule(session_id: int):
 @login_required
 def cancel(session_id: int):
     session = services.get_session(current_user, session_id)
+    if settled := _settled(session, _("Only a planned session can be cancelled.")):
+        return settled
     started = services.has_started(session)  # then it is recorded as not held, not called off
     form = CancelForm()
     if started:
@@ -500,6 +528,7 @@ def cancel(session_id: int):
         if attempt.ok:
             flash(_("Recorded: the session did not take place.") if started else _("Session cancelled."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
+        _changed_meanwhile(form, session, attempt)
     return render_template("mentoring/cancel.html", session=session, form=form, started=started)
 
 

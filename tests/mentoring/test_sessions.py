@@ -4,6 +4,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import text_of
@@ -37,7 +38,7 @@ def test_executive_schedules_a_session_entered_in_their_time_zone(client, login_
     mentorship_id = create_mentorship(mentor, executive)
     login_as(executive)
     form = client.get(f"/mentoring/mentorships/{mentorship_id}/sessions/new")
-    assert "Times are in your time zone: Europe/Berlin" in text_of(form)
+    assert "Times are in your time zone: Berlin." in text_of(form)  # the place, as Settings name it
     assert 'type="datetime-local"' in form.get_data(as_text=True)
     start = in_days(5, hour=9)
     response = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
@@ -49,6 +50,7 @@ def test_executive_schedules_a_session_entered_in_their_time_zone(client, login_
     assert session.starts_at == start and session.ends_at == start + timedelta(minutes=90)
     page = text_of(client.get(response.headers["Location"]))
     assert "Channels vs chats" in page and "Microsoft Teams" in page
+    assert "(90 min, Berlin)" in page and "Europe/Berlin" not in page
     note = db.session.scalar(select(Notification).where(Notification.user_id == mentor.id))
     assert note.kind == "session_scheduled"
 
@@ -219,7 +221,7 @@ def test_bad_session_input_is_refused_with_the_field_named(people, create_mentor
     future = in_days(10).isoformat()
     cases = [
         ({"starts_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "duration_minutes": 60}, "starts_at", "past"),
-        ({"starts_at": future, "duration_minutes": -30}, "duration_minutes", "end after it starts"),
+        ({"starts_at": future, "duration_minutes": -30}, "duration_minutes", "between 15 and 480 minutes"),
         ({"starts_at": future, "duration_minutes": 5}, "duration_minutes", "between 15 and 480"),
         ({"starts_at": future, "duration_minutes": 600}, "duration_minutes", "between 15 and 480"),
         ({"starts_at": future, "duration_minutes": "45"}, "duration_minutes", "integer"),  # was read as 45
@@ -575,3 +577,45 @@ def test_the_schedule_form_of_a_mentorship_not_yet_accepted_says_so_first(client
     page = text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
     assert "Sessions can be scheduled only in an active mentorship." in page
     assert db.session.scalar(select(MentoringSession)) is None
+
+
+@pytest.mark.parametrize("status", ["cancelled", "done"])
+def test_a_settled_session_offers_no_move_or_cancel_form(client, login_as, people, create_mentorship, create_session,
+                                                         status):
+    """The form was shown ("Now planned for …") and refused only once the reason was typed."""
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(-2 if status == "done" else 3),
+                                status=status)
+    login_as(executive)
+    for action, words in (("reschedule", "Only a planned session can be moved."),
+                          ("cancel", "Only a planned session can be cancelled.")):
+        response = client.get(f"/sessions/{session_id}/{action}")
+        assert response.status_code == 302 and response.location.endswith(f"/sessions/{session_id}")
+        page = text_of(client.get(response.location))
+        assert f"This session is {status}. {words}" in page
+        sent = client.post_form(f"/sessions/{session_id}/{action}", {"reason": "x", "version": 1})
+        assert sent.status_code == 302
+
+
+def test_a_move_that_met_another_change_can_be_sent_again(client, login_as, people, create_mentorship, create_session,
+                                                          api, db):
+    """The second tab kept the old version, so every later try failed with "reload it"."""
+    from community.mentoring.models import MentoringSession
+
+    mentor, executive = people()
+    session_id = create_session(create_mentorship(mentor, executive), starts_at=in_days(3, hour=9))
+    login_as(executive)
+    assert client.get(f"/sessions/{session_id}/reschedule").status_code == 200  # the page, at version 1
+    assert api(mentor)("PATCH", f"/api/v1/sessions/{session_id}",
+                       {"starts_at": in_days(4, hour=9).isoformat(), "reason": "other tab", "version": 1}).status_code == 200
+    mine = {"starts_at": local_input(in_days(5, hour=9)), "duration_minutes": 60, "reason": "Board meeting", "version": 1}
+    first = client.post_form(f"/sessions/{session_id}/reschedule", mine)
+    text = text_of(first)
+    assert first.status_code == 200 and "Someone changed this session in the meantime; it is shown as it is now." in text
+    assert "Now planned for " + in_days(4, hour=9).astimezone(BERLIN).strftime("%-d %b %Y, %H:%M") in text
+    html = first.get_data(as_text=True)
+    assert re.search(r'name="version" type="hidden" value="2"', html) and "Board meeting" in html  # typed values kept
+    again = client.post_form(f"/sessions/{session_id}/reschedule", {**mine, "version": 2})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MentoringSession, session_id).starts_at == in_days(5, hour=9)
