@@ -113,6 +113,19 @@ def waiting_requests(user: User) -> list[Mentorship]:
     )
 
 
+def sent_requests(user: User) -> list[Mentorship]:
+    """Requests for this executive (or sent by this person) still waiting for the mentor's answer."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(or_(Mentorship.executive_id == user.id, Mentorship.requested_by_id == user.id),
+                   Mentorship.mentor_id != user.id, Mentorship.status == "requested")
+            .options(*MENTORSHIP_LIST)
+            .order_by(Mentorship.requested_at)
+        ).unique()
+    )
+
+
 # A mentor who declined an executive's request is not offered to that executive again for this
 # long (a change manager, who may have talked to both, can still ask on the executive's behalf).
 ASK_AGAIN_AFTER = timedelta(days=90)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -58,6 +59,7 @@ STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "request
 
 bp.add_app_template_global(labels.status_label, "mentoring_status")
 bp.add_app_template_global(labels.goal_progress_label, "goal_progress_label")
+bp.add_app_template_global(mentorship_heading, "mentorship_heading")
 
 
 @bp.app_template_global("mentoring_badge")
@@ -662,6 +664,10 @@ def mentoring_card(user) -> Card | None:
     for mentorship in queries.waiting_requests(user)[:3]:
         items.append(CardItem(_("Request from %(name)s", name=mentorship.executive.name),
                               url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id), _("waiting for your answer")))
+    for mentorship in queries.sent_requests(user)[:3]:  # one's own requests, waiting for the mentor
+        items.append(CardItem(_("Request to %(name)s", name=mentorship.mentor.name),
+                              url_for("mentoring.mentorship_detail", mentorship_id=mentorship.id),
+                              _("sent on %(date)s, waiting for an answer", date=format_date(mentorship.requested_at))))
     for session in queries.upcoming_sessions(user, limit=3):
         other = services.other_participant(user, session.mentorship)
         items.append(CardItem(_("Session with %(name)s", name=other.name),

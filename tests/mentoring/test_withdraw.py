@@ -129,3 +129,34 @@ def test_the_mentor_reads_a_closed_request_as_one_from_the_executive(client, cre
         assert "Request to Lisa Ferrari" not in body
         # The executive's side is unchanged.
         assert f"<title>Request to Lisa Ferrari — {state}" in mine.get(f"/mentoring/mentorships/{ship}").get_data(as_text=True)
+
+
+def test_the_executives_home_card_shows_their_own_request_waiting(client, create_user, create_mentorship):
+    """It read "No upcoming sessions and no requests waiting" while the executive's request waited."""
+    mentor = create_user(roles=("mentor",), name="Lisa Ferrari", capacity=2)
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    ship = create_mentorship(mentor, executive, status="requested")
+    me = _browser(client, executive)
+    home = me.get("/")
+    text = text_of(home)
+    assert "Request to Lisa Ferrari" in text and "waiting for an answer" in text
+    assert "no requests waiting" not in text
+    assert f'href="/mentoring/mentorships/{ship}"' in home.get_data(as_text=True)
+    mentor_home = text_of(_browser(client, mentor).get("/"))
+    assert "Request from Eva Exec" in mentor_home and "Request to" not in mentor_home
+
+
+def test_a_request_is_not_labelled_as_a_mentoring_that_happened(client, create_user, create_mentorship, db):
+    """The decline and withdraw pages said "Lisa Ferrari mentors Eva Exec", the mentor's list
+    "Mentoring Eva Exec · requested", for a request nobody had answered."""
+    mentor = create_user(roles=("mentor",), name="Lisa Ferrari", capacity=2)
+    executive = create_user(roles=("executive",), name="Eva Exec")
+    ship = create_mentorship(mentor, executive, status="requested")
+    as_mentor, as_executive = _browser(client, mentor), _browser(client, executive)
+    listed = text_of(as_mentor.get("/mentoring/"))
+    assert "Mentoring Eva Exec" not in listed
+    decline = text_of(as_mentor.get(f"/mentoring/mentorships/{ship}/decline"))
+    assert "Request from Eva Exec — waiting for your answer" in decline and "mentors Eva Exec" not in decline
+    withdraw = text_of(as_executive.get(f"/mentoring/mentorships/{ship}/withdraw"))
+    assert "Request to Lisa Ferrari — waiting for an answer" in withdraw and "Lisa Ferrari mentors" not in withdraw
+    assert "Mentored by Lisa Ferrari" not in text_of(as_executive.get("/mentoring/"))
