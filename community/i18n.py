@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from babel.lists import format_list
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     format_date,
@@ -133,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = local_number
     app.jinja_env.filters["percent"] = local_percent
     app.jinja_env.filters["date"] = local_date
+    app.jinja_env.filters["listed"] = listed
     app.jinja_env.globals["time_range"] = local_time_range
 
     @app.context_processor
@@ -149,6 +151,15 @@ def language_name(code: str | None) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
+def listed(items) -> str:
+    """Words as a list in the reader's language: "German and English" ("Deutsch und Englisch"),
+    "A, B and C"."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return format_list(words, locale=str(get_locale() or "en"))
+
+
 def language_names(codes) -> str:
-    """Language codes as names, listed: "German, English" ("Deutsch, Englisch")."""
-    return ", ".join(language_name(code) for code in codes)
+    """Language codes as names, listed: "German and English" ("Deutsch und Englisch")."""
+    return listed(language_name(code) for code in codes)

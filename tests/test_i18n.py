@@ -260,3 +260,20 @@ def test_german_calls_the_last_administrator_a_person_not_a_department():
     """"The last administrator cannot be deactivated" read "Die letzte Administration …" (the
     department); the role-keeping message beside it already names the person."""
     assert _german_matching(r"\b[Dd]ie letzte Administration\b") == []
+
+
+def test_lists_in_sentences_end_with_and_in_the_readers_language(app):
+    """ "speaks German, English, as you do" and "If Yusuf Klein, Aylin Schröder left" read as
+    lists cut short."""
+    from flask_babel import force_locale
+
+    from community.i18n import language_names, listed
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert language_names(["de", "en"]) == "German and English"
+            assert listed(["Yusuf Klein", "Aylin Schröder", "Jo Li"]) == "Yusuf Klein, Aylin Schröder, and Jo Li" or \
+                listed(["Yusuf Klein", "Aylin Schröder", "Jo Li"]) == "Yusuf Klein, Aylin Schröder and Jo Li"
+            assert listed(["Jo Li"]) == "Jo Li" and listed([]) == ""
+        with force_locale("de"):
+            assert language_names(["de", "en"]) == "Deutsch und Englisch"

@@ -184,8 +184,8 @@ def test_nominee_sees_evidence_and_nominator_does_not(client, login_as, people, 
     login_as(people["mentor"])
     text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
     # Each criterion is a bar against its threshold, with the numbers in words beside it.
-    assert re.search(r"Sessions held (met|not yet) 4 of \d+ needed", text)
-    assert re.search(r"Feedback average (met|not yet) 5\.0 of \d\.\d needed \(4 ratings\)", text)
+    assert re.search(r"Sessions held (met|not yet) 4 · needs \d+", text)
+    assert re.search(r"Feedback average (met|not yet) 5\.0 · needs \d\.\d \(4 ratings\)", text)
 
 
 def test_evidence_counts_sessions_mentees_feedback_and_topics(app, people, create_user, mentoring_record, db):
@@ -209,7 +209,7 @@ def test_candidate_line_names_the_criteria_not_yet_met_and_folds_the_evidence(cl
     line = text_of(response)
     assert re.search(r"Mara Mentor .*\d of 6 criteria met\. Not yet: Sessions held, Mentees", line), line
     assert '<details class="candidate-details small">' in html
-    assert "Score parts and criteria" in line and "1 of 6 needed" in line  # the bars are still in the page
+    assert "Score parts and criteria" in line and "1 · needs 6" in line  # the bars are still in the page
 
     client.post_form("/locale", {"locale": "de"})
     line = text_of(client.get("/ambassadors/candidates"))
@@ -346,10 +346,10 @@ def test_a_single_rating_is_counted_in_the_singular_and_the_average_has_a_german
     nomination_id = create_nomination(people["mentor"], people["staff"])
     login_as(people["mentor"])
     text = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
-    assert re.search(r"Feedback average (met|not yet) 4\.0 of \d\.\d needed \(1 rating\)", text)
+    assert re.search(r"Feedback average (met|not yet) 4\.0 · needs \d\.\d \(1 rating\)", text)
     client.post_form("/locale", {"locale": "de", "next": "/"})
     german = text_of(client.get(f"/ambassadors/nominations/{nomination_id}"))
-    assert "(1 Bewertung)" in german and "4,0 von" in german
+    assert "(1 Bewertung)" in german and "4,0 · nötig:" in german
 
 
 def test_a_mentor_sees_an_executives_rating_in_their_evidence_only_once_they_rated_the_session_too(
@@ -371,13 +371,13 @@ def test_a_mentor_sees_an_executives_rating_in_their_evidence_only_once_they_rat
     login_as(people["cm"])
     for address in (f"/ambassadors/evidence/{mentor.id}", f"/ambassadors/nominations/{nomination_id}"):
         text = text_of(client.get(address))  # change managers see every rating, as before
-        assert re.search(r"Feedback average not yet 2\.0 of \d\.\d needed \(1 rating\) ratings from executives after sessions", text)
+        assert re.search(r"Feedback average not yet 2\.0 · needs \d\.\d \(1 rating\) ratings from executives after sessions", text)
 
     assert client.send_json("POST", f"/api/v1/sessions/{session_id}/feedback", {"rating": 4}, token=token).status_code == 201
     assert client.send_json("GET", f"/api/v1/mentorships/{mentorship_id}/sessions", token=token).json["items"][0]["feedback"] != []
     client.post_form("/logout")
     login_as(mentor)
-    assert re.search(r"Feedback average not yet 2\.0 of \d\.\d needed \(1 rating\)", text_of(client.get("/ambassadors/evidence")))
+    assert re.search(r"Feedback average not yet 2\.0 · needs \d\.\d \(1 rating\)", text_of(client.get("/ambassadors/evidence")))
 
 
 def test_a_change_manager_is_told_why_their_own_nomination_has_no_decision_form(client, login_as, people,

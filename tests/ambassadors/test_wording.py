@@ -117,7 +117,7 @@ def test_candidates_read_in_words_and_each_criterion_says_met_or_not(client, log
     assert "Otto Mentor Score 0 of 100 Outcomes, Community, Reach at 0" in page  # what makes a score 0
     assert re.search(r"Outcomes \d{1,3} of 100 Community \d{1,3} of 100 Reach \d{1,3} of 100", page), page
     assert not re.search(r"\b0\.\d{2,}", page)  # no raw figures such as 0.859
-    assert re.search(r"Sessions held 3 of \d+ needed (met|not yet) Mentees 1 of \d+ needed (met|not yet)", page)
+    assert re.search(r"Sessions held 3 · needs \d+ (met|not yet) Mentees 1 · needs \d+ (met|not yet)", page)
     badges = re.findall(r'<span class="badge text-bg-(success|warning) criterion-state"><i [^>]*aria-hidden="true"></i> (met|not yet)</span>',
                         response.get_data(as_text=True))
     assert badges and len(badges) % 6 == 0 and all((colour == "success") == (words == "met") for colour, words in badges)
@@ -125,7 +125,7 @@ def test_candidates_read_in_words_and_each_criterion_says_met_or_not(client, log
     german = text_of(client.get("/ambassadors/candidates"))
     assert "Sortieren nach: Punktzahl" in german and re.search(r"Punktzahl \d{1,3} von 100", german)
     assert "Wert" not in german.replace("noch kein Wert", "")  # the row called the score "Wert", the sort "Punktzahl"
-    assert re.search(r"Gehaltene Termine 3 von \d+ nötig (erfüllt|noch nicht)", german)
+    assert re.search(r"Gehaltene Termine 3 · nötig: \d+ (erfüllt|noch nicht)", german)
 
 
 def _link_text(html: str, href: str) -> str:

@@ -62,7 +62,7 @@ def test_evidence_is_drawn_as_bars_with_the_numbers_in_words(client, login_as, c
     page = client.get("/ambassadors/evidence")
     body, text = page.get_data(as_text=True), text_of(page)
     assert body.count('class="sparkline"') == 6  # one bar per criterion
-    assert re.search(r"Sessions held not yet 0 of \d+ needed", text)
+    assert re.search(r"Sessions held not yet 0 · needs \d+", text)
 
 
 def test_activity_sparkline_partial_counts_posts_per_month(app, create_user, db):
