@@ -38,7 +38,7 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     if lowered in _common_passwords() or lowered.rstrip("0123456789!.?") in _common_passwords():
         problems.append(_("This password is too common; choose a less guessable one."))
     elif len(set(lowered)) <= 3:
-        problems.append(_("This password repeats too few characters."))
+        problems.append(_("This password uses too few different characters."))
     local = email.split("@")[0].lower()
     if (local and len(local) >= 4 and local in lowered) or (
         name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", "")
