@@ -74,7 +74,10 @@ def _notify_mentions(actor: User, post: Post, thread: Thread | ReplyTarget, peop
     """Mention rows and notifications for people newly mentioned in this post (once per post,
     only people who can see the category, muted thread or category wins)."""
     category = thread if isinstance(thread, ReplyTarget) else thread.category
-    candidates = {u.id: u for u in people if u.id != getattr(actor, "id", None) and can_see(u, category)}
+    others = [u for u in people if u.id != getattr(actor, "id", None)]
+    candidates = {u.id: u for u in others if can_see(u, category)}
+    # Named but unable to read the category: the writer is told (community.discussions.views).
+    post.unseen_mentions = sorted(u.name for u in others if u.id not in candidates)  # type: ignore[attr-defined]
     if not candidates:
         return set()
     already = set(db.session.scalars(

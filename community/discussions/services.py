@@ -135,6 +135,7 @@ def create_thread(actor: User, *, category: Category, title: str, body: str, tag
     notify_many(recipients, "discussion_thread", actor=actor, link=thread_link(thread.id),
                 thread=thread.title, category=category)
     tasks.enqueue("outreach.post_thread", thread.id)  # to the category's Teams / Slack channel, if any
+    thread.unseen_mentions = post.unseen_mentions  # type: ignore[attr-defined]  # (see views._say_unseen)
     return thread
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from community import submissions
@@ -28,13 +29,14 @@ from community.discussions.forms import (
     SubscriptionForm,
     ThreadForm,
 )
+from community.discussions.models import MENTOR_AREA_ROLES
 from community.discussions.visibility import sees_mentor_areas
 from community.errors import ConflictError, NotFoundError, ValidationFailed
 from community.expertise.services import get_tag
 from community.extensions import limiter
 from community.forms import as_choices
 from community.htmx import is_htmx, redirect_client
-from community.i18n import local_datetime
+from community.i18n import listed, local_datetime
 from community.page_parts import cached_html, cached_page
 from community.pagination import clamp
 from community.templating import opens_hidden_profiles, register_home_card
@@ -42,7 +44,7 @@ from community.unit_of_work import form_attempt
 
 if TYPE_CHECKING:
     from community.accounts.models import User
-    from community.discussions.models import Post
+    from community.discussions.models import Post, Thread
     from community.pagination import Page
 
 THREADS_PER_PAGE = 25
@@ -157,8 +159,24 @@ def new_thread():
             )
         if attempt.ok:
             flash(_("Your thread is published."), "success")
+            _say_unseen(thread)
             return submissions.done(current_user, form, url_for("discussions.thread", thread_id=thread.id))
     return render_template("discussions/new_thread.html", form=form)
+
+
+def _unseen_words(post: Post | Thread | None) -> str | None:
+    """"Andrea Becker cannot see this category and was not told.": a mention of someone who
+    cannot read the thread links them, but tells them nothing (it looked as if it had)."""
+    names = getattr(post, "unseen_mentions", None) or []
+    if not names:
+        return None
+    return ngettext("%(names)s cannot see this category and was not told.",
+                    "%(names)s cannot see this category and were not told.", len(names), names=listed(names))
+
+
+def _say_unseen(post: Post | Thread | None) -> None:
+    if words := _unseen_words(post):
+        flash(words, "warning")
 
 
 def _reply_target(view, form: ReplyForm) -> Post | None:
@@ -177,8 +195,15 @@ def _reply_target(view, form: ReplyForm) -> Post | None:
     return post if post.thread_id == view.thread.id else None
 
 
+def _mention_audience(field, category) -> None:
+    """In a mentors-only category the @mention picker offers only people who can read it."""
+    if category.visibility != "members":
+        field.render_kw = {**(field.render_kw or {}), "data-suggest-role": ",".join(MENTOR_AREA_ROLES)}
+
+
 def _render_thread(thread, *, page: int, per_page: int, form: ReplyForm, template: str = "discussions/thread.html", **extra):
     mod_form = ModerationNoteForm(formdata=None)
+    _mention_audience(form.body, thread.category)
     view: queries.ThreadView
     if template == "discussions/thread.html":
         view = queries.thread_view_outline(current_user, thread, page=page, per_page=per_page)
@@ -279,8 +304,10 @@ def reply(thread_id: int):
                 submissions.remember(current_user, form, link)
                 last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
                 return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=ReplyForm(formdata=None),
-                                      template="discussions/_reply_added.html", new_post=post, saved=True)
+                                      template="discussions/_reply_added.html", new_post=post, saved=True,
+                                      unseen=_unseen_words(post))
             flash(_("Your reply is posted."), "success")  # (in place, the reply box says it)
+            _say_unseen(post)
             return redirect_client(submissions.done(current_user, form, link))
     last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     template = "discussions/_reply.html" if is_htmx() else "discussions/thread.html"
@@ -301,6 +328,7 @@ def edit_post(post_id: int):
             services.edit_post(current_user, post, form.body.data or "", version=version)
         if attempt.ok:
             flash(_("Your changes are saved; the previous version is kept in the history."), "success")
+            _say_unseen(post)
             return redirect(access.thread_link(thread.id, post.id))
         if isinstance(attempt.error, ConflictError):
             # The typed text stays; the current version is shown above it, and saving again
@@ -308,6 +336,7 @@ def edit_post(post_id: int):
             changed_meanwhile = True  # (form_attempt put the one message on the form)
             form.version.data = str(services.post_version(post))
             form.version.raw_data = [form.version.data]
+    _mention_audience(form.body, thread.category)
     return render_template("discussions/edit_post.html", form=form, post=post, thread=thread,
                            changed_meanwhile=changed_meanwhile)
 

@@ -270,9 +270,10 @@ def _like_prefix(text: str) -> str:
     return f"{escaped}%"
 
 
-def suggest_people(q: str, *, role: str | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
-    """People for a picker: a word of the name or the @handle starts with `q`. Only people the
-    directory lists (hidden and inactive people never appear, whoever asks)."""
+def suggest_people(q: str, *, role: str | tuple[str, ...] | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
+    """People for a picker: a word of the name or the @handle starts with `q`, holding `role`
+    (or any of several). Only people the directory lists (hidden and inactive people never
+    appear, whoever asks)."""
     q = q.strip().lstrip("@").lower()[:80]
     if not q:
         return []
@@ -283,7 +284,8 @@ def suggest_people(q: str, *, role: str | None = None, limit: int = SUGGEST_LIMI
         or_(name.like(prefix, escape="\\"), name.like(inner, escape="\\"), func.lower(User.handle).like(prefix, escape="\\")),
     )
     if role:
-        stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role == role))
+        roles = (role,) if isinstance(role, str) else role
+        stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles)))
     stmt = stmt.order_by(name.like(prefix, escape="\\").desc(), User.name, User.id).limit(limit)
     return list(db.session.scalars(stmt))
 

@@ -167,8 +167,9 @@ def _printable(text: str) -> str:
 @bp.get("/suggest/people")
 def suggest_people():
     """People for pickers (static/js/suggest.js): `{"items": [{id, name, handle, detail}]}`."""
-    role = request.args.get("role") or None
-    people = queries.suggest_people(_printable(request.args.get("q", "")), role=role if role in ROLES else None)
+    # One role, or several ("mentor,change_manager": who can read a mentors-only category).
+    roles = tuple(role for role in (request.args.get("role") or "").split(",") if role in ROLES)
+    people = queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None)
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
                            "detail": " · ".join(x for x in ("@" + p.handle, p.department or "") if x)} for p in people])
 
