@@ -442,8 +442,28 @@ def delete_post(actor: User, post: Post) -> None:
     post.deleted_at = utcnow()
     post.deleted_by_id = actor.id
     db.session.flush()
+    _last_activity_without(thread, post)
+    from community.notifications.services import retract_about
+
+    retract_about(thread_link(thread.id, post.id))  # the mention and reply notices about it
     if post.author_id != actor.id:
         _log(actor, "post.deleted", thread_id=thread.id, post_id=post.id)
+
+
+def _last_activity_without(thread: Thread, gone: Post) -> None:
+    """A deleted latest post no longer dates the thread's last activity (the thread jumped to
+    the top of "latest activity" at the deleted post's time): the latest post still shown does."""
+    if thread.last_post_at is None or gone.created_at < thread.last_post_at:
+        return
+    latest = db.session.execute(
+        select(Post.created_at, Post.author_id).where(Post.thread_id == thread.id, visible_post_clause())
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(1)
+    ).first()
+    if latest is not None:
+        thread.last_post_at, thread.last_poster_id = latest.created_at, latest.author_id
+    else:  # nothing shown any more: the thread dates from its start
+        thread.last_post_at, thread.last_poster_id = thread.created_at, thread.author_id
+    db.session.expire(thread, ["last_poster"])
 
 
 def revisions(user: User, post: Post) -> list[PostRevision]:

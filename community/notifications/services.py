@@ -165,6 +165,15 @@ def remembered_unread(user: User) -> int:
     return count
 
 
+def retract_about(link: str) -> int:
+    """Notifications pointing at something gone (a deleted post) are withdrawn: they only led to
+    "This post was deleted". Returns how many."""
+    from sqlalchemy import delete
+
+    result = db.session.execute(delete(Notification).where(Notification.link == link))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def mark_read_about(user: User, path: str) -> int:
     """Opening a page marks the person's notifications that link to it read (`/threads/7`, also
     `/threads/7?post=3` and `/threads/7#post-3`). Best effort: a busy database never turns
