@@ -54,6 +54,18 @@ def _log(actor: User, action: str, *, thread_id: int | None = None, post_id: int
     return entry
 
 
+def flag_refusal(actor: User, post: Post) -> str | None:
+    """Why this person cannot report this post now (said before the form is filled in), or None."""
+    if post.deleted_at is not None:
+        return str(_("This post was deleted already."))
+    open_flag = db.session.scalar(
+        select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == actor.id, Flag.resolved_at.is_(None))
+    )
+    if open_flag is not None:
+        return str(_("You have reported this post already; moderators will look at it."))
+    return None
+
+
 def flag_post(actor: User, post: Post, reason: str) -> Flag:
     get_thread(actor, post.thread_id)
     reason = " ".join((reason or "").split())
@@ -62,13 +74,9 @@ def flag_post(actor: User, post: Post, reason: str) -> Flag:
     if len(reason) > MAX_FLAG_REASON:
         message = _("At most %(max)d characters.", max=MAX_FLAG_REASON)
         raise ValidationFailed(message, {"reason": [message]})
-    if post.deleted_at is not None:
-        raise ConflictError(_("This post was deleted already."))
-    open_flag = db.session.scalar(
-        select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == actor.id, Flag.resolved_at.is_(None))
-    )
-    if open_flag is not None:
-        raise ConflictError(_("You have reported this post already; moderators will look at it."))
+    why_not = flag_refusal(actor, post)
+    if why_not:
+        raise ConflictError(why_not)
     flag = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, created_at=utcnow())
     db.session.add(flag)
     db.session.flush()

@@ -390,6 +390,9 @@ def post_history(post_id: int):
 @login_required
 def flag_post(post_id: int):
     post = access.get_post(current_user, post_id)
+    if why_not := moderation_services.flag_refusal(current_user, post):  # said before the reason is typed
+        flash(why_not, "info")
+        return redirect(access.thread_link(post.thread_id, post.id))
     form = FlagForm()
     if form.validate_on_submit():
         with form_attempt(form) as attempt:

@@ -20,11 +20,16 @@ def test_member_reports_a_post_and_a_moderator_hides_it_from_the_queue(
     post = first_post(thread)
     reporter = create_user()
     login_as(reporter)
-    assert client.get(f"/posts/{post.id}/flag").status_code == 200
+    form = client.get(f"/posts/{post.id}/flag")
+    assert form.status_code == 200 and "Tess Troll wrote on" in text_of(form)  # whose post is reported
     response = client.post_form(f"/posts/{post.id}/flag", {"reason": "Insults a colleague"})
     assert response.status_code == 302
+    # A second report is refused before a reason is typed (the whole form was shown again).
+    second = client.get(f"/posts/{post.id}/flag")
+    assert second.status_code == 302 and "reported this post already" in text_of(client.get(second.location))
     again = client.post_form(f"/posts/{post.id}/flag", {"reason": "Still insulting"})
-    assert again.status_code == 200 and "reported this post already" in text_of(again)
+    assert again.status_code == 302 and "reported this post already" in text_of(client.get(again.location))
+    assert db.session.query(Flag).count() == 1
     assert client.get("/community/moderation").status_code == 403
     client.post_form("/logout")
 
