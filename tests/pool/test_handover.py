@@ -207,8 +207,14 @@ def test_a_mentor_pauses_and_resumes_on_their_profile(org, client, login_as):
     response = client.post_form("/settings/mentoring-pause", {"paused": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/settings/mentoring-pause")
     assert "Mentoring is paused" not in text_of(client.get(f"/people/{org['far'].id}"))
+    assert "Mentoring paused" not in text_of(client.get("/tags/linkedin"))
     response = client.post_form("/settings/mentoring-pause", {"paused": "1", "confirmed": "1"}, follow_redirects=True)
     assert "Mentoring is paused" in text_of(response)
+    # The page then reads as the state it is in (it was titled "Pause mentoring" once paused)
+    # and the topic pages show the pause, as the page promised.
+    paused_page = text_of(client.get("/settings/mentoring-pause"))
+    assert paused_page.startswith("Mentoring paused") and "Resume mentoring" in paused_page
+    assert "Otto Other" in text_of(client.get("/tags/linkedin")) and "Mentoring paused" in text_of(client.get("/tags/linkedin"))
     response = client.post_form("/settings/mentoring-pause", {"paused": "0"}, follow_redirects=True)
     assert "Welcome back" in text_of(response)
 
