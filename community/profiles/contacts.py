@@ -127,7 +127,7 @@ def answer_reasons(c: Candidate) -> list[str]:
             out.append(_("answers some questions"))
         else:
             out.append(_("rarely answers questions"))
-    if c.rated:
+    if c.helpful:  # a colleague's "0 of 1 found helpful" is not for everyone to read; the ranking still weighs it
         out.append(ngettext("%(helpful)d of %(num)d found helpful", "%(helpful)d of %(num)d found helpful", c.rated,
                             helpful=c.helpful))
     return out

@@ -305,3 +305,15 @@ def test_opening_a_question_marks_its_notifications_read_as_a_thread_does(client
                                                                 Notification.read_at.is_(None))).all()
     assert unread == [f"/questions/{other}"]
     assert "data-unread>1<" in contact.get("/notifications/").get_data(as_text=True)
+
+
+def test_a_contact_nobody_found_helpful_is_not_shown_as_such(app):
+    """A card read "0 of 1 found helpful" about a colleague, for everyone to see."""
+    from community.profiles.contacts import Candidate, answer_reasons
+
+    fields = {name: None for name in Candidate.__dataclass_fields__}
+    with app.test_request_context():
+        unhelpful = Candidate(**{**fields, "received": 1, "answered": 1, "rated": 1, "helpful": 0})
+        assert not any("helpful" in reason for reason in answer_reasons(unhelpful))
+        helped = Candidate(**{**fields, "received": 1, "answered": 1, "rated": 2, "helpful": 1})
+        assert "1 of 2 found helpful" in answer_reasons(helped)
