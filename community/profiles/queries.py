@@ -97,6 +97,10 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
     terms = search_terms(query.q)
     words = "".join(ch for ch in query.q if ch.isprintable())  # PostgreSQL refuses NUL in text
     topic = find_tag(words) if words.strip() and not query.tag else None
+    if words.strip() and not terms and topic is None:
+        # Only punctuation ("%", "'", "-"): it searched for nothing and listed everyone under "Search: %".
+        message = _("Type letters or digits to search.")
+        raise ValidationFailed(message, {"q": [message]})
     if topic is not None:
         holds = aliased(PersonTag)
         stmt = stmt.outerjoin(holds, and_(holds.user_id == User.id, holds.tag_id == topic.id))

@@ -89,6 +89,9 @@ class Chip:
     remove_url: str
 
 
+CHIP_CHARS = 40
+
+
 def _chips(query: queries.DirectoryQuery) -> list[Chip]:
     from community.admin.forms import role_choices
     from community.expertise.services import find_tag
@@ -109,7 +112,8 @@ def _chips(query: queries.DirectoryQuery) -> list[Chip]:
         elif name == "language":
             value = language_name(value)
         rest = {key: getattr(query, key) for key in queries.FILTERS if key != name and getattr(query, key)}
-        chips.append(Chip(name, f"{names[name]}: {value}", url_for("profiles.directory", **rest)))
+        shown = value if len(value) <= CHIP_CHARS else value[:CHIP_CHARS - 1].rstrip() + "…"  # 500 characters widened the page
+        chips.append(Chip(name, f"{names[name]}: {shown}", url_for("profiles.directory", **rest)))
     return chips
 
 

@@ -397,3 +397,22 @@ def test_the_language_list_is_alphabetical_in_german_too(client, create_user, lo
     names = re.findall(r'<label class="form-check-label" for="languages-\d+">([^<]+)</label>', field[:field.index("</fieldset>")])
     assert names.index("Dänisch") < names.index("Deutsch") < names.index("Englisch")
     assert names == sorted(names, key=lambda name: name.replace("ä", "a").replace("ö", "o").replace("ü", "u").casefold())
+
+
+@pytest.mark.parametrize("q", ["%", "'", "-", "_", "\\", "*"])
+def test_a_search_of_punctuation_only_asks_for_letters_instead_of_listing_everyone(client, create_user, login_as, q):
+    """ "%" listed all 394 people under a "Search: %" chip."""
+    create_user(name="Anna Example")
+    login_as(create_user(name="Viewer Person"))
+    page = client.get("/people", query_string={"q": q})
+    text = text_of(page)
+    assert page.status_code == 200 and "Type letters or digits to search." in text
+    assert "Anna Example" not in text
+
+
+def test_a_long_search_is_shortened_in_its_chip(client, create_user, login_as):
+    login_as(create_user(name="Viewer Person"))
+    long_words = "digitalisierungsstrategieworkshopteilnehmerliste " * 10
+    html = client.get("/people", query_string={"q": long_words}).get_data(as_text=True)
+    chip = re.search(r'class="badge[^"]*filter-chip"[^>]*>([^<]*)', html).group(1)
+    assert chip.strip().startswith("Search: digitalisierung") and chip.strip().endswith("…") and len(chip.strip()) < 60
