@@ -169,7 +169,7 @@ class PeerSchema(ma.Schema):
 @blp.route("/people")
 @blp.arguments(DirectoryArgsSchema(), location="query")  # an instance: not made anew per request
 @blp.response(200, page_of(PersonSchema))
-@blp.alt_response(422, schema=ErrorSchema, description="Unknown topic or role in a filter")
+@blp.alt_response(422, schema=ErrorSchema, description="Unknown topic or role in a filter, or search words of punctuation alone")
 def list_people(args: dict):
     """Directory search: full text (`q`, prefix per word) and filters; hidden people are not listed.
     By relevance, then name; people holding a topic the words name come first; a very common
