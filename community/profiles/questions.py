@@ -88,6 +88,10 @@ def ask(actor: User, person_id: int, slug: str, body: str | None) -> Question:
         _refuse("message", _("Write a short question."))
     if len(body) > QUESTION_MAX:
         _refuse("message", _("At most %(n)d characters.", n=QUESTION_MAX))
+    same = _same_open_question(actor.id, person.id, tag.id, body)
+    if same is not None:  # sent again (Back and Send, a second click): the first one stands
+        same.repeated = True  # type: ignore[attr-defined]
+        return same
     asked_today = db.session.execute(
         select(func.count()).select_from(Question).where(
             Question.asker_id == actor.id, Question.created_at >= utcnow() - timedelta(days=1)
@@ -104,6 +108,16 @@ def ask(actor: User, person_id: int, slug: str, body: str | None) -> Question:
     notify(person.id, "topic_question", actor=actor, link=question_path(question.id), topic=tag,
            message=_snippet(body))
     return question
+
+
+def _same_open_question(asker_id: int, contact_id: int, tag_id: int, body: str) -> Question | None:
+    """The asker's open question to this person on this topic with the same words (spacing and
+    case aside) from the last day, if any."""
+    words = " ".join(body.split()).casefold()
+    recent = db.session.scalars(select(Question).where(
+        Question.asker_id == asker_id, Question.contact_id == contact_id, Question.tag_id == tag_id,
+        Question.status == "open", Question.created_at >= utcnow() - timedelta(days=1)))
+    return next((q for q in recent if " ".join(q.body.split()).casefold() == words), None)
 
 
 # Reading ----------------------------------------------------------------------------------------

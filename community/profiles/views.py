@@ -431,7 +431,10 @@ def ask(slug: str):
                 question = questions.ask(current_user, person_id, tag.slug, form.message.data)
             if attempt.ok:
                 name = question.contact.name
-                flash(_("Your question went to %(name)s.", name=name), "success")
+                if getattr(question, "repeated", False):
+                    flash(_("You asked %(name)s this already; here is your question.", name=name), "info")
+                else:
+                    flash(_("Your question went to %(name)s.", name=name), "success")
                 return submissions.done(current_user, form, url_for("questions.show", question_id=question.id))
     return _render_contacts(slug, ask_form=form, asked_person_id=person_id)
 

@@ -317,3 +317,26 @@ def test_a_contact_nobody_found_helpful_is_not_shown_as_such(app):
         assert not any("helpful" in reason for reason in answer_reasons(unhelpful))
         helped = Candidate(**{**fields, "received": 1, "answered": 1, "rated": 2, "helpful": 1})
         assert "1 of 2 found helpful" in answer_reasons(helped)
+
+
+def test_the_same_question_sent_again_from_a_fresh_form_makes_no_second_one(client, pair, db, api_token):
+    """Back after sending showed the form still filled in (a fresh page, a new submission
+    token), and sending it again made a second, identical question."""
+    from community.notifications.models import Notification
+    from community.profiles.models import Question
+
+    asker, expert = pair
+    me = _browser(client, asker)
+    first = _ask(me, expert, submission="a" * 32)
+    again = _ask(me, expert, message="  how do I share a channel  with a partner? ", submission="b" * 32)
+    assert again.status_code == 302 and _question_id(again) == _question_id(first)
+    assert "You asked Erik Expert this already; here is your question." in text_of(me.get(again.headers["Location"]))
+    assert len(db.session.scalars(select(Question)).all()) == 1
+    assert len(db.session.scalars(select(Notification).where(Notification.user_id == expert.id)).all()) == 1
+    # The API gives the same question back; another question is a new one.
+    repeat = client.send_json("POST", f"/api/v1/tags/{TEAMS}/questions",
+                              {"person_id": expert.id, "message": "How do I share a channel with a partner?"},
+                              token=api_token(asker))
+    assert repeat.status_code == 201 and repeat.json["id"] == _question_id(first)
+    other = _ask(me, expert, message="And a private channel?", submission="c" * 32)
+    assert _question_id(other) != _question_id(first)
