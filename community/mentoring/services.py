@@ -21,7 +21,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 
 from community.accounts import services as accounts
 from community.accounts.auth import secret_hash
@@ -467,7 +467,10 @@ def _check_cohort_fields(actor: User, name: str | None, starts_on: date | None, 
         _refuse("ends_on", _("The run cannot end before it starts."))
     if status not in COHORT_STATUSES:
         _refuse("status", _("Unknown status."))
-    if status == "planned" and ends_on < utcnow().astimezone(zone_of(actor)).date():  # today where the actor is
+    today = utcnow().astimezone(zone_of(actor)).date()  # today where the actor is
+    if status == "closed" and starts_on > today:
+        _refuse("status", _("A run that has not started cannot be closed; record it as planned."))
+    if status == "planned" and ends_on < today:
         # A run over already is recorded as closed (with its dates); "planned" would put it
         # among the runs to come and open its surveys to nobody.
         _refuse("ends_on", _("A planned run cannot have ended already; record a past run as closed."))
@@ -510,10 +513,22 @@ def get_cohort(actor: User, cohort_id: int) -> Cohort:
 
 
 def current_cohort() -> Cohort | None:
+    """The run a request without a chosen run joins: of the running runs, the one under way today
+    that started last; with none under way today, the one that started last. (A run saved as
+    running with a start next year took over every request made today.)"""
+    today = utcnow().date()
+    under_way = case((and_(Cohort.starts_on <= today, Cohort.ends_on >= today), 1), else_=0)
     cohort: Cohort | None = db.session.scalar(
-        select(Cohort).where(Cohort.status == "running").order_by(Cohort.starts_on.desc(), Cohort.id.desc()).limit(1)
+        select(Cohort).where(Cohort.status == "running")
+        .order_by(under_way.desc(), Cohort.starts_on.desc(), Cohort.id.desc()).limit(1)
     )
     return cohort
+
+
+def other_running(cohort: Cohort) -> list[Cohort]:
+    """The other runs marked running (a change manager is told which one new requests join)."""
+    return list(db.session.scalars(select(Cohort).where(Cohort.status == "running", Cohort.id != cohort.id)
+                                   .order_by(Cohort.starts_on)))
 
 
 # Mentorships ---------------------------------------------------------------------------

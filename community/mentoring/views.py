@@ -625,8 +625,18 @@ def new_run():
                                             description=form.description.data)
         if attempt.ok:
             flash(_("Programme run created."), "success")
+            _say_which_run_requests_join(cohort)
             return submissions.done(current_user, form, url_for("mentoring.run_detail", cohort_id=cohort.id))
     return render_template("mentoring/run_form.html", form=form, cohort=None)
+
+
+def _say_which_run_requests_join(cohort) -> None:
+    """Two runs marked running: say which one new requests join."""
+    if cohort.status != "running" or not services.other_running(cohort):
+        return
+    current = services.current_cohort()
+    if current is not None:
+        flash(_("More than one run is running; requests without a chosen run join %(name)s.", name=current.name), "info")
 
 
 @bp.route("/mentoring/runs/<int:cohort_id>/edit", methods=["GET", "POST"])
@@ -640,6 +650,7 @@ def edit_run(cohort_id: int):
                                    ends_on=form.ends_on.data, status=form.status.data, description=form.description.data)
         if attempt.ok:
             flash(_("Programme run saved."), "success")
+            _say_which_run_requests_join(cohort)
             return redirect(url_for("mentoring.run_detail", cohort_id=cohort.id))
     return render_template("mentoring/run_form.html", form=form, cohort=cohort)
 

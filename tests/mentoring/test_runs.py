@@ -163,3 +163,29 @@ def test_a_planned_run_ending_today_counts_the_day_where_the_change_manager_is(c
     yesterday = client.post_form("/mentoring/runs/new", {"name": "Ended yesterday", "starts_on": "2026-11-01",
                                                          "ends_on": "2026-12-06", "status": "planned"})
     assert yesterday.status_code == 200 and "A planned run cannot have ended already" in text_of(yesterday)
+
+
+def test_requests_join_the_run_under_way_today_and_a_second_running_run_is_named(client, login_as, create_user, db):
+    """A run saved as running with a start next year became the preselected run of every request
+    made today, without a word."""
+    from community.mentoring.models import Cohort
+    from community.mentoring.services import current_cohort
+
+    today = date.today()
+    db.session.add(Cohort(name="This year", starts_on=date(today.year, 1, 1), ends_on=date(today.year, 12, 31),
+                          status="running"))
+    db.session.commit()
+    login_as(create_user(roles=("change_manager",)))
+    made = client.post_form("/mentoring/runs/new", {"name": "Pilot next year", "starts_on": f"{NEXT_YEAR}-01-01",
+                                                    "ends_on": f"{NEXT_YEAR}-06-30", "status": "running"})
+    assert made.status_code == 302
+    assert "More than one run is running; requests without a chosen run join This year." in text_of(client.get(made.location))
+    with client.application.test_request_context():
+        assert current_cohort().name == "This year"
+
+
+def test_a_run_that_has_not_started_cannot_be_closed(client, login_as, create_user):
+    login_as(create_user(roles=("change_manager",)))
+    refused = client.post_form("/mentoring/runs/new", {"name": "Future", "starts_on": f"{NEXT_YEAR}-01-01",
+                                                       "ends_on": f"{NEXT_YEAR}-06-30", "status": "closed"})
+    assert refused.status_code == 200 and "A run that has not started cannot be closed" in text_of(refused)
