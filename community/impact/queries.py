@@ -38,7 +38,7 @@ from community.mentoring.models import (
     Mentorship,
     MentorshipGoal,
 )
-from community.mentoring.queries import add_session_count, sessions_over
+from community.mentoring.queries import add_session_count, counted_status, sessions_over
 from community.profiles.models import Answer, PersonTag, Question
 
 TAKING_PART = ("active", "completed")
@@ -236,12 +236,12 @@ def _taking_part(ids: list[int]) -> tuple[dict[int, dict[str, set[int]]], dict[i
     """Who takes part, per run and side; and the run's mentorships by status."""
     invited: dict[int, dict[str, set[int]]] = {i: {side: set() for side in SIDES} for i in ids}
     by_status: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for cohort_id, status, mentor_id, executive_id in db.session.execute(
-        select(Mentorship.cohort_id, Mentorship.status, Mentorship.mentor_id, Mentorship.executive_id)
+    for cohort_id, status, counted, mentor_id, executive_id in db.session.execute(
+        select(Mentorship.cohort_id, Mentorship.status, counted_status(), Mentorship.mentor_id, Mentorship.executive_id)
         .where(Mentorship.cohort_id.in_(ids))
     ):
         assert cohort_id is not None  # in_(ids) matches no NULL
-        by_status[cohort_id][status] = by_status[cohort_id].get(status, 0) + 1
+        by_status[cohort_id][counted] = by_status[cohort_id].get(counted, 0) + 1  # a handover is no completion
         if status in TAKING_PART:
             invited[cohort_id]["executive"].add(executive_id)
             invited[cohort_id]["mentor"].add(mentor_id)
@@ -480,7 +480,8 @@ def _multipliers(ids: list[int], minimum: int) -> dict[int, Multiplier]:
     finished = (
         select(Mentorship.cohort_id.label("cohort_id"), Mentorship.executive_id.label("person_id"),
                func.min(Mentorship.completed_at).label("done_at"))
-        .where(Mentorship.cohort_id.in_(ids), Mentorship.status == "completed", Mentorship.completed_at.is_not(None))
+        .where(Mentorship.cohort_id.in_(ids), Mentorship.status == "completed", Mentorship.completed_at.is_not(None),
+               Mentorship.handed_over_at.is_(None))
         .group_by(Mentorship.cohort_id, Mentorship.executive_id)
         .subquery()
     )

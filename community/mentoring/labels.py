@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 STATUS_LABELS = {
     "requested": _l("requested"), "active": _l("active"), "declined": _l("declined"), "completed": _l("completed"),
     "withdrawn": _l("withdrawn"),
+    # A completed mentorship handed over to a new mentor, as the reports count it (queries.counted_status).
+    "handed_over": _l("handed over"),
     "planned": _l("planned"), "done": _l("done"), "cancelled": _l("cancelled"),
     # A session whose time is over with no outcome recorded (MentoringSession.shown_status).
     "not_recorded": _l("not recorded"),

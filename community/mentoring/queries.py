@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Case, ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import Case, ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
@@ -191,23 +191,29 @@ def sessions_page(mentorship: Mentorship, *, page: int, per_page: int) -> Page:
 
 
 def covered_tag_ids(mentorship: Mentorship) -> set[int]:
-    """Topics on the agenda of this mentorship's done sessions."""
+    """Topics on the agenda of this mentorship's done sessions, and of the mentorships it
+    continues after a handover (the new mentor goes on from there)."""
+    pairs, earlier = [mentorship.id], mentorship.continues_id
+    while earlier is not None and earlier not in pairs and len(pairs) < 20:
+        pairs.append(earlier)
+        earlier = db.session.scalar(select(Mentorship.continues_id).where(Mentorship.id == earlier))
     return set(
         db.session.scalars(
             select(SessionAgendaTag.tag_id)
             .join(MentoringSession, MentoringSession.id == SessionAgendaTag.session_id)
-            .where(MentoringSession.mentorship_id == mentorship.id, MentoringSession.status == "done")
+            .where(MentoringSession.mentorship_id.in_(pairs), MentoringSession.status == "done")
         )
     )
 
 
 def next_topics(mentorship: Mentorship, sessions: list[MentoringSession] | None = None) -> list[Tag]:
     """Goals not yet covered by a done session's agenda."""
-    if sessions is None:
+    if sessions is None or mentorship.continues_id is not None:  # after a handover the earlier pairs' count too
         covered = covered_tag_ids(mentorship)
     else:
         covered = {row.tag_id for s in sessions if s.status == "done" for row in s.agenda_tags}
-    return sorted((goal.tag for goal in mentorship.goals if goal.tag_id not in covered), key=lambda t: t.display_name)
+    return sorted((goal.tag for goal in mentorship.goals if goal.tag_id not in covered and goal.progress != "reached"),
+                  key=lambda t: t.display_name)
 
 
 def goals_to_work_on(mentorship: Mentorship, next_topics: list[Tag]) -> list[Tag]:
@@ -367,11 +373,18 @@ def _side() -> Case[str]:
     return case((SessionFeedback.author_id == Mentorship.mentor_id, "mentor"), else_="executive")
 
 
+def counted_status() -> ColumnElement[str]:
+    """A mentorship's status as the reports count it: one handed over to a new mentor is
+    "handed_over", not "completed" (the executive goes on with the successor, which counts)."""
+    return case((Mentorship.handed_over_at.is_not(None), literal("handed_over")), else_=Mentorship.status)
+
+
 def cohort_report(cohort: Cohort, mentorship_ids: list[int], comment_limit: int = 50) -> CohortReport:
     """Counts and feedback per side; comments only where their author shared them."""
+    counted = counted_status()
     by_status = dict(
         db.session.execute(
-            select(Mentorship.status, func.count()).where(Mentorship.cohort_id == cohort.id).group_by(Mentorship.status)
+            select(counted, func.count()).where(Mentorship.cohort_id == cohort.id).group_by(counted)
         ).all()
     )
     sessions: dict[str, int] = {}

@@ -963,7 +963,9 @@ def hand_over(actor: User, mentorship: Mentorship, *, mentor_id: int | None, not
         goal_text=mentorship.goal_text, requested_by_id=actor.id, requested_at=now, decided_at=now,
         continues_id=mentorship.id, handover_note=note,
     )
-    successor.goals = [MentorshipGoal(tag_id=goal.tag_id) for goal in mentorship.goals]
+    # The goals go on where they stood (they started again at "planned").
+    successor.goals = [MentorshipGoal(tag_id=goal.tag_id, progress=goal.progress, progress_changed_at=goal.progress_changed_at)
+                       for goal in mentorship.goals]
     db.session.add(successor)
     db.session.flush()
     link = path_for("mentoring.mentorship_detail", mentorship_id=successor.id)

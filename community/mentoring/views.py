@@ -54,7 +54,7 @@ LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner
 STATUS_BADGE = {"active": "text-bg-success", "done": "text-bg-success", "requested": "text-bg-warning",
                 "planned": "text-bg-warning", "not_recorded": "text-bg-warning", "declined": "text-bg-danger", "cancelled": "text-bg-danger",
                 "running": "text-bg-success", "completed": "text-bg-secondary", "withdrawn": "text-bg-secondary",
-                "closed": "text-bg-secondary"}
+                "closed": "text-bg-secondary", "handed_over": "text-bg-secondary"}
 
 
 bp.add_app_template_global(labels.status_label, "mentoring_status")

@@ -395,3 +395,47 @@ def test_the_earlier_sessions_are_cards_on_a_phone(org, api, client, login_as):
     assert unlabelled(earlier) == []
     done = next(row for row in earlier.rows if "Lena Leaver" in row[1].text)
     assert done[0].is_title and [c.label for c in done[1:]] == ["Mentor", "Topics", "Status"]
+
+
+def test_a_handover_carries_the_goals_on_and_is_counted_as_a_handover_not_a_completion(app, org, api, client, login_as):
+    """The new pair's goals started again at "planned" and were suggested as "not yet covered";
+    the run counted the handed-over pair as completed (and the executive twice)."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from community.extensions import db
+    from community.mentoring.models import Cohort, Mentorship, MentorshipGoal
+
+    ship = org["ships"][0]
+    with app.app_context():
+        cohort = Cohort(name="Run now", starts_on=date(2026, 1, 1), ends_on=date(2030, 12, 31), status="running")
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.execute(update(Mentorship).where(Mentorship.id.in_(org["ships"])).values(cohort_id=cohort.id))
+        db.session.execute(update(MentorshipGoal).where(MentorshipGoal.mentorship_id == ship,
+                                                        MentorshipGoal.tag_id == db.session.scalar(
+                                                            select_tag_id("sharepoint"))).values(progress="reached"))
+        db.session.commit()
+        cohort_id = cohort.id
+    new = api(org["cm"])("POST", f"/api/v1/mentorships/{ship}/handover", {"mentor_id": org["sub"].id}).get_json()
+    with app.app_context():
+        progress = {goal.tag.slug: goal.progress for goal in db.session.get(Mentorship, new["id"]).goals}
+    assert progress == {"microsoft-teams": "planned", "sharepoint": "reached"}
+    login_as(org["sub"])
+    page = client.get(f"/mentoring/mentorships/{new['id']}").get_data(as_text=True)
+    # Teams was on a done session of the old pair, SharePoint is reached: nothing left to suggest.
+    suggested = page.split("Suggested next topics")[1].split("</section>")[0] if "Suggested next topics" in page else ""
+    assert "Microsoft Teams" not in suggested and "SharePoint" not in suggested
+    client.post_form("/logout")
+    login_as(org["cm"])
+    run = text_of(client.get(f"/mentoring/runs/{cohort_id}"))
+    assert "handed over: 1" in run and "completed: 1" not in run and "active: 3" in run
+
+
+def select_tag_id(slug):
+    from sqlalchemy import select
+
+    from community.expertise.models import Tag
+
+    return select(Tag.id).where(Tag.slug == slug)
