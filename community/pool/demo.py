@@ -56,11 +56,26 @@ def seed(ctx) -> None:
     # 3. A mentor whose reschedules doubled against their own earlier months (a fading mentor).
     fading = db.session.get(User, busiest[1])
     assert fading is not None
-    ship = db.session.get(Mentorship, active[fading.id][0])
-    assert ship is not None
+    # Each session goes to the mentor's mentorship that was under way at its time (they were
+    # all put on one mentorship, months before it was requested); a time no mentorship of theirs
+    # covered gets none.
+    held = db.session.execute(
+        select(Mentorship.id, Mentorship.decided_at, Mentorship.completed_at)
+        .where(Mentorship.mentor_id == fading.id, Mentorship.status.in_(("active", "completed")),
+               Mentorship.decided_at.is_not(None))
+        .order_by(Mentorship.decided_at)
+    ).all()
+
+    def under_way(moment):
+        return next((row.id for row in held if _aware(row.decided_at) + timedelta(days=1) < moment
+                     and (row.completed_at is None or moment < _aware(row.completed_at))), None)
+
     for n, days in enumerate([110, 140, 170, 200, 230, 260, 8, 25, 45, 70]):
         start = ctx.now - timedelta(days=days, hours=n % 6)
-        session = MentoringSession(mentorship_id=ship.id, mentor_id=fading.id, starts_at=start,
+        ship_id = under_way(start)
+        if ship_id is None:
+            continue
+        session = MentoringSession(mentorship_id=ship_id, mentor_id=fading.id, starts_at=start,
                                    ends_at=start + timedelta(hours=1), duration_minutes=60, status="done",
                                    created_by_id=fading.id, done_at=start + timedelta(hours=1))
         db.session.add(session)
@@ -89,3 +104,10 @@ def seed(ctx) -> None:
         circle_name = circle.name
     ctx.summary.update(pool_paused_mentor=paused.email, pool_fading_mentor=fading.email,
                        pool_circle=circle_name or "-")
+
+
+def _aware(moment):
+    """A stored time as UTC-aware (SQLite gives it back naive)."""
+    from datetime import UTC
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -80,3 +80,21 @@ def test_the_demo_leaves_postgresql_with_planner_statistics(runner, app, db):
         estimated = connection.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'user_roles'")).scalar()
         stored = connection.execute(text("SELECT count(*) FROM user_roles")).scalar()
     assert stored >= 40 and estimated == stored
+
+
+def test_no_demo_session_is_held_before_its_mentorship_began(app, db):
+    """A demo pair requested on 31 August had done sessions from 22 March: the fading mentor's
+    story put ten sessions on one mentorship, months before it was requested."""
+    from community import demo
+    from community.mentoring.models import MentoringSession, Mentorship
+
+    with app.app_context():
+        summary = demo.build(people=300, seed=1)
+        db.session.commit()
+        early = db.session.execute(
+            select(Mentorship.id, Mentorship.requested_at, MentoringSession.starts_at)
+            .join(MentoringSession, MentoringSession.mentorship_id == Mentorship.id)
+            .where(MentoringSession.starts_at < Mentorship.requested_at)
+        ).all()
+    assert early == []
+    assert summary["pool_fading_mentor"]
