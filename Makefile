@@ -50,10 +50,11 @@ messages: $(APP_STAMP)  ## re-extract strings and update the German catalog
 db-upgrade: $(APP_STAMP)
 	$(FLASK) db upgrade
 
+# Links in e-mails (the outbox) point to this server unless BASE_URL says otherwise: the demo's
+# own e-mails too (they pointed to port 5000 when `make run PORT=5077` built the demo).
 demo: db-upgrade
-	$(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 
-# Links in e-mails (the outbox) point to this server unless BASE_URL says otherwise.
 run: translations demo
 	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
