@@ -18,11 +18,46 @@ from community.errors import ConflictError, DomainError, ValidationFailed
 TICK_TO_CONFIRM = _l("Tick this box to confirm.")
 
 
+def N_(text: str) -> str:  # noqa: N802 - Babel's marker for a string translated later
+    return text
+
+
+# WTForms' own messages that the app words itself, in its own catalog (WTForms' German read
+# "Dieses Feld wird benötigt." and "Feld muss zwischen 10 und 2000 Zeichen beinhalten."); the
+# English stays WTForms' own.
+OWN_WORDING = frozenset((
+    N_("This field is required."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Not a valid integer value."),
+    N_("Invalid Choice: could not coerce."),
+))
+
+
+class _OwnWording:
+    """WTForms' translations with the app's wording first (unformatted: WTForms fills them in)."""
+
+    def __init__(self, fallback: Any) -> None:
+        self.fallback = fallback
+
+    def gettext(self, string: str) -> str:
+        if string in OWN_WORDING:
+            return str(get_translations().gettext(string))
+        return str(self.fallback.gettext(string)) if self.fallback is not None else string
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if self.fallback is None:
+            return singular if n == 1 else plural
+        return str(self.fallback.ngettext(singular, plural, n))
+
+
 class FlaskForm(flask_wtf.FlaskForm):
     """Every form of the app. Its hidden CSRF token carries no id: a page holds several forms,
-    and an id may be used once per page."""
+    and an id may be used once per page. WTForms' messages read in the app's own words."""
 
     class Meta(flask_wtf.FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return _OwnWording(super().get_translations(form))
+
         def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
             if field.type == "CSRFTokenField" or field.name == "submission":
                 render_kw = {"id": False, **render_kw}

@@ -277,3 +277,15 @@ def test_lists_in_sentences_end_with_and_in_the_readers_language(app):
             assert listed(["Jo Li"]) == "Jo Li" and listed([]) == ""
         with force_locale("de"):
             assert language_names(["de", "en"]) == "Deutsch und Englisch"
+
+
+def test_form_messages_read_in_the_apps_own_german(client, create_user, login_as):
+    """WTForms' German read "Dieses Feld wird benötigt." on every form."""
+    login_as(create_user(roles=["staff"], locale="de"))
+    page = client.post_form("/ambassadors/nominate", {"nominee": "", "reason": "kurz"})
+    text = text_of(page)
+    assert "Bitte füllen Sie dieses Feld aus." in text and "Dieses Feld wird benötigt." not in text
+    assert "Bitte zwischen 10 und 2000 Zeichen eingeben." in text and "Feld muss zwischen" not in text
+    client.post_form("/logout")
+    login_as(create_user(roles=["staff"], locale="en"))
+    assert "This field is required." in text_of(client.post_form("/ambassadors/nominate", {"nominee": "", "reason": ""}))

@@ -17,7 +17,7 @@ from community.extensions import db
 
 STARTER_CATEGORIES = (
     # slug, name, German name, description, German description, visibility
-    ("sessions-that-worked", "Sessions that worked", "Termine, die funktioniert haben",
+    ("sessions-that-worked", "Sessions that worked", "Gelungene Termine",
      "Share a mentoring session that went well: what you showed, what stuck.",
      "Teilt einen gelungenen Mentoring-Termin: was ihr gezeigt habt und was hängen blieb.", "members"),
     ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
@@ -27,9 +27,9 @@ STARTER_CATEGORIES = (
      "Only for mentors (and the programme team): doubts, tough sessions, peer advice.",
      "Nur für Mentor:innen (und das Programmteam): Zweifel, schwierige Termine, kollegialer Rat.",
      "mentors"),
-    ("ambassador-corner", "Ambassador corner", "Ambassador-Ecke",
+    ("ambassador-corner", "Ambassador corner", "Botschafter-Ecke",
      "Change ambassadors plan events, share materials and report from their departments.",
-     "Change-Ambassadors planen Aktionen, teilen Material und berichten aus ihren Bereichen.", "members"),
+     "Botschafter:innen des Wandels planen Aktionen, teilen Material und berichten aus ihren Bereichen.", "members"),
     ("questions-from-staff", "Questions from staff", "Fragen aus der Belegschaft",
      "Anyone may ask the mentors about the digital workplace.",
      "Alle können den Mentor:innen Fragen zum digitalen Arbeitsplatz stellen.", "members"),

@@ -87,13 +87,8 @@ def listed_for(viewer: User) -> ColumnElement[bool]:
     return and_(User.active.is_(True), or_(User.directory_visible.is_(True), User.id == viewer.id))
 
 
-def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
-    """Directory search: full text, then filters; by relevance (text rank, level for a topic
-    filter), then name. When the search words name a topic (its name or a synonym), the
-    people who hold that topic come first, strongest level first. A very common word
-    (PostgreSQL, search.walks_people) lists the people it finds by name."""
-    stmt = select(User).where(visible_people())
-    order = []
+def _terms_and_topic(query: DirectoryQuery) -> tuple[list[str], Tag | None]:
+    """The search words as full-text terms, and the topic they name (unless a topic filter is set)."""
     terms = search_terms(query.q)
     words = "".join(ch for ch in query.q if ch.isprintable())  # PostgreSQL refuses NUL in text
     topic = find_tag(words) if words.strip() and not query.tag else None
@@ -101,6 +96,17 @@ def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directo
         # Only punctuation ("%", "'", "-"): it searched for nothing and listed everyone under "Search: %".
         message = _("Type letters or digits to search.")
         raise ValidationFailed(message, {"q": [message]})
+    return terms, topic
+
+
+def search_people(query: DirectoryQuery, *, page: int, per_page: int) -> Directory:
+    """Directory search: full text, then filters; by relevance (text rank, level for a topic
+    filter), then name. When the search words name a topic (its name or a synonym), the
+    people who hold that topic come first, strongest level first. A very common word
+    (PostgreSQL, search.walks_people) lists the people it finds by name."""
+    stmt = select(User).where(visible_people())
+    order = []
+    terms, topic = _terms_and_topic(query)
     if topic is not None:
         holds = aliased(PersonTag)
         stmt = stmt.outerjoin(holds, and_(holds.user_id == User.id, holds.tag_id == topic.id))
