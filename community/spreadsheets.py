@@ -22,6 +22,24 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
+class Share(float):
+    """A fraction shown as a percentage where the file can say so (an XLSX cell formatted
+    "0.0 %"; a CSV keeps the plain fraction for programs)."""
+
+
+def column_widths(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, least: int = 10, most: int = 60) -> list[int]:
+    """A width per column that shows its longest value (in characters), within bounds."""
+    widths = [len(str(value)) for value in header]
+    for row in rows:
+        for i, value in enumerate(row):
+            shown = len(value.strftime("%Y-%m-%d %H:%M")) if hasattr(value, "strftime") else len(str(value or ""))
+            if i < len(widths):
+                widths[i] = max(widths[i], shown)
+            else:
+                widths.append(shown)
+    return [min(most, max(least, width + 2)) for width in widths]
+
+
 def german_reader() -> bool:
     return str(get_locale() or "en").startswith("de")
 

@@ -24,7 +24,7 @@ from community.impact.queries import Figure, RunReport
 from community.mentoring.labels import goal_progress_label, status_label
 from community.mentoring.models import MentoringSession, Mentorship
 from community.mentoring.queries import AGENDA, MENTORSHIP_LIST
-from community.spreadsheets import csv_text
+from community.spreadsheets import Share, column_widths, csv_text
 
 
 def _figure_json(f: Figure, *, count_when_suppressed: bool = True, distribution: bool = True) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def session_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
 
 
 def _response_rows(report: RunReport) -> list[list[Any]]:
-    return [[_("response rate"), _kind(r.kind), _side(r.side), "", r.answered, r.rate if r.rate is not None else "", ""]
+    return [[_("response rate"), _kind(r.kind), _side(r.side), "", r.answered, Share(r.rate) if r.rate is not None else "", ""]
             for r in report.responses]
 
 
@@ -192,8 +192,10 @@ def _activity_rows(report: RunReport) -> list[list[Any]]:
     return rows
 
 
-def _multiplier_rows(report: RunReport, suppressed: str) -> list[list[Any]]:
+def _multiplier_rows(report: RunReport) -> list[list[Any]]:
     m = report.multiplier
+    # The group is the run's executives with a completed mentorship, not survey respondents.
+    suppressed = _("fewer than %(n)d executives", n=report.minimum)
     return [[label, "", _side("executive"), "", m.executives, suppressed if m.suppressed else count, ""]
             for label, count in ((_("executives posting after their mentorship"), m.posted),
                                  (_("executives answering others after their mentorship"), m.answered),
@@ -208,13 +210,15 @@ def _comment_rows(report: RunReport) -> list[list[Any]]:
 
 def aggregate_rows(report: RunReport) -> tuple[list[str], list[list[Any]]]:
     suppressed = _("fewer than %(n)d respondents", n=report.minimum)
-    header = [_("Figure"), _("Survey"), _("Side"), _("Topic or dimension"), _("Respondents"), _("Value"), _("Spread")]
+    # "Based on": the respondents of a survey figure, the pairs of an average per pair, the
+    # executives of a multiplier figure (it read "Respondents" for all of them).
+    header = [_("Figure"), _("Survey"), _("Side"), _("Topic or dimension"), _("Based on (n)"), _("Value"), _("Spread")]
     rows: list[list[Any]] = [
         *_response_rows(report),
         *_dimension_rows(report, suppressed),
         *_competence_rows(report, suppressed),
         *_activity_rows(report),
-        *_multiplier_rows(report, suppressed),
+        *_multiplier_rows(report),
         *_comment_rows(report),
     ]
     return header, rows
@@ -242,6 +246,7 @@ def to_xlsx(report: RunReport) -> bytes:
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
     moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})  # a date Excel sorts and filters
+    percent = workbook.add_format({"num_format": "0.0%"})
     for title, header, rows in tables(report):
         sheet = workbook.add_worksheet(title[:31])
         sheet.write_row(0, 0, header, bold)
@@ -253,10 +258,13 @@ def to_xlsx(report: RunReport) -> bytes:
                     sheet.write_blank(r, c, None)
                 elif isinstance(value, str):
                     sheet.write_string(r, c, value)
+                elif isinstance(value, Share):
+                    sheet.write_number(r, c, float(value), percent)
                 else:
                     sheet.write_number(r, c, value)
         sheet.freeze_panes(1, 0)
-        sheet.set_column(0, max(0, len(header) - 1), 18)
+        for c, width in enumerate(column_widths(header, rows)):  # goal texts were cut at 18 characters
+            sheet.set_column(c, c, width)
     workbook.close()
     return out.getvalue()
 

@@ -379,3 +379,28 @@ def test_a_mentor_reads_the_german_network_question_with_mentor_innen(client, lo
     client.post_form("/locale", {"locale": "de"})
     body = text_of(client.get(f"/surveys/{run.surveys['start']}"))
     assert "Mein berufliches Netzwerk erweitern: andere Mentor:innen und meine Führungskraft" in body
+
+
+def test_the_xlsx_export_reads_as_a_spreadsheet(client, login_as, make_run, answer):
+    """Checked with openpyxl: the response rate was a raw fraction (0.917), the count column
+    said "Respondents" above pairs and executives, the multiplier rows "fewer than 5
+    respondents", and every column was 18 wide, cutting the goal texts."""
+    from openpyxl import load_workbook
+
+    run = make_run(pairs=5)
+    survey = run.surveys["start"]
+    for executive in run.executives[:3]:
+        answer(executive, survey, rating=4, level=2)
+    login_as(run.manager)
+    book = load_workbook(io.BytesIO(client.get(f"/runs/{run.cohort_id}/export?format=xlsx").data))
+    figures = book[book.sheetnames[-1]]
+    header = [cell.value for cell in figures[1]]
+    assert header[4] == "Based on (n)" and "Respondents" not in header
+    rows = [[cell for cell in row] for row in figures.iter_rows(min_row=2)]
+    rates = [row[5] for row in rows if row[0].value == "response rate" and isinstance(row[5].value, float)]
+    assert rates and all(cell.number_format == "0.0%" and 0 <= cell.value <= 1 for cell in rates)
+    multipliers = [row[5].value for row in rows if str(row[0].value).startswith("executives ")]
+    assert multipliers and all(value == "fewer than 5 executives" for value in multipliers)
+    mentorships = book[book.sheetnames[0]]
+    widths = [mentorships.column_dimensions[letter].width for letter in "ABCDEFGH"]
+    assert max(widths) > 18 and min(widths) >= 10
