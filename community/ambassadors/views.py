@@ -265,14 +265,17 @@ def candidates_csv():
     rows = services.export_candidates(current_user, request.args.get("sort", "score"))
     keys = ["sessions", "mentees", "feedback", "community", "topics", "reach"]
     table: list[list[Any]] = [[  # in the reader's language, as the rows are
-        _("Id"), _("Name"), _("Department"), _("Location"), _("Score"), _("Outcomes part"), _("Community part"),
-        _("Reach part"), _("Nomination"), _("Criteria met"), _("Sessions"), _("Mentees"), _("Feedback"),
+        _("Id"), _("Name"), _("Department"), _("Location"), _("Score (of 100)"), _("Outcomes part (of 100)"),
+        _("Community part (of 100)"), _("Reach part (of 100)"), _("Nomination"), _("Criteria met"), _("Sessions"), _("Mentees"), _("Feedback"),
         _("Community"), _("Topics"), _("Reach")]]
+    def of_100(value: float | None) -> int | None:  # as the page reads them: "84 of 100" (the file said 0.839884)
+        return None if value is None else round(max(0.0, min(1.0, float(value))) * 100)
+
     for c in rows:
         values = c.evidence.as_dict()
         table.append([
-            c.person.id, c.person.name, c.person.department, c.person.location, c.score, c.parts.get("outcomes"),
-            c.parts.get("community"), c.parts.get("reach"), c.nomination.id if c.nomination else None,
+            c.person.id, c.person.name, c.person.department, c.person.location, of_100(c.score), of_100(c.parts.get("outcomes")),
+            of_100(c.parts.get("community")), of_100(c.parts.get("reach")), c.nomination.id if c.nomination else None,
             c.evidence.met_count, *[values.get(k) for k in keys],
         ])
     return csv_response(csv_text(table), "ambassador-candidates.csv")

@@ -226,6 +226,10 @@ def test_candidates_page_and_csv_are_for_change_managers_only(client, login_as, 
     assert "Mara Mentor" in text_of(client.get("/ambassadors/candidates"))
     csv_text = client.get("/ambassadors/candidates.csv").get_data(as_text=True)
     assert "Mara Mentor" in csv_text.splitlines()[1]
+    header = next(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert header[4:8] == ["Score (of 100)", "Outcomes part (of 100)", "Community part (of 100)", "Reach part (of 100)"]
+    for row in list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))[1:]:  # whole numbers, as the page's "84 of 100"
+        assert all(cell == "" or (cell.isdigit() and 0 <= int(cell) <= 100) for cell in row[4:8]), row
 
     # In German: a spreadsheet's columns split at semicolons, the umlaut-safe byte-order mark first.
     client.post_form("/locale", {"locale": "de"})
