@@ -34,6 +34,7 @@ from community.errors import (
     ValidationFailed,
 )
 from community.extensions import db
+from community.spelling import ASCII_SPELLING
 
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -68,7 +69,7 @@ def email_domain_allowed(email: str) -> bool:
 
 
 def slugify(text: str, max_length: int = 30) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(ASCII_SPELLING)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].strip("-") or "person"
 

@@ -40,14 +40,14 @@ from community.accounts.models import User
 from community.expertise.models import Tag, TagSynonym
 from community.extensions import db
 from community.profiles.models import POSTGRES_TSVECTOR, PersonSearch, PersonTag
+from community.spelling import ASCII_SPELLING
 
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 200
 CHUNK = 500
 PROFILE_TEXT_FIELDS = ("stored_name", "bio", "department", "location")  # mapped attributes (User.name reads stored_name)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# Letters without a Unicode decomposition that still have an obvious ASCII spelling.
-_SPELLED = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_SPELLED = ASCII_SPELLING  # letters without a Unicode decomposition, spelled in ASCII
 
 
 def fold(value: str | None) -> str:
