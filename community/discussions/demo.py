@@ -57,17 +57,17 @@ TITLES = {
     "de": {
         "sessions-that-worked": ["Wie ich {tag} in 20 Minuten gezeigt habe", "{tag}: der Termin, bei dem es Klick machte",
                                  "Die Führungskraft ans Steuer lassen: {tag}", "Vom Skeptiker zum Fan: {tag} in der Praxis",
-                                 "Zweiter Termin zu {tag}, viel besser als der erste"],
-        "tools-and-tricks": ["Fünf Abkürzungen in {tag}, die Führungskräfte lieben", "Versteckte Funktion in {tag}",
+                                 "{tag}: zweiter Termin, viel besser als der erste"],
+        "tools-and-tricks": ["{tag}: fünf Abkürzungen, die Führungskräfte lieben", "{tag}: eine versteckte Funktion",
                              "{tag}: welche Einstellungen ändert ihr zuerst?", "Schneller Erfolg: {tag} auf dem Handy",
                              "Hat jemand einen guten Spickzettel für {tag}?"],
-        "mentor-lounge": ["Meine Führungskraft sagt ständig ab – was tun?", "Bei {tag} fühle ich mich unsicher",
+        "mentor-lounge": ["Meine Führungskraft sagt ständig ab – was tun?", "{tag}: ich fühle mich noch unsicher",
                           "Wie bereitet ihr den ersten Termin vor?", "Wenn die Führungskraft mehr über {tag} weiß als ich",
                           "Mentoring neben dem eigentlichen Job"],
-        "ambassador-corner": ["Offene Mittagspause zu {tag} in unserem Bereich: wer macht mit?", "Material für einen Infostand zu {tag}",
-                              "Bericht von der Mitarbeiterversammlung zu {tag}", "Ideen für das nächste Ambassador-Treffen"],
+        "ambassador-corner": ["Offene Mittagspause in unserem Bereich, Thema {tag}: wer macht mit?", "Material für einen Infostand, Thema {tag}",
+                              "Bericht von der Mitarbeiterversammlung, Thema {tag}", "Ideen für das nächste Ambassador-Treffen"],
         "questions-from-staff": ["Kann mir jemand {tag} erklären?", "Darf ich {tag} für Kundendaten nutzen?",
-                                 "Wo fange ich mit {tag} an?", "{tag} verwirrt mich immer wieder"],
+                                 "{tag}: wo fange ich an?", "{tag} verwirrt mich immer wieder"],
     },
 }
 
@@ -78,7 +78,7 @@ OPENINGS = {
            "{tag} together.\n\n- one real example\n- one shortcut\n- one thing to try until next time",
            "I'd love to hear how you approach {tag}. My executive is curious but worried about time.",
            "Has anyone found a good way to explain {tag} without jargon? Tips welcome."],
-    "de": ["Wir haben den ganzen Termin mit **{tag}** verbracht. Ich hatte drei kleine Aufgaben aus der echten Woche "
+    "de": ["Wir haben den ganzen Termin dem Thema **{tag}** gewidmet. Ich hatte drei kleine Aufgaben aus der echten Woche "
            "der Führungskraft vorbereitet, und sie hat alles selbst gemacht.\n\nAm besten lief: *keine Folien*, nur ausprobieren.",
            "Kurz gesagt: mit dem Problem anfangen, nicht mit dem Tool. Meine Führungskraft wollte weniger E-Mails, "
            "also haben wir uns {tag} zusammen angesehen.\n\n- ein echtes Beispiel\n- eine Abkürzung\n- eine Aufgabe bis zum nächsten Mal",
@@ -93,9 +93,9 @@ REPLIES = {
            "Careful with {tag} and confidential data, check the guideline first.",
            "My executive asked exactly this yesterday. Sending them the link.", "+1, works well for us too."],
     "de": ["Gute Idee, probiere ich nächste Woche aus.", "Gleiche Erfahrung: echte Beispiele schlagen jede Demo.",
-           "Wir haben mit {tag} etwas Ähnliches gemacht; die Liste mit Abkürzungen war der Renner.",
+           "Wir haben beim Thema {tag} etwas Ähnliches gemacht; die Liste mit Abkürzungen war der Renner.",
            "Danke fürs Teilen! Gespeichert.", "Ich würde ergänzen: eine kleine Aufgabe bis zum nächsten Termin vereinbaren.",
-           "Vorsicht mit {tag} und vertraulichen Daten, vorher die Richtlinie prüfen.",
+           "Vorsicht beim Thema {tag} und vertraulichen Daten, vorher die Richtlinie prüfen.",
            "Genau das hat meine Führungskraft gestern gefragt. Ich schicke den Link weiter.", "+1, klappt bei uns auch gut."],
 }
 
