@@ -21,7 +21,7 @@ from community.ambassadors.forms import (
     StepDownForm,
 )
 from community.database import ascii_digits
-from community.errors import DomainError, ValidationFailed
+from community.errors import ConflictError, DomainError, ValidationFailed
 from community.expertise.services import all_tags
 from community.extensions import db, limiter
 from community.forms import apply_errors
@@ -175,8 +175,13 @@ def decide(nomination_id: int):
     if not form.validate_on_submit():
         _decision_checks_too(form)
         return _render_nomination(nomination, form)
-    with form_attempt(form, show=ValidationFailed) as attempt:  # a conflict stays the 409 page
+    with form_attempt(form, show=(ValidationFailed, ConflictError)) as attempt:
         services.decide(current_user, nomination, form.decision.data, form.note.data)
+    if isinstance(attempt.error, ConflictError):
+        # Decided in the meantime (another tab, another change manager): the nomination as it is
+        # now, with why (it was a bare 409 page with a link to the start page).
+        flash(attempt.message, "error")
+        return redirect(url_for("ambassadors.nomination", nomination_id=nomination.id))
     if not attempt.ok:
         return _render_nomination(nomination, form)
     flash(_("Decision recorded."), "success")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ambassadors.conftest import nominations, summary_of
+from tests.conftest import text_of
 
 # Every error at once -----------------------------------------------------------------------------
 
@@ -76,3 +77,20 @@ def test_a_decision_without_a_choice_and_with_a_note_of_spaces_names_both(client
     assert any(item.startswith("Decision:") for item in summary)
     assert "Note: Write at least 3 characters." in summary
     assert db.session.get(Nomination, nomination_id).status == "open"
+
+
+def test_deciding_a_nomination_decided_meanwhile_returns_to_it_with_why(client, login_as, people, create_nomination,
+                                                                         api_token, db):
+    """A stale tab's decision ended on a bare 409 page with a link to the start page."""
+    from community.ambassadors.models import Nomination
+
+    nomination_id = create_nomination(people["mentor"], people["staff"])
+    login_as(people["cm"])
+    assert client.get(f"/ambassadors/nominations/{nomination_id}").status_code == 200  # the tab, still open
+    assert client.send_json("POST", f"/api/v1/nominations/{nomination_id}/decision",
+                            {"decision": "promote", "note": "Yes, gladly."}, token=api_token(people["cm2"])).status_code == 200
+    stale = client.post_form(f"/ambassadors/nominations/{nomination_id}/decision",
+                             {"decision": "decline", "note": "Not this time."})
+    assert stale.status_code == 302 and stale.location.endswith(f"/ambassadors/nominations/{nomination_id}")
+    assert "promoted already" in text_of(client.get(stale.location))
+    assert db.session.get(Nomination, nomination_id).status == "promoted"
