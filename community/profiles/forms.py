@@ -220,7 +220,8 @@ class AskForm(SubmissionMixin, FlaskForm):
 
 
 class AnswerForm(SubmissionMixin, FlaskForm):
-    body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=ANSWER_MAX)],
+                         description=_l("Markdown: **bold**, *italic*, [link](https://…), lists."))
 
 
 class ResolveForm(FlaskForm):

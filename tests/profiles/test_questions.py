@@ -340,3 +340,19 @@ def test_the_same_question_sent_again_from_a_fresh_form_makes_no_second_one(clie
     assert repeat.status_code == 201 and repeat.json["id"] == _question_id(first)
     other = _ask(me, expert, message="And a private channel?", submission="c" * 32)
     assert _question_id(other) != _question_id(first)
+
+
+def test_questions_and_answers_read_their_markdown_as_posts_do(client, pair):
+    """An answer with **bold**, a link and a list showed the raw characters."""
+    asker, expert = pair
+    me = _browser(client, asker)
+    qid = _question_id(_ask(me, expert, message="How do I *share* a channel?\nWith a partner.", submission="q" * 32))
+    contact = _browser(client, expert)
+    assert "Markdown:" in text_of(contact.get(f"/questions/{qid}"))  # the answer box says how to write
+    contact.post_form(f"/questions/{qid}/answers", {"body": "**Short** answer: see [the guide](https://example.com/guide)\n\n- one\n- two",
+                                                     "submission": "r" * 32})
+    html = me.get(f"/questions/{qid}").get_data(as_text=True)
+    assert "<strong>Short</strong>" in html and 'href="https://example.com/guide"' in html and "<li>one</li>" in html
+    assert "<em>share</em>" in html and "**Short**" not in html
+    contact.post_form(f"/questions/{qid}/answers", {"body": "<script>alert(1)</script>", "submission": "s" * 32})
+    assert "<script>alert(1)</script>" not in me.get(f"/questions/{qid}").get_data(as_text=True)
