@@ -27,10 +27,13 @@ class NavItem:
     anonymous: bool = False
 
 
+MENTORING_ROLES = ("mentor", "executive", "change_manager")  # who has mentoring (and a calendar of it)
+
 NAV = [
     NavItem("profiles.directory", _l("People")),
     NavItem("expertise.index", _l("Topics")),
-    NavItem("mentoring.index", _l("Mentoring")),
+    # Staff without a mentoring role found only "You have no mentorships yet" there.
+    NavItem("mentoring.index", _l("Mentoring"), roles=MENTORING_ROLES),
     NavItem("discussions.index", _l("Community")),
     NavItem("ambassadors.directory", _l("Ambassadors")),
     NavItem("pool.circles", _l("Circles"), roles=("mentor", "change_manager")),
@@ -118,6 +121,9 @@ def settings_links(limit: int | None = None) -> list[tuple[str, object]]:
             continue
         if endpoint == "accounts.change_password" and current_user.is_authenticated and not current_user.password_hash:
             continue
+        if endpoint == "mentoring.calendar_settings" and current_user.is_authenticated \
+                and not current_user.has_role(*MENTORING_ROLES):
+            continue  # nothing would ever be in it
         links.append((endpoint, label))
     return links
 

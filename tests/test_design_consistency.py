@@ -171,3 +171,17 @@ def test_pref_groups_follow_roles_and_the_api_keeps_every_kind(create_user, api)
     assert "session_scheduled" in keys and "weekly_briefing" not in keys and "checkin" not in keys
     me = api(executive)("GET", "/api/v1/me").json
     assert set(me["notification_prefs"]) == {pref.key for pref in services.PREF_KINDS}
+
+
+def test_staff_without_a_mentoring_role_are_not_offered_empty_mentoring_pages(client, login_as, create_user):
+    """A staff member's menu led to "You have no mentorships yet", and Settings offered a
+    calendar feed that could never hold anything."""
+    login_as(create_user(roles=["staff"]))
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/mentoring/"' not in home
+    settings = client.get("/settings").get_data(as_text=True)
+    assert "Calendar feed" not in settings
+    client.post_form("/logout")
+    login_as(create_user(roles=["executive"]))
+    assert 'href="/mentoring/"' in client.get("/").get_data(as_text=True)
+    assert "Calendar feed" in client.get("/settings").get_data(as_text=True)
