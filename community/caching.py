@@ -14,6 +14,7 @@ every other at once, not only after the entries expire. Tests keep the generatio
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -159,8 +160,19 @@ def bump_generation(areas=None) -> None:
             current_app.logger.warning("could not bump the cache generation", exc_info=True)
     tracked = _tracked()
     if tracked is not None:
+        if batches:
+            _wait_for_invalidation()
         tracked.forget()
     g.pop("data_generations", None)
+
+
+def _wait_for_invalidation() -> None:
+    """One more round trip after a bump, so the other processes' change message has left Redis
+    before this request answers. Redis queues that message while it runs the SET, but may write
+    the SET's own reply to its socket first; a reply to a later command comes only after
+    everything queued before it was written (community.generation_tracking)."""
+    with contextlib.suppress(Exception):  # the bump itself logged any outage; tracking has max_age
+        cache.cache._write_client.ping()  # type: ignore[attr-defined]
 
 
 def _note_generations(session: Session, transaction, connection) -> None:

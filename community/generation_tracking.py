@@ -9,10 +9,12 @@ from Redis are then kept in the process, and before each use the connection is c
 messages without waiting (one system call, no round trip). Any message throws everything kept
 away, so the next read goes to Redis again.
 
-Redis sends the message while it executes the change, before it answers the process that made
-it; that process answers its request only after the change, so a request that follows it,
-on any worker, finds the message already waiting (the ordering redis-py's own client-side cache
-relies on). Redis 6.0 and newer; a Redis that refuses the commands (some hosted ones rename
+Redis queues the message while it executes the change, but may write the change's own reply to
+its socket a moment before the message to ours; so a process that bumps a generation sends one
+more command (community.caching) and answers its request only after that reply, which Redis
+writes after everything queued before it. A request that follows, on any worker of the machine,
+then finds the message already waiting. A change made straight in Redis by something else is
+seen a moment later, as soon as the message arrives. Redis 6.0 and newer; a Redis that refuses the commands (some hosted ones rename
 CLIENT) turns tracking off and every request reads the generations as before.
 
 What is kept is never trusted longer than `max_age` seconds (a connection lost without a
