@@ -43,8 +43,10 @@ def cohort_status_choices() -> list:
 
 
 class RequestForm(SubmissionMixin, FlaskForm):
-    executive_id = SelectField(_l("Executive"), coerce=int, validators=[InputRequired()])
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
+    # Not limited to the choices listed: a mentor who filled up, paused or declined since the
+    # form was loaded is refused by the service, which says why (not "Not a valid choice").
+    executive_id = SelectField(_l("Executive"), coerce=int, validators=[InputRequired()], validate_choice=False)
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()], validate_choice=False,
                             description=_l("Only mentors with a free place are listed."))
     cohort_id = SelectField(_l("Programme run"), coerce=int, validators=[Optional()])
     goals = GroupedCheckboxField(_l("Learning goals"), description=_l("Topics you want to learn about."))

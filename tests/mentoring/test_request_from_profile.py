@@ -99,7 +99,7 @@ def test_the_request_from_the_profile_is_still_checked_by_the_service(client, lo
     response = client.post_form("/mentoring/request", {"mentor_id": mentor.id, "cohort_id": 0, "goals": ["linkedin"]})
     assert response.status_code == 200
     text = text_of(response)
-    assert "There is a problem" in text and "Not a valid choice" in text  # only mentors with a free place are offered
+    assert "There is a problem" in text and "has no free mentoring place (1 of 1 taken)" in text
     assert db.session.scalar(select(func.count()).select_from(Mentorship).where(Mentorship.executive_id == executive.id)) == 0
 
 
