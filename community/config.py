@@ -70,6 +70,16 @@ def _engine_options(database_url: str, lock_timeout_ms: int | None = None) -> di
     return options
 
 
+def _days(raw: str, name: str) -> int:
+    try:
+        days = int(raw.strip() or "0")
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of days (e.g. 90), not {raw!r}") from None
+    if days < 0:
+        raise ValueError(f"{name} must be 0 or more days, not {raw!r}")
+    return days
+
+
 def ping_after_idle_seconds() -> float:
     """DB_PING_AFTER_IDLE_SECONDS (default 1): how long a pooled PostgreSQL connection may rest
     before it is checked with a ping when it is taken again."""
@@ -184,6 +194,9 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Reports show survey figures only for groups of at least this many respondents
         "REPORT_MIN_GROUP": int(env.get("REPORT_MIN_GROUP", "5")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
+        # A mentor who declined an executive's request is not offered to that executive again
+        # for this many days (community.mentoring.queries.ask_again_after); 0 offers them at once
+        "ASK_AGAIN_AFTER_DAYS": _days(env.get("ASK_AGAIN_AFTER_DAYS", "90"), "ASK_AGAIN_AFTER_DAYS"),
         # Shared page fragments (directory results, topic contacts), dropped on every change
         "CACHE_FRAGMENT_SECONDS": int(env.get("CACHE_FRAGMENT_SECONDS", "30")),
         # Who a login session or API token belongs to, remembered per worker or in Redis

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Case, ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
@@ -126,17 +127,22 @@ def sent_requests(user: User) -> list[Mentorship]:
     )
 
 
-# A mentor who declined an executive's request is not offered to that executive again for this
-# long (a change manager, who may have talked to both, can still ask on the executive's behalf).
-ASK_AGAIN_AFTER = timedelta(days=90)
+def ask_again_after() -> timedelta:
+    """How long a mentor who declined an executive's request is not offered to that executive
+    again (ASK_AGAIN_AFTER_DAYS, default 90); a change manager, who may have talked to both, can
+    still ask on the executive's behalf."""
+    return timedelta(days=current_app.config.get("ASK_AGAIN_AFTER_DAYS", 90))
 
 
 def recent_declines(executive_id: int) -> dict[int, Any]:
-    """Mentor id -> when that mentor last declined this executive's request, within ASK_AGAIN_AFTER."""
+    """Mentor id -> when that mentor last declined this executive's request, within ask_again_after()."""
+    wait = ask_again_after()
+    if not wait:
+        return {}
     rows = db.session.execute(
         select(Mentorship.mentor_id, func.max(Mentorship.decided_at))
         .where(Mentorship.executive_id == executive_id, Mentorship.status == "declined",
-               Mentorship.decided_at >= utcnow() - ASK_AGAIN_AFTER)
+               Mentorship.decided_at >= utcnow() - wait)
         .group_by(Mentorship.mentor_id)
     )
     return {mentor_id: decided_at for mentor_id, decided_at in rows}

@@ -201,7 +201,7 @@ def request_offer(viewer: User, mentor: User) -> RequestOffer | None:
 
         declined_on = queries.recent_declines(viewer.id).get(mentor.id)
         if declined_on is not None:
-            return RequestOffer("declined", declined_on=declined_on, again_from=declined_on + queries.ASK_AGAIN_AFTER)
+            return RequestOffer("declined", declined_on=declined_on, again_from=declined_on + queries.ask_again_after())
     if not _has_room(mentor):
         return RequestOffer("full")
     return RequestOffer("request")
@@ -261,7 +261,7 @@ def request_choices(actor: User) -> RequestChoices:
         executives=queries.executives() if actor.has_role("change_manager") else None,
         own_executive_id=actor.id if actor.has_role("executive") else 0,
         waiting=[m for m in own if m.status == "requested"],
-        declined=sorted((row.name, declines[row.id], declines[row.id] + queries.ASK_AGAIN_AFTER)
+        declined=sorted((row.name, declines[row.id], declines[row.id] + queries.ask_again_after())
                         for row in rows if row.id in nameable and row.id in declines),
     )
 
@@ -589,7 +589,7 @@ def _request_parties(actor: User, mentor_id: int | None, executive_id: int | Non
         if declined_at is not None:
             _refuse("mentor_id", _("%(name)s declined your request on %(date)s; you can ask again from %(again)s, "
                                    "or ask a change manager to arrange it.", name=mentor.name, date=format_date(declined_at),
-                                   again=format_date(declined_at + queries.ASK_AGAIN_AFTER)))
+                                   again=format_date(declined_at + queries.ask_again_after())))
     return executive, mentor
 
 
