@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select, update
 
 from community.audit import services as audit
 from community.database import rowcount
@@ -108,18 +108,29 @@ def resolve_tags(terms: Iterable[str], field: str = "tags") -> list[Tag]:
 
 
 def search_tags(q: str = "", *, limit: int | None = None) -> list[Tag]:
+    """Topics whose name, German name, slug or a synonym contains q: the one named exactly
+    first, then those starting with it, then those with a word starting with it, then the rest
+    ("ai" finds "AI tools" before "Chain of custody"; a picker shows only the first few)."""
     stmt = select(Tag)
     q = normalise_term(q)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(
-            or_(
-                Tag.slug.like(like, escape="\\"),
-                func.lower(Tag.name).like(like),
-                func.lower(Tag.name_de).like(like),
-                exists().where(and_(TagSynonym.tag_id == Tag.id, TagSynonym.term.like(like))),
-            )
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        texts = (Tag.slug, func.lower(Tag.name), func.lower(Tag.name_de))
+
+        def matching(pattern: str, *, slug_pattern: str | None = None) -> ColumnElement[bool]:
+            slug_pattern = slug_pattern or pattern
+            return or_(Tag.slug.like(slug_pattern, escape="\\"),
+                       *(text.like(pattern, escape="\\") for text in texts[1:]),
+                       exists().where(and_(TagSynonym.tag_id == Tag.id, TagSynonym.term.like(pattern, escape="\\"))))
+
+        rank = case(
+            (or_(*(text == q for text in texts), Tag.slug == slugify_tag(q),
+                 exists().where(and_(TagSynonym.tag_id == Tag.id, TagSynonym.term == q))), 0),
+            (matching(f"{escaped}%"), 1),
+            (matching(f"% {escaped}%", slug_pattern=f"%-{escaped}%"), 2),
+            else_=3,
         )
+        stmt = stmt.where(matching(f"%{escaped}%")).order_by(rank)
     stmt = stmt.order_by(Tag.name)
     if limit:
         stmt = stmt.limit(limit)

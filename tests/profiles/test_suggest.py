@@ -35,6 +35,25 @@ def test_topics_are_suggested_by_name_and_synonym(client, create_user, login_as,
     assert items[0]["value"] == "microsoft-teams" and items[0]["name"] == "Microsoft Teams"
 
 
+def test_topics_named_by_the_typed_word_come_before_words_that_only_contain_it(client, create_user, login_as, db):
+    """Typing "ai" listed "Chain of custody", "Email etiquette", "Maintenance"… alphabetically
+    before "AI tools", and the picker shows only the first eight."""
+    from community.expertise.models import Tag
+
+    for index, name in enumerate(["Chain of custody", "Detail work", "Email etiquette", "Explaining things", "Fair use",
+                                  "Maintenance", "Mail merge", "Paid media", "Rainbow tables", "Trail running"]):
+        db.session.add(Tag(slug=f"inner-{index}", name=name, field="ways-of-working"))
+    db.session.add_all([Tag(slug="ai-tools", name="AI tools", field="ways-of-working"),
+                        Tag(slug="generative-ai", name="Generative AI", field="ways-of-working"),
+                        Tag(slug="ai", name="AI", name_de="KI", field="ways-of-working")])
+    db.session.commit()
+    login_as(create_user())
+    names = [item["name"] for item in client.get("/suggest/topics?q=ai").json["items"]]
+    assert names[:3] == ["AI", "AI tools", "Generative AI"] and len(names) == 8
+    assert [item["name"] for item in client.get("/suggest/topics?q=ki").json["items"]][0] == "AI"
+    assert client.get("/suggest/topics?q=a%25").json["items"] == []  # a wildcard is just a character
+
+
 def test_suggestions_need_a_login(client):
     assert client.get("/suggest/people?q=a").status_code == 302
 
