@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,8 +71,28 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if not value:
         return ""
     if fmt == "medium":
-        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+        text = f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+        local = to_user_timezone(value)
+        return f"{text} ({utc_offset(local)})" if occurs_twice(local) else text
     return format_datetime(value, fmt)
+
+
+def occurs_twice(local: datetime) -> bool:
+    """Whether this wall-clock time comes twice where it is (the hour the clocks go back): it
+    then needs its UTC offset to say which one."""
+    if local.tzinfo is None:
+        return False
+    name = getattr(local.tzinfo, "key", None) or getattr(local.tzinfo, "zone", None)  # zoneinfo, or pytz (Flask-Babel)
+    try:
+        zone = ZoneInfo(name) if name else local.tzinfo
+    except (KeyError, ValueError):
+        return False
+    naive = local.replace(tzinfo=None)
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    # (a time the clocks skip also has two offsets, but neither reading of it comes back to it)
+    return all(t.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive for t in (first, second))
 
 
 def utc_offset(value: datetime) -> str:
@@ -92,9 +112,9 @@ def local_time_range(start: datetime | None, end: datetime | None) -> str:
         return local_datetime(start or end)
     local_start, local_end = to_user_timezone(start), to_user_timezone(end)
     same_day = local_start.date() == local_end.date()
-    tail = format_time(end, "short") if same_day else local_datetime(end)
-    head = local_datetime(start)
-    if local_start.utcoffset() != local_end.utcoffset():
+    tail = format_time(end, "short") if same_day else f"{format_date(end, 'medium')}, {format_time(end, 'short')}"
+    head = f"{format_date(start, 'medium')}, {format_time(start, 'short')}"
+    if local_start.utcoffset() != local_end.utcoffset() or occurs_twice(local_start) or occurs_twice(local_end):
         head, tail = f"{head} ({utc_offset(local_start)})", f"{tail} ({utc_offset(local_end)})"
     return f"{head}–{tail}" if same_day else f"{head} – {tail}"
 
@@ -104,8 +124,12 @@ def datetime_for(value: datetime, zone, locale: str | None) -> str:
     the zone named as the session page names it: "9 Dec 2026, 10:30 (America/New_York)". The
     two people of a session often live in different zones, and an e-mail is read anywhere."""
     language = FORMAT_LOCALES.get(locale or "en", locale or "en")
-    return f"{babel_dates.format_date(value.astimezone(zone), 'medium', locale=language)}, " \
-           f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)} ({getattr(zone, 'key', None) or zone})"
+    local = value.astimezone(zone)
+    name = getattr(zone, "key", None) or str(zone)
+    if occurs_twice(local):  # the hour the clocks go back: which 02:30
+        name = f"{name}, {utc_offset(local)}"
+    return f"{babel_dates.format_date(local, 'medium', locale=language)}, " \
+           f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)} ({name})"
 
 
 def local_date(value, fmt: str = "medium") -> str:

@@ -178,6 +178,9 @@ def test_a_time_that_occurs_twice_asks_which_one_and_shows_the_offsets(client, l
     client.post_form(url, {"starts_at": f"{autumn.isoformat()}T02:30", "duration_minutes": 30, "clock_change": "1"})
     later = db.session.scalar(select(MentoringSession).order_by(MentoringSession.id.desc()))
     assert later.starts_at.astimezone(UTC).hour == 1
+    # Wholly inside the repeated hour, it still says which 02:30 it is.
+    later_page = text_of(client.get(f"/sessions/{later.id}"))
+    assert "02:30 (UTC+01:00)–03:00 (UTC+01:00)" in later_page, later_page[later_page.find("2027"):][:300]
 
 
 def test_an_ordinary_time_shows_no_clock_change_choice(client, login_as, people, create_mentorship):
