@@ -836,8 +836,9 @@ def require_admin(actor: User) -> None:
 
 
 # Messages about what only its participants see (a question, a mentoring session and its
-# feedback) and a person's digest of their notifications: administrators see that such a message
-# went to whom and how its delivery went, never its subject, text or attachments.
+# feedback, a mentorship, a nomination, a circle) and a person's digest, check-in or briefing:
+# administrators see that such a message went to whom and how its delivery went, never its
+# subject, text or attachments (private_label).
 PRIVATE_KINDS = frozenset({"topic_question", "reminder_session", "reminder_feedback", "feedback_received",
                            "daily_digest"})
 
@@ -859,6 +860,17 @@ def private_label(kind: str, status: str = "sent") -> str | None:
         return str(_("About a mentoring session: private to its participants"))
     if kind in PRIVATE_KINDS:
         return str(_("A personal digest: private to its recipient"))
+    if kind.startswith(("mentorship_", "handover_", "handed_over_")) or kind in ("reminder_request", "reminder_request_escalated",
+                                                                                 "mentoring_paused"):
+        return str(_("About a mentorship: private to its participants and the change managers"))
+    if kind.startswith(("nomination_", "ambassador")):
+        return str(_("About a nomination or ambassadorship: private to the people it concerns and the change managers"))
+    if kind.startswith("circle_"):
+        return str(_("About a learning circle: private to its members"))
+    if kind == "fading_checkin":
+        return str(_("A personal check-in about their mentoring: private to its recipient"))
+    if kind == "weekly_briefing":
+        return str(_("A change manager's briefing: private to its recipient"))
     return None
 
 

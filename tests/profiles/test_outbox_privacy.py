@@ -3,6 +3,8 @@ session's details; and an erased person's name leaves the messages sent to other
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from sqlalchemy import select
 
@@ -105,3 +107,40 @@ def test_a_delivered_new_password_link_is_not_readable_in_the_outbox(app, client
     isolated(app, delivered)
     page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert "/password/reset/" not in page and "Holds a personal sign-in link" in page
+
+
+@pytest.mark.parametrize(("kind", "label"), [
+    ("fading_checkin", "A personal check-in about their mentoring: private to its recipient"),
+    ("weekly_briefing", "A change manager's briefing: private to its recipient"),
+    ("mentorship_requested", "About a mentorship: private to its participants and the change managers"),
+    ("handover_needed", "About a mentorship: private to its participants and the change managers"),
+    ("reminder_request", "About a mentorship: private to its participants and the change managers"),
+    ("nomination_received", "About a nomination or ambassadorship: private to the people it concerns"),
+    ("circle_post", "About a learning circle: private to its members"),
+])
+def test_check_ins_briefings_mentorships_nominations_and_circles_are_their_recipients_alone(
+        kind, label, client, create_user, login_as, db):
+    """The outbox showed a mentor's check-in ("you have not held a session for a while") and a
+    change manager's briefing naming fading mentors to every administrator, word for word."""
+    from community.outreach.models import OutgoingMessage
+
+    message = OutgoingMessage(key=f"private-{kind}", recipient="mira@example.com", kind=kind, subject="SECRET subject",
+                              body_text="SECRET text", status="outbox", headers={"X-Secret": "SECRET header"})
+    db.session.add(message)
+    db.session.commit()
+    login_as(create_user(roles=("admin",)))
+    listing = html.unescape(text_of(client.get("/admin/outbox")))
+    assert "mira@example.com" in listing and label in listing and "SECRET" not in listing
+    detail = html.unescape(text_of(client.get(f"/admin/outbox/{message.id}")))
+    assert label in detail and "SECRET" not in detail and "Only its recipient reads this message." in detail
+
+
+def test_a_community_reply_stays_readable_in_the_outbox(client, create_user, login_as, db):
+    from community.outreach.models import OutgoingMessage
+
+    message = OutgoingMessage(key="reply-1", recipient="rex@example.com", kind="reply", subject="New reply in Tips",
+                              body_text="Rex replied: use channels.", status="outbox")
+    db.session.add(message)
+    db.session.commit()
+    login_as(create_user(roles=("admin",)))
+    assert "Rex replied: use channels." in text_of(client.get(f"/admin/outbox/{message.id}"))
