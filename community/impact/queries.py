@@ -344,16 +344,32 @@ def _sessions(ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def _done_per_pair(ids: list[int]) -> dict[int, dict[int, int]]:
+    """Run -> mentorship -> its done sessions. A mentorship handed over to a new mentor goes on
+    as one (its executive's mentoring): the sessions of every mentorship it continues count with
+    the first one, not as another pair with fewer sessions."""
     done_per_pair: dict[int, dict[int, int]] = {i: {} for i in ids}
     done = func.count(MentoringSession.id).filter(MentoringSession.status == "done")
-    for cohort_id, mentorship_id, n in db.session.execute(
-        select(Mentorship.cohort_id, Mentorship.id, done)
+    rows = db.session.execute(
+        select(Mentorship.cohort_id, Mentorship.id, Mentorship.continues_id, done)
         .outerjoin(MentoringSession, MentoringSession.mentorship_id == Mentorship.id)
         .where(Mentorship.cohort_id.in_(ids), Mentorship.status.in_(TAKING_PART))
-        .group_by(Mentorship.cohort_id, Mentorship.id)
-    ):
+        .group_by(Mentorship.cohort_id, Mentorship.id, Mentorship.continues_id)
+    ).all()
+    continues = {mentorship_id: (cohort_id, previous) for cohort_id, mentorship_id, previous, _n in rows}
+
+    def first_of(cohort_id: int, mentorship_id: int) -> int:
+        seen = {mentorship_id}
+        previous = continues[mentorship_id][1]
+        while previous in continues and continues[previous][0] == cohort_id and previous not in seen:
+            mentorship_id = previous
+            seen.add(previous)
+            previous = continues[previous][1]
+        return mentorship_id
+
+    for cohort_id, mentorship_id, _previous, n in rows:
         assert cohort_id is not None  # in_(ids) matches no NULL
-        done_per_pair[cohort_id][mentorship_id] = n
+        first = first_of(cohort_id, mentorship_id)
+        done_per_pair[cohort_id][first] = done_per_pair[cohort_id].get(first, 0) + n
     return done_per_pair
 
 

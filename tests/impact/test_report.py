@@ -404,3 +404,22 @@ def test_the_xlsx_export_reads_as_a_spreadsheet(client, login_as, make_run, answ
     mentorships = book[book.sheetnames[0]]
     widths = [mentorships.column_dimensions[letter].width for letter in "ABCDEFGH"]
     assert max(widths) > 18 and min(widths) >= 10
+
+
+def test_a_handed_over_mentorship_counts_as_one_pair_with_all_its_sessions(app, db, client, api_token, make_run,
+                                                                           create_user, create_session):
+    """After a handover the report counted two pairs, the old one with its 2 sessions and the new
+    one with 1, for one executive's mentoring of 3 sessions."""
+    run = make_run(pairs=2)
+    first = run.mentorships[0]
+    for days in (20, 13):
+        create_session(first, starts_at=in_days(-days), status="done")
+    new_mentor = create_user(roles=("mentor",), name="Nina New", capacity=3)
+    handed = client.send_json("POST", f"/api/v1/mentorships/{first}/handover", {"mentor_id": new_mentor.id},
+                              token=api_token(run.manager))
+    assert handed.status_code == 201
+    create_session(handed.get_json()["id"], starts_at=in_days(-2), status="done")
+    report = _api_report(client, api_token, run.manager, run.cohort_id).get_json()
+    assert report["sessions"]["pairs"] == 2
+    assert report["sessions"]["per_pair_histogram"] == {"0": 1, "3": 1}
+    assert report["sessions"]["per_pair_average"] == 1.5
