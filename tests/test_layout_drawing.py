@@ -140,3 +140,24 @@ def test_a_substitutes_free_places_agree_with_their_number(app, language, one, t
     with app.test_request_context("/"), force_locale(language):
         assert reason_words("free", {"free": 1, "capacity": 1}, {}) == one
         assert reason_words("free", {"free": 2, "capacity": 3}, {}) == three
+
+
+def test_a_phones_bar_chart_puts_each_label_above_its_bar_within_360_px():
+    """At 390 px the wide chart was cut at the screen's edge; the phone's drawing keeps every
+    label, bar, value and capacity line inside its 360 px, each label above its own bar."""
+    long = "Personal knowledge management in hybrid teams"
+    root = parse(draw_bar_chart(load_bars({1: 5, 2: 1}, {1: 3, 2: 2}, {1: long, 2: "Ben"}), title="Mentor load",
+                                narrow=True))
+    assert root.get("width") == "360" or root.get("viewBox", "").split()[2] == "360"
+    chart = root.find(f".//{SVG}g[@class='bars']")
+    labels = [t for t in chart.findall(f"{SVG}text") if t.get("class") != "bar-value"]
+    rects = chart.findall(f"{SVG}rect")
+    values = chart.findall(f"{SVG}text[@class='bar-value']")
+    assert [label.text for label in labels] == [long, "Ben"]  # whole: the label has the width
+    for label, rect, value in zip(labels, rects, values, strict=True):
+        assert float(label.get("x")) + len(label.text) * 6.4 <= 360
+        assert float(label.get("y")) < float(rect.get("y"))  # above its bar
+        assert float(rect.get("x")) + float(rect.get("width")) <= 360 - 30  # room for the value
+        assert float(value.get("x")) + 3 * 7 <= 360
+    for marker in chart.findall(f"{SVG}line"):
+        assert float(marker.get("x1")) <= 360

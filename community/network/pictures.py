@@ -87,8 +87,9 @@ def network_svg(viewer: User) -> str:
     return _picture(("network",), draw)
 
 
-def load_svg(viewer: User) -> str:
-    """Mentor load against capacity (from the latest snapshot), busiest first."""
+def load_svg(viewer: User, *, narrow: bool = False) -> str:
+    """Mentor load against capacity (from the latest snapshot), busiest first; `narrow` draws
+    it for a phone."""
     require_analyst(viewer)
     hidden = opted_out_ids()
     rows = [row for row in snapshot_mentors() if row[0] not in hidden]
@@ -104,12 +105,13 @@ def load_svg(viewer: User) -> str:
     return drawing.draw_bar_chart(
         drawing.load_bars(load, capacity, labels), title=_("Mentor load"),
         value_label=_("active mentorships"), marker_label=_("capacity"), words=picture_words(),
-        value_words=lambda n: ngettext("%(num)d active mentorship", "%(num)d active mentorships", int(n)),
+        value_words=lambda n: ngettext("%(num)d active mentorship", "%(num)d active mentorships", int(n)), narrow=narrow,
     )
 
 
-def coverage_svg(viewer: User) -> str:
-    """Mentors able to teach each demanded topic, against the number needed."""
+def coverage_svg(viewer: User, *, narrow: bool = False) -> str:
+    """Mentors able to teach each demanded topic, against the number needed; `narrow` draws it
+    for a phone."""
     require_analyst(viewer)
 
     def draw(live: LiveNetwork, hidden: frozenset[int]) -> str:
@@ -120,9 +122,10 @@ def coverage_svg(viewer: User) -> str:
                                      min_providers=coverage.min_providers, labels=names, words=words)
         return drawing.draw_bar_chart(bars, title=_("Topic coverage"),
                                       value_label=_("mentors"), marker_label=_("needed"), words=words,
-                                      value_words=lambda n: ngettext("%(num)d mentor", "%(num)d mentors", int(n)))
+                                      value_words=lambda n: ngettext("%(num)d mentor", "%(num)d mentors", int(n)),
+                                      narrow=narrow)
 
-    return _picture(("coverage",), draw)
+    return _picture(("coverage", "narrow" if narrow else "wide"), draw)
 
 
 TREND_SERIES = ("single_points_of_failure", "overloaded", "idle", "fading_mentors", "uncovered_topics",

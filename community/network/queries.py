@@ -371,7 +371,7 @@ def _broker_explanation(f: dict[str, Any]) -> str:
     "Figures" beside it (and in the API)."""
     ties = ngettext("has ties into %(num)d group", "has ties into %(num)d groups", _count(f.get("communities")))
     if f.get("top_percent"):  # snapshots before it was stored say less
-        return _("Bridges between groups: high (among the top %(top)s %%); %(ties)s.", top=_num(f.get("top_percent")), ties=ties)
+        return _("Bridges between groups: high (among the top %(top)s%%); %(ties)s.", top=_num(f.get("top_percent")), ties=ties)
     return _("Bridges between groups: high; %(ties)s.", ties=ties)
 
 
@@ -422,6 +422,10 @@ def overload_reason(entry: dict[str, Any]) -> str:
         parts.append(ngettext("%(num)d mentee, far more than most mentors (usually %(usual)s)",
                               "%(num)d mentees, far more than most mentors (usually %(usual)s)",
                               load, usual=usual_load(entry.get("median_load"))))
+        if "over_capacity" not in (entry.get("reasons") or []) and entry.get("capacity"):
+            # Listed though within their places: say so, or "overloaded" reads as a mistake.
+            parts.append(ngettext("within the %(num)d place they offer", "within the %(num)d places they offer",
+                                  int(entry["capacity"])))
     return "; ".join(parts)
 
 

@@ -50,7 +50,9 @@ PICTURE_TOKEN_MAX_AGE = 8 * 60 * 60
 PICTURES: dict[str, Callable[[Any], str]] = {
     "network": services.network_svg,
     "load": services.load_svg,
+    "load_narrow": partial(services.load_svg, narrow=True),  # the <picture>'s source on a phone
     "coverage": services.coverage_svg,
+    "coverage_narrow": partial(services.coverage_svg, narrow=True),
     "trend": services.trend_svg,
     "trend_narrow": partial(services.trend_svg, narrow=True),  # the <picture>'s source on a phone
 }

@@ -157,24 +157,27 @@ def test_lists_in_tables_are_readable_on_a_phone_in_german(demo_site, signed_in,
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
 
 
-def test_network_charts_keep_a_readable_size_on_a_phone(demo_site, signed_in):  # noqa: F811
+@pytest.mark.parametrize(("path", "name"), [("/network/trend", "trend"), ("/network/risks", "load"),
+                                          ("/network/coverage", "coverage")])
+def test_network_charts_keep_a_readable_size_on_a_phone(demo_site, signed_in, path, name):  # noqa: F811
     """Shrunk to 390 px the trend chart's labels were 4 px tall, and kept at its size its legend
-    scrolled out of view; a phone now gets the drawing made for it, whole and nearly 1:1."""
+    scrolled out of view; the load and coverage charts were cut at the screen's edge. A phone
+    now gets the drawing made for it, whole and nearly 1:1."""
     app, base, ids = demo_site
     _set_language(app, ids, "de")
     page = signed_in[("admin", 390)]
-    page.goto(f"{base}/network/trend")
+    page.goto(f"{base}{path}")
     page.wait_for_function("document.querySelector('.network-picture img').complete")
     found = page.evaluate("""() => { const img = document.querySelector('.network-picture img');
       const box = img.closest('figure'); return {source: img.currentSrc, width: img.getBoundingClientRect().width,
       natural: img.naturalWidth, overflow: box.scrollWidth - box.clientWidth}; }""")
-    assert "trend_narrow" in found["source"], found
+    assert f"{name}_narrow" in found["source"], found
     assert found["width"] >= 0.9 * found["natural"] and found["overflow"] <= 1, found
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     wide = signed_in[("admin", 1280)]
-    wide.goto(f"{base}/network/trend")
+    wide.goto(f"{base}{path}")
     wide.wait_for_function("document.querySelector('.network-picture img').complete")
-    assert "trend_narrow" not in wide.evaluate("document.querySelector('.network-picture img').currentSrc")
+    assert f"{name}_narrow" not in wide.evaluate("document.querySelector('.network-picture img').currentSrc")
 
 
 

@@ -86,7 +86,8 @@ def test_pictures_are_svg_images_tied_to_an_audited_view(client, login_as, analy
         page = client.get(tab)
         pictures += pictures_of(page)
         assert "style=" not in page.get_data(as_text=True) and "<script>" not in page.get_data(as_text=True)
-    assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "coverage", "trend", "trend_narrow"}
+    assert {re.search(r"/(\w+)\.svg", p).group(1) for p in pictures} == {"network", "load", "load_narrow", "coverage",
+                                                                       "coverage_narrow", "trend", "trend_narrow"}
     for src in pictures:
         response = client.get(src)
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -68,3 +68,18 @@ def test_an_overload_names_the_usual_load_not_a_median_with_decimals(app, langua
 
     with app.test_request_context(), force_locale(language):
         assert overload_reason({"reasons": ["far_above_median"], "load": 3, "median_load": median}) == words
+
+
+def test_an_overload_within_capacity_says_so(app):
+    """A mentor with 4 mentees and 5 places was "overloaded" with no word on the places they offer."""
+    from flask_babel import force_locale
+
+    from community.network.queries import overload_reason
+
+    entry = {"reasons": ["far_above_median"], "load": 4, "capacity": 5, "median_load": 1}
+    with app.test_request_context(), force_locale("en"):
+        assert overload_reason(entry) == "4 mentees, far more than most mentors (usually 1); within the 5 places they offer"
+        both = {**entry, "reasons": ["over_capacity", "far_above_median"], "capacity": 3}
+        assert "within" not in overload_reason(both) and overload_reason(both).startswith("Load 4 for a capacity of 3")
+    with app.test_request_context(), force_locale("de"):
+        assert overload_reason(entry).endswith("; im Rahmen der 5 angebotenen Plätze")

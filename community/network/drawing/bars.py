@@ -42,6 +42,7 @@ def draw_bar_chart(
     max_bars: int = 40,
     words: Words = ENGLISH,
     value_words: Callable[[float], str] | None = None,
+    narrow: bool = False,
 ) -> str:
     """Horizontal bars in the given order with an optional capacity marker per bar.
 
@@ -51,14 +52,22 @@ def draw_bar_chart(
     `value_words` puts a value in words for the tooltips ("1 active mentorship"); without it the
     value is followed by `value_label`. Bars beyond `max_bars` are summarised in one line
     ("… and 12 more").
+
+    `narrow` draws it for a phone (360 px): each label above its bar, across the whole width,
+    so that neither the labels nor the bars are squeezed.
     """
     shown = list(bars[:max_bars])
     hidden = len(bars) - len(shown)
-    row, top, value_room = 22, 44, 70
-    label_width = round(min(MAX_LABEL_ROOM, max([MIN_LABEL_ROOM] + [text_width(bar.label) + 16 for bar in shown])))
+    if narrow:
+        width, row, top, value_room, label_width = NARROW_WIDTH, 38, 44, 44, 12
+        bar_y, bar_height, label_y = 18, 14, 13
+    else:
+        row, top, value_room = 22, 44, 70
+        label_width = round(min(MAX_LABEL_ROOM, max([MIN_LABEL_ROOM] + [text_width(bar.label) + 16 for bar in shown])))
+        bar_y, bar_height, label_y = 3, row - 8, 14
     height = top + row * max(1, len(shown)) + (24 if hidden else 0) + 30
     root = _svg(width, height, title, f"{words.bars(len(bars))} {value_label}".strip())
-    _text(root, 12, 22, title, **{"font-size": "15", "font-weight": "600"})
+    _text(root, 12, 22, fit_label(title, width - 24, 15) if narrow else title, **{"font-size": "15", "font-weight": "600"})
     scale_max = max(
         [bar.value for bar in shown] + [bar.capacity for bar in shown if bar.capacity is not None],
         default=0.0,
@@ -74,8 +83,12 @@ def draw_bar_chart(
     chart = ET.SubElement(root, "g", {"class": "bars"})
     for index, bar in enumerate(shown):
         y = top + index * row
-        label = fit_label(bar.label, label_width - 8)
-        label_text = _text(chart, label_width - 8, y + 14, label, **{"text-anchor": "end"})
+        if narrow:
+            label = fit_label(bar.label, width - 24)
+            label_text = _text(chart, label_width, y + label_y, label)
+        else:
+            label = fit_label(bar.label, label_width - 8)
+            label_text = _text(chart, label_width - 8, y + label_y, label, **{"text-anchor": "end"})
         if label != bar.label:
             ET.SubElement(label_text, "title").text = bar.label
         length = max(0.0, bar.value) / scale_max * span
@@ -84,9 +97,9 @@ def draw_bar_chart(
             "rect",
             {
                 "x": _n(label_width),
-                "y": _n(y + 3),
+                "y": _n(y + bar_y),
                 "width": _n(max(length, 0.5)),
-                "height": str(row - 8),
+                "height": str(bar_height),
                 "rx": "2",
                 "fill": "#D55E00" if bar.alarming else "#0072B2",
             },
@@ -104,9 +117,9 @@ def draw_bar_chart(
                 "line",
                 {
                     "x1": _n(x),
-                    "y1": _n(y),
+                    "y1": _n(y + bar_y - 3 if narrow else y),
                     "x2": _n(x),
-                    "y2": _n(y + row - 2),
+                    "y2": _n(y + bar_y + bar_height + 3 if narrow else y + row - 2),
                     "stroke": TEXT_COLOUR,
                     "stroke-width": "2",
                 },
@@ -114,22 +127,23 @@ def draw_bar_chart(
             ET.SubElement(marker, "title").text = f"{marker_label} {words.number(bar.capacity)}"
         # The value at the end of its own bar, drawn after the marker: a white halo keeps it
         # readable where the marker line passes behind it.
-        value = _text(chart, label_width + length + 5, y + 14, words.number(bar.value),
+        value = _text(chart, label_width + length + 5, y + bar_y + bar_height - 2 if narrow else y + 14, words.number(bar.value),
                       **{"class": "bar-value", "stroke": "#fff", "stroke-width": "3", "paint-order": "stroke"})
         ET.SubElement(value, "title").text = tooltip
     baseline = top + row * max(1, len(shown))
-    ET.SubElement(
-        root,
-        "line",
-        {
-            "x1": _n(label_width),
-            "y1": _n(top - 2),
-            "x2": _n(label_width),
-            "y2": _n(baseline),
-            "stroke": TEXT_COLOUR,
-            "stroke-width": "1",
-        },
-    )
+    if not narrow:  # (on a phone the labels start where the bars do: no axis through them)
+        ET.SubElement(
+            root,
+            "line",
+            {
+                "x1": _n(label_width),
+                "y1": _n(top - 2),
+                "x2": _n(label_width),
+                "y2": _n(baseline),
+                "stroke": TEXT_COLOUR,
+                "stroke-width": "1",
+            },
+        )
     if hidden:
         _text(root, label_width, baseline + 18, words.more(hidden), **{"font-size": "11"})
     if not shown:
@@ -141,6 +155,7 @@ def draw_bar_chart(
 # 12 px: the drawing is made on the server, without the browser's font metrics, so the estimate
 # takes the widest common sans-serif (DejaVu Sans, about 0.6 em a lowercase letter) and a little more.
 MIN_LABEL_ROOM, MAX_LABEL_ROOM = 120, 250
+NARROW_WIDTH = 360  # a phone's chart, drawn at its own size (a <picture> source)
 NARROW, MEDIUM, WIDE = frozenset("ijlI.,:;'!|"), frozenset("frt ()[]-"), frozenset("mwMW@%")
 
 
@@ -158,13 +173,13 @@ def text_width(label: str, size: float = 12) -> float:
     return sum(em(ch) for ch in label) * size
 
 
-def fit_label(label: str, room: float) -> str:
-    """`label`, shortened with "…" until its estimated width fits in `room` pixels."""
-    if text_width(label) <= room:
+def fit_label(label: str, room: float, size: float = 12) -> str:
+    """`label`, shortened with "…" until its estimated width at `size` px fits in `room` pixels."""
+    if text_width(label, size) <= room:
         return label
     for cut in range(len(label) - 1, 0, -1):
         shorter = label[:cut].rstrip() + "…"
-        if text_width(shorter) <= room:
+        if text_width(shorter, size) <= room:
             return shorter
     return "…"
 
