@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from flask_babel import format_number, ngettext
@@ -175,23 +176,38 @@ class RowChecker:
         return self._handles
 
     def check(self, line: int, row: dict[str, str]) -> RowPlan:
+        """Every problem of the row at once, so that one round of corrections fixes it."""
         if not any(row.values()):
             raise DomainError(_("Empty row."))
-        email = self._email(line, row.get("email", ""))
+        problems: list[str] = []
+
+        def checked(check: Callable[[], Any], default: Any = None) -> Any:
+            try:
+                return check()
+            except DomainError as error:
+                problems.append(error.message)
+                return default
+
+        email = checked(lambda: self._email(line, row.get("email", "")))
         name = " ".join(row.get("name", "").split())
         if not name:
-            raise DomainError(_("Enter a name."))
-        if len(name) > MAX_NAME:
-            raise DomainError(_("Names have at most 120 characters."))
-        plan = RowPlan(email=email, name=name, roles=_roles(row), languages=services.check_languages(SPLIT.split(row.get("languages", ""))),
-                       timezone=_timezone(row), existing=self.by_email.get(email))
+            problems.append(_("Enter a name."))
+        elif len(name) > MAX_NAME:
+            problems.append(_("Names have at most 120 characters."))
+        roles = checked(lambda: _roles(row), [])
+        languages = checked(lambda: services.check_languages(SPLIT.split(row.get("languages", ""))), [])
+        timezone = checked(lambda: _timezone(row))
         for column in ("department", "location"):
             if len(row.get(column, "")) > 120:
-                raise DomainError(_("%(column)s has more than 120 characters.", column=column))
+                problems.append(_("%(column)s has more than 120 characters.", column=column))
+        existing = self.by_email.get(email) if email else None
         columns_change = False
-        for column, check in COLUMN_CHECKS.items():
+        for column, column_check in COLUMN_CHECKS.items():
             if row.get(column):
-                columns_change = check(plan.existing, row[column]) or columns_change
+                columns_change = checked(partial(column_check, existing, row[column]), False) or columns_change
+        if problems:
+            raise DomainError(" ".join(dict.fromkeys(problems)))
+        plan = RowPlan(email=email, name=name, roles=roles, languages=languages, timezone=timezone, existing=existing)
         if plan.existing is not None:
             plan.outcome = "updated" if columns_change or _changes(plan.existing, plan, row) else "unchanged"
         # A column without a check of its own is tried: written in a savepoint and rolled back.
@@ -237,7 +253,10 @@ def _roles(row: dict[str, str]) -> list[str]:
 def _timezone(row: dict[str, str]) -> str | None:
     timezone = row.get("timezone") or None
     if timezone:
-        services.check_timezone(timezone)
+        try:
+            services.check_timezone(timezone)
+        except DomainError:
+            raise DomainError(_("Unknown time zone: %(zone)s (use a name like Europe/Berlin).", zone=timezone[:80])) from None
     return timezone
 
 

@@ -75,6 +75,18 @@ def test_the_check_refuses_exactly_the_rows_the_import_refuses(client, login_as,
     assert count_named(db, "Same") == 2
 
 
+def test_a_row_with_several_problems_names_them_all(client, login_as, create_user, db, topics):
+    """The check named only the first problem of a row: fixed, the file came back with the next."""
+    login_as(create_user(roles=["admin"]))
+    show = upload(client, "name,email,roles,timezone,tags\n"
+                          ",not-an-address,wizard,Mars/Olympus,microsoft-teams:godlike\n").headers["Location"]
+    checked = text_of(client.get(show))
+    assert "1 row will be refused." in checked
+    row = checked[checked.index("not-an-address"):]
+    for problem in ("Enter a name.", "wizard", "Mars/Olympus", "Unknown level “godlike” for microsoft-teams"):
+        assert problem in row, problem
+
+
 def test_the_finished_page_does_not_repeat_the_checks_figures(client, login_as, create_user, db):
     login_as(create_user(roles=["admin"]))
     show = upload(client, "name,email\nEva Fig,eva.fig@example.com\n,nameless@example.com\n").headers["Location"]

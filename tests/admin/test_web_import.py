@@ -40,7 +40,7 @@ def test_upload_shows_a_preview_and_every_bad_row_before_anything_is_written(cli
     assert "Anna Import" in text and "The first rows" in text
     assert "7 rows in the file." in text and "5 rows will be refused." in text
     for line, reason in ((3, "Enter a valid e-mail address"), (4, "wizard"), (5, "Duplicate of line 2."),
-                         (6, "Unknown time zone."), (7, "Enter a name.")):
+                         (6, "Unknown time zone: "), (7, "Enter a name.")):
         assert f"{line} {reason}" in text or (f"{line} " in text and reason in text), (line, reason)
     assert "Import 2 rows" in text
     assert users_named(db, "Import") == 0  # nothing written yet
