@@ -271,7 +271,7 @@ def reason_words(code: str, values: Mapping[str, object], tags: dict[str, Tag]) 
     if code == "same_cluster":
         return str(_("in the same group of the mentor network as the current mentor"))
     if code == "similar_topics":
-        return str(_("%(percent)d %% topic overlap with the current mentor", percent=values["percent"]))
+        return str(_("%(percent)d%% topic overlap with the current mentor", percent=values["percent"]))
     if code == "free":
         capacity = values["capacity"]
         return str(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free",

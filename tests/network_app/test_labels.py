@@ -41,12 +41,12 @@ def test_a_brokers_reason_reads_in_words_not_figures(app):
     figures = {"betweenness": 0.153, "betweenness_threshold": 0.0635, "communities": 3, "top_percent": 10.0}
     with app.test_request_context("/"):
         with force_locale("en"):
-            assert role_explanation("broker", figures) == "Bridges between groups: high (among the top 10 %); has ties into 3 groups."
+            assert role_explanation("broker", figures) == "Bridges between groups: high (among the top 10%); has ties into 3 groups."
             older = {name: value for name, value in figures.items() if name != "top_percent"}  # a snapshot before it was stored
             assert role_explanation("broker", older) == "Bridges between groups: high; has ties into 3 groups."
         with force_locale("de"):
             assert role_explanation("broker", figures) == (
-                "Brücke zwischen Gruppen: hoch (unter den oberen 10 %); hat Verbindungen in 3 Gruppen.")
+                "Brücke zwischen Gruppen: hoch (unter den oberen 10\u00a0%); hat Verbindungen in 3 Gruppen.")
 
 
 def test_groups_are_numbered_from_one_in_words_on_the_roles_page(client, login_as, analyst, small_org, compute):
