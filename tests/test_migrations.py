@@ -115,3 +115,33 @@ def test_upgrading_marks_the_events_people_did_as_done_by_a_person(tmp_path_fact
             marked = dict(conn.execute(text("SELECT id, by_person FROM audit_events")).all())
         db.engine.dispose()
     assert marked == {1: True, 2: False}
+
+
+def test_upgrading_lets_people_already_indexed_be_found_by_their_places_other_names(tmp_path_factory):
+    """People indexed before place names were added: "München" finds the one in "Munich"."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.profiles.search import matches, search_terms
+    from tests.conftest import _reset_schema
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_place_names")
+    _reset_schema(url)
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        upgrade(revision="7d3a9c1e5f20")
+        with db.engine.begin() as conn:
+            for i, location in enumerate(["Munich", "Hamburg", "Wien"], start=1):
+                conn.execute(text(
+                    "INSERT INTO users (id, email, name, handle, timezone, active, created_at, location) "
+                    "VALUES (:id, :email, :name, :handle, 'Europe/Berlin', :active, CURRENT_TIMESTAMP, :location)"
+                ), {"id": i, "email": f"p{i}@example.com", "name": f"Person {i}", "handle": f"p{i}", "active": True,
+                    "location": location})
+                conn.execute(text("INSERT INTO person_search (user_id, body) VALUES (:id, :body)"),
+                             {"id": i, "body": f"person {i} {location.lower()}"})
+        upgrade()
+        found = {q: set(db.session.scalars(select(matches(search_terms(q)).c.user_id))) for q in ("münchen", "vienna", "hamburg")}
+        db.session.remove()
+        db.engine.dispose()
+    assert found == {"münchen": {1}, "vienna": {3}, "hamburg": {2}}

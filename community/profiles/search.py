@@ -40,7 +40,7 @@ from community.accounts.models import User
 from community.expertise.models import Tag, TagSynonym
 from community.extensions import db
 from community.profiles.models import POSTGRES_TSVECTOR, PersonSearch, PersonTag
-from community.spelling import ASCII_SPELLING
+from community.spelling import ASCII_SPELLING, place_aliases
 
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 200
@@ -160,6 +160,7 @@ def _documents(session, user_ids: list[int]) -> dict[int, str]:
         person.id: fold(
             " ".join(
                 [person.name or "", person.department or "", person.location or "",
+                 *place_aliases(fold(person.location)),  # "Munich" is found as "München" too
                  *(words_of_tag.get(tag_id, "") for tag_id in sorted(tags_of[person.id])), person.bio or ""]
             )
         )

@@ -22,6 +22,7 @@ QUERIES = [
     {"q": "gross"}, {"q": "groß"}, {"q": "strasse"}, {"q": "zurich"}, {"q": "o'brien"}, {"q": "obrien"},
     {"q": "pivot"}, {"q": "power bi"}, {"q": "e2e"}, {"q": "passwort"}, {"q": "lukasz"}, {"q": "design thinking"},
     {"q": "social"}, {"q": '"teams" NEAR excel'}, {"q": "-teams"}, {"q": "(agile)"}, {"q": "a:b *"},
+    {"q": "munich"}, {"q": "muenchen"}, {"q": "vienna"}, {"q": "wien"}, {"q": "zuerich"},
     {"tag": "microsoft-teams"}, {"tag": "teams", "q": "anna"}, {"department": "IT"}, {"q": "e", "location": "Berlin"},
 ]
 EXPECTED = {
@@ -30,6 +31,9 @@ EXPECTED = {
     "strasse": {"Łukasz Nowak"}, "zurich": {"Jürgen Groß"}, "o'brien": {"Zoë O'Brien"}, "obrien": set(),
     "power bi": {"Jürgen Groß"}, "e2e": {"Zoë O'Brien"}, "passwort": {"Ben Weber"}, "lukasz": {"Łukasz Nowak"},
     "design thinking": {"Zoë O'Brien"}, "-teams": {"Anna Müller", "Łukasz Nowak"}, "(agile)": {"Zoë O'Brien"},
+    # a place in another language's name ("München" is found as "Munich", "Wien" as "Vienna")
+    "munich": {"Anna Müller"}, "muenchen": {"Anna Müller"}, "vienna": {"Łukasz Nowak"}, "wien": {"Łukasz Nowak"},
+    "zuerich": {"Jürgen Groß"},
 }
 
 
