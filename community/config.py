@@ -230,6 +230,10 @@ def default_config(instance_path: str, overrides: dict | None = None) -> dict:
         "DELIVERY_BACKOFF_SECONDS": int(env.get("DELIVERY_BACKOFF_SECONDS", "60")),
         "WEBHOOK_TIMEOUT": int(env.get("WEBHOOK_TIMEOUT", "10")),
         "WEBHOOK_ALLOW_HTTP": env.get("WEBHOOK_ALLOW_HTTP", "0") == "1",
+        # 1: channel webhooks may point into private networks or at the server itself (an
+        # on-premises chat server); 0 refuses them, so that nobody can make the server call
+        # internal services (community.outreach.services.valid_webhook_url)
+        "WEBHOOK_ALLOW_PRIVATE": env.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1",
         # The language of Teams and Slack posts (a channel is read by many; unset: BABEL_DEFAULT_LOCALE)
         "CHANNEL_LANGUAGE": env.get("CHANNEL_LANGUAGE") or None,
         # Local hour of the daily digest and the Monday briefing; UTC hour of the nightly snapshot

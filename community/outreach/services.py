@@ -792,7 +792,16 @@ def _send_email(message: OutgoingMessage) -> None:
     email.send(fail_silently=False)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook answers where it is: a redirect (perhaps into the company's network) fails the post."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect refused ({msg})", headers, fp)
+
+
 def _post_webhook(message: OutgoingMessage) -> None:
+    from urllib.parse import urlsplit
+
     hook = db.session.get(ChannelWebhook, message.webhook_id) if message.webhook_id else None
     if hook is None:
         raise RuntimeError("the channel was removed")
@@ -801,8 +810,14 @@ def _post_webhook(message: OutgoingMessage) -> None:
         headers={"Content-Type": "application/json", "User-Agent": "mentor-community"},
     )
     timeout = float(current_app.config.get("WEBHOOK_TIMEOUT", 10))
+    opener = urllib.request.build_opener(_NoRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        parts = urlsplit(hook.url)
+        if not current_app.config.get("WEBHOOK_ALLOW_PRIVATE", False) and (
+                _internal_host(parts.hostname or "")
+                or _resolved_internally(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))):
+            raise PermissionError("the address leads into a private network; this server does not post there")
+        with opener.open(request, timeout=timeout) as response:
             response.read(1024)
     except Exception as error:
         hook.last_error = describe(error)
@@ -965,13 +980,66 @@ def valid_webhook_url(url: str) -> str:
     from urllib.parse import urlsplit
 
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "https://[::1" and the like
+        parts, host = None, None
     allow_http = current_app.config.get("WEBHOOK_ALLOW_HTTP", False)
-    if (parts.scheme != "https" and not (allow_http and parts.scheme == "http")) or not parts.hostname \
+    if parts is None or (parts.scheme != "https" and not (allow_http and parts.scheme == "http")) or not host \
             or len(url) > 1000 or any(c.isspace() for c in url):
         raise ValidationFailed(_("Enter the https:// address of an incoming webhook."),
                               fields={"url": [_("Enter the https:// address of an incoming webhook.")]})
+    if not current_app.config.get("WEBHOOK_ALLOW_PRIVATE", False) and _internal_host(host):
+        message = _("Enter the address of a webhook on the internet (Teams or Slack): this server does not post to "
+                    "addresses in the company's own network or on itself.")
+        raise ValidationFailed(message, fields={"url": [message]})
     return url
+
+
+INTERNAL_NAMES = ("localhost", "localhost.localdomain")
+INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp")
+
+
+def _internal_address(address: str) -> bool:
+    """Whether an IP address lies outside the public internet (loopback, private, link-local,
+    the cloud's metadata address, multicast, reserved), also written as IPv4 inside IPv6."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def _internal_host(host: str) -> bool:
+    """A host name or address a change manager may not have the server post to: one on the
+    server itself or in a private network (they could otherwise reach internal services)."""
+    import socket
+
+    host = host.rstrip(".").lower()
+    if host in INTERNAL_NAMES or host.endswith(INTERNAL_SUFFIXES) or _internal_address(host):
+        return True
+    try:  # 127.1, 0x7f.1, 2130706433: what the resolver reads as an IPv4 address
+        return _internal_address(socket.inet_ntoa(socket.inet_aton(host)))
+    except OSError:
+        pass
+    return "." not in host and ":" not in host  # a bare name ("intranet") is resolved inside the company
+
+
+def _resolved_internally(host: str, port: int) -> bool:
+    """At delivery: whether the name now leads into a private network (a DNS answer can change
+    after the address was saved)."""
+    import socket
+
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False  # the post fails to connect and says so
+    return any(_internal_address(str(answer[4][0])) for answer in answers)
 
 
 def channels(actor: User) -> tuple[list[Any], ChannelWebhook | None, dict[int, ChannelWebhook]]:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def app_config():
-    return {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3}
+    return {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_TIMEOUT": 3}
 
 
 def test_promotion_is_posted_to_the_ambassador_news_channel(client, login_as, create_user, api_token,
@@ -53,8 +53,8 @@ def test_promoting_someone_hidden_from_the_directory_is_not_announced(client, lo
 
 
 @pytest.mark.parametrize(("app_config", "title", "button"), [
-    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3}, "Mara Mentor is now a change ambassador", "Open"),
-    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3, "CHANNEL_LANGUAGE": "de"},
+    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_TIMEOUT": 3}, "Mara Mentor is now a change ambassador", "Open"),
+    ({"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_TIMEOUT": 3, "CHANNEL_LANGUAGE": "de"},
      "Mara Mentor ist jetzt Change-Botschafter:in", "Öffnen"),
 ])
 def test_the_channel_reads_its_own_language_not_the_deciders(client, login_as, create_user, api_token,

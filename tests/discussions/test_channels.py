@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def app_config():
-    return {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_TIMEOUT": 3, "DELIVERY_BACKOFF_SECONDS": 0, "DELIVERY_MAX_ATTEMPTS": 3}
+    return {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_TIMEOUT": 3, "DELIVERY_BACKOFF_SECONDS": 0, "DELIVERY_MAX_ATTEMPTS": 3}
 
 
 def _set_channel(client, login_as, manager, category_id, url):
@@ -125,3 +125,51 @@ def test_erasing_a_threads_author_blanks_the_channel_post_kept_in_the_sent_log(
     db.session.expire_all()
     [kept] = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.channel == "webhook")).all()
     assert "Max Mentor" not in kept.subject + kept.body_text and kept.body_text == ""
+
+
+@pytest.mark.parametrize("url", ["https://localhost/x", "https://10.0.0.1/hook", "https://169.254.169.254/latest/meta-data",
+                                 "https://[::1]/hook", "https://127.1/hook", "https://2130706433/hook", "https://intranet/hook",
+                                 "https://chat.corp/hook", "https://[::ffff:192.168.0.1]/hook", "https://[::1"])
+def test_an_address_inside_the_company_network_or_on_the_server_is_refused(url, client, login_as, create_user,
+                                                                           create_category, app, db):
+    """A change manager could point the server at internal services, and read their answers in
+    "Last error"."""
+    from community.outreach.models import ChannelWebhook
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = False
+    category = create_category()
+    response = _set_channel(client, login_as, create_user(roles=["change_manager"]), category.id, url)
+    assert response.status_code == 200
+    assert "company's own network" in response.get_data(as_text=True) or "incoming webhook" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ChannelWebhook)) is None
+
+
+def test_a_post_to_an_address_that_came_to_lead_inside_is_refused_and_redirects_are_not_followed(
+        client, login_as, create_user, create_category, api_token, webhook_receiver, app, db):
+    """The name was public when saved; at the post it resolves into the network (the check runs
+    again), and a public webhook's redirect is not followed."""
+    from community.outreach.models import ChannelWebhook, OutgoingMessage
+
+    manager = create_user(roles=["change_manager"])
+    category = create_category(name="Tips")
+    assert _set_channel(client, login_as, manager, category.id, webhook_receiver.url).status_code == 302
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = False  # as if 127.0.0.1 were what a public name now resolves to
+    created = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "Inside?", "body": "x"},
+                               token=api_token(create_user(roles=["mentor"])))
+    assert created.status_code == 201
+    assert webhook_receiver.posts == []
+    message = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.channel == "webhook"))
+    assert message.status == "queued" and "private network" in message.last_error
+    assert "private network" in db.session.scalar(select(ChannelWebhook.last_error))
+
+
+def test_a_webhook_that_answers_with_a_redirect_fails(app):
+    import urllib.error
+    import urllib.request
+
+    from community.outreach.services import _NoRedirects
+
+    handler = _NoRedirects()
+    request = urllib.request.Request("https://hooks.example.org/x", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError, match="redirect refused"):
+        handler.redirect_request(request, None, 302, "Found", {}, "http://10.0.0.1/admin")
