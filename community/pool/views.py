@@ -50,6 +50,7 @@ def _render_handover(mentorship, form, status=200):
     substitutes = services.substitutes_for(current_user, mentorship) if mentoring.handover_open(mentorship) else []
     form.mentor_id.choices = as_choices([(s.person.id, s.person.name) for s in substitutes])
     return render_template("pool/handover.html", mentorship=mentorship, form=form, substitutes=substitutes,
+                           cancelled=mentoring.sessions_an_end_cancels(mentorship) if mentoring.handover_open(mentorship) else [],
                            reason=services.handover_reason_label(mentorship),
                            open=mentoring.handover_open(mentorship),
                            successor_id=mentoring.successor_id(mentorship),
@@ -78,6 +79,10 @@ def handover(mentorship_id: int):
                     message = _("Choose the new mentor.")
                     raise ValidationFailed(message, {"mentor_id": [message]})
                 successor = mentoring.hand_over(current_user, mentorship, mentor_id=chosen, note=form.note.data)
+            if not attempt.ok and other and form.mentor_id.errors:
+                # the mentor was named by @handle: the refusal belongs under that field
+                form.other_mentor.errors = [*form.other_mentor.errors, *form.mentor_id.errors]
+                form.mentor_id.errors = []
             if attempt.ok:
                 flash(_("The mentorship continues with %(name)s; all three of you have been told.",
                         name=successor.mentor.name), "success")

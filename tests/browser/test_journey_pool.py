@@ -1,5 +1,5 @@
 """Journey: a mentor pauses mentoring on their profile → the change manager opens the demand
-page (heatmaps) → follows the notification to the handover page → picks the first substitute →
+page (heatmaps) → follows the notification to the handover page → chooses the first substitute →
 the new mentor sees the continuing mentorship with its earlier sessions."""
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def test_pause_demand_page_and_handover(live_server, page, org):
     page.goto(f"{base}/notifications/")
     page.get_by_text("needs a new mentor").first.click()
     expect(page.get_by_role("heading", name="Hand the mentorship over")).to_be_visible()
-    expect(page.get_by_label("Sam Substitute")).to_be_checked()
+    expect(page.get_by_label("Sam Substitute")).not_to_be_checked()  # nobody is chosen for the reader
+    page.get_by_label("Sam Substitute").check()
     page.get_by_label("Note to the new mentor (optional)").fill("Eve wants to run Teams meetings.")
     page.get_by_role("button", name="Hand over").click()
     expect(page.get_by_text("The mentorship continues with Sam Substitute")).to_be_visible()

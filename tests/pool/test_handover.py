@@ -439,3 +439,30 @@ def select_tag_id(slug):
     from community.expertise.models import Tag
 
     return select(Tag.id).where(Tag.slug == slug)
+
+
+def test_the_handover_form_chooses_nobody_for_you_and_says_what_it_will_do(app, org, client, login_as, db):
+    """The first substitute was ticked already: one click on "Hand over" ended the mentorship,
+    cancelled its planned session and told three people, without a choice being made."""
+    import re
+
+    from community.mentoring.models import Mentorship
+
+    ship = org["ships"][0]
+    login_as(org["cm"])
+    page = client.get(f"/mentoring/mentorships/{ship}/handover")
+    html, text = page.get_data(as_text=True), text_of(page)
+    assert "Sam Substitute" in text and not re.search(r'name="mentor_id"[^>]* checked', html)
+    assert "What handing over does" in text and "This planned session is cancelled; both participants are told:" in text
+    assert "The executive, the current mentor and the new mentor are told." in text
+    refused = client.post_form(f"/mentoring/mentorships/{ship}/handover", {})
+    assert refused.status_code == 422 and "Choose the new mentor." in text_of(refused)
+    assert db.session.get(Mentorship, ship).status == "active"
+    staff_handle = org["staff"].handle
+    wrong = client.post_form(f"/mentoring/mentorships/{ship}/handover", {"other_mentor": f"@{staff_handle}"})
+    assert wrong.status_code == 422  # the refusal stands under the field the handle was typed in
+    substitutes, typed = wrong.get_data(as_text=True).split("Substitute mentors", 1)[1].split('for="other_mentor"', 1)
+    assert "Choose a person with the mentor role." not in substitutes
+    assert 'id="other_mentor-errors"' in typed and "Choose a person with the mentor role." in typed
+    db.session.expire_all()
+    assert db.session.get(Mentorship, ship).status == "active"
