@@ -883,7 +883,8 @@ def private_label(kind: str, status: str = "sent") -> str | None:
     if kind.startswith("circle_"):
         return str(_("About a learning circle: private to its members"))
     if kind == "fading_checkin":
-        return str(_("A personal check-in about their mentoring: private to its recipient"))
+        # Not "a check-in": beside the address it would tell who the analysis found fading.
+        return str(_("A personal message: private to its recipient"))
     if kind == "weekly_briefing":
         return str(_("A change manager's briefing: private to its recipient"))
     return None

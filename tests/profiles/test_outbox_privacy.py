@@ -110,7 +110,7 @@ def test_a_delivered_new_password_link_is_not_readable_in_the_outbox(app, client
 
 
 @pytest.mark.parametrize(("kind", "label"), [
-    ("fading_checkin", "A personal check-in about their mentoring: private to its recipient"),
+    ("fading_checkin", "A personal message: private to its recipient"),  # not who was found fading
     ("weekly_briefing", "A change manager's briefing: private to its recipient"),
     ("mentorship_requested", "About a mentorship: private to its participants and the change managers"),
     ("handover_needed", "About a mentorship: private to its participants and the change managers"),
@@ -133,6 +133,7 @@ def test_check_ins_briefings_mentorships_nominations_and_circles_are_their_recip
     assert "mira@example.com" in listing and label in listing and "SECRET" not in listing
     detail = html.unescape(text_of(client.get(f"/admin/outbox/{message.id}")))
     assert label in detail and "SECRET" not in detail and "Only its recipient reads this message." in detail
+    assert "check-in" not in listing.lower() and "fading" not in listing.lower()  # nor who was found fading
 
 
 def test_a_community_reply_stays_readable_in_the_outbox(client, create_user, login_as, db):
