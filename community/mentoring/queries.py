@@ -326,10 +326,11 @@ class CohortRow:
 def cohorts_overview() -> list[CohortRow]:
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())).all()
     rows = {c.id: CohortRow(cohort=c) for c in cohorts}
+    counted = counted_status()  # "handed over" as the run's page and report count it, not "completed"
     for cohort_id, status, n in db.session.execute(
-        select(Mentorship.cohort_id, Mentorship.status, func.count())
+        select(Mentorship.cohort_id, counted, func.count())
         .where(Mentorship.cohort_id.is_not(None))
-        .group_by(Mentorship.cohort_id, Mentorship.status)
+        .group_by(Mentorship.cohort_id, counted)
     ):
         if cohort_id in rows:
             rows[cohort_id].by_status[status] = n

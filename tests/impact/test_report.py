@@ -407,7 +407,7 @@ def test_the_xlsx_export_reads_as_a_spreadsheet(client, login_as, make_run, answ
 
 
 def test_a_handed_over_mentorship_counts_as_one_pair_with_all_its_sessions(app, db, client, api_token, make_run,
-                                                                           create_user, create_session):
+                                                                           create_user, create_session, login_as):
     """After a handover the report counted two pairs, the old one with its 2 sessions and the new
     one with 1, for one executive's mentoring of 3 sessions."""
     run = make_run(pairs=2)
@@ -423,3 +423,6 @@ def test_a_handed_over_mentorship_counts_as_one_pair_with_all_its_sessions(app, 
     assert report["sessions"]["pairs"] == 2
     assert report["sessions"]["per_pair_histogram"] == {"0": 1, "3": 1}
     assert report["sessions"]["per_pair_average"] == 1.5
+    login_as(run.manager)  # the list of runs counts it as the run's page does: handed over, not completed
+    runs = text_of(client.get("/mentoring/runs"))
+    assert "3 (active 2, handed over 1)" in runs and "completed 1" not in runs
