@@ -183,6 +183,16 @@ def shortlist_from_snapshot() -> tuple[list[dict[str, Any]], object | None]:
     return list((snapshot.findings or {}).get("ambassador_shortlist", [])), snapshot.computed_at
 
 
+def fading_ids() -> set[int]:
+    """The mentors the latest analysis found fading (their activity is falling off)."""
+    try:
+        from community.network.models import AnalysisSnapshot
+    except ImportError:
+        return set()
+    findings = db.session.scalar(select(AnalysisSnapshot.findings).order_by(AnalysisSnapshot.computed_at.desc()).limit(1))
+    return {int(entry["person_id"]) for entry in (findings or {}).get("fading_mentors") or [] if entry.get("person_id")}
+
+
 @dataclass
 class Candidate:
     person: User

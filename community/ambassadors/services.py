@@ -120,9 +120,10 @@ def evidence_of(actor: User, person_id: int | None = None) -> tuple[User, Eviden
     return person, queries.evidence_for([person.id], get_criteria(), viewer=actor)[person.id]
 
 
-def candidates_view(actor: User, sort: str) -> tuple[list[Candidate], object | None, AmbassadorCriteria]:
-    """The candidate list (rows, when the network analysis behind it was computed, criteria).
-    It rests on the network analysis, so looking at it is recorded like the dashboard."""
+def candidates_view(actor: User, sort: str) -> tuple[list[Candidate], object | None, AmbassadorCriteria, set[int]]:
+    """The candidate list (rows, when the network analysis behind it was computed, criteria, the
+    candidates the analysis found fading). It rests on the network analysis, so looking at it is
+    recorded like the dashboard."""
     from community.ambassadors import queries
 
     require_change_manager(actor)
@@ -130,7 +131,7 @@ def candidates_view(actor: User, sort: str) -> tuple[list[Candidate], object | N
     _shortlist, computed_at = queries.shortlist_from_snapshot()
     rows = queries.candidates(criteria, sort)
     audit.record("ambassador.candidates_viewed", actor=actor, data={"rows": len(rows)})
-    return rows, computed_at, criteria
+    return rows, computed_at, criteria, queries.fading_ids()
 
 
 def export_candidates(actor: User, sort: str) -> list[Candidate]:

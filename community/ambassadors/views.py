@@ -257,10 +257,10 @@ def _evidence_page(person, items):
 @login_required
 def candidates():
     sort = request.args.get("sort", "score")
-    rows, computed_at, criteria = services.candidates_view(current_user, sort)
+    rows, computed_at, criteria, fading = services.candidates_view(current_user, sort)
     return render_template(
         "ambassadors/candidates.html", candidates=rows, sort=sort,
-        sort_keys=queries.SORT_KEYS, computed_at=computed_at, criteria=criteria,
+        sort_keys=queries.SORT_KEYS, computed_at=computed_at, criteria=criteria, fading=fading,
     )
 
 

@@ -416,3 +416,20 @@ def test_a_score_of_0_names_the_part_at_0(app, client, login_as, people):
         html = render_template("ambassadors/candidates.html", candidates=[zero], sort="score",
                                sort_keys=["score"], computed_at=None, evidence_bar=lambda item: "")
     assert "Community at 0" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_candidate_who_paused_mentoring_or_is_fading_is_marked(app, client, login_as, people, analysed, db):
+    """A mentor who paused mentoring (their mentees waiting for a new mentor) stood first on the
+    shortlist with "Nominate" and no word of it; the mentor found fading neither."""
+    from community.accounts.models import User
+    from community.network.models import AnalysisSnapshot
+
+    mentor = people["mentor"]
+    analysed(mentor, people["executive"])
+    db.session.get(User, mentor.id).mentoring_paused = True
+    snapshot = db.session.scalar(db.select(AnalysisSnapshot).order_by(AnalysisSnapshot.computed_at.desc()).limit(1))
+    snapshot.findings = {**(snapshot.findings or {}), "fading_mentors": [{"person_id": mentor.id, "score": 0.8, "reasons": []}]}
+    db.session.commit()
+    login_as(people["cm"])
+    line = text_of(client.get("/ambassadors/candidates"))
+    assert "Mara Mentor" in line and "Mentoring paused" in line and "Fading in the latest analysis" in line
