@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, delete, func, or_, select, update
@@ -451,6 +451,9 @@ def path_for(endpoint: str, **values: Any) -> str:
 
 # Programme runs ------------------------------------------------------------------------
 
+RUN_YEARS_BACK, RUN_YEARS_AHEAD, RUN_YEARS_LONGEST = 20, 5, 5
+
+
 def _check_cohort_fields(actor: User, name: str | None, starts_on: date | None, ends_on: date | None, status: str,
                          exclude_id: int | None) -> tuple[str, date, date]:
     """The cleaned name and the two dates, or a field error."""
@@ -468,6 +471,14 @@ def _check_cohort_fields(actor: User, name: str | None, starts_on: date | None, 
     if status not in COHORT_STATUSES:
         _refuse("status", _("Unknown status."))
     today = utcnow().astimezone(zone_of(actor)).date()  # today where the actor is
+    # A run is a programme of months, recorded for the years around now: 1900 to 2999 is a typo.
+    if not today.replace(year=today.year - RUN_YEARS_BACK, day=min(today.day, 28)) <= starts_on \
+            <= today.replace(year=today.year + RUN_YEARS_AHEAD, day=min(today.day, 28)):
+        _refuse("starts_on", _("Check the start date: a run starts within %(back)d years before or %(ahead)d years "
+                               "after today.", back=RUN_YEARS_BACK, ahead=RUN_YEARS_AHEAD))
+    if (ends_on - starts_on).days > RUN_YEARS_LONGEST * 366:
+        _refuse("ends_on", ngettext("Check the end date: a run lasts at most %(num)d year.",
+                                    "Check the end date: a run lasts at most %(num)d years.", RUN_YEARS_LONGEST))
     if status == "closed" and starts_on > today:
         _refuse("status", _("A run that has not started cannot be closed; record it as planned."))
     if status == "planned" and ends_on < today:

@@ -189,3 +189,20 @@ def test_a_run_that_has_not_started_cannot_be_closed(client, login_as, create_us
     refused = client.post_form("/mentoring/runs/new", {"name": "Future", "starts_on": f"{NEXT_YEAR}-01-01",
                                                        "ends_on": f"{NEXT_YEAR}-06-30", "status": "closed"})
     assert refused.status_code == 200 and "A run that has not started cannot be closed" in text_of(refused)
+
+
+def test_run_dates_far_from_today_or_a_run_of_centuries_are_refused(client, login_as, create_user, db):
+    """A run from 1 Jan 1900 to 1 Jan 2999 was saved (and then joined by every request)."""
+    from sqlalchemy import func, select
+
+    from community.mentoring.models import Cohort
+
+    login_as(create_user(roles=("change_manager",)))
+    ancient = client.post_form("/mentoring/runs/new", {"name": "Test", "starts_on": "1900-01-01", "ends_on": "2999-01-01",
+                                                        "status": "planned"})
+    assert ancient.status_code == 200 and "Check the start date: a run starts within 20 years before or 5 years after today." \
+        in text_of(ancient)
+    endless = client.post_form("/mentoring/runs/new", {"name": "Test", "starts_on": f"{NEXT_YEAR}-01-01",
+                                                        "ends_on": f"{NEXT_YEAR + 6}-01-01", "status": "planned"})
+    assert endless.status_code == 200 and "Check the end date: a run lasts at most 5 years." in text_of(endless)
+    assert db.session.scalar(select(func.count()).select_from(Cohort)) == 0
