@@ -181,8 +181,15 @@ def circle_proposals():
         if attempt.ok:
             flash(_("The circle %(name)s is created; its members are invited.", name=circle.name), "success")
             return submissions.done(current_user, form, url_for("pool.circle", circle_id=circle.id))
-        return render_template("pool/proposals.html", proposals=found, form=form), 422
-    return render_template("pool/proposals.html", proposals=found, form=form)
+    sent = None
+    if request.method == "POST":
+        # The proposal whose form was sent keeps the name typed, with its message under it; the
+        # error summary's link leads to that proposal's field.
+        sent = next((index for index, p in enumerate(found, start=1) if p.member_keys == form.member_ids.data), None)
+        if sent is not None:
+            form.name.id = f"name-{sent}"
+        return render_template("pool/proposals.html", proposals=found, form=form, sent=sent), 422
+    return render_template("pool/proposals.html", proposals=found, form=form, sent=sent)
 
 
 def _render_circle(circle, *, post_form=None, rhythm_form=None, status=200):

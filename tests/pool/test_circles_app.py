@@ -650,3 +650,22 @@ def test_a_circle_post_is_signed_with_its_authors_face_and_profile_link(client, 
     post = _first_post(client.get(f"/circles/{circle_id}"))
     assert "Shall we try Loop?" in post
     assert f'avatar-c{author.id % 12}' in post and f'href="/people/{author.id}"' in post and author.name in post
+
+
+def test_a_refused_name_stays_in_its_proposal_with_the_message_under_it(org, client, login_as):
+    """A name too long on proposal 2: the message stood only at the top, its link led to "#name"
+    (no such field), and the name typed was replaced by the default."""
+    import re as regex
+
+    login_as(org["cm"])
+    page = client.get("/circles/proposals").get_data(as_text=True)
+    keys = regex.findall(r'name="member_ids" value="([^"]+)"', page)
+    assert keys
+    typed = "N" * 130
+    refused = client.post_form("/circles/proposals", {"name": typed, "member_ids": keys[-1], "topic_slugs": ""})
+    html = refused.get_data(as_text=True)
+    index = len(keys)
+    assert refused.status_code == 422
+    assert f'href="#name-{index}"' in html and 'href="#name"' not in html
+    field = html.split(f'id="name-{index}"', 1)[1].split("</form>", 1)[0]
+    assert f'value="{typed}"' in field and 'aria-invalid="true"' in field and f'id="name-{index}-errors"' in field
