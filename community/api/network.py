@@ -175,7 +175,7 @@ class WhatIfArgs(ma.Schema):
 
     remove = ma.fields.List(
         ma.fields.String(validate=validate.Length(max=40)), load_default=list,
-        metadata={"description": "mentor ids (pseudonyms in pseudonymised mode); repeat for several"},
+        metadata={"description": "mentor ids or @handles (pseudonyms in pseudonymised mode); repeat for several"},
     )
 
 

@@ -24,7 +24,7 @@ class WhatIfForm(FlaskForm):
     others = StringField(
         _l("Other mentors"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Ids or pseudonyms separated by commas, for mentors not in the list."),
+        description=_l("@handles, ids or pseudonyms separated by commas, for mentors not in the list."),
     )
 
 

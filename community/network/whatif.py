@@ -85,11 +85,18 @@ def what_if(actor: User, remove_ids: Iterable[str | int], *,
     problems: dict[str, list[str]] = {}
     for ref in refs:
         field = field_of(ref) if field_of else "remove"
-        person_id = resolve_person(ref, pseudonymised_mode=mode)
+        by_handle = ref.strip().startswith("@")
+        if by_handle and not mode:  # "@marlene.nowak", as every other form names people
+            from community.profiles.naming import person_by_handle
+
+            named = person_by_handle(ref, actor)
+            person_id = named.id if named is not None else None
+        else:
+            person_id = resolve_person(ref, pseudonymised_mode=mode)
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
         if person_id is None or person_id not in index.mentors or person_id in hidden:
-            if mode and ascii_digits(ref.strip()):
+            if mode and (ascii_digits(ref.strip()) or by_handle):
                 problem = _("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20])
             else:
                 problem = _("%(ref)s is not a mentor in the analysis.", ref=ref[:20])

@@ -447,3 +447,16 @@ def test_roles_are_grouped_by_kind_each_under_a_heading_that_counts_its_people(c
     client.post_form("/locale", {"locale": "de"})
     german = text_of(client.get("/network/roles"))
     assert re.search(r"\b\d+ (zentrale Verbindungspersonen?|Vermittler:in(nen)?|Grenzgänger:in(nen)?)\b", german)
+
+
+def test_what_if_takes_mentors_by_their_handle_as_every_other_form_does(client, login_as, analyst, small_org, compute,
+                                                                      create_user):
+    """"@marlene.nowak is not a mentor in the analysis": the field took only ids and pseudonyms."""
+    compute()
+    login_as(analyst)
+    mia = small_org["mia"]
+    text = text_of(client.get(f"/network/what-if?others=@{mia.handle}"))
+    assert "If Mia Mentor left" in text
+    staff = create_user(roles=("staff",), name="Stan Staff")
+    refused = text_of(client.get(f"/network/what-if?others=@{staff.handle}"))
+    assert f"@{staff.handle} is not a mentor in the analysis." in refused
