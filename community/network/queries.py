@@ -352,6 +352,16 @@ def role_explanation(role: str, figures: dict[str, Any]) -> str:
     if role == "broker":
         return _broker_explanation(f)
     if role == "boundary_spanner":
+        departments, threshold = f.get("other_departments"), f.get("department_threshold")
+        if departments is not None and threshold is not None and float(departments) < float(threshold) and f.get("ties"):
+            # Below the departments' threshold: listed by the other rule, many ties of which a
+            # large share crosses a department boundary (it read "9 other departments
+            # (threshold 9.5)", as if it did not qualify).
+            from community.i18n import local_percent
+
+            return _("Has many ties (%(ties)s), %(share)s of them across a department boundary, into %(departments)s "
+                     "other departments.", ties=_num(f.get("ties")), departments=_num(departments),
+                     share=local_percent(float(f.get("cross_department_share") or 0)))
         return _("Has ties into %(departments)s other departments (threshold %(threshold)s); %(share)s%% of "
                  "their ties cross a department boundary.",
                  departments=_num(f.get("other_departments")), threshold=_num(f.get("department_threshold")),

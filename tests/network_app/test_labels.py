@@ -109,3 +109,18 @@ def test_network_pages_use_the_shared_page_title_and_topic_chip(client, login_as
     chips = re.findall(r'<a class="tag me-1" href="/tags/([^"]+)">([^<]+)</a>', pages["/network/risks"])
     assert [slug for slug, _name in chips] == ["power-bi"]
     assert f'<span class="tag me-1">{chips[0][1]}</span>' in pages[f"/network/people/{small_org['max'].id}"]
+
+
+def test_a_boundary_spanner_below_the_departments_threshold_is_explained_by_the_rule_that_listed_them(app):
+    """"Has ties into 9 other departments (threshold 9.5)" read as if they did not qualify: they
+    were listed for many ties of which most cross a department boundary."""
+    from flask_babel import force_locale
+
+    from community.network.queries import role_explanation
+
+    figures = {"other_departments": 9, "department_threshold": 9.5, "cross_department_share": 0.8, "ties": 24}
+    with app.test_request_context("/"), force_locale("en"):
+        text = role_explanation("boundary_spanner", figures)
+        assert text == "Has many ties (24), 80% of them across a department boundary, into 9 other departments."
+        above = role_explanation("boundary_spanner", {**figures, "other_departments": 11})
+        assert above.startswith("Has ties into 11 other departments (threshold 9.5)")
