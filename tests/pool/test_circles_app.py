@@ -453,6 +453,9 @@ def test_a_hidden_invited_mentor_is_counted_not_named_until_they_accept(org, api
     page = text_of(client.get(f"/circles/{circle_id}"))
     assert "Hanna Hidden" in page
     assert "the circle’s members see your name and department" in page  # before she accepts
+    become(m[2])  # listed in the directory: already named to the others, and told so plainly
+    listed_page = text_of(client.get(f"/circles/{circle_id}"))
+    assert "The members see who is invited and who joined" in listed_page and "also while your profile is hidden" not in listed_page
 
     assert api(hanna)("POST", f"/api/v1/circles/{circle_id}/accept").status_code == 200
     body = api(m[1])("GET", f"/api/v1/circles/{circle_id}").get_json()
