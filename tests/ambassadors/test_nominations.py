@@ -371,6 +371,9 @@ def test_a_mentor_sees_an_executives_rating_in_their_evidence_only_once_they_rat
         text = text_of(client.get(address))
         assert "2.0" not in text and "rating)" not in text, address
         assert re.search(r"Feedback average not yet no value yet ratings from executives on sessions you have rated too", text), address
+    # The page's introduction does not claim the change managers' numbers without that difference.
+    assert "with one difference: an executive’s rating of a session counts here once you have rated that session too" \
+        in text_of(client.get("/ambassadors/evidence"))
     client.post_form("/logout")
     login_as(people["cm"])
     for address in (f"/ambassadors/evidence/{mentor.id}", f"/ambassadors/nominations/{nomination_id}"):
