@@ -1,6 +1,8 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and
 PostgreSQL, full-text search objects included."""
 
+from contextlib import contextmanager
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -8,6 +10,22 @@ from sqlalchemy import inspect, text
 from community import create_app
 from community.config import config_for_tests
 from tests.conftest import _database_url, build_schema
+
+
+@contextmanager
+def at_revision(tmp_path_factory, suffix: str, revision: str):
+    """An empty database of its own, migrated up to `revision`, inside the app's context: a
+    test writes rows as they were then, then upgrades and looks."""
+    from flask_migrate import upgrade
+
+    from tests.conftest import _reset_schema
+
+    url = _database_url(tmp_path_factory.getbasetemp(), suffix=suffix)
+    _reset_schema(url)
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        upgrade(revision=revision)
+        yield app
 
 
 def test_migrations_build_the_schema_of_the_models(tmp_path_factory):
@@ -61,13 +79,8 @@ def test_upgrading_a_populated_database_keeps_every_person_and_indexes_them(tmp_
     from flask_migrate import upgrade
 
     from community.extensions import db
-    from tests.conftest import _reset_schema
 
-    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_upgrade")
-    _reset_schema(url)
-    app = create_app(config_for_tests(url))
-    with app.app_context():
-        upgrade(revision="c14f228e7743")
+    with at_revision(tmp_path_factory, "_upgrade", "c14f228e7743"):
         with db.engine.begin() as conn:
             for i, name in enumerate(["Jürgen Groß", "Anna Berg", "Zoë Çelik"], start=1):
                 conn.execute(text(
@@ -96,13 +109,8 @@ def test_upgrading_marks_the_events_people_did_as_done_by_a_person(tmp_path_fact
     from flask_migrate import upgrade
 
     from community.extensions import db
-    from tests.conftest import _reset_schema
 
-    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_audit_by_person")
-    _reset_schema(url)
-    app = create_app(config_for_tests(url))
-    with app.app_context():
-        upgrade(revision="5b8d2e6f0a47")
+    with at_revision(tmp_path_factory, "_audit_by_person", "5b8d2e6f0a47"):
         with db.engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO users (id, email, name, handle, timezone, active, created_at) "
@@ -118,19 +126,15 @@ def test_upgrading_marks_the_events_people_did_as_done_by_a_person(tmp_path_fact
 
 
 def test_upgrading_lets_people_already_indexed_be_found_by_their_places_other_names(tmp_path_factory):
-    """People indexed before place names were added: "München" finds the one in "Munich"."""
-    from flask_migrate import upgrade
+    """People indexed before place names were added: "München" finds the one in "Munich"; a
+    downgrade takes the names away again."""
+    from flask_migrate import downgrade, upgrade
     from sqlalchemy import select
 
     from community.extensions import db
     from community.profiles.search import matches, search_terms
-    from tests.conftest import _reset_schema
 
-    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_place_names")
-    _reset_schema(url)
-    app = create_app(config_for_tests(url))
-    with app.app_context():
-        upgrade(revision="7d3a9c1e5f20")
+    with at_revision(tmp_path_factory, "_place_names", "7d3a9c1e5f20"):
         with db.engine.begin() as conn:
             for i, location in enumerate(["Munich", "Hamburg", "Wien"], start=1):
                 conn.execute(text(
@@ -143,5 +147,9 @@ def test_upgrading_lets_people_already_indexed_be_found_by_their_places_other_na
         upgrade()
         found = {q: set(db.session.scalars(select(matches(search_terms(q)).c.user_id))) for q in ("münchen", "vienna", "hamburg")}
         db.session.remove()
+        downgrade(revision="7d3a9c1e5f20")
+        with db.engine.connect() as conn:
+            bodies = dict(conn.execute(text("SELECT user_id, body FROM person_search")).all())
         db.engine.dispose()
     assert found == {"münchen": {1}, "vienna": {3}, "hamburg": {2}}
+    assert bodies == {1: "person 1 munich", 2: "person 2 hamburg", 3: "person 3 wien"}  # as they were

@@ -58,6 +58,23 @@ def parse_refs(values: Iterable[str | int]) -> list[str]:
     return refs
 
 
+def _person_of(actor: User, ref: str, mode: bool) -> int | None:
+    """Who a what-if entry names: an id or pseudonym, or "@marlene.nowak" as every other form
+    names people (not in pseudonymised mode, where a handle would tie a pseudonym to a name)."""
+    if ref.strip().startswith("@") and not mode:
+        from community.profiles.naming import person_by_handle
+
+        named = person_by_handle(ref, actor)
+        return named.id if named is not None else None
+    return resolve_person(ref, pseudonymised_mode=mode)
+
+
+def _not_a_mentor(ref: str, mode: bool) -> str:
+    if mode and (ascii_digits(ref.strip()) or ref.strip().startswith("@")):
+        return str(_("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20]))
+    return str(_("%(ref)s is not a mentor in the analysis.", ref=ref[:20]))
+
+
 def what_if(actor: User, remove_ids: Iterable[str | int], *,
             field_of: Callable[[str], str] | None = None) -> WhatIfView:
     """What the pool loses if these mentors leave, on the latest snapshot; audited.
@@ -85,22 +102,11 @@ def what_if(actor: User, remove_ids: Iterable[str | int], *,
     problems: dict[str, list[str]] = {}
     for ref in refs:
         field = field_of(ref) if field_of else "remove"
-        by_handle = ref.strip().startswith("@")
-        if by_handle and not mode:  # "@marlene.nowak", as every other form names people
-            from community.profiles.naming import person_by_handle
-
-            named = person_by_handle(ref, actor)
-            person_id = named.id if named is not None else None
-        else:
-            person_id = resolve_person(ref, pseudonymised_mode=mode)
+        person_id = _person_of(actor, ref, mode)
         # One message for unknown people, non-mentors and people who opted out: the answer
         # must not tell who opted out.
         if person_id is None or person_id not in index.mentors or person_id in hidden:
-            if mode and (ascii_digits(ref.strip()) or by_handle):
-                problem = _("%(ref)s: in pseudonymised mode, name mentors by their pseudonym.", ref=ref[:20])
-            else:
-                problem = _("%(ref)s is not a mentor in the analysis.", ref=ref[:20])
-            problems.setdefault(field, []).append(problem)
+            problems.setdefault(field, []).append(_not_a_mentor(ref, mode))
         else:
             ids.append(person_id)
     if problems:

@@ -15,21 +15,29 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def _place_names() -> list[dict]:
+    """For each person whose location has names in other languages: those names, as added."""
     # The folding rules and names are the search service's own, so queries and documents match.
     from community.profiles.search import fold
     from community.spelling import place_aliases
 
-    bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT id, location FROM users WHERE location IS NOT NULL AND location <> ''")).all()
-    updates = []
+    rows = op.get_bind().execute(sa.text("SELECT id, location FROM users WHERE location IS NOT NULL AND location <> ''")).all()
+    found = []
     for user_id, location in rows:
         aliases = place_aliases(fold(location))
         if aliases:
-            updates.append({"user_id": user_id, "extra": " " + " ".join(aliases)})
+            found.append({"user_id": user_id, "extra": " " + " ".join(aliases)})
+    return found
+
+
+def upgrade():
+    updates = _place_names()
     if updates:
-        bind.execute(sa.text("UPDATE person_search SET body = body || :extra WHERE user_id = :user_id"), updates)
+        op.get_bind().execute(sa.text("UPDATE person_search SET body = body || :extra WHERE user_id = :user_id"), updates)
 
 
 def downgrade():
-    pass  # the extra names only help searches; documents are rewritten whenever a person changes
+    updates = _place_names()
+    if updates:
+        op.get_bind().execute(sa.text("UPDATE person_search SET body = replace(body, :extra, '') WHERE user_id = :user_id"),
+                              updates)

@@ -3,22 +3,14 @@ and back on a downgrade."""
 
 from sqlalchemy import text
 
-from community import create_app
-from community.config import config_for_tests
-from tests.conftest import _database_url
-
 
 def test_topic_questions_move_into_questions_and_back(tmp_path_factory):
     from flask_migrate import downgrade, upgrade
 
     from community.extensions import db
-    from tests.conftest import _reset_schema
+    from tests.test_migrations import at_revision
 
-    url = _database_url(tmp_path_factory.getbasetemp(), suffix="_questions")
-    _reset_schema(url)
-    app = create_app(config_for_tests(url))
-    with app.app_context():
-        upgrade(revision="3f2b7c9d1e04")
+    with at_revision(tmp_path_factory, "_questions", "3f2b7c9d1e04"):
         with db.engine.begin() as conn:
             for i in (1, 2):
                 conn.execute(text(

@@ -32,6 +32,46 @@ class Bar:
         return self.capacity is not None and self.value > self.capacity
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where a bar chart's parts go: labels left of the bars (wide), or above them (`narrow`)."""
+
+    narrow: bool
+    width: int
+    row: int
+    label_width: int  # the bars start here
+    value_room: int
+    bar_y: int  # a bar's top, its label's baseline and its value's baseline within its row
+    bar_height: int
+    label_y: int
+    value_y: int
+    top: int = 44
+
+    @classmethod
+    def of(cls, shown: Sequence[Bar], width: int, narrow: bool) -> _Layout:
+        if narrow:
+            return cls(True, NARROW_WIDTH, 38, 12, 44, 18, 14, 13, 30)
+        label_width = round(min(MAX_LABEL_ROOM, max([MIN_LABEL_ROOM] + [text_width(bar.label) + 16 for bar in shown])))
+        return cls(False, width, 22, label_width, 70, 3, 14, 14, 14)
+
+    def marker_span(self, y: float) -> tuple[float, float]:
+        """The capacity marker's top and bottom in a row starting at y."""
+        if self.narrow:
+            return y + self.bar_y - 3, y + self.bar_y + self.bar_height + 3
+        return y, y + self.row - 2
+
+    def label(self, parent: ET.Element, y: float, bar: Bar) -> None:
+        """The bar's label, shortened to its room with the whole label as a tooltip."""
+        if self.narrow:
+            label = fit_label(bar.label, self.width - 24)
+            text = _text(parent, self.label_width, y + self.label_y, label)
+        else:
+            label = fit_label(bar.label, self.label_width - 8)
+            text = _text(parent, self.label_width - 8, y + self.label_y, label, **{"text-anchor": "end"})
+        if label != bar.label:
+            ET.SubElement(text, "title").text = bar.label
+
+
 def draw_bar_chart(
     bars: Sequence[Bar],
     *,
@@ -58,13 +98,8 @@ def draw_bar_chart(
     """
     shown = list(bars[:max_bars])
     hidden = len(bars) - len(shown)
-    if narrow:
-        width, row, top, value_room, label_width = NARROW_WIDTH, 38, 44, 44, 12
-        bar_y, bar_height, label_y = 18, 14, 13
-    else:
-        row, top, value_room = 22, 44, 70
-        label_width = round(min(MAX_LABEL_ROOM, max([MIN_LABEL_ROOM] + [text_width(bar.label) + 16 for bar in shown])))
-        bar_y, bar_height, label_y = 3, row - 8, 14
+    layout = _Layout.of(shown, width, narrow)
+    width, row, top, label_width = layout.width, layout.row, layout.top, layout.label_width
     height = top + row * max(1, len(shown)) + (24 if hidden else 0) + 30
     root = _svg(width, height, title, f"{words.bars(len(bars))} {value_label}".strip())
     _text(root, 12, 22, fit_label(title, width - 24, 15) if narrow else title, **{"font-size": "15", "font-weight": "600"})
@@ -73,7 +108,7 @@ def draw_bar_chart(
         default=0.0,
     )
     scale_max = scale_max if scale_max > 0 else 1.0
-    span = width - label_width - value_room
+    span = width - label_width - layout.value_room
 
     def in_words(value: float) -> str:
         if value_words is not None:
@@ -83,23 +118,16 @@ def draw_bar_chart(
     chart = ET.SubElement(root, "g", {"class": "bars"})
     for index, bar in enumerate(shown):
         y = top + index * row
-        if narrow:
-            label = fit_label(bar.label, width - 24)
-            label_text = _text(chart, label_width, y + label_y, label)
-        else:
-            label = fit_label(bar.label, label_width - 8)
-            label_text = _text(chart, label_width - 8, y + label_y, label, **{"text-anchor": "end"})
-        if label != bar.label:
-            ET.SubElement(label_text, "title").text = bar.label
+        layout.label(chart, y, bar)
         length = max(0.0, bar.value) / scale_max * span
         rect = ET.SubElement(
             chart,
             "rect",
             {
                 "x": _n(label_width),
-                "y": _n(y + bar_y),
+                "y": _n(y + layout.bar_y),
                 "width": _n(max(length, 0.5)),
-                "height": str(bar_height),
+                "height": str(layout.bar_height),
                 "rx": "2",
                 "fill": "#D55E00" if bar.alarming else "#0072B2",
             },
@@ -112,22 +140,16 @@ def draw_bar_chart(
         ET.SubElement(rect, "title").text = tooltip
         if bar.capacity is not None:
             x = label_width + max(0.0, bar.capacity) / scale_max * span
+            y1, y2 = layout.marker_span(y)
             marker = ET.SubElement(
                 chart,
                 "line",
-                {
-                    "x1": _n(x),
-                    "y1": _n(y + bar_y - 3 if narrow else y),
-                    "x2": _n(x),
-                    "y2": _n(y + bar_y + bar_height + 3 if narrow else y + row - 2),
-                    "stroke": TEXT_COLOUR,
-                    "stroke-width": "2",
-                },
+                {"x1": _n(x), "y1": _n(y1), "x2": _n(x), "y2": _n(y2), "stroke": TEXT_COLOUR, "stroke-width": "2"},
             )
             ET.SubElement(marker, "title").text = f"{marker_label} {words.number(bar.capacity)}"
         # The value at the end of its own bar, drawn after the marker: a white halo keeps it
         # readable where the marker line passes behind it.
-        value = _text(chart, label_width + length + 5, y + bar_y + bar_height - 2 if narrow else y + 14, words.number(bar.value),
+        value = _text(chart, label_width + length + 5, y + layout.value_y, words.number(bar.value),
                       **{"class": "bar-value", "stroke": "#fff", "stroke-width": "3", "paint-order": "stroke"})
         ET.SubElement(value, "title").text = tooltip
     baseline = top + row * max(1, len(shown))
@@ -135,14 +157,8 @@ def draw_bar_chart(
         ET.SubElement(
             root,
             "line",
-            {
-                "x1": _n(label_width),
-                "y1": _n(top - 2),
-                "x2": _n(label_width),
-                "y2": _n(baseline),
-                "stroke": TEXT_COLOUR,
-                "stroke-width": "1",
-            },
+            {"x1": _n(label_width), "y1": _n(top - 2), "x2": _n(label_width), "y2": _n(baseline),
+             "stroke": TEXT_COLOUR, "stroke-width": "1"},
         )
     if hidden:
         _text(root, label_width, baseline + 18, words.more(hidden), **{"font-size": "11"})
