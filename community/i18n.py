@@ -132,6 +132,19 @@ def datetime_for(value: datetime, zone, locale: str | None) -> str:
            f"{babel_dates.format_time(value, 'short', tzinfo=zone, locale=language)} ({name})"
 
 
+def local_span(start: datetime, end: datetime, *, day: bool = True) -> str:
+    """A session's time for a text (a notification) in the viewer's zone and language, the zone
+    named as datetime_for names it: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)". day=False: only
+    the clock, for a text that names the day already ("10:00–10:45")."""
+    if day:
+        return f"{local_time_range(start, end)} ({select_timezone()})"
+    local_start, local_end = to_user_timezone(start), to_user_timezone(end)
+    head, tail = format_time(start, "short"), format_time(end, "short")
+    if local_start.utcoffset() != local_end.utcoffset() or occurs_twice(local_start) or occurs_twice(local_end):
+        head, tail = f"{head} ({utc_offset(local_start)})", f"{tail} ({utc_offset(local_end)})"
+    return f"{head}–{tail}"
+
+
 def local_date(value, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 

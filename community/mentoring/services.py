@@ -37,7 +37,7 @@ from community.errors import (
 )
 from community.expertise.services import resolve_tags
 from community.extensions import db
-from community.i18n import datetime_for, local_datetime, zone_of
+from community.i18n import local_datetime, zone_of
 from community.labels import PHRASES, stored_phrase
 from community.mentoring.models import (
     COHORT_STATUSES,
@@ -55,7 +55,15 @@ from community.mentoring.models import (
     SessionNote,
 )
 from community.notifications.models import Notification
-from community.notifications.services import FORMER_MEMBER, notify, register_addendum, register_kind
+from community.notifications.services import (
+    FORMER_MEMBER,
+    moment,
+    moments,
+    notify,
+    register_addendum,
+    register_kind,
+    span,
+)
 from community.pagination import Page
 from community.profiles.naming import may_name, nameable_ids
 
@@ -409,37 +417,6 @@ def check_location(value: str | None, field: str = "location") -> str | None:
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             _refuse(field, _("A link must start with http:// or https://."))
     return location
-
-
-def local_time_for(user: User, value: datetime) -> str:
-    """A time in the reader's own zone and language, for texts stored now and read later."""
-    return datetime_for(value, zone_of(user), user.locale)
-
-
-def local_span_for(user: User, start: datetime, end: datetime) -> str:
-    """A session's time from start to end in the reader's zone and language, for texts stored
-    now and read later: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)"."""
-    day, clock = _day_and_clock(user, start, end)
-    return f"{day}, {clock}"
-
-
-def _day_and_clock(user: User, start: datetime, end: datetime, *, zone_named: bool = True) -> tuple[str, str]:
-    """("3 Feb 2027", "10:00–11:30 (Europe/Berlin)"); the end's date only when it is another day."""
-    from babel import dates as babel_dates
-
-    from community.i18n import FORMAT_LOCALES
-
-    zone = zone_of(user)
-    language = FORMAT_LOCALES.get(user.locale or "en", user.locale or "en")
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    day = babel_dates.format_date(local_start, "medium", locale=language)
-    tail = babel_dates.format_time(local_end, "short", locale=language)
-    if local_end.date() != local_start.date():
-        tail = f"{babel_dates.format_date(local_end, 'medium', locale=language)}, {tail}"
-    clock = f"{babel_dates.format_time(local_start, 'short', locale=language)}–{tail}"
-    if zone_named:
-        clock = f"{clock} ({getattr(zone, 'key', None) or zone})"
-    return day, clock
 
 
 def path_for(endpoint: str, **values: Any) -> str:
@@ -834,7 +811,7 @@ def _cancelled_params(person: User, cancelled: list[CancelledSession]) -> dict[s
     the reader's zone and language, and their ids (for the calendar cancellations)."""
     if not cancelled:
         return {}
-    return {"cancelled_sessions": "; ".join(local_time_for(person, c.starts_at) for c in cancelled),
+    return {"cancelled_sessions": moments(c.starts_at for c in cancelled),
             "cancelled_session_ids": [c.id for c in cancelled]}
 
 
@@ -846,7 +823,7 @@ def _cancel_planned_and_tell(actor: User, mentorship: Mentorship, now: datetime,
         for person in (mentorship.mentor, mentorship.executive):
             if person.active and person.erased_at is None and person.id != actor.id:
                 notify(person.id, "session_cancelled", actor=actor, link=link, session_id=cancelled.id,
-                       when=local_time_for(person, cancelled.starts_at), reason=why)
+                       when=moment(cancelled.starts_at), reason=why)
 
 
 # Handover ------------------------------------------------------------------------------
@@ -1251,7 +1228,7 @@ def schedule_session(actor: User, mentorship: Mentorship, *, starts_at: datetime
     db.session.add(SessionChange(session_id=session.id, kind="created", changed_by_id=actor.id, changed_at=now,
                                  new_starts_at=starts_at))
     notify(other.id, "session_scheduled", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id), session_id=session.id,
-           when=local_time_for(other, starts_at))
+           when=moment(starts_at))
     _calendar_copy(actor, session, "session_scheduled")
     db.session.flush()
     return session
@@ -1313,16 +1290,15 @@ def reschedule_session(actor: User, session: MentoringSession, *, starts_at: dat
     other = other_participant(actor, mentorship)
     link = path_for("mentoring.session_detail", session_id=session.id)
     if new_start == old_start:  # only the length changed: say the old and the new end
-        _day, before = _day_and_clock(other, old_start, old_end, zone_named=False)
         notify(other.id, "session_resized", actor=actor, link=link, session_id=session.id,
-               when=local_span_for(other, new_start, ends_at), old=before, reason=reason)
+               when=span(new_start, ends_at), old=span(old_start, old_end, day=False), reason=reason)
     elif duration != old_duration:
         notify(other.id, "session_rescheduled", actor=actor, link=link, session_id=session.id,
-               old=local_span_for(other, old_start, old_end), when=local_span_for(other, new_start, ends_at),
+               old=span(old_start, old_end), when=span(new_start, ends_at),
                reason=reason)
     else:
         notify(other.id, "session_rescheduled", actor=actor, link=link, session_id=session.id,
-               old=local_time_for(other, old_start), when=local_time_for(other, new_start), reason=reason)
+               old=moment(old_start), when=moment(new_start), reason=reason)
     _calendar_copy(actor, session, "session_rescheduled")
     db.session.flush()
     return session
@@ -1342,10 +1318,10 @@ def cancel_session(actor: User, session: MentoringSession, *, reason: str | None
     link = path_for("mentoring.session_detail", session_id=session.id)
     if starts_at <= utcnow():
         # Not held: the other one hears of it, without a calendar cancellation of a past event.
-        notify(other.id, "session_not_held", actor=actor, link=link, when=local_time_for(other, starts_at), reason=reason)
+        notify(other.id, "session_not_held", actor=actor, link=link, when=moment(starts_at), reason=reason)
     else:
         notify(other.id, "session_cancelled", actor=actor, link=link, session_id=session.id,
-               when=local_time_for(other, starts_at), reason=reason)
+               when=moment(starts_at), reason=reason)
         _calendar_copy(actor, session, "session_cancelled")
     db.session.flush()
     return session
@@ -1456,7 +1432,7 @@ def give_feedback(actor: User, session: MentoringSession, *, rating: int | str |
     db.session.flush()
     other = other_participant(actor, session.mentorship)
     notify(other.id, "feedback_received", actor=actor, link=path_for("mentoring.session_detail", session_id=session.id),
-           when=local_time_for(other, session.starts_at))
+           when=moment(session.starts_at))
     return feedback
 
 

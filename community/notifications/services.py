@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
@@ -80,6 +81,47 @@ def stored_params(params: dict[str, Any]) -> dict[str, Any]:
         else:
             stored[key] = value
     return stored
+
+
+# Times go into a notification as moments (UTC, ISO 8601) and are phrased when it is read, in the
+# reader's zone and language at that moment: stored as text, a notice kept the language and the
+# zone its reader had when it was made ("3 Feb 2027" in a German page, a zone since left).
+def moment(value: datetime) -> dict[str, str]:
+    """A point in time as a parameter: "9 Dec 2026, 10:30 (Europe/Berlin)" when read."""
+    return {"at": value.astimezone(UTC).isoformat()}
+
+
+def span(start: datetime, end: datetime, *, day: bool = True) -> dict[str, Any]:
+    """A session's time as a parameter: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)" when read;
+    day=False only its clock ("10:00–10:45"), for a text that names the day already."""
+    stored: dict[str, Any] = {"from": start.astimezone(UTC).isoformat(), "until": end.astimezone(UTC).isoformat()}
+    if not day:
+        stored["day"] = False
+    return stored
+
+
+def moments(values: Iterable[datetime]) -> dict[str, list[str]]:
+    """Several points in time as one parameter, read as "…; …"."""
+    return {"each": [value.astimezone(UTC).isoformat() for value in values]}
+
+
+def _phrased_time(value: dict[str, Any]) -> str | None:
+    """A stored moment, span or list of moments in the reader's zone and language (None: the
+    parameter is something else, such as a name in two languages)."""
+    from flask_babel import get_locale
+
+    from community.i18n import datetime_for, local_span, user_zone
+
+    def read(text: str) -> datetime:
+        return datetime.fromisoformat(text)
+
+    if "at" in value:
+        return datetime_for(read(value["at"]), user_zone(), str(get_locale() or "en"))
+    if "each" in value:
+        return "; ".join(datetime_for(read(v), user_zone(), str(get_locale() or "en")) for v in value["each"])
+    if "from" in value and "until" in value:
+        return local_span(read(value["from"]), read(value["until"]), day=value.get("day", True))
+    return None
 
 
 def notify(user_id: int, kind: str, *, actor: User | None = None, link: str | None = None, **params: Any) -> Notification | None:
@@ -253,8 +295,14 @@ def _params(note: Notification) -> dict[str, str]:
     from community.labels import shown
 
     language = str(get_locale() or "en")
-    params = {key: str(value.get(language) or value.get("en", "")) if isinstance(value, dict) else str(shown(value))
-              for key, value in (note.params or {}).items()}
+
+    def phrased(value: Any) -> str:
+        if not isinstance(value, dict):
+            return str(shown(value))
+        when = _phrased_time(value)
+        return when if when is not None else str(value.get(language) or value.get("en", ""))
+
+    params = {key: phrased(value) for key, value in (note.params or {}).items()}
     for key, value in params.items():
         if value == FORMER_MEMBER:
             params[key] = _("Former member")

@@ -20,7 +20,7 @@ from community import tasks
 from community.accounts.models import User, UserRole
 from community.database import utcnow
 from community.extensions import db
-from community.notifications.services import notify, notify_many
+from community.notifications.services import moment, notify, notify_many
 from community.outreach import briefing, services
 from community.outreach.models import OutgoingMessage
 from community.unit_of_work import commit, read_apart
@@ -84,7 +84,7 @@ def deliver_due() -> None:
 def reminders(now: datetime | None = None) -> None:
     from community.ambassadors.services import change_manager_ids
     from community.mentoring.models import MentoringSession, Mentorship, SessionFeedback
-    from community.mentoring.services import local_time_for, path_for
+    from community.mentoring.services import path_for
     from community.profiles.models import PersonTag
 
     now = now or utcnow()
@@ -98,7 +98,7 @@ def reminders(now: datetime | None = None) -> None:
             if tasks.claim_period(f"reminder_session:{session.id}:{person.id}:{session.starts_at.isoformat()}"):
                 other = mentorship.executive if person.id == mentorship.mentor_id else mentorship.mentor
                 notify(person.id, "reminder_session", link=path_for("mentoring.session_detail", session_id=session.id),
-                       when=local_time_for(person, session.starts_at), other=other)
+                       when=moment(session.starts_at), other=other)
     # A request unanswered for 3 days goes to the mentor, after 7 days to the change managers.
     waiting = db.session.scalars(select(Mentorship).where(
         Mentorship.status == "requested", Mentorship.requested_at <= now - timedelta(days=3)))
@@ -123,7 +123,7 @@ def reminders(now: datetime | None = None) -> None:
                 SessionFeedback.session_id == session.id, SessionFeedback.author_id == person.id)))
             if not given and tasks.claim_period(f"reminder_feedback:{session.id}:{person.id}"):
                 notify(person.id, "reminder_feedback", link=path_for("mentoring.session_detail", session_id=session.id),
-                       when=local_time_for(person, session.starts_at))
+                       when=moment(session.starts_at))
     # A new mentor whose profile names no topics after a week.
     bare = db.session.scalars(select(User).join(UserRole).where(
         UserRole.role == "mentor", User.active.is_(True), User.erased_at.is_(None),

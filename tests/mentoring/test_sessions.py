@@ -276,6 +276,44 @@ def test_overlap_is_shown_on_the_form(client, login_as, people, create_mentorshi
     assert response.status_code == 200 and "already has a session" in text_of(response)
 
 
+def test_a_notice_of_a_moved_session_reads_its_times_in_the_language_and_zone_the_reader_has_now(
+        client, login_as, people, create_mentorship, create_session, api, db):
+    """Times in notifications are phrased when read: a mentor who switched to German and moved
+    to New York after a session was moved reads both times in German and in New York time (they
+    were stored as text in English and Berlin time)."""
+    import html
+
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    old = in_days(3, hour=9)
+    session_id = create_session(mentorship_id, starts_at=old)
+    new = old + timedelta(days=2)
+    moved = api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {
+        "starts_at": new.isoformat(), "reason": "Board meeting moved", "version": 1})
+    assert moved.status_code == 200, moved.get_json()
+    longer = api(executive)("PATCH", f"/api/v1/sessions/{session_id}", {
+        "starts_at": new.isoformat(), "duration_minutes": 90, "reason": "More to cover", "version": 2})
+    assert longer.status_code == 200, longer.get_json()
+    login_as(mentor)
+    english = html.unescape(text_of(client.get("/notifications/")))
+    assert f"moved the mentoring session of {old.astimezone(BERLIN):%-d %b %Y, %H:%M} (Europe/Berlin)" in english
+    changed = api(mentor)("PATCH", "/api/v1/me", {"locale": "de", "timezone": "America/New_York"})
+    assert changed.status_code == 200, changed.get_json()
+    york = ZoneInfo("America/New_York")
+    german = html.unescape(text_of(client.get("/notifications/")))
+
+    def in_german(value: datetime) -> str:
+        return f"{value.astimezone(york):%d.%m.%Y, %H:%M}"
+
+    assert f"{in_german(old)} (America/New_York)" in german, german
+    assert f"{in_german(new)} (America/New_York)" in german
+    # The change of length: the new span with its day and zone, the old one by its clock only.
+    new_end, old_end = (new + timedelta(minutes=90)).astimezone(york), (new + timedelta(minutes=60)).astimezone(york)
+    assert f"{in_german(new)}–{new_end:%H:%M} (America/New_York)" in german
+    assert f"{new.astimezone(york):%H:%M}–{old_end:%H:%M}" in german
+    assert "Europe/Berlin" not in german and f"{old.astimezone(BERLIN):%-d %b %Y}" not in german
+
+
 def test_executive_reschedules_and_history_keeps_old_time(client, login_as, become, people, create_mentorship,
                                                           create_session, db):
     from community.mentoring.models import MentoringSession, SessionChange
