@@ -23,14 +23,14 @@ def N_(text: str) -> str:  # noqa: N802 - Babel's marker for a string translated
 
 
 # WTForms' own messages that the app words itself, in its own catalog (WTForms' German read
-# "Dieses Feld wird benötigt." and "Feld muss zwischen 10 und 2000 Zeichen beinhalten."); the
-# English stays WTForms' own.
-OWN_WORDING = frozenset((
-    N_("This field is required."),
-    N_("Field must be between %(min)d and %(max)d characters long."),
-    N_("Not a valid integer value."),
-    N_("Invalid Choice: could not coerce."),
-))
+# "Dieses Feld wird benötigt." and "Feld muss zwischen 10 und 2000 Zeichen beinhalten."), each
+# with the app's English ("abc" as a duration read "Not a valid integer value.").
+OWN_WORDING = {
+    "This field is required.": N_("This field is required."),
+    "Field must be between %(min)d and %(max)d characters long.": N_("Field must be between %(min)d and %(max)d characters long."),
+    "Not a valid integer value.": N_("Enter a whole number."),
+    "Invalid Choice: could not coerce.": N_("Choose one of the options offered."),
+}
 
 
 class _OwnWording:
@@ -40,8 +40,9 @@ class _OwnWording:
         self.fallback = fallback
 
     def gettext(self, string: str) -> str:
-        if string in OWN_WORDING:
-            return str(get_translations().gettext(string))
+        own = OWN_WORDING.get(string)
+        if own is not None:
+            return str(get_translations().gettext(own))
         return str(self.fallback.gettext(string)) if self.fallback is not None else string
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

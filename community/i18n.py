@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
+from babel.core import get_global
 from babel.lists import format_list
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
@@ -65,6 +67,37 @@ def zone_of(user: Any) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+@cache
+def zones() -> tuple[str, ...]:
+    """The places to choose from: one zone per place, without the old names kept as aliases
+    ("Asia/Istanbul" beside "Europe/Istanbul", "Africa/Asmera" beside "Africa/Asmara")."""
+    named = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))}
+    aliases = get_global("zone_aliases")
+    named = {z for z in named if aliases.get(z, z) == z or aliases[z] not in named}
+    return (*sorted(named), "UTC")
+
+
+@cache
+def zone_places(locale: str) -> dict[str, str]:
+    """Each zone's place in the reader's language, as CLDR names it ("Wien", "Tokio" in
+    German); worked out once per language (it takes a fifth of a second)."""
+    places = {}
+    for zone in zones():
+        try:
+            places[zone] = babel_dates.get_timezone_location(zone, locale=locale, return_city=True)
+        except (LookupError, ValueError):  # a zone newer than Babel's data: its own name
+            places[zone] = zone.rpartition("/")[2].replace("_", " ")
+    return places
+
+
+def zone_place(zone: str | None, locale: str | None = None) -> str:
+    """A stored zone as the settings and the session pages name it: "Europe/Vienna" is "Vienna"
+    ("Wien" in German); a zone outside the list (UTC, an old alias) keeps its own name."""
+    if not zone:
+        return ""
+    return zone_places(locale or str(get_locale() or "en")).get(zone, zone)
+
+
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     """In the viewer's zone and language; "medium" is the date with hours and minutes
     (29 Nov 2026, 14:30 · 29.11.2026, 14:30) — nobody schedules to the second."""
@@ -121,11 +154,11 @@ def local_time_range(start: datetime | None, end: datetime | None) -> str:
 
 def datetime_for(value: datetime, zone, locale: str | None) -> str:
     """Like local_datetime for another reader (texts stored now and read later, e-mails), with
-    the zone named as the session page names it: "9 Dec 2026, 10:30 (America/New_York)". The
+    the zone named as the session page names it: "9 Dec 2026, 10:30 (New York)". The
     two people of a session often live in different zones, and an e-mail is read anywhere."""
     language = FORMAT_LOCALES.get(locale or "en", locale or "en")
     local = value.astimezone(zone)
-    name = getattr(zone, "key", None) or str(zone)
+    name = zone_place(getattr(zone, "key", None) or str(zone), language)
     if occurs_twice(local):  # the hour the clocks go back: which 02:30
         name = f"{name}, {utc_offset(local)}"
     return f"{babel_dates.format_date(local, 'medium', locale=language)}, " \
@@ -134,10 +167,10 @@ def datetime_for(value: datetime, zone, locale: str | None) -> str:
 
 def local_span(start: datetime, end: datetime, *, day: bool = True) -> str:
     """A session's time for a text (a notification) in the viewer's zone and language, the zone
-    named as datetime_for names it: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)". day=False: only
+    named as datetime_for names it: "3 Feb 2027, 10:00–11:30 (Berlin)". day=False: only
     the clock, for a text that names the day already ("10:00–10:45")."""
     if day:
-        return f"{local_time_range(start, end)} ({select_timezone()})"
+        return f"{local_time_range(start, end)} ({zone_place(select_timezone())})"
     local_start, local_end = to_user_timezone(start), to_user_timezone(end)
     head, tail = format_time(start, "short"), format_time(end, "short")
     if local_start.utcoffset() != local_end.utcoffset() or occurs_twice(local_start) or occurs_twice(local_end):

@@ -86,8 +86,10 @@ class RescheduleForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
-    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
-    reason = TextAreaField(_l("Why is it moved?"), validators=[DataRequired(), Length(max=2000)])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()],
+                                    description=_l("Between 15 and 480 minutes."))
+    reason = TextAreaField(_l("Why does it change?"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("The other person reads it in their notification and in the session's history."))
     version = HiddenField()
 
 

@@ -93,7 +93,7 @@ register_kind("mentorship_completed_yours", _l("%(actor)s completed your mentors
 register_kind("mentorship_completed_for_you", _l("%(actor)s completed your mentorship with %(other)s"))
 register_kind("session_scheduled", _l("%(actor)s scheduled a mentoring session on %(when)s"))
 register_kind("session_rescheduled", _l("%(actor)s moved the mentoring session of %(old)s to %(when)s: %(reason)s"))
-# Only the length changed (the start stayed): "now 3 Feb 2027, 10:00–11:30 (Europe/Berlin) instead of 10:00–10:45".
+# Only the length changed (the start stayed): "now 3 Feb 2027, 10:00–11:30 (Berlin) instead of 10:00–10:45".
 register_kind("session_resized", _l("%(actor)s changed the length of the mentoring session: now %(when)s instead of "
                                     "%(old)s: %(reason)s"))
 register_kind("session_cancelled", _l("%(actor)s cancelled the mentoring session on %(when)s: %(reason)s"))

@@ -48,6 +48,7 @@ from community.unit_of_work import form_attempt
 
 CHANGE_LABELS = {
     "created": _l("scheduled"), "rescheduled": _l("rescheduled"), "cancelled": _l("cancelled"), "done": _l("marked done"),
+    "resized": _l("length changed"),  # a change of the length alone (recorded as rescheduled)
 }
 LEVEL_LABELS = {"interested": _l("interested"), "practitioner": _l("practitioner"), "expert": _l("expert")}
 # Bootstrap badge colours; the status is always written out too (never colour alone).
@@ -500,11 +501,12 @@ def reschedule(session_id: int):
         form.version.data = str(session.version)
     _offer_clock_choice(form)
     if form.validate_on_submit():
+        start_before = session.starts_at
         with form_attempt(form) as attempt:
             services.reschedule_session(current_user, session, starts_at=_to_utc(form.starts_at, form), reason=form.reason.data,
                                         version=form.version.data, duration_minutes=form.duration_minutes.data)
         if attempt.ok:
-            flash(_("Session moved."), "success")
+            flash(_("Session moved.") if session.starts_at != start_before else _("Session length changed."), "success")
             return redirect(url_for("mentoring.session_detail", session_id=session_id))
         _changed_meanwhile(form, session, attempt)
     else:

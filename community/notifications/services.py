@@ -87,12 +87,12 @@ def stored_params(params: dict[str, Any]) -> dict[str, Any]:
 # reader's zone and language at that moment: stored as text, a notice kept the language and the
 # zone its reader had when it was made ("3 Feb 2027" in a German page, a zone since left).
 def moment(value: datetime) -> dict[str, str]:
-    """A point in time as a parameter: "9 Dec 2026, 10:30 (Europe/Berlin)" when read."""
+    """A point in time as a parameter: "9 Dec 2026, 10:30 (Berlin)" when read."""
     return {"at": value.astimezone(UTC).isoformat()}
 
 
 def span(start: datetime, end: datetime, *, day: bool = True) -> dict[str, Any]:
-    """A session's time as a parameter: "3 Feb 2027, 10:00–11:30 (Europe/Berlin)" when read;
+    """A session's time as a parameter: "3 Feb 2027, 10:00–11:30 (Berlin)" when read;
     day=False only its clock ("10:00–10:45"), for a text that names the day already."""
     stored: dict[str, Any] = {"from": start.astimezone(UTC).isoformat(), "until": end.astimezone(UTC).isoformat()}
     if not day:

@@ -531,7 +531,7 @@ def session_details(session: Any, user: User) -> list[Detail]:
 
     zone, locale = zone_of(user), locale_of(user)
     end = babel_dates.format_time(session.ends_at, "short", tzinfo=zone, locale=FORMAT_LOCALES.get(locale, locale))
-    start = datetime_for(session.starts_at, zone, locale)  # "15 Jan 2027, 10:00 (Europe/Berlin)"
+    start = datetime_for(session.starts_at, zone, locale)  # "15 Jan 2027, 10:00 (Berlin)"
     when = start.replace(" (", f"–{end} (", 1) if " (" in start else f"{start}–{end}"
     details = [Detail(_("When"), when + " · " + ngettext("%(num)d minute", "%(num)d minutes", session.duration_minutes))]
     if session.location:

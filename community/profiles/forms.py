@@ -1,10 +1,6 @@
 import unicodedata
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
-from babel.core import get_global
-from babel.dates import get_timezone_location
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -22,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.forms import FlaskForm, MultiCheckboxField, SelectChoice, as_choices
+from community.i18n import zone_places, zones
 from community.profiles.questions import ANSWER_MAX, QUESTION_MAX
 from community.profiles.services import (
     AVAILABILITY_MAX,
@@ -36,39 +33,6 @@ from community.submissions import SubmissionMixin
 
 def level_choices():
     return [("interested", _l("interested")), ("practitioner", _l("practitioner")), ("expert", _l("expert"))]
-
-
-@cache
-def _zones() -> tuple[str, ...]:
-    """The places to choose from: one zone per place, without the old names kept as aliases
-    ("Asia/Istanbul" beside "Europe/Istanbul", "Africa/Asmera" beside "Africa/Asmara")."""
-    zones = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))}
-    aliases = get_global("zone_aliases")
-    zones = {z for z in zones if aliases.get(z, z) == z or aliases[z] not in zones}
-    return (*sorted(zones), "UTC")
-
-
-@cache
-def _places(locale: str) -> dict[str, str]:
-    """Each zone's place in the reader's language, as CLDR names it ("Wien", "Tokio" in
-    German); worked out once per language (it takes a fifth of a second)."""
-    places = {}
-    for zone in _zones():
-        try:
-            places[zone] = get_timezone_location(zone, locale=locale, return_city=True)
-        except (LookupError, ValueError):  # a zone newer than Babel's data: its own name
-            places[zone] = zone.rpartition("/")[2].replace("_", " ")
-    return places
-
-
-def zone_place(zone: str | None) -> str:
-    """A stored zone as the settings name it: "Europe/Vienna" is "Vienna" ("Wien" in German);
-    a zone outside the list (UTC, an old alias) keeps its own name."""
-    from flask_babel import get_locale
-
-    if not zone:
-        return ""
-    return _places(str(get_locale() or "en")).get(zone, zone)
 
 
 def _sort_key(text: str) -> str:
@@ -91,9 +55,9 @@ def timezone_choices():
     "Europe" › "Wien" on a German page, "Vienna" on an English one."""
     from flask_babel import get_locale
 
-    places = _places(str(get_locale() or "en"))
+    places = zone_places(str(get_locale() or "en"))
     choices = []
-    for zone in _zones():
+    for zone in zones():
         region, _sep, place = zone.partition("/")
         if not place:
             choices.append(SelectChoice(zone, zone, optgroup=str(_l("Other"))))

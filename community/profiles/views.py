@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -29,7 +29,7 @@ from community.errors import DomainError
 from community.expertise.queries import field_label, tag_choices, tags_grouped
 from community.expertise.services import get_tag, search_tags, tag_id_for
 from community.forms import as_choices, service_checks_too
-from community.i18n import language_name
+from community.i18n import language_name, zone_place
 from community.mentoring.services import RequestOffer, may_request, request_offer
 from community.page_parts import cached_html, cached_page
 from community.pagination import Page, clamp
@@ -41,7 +41,6 @@ from community.profiles.forms import (
     language_choices,
     timezone_choices,
     topic_names,
-    zone_place,
 )
 from community.security import csrf_token
 from community.templating import Card, CardItem, register_home_card
@@ -460,6 +459,7 @@ def settings():
                 locale=form.locale.data, timezone=form.timezone.data,
             )
         if attempt.ok:
+            refresh()  # said in the language just chosen, as the next page speaks it
             flash(_("Settings saved."), "success")
             return redirect(url_for("profiles.settings"))
     return render_template("profiles/settings.html", form=form)

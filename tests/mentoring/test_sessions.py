@@ -296,7 +296,7 @@ def test_a_notice_of_a_moved_session_reads_its_times_in_the_language_and_zone_th
     assert longer.status_code == 200, longer.get_json()
     login_as(mentor)
     english = html.unescape(text_of(client.get("/notifications/")))
-    assert f"moved the mentoring session of {old.astimezone(BERLIN):%-d %b %Y, %H:%M} (Europe/Berlin)" in english
+    assert f"moved the mentoring session of {old.astimezone(BERLIN):%-d %b %Y, %H:%M} (Berlin)" in english
     changed = api(mentor)("PATCH", "/api/v1/me", {"locale": "de", "timezone": "America/New_York"})
     assert changed.status_code == 200, changed.get_json()
     york = ZoneInfo("America/New_York")
@@ -305,13 +305,13 @@ def test_a_notice_of_a_moved_session_reads_its_times_in_the_language_and_zone_th
     def in_german(value: datetime) -> str:
         return f"{value.astimezone(york):%d.%m.%Y, %H:%M}"
 
-    assert f"{in_german(old)} (America/New_York)" in german, german
-    assert f"{in_german(new)} (America/New_York)" in german
+    assert f"{in_german(old)} (New York)" in german, german
+    assert f"{in_german(new)} (New York)" in german
     # The change of length: the new span with its day and zone, the old one by its clock only.
     new_end, old_end = (new + timedelta(minutes=90)).astimezone(york), (new + timedelta(minutes=60)).astimezone(york)
-    assert f"{in_german(new)}–{new_end:%H:%M} (America/New_York)" in german
+    assert f"{in_german(new)}–{new_end:%H:%M} (New York)" in german
     assert f"{new.astimezone(york):%H:%M}–{old_end:%H:%M}" in german
-    assert "Europe/Berlin" not in german and f"{old.astimezone(BERLIN):%-d %b %Y}" not in german
+    assert "(Berlin)" not in german and f"{old.astimezone(BERLIN):%-d %b %Y}" not in german
 
 
 def test_executive_reschedules_and_history_keeps_old_time(client, login_as, become, people, create_mentorship,
@@ -547,6 +547,9 @@ def test_a_change_of_length_only_says_the_old_and_new_end(client, login_as, beco
     assert response.status_code == 302, text_of(response)
     change = db.session.scalar(select(SessionChange).where(SessionChange.kind == "rescheduled"))
     assert (change.old_starts_at, change.new_starts_at) == (start, start)
+    shown = text_of(client.get(response.headers["Location"]))
+    assert "Session length changed." in shown and "Session moved." not in shown  # the confirmation
+    assert "length changed" in shown and "rescheduled" not in shown  # the history's entry
     assert (change.old_ends_at, change.new_ends_at) == (start + timedelta(minutes=45), start + timedelta(minutes=90))
     local = start.astimezone(BERLIN)
     day, begin = local.strftime("%-d %b %Y"), local.strftime("%H:%M")
@@ -561,7 +564,7 @@ def test_a_change_of_length_only_says_the_old_and_new_end(client, login_as, beco
     become(mentor)
     told = text_of(client.get("/notifications/"))
     assert (f"Eva Executive changed the length of the mentoring session: now {day}, {begin}–{new_end} "
-            f"(Europe/Berlin) instead of {begin}–{old_end}: More to cover") in told
+            f"(Berlin) instead of {begin}–{old_end}: More to cover") in told
     assert "moved the mentoring session" not in told
 
 
@@ -578,8 +581,8 @@ def test_a_move_with_a_new_length_names_both_spans(people, create_mentorship, cr
     login_as(mentor)
     told = text_of(client.get("/notifications/"))
     assert (f"moved the mentoring session of {old.strftime('%-d %b %Y, %H:%M')}–"
-            f"{(old + timedelta(minutes=45)).strftime('%H:%M')} (Europe/Berlin) to {new.strftime('%-d %b %Y, %H:%M')}–"
-            f"{(new + timedelta(minutes=90)).strftime('%H:%M')} (Europe/Berlin): Clash") in told
+            f"{(old + timedelta(minutes=45)).strftime('%H:%M')} (Berlin) to {new.strftime('%-d %b %Y, %H:%M')}–"
+            f"{(new + timedelta(minutes=90)).strftime('%H:%M')} (Berlin): Clash") in told
 
 
 def test_switching_language_on_a_form_sent_back_with_errors_shows_its_page_not_a_405(client, login_as, people,
@@ -660,3 +663,24 @@ def test_a_move_that_met_another_change_can_be_sent_again(client, login_as, peop
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(MentoringSession, session_id).starts_at == in_days(5, hour=9)
+
+
+def test_a_duration_typed_in_words_is_refused_in_the_apps_own_words(client, login_as, become, people, create_mentorship,
+                                                                    create_session):
+    """"ten" as a duration read WTForms' "Not a valid integer value." in English."""
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive)
+    start = in_days(3, hour=9)
+    session_id = create_session(mentorship_id, starts_at=start)
+    login_as(executive)
+    moved = text_of(client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(start + timedelta(days=1)), "duration_minutes": "ten", "reason": "Clash", "version": 1}))
+    assert "Enter a whole number." in moved and "Not a valid integer" not in moved
+    assert "Between 15 and 480 minutes." in moved  # the move form says the range, as the schedule form does
+    scheduled = client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(start + timedelta(days=2)), "duration_minutes": "ten"})
+    assert "Enter a whole number." in text_of(scheduled)
+    client.post_form("/settings", {"locale": "de", "timezone": "Europe/Berlin"})
+    german = text_of(client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
+        "starts_at": local_input(start + timedelta(days=2)), "duration_minutes": "zehn"}))
+    assert "Bitte eine ganze Zahl eingeben." in german and "Enter a whole number." not in german

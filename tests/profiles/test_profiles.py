@@ -234,6 +234,9 @@ def test_settings_page_changes_visibility_opt_out_language_and_time_zone(client,
     assert "List me in the people directory" in page and "Leave me out of the network analysis" in page
     response = client.post_form("/settings", {"analysis_opt_out": "y", "locale": "de", "timezone": "Europe/Zurich"})
     assert response.status_code == 302
+    # confirmed in the language just chosen, as the page it leads to speaks it
+    saved = text_of(client.get(response.headers["Location"]))
+    assert "Einstellungen gespeichert." in saved and "Settings saved." not in saved
     user = db.session.get(User, me.id)
     assert (user.directory_visible, user.analysis_opt_out, user.locale, user.timezone) == (False, True, "de", "Europe/Zurich")
     assert client.post_form("/settings", {"locale": "xx", "timezone": "Europe/Zurich"}).status_code == 200
