@@ -23,8 +23,15 @@ TOPICS_HINT = _l("Up to five topics from the taxonomy, separated by commas, e.g.
 TOPICS_PICKER = {"data-suggest": "topics", "data-suggest-mode": "list", "autocomplete": "off"}
 
 
+def _category_id(value: object) -> int | None:
+    """A category's id; the empty first option ("Choose a category") is none."""
+    return None if value in ("", None) else int(str(value))
+
+
 class ThreadForm(SubmissionMixin, FlaskForm):
-    category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    # No category is chosen for the writer (the first one was: staff asked their questions in
+    # "Sessions that worked"), unless they came from a category's page or there is only one.
+    category = SelectField(_l("Category"), coerce=_category_id, validators=[DataRequired(message=_l("Choose a category."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_CHARS)])
     body = TextAreaField(_l("Your post"), validators=[DataRequired(), Length(max=MAX_BODY_CHARS)], description=BODY_HINT,
                          render_kw=MENTION_PICKER)

@@ -99,6 +99,9 @@ def check_title(title: str | None) -> str:
     title = " ".join((title or "").split())
     if not title:
         raise ValidationFailed(_("Give the thread a title."), {"title": [_("Give the thread a title.")]})
+    if not any(character.isalnum() for character in title):  # "?!?!" says nothing in a list of threads
+        message = _("Say in words what the thread is about: the title has no letters or digits.")
+        raise ValidationFailed(message, {"title": [message]})
     if len(title) > MAX_TITLE_CHARS:
         message = _("Titles have at most %(max)d characters.", max=MAX_TITLE_CHARS)
         raise ValidationFailed(message, {"title": [message]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -141,7 +141,8 @@ def search_page():
 @limiter.limit(post_limit, methods=["POST"], key_func=poster_key)
 def new_thread():
     form = ThreadForm()
-    form.category.choices = _category_choices()
+    categories = _category_choices()
+    form.category.choices = categories if len(categories) == 1 else as_choices([("", _("Choose a category"))]) + categories
     if request.method == "GET" and request.args.get("category"):
         chosen = next((c for c in queries.visible_categories(current_user) if c.slug == request.args["category"]), None)
         if chosen is not None:
@@ -303,9 +304,14 @@ def reply(thread_id: int):
                 # Reply in place: the new post is on the page the person is reading.
                 submissions.remember(current_user, form, link)
                 last_page = max(1, -(-thread.post_count // POSTS_PER_PAGE))
-                return _render_thread(thread, page=last_page, per_page=POSTS_PER_PAGE, form=ReplyForm(formdata=None),
-                                      template="discussions/_reply_added.html", new_post=post, saved=True,
-                                      unseen=_unseen_words(post))
+                added = make_response(_render_thread(
+                    thread, page=last_page, per_page=POSTS_PER_PAGE, form=ReplyForm(formdata=None),
+                    template="discussions/_reply_added.html", new_post=post, saved=True, unseen=_unseen_words(post)))
+                # The address bar leaves the "Reply" link's address (?reply_to=…): reloaded, the
+                # box answered the same post again.
+                added.headers["HX-Replace-Url"] = url_for("discussions.thread", thread_id=thread.id,
+                                                          page=last_page if last_page > 1 else None) + f"#post-{post.id}"
+                return added
             flash(_("Your reply is posted."), "success")  # (in place, the reply box says it)
             _say_unseen(post)
             return redirect_client(submissions.done(current_user, form, link))

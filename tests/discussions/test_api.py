@@ -110,6 +110,11 @@ def test_new_thread_needs_title_and_known_topics(client, create_user, api_token,
     token = api_token(create_user())
     no_title = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": " ", "body": "b"}, token=token)
     assert no_title.status_code == 422 and "title" in no_title.json["error"]["fields"]
+    marks = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "?!?! …", "body": "b"}, token=token)
+    assert marks.status_code == 422
+    assert marks.json["error"]["fields"]["title"] == ["Say in words what the thread is about: the title has no letters or digits."]
+    short = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "KI?", "body": "b"}, token=token)
+    assert short.status_code == 201  # a word of two letters is a title
     unknown = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "t", "body": "b", "tags": ["nope"]}, token=token)
     assert unknown.status_code == 422 and "tags" in unknown.json["error"]["fields"]
     huge = client.send_json("POST", "/api/v1/threads", {"category_id": category.id, "title": "t", "body": "b" * 30_000}, token=token)

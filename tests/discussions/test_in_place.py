@@ -30,6 +30,22 @@ def test_reply_in_place_answers_with_the_new_post_and_a_fresh_box(client, login_
     assert db.session.scalar(select(Post).where(Post.body == "Built-in whiteboard works fine.")) is not None
 
 
+def test_a_reply_in_place_to_a_post_leaves_the_reply_links_address(client, login_as, create_user, create_thread, db):
+    """The "Reply" link's address (?reply_to=…) stayed in the address bar: reloaded, the box
+    answered the same post again."""
+    from community.discussions.models import Post
+
+    mentor = create_user(roles=["mentor"], name="Mia Mentor")
+    thread = create_thread(mentor, title="Whiteboards")
+    first = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id))
+    login_as(create_user(roles=["mentor"], name="Paul Peer"))
+    answer = _hx_post(client, f"/threads/{thread.id}/reply", {"body": "Agreed.", "reply_to": str(first)})
+    assert answer.status_code == 200, raw(answer)
+    new = db.session.scalar(select(Post.id).where(Post.body == "Agreed."))
+    assert answer.headers["HX-Replace-Url"] == f"/threads/{thread.id}#post-{new}"
+    assert "reply_to" not in answer.headers["HX-Replace-Url"]
+
+
 def test_reply_in_place_with_an_error_answers_with_the_box_and_its_error_summary(client, login_as, create_user, create_thread):
     mentor = create_user(roles=["mentor"])
     thread = create_thread(mentor)

@@ -1,6 +1,8 @@
 """Categories, threads and posts as members see them: lists, counts, posting, editing,
 deleting, visibility of the mentors' lounge, CSRF."""
 
+import re
+
 from sqlalchemy import func, select
 
 from tests.conftest import text_of
@@ -457,3 +459,23 @@ def test_a_thread_page_past_the_end_shows_its_last_posts(client, create_user, lo
     response = client.get(f"/threads/{thread.id}?page=7")
     assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}?page=1"
     assert "The very first post" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_new_thread_asks_for_its_category_unless_the_writer_came_from_one(client, login_as, create_user, create_category, db):
+    """The first category was chosen for everyone: staff asked their questions in "Sessions that worked"."""
+    import html
+
+    from community.discussions.models import Thread
+
+    create_category(name="Sessions that worked", position=1)
+    questions = create_category(name="Questions from staff", position=2)
+    login_as(create_user(roles=["staff"]))
+    form = client.get("/community/new").get_data(as_text=True)
+    assert re.search(r'name="category" required><option selected value="">Choose a category</option>', form)
+    refused = client.post_form("/community/new", {"category": "", "title": "Where is the guide?", "body": "For Teams"})
+    assert refused.status_code == 200 and "Choose a category." in html.unescape(text_of(refused))
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+    came_from = client.get(f"/community/new?category={questions.slug}").get_data(as_text=True)
+    assert f'<option selected value="{questions.id}">' in came_from
+    assert client.post_form("/community/new", {"category": questions.id, "title": "Where is the guide?",
+                                               "body": "For Teams"}).status_code == 302

@@ -155,6 +155,8 @@ def test_titles_and_topics_are_checked_as_when_a_thread_is_started(
     assert page.status_code == 200 and "Unknown topic: nonsense." in text_of(page)
     blank = client.post_form(f"/threads/{thread.id}/edit", {"title": "", "version": "0"})
     assert blank.status_code == 200 and "This field is required." in text_of(blank)
+    marks = client.post_form(f"/threads/{thread.id}/edit", {"title": "???", "version": "0"})
+    assert marks.status_code == 200 and "the title has no letters or digits" in text_of(marks)
     stored = _thread(db, thread.id)
     assert stored.title == "Good title" and stored.edited_at is None
 
