@@ -95,6 +95,7 @@ def subject_label(name: object) -> str:
 PHRASES = {
     "mentorship_handed_over": _l("The mentorship was handed over to another mentor."),
     "request_withdrawn": _l("The request was withdrawn."),
+    "thread_withdrawn": _l("Its author deleted its only post."),
     "mentorship_completed": _l("The mentorship was completed."),
     "account_erased": _l("The account was erased."),
     "account_deactivated": _l("The account was deactivated."),

@@ -308,7 +308,8 @@ def edit_post(data: dict, post_id: int):
 @blp.alt_response(403, schema=ErrorSchema, description="Not your post, or (as for editing) a locked thread or a hidden post")
 @blp.alt_response(404, schema=ErrorSchema, description="No such post (or not visible to you)")
 def delete_post(post_id: int):
-    """Soft-delete a post: it stays in the thread as "deleted"."""
+    """Soft-delete a post: it stays in the thread as "deleted". The author's opening post of a
+    thread with nothing else left to read takes the thread down (removed, by its author)."""
     post = access.get_post(current_user, post_id)
     services.delete_post(current_user, post)
     return None

@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    func,
     insert,
     not_,
     select,
@@ -431,11 +432,13 @@ def edit_thread(actor: User, thread: Thread, *, title: str | None = None, tags: 
     return thread
 
 
-def delete_post(actor: User, post: Post) -> None:
-    """Soft delete: the row (and its history) stays, the thread shows "deleted"."""
+def delete_post(actor: User, post: Post) -> bool:
+    """Soft delete: the row (and its history) stays, the thread shows "deleted". An author who
+    deletes the opening post of a thread in which nothing else is left to read takes the thread
+    down with it (`withdraw_thread`): True then."""
     thread = get_thread(actor, post.thread_id)
     if post.deleted_at is not None:
-        return
+        return False
     if not can_delete(actor, post):
         if post.author_id == actor.id:
             raise PermissionDenied(_("A moderator hid this post; it can no longer be deleted."))
@@ -451,6 +454,26 @@ def delete_post(actor: User, post: Post) -> None:
     retract_about(thread_link(thread.id, post.id))  # the mention and reply notices about it
     if post.author_id != actor.id:
         _log(actor, "post.deleted", thread_id=thread.id, post_id=post.id)
+        return False
+    return withdraw_thread(actor, thread, post)
+
+
+def withdraw_thread(actor: User, thread: Thread, deleted: Post) -> bool:
+    """A thread whose author deleted its opening post, with no other post left to read, goes
+    too: removed as a moderator removes one (kept, listed for the moderators, restorable), by
+    its author. It stayed listed as a title over "This post was deleted" and an open reply box,
+    and its author had no way to take it down."""
+    from community.labels import stored_phrase
+
+    opening = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread.id))
+    if deleted.id != opening or thread.author_id != actor.id or thread.removed_at is not None:
+        return False
+    if db.session.scalar(select(Post.id).where(Post.thread_id == thread.id, visible_post_clause()).limit(1)) is not None:
+        return False  # an answer still stands: the thread stays, its opening post reads "deleted"
+    thread.removed_at, thread.removed_by_id, thread.removal_reason = utcnow(), actor.id, stored_phrase("thread_withdrawn")
+    db.session.flush()
+    _log(actor, "thread.removed", thread_id=thread.id, note=thread.removal_reason)
+    return True
 
 
 def _last_activity_without(thread: Thread, gone: Post) -> None:

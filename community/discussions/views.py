@@ -379,7 +379,9 @@ def edit_thread(thread_id: int):
 def delete_post(post_id: int):
     post = access.get_post(current_user, post_id)
     if ModerationNoteForm().validate_on_submit():
-        services.delete_post(current_user, post)
+        if services.delete_post(current_user, post):
+            flash(_("Your thread is deleted: nothing in it was left to read."), "success")
+            return redirect(url_for("discussions.category", slug=access.thread_of(post).category.slug))
         flash(_("The post was deleted."), "success")
     return redirect(access.thread_link(post.thread_id, post.id))
 
