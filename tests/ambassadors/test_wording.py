@@ -146,3 +146,14 @@ def test_a_candidate_with_an_open_nomination_reads_nomination_open_not_a_bare_op
     client.post_form("/locale", {"locale": "de"})
     html = client.get("/ambassadors/candidates").get_data(as_text=True)
     assert _link_text(html, f"/ambassadors/nominations/{nomination_id}") == "Nominierung offen"
+
+
+def test_the_nominations_filter_marks_the_one_shown(client, login_as, people):
+    """"all" was shown like the other filters: nothing said which list this was."""
+    login_as(people["cm"])
+    everything = client.get("/ambassadors/nominations").get_data(as_text=True)
+    assert re.findall(r'<a class="nav-link py-1 active" href="([^"]+)" aria-current="page">', everything) == \
+        ["/ambassadors/nominations"]
+    declined = client.get("/ambassadors/nominations?status=declined").get_data(as_text=True)
+    assert re.findall(r'<a class="nav-link py-1 active" href="([^"]+)" aria-current="page">', declined) == \
+        ["/ambassadors/nominations?status=declined"]
