@@ -380,7 +380,7 @@ def delete_post(post_id: int):
     post = access.get_post(current_user, post_id)
     if ModerationNoteForm().validate_on_submit():
         if services.delete_post(current_user, post):
-            flash(_("Your thread is deleted: nothing in it was left to read."), "success")
+            flash(_("Your thread is deleted; moderators can still see it."), "success")
             return redirect(url_for("discussions.category", slug=access.thread_of(post).category.slug))
         flash(_("The post was deleted."), "success")
     return redirect(access.thread_link(post.thread_id, post.id))

@@ -20,7 +20,7 @@ def test_deleting_the_only_post_takes_the_thread_down_and_moderators_can_bring_i
     deleted = client.post_form(f"/posts/{first_post(thread).id}/delete")
     assert deleted.status_code == 302 and deleted.headers["Location"].endswith(f"/community/c/{category.slug}")
     listed = html.unescape(text_of(client.get(deleted.headers["Location"])))
-    assert "Your thread is deleted: nothing in it was left to read." in listed and "Where is the Teams guide?" not in listed
+    assert "Your thread is deleted; moderators can still see it." in listed and "Where is the Teams guide?" not in listed
     stored = db.session.get(Thread, thread.id)
     assert stored.removed_at is not None and stored.removed_by_id == author.id
     assert client.get(f"/threads/{thread.id}").status_code == 404  # as for any removed thread
