@@ -88,7 +88,7 @@ class RescheduleForm(FlaskForm):
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()],
                                     description=_l("Between 15 and 480 minutes."))
-    reason = TextAreaField(_l("Why does it change?"), validators=[DataRequired(), Length(max=2000)],
+    reason = TextAreaField(_l("Why the change?"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("The other person reads it in their notification and in the session's history."))
     version = HiddenField()
 

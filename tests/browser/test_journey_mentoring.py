@@ -99,7 +99,7 @@ def test_request_accept_schedule_reschedule_done_and_feedback(page, live_server,
 
     page.get_by_role("link", name="Move to another time").click()
     page.get_by_label("New start").fill(local(first + timedelta(days=2)))
-    page.get_by_label("Why does it change?").fill("Board meeting moved")
+    page.get_by_label("Why the change?").fill("Board meeting moved")
     page.get_by_role("button", name="Move").click()
     expect(page.get_by_text("Session moved.")).to_be_visible()
     history = page.locator(".history")
