@@ -69,7 +69,7 @@ def test_the_german_reschedule_form_reads_without_doubled_punctuation(client, lo
     db.session.commit()
     login_as(mentor)
     html = client.post_form(f"/sessions/{session.id}/reschedule", {"reason": "", "version": 1}).get_data(as_text=True)
-    assert "Warum wird er verschoben? " in html and "verschoben?:" not in html
+    assert "Warum die Änderung? " in html and "Änderung?:" not in html
 
 
 def _summary(response) -> list[str]:
