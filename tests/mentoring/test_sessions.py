@@ -684,3 +684,13 @@ def test_a_duration_typed_in_words_is_refused_in_the_apps_own_words(client, logi
     german = text_of(client.post_form(f"/mentoring/mentorships/{mentorship_id}/sessions/new", {
         "starts_at": local_input(start + timedelta(days=2)), "duration_minutes": "zehn"}))
     assert "Bitte eine ganze Zahl eingeben." in german and "Enter a whole number." not in german
+
+
+def test_a_mentorship_with_goals_in_words_only_suggests_no_topics(client, login_as, people, create_mentorship):
+    """It read "Every goal has been on the agenda of a done session." before any session."""
+    mentor, executive = people()
+    mentorship_id = create_mentorship(mentor, executive, goals=(), goal_text="Run a hybrid board meeting")
+    login_as(executive)
+    page = text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
+    assert "Run a hybrid board meeting" in page and "No goal topics." in page
+    assert "Suggested next topics" not in page and "Every goal has been on the agenda" not in page
