@@ -91,7 +91,7 @@ def toggle_active(user_id: int):
         with form_attempt(form) as attempt:
             accounts.set_active(current_user, user, not user.active)
         if attempt.ok:
-            flash(_("Account activated.") if user.active else _("Account deactivated: it is signed out everywhere, and its planned mentoring sessions are cancelled."), "success")
+            flash(_("Account activated.") if user.active else _("Account deactivated: it is signed out everywhere, and any mentoring sessions it had planned are cancelled."), "success")
         else:
             flash(attempt.message, "error")
     return redirect(url_for("admin.edit_user", user_id=user.id))
