@@ -98,6 +98,7 @@
       d.remove.split(",").forEach(function (key) { var node = cy.getElementById(key); if (node.length) { node.select(); } });
       runWhatIf(d.remove.split(","));
     }
+    if (searchWaiting) { searchWaiting = false; find(); }  // asked for while the network loaded
   }
 
   function recolour(by) {
@@ -204,9 +205,13 @@
     }));
   }
 
+  var searchWaiting = false;
   searchForm.addEventListener("submit", function (evt) {
     evt.preventDefault();
-    if (!cy) { return; }
+    if (!cy) { searchWaiting = true; return; }  // found once the network is drawn (it was lost)
+    find();
+  });
+  function find() {
     var query = searchInput.value.trim().toLowerCase();
     if (!query) { return; }
     var exact = cy.nodes().filter(function (n) { return n.data("label").toLowerCase() === query; });
@@ -217,7 +222,7 @@
     node.select();
     focus(node);
     cy.animate({ fit: { eles: node.closedNeighborhood(), padding: 60 } }, { duration: 300 });
-  });
+  }
   colourBy.addEventListener("change", function () { if (cy) { recolour(colourBy.value); } });
   removeButton.addEventListener("click", function () {
     if (!cy) { return; }
