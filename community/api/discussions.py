@@ -21,6 +21,7 @@ from community.discussions import access, moderation, queries, services
 from community.discussions.models import MAX_BODY_CHARS, MAX_TITLE_CHARS, VISIBILITIES
 from community.expertise.services import find_tag
 from community.extensions import limiter
+from community.labels import shown
 
 blp = Blueprint("api_discussions", __name__, description="Community: categories, threads, posts")
 
@@ -64,6 +65,13 @@ class ThreadSchema(ma.Schema):
     removed_at = ma.fields.DateTime(allow_none=True)
     removed_by = ma.fields.Nested(PersonRefSchema, allow_none=True, metadata={"description": "The moderator who removed it"})
     removal_reason = ma.fields.String(allow_none=True)
+
+    @ma.post_dump
+    def reason_as_read(self, data: dict, **_kwargs) -> dict:
+        """A reason the product stored itself ("Its author deleted its only post.") in the reader's language."""
+        if data.get("removal_reason") is not None:
+            data["removal_reason"] = shown(data["removal_reason"])
+        return data
 
     def tag_slugs(self, thread) -> list[str]:
         return [tag.slug for tag in thread.tags]

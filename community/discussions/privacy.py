@@ -23,6 +23,7 @@ from community.discussions.models import (
     Thread,
 )
 from community.extensions import db
+from community.labels import shown
 
 if TYPE_CHECKING:
     from community.accounts.models import User
@@ -37,7 +38,7 @@ def _thread_started(thread_id: int, title: str, created_at: datetime, removed_at
     """One of my threads; a removed one says when and why, as its author was told (the
     notification names no moderator, so neither does this)."""
     return {"id": thread_id, "title": title, "created_at": _iso(created_at), "removed": removed_at is not None,
-            "removed_at": _iso(removed_at), "removal_reason": reason}
+            "removed_at": _iso(removed_at), "removal_reason": shown(reason)}
 
 
 def _post(post: Post, thread_removed_at: datetime | None) -> dict:

@@ -33,6 +33,8 @@ def test_deleting_the_only_post_takes_the_thread_down_and_moderators_can_bring_i
     login_as(moderator)
     removed = html.unescape(text_of(client.get("/community/moderation/removed")))
     assert "Where is the Teams guide?" in removed and "Its author deleted its only post." in removed
+    listed = client.get("/api/v1/threads/removed").get_json()["items"]
+    assert [t["removal_reason"] for t in listed if t["id"] == thread.id] == ["Its author deleted its only post."]
     log = html.unescape(text_of(client.get("/community/moderation/log")))
     assert "Its author deleted its only post." in log
     client.post_form("/logout")
