@@ -30,7 +30,16 @@ OWN_WORDING = {
     "Field must be between %(min)d and %(max)d characters long.": N_("Field must be between %(min)d and %(max)d characters long."),
     "Not a valid integer value.": N_("Enter a whole number."),
     "Invalid Choice: could not coerce.": N_("Choose one of the options offered."),
+    "Not a valid decimal value.": N_("Enter a number, such as 4.5."),
+    "Not a valid datetime value.": N_("Enter a date and a time, such as 17.12.2026 16:00."),
+    "Not a valid date value.": N_("Enter a date, such as 17.12.2026."),
 }
+
+
+# What a date (and time) field takes: a browser's picker sends the first (two); typed by hand, the
+# ISO date with a space and the day-first date German readers write are taken too.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class _OwnWording:

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.expertise.models import Tag
 from community.expertise.queries import field_label
-from community.forms import FlaskForm, GroupedCheckboxField, SelectChoice, as_choices
+from community.forms import DATE_FORMATS, DATETIME_FORMATS, FlaskForm, GroupedCheckboxField, SelectChoice, as_choices
 from community.mentoring.models import COHORT_STATUSES
 from community.submissions import SubmissionMixin
 
@@ -70,7 +70,7 @@ class CompleteForm(OptionalReasonForm):
 
 
 class SessionForm(SubmissionMixin, FlaskForm):
-    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format=DATETIME_FORMATS, validators=[InputRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
@@ -83,7 +83,7 @@ class SessionForm(SubmissionMixin, FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("New start"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("New start"), format=DATETIME_FORMATS, validators=[InputRequired()])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()],
@@ -120,7 +120,7 @@ class FeedbackForm(SubmissionMixin, FlaskForm):
 
 class CohortForm(SubmissionMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
-    ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
+    starts_on = DateField(_l("Starts on"), format=DATE_FORMATS, validators=[InputRequired()])
+    ends_on = DateField(_l("Ends on"), format=DATE_FORMATS, validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=cohort_status_choices, validators=[DataRequired()])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])

@@ -462,6 +462,9 @@ def _check_cohort_fields(actor: User, name: str | None, starts_on: date | None, 
         # A run over already is recorded as closed (with its dates); "planned" would put it
         # among the runs to come and open its surveys to nobody.
         _refuse("ends_on", _("A planned run cannot have ended already; record a past run as closed."))
+    if status == "running" and ends_on < today:
+        # Over already, "running" kept it among the current runs, its report unfinished for good.
+        _refuse("ends_on", _("A running run cannot have ended already; close it, or move its end date."))
     taken = db.session.scalar(select(Cohort.id).where(func.lower(Cohort.name) == name.lower()))
     if taken is not None and taken != exclude_id:
         message = _("A programme run with this name exists already.")

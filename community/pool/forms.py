@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from community.forms import FlaskForm, as_choices
+from community.forms import DATETIME_FORMATS, FlaskForm, as_choices
 from community.submissions import SubmissionMixin
 
 
@@ -46,7 +46,7 @@ class RhythmForm(FlaskForm):
                                    (4, lazy_pgettext("a circle meets every …", "4 weeks")),
                                    (6, lazy_pgettext("a circle meets every …", "6 weeks")),
                                    (8, lazy_pgettext("a circle meets every …", "8 weeks"))]))
-    first_meeting_at = DateTimeLocalField(_l("First meeting"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    first_meeting_at = DateTimeLocalField(_l("First meeting"), format=DATETIME_FORMATS,
                                           validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()])
     location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])

@@ -46,6 +46,8 @@ def test_run_dates_and_names_are_checked(client, login_as, create_user):
     past = {"name": "Run 2020", "starts_on": "2020-01-01", "ends_on": "2020-06-01"}
     planned = client.post_form("/mentoring/runs/new", {**past, "status": "planned"})
     assert planned.status_code == 200 and "A planned run cannot have ended already" in text_of(planned)
+    running = client.post_form("/mentoring/runs/new", {**past, "status": "running"})
+    assert running.status_code == 200 and "A running run cannot have ended already" in text_of(running)
     assert client.post_form("/mentoring/runs/new", {**past, "status": "closed"}).status_code == 302
 
 

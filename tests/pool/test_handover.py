@@ -431,6 +431,10 @@ def test_a_handover_carries_the_goals_on_and_is_counted_as_a_handover_not_a_comp
     login_as(org["cm"])
     run = text_of(client.get(f"/mentoring/runs/{cohort_id}"))
     assert "handed over: 1" in run and "completed: 1" not in run and "active: 3" in run
+    # The table under the counts says so too (it read "completed" beside the count "handed over").
+    table = run.split("Mentorships in this run")[1]
+    assert table.count("handed over") == 1 and "completed" not in table
+    assert "handed over" in text_of(client.get(f"/mentoring/mentorships/{ship}")).split("Learning goals")[0]
 
 
 def select_tag_id(slug):
