@@ -18,8 +18,9 @@ def search_users(actor: User, q: str, role: str | None, *, page: int, per_page: 
     require_admin(actor)
     stmt = select(User)
     if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like), User.department.ilike(like)))
+        text = q.strip()  # "%" and "_" are what they are, not wildcards ("%" listed everybody)
+        stmt = stmt.where(or_(User.email.icontains(text, autoescape=True), User.name.icontains(text, autoescape=True),
+                              User.department.icontains(text, autoescape=True)))
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return paginate(stmt.order_by(User.name, User.id), page=page, per_page=per_page)

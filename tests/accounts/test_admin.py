@@ -109,3 +109,14 @@ def test_admin_searches_people_by_role(client, login_as, create_user):
     create_user(roles=["staff"], name="Sam Staff")
     text = text_of(client.get("/admin/users?role=mentor"))
     assert "Mona Mentor" in text and "Sam Staff" not in text
+
+
+def test_user_search_takes_percent_and_underscore_as_typed(client, login_as, create_user):
+    """"%" listed everybody and "_" matched any letter: they were LIKE's wildcards."""
+    login_as(create_user(roles=["admin"], name="Ada Admin"))
+    create_user(roles=["mentor"], name="Mona Mentor", department="Sales")
+    create_user(roles=["staff"], name="Sam Staff", department="R&D 100%")
+    found = text_of(client.get("/admin/users?q=%25"))
+    assert "Sam Staff" in found and "Mona Mentor" not in found
+    assert "Mona Mentor" not in text_of(client.get("/admin/users?q=M_na"))
+    assert "Mona Mentor" in text_of(client.get("/admin/users?q=mona"))  # any case, as before
