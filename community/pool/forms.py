@@ -19,8 +19,10 @@ class HandoverForm(SubmissionMixin, FlaskForm):
     mentor_id = RadioField(_l("New mentor"), coerce=int, validate_choice=False, validators=[Optional()])
     other_mentor = StringField(_l("Or another mentor"), validators=[Optional(), Length(max=254)],
                                description=_l("Their @handle, shown on their profile."),
-                               # static/js/suggest.js: a picker of mentors by name or @handle.
-                               render_kw={"data-suggest": "people", "data-suggest-role": "mentor", "autocomplete": "off"})
+                               # static/js/suggest.js: a picker of mentors by name or @handle that
+                               # says who has no free place or paused (they would be refused).
+                               render_kw={"data-suggest": "people", "data-suggest-role": "mentor",
+                                          "data-suggest-places": "1", "autocomplete": "off"})
     note = TextAreaField(_l("Note to the new mentor (optional)"), validators=[Length(max=2000)])
 
 

@@ -280,6 +280,18 @@ def _like_prefix(text: str) -> str:
     return f"{escaped}%"
 
 
+def open_mentorships_of(mentor_ids: Iterable[int]) -> dict[int, int]:
+    """Requested or active mentorships per mentor, for a few mentors (those with none are absent)."""
+    ids = list(mentor_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Mentorship.mentor_id, func.count())
+        .where(Mentorship.mentor_id.in_(ids), Mentorship.status.in_(("requested", "active")))
+        .group_by(Mentorship.mentor_id))
+    return {mentor_id: count for mentor_id, count in rows}
+
+
 def suggest_people(q: str, *, role: str | tuple[str, ...] | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
     """People for a picker: a word of the name or the @handle starts with `q`, holding `role`
     (or any of several). Only people the directory lists (hidden and inactive people never

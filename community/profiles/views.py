@@ -173,8 +173,18 @@ def suggest_people():
     # One role, or several ("mentor,change_manager": who can read a mentors-only category).
     roles = tuple(role for role in (request.args.get("role") or "").split(",") if role in ROLES)
     people = queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None)
+    # The handover's mentor picker (`places=1`) says who takes nobody new, as their profile says.
+    places = _mentor_places(people) if roles == ("mentor",) and request.args.get("places") else {}
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
-                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "") if x)} for p in people])
+                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "", places.get(p.id, "")) if x)}
+                          for p in people])
+
+
+def _mentor_places(people: list) -> dict[int, str]:
+    """"mentoring paused" or "no free place" for the mentors among `people` who take nobody new."""
+    taken = queries.open_mentorships_of(p.id for p in people if not p.mentoring_paused)
+    return {p.id: _("mentoring paused") if p.mentoring_paused else _("no free place") for p in people
+            if p.mentoring_paused or taken.get(p.id, 0) >= max(0, p.capacity or 0)}
 
 
 @bp.get("/suggest/topics")

@@ -3,6 +3,7 @@
 //
 //   <input data-suggest="people|topics">          fills in the chosen value ("@handle" or a slug);
 //         data-suggest-role="mentor"             only people with this role;
+//         data-suggest-places="1"                (with role mentor) says who takes nobody new;
 //         data-suggest-fill="name"               fills in the name instead of the value.
 //   <textarea data-suggest="people" data-suggest-mode="mention">
 //                                                 completes "@han" to "@handle " where the caret is.
@@ -200,6 +201,7 @@
       var url = urlFor(field, kind) + "?q=" + encodeURIComponent(range.term);
       var role = field.getAttribute("data-suggest-role");
       if (role) { url += "&role=" + encodeURIComponent(role); }
+      if (field.getAttribute("data-suggest-places")) { url += "&places=1"; }
       var mine = ++asked;
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { items: [] }; })

@@ -470,3 +470,19 @@ def test_the_handover_form_chooses_nobody_for_you_and_says_what_it_will_do(app, 
     assert 'id="other_mentor-errors"' in typed and "Choose a person with the mentor role." in typed
     db.session.expire_all()
     assert db.session.get(Mentorship, ship).status == "active"
+
+
+def test_the_handover_picker_says_which_mentors_take_nobody_new(app, org, client, login_as, create_user):
+    """"Or another mentor" offered Frida, whose places are all taken, and a paused mentor as if
+    they could take over; the handover then refused them."""
+    create_user(roles=("mentor",), name="Fiona Paused", mentoring_paused=True, capacity=3)
+    login_as(org["cm"])
+    page = client.get(f"/mentoring/mentorships/{org['ships'][0]}/handover").get_data(as_text=True)
+    assert 'data-suggest-places="1"' in page and 'data-suggest-role="mentor"' in page
+    details = {i["name"]: i["detail"] for i in client.get("/suggest/people?q=f&role=mentor&places=1").json["items"]}
+    assert details["Frida Full"].endswith("· no free place")
+    assert details["Fiona Paused"].endswith("· mentoring paused")
+    sam = client.get("/suggest/people?q=sam&role=mentor&places=1").json["items"][0]
+    assert sam["detail"] == "@" + sam["handle"] + " · Finance"  # free places: nothing added
+    # Other pickers of mentors say nothing of places.
+    assert "no free place" not in str(client.get("/suggest/people?q=f&role=mentor").json)
