@@ -93,7 +93,10 @@ def _person(user) -> dict:
 @blp.alt_response(404, schema=ErrorSchema, description="No such mentorship, or not yours to see")
 @blp.alt_response(409, schema=ErrorSchema, description="Not active, or handed over already")
 def get_substitutes(mentorship_id: int):
-    """Ranked substitute mentors with reasons (same network community, topics, free places, language, department)."""
+    """Ranked substitute mentors with reasons (same network community, topics, free places, language, department).
+
+    Whoever knows more of the mentorship's goals as practitioner or expert comes first; `score`
+    orders those who know as many (so a lower score can come before a higher one)."""
     mentorship = mentoring.get_mentorship(current_user, mentorship_id)
     items = services.substitutes_for(current_user, mentorship)
     return {"items": [{"person": _person(s.person), "score": s.score, "reasons": s.reasons,

@@ -6,6 +6,9 @@ Pure code over plain records. A candidate is scored on
   similar their topics are to the leaving mentor's (weighted Jaccard of the level weights);
 - free capacity, a language the executive speaks, and another department than the executive's.
 Nobody at capacity, paused, inactive, the executive or the leaving mentor themselves is proposed.
+Whoever knows more of the goals well (as practitioner or expert) comes first, and the score
+orders those who know as many: the same network group and similar topics to the leaving mentor
+do not put someone who knows none of the executive's goals above someone who does.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Substitute:
     person_id: int
     score: float
     reasons: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # (code, values), words come later
+    goals_known_well: int = 0  # of the mentorship's goals, how many they know as practitioner or expert
 
 
 def topic_similarity(a: dict[str, str], b: dict[str, str]) -> float:
@@ -107,7 +111,7 @@ def _score(fit: _Fit, c: Candidate) -> float:
 
 def _goal_reason(handing: Handing, fit: _Fit) -> tuple[str, dict[str, object]]:
     strong = [slug for slug, level in fit.known if level in ("expert", "practitioner")]
-    if strong:
+    if strong:  # as many as _known_well counts
         return ("knows_goals", {"topics": strong, "n": len(strong), "total": len(handing.goals)})
     if fit.known:
         return ("learning_goals", {"topics": [slug for slug, _level in fit.known]})
@@ -137,9 +141,13 @@ def rank_substitutes(handing: Handing, candidates: Iterable[Candidate], limit: i
             continue
         fit = _fit(handing, c)
         ranked.append(Substitute(person_id=c.person_id, score=round(_score(fit, c), 3),
-                                 reasons=_reasons(handing, c, fit)))
-    ranked.sort(key=lambda s: (-s.score, s.person_id))
+                                 reasons=_reasons(handing, c, fit), goals_known_well=_known_well(fit)))
+    ranked.sort(key=lambda s: (-s.goals_known_well, -s.score, s.person_id))
     return ranked[:limit]
+
+
+def _known_well(fit: _Fit) -> int:
+    return sum(1 for _slug, level in fit.known if level in ("expert", "practitioner"))
 
 
 def rank_for_many(handings: Sequence[Handing], candidates: Sequence[Candidate], limit: int = 5) -> list[list[Substitute]]:

@@ -51,3 +51,20 @@ def test_topic_similarity_is_one_for_the_same_topics_and_zero_for_none_shared():
     assert topic_similarity(LEAVER, LEAVER) == 1.0
     assert topic_similarity(LEAVER, {"linkedin": "expert"}) == 0.0
     assert topic_similarity({}, {}) == 0.0
+
+
+def test_a_mentor_who_knows_the_goals_comes_before_one_who_only_shares_the_network_group():
+    """Someone of the leaver's group with similar topics, free places and the executive's language,
+    but none of the executive's goals, ranked above an expert in both goals from another group."""
+    pool = [
+        # Same group, close to the leaver's topics apart from the goals, all places free, speaks German.
+        Candidate(11, "IT", frozenset({"de"}), 4, 0, {"viva-engage": "practitioner"}, community=7),
+        # Another group, expert in both goals, one place of three free, English only.
+        Candidate(12, "Finance", frozenset({"en"}), 3, 2, {"microsoft-teams": "expert", "sharepoint": "expert"}, community=2),
+        # Another group, practitioner in one goal, one place of three free, English only.
+        Candidate(13, "Legal", frozenset({"en"}), 3, 2, {"sharepoint": "practitioner"}, community=3),
+    ]
+    ranked = rank_substitutes(_handing(101), pool)
+    assert [s.person_id for s in ranked] == [12, 13, 11]
+    assert ranked[2].score > ranked[1].score  # the group and the rest alone put 11 before 13
+    assert [code for code, _values in ranked[2].reasons][:2] == ["no_goals", "same_cluster"]
