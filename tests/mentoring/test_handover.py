@@ -1,5 +1,7 @@
 """Handover: an active mentorship whose mentor is gone is put in front of the change managers once."""
 
+import re
+
 from sqlalchemy import select
 
 from tests.conftest import isolated, text_of
@@ -38,6 +40,7 @@ def test_change_managers_see_and_are_told_about_a_mentorship_needing_a_handover(
     page = text_of(client.get("/mentoring/runs"))
     assert "Needs a handover" in page and "Mia Mentor and Eva Executive" in page
     assert "account of the pair was deactivated" in page
+    assert re.search(r"account of the pair was deactivated · since \d", page)  # the time says what it is
     assert "needs a new mentor" in text_of(client.get("/notifications/"))
 
 
