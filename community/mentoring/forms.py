@@ -17,7 +17,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.expertise.models import Tag
 from community.expertise.queries import field_label
-from community.forms import DATE_FORMATS, DATETIME_FORMATS, FlaskForm, GroupedCheckboxField, SelectChoice, as_choices
+from community.forms import (
+    DATE_FORMATS,
+    DATETIME_FORMATS,
+    FlaskForm,
+    GroupedCheckboxField,
+    SelectChoice,
+    as_choices,
+)
 from community.mentoring.models import COHORT_STATUSES
 from community.submissions import SubmissionMixin
 
@@ -51,6 +58,15 @@ class RequestForm(SubmissionMixin, FlaskForm):
     cohort_id = SelectField(_l("Programme run"), coerce=int, validators=[Optional()])
     goals = GroupedCheckboxField(_l("Learning goals"), description=_l("Topics you want to learn about."))
     goal_text = TextAreaField(_l("What would you like to learn?"), validators=[Length(max=5000)])
+
+
+class SuggestionGoalsForm(FlaskForm):
+    """The learning goals the mentor suggestions weigh, sent with GET (a link can be shared)."""
+
+    class Meta:
+        csrf = False
+
+    goal = GroupedCheckboxField(_l("Learning goals"), description=_l("The suggestions weigh the topics ticked here."))
 
 
 class ReasonForm(FlaskForm):

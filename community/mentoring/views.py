@@ -38,6 +38,7 @@ from community.mentoring.forms import (
     RequestForm,
     RescheduleForm,
     SessionForm,
+    SuggestionGoalsForm,
     VersionForm,
     offer_topics,
 )
@@ -237,9 +238,14 @@ def suggestions():
         flash(error.message, "error")
         items = matching.suggest_mentors(current_user, executive)
         goal_tags = matching.goals_for(executive)
+    # The goals can be changed here: they came from an open request or the executive's topics,
+    # and there was no other way to ask for suggestions on other goals.
+    goals_form = SuggestionGoalsForm(formdata=None)
+    offer_topics(goals_form.goal, tags_grouped(synonyms=False), lead=goal_tags, lead_label=_("Considered now"))
+    goals_form.goal.data = [tag.slug for tag in goal_tags]
     return render_template(
         "mentoring/suggestions.html", executive=executive, items=items, goals=goal_tags,
-        executives=matching.executive_choices(current_user),
+        executives=matching.executive_choices(current_user), goals_form=goals_form, goals_chosen=bool(goals),
     )
 
 

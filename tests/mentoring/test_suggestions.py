@@ -214,3 +214,34 @@ def test_the_german_reasons_need_no_declined_topic_names(client, login_as, creat
     assert "deckt 1 der 2 Ziele ab: LinkedIn" in page
     assert "ein Blick aus einem anderen Bereich: Logistics" in page
     assert "wäre ein neuer Kontakt für Sie" in page
+
+
+def test_the_suggestions_page_lets_the_goals_be_changed(people, create_user, give_tags, create_mentorship, taxonomy,
+                                                         client, login_as):
+    """The goals came from the executive's open request (or their topics) and the page had no
+    way to ask for suggestions on other goals."""
+    import re
+
+    mentor, executive = people()
+    create_mentorship(mentor, executive, status="requested", goals=("microsoft-teams",))
+    linked = create_user(roles=("mentor",), name="Lina Linkedin", department="IT", languages=["de"], capacity=2)
+    give_tags(linked, {"linkedin": "expert"})
+    login_as(executive)
+    html = client.get("/mentoring/suggestions").get_data(as_text=True)
+    form = html.split('class="suggestion-goals')[1].split("</details>")[0]
+    assert re.search(r'<input[^>]*checked[^>]*value="microsoft-teams"|<input[^>]*value="microsoft-teams"[^>]*checked', form)
+    assert 'value="linkedin"' in form and 'name="executive"' not in form  # their own: no executive to name
+    assert "<details" in html.split('class="suggestion-goals')[0][-40:] and " open" not in form.split(">")[0]
+    chosen = client.get("/mentoring/suggestions?goal=linkedin")
+    page = text_of(chosen)
+    assert "Learning goals considered: LinkedIn" in page and "Microsoft Teams ·" not in page.split("Suggest for")[0]
+    lina = page.split("Lina Linkedin")[1]
+    assert "covers" in lina.split("Request Lina Linkedin")[0] and "LinkedIn" in lina.split("Request Lina Linkedin")[0]
+    assert 'class="suggestion-goals mb-3" open' in chosen.get_data(as_text=True)  # what was chosen stays in view
+    manager = create_user(roles=("change_manager",))
+    client.post_form("/logout")
+    login_as(manager)
+    managed = client.get(f"/mentoring/suggestions?executive={executive.id}").get_data(as_text=True)
+    assert f'name="executive" value="{executive.id}"' in managed.split('class="suggestion-goals')[1]
+    refused = client.get(f"/mentoring/suggestions?executive={executive.id}&goal=no-such-topic")
+    assert refused.status_code == 200 and "Unknown topic: no-such-topic." in text_of(refused)
