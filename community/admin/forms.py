@@ -47,8 +47,8 @@ class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(_l("Choose a CSV file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
-        description=_l("Columns: name, email (required), department, location, roles, tags, languages, timezone. "
-                       "UTF-8; comma, semicolon or tab separated."),
+        description=_l("Columns: name and email (both required); department, location, roles, tags, languages and "
+                       "timezone if you have them. UTF-8; comma, semicolon or tab separated."),
     )
 
 

@@ -163,3 +163,11 @@ def test_on_a_phone_the_people_to_update_are_cards_and_the_preview_scrolls_with_
     # box they scroll in shows a shadow at its cut edge (static/css/app.css).
     preview = next(t for t in tables if "department" in t.headings)
     assert "import-preview" in preview.classes and not preview.stacks
+
+
+def test_the_upload_form_says_both_name_and_email_are_required(client, login_as, create_user):
+    """"Columns: name, email (required), …" read as if only the e-mail were required; a row
+    without a name is refused."""
+    login_as(create_user(roles=["admin"]))
+    text = text_of(client.get("/admin/import"))
+    assert "Columns: name and email (both required)" in text
