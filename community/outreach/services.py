@@ -908,8 +908,10 @@ class OutboxEntry:
     private: bool
 
     @classmethod
-    def of(cls, message: OutgoingMessage) -> OutboxEntry:
-        label = private_label(message.kind, message.status) if message.channel == "email" else None
+    def of(cls, message: OutgoingMessage, viewer: User) -> OutboxEntry:
+        """A private message is shown in full to the administrator it was written to, to nobody else."""
+        private = message.channel == "email" and message.user_id != viewer.id
+        label = private_label(message.kind, message.status) if private else None
         return cls(id=message.id, channel=message.channel, recipient=message.recipient, status=message.status,
                    attempts=message.attempts, last_error=message.last_error, created_at=message.created_at,
                    subject=label or message.subject, body_text=None if label else message.body_text,
@@ -925,12 +927,12 @@ def outbox(actor: User, *, status: str | None, page: int, per_page: int) -> Any:
     if status in ("queued", "sending", "sent", "outbox", "failed"):
         stmt = stmt.where(OutgoingMessage.status == status)
     found = paginate(stmt.order_by(OutgoingMessage.id.desc()), page=page, per_page=per_page)
-    found.items = [OutboxEntry.of(message) for message in found.items]
+    found.items = [OutboxEntry.of(message, actor) for message in found.items]
     return found
 
 
 def outbox_message(actor: User, message_id: int) -> OutboxEntry:
-    return OutboxEntry.of(_outbox_row(actor, message_id))
+    return OutboxEntry.of(_outbox_row(actor, message_id), actor)
 
 
 def _outbox_row(actor: User, message_id: int) -> OutgoingMessage:

@@ -145,3 +145,22 @@ def test_a_community_reply_stays_readable_in_the_outbox(client, create_user, log
     db.session.commit()
     login_as(create_user(roles=("admin",)))
     assert "Rex replied: use channels." in text_of(client.get(f"/admin/outbox/{message.id}"))
+
+
+def test_an_administrator_reads_their_own_private_message_in_full_and_only_they(client, create_user, login_as, db):
+    """The outbox hid an administrator's own session reminder from them as from everybody else."""
+    from community.outreach.models import OutgoingMessage
+
+    own, other = create_user(roles=("admin",)), create_user(roles=("admin",))
+    message = OutgoingMessage(key="own-reminder", recipient=own.email, user_id=own.id, kind="reminder_session",
+                              subject="Your session tomorrow", body_text="With Mira at 10:00.", status="outbox")
+    db.session.add(message)
+    db.session.commit()
+    login_as(own)
+    assert "Your session tomorrow" in text_of(client.get("/admin/outbox"))
+    assert "With Mira at 10:00." in text_of(client.get(f"/admin/outbox/{message.id}"))
+    client.post_form("/logout")
+    login_as(other)
+    detail = text_of(client.get(f"/admin/outbox/{message.id}"))
+    assert "With Mira" not in detail and "About a mentoring session: private to its participants" in detail
+    assert "Your session tomorrow" not in text_of(client.get("/admin/outbox"))
