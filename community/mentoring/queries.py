@@ -445,13 +445,16 @@ def cohort_mentorships(cohort: Cohort, *, page: int, per_page: int) -> Page:
 
 
 def change_counts(session_ids: list[int]) -> dict[int, int]:
-    """How many times each session was moved."""
+    """How many times each session was moved (to another start: a change of its length alone
+    is no move, and was counted as one)."""
     if not session_ids:
         return {}
+    moved = or_(SessionChange.old_starts_at.is_(None), SessionChange.new_starts_at.is_(None),
+                SessionChange.old_starts_at != SessionChange.new_starts_at)
     return dict(
         db.session.execute(
             select(SessionChange.session_id, func.count())
-            .where(SessionChange.session_id.in_(session_ids), SessionChange.kind == "rescheduled")
+            .where(SessionChange.session_id.in_(session_ids), SessionChange.kind == "rescheduled", moved)
             .group_by(SessionChange.session_id)
         ).all()
     )

@@ -583,6 +583,12 @@ def test_a_change_of_length_only_says_the_old_and_new_end(client, login_as, beco
     assert (f"Eva Executive changed the length of the mentoring session: now {day}, {begin}–{new_end} "
             f"(Berlin) instead of {begin}–{old_end}: More to cover") in told
     assert "moved the mentoring session" not in told
+    # The mentorship's list of sessions does not count it as a move (it read "moved 1 time").
+    become(executive)
+    assert "moved 1 time" not in text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
+    client.post_form(f"/sessions/{session_id}/reschedule", {
+        "starts_at": local_input(start + timedelta(days=1)), "duration_minutes": 90, "reason": "Clash", "version": 2})
+    assert "moved 1 time" in text_of(client.get(f"/mentoring/mentorships/{mentorship_id}"))
 
 
 def test_a_move_with_a_new_length_names_both_spans(people, create_mentorship, create_session, api, login_as, client):
