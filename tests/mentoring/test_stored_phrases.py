@@ -26,7 +26,7 @@ def test_a_handover_reason_and_cancelled_sessions_read_in_each_readers_language(
     assert api(org["leaver"])("PATCH", "/api/v1/me", {"mentoring_paused": True}).status_code == 200
     login_as(org["cm"])
     told = text_of(client.get("/notifications/"))
-    assert "der Mentor pausiert das Mentoring" in told and "paused mentoring" not in told
+    assert "der Mentor hat eine Mentoring-Pause eingelegt" in told and "paused mentoring" not in told
     # The German-speaking change manager hands the mentorship over: its planned session is cancelled.
     handed = api(org["cm"])("POST", f"/api/v1/mentorships/{org['ships'][0]}/handover", {"mentor_id": org["sub"].id})
     assert handed.status_code == 201
