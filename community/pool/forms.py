@@ -16,7 +16,7 @@ from community.submissions import SubmissionMixin
 
 
 class HandoverForm(SubmissionMixin, FlaskForm):
-    mentor_id = RadioField(_l("New mentor"), coerce=int, validate_choice=False, validators=[Optional()])
+    mentor_id = RadioField(_l("Substitute mentors"), coerce=int, validate_choice=False, validators=[Optional()])
     other_mentor = StringField(_l("Or another mentor"), validators=[Optional(), Length(max=254)],
                                description=_l("Their @handle, shown on their profile."),
                                # static/js/suggest.js: a picker of mentors by name or @handle that

@@ -49,6 +49,10 @@ def demand_csv():
 def _render_handover(mentorship, form, status=200):
     substitutes = services.substitutes_for(current_user, mentorship) if mentoring.handover_open(mentorship) else []
     form.mentor_id.choices = as_choices([(s.person.id, s.person.name) for s in substitutes])
+    # The picker leaves out the two people who cannot take over (the current mentor offered
+    # themselves, marked "mentoring paused", only to be refused).
+    form.other_mentor.render_kw = {**(form.other_mentor.render_kw or {}),
+                                   "data-suggest-exclude": f"{mentorship.mentor_id},{mentorship.executive_id}"}
     return render_template("pool/handover.html", mentorship=mentorship, form=form, substitutes=substitutes,
                            cancelled=mentoring.sessions_an_end_cancels(mentorship) if mentoring.handover_open(mentorship) else [],
                            reason=services.handover_reason_label(mentorship),
@@ -76,7 +80,7 @@ def handover(mentorship_id: int):
                     message = _("Nobody you can choose has this @handle.")
                     raise ValidationFailed(message, {"other_mentor": [message]})
                 if not chosen:
-                    message = _("Choose the new mentor.")
+                    message = _("Choose one of the substitute mentors, or name another mentor.")
                     raise ValidationFailed(message, {"mentor_id": [message]})
                 successor = mentoring.hand_over(current_user, mentorship, mentor_id=chosen, note=form.note.data)
             if not attempt.ok and other and form.mentor_id.errors:

@@ -172,7 +172,11 @@ def suggest_people():
     """People for pickers (static/js/suggest.js): `{"items": [{id, name, handle, detail}]}`."""
     # One role, or several ("mentor,change_manager": who can read a mentors-only category).
     roles = tuple(role for role in (request.args.get("role") or "").split(",") if role in ROLES)
-    people = queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None)
+    # People the picker leaves out (a handover's current mentor and executive): ids, the rest ignored.
+    exclude = {int(part) for part in (request.args.get("exclude") or "").split(",")[:10] if part.isdigit() and len(part) < 12}
+    people = [p for p in queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None,
+                                                limit=queries.SUGGEST_LIMIT + len(exclude)) if p.id not in exclude]
+    people = people[:queries.SUGGEST_LIMIT]
     # The handover's mentor picker (`places=1`) says who takes nobody new, as their profile says.
     places = _mentor_places(people) if roles == ("mentor",) and request.args.get("places") else {}
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,

@@ -4,6 +4,7 @@
 //   <input data-suggest="people|topics">          fills in the chosen value ("@handle" or a slug);
 //         data-suggest-role="mentor"             only people with this role;
 //         data-suggest-places="1"                (with role mentor) says who takes nobody new;
+//         data-suggest-exclude="12,34"           leaves these people out;
 //         data-suggest-fill="name"               fills in the name instead of the value.
 //   <textarea data-suggest="people" data-suggest-mode="mention">
 //                                                 completes "@han" to "@handle " where the caret is.
@@ -202,6 +203,8 @@
       var role = field.getAttribute("data-suggest-role");
       if (role) { url += "&role=" + encodeURIComponent(role); }
       if (field.getAttribute("data-suggest-places")) { url += "&places=1"; }
+      var exclude = field.getAttribute("data-suggest-exclude");
+      if (exclude) { url += "&exclude=" + encodeURIComponent(exclude); }
       var mine = ++asked;
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { items: [] }; })

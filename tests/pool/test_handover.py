@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import isolated, text_of
@@ -169,7 +171,7 @@ def test_a_change_manager_hands_over_on_the_page(app, org, client, login_as):
     text = text_of(page)
     assert "Sam Substitute" in text and "Frida Full" not in text
     empty = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover", {"mentor_id": ""})
-    assert empty.status_code == 422 and "Choose the new mentor" in text_of(empty)
+    assert empty.status_code == 422 and "Choose one of the substitute mentors, or name another mentor" in text_of(empty)
     unknown = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover", {"other_mentor": "@nobody.here"})
     assert unknown.status_code == 422 and "Nobody you can choose has this @handle." in text_of(unknown)
     done = client.post_form(f"/mentoring/mentorships/{org['ships'][2]}/handover",
@@ -460,7 +462,7 @@ def test_the_handover_form_chooses_nobody_for_you_and_says_what_it_will_do(app, 
     assert "What handing over does" in text and "This planned session is cancelled; both participants are told:" in text
     assert "The executive, the current mentor and the new mentor are told." in text
     refused = client.post_form(f"/mentoring/mentorships/{ship}/handover", {})
-    assert refused.status_code == 422 and "Choose the new mentor." in text_of(refused)
+    assert refused.status_code == 422 and "Substitute mentors: Choose one of the substitute mentors, or name another mentor." in text_of(refused)
     assert db.session.get(Mentorship, ship).status == "active"
     staff_handle = org["staff"].handle
     wrong = client.post_form(f"/mentoring/mentorships/{ship}/handover", {"other_mentor": f"@{staff_handle}"})
@@ -484,5 +486,13 @@ def test_the_handover_picker_says_which_mentors_take_nobody_new(app, org, client
     assert details["Fiona Paused"].endswith("· mentoring paused")
     sam = client.get("/suggest/people?q=sam&role=mentor&places=1").json["items"][0]
     assert sam["detail"] == "@" + sam["handle"] + " · Finance"  # free places: nothing added
+    # The current mentor and the executive are left out of the picker: they cannot take over.
+    html = client.get(f"/mentoring/mentorships/{org['ships'][0]}/handover").get_data(as_text=True)
+    exclude = re.search(r'data-suggest-exclude="([0-9,]+)"', html).group(1)
+    assert exclude == f"{org['leaver'].id},{org['executives'][0].id}"
+    names = [i["name"] for i in client.get(f"/suggest/people?q=l&role=mentor&exclude={exclude}").json["items"]]
+    assert "Lena Leaver" not in names
+    assert "Lena Leaver" in [i["name"] for i in client.get("/suggest/people?q=l&role=mentor").json["items"]]
+    assert client.get("/suggest/people?q=l&exclude=x,%00,99999999999999").status_code == 200  # nonsense is ignored
     # Other pickers of mentors say nothing of places.
     assert "no free place" not in str(client.get("/suggest/people?q=f&role=mentor").json)
