@@ -73,6 +73,16 @@ class FlaskForm(flask_wtf.FlaskForm):
                 render_kw = {"id": False, **render_kw}
             return super().render_field(field, render_kw)
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A value that could not be read ("2.5" for a whole number) gets that message alone:
+        the field's other checks ran on nothing and said "between 0 and 10" beside it."""
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            typed = any(str(value).strip() for value in field.raw_data or ())  # empty: "required" says it
+            if field.process_errors and typed:
+                field.errors = list(dict.fromkeys(str(message) for message in field.process_errors))
+        return valid
+
 
 def _unknown_choices(count: int) -> str:
     # WTForms' own wording has no German in its catalog ("'zzz' is not a valid choice for this

@@ -36,7 +36,7 @@ FIGURE_LABELS = {
 }
 
 TAG_USE_LABELS = {
-    "circle_topics": _l("Peer circle topics"),
+    "circle_topics": _l("Learning circle topics"),
     "mentorship_goals": _l("Mentorship goals"),
     "person_tags": _l("People's topics"),
     "session_agenda_tags": _l("Session agendas"),
@@ -55,7 +55,7 @@ SUBJECT_LABELS = {
     "api_token": _l("API token"),
     "ambassadors": _l("Ambassadors' channel"),
     "category": _l("Category"),
-    "circle": _l("Peer circle"),
+    "circle": _l("Learning circle"),
     "cohort": _l("Programme run"),
     "import": _l("CSV import"),
     "mentorship": _l("Mentorship"),

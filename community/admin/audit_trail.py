@@ -21,7 +21,7 @@ from community.labels import subject_label
 from community.pagination import Page
 
 AREAS = {
-    "ambassador": _l("Ambassadors"), "calendar_feed": _l("Calendar feed"), "circle": _l("Peer circles"),
+    "ambassador": _l("Ambassadors"), "calendar_feed": _l("Calendar feed"), "circle": _l("Learning circles"),
     "circles": _l("Circle proposals"), "cohort": _l("Programme runs"), "mentoring": _l("Mentoring"),
     "mentorship": _l("Mentorships"), "network": _l("Network analysis"), "outreach": _l("Notifications"),
     "people": _l("People import"), "post": _l("Community posts"), "privacy": _l("Privacy"),
@@ -41,11 +41,12 @@ ACTIONS = {
     "ambassador.stepped_down": _l("Ambassador stepped down"),
     "calendar_feed.created": _l("Calendar feed created"),
     "calendar_feed.revoked": _l("Calendar feed revoked"),
-    "circle.created": _l("Peer circle created"),
+    "circle.created": _l("Learning circle created"),
     "circles.proposals_viewed": _l("Circle proposals viewed"),
     "cohort.created": _l("Programme run created"),
     "cohort.updated": _l("Programme run changed"),
     "mentoring.paused": _l("Mentoring paused"),
+    "mentoring.resumed": _l("Mentoring resumed"),
     "mentorship.accepted": _l("Mentorship accepted"),
     "mentorship.completed": _l("Mentorship completed"),
     "mentorship.declined": _l("Mentorship declined"),

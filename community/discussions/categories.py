@@ -19,7 +19,7 @@ STARTER_CATEGORIES = (
     # slug, name, German name, description, German description, visibility
     ("sessions-that-worked", "Sessions that worked", "Gelungene Termine",
      "Share a mentoring session that went well: what you showed, what stuck.",
-     "Teilt einen gelungenen Mentoring-Termin: was ihr gezeigt habt und was hängen blieb.", "members"),
+     "Teilen Sie einen gelungenen Mentoring-Termin: was Sie gezeigt haben und was hängen blieb.", "members"),
     ("tools-and-tricks", "Tools & tricks", "Tools & Tricks",
      "Features, shortcuts and small tricks worth showing an executive.",
      "Funktionen, Abkürzungen und kleine Tricks, die man einer Führungskraft zeigen sollte.", "members"),

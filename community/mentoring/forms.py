@@ -49,6 +49,11 @@ def cohort_status_choices() -> list:
     return as_choices((status, labels[status]) for status in COHORT_STATUSES)
 
 
+# A browser's date picker sends nothing while its date or time is incomplete ("This field is
+# required." under a field that showed a date).
+START_MISSING = _l("Give the date and the time, both complete.")
+
+
 class RequestForm(SubmissionMixin, FlaskForm):
     # Not limited to the choices listed: a mentor who filled up, paused or declined since the
     # form was loaded is refused by the service, which says why (not "Not a valid choice").
@@ -86,7 +91,7 @@ class CompleteForm(OptionalReasonForm):
 
 
 class SessionForm(SubmissionMixin, FlaskForm):
-    starts_at = DateTimeLocalField(_l("Starts at"), format=DATETIME_FORMATS, validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format=DATETIME_FORMATS, validators=[InputRequired(START_MISSING)])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[InputRequired()],
@@ -99,7 +104,7 @@ class SessionForm(SubmissionMixin, FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("New start"), format=DATETIME_FORMATS, validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("New start"), format=DATETIME_FORMATS, validators=[InputRequired(START_MISSING)])
     clock_change = RadioField(_l("Which one? The clocks go back at this time"), choices=[], validators=[Optional()],
                               validate_choice=False)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()],

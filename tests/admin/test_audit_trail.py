@@ -239,3 +239,20 @@ def test_an_event_of_a_deleted_account_reads_as_such_not_as_the_system(app, clie
     client.post_form("/locale", {"locale": "de", "next": "/admin/audit"})
     german = client.get("/admin/audit").get_data(as_text=True)
     assert "ein gelöschtes Konto" in german and "das System" in german
+
+
+def test_every_action_the_code_records_has_a_name_in_words():
+    """"mentoring.resumed" had none: the trail read "Mentoring: Resumed" on German pages too, and
+    the action filter did not offer it."""
+    import pathlib
+
+    from community.admin.audit_trail import ACTIONS
+
+    recorded = set()
+    for path in (pathlib.Path(__file__).resolve().parents[2] / "community").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        recorded.update(re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', text))
+        for pair in re.findall(r'"([a-z_]+\.[a-z_]+)" if [^"\n]+ else "([a-z_]+\.[a-z_]+)"', text):
+            recorded.update(pair)
+    assert "mentoring.resumed" in recorded and len(recorded) > 40
+    assert sorted(recorded - set(ACTIONS)) == []

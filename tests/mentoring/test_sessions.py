@@ -98,7 +98,7 @@ def test_a_start_in_another_format_is_called_invalid_not_missing_and_stays_typed
     assert "Starts at: Enter a date and a time, such as 17.12.2026 16:00." in page
     assert "This field is required" not in page and "Not a valid" not in page  # not WTForms' own English
     assert 'value="12/17/2026 4pm"' in response.get_data(as_text=True)
-    assert "Starts at: This field is required." in text_of(client.post_form(
+    assert "Starts at: Give the date and the time, both complete." in text_of(client.post_form(
         f"/mentoring/mentorships/{mentorship_id}/sessions/new", {"starts_at": "", "duration_minutes": 60}))
 
 

@@ -95,6 +95,17 @@ def test_edit_form_refuses_bad_values_with_field_errors(client, create_user, log
     assert db.session.get(User, me.id).bio is None  # nothing half-saved
 
 
+def test_a_number_that_cannot_be_read_gets_that_message_alone(client, create_user, login_as, taxonomy):
+    """"2.5" places read "Enter a whole number." and "Number must be between 0 and 10." at once,
+    although 2.5 is between 0 and 10."""
+    me = create_user(roles=["mentor"], name="Mo Owner")
+    login_as(me)
+    data = edit_form(me, **{"tags-0-tag": "linkedin"})
+    data["capacity"] = "2.5"
+    page = text_of(client.post_form(f"/people/{me.id}/edit", data))
+    assert "Enter a whole number." in page and "between 0 and 10" not in page
+
+
 def test_a_topic_chosen_in_two_rows_is_refused_and_keeps_its_level(client, create_user, login_as, db, give_tags, taxonomy):
     from community.profiles.models import PersonTag
 
