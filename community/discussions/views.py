@@ -344,7 +344,7 @@ def edit_post(post_id: int):
             form.version.raw_data = [form.version.data]
     _mention_audience(form.body, thread.category)
     return render_template("discussions/edit_post.html", form=form, post=post, thread=thread,
-                           changed_meanwhile=changed_meanwhile)
+                           changed_meanwhile=changed_meanwhile, back=access.thread_link(thread.id, post.id))
 
 
 @bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])

@@ -218,7 +218,11 @@ def test_author_edits_a_post_and_the_history_keeps_the_previous_body(
     thread = create_thread(author, body="Teams is great")
     post = first_post(thread)
     login_as(author)
-    assert client.get(f"/posts/{post.id}/edit").status_code == 200
+    editor = client.get(f"/posts/{post.id}/edit")
+    assert editor.status_code == 200
+    # A way back without saving, to the post (the editor had none but the thread's title).
+    assert f'class="btn btn-link" href="/threads/{thread.id}?post={post.id}#post-{post.id}">Cancel</a>' in \
+        editor.get_data(as_text=True)
     response = client.post_form(f"/posts/{post.id}/edit", {"body": "Teams is **really** great"})
     assert response.status_code == 302
     page = text_of(client.get(f"/threads/{thread.id}"))
