@@ -7,7 +7,7 @@ from wtforms import DateField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.accounts.models import ROLES
-from community.forms import FlaskForm, MultiCheckboxField, as_choices
+from community.forms import DATE_FORMATS, FlaskForm, MultiCheckboxField, as_choices
 
 
 def role_choices():
@@ -61,14 +61,22 @@ class DayField(DateField):
         if not text:
             self.data = None
             return
-        try:
-            day = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            day = None
+        day = None
+        for pattern in DATE_FORMATS:  # as a date input sends it, or typed as German readers write it
+            try:
+                day = datetime.strptime(text, pattern).date()
+                break
+            except ValueError:
+                continue
         if day is None or not date(1900, 1, 1) <= day <= date(2999, 12, 31):
             self.data = None
             raise ValueError(gettext("Enter a date such as %(example)s.", example="2026-03-31"))
         self.data = day
+
+    def _value(self) -> str:
+        if self.raw_data and self.process_errors:
+            return " ".join(self.raw_data)  # what was typed stays to be corrected (it was emptied)
+        return str(super()._value())
 
 
 class AuditFilterForm(FlaskForm):

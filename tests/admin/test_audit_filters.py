@@ -148,10 +148,18 @@ def test_days_are_the_readers_own_and_both_ends_are_included(client, cast, add_e
     assert names("date_from=2026-03-10") == ["after", "last", "first"]
     assert names("date_to=2026-03-09") == ["before"]
     assert names("date_from=2026-03-11&date_to=2026-12-31") == ["after"]
+    assert names("date_from=10.03.2026&date_to=10.03.2026") == ["last", "first"]  # as German readers write it
+
+
+def test_a_date_that_cannot_be_read_stays_in_its_box(client, cast):
+    """The box was emptied, so the reader could not see what was wrong with it."""
+    response = client.get("/admin/audit?date_from=2026-13-45")
+    assert "Enter a date such as 2026-03-31." in field_errors(response, "date_from")
+    assert 'value="2026-13-45"' in re.search(r'<input[^>]*id="date_from"[^>]*>', response.get_data(as_text=True)).group(0)
 
 
 @pytest.mark.parametrize("query, field, message", [
-    ("date_from=10.03.2026", "date_from", "Enter a date such as 2026-03-31."),
+    ("date_from=10.13.2026", "date_from", "Enter a date such as 2026-03-31."),
     ("date_to=2026-02-30", "date_to", "Enter a date such as 2026-03-31."),
     ("date_from=yesterday", "date_from", "Enter a date such as 2026-03-31."),
     ("date_from=0001-01-01", "date_from", "Enter a date such as 2026-03-31."),
