@@ -342,8 +342,9 @@ def update_goal(data: dict, mentorship_id: int, slug: str):
 @blp.alt_response(404, schema=ErrorSchema, description="No such executive, or not the caller's to see: "
                                                          "only the executive and change managers see suggestions")
 def mentor_suggestions(args: dict):
-    """Mentors ranked for an executive's learning goals, with the reasons in words. Anyone but
-    the executive and change managers gets 404 whatever the id."""
+    """Mentors ranked for an executive's learning goals, with the reasons in words. Whoever knows
+    more of the goals as practitioner or expert comes first; `score` orders those who know as
+    many. Anyone but the executive and change managers gets 404 whatever the id."""
     executive = matching.get_executive(current_user, args["executive"])
     goals = args.get("goal") or None
     items = matching.suggest_mentors(current_user, executive, goals=goals, limit=args["limit"])

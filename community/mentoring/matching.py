@@ -40,6 +40,11 @@ class Suggestion:
     facts: dict = field(default_factory=dict)
 
 
+def known_well(suggestion: Suggestion) -> int:
+    """How many of the goals the mentor knows as practitioner or expert."""
+    return sum(1 for _tag, level in suggestion.topics if level in ("expert", "practitioner"))
+
+
 def can_see_suggestions(actor: User, executive_id: int) -> bool:
     return actor.id == executive_id or actor.has_role("change_manager")
 
@@ -146,7 +151,10 @@ def suggest_mentors(actor: User, executive: User, goals=None, limit: int = 10) -
                             levels.get(mentor_id, {}), tags_by_id, languages, executive, mentored)
         suggestion.facts["declined_on"] = declines.get(mentor_id)
         ranked.append(suggestion)
-    ranked.sort(key=lambda s: (-s.score, s.person_id))
+    # Whoever knows more of the goals as practitioner or expert comes first (free places and a
+    # shared language put someone merely interested in Teams above a LinkedIn practitioner);
+    # the score orders those who know as many.
+    ranked.sort(key=lambda s: (-known_well(s), -s.score, s.person_id))
     ranked = ranked[:limit]
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.person_id for s in ranked])))}
     for suggestion in ranked:

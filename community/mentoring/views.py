@@ -243,9 +243,12 @@ def suggestions():
     goals_form = SuggestionGoalsForm(formdata=None)
     offer_topics(goals_form.goal, tags_grouped(synonyms=False), lead=goal_tags, lead_label=_("Considered now"))
     goals_form.goal.data = [tag.slug for tag in goal_tags]
+    none_ticked = bool(request.args.get("chosen")) and not goals  # sent with every box unticked
+    if none_ticked:
+        goals_form.goal.errors = [_("Tick at least one topic; the suggestions below weigh the goals known already.")]
     return render_template(
         "mentoring/suggestions.html", executive=executive, items=items, goals=goal_tags,
-        executives=matching.executive_choices(current_user), goals_form=goals_form, goals_chosen=bool(goals),
+        executives=matching.executive_choices(current_user), goals_form=goals_form, goals_chosen=bool(goals) or none_ticked,
     )
 
 

@@ -238,6 +238,12 @@ def test_the_suggestions_page_lets_the_goals_be_changed(people, create_user, giv
     lina = page.split("Lina Linkedin")[1]
     assert "covers" in lina.split("Request Lina Linkedin")[0] and "LinkedIn" in lina.split("Request Lina Linkedin")[0]
     assert 'class="suggestion-goals mb-3" open' in chosen.get_data(as_text=True)  # what was chosen stays in view
+    assert 'href="/mentoring/suggestions">Back to the goals known already</a>' in chosen.get_data(as_text=True)
+    # Every box unticked: said, and the goals known already are weighed (it fell back silently).
+    none = client.get("/mentoring/suggestions?chosen=1")
+    assert "Tick at least one topic; the suggestions below weigh the goals known already." in text_of(none)
+    assert "Learning goals considered: Microsoft Teams" in text_of(none)
+    assert "Tick at least one topic" not in text_of(client.get("/mentoring/suggestions"))
     manager = create_user(roles=("change_manager",))
     client.post_form("/logout")
     login_as(manager)
@@ -245,3 +251,22 @@ def test_the_suggestions_page_lets_the_goals_be_changed(people, create_user, giv
     assert f'name="executive" value="{executive.id}"' in managed.split('class="suggestion-goals')[1]
     refused = client.get(f"/mentoring/suggestions?executive={executive.id}&goal=no-such-topic")
     assert refused.status_code == 200 and "Unknown topic: no-such-topic." in text_of(refused)
+
+
+def test_a_mentor_who_knows_a_goal_well_comes_before_one_merely_interested(people, create_user, give_tags, taxonomy,
+                                                                              create_mentorship, api):
+    """Leonie, only interested in Teams but with every place free and the executive's language,
+    was suggested above Sophie, a LinkedIn practitioner with one place left."""
+    executive = create_user(roles=("executive",), name="Eva Executive", department="Sales", languages=["de"])
+    leonie = create_user(roles=("mentor",), name="Leonie Interested", department="IT", languages=["de"], capacity=4)
+    sophie = create_user(roles=("mentor",), name="Sophie Practitioner", department="Sales", languages=["fr"], capacity=2)
+    give_tags(leonie, {"microsoft-teams": "interested"})
+    give_tags(sophie, {"linkedin": "practitioner"})
+    create_mentorship(sophie, create_user(roles=("executive",)))
+    response = api(executive)("GET", f"/api/v1/mentors/suggestions?executive={executive.id}"
+                                     "&goal=microsoft-teams&goal=linkedin")
+    items = response.json["items"]
+    ranked = [i["person"]["name"] for i in items]
+    assert ranked.index("Sophie Practitioner") < ranked.index("Leonie Interested")
+    scores = {i["person"]["name"]: i["score"] for i in items}
+    assert scores["Leonie Interested"] > scores["Sophie Practitioner"]  # the score alone put Leonie first
