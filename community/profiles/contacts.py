@@ -116,6 +116,13 @@ def score(c: Candidate) -> float:
     return round(points, 2)
 
 
+class Caveat(str):
+    """A reason that speaks against asking this person now (paused, fully booked, asked often):
+    the page marks it apart from the reasons for asking, which it ticks."""
+
+    caveat = True
+
+
 def answer_reasons(c: Candidate) -> list[str]:
     """How the person answers questions, in words: "answers most questions", "4 of 5 found helpful"."""
     out = []
@@ -126,7 +133,7 @@ def answer_reasons(c: Candidate) -> list[str]:
         elif rate >= SOME:
             out.append(_("answers some questions"))
         else:
-            out.append(_("rarely answers questions"))
+            out.append(Caveat(_("rarely answers questions")))
     if c.helpful:  # a colleague's "0 of 1 found helpful" is not for everyone to read; the ranking still weighs it
         out.append(ngettext("%(helpful)d of %(num)d found helpful", "%(helpful)d of %(num)d found helpful", c.rated,
                             helpful=c.helpful))
@@ -141,22 +148,23 @@ def reasons(c: Candidate) -> list[str]:
     elif c.recent_sessions:
         out.append(ngettext("%(num)d mentoring session in the last 90 days", "%(num)d mentoring sessions in the last 90 days", c.recent_sessions))
     if c.is_mentor and c.paused:
-        out.append(_("mentoring paused: takes no new mentees for now"))
+        out.append(Caveat(_("mentoring paused: takes no new mentees for now")))
     elif c.is_mentor and c.capacity > 0:
         free = c.capacity - c.open_mentorships
         if free > 0:
             out.append(ngettext("%(free)d of %(num)d place free", "%(free)d of %(num)d places free", c.capacity,
                                 free=free))
         else:
-            out.append(ngettext("fully booked (%(taken)d of %(num)d place taken)",
-                                "fully booked (%(taken)d of %(num)d places taken)", c.capacity,
-                                taken=c.open_mentorships))
+            out.append(Caveat(ngettext("fully booked (%(taken)d of %(num)d place taken)",
+                                       "fully booked (%(taken)d of %(num)d places taken)", c.capacity,
+                                       taken=c.open_mentorships)))
     if c.availability:
         note = c.availability if len(c.availability) <= NOTE_CHARS else c.availability[:NOTE_CHARS - 1] + "…"
         out.append(_("available: %(note)s", note=note))
     out.extend(answer_reasons(c))
     if c.recently_asked:
-        out.append(ngettext("asked %(num)d time in the last 30 days", "asked %(num)d times in the last 30 days", c.recently_asked))
+        out.append(Caveat(ngettext("asked %(num)d time in the last 30 days", "asked %(num)d times in the last 30 days",
+                                   c.recently_asked)))
     return out
 
 

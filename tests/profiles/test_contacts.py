@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -246,3 +247,14 @@ def test_the_cached_contacts_page_leaves_out_each_listed_viewer_and_shows_change
                             token=api_token(erik)).status_code == 200
     after = page_for(outsider)
     assert "Erik Expert" not in after and "1 contact" in after
+
+
+def test_reasons_against_asking_now_are_not_ticked_like_the_others(client, create_user, give_tags, login_as, taxonomy):
+    """"✓ mentoring paused: takes no new mentees for now" had the same tick as "✓ expert"."""
+    paused = create_user(roles=("mentor",), name="Paula Paused", mentoring_paused=True, capacity=2)
+    give_tags(paused, {"sharepoint": "expert"})
+    login_as(create_user(name="Sam Staff"))
+    html = client.get("/tags/sharepoint/contacts").get_data(as_text=True)
+    card = html.split("Paula Paused")[1]
+    assert re.search(r'<li class="reason-caveat"><i class="bi bi-dash-circle"[^>]*></i> mentoring paused', card)
+    assert re.search(r'<li><i class="bi bi-check2"[^>]*></i> expert</li>', card)
