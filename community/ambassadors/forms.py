@@ -20,8 +20,10 @@ from community.submissions import SubmissionMixin
 class NominationForm(SubmissionMixin, FlaskForm):
     nominee = StringField(_l("Mentor to nominate"), validators=[DataRequired(), Length(max=254)],
                           description=_l("Their @handle, shown on their profile (the “Nominate” button there fills this in)."),
-                          # static/js/suggest.js: a picker of mentors by name or @handle.
-                          render_kw={"data-suggest": "people", "data-suggest-role": "mentor", "autocomplete": "off"})
+                          # static/js/suggest.js: a picker of mentors by name or @handle that says who
+                          # is an ambassador already or has a nomination open (they would be refused).
+                          render_kw={"data-suggest": "people", "data-suggest-role": "mentor",
+                                     "data-suggest-nominees": "1", "autocomplete": "off"})
     reason = TextAreaField(_l("Why this mentor?"), validators=[DataRequired(), Length(min=10, max=2000)],
                            description=_l("What they did for mentees, the community or change in the company."))
 

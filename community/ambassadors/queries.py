@@ -285,6 +285,14 @@ def nominations_for(actor: User, *, status: str | None, page: int, per_page: int
 
 
 
+def open_nominees(user_ids: list[int]) -> set[int]:
+    """Those of `user_ids` with a nomination waiting for a decision."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Nomination.nominee_id).where(Nomination.nominee_id.in_(user_ids),
+                                                                       Nomination.status == "open")))
+
+
 def open_nomination_of(user_id: int) -> Nomination | None:
     """A person's nomination that waits for a decision (there is at most one)."""
     return db.session.scalar(select(Nomination).where(Nomination.nominee_id == user_id, Nomination.status == "open"))

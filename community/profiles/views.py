@@ -178,10 +178,22 @@ def suggest_people():
                                                 limit=queries.SUGGEST_LIMIT + len(exclude)) if p.id not in exclude]
     people = people[:queries.SUGGEST_LIMIT]
     # The handover's mentor picker (`places=1`) says who takes nobody new, as their profile says.
-    places = _mentor_places(people) if roles == ("mentor",) and request.args.get("places") else {}
+    marks = _mentor_places(people) if roles == ("mentor",) and request.args.get("places") else {}
+    # The nomination's picker (`nominees=1`) says who would be refused, as the ambassadors' pages say.
+    if request.args.get("nominees"):
+        marks = _nominee_marks(people)
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
-                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "", places.get(p.id, "")) if x)}
+                           "detail": " · ".join(x for x in ("@" + p.handle, p.department or "", marks.get(p.id, "")) if x)}
                           for p in people])
+
+
+def _nominee_marks(people: list) -> dict[int, str]:
+    """"ambassador already" or "nomination open" for those among `people` a nomination would refuse."""
+    from community.ambassadors.queries import open_nominees
+
+    nominated = open_nominees([p.id for p in people])
+    return {p.id: _("ambassador already") if p.is_ambassador else _("nomination open") for p in people
+            if p.is_ambassador or p.id in nominated}
 
 
 def _mentor_places(people: list) -> dict[int, str]:

@@ -5,6 +5,7 @@
 //         data-suggest-role="mentor"             only people with this role;
 //         data-suggest-places="1"                (with role mentor) says who takes nobody new;
 //         data-suggest-exclude="12,34"           leaves these people out;
+//         data-suggest-nominees="1"              says who is an ambassador or nominated already;
 //         data-suggest-fill="name"               fills in the name instead of the value.
 //   <textarea data-suggest="people" data-suggest-mode="mention">
 //                                                 completes "@han" to "@handle " where the caret is.
@@ -203,6 +204,7 @@
       var role = field.getAttribute("data-suggest-role");
       if (role) { url += "&role=" + encodeURIComponent(role); }
       if (field.getAttribute("data-suggest-places")) { url += "&places=1"; }
+      if (field.getAttribute("data-suggest-nominees")) { url += "&nominees=1"; }
       var exclude = field.getAttribute("data-suggest-exclude");
       if (exclude) { url += "&exclude=" + encodeURIComponent(exclude); }
       var mine = ++asked;

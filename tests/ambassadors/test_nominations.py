@@ -437,3 +437,23 @@ def test_a_candidate_who_paused_mentoring_or_is_fading_is_marked(app, client, lo
     login_as(people["cm"])
     line = text_of(client.get("/ambassadors/candidates"))
     assert "Mara Mentor" in line and "Mentoring paused" in line and "Fading in the latest analysis" in line
+
+
+def test_the_nominee_picker_says_who_is_an_ambassador_or_nominated_already(client, login_as, create_user, db):
+    """The picker listed an ambassador and a mentor with an open nomination as if they could be
+    nominated; the form refused them only after it was sent."""
+    from community.ambassadors.models import Nomination
+
+    nominator = create_user(roles=("mentor",), name="Nina Nominator")
+    create_user(roles=("mentor",), name="Amir Ambassador", is_ambassador=True)
+    open_one = create_user(roles=("mentor",), name="Anna Nominated")
+    create_user(roles=("mentor",), name="Alex Free")
+    db.session.add(Nomination(nominee_id=open_one.id, nominated_by_id=nominator.id, reason="Great with Teams",
+                              status="open"))
+    db.session.commit()
+    login_as(nominator)
+    assert 'data-suggest-nominees="1"' in client.get("/ambassadors/nominate").get_data(as_text=True)
+    details = {i["name"]: i["detail"] for i in client.get("/suggest/people?q=a&role=mentor&nominees=1").json["items"]}
+    assert details["Amir Ambassador"].endswith("· ambassador already")
+    assert details["Anna Nominated"].endswith("· nomination open")
+    assert "already" not in details["Alex Free"] and "nomination" not in details["Alex Free"]
