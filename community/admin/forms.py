@@ -76,7 +76,7 @@ class DayField(DateField):
     def _value(self) -> str:
         if self.raw_data and self.process_errors:
             return " ".join(self.raw_data)  # what was typed stays to be corrected (it was emptied)
-        return str(super()._value())
+        return self.data.isoformat() if isinstance(self.data, date) else ""
 
 
 class AuditFilterForm(FlaskForm):
