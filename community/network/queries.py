@@ -434,8 +434,9 @@ def overload_reason(entry: dict[str, Any]) -> str:
                               load, usual=usual_load(entry.get("median_load"))))
         if "over_capacity" not in (entry.get("reasons") or []) and entry.get("capacity"):
             # Listed though within their places: say so, or "overloaded" reads as a mistake.
-            parts.append(ngettext("within the %(num)d place they offer", "within the %(num)d places they offer",
-                                  int(entry["capacity"])))
+            # ("; within the 4 places they offer" read as contradicting the list's name.)
+            return parts[-1] + ngettext(", though still within the %(num)d place they offer",
+                                       ", though still within the %(num)d places they offer", int(entry["capacity"]))
     return "; ".join(parts)
 
 

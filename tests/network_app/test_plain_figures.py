@@ -78,7 +78,7 @@ def test_an_overload_within_capacity_says_so(app):
 
     entry = {"reasons": ["far_above_median"], "load": 4, "capacity": 5, "median_load": 1}
     with app.test_request_context(), force_locale("en"):
-        assert overload_reason(entry) == "4 mentees, far more than most mentors (usually 1); within the 5 places they offer"
+        assert overload_reason(entry) == "4 mentees, far more than most mentors (usually 1), though still within the 5 places they offer"
         both = {**entry, "reasons": ["over_capacity", "far_above_median"], "capacity": 3}
         assert "within" not in overload_reason(both) and overload_reason(both).startswith("Load 4 for a capacity of 3")
     with app.test_request_context(), force_locale("de"):
