@@ -82,4 +82,4 @@ def test_an_overload_within_capacity_says_so(app):
         both = {**entry, "reasons": ["over_capacity", "far_above_median"], "capacity": 3}
         assert "within" not in overload_reason(both) and overload_reason(both).startswith("Load 4 for a capacity of 3")
     with app.test_request_context(), force_locale("de"):
-        assert overload_reason(entry).endswith("; im Rahmen der 5 angebotenen Plätze")
+        assert overload_reason(entry).endswith(", wenn auch noch im Rahmen der 5 angebotenen Plätze")
