@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from community import markdown
 from community.accounts.auth import peek_user
@@ -204,6 +204,13 @@ def markdown_html(source: str | None, breaks: bool = False) -> Markup:
     return Markup(markdown.render(source, breaks=breaks))  # noqa: S704 - rendered without raw HTML and sanitised by nh3
 
 
+def address_breaks(address: str | None) -> Markup:
+    """An e-mail address that wraps after its "@" and before its dots in a narrow column
+    ("agnieszka.kowalski@de|mo.example" was cut inside a word), escaped."""
+    text = escape(address or "")
+    return Markup(text.replace("@", Markup("@<wbr>")).replace(".", Markup("<wbr>.")))
+
+
 def init_app(app: Flask) -> None:
     from community import fragments
 
@@ -216,6 +223,7 @@ def init_app(app: Flask) -> None:
     from community.admin.forms import role_choices
 
     app.jinja_env.filters["markdown"] = markdown_html
+    app.jinja_env.filters["address"] = address_breaks
     app.jinja_env.globals.update(
         nav_items=nav_items,
         nav_active=nav_active,

@@ -328,4 +328,5 @@ def text_of(response) -> str:
     """Visible text of an HTML response, tags removed, whitespace collapsed."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    html = html.replace("<wbr>", "")  # a place a line may wrap, not a space
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())

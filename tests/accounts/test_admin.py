@@ -120,3 +120,12 @@ def test_user_search_takes_percent_and_underscore_as_typed(client, login_as, cre
     assert "Sam Staff" in found and "Mona Mentor" not in found
     assert "Mona Mentor" not in text_of(client.get("/admin/users?q=M_na"))
     assert "Mona Mentor" in text_of(client.get("/admin/users?q=mona"))  # any case, as before
+
+
+def test_an_address_in_a_narrow_column_wraps_at_its_at_sign_and_dots(client, login_as, create_user):
+    """On a phone "agnieszka.kowalski@de|mo.example" was cut inside a word."""
+    login_as(create_user(roles=["admin"], name="Ada Admin"))
+    create_user(name="Agnieszka Kowalski", email="agnieszka.kowalski@demo.example")
+    html = client.get("/admin/users?q=agnieszka").get_data(as_text=True)
+    assert "agnieszka<wbr>.kowalski@<wbr>demo<wbr>.example" in html
+    assert "agnieszka.kowalski@demo.example" in text_of(client.get("/admin/users?q=agnieszka"))  # reads as one

@@ -14,11 +14,12 @@ def test_email_and_edit_link_never_reach_a_viewer_through_the_cache(client, logi
     login(change_manager, create_user(roles=["change_manager"]))
     login_as(create_user(roles=["mentor"]))  # all sign in first (a sign-in renews every cached part)
     email, edit = "mira.private@example.com", f"/people/{person.id}/edit"
-    seen = admin.get(f"/people/{person.id}").get_data(as_text=True)
+    # (<wbr>: where a shown address may wrap)
+    seen = admin.get(f"/people/{person.id}").get_data(as_text=True).replace("<wbr>", "")
     assert email in seen and edit in seen
-    seen = change_manager.get(f"/people/{person.id}").get_data(as_text=True)
+    seen = change_manager.get(f"/people/{person.id}").get_data(as_text=True).replace("<wbr>", "")
     assert email in seen and edit not in seen
-    page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    page = client.get(f"/people/{person.id}").get_data(as_text=True).replace("<wbr>", "")
     assert "Mira Mentor" in page and email not in page and edit not in page
 
 

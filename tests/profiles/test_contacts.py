@@ -258,3 +258,19 @@ def test_reasons_against_asking_now_are_not_ticked_like_the_others(client, creat
     card = html.split("Paula Paused")[1]
     assert re.search(r'<li class="reason-caveat"><i class="bi bi-dash-circle"[^>]*></i> mentoring paused', card)
     assert re.search(r'<li><i class="bi bi-check2"[^>]*></i> expert</li>', card)
+
+
+def test_a_profile_offers_to_ask_its_person_about_each_of_their_topics(client, create_user, give_tags, login_as, taxonomy):
+    """Staff reading a mentor's profile had no way to ask them anything from it."""
+    mentor = create_user(roles=("mentor",), name="Sofia Sharepoint")
+    give_tags(mentor, {"sharepoint": "expert", "linkedin": "practitioner", "onedrive": "interested"})
+    login_as(create_user(name="Sam Staff"))
+    html = client.get(f"/people/{mentor.id}").get_data(as_text=True)
+    links = re.findall(r'href="(/tags/[a-z-]+/contacts\?ask=\d+#ask)"', html.split('class="ask-about')[1])
+    # The topics they practise; not one they are only interested in.
+    assert sorted(links) == [f"/tags/linkedin/contacts?ask={mentor.id}#ask", f"/tags/sharepoint/contacts?ask={mentor.id}#ask"]
+    form = client.get(f"/tags/sharepoint/contacts?ask={mentor.id}").get_data(as_text=True)
+    assert re.search(rf'<option[^>]*selected[^>]*value="{mentor.id}"|<option[^>]*value="{mentor.id}"[^>]*selected', form)
+    client.post_form("/logout")
+    login_as(mentor)  # not on their own profile
+    assert 'class="ask-about' not in client.get(f"/people/{mentor.id}").get_data(as_text=True)
