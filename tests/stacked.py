@@ -105,7 +105,7 @@ class _Reader(HTMLParser):
 
 def tables_in(html: str) -> list[Table]:
     reader = _Reader()
-    reader.feed(html)
+    reader.feed(html.replace("<wbr>", ""))  # a place a line may wrap (e-mail addresses), not a space
     return reader.tables
 
 

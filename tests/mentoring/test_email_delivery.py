@@ -176,7 +176,7 @@ def test_unreachable_mail_server_never_fails_the_request_and_ends_as_failed_for_
     assert message.status == "failed" and message.attempts == 2
     admin = create_user(roles=("admin",))
     login_as(admin)
-    page = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    page = text_of(client.get("/admin/outbox?status=failed"))
     assert executive.email in page and "Failed" in page
 
 

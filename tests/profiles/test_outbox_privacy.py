@@ -32,7 +32,7 @@ def test_an_administrator_sees_that_a_question_was_mailed_but_not_what_it_asks(c
     rows = [m for m in _outbox_rows(db) if m.recipient == expert.email]
     assert rows and "SECRET-QUESTION" in rows[0].body_text  # the recipient's e-mail is complete
     login_as(create_user(roles=("admin",)))
-    listing = client.get("/admin/outbox").get_data(as_text=True)
+    listing = client.get("/admin/outbox").get_data(as_text=True).replace("<wbr>", "")  # (where an address may wrap)
     assert expert.email in listing and "About a question: private to its participants" in listing
     assert "Asking Colleague" not in listing
     detail = client.get(f"/admin/outbox/{rows[0].id}")
