@@ -171,3 +171,12 @@ def test_a_lock_held_longer_than_the_timeout_gives_503_with_retry_after(database
         from community.extensions import db
 
         db.engine.dispose()
+
+
+def test_a_refused_page_says_who_can_give_access(client, login_as, create_user):
+    """Staff opening an admin page read "You are not allowed to do this." and nothing on what to do."""
+    login_as(create_user(roles=("staff",)))
+    refused = client.get("/admin/users")
+    assert refused.status_code == 403
+    assert "Roles are given by administrators: ask one if your work needs this page." in text_of(refused)
+    assert "Roles are given by administrators" not in text_of(client.get("/no-such-page"))
