@@ -78,8 +78,8 @@ class FlaskForm(flask_wtf.FlaskForm):
         the field's other checks ran on nothing and said "between 0 and 10" beside it."""
         valid = bool(super().validate(extra_validators))
         for field in self:
-            typed = any(str(value).strip() for value in field.raw_data or ())  # empty: "required" says it
-            if field.process_errors and typed:
+            typed = any(str(value).strip() for value in getattr(field, "raw_data", None) or ())  # empty: "required" says it
+            if getattr(field, "process_errors", None) and typed:
                 field.errors = list(dict.fromkeys(str(message) for message in field.process_errors))
         return valid
 

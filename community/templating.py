@@ -207,8 +207,8 @@ def markdown_html(source: str | None, breaks: bool = False) -> Markup:
 def address_breaks(address: str | None) -> Markup:
     """An e-mail address that wraps after its "@" and before its dots in a narrow column
     ("agnieszka.kowalski@de|mo.example" was cut inside a word), escaped."""
-    text = escape(address or "")
-    return Markup(text.replace("@", Markup("@<wbr>")).replace(".", Markup("<wbr>.")))
+    text = escape(address or "")  # Markup: its replace escapes what it is given, unless it is Markup
+    return text.replace("@", Markup("@<wbr>")).replace(".", Markup("<wbr>."))
 
 
 def init_app(app: Flask) -> None:
