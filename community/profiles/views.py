@@ -345,8 +345,13 @@ def edit(person_id: int):
             return redirect(url_for("profiles.show", person_id=person.id))
     elif form.is_submitted():
         _profile_checks_too(form)
+    names = topic_names(form.new_tag.choices)
+    # "Add a topic" offers only topics not in the rows above (picking one of them was refused
+    # after the post); one chosen there anyway stays shown beside its message.
+    listed = {entry.form.tag.data for entry in form.tags} - {form.new_tag.data}
+    form.new_tag.choices = [choice for choice in form.new_tag.choices if not choice.value or choice.value not in listed]
     return render_template("profiles/edit.html", person=person, form=form, topic_note=topic_note,
-                           topic_names=topic_names(form.new_tag.choices), topics_max=services.TOPICS_MAX)
+                           topic_names=names, topics_max=services.TOPICS_MAX)
 
 
 def _change_topics(form) -> str | None:

@@ -105,6 +105,11 @@
       var name = row.querySelector(".topic-name").textContent;
       var next = row.nextElementSibling || row.previousElementSibling;
       row.remove();
+      // "Add a topic" offers the removed topic again (it lists only topics not in the rows).
+      var add = editor.querySelector("#new_tag");
+      if (add && button.value && !add.querySelector('option[value="' + CSS.escape(button.value) + '"]')) {
+        add.appendChild(new Option(name, button.value));
+      }
       var note = editor.querySelector(".topic-note");
       note.textContent = editor.getAttribute("data-removed-note").replace("__TOPIC__", name);
       var full = editor.querySelector(".topic-add-full");

@@ -189,3 +189,16 @@ def test_with_thirty_topics_removing_one_in_place_brings_the_add_row_back(live_s
     expect(page.get_by_text("A profile has at most 30 topics. Remove one to add another.")).to_be_visible()
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
+
+
+def test_a_topic_removed_in_the_editor_is_offered_to_add_again(live_server, page, org):
+    """"Add a topic" lists only topics not in the rows; one removed (with JavaScript, the row
+    goes at once) comes back to it."""
+    log_in(page, live_server, org["expert"])
+    page.goto(f"{live_server}/people/{org['expert'].id}/edit")
+    add = page.locator("#new_tag")
+    expect(add.locator('option[value="microsoft-teams"]')).to_have_count(0)
+    page.get_by_role("button", name="Remove Microsoft Teams").click()
+    expect(page.get_by_text("Microsoft Teams removed.")).to_be_visible()
+    add.select_option("microsoft-teams")
+    expect(add).to_have_value("microsoft-teams")

@@ -53,6 +53,9 @@ def test_the_editor_lists_each_topic_with_remove_and_offers_an_add_row(client, c
     first_button = re.search(r"<button[^>]*>([^<]*)<", form)
     assert 'type="submit"' in first_button.group(0) and "name=" not in first_button.group(0)
     assert first_button.group(1) == "Save profile"
+    # "Add a topic" offers only the topics not listed yet (a listed one was refused after the post).
+    add = re.search(r'<select[^>]*name="new_tag".*?</select>', page, re.S).group(0)
+    assert 'value="sharepoint"' in add and 'value="linkedin"' not in add and 'value="microsoft-teams"' not in add
 
 
 def test_a_removed_topic_disappears_from_the_profile_once_saved(client, create_user, give_tags, login_as, db, taxonomy):
@@ -66,6 +69,8 @@ def test_a_removed_topic_disappears_from_the_profile_once_saved(client, create_u
     assert _rows(page) == {"Microsoft Teams": "expert"}
     assert "LinkedIn removed. Save the profile to keep the change." in text_of(response)
     assert "typed, not saved yet</textarea>" in page  # what was typed elsewhere stays
+    add = re.search(r'<select[^>]*name="new_tag".*?</select>', page, re.S).group(0)
+    assert 'value="linkedin"' in add  # removed from the rows: offered to add again
     assert _levels(db, me.id) == {"microsoft-teams": "expert", "linkedin": "interested"}  # not saved before "Save"
 
     saved = client.post_form(f"/people/{me.id}/edit", edit_form(me, **_posted_rows(microsoft_teams="expert")))
