@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -285,12 +286,14 @@ def nominations_for(actor: User, *, status: str | None, page: int, per_page: int
 
 
 
-def open_nominees(user_ids: list[int]) -> set[int]:
-    """Those of `user_ids` with a nomination waiting for a decision."""
-    if not user_ids:
-        return set()
-    return set(db.session.scalars(select(Nomination.nominee_id).where(Nomination.nominee_id.in_(user_ids),
-                                                                       Nomination.status == "open")))
+def nominee_marks(people: list[User]) -> dict[int, str]:
+    """"ambassador already" or "nomination open" for those among `people` a nomination would
+    refuse (the nominee picker says so before the form is sent)."""
+    ids = [p.id for p in people]
+    nominated = set(db.session.scalars(select(Nomination.nominee_id).where(Nomination.nominee_id.in_(ids),
+                                                                           Nomination.status == "open"))) if ids else set()
+    return {p.id: _("ambassador already") if p.is_ambassador else _("nomination open") for p in people
+            if p.is_ambassador or p.id in nominated}
 
 
 def open_nomination_of(user_id: int) -> Nomination | None:

@@ -292,7 +292,15 @@ def open_mentorships_of(mentor_ids: Iterable[int]) -> dict[int, int]:
     return {mentor_id: count for mentor_id, count in rows}
 
 
-def suggest_people(q: str, *, role: str | tuple[str, ...] | None = None, limit: int = SUGGEST_LIMIT) -> list[User]:
+def mentor_place_marks(people: list[User]) -> dict[int, str]:
+    """"mentoring paused" or "no free place" for the mentors among `people` who take nobody new."""
+    taken = open_mentorships_of(p.id for p in people if not p.mentoring_paused)
+    return {p.id: _("mentoring paused") if p.mentoring_paused else _("no free place") for p in people
+            if p.mentoring_paused or taken.get(p.id, 0) >= max(0, p.capacity or 0)}
+
+
+def suggest_people(q: str, *, role: str | tuple[str, ...] | None = None, limit: int = SUGGEST_LIMIT,
+                   exclude: Iterable[int] = ()) -> list[User]:
     """People for a picker: a word of the name or the @handle starts with `q`, holding `role`
     (or any of several). Only people the directory lists (hidden and inactive people never
     appear, whoever asks)."""
@@ -308,6 +316,8 @@ def suggest_people(q: str, *, role: str | tuple[str, ...] | None = None, limit: 
     if role:
         roles = (role,) if isinstance(role, str) else role
         stmt = stmt.where(exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles)))
+    if exclude := list(exclude):  # a handover's picker: not the current mentor nor the executive
+        stmt = stmt.where(User.id.not_in(exclude))
     stmt = stmt.order_by(name.like(prefix, escape="\\").desc(), User.name, User.id).limit(limit)
     return list(db.session.scalars(stmt))
 

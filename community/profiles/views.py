@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from community import submissions
 from community.accounts.models import ROLES
+from community.ambassadors.queries import nominee_marks
 from community.caching import cached
 from community.database import utcnow
 from community.errors import DomainError
@@ -174,33 +175,14 @@ def suggest_people():
     roles = tuple(role for role in (request.args.get("role") or "").split(",") if role in ROLES)
     # People the picker leaves out (a handover's current mentor and executive): ids, the rest ignored.
     exclude = {int(part) for part in (request.args.get("exclude") or "").split(",")[:10] if part.isdigit() and len(part) < 12}
-    people = [p for p in queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None,
-                                                limit=queries.SUGGEST_LIMIT + len(exclude)) if p.id not in exclude]
-    people = people[:queries.SUGGEST_LIMIT]
-    # The handover's mentor picker (`places=1`) says who takes nobody new, as their profile says.
-    marks = _mentor_places(people) if roles == ("mentor",) and request.args.get("places") else {}
-    # The nomination's picker (`nominees=1`) says who would be refused, as the ambassadors' pages say.
-    if request.args.get("nominees"):
-        marks = _nominee_marks(people)
+    people = queries.suggest_people(_printable(request.args.get("q", "")), role=roles or None, exclude=exclude)
+    # The handover's mentor picker (`places=1`) says who takes nobody new, as their profile says;
+    # the nomination's (`nominees=1`) who would be refused, as the ambassadors' pages say.
+    marks = (nominee_marks(people) if request.args.get("nominees")
+             else queries.mentor_place_marks(people) if roles == ("mentor",) and request.args.get("places") else {})
     return jsonify(items=[{"id": p.id, "name": p.name, "handle": p.handle, "value": "@" + p.handle,
                            "detail": " · ".join(x for x in ("@" + p.handle, p.department or "", marks.get(p.id, "")) if x)}
                           for p in people])
-
-
-def _nominee_marks(people: list) -> dict[int, str]:
-    """"ambassador already" or "nomination open" for those among `people` a nomination would refuse."""
-    from community.ambassadors.queries import open_nominees
-
-    nominated = open_nominees([p.id for p in people])
-    return {p.id: _("ambassador already") if p.is_ambassador else _("nomination open") for p in people
-            if p.is_ambassador or p.id in nominated}
-
-
-def _mentor_places(people: list) -> dict[int, str]:
-    """"mentoring paused" or "no free place" for the mentors among `people` who take nobody new."""
-    taken = queries.open_mentorships_of(p.id for p in people if not p.mentoring_paused)
-    return {p.id: _("mentoring paused") if p.mentoring_paused else _("no free place") for p in people
-            if p.mentoring_paused or taken.get(p.id, 0) >= max(0, p.capacity or 0)}
 
 
 @bp.get("/suggest/topics")
